@@ -1,0 +1,1 @@
+//! The plan expression language (relevance, constraints). See `parse` and `Expr::eval`.

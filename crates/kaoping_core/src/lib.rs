@@ -1,0 +1,10 @@
+//! kaoping_core: every rule and every number of kaoping.
+//!
+//! Pure Rust: no IO, no wasm-bindgen, no JavaScript. The wasm facade, the CLI and the
+//! browser pages only carry data in and out of this crate.
+
+pub mod expr;
+pub mod stats;
+
+/// The engine version written into every record and manifest.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,1 @@
+//! Statistics: agreement, reliability, intervals, weights. Each method names its published source.
