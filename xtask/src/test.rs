@@ -176,6 +176,7 @@ pub fn run(root: &Path) -> Result<()> {
         Cmd::new("node")
             .args(["--test", "tests/e2e/"])
             .env("KAOPING_URL", &url)
+            .env("KAOPING_RECEIVED_DIR", serve::received_dir())
             .env("CHROMIUM", size::chromium())
             .dir(root)
             .run()
