@@ -1,1 +1,145 @@
-fn main() {}
+//! `cargo xtask …`: kaoping's developer tasks (rust-analyzer style).
+//!
+//! ```text
+//! cargo xtask serve [--port 8080] [--no-build]   build the front end, serve www/
+//! cargo xtask build-web                          wasm build + wasm-bindgen + wasm-opt into www/pkg
+//! cargo xtask test                               the whole suite, with a summary table
+//! cargo xtask size [--budget-kb 150] [--no-build]  gzip size of what respond.html loads
+//! ```
+
+mod cmd;
+mod serve;
+mod size;
+mod test;
+mod tools;
+mod web;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "\
+usage: cargo xtask <task> [options]
+
+tasks:
+  serve [--port 8080] [--no-build]   ensure tools, build the front end, serve www/ on 127.0.0.1
+  build-web                          cargo build (wasm32, release) + wasm-bindgen + wasm-opt -> www/pkg
+  test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
+  size [--budget-kb 150] [--no-build]  gzip size of everything respond.html loads
+  help                               this text
+";
+
+fn main() {
+    if let Err(err) = run() {
+        eprintln!("xtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let mut args = Args::new(std::env::args().skip(1).collect());
+    let task = args.next_positional();
+    let root = project_root();
+    std::env::set_current_dir(&root)
+        .with_context(|| format!("cannot enter the project root {}", root.display()))?;
+    match task.as_deref() {
+        Some("serve") => {
+            let port = args.value("--port")?.map(|p| parse_port(&p)).transpose()?;
+            let no_build = args.flag("--no-build");
+            args.finish()?;
+            serve::run_cli(&root, port.unwrap_or(8080), !no_build)
+        }
+        Some("build-web") => {
+            args.finish()?;
+            tools::ensure(&root, tools::Needs::WEB)?;
+            web::build(&root)
+        }
+        Some("test") => {
+            args.finish()?;
+            test::run(&root)
+        }
+        Some("size") => {
+            let budget = args
+                .value("--budget-kb")?
+                .map(|b| {
+                    b.parse::<f64>()
+                        .with_context(|| format!("--budget-kb expects a number, got {b:?}"))
+                })
+                .transpose()?
+                .unwrap_or(size::DEFAULT_BUDGET_KB);
+            let no_build = args.flag("--no-build");
+            args.finish()?;
+            if !no_build {
+                tools::ensure(&root, tools::Needs::WEB)?;
+                web::build(&root)?;
+            }
+            tools::ensure(&root, tools::Needs::BROWSER)?;
+            size::run(&root, budget)
+        }
+        Some("help" | "--help" | "-h") | None => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown task {other:?}\n\n{USAGE}"),
+    }
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+fn parse_port(s: &str) -> Result<u16> {
+    s.parse::<u16>()
+        .with_context(|| format!("--port expects a number 0-65535, got {s:?}"))
+}
+
+/// A tiny argument parser: `--flag`, `--key value`, `--key=value`, positionals.
+struct Args {
+    rest: Vec<String>,
+}
+
+impl Args {
+    fn new(rest: Vec<String>) -> Self {
+        Args { rest }
+    }
+
+    fn next_positional(&mut self) -> Option<String> {
+        let i = self.rest.iter().position(|a| !a.starts_with('-'))?;
+        Some(self.rest.remove(i))
+    }
+
+    fn flag(&mut self, name: &str) -> bool {
+        let before = self.rest.len();
+        self.rest.retain(|a| a != name);
+        self.rest.len() != before
+    }
+
+    fn value(&mut self, name: &str) -> Result<Option<String>> {
+        let prefix = format!("{name}=");
+        if let Some(i) = self.rest.iter().position(|a| a.starts_with(&prefix)) {
+            let a = self.rest.remove(i);
+            return Ok(Some(a[prefix.len()..].to_string()));
+        }
+        match self.rest.iter().position(|a| a == name) {
+            None => Ok(None),
+            Some(i) if i + 1 < self.rest.len() => {
+                let v = self.rest.remove(i + 1);
+                self.rest.remove(i);
+                Ok(Some(v))
+            }
+            Some(_) => bail!("{name} expects a value"),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        if self.rest.is_empty() {
+            Ok(())
+        } else {
+            bail!("unexpected arguments: {}\n\n{USAGE}", self.rest.join(" "))
+        }
+    }
+}

@@ -1,0 +1,97 @@
+// Shared browser-launch helper for the e2e tests (`node --test tests/e2e/`).
+//
+//   import { launch, BASE, axeCheck, watchErrors } from './harness.mjs';
+//   const browser = await launch();
+//   const page = await browser.newPage();
+//   const errors = watchErrors(page);
+//   await page.goto(new URL('respond.html', BASE).href);
+//   assert.deepEqual(await axeCheck(page), []);
+//   assert.deepEqual(errors, []);
+//   await browser.close();
+//
+// `cargo xtask test` serves www/ in-process and sets KAOPING_URL and CHROMIUM.
+// Run by hand: `cargo xtask serve` in one shell, then
+//   KAOPING_URL=http://127.0.0.1:8080/ node --test tests/e2e/
+// Never `npx playwright install`: we use the system Chromium (Debian's `chromium`).
+
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+
+/**
+ * Where the in-process server stores `POST /api/responses` bodies (`<n>.json`), so tests can
+ * check that a submission arrived. Set by `cargo xtask test`.
+ */
+export const RECEIVED_DIR = process.env.KAOPING_RECEIVED_DIR;
+
+/** The served front end, e.g. `http://127.0.0.1:8080/` (always ends with `/`). */
+export const BASE = process.env.KAOPING_URL;
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync',
+];
+
+/**
+ * A headless Chromium (playwright-core `Browser`). Each launch gets a fresh temporary
+ * profile (`--user-data-dir`, created and deleted by playwright), so service workers,
+ * storage and caches never leak between test files.
+ */
+export async function launch(options = {}) {
+  if (!BASE) {
+    throw new Error('KAOPING_URL is not set: run through `cargo xtask test`, or start ' +
+      '`cargo xtask serve` and set KAOPING_URL=http://127.0.0.1:8080/');
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    timeout: 60_000,
+    ...options,
+  });
+}
+
+/** `new URL(path, BASE).href`. */
+export function url(path = '') {
+  return new URL(path, BASE).href;
+}
+
+/** Accessibility violations (WCAG 2.0/2.1 A and AA) on the page as it is now; tests assert `[]`. */
+export async function axeCheck(page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' ')),
+  }));
+}
+
+/**
+ * Collects uncaught page errors, console errors (including CSP violations and failed
+ * module loads) and failed requests into the returned array, as strings. Chromium's
+ * automatic `/favicon.ico` request is ignored (pages can avoid it with
+ * `<link rel="icon" href="data:,">`, allowed by the CSP's `img-src data:`).
+ */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    if ((m.location()?.url || '').endsWith('/favicon.ico')) return;
+    errors.push(`console: ${m.text()} (${m.location()?.url || 'no location'})`);
+  });
+  page.on('requestfailed', (r) => {
+    errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+  });
+  return errors;
+}

@@ -1,0 +1,197 @@
+//! `cargo xtask test`: the whole suite, every step timed, with a summary table at the end.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::cmd::Cmd;
+use crate::tools::{self, WASM_TARGET};
+use crate::{serve, size, web};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Status {
+    Pass,
+    Fail,
+    Skip,
+}
+
+struct Step {
+    name: &'static str,
+    status: Status,
+    took: Duration,
+    note: String,
+}
+
+#[derive(Default)]
+struct Suite {
+    steps: Vec<Step>,
+}
+
+impl Suite {
+    /// Run one step unless one of `needs` (earlier step names) did not pass. Returns whether it passed.
+    fn step(&mut self, name: &'static str, needs: &[&str], f: impl FnOnce() -> Result<()>) -> bool {
+        let blocked: Vec<&str> = needs.iter().copied().filter(|n| !self.passed(n)).collect();
+        println!();
+        if !blocked.is_empty() {
+            let note = format!("skipped: {} did not pass", blocked.join(", "));
+            println!("==> {name}: {note}");
+            self.steps.push(Step {
+                name,
+                status: Status::Skip,
+                took: Duration::ZERO,
+                note,
+            });
+            return false;
+        }
+        println!("==> {name}");
+        let start = Instant::now();
+        let result = f();
+        let took = start.elapsed();
+        let (status, note) = match &result {
+            Ok(()) => (Status::Pass, String::new()),
+            Err(e) => {
+                eprintln!("==> {name} FAILED: {e:#}");
+                (Status::Fail, format!("{e:#}"))
+            }
+        };
+        println!("==> {name}: {} in {}", label(status), fmt_duration(took));
+        self.steps.push(Step {
+            name,
+            status,
+            took,
+            note,
+        });
+        status == Status::Pass
+    }
+
+    fn passed(&self, name: &str) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.name == name && s.status == Status::Pass)
+    }
+
+    /// Print the table; the last line is `summary: N passed, N failed` (skipped steps count as failed).
+    fn report(&self, total: Duration) -> (usize, usize) {
+        let width = self
+            .steps
+            .iter()
+            .map(|s| s.name.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        println!();
+        println!("{:-<1$}", "", width + 30);
+        println!("{:<width$}  {:<6}  {:>9}  note", "step", "result", "time");
+        println!("{:-<1$}", "", width + 30);
+        for s in &self.steps {
+            let note = s.note.lines().next().unwrap_or("");
+            let note: String = if note.chars().count() > 90 {
+                note.chars().take(87).chain("...".chars()).collect()
+            } else {
+                note.to_string()
+            };
+            println!(
+                "{:<width$}  {:<6}  {:>9}  {}",
+                s.name,
+                label(s.status),
+                fmt_duration(s.took),
+                note
+            );
+        }
+        println!("{:-<1$}", "", width + 30);
+        println!("{:<width$}  {:<6}  {:>9}", "total", "", fmt_duration(total));
+        let passed = self
+            .steps
+            .iter()
+            .filter(|s| s.status == Status::Pass)
+            .count();
+        let failed = self.steps.len() - passed;
+        println!("summary: {passed} passed, {failed} failed");
+        (passed, failed)
+    }
+}
+
+fn label(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "PASS",
+        Status::Fail => "FAIL",
+        Status::Skip => "SKIP",
+    }
+}
+
+fn fmt_duration(d: Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs >= 60.0 {
+        format!("{}m{:04.1}s", (secs / 60.0) as u64, secs % 60.0)
+    } else {
+        format!("{secs:.1}s")
+    }
+}
+
+pub fn run(root: &Path) -> Result<()> {
+    let started = Instant::now();
+    let mut suite = Suite::default();
+    let www = root.join("www");
+
+    suite.step("ensure tools", &[], || {
+        tools::ensure(root, tools::Needs::ALL)
+    });
+    suite.step("cargo fmt --check", &[], || {
+        Cmd::cargo().args(["fmt", "--all", "--", "--check"]).run()
+    });
+    suite.step("clippy (native)", &[], || {
+        Cmd::cargo()
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
+            .run()
+    });
+    suite.step("clippy (wasm32)", &["ensure tools"], || {
+        Cmd::cargo()
+            .args(["clippy", "-p", "kaoping_core", "-p", "kaoping_wasm"])
+            .args(["--target", WASM_TARGET, "--", "-D", "warnings"])
+            .run()
+    });
+    suite.step("cargo test", &[], || {
+        Cmd::cargo().args(["test", "--workspace"]).run()
+    });
+    suite.step("wasm tests (node)", &["ensure tools"], || {
+        Cmd::cargo()
+            .arg("test")
+            .args(WASM_TEST_PACKAGES.iter().flat_map(|p| ["-p", p]))
+            .args(["--target", WASM_TARGET])
+            .run()
+    });
+    suite.step("build-web", &["ensure tools"], || web::build(root));
+    suite.step("e2e (chromium)", &["ensure tools", "build-web"], || {
+        let (_server, port) = serve::start(&www, 0)?;
+        let url = format!("http://127.0.0.1:{port}/");
+        println!("serving www/ at {url}");
+        Cmd::new("node")
+            .args(["--test", "tests/e2e/"])
+            .env("KAOPING_URL", &url)
+            .env("KAOPING_RECEIVED_DIR", serve::received_dir())
+            .env("CHROMIUM", size::chromium())
+            .dir(root)
+            .run()
+    });
+    suite.step("size", &["ensure tools", "build-web"], || {
+        size::run(root, size::DEFAULT_BUDGET_KB)
+    });
+
+    let (_, failed) = suite.report(started.elapsed());
+    if failed > 0 {
+        // Not an error message: the summary line must stay the last line.
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
+/// Crates whose tests run on wasm32 in Node via `wasm-bindgen-test-runner`.
+const WASM_TEST_PACKAGES: [&str; 2] = ["kaoping_core", "kaoping_wasm"];

@@ -1,0 +1,209 @@
+//! "Ensure tools": install what the build and the tests need, skipping what is already there.
+//! Each check prints one line saying what it did.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cmd::Cmd;
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Which tools a task needs.
+#[derive(Clone, Copy)]
+pub struct Needs {
+    /// rustup target + wasm-bindgen-cli.
+    pub wasm: bool,
+    /// npm packages (binaryen's wasm-opt, playwright-core, axe).
+    pub npm: bool,
+    /// Debian's chromium, chromedriver and CJK fonts.
+    pub browser: bool,
+}
+
+impl Needs {
+    pub const WEB: Needs = Needs {
+        wasm: true,
+        npm: true,
+        browser: false,
+    };
+    pub const BROWSER: Needs = Needs {
+        wasm: false,
+        npm: true,
+        browser: true,
+    };
+    pub const ALL: Needs = Needs {
+        wasm: true,
+        npm: true,
+        browser: true,
+    };
+}
+
+pub fn ensure(root: &Path, needs: Needs) -> Result<()> {
+    if needs.wasm {
+        ensure_wasm_target()?;
+        ensure_wasm_bindgen(root)?;
+    }
+    if needs.browser {
+        ensure_browser()?;
+    }
+    if needs.npm {
+        ensure_npm(root)?;
+    }
+    Ok(())
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = Cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .read()
+        .context("cannot list the installed rustup targets")?;
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        println!("tools: rustup target {WASM_TARGET} already installed");
+        return Ok(());
+    }
+    println!("tools: installing rustup target {WASM_TARGET}");
+    Cmd::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .run()
+}
+
+/// The version of the `wasm-bindgen` crate in Cargo.lock: the CLI must match it exactly.
+pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String> {
+    let path = root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    parse_locked_version(&lock, "wasm-bindgen")
+        .with_context(|| format!("no `wasm-bindgen` package in {}", path.display()))
+}
+
+fn parse_locked_version(lock: &str, package: &str) -> Option<String> {
+    let mut lines = lock.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        if line.strip_prefix("name = ").map(unquote) == Some(package) {
+            for next in lines.by_ref() {
+                if let Some(v) = next.strip_prefix("version = ") {
+                    return Some(unquote(v).to_string());
+                }
+                if next.is_empty() || next.starts_with('[') {
+                    break;
+                }
+            }
+        }
+    }
+    None
+}
+
+fn unquote(s: &str) -> &str {
+    s.trim().trim_matches('"')
+}
+
+fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
+    let want = locked_wasm_bindgen_version(root)?;
+    let have = Cmd::new("wasm-bindgen").arg("--version").try_read();
+    let have_version = have
+        .as_deref()
+        .and_then(|s| s.split_whitespace().nth(1))
+        .map(str::to_string);
+    if have_version.as_deref() == Some(want.as_str()) {
+        println!("tools: wasm-bindgen {want} already installed (matches Cargo.lock)");
+        return Ok(());
+    }
+    match have_version {
+        Some(v) => println!("tools: wasm-bindgen is {v}, Cargo.lock wants {want}: installing wasm-bindgen-cli {want}"),
+        None => println!("tools: installing wasm-bindgen-cli {want} (matches Cargo.lock)"),
+    }
+    // Not `--locked`: one of the CLI's locked dependencies is missing from the registry mirror.
+    Cmd::cargo()
+        .args(["install", "wasm-bindgen-cli", "--version", &want])
+        .run()
+}
+
+fn ensure_browser() -> Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        println!("tools: {CHROMIUM} and {CHROMEDRIVER} already installed");
+        return Ok(());
+    }
+    println!(
+        "tools: installing Debian packages {}",
+        APT_PACKAGES.join(" ")
+    );
+    let root = Cmd::new("id").arg("-u").try_read().map(|s| s.trim() == "0");
+    let sudo = root != Some(true);
+    let apt = |args: &[&str]| {
+        let c = if sudo {
+            Cmd::new("sudo").arg("apt-get")
+        } else {
+            Cmd::new("apt-get")
+        };
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive").run()
+    };
+    apt(&["update"])?;
+    let mut install = vec!["install", "-y", "--no-install-recommends"];
+    install.extend(APT_PACKAGES);
+    apt(&install)?;
+    if !Path::new(CHROMIUM).exists() {
+        bail!(
+            "{CHROMIUM} is still missing after installing {}",
+            APT_PACKAGES.join(" ")
+        );
+    }
+    Ok(())
+}
+
+fn ensure_npm(root: &Path) -> Result<()> {
+    let lock = root.join("package-lock.json");
+    let stamp = root.join("node_modules/.package-lock.json");
+    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let lock_time = mtime(&lock).with_context(|| format!("{} is missing", lock.display()))?;
+    match mtime(&stamp) {
+        Some(t) if t >= lock_time => {
+            println!("tools: node_modules up to date with package-lock.json");
+            Ok(())
+        }
+        Some(_) => {
+            println!("tools: package-lock.json changed: npm ci");
+            Cmd::new("npm")
+                .arg("ci")
+                .arg("--no-audit")
+                .arg("--no-fund")
+                .dir(root)
+                .run()
+        }
+        None => {
+            println!("tools: node_modules missing: npm ci");
+            Cmd::new("npm")
+                .arg("ci")
+                .arg("--no-audit")
+                .arg("--no-fund")
+                .dir(root)
+                .run()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_locked_version() {
+        let lock = r#"
+[[package]]
+name = "wasm-bindgen-futures"
+version = "0.4.80"
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+        assert_eq!(
+            parse_locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(parse_locked_version(lock, "serde"), None);
+    }
+}
