@@ -403,4 +403,45 @@ mod tests {
         assert_eq!(agreement_level(0.6669), AgreementLevel::Unreliable);
         assert_eq!(agreement_level(f64::NAN), AgreementLevel::Unreliable);
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn matrix() -> impl Strategy<Value = Vec<Vec<Option<f64>>>> {
+            (2usize..5, 2usize..8).prop_flat_map(|(r, c)| {
+                proptest::collection::vec(
+                    proptest::collection::vec(
+                        proptest::option::weighted(0.8, (0u8..6).prop_map(f64::from)),
+                        c,
+                    ),
+                    r,
+                )
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn alpha_is_order_free_and_at_most_one(rows in matrix(), rot in 0usize..8) {
+                let m = RatingMatrix::from_rows(rows.clone());
+                let mut p = rows;
+                p.reverse();
+                for r in &mut p {
+                    let k = rot % r.len();
+                    r.rotate_left(k);
+                }
+                let q = RatingMatrix::from_rows(p);
+                for metric in [Metric::Nominal, Metric::Ordinal, Metric::Interval, Metric::Ratio] {
+                    match (krippendorff_alpha(&m, metric), krippendorff_alpha(&q, metric)) {
+                        (Ok(a), Ok(b)) => {
+                            prop_assert_eq!(a.alpha.to_bits(), b.alpha.to_bits());
+                            prop_assert!(a.alpha <= 1.0 + 1e-12);
+                        }
+                        (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                        (a, b) => prop_assert!(false, "{:?} vs {:?}", a, b),
+                    }
+                }
+            }
+        }
+    }
 }
