@@ -1,5 +1,7 @@
 //! `kaoping`: the command line on the same core as the browser.
 
+mod stats;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use kaoping_core::text::ui_lang;
@@ -24,6 +26,11 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Agreement, reliability, interval and weighting statistics.
+    Stats {
+        #[command(subcommand)]
+        cmd: stats::StatsCommand,
     },
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
@@ -84,6 +91,10 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
                 }
             }
             Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Stats { cmd } => {
+            stats::run(cmd)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Demo { what: DemoCommand::Plan } => {
             print!("{}", kaoping_core::plan::DEMO_PLAN_JSON);
