@@ -4,6 +4,7 @@
 //! browser pages only carry data in and out of this crate.
 
 pub mod expr;
+pub mod locate;
 pub mod stats;
 
 /// The engine version written into every record and manifest.
