@@ -275,7 +275,7 @@ impl Scanner<'_> {
                 }
                 _ => {
                     self.bump(); // backslash
-                    let Some(e) = self.peek() else { return None };
+                    let e = self.peek()?;
                     self.bump();
                     match e {
                         b'"' => out.push('"'),
