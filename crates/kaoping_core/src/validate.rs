@@ -63,7 +63,9 @@ pub fn validate_plan(text: &str) -> PlanReport {
         }
     };
     v.shape_plan(&root);
-    let plan: Option<Plan> = if v.problems.is_empty() {
+    // Unknown keys do not stop the plan from being read (serde skips them), so the meaning
+    // checks still run and every problem is reported in one go.
+    let plan: Option<Plan> = if v.problems.iter().all(|p| p.code == "unknown_key") {
         match serde_json::from_value(root) {
             Ok(plan) => Some(plan),
             Err(e) => {
@@ -675,7 +677,7 @@ impl Validator {
     fn text(&mut self, text: &Text, p: &str, langs: &[String]) {
         for lang in text.missing(langs) {
             self.push(
-                &ptr(p, lang),
+                p,
                 "missing_translation",
                 Text::new(&format!("缺少“{lang}”语言的文字"), &format!("Missing the \"{lang}\" text")),
             );
