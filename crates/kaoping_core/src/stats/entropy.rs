@@ -4,8 +4,10 @@
 //! For m units (rows) and n indicators (columns):
 //! 1. normalise each column (`MinMax`, default):
 //!    benefit `r_ij = (x_ij − min_j)/(max_j − min_j)`, cost `r_ij = (max_j − x_ij)/(max_j − min_j)`;
-//!    or `Proportion` (Hwang & Yoon 1981 style): `r_ij = x_ij` for benefit,
-//!    `r_ij = 1/x_ij` for cost (values must be > 0 then);
+//!    or `Proportion` (Hwang & Yoon 1981; Xu 2004; Zavadskas & Podvezko 2016):
+//!    `r_ij = x_ij` (values ≥ 0) whatever the direction — entropy measures dispersion
+//!    only, so the direction is ignored in this mode (some software uses 1/x for cost
+//!    criteria; that is a different method and is not done here);
 //! 2. `p_ij = r_ij / Σ_i r_ij`;
 //! 3. `e_j = −k Σ_i p_ij ln p_ij`, `k = 1/ln m`, with `0 · ln 0 = 0`;
 //! 4. `d_j = 1 − e_j`, `w_j = d_j / Σ_j d_j`.
@@ -48,7 +50,7 @@ impl FromStr for Direction {
 pub enum Normalisation {
     /// Min–max (极差标准化), the usual Chinese 熵权法.
     MinMax,
-    /// Raw proportions x / Σx (cost: 1/x), as in Hwang & Yoon (1981).
+    /// Raw proportions x / Σx, direction ignored, as in Hwang & Yoon (1981).
     Proportion,
 }
 
@@ -115,8 +117,8 @@ pub enum EntropyError {
         /// Column.
         column: usize,
     },
-    /// `Proportion` normalisation needs values ≥ 0 (cost: > 0).
-    #[error("value {value} at row {row}, column {column} is not allowed with proportion normalisation (benefit needs ≥ 0, cost needs > 0)")]
+    /// `Proportion` normalisation needs values ≥ 0.
+    #[error("value {value} at row {row}, column {column} is negative: proportion normalisation needs values ≥ 0")]
     NotPositive {
         /// Row.
         row: usize,
@@ -204,25 +206,17 @@ pub fn entropy_weights(
                 }
             }
             Normalisation::Proportion => {
-                let mut out = Vec::with_capacity(m);
+                // Direction does not enter: entropy measures dispersion only.
                 for (i, &x) in col.iter().enumerate() {
-                    let ok = match dir {
-                        Direction::Benefit => x >= 0.0,
-                        Direction::Cost => x > 0.0,
-                    };
-                    if !ok {
+                    if x < 0.0 {
                         return Err(EntropyError::NotPositive {
                             row: i + 1,
                             column: j + 1,
                             value: x,
                         });
                     }
-                    out.push(match dir {
-                        Direction::Benefit => x,
-                        Direction::Cost => 1.0 / x,
-                    });
                 }
-                out
+                col
             }
         };
         let total: f64 = r.iter().sum();
@@ -273,6 +267,32 @@ mod tests {
         assert_eq!(r.weights[1], 0.0);
         assert_eq!(r.constant_indicators, vec![1]);
         assert!((r.weights.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn min_max_equals_proportion_when_columns_start_at_zero() {
+        // With min_j = 0, r_ij = x_ij / max_j and p_ij = x_ij / Σ x_ij: both modes agree.
+        let m = vec![
+            vec![0.0, 4.0],
+            vec![3.0, 0.0],
+            vec![5.0, 1.0],
+            vec![1.0, 2.0],
+        ];
+        let d = [Direction::Benefit, Direction::Benefit];
+        let a = entropy_weights(&m, &d, Normalisation::MinMax).unwrap();
+        let b = entropy_weights(&m, &d, Normalisation::Proportion).unwrap();
+        for (x, y) in a.weights.iter().zip(&b.weights) {
+            assert!((x - y).abs() < 1e-15);
+        }
+        // a cost column is the benefit column reflected: (max − x)/(max − min)
+        let reflected: Vec<Vec<f64>> = m.iter().map(|r| vec![5.0 - r[0], r[1]]).collect();
+        let c = entropy_weights(
+            &reflected,
+            &[Direction::Cost, Direction::Benefit],
+            Normalisation::MinMax,
+        )
+        .unwrap();
+        assert_eq!(a.weights, c.weights);
     }
 
     #[test]
