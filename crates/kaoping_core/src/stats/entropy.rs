@@ -30,8 +30,8 @@ use serde::Serialize;
 /// x = m · 2^e with m ∈ [√½, √2); ln m = 2 atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.1716,
 /// by its series to s⁴¹; ln 2 split in two parts (fdlibm constants).
 pub(crate) fn det_ln(x: f64) -> f64 {
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000); // 6.93147180369123816490e-01
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76); // 1.90821492927058770002e-10
     const TWO54: f64 = 18_014_398_509_481_984.0;
     let mut bits = x.to_bits();
     let mut e = ((bits >> 52) & 0x7ff) as i64;
