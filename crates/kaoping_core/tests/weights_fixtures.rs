@@ -11,7 +11,7 @@
 //!
 //! A new case is a new folder: no code changes here.
 //!
-//! `rake` inputs may carry `outcomes: {"name": [value per record]}`; the harness then adds
+//! `rake` and `poststratify` inputs may carry `outcomes: {"name": [value per record]}`; the harness then adds
 //! `estimates.name.mean` (Σwy/Σw) and `estimates.name.total` (Σwy) to the result, for
 //! comparison with published survey estimates.
 
@@ -146,43 +146,59 @@ fn run_rake(dir: &Path) -> Result<Value, String> {
         weighting::RakeInput::from_json(&i).map_err(|e| format!("{e:?}"))?;
     let r = weighting::rake(&input).map_err(|e| format!("{e:?}"))?;
     let mut v = serde_json::to_value(&r).map_err(|e| e.to_string())?;
-    // Optional `outcomes: {name: [y per record]}`: weighted mean and total of each,
-    // as published survey estimates (e.g. R `svymean` / `svytotal`).
-    if let Some(outcomes) = i.get("outcomes").and_then(Value::as_object) {
-        let mut est = serde_json::Map::new();
-        for (name, ys) in outcomes {
-            let ys = ys.as_array().ok_or("outcomes must be arrays")?;
-            if ys.len() != input.records.len() {
-                return Err(format!("outcome {name}: one value per record expected"));
-            }
-            let mut t = tally::WeightedTally::new();
-            for ((y, w), rec) in ys.iter().zip(&r.weights).zip(&input.records) {
-                let y = y.as_f64().ok_or("outcome values must be numbers")?;
-                for _ in 0..rec.count {
-                    t.record(y, *w).map_err(|e| format!("{e:?}"))?;
-                }
-            }
-            let s = match t.summarize(1) {
-                tally::WeightedOutcome::Ok(s) => s,
-                other => return Err(format!("{other:?}")),
-            };
-            est.insert(
-                name.clone(),
-                serde_json::json!({ "mean": s.mean, "total": s.mean * s.sum_weights }),
-            );
-        }
-        if let Some(o) = v.as_object_mut() {
-            o.insert("estimates".into(), Value::Object(est));
-        }
-    }
+    let counts: Vec<u64> = input.records.iter().map(|r| r.count).collect();
+    add_estimates(&mut v, &i, &r.weights, &counts)?;
     Ok(v)
+}
+
+/// Optional `outcomes: {name: [y per record]}` in the input: adds the weighted mean
+/// (Σwy/Σw) and total (Σwy) of each, as published survey estimates (e.g. R `svymean` /
+/// `svytotal`), computed with `WeightedTally`.
+fn add_estimates(
+    v: &mut Value,
+    input: &Value,
+    weights: &[f64],
+    counts: &[u64],
+) -> Result<(), String> {
+    let Some(outcomes) = input.get("outcomes").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    let mut est = serde_json::Map::new();
+    for (name, ys) in outcomes {
+        let ys = ys.as_array().ok_or("outcomes must be arrays")?;
+        if ys.len() != weights.len() {
+            return Err(format!("outcome {name}: one value per record expected"));
+        }
+        let mut t = tally::WeightedTally::new();
+        for ((y, w), c) in ys.iter().zip(weights).zip(counts) {
+            let y = y.as_f64().ok_or("outcome values must be numbers")?;
+            for _ in 0..*c {
+                t.record(y, *w).map_err(|e| format!("{e:?}"))?;
+            }
+        }
+        let s = match t.summarize(1) {
+            tally::WeightedOutcome::Ok(s) => s,
+            other => return Err(format!("{other:?}")),
+        };
+        est.insert(
+            name.clone(),
+            serde_json::json!({ "mean": s.mean, "total": s.mean * s.sum_weights }),
+        );
+    }
+    if let Some(o) = v.as_object_mut() {
+        o.insert("estimates".into(), Value::Object(est));
+    }
+    Ok(())
 }
 
 fn run_poststratify(dir: &Path) -> Result<Value, String> {
     let i = json(&dir.join("input.json"));
     let input = weighting::PostStratInput::from_json(&i).map_err(|e| format!("{e:?}"))?;
     let r = weighting::post_stratify(&input).map_err(|e| format!("{e:?}"))?;
-    serde_json::to_value(r).map_err(|e| e.to_string())
+    let mut v = serde_json::to_value(&r).map_err(|e| e.to_string())?;
+    let counts: Vec<u64> = input.records.iter().map(|r| r.count).collect();
+    add_estimates(&mut v, &i, &r.weights, &counts)?;
+    Ok(v)
 }
 
 #[test]
