@@ -162,6 +162,12 @@ pub enum EntropyError {
         /// The value.
         value: f64,
     },
+    /// max − min of a column overflows f64.
+    #[error("column {column}: max − min overflows; rescale the indicator")]
+    RangeOverflow {
+        /// Column.
+        column: usize,
+    },
     /// Every indicator is constant: no information, weights undefined.
     #[error("every indicator is constant across units: the entropy weights are undefined")]
     NoInformation,
@@ -229,6 +235,9 @@ pub fn entropy_weights(
                 let lo = col.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 let range = hi - lo;
+                if !range.is_finite() {
+                    return Err(EntropyError::RangeOverflow { column: j + 1 });
+                }
                 if range == 0.0 {
                     vec![0.0; m]
                 } else {
