@@ -238,6 +238,13 @@ impl Tally {
         self.unable += other.unable;
     }
 
+    /// `a` merged with `b`, as a new tally (`merged(a, b) == merged(b, a)`).
+    pub fn merged(a: &Tally, b: &Tally) -> Tally {
+        let mut t = a.clone();
+        t.merge(b);
+        t
+    }
+
     /// Scored ratings.
     pub fn n(&self) -> u64 {
         self.n
