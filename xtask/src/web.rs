@@ -22,7 +22,15 @@ const BASE_FEATURES: [&str; 6] = [
 
 pub fn build(root: &Path) -> Result<()> {
     Cmd::cargo()
-        .args(["build", "-p", CRATE, "--target", WASM_TARGET, "--profile", "wasm"])
+        .args([
+            "build",
+            "-p",
+            CRATE,
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            "wasm",
+        ])
         .run()?;
 
     let out_dir = root.join("www/pkg");

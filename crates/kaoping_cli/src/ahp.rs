@@ -13,8 +13,8 @@ use kaoping_core::stats::ahp::{self, AhpOptions, RandomIndexTable};
 /// Runs the command. Prints the figures (a table, or JSON with `json`) and fails with
 /// a non-zero exit when CR ≥ 0.10, after printing them.
 pub fn run(file: &Path, random_index: &str, json: bool) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let matrix = ahp::parse_pairwise_csv(&text)
         .with_context(|| format!("{}: not a valid pairwise matrix", file.display()))?;
     let table: RandomIndexTable = random_index.parse().with_context(|| {

@@ -4,6 +4,7 @@
 //! `plans/demo.json`). These types are the plan after it has passed [`crate::validate`].
 
 use crate::text::Text;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -11,7 +12,7 @@ mod demo;
 pub use demo::{demo_plan, DEMO_PLAN_JSON};
 
 /// The whole evaluation plan for one year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
     /// Stable identifier, e.g. `wuhan-2026`.
     pub id: String,
@@ -31,7 +32,7 @@ pub struct Plan {
 
 /// A type of unit with its own core indicators and its own component weights
 /// (中心城区, 新城区, 开发区, 市直部门).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Category {
     pub id: String,
     pub name: Text,
@@ -40,7 +41,7 @@ pub struct Category {
 }
 
 /// Weights of the four components of a unit's composite score; they add up to 1.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Components {
     /// Indicator performance (目标、职责、问题导向指标).
     pub indicators: f64,
@@ -59,7 +60,7 @@ impl Components {
 }
 
 /// A responsible unit (责任单位).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Unit {
     pub id: String,
     pub name: Text,
@@ -68,7 +69,7 @@ pub struct Unit {
 }
 
 /// One indicator of the annual model (年度绩效管理指标).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Indicator {
     pub id: String,
     pub name: Text,
@@ -91,7 +92,7 @@ pub struct Indicator {
     pub from_period: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Orientation {
     /// 目标导向: the year's key targets.
@@ -102,7 +103,7 @@ pub enum Orientation {
     Problem,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorKind {
     /// 数据类: economic and social figures, monitored monthly.
@@ -113,7 +114,7 @@ pub enum IndicatorKind {
     Constraint,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     HigherIsBetter,
@@ -121,7 +122,7 @@ pub enum Direction {
 }
 
 /// A form: the public survey, an expert review sheet, a cadre appraisal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Instrument {
     pub id: String,
     pub kind: InstrumentKind,
@@ -139,7 +140,7 @@ pub struct Instrument {
     pub review: Option<ReviewSheet>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InstrumentKind {
     /// 社会公众满意度调查.
@@ -151,7 +152,7 @@ pub enum InstrumentKind {
 }
 
 /// A page of questions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Section {
     pub id: String,
     pub title: Text,
@@ -164,7 +165,7 @@ pub struct Section {
 }
 
 /// One question of a form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Question {
     pub id: String,
     #[serde(flatten)]
@@ -188,7 +189,7 @@ pub struct Question {
 }
 
 /// The kinds of question, with what each kind needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuestionKind {
     Single {
@@ -266,14 +267,14 @@ impl QuestionKind {
 }
 
 /// An option of a choice question, or a row of a matrix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Choice {
     pub value: String,
     pub label: Text,
 }
 
 /// A numeric scale with labelled points, e.g. 1–5 满意度, 0–10, 0–100.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Scale {
     pub min: f64,
     pub max: f64,
@@ -325,7 +326,7 @@ impl Scale {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ScalePoint {
     pub value: f64,
     pub label: Text,
@@ -335,7 +336,7 @@ pub struct ScalePoint {
 }
 
 /// A rule an answer must satisfy, with the message shown when it does not.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Constraint {
     /// An expression that must be true; `.` is the question's own answer.
     pub expr: String,
@@ -343,7 +344,7 @@ pub struct Constraint {
 }
 
 /// 不满意须说明理由: a reason is required when a rating is at or below `at_or_below`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReasonRule {
     pub at_or_below: f64,
     pub label: Text,
@@ -353,7 +354,7 @@ pub struct ReasonRule {
 
 /// An expert review sheet: each unit in `units` (or all units of `categories`) rated on
 /// each indicator in `indicators` on `scale`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReviewSheet {
     pub scale: Scale,
     pub indicators: Vec<String>,
@@ -368,7 +369,7 @@ pub struct ReviewSheet {
     pub groups: Vec<RaterGroup>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RaterGroup {
     pub id: String,
     pub name: Text,
@@ -401,5 +402,33 @@ impl Instrument {
 
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions().find(|q| q.id == id)
+    }
+}
+
+/// The JSON Schema of a plan, generated from these types (published as `docs/plan.schema.json`).
+pub fn plan_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Plan)).unwrap_or_default();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "description".into(),
+            serde_json::Value::String("A kaoping evaluation plan (考评方案). Generated from kaoping_core::plan; do not edit.".into()),
+        );
+    }
+    schema
+}
+
+#[cfg(test)]
+mod schema_tests {
+    /// `docs/plan.schema.json` is generated: this test fails when it is stale and rewrites it
+    /// when run with `UPDATE_SCHEMA=1`.
+    #[test]
+    fn published_schema_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/plan.schema.json");
+        let now = serde_json::to_string_pretty(&super::plan_schema()).unwrap() + "\n";
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &now).unwrap();
+        }
+        let published = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(published == now, "docs/plan.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p kaoping_core published_schema`");
     }
 }
