@@ -38,14 +38,19 @@ fn into_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+// Conversions go through `serde_json::Value`: serde-wasm-bindgen is then instantiated for one
+// type only, and the core's own JSON code is reused, which keeps the WASM small.
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
+    serde_json::to_value(value)
+        .map_err(into_error)?
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(into_error)
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(into_error)
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(into_error)?;
+    serde_json::from_value(json).map_err(into_error)
 }
 
 /// One loaded plan and everything the pages ask of it.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod demo;
+mod raw;
 pub use demo::{demo_plan, DEMO_PLAN_JSON};
 
 /// The whole evaluation plan for one year.
@@ -164,11 +165,13 @@ pub struct Section {
     pub questions: Vec<Question>,
 }
 
-/// One question of a form.
+/// One question of a form. In JSON the kind's fields sit beside the common ones, with
+/// `"type"` naming the kind (see [`QuestionKind`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "raw::RawQuestion", into = "raw::RawQuestion")]
+#[schemars(with = "raw::RawQuestion")]
 pub struct Question {
     pub id: String,
-    #[serde(flatten)]
     pub kind: QuestionKind,
     pub label: Text,
     #[serde(default)]
@@ -189,17 +192,14 @@ pub struct Question {
 }
 
 /// The kinds of question, with what each kind needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum QuestionKind {
     Single {
         options: Vec<Choice>,
     },
     Multiple {
         options: Vec<Choice>,
-        #[serde(default)]
         min_select: Option<u32>,
-        #[serde(default)]
         max_select: Option<u32>,
     },
     Rating {
@@ -209,35 +209,23 @@ pub enum QuestionKind {
         rows: Vec<Choice>,
         scale: Scale,
         /// Every shown row must be answered when the question is required.
-        #[serde(default = "yes")]
         each_row_required: bool,
     },
     Number {
-        #[serde(default)]
         min: Option<f64>,
-        #[serde(default)]
         max: Option<f64>,
-        #[serde(default)]
         step: Option<f64>,
-        #[serde(default)]
         decimals: Option<u32>,
     },
     Text {
-        #[serde(default)]
         min_length: Option<u32>,
-        #[serde(default)]
         max_length: Option<u32>,
-        #[serde(default)]
         long: bool,
     },
     Ranking {
         options: Vec<Choice>,
     },
     Nps,
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl QuestionKind {
