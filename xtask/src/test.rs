@@ -170,11 +170,17 @@ pub fn run(root: &Path) -> Result<()> {
     });
     suite.step("build-web", &["ensure tools"], || web::build(root));
     suite.step("e2e (chromium)", &["ensure tools", "build-web"], || {
+        let files = e2e_test_files(root)?;
+        if files.is_empty() {
+            anyhow::bail!("no browser tests found in tests/e2e/ (expected *.test.mjs files)");
+        }
+        println!("e2e test files: {}", files.join(", "));
         let (_server, port) = serve::start(&www, 0)?;
         let url = format!("http://127.0.0.1:{port}/");
         println!("serving www/ at {url}");
         Cmd::new("node")
-            .args(["--test", "tests/e2e/"])
+            .args(["--test", "--test-reporter=spec", "--test-timeout=300000"])
+            .arg("tests/e2e/")
             .env("KAOPING_URL", &url)
             .env("KAOPING_RECEIVED_DIR", serve::received_dir())
             .env("CHROMIUM", size::chromium())
@@ -195,3 +201,29 @@ pub fn run(root: &Path) -> Result<()> {
 
 /// Crates whose tests run on wasm32 in Node via `wasm-bindgen-test-runner`.
 const WASM_TEST_PACKAGES: [&str; 2] = ["kaoping_core", "kaoping_wasm"];
+
+/// The files `node --test tests/e2e/` will run (Node 20's patterns: `*.test.mjs`, `*-test.js`, ...).
+fn e2e_test_files(root: &Path) -> Result<Vec<String>> {
+    let dir = root.join("tests/e2e");
+    let mut files = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(_) => return Ok(files),
+    };
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let Some((stem, ext)) = name.rsplit_once('.') else {
+            continue;
+        };
+        let is_test = stem == "test"
+            || stem.starts_with("test-")
+            || [".test", "-test", "_test"]
+                .iter()
+                .any(|s| stem.ends_with(s));
+        if is_test && matches!(ext, "js" | "mjs" | "cjs") {
+            files.push(name);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
