@@ -200,7 +200,12 @@ pub fn run(root: &Path) -> Result<()> {
 }
 
 /// Crates whose tests run on wasm32 in Node via `wasm-bindgen-test-runner`.
-const WASM_TEST_PACKAGES: [&str; 2] = ["kaoping_core", "kaoping_wasm"];
+///
+/// Only kaoping_wasm's `#[wasm_bindgen_test]`s: with wasm-bindgen 0.2.130 the runner silently
+/// skips plain `#[test]`s (they "pass" without running), and kaoping_core's dev-dependencies
+/// (proptest -> getrandom 0.4) do not compile for wasm32-unknown-unknown. Core's logic is
+/// covered on wasm32 through the facade's tests, and natively by `cargo test`.
+const WASM_TEST_PACKAGES: [&str; 1] = ["kaoping_wasm"];
 
 /// The files `node --test tests/e2e/` will run (Node 20's patterns: `*.test.mjs`, `*-test.js`, ...).
 fn e2e_test_files(root: &Path) -> Result<Vec<String>> {
