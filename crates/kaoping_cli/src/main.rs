@@ -1,1 +1,104 @@
-fn main() {}
+//! `kaoping`: the command line on the same core as the browser.
+
+mod stats;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use kaoping_core::text::ui_lang;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "kaoping", version, about = "kaoping (考评): evaluation plans, responses, scores and audits")]
+struct Cli {
+    /// Language of messages: zh-CN or en (default: from LANG, else zh-CN).
+    #[arg(long, global = true)]
+    lang: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a plan and print every problem with its line:column and JSON path.
+    Validate {
+        plan: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Agreement, reliability, interval and weighting statistics.
+    Stats {
+        #[command(subcommand)]
+        cmd: stats::StatsCommand,
+    },
+    /// The built-in demo (Wuhan's annual comprehensive evaluation).
+    Demo {
+        #[command(subcommand)]
+        what: DemoCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Print the demo plan's JSON.
+    Plan,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli
+        .lang
+        .clone()
+        .or_else(|| std::env::var("LANG").ok().map(|l| if l.starts_with("en") { "en".into() } else { "zh-CN".into() }))
+        .unwrap_or_else(|| "zh-CN".into());
+    match run(cli.command, ui_lang(&lang)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kaoping: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(command: Command, lang: &str) -> Result<ExitCode> {
+    match command {
+        Command::Validate { plan, json } => {
+            let text = std::fs::read_to_string(&plan).with_context(|| format!("cannot read {}", plan.display()))?;
+            let report = kaoping_core::validate::validate_plan(&text);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for p in &report.problems {
+                    let at = match (p.line, p.column) {
+                        (Some(l), Some(c)) => format!("{}:{l}:{c}", plan.display()),
+                        _ => plan.display().to_string(),
+                    };
+                    let path = if p.path.is_empty() { "/" } else { &p.path };
+                    println!("{at}: {} [{}] {}", p.code, path, p.message.get(lang));
+                }
+                if report.ok {
+                    let sha = report.sha256.unwrap_or_default();
+                    if lang == "en" {
+                        println!("{}: valid plan (sha256 {sha})", plan.display());
+                    } else {
+                        println!("{}：方案有效（sha256 {sha}）", plan.display());
+                    }
+                } else if lang == "en" {
+                    println!("{} problem(s)", report.problems.len());
+                } else {
+                    println!("共 {} 个问题", report.problems.len());
+                }
+            }
+            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Stats { cmd } => {
+            stats::run(cmd)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { what: DemoCommand::Plan } => {
+            print!("{}", kaoping_core::plan::DEMO_PLAN_JSON);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

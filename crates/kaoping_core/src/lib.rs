@@ -3,8 +3,15 @@
 //! Pure Rust: no IO, no wasm-bindgen, no JavaScript. The wasm facade, the CLI and the
 //! browser pages only carry data in and out of this crate.
 
+pub mod canonical;
 pub mod expr;
+pub mod form;
+pub mod locate;
+pub mod plan;
+pub mod record;
 pub mod stats;
+pub mod text;
+pub mod validate;
 
 /// The engine version written into every record and manifest.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

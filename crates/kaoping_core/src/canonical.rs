@@ -1,0 +1,87 @@
+//! Canonical JSON and SHA-256: the fingerprints that make results auditable.
+//!
+//! Canonical form: object keys sorted by their UTF-16 code units (as RFC 8785), no
+//! insignificant whitespace, numbers as serde_json writes them (shortest round-trip form),
+//! strings with serde_json's escaping. The same value always gives the same bytes.
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The canonical JSON text of any serialisable value.
+pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising our own types to a Value cannot fail (no non-string map keys).
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    let mut out = String::new();
+    write(&value, &mut out);
+    out
+}
+
+fn write(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            out.push('{');
+            for (i, (k, v)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(v, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// Lower-case hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// SHA-256 of the canonical JSON of a value.
+pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> String {
+    sha256_hex(to_canonical_string(value).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_sorted_and_whitespace_dropped() {
+        let v: Value = serde_json::from_str(r#"{ "b": [1, 2.5, "x"], "a": {"d": null, "c": true} }"#)
+            .unwrap();
+        assert_eq!(
+            to_canonical_string(&v),
+            r#"{"a":{"c":true,"d":null},"b":[1,2.5,"x"]}"#
+        );
+    }
+
+    #[test]
+    fn sha256_of_abc_matches_fips_180_2() {
+        // FIPS 180-2, Appendix B.1: SHA-256("abc").
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The built-in demo plan: Wuhan's annual comprehensive evaluation, 16 units in four categories.
+
+use super::Plan;
+
+/// The demo plan as the office would write it (JSON, zh-CN and en).
+pub const DEMO_PLAN_JSON: &str = include_str!("../../plans/demo.json");
+
+/// The demo plan, parsed. It is validated by the test suite, so this cannot fail at run time.
+pub fn demo_plan() -> Plan {
+    serde_json::from_str(DEMO_PLAN_JSON).expect("the embedded demo plan is valid (tested)")
+}

@@ -1,0 +1,405 @@
+//! The plan: what a city evaluates, who rates it, and with which forms.
+//!
+//! A plan is JSON written by the evaluation office (see `docs/plan.md` and the demo plan in
+//! `plans/demo.json`). These types are the plan after it has passed [`crate::validate`].
+
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+mod demo;
+pub use demo::{demo_plan, DEMO_PLAN_JSON};
+
+/// The whole evaluation plan for one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// Stable identifier, e.g. `wuhan-2026`.
+    pub id: String,
+    /// The plan's own revision, chosen by the office.
+    pub version: String,
+    pub year: i32,
+    pub title: Text,
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// Languages every text of the plan is written in; the first is the default.
+    pub languages: Vec<String>,
+    pub categories: Vec<Category>,
+    pub units: Vec<Unit>,
+    pub indicators: Vec<Indicator>,
+    pub instruments: Vec<Instrument>,
+}
+
+/// A type of unit with its own core indicators and its own component weights
+/// (中心城区, 新城区, 开发区, 市直部门).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: String,
+    pub name: Text,
+    /// Weight of each component of the composite score for units of this category.
+    pub components: Components,
+}
+
+/// Weights of the four components of a unit's composite score; they add up to 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Components {
+    /// Indicator performance (目标、职责、问题导向指标).
+    pub indicators: f64,
+    /// Expert review panel (专家评审团).
+    pub expert: f64,
+    /// Public satisfaction (社会公众满意度).
+    pub public: f64,
+    /// Leadership appraisal (领导评价).
+    pub leadership: f64,
+}
+
+impl Components {
+    pub fn sum(&self) -> f64 {
+        self.indicators + self.expert + self.public + self.leadership
+    }
+}
+
+/// A responsible unit (责任单位).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: String,
+    pub name: Text,
+    /// The id of its [`Category`].
+    pub category: String,
+}
+
+/// One indicator of the annual model (年度绩效管理指标).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    pub id: String,
+    pub name: Text,
+    pub orientation: Orientation,
+    pub kind: IndicatorKind,
+    /// Weight within the indicator component, per category id. A category that is not listed
+    /// does not have this indicator. Each category's weights add up to 1.
+    pub weights: BTreeMap<String, f64>,
+    /// A triggered veto makes the unit non-compliant (一票否决).
+    #[serde(default)]
+    pub veto: bool,
+    /// Measurement unit of a data indicator, e.g. `%` or `亿元`.
+    #[serde(default)]
+    pub measure: Option<Text>,
+    /// Whether a higher actual value is better (data indicators).
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    /// The first period the indicator applies from, when added during the year (追加下达).
+    #[serde(default)]
+    pub from_period: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Orientation {
+    /// 目标导向: the year's key targets.
+    Goal,
+    /// 职责导向: the core duties of the unit's category.
+    Duty,
+    /// 问题导向: hard constraints such as ecology and work style.
+    Problem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndicatorKind {
+    /// 数据类: economic and social figures, monitored monthly.
+    Data,
+    /// 项目类: major projects and works, checked quarterly.
+    Project,
+    /// 约束类: veto items and rectification, watched as events happen.
+    Constraint,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+/// A form: the public survey, an expert review sheet, a cadre appraisal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instrument {
+    pub id: String,
+    pub kind: InstrumentKind,
+    pub title: Text,
+    #[serde(default)]
+    pub intro: Option<Text>,
+    /// Answering faster than this is recorded as a speeder (not blocked).
+    #[serde(default)]
+    pub min_seconds: Option<u32>,
+    /// Pages of questions; a respondent sees one section at a time.
+    #[serde(default)]
+    pub sections: Vec<Section>,
+    /// The review sheet of a `review` instrument.
+    #[serde(default)]
+    pub review: Option<ReviewSheet>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstrumentKind {
+    /// 社会公众满意度调查.
+    Survey,
+    /// 专家评审表: units × indicators for one reviewer.
+    Review,
+    /// 干部考评: votes on leading cadres.
+    Appraisal,
+}
+
+/// A page of questions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    #[serde(default)]
+    pub description: Option<Text>,
+    /// Show the section only when this expression is true.
+    #[serde(default)]
+    pub relevant: Option<String>,
+    pub questions: Vec<Question>,
+}
+
+/// One question of a form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    #[serde(flatten)]
+    pub kind: QuestionKind,
+    pub label: Text,
+    #[serde(default)]
+    pub help: Option<Text>,
+    #[serde(default)]
+    pub required: bool,
+    /// Show the question only when this expression is true (see `docs/expressions.md`).
+    #[serde(default)]
+    pub relevant: Option<String>,
+    #[serde(default)]
+    pub constraints: Vec<Constraint>,
+    /// Offer "unable to judge" (无法评价); such an answer is excluded from scores, not zero.
+    #[serde(default)]
+    pub unable: bool,
+    /// A written reason is required when a rating is at or below a value (不满意须说明理由).
+    #[serde(default)]
+    pub reason: Option<ReasonRule>,
+}
+
+/// The kinds of question, with what each kind needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum QuestionKind {
+    Single {
+        options: Vec<Choice>,
+    },
+    Multiple {
+        options: Vec<Choice>,
+        #[serde(default)]
+        min_select: Option<u32>,
+        #[serde(default)]
+        max_select: Option<u32>,
+    },
+    Rating {
+        scale: Scale,
+    },
+    Matrix {
+        rows: Vec<Choice>,
+        scale: Scale,
+        /// Every shown row must be answered when the question is required.
+        #[serde(default = "yes")]
+        each_row_required: bool,
+    },
+    Number {
+        #[serde(default)]
+        min: Option<f64>,
+        #[serde(default)]
+        max: Option<f64>,
+        #[serde(default)]
+        step: Option<f64>,
+        #[serde(default)]
+        decimals: Option<u32>,
+    },
+    Text {
+        #[serde(default)]
+        min_length: Option<u32>,
+        #[serde(default)]
+        max_length: Option<u32>,
+        #[serde(default)]
+        long: bool,
+    },
+    Ranking {
+        options: Vec<Choice>,
+    },
+    Nps,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl QuestionKind {
+    /// The scale a rating or matrix question is answered on; NPS has the fixed 0–10 scale.
+    pub fn scale(&self) -> Option<Scale> {
+        match self {
+            QuestionKind::Rating { scale } | QuestionKind::Matrix { scale, .. } => {
+                Some(scale.clone())
+            }
+            QuestionKind::Nps => Some(Scale::nps()),
+            _ => None,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            QuestionKind::Single { .. } => "single",
+            QuestionKind::Multiple { .. } => "multiple",
+            QuestionKind::Rating { .. } => "rating",
+            QuestionKind::Matrix { .. } => "matrix",
+            QuestionKind::Number { .. } => "number",
+            QuestionKind::Text { .. } => "text",
+            QuestionKind::Ranking { .. } => "ranking",
+            QuestionKind::Nps => "nps",
+        }
+    }
+}
+
+/// An option of a choice question, or a row of a matrix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: Text,
+}
+
+/// A numeric scale with labelled points, e.g. 1–5 满意度, 0–10, 0–100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scale {
+    pub min: f64,
+    pub max: f64,
+    #[serde(default = "one")]
+    pub step: f64,
+    /// Labelled points; on a 1–5 scale usually every point, on 0–100 the anchors.
+    pub points: Vec<ScalePoint>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl Scale {
+    /// The Net Promoter scale: 0–10, anchors at both ends.
+    pub fn nps() -> Scale {
+        Scale {
+            min: 0.0,
+            max: 10.0,
+            step: 1.0,
+            points: vec![
+                ScalePoint {
+                    value: 0.0,
+                    label: Text::new("完全不可能", "Not at all likely"),
+                    score: None,
+                },
+                ScalePoint {
+                    value: 10.0,
+                    label: Text::new("极有可能", "Extremely likely"),
+                    score: None,
+                },
+            ],
+        }
+    }
+
+    /// Whether `v` is a point of this scale (within range and on a step).
+    pub fn contains(&self, v: f64) -> bool {
+        if !v.is_finite() || v < self.min - 1e-9 || v > self.max + 1e-9 {
+            return false;
+        }
+        let k = (v - self.min) / self.step;
+        (k - k.round()).abs() < 1e-9
+    }
+
+    /// Whether every point of the scale has a label (short scales show them as buttons).
+    pub fn fully_labelled(&self) -> bool {
+        let n = ((self.max - self.min) / self.step).round() as usize + 1;
+        n == self.points.len()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScalePoint {
+    pub value: f64,
+    pub label: Text,
+    /// The score on 0–100 that this answer counts for (e.g. 满意 → 100), when not linear.
+    #[serde(default)]
+    pub score: Option<f64>,
+}
+
+/// A rule an answer must satisfy, with the message shown when it does not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Constraint {
+    /// An expression that must be true; `.` is the question's own answer.
+    pub expr: String,
+    pub message: Text,
+}
+
+/// 不满意须说明理由: a reason is required when a rating is at or below `at_or_below`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasonRule {
+    pub at_or_below: f64,
+    pub label: Text,
+    #[serde(default)]
+    pub min_length: Option<u32>,
+}
+
+/// An expert review sheet: each unit in `units` (or all units of `categories`) rated on
+/// each indicator in `indicators` on `scale`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewSheet {
+    pub scale: Scale,
+    pub indicators: Vec<String>,
+    /// Categories whose units are reviewed; empty means all.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// A comment is required for scores at or below this value.
+    #[serde(default)]
+    pub comment_at_or_below: Option<f64>,
+    /// Rater groups of the panel (行业专家, 高校学者, 基层代表) and their weights.
+    #[serde(default)]
+    pub groups: Vec<RaterGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RaterGroup {
+    pub id: String,
+    pub name: Text,
+    pub weight: f64,
+}
+
+impl Plan {
+    pub fn instrument(&self, id: &str) -> Option<&Instrument> {
+        self.instruments.iter().find(|i| i.id == id)
+    }
+
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+}
+
+impl Instrument {
+    /// All questions of all sections, in order.
+    pub fn questions(&self) -> impl Iterator<Item = &Question> {
+        self.sections.iter().flat_map(|s| s.questions.iter())
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions().find(|q| q.id == id)
+    }
+}

@@ -1,0 +1,194 @@
+//! The response record: one JSON document per submission, self-checking.
+
+use crate::canonical::fingerprint;
+use crate::form::{evaluate, AnswerIssue, Answers};
+use crate::plan::{Plan, QuestionKind};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The format tag written into every record.
+pub const RECORD_FORMAT: &str = "kaoping.response/1";
+
+/// What the page knows at submission; the engine turns it into a [`ResponseRecord`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    pub instrument: String,
+    /// A random anonymous id made by the browser (public), or the reviewer's id.
+    pub respondent_id: String,
+    #[serde(default)]
+    pub reviewer: bool,
+    /// Milliseconds since the Unix epoch (UTC) when the form was opened and submitted.
+    pub started_ms: f64,
+    pub submitted_ms: f64,
+    pub lang: String,
+    pub answers: Answers,
+    /// How many records this browser has already submitted for this plan and instrument.
+    #[serde(default)]
+    pub earlier_submissions: u32,
+}
+
+/// Signals about the quality of a response: recorded, never blocking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualityFlags {
+    pub duration_seconds: f64,
+    /// Faster than the instrument's `min_seconds`.
+    pub speeder: bool,
+    /// Matrix questions answered with one identical value on every row (3 rows or more).
+    pub straight_lined: Vec<String>,
+    /// The same browser has submitted before.
+    pub repeat: bool,
+}
+
+/// One submitted response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseRecord {
+    pub format: String,
+    pub plan_id: String,
+    pub plan_version: String,
+    /// SHA-256 of the canonical plan JSON the respondent answered.
+    pub plan_sha256: String,
+    pub instrument: String,
+    pub respondent_id: String,
+    pub reviewer: bool,
+    /// RFC 3339 UTC times.
+    pub started_at: String,
+    pub submitted_at: String,
+    pub lang: String,
+    /// The answers to the questions that were shown.
+    pub answers: BTreeMap<String, Value>,
+    pub reasons: BTreeMap<String, String>,
+    /// Answers the respondent gave to questions that their later answers hid; kept, not lost.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hidden_answers: BTreeMap<String, Value>,
+    pub quality: QualityFlags,
+    pub engine_version: String,
+    /// SHA-256 of the canonical JSON of this record without this field.
+    pub checksum: String,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecordError {
+    #[error("the plan has no instrument \"{0}\"")]
+    UnknownInstrument(String),
+    #[error("the answers are not complete: {} issue(s), first: {}", .0.len(), .0.first().map(|i| format!("{} — {}", i.question, i.message)).unwrap_or_default())]
+    Incomplete(Vec<AnswerIssue>),
+}
+
+/// Build the record of a complete submission.
+pub fn build_record(plan: &Plan, plan_sha256: &str, sub: &Submission) -> Result<ResponseRecord, RecordError> {
+    let ins = plan
+        .instrument(&sub.instrument)
+        .ok_or_else(|| RecordError::UnknownInstrument(sub.instrument.clone()))?;
+    let state = evaluate(ins, &sub.answers, &sub.lang);
+    if !state.complete {
+        return Err(RecordError::Incomplete(state.issues));
+    }
+    let mut answers = BTreeMap::new();
+    let mut hidden_answers = BTreeMap::new();
+    for (id, v) in &sub.answers.values {
+        if state.questions.contains(id) {
+            if crate::form::is_answered(Some(v)) {
+                answers.insert(id.clone(), v.clone());
+            }
+        } else if crate::form::is_answered(Some(v)) {
+            hidden_answers.insert(id.clone(), v.clone());
+        }
+    }
+    let reasons = sub
+        .answers
+        .reasons
+        .iter()
+        .filter(|(id, text)| state.questions.contains(id) && !text.trim().is_empty())
+        .map(|(id, text)| (id.clone(), text.clone()))
+        .collect();
+    let duration_seconds = ((sub.submitted_ms - sub.started_ms) / 1000.0).max(0.0);
+    let straight_lined = ins
+        .questions()
+        .filter(|q| matches!(q.kind, QuestionKind::Matrix { .. }))
+        .filter(|q| answers.get(&q.id).is_some_and(straight_line))
+        .map(|q| q.id.clone())
+        .collect();
+    let quality = QualityFlags {
+        duration_seconds,
+        speeder: ins.min_seconds.is_some_and(|m| duration_seconds < f64::from(m)),
+        straight_lined,
+        repeat: sub.earlier_submissions > 0,
+    };
+    let mut record = ResponseRecord {
+        format: RECORD_FORMAT.to_owned(),
+        plan_id: plan.id.clone(),
+        plan_version: plan.version.clone(),
+        plan_sha256: plan_sha256.to_owned(),
+        instrument: ins.id.clone(),
+        respondent_id: sub.respondent_id.clone(),
+        reviewer: sub.reviewer,
+        started_at: rfc3339(sub.started_ms),
+        submitted_at: rfc3339(sub.submitted_ms),
+        lang: sub.lang.clone(),
+        answers,
+        reasons,
+        hidden_answers,
+        quality,
+        engine_version: crate::ENGINE_VERSION.to_owned(),
+        checksum: String::new(),
+    };
+    record.checksum = record_checksum(&record);
+    Ok(record)
+}
+
+/// A matrix answer whose rated rows (3 or more) all carry the same value.
+fn straight_line(v: &Value) -> bool {
+    let Some(rows) = v.as_object() else { return false };
+    let nums: Vec<f64> = rows.values().filter_map(Value::as_f64).collect();
+    nums.len() >= 3 && nums.iter().all(|x| *x == nums[0])
+}
+
+/// The checksum of a record: SHA-256 of its canonical JSON with `checksum` set to "".
+pub fn record_checksum(record: &ResponseRecord) -> String {
+    let mut copy = record.clone();
+    copy.checksum = String::new();
+    fingerprint(&copy)
+}
+
+/// Whether a record's checksum matches its content.
+pub fn verify_record(record: &ResponseRecord) -> bool {
+    record_checksum(record) == record.checksum
+}
+
+/// Milliseconds since the epoch as an RFC 3339 UTC timestamp with milliseconds.
+pub fn rfc3339(ms: f64) -> String {
+    let ms = if ms.is_finite() { ms.floor() as i64 } else { 0 };
+    let secs = ms.div_euclid(1000);
+    let milli = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_known_instants() {
+        assert_eq!(rfc3339(0.0), "1970-01-01T00:00:00.000Z");
+        // 2000-02-29T12:34:56.789Z, a leap day.
+        assert_eq!(rfc3339(951_827_696_789.0), "2000-02-29T12:34:56.789Z");
+    }
+}

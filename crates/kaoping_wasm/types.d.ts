@@ -1,0 +1,72 @@
+/** Text in each language of the plan: { "zh-CN": "满意", "en": "Satisfied" }. */
+export type IText = Record<string, string>;
+
+/** The evaluation plan (see docs/plan.md and plans/demo.json). */
+export interface IPlan {
+  id: string;
+  version: string;
+  year: number;
+  title: IText;
+  description?: IText | null;
+  languages: string[];
+  categories: { id: string; name: IText; components: { indicators: number; expert: number; public: number; leadership: number } }[];
+  units: { id: string; name: IText; category: string }[];
+  indicators: {
+    id: string; name: IText; orientation: "goal" | "duty" | "problem"; kind: "data" | "project" | "constraint";
+    weights: Record<string, number>; veto: boolean; measure?: IText | null;
+    direction?: "higher_is_better" | "lower_is_better" | null; from_period?: string | null;
+  }[];
+  instruments: IInstrument[];
+}
+
+export interface IScale { min: number; max: number; step: number; points: { value: number; label: IText; score?: number | null }[] }
+export interface IChoice { value: string; label: IText }
+
+export type IQuestion = {
+  id: string; label: IText; help?: IText | null; required: boolean; relevant?: string | null;
+  constraints: { expr: string; message: IText }[]; unable: boolean;
+  reason?: { at_or_below: number; label: IText; min_length?: number | null } | null;
+} & (
+  | { type: "single"; options: IChoice[] }
+  | { type: "multiple"; options: IChoice[]; min_select?: number | null; max_select?: number | null }
+  | { type: "rating"; scale: IScale }
+  | { type: "matrix"; rows: IChoice[]; scale: IScale; each_row_required: boolean }
+  | { type: "number"; min?: number | null; max?: number | null; step?: number | null; decimals?: number | null }
+  | { type: "text"; min_length?: number | null; max_length?: number | null; long: boolean }
+  | { type: "ranking"; options: IChoice[] }
+  | { type: "nps" }
+);
+
+export interface IInstrument {
+  id: string; kind: "survey" | "review" | "appraisal"; title: IText; intro?: IText | null;
+  min_seconds?: number | null;
+  sections: { id: string; title: IText; description?: IText | null; relevant?: string | null; questions: IQuestion[] }[];
+  review?: { scale: IScale; indicators: string[]; categories: string[]; comment_at_or_below?: number | null;
+             groups: { id: string; name: IText; weight: number }[] } | null;
+}
+
+/** Answers so far: values per question id, written reasons per question id. */
+export interface IAnswers { values: Record<string, unknown>; reasons?: Record<string, string> }
+
+export interface IAnswerIssue { question: string; row?: string | null; reason: boolean; code: string; message: string }
+
+export interface IFormState {
+  sections: string[]; questions: string[]; reasons_required: string[]; issues: IAnswerIssue[];
+  answered: number; total: number; complete: boolean;
+}
+
+export interface ISubmission {
+  instrument: string; respondent_id: string; reviewer?: boolean; started_ms: number; submitted_ms: number;
+  lang: string; answers: IAnswers; earlier_submissions?: number;
+}
+
+export interface IResponseRecord {
+  format: "kaoping.response/1"; plan_id: string; plan_version: string; plan_sha256: string; instrument: string;
+  respondent_id: string; reviewer: boolean; started_at: string; submitted_at: string; lang: string;
+  answers: Record<string, unknown>; reasons: Record<string, string>; hidden_answers?: Record<string, unknown>;
+  quality: { duration_seconds: number; speeder: boolean; straight_lined: string[]; repeat: boolean };
+  engine_version: string; checksum: string;
+}
+
+export interface IPlanProblem { path: string; line?: number | null; column?: number | null; code: string; message: IText }
+export interface IPlanReport { ok: boolean; sha256?: string | null; problems: IPlanProblem[] }

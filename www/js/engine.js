@@ -1,0 +1,17 @@
+// Loads the WASM engine once. Everything that decides anything happens inside it.
+import init, { Engine } from '../pkg/kaoping_wasm.js';
+
+let ready;
+
+export function loadWasm() {
+  ready ??= init({ module_or_path: new URL('../pkg/kaoping_wasm_bg.wasm', import.meta.url) });
+  return ready;
+}
+
+/** An engine for a plan: its JSON text, or the built-in demo plan when none is given. */
+export async function loadEngine(planJson) {
+  await loadWasm();
+  return new Engine(planJson ?? undefined);
+}
+
+export { Engine };

@@ -1,0 +1,477 @@
+// FormView: draws one instrument of the plan and carries answers to and from the engine.
+// It decides nothing: which questions show, what is wrong and the record all come from WASM.
+import { strings, tr } from './i18n.js';
+import { drafts, draftKey, submissions, outbox } from './store.js';
+
+let uid = 0;
+const h = (tag, attrs = {}, ...children) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c) el.append(c);
+  return el;
+};
+
+function randomId() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export class FormView extends EventTarget {
+  /**
+   * @param {HTMLElement} root where to draw
+   * @param {import('../pkg/kaoping_wasm.js').Engine} engine
+   * @param {{instrument: string, lang: string, endpoint?: string}} options
+   */
+  constructor(root, engine, options) {
+    super();
+    this.root = root;
+    this.engine = engine;
+    this.plan = engine.plan();
+    this.instrument = this.plan.instruments.find((i) => i.id === options.instrument);
+    if (!this.instrument) throw new Error(`no instrument "${options.instrument}" in the plan`);
+    this.lang = options.lang;
+    this.endpoint = options.endpoint ?? null;
+    this.key = draftKey(engine.planSha256, this.instrument.id);
+    this.prefix = `kp${++uid}-`;
+    const saved = drafts.load(this.key);
+    this.restored = !!(saved && Object.keys(saved.answers?.values ?? {}).length);
+    this.draft = saved ?? {
+      respondent_id: randomId(),
+      started_ms: Date.now(),
+      section: 0,
+      answers: { values: {}, reasons: {} },
+    };
+    this.draft.answers.reasons ??= {};
+    this.showErrorsFor = new Set(); // sections whose errors are shown (after a Next attempt)
+    this.render();
+  }
+
+  get t() {
+    return strings(this.lang);
+  }
+
+  setLang(lang) {
+    this.lang = lang;
+    this.render();
+  }
+
+  id(qid, suffix = '') {
+    return `${this.prefix}${qid}${suffix}`;
+  }
+
+  save() {
+    this.draft.saved_ms = Date.now();
+    drafts.save(this.key, this.draft);
+  }
+
+  evaluate() {
+    return this.engine.evaluate(this.instrument.id, this.draft.answers, this.lang);
+  }
+
+  // ---- drawing ---------------------------------------------------------------------------
+
+  render() {
+    const t = this.t;
+    this.root.replaceChildren();
+    if (this.draft.done) return this.renderDone();
+    const state = this.evaluate();
+    const visible = state.sections;
+    if (this.draft.section >= visible.length) this.draft.section = Math.max(0, visible.length - 1);
+    const sectionId = visible[this.draft.section];
+    const section = this.instrument.sections.find((s) => s.id === sectionId);
+    this.state = state;
+
+    const header = h('div', { class: 'form-head' },
+      h('h1', { text: tr(this.instrument.title, this.lang) }),
+      this.draft.section === 0 && this.instrument.intro ? h('p', { class: 'intro', text: tr(this.instrument.intro, this.lang) }) : null,
+      this.restored ? h('p', { class: 'notice', role: 'status', text: t.restored }) : null,
+    );
+    const progress = h('div', { class: 'progress' },
+      h('p', { id: this.id('progress-label'), text: `${t.sectionOf(this.draft.section + 1, visible.length)} · ${t.answered(state.answered, state.total)}` }),
+      h('progress', { max: String(visible.length), value: String(this.draft.section + 1), 'aria-labelledby': this.id('progress-label') }),
+    );
+    this.summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': this.id('summary-title') });
+    const form = h('form', { novalidate: true, 'aria-labelledby': this.id('section-title') });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.next();
+    });
+    const heading = h('h2', { id: this.id('section-title'), tabindex: '-1', text: tr(section.title, this.lang) });
+    form.append(heading);
+    if (section.description) form.append(h('p', { class: 'hint', text: tr(section.description, this.lang) }));
+    this.blocks = new Map();
+    for (const q of section.questions) {
+      const block = this.renderQuestion(q);
+      this.blocks.set(q.id, block);
+      form.append(block);
+    }
+    const last = this.draft.section === visible.length - 1;
+    form.append(h('div', { class: 'actions' },
+      this.draft.section > 0 ? h('button', { type: 'button', class: 'secondary', onclick: () => this.back(), text: t.back }) : null,
+      h('button', { type: 'submit', class: 'primary', text: last ? t.submit : t.next }),
+    ));
+    form.append(h('p', { class: 'hint saved', text: t.savedLocally }));
+    this.root.append(header, progress, this.summary, form);
+    this.heading = heading;
+    this.refresh();
+  }
+
+  renderQuestion(q) {
+    const t = this.t;
+    const lang = this.lang;
+    const value = this.draft.answers.values[q.id];
+    const errId = this.id(q.id, '-error');
+    const hintId = this.id(q.id, '-hint');
+    const block = h('div', { class: 'question', id: this.id(q.id, '-block'), 'data-question': q.id });
+    const labelText = `${tr(q.label, lang)}${q.required ? t.required : t.optional}`;
+    const error = h('p', { class: 'error-message', id: errId, hidden: true });
+    const hintText = [q.help ? tr(q.help, lang) : '', q.type === 'multiple' && q.max_select ? t.selectUpTo(q.max_select) : ''].filter(Boolean).join(' ');
+    const hint = hintText ? h('p', { class: 'hint', id: hintId, text: hintText }) : null;
+    const describedBy = [hint ? hintId : null, errId].filter(Boolean).join(' ');
+    const set = (v) => this.setAnswer(q.id, v);
+
+    const group = (controls, extraClass = '') => h('fieldset', { class: `group ${extraClass}`, 'aria-describedby': describedBy, id: this.id(q.id) },
+      h('legend', { text: labelText }), hint, error, controls);
+
+    const scaleRadios = (name, scale, current, onPick, labelledRow) => {
+      const points = [];
+      for (let v = scale.min; v <= scale.max + 1e-9; v += scale.step) points.push(Math.round(v * 1e9) / 1e9);
+      const opts = points.map((v) => {
+        const p = scale.points.find((pt) => pt.value === v);
+        const id = this.id(name, `-${v}`);
+        return h('div', { class: 'choice' },
+          h('input', { type: 'radio', id, name: this.id(name), value: String(v), checked: current === v, onchange: () => onPick(v) }),
+          h('label', { for: id, text: p ? `${tr(p.label, lang)}` : String(v), title: p ? String(v) : null }));
+      });
+      if (q.unable) {
+        const id = this.id(name, '-unable');
+        opts.push(h('div', { class: 'choice unable' },
+          h('input', { type: 'radio', id, name: this.id(name), value: 'unable', checked: current === 'unable', onchange: () => onPick('unable') }),
+          h('label', { for: id, text: t.unable })));
+      }
+      return h('div', { class: `scale${labelledRow ? '' : ' scale-wide'}`, role: 'presentation' }, opts);
+    };
+
+    let body;
+    switch (q.type) {
+      case 'single':
+        body = group(h('div', { class: 'choices' }, q.options.map((o) => {
+          const id = this.id(q.id, `-${o.value}`);
+          return h('div', { class: 'choice' },
+            h('input', { type: 'radio', id, name: this.id(q.id), value: o.value, checked: value === o.value, onchange: () => set(o.value) }),
+            h('label', { for: id, text: tr(o.label, lang) }));
+        })));
+        break;
+      case 'multiple': {
+        const cur = new Set(Array.isArray(value) ? value : []);
+        body = group(h('div', { class: 'choices' }, q.options.map((o) => {
+          const id = this.id(q.id, `-${o.value}`);
+          return h('div', { class: 'choice' },
+            h('input', { type: 'checkbox', id, value: o.value, checked: cur.has(o.value), onchange: (e) => {
+              const now = new Set(Array.isArray(this.draft.answers.values[q.id]) ? this.draft.answers.values[q.id] : []);
+              if (e.target.checked) now.add(o.value); else now.delete(o.value);
+              set(q.options.map((x) => x.value).filter((x) => now.has(x)));
+            } }),
+            h('label', { for: id, text: tr(o.label, lang) }));
+        })));
+        break;
+      }
+      case 'rating':
+      case 'nps': {
+        const scale = q.type === 'nps' ? { min: 0, max: 10, step: 1, points: [] } : q.scale;
+        const count = Math.round((scale.max - scale.min) / scale.step) + 1;
+        if (count <= 11) {
+          const extra = q.type === 'nps' ? h('p', { class: 'hint', text: `${t.npsLow}；${t.npsHigh}` }) : null;
+          body = group([extra, scaleRadios(q.id, scale, value, set, count <= 5)], 'rating');
+        } else {
+          body = this.numberInput(q, labelText, hint, error, describedBy, value, set, t.scaleRange(scale.min, scale.max));
+        }
+        break;
+      }
+      case 'matrix': {
+        const cur = value && typeof value === 'object' ? value : {};
+        body = group(h('div', { class: 'matrix' }, q.rows.map((row) => {
+          const rowName = `${q.id}-${row.value}`;
+          const rowErr = this.id(rowName, '-error');
+          return h('fieldset', { class: 'matrix-row', id: this.id(rowName), 'aria-describedby': rowErr, 'data-row': row.value },
+            h('legend', { text: tr(row.label, lang) }),
+            h('p', { class: 'error-message', id: rowErr, hidden: true }),
+            scaleRadios(rowName, q.scale, cur[row.value], (v) => {
+              const next = { ...(this.draft.answers.values[q.id] || {}) };
+              next[row.value] = v;
+              set(next);
+            }, true));
+        })), 'matrix-group');
+        break;
+      }
+      case 'number':
+        body = this.numberInput(q, labelText, hint, error, describedBy, value, set, null);
+        break;
+      case 'text': {
+        const id = this.id(q.id);
+        const attrs = { id, name: id, 'aria-describedby': describedBy, oninput: (e) => { set(e.target.value); this.counter(q, e.target.value); } };
+        const input = q.long ? h('textarea', { ...attrs, rows: '5' }) : h('input', { ...attrs, type: 'text', autocomplete: 'off' });
+        input.value = typeof value === 'string' ? value : '';
+        const counter = q.max_length ? h('p', { class: 'hint counter', id: this.id(q.id, '-count'), 'aria-live': 'polite' }) : null;
+        body = h('div', { class: 'group' }, h('label', { for: id, class: 'label', text: labelText }), hint, error, input, counter);
+        break;
+      }
+      case 'ranking': {
+        const order = Array.isArray(value) ? value : q.options.map((o) => o.value);
+        const list = h('ol', { class: 'ranking' }, order.map((v, i) => {
+          const o = q.options.find((x) => x.value === v);
+          const label = o ? tr(o.label, lang) : v;
+          const move = (d) => {
+            const next = [...order];
+            [next[i], next[i + d]] = [next[i + d], next[i]];
+            set(next);
+            this.render();
+            this.root.querySelector(`[data-rank="${v}"][data-dir="${d}"]`)?.focus();
+          };
+          return h('li', {}, h('span', { text: label }),
+            h('button', { type: 'button', class: 'small', 'data-rank': v, 'data-dir': '-1', disabled: i === 0, 'aria-label': `${t.rankUp}：${label}`, onclick: () => move(-1), text: '↑' }),
+            h('button', { type: 'button', class: 'small', 'data-rank': v, 'data-dir': '1', disabled: i === order.length - 1, 'aria-label': `${t.rankDown}：${label}`, onclick: () => move(1), text: '↓' }));
+        }));
+        body = group([h('p', { class: 'hint', text: t.rankHint }), list], 'ranking-group');
+        break;
+      }
+      default:
+        body = h('p', { text: q.id });
+    }
+    block.append(body);
+    if (q.reason) {
+      const rid = this.id(q.id, '-reason');
+      const rerr = this.id(q.id, '-reason-error');
+      const area = h('textarea', { id: rid, rows: '3', 'aria-describedby': rerr, oninput: (e) => {
+        this.draft.answers.reasons[q.id] = e.target.value;
+        this.save();
+        this.refresh();
+      } });
+      area.value = this.draft.answers.reasons[q.id] ?? '';
+      block.append(h('div', { class: 'group reason', hidden: true, 'data-reason': q.id },
+        h('label', { for: rid, class: 'label', text: tr(q.reason.label, lang) }),
+        h('p', { class: 'error-message', id: rerr, hidden: true }),
+        area));
+    }
+    return block;
+  }
+
+  numberInput(q, labelText, hint, error, describedBy, value, set, extraHint) {
+    const id = this.id(q.id);
+    const input = h('input', { id, name: id, type: 'text', inputmode: q.decimals === 0 || q.type !== 'number' ? 'numeric' : 'decimal', autocomplete: 'off', 'aria-describedby': describedBy,
+      oninput: (e) => {
+        const raw = e.target.value.trim();
+        const n = Number(raw);
+        set(raw === '' ? null : Number.isFinite(n) && /^[-+]?(\d+\.?\d*|\.\d+)$/.test(raw) ? n : raw);
+      } });
+    input.value = value ?? '';
+    return h('div', { class: 'group' }, h('label', { for: id, class: 'label', text: labelText }),
+      extraHint ? h('p', { class: 'hint', text: extraHint }) : null, hint, error, input);
+  }
+
+  counter(q, text) {
+    const el = this.root.querySelector(`#${CSS.escape(this.id(q.id, '-count'))}`);
+    if (!el || !q.max_length) return;
+    const left = q.max_length - [...text.trim()].length;
+    el.textContent = left >= 0 ? this.t.charsLeft(left) : this.t.charsOver(-left);
+    el.classList.toggle('over', left < 0);
+  }
+
+  setAnswer(qid, value) {
+    if (value === null || value === undefined) delete this.draft.answers.values[qid];
+    else this.draft.answers.values[qid] = value;
+    this.save();
+    const before = this.state.sections.join();
+    this.refresh();
+    if (this.state.sections.join() !== before) this.updateProgress();
+  }
+
+  updateProgress() {
+    const label = this.root.querySelector(`#${CSS.escape(this.id('progress-label'))}`);
+    const bar = this.root.querySelector('progress');
+    const n = this.state.sections.length;
+    if (label) label.textContent = `${this.t.sectionOf(this.draft.section + 1, n)} · ${this.t.answered(this.state.answered, this.state.total)}`;
+    if (bar) bar.max = n;
+  }
+
+  /** Re-evaluate and update what is shown, without redrawing the inputs. */
+  refresh() {
+    const state = this.evaluate();
+    this.state = state;
+    const shown = new Set(state.questions);
+    for (const [qid, block] of this.blocks) block.hidden = !shown.has(qid);
+    for (const el of this.root.querySelectorAll('[data-reason]')) {
+      el.hidden = !state.reasons_required.includes(el.dataset.reason) || !shown.has(el.dataset.reason);
+    }
+    this.updateProgress();
+    this.showIssues(this.showErrorsFor.has(this.draft.section) ? this.sectionIssues(state) : [], false);
+    for (const [qid, block] of this.blocks) {
+      const q = this.instrument.sections.flatMap((s) => s.questions).find((x) => x.id === qid);
+      if (q?.type === 'text') this.counter(q, this.draft.answers.values[qid] ?? '');
+    }
+  }
+
+  sectionIssues(state) {
+    return state.issues.filter((i) => this.blocks.has(i.question) && state.questions.includes(i.question));
+  }
+
+  /** Show issues next to their fields and in the summary at the top (GOV.UK pattern). */
+  showIssues(issues, focusSummary) {
+    for (const el of this.root.querySelectorAll('.error-message')) {
+      el.hidden = true;
+      el.textContent = '';
+    }
+    for (const el of this.root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of this.root.querySelectorAll('.has-error')) el.classList.remove('has-error');
+    const links = [];
+    for (const issue of issues) {
+      let errId;
+      let target;
+      if (issue.reason) {
+        errId = this.id(issue.question, '-reason-error');
+        target = this.id(issue.question, '-reason');
+      } else if (issue.row) {
+        errId = this.id(`${issue.question}-${issue.row}`, '-error');
+        target = this.firstInput(this.id(`${issue.question}-${issue.row}`));
+      } else {
+        errId = this.id(issue.question, '-error');
+        target = this.firstInput(this.id(issue.question));
+      }
+      const el = this.root.querySelector(`#${CSS.escape(errId)}`);
+      if (el) {
+        el.hidden = false;
+        el.textContent = el.textContent ? `${el.textContent} ${issue.message}` : issue.message;
+        el.closest('.question, .group')?.classList.add('has-error');
+      }
+      const input = target && this.root.querySelector(`#${CSS.escape(target)}`);
+      input?.setAttribute('aria-invalid', 'true');
+      const q = this.instrument.sections.flatMap((s) => s.questions).find((x) => x.id === issue.question);
+      const row = issue.row && q?.rows?.find((r) => r.value === issue.row);
+      const what = row ? `${tr(q.label, this.lang)} — ${tr(row.label, this.lang)}` : q ? tr(q.label, this.lang) : issue.question;
+      if (issue.row && issue.code === 'row_required') links.push([target, `${what}`, issue.message]);
+      else links.push([target, what, issue.message]);
+    }
+    const summary = this.summary;
+    summary.replaceChildren();
+    if (!links.length) {
+      summary.hidden = true;
+      summary.removeAttribute('role');
+      return;
+    }
+    summary.hidden = false;
+    summary.setAttribute('role', 'alert');
+    summary.append(h('h2', { id: this.id('summary-title'), text: this.t.errorSummary }),
+      h('ul', {}, links.map(([target, what, msg]) => h('li', {}, h('a', { href: `#${target}`, onclick: (e) => {
+        e.preventDefault();
+        const input = this.root.querySelector(`#${CSS.escape(target)}`);
+        input?.focus();
+        input?.scrollIntoView({ block: 'center' });
+      }, text: `${what}：${msg}` })))));
+    if (focusSummary) summary.focus();
+  }
+
+  firstInput(containerId) {
+    const c = this.root.querySelector(`#${CSS.escape(containerId)}`);
+    if (!c) return containerId;
+    if (c.matches('input, textarea, select')) return containerId;
+    const input = c.querySelector('input:checked, input, textarea, select');
+    return input?.id || containerId;
+  }
+
+  back() {
+    if (this.draft.section > 0) this.draft.section -= 1;
+    this.save();
+    this.restored = false;
+    this.render();
+    this.heading.focus();
+  }
+
+  next() {
+    const state = this.evaluate();
+    this.state = state;
+    const issues = this.sectionIssues(state);
+    if (issues.length) {
+      this.showErrorsFor.add(this.draft.section);
+      this.showIssues(issues, true);
+      return;
+    }
+    this.restored = false;
+    if (this.draft.section < state.sections.length - 1) {
+      this.draft.section += 1;
+      this.save();
+      this.render();
+      this.heading.focus();
+      return;
+    }
+    this.submit();
+  }
+
+  submit() {
+    const sha = this.engine.planSha256;
+    const record = this.engine.submit({
+      instrument: this.instrument.id,
+      respondent_id: this.draft.respondent_id,
+      reviewer: false,
+      started_ms: this.draft.started_ms,
+      submitted_ms: Date.now(),
+      lang: this.lang,
+      answers: this.draft.answers,
+      earlier_submissions: submissions.count(sha, this.instrument.id),
+    });
+    submissions.remember(sha, this.instrument.id, { checksum: record.checksum, submitted_at: record.submitted_at });
+    outbox.add(record);
+    this.draft = { done: true, record };
+    this.save();
+    this.render();
+    this.dispatchEvent(new CustomEvent('submit', { detail: record }));
+    this.deliver();
+  }
+
+  /** Send queued records to the host, if it takes them; keep them otherwise. */
+  async deliver() {
+    if (!this.endpoint) return;
+    for (const rec of outbox.list()) {
+      try {
+        const res = await fetch(this.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rec) });
+        if (res.ok) outbox.remove(rec.checksum);
+      } catch {
+        break;
+      }
+    }
+    const status = this.root.querySelector('.delivery');
+    if (status) status.textContent = outbox.list().length ? this.t.queued : this.t.delivered;
+  }
+
+  renderDone() {
+    const t = this.t;
+    const rec = this.draft.record;
+    const blob = new Blob([JSON.stringify(rec, null, 2)], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const title = h('h1', { tabindex: '-1', text: t.thanksTitle });
+    this.root.append(h('div', { class: 'panel', role: 'status' },
+      title,
+      h('p', { text: t.thanksBody }),
+      h('dl', {},
+        h('dt', { text: t.receiptId }), h('dd', { class: 'mono', text: rec.respondent_id }),
+        h('dt', { text: t.checksum }), h('dd', { class: 'mono', text: rec.checksum })),
+      h('p', { class: 'delivery', 'aria-live': 'polite' }),
+      h('p', {}, h('a', { class: 'button', href: url, download: `kaoping-${rec.instrument}-${rec.respondent_id.slice(0, 8)}.json`, text: t.download })),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: t.startAgain }))));
+    title.focus();
+  }
+
+  restart() {
+    drafts.clear(this.key);
+    this.draft = { respondent_id: randomId(), started_ms: Date.now(), section: 0, answers: { values: {}, reasons: {} } };
+    this.restored = false;
+    this.showErrorsFor.clear();
+    this.render();
+    this.heading.focus();
+  }
+}

@@ -1,0 +1,98 @@
+// Interface strings in zh-CN (default) and en. Plan texts come from the plan itself.
+const STRINGS = {
+  'zh-CN': {
+    app: '考评',
+    skip: '跳到主要内容',
+    switchLang: 'English',
+    switchLangLabel: 'Switch to English',
+    loading: '正在加载问卷…',
+    loadFailed: '问卷加载失败：',
+    sectionOf: (i, n) => `第 ${i} 部分，共 ${n} 部分`,
+    answered: (a, n) => `已答 ${a} / ${n} 题`,
+    next: '下一部分',
+    back: '上一部分',
+    submit: '提交问卷',
+    required: '（必答）',
+    optional: '（选答）',
+    unable: '无法评价',
+    errorSummary: '请修改以下问题后继续',
+    restored: '已恢复您上次在本机填写的答案。',
+    savedLocally: '答案已自动保存在本机。',
+    thanksTitle: '提交成功，感谢您的参与！',
+    thanksBody: '您的答卷已生成回执。请保存回执，以便核对。',
+    receiptId: '回执编号',
+    checksum: '校验码',
+    download: '下载回执（JSON）',
+    delivered: '答卷已送达。',
+    queued: '当前无法连接服务器，答卷已保存在本机，联网后将自动发送。',
+    startAgain: '重新填写一份',
+    selectUpTo: (n) => `最多选 ${n} 项`,
+    charsLeft: (n) => `还可输入 ${n} 个字`,
+    charsOver: (n) => `超出 ${n} 个字`,
+    rankUp: '上移',
+    rankDown: '下移',
+    rankHint: '用“上移”“下移”按钮调整顺序，第一项最重要。',
+    npsLow: '0 = 完全不可能',
+    npsHigh: '10 = 极有可能',
+    scaleRange: (lo, hi) => `请输入 ${lo} 到 ${hi} 之间的分数`,
+    reasonFor: '理由',
+    home: '首页',
+    respondTitle: '社会公众满意度调查',
+    offlineReady: '本问卷已可离线使用。',
+  },
+  en: {
+    app: 'Kaoping',
+    skip: 'Skip to main content',
+    switchLang: '中文',
+    switchLangLabel: '切换到中文',
+    loading: 'Loading the survey…',
+    loadFailed: 'The survey could not be loaded: ',
+    sectionOf: (i, n) => `Part ${i} of ${n}`,
+    answered: (a, n) => `${a} of ${n} questions answered`,
+    next: 'Next part',
+    back: 'Previous part',
+    submit: 'Submit',
+    required: ' (required)',
+    optional: ' (optional)',
+    unable: 'Unable to judge',
+    errorSummary: 'There is a problem',
+    restored: 'We restored the answers you gave earlier on this device.',
+    savedLocally: 'Your answers are saved on this device as you go.',
+    thanksTitle: 'Submitted. Thank you for taking part!',
+    thanksBody: 'A receipt was made for your response. Keep it to check your submission later.',
+    receiptId: 'Receipt number',
+    checksum: 'Checksum',
+    download: 'Download receipt (JSON)',
+    delivered: 'Your response has been delivered.',
+    queued: 'The server cannot be reached. Your response is kept on this device and will be sent when you are online.',
+    startAgain: 'Fill in another response',
+    selectUpTo: (n) => `Choose up to ${n}`,
+    charsLeft: (n) => `${n} characters left`,
+    charsOver: (n) => `${n} characters too many`,
+    rankUp: 'Move up',
+    rankDown: 'Move down',
+    rankHint: 'Use Move up and Move down to order the items; the first matters most.',
+    npsLow: '0 = Not at all likely',
+    npsHigh: '10 = Extremely likely',
+    scaleRange: (lo, hi) => `Enter a score from ${lo} to ${hi}`,
+    reasonFor: 'Reason',
+    home: 'Home',
+    respondTitle: 'Public satisfaction survey',
+    offlineReady: 'This survey now works offline.',
+  },
+};
+
+export function pickLang(requested) {
+  const tag = (requested || '').toLowerCase();
+  return tag.startsWith('en') ? 'en' : 'zh-CN';
+}
+
+export function strings(lang) {
+  return STRINGS[pickLang(lang)];
+}
+
+/** A plan text ({ "zh-CN": …, en: … }) in the language, falling back to zh-CN. */
+export function tr(text, lang) {
+  if (!text) return '';
+  return text[lang] ?? text['zh-CN'] ?? Object.values(text)[0] ?? '';
+}
