@@ -162,11 +162,21 @@ pub fn run(root: &Path) -> Result<()> {
         Cmd::cargo().args(["test", "--workspace"]).run()
     });
     suite.step("wasm tests (node)", &["ensure tools"], || {
-        Cmd::cargo()
+        let out = Cmd::cargo()
             .arg("test")
             .args(WASM_TEST_PACKAGES.iter().flat_map(|p| ["-p", p]))
             .args(["--target", WASM_TARGET])
-            .run()
+            .run_tee()?;
+        // The runner exits 0 when a crate has no `#[wasm_bindgen_test]` at all.
+        let passed = count_passed(&out);
+        if passed == 0 {
+            anyhow::bail!(
+                "no wasm tests ran: {} has no #[wasm_bindgen_test]s",
+                WASM_TEST_PACKAGES.join(", ")
+            );
+        }
+        println!("wasm tests: {passed} passed in Node");
+        Ok(())
     });
     suite.step("build-web", &["ensure tools"], || web::build(root));
     suite.step("e2e (chromium)", &["ensure tools", "build-web"], || {
@@ -231,4 +241,30 @@ fn e2e_test_files(root: &Path) -> Result<Vec<String>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// The sum of `N passed` over libtest-style `test result:` lines.
+fn count_passed(output: &str) -> usize {
+    output
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("test result: "))
+        .filter_map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let i = words.iter().position(|w| w.starts_with("passed"))?;
+            words.get(i.checked_sub(1)?)?.parse::<usize>().ok()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_passed_tests() {
+        let out = "running 3 tests\ntest result: ok. 3 passed; 0 failed; 0 ignored; 0 filtered out; finished in 0.03s\n\
+                   no tests to run!\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n";
+        assert_eq!(count_passed(out), 3);
+        assert_eq!(count_passed("no tests to run!\n"), 0);
+    }
 }
