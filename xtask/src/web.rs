@@ -31,6 +31,25 @@ pub fn build(root: &Path) -> Result<()> {
         .join(WASM_TARGET)
         .join("release")
         .join(format!("{CRATE}.wasm"));
+    let bg = out_dir.join(format!("{CRATE}_bg.wasm"));
+    let features = wasm_opt_features();
+
+    // wasm-bindgen + wasm-opt take ~30 s here: skip them when the input and the settings
+    // are exactly those of the last successful run and its outputs are still there.
+    let stamp_path = root.join("target/xtask-build-web.stamp");
+    let stamp = stamp_for(&input, &features)?;
+    let outputs = [
+        bg.clone(),
+        out_dir.join(format!("{CRATE}.js")),
+        out_dir.join(format!("{CRATE}.d.ts")),
+    ];
+    if std::fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str())
+        && outputs.iter().all(|p| p.is_file())
+    {
+        println!("build-web: www/pkg/ is up to date with {}", input.display());
+        return Ok(());
+    }
+    let _ = std::fs::remove_file(&stamp_path);
     // Start clean so a renamed export cannot leave stale glue behind.
     if out_dir.exists() {
         std::fs::remove_dir_all(&out_dir)
@@ -42,11 +61,9 @@ pub fn build(root: &Path) -> Result<()> {
         .arg(&input)
         .run()?;
 
-    let bg = out_dir.join(format!("{CRATE}_bg.wasm"));
     let before = file_len(&bg)?;
     let tmp = out_dir.join(format!("{CRATE}_bg.opt.wasm"));
     let wasm_opt = root.join("node_modules/.bin/wasm-opt");
-    let features = wasm_opt_features();
     Cmd::new(&wasm_opt)
         .arg("-Oz")
         .args(features.iter().map(|f| format!("--enable-{f}")))
@@ -69,6 +86,8 @@ pub fn build(root: &Path) -> Result<()> {
         .read()
         .context("the wasm-opt output does not compile in V8")?;
 
+    std::fs::write(&stamp_path, &stamp)
+        .with_context(|| format!("cannot write {}", stamp_path.display()))?;
     println!(
         "build-web: {} ({} -> {} bytes after wasm-opt -Oz), glue and .d.ts in www/pkg/",
         bg.strip_prefix(root).unwrap_or(&bg).display(),
@@ -120,4 +139,25 @@ fn file_len(p: &Path) -> Result<u64> {
     Ok(std::fs::metadata(p)
         .with_context(|| format!("missing {}", p.display()))?
         .len())
+}
+
+/// What the outputs in `www/pkg/` were made from: the input module (size, mtime) and the tools.
+fn stamp_for(input: &Path, features: &[String]) -> Result<String> {
+    let meta = std::fs::metadata(input).with_context(|| format!("missing {}", input.display()))?;
+    let mtime = meta
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    let bindgen = Cmd::new("wasm-bindgen")
+        .arg("--version")
+        .try_read()
+        .unwrap_or_default();
+    Ok(format!(
+        "input {} {} {mtime}\n{}\nwasm-opt -Oz {}\n",
+        input.display(),
+        meta.len(),
+        bindgen.trim(),
+        features.join(" ")
+    ))
 }
