@@ -22,14 +22,14 @@ const BASE_FEATURES: [&str; 6] = [
 
 pub fn build(root: &Path) -> Result<()> {
     Cmd::cargo()
-        .args(["build", "-p", CRATE, "--target", WASM_TARGET, "--release"])
+        .args(["build", "-p", CRATE, "--target", WASM_TARGET, "--profile", "wasm"])
         .run()?;
 
     let out_dir = root.join("www/pkg");
     let input = root
         .join("target")
         .join(WASM_TARGET)
-        .join("release")
+        .join("wasm")
         .join(format!("{CRATE}.wasm"));
     let bg = out_dir.join(format!("{CRATE}_bg.wasm"));
     let features = wasm_opt_features();

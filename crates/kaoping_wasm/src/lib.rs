@@ -104,7 +104,12 @@ impl Engine {
     }
 
     /// Shown sections and questions, issues and progress for the answers so far.
-    pub fn evaluate(&self, instrument: &str, answers: IAnswers, lang: &str) -> Result<IFormState, JsError> {
+    pub fn evaluate(
+        &self,
+        instrument: &str,
+        answers: IAnswers,
+        lang: &str,
+    ) -> Result<IFormState, JsError> {
         let ins = self
             .plan
             .instrument(instrument)
