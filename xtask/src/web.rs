@@ -8,6 +8,8 @@ use crate::cmd::Cmd;
 use crate::tools::WASM_TARGET;
 
 const CRATE: &str = "kaoping_wasm";
+/// The cargo profile for the browser build (`[profile.wasm]` in the root Cargo.toml).
+const PROFILE: &str = "wasm";
 
 /// Features every wasm-opt run enables: what rustc's wasm32 output uses
 /// (see `rustc --print cfg --target wasm32-unknown-unknown`), all supported by current Chromium.
@@ -22,14 +24,15 @@ const BASE_FEATURES: [&str; 6] = [
 
 pub fn build(root: &Path) -> Result<()> {
     Cmd::cargo()
-        .args(["build", "-p", CRATE, "--target", WASM_TARGET, "--profile", "wasm"])
+        .args(["build", "-p", CRATE, "--target", WASM_TARGET])
+        .args(["--profile", PROFILE])
         .run()?;
 
     let out_dir = root.join("www/pkg");
     let input = root
         .join("target")
         .join(WASM_TARGET)
-        .join("wasm")
+        .join(PROFILE)
         .join(format!("{CRATE}.wasm"));
     let bg = out_dir.join(format!("{CRATE}_bg.wasm"));
     let features = wasm_opt_features();
