@@ -40,7 +40,8 @@ pub fn build(root: &Path) -> Result<()> {
     // wasm-bindgen + wasm-opt take ~30 s here: skip them when the input and the settings
     // are exactly those of the last successful run and its outputs are still there.
     let stamp_path = root.join("target/xtask-build-web.stamp");
-    let stamp = stamp_for(&input, &features)?;
+    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
+    let stamp = stamp_for(&input, &wasm_opt, &features)?;
     let outputs = [
         bg.clone(),
         out_dir.join(format!("{CRATE}.js")),
@@ -66,7 +67,6 @@ pub fn build(root: &Path) -> Result<()> {
 
     let before = file_len(&bg)?;
     let tmp = out_dir.join(format!("{CRATE}_bg.opt.wasm"));
-    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
     Cmd::new(&wasm_opt)
         .arg("-Oz")
         .args(features.iter().map(|f| format!("--enable-{f}")))
@@ -145,7 +145,7 @@ fn file_len(p: &Path) -> Result<u64> {
 }
 
 /// What the outputs in `www/pkg/` were made from: the input module (size, mtime) and the tools.
-fn stamp_for(input: &Path, features: &[String]) -> Result<String> {
+fn stamp_for(input: &Path, wasm_opt: &Path, features: &[String]) -> Result<String> {
     let meta = std::fs::metadata(input).with_context(|| format!("missing {}", input.display()))?;
     let mtime = meta
         .modified()?
@@ -156,11 +156,16 @@ fn stamp_for(input: &Path, features: &[String]) -> Result<String> {
         .arg("--version")
         .try_read()
         .unwrap_or_default();
+    let opt = Cmd::new(wasm_opt)
+        .arg("--version")
+        .try_read()
+        .unwrap_or_default();
     Ok(format!(
-        "input {} {} {mtime}\n{}\nwasm-opt -Oz {}\n",
+        "input {} {} {mtime}\n{}\n{} -Oz {}\n",
         input.display(),
         meta.len(),
         bindgen.trim(),
+        opt.trim(),
         features.join(" ")
     ))
 }
