@@ -711,7 +711,9 @@ impl Validator {
     }
 
     fn scale(&mut self, scale: &Scale, p: &str, langs: &[String]) {
-        if !(scale.min < scale.max) || !(scale.step > 0.0) {
+        if scale.min.partial_cmp(&scale.max) != Some(std::cmp::Ordering::Less)
+            || scale.step.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        {
             self.push(
                 p,
                 "scale_range",

@@ -2,7 +2,7 @@
 //! `"type"` naming the kind. Converting by hand (instead of serde's flatten + internal tag)
 //! keeps the WASM small and gives one clear error per missing field.
 
-use super::{Choice, Question, QuestionKind, ReasonRule, Scale, Constraint};
+use super::{Choice, Constraint, Question, QuestionKind, ReasonRule, Scale};
 use crate::text::Text;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -72,20 +72,31 @@ impl TryFrom<RawQuestion> for Question {
     fn try_from(r: RawQuestion) -> Result<Self, String> {
         let need = |what: &str| format!("a \"{}\" question needs \"{what}\"", r.kind);
         let kind = match r.kind.as_str() {
-            "single" => QuestionKind::Single { options: r.options.clone().ok_or_else(|| need("options"))? },
+            "single" => QuestionKind::Single {
+                options: r.options.clone().ok_or_else(|| need("options"))?,
+            },
             "multiple" => QuestionKind::Multiple {
                 options: r.options.clone().ok_or_else(|| need("options"))?,
                 min_select: r.min_select,
                 max_select: r.max_select,
             },
-            "ranking" => QuestionKind::Ranking { options: r.options.clone().ok_or_else(|| need("options"))? },
-            "rating" => QuestionKind::Rating { scale: r.scale.clone().ok_or_else(|| need("scale"))? },
+            "ranking" => QuestionKind::Ranking {
+                options: r.options.clone().ok_or_else(|| need("options"))?,
+            },
+            "rating" => QuestionKind::Rating {
+                scale: r.scale.clone().ok_or_else(|| need("scale"))?,
+            },
             "matrix" => QuestionKind::Matrix {
                 rows: r.rows.clone().ok_or_else(|| need("rows"))?,
                 scale: r.scale.clone().ok_or_else(|| need("scale"))?,
                 each_row_required: r.each_row_required.unwrap_or(true),
             },
-            "number" => QuestionKind::Number { min: r.min, max: r.max, step: r.step, decimals: r.decimals },
+            "number" => QuestionKind::Number {
+                min: r.min,
+                max: r.max,
+                step: r.step,
+                decimals: r.decimals,
+            },
             "text" => QuestionKind::Text {
                 min_length: r.min_length,
                 max_length: r.max_length,
@@ -135,25 +146,44 @@ impl From<Question> for RawQuestion {
             long: None,
         };
         match q.kind {
-            QuestionKind::Single { options } | QuestionKind::Ranking { options } => r.options = Some(options),
-            QuestionKind::Multiple { options, min_select, max_select } => {
+            QuestionKind::Single { options } | QuestionKind::Ranking { options } => {
+                r.options = Some(options)
+            }
+            QuestionKind::Multiple {
+                options,
+                min_select,
+                max_select,
+            } => {
                 r.options = Some(options);
                 r.min_select = min_select;
                 r.max_select = max_select;
             }
             QuestionKind::Rating { scale } => r.scale = Some(scale),
-            QuestionKind::Matrix { rows, scale, each_row_required } => {
+            QuestionKind::Matrix {
+                rows,
+                scale,
+                each_row_required,
+            } => {
                 r.rows = Some(rows);
                 r.scale = Some(scale);
                 r.each_row_required = Some(each_row_required);
             }
-            QuestionKind::Number { min, max, step, decimals } => {
+            QuestionKind::Number {
+                min,
+                max,
+                step,
+                decimals,
+            } => {
                 r.min = min;
                 r.max = max;
                 r.step = step;
                 r.decimals = decimals;
             }
-            QuestionKind::Text { min_length, max_length, long } => {
+            QuestionKind::Text {
+                min_length,
+                max_length,
+                long,
+            } => {
                 r.min_length = min_length;
                 r.max_length = max_length;
                 r.long = Some(long);
@@ -182,9 +212,14 @@ mod tests {
 
     #[test]
     fn a_missing_kind_field_is_named() {
-        let err = serde_json::from_str::<Question>(r#"{"id":"q","type":"matrix","label":{},"scale":{"min":1,"max":5,"points":[]}}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("a \"matrix\" question needs \"rows\""), "{err}");
+        let err = serde_json::from_str::<Question>(
+            r#"{"id":"q","type":"matrix","label":{},"scale":{"min":1,"max":5,"points":[]}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("a \"matrix\" question needs \"rows\""),
+            "{err}"
+        );
     }
 }
