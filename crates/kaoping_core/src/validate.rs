@@ -89,7 +89,7 @@ struct Validator {
 /// The keys each kind of object may have.
 const PLAN_KEYS: &[&str] = &[
     "$schema", "id", "version", "year", "title", "description", "languages", "categories", "units",
-    "indicators", "instruments",
+    "indicators", "instruments", "scoring",
 ];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "components"];
 const COMPONENT_KEYS: &[&str] = &["indicators", "expert", "public", "leadership"];
@@ -338,6 +338,9 @@ impl Validator {
     // ---- pass 3: meaning ----------------------------------------------------------------
 
     fn meaning(&mut self, plan: &Plan) {
+        for p in crate::score::validate_rules(plan) {
+            self.push(&p.path, p.code, p.message);
+        }
         let langs = &plan.languages;
         if langs.is_empty() {
             self.push("/languages", "no_language", Text::new("至少需要一种语言", "At least one language is required"));
