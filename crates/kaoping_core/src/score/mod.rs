@@ -123,3 +123,48 @@ pub fn round_to(x: f64, decimals: u32) -> f64 {
     }
     (x * p).round() / p
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reviewer_counted_twice_is_an_error_in_add_and_in_merge() {
+        let plan = crate::plan::demo_plan();
+        let inputs = demo_inputs(1, 5);
+        let sheet = inputs
+            .records
+            .iter()
+            .find(|r| r.instrument == "expert")
+            .cloned()
+            .expect("a review sheet");
+        let mut a = ScoreState::new(&plan);
+        a.add(&sheet).expect("first");
+        assert_eq!(
+            a.add(&sheet),
+            Err(ScoreError::DuplicateReviewer(sheet.respondent_id.clone()))
+        );
+        let mut b = ScoreState::new(&plan);
+        b.add(&sheet).expect("first in b");
+        assert!(matches!(a.merge(b), Err(ScoreError::DuplicateReviewer(_))));
+    }
+
+    #[test]
+    fn records_of_another_plan_are_refused() {
+        let plan = crate::plan::demo_plan();
+        let mut rec = demo_inputs(1, 1).records[0].clone();
+        rec.plan_id = "elsewhere".into();
+        assert!(matches!(
+            ScoreState::new(&plan).add(&rec),
+            Err(ScoreError::PlanMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_to(80.004, 2), 80.0);
+        assert_eq!(round_to(79.996, 2), 80.0);
+        assert_eq!(round_to(2.5, 0), 3.0);
+        assert_eq!(round_to(-2.5, 0), -3.0);
+    }
+}

@@ -567,3 +567,64 @@ pub fn validate_rules(plan: &Plan) -> Vec<RuleProblem> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::validate_plan;
+    use serde_json::{json, Value};
+
+    fn demo_with(scoring: Value) -> Vec<(String, String)> {
+        let mut plan: Value =
+            serde_json::from_str(crate::plan::DEMO_PLAN_JSON).expect("demo plan is JSON");
+        plan["scoring"] = scoring;
+        validate_plan(&plan.to_string())
+            .problems
+            .into_iter()
+            .map(|p| (p.path, p.message.get("en").to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_plan_without_scoring_gets_the_defaults() {
+        let mut plan: Value =
+            serde_json::from_str(crate::plan::DEMO_PLAN_JSON).expect("demo plan is JSON");
+        if let Value::Object(m) = &mut plan {
+            m.remove("scoring");
+        }
+        let report = validate_plan(&plan.to_string());
+        assert!(report.ok, "{:?}", report.problems);
+        let parsed = report.plan.expect("plan");
+        assert_eq!(parsed.scoring, super::ScoringRules::default());
+        // the demo plan spells out exactly the defaults
+        assert_eq!(
+            crate::plan::demo_plan().scoring,
+            super::ScoringRules::default()
+        );
+    }
+
+    #[test]
+    fn bad_rules_are_reported_with_json_paths() {
+        let problems = demo_with(json!({
+            "grades": [{"id": "merit", "name": {"zh-CN": "立功", "en": "Merit"}, "min_score": 120, "top_share": 0}],
+            "indicators": {"data_floor": 2, "data_cap": 1.2},
+            "public": {"unit_question": "age_group_x"},
+            "confidence": 1.5
+        }));
+        let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        for want in [
+            "/scoring/grades/0/min_score",
+            "/scoring/grades/0/top_share",
+            "/scoring/indicators/data_floor",
+            "/scoring/public/unit_question",
+            "/scoring/confidence",
+        ] {
+            assert!(paths.contains(&want), "{want} not in {problems:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_scoring_keys_are_rejected() {
+        let problems = demo_with(json!({"precison": 3}));
+        assert!(!problems.is_empty());
+    }
+}
