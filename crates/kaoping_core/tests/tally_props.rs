@@ -46,6 +46,12 @@ proptest! {
             merged.merge(p);
         }
         prop_assert_eq!(&merged, &whole);
+        if parts.len() >= 2 {
+            prop_assert_eq!(
+                Tally::merged(&parts[0], &parts[1]),
+                Tally::merged(&parts[1], &parts[0])
+            );
+        }
         let rule = SummaryRule { min_n: 1, trim_k: 1 };
         prop_assert_eq!(bits(&merged.summarize(&rule)), bits(&whole.summarize(&rule)));
     }

@@ -2,13 +2,18 @@
 //!
 //! Layout: `tests/fixtures/weights/<method>/<case>/` with
 //! * the input (`input.csv` for `ahp`, `input.json` otherwise; `options.json` optional),
-//! * `expected.json`: `{"tolerance": t, "tolerances": {"key": t}, "expect": {...}}`, where
+//! * `expected.json`: `{"tolerance": t, "tolerances": {"path.prefix": t}, "expect": {...}}`
+//!   (the longest matching path prefix in `tolerances` overrides `tolerance`), where
 //!   every key of `expect` is compared with the same key of the result serialised to
 //!   JSON (numbers within the tolerance, everything else exactly; keys of the result not
 //!   named in `expect` are ignored); or `{"error": "VariantName"}` for an expected error,
 //! * `source.md`: the publication, table/page, and the precision printed there.
 //!
 //! A new case is a new folder: no code changes here.
+//!
+//! `rake` and `poststratify` inputs may carry `outcomes: {"name": [value per record]}`; the harness then adds
+//! `estimates.name.mean` (Σwy/Σw) and `estimates.name.total` (Σwy) to the result, for
+//! comparison with published survey estimates.
 
 use std::path::{Path, PathBuf};
 
@@ -140,14 +145,60 @@ fn run_rake(dir: &Path) -> Result<Value, String> {
     let input: weighting::RakeInput =
         weighting::RakeInput::from_json(&i).map_err(|e| format!("{e:?}"))?;
     let r = weighting::rake(&input).map_err(|e| format!("{e:?}"))?;
-    serde_json::to_value(r).map_err(|e| e.to_string())
+    let mut v = serde_json::to_value(&r).map_err(|e| e.to_string())?;
+    let counts: Vec<u64> = input.records.iter().map(|r| r.count).collect();
+    add_estimates(&mut v, &i, &r.weights, &counts)?;
+    Ok(v)
+}
+
+/// Optional `outcomes: {name: [y per record]}` in the input: adds the weighted mean
+/// (Σwy/Σw) and total (Σwy) of each, as published survey estimates (e.g. R `svymean` /
+/// `svytotal`), computed with `WeightedTally`.
+fn add_estimates(
+    v: &mut Value,
+    input: &Value,
+    weights: &[f64],
+    counts: &[u64],
+) -> Result<(), String> {
+    let Some(outcomes) = input.get("outcomes").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    let mut est = serde_json::Map::new();
+    for (name, ys) in outcomes {
+        let ys = ys.as_array().ok_or("outcomes must be arrays")?;
+        if ys.len() != weights.len() {
+            return Err(format!("outcome {name}: one value per record expected"));
+        }
+        let mut t = tally::WeightedTally::new();
+        for ((y, w), c) in ys.iter().zip(weights).zip(counts) {
+            let y = y.as_f64().ok_or("outcome values must be numbers")?;
+            for _ in 0..*c {
+                t.record(y, *w).map_err(|e| format!("{e:?}"))?;
+            }
+        }
+        let s = match t.summarize(1) {
+            tally::WeightedOutcome::Ok(s) => s,
+            other => return Err(format!("{other:?}")),
+        };
+        est.insert(
+            name.clone(),
+            serde_json::json!({ "mean": s.mean, "total": s.mean * s.sum_weights }),
+        );
+    }
+    if let Some(o) = v.as_object_mut() {
+        o.insert("estimates".into(), Value::Object(est));
+    }
+    Ok(())
 }
 
 fn run_poststratify(dir: &Path) -> Result<Value, String> {
     let i = json(&dir.join("input.json"));
     let input = weighting::PostStratInput::from_json(&i).map_err(|e| format!("{e:?}"))?;
     let r = weighting::post_stratify(&input).map_err(|e| format!("{e:?}"))?;
-    serde_json::to_value(r).map_err(|e| e.to_string())
+    let mut v = serde_json::to_value(&r).map_err(|e| e.to_string())?;
+    let counts: Vec<u64> = input.records.iter().map(|r| r.count).collect();
+    add_estimates(&mut v, &i, &r.weights, &counts)?;
+    Ok(v)
 }
 
 #[test]
@@ -205,9 +256,19 @@ fn published_examples() {
                 (None, Ok(v)) => {
                     let default = expected["tolerance"].as_f64().unwrap_or(0.0);
                     let per = expected.get("tolerances").cloned().unwrap_or(Value::Null);
+                    // the longest `tolerances` key that is a path prefix wins
                     let tol = |path: &str| {
-                        let key = path.split(['.', '[']).next().unwrap_or("");
-                        per.get(key).and_then(Value::as_f64).unwrap_or(default)
+                        per.as_object()
+                            .into_iter()
+                            .flatten()
+                            .filter(|(k, _)| {
+                                path == k.as_str()
+                                    || path.starts_with(&format!("{k}."))
+                                    || path.starts_with(&format!("{k}["))
+                            })
+                            .max_by_key(|(k, _)| k.len())
+                            .and_then(|(_, v)| v.as_f64())
+                            .unwrap_or(default)
                     };
                     let diffs = compare("", &expected["expect"], &v, &tol);
                     failures.extend(diffs.into_iter().map(|d| format!("{name}: {d}")));

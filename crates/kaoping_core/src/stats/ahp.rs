@@ -319,8 +319,8 @@ fn split_csv_line(line: &str) -> Vec<String> {
 }
 
 /// Parses a square pairwise matrix from CSV text: a header row of criterion names, then
-/// one row per criterion, optionally preceded by its name (then the header has one
-/// more cell, usually empty, in the corner). Cells may be decimals or fractions (`1/3`).
+/// one row per criterion, optionally preceded by its name (the header may then have one
+/// more cell, usually empty, in the corner, or not). Cells may be decimals or fractions (`1/3`).
 /// Blank lines are skipped; `,` or `;` separates cells. Errors name the line and column.
 pub fn parse_pairwise_csv(text: &str) -> Result<PairwiseMatrix, AhpError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -333,11 +333,22 @@ pub fn parse_pairwise_csv(text: &str) -> Result<PairwiseMatrix, AhpError> {
     let header = split_csv_line(header);
     let rows: Vec<(usize, Vec<String>)> = lines.map(|(i, l)| (i, split_csv_line(l))).collect();
     let n_rows = rows.len();
-    let named_rows = header.len() == n_rows + 1;
-    let names: Vec<String> = if named_rows {
+    // Names column, with a corner cell in the header (`,A,B`) or without (`A,B` over
+    // rows `A,1,3`).
+    let corner = header.len() == n_rows + 1;
+    let no_corner = header.len() == n_rows
+        && n_rows > 0
+        && rows.iter().all(|(_, cells)| cells.len() == n_rows + 1);
+    let named_rows = corner || no_corner;
+    let names: Vec<String> = if corner {
         header[1..].to_vec()
     } else {
         header.clone()
+    };
+    let width = if no_corner {
+        header.len() + 1
+    } else {
+        header.len()
     };
     for (i, a) in names.iter().enumerate() {
         if names[..i].contains(a) {
@@ -346,10 +357,10 @@ pub fn parse_pairwise_csv(text: &str) -> Result<PairwiseMatrix, AhpError> {
     }
     let mut values = Vec::with_capacity(n_rows);
     for (r, (line, cells)) in rows.iter().enumerate() {
-        if cells.len() != header.len() {
+        if cells.len() != width {
             return Err(AhpError::RaggedRow {
                 line: *line,
-                expected: header.len(),
+                expected: width,
                 found: cells.len(),
             });
         }
@@ -522,6 +533,8 @@ mod tests {
     fn parse_with_and_without_names() {
         let a = parse_pairwise_csv(",A,B\nA,1,3\nB,1/3,1\n").unwrap();
         let b = parse_pairwise_csv("A,B\n1,3\n0.3333333333333333,1\n").unwrap();
+        let c = parse_pairwise_csv("A;B\nA;1;3\nB;1/3;1\n").unwrap();
+        assert_eq!(c, a);
         assert_eq!(a.names, vec!["A", "B"]);
         assert_eq!(a.names, b.names);
         assert_eq!(a.values[1][0], 1.0 / 3.0);

@@ -15,11 +15,46 @@
 //! Edge cases: a constant column carries no information: `e_j = 1`, `d_j = 0`, weight 0,
 //! and its index is listed in `constant_indicators`; if every column is constant the
 //! weights are undefined ([`EntropyError::NoInformation`]). m must be ≥ 2 (k = 1/ln 1 is
-//! undefined). All sums run in a fixed order (row order, then column order).
+//! undefined). Each column is summed in ascending order of its values, so the weights do
+//! not depend on the order of the units; `ln` is computed by [`det_ln`] (IEEE basic
+//! operations only) so native and WebAssembly agree bit for bit.
 
 use std::str::FromStr;
 
 use serde::Serialize;
+
+/// Natural logarithm computed with IEEE-754 `+ − × ÷` only, so the result is the same
+/// bit for bit on every target (the platform `ln` of native libm and of the wasm32
+/// runtime need not agree in the last bit). Accuracy ≈ 1–2 ulp, for finite `x > 0`.
+///
+/// x = m · 2^e with m ∈ [√½, √2); ln m = 2 atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.1716,
+/// by its series to s⁴¹; ln 2 split in two parts (fdlibm constants).
+pub(crate) fn det_ln(x: f64) -> f64 {
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000); // 6.93147180369123816490e-01
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76); // 1.90821492927058770002e-10
+    const TWO54: f64 = 18_014_398_509_481_984.0;
+    let mut bits = x.to_bits();
+    let mut e = ((bits >> 52) & 0x7ff) as i64;
+    if e == 0 {
+        // subnormal: scale into the normal range (exact)
+        bits = (x * TWO54).to_bits();
+        e = ((bits >> 52) & 0x7ff) as i64 - 54;
+    }
+    e -= 1023;
+    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    if m > std::f64::consts::SQRT_2 {
+        m /= 2.0;
+        e += 1;
+    }
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let mut t = 0.0;
+    for k in (0..=20u32).rev() {
+        t = t * s2 + 1.0 / f64::from(2 * k + 1);
+    }
+    let ef = e as f64;
+    ef * LN2_HI + (ef * LN2_LO + 2.0 * s * t)
+}
 
 /// Direction of an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,6 +162,12 @@ pub enum EntropyError {
         /// The value.
         value: f64,
     },
+    /// max − min of a column overflows f64.
+    #[error("column {column}: max − min overflows; rescale the indicator")]
+    RangeOverflow {
+        /// Column.
+        column: usize,
+    },
     /// Every indicator is constant: no information, weights undefined.
     #[error("every indicator is constant across units: the entropy weights are undefined")]
     NoInformation,
@@ -184,7 +225,7 @@ pub fn entropy_weights(
             found: directions.len(),
         });
     }
-    let k = 1.0 / (m as f64).ln();
+    let k = 1.0 / det_ln(m as f64);
     let mut entropy = Vec::with_capacity(n);
     let mut constant = Vec::new();
     for (j, dir) in directions.iter().enumerate() {
@@ -194,6 +235,9 @@ pub fn entropy_weights(
                 let lo = col.iter().copied().fold(f64::INFINITY, f64::min);
                 let hi = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
                 let range = hi - lo;
+                if !range.is_finite() {
+                    return Err(EntropyError::RangeOverflow { column: j + 1 });
+                }
                 if range == 0.0 {
                     vec![0.0; m]
                 } else {
@@ -219,6 +263,10 @@ pub fn entropy_weights(
                 col
             }
         };
+        // Sum in ascending order so that the result does not depend on the order of
+        // the units (rows).
+        let mut r = r;
+        r.sort_by(f64::total_cmp);
         let total: f64 = r.iter().sum();
         let is_constant = total == 0.0 || r.iter().all(|&x| x == r[0]);
         if is_constant {
@@ -230,7 +278,7 @@ pub fn entropy_weights(
         for &x in &r {
             let p = x / total;
             if p > 0.0 {
-                s += p * p.ln();
+                s += p * det_ln(p);
             }
         }
         // clamp rounding noise: e_j lies in [0, 1]
@@ -293,6 +341,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.weights, c.weights);
+    }
+
+    #[test]
+    fn det_ln_matches_platform_ln() {
+        let mut x = 1e-300_f64;
+        while x < 1e300 {
+            for y in [x, x * 1.37, x * 2.9, x * 7.77] {
+                let (a, b) = (det_ln(y), y.ln());
+                assert!(
+                    (a - b).abs() <= 4.0 * f64::EPSILON * b.abs().max(1.0),
+                    "{y}: {a} vs {b}"
+                );
+            }
+            x *= 10.0;
+        }
+        assert_eq!(det_ln(1.0), 0.0);
+        let sub = 3e-310_f64;
+        assert!((det_ln(sub) - sub.ln()).abs() < 1e-12);
+        for y in [0.5, 0.75, 0.999_999, 1.000_001, 1.5, 2.0, 1.0 / 3.0] {
+            assert!((det_ln(y) - y.ln()).abs() <= 2.0 * f64::EPSILON, "{y}");
+        }
+    }
+
+    #[test]
+    fn unit_order_does_not_matter() {
+        let m = vec![
+            vec![0.31, 7.0, 1e3],
+            vec![0.17, 2.5, 3e3],
+            vec![0.93, 4.25, 7e2],
+            vec![0.11, 9.0, 5e3],
+        ];
+        let d = [Direction::Benefit, Direction::Cost, Direction::Benefit];
+        let mut rev = m.clone();
+        rev.reverse();
+        for norm in [Normalisation::MinMax, Normalisation::Proportion] {
+            let a = entropy_weights(&m, &d, norm).unwrap();
+            let b = entropy_weights(&rev, &d, norm).unwrap();
+            assert_eq!(a, b);
+        }
     }
 
     #[test]

@@ -30,8 +30,14 @@ pub enum TallyError {
         /// The offending value, as text (NaN cannot be compared).
         value: String,
     },
-    /// A survey weight was not finite or not strictly positive.
-    #[error("survey weight {weight} must be finite and > 0")]
+    /// A rating or weight is larger in magnitude than [`MAX_MAGNITUDE`].
+    #[error("value {value} is out of range (|x| ≤ 1e15)")]
+    OutOfRange {
+        /// The value.
+        value: f64,
+    },
+    /// A survey weight was not finite or not strictly positive (or above 1e15).
+    #[error("survey weight {weight} must be finite, > 0 and ≤ 1e15")]
     InvalidWeight {
         /// The offending weight, as text.
         weight: String,
@@ -73,14 +79,21 @@ fn from_order_key(k: u64) -> f64 {
     }
 }
 
+/// Largest magnitude accepted for a rating or a survey weight. With |x| ≤ 1e15 no sum,
+/// square or sum of squares over up to 2⁶⁴ responses can overflow, so no statistic can
+/// become ∞ or NaN.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 fn check_finite(v: f64) -> Result<f64, TallyError> {
-    if v.is_finite() {
-        Ok(if v == 0.0 { 0.0 } else { v })
-    } else {
-        Err(TallyError::NonFinite {
+    if !v.is_finite() {
+        return Err(TallyError::NonFinite {
             value: format!("{v}"),
-        })
+        });
     }
+    if v.abs() > MAX_MAGNITUDE {
+        return Err(TallyError::OutOfRange { value: v });
+    }
+    Ok(if v == 0.0 { 0.0 } else { v })
 }
 
 /// Neumaier (improved Kahan–Babuška) compensated sum, in the order given.
@@ -202,7 +215,8 @@ impl Tally {
         Ok(t)
     }
 
-    /// Records one rating. NaN and ±∞ are rejected; `-0.0` is stored as `0.0`.
+    /// Records one rating. NaN, ±∞ and |x| > [`MAX_MAGNITUDE`] are rejected; `-0.0` is
+    /// stored as `0.0`.
     pub fn record(&mut self, value: f64) -> Result<(), TallyError> {
         let v = check_finite(value)?;
         *self.counts.entry(order_key(v)).or_insert(0) += 1;
@@ -222,6 +236,13 @@ impl Tally {
         }
         self.n += other.n;
         self.unable += other.unable;
+    }
+
+    /// `a` merged with `b`, as a new tally (`merged(a, b) == merged(b, a)`).
+    pub fn merged(a: &Tally, b: &Tally) -> Tally {
+        let mut t = a.clone();
+        t.merge(b);
+        t
     }
 
     /// Scored ratings.
@@ -429,7 +450,7 @@ impl WeightedTally {
     /// Records a rating with its survey weight (finite, > 0).
     pub fn record(&mut self, value: f64, weight: f64) -> Result<(), TallyError> {
         let v = check_finite(value)?;
-        if !(weight.is_finite() && weight > 0.0) {
+        if !(weight.is_finite() && weight > 0.0 && weight <= MAX_MAGNITUDE) {
             return Err(TallyError::InvalidWeight {
                 weight: format!("{weight}"),
             });
@@ -723,6 +744,10 @@ mod tests {
     #[test]
     fn nan_rejected() {
         assert!(Tally::new().record(f64::NAN).is_err());
+        assert_eq!(
+            Tally::new().record(1e300),
+            Err(TallyError::OutOfRange { value: 1e300 })
+        );
         assert!(WeightedTally::new().record(1.0, 0.0).is_err());
     }
 
