@@ -23,9 +23,13 @@ pub struct EvaluationResult {
     pub format: String,
     pub plan_id: String,
     pub plan_version: String,
+    /// SHA-256 of the canonical JSON of the plan scored (rules included).
+    pub plan_sha256: String,
     pub year: i32,
     /// Decimals of `composite_rounded`, used for ranks and grades.
     pub precision: u32,
+    /// The rules applied (the plan's `scoring` section with its defaults filled in).
+    pub rules: ScoringRules,
     pub inputs: InputSummary,
     /// One entry per unit, in plan order.
     pub units: Vec<UnitResult>,
@@ -1288,8 +1292,10 @@ impl ScoreState<'_> {
             format: RESULT_FORMAT.into(),
             plan_id: plan.id.clone(),
             plan_version: plan.version.clone(),
+            plan_sha256: crate::canonical::fingerprint(plan),
             year: plan.year,
             precision: prec,
+            rules: rules.clone(),
             inputs: InputSummary {
                 records_used: self.used.clone(),
                 records_skipped: self.skipped.clone(),
