@@ -103,6 +103,7 @@ const PLAN_KEYS: &[&str] = &[
     "units",
     "indicators",
     "instruments",
+    "scoring",
 ];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "components"];
 const COMPONENT_KEYS: &[&str] = &["indicators", "expert", "public", "leadership"];
@@ -422,6 +423,9 @@ impl Validator {
     // ---- pass 3: meaning ----------------------------------------------------------------
 
     fn meaning(&mut self, plan: &Plan) {
+        for p in crate::score::validate_rules(plan) {
+            self.push(&p.path, p.code, p.message);
+        }
         let langs = &plan.languages;
         if langs.is_empty() {
             self.push(

@@ -29,6 +29,9 @@ pub struct Plan {
     pub units: Vec<Unit>,
     pub indicators: Vec<Indicator>,
     pub instruments: Vec<Instrument>,
+    /// How the year is scored, ranked and graded (see `docs/scoring.md`).
+    #[serde(default)]
+    pub scoring: crate::score::ScoringRules,
 }
 
 /// A type of unit with its own core indicators and its own component weights
