@@ -70,3 +70,23 @@ export interface IResponseRecord {
 
 export interface IPlanProblem { path: string; line?: number | null; column?: number | null; code: string; message: IText }
 export interface IPlanReport { ok: boolean; sha256?: string | null; problems: IPlanProblem[] }
+
+/** Office build: inputs to scoring (records, indicator figures, history); see docs/scoring.md. */
+export interface IScoringInputs {
+  records: IResponseRecord[];
+  indicators: ({ unit: string; indicator: string } & (
+    | { actual: number; target: number; baseline?: number | null }
+    | { milestones_done: number; milestones_total: number }
+    | { passed: boolean; veto: boolean; reason?: IText | null }
+  ))[];
+  history: { unit: string; year: number; grade: string; team_grade?: string | null }[];
+}
+
+/** Office build: the evaluation result; every number carries its breakdown (docs/scoring.md). */
+export interface IEvaluationResult {
+  format: string; plan_id: string; plan_version: string; plan_sha256: string;
+  units: Record<string, unknown>[];
+  categories: Record<string, unknown>[]; agreement: Record<string, unknown>[]; calibration: Record<string, unknown>[];
+  warnings: { code: string; unit?: string | null; subject?: string | null; message: IText }[];
+  [key: string]: unknown;
+}

@@ -146,6 +146,7 @@ pub fn run(root: &Path) -> Result<()> {
                 "clippy",
                 "--workspace",
                 "--all-targets",
+                "--all-features",
                 "--",
                 "-D",
                 "warnings",
@@ -154,18 +155,27 @@ pub fn run(root: &Path) -> Result<()> {
     });
     suite.step("clippy (wasm32)", &["ensure tools"], || {
         Cmd::cargo()
-            .args(["clippy", "-p", "kaoping_core", "-p", "kaoping_wasm"])
+            .args([
+                "clippy",
+                "-p",
+                "kaoping_core",
+                "-p",
+                "kaoping_wasm",
+                "--all-features",
+            ])
             .args(["--target", WASM_TARGET, "--", "-D", "warnings"])
             .run()
     });
     suite.step("cargo test", &[], || {
-        Cmd::cargo().args(["test", "--workspace"]).run()
+        Cmd::cargo()
+            .args(["test", "--workspace", "--all-features"])
+            .run()
     });
     suite.step("wasm tests (node)", &["ensure tools"], || {
         let out = Cmd::cargo()
             .arg("test")
             .args(WASM_TEST_PACKAGES.iter().flat_map(|p| ["-p", p]))
-            .args(["--target", WASM_TARGET])
+            .args(["--target", WASM_TARGET, "--all-features"])
             .run_tee()?;
         // The runner exits 0 when a crate has no `#[wasm_bindgen_test]` at all.
         let passed = count_passed(&out);

@@ -22,13 +22,27 @@ const BASE_FEATURES: [&str; 6] = [
     "multivalue",
 ];
 
-pub fn build(root: &Path) -> Result<()> {
-    Cmd::cargo()
-        .args(["build", "-p", CRATE, "--target", WASM_TARGET])
-        .args(["--profile", PROFILE])
-        .run()?;
+/// The two browser builds of the one facade: the respondent build (forms, records; small,
+/// under the size budget) and the office build (plus plan validation, scoring, statistics).
+const VARIANTS: [(&str, Option<&str>); 2] = [("www/pkg", None), ("www/pkg-office", Some("office"))];
 
-    let out_dir = root.join("www/pkg");
+pub fn build(root: &Path) -> Result<()> {
+    for (dir, feature) in VARIANTS {
+        build_variant(root, dir, feature)?;
+    }
+    Ok(())
+}
+
+fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
+    let mut cargo = Cmd::cargo()
+        .args(["build", "-p", CRATE, "--target", WASM_TARGET])
+        .args(["--profile", PROFILE]);
+    if let Some(f) = feature {
+        cargo = cargo.args(["--features", f]);
+    }
+    cargo.run()?;
+
+    let out_dir = root.join(dir);
     let input = root
         .join("target")
         .join(WASM_TARGET)
@@ -39,7 +53,10 @@ pub fn build(root: &Path) -> Result<()> {
 
     // wasm-bindgen + wasm-opt take ~30 s here: skip them when the input and the settings
     // are exactly those of the last successful run and its outputs are still there.
-    let stamp_path = root.join("target/xtask-build-web.stamp");
+    let stamp_path = root.join(format!(
+        "target/xtask-build-web-{}.stamp",
+        feature.unwrap_or("default")
+    ));
     let wasm_opt = root.join("node_modules/.bin/wasm-opt");
     let stamp = stamp_for(&input, &wasm_opt, &features)?;
     let outputs = [
@@ -50,7 +67,7 @@ pub fn build(root: &Path) -> Result<()> {
     if std::fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str())
         && outputs.iter().all(|p| p.is_file())
     {
-        println!("build-web: www/pkg/ is up to date with {}", input.display());
+        println!("build-web: {dir}/ is up to date with {}", input.display());
         return Ok(());
     }
     let _ = std::fs::remove_file(&stamp_path);
@@ -92,7 +109,7 @@ pub fn build(root: &Path) -> Result<()> {
     std::fs::write(&stamp_path, &stamp)
         .with_context(|| format!("cannot write {}", stamp_path.display()))?;
     println!(
-        "build-web: {} ({} -> {} bytes after wasm-opt -Oz), glue and .d.ts in www/pkg/",
+        "build-web: {} ({} -> {} bytes after wasm-opt -Oz), glue and .d.ts in {dir}/",
         bg.strip_prefix(root).unwrap_or(&bg).display(),
         before,
         after

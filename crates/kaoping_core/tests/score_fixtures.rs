@@ -282,3 +282,24 @@ proptest! {
         prop_assert_eq!(split, one);
     }
 }
+
+/// The WASM tests (`crates/kaoping_wasm/tests/engine.rs`) compare their run of the same demo
+/// evaluation against this fingerprint: the result must be bit-identical natively and in WASM.
+#[test]
+fn demo_result_fingerprint_matches_fixture() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/determinism/demo_result_42_2000.sha256"
+    );
+    let result = evaluate(&kaoping_core::plan::demo_plan(), &demo_inputs(42, 2000)).unwrap();
+    let now = kaoping_core::canonical::fingerprint(&result);
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(path, format!("{now}\n")).unwrap();
+    }
+    let fixture = std::fs::read_to_string(path).unwrap_or_default();
+    assert_eq!(
+        fixture.trim(),
+        now,
+        "run with UPDATE_FIXTURES=1 after an intended change"
+    );
+}

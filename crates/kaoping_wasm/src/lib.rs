@@ -1,13 +1,19 @@
 //! The wasm-bindgen facade over `kaoping_core`: one [`Engine`], each method converts JS values
 //! in, calls the core, converts the result out. No logic lives here.
+//!
+//! Two builds of this one facade: the default (respondent) build has what the forms need;
+//! `--features office` adds what the office needs (plan validation, record checks, scoring).
 
 use kaoping_core::form::Answers;
-use kaoping_core::plan::{demo_plan, Plan, DEMO_PLAN_JSON};
+use kaoping_core::plan::{load_plan, Plan, DEMO_PLAN_JSON};
 use kaoping_core::record::Submission;
-use kaoping_core::{form, record, validate};
+use kaoping_core::{form, record};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "office")]
+mod office;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = include_str!("../types.d.ts");
@@ -24,8 +30,6 @@ extern "C" {
     pub type ISubmission;
     #[wasm_bindgen(typescript_type = "IResponseRecord")]
     pub type IResponseRecord;
-    #[wasm_bindgen(typescript_type = "IPlanReport")]
-    pub type IPlanReport;
 }
 
 #[wasm_bindgen(start)]
@@ -34,21 +38,21 @@ pub fn start() {
 }
 
 /// The one error path: any core error becomes a JS `Error` with the core's message.
-fn into_error(e: impl std::fmt::Display) -> JsError {
+pub(crate) fn into_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
 // Conversions go through `serde_json::Value`: serde-wasm-bindgen is then instantiated for one
 // type only, and the core's own JSON code is reused, which keeps the WASM small.
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     serde_json::to_value(value)
         .map_err(into_error)?
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(into_error)
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
     let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(into_error)?;
     serde_json::from_value(json).map_err(into_error)
 }
@@ -62,22 +66,13 @@ pub struct Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// Load a plan from its JSON text; without text, the built-in demo plan. Throws with every
-    /// problem listed when the plan is invalid.
+    /// Load a plan from its JSON text; without text, the built-in demo plan. Throws, with the
+    /// line and column, when the text is not a plan.
     #[wasm_bindgen(constructor)]
     pub fn new(plan_json: Option<String>) -> Result<Engine, JsError> {
-        let report = validate::validate_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON));
-        match (report.plan, report.sha256) {
-            (Some(plan), Some(plan_sha256)) => Ok(Engine { plan, plan_sha256 }),
-            _ => Err(into_error(
-                report
-                    .problems
-                    .iter()
-                    .map(|p| format!("{}: {}", p.path, p.message.get("en")))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )),
-        }
+        let (plan, plan_sha256) =
+            load_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON)).map_err(into_error)?;
+        Ok(Engine { plan, plan_sha256 })
     }
 
     /// The engine version.
@@ -89,12 +84,6 @@ impl Engine {
     #[wasm_bindgen(js_name = demoPlanJson)]
     pub fn demo_plan_json() -> String {
         DEMO_PLAN_JSON.to_owned()
-    }
-
-    /// Validate a plan text: every problem with its path and line:column.
-    #[wasm_bindgen(js_name = validatePlan)]
-    pub fn validate_plan(text: &str) -> Result<IPlanReport, JsError> {
-        Ok(to_js(&validate::validate_plan(text))?.unchecked_into())
     }
 
     /// The loaded plan.
@@ -129,16 +118,10 @@ impl Engine {
         let rec = record::build_record(&self.plan, &self.plan_sha256, &sub).map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
     }
-
-    /// Whether a record's checksum matches its content.
-    #[wasm_bindgen(js_name = verifyRecord)]
-    pub fn verify_record(rec: IResponseRecord) -> Result<bool, JsError> {
-        let rec: record::ResponseRecord = from_js(rec.into())?;
-        Ok(record::verify_record(&rec))
-    }
 }
 
-/// The demo plan, for tests.
-pub fn demo() -> Plan {
-    demo_plan()
+impl Engine {
+    pub(crate) fn plan_ref(&self) -> &Plan {
+        &self.plan
+    }
 }

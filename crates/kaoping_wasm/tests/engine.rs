@@ -73,13 +73,54 @@ fn submit_makes_a_record_whose_checksum_verifies() {
     let value = rust(rec.clone().into());
     assert_eq!(value["quality"]["straight_lined"], json!(["services"]));
     assert_eq!(value["quality"]["speeder"], json!(false));
+    #[cfg(feature = "office")]
     assert!(Engine::verify_record(rec).unwrap());
 }
 
 #[wasm_bindgen_test]
-fn an_invalid_plan_is_refused_with_its_problems() {
+fn a_text_that_is_not_a_plan_is_refused() {
     assert!(Engine::new(Some("{\"id\": 1}".into())).is_err(), "refused");
+}
+
+#[cfg(feature = "office")]
+#[wasm_bindgen_test]
+fn validate_plan_lists_every_problem() {
     let report = rust(Engine::validate_plan("{\"id\": 1}").unwrap().into());
     assert_eq!(report["ok"], json!(false));
     assert!(report["problems"].as_array().unwrap().len() >= 2);
+}
+
+/// The same scoring run natively (the insta snapshot in kaoping_core) and in WASM gives the
+/// same canonical result, bit for bit: compared through its SHA-256, written by the native
+/// test `demo_result_fingerprint_matches_fixture`. The core runs inside WASM here; going on
+/// to JS and back keeps every number (integral floats come back as integers, same value).
+#[cfg(feature = "office")]
+#[wasm_bindgen_test]
+fn the_demo_evaluation_is_bit_identical_in_wasm() {
+    let plan = kaoping_core::plan::demo_plan();
+    let inputs = kaoping_core::score::demo_inputs(42, 2000);
+    let result = kaoping_core::score::evaluate(&plan, &inputs).unwrap();
+    let expected =
+        include_str!("../../../tests/fixtures/determinism/demo_result_42_2000.sha256").trim();
+    assert_eq!(kaoping_core::canonical::fingerprint(&result), expected);
+
+    let engine = Engine::new(None).unwrap();
+    let via_js = rust(
+        engine
+            .evaluate_plan(Engine::demo_inputs(42, 2000).unwrap())
+            .unwrap()
+            .into(),
+    );
+    let direct = serde_json::to_value(&result).unwrap();
+    assert_eq!(via_js["units"].as_array().unwrap().len(), 16);
+    for (a, b) in via_js["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(direct["units"].as_array().unwrap())
+    {
+        assert_eq!(a["composite"].as_f64(), b["composite"].as_f64());
+        assert_eq!(a["rank"], b["rank"]);
+        assert_eq!(a["grade"], b["grade"]);
+    }
 }

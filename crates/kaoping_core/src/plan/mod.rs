@@ -423,3 +423,25 @@ mod schema_tests {
         assert!(published == now, "docs/plan.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p kaoping_core published_schema`");
     }
 }
+
+/// A plan read for answering: parsed and fingerprinted, without the full validation report
+/// (the office validates a plan before it publishes it; see [`crate::validate`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the plan cannot be read: {message} (line {line}, column {column})")]
+pub struct PlanLoadError {
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Parse a plan's JSON text and compute its SHA-256 fingerprint (canonical JSON).
+pub fn load_plan(text: &str) -> Result<(Plan, String), PlanLoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let plan: Plan = serde_json::from_str(text).map_err(|e| PlanLoadError {
+        message: e.to_string(),
+        line: e.line(),
+        column: e.column(),
+    })?;
+    let sha = crate::canonical::fingerprint(&plan);
+    Ok((plan, sha))
+}

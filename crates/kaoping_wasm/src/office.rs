@@ -1,0 +1,45 @@
+//! The office build's methods (`--features office`): plan validation, record checks, scoring.
+
+use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
+use kaoping_core::{record, score, validate};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "IPlanReport")]
+    pub type IPlanReport;
+    #[wasm_bindgen(typescript_type = "IScoringInputs")]
+    pub type IScoringInputs;
+    #[wasm_bindgen(typescript_type = "IEvaluationResult")]
+    pub type IEvaluationResult;
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Validate a plan text: every problem with its JSON path and line:column.
+    #[wasm_bindgen(js_name = validatePlan)]
+    pub fn validate_plan(text: &str) -> Result<IPlanReport, JsError> {
+        Ok(to_js(&validate::validate_plan(text))?.unchecked_into())
+    }
+
+    /// Whether a record's checksum matches its content.
+    #[wasm_bindgen(js_name = verifyRecord)]
+    pub fn verify_record(rec: IResponseRecord) -> Result<bool, JsError> {
+        let rec: record::ResponseRecord = from_js(rec.into())?;
+        Ok(record::verify_record(&rec))
+    }
+
+    /// Score the plan: records, indicator figures and history in, the full result out.
+    #[wasm_bindgen(js_name = evaluatePlan)]
+    pub fn evaluate_plan(&self, inputs: IScoringInputs) -> Result<IEvaluationResult, JsError> {
+        let inputs: score::ScoringInputs = from_js(inputs.into())?;
+        let result = score::evaluate(self.plan_ref(), &inputs).map_err(into_error)?;
+        Ok(to_js(&result)?.unchecked_into())
+    }
+
+    /// The synthetic demo data set (deterministic for a seed).
+    #[wasm_bindgen(js_name = demoInputs)]
+    pub fn demo_inputs(seed: u32, n_public: u32) -> Result<IScoringInputs, JsError> {
+        Ok(to_js(&score::demo_inputs(u64::from(seed), n_public as usize))?.unchecked_into())
+    }
+}
