@@ -232,7 +232,9 @@ fn demo_inputs_are_deterministic() {
 
 fn split_eval(plan: &Plan, inputs: &ScoringInputs, order: &[usize], parts: &[usize]) -> String {
     let n_parts = parts.iter().copied().max().unwrap_or(0) + 1;
-    let mut states: Vec<ScoreState> = (0..n_parts).map(|_| ScoreState::new(plan)).collect();
+    let mut states: Vec<ScoreState> = (0..n_parts)
+        .map(|_| ScoreState::new(plan).unwrap())
+        .collect();
     for (k, &i) in order.iter().enumerate() {
         states[parts[k % parts.len()]]
             .add(&inputs.records[i])

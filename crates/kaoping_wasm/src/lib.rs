@@ -121,6 +121,7 @@ impl Engine {
 }
 
 impl Engine {
+    #[cfg(feature = "office")]
     pub(crate) fn plan_ref(&self) -> &Plan {
         &self.plan
     }

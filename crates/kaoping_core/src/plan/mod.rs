@@ -30,8 +30,11 @@ pub struct Plan {
     pub indicators: Vec<Indicator>,
     pub instruments: Vec<Instrument>,
     /// How the year is scored, ranked and graded (see `docs/scoring.md`).
-    #[serde(default)]
-    pub scoring: crate::score::ScoringRules,
+    // Kept as JSON and read by `crate::score::ScoringRules::of`: forms never need it, so the
+    // respondent's WASM carries no scoring code.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    #[schemars(with = "crate::score::ScoringRules")]
+    pub scoring: serde_json::Value,
 }
 
 /// A type of unit with its own core indicators and its own component weights

@@ -413,7 +413,7 @@ impl ScoreState<'_> {
     /// Computes the result. Does not depend on the order records were added or merged.
     pub fn finish(self) -> Result<EvaluationResult, ScoreError> {
         let plan = self.plan;
-        let rules: &ScoringRules = &plan.scoring;
+        let rules: &ScoringRules = &self.rules.clone();
         let level = rules.confidence;
         let prec = rules.precision;
         let mut warnings = Vec::new();

@@ -44,6 +44,8 @@ pub enum ScoreError {
     DuplicateHistory { unit: String, year: i32 },
     #[error("states of different plans cannot be merged")]
     MergePlanMismatch,
+    #[error("the plan's scoring section is invalid: {0}")]
+    Rules(String),
 }
 
 /// Everything scored for one year.
@@ -102,7 +104,7 @@ pub struct HistoryEntry {
 /// Scores the plan's year from all inputs in one pass (same result as any split of
 /// `inputs.records` into [`ScoreState`]s merged in any order).
 pub fn evaluate(plan: &Plan, inputs: &ScoringInputs) -> Result<EvaluationResult, ScoreError> {
-    let mut state = ScoreState::new(plan);
+    let mut state = ScoreState::new(plan)?;
     for r in &inputs.records {
         state.add(r)?;
     }
@@ -138,13 +140,13 @@ mod tests {
             .find(|r| r.instrument == "expert")
             .cloned()
             .expect("a review sheet");
-        let mut a = ScoreState::new(&plan);
+        let mut a = ScoreState::new(&plan).unwrap();
         a.add(&sheet).expect("first");
         assert_eq!(
             a.add(&sheet),
             Err(ScoreError::DuplicateReviewer(sheet.respondent_id.clone()))
         );
-        let mut b = ScoreState::new(&plan);
+        let mut b = ScoreState::new(&plan).unwrap();
         b.add(&sheet).expect("first in b");
         assert!(matches!(a.merge(b), Err(ScoreError::DuplicateReviewer(_))));
     }
@@ -155,7 +157,7 @@ mod tests {
         let mut rec = demo_inputs(1, 1).records[0].clone();
         rec.plan_id = "elsewhere".into();
         assert!(matches!(
-            ScoreState::new(&plan).add(&rec),
+            ScoreState::new(&plan).unwrap().add(&rec),
             Err(ScoreError::PlanMismatch { .. })
         ));
     }

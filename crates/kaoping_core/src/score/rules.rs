@@ -323,8 +323,20 @@ fn in_range(out: &mut Vec<RuleProblem>, path: &str, v: f64, lo: f64, hi: f64) {
 
 /// Checks the plan's `scoring` section against the rest of the plan.
 pub fn validate_rules(plan: &Plan) -> Vec<RuleProblem> {
-    let r = &plan.scoring;
     let mut out = Vec::new();
+    let r = match ScoringRules::of(plan) {
+        Ok(r) => r,
+        Err(e) => {
+            bad(
+                &mut out,
+                "",
+                &format!("计分规则无效：{e}"),
+                &format!("Invalid scoring rules: {e}"),
+            );
+            return out;
+        }
+    };
+    let r = &r;
     if r.precision > 6 {
         bad(
             &mut out,
@@ -594,10 +606,13 @@ mod tests {
         let report = validate_plan(&plan.to_string());
         assert!(report.ok, "{:?}", report.problems);
         let parsed = report.plan.expect("plan");
-        assert_eq!(parsed.scoring, super::ScoringRules::default());
+        assert_eq!(
+            super::ScoringRules::of(&parsed).unwrap(),
+            super::ScoringRules::default()
+        );
         // the demo plan spells out exactly the defaults
         assert_eq!(
-            crate::plan::demo_plan().scoring,
+            super::ScoringRules::of(&crate::plan::demo_plan()).unwrap(),
             super::ScoringRules::default()
         );
     }
@@ -626,5 +641,16 @@ mod tests {
     fn unknown_scoring_keys_are_rejected() {
         let problems = demo_with(json!({"precison": 3}));
         assert!(!problems.is_empty());
+    }
+}
+
+impl ScoringRules {
+    /// The plan's scoring rules: its `scoring` section read over the defaults.
+    pub fn of(plan: &Plan) -> Result<ScoringRules, crate::score::ScoreError> {
+        if plan.scoring.is_null() {
+            return Ok(ScoringRules::default());
+        }
+        serde_json::from_value(plan.scoring.clone())
+            .map_err(|e| crate::score::ScoreError::Rules(e.to_string()))
     }
 }

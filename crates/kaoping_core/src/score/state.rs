@@ -3,6 +3,7 @@
 use super::{HistoryEntry, IndicatorInput, IndicatorValue, ScoreError};
 use crate::plan::{IndicatorKind, InstrumentKind, Plan, QuestionKind, Scale};
 use crate::record::ResponseRecord;
+use crate::score::ScoringRules;
 use crate::stats::tally::Tally;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,6 +45,8 @@ pub(crate) struct CadreAcc {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreState<'p> {
     pub(crate) plan: &'p Plan,
+    /// The plan's scoring rules, read once.
+    pub(crate) rules: ScoringRules,
     pub(crate) public: BTreeMap<String, PublicAcc>,
     pub(crate) sheets: BTreeMap<String, Sheet>,
     pub(crate) cadre: BTreeMap<String, CadreAcc>,
@@ -81,9 +84,10 @@ fn add_merge<K: Ord + Clone, V: Default>(
 
 impl<'p> ScoreState<'p> {
     /// An empty state for `plan`.
-    pub fn new(plan: &'p Plan) -> Self {
-        ScoreState {
+    pub fn new(plan: &'p Plan) -> Result<Self, ScoreError> {
+        Ok(ScoreState {
             plan,
+            rules: ScoringRules::of(plan)?,
             public: BTreeMap::new(),
             sheets: BTreeMap::new(),
             cadre: BTreeMap::new(),
@@ -91,7 +95,7 @@ impl<'p> ScoreState<'p> {
             history: BTreeMap::new(),
             skipped: BTreeMap::new(),
             used: BTreeMap::new(),
-        }
+        })
     }
 
     fn skip(&mut self, why: &str) {
@@ -110,7 +114,7 @@ impl<'p> ScoreState<'p> {
             .plan
             .instrument(&record.instrument)
             .ok_or_else(|| ScoreError::UnknownInstrument(record.instrument.clone()))?;
-        let rules = &self.plan.scoring;
+        let rules = &self.rules;
         match ins.kind {
             InstrumentKind::Survey if ins.id == rules.public.instrument => self.add_public(record),
             InstrumentKind::Review if ins.id == rules.expert.instrument => {
@@ -133,7 +137,7 @@ impl<'p> ScoreState<'p> {
     }
 
     fn add_public(&mut self, rec: &ResponseRecord) {
-        let p = &self.plan.scoring.public;
+        let p = &self.rules.public;
         let unit = match rec.answers.get(&p.unit_question).and_then(Value::as_str) {
             Some(u) if self.plan.unit(u).is_some() => u.to_owned(),
             _ => return self.skip("public_unit_not_in_plan"),
@@ -289,7 +293,7 @@ impl<'p> ScoreState<'p> {
     }
 
     fn add_cadre(&mut self, rec: &ResponseRecord) {
-        let l = &self.plan.scoring.leadership;
+        let l = &self.rules.leadership;
         let unit = match rec.answers.get(&l.unit_question).and_then(Value::as_str) {
             Some(u) if self.plan.unit(u).is_some() => u.to_owned(),
             _ => return self.skip("cadre_unit_not_in_plan"),
