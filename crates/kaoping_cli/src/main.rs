@@ -117,7 +117,7 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
         Command::Demo {
             what: DemoCommand::Plan,
         } => {
-            print!("{}", kaoping_core::plan::DEMO_PLAN_JSON);
+            print!("{}", kaoping_core::plan::DEMO_PLAN_SOURCE);
             Ok(ExitCode::SUCCESS)
         }
     }

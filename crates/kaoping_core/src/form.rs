@@ -215,15 +215,19 @@ struct Issues<'a> {
 
 impl Issues<'_> {
     fn push(&mut self, code: &str, row: Option<&str>, zh: &str, en: &str) {
-        self.push_text(code, row, &Text::new(zh, en));
+        let message = if self.lang == "en" { en } else { zh };
+        self.push_message(code, row, message);
     }
     fn push_text(&mut self, code: &str, row: Option<&str>, message: &Text) {
+        self.push_message(code, row, message.get(self.lang));
+    }
+    fn push_message(&mut self, code: &str, row: Option<&str>, message: &str) {
         self.list.push(AnswerIssue {
             question: self.q.id.clone(),
             row: row.map(str::to_owned),
             reason: false,
             code: code.to_owned(),
-            message: message.get(self.lang).to_owned(),
+            message: message.to_owned(),
         });
     }
     fn reason(&mut self, code: &str, zh: &str, en: &str) {
@@ -232,7 +236,7 @@ impl Issues<'_> {
             row: None,
             reason: true,
             code: code.to_owned(),
-            message: Text::new(zh, en).get(self.lang).to_owned(),
+            message: (if self.lang == "en" { en } else { zh }).to_owned(),
         });
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 mod demo;
 mod raw;
-pub use demo::{demo_plan, DEMO_PLAN_JSON};
+pub use demo::{demo_plan, DEMO_PLAN_JSON, DEMO_PLAN_SOURCE};
 
 /// The whole evaluation plan for one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
