@@ -107,7 +107,7 @@ const SCALE_KEYS: &[&str] = &["min", "max", "step", "points"];
 const POINT_KEYS: &[&str] = &["value", "label", "score"];
 const CONSTRAINT_KEYS: &[&str] = &["expr", "message"];
 const REASON_KEYS: &[&str] = &["at_or_below", "label", "min_length"];
-const REVIEW_KEYS: &[&str] = &["scale", "indicators", "categories", "comment_at_or_below", "groups"];
+const REVIEW_KEYS: &[&str] = &["scale", "indicators", "categories", "comment_at_or_below", "groups", "unable"];
 const GROUP_KEYS: &[&str] = &["id", "name", "weight"];
 
 fn type_keys(ty: &str) -> Option<&'static [&'static str]> {

@@ -4,7 +4,8 @@
 use kaoping_core::form::Answers;
 use kaoping_core::plan::{demo_plan, Plan, DEMO_PLAN_JSON};
 use kaoping_core::record::Submission;
-use kaoping_core::{form, record, validate};
+use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
+use kaoping_core::{form, record, review, validate};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -26,6 +27,14 @@ extern "C" {
     pub type IResponseRecord;
     #[wasm_bindgen(typescript_type = "IPlanReport")]
     pub type IPlanReport;
+    #[wasm_bindgen(typescript_type = "IReviewSheet")]
+    pub type IReviewSheet;
+    #[wasm_bindgen(typescript_type = "IReviewAnswers")]
+    pub type IReviewAnswers;
+    #[wasm_bindgen(typescript_type = "IReviewState")]
+    pub type IReviewState;
+    #[wasm_bindgen(typescript_type = "IReviewSubmission")]
+    pub type IReviewSubmission;
 }
 
 #[wasm_bindgen(start)]
@@ -117,6 +126,29 @@ impl Engine {
     pub fn submit(&self, submission: ISubmission) -> Result<IResponseRecord, JsError> {
         let sub: Submission = from_js(submission.into())?;
         let rec = record::build_record(&self.plan, &self.plan_sha256, &sub).map_err(into_error)?;
+        Ok(to_js(&rec)?.unchecked_into())
+    }
+
+    /// The units × indicators of a review instrument, units grouped by category.
+    #[wasm_bindgen(js_name = reviewSheet)]
+    pub fn review_sheet(&self, instrument: &str) -> Result<IReviewSheet, JsError> {
+        let layout = review::sheet(&self.plan, instrument).map_err(into_error)?;
+        Ok(to_js(&layout)?.unchecked_into())
+    }
+
+    /// Cells done, per-unit progress and issues for an expert's answers so far.
+    #[wasm_bindgen(js_name = evaluateReview)]
+    pub fn evaluate_review(&self, instrument: &str, answers: IReviewAnswers, lang: &str) -> Result<IReviewState, JsError> {
+        let answers: ReviewAnswers = from_js(answers.into())?;
+        let state = review::evaluate_review(&self.plan, instrument, &answers, lang).map_err(into_error)?;
+        Ok(to_js(&state)?.unchecked_into())
+    }
+
+    /// The record of a complete review sheet; throws when it is incomplete.
+    #[wasm_bindgen(js_name = submitReview)]
+    pub fn submit_review(&self, submission: IReviewSubmission) -> Result<IResponseRecord, JsError> {
+        let sub: ReviewSubmission = from_js(submission.into())?;
+        let rec = review::build_review_record(&self.plan, &self.plan_sha256, &sub).map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
     }
 

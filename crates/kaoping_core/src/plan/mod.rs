@@ -366,6 +366,9 @@ pub struct ReviewSheet {
     /// Rater groups of the panel (行业专家, 高校学者, 基层代表) and their weights.
     #[serde(default)]
     pub groups: Vec<RaterGroup>,
+    /// Offer "unable to judge" (无法评价) on every cell; such a cell counts as done.
+    #[serde(default)]
+    pub unable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
