@@ -8,7 +8,9 @@
 
 use crate::form::{is_answered, AnswerIssue, UNABLE};
 use crate::plan::{Instrument, InstrumentKind, Plan, RaterGroup, ReviewSheet, Scale};
-use crate::record::{record_checksum, rfc3339, QualityFlags, RecordError, ResponseRecord, RECORD_FORMAT};
+use crate::record::{
+    record_checksum, rfc3339, QualityFlags, RecordError, ResponseRecord, RECORD_FORMAT,
+};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -138,8 +140,13 @@ pub fn cell_key(unit: &str, indicator: &str) -> String {
     format!("{unit}/{indicator}")
 }
 
-fn review_instrument<'a>(plan: &'a Plan, id: &str) -> Result<(&'a Instrument, &'a ReviewSheet), RecordError> {
-    let ins = plan.instrument(id).ok_or_else(|| RecordError::UnknownInstrument(id.to_owned()))?;
+fn review_instrument<'a>(
+    plan: &'a Plan,
+    id: &str,
+) -> Result<(&'a Instrument, &'a ReviewSheet), RecordError> {
+    let ins = plan
+        .instrument(id)
+        .ok_or_else(|| RecordError::UnknownInstrument(id.to_owned()))?;
     match (&ins.kind, &ins.review) {
         (InstrumentKind::Review, Some(sheet)) => Ok((ins, sheet)),
         _ => Err(RecordError::NotAReview(id.to_owned())),
@@ -153,7 +160,10 @@ pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordE
         .indicators
         .iter()
         .filter_map(|id| plan.indicator(id))
-        .map(|i| SheetIndicator { id: i.id.clone(), name: i.name.clone() })
+        .map(|i| SheetIndicator {
+            id: i.id.clone(),
+            name: i.name.clone(),
+        })
         .collect();
     let mut categories = Vec::new();
     let mut cells = 0;
@@ -164,7 +174,10 @@ pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordE
         let inds: Vec<String> = review
             .indicators
             .iter()
-            .filter(|id| plan.indicator(id).is_some_and(|i| i.weights.contains_key(&cat.id)))
+            .filter(|id| {
+                plan.indicator(id)
+                    .is_some_and(|i| i.weights.contains_key(&cat.id))
+            })
             .cloned()
             .collect();
         if inds.is_empty() {
@@ -174,13 +187,22 @@ pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordE
             .units
             .iter()
             .filter(|u| u.category == cat.id)
-            .map(|u| SheetUnit { id: u.id.clone(), name: u.name.clone(), category: cat.id.clone(), indicators: inds.clone() })
+            .map(|u| SheetUnit {
+                id: u.id.clone(),
+                name: u.name.clone(),
+                category: cat.id.clone(),
+                indicators: inds.clone(),
+            })
             .collect();
         if units.is_empty() {
             continue;
         }
         cells += units.len() * inds.len();
-        categories.push(SheetCategory { id: cat.id.clone(), name: cat.name.clone(), units });
+        categories.push(SheetCategory {
+            id: cat.id.clone(),
+            name: cat.name.clone(),
+            units,
+        });
     }
     Ok(ReviewSheetLayout {
         instrument: ins.id.clone(),
@@ -222,30 +244,73 @@ impl Out<'_> {
 }
 
 /// Evaluate an expert's answers against a review instrument, with messages in `lang`.
-pub fn evaluate_review(plan: &Plan, instrument: &str, answers: &ReviewAnswers, lang: &str) -> Result<ReviewState, RecordError> {
+pub fn evaluate_review(
+    plan: &Plan,
+    instrument: &str,
+    answers: &ReviewAnswers,
+    lang: &str,
+) -> Result<ReviewState, RecordError> {
     let layout = sheet(plan, instrument)?;
     let (_, review) = review_instrument(plan, instrument)?;
-    let mut out = Out { lang, issues: Vec::new() };
+    let mut out = Out {
+        lang,
+        issues: Vec::new(),
+    };
     if answers.reviewer.trim().is_empty() {
-        out.push("reviewer", None, "reviewer_required", "请填写您的工号或编号。", "Enter your staff or panel number.");
+        out.push(
+            "reviewer",
+            None,
+            "reviewer_required",
+            "请填写您的工号或编号。",
+            "Enter your staff or panel number.",
+        );
     }
     if !layout.groups.is_empty() {
-        match answers.group.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
-            None => out.push("group", None, "group_required", "请选择您所属的评审组别。", "Choose your rater group."),
-            Some(g) if !layout.groups.iter().any(|x| x.id == g) => {
-                out.push("group", None, "unknown_group", "所选组别不在本评审表中。", "The chosen group is not part of this sheet.")
-            }
+        match answers
+            .group
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+        {
+            None => out.push(
+                "group",
+                None,
+                "group_required",
+                "请选择您所属的评审组别。",
+                "Choose your rater group.",
+            ),
+            Some(g) if !layout.groups.iter().any(|x| x.id == g) => out.push(
+                "group",
+                None,
+                "unknown_group",
+                "所选组别不在本评审表中。",
+                "The chosen group is not part of this sheet.",
+            ),
             _ => {}
         }
     }
-    let all_units: BTreeSet<&str> = layout.categories.iter().flat_map(|c| c.units.iter().map(|u| u.id.as_str())).collect();
+    let all_units: BTreeSet<&str> = layout
+        .categories
+        .iter()
+        .flat_map(|c| c.units.iter().map(|u| u.id.as_str()))
+        .collect();
     let recused: BTreeSet<&str> = answers.recused.iter().map(String::as_str).collect();
     for r in &recused {
         if !all_units.contains(r) {
-            out.push("recused", Some((r, "")), "unknown_unit", "申请回避的单位不在本评审表中。", "A unit you declared a conflict with is not on this sheet.");
+            out.push(
+                "recused",
+                Some((r, "")),
+                "unknown_unit",
+                "申请回避的单位不在本评审表中。",
+                "A unit you declared a conflict with is not on this sheet.",
+            );
         }
     }
-    let names: BTreeMap<&str, &Text> = layout.indicators.iter().map(|i| (i.id.as_str(), &i.name)).collect();
+    let names: BTreeMap<&str, &Text> = layout
+        .indicators
+        .iter()
+        .map(|i| (i.id.as_str(), &i.name))
+        .collect();
     let (lo, hi) = (fmt_num(layout.scale.min), fmt_num(layout.scale.max));
     let whole = layout.scale.step == 1.0 && layout.scale.min.fract() == 0.0;
     let mut units = Vec::new();
@@ -253,29 +318,56 @@ pub fn evaluate_review(plan: &Plan, instrument: &str, answers: &ReviewAnswers, l
     let (mut cells_total, mut cells_done) = (0, 0);
     for unit in layout.categories.iter().flat_map(|c| c.units.iter()) {
         if recused.contains(unit.id.as_str()) {
-            units.push(UnitProgress { unit: unit.id.clone(), recused: true, total: 0, done: 0, complete: true });
+            units.push(UnitProgress {
+                unit: unit.id.clone(),
+                recused: true,
+                total: 0,
+                done: 0,
+                complete: true,
+            });
             continue;
         }
         let mut done = 0;
         for ind in &unit.indicators {
             let before = out.issues.len();
             let (un_zh, un_en) = (unit.name.get("zh-CN"), unit.name.get("en"));
-            let iname = names.get(ind.as_str()).copied().cloned().unwrap_or_default();
+            let iname = names
+                .get(ind.as_str())
+                .copied()
+                .cloned()
+                .unwrap_or_default();
             let (in_zh, in_en) = (iname.get("zh-CN"), iname.get("en"));
             let cell = Some((unit.id.as_str(), ind.as_str()));
             let value = answers.scores.get(&unit.id).and_then(|m| m.get(ind));
             if !is_answered(value) {
-                out.push("score", cell, "score_required", &format!("请为{un_zh}“{in_zh}”打分。"), &format!("Score {un_en}: {in_en}."));
+                out.push(
+                    "score",
+                    cell,
+                    "score_required",
+                    &format!("请为{un_zh}“{in_zh}”打分。"),
+                    &format!("Score {un_en}: {in_en}."),
+                );
             } else if value.and_then(Value::as_str) == Some(UNABLE) {
                 if !layout.unable {
-                    out.push("score", cell, "unable_not_allowed", &format!("{un_zh}“{in_zh}”不能选择“无法评价”，请打分。"), &format!("{un_en}: {in_en} cannot be marked “unable to judge”; enter a score."));
+                    out.push(
+                        "score",
+                        cell,
+                        "unable_not_allowed",
+                        &format!("{un_zh}“{in_zh}”不能选择“无法评价”，请打分。"),
+                        &format!(
+                            "{un_en}: {in_en} cannot be marked “unable to judge”; enter a score."
+                        ),
+                    );
                 }
             } else {
                 match value.and_then(Value::as_f64) {
                     Some(x) if layout.scale.contains(x) => {
                         if review.comment_at_or_below.is_some_and(|c| x <= c) {
                             let key = cell_key(&unit.id, ind);
-                            let given = answers.comments.get(&key).is_some_and(|s| !s.trim().is_empty());
+                            let given = answers
+                                .comments
+                                .get(&key)
+                                .is_some_and(|s| !s.trim().is_empty());
                             comments_required.push(key);
                             if !given {
                                 let c = fmt_num(review.comment_at_or_below.unwrap_or_default());
@@ -284,17 +376,29 @@ pub fn evaluate_review(plan: &Plan, instrument: &str, answers: &ReviewAnswers, l
                                     cell,
                                     "comment_required",
                                     &format!("{un_zh}“{in_zh}”评分为 {c} 分及以下，请填写评语。"),
-                                    &format!("{un_en}: {in_en} is scored {c} or below; write a comment."),
+                                    &format!(
+                                        "{un_en}: {in_en} is scored {c} or below; write a comment."
+                                    ),
                                 );
                             }
                         }
                     }
                     _ => {
                         let (zh, en) = if whole {
-                            (format!("{un_zh}“{in_zh}”的分数须为 {lo} 到 {hi} 之间的整数。"), format!("{un_en}: {in_en} must be a whole number from {lo} to {hi}."))
+                            (
+                                format!("{un_zh}“{in_zh}”的分数须为 {lo} 到 {hi} 之间的整数。"),
+                                format!(
+                                    "{un_en}: {in_en} must be a whole number from {lo} to {hi}."
+                                ),
+                            )
                         } else {
                             let s = fmt_num(layout.scale.step);
-                            (format!("{un_zh}“{in_zh}”的分数须在 {lo} 到 {hi} 之间，步长 {s}。"), format!("{un_en}: {in_en} must be from {lo} to {hi} in steps of {s}."))
+                            (
+                                format!("{un_zh}“{in_zh}”的分数须在 {lo} 到 {hi} 之间，步长 {s}。"),
+                                format!(
+                                    "{un_en}: {in_en} must be from {lo} to {hi} in steps of {s}."
+                                ),
+                            )
                         };
                         out.push("score", cell, "not_on_scale", &zh, &en);
                     }
@@ -307,17 +411,34 @@ pub fn evaluate_review(plan: &Plan, instrument: &str, answers: &ReviewAnswers, l
         let total = unit.indicators.len();
         cells_total += total;
         cells_done += done;
-        units.push(UnitProgress { unit: unit.id.clone(), recused: false, total, done, complete: done == total });
+        units.push(UnitProgress {
+            unit: unit.id.clone(),
+            recused: false,
+            total,
+            done,
+            complete: done == total,
+        });
     }
     let complete = out.issues.is_empty();
-    Ok(ReviewState { cells_total, cells_done, units, comments_required, issues: out.issues, complete })
+    Ok(ReviewState {
+        cells_total,
+        cells_done,
+        units,
+        comments_required,
+        issues: out.issues,
+        complete,
+    })
 }
 
 /// Build the record of a complete review sheet. `answers` holds `group` (when the sheet has
 /// groups), `recused` and `scores` of the cells still on the sheet; comments go to `reasons`
 /// keyed `"unit/indicator"`; scores and comments typed for recused units are kept in
 /// `hidden_answers`.
-pub fn build_review_record(plan: &Plan, plan_sha256: &str, sub: &ReviewSubmission) -> Result<ResponseRecord, RecordError> {
+pub fn build_review_record(
+    plan: &Plan,
+    plan_sha256: &str,
+    sub: &ReviewSubmission,
+) -> Result<ResponseRecord, RecordError> {
     let (ins, _) = review_instrument(plan, &sub.instrument)?;
     let layout = sheet(plan, &sub.instrument)?;
     let state = evaluate_review(plan, &sub.instrument, &sub.answers, &sub.lang)?;
@@ -349,9 +470,20 @@ pub fn build_review_record(plan: &Plan, plan_sha256: &str, sub: &ReviewSubmissio
     for unit in layout.categories.iter().flat_map(|c| c.units.iter()) {
         let mut row = Map::new();
         for ind in &unit.indicators {
-            let Some(v) = a.scores.get(&unit.id).and_then(|m| m.get(ind)).filter(|v| is_answered(Some(v))) else { continue };
+            let Some(v) = a
+                .scores
+                .get(&unit.id)
+                .and_then(|m| m.get(ind))
+                .filter(|v| is_answered(Some(v)))
+            else {
+                continue;
+            };
             row.insert(ind.clone(), v.clone());
-            if let Some(c) = a.comments.get(&cell_key(&unit.id, ind)).filter(|c| !c.trim().is_empty()) {
+            if let Some(c) = a
+                .comments
+                .get(&cell_key(&unit.id, ind))
+                .filter(|c| !c.trim().is_empty())
+            {
                 if recused.contains(unit.id.as_str()) {
                     hidden_comments.insert(cell_key(&unit.id, ind), Value::String(c.clone()));
                 } else {
@@ -397,8 +529,14 @@ pub fn build_review_record(plan: &Plan, plan_sha256: &str, sub: &ReviewSubmissio
     let straight = numbers.len() >= 3 && numbers.iter().all(|x| *x == numbers[0]);
     let quality = QualityFlags {
         duration_seconds,
-        speeder: ins.min_seconds.is_some_and(|m| duration_seconds < f64::from(m)),
-        straight_lined: if straight { vec!["scores".to_owned()] } else { Vec::new() },
+        speeder: ins
+            .min_seconds
+            .is_some_and(|m| duration_seconds < f64::from(m)),
+        straight_lined: if straight {
+            vec!["scores".to_owned()]
+        } else {
+            Vec::new()
+        },
         repeat: sub.earlier_submissions > 0,
     };
     let mut record = ResponseRecord {

@@ -17,7 +17,9 @@
 use kaoping_core::canonical::fingerprint;
 use kaoping_core::plan::demo_plan;
 use kaoping_core::record::verify_record;
-use kaoping_core::review::{build_review_record, evaluate_review, sheet, ReviewAnswers, ReviewSubmission};
+use kaoping_core::review::{
+    build_review_record, evaluate_review, sheet, ReviewAnswers, ReviewSubmission,
+};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -27,7 +29,8 @@ fn fixtures_root() -> PathBuf {
 }
 
 fn read_json(p: &Path) -> Value {
-    let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+    let text =
+        std::fs::read_to_string(p).unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -63,7 +66,10 @@ fn review_fixtures() {
     let sha = fingerprint(&plan);
     let layout = sheet(&plan, "expert").expect("the demo plan has an expert sheet");
     assert_eq!(layout.cells, 48, "demo sheet: 16 units × 3 indicators");
-    assert!(sheet(&plan, "public").is_err(), "a survey is not a review sheet");
+    assert!(
+        sheet(&plan, "public").is_err(),
+        "a survey is not a review sheet"
+    );
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures_root())
         .expect("tests/fixtures/review exists")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -77,7 +83,10 @@ fn review_fixtures() {
         let answers: ReviewAnswers = serde_json::from_value(read_json(&dir.join("answers.json")))
             .unwrap_or_else(|e| panic!("{case}/answers.json: {e}"));
         let expected = read_json(&dir.join("expected.json"));
-        let lang = expected.get("lang").and_then(Value::as_str).unwrap_or("zh-CN");
+        let lang = expected
+            .get("lang")
+            .and_then(Value::as_str)
+            .unwrap_or("zh-CN");
         let state = evaluate_review(&plan, "expert", &answers, lang).expect("evaluates");
         let state_json = serde_json::to_value(&state).unwrap();
         let mut out = Vec::new();
@@ -97,7 +106,10 @@ fn review_fixtures() {
             for i in &state.issues {
                 *counts.entry(i.code.as_str()).or_default() += 1;
             }
-            let want: BTreeMap<&str, u64> = codes.iter().map(|(k, v)| (k.as_str(), v.as_u64().unwrap())).collect();
+            let want: BTreeMap<&str, u64> = codes
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_u64().unwrap()))
+                .collect();
             if counts != want {
                 out.push(format!("issue codes: {counts:?}, expected {want:?}"));
             }
@@ -113,13 +125,15 @@ fn review_fixtures() {
         match build_review_record(&plan, &sha, &sub) {
             Ok(rec) => {
                 assert!(verify_record(&rec), "{case}: record checksum");
-                assert_eq!(state.complete, true, "{case}: a record only for a complete sheet");
+                assert!(state.complete, "{case}: a record only for a complete sheet");
                 let rec_json = serde_json::to_value(&rec).unwrap();
                 if let Some(e) = expected.get("record") {
                     subset(e, &rec_json, "record", &mut out);
                 }
                 if let Some(n) = expected.get("record_scores_units").and_then(Value::as_u64) {
-                    let got = rec_json["answers"]["scores"].as_object().map_or(0, |m| m.len()) as u64;
+                    let got = rec_json["answers"]["scores"]
+                        .as_object()
+                        .map_or(0, |m| m.len()) as u64;
                     if got != n {
                         out.push(format!("record scores: {got} units, expected {n}"));
                     }
@@ -137,5 +151,10 @@ fn review_fixtures() {
             failures.push(format!("{case}:\n  {}", out.join("\n  ")));
         }
     }
-    assert!(failures.is_empty(), "{} failing case(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing case(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
