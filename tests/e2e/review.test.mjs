@@ -30,6 +30,11 @@ async function noHorizontalScroll(page, when) {
 /** A deterministic score for a cell, between 70 and 99. */
 const scoreOf = (i) => 70 + ((i * 7) % 30);
 
+/** With KAOPING_SHOTS=<dir>, a full-page screenshot of each step for a human to look at. */
+async function shot(page, name) {
+  if (process.env.KAOPING_SHOTS) await page.screenshot({ path: `${process.env.KAOPING_SHOTS}/review-${name}.png`, fullPage: true });
+}
+
 test('an expert declares a conflict, scores every unit, fixes an error, reloads and submits', async () => {
   const browser = await launch();
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 320, height: 640 } });
@@ -105,6 +110,7 @@ test('an expert declares a conflict, scores every unit, fixes an error, reloads 
     assert.equal(await page.locator(`[id="${describedBy}"]`).innerText(), message, 'the error is next to the field');
     await noHorizontalScroll(page, 'with errors shown');
     assert.deepEqual(await axeCheck(page), [], 'axe with the error summary');
+    await shot(page, '320-error');
     await summary.getByRole('link', { name: message }).click();
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'TEXTAREA', 'the link leads to the comment field');
     await page.keyboard.type('两个项目未按期开工。');
@@ -119,6 +125,7 @@ test('an expert declares a conflict, scores every unit, fixes an error, reloads 
     const event = await submitted;
     assert.deepEqual(await axeCheck(page), [], 'axe on the confirmation');
     await noHorizontalScroll(page, 'on the confirmation');
+    await shot(page, '320-done');
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -178,12 +185,14 @@ test('the review sheet is in English with the switch, names every field and fits
     const summary = page.getByRole('alert').filter({ hasText: 'problems to fix before submitting' });
     await summary.waitFor();
     const text = await summary.innerText();
+    assert.match(text, /Jianghan District: 3 items are not scored yet/, 'unscored cells of a unit make one line');
     assert.match(text, /Enter your staff or panel number/);
     assert.match(text, /Choose your rater group/);
     assert.match(text, /Jiang'an District: Construction of major projects is scored 60 or below; write a comment/);
     assert.match(text, /must be a whole number from 0 to 100/);
     await noHorizontalScroll(page, 'in English with errors');
     assert.deepEqual(await axeCheck(page), []);
+    await shot(page, '320-en-errors');
     await page.getByRole('button', { name: '切换到中文' }).click();
     await page.getByRole('heading', { level: 1, name: '专家评审团现场评议表' }).waitFor();
     assert.equal(await page.getByLabel('江岸区 重大项目建设', { exact: true }).inputValue(), '40', 'switching language keeps the scores');

@@ -72,6 +72,7 @@ const STRINGS = {
     reviewDelivered: '评审记录已送达。',
     reviewQueued: '当前无法连接服务器，评审记录已保存在本机，联网后将自动发送。',
     reviewStartAgain: '填写新的评审表',
+    reviewUnitMissing: (unit, n) => `${unit}有 ${n} 项尚未打分。`,
   },
   en: {
     app: 'Kaoping',
@@ -145,6 +146,7 @@ const STRINGS = {
     reviewDelivered: 'Your review record has been delivered.',
     reviewQueued: 'The server cannot be reached. Your review record is kept on this device and will be sent when you are online.',
     reviewStartAgain: 'Start a new review sheet',
+    reviewUnitMissing: (unit, n) => `${unit}: ${n} items are not scored yet.`,
   },
 };
 

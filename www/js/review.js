@@ -377,7 +377,15 @@ export class ReviewView extends EventTarget {
       }
       const field = this.$(input);
       if (field && (field.type === 'text' || field.tagName === 'TEXTAREA')) field.setAttribute('aria-invalid', 'true');
-      links.push([input, issue.message]);
+      // Several unscored cells of one unit make one line of the summary, leading to the first.
+      const prev = links[links.length - 1];
+      if (issue.code === 'score_required' && prev?.unit === issue.unit && prev.code === issue.code) {
+        prev.count += 1;
+        const unit = this.units.find((u) => u.id === issue.unit);
+        prev.text = this.t.reviewUnitMissing(tr(unit?.name, this.lang), prev.count);
+      } else {
+        links.push({ target: input, text: issue.message, unit: issue.unit, code: issue.code, count: 1 });
+      }
     }
     const summary = this.summary;
     summary.replaceChildren();
@@ -389,13 +397,13 @@ export class ReviewView extends EventTarget {
     summary.hidden = false;
     summary.setAttribute('role', 'alert');
     summary.append(h('h2', { id: this.id('summary-title'), text: this.t.reviewErrorSummary(links.length) }),
-      h('ul', {}, links.map(([target, msg]) => h('li', {}, h('a', { href: `#${target}`, onclick: (e) => {
+      h('ul', {}, links.map(({ target, text }) => h('li', {}, h('a', { href: `#${target}`, onclick: (e) => {
         e.preventDefault();
         const field = this.$(target);
         if (!field) return;
         field.focus({ preventScroll: true });
         (field.closest('.cell, .group') ?? field).scrollIntoView({ block: 'center' });
-      }, text: msg })))));
+      }, text })))));
     if (focusSummary) {
       summary.focus({ preventScroll: true });
       summary.scrollIntoView({ block: 'start' });
