@@ -180,9 +180,15 @@ export class ReviewView extends EventTarget {
     const sheet = h('section', { class: 'review-sheet', 'aria-labelledby': this.id('sheet-title') },
       h('h2', { id: this.id('sheet-title'), text: t.reviewSheet }),
       h('p', { class: 'hint', id: this.id('anchors'), text: t.reviewAnchors(anchors) }),
-      h('p', { class: 'progress-line' },
-        h('span', { id: this.id('progress'), text: '' })),
-      h('progress', { id: this.id('bar'), max: '1', value: '0', 'aria-labelledby': this.id('progress') }),
+      h('div', { class: 'review-progress' },
+        h('p', { class: 'progress-line' }, h('span', { id: this.id('progress'), text: '' }), ' ',
+          h('a', { href: `#${this.id('nav-title')}`, class: 'to-nav', onclick: (e) => {
+            e.preventDefault();
+            const nav = this.root.querySelector('.unit-nav');
+            nav?.scrollIntoView({ block: 'start' });
+            nav?.querySelector('li:not([hidden]) a')?.focus({ preventScroll: true });
+          }, text: t.reviewToNav })),
+        h('progress', { id: this.id('bar'), max: '1', value: '0', 'aria-labelledby': this.id('progress') })),
       nav,
       this.layout.categories.map((c) => h('div', { class: 'unit-category', 'data-category': c.id },
         h('h3', { text: tr(c.name, lang) }),
