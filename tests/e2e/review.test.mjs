@@ -201,3 +201,26 @@ test('the review sheet is in English with the switch, names every field and fits
     await browser.close();
   }
 });
+
+test('when this device cannot store the scores, the expert is told at once', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 } });
+  await context.addInitScript(() => {
+    const set = Storage.prototype.setItem;
+    Storage.prototype.setItem = function setItem(k, v) {
+      if (String(k).startsWith('kaoping:draft')) throw new DOMException('full', 'QuotaExceededError');
+      return set.call(this, k, v);
+    };
+  });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await page.goto(url('review.html'));
+    await page.getByLabel('江岸区 重大项目建设', { exact: true }).fill('90');
+    await page.getByRole('alert').filter({ hasText: '无法在本机保存评分' }).waitFor();
+    assert.deepEqual(await axeCheck(page), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

@@ -84,7 +84,10 @@ export class ReviewView extends EventTarget {
 
   save() {
     this.draft.saved_ms = Date.now();
-    drafts.save(this.key, this.draft);
+    const ok = drafts.save(this.key, this.draft);
+    // Storage full or blocked: say so at once, so the expert can keep a copy another way.
+    const warn = this.root.querySelector('.save-failed');
+    if (warn) warn.hidden = ok;
   }
 
   evaluate() {
@@ -107,7 +110,8 @@ export class ReviewView extends EventTarget {
     const head = h('div', { class: 'form-head' },
       h('h1', { id: this.id('title'), tabindex: '-1', text: this.title }),
       this.layout.intro ? h('p', { class: 'intro', text: tr(this.layout.intro, lang) }) : null,
-      this.restored ? h('p', { class: 'notice', role: 'status', text: t.reviewRestored }) : null);
+      this.restored ? h('p', { class: 'notice', role: 'status', text: t.reviewRestored }) : null,
+      h('p', { class: 'notice save-failed', role: 'alert', hidden: true, text: t.reviewSaveFailed }));
 
     this.summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': this.id('summary-title') });
 
