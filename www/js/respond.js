@@ -2,6 +2,7 @@
 import { loadEngine } from './engine.js';
 import { FormView } from './form.js';
 import { pickLang, strings } from './i18n.js';
+import { registerOffline } from './offline.js';
 
 const params = new URLSearchParams(location.search);
 const main = document.getElementById('main');
@@ -46,6 +47,7 @@ async function start() {
     });
     view.deliver();
     window.addEventListener('online', () => view.deliver());
+    registerOffline();
   } catch (err) {
     main.replaceChildren();
     const p = document.createElement('p');

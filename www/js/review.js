@@ -4,6 +4,7 @@
 import { loadEngine } from './engine.js';
 import { pickLang, strings, tr } from './i18n.js';
 import { drafts, draftKey, submissions, outbox } from './store.js';
+import { registerOffline } from './offline.js';
 
 let uid = 0;
 const h = (tag, attrs = {}, ...children) => {
@@ -538,6 +539,7 @@ async function start() {
     });
     view.deliver();
     window.addEventListener('online', () => view.deliver());
+    registerOffline();
   } catch (err) {
     main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang).reviewLoadFailed + (err?.message ?? err) }));
   }

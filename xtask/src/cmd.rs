@@ -71,6 +71,35 @@ impl Cmd {
         Ok(())
     }
 
+    /// Like [`Cmd::run`], but also returns what it printed on stdout (still echoed live).
+    pub fn run_tee(mut self) -> Result<String> {
+        use std::io::{BufRead, BufReader, Write};
+        println!("$ {}", self.display);
+        let mut child = self.inner.stdout(Stdio::piped()).spawn().with_context(|| {
+            format!(
+                "cannot start `{}` (is it installed and on PATH?)",
+                self.display
+            )
+        })?;
+        let mut captured = String::new();
+        if let Some(out) = child.stdout.take() {
+            let mut stdout = std::io::stdout();
+            for line in BufReader::new(out).split(b'\n') {
+                let line = line?;
+                stdout.write_all(&line)?;
+                stdout.write_all(b"\n")?;
+                stdout.flush()?;
+                captured.push_str(&String::from_utf8_lossy(&line));
+                captured.push('\n');
+            }
+        }
+        let status = child.wait()?;
+        if !status.success() {
+            bail!("`{}` failed: {status}", self.display);
+        }
+        Ok(captured)
+    }
+
     /// Run quietly and return stdout; error unless it succeeds.
     pub fn read(mut self) -> Result<String> {
         let out = self.inner.stdin(Stdio::null()).output().with_context(|| {

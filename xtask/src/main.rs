@@ -23,7 +23,7 @@ usage: cargo xtask <task> [options]
 
 tasks:
   serve [--port 8080] [--no-build]   ensure tools, build the front end, serve www/ on 127.0.0.1
-  build-web                          cargo build (wasm32, release) + wasm-bindgen + wasm-opt -> www/pkg
+  build-web                          cargo build (wasm32, profile wasm) + wasm-bindgen + wasm-opt -> www/pkg
   test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
   size [--budget-kb 150] [--no-build]  gzip size of everything respond.html loads
   help                               this text

@@ -102,12 +102,18 @@ fn unquote(s: &str) -> &str {
 
 fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
     let want = locked_wasm_bindgen_version(root)?;
-    let have = Cmd::new("wasm-bindgen").arg("--version").try_read();
-    let have_version = have
-        .as_deref()
-        .and_then(|s| s.split_whitespace().nth(1))
-        .map(str::to_string);
-    if have_version.as_deref() == Some(want.as_str()) {
+    let version_of = |program: &str| {
+        Cmd::new(program)
+            .arg("--version")
+            .try_read()
+            .and_then(|s| s.split_whitespace().nth(1).map(str::to_string))
+    };
+    let have_version = version_of("wasm-bindgen");
+    // The test runner comes from the same package and must match too.
+    let runner_version = version_of("wasm-bindgen-test-runner");
+    if have_version.as_deref() == Some(want.as_str())
+        && runner_version.as_deref() == Some(want.as_str())
+    {
         println!("tools: wasm-bindgen {want} already installed (matches Cargo.lock)");
         return Ok(());
     }
@@ -116,8 +122,9 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
         None => println!("tools: installing wasm-bindgen-cli {want} (matches Cargo.lock)"),
     }
     // Not `--locked`: one of the CLI's locked dependencies is missing from the registry mirror.
+    // `--force`: replace a mismatched wasm-bindgen even if cargo did not install it.
     Cmd::cargo()
-        .args(["install", "wasm-bindgen-cli", "--version", &want])
+        .args(["install", "wasm-bindgen-cli", "--force", "--version", &want])
         .run()
 }
 

@@ -8,6 +8,8 @@ use crate::cmd::Cmd;
 use crate::tools::WASM_TARGET;
 
 const CRATE: &str = "kaoping_wasm";
+/// The cargo profile for the browser build (`[profile.wasm]` in the root Cargo.toml).
+const PROFILE: &str = "wasm";
 
 /// Features every wasm-opt run enables: what rustc's wasm32 output uses
 /// (see `rustc --print cfg --target wasm32-unknown-unknown`), all supported by current Chromium.
@@ -22,15 +24,36 @@ const BASE_FEATURES: [&str; 6] = [
 
 pub fn build(root: &Path) -> Result<()> {
     Cmd::cargo()
-        .args(["build", "-p", CRATE, "--target", WASM_TARGET, "--release"])
+        .args(["build", "-p", CRATE, "--target", WASM_TARGET])
+        .args(["--profile", PROFILE])
         .run()?;
 
     let out_dir = root.join("www/pkg");
     let input = root
         .join("target")
         .join(WASM_TARGET)
-        .join("release")
+        .join(PROFILE)
         .join(format!("{CRATE}.wasm"));
+    let bg = out_dir.join(format!("{CRATE}_bg.wasm"));
+    let features = wasm_opt_features();
+
+    // wasm-bindgen + wasm-opt take ~30 s here: skip them when the input and the settings
+    // are exactly those of the last successful run and its outputs are still there.
+    let stamp_path = root.join("target/xtask-build-web.stamp");
+    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
+    let stamp = stamp_for(&input, &wasm_opt, &features)?;
+    let outputs = [
+        bg.clone(),
+        out_dir.join(format!("{CRATE}.js")),
+        out_dir.join(format!("{CRATE}.d.ts")),
+    ];
+    if std::fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str())
+        && outputs.iter().all(|p| p.is_file())
+    {
+        println!("build-web: www/pkg/ is up to date with {}", input.display());
+        return Ok(());
+    }
+    let _ = std::fs::remove_file(&stamp_path);
     // Start clean so a renamed export cannot leave stale glue behind.
     if out_dir.exists() {
         std::fs::remove_dir_all(&out_dir)
@@ -42,11 +65,8 @@ pub fn build(root: &Path) -> Result<()> {
         .arg(&input)
         .run()?;
 
-    let bg = out_dir.join(format!("{CRATE}_bg.wasm"));
     let before = file_len(&bg)?;
     let tmp = out_dir.join(format!("{CRATE}_bg.opt.wasm"));
-    let wasm_opt = root.join("node_modules/.bin/wasm-opt");
-    let features = wasm_opt_features();
     Cmd::new(&wasm_opt)
         .arg("-Oz")
         .args(features.iter().map(|f| format!("--enable-{f}")))
@@ -69,6 +89,8 @@ pub fn build(root: &Path) -> Result<()> {
         .read()
         .context("the wasm-opt output does not compile in V8")?;
 
+    std::fs::write(&stamp_path, &stamp)
+        .with_context(|| format!("cannot write {}", stamp_path.display()))?;
     println!(
         "build-web: {} ({} -> {} bytes after wasm-opt -Oz), glue and .d.ts in www/pkg/",
         bg.strip_prefix(root).unwrap_or(&bg).display(),
@@ -120,4 +142,30 @@ fn file_len(p: &Path) -> Result<u64> {
     Ok(std::fs::metadata(p)
         .with_context(|| format!("missing {}", p.display()))?
         .len())
+}
+
+/// What the outputs in `www/pkg/` were made from: the input module (size, mtime) and the tools.
+fn stamp_for(input: &Path, wasm_opt: &Path, features: &[String]) -> Result<String> {
+    let meta = std::fs::metadata(input).with_context(|| format!("missing {}", input.display()))?;
+    let mtime = meta
+        .modified()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    let bindgen = Cmd::new("wasm-bindgen")
+        .arg("--version")
+        .try_read()
+        .unwrap_or_default();
+    let opt = Cmd::new(wasm_opt)
+        .arg("--version")
+        .try_read()
+        .unwrap_or_default();
+    Ok(format!(
+        "input {} {} {mtime}\n{}\n{} -Oz {}\n",
+        input.display(),
+        meta.len(),
+        bindgen.trim(),
+        opt.trim(),
+        features.join(" ")
+    ))
 }

@@ -1,5 +1,6 @@
 //! `kaoping`: the command line on the same core as the browser.
 
+mod ahp;
 mod stats;
 
 use anyhow::{Context, Result};
@@ -9,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "kaoping", version, about = "kaoping (考评): evaluation plans, responses, scores and audits")]
+#[command(
+    name = "kaoping",
+    version,
+    about = "kaoping (考评): evaluation plans, responses, scores and audits"
+)]
 struct Cli {
     /// Language of messages: zh-CN or en (default: from LANG, else zh-CN).
     #[arg(long, global = true)]
@@ -50,7 +55,15 @@ fn main() -> ExitCode {
     let lang = cli
         .lang
         .clone()
-        .or_else(|| std::env::var("LANG").ok().map(|l| if l.starts_with("en") { "en".into() } else { "zh-CN".into() }))
+        .or_else(|| {
+            std::env::var("LANG").ok().map(|l| {
+                if l.starts_with("en") {
+                    "en".into()
+                } else {
+                    "zh-CN".into()
+                }
+            })
+        })
         .unwrap_or_else(|| "zh-CN".into());
     match run(cli.command, ui_lang(&lang)) {
         Ok(code) => code,
@@ -64,7 +77,8 @@ fn main() -> ExitCode {
 fn run(command: Command, lang: &str) -> Result<ExitCode> {
     match command {
         Command::Validate { plan, json } => {
-            let text = std::fs::read_to_string(&plan).with_context(|| format!("cannot read {}", plan.display()))?;
+            let text = std::fs::read_to_string(&plan)
+                .with_context(|| format!("cannot read {}", plan.display()))?;
             let report = kaoping_core::validate::validate_plan(&text);
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
@@ -90,13 +104,19 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
                     println!("共 {} 个问题", report.problems.len());
                 }
             }
-            Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Stats { cmd } => {
             stats::run(cmd)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo { what: DemoCommand::Plan } => {
+        Command::Demo {
+            what: DemoCommand::Plan,
+        } => {
             print!("{}", kaoping_core::plan::DEMO_PLAN_JSON);
             Ok(ExitCode::SUCCESS)
         }

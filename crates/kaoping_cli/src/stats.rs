@@ -88,6 +88,15 @@ pub enum StatsCommand {
         #[command(flatten)]
         out: Output,
     },
+    /// AHP weights from a square pairwise comparison matrix (header row of criteria), with CR.
+    Ahp {
+        file: std::path::PathBuf,
+        /// Random-index table: saaty1980, saaty2005, alonso-lamata2006, donegan-dodd1991.
+        #[arg(long, default_value = "alonso-lamata2006")]
+        random_index: String,
+        #[command(flatten)]
+        out: Output,
+    },
 }
 
 fn read_matrix(path: &Path) -> Result<RatingMatrix> {
@@ -198,6 +207,11 @@ pub fn run(cmd: StatsCommand) -> Result<()> {
             ];
             emit(out.json, serde_json::to_value(&r)?, table)
         }
+        StatsCommand::Ahp {
+            file,
+            random_index,
+            out,
+        } => crate::ahp::run(&file, &random_index, out.json),
         StatsCommand::Wilson {
             successes,
             total,

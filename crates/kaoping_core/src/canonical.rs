@@ -68,8 +68,8 @@ mod tests {
 
     #[test]
     fn keys_are_sorted_and_whitespace_dropped() {
-        let v: Value = serde_json::from_str(r#"{ "b": [1, 2.5, "x"], "a": {"d": null, "c": true} }"#)
-            .unwrap();
+        let v: Value =
+            serde_json::from_str(r#"{ "b": [1, 2.5, "x"], "a": {"d": null, "c": true} }"#).unwrap();
         assert_eq!(
             to_canonical_string(&v),
             r#"{"a":{"c":true,"d":null},"b":[1,2.5,"x"]}"#

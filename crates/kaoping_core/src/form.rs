@@ -89,7 +89,9 @@ fn relevant(src: Option<&String>, env: &AnswerEnv) -> bool {
         None => true,
         // A plan that failed validation never reaches here; an unparsable condition shows the
         // question rather than hiding it, so no answer can be lost to a typo.
-        Some(src) => expr::parse(src).map(|e| e.eval(env).truthy()).unwrap_or(true),
+        Some(src) => expr::parse(src)
+            .map(|e| e.eval(env).truthy())
+            .unwrap_or(true),
     }
 }
 
@@ -99,14 +101,22 @@ pub fn evaluate(ins: &Instrument, answers: &Answers, lang: &str) -> FormState {
     let mut sections = Vec::new();
     let mut shown: Vec<&Question> = Vec::new();
     for section in &ins.sections {
-        let env = AnswerEnv { values: &answers.values, hidden: &hidden, current: None };
+        let env = AnswerEnv {
+            values: &answers.values,
+            hidden: &hidden,
+            current: None,
+        };
         if !relevant(section.relevant.as_ref(), &env) {
             hidden.extend(section.questions.iter().map(|q| q.id.clone()));
             continue;
         }
         let mut any = false;
         for q in &section.questions {
-            let env = AnswerEnv { values: &answers.values, hidden: &hidden, current: None };
+            let env = AnswerEnv {
+                values: &answers.values,
+                hidden: &hidden,
+                current: None,
+            };
             if relevant(q.relevant.as_ref(), &env) {
                 shown.push(q);
                 any = true;
@@ -126,15 +136,27 @@ pub fn evaluate(ins: &Instrument, answers: &Answers, lang: &str) -> FormState {
         if is_answered(value) {
             answered += 1;
         }
-        let mut out = Issues { q, lang, list: &mut issues };
+        let mut out = Issues {
+            q,
+            lang,
+            list: &mut issues,
+        };
         check_question(q, value, &mut out);
         if let Some(rule) = &q.reason {
             if needs_reason(q, value, rule.at_or_below) {
                 reasons_required.push(q.id.clone());
-                let given = answers.reasons.get(&q.id).map(|s| s.trim().chars().count()).unwrap_or(0);
+                let given = answers
+                    .reasons
+                    .get(&q.id)
+                    .map(|s| s.trim().chars().count())
+                    .unwrap_or(0);
                 let min = rule.min_length.unwrap_or(1) as usize;
                 if given == 0 {
-                    out.reason("reason_required", "请填写不满意的理由。", "Please give a reason.");
+                    out.reason(
+                        "reason_required",
+                        "请填写不满意的理由。",
+                        "Please give a reason.",
+                    );
                 } else if given < min {
                     out.reason(
                         "reason_too_short",
@@ -144,10 +166,19 @@ pub fn evaluate(ins: &Instrument, answers: &Answers, lang: &str) -> FormState {
                 }
             }
         }
-        if is_answered(value) && !q.constraints.is_empty() && out.list.iter().all(|i| i.question != q.id) {
+        if is_answered(value)
+            && !q.constraints.is_empty()
+            && out.list.iter().all(|i| i.question != q.id)
+        {
             for c in &q.constraints {
-                let env = AnswerEnv { values: &answers.values, hidden: &hidden, current: value };
-                let ok = expr::parse(&c.expr).map(|e| e.eval(&env).truthy()).unwrap_or(true);
+                let env = AnswerEnv {
+                    values: &answers.values,
+                    hidden: &hidden,
+                    current: value,
+                };
+                let ok = expr::parse(&c.expr)
+                    .map(|e| e.eval(&env).truthy())
+                    .unwrap_or(true);
                 if !ok {
                     out.push_text("constraint", None, &c.message);
                 }
@@ -168,9 +199,9 @@ pub fn evaluate(ins: &Instrument, answers: &Answers, lang: &str) -> FormState {
 
 fn needs_reason(q: &Question, value: Option<&Value>, at_or_below: f64) -> bool {
     match (&q.kind, value) {
-        (QuestionKind::Matrix { .. }, Some(Value::Object(rows))) => {
-            rows.values().any(|v| v.as_f64().is_some_and(|x| x <= at_or_below))
-        }
+        (QuestionKind::Matrix { .. }, Some(Value::Object(rows))) => rows
+            .values()
+            .any(|v| v.as_f64().is_some_and(|x| x <= at_or_below)),
         (_, Some(v)) => v.as_f64().is_some_and(|x| x <= at_or_below),
         _ => false,
     }
@@ -217,7 +248,12 @@ fn fmt_num(x: f64) -> String {
 fn check_scale_value(v: &Value, scale: &Scale, unable: bool, row: Option<&str>, out: &mut Issues) {
     if v.as_str() == Some(UNABLE) {
         if !unable {
-            out.push("unable_not_allowed", row, "此题不能选择“无法评价”。", "“Unable to judge” is not allowed here.");
+            out.push(
+                "unable_not_allowed",
+                row,
+                "此题不能选择“无法评价”。",
+                "“Unable to judge” is not allowed here.",
+            );
         }
         return;
     }
@@ -246,9 +282,21 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
                 QuestionKind::Single { .. } | QuestionKind::Rating { .. } | QuestionKind::Nps => {
                     out.push("required", None, "请选择一项。", "Choose an answer.")
                 }
-                QuestionKind::Multiple { .. } => out.push("required", None, "请至少选择一项。", "Choose at least one option."),
-                QuestionKind::Ranking { .. } => out.push("required", None, "请排列所有选项。", "Put every option in order."),
-                QuestionKind::Matrix { .. } => out.push("required", None, "请对每一项作出评价。", "Rate every item."),
+                QuestionKind::Multiple { .. } => out.push(
+                    "required",
+                    None,
+                    "请至少选择一项。",
+                    "Choose at least one option.",
+                ),
+                QuestionKind::Ranking { .. } => out.push(
+                    "required",
+                    None,
+                    "请排列所有选项。",
+                    "Put every option in order.",
+                ),
+                QuestionKind::Matrix { .. } => {
+                    out.push("required", None, "请对每一项作出评价。", "Rate every item.")
+                }
                 QuestionKind::Number { .. } | QuestionKind::Text { .. } => {
                     out.push("required", None, "此题必填。", "This answer is required.")
                 }
@@ -259,37 +307,86 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
     let Some(v) = value else { return };
     match &q.kind {
         QuestionKind::Single { options } => {
-            if !v.as_str().is_some_and(|s| option_values(options).contains(s)) {
-                out.push("not_an_option", None, "所选答案不在选项中。", "The answer is not one of the options.");
+            if !v
+                .as_str()
+                .is_some_and(|s| option_values(options).contains(s))
+            {
+                out.push(
+                    "not_an_option",
+                    None,
+                    "所选答案不在选项中。",
+                    "The answer is not one of the options.",
+                );
             }
         }
-        QuestionKind::Multiple { options, min_select, max_select } => {
+        QuestionKind::Multiple {
+            options,
+            min_select,
+            max_select,
+        } => {
             let Some(items) = v.as_array() else {
-                out.push("wrong_type", None, "答案格式不正确。", "The answer has the wrong form.");
+                out.push(
+                    "wrong_type",
+                    None,
+                    "答案格式不正确。",
+                    "The answer has the wrong form.",
+                );
                 return;
             };
             let allowed = option_values(options);
-            if items.iter().any(|i| !i.as_str().is_some_and(|s| allowed.contains(s))) {
-                out.push("not_an_option", None, "所选答案不在选项中。", "An answer is not one of the options.");
+            if items
+                .iter()
+                .any(|i| !i.as_str().is_some_and(|s| allowed.contains(s)))
+            {
+                out.push(
+                    "not_an_option",
+                    None,
+                    "所选答案不在选项中。",
+                    "An answer is not one of the options.",
+                );
             }
             let n = items.len() as u32;
             if let Some(min) = min_select.filter(|&m| n < m) {
-                out.push("too_few", None, &format!("请至少选择 {min} 项。"), &format!("Choose at least {min}."));
+                out.push(
+                    "too_few",
+                    None,
+                    &format!("请至少选择 {min} 项。"),
+                    &format!("Choose at least {min}."),
+                );
             }
             if let Some(max) = max_select.filter(|&m| n > m) {
-                out.push("too_many", None, &format!("最多只能选择 {max} 项。"), &format!("Choose at most {max}."));
+                out.push(
+                    "too_many",
+                    None,
+                    &format!("最多只能选择 {max} 项。"),
+                    &format!("Choose at most {max}."),
+                );
             }
         }
         QuestionKind::Rating { scale } => check_scale_value(v, scale, q.unable, None, out),
         QuestionKind::Nps => check_scale_value(v, &Scale::nps(), q.unable, None, out),
-        QuestionKind::Matrix { rows, scale, each_row_required } => {
+        QuestionKind::Matrix {
+            rows,
+            scale,
+            each_row_required,
+        } => {
             let Some(map) = v.as_object() else {
-                out.push("wrong_type", None, "答案格式不正确。", "The answer has the wrong form.");
+                out.push(
+                    "wrong_type",
+                    None,
+                    "答案格式不正确。",
+                    "The answer has the wrong form.",
+                );
                 return;
             };
             for key in map.keys() {
                 if !rows.iter().any(|r| &r.value == key) {
-                    out.push("unknown_row", Some(key), "此行不在题目中。", "This row is not part of the question.");
+                    out.push(
+                        "unknown_row",
+                        Some(key),
+                        "此行不在题目中。",
+                        "This row is not part of the question.",
+                    );
                 }
             }
             for row in rows {
@@ -307,16 +404,31 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
                 }
             }
         }
-        QuestionKind::Number { min, max, step, decimals } => {
+        QuestionKind::Number {
+            min,
+            max,
+            step,
+            decimals,
+        } => {
             let Some(x) = v.as_f64() else {
                 out.push("not_a_number", None, "请输入数字。", "Enter a number.");
                 return;
             };
             if let Some(lo) = min.filter(|&lo| x < lo) {
-                out.push("too_small", None, &format!("不能小于 {}。", fmt_num(lo)), &format!("Must be at least {}.", fmt_num(lo)));
+                out.push(
+                    "too_small",
+                    None,
+                    &format!("不能小于 {}。", fmt_num(lo)),
+                    &format!("Must be at least {}.", fmt_num(lo)),
+                );
             }
             if let Some(hi) = max.filter(|&hi| x > hi) {
-                out.push("too_large", None, &format!("不能大于 {}。", fmt_num(hi)), &format!("Must be at most {}.", fmt_num(hi)));
+                out.push(
+                    "too_large",
+                    None,
+                    &format!("不能大于 {}。", fmt_num(hi)),
+                    &format!("Must be at most {}.", fmt_num(hi)),
+                );
             }
             if let Some(d) = decimals {
                 let scaled = x * 10f64.powi(*d as i32);
@@ -324,7 +436,12 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
                     if *d == 0 {
                         out.push("decimals", None, "请输入整数。", "Enter a whole number.");
                     } else {
-                        out.push("decimals", None, &format!("最多保留 {d} 位小数。"), &format!("Use at most {d} decimal places."));
+                        out.push(
+                            "decimals",
+                            None,
+                            &format!("最多保留 {d} 位小数。"),
+                            &format!("Use at most {d} decimal places."),
+                        );
                     }
                 }
             }
@@ -332,28 +449,60 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
                 let base = min.unwrap_or(0.0);
                 let k = (x - base) / s;
                 if (k - k.round()).abs() > 1e-6 {
-                    out.push("step", None, &format!("数值须为 {} 的整数倍。", fmt_num(s)), &format!("Use steps of {}.", fmt_num(s)));
+                    out.push(
+                        "step",
+                        None,
+                        &format!("数值须为 {} 的整数倍。", fmt_num(s)),
+                        &format!("Use steps of {}.", fmt_num(s)),
+                    );
                 }
             }
         }
-        QuestionKind::Text { min_length, max_length, .. } => {
+        QuestionKind::Text {
+            min_length,
+            max_length,
+            ..
+        } => {
             let Some(s) = v.as_str() else {
-                out.push("wrong_type", None, "答案格式不正确。", "The answer has the wrong form.");
+                out.push(
+                    "wrong_type",
+                    None,
+                    "答案格式不正确。",
+                    "The answer has the wrong form.",
+                );
                 return;
             };
             let n = s.trim().chars().count() as u32;
             if let Some(lo) = min_length.filter(|&lo| n < lo) {
-                out.push("too_short", None, &format!("至少需要 {lo} 个字。"), &format!("Use at least {lo} characters."));
+                out.push(
+                    "too_short",
+                    None,
+                    &format!("至少需要 {lo} 个字。"),
+                    &format!("Use at least {lo} characters."),
+                );
             }
             if let Some(hi) = max_length.filter(|&hi| n > hi) {
-                out.push("too_long", None, &format!("最多 {hi} 个字（现有 {n} 个）。"), &format!("Use at most {hi} characters (now {n})."));
+                out.push(
+                    "too_long",
+                    None,
+                    &format!("最多 {hi} 个字（现有 {n} 个）。"),
+                    &format!("Use at most {hi} characters (now {n})."),
+                );
             }
         }
         QuestionKind::Ranking { options } => {
-            let items: Vec<&str> = v.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            let items: Vec<&str> = v
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
             let given: BTreeSet<&str> = items.iter().copied().collect();
             if given.len() != items.len() || given != option_values(options) {
-                out.push("ranking_incomplete", None, "请把每个选项排列一次。", "Put each option in order exactly once.");
+                out.push(
+                    "ranking_incomplete",
+                    None,
+                    "请把每个选项排列一次。",
+                    "Put each option in order exactly once.",
+                );
             }
         }
     }

@@ -10,6 +10,7 @@ pub mod locate;
 pub mod plan;
 pub mod record;
 pub mod review;
+pub mod score;
 pub mod stats;
 pub mod text;
 pub mod validate;

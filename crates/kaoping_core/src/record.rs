@@ -78,7 +78,11 @@ pub enum RecordError {
 }
 
 /// Build the record of a complete submission.
-pub fn build_record(plan: &Plan, plan_sha256: &str, sub: &Submission) -> Result<ResponseRecord, RecordError> {
+pub fn build_record(
+    plan: &Plan,
+    plan_sha256: &str,
+    sub: &Submission,
+) -> Result<ResponseRecord, RecordError> {
     let ins = plan
         .instrument(&sub.instrument)
         .ok_or_else(|| RecordError::UnknownInstrument(sub.instrument.clone()))?;
@@ -113,7 +117,9 @@ pub fn build_record(plan: &Plan, plan_sha256: &str, sub: &Submission) -> Result<
         .collect();
     let quality = QualityFlags {
         duration_seconds,
-        speeder: ins.min_seconds.is_some_and(|m| duration_seconds < f64::from(m)),
+        speeder: ins
+            .min_seconds
+            .is_some_and(|m| duration_seconds < f64::from(m)),
         straight_lined,
         repeat: sub.earlier_submissions > 0,
     };
@@ -141,7 +147,9 @@ pub fn build_record(plan: &Plan, plan_sha256: &str, sub: &Submission) -> Result<
 
 /// A matrix answer whose rated rows (3 or more) all carry the same value.
 fn straight_line(v: &Value) -> bool {
-    let Some(rows) = v.as_object() else { return false };
+    let Some(rows) = v.as_object() else {
+        return false;
+    };
     let nums: Vec<f64> = rows.values().filter_map(Value::as_f64).collect();
     nums.len() >= 3 && nums.iter().all(|x| *x == nums[0])
 }

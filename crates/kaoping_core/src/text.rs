@@ -10,7 +10,7 @@ pub const DEFAULT_LANG: &str = "zh-CN";
 pub const UI_LANGS: [&str; 2] = ["zh-CN", "en"];
 
 /// A piece of text in several languages: `{"zh-CN": "满意", "en": "Satisfied"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Text(pub BTreeMap<String, String>);
 

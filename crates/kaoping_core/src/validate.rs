@@ -69,7 +69,11 @@ pub fn validate_plan(text: &str) -> PlanReport {
         match serde_json::from_value(root) {
             Ok(plan) => Some(plan),
             Err(e) => {
-                v.push("", "invalid_value", Text::new(&format!("方案内容无效：{e}"), &format!("Invalid plan: {e}")));
+                v.push(
+                    "",
+                    "invalid_value",
+                    Text::new(&format!("方案内容无效：{e}"), &format!("Invalid plan: {e}")),
+                );
                 None
             }
         }
@@ -88,26 +92,67 @@ struct Validator {
 
 /// The keys each kind of object may have.
 const PLAN_KEYS: &[&str] = &[
-    "$schema", "id", "version", "year", "title", "description", "languages", "categories", "units",
-    "indicators", "instruments",
+    "$schema",
+    "id",
+    "version",
+    "year",
+    "title",
+    "description",
+    "languages",
+    "categories",
+    "units",
+    "indicators",
+    "instruments",
+    "scoring",
 ];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "components"];
 const COMPONENT_KEYS: &[&str] = &["indicators", "expert", "public", "leadership"];
 const UNIT_KEYS: &[&str] = &["id", "name", "category"];
 const INDICATOR_KEYS: &[&str] = &[
-    "id", "name", "orientation", "kind", "weights", "veto", "measure", "direction", "from_period",
+    "id",
+    "name",
+    "orientation",
+    "kind",
+    "weights",
+    "veto",
+    "measure",
+    "direction",
+    "from_period",
 ];
-const INSTRUMENT_KEYS: &[&str] = &["id", "kind", "title", "intro", "min_seconds", "sections", "review"];
+const INSTRUMENT_KEYS: &[&str] = &[
+    "id",
+    "kind",
+    "title",
+    "intro",
+    "min_seconds",
+    "sections",
+    "review",
+];
 const SECTION_KEYS: &[&str] = &["id", "title", "description", "relevant", "questions"];
 const QUESTION_COMMON_KEYS: &[&str] = &[
-    "id", "type", "label", "help", "required", "relevant", "constraints", "unable", "reason",
+    "id",
+    "type",
+    "label",
+    "help",
+    "required",
+    "relevant",
+    "constraints",
+    "unable",
+    "reason",
 ];
 const CHOICE_KEYS: &[&str] = &["value", "label"];
 const SCALE_KEYS: &[&str] = &["min", "max", "step", "points"];
 const POINT_KEYS: &[&str] = &["value", "label", "score"];
 const CONSTRAINT_KEYS: &[&str] = &["expr", "message"];
 const REASON_KEYS: &[&str] = &["at_or_below", "label", "min_length"];
-const REVIEW_KEYS: &[&str] = &["scale", "indicators", "categories", "comment_at_or_below", "groups", "unable"];
+const REVIEW_KEYS: &[&str] = &[
+    "scale",
+    "indicators",
+    "categories",
+    "comment_at_or_below",
+    "groups",
+    "unable",
+];
 const GROUP_KEYS: &[&str] = &["id", "name", "weight"];
 
 fn type_keys(ty: &str) -> Option<&'static [&'static str]> {
@@ -152,7 +197,11 @@ impl Validator {
             }
         }
         let ok = self.problems.is_empty() && plan.is_some();
-        let sha256 = if ok { plan.as_ref().map(crate::canonical::fingerprint) } else { None };
+        let sha256 = if ok {
+            plan.as_ref().map(crate::canonical::fingerprint)
+        } else {
+            None
+        };
         PlanReport {
             ok,
             plan: if ok { plan } else { None },
@@ -168,7 +217,10 @@ impl Validator {
             self.push(
                 path,
                 "wrong_type",
-                Text::new(&format!("{}应为对象", what.0), &format!("{} must be an object", what.1)),
+                Text::new(
+                    &format!("{}应为对象", what.0),
+                    &format!("{} must be an object", what.1),
+                ),
             );
             return false;
         };
@@ -178,8 +230,16 @@ impl Validator {
                     &ptr(path, key),
                     "unknown_key",
                     Text::new(
-                        &format!("{}中有未知字段“{key}”；可用字段：{}", what.0, allowed.join(", ")),
-                        &format!("Unknown key \"{key}\" in {}; allowed: {}", what.1, allowed.join(", ")),
+                        &format!(
+                            "{}中有未知字段“{key}”；可用字段：{}",
+                            what.0,
+                            allowed.join(", ")
+                        ),
+                        &format!(
+                            "Unknown key \"{key}\" in {}; allowed: {}",
+                            what.1,
+                            allowed.join(", ")
+                        ),
                     ),
                 );
             }
@@ -210,7 +270,10 @@ impl Validator {
                 self.push(
                     &ptr(path, key),
                     "wrong_type",
-                    Text::new(&format!("“{key}”应为数组"), &format!("\"{key}\" must be an array")),
+                    Text::new(
+                        &format!("“{key}”应为数组"),
+                        &format!("\"{key}\" must be an array"),
+                    ),
                 );
                 Vec::new()
             }
@@ -221,19 +284,37 @@ impl Validator {
         if !self.keys(root, "", PLAN_KEYS, ("方案", "the plan")) {
             return;
         }
-        for key in ["id", "version", "year", "title", "languages", "categories", "units", "indicators", "instruments"] {
+        for key in [
+            "id",
+            "version",
+            "year",
+            "title",
+            "languages",
+            "categories",
+            "units",
+            "indicators",
+            "instruments",
+        ] {
             if root.get(key).is_none() {
                 self.push(
                     "",
                     "missing_key",
-                    Text::new(&format!("方案缺少必填字段“{key}”"), &format!("The plan lacks the required key \"{key}\"")),
+                    Text::new(
+                        &format!("方案缺少必填字段“{key}”"),
+                        &format!("The plan lacks the required key \"{key}\""),
+                    ),
                 );
             }
         }
         for (p, c) in self.each(root, "categories", "") {
             if self.keys(c, &p, CATEGORY_KEYS, ("单位类别", "a category")) {
                 if let Some(comp) = c.get("components") {
-                    self.keys(comp, &ptr(&p, "components"), COMPONENT_KEYS, ("构成权重", "components"));
+                    self.keys(
+                        comp,
+                        &ptr(&p, "components"),
+                        COMPONENT_KEYS,
+                        ("构成权重", "components"),
+                    );
                 }
                 self.typed::<Category>(c, &p);
             }
@@ -328,7 +409,12 @@ impl Validator {
             self.keys(c, &cp, CONSTRAINT_KEYS, ("约束", "a constraint"));
         }
         if let Some(r) = q.get("reason") {
-            self.keys(r, &ptr(p, "reason"), REASON_KEYS, ("理由要求", "a reason rule"));
+            self.keys(
+                r,
+                &ptr(p, "reason"),
+                REASON_KEYS,
+                ("理由要求", "a reason rule"),
+            );
         }
         if self.problems.len() == before {
             self.typed::<Question>(q, p);
@@ -338,15 +424,34 @@ impl Validator {
     // ---- pass 3: meaning ----------------------------------------------------------------
 
     fn meaning(&mut self, plan: &Plan) {
+        for p in crate::score::validate_rules(plan) {
+            self.push(&p.path, p.code, p.message);
+        }
         let langs = &plan.languages;
         if langs.is_empty() {
-            self.push("/languages", "no_language", Text::new("至少需要一种语言", "At least one language is required"));
+            self.push(
+                "/languages",
+                "no_language",
+                Text::new("至少需要一种语言", "At least one language is required"),
+            );
         }
         self.text(&plan.title, "/title", langs);
-        self.unique(plan.categories.iter().map(|c| c.id.as_str()), "/categories", "id");
+        self.unique(
+            plan.categories.iter().map(|c| c.id.as_str()),
+            "/categories",
+            "id",
+        );
         self.unique(plan.units.iter().map(|u| u.id.as_str()), "/units", "id");
-        self.unique(plan.indicators.iter().map(|i| i.id.as_str()), "/indicators", "id");
-        self.unique(plan.instruments.iter().map(|i| i.id.as_str()), "/instruments", "id");
+        self.unique(
+            plan.indicators.iter().map(|i| i.id.as_str()),
+            "/indicators",
+            "id",
+        );
+        self.unique(
+            plan.instruments.iter().map(|i| i.id.as_str()),
+            "/instruments",
+            "id",
+        );
         let categories: BTreeSet<&str> = plan.categories.iter().map(|c| c.id.as_str()).collect();
 
         for (ci, c) in plan.categories.iter().enumerate() {
@@ -359,18 +464,28 @@ impl Validator {
                     "weights_sum",
                     Text::new(
                         &format!("类别“{}”的构成权重之和为 {sum}，应为 1", c.id),
-                        &format!("The component weights of category \"{}\" add up to {sum}, not 1", c.id),
+                        &format!(
+                            "The component weights of category \"{}\" add up to {sum}, not 1",
+                            c.id
+                        ),
                     ),
                 );
             }
-            let ind_sum: f64 = plan.indicators.iter().filter_map(|i| i.weights.get(&c.id)).sum();
+            let ind_sum: f64 = plan
+                .indicators
+                .iter()
+                .filter_map(|i| i.weights.get(&c.id))
+                .sum();
             if (ind_sum - 1.0).abs() > 1e-6 {
                 self.push(
                     "/indicators",
                     "weights_sum",
                     Text::new(
                         &format!("类别“{}”的指标权重之和为 {ind_sum}，应为 1", c.id),
-                        &format!("The indicator weights of category \"{}\" add up to {ind_sum}, not 1", c.id),
+                        &format!(
+                            "The indicator weights of category \"{}\" add up to {ind_sum}, not 1",
+                            c.id
+                        ),
                     ),
                 );
             }
@@ -391,7 +506,14 @@ impl Validator {
                     self.missing_ref(&wp, "类别", "category", cat);
                 }
                 if !(0.0..=1.0).contains(w) {
-                    self.push(&wp, "weight_range", Text::new(&format!("权重 {w} 应在 0 到 1 之间"), &format!("Weight {w} must be between 0 and 1")));
+                    self.push(
+                        &wp,
+                        "weight_range",
+                        Text::new(
+                            &format!("权重 {w} 应在 0 到 1 之间"),
+                            &format!("Weight {w} must be between 0 and 1"),
+                        ),
+                    );
                 }
             }
         }
@@ -403,7 +525,11 @@ impl Validator {
     fn instrument(&mut self, plan: &Plan, ins: &Instrument, p: &str) {
         let langs = &plan.languages;
         self.text(&ins.title, &ptr(p, "title"), langs);
-        self.unique(ins.sections.iter().map(|s| s.id.as_str()), &ptr(p, "sections"), "id");
+        self.unique(
+            ins.sections.iter().map(|s| s.id.as_str()),
+            &ptr(p, "sections"),
+            "id",
+        );
         // Question ids are unique across the whole instrument.
         let mut seen: BTreeMap<&str, String> = BTreeMap::new();
         let mut ids = BTreeSet::new();
@@ -462,12 +588,22 @@ impl Validator {
                     self.push(
                         &ptr(&rp, "groups"),
                         "weights_sum",
-                        Text::new(&format!("评审组权重之和为 {sum}，应为 1"), &format!("The rater group weights add up to {sum}, not 1")),
+                        Text::new(
+                            &format!("评审组权重之和为 {sum}，应为 1"),
+                            &format!("The rater group weights add up to {sum}, not 1"),
+                        ),
                     );
                 }
             }
         } else if ins.kind == InstrumentKind::Review {
-            self.push(p, "missing_key", Text::new("评审类问卷须有“review”评审表", "A review instrument needs a \"review\" sheet"));
+            self.push(
+                p,
+                "missing_key",
+                Text::new(
+                    "评审类问卷须有“review”评审表",
+                    "A review instrument needs a \"review\" sheet",
+                ),
+            );
         }
     }
 
@@ -477,7 +613,11 @@ impl Validator {
             QuestionKind::Single { options } | QuestionKind::Ranking { options } => {
                 self.choices(options, &ptr(p, "options"), langs);
             }
-            QuestionKind::Multiple { options, min_select, max_select } => {
+            QuestionKind::Multiple {
+                options,
+                min_select,
+                max_select,
+            } => {
                 self.choices(options, &ptr(p, "options"), langs);
                 let n = options.len() as u32;
                 let lo = min_select.unwrap_or(0);
@@ -488,7 +628,9 @@ impl Validator {
                         "select_bounds",
                         Text::new(
                             &format!("最少/最多选择数（{lo}/{hi}）与选项数 {n} 不符"),
-                            &format!("min_select/max_select ({lo}/{hi}) do not fit the {n} options"),
+                            &format!(
+                                "min_select/max_select ({lo}/{hi}) do not fit the {n} options"
+                            ),
                         ),
                     );
                 }
@@ -501,24 +643,53 @@ impl Validator {
             QuestionKind::Number { min, max, step, .. } => {
                 if let (Some(lo), Some(hi)) = (min, max) {
                     if lo > hi {
-                        self.push(p, "range", Text::new(&format!("最小值 {lo} 大于最大值 {hi}"), &format!("min {lo} is greater than max {hi}")));
+                        self.push(
+                            p,
+                            "range",
+                            Text::new(
+                                &format!("最小值 {lo} 大于最大值 {hi}"),
+                                &format!("min {lo} is greater than max {hi}"),
+                            ),
+                        );
                     }
                 }
                 if step.is_some_and(|s| s <= 0.0) {
-                    self.push(&ptr(p, "step"), "range", Text::new("步长必须大于 0", "step must be greater than 0"));
+                    self.push(
+                        &ptr(p, "step"),
+                        "range",
+                        Text::new("步长必须大于 0", "step must be greater than 0"),
+                    );
                 }
             }
-            QuestionKind::Text { min_length, max_length, .. } => {
+            QuestionKind::Text {
+                min_length,
+                max_length,
+                ..
+            } => {
                 if let (Some(lo), Some(hi)) = (min_length, max_length) {
                     if lo > hi {
-                        self.push(p, "range", Text::new(&format!("最短长度 {lo} 大于最长长度 {hi}"), &format!("min_length {lo} is greater than max_length {hi}")));
+                        self.push(
+                            p,
+                            "range",
+                            Text::new(
+                                &format!("最短长度 {lo} 大于最长长度 {hi}"),
+                                &format!("min_length {lo} is greater than max_length {hi}"),
+                            ),
+                        );
                     }
                 }
             }
             QuestionKind::Nps => {}
         }
         if q.reason.is_some() && q.kind.scale().is_none() {
-            self.push(&ptr(p, "reason"), "reason_needs_scale", Text::new("只有评分类题目可设置“不满意须说明理由”", "A reason rule needs a rating, matrix or NPS question"));
+            self.push(
+                &ptr(p, "reason"),
+                "reason_needs_scale",
+                Text::new(
+                    "只有评分类题目可设置“不满意须说明理由”",
+                    "A reason rule needs a rating, matrix or NPS question",
+                ),
+            );
         }
         if let Some(reason) = &q.reason {
             self.text(&reason.label, &format!("{p}/reason/label"), langs);
@@ -532,7 +703,11 @@ impl Validator {
 
     fn choices(&mut self, choices: &[crate::plan::Choice], p: &str, langs: &[String]) {
         if choices.is_empty() {
-            self.push(p, "no_options", Text::new("至少需要一个选项", "At least one option is required"));
+            self.push(
+                p,
+                "no_options",
+                Text::new("至少需要一个选项", "At least one option is required"),
+            );
         }
         self.unique(choices.iter().map(|c| c.value.as_str()), p, "value");
         for (i, c) in choices.iter().enumerate() {
@@ -541,19 +716,31 @@ impl Validator {
     }
 
     fn scale(&mut self, scale: &Scale, p: &str, langs: &[String]) {
-        if !(scale.min < scale.max) || !(scale.step > 0.0) {
+        if scale.min.partial_cmp(&scale.max) != Some(std::cmp::Ordering::Less)
+            || scale.step.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+        {
             self.push(
                 p,
                 "scale_range",
                 Text::new(
-                    &format!("量表范围无效：最小 {}，最大 {}，步长 {}", scale.min, scale.max, scale.step),
-                    &format!("Invalid scale: min {}, max {}, step {}", scale.min, scale.max, scale.step),
+                    &format!(
+                        "量表范围无效：最小 {}，最大 {}，步长 {}",
+                        scale.min, scale.max, scale.step
+                    ),
+                    &format!(
+                        "Invalid scale: min {}, max {}, step {}",
+                        scale.min, scale.max, scale.step
+                    ),
                 ),
             );
             return;
         }
         if scale.points.is_empty() {
-            self.push(&ptr(p, "points"), "scale_no_labels", Text::new("量表没有任何刻度标签", "The scale has no labelled points"));
+            self.push(
+                &ptr(p, "points"),
+                "scale_no_labels",
+                Text::new("量表没有任何刻度标签", "The scale has no labelled points"),
+            );
         }
         for (i, point) in scale.points.iter().enumerate() {
             let pp = format!("{p}/points/{i}");
@@ -561,7 +748,10 @@ impl Validator {
                 self.push(
                     &ptr(&pp, "value"),
                     "scale_point",
-                    Text::new(&format!("刻度值 {} 不在量表上", point.value), &format!("Point {} is not on the scale", point.value)),
+                    Text::new(
+                        &format!("刻度值 {} 不在量表上", point.value),
+                        &format!("Point {} is not on the scale", point.value),
+                    ),
                 );
             }
             self.text(&point.label, &ptr(&pp, "label"), langs);
@@ -570,19 +760,35 @@ impl Validator {
     }
 
     /// Parse an expression and check its references; returns them when it parses.
-    fn expression(&mut self, src: &str, p: &str, ids: &BTreeSet<&str>, allow_self: bool) -> Option<Vec<String>> {
+    fn expression(
+        &mut self,
+        src: &str,
+        p: &str,
+        ids: &BTreeSet<&str>,
+        allow_self: bool,
+    ) -> Option<Vec<String>> {
         match expr::parse(src) {
             Err(e) => {
                 self.push(
                     p,
                     "expression_syntax",
-                    Text::new(&format!("表达式错误（第 {} 列）：{}", e.column, e.message), &format!("Expression error at column {}: {}", e.column, e.message)),
+                    Text::new(
+                        &format!("表达式错误（第 {} 列）：{}", e.column, e.message),
+                        &format!("Expression error at column {}: {}", e.column, e.message),
+                    ),
                 );
                 None
             }
             Ok(parsed) => {
                 if parsed.uses_self() && !allow_self {
-                    self.push(p, "expression_self", Text::new("显示条件中不能使用“.”（当前题目）", "A relevance condition cannot use \".\" (the current question)"));
+                    self.push(
+                        p,
+                        "expression_self",
+                        Text::new(
+                            "显示条件中不能使用“.”（当前题目）",
+                            "A relevance condition cannot use \".\" (the current question)",
+                        ),
+                    );
                 }
                 let refs = parsed.references();
                 for r in &refs {
@@ -606,7 +812,13 @@ impl Validator {
             Open,
             Done,
         }
-        fn visit(node: &str, graph: &BTreeMap<String, Vec<String>>, marks: &mut BTreeMap<String, Mark>, stack: &mut Vec<String>, found: &mut Vec<Vec<String>>) {
+        fn visit(
+            node: &str,
+            graph: &BTreeMap<String, Vec<String>>,
+            marks: &mut BTreeMap<String, Mark>,
+            stack: &mut Vec<String>,
+            found: &mut Vec<Vec<String>>,
+        ) {
             match marks.get(node) {
                 Some(Mark::Done) => return,
                 Some(Mark::Open) => {
@@ -636,10 +848,27 @@ impl Validator {
                 .sections
                 .iter()
                 .enumerate()
-                .find_map(|(si, s)| s.questions.iter().position(|q| &q.id == first).map(|qi| format!("{p}/sections/{si}/questions/{qi}/relevant")))
+                .find_map(|(si, s)| {
+                    s.questions
+                        .iter()
+                        .position(|q| &q.id == first)
+                        .map(|qi| format!("{p}/sections/{si}/questions/{qi}/relevant"))
+                })
                 .unwrap_or_else(|| p.to_owned());
-            let chain = cycle.iter().chain(std::iter::once(first)).cloned().collect::<Vec<_>>().join(" → ");
-            self.push(&path, "relevance_cycle", Text::new(&format!("显示条件循环依赖：{chain}"), &format!("Relevance conditions form a cycle: {chain}")));
+            let chain = cycle
+                .iter()
+                .chain(std::iter::once(first))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" → ");
+            self.push(
+                &path,
+                "relevance_cycle",
+                Text::new(
+                    &format!("显示条件循环依赖：{chain}"),
+                    &format!("Relevance conditions form a cycle: {chain}"),
+                ),
+            );
         }
     }
 
@@ -647,12 +876,19 @@ impl Validator {
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, id) in ids.enumerate() {
             if id.trim().is_empty() {
-                self.push(&format!("{p}/{i}/{key}"), "empty_id", Text::new("编号不能为空", "The id must not be empty"));
+                self.push(
+                    &format!("{p}/{i}/{key}"),
+                    "empty_id",
+                    Text::new("编号不能为空", "The id must not be empty"),
+                );
             } else if let Some(first) = seen.get(id) {
                 self.push(
                     &format!("{p}/{i}/{key}"),
                     "duplicate_id",
-                    Text::new(&format!("“{id}”重复（首次出现于 {p}/{first}）"), &format!("Duplicate \"{id}\" (first at {p}/{first})")),
+                    Text::new(
+                        &format!("“{id}”重复（首次出现于 {p}/{first}）"),
+                        &format!("Duplicate \"{id}\" (first at {p}/{first})"),
+                    ),
                 );
             } else {
                 seen.insert(id, i);
@@ -664,14 +900,25 @@ impl Validator {
         let mut seen = Vec::new();
         for (i, v) in values.enumerate() {
             if seen.contains(&v) {
-                self.push(&format!("{p}/{i}/value"), "duplicate_id", Text::new(&format!("刻度值 {v} 重复"), &format!("Duplicate point {v}")));
+                self.push(
+                    &format!("{p}/{i}/value"),
+                    "duplicate_id",
+                    Text::new(&format!("刻度值 {v} 重复"), &format!("Duplicate point {v}")),
+                );
             }
             seen.push(v);
         }
     }
 
     fn missing_ref(&mut self, p: &str, zh: &str, en: &str, id: &str) {
-        self.push(p, "unknown_reference", Text::new(&format!("引用了不存在的{zh}“{id}”"), &format!("Refers to a {en} \"{id}\" that does not exist")));
+        self.push(
+            p,
+            "unknown_reference",
+            Text::new(
+                &format!("引用了不存在的{zh}“{id}”"),
+                &format!("Refers to a {en} \"{id}\" that does not exist"),
+            ),
+        );
     }
 
     fn text(&mut self, text: &Text, p: &str, langs: &[String]) {
@@ -679,7 +926,10 @@ impl Validator {
             self.push(
                 p,
                 "missing_translation",
-                Text::new(&format!("缺少“{lang}”语言的文字"), &format!("Missing the \"{lang}\" text")),
+                Text::new(
+                    &format!("缺少“{lang}”语言的文字"),
+                    &format!("Missing the \"{lang}\" text"),
+                ),
             );
         }
     }
@@ -695,5 +945,20 @@ mod tests {
         assert_eq!(report.problems, vec![], "demo plan problems");
         assert!(report.ok);
         assert_eq!(report.sha256.as_deref().map(str::len), Some(64));
+    }
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    /// The wasm test suite checks the same fingerprint inside WASM (bit-identical results).
+    #[test]
+    fn demo_plan_fingerprint_matches_fixture() {
+        let expected = include_str!("../../../tests/fixtures/determinism/demo_plan.sha256").trim();
+        let report = super::validate_plan(crate::plan::DEMO_PLAN_JSON);
+        assert_eq!(
+            report.sha256.as_deref(),
+            Some(expected),
+            "the demo plan changed: update tests/fixtures/determinism/demo_plan.sha256"
+        );
     }
 }

@@ -47,14 +47,19 @@ fn into_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+// Conversions go through `serde_json::Value`: serde-wasm-bindgen is then instantiated for one
+// type only, and the core's own JSON code is reused, which keeps the WASM small.
+
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
+    serde_json::to_value(value)
+        .map_err(into_error)?
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(into_error)
 }
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(into_error)
+    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(into_error)?;
+    serde_json::from_value(json).map_err(into_error)
 }
 
 /// One loaded plan and everything the pages ask of it.
@@ -113,7 +118,12 @@ impl Engine {
     }
 
     /// Shown sections and questions, issues and progress for the answers so far.
-    pub fn evaluate(&self, instrument: &str, answers: IAnswers, lang: &str) -> Result<IFormState, JsError> {
+    pub fn evaluate(
+        &self,
+        instrument: &str,
+        answers: IAnswers,
+        lang: &str,
+    ) -> Result<IFormState, JsError> {
         let ins = self
             .plan
             .instrument(instrument)
@@ -138,9 +148,15 @@ impl Engine {
 
     /// Cells done, per-unit progress and issues for an expert's answers so far.
     #[wasm_bindgen(js_name = evaluateReview)]
-    pub fn evaluate_review(&self, instrument: &str, answers: IReviewAnswers, lang: &str) -> Result<IReviewState, JsError> {
+    pub fn evaluate_review(
+        &self,
+        instrument: &str,
+        answers: IReviewAnswers,
+        lang: &str,
+    ) -> Result<IReviewState, JsError> {
         let answers: ReviewAnswers = from_js(answers.into())?;
-        let state = review::evaluate_review(&self.plan, instrument, &answers, lang).map_err(into_error)?;
+        let state =
+            review::evaluate_review(&self.plan, instrument, &answers, lang).map_err(into_error)?;
         Ok(to_js(&state)?.unchecked_into())
     }
 
@@ -148,7 +164,8 @@ impl Engine {
     #[wasm_bindgen(js_name = submitReview)]
     pub fn submit_review(&self, submission: IReviewSubmission) -> Result<IResponseRecord, JsError> {
         let sub: ReviewSubmission = from_js(submission.into())?;
-        let rec = review::build_review_record(&self.plan, &self.plan_sha256, &sub).map_err(into_error)?;
+        let rec =
+            review::build_review_record(&self.plan, &self.plan_sha256, &sub).map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
     }
 

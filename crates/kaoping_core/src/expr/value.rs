@@ -7,7 +7,7 @@ use serde::Serialize;
 /// JSON answers map onto values as follows: `null` → [`Value::Null`], booleans →
 /// [`Value::Bool`], numbers → [`Value::Number`], strings → [`Value::Text`], arrays →
 /// [`Value::List`] of their elements, and objects (matrix answers) → [`Value::List`] of their
-/// member values in key order. Dotted access (`matrix_q.row_id`) reads a key of the object
+/// member values sorted by key. Dotted access (`matrix_q.row_id`) reads a key of the object
 /// before this conversion.
 ///
 /// Serializes to the natural JSON form (`null`, `true`, `3.5`, `"text"`, `[...]`).
@@ -39,7 +39,7 @@ impl Value {
         }
     }
 
-    /// Converts a JSON answer into a value (objects become the list of their values in key order).
+    /// Converts a JSON answer into a value (objects become the list of their values sorted by key).
     pub fn from_json(json: &serde_json::Value) -> Value {
         match json {
             serde_json::Value::Null => Value::Null,

@@ -4,14 +4,16 @@
 //! `plans/demo.json`). These types are the plan after it has passed [`crate::validate`].
 
 use crate::text::Text;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod demo;
+mod raw;
 pub use demo::{demo_plan, DEMO_PLAN_JSON};
 
 /// The whole evaluation plan for one year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
     /// Stable identifier, e.g. `wuhan-2026`.
     pub id: String,
@@ -27,11 +29,14 @@ pub struct Plan {
     pub units: Vec<Unit>,
     pub indicators: Vec<Indicator>,
     pub instruments: Vec<Instrument>,
+    /// How the year is scored, ranked and graded (see `docs/scoring.md`).
+    #[serde(default)]
+    pub scoring: crate::score::ScoringRules,
 }
 
 /// A type of unit with its own core indicators and its own component weights
 /// (中心城区, 新城区, 开发区, 市直部门).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Category {
     pub id: String,
     pub name: Text,
@@ -40,7 +45,7 @@ pub struct Category {
 }
 
 /// Weights of the four components of a unit's composite score; they add up to 1.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Components {
     /// Indicator performance (目标、职责、问题导向指标).
     pub indicators: f64,
@@ -59,7 +64,7 @@ impl Components {
 }
 
 /// A responsible unit (责任单位).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Unit {
     pub id: String,
     pub name: Text,
@@ -68,7 +73,7 @@ pub struct Unit {
 }
 
 /// One indicator of the annual model (年度绩效管理指标).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Indicator {
     pub id: String,
     pub name: Text,
@@ -91,7 +96,7 @@ pub struct Indicator {
     pub from_period: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Orientation {
     /// 目标导向: the year's key targets.
@@ -102,7 +107,7 @@ pub enum Orientation {
     Problem,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorKind {
     /// 数据类: economic and social figures, monitored monthly.
@@ -113,7 +118,7 @@ pub enum IndicatorKind {
     Constraint,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     HigherIsBetter,
@@ -121,7 +126,7 @@ pub enum Direction {
 }
 
 /// A form: the public survey, an expert review sheet, a cadre appraisal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Instrument {
     pub id: String,
     pub kind: InstrumentKind,
@@ -139,7 +144,7 @@ pub struct Instrument {
     pub review: Option<ReviewSheet>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InstrumentKind {
     /// 社会公众满意度调查.
@@ -151,7 +156,7 @@ pub enum InstrumentKind {
 }
 
 /// A page of questions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Section {
     pub id: String,
     pub title: Text,
@@ -163,11 +168,13 @@ pub struct Section {
     pub questions: Vec<Question>,
 }
 
-/// One question of a form.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One question of a form. In JSON the kind's fields sit beside the common ones, with
+/// `"type"` naming the kind (see [`QuestionKind`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "raw::RawQuestion", into = "raw::RawQuestion")]
+#[schemars(with = "raw::RawQuestion")]
 pub struct Question {
     pub id: String,
-    #[serde(flatten)]
     pub kind: QuestionKind,
     pub label: Text,
     #[serde(default)]
@@ -188,17 +195,14 @@ pub struct Question {
 }
 
 /// The kinds of question, with what each kind needs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum QuestionKind {
     Single {
         options: Vec<Choice>,
     },
     Multiple {
         options: Vec<Choice>,
-        #[serde(default)]
         min_select: Option<u32>,
-        #[serde(default)]
         max_select: Option<u32>,
     },
     Rating {
@@ -208,35 +212,23 @@ pub enum QuestionKind {
         rows: Vec<Choice>,
         scale: Scale,
         /// Every shown row must be answered when the question is required.
-        #[serde(default = "yes")]
         each_row_required: bool,
     },
     Number {
-        #[serde(default)]
         min: Option<f64>,
-        #[serde(default)]
         max: Option<f64>,
-        #[serde(default)]
         step: Option<f64>,
-        #[serde(default)]
         decimals: Option<u32>,
     },
     Text {
-        #[serde(default)]
         min_length: Option<u32>,
-        #[serde(default)]
         max_length: Option<u32>,
-        #[serde(default)]
         long: bool,
     },
     Ranking {
         options: Vec<Choice>,
     },
     Nps,
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl QuestionKind {
@@ -266,14 +258,14 @@ impl QuestionKind {
 }
 
 /// An option of a choice question, or a row of a matrix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Choice {
     pub value: String,
     pub label: Text,
 }
 
 /// A numeric scale with labelled points, e.g. 1–5 满意度, 0–10, 0–100.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Scale {
     pub min: f64,
     pub max: f64,
@@ -325,7 +317,7 @@ impl Scale {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ScalePoint {
     pub value: f64,
     pub label: Text,
@@ -335,7 +327,7 @@ pub struct ScalePoint {
 }
 
 /// A rule an answer must satisfy, with the message shown when it does not.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Constraint {
     /// An expression that must be true; `.` is the question's own answer.
     pub expr: String,
@@ -343,7 +335,7 @@ pub struct Constraint {
 }
 
 /// 不满意须说明理由: a reason is required when a rating is at or below `at_or_below`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReasonRule {
     pub at_or_below: f64,
     pub label: Text,
@@ -353,7 +345,7 @@ pub struct ReasonRule {
 
 /// An expert review sheet: each unit in `units` (or all units of `categories`) rated on
 /// each indicator in `indicators` on `scale`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReviewSheet {
     pub scale: Scale,
     pub indicators: Vec<String>,
@@ -371,7 +363,7 @@ pub struct ReviewSheet {
     pub unable: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RaterGroup {
     pub id: String,
     pub name: Text,
@@ -404,5 +396,33 @@ impl Instrument {
 
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions().find(|q| q.id == id)
+    }
+}
+
+/// The JSON Schema of a plan, generated from these types (published as `docs/plan.schema.json`).
+pub fn plan_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(Plan)).unwrap_or_default();
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "description".into(),
+            serde_json::Value::String("A kaoping evaluation plan (考评方案). Generated from kaoping_core::plan; do not edit.".into()),
+        );
+    }
+    schema
+}
+
+#[cfg(test)]
+mod schema_tests {
+    /// `docs/plan.schema.json` is generated: this test fails when it is stale and rewrites it
+    /// when run with `UPDATE_SCHEMA=1`.
+    #[test]
+    fn published_schema_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/plan.schema.json");
+        let now = serde_json::to_string_pretty(&super::plan_schema()).unwrap() + "\n";
+        if std::env::var_os("UPDATE_SCHEMA").is_some() {
+            std::fs::write(path, &now).unwrap();
+        }
+        let published = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(published == now, "docs/plan.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p kaoping_core published_schema`");
     }
 }

@@ -1,0 +1,1341 @@
+//! From the accumulated state to the [`EvaluationResult`].
+
+use super::rules::{Aggregation, MissingPolicy, QuotaRounding, ScoringRules};
+use super::state::{ScoreState, Sheet};
+use super::{round_to, IndicatorValue, ScoreError};
+use crate::plan::{Direction, IndicatorKind, Plan, QuestionKind, ReviewSheet};
+use crate::stats::dist::stable_sum;
+use crate::stats::interval::{kish_effective_n, t_interval, wilson_interval, Interval};
+use crate::stats::kendall::kendall_w;
+use crate::stats::krippendorff::{krippendorff_alpha, Metric};
+use crate::stats::matrix::RatingMatrix;
+use crate::stats::tally::{calibrate, Rating, ReviewerCalibration, Tally};
+use crate::text::Text;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The format tag of a result.
+pub const RESULT_FORMAT: &str = "kaoping.scores/1";
+
+/// The whole year's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationResult {
+    pub format: String,
+    pub plan_id: String,
+    pub plan_version: String,
+    /// SHA-256 of the canonical JSON of the plan scored (rules included).
+    pub plan_sha256: String,
+    pub year: i32,
+    /// Decimals of `composite_rounded`, used for ranks and grades.
+    pub precision: u32,
+    /// The rules applied (the plan's `scoring` section with its defaults filled in).
+    pub rules: ScoringRules,
+    pub inputs: InputSummary,
+    /// One entry per unit, in plan order.
+    pub units: Vec<UnitResult>,
+    /// Rankings per category, in plan order.
+    pub categories: Vec<CategoryResult>,
+    /// Agreement of the expert panel per category and reviewed indicator.
+    pub agreement: Vec<AgreementResult>,
+    /// Per-reviewer calibration figures (empty unless `expert.calibrate`).
+    pub calibration: Vec<ReviewerCalibration>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputSummary {
+    /// Records used, by instrument id.
+    pub records_used: BTreeMap<String, u64>,
+    /// Records left out, by reason.
+    pub records_skipped: BTreeMap<String, u64>,
+    pub reviewers: usize,
+    pub indicator_inputs: usize,
+    pub history_entries: usize,
+}
+
+/// Whether a score could be computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    /// Some ratings, but fewer than the declared minimum.
+    Insufficient,
+    /// No data at all.
+    Missing,
+    /// A part is missing and the rule is `incomplete`.
+    Incomplete,
+    /// Weight 0 for this unit's category.
+    NotApplicable,
+}
+
+/// The common figures of a component.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentSummary {
+    /// Weight in the category's composite.
+    pub weight: f64,
+    /// Weight after renormalisation over the components present (None if not used).
+    pub weight_used: Option<f64>,
+    pub status: Status,
+    pub value: Option<f64>,
+    /// weight_used × value.
+    pub contribution: Option<f64>,
+    /// Scored ratings / respondents / indicators.
+    pub n: u64,
+    pub unable_to_judge: u64,
+    /// Kish effective n of a weighted part (expert panel).
+    pub n_eff: Option<f64>,
+    /// t interval of the mean of the underlying scores.
+    pub interval: Option<Interval>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorScore {
+    pub indicator: String,
+    pub kind: IndicatorKind,
+    /// Plan weight for the unit's category.
+    pub weight: f64,
+    pub weight_used: Option<f64>,
+    pub input: Option<IndicatorValue>,
+    /// Data: the clamped ratio; project: milestone completion (0–1).
+    pub ratio: Option<f64>,
+    /// Project: the panel's score of this indicator.
+    pub expert: Option<f64>,
+    pub score: Option<f64>,
+    pub contribution: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorsComponent {
+    #[serde(flatten)]
+    pub summary: ComponentSummary,
+    pub items: Vec<IndicatorScore>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupScore {
+    pub group: String,
+    pub weight: f64,
+    pub weight_used: Option<f64>,
+    pub status: Status,
+    pub n: u64,
+    pub unable_to_judge: u64,
+    pub mean: Option<f64>,
+    /// The group's aggregate (mean, median or trimmed mean).
+    pub value: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpertIndicator {
+    pub indicator: String,
+    pub value: Option<f64>,
+    pub groups: Vec<GroupScore>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExpertComponent {
+    #[serde(flatten)]
+    pub summary: ComponentSummary,
+    pub groups: Vec<GroupScore>,
+    pub indicators: Vec<ExpertIndicator>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Nps {
+    pub n: u64,
+    pub promoters: u64,
+    pub passives: u64,
+    pub detractors: u64,
+    /// (promoters − detractors) / n × 100.
+    pub nps: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemScore {
+    pub item: String,
+    pub n: u64,
+    pub unable_to_judge: u64,
+    pub mean: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicComponent {
+    #[serde(flatten)]
+    pub summary: ComponentSummary,
+    /// Top-box share with its Wilson interval.
+    pub satisfaction_rate: Option<Interval>,
+    pub nps: Option<Nps>,
+    pub items: Vec<ItemScore>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Components {
+    pub indicators: IndicatorsComponent,
+    pub expert: ExpertComponent,
+    pub public: PublicComponent,
+    pub leadership: ComponentSummary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Veto {
+    pub indicator: String,
+    pub reason: Option<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListItem {
+    pub indicator: String,
+    pub score: f64,
+    pub category_mean: f64,
+    /// score − category mean, rounded to the result's precision.
+    pub difference: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamResult {
+    pub score: Option<f64>,
+    /// `good`, `compliant`, `non_compliant` or `insufficient`.
+    pub grade: String,
+    /// 诫勉谈话 with the head of a non-compliant team.
+    pub admonition_talk: bool,
+    pub previous_grade: Option<String>,
+    /// 组织调整: non-compliant this year and last year.
+    pub reorganisation: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CadreResult {
+    pub cadre: String,
+    /// Votes for 1 不称职, 2 基本称职, 3 称职, 4 优秀.
+    pub votes: [u64; 4],
+    pub n: u64,
+    /// `excellent`, `competent`, `basically_competent`, `incompetent` or `insufficient`.
+    pub grade: String,
+    pub admonition_talk: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitResult {
+    pub unit: String,
+    pub category: String,
+    pub components: Components,
+    pub status: Status,
+    pub composite: Option<f64>,
+    pub composite_rounded: Option<f64>,
+    pub vetoes: Vec<Veto>,
+    /// Rank within the category (ties share the rank: 1, 2, 2, 4).
+    pub rank: Option<u32>,
+    pub grade: String,
+    pub merit: bool,
+    /// 书面整改报告 (non-compliant units).
+    pub rectification_required: bool,
+    /// Consecutive non-compliant years up to this one (0 if compliant this year).
+    pub non_compliant_years_running: u32,
+    pub positive: Vec<ListItem>,
+    pub negative: Vec<ListItem>,
+    pub team: TeamResult,
+    pub cadres: Vec<CadreResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankEntry {
+    pub unit: String,
+    pub rank: Option<u32>,
+    pub score: Option<f64>,
+    pub grade: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryResult {
+    pub category: String,
+    /// Listing order: score (rounded) descending, then unit id; unranked units last.
+    pub ranking: Vec<RankEntry>,
+    /// Mean indicator scores over the category's units (basis of the lists).
+    pub indicator_means: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgreementResult {
+    pub category: String,
+    pub indicator: String,
+    pub raters: usize,
+    pub units: usize,
+    /// Krippendorff's α, interval metric.
+    pub alpha: Option<f64>,
+    /// Kendall's W (tie-corrected) over the reviewers who scored every unit.
+    pub kendall_w: Option<f64>,
+    pub kendall_p: Option<f64>,
+    pub kendall_raters: usize,
+    pub low_agreement: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    pub code: String,
+    pub unit: Option<String>,
+    pub subject: Option<String>,
+    pub message: Text,
+}
+
+fn warn(
+    ws: &mut Vec<Warning>,
+    code: &str,
+    unit: Option<&str>,
+    subject: Option<&str>,
+    zh: String,
+    en: String,
+) {
+    ws.push(Warning {
+        code: code.into(),
+        unit: unit.map(str::to_owned),
+        subject: subject.map(str::to_owned),
+        message: Text::new(&zh, &en),
+    });
+}
+
+/// Aggregates a tally by the rule; `(status, value)`.
+fn aggregate(t: &Tally, agg: Aggregation, min_n: u64) -> (Status, Option<f64>) {
+    if t.n() == 0 {
+        return (Status::Missing, None);
+    }
+    if t.n() < min_n.max(agg.needs()) {
+        return (Status::Insufficient, None);
+    }
+    let v = match agg {
+        Aggregation::Mean => t.mean(),
+        Aggregation::Median => t.median(),
+        Aggregation::Trimmed { k } => t.trimmed_mean(k),
+    };
+    match v {
+        Some(v) => (Status::Ok, Some(v)),
+        None => (Status::Insufficient, None),
+    }
+}
+
+/// Weighted combination of parts `(weight, value)`: Σ w·v / Σ w over the parts present;
+/// `None` when none is present, or one is missing and the policy is `incomplete`.
+/// Returns the value and the renormalised weights.
+fn combine(parts: &[(f64, Option<f64>)], policy: MissingPolicy) -> (Option<f64>, Vec<Option<f64>>) {
+    let present: Vec<f64> = parts
+        .iter()
+        .filter(|p| p.1.is_some())
+        .map(|p| p.0)
+        .collect();
+    let missing = parts.iter().any(|p| p.1.is_none() && p.0 > 0.0);
+    let sw = stable_sum(present.iter().copied());
+    if present.is_empty() || sw <= 0.0 || (missing && policy == MissingPolicy::Incomplete) {
+        return (None, parts.iter().map(|_| None).collect());
+    }
+    let used: Vec<Option<f64>> = parts.iter().map(|(w, v)| v.map(|_| w / sw)).collect();
+    let value = stable_sum(
+        parts
+            .iter()
+            .zip(&used)
+            .filter_map(|((_, v), u)| Some(v.as_ref()? * u.as_ref()?)),
+    );
+    (Some(value), used)
+}
+
+fn expand(t: &Tally) -> Vec<f64> {
+    t.values()
+        .into_iter()
+        .flat_map(|(v, c)| std::iter::repeat_n(v, c as usize))
+        .collect()
+}
+
+fn interval_of(t: &Tally, level: f64) -> Option<Interval> {
+    if t.n() < 2 {
+        return None;
+    }
+    t_interval(&expand(t), level).ok()
+}
+
+fn status_of(t: &Tally, s: Status) -> Status {
+    if s == Status::Missing && t.unable_to_judge() > 0 {
+        Status::Insufficient
+    } else {
+        s
+    }
+}
+
+/// The reviewed indicators of a category on the sheet, with their category weights.
+fn reviewed(plan: &Plan, sheet: &ReviewSheet, category: &str) -> Vec<(String, f64)> {
+    if !sheet.categories.is_empty() && !sheet.categories.iter().any(|c| c == category) {
+        return Vec::new();
+    }
+    plan.indicators
+        .iter()
+        .filter(|i| sheet.indicators.contains(&i.id))
+        .filter_map(|i| i.weights.get(category).map(|w| (i.id.clone(), *w)))
+        .collect()
+}
+
+/// A reviewer's total for a unit: weighted mean of the indicators scored (unable left
+/// out). `Some(None)` = only "unable"; `None` = not rated.
+fn reviewer_total(sheet: &Sheet, unit: &str, inds: &[(String, f64)]) -> Option<Option<f64>> {
+    let mut parts = Vec::new();
+    let mut any = false;
+    for (i, w) in inds {
+        if let Some(s) = sheet.scores.get(&(unit.to_owned(), i.clone())) {
+            any = true;
+            if let Some(s) = s {
+                parts.push((*w, *s));
+            }
+        }
+    }
+    if !any {
+        return None;
+    }
+    let sw = stable_sum(parts.iter().map(|p| p.0));
+    if parts.is_empty() {
+        return Some(None);
+    }
+    if sw <= 0.0 {
+        return Some(Some(
+            stable_sum(parts.iter().map(|p| p.1)) / parts.len() as f64,
+        ));
+    }
+    Some(Some(stable_sum(parts.iter().map(|(w, s)| w * s)) / sw))
+}
+
+fn quota(share: f64, n: usize, rounding: QuotaRounding) -> u32 {
+    // 9 decimals absorb the representation error of share × n (0.3 × 10 = 3.0000000000000004).
+    let x = round_to(share * n as f64, 9);
+    let q = match rounding {
+        QuotaRounding::Floor => x.floor(),
+        QuotaRounding::Ceil => x.ceil(),
+        QuotaRounding::Round => x.round(),
+    };
+    q.max(0.0) as u32
+}
+
+impl ScoreState<'_> {
+    /// Computes the result. Does not depend on the order records were added or merged.
+    pub fn finish(self) -> Result<EvaluationResult, ScoreError> {
+        let plan = self.plan;
+        let rules: &ScoringRules = &plan.scoring;
+        let level = rules.confidence;
+        let prec = rules.precision;
+        let mut warnings = Vec::new();
+        let sheet_def = plan
+            .instrument(&rules.expert.instrument)
+            .and_then(|i| i.review.as_ref());
+
+        // ---- expert reviewer totals (for calibration and the component) --------------
+        let mut totals: BTreeMap<(String, String), Option<f64>> = BTreeMap::new(); // (reviewer, unit)
+        if let Some(sd) = sheet_def {
+            for unit in &plan.units {
+                let inds = reviewed(plan, sd, &unit.category);
+                for (rid, sheet) in &self.sheets {
+                    if let Some(t) = reviewer_total(sheet, &unit.id, &inds) {
+                        totals.insert((rid.clone(), unit.id.clone()), t);
+                    }
+                }
+            }
+        }
+        let mut calibration = Vec::new();
+        if rules.expert.calibrate {
+            let ratings: Vec<Rating> = totals
+                .iter()
+                .filter_map(|((r, u), s)| {
+                    s.map(|score| Rating {
+                        reviewer: r.clone(),
+                        unit: u.clone(),
+                        score,
+                    })
+                })
+                .collect();
+            match calibrate(&ratings) {
+                Ok(res) => {
+                    for c in &res.ratings {
+                        totals.insert((c.reviewer.clone(), c.unit.clone()), Some(c.calibrated));
+                    }
+                    for rv in &res.reviewers {
+                        if let Some(flag) = rv.flag {
+                            warn(
+                                &mut warnings,
+                                "calibration_skipped",
+                                None,
+                                Some(&rv.reviewer),
+                                format!("评审人 {} 的评分未校准（{flag:?}）", rv.reviewer),
+                                format!(
+                                    "reviewer {}'s scores were not calibrated ({flag:?})",
+                                    rv.reviewer
+                                ),
+                            );
+                        }
+                    }
+                    calibration = res.reviewers;
+                }
+                Err(e) => warn(
+                    &mut warnings,
+                    "calibration_failed",
+                    None,
+                    None,
+                    format!("无法校准：{e}"),
+                    format!("calibration not possible: {e}"),
+                ),
+            }
+        }
+        let groups: Vec<(String, f64)> = sheet_def
+            .map(|sd| sd.groups.iter().map(|g| (g.id.clone(), g.weight)).collect())
+            .unwrap_or_default();
+
+        // ---- per unit ---------------------------------------------------------------
+        let mut units: Vec<UnitResult> = Vec::new();
+        for unit in &plan.units {
+            let Some(cat) = plan.category(&unit.category) else {
+                continue;
+            };
+            let cw = cat.components;
+            let u = unit.id.as_str();
+
+            // expert: per group tallies of reviewer totals
+            let mut group_tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+            let mut group_of_reviewer: Vec<(&str, f64)> = Vec::new();
+            for ((rid, uid), t) in &totals {
+                if uid != u {
+                    continue;
+                }
+                let Some(sheet) = self.sheets.get(rid) else {
+                    continue;
+                };
+                let tally = group_tallies.entry(sheet.group.as_str()).or_default();
+                match t {
+                    Some(v) => {
+                        let _ = tally.record(*v);
+                        group_of_reviewer.push((sheet.group.as_str(), *v));
+                    }
+                    None => tally.record_unable(),
+                }
+            }
+            let group_scores = |tallies: &BTreeMap<&str, Tally>| -> (Option<f64>, Vec<GroupScore>) {
+                let mut parts = Vec::new();
+                let mut out = Vec::new();
+                for (g, w) in &groups {
+                    let empty = Tally::new();
+                    let t = tallies.get(g.as_str()).unwrap_or(&empty);
+                    let (s, v) = aggregate(t, rules.expert.aggregation, rules.expert.min_n);
+                    parts.push((*w, v));
+                    out.push(GroupScore {
+                        group: g.clone(),
+                        weight: *w,
+                        weight_used: None,
+                        status: status_of(t, s),
+                        n: t.n(),
+                        unable_to_judge: t.unable_to_judge(),
+                        mean: t.mean(),
+                        value: v,
+                    });
+                }
+                let (value, used) = combine(&parts, rules.missing);
+                for (o, wu) in out.iter_mut().zip(used) {
+                    o.weight_used = wu;
+                }
+                (value, out)
+            };
+            let (expert_value, expert_groups) = group_scores(&group_tallies);
+            let all_expert = group_tallies.values().fold(Tally::new(), |mut a, t| {
+                a.merge(t);
+                a
+            });
+            let mut expert_inds = Vec::new();
+            if let Some(sd) = sheet_def {
+                for (ind, _) in reviewed(plan, sd, &unit.category) {
+                    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+                    for sheet in self.sheets.values() {
+                        if let Some(s) = sheet.scores.get(&(u.to_owned(), ind.clone())) {
+                            let t = tallies.entry(sheet.group.as_str()).or_default();
+                            match s {
+                                Some(v) => {
+                                    let _ = t.record(*v);
+                                }
+                                None => t.record_unable(),
+                            }
+                        }
+                    }
+                    let (value, gs) = group_scores(&tallies);
+                    expert_inds.push(ExpertIndicator {
+                        indicator: ind,
+                        value,
+                        groups: gs,
+                    });
+                }
+            }
+            for g in &expert_groups {
+                if cw.expert > 0.0 && g.status != Status::Ok && g.weight > 0.0 {
+                    warn(
+                        &mut warnings,
+                        "expert_group_without_score",
+                        Some(u),
+                        Some(&g.group),
+                        format!("{u}：评审组 {} 有效评分不足（{} 份）", g.group, g.n),
+                        format!("{u}: rater group {} has too few scores ({})", g.group, g.n),
+                    );
+                }
+            }
+            // Kish n_eff of the implied per-reviewer weights w_g / n_g.
+            let mut kish_w = Vec::new();
+            for g in &expert_groups {
+                if let (Some(wu), true) = (g.weight_used, g.n > 0) {
+                    for _ in group_of_reviewer.iter().filter(|(gr, _)| *gr == g.group) {
+                        kish_w.push(wu / g.n as f64);
+                    }
+                }
+            }
+            kish_w.sort_by(f64::total_cmp);
+            let expert_status = match expert_value {
+                Some(_) => Status::Ok,
+                None if all_expert.n() == 0 && all_expert.unable_to_judge() == 0 => Status::Missing,
+                None if expert_groups.iter().any(|g| g.value.is_some()) => Status::Incomplete,
+                None => Status::Insufficient,
+            };
+            let expert = ExpertComponent {
+                summary: ComponentSummary {
+                    weight: cw.expert,
+                    weight_used: None,
+                    status: expert_status,
+                    value: expert_value,
+                    contribution: None,
+                    n: all_expert.n(),
+                    unable_to_judge: all_expert.unable_to_judge(),
+                    n_eff: if kish_w.is_empty() {
+                        None
+                    } else {
+                        kish_effective_n(&kish_w).ok()
+                    },
+                    interval: interval_of(&all_expert, level),
+                },
+                groups: expert_groups,
+                indicators: expert_inds,
+            };
+
+            // indicators
+            let ir = &rules.indicators;
+            let mut items = Vec::new();
+            let mut vetoes = Vec::new();
+            for ind in &plan.indicators {
+                let Some(&w) = ind.weights.get(&unit.category) else {
+                    continue;
+                };
+                let input = self
+                    .indicators
+                    .get(&(u.to_owned(), ind.id.clone()))
+                    .cloned();
+                let ex = expert
+                    .indicators
+                    .iter()
+                    .find(|e| e.indicator == ind.id)
+                    .and_then(|e| e.value);
+                let (ratio, score, exp_used) = match (&input, ind.kind) {
+                    (Some(IndicatorValue::Data { actual, target, .. }), _) => {
+                        let raw = match ind.direction.unwrap_or(Direction::HigherIsBetter) {
+                            Direction::HigherIsBetter => actual / target,
+                            Direction::LowerIsBetter => {
+                                if *actual <= 0.0 {
+                                    ir.data_cap
+                                } else {
+                                    target / actual
+                                }
+                            }
+                        };
+                        let r = raw.clamp(ir.data_floor, ir.data_cap);
+                        (Some(r), Some(r * 100.0), None)
+                    }
+                    (
+                        Some(IndicatorValue::Project {
+                            milestones_done,
+                            milestones_total,
+                        }),
+                        _,
+                    ) => {
+                        let r = f64::from(*milestones_done) / f64::from(*milestones_total);
+                        let (s, _) = combine(
+                            &[
+                                (ir.milestone_weight, Some(r * 100.0)),
+                                (1.0 - ir.milestone_weight, ex),
+                            ],
+                            rules.missing,
+                        );
+                        (Some(r), s, ex)
+                    }
+                    (None, IndicatorKind::Project) if ex.is_some() => {
+                        let (s, _) = combine(
+                            &[(ir.milestone_weight, None), (1.0 - ir.milestone_weight, ex)],
+                            rules.missing,
+                        );
+                        (None, s, ex)
+                    }
+                    (
+                        Some(IndicatorValue::Constraint {
+                            passed,
+                            veto,
+                            reason,
+                        }),
+                        _,
+                    ) => {
+                        if *veto {
+                            if ind.veto {
+                                vetoes.push(Veto {
+                                    indicator: ind.id.clone(),
+                                    reason: reason.clone(),
+                                });
+                            } else {
+                                warn(
+                                    &mut warnings,
+                                    "veto_not_allowed",
+                                    Some(u),
+                                    Some(&ind.id),
+                                    format!("{u}：指标 {} 不是一票否决指标，否决标记被忽略", ind.id),
+                                    format!("{u}: indicator {} is not a veto indicator; the veto flag is ignored", ind.id),
+                                );
+                            }
+                        }
+                        let s = if *passed && !(*veto && ind.veto) {
+                            ir.constraint_pass
+                        } else {
+                            ir.constraint_fail
+                        };
+                        (None, Some(s), None)
+                    }
+                    (None, _) => (None, None, None),
+                };
+                if score.is_none() {
+                    warn(
+                        &mut warnings,
+                        "indicator_missing",
+                        Some(u),
+                        Some(&ind.id),
+                        format!("{u}：指标 {} 无数据", ind.id),
+                        format!("{u}: no figures for indicator {}", ind.id),
+                    );
+                }
+                items.push(IndicatorScore {
+                    indicator: ind.id.clone(),
+                    kind: ind.kind,
+                    weight: w,
+                    weight_used: None,
+                    input,
+                    ratio,
+                    expert: exp_used,
+                    score,
+                    contribution: None,
+                });
+            }
+            let parts: Vec<(f64, Option<f64>)> =
+                items.iter().map(|i| (i.weight, i.score)).collect();
+            let (ind_value, used) = combine(&parts, rules.missing);
+            for (it, wu) in items.iter_mut().zip(used) {
+                it.weight_used = wu;
+                it.contribution = match (wu, it.score) {
+                    (Some(a), Some(b)) => Some(a * b),
+                    _ => None,
+                };
+            }
+            let n_scored = items.iter().filter(|i| i.score.is_some()).count() as u64;
+            let indicators = IndicatorsComponent {
+                summary: ComponentSummary {
+                    weight: cw.indicators,
+                    weight_used: None,
+                    status: match ind_value {
+                        Some(_) => Status::Ok,
+                        None if n_scored == 0 => Status::Missing,
+                        None => Status::Incomplete,
+                    },
+                    value: ind_value,
+                    contribution: None,
+                    n: n_scored,
+                    unable_to_judge: 0,
+                    n_eff: None,
+                    interval: None,
+                },
+                items,
+            };
+
+            // public
+            let pr = &rules.public;
+            let public = match self.public.get(u) {
+                Some(acc) => {
+                    let (s, v) = aggregate(&acc.index, pr.aggregation, pr.min_n);
+                    let nps_n = acc.promoters + acc.passives + acc.detractors;
+                    PublicComponent {
+                        summary: ComponentSummary {
+                            weight: cw.public,
+                            weight_used: None,
+                            status: status_of(&acc.index, s),
+                            value: v,
+                            contribution: None,
+                            n: acc.index.n(),
+                            unable_to_judge: acc.index.unable_to_judge(),
+                            n_eff: None,
+                            interval: interval_of(&acc.index, level),
+                        },
+                        satisfaction_rate: wilson_interval(
+                            acc.satisfied,
+                            acc.satisfaction_n,
+                            level,
+                        )
+                        .ok(),
+                        nps: (nps_n > 0).then(|| Nps {
+                            n: nps_n,
+                            promoters: acc.promoters,
+                            passives: acc.passives,
+                            detractors: acc.detractors,
+                            nps: (acc.promoters as f64 - acc.detractors as f64) / nps_n as f64
+                                * 100.0,
+                        }),
+                        items: acc
+                            .items
+                            .iter()
+                            .map(|(k, t)| ItemScore {
+                                item: k.clone(),
+                                n: t.n(),
+                                unable_to_judge: t.unable_to_judge(),
+                                mean: t.mean(),
+                            })
+                            .collect(),
+                    }
+                }
+                None => PublicComponent {
+                    summary: empty_summary(cw.public),
+                    satisfaction_rate: None,
+                    nps: None,
+                    items: Vec::new(),
+                },
+            };
+            if cw.public > 0.0 && public.summary.status == Status::Insufficient {
+                warn(
+                    &mut warnings,
+                    "public_insufficient",
+                    Some(u),
+                    None,
+                    format!(
+                        "{u}：公众有效问卷 {} 份，少于 {} 份",
+                        public.summary.n, pr.min_n
+                    ),
+                    format!(
+                        "{u}: {} public responses, fewer than {}",
+                        public.summary.n, pr.min_n
+                    ),
+                );
+            }
+
+            // leadership
+            let lr = &rules.leadership;
+            let cadre = self.cadre.get(u);
+            let leadership = match cadre {
+                Some(acc) => {
+                    let (s, v) = aggregate(&acc.team, lr.aggregation, lr.min_n);
+                    ComponentSummary {
+                        weight: cw.leadership,
+                        weight_used: None,
+                        status: status_of(&acc.team, s),
+                        value: v,
+                        contribution: None,
+                        n: acc.team.n(),
+                        unable_to_judge: acc.team.unable_to_judge(),
+                        n_eff: None,
+                        interval: interval_of(&acc.team, level),
+                    }
+                }
+                None => empty_summary(cw.leadership),
+            };
+
+            // composite
+            let mut components = Components {
+                indicators,
+                expert,
+                public,
+                leadership,
+            };
+            let parts = [
+                (cw.indicators, components.indicators.summary.value),
+                (cw.expert, components.expert.summary.value),
+                (cw.public, components.public.summary.value),
+                (cw.leadership, components.leadership.value),
+            ];
+            for (name, (w, v)) in ["indicators", "expert", "public", "leadership"]
+                .iter()
+                .zip(parts)
+            {
+                if w > 0.0 && v.is_none() {
+                    warn(
+                        &mut warnings,
+                        "component_missing",
+                        Some(u),
+                        Some(name),
+                        format!(
+                            "{u}：{name} 部分无得分（{}）",
+                            missing_rule_zh(rules.missing)
+                        ),
+                        format!("{u}: no {name} score ({})", missing_rule_en(rules.missing)),
+                    );
+                }
+            }
+            let (composite, used) = combine(&parts, rules.missing);
+            {
+                let sums = [
+                    &mut components.indicators.summary,
+                    &mut components.expert.summary,
+                    &mut components.public.summary,
+                    &mut components.leadership,
+                ];
+                for (s, wu) in sums.into_iter().zip(used) {
+                    if s.weight == 0.0 && s.status == Status::Missing {
+                        s.status = Status::NotApplicable;
+                    }
+                    s.weight_used = wu;
+                    s.contribution = match (wu, s.value) {
+                        (Some(a), Some(b)) => Some(a * b),
+                        _ => None,
+                    };
+                }
+            }
+
+            // cadres
+            let cadre_rows: Vec<String> = plan
+                .instrument(&lr.instrument)
+                .and_then(|i| i.questions().find(|q| q.id == lr.cadre_question))
+                .and_then(|q| match &q.kind {
+                    QuestionKind::Matrix { rows, .. } => {
+                        Some(rows.iter().map(|r| r.value.clone()).collect())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let mut rows: Vec<String> = cadre_rows.clone();
+            if let Some(acc) = cadre {
+                for k in acc.votes.keys() {
+                    if !rows.contains(k) {
+                        rows.push(k.clone());
+                    }
+                }
+            }
+            let cr = &rules.cadre;
+            let cadres: Vec<CadreResult> = if cadre.is_none() {
+                Vec::new()
+            } else {
+                rows.iter()
+                    .map(|row| {
+                        let votes = cadre
+                            .and_then(|a| a.votes.get(row))
+                            .copied()
+                            .unwrap_or([0; 4]);
+                        let n: u64 = votes.iter().sum();
+                        let share = |k: u64| k as f64 / n as f64;
+                        let grade = if n == 0 || n < cr.min_votes {
+                            "insufficient"
+                        } else if share(votes[0]) > cr.incompetent_above {
+                            "incompetent"
+                        } else if share(votes[0] + votes[1]) > cr.basic_above {
+                            "basically_competent"
+                        } else if share(votes[3]) >= cr.excellent_at_least {
+                            "excellent"
+                        } else {
+                            "competent"
+                        };
+                        CadreResult {
+                            cadre: row.clone(),
+                            votes,
+                            n,
+                            grade: grade.into(),
+                            admonition_talk: matches!(grade, "incompetent" | "basically_competent"),
+                        }
+                    })
+                    .collect()
+            };
+
+            let status = if composite.is_some() {
+                Status::Ok
+            } else if [
+                components.indicators.summary.status,
+                components.expert.summary.status,
+                components.public.summary.status,
+                components.leadership.status,
+            ]
+            .iter()
+            .all(|s| matches!(s, Status::Missing | Status::NotApplicable))
+            {
+                Status::Missing
+            } else {
+                Status::Incomplete
+            };
+            let team_score = components.leadership.value;
+            units.push(UnitResult {
+                unit: u.to_owned(),
+                category: unit.category.clone(),
+                components,
+                status,
+                composite,
+                composite_rounded: composite.map(|c| round_to(c, prec)),
+                vetoes,
+                rank: None,
+                grade: String::new(),
+                merit: false,
+                rectification_required: false,
+                non_compliant_years_running: 0,
+                positive: Vec::new(),
+                negative: Vec::new(),
+                team: TeamResult {
+                    score: team_score,
+                    grade: String::new(),
+                    admonition_talk: false,
+                    previous_grade: None,
+                    reorganisation: false,
+                },
+                cadres,
+            });
+        }
+
+        // ---- ranks, grades, lists, history per category --------------------------------
+        let mut categories = Vec::new();
+        for cat in &plan.categories {
+            let idx: Vec<usize> = (0..units.len())
+                .filter(|&i| units[i].category == cat.id)
+                .collect();
+            let mut ranked: Vec<usize> = idx
+                .iter()
+                .copied()
+                .filter(|&i| units[i].composite_rounded.is_some())
+                .collect();
+            ranked.sort_by(|&a, &b| {
+                let (sa, sb) = (
+                    units[a].composite_rounded.unwrap_or(0.0),
+                    units[b].composite_rounded.unwrap_or(0.0),
+                );
+                sb.total_cmp(&sa)
+                    .then_with(|| units[a].unit.cmp(&units[b].unit))
+            });
+            for (pos, &i) in ranked.iter().enumerate() {
+                let rank = if pos > 0
+                    && units[ranked[pos - 1]].composite_rounded == units[i].composite_rounded
+                {
+                    units[ranked[pos - 1]].rank
+                } else {
+                    Some(pos as u32 + 1)
+                };
+                units[i].rank = rank;
+            }
+            // Quota rank: the same competition rank among the units without a veto, so a
+            // vetoed unit does not take a merit place (名额顺延).
+            let mut quota_rank: BTreeMap<usize, u32> = BTreeMap::new();
+            let eligible: Vec<usize> = ranked
+                .iter()
+                .copied()
+                .filter(|&i| units[i].vetoes.is_empty())
+                .collect();
+            for (pos, &i) in eligible.iter().enumerate() {
+                let r = if pos > 0
+                    && units[eligible[pos - 1]].composite_rounded == units[i].composite_rounded
+                {
+                    quota_rank
+                        .get(&eligible[pos - 1])
+                        .copied()
+                        .unwrap_or(pos as u32 + 1)
+                } else {
+                    pos as u32 + 1
+                };
+                quota_rank.insert(i, r);
+            }
+            let n_cat = idx.len();
+            for &i in &idx {
+                let u = &mut units[i];
+                let grade = if !u.vetoes.is_empty() {
+                    ("non_compliant".to_owned(), false)
+                } else if let (Some(s), Some(rank)) =
+                    (u.composite_rounded, quota_rank.get(&i).copied())
+                {
+                    rules
+                        .grades
+                        .iter()
+                        .find(|g| {
+                            g.min_score.is_none_or(|m| s >= m)
+                                && g.top_share
+                                    .is_none_or(|sh| rank <= quota(sh, n_cat, rules.quota_rounding))
+                        })
+                        .map(|g| (g.id.clone(), g.merit))
+                        .unwrap_or(("non_compliant".to_owned(), false))
+                } else {
+                    ("incomplete".to_owned(), false)
+                };
+                u.grade = grade.0;
+                u.merit = grade.1;
+                u.rectification_required = u.grade == "non_compliant";
+            }
+            // lists: difference from the category mean of each indicator
+            let mut means = BTreeMap::new();
+            for ind in &plan.indicators {
+                if !ind.weights.contains_key(&cat.id) {
+                    continue;
+                }
+                let scores: Vec<f64> = idx
+                    .iter()
+                    .filter_map(|&i| {
+                        units[i]
+                            .components
+                            .indicators
+                            .items
+                            .iter()
+                            .find(|it| it.indicator == ind.id)?
+                            .score
+                    })
+                    .collect();
+                if !scores.is_empty() {
+                    means.insert(
+                        ind.id.clone(),
+                        stable_sum(scores.iter().copied()) / scores.len() as f64,
+                    );
+                }
+            }
+            for &i in &idx {
+                let u = &mut units[i];
+                let mut diffs: Vec<ListItem> = u
+                    .components
+                    .indicators
+                    .items
+                    .iter()
+                    .filter_map(|it| {
+                        let s = it.score?;
+                        let m = *means.get(&it.indicator)?;
+                        Some(ListItem {
+                            indicator: it.indicator.clone(),
+                            score: s,
+                            category_mean: m,
+                            difference: round_to(s - m, prec),
+                        })
+                    })
+                    .collect();
+                diffs.sort_by(|a, b| {
+                    b.difference
+                        .total_cmp(&a.difference)
+                        .then_with(|| a.indicator.cmp(&b.indicator))
+                });
+                u.positive = diffs
+                    .iter()
+                    .filter(|d| d.difference > 0.0)
+                    .take(rules.list_size)
+                    .cloned()
+                    .collect();
+                diffs.sort_by(|a, b| {
+                    a.difference
+                        .total_cmp(&b.difference)
+                        .then_with(|| a.indicator.cmp(&b.indicator))
+                });
+                u.negative = diffs
+                    .iter()
+                    .filter(|d| d.difference < 0.0)
+                    .take(rules.list_size)
+                    .cloned()
+                    .collect();
+
+                // team grade and history
+                let tr = &rules.team;
+                let team_grade = if tr.veto_makes_non_compliant && !u.vetoes.is_empty() {
+                    "non_compliant"
+                } else {
+                    match u.team.score.map(|s| round_to(s, prec)) {
+                        None => "insufficient",
+                        Some(s) if s < tr.non_compliant_below => "non_compliant",
+                        Some(s) if s >= tr.good_at_least => "good",
+                        Some(_) => "compliant",
+                    }
+                };
+                let prev = self.history.get(&(u.unit.clone(), plan.year - 1));
+                u.team.grade = team_grade.into();
+                u.team.admonition_talk = team_grade == "non_compliant";
+                u.team.previous_grade = prev.and_then(|h| h.team_grade.clone());
+                u.team.reorganisation = team_grade == "non_compliant"
+                    && u.team.previous_grade.as_deref() == Some("non_compliant");
+                let mut run = 0;
+                if u.grade == "non_compliant" {
+                    run = 1;
+                    let mut y = plan.year - 1;
+                    while self
+                        .history
+                        .get(&(u.unit.clone(), y))
+                        .is_some_and(|h| h.grade == "non_compliant")
+                    {
+                        run += 1;
+                        y -= 1;
+                    }
+                }
+                u.non_compliant_years_running = run;
+            }
+            let mut listing = ranked.clone();
+            listing.extend(idx.iter().copied().filter(|i| !ranked.contains(i)));
+            categories.push(CategoryResult {
+                category: cat.id.clone(),
+                ranking: listing
+                    .iter()
+                    .map(|&i| RankEntry {
+                        unit: units[i].unit.clone(),
+                        rank: units[i].rank,
+                        score: units[i].composite_rounded,
+                        grade: units[i].grade.clone(),
+                    })
+                    .collect(),
+                indicator_means: means,
+            });
+        }
+
+        // ---- agreement of the panel ---------------------------------------------------
+        let mut agreement = Vec::new();
+        if let Some(sd) = sheet_def {
+            for cat in &plan.categories {
+                let cat_units: Vec<&str> = plan
+                    .units
+                    .iter()
+                    .filter(|u| u.category == cat.id)
+                    .map(|u| u.id.as_str())
+                    .collect();
+                for (ind, _) in reviewed(plan, sd, &cat.id) {
+                    let mut row_names = Vec::new();
+                    let mut cells = Vec::new();
+                    for (rid, sheet) in &self.sheets {
+                        let row: Vec<Option<f64>> = cat_units
+                            .iter()
+                            .map(|u| {
+                                sheet
+                                    .scores
+                                    .get(&((*u).to_owned(), ind.clone()))
+                                    .copied()
+                                    .flatten()
+                            })
+                            .collect();
+                        if row.iter().any(Option::is_some) {
+                            row_names.push(rid.clone());
+                            cells.push(row);
+                        }
+                    }
+                    let m = RatingMatrix {
+                        row_names,
+                        col_names: cat_units.iter().map(|s| (*s).to_owned()).collect(),
+                        cells,
+                    };
+                    let mut note = Vec::new();
+                    let alpha = match krippendorff_alpha(&m, Metric::Interval) {
+                        Ok(a) => Some(a.alpha),
+                        Err(e) => {
+                            note.push(format!("alpha: {e}"));
+                            None
+                        }
+                    };
+                    // Kendall's W needs a complete block: the reviewers who scored every
+                    // unit of the category on this indicator (recusals drop a reviewer here).
+                    let complete: Vec<usize> = (0..m.n_rows())
+                        .filter(|&r| m.cells[r].iter().all(Option::is_some))
+                        .collect();
+                    let block = RatingMatrix {
+                        row_names: complete.iter().map(|&r| m.row_names[r].clone()).collect(),
+                        col_names: m.col_names.clone(),
+                        cells: complete.iter().map(|&r| m.cells[r].clone()).collect(),
+                    };
+                    let (kw, kp) = match kendall_w(&block, true) {
+                        Ok(k) => (Some(k.w), Some(k.p_value)),
+                        Err(e) => {
+                            note.push(format!("kendall: {e}"));
+                            (None, None)
+                        }
+                    };
+                    let low = alpha.is_some_and(|a| a < rules.alpha_threshold);
+                    if low {
+                        warn(
+                            &mut warnings,
+                            "low_agreement",
+                            None,
+                            Some(&format!("{}/{}", cat.id, ind)),
+                            format!(
+                                "{} 类 {} 指标评审一致性低（α = {:.3}）",
+                                cat.id,
+                                ind,
+                                alpha.unwrap_or(0.0)
+                            ),
+                            format!(
+                                "low panel agreement on {} in {} (α = {:.3})",
+                                ind,
+                                cat.id,
+                                alpha.unwrap_or(0.0)
+                            ),
+                        );
+                    }
+                    agreement.push(AgreementResult {
+                        category: cat.id.clone(),
+                        indicator: ind,
+                        raters: m.n_rows(),
+                        units: m.n_cols(),
+                        alpha,
+                        kendall_w: kw,
+                        kendall_p: kp,
+                        kendall_raters: block.n_rows(),
+                        low_agreement: low,
+                        note: if note.is_empty() {
+                            None
+                        } else {
+                            Some(note.join("; "))
+                        },
+                    });
+                }
+            }
+        }
+        for (why, n) in &self.skipped {
+            warn(
+                &mut warnings,
+                "records_skipped",
+                None,
+                Some(why),
+                format!("{n} 份记录未计分（{why}）"),
+                format!("{n} record(s) not scored ({why})"),
+            );
+        }
+
+        Ok(EvaluationResult {
+            format: RESULT_FORMAT.into(),
+            plan_id: plan.id.clone(),
+            plan_version: plan.version.clone(),
+            plan_sha256: crate::canonical::fingerprint(plan),
+            year: plan.year,
+            precision: prec,
+            rules: rules.clone(),
+            inputs: InputSummary {
+                records_used: self.used.clone(),
+                records_skipped: self.skipped.clone(),
+                reviewers: self.sheets.len(),
+                indicator_inputs: self.indicators.len(),
+                history_entries: self.history.len(),
+            },
+            units,
+            categories,
+            agreement,
+            calibration,
+            warnings,
+        })
+    }
+}
+
+fn empty_summary(weight: f64) -> ComponentSummary {
+    ComponentSummary {
+        weight,
+        weight_used: None,
+        status: Status::Missing,
+        value: None,
+        contribution: None,
+        n: 0,
+        unable_to_judge: 0,
+        n_eff: None,
+        interval: None,
+    }
+}
+
+fn missing_rule_zh(p: MissingPolicy) -> &'static str {
+    match p {
+        MissingPolicy::Renormalise => "按其余部分权重重新归一",
+        MissingPolicy::Incomplete => "综合得分不完整",
+    }
+}
+
+fn missing_rule_en(p: MissingPolicy) -> &'static str {
+    match p {
+        MissingPolicy::Renormalise => "weights renormalised over the other parts",
+        MissingPolicy::Incomplete => "composite incomplete",
+    }
+}

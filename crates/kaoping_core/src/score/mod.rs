@@ -1,0 +1,170 @@
+//! The scoring engine: from response records, indicator data and history to each unit's
+//! components, composite, rank, grade, lists, cadre grades and flags.
+//!
+//! Records are collected in a [`ScoreState`], which is mergeable: any split of the records
+//! across workers, merged in any order, finishes to the same [`EvaluationResult`], bit for
+//! bit. Every statistic is computed from sorted multisets ([`crate::stats::tally::Tally`])
+//! or from maps keyed by id, never from the order of arrival. See `docs/scoring.md`.
+
+mod demo;
+mod finish;
+mod rules;
+mod state;
+
+pub use demo::demo_inputs;
+pub use finish::*;
+pub use rules::*;
+pub use state::ScoreState;
+
+use crate::plan::Plan;
+use crate::record::ResponseRecord;
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+
+/// Why scoring could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ScoreError {
+    #[error("record of plan {found:?} given to the plan {expected:?}")]
+    PlanMismatch { expected: String, found: String },
+    #[error("record for unknown instrument {0:?}")]
+    UnknownInstrument(String),
+    #[error("reviewer {0:?} submitted more than one review sheet")]
+    DuplicateReviewer(String),
+    #[error("indicator input for unit {unit:?} and indicator {indicator:?} given twice")]
+    DuplicateIndicatorInput { unit: String, indicator: String },
+    #[error("indicator input for unknown unit {unit:?} or indicator {indicator:?}")]
+    UnknownIndicatorInput { unit: String, indicator: String },
+    #[error("indicator input for {unit:?}/{indicator:?} does not fit the indicator's kind: {why}")]
+    BadIndicatorInput {
+        unit: String,
+        indicator: String,
+        why: String,
+    },
+    #[error("history for unit {unit:?} and year {year} given twice")]
+    DuplicateHistory { unit: String, year: i32 },
+    #[error("states of different plans cannot be merged")]
+    MergePlanMismatch,
+}
+
+/// Everything scored for one year.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ScoringInputs {
+    #[serde(default)]
+    pub records: Vec<ResponseRecord>,
+    #[serde(default)]
+    pub indicators: Vec<IndicatorInput>,
+    #[serde(default)]
+    pub history: Vec<HistoryEntry>,
+}
+
+/// The year's figure of one indicator for one unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorInput {
+    pub unit: String,
+    pub indicator: String,
+    #[serde(flatten)]
+    pub value: IndicatorValue,
+}
+
+/// Data, project or constraint figures (told apart by their fields).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum IndicatorValue {
+    Data {
+        actual: f64,
+        target: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        baseline: Option<f64>,
+    },
+    Project {
+        milestones_done: u32,
+        milestones_total: u32,
+    },
+    Constraint {
+        passed: bool,
+        #[serde(default)]
+        veto: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<Text>,
+    },
+}
+
+/// An earlier year's result of a unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub unit: String,
+    pub year: i32,
+    pub grade: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_grade: Option<String>,
+}
+
+/// Scores the plan's year from all inputs in one pass (same result as any split of
+/// `inputs.records` into [`ScoreState`]s merged in any order).
+pub fn evaluate(plan: &Plan, inputs: &ScoringInputs) -> Result<EvaluationResult, ScoreError> {
+    let mut state = ScoreState::new(plan);
+    for r in &inputs.records {
+        state.add(r)?;
+    }
+    for i in &inputs.indicators {
+        state.add_indicator(i)?;
+    }
+    for h in &inputs.history {
+        state.add_history(h)?;
+    }
+    state.finish()
+}
+
+/// Rounds half away from zero to `decimals` (x·10^d computed in f64, then `round`).
+pub fn round_to(x: f64, decimals: u32) -> f64 {
+    let mut p = 1.0_f64;
+    for _ in 0..decimals {
+        p *= 10.0;
+    }
+    (x * p).round() / p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reviewer_counted_twice_is_an_error_in_add_and_in_merge() {
+        let plan = crate::plan::demo_plan();
+        let inputs = demo_inputs(1, 5);
+        let sheet = inputs
+            .records
+            .iter()
+            .find(|r| r.instrument == "expert")
+            .cloned()
+            .expect("a review sheet");
+        let mut a = ScoreState::new(&plan);
+        a.add(&sheet).expect("first");
+        assert_eq!(
+            a.add(&sheet),
+            Err(ScoreError::DuplicateReviewer(sheet.respondent_id.clone()))
+        );
+        let mut b = ScoreState::new(&plan);
+        b.add(&sheet).expect("first in b");
+        assert!(matches!(a.merge(b), Err(ScoreError::DuplicateReviewer(_))));
+    }
+
+    #[test]
+    fn records_of_another_plan_are_refused() {
+        let plan = crate::plan::demo_plan();
+        let mut rec = demo_inputs(1, 1).records[0].clone();
+        rec.plan_id = "elsewhere".into();
+        assert!(matches!(
+            ScoreState::new(&plan).add(&rec),
+            Err(ScoreError::PlanMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_to(80.004, 2), 80.0);
+        assert_eq!(round_to(79.996, 2), 80.0);
+        assert_eq!(round_to(2.5, 0), 3.0);
+        assert_eq!(round_to(-2.5, 0), -3.0);
+    }
+}

@@ -1,0 +1,630 @@
+//! `ScoringRules`: the `scoring` section of a plan, with its defaults and its checks.
+//!
+//! Every field has a default (see `docs/scoring.md`), so a plan without a `scoring`
+//! section is scored by the defaults.
+
+use crate::plan::{InstrumentKind, Plan, QuestionKind};
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// How a set of ratings is summarised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Aggregation {
+    /// Arithmetic mean.
+    Mean,
+    /// Median (mean of the two middle values when n is even).
+    Median,
+    /// Mean after dropping the `k` lowest and `k` highest ratings (去掉最高分和最低分).
+    Trimmed {
+        /// Ratings dropped at each end.
+        k: u64,
+    },
+}
+
+impl Aggregation {
+    /// The smallest n for which the aggregate exists (2k + 1 for a trimmed mean).
+    pub fn needs(&self) -> u64 {
+        match self {
+            Aggregation::Trimmed { k } => 2 * k + 1,
+            _ => 1,
+        }
+    }
+}
+
+/// What to do when a part of a score has no (or too few) ratings: a rater group of the
+/// expert panel, a component of a unit's composite, an indicator of a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingPolicy {
+    /// Leave the part out and divide by the weights of the parts that are present.
+    Renormalise,
+    /// The whole score is declared incomplete (no value, no rank).
+    Incomplete,
+}
+
+/// Rounding of a quota `share × units in the category`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaRounding {
+    Floor,
+    Ceil,
+    /// Half away from zero (0.9 → 1, 1.2 → 1, 1.5 → 2).
+    Round,
+}
+
+/// The `scoring` section of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoringRules {
+    /// Decimals that composite scores are rounded to before ranking and grading.
+    pub precision: u32,
+    /// Confidence level of the intervals.
+    pub confidence: f64,
+    /// A missing rater group, component or indicator: renormalise or incomplete.
+    pub missing: MissingPolicy,
+    pub public: PublicRules,
+    pub expert: ExpertRules,
+    pub leadership: LeadershipRules,
+    pub indicators: IndicatorRules,
+    /// Grades tried in order; the first whose conditions hold is given. A unit that meets
+    /// none, or has a veto, is `non_compliant` (不达标).
+    pub grades: Vec<GradeRule>,
+    pub quota_rounding: QuotaRounding,
+    pub cadre: CadreRules,
+    pub team: TeamRules,
+    /// Indicators on each unit's positive and on its negative list (正、反向清单).
+    pub list_size: usize,
+    /// Krippendorff's α (interval metric) below this flags low agreement of the panel.
+    pub alpha_threshold: f64,
+}
+
+impl Default for ScoringRules {
+    fn default() -> Self {
+        ScoringRules {
+            precision: 2,
+            confidence: 0.95,
+            missing: MissingPolicy::Renormalise,
+            public: PublicRules::default(),
+            expert: ExpertRules::default(),
+            leadership: LeadershipRules::default(),
+            indicators: IndicatorRules::default(),
+            grades: vec![
+                GradeRule {
+                    id: "merit".into(),
+                    name: Text::new("立功单位", "Merit unit"),
+                    min_score: Some(85.0),
+                    top_share: Some(0.3),
+                    merit: true,
+                },
+                GradeRule {
+                    id: "compliant".into(),
+                    name: Text::new("达标单位", "Compliant"),
+                    min_score: Some(60.0),
+                    top_share: None,
+                    merit: false,
+                },
+            ],
+            quota_rounding: QuotaRounding::Round,
+            cadre: CadreRules::default(),
+            team: TeamRules::default(),
+            list_size: 3,
+            alpha_threshold: 0.667,
+        }
+    }
+}
+
+/// Public satisfaction (社会公众满意度).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct PublicRules {
+    /// Instrument id of the survey.
+    pub instrument: String,
+    /// The single-choice question whose answer is the unit rated.
+    pub unit_question: String,
+    /// Questions forming the satisfaction index: every row of a matrix, or a rating.
+    pub items: Vec<String>,
+    /// Rating question of the satisfaction rate (top-box share).
+    pub satisfaction_question: Option<String>,
+    /// Number of top scale points counted as satisfied (2 = top-2 box).
+    pub top_box: u32,
+    /// NPS question (0–10): promoters 9–10, detractors 0–6.
+    pub nps_question: Option<String>,
+    pub aggregation: Aggregation,
+    /// Fewer scored respondents than this: `insufficient`.
+    pub min_n: u64,
+}
+
+impl Default for PublicRules {
+    fn default() -> Self {
+        PublicRules {
+            instrument: "public".into(),
+            unit_question: "district".into(),
+            items: vec!["services".into(), "overall".into()],
+            satisfaction_question: Some("overall".into()),
+            top_box: 2,
+            nps_question: Some("recommend".into()),
+            aggregation: Aggregation::Mean,
+            min_n: 30,
+        }
+    }
+}
+
+/// Expert review panel (专家评审团). Group weights are the plan's `review.groups`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExpertRules {
+    pub instrument: String,
+    /// Aggregation of the reviewers' unit scores within a rater group.
+    pub aggregation: Aggregation,
+    /// Fewer scored reviewers than this in a group: the group is `insufficient`.
+    pub min_n: u64,
+    /// Per-reviewer z-score calibration of the unit scores (leniency/harshness).
+    pub calibrate: bool,
+}
+
+impl Default for ExpertRules {
+    fn default() -> Self {
+        ExpertRules {
+            instrument: "expert".into(),
+            aggregation: Aggregation::Trimmed { k: 1 },
+            min_n: 3,
+            calibrate: false,
+        }
+    }
+}
+
+/// Leadership team appraisal (领导班子评价) from the cadre instrument.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeadershipRules {
+    pub instrument: String,
+    pub unit_question: String,
+    /// Matrix question rating the team (its mean row score is the respondent's score).
+    pub team_question: String,
+    /// Matrix question with one row per cadre, voted 1..4.
+    pub cadre_question: String,
+    pub aggregation: Aggregation,
+    pub min_n: u64,
+}
+
+impl Default for LeadershipRules {
+    fn default() -> Self {
+        LeadershipRules {
+            instrument: "cadre".into(),
+            unit_question: "unit".into(),
+            team_question: "team".into(),
+            cadre_question: "cadres".into(),
+            aggregation: Aggregation::Mean,
+            min_n: 5,
+        }
+    }
+}
+
+/// Scoring of indicator data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndicatorRules {
+    /// Data indicator: score = clamp(ratio, floor, cap) × 100, where ratio is
+    /// actual / target (higher is better) or target / actual (lower is better).
+    pub data_floor: f64,
+    pub data_cap: f64,
+    /// Project indicator: weight of milestone completion; 1 − this is the weight of the
+    /// expert review score of that indicator.
+    pub milestone_weight: f64,
+    /// Constraint indicator scores.
+    pub constraint_pass: f64,
+    pub constraint_fail: f64,
+}
+
+impl Default for IndicatorRules {
+    fn default() -> Self {
+        IndicatorRules {
+            data_floor: 0.0,
+            data_cap: 1.2,
+            milestone_weight: 0.5,
+            constraint_pass: 100.0,
+            constraint_fail: 0.0,
+        }
+    }
+}
+
+/// A grade: given when the composite (rounded) is ≥ `min_score`, the unit's rank within
+/// its category is within the quota `top_share`, and it has no veto.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradeRule {
+    pub id: String,
+    pub name: Text,
+    #[serde(default)]
+    pub min_score: Option<f64>,
+    /// Share of the units of the category (rank ≤ rounded share × units; ties included).
+    #[serde(default)]
+    pub top_share: Option<f64>,
+    /// Units with this grade are merit units (立功单位).
+    #[serde(default)]
+    pub merit: bool,
+}
+
+/// Cadre grades from vote shares (rows of the cadre matrix, votes 1..4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CadreRules {
+    /// 不称职 when the share of 不称职 votes is above this.
+    pub incompetent_above: f64,
+    /// 基本称职 when the share of 不称职 + 基本称职 votes is above this.
+    pub basic_above: f64,
+    /// 优秀 when the share of 优秀 votes is at least this.
+    pub excellent_at_least: f64,
+    /// Fewer votes than this: no grade (`insufficient`).
+    pub min_votes: u64,
+}
+
+impl Default for CadreRules {
+    fn default() -> Self {
+        CadreRules {
+            incompetent_above: 1.0 / 3.0,
+            basic_above: 1.0 / 3.0,
+            excellent_at_least: 2.0 / 3.0,
+            min_votes: 5,
+        }
+    }
+}
+
+/// The leadership team's grade and what follows from the history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct TeamRules {
+    /// Team appraisal score below this: the team is `non_compliant`.
+    pub non_compliant_below: f64,
+    /// Team appraisal score at least this: `good`; otherwise `compliant`.
+    pub good_at_least: f64,
+    /// A unit with a veto has a non-compliant team.
+    pub veto_makes_non_compliant: bool,
+}
+
+impl Default for TeamRules {
+    fn default() -> Self {
+        TeamRules {
+            non_compliant_below: 60.0,
+            good_at_least: 85.0,
+            veto_makes_non_compliant: true,
+        }
+    }
+}
+
+/// One problem with the `scoring` section, for [`crate::validate`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleProblem {
+    pub path: String,
+    pub code: &'static str,
+    pub message: Text,
+}
+
+fn bad(out: &mut Vec<RuleProblem>, path: &str, zh: &str, en: &str) {
+    out.push(RuleProblem {
+        path: format!("/scoring{path}"),
+        code: "invalid_scoring",
+        message: Text::new(zh, en),
+    });
+}
+
+fn in_range(out: &mut Vec<RuleProblem>, path: &str, v: f64, lo: f64, hi: f64) {
+    if !(v.is_finite() && v >= lo && v <= hi) {
+        bad(
+            out,
+            path,
+            &format!("取值 {v} 应在 {lo} 到 {hi} 之间"),
+            &format!("value {v} must be between {lo} and {hi}"),
+        );
+    }
+}
+
+/// Checks the plan's `scoring` section against the rest of the plan.
+pub fn validate_rules(plan: &Plan) -> Vec<RuleProblem> {
+    let r = &plan.scoring;
+    let mut out = Vec::new();
+    if r.precision > 6 {
+        bad(
+            &mut out,
+            "/precision",
+            "精度最多 6 位小数",
+            "precision is at most 6 decimals",
+        );
+    }
+    if !(r.confidence > 0.0 && r.confidence < 1.0) {
+        bad(
+            &mut out,
+            "/confidence",
+            "置信水平应在 0 与 1 之间",
+            "confidence must be between 0 and 1",
+        );
+    }
+    in_range(&mut out, "/alpha_threshold", r.alpha_threshold, -1.0, 1.0);
+    if r.list_size > 20 {
+        bad(
+            &mut out,
+            "/list_size",
+            "清单最多 20 项",
+            "list_size is at most 20",
+        );
+    }
+    let mut ids = BTreeSet::new();
+    for (i, g) in r.grades.iter().enumerate() {
+        if !ids.insert(g.id.as_str()) || ["non_compliant", "incomplete"].contains(&g.id.as_str()) {
+            bad(
+                &mut out,
+                &format!("/grades/{i}/id"),
+                &format!("等次 id \"{}\" 重复或为保留字", g.id),
+                &format!("grade id \"{}\" is repeated or reserved", g.id),
+            );
+        }
+        if let Some(m) = g.min_score {
+            in_range(&mut out, &format!("/grades/{i}/min_score"), m, 0.0, 100.0);
+        }
+        if let Some(s) = g.top_share {
+            if !(s.is_finite() && s > 0.0 && s <= 1.0) {
+                bad(
+                    &mut out,
+                    &format!("/grades/{i}/top_share"),
+                    "名额比例应大于 0 且不超过 1",
+                    "top_share must be > 0 and ≤ 1",
+                );
+            }
+        }
+    }
+    let ind = &r.indicators;
+    in_range(
+        &mut out,
+        "/indicators/data_floor",
+        ind.data_floor,
+        0.0,
+        10.0,
+    );
+    in_range(&mut out, "/indicators/data_cap", ind.data_cap, 0.0, 10.0);
+    if ind.data_floor > ind.data_cap {
+        bad(
+            &mut out,
+            "/indicators/data_floor",
+            "下限不能高于上限",
+            "data_floor must not exceed data_cap",
+        );
+    }
+    in_range(
+        &mut out,
+        "/indicators/milestone_weight",
+        ind.milestone_weight,
+        0.0,
+        1.0,
+    );
+    in_range(
+        &mut out,
+        "/indicators/constraint_pass",
+        ind.constraint_pass,
+        0.0,
+        100.0,
+    );
+    in_range(
+        &mut out,
+        "/indicators/constraint_fail",
+        ind.constraint_fail,
+        0.0,
+        100.0,
+    );
+    in_range(
+        &mut out,
+        "/cadre/incompetent_above",
+        r.cadre.incompetent_above,
+        0.0,
+        1.0,
+    );
+    in_range(
+        &mut out,
+        "/cadre/basic_above",
+        r.cadre.basic_above,
+        0.0,
+        1.0,
+    );
+    in_range(
+        &mut out,
+        "/cadre/excellent_at_least",
+        r.cadre.excellent_at_least,
+        0.0,
+        1.0,
+    );
+    in_range(
+        &mut out,
+        "/team/non_compliant_below",
+        r.team.non_compliant_below,
+        0.0,
+        100.0,
+    );
+    in_range(
+        &mut out,
+        "/team/good_at_least",
+        r.team.good_at_least,
+        0.0,
+        100.0,
+    );
+
+    let instrument = |out: &mut Vec<RuleProblem>, path: &str, id: &str, kind: InstrumentKind| {
+        // An absent instrument is allowed (that component simply has no data).
+        match plan.instrument(id) {
+            None => None,
+            Some(ins) if ins.kind == kind => Some(ins),
+            Some(_) => {
+                bad(
+                    out,
+                    path,
+                    &format!("问卷 \"{id}\" 的类型不符"),
+                    &format!("instrument \"{id}\" is not of the right kind"),
+                );
+                None
+            }
+        }
+    };
+    let question = |out: &mut Vec<RuleProblem>,
+                    path: &str,
+                    ins: &crate::plan::Instrument,
+                    id: &str,
+                    ok: &dyn Fn(&QuestionKind) -> bool| {
+        match ins.questions().find(|q| q.id == id) {
+            Some(q) if ok(&q.kind) => {}
+            _ => bad(
+                out,
+                path,
+                &format!("问卷 \"{}\" 中没有合适的题目 \"{id}\"", ins.id),
+                &format!(
+                    "instrument \"{}\" has no suitable question \"{id}\"",
+                    ins.id
+                ),
+            ),
+        }
+    };
+    let single = |k: &QuestionKind| matches!(k, QuestionKind::Single { .. });
+    let scaled =
+        |k: &QuestionKind| matches!(k, QuestionKind::Rating { .. } | QuestionKind::Matrix { .. });
+    let rating = |k: &QuestionKind| matches!(k, QuestionKind::Rating { .. });
+    let matrix = |k: &QuestionKind| matches!(k, QuestionKind::Matrix { .. });
+    let nps = |k: &QuestionKind| matches!(k, QuestionKind::Nps | QuestionKind::Rating { .. });
+
+    let p = &r.public;
+    if let Some(ins) = instrument(
+        &mut out,
+        "/public/instrument",
+        &p.instrument,
+        InstrumentKind::Survey,
+    ) {
+        question(
+            &mut out,
+            "/public/unit_question",
+            ins,
+            &p.unit_question,
+            &single,
+        );
+        for (i, item) in p.items.iter().enumerate() {
+            question(&mut out, &format!("/public/items/{i}"), ins, item, &scaled);
+        }
+        if let Some(q) = &p.satisfaction_question {
+            question(&mut out, "/public/satisfaction_question", ins, q, &rating);
+        }
+        if let Some(q) = &p.nps_question {
+            question(&mut out, "/public/nps_question", ins, q, &nps);
+        }
+    }
+    if p.top_box == 0 {
+        bad(
+            &mut out,
+            "/public/top_box",
+            "top_box 至少为 1",
+            "top_box must be at least 1",
+        );
+    }
+    if let Some(ins) = instrument(
+        &mut out,
+        "/expert/instrument",
+        &r.expert.instrument,
+        InstrumentKind::Review,
+    ) {
+        if ins.review.as_ref().is_none_or(|rv| rv.groups.is_empty()) {
+            bad(
+                &mut out,
+                "/expert/instrument",
+                "评审表没有评审组及权重",
+                "the review sheet has no rater groups with weights",
+            );
+        }
+    }
+    let l = &r.leadership;
+    if let Some(ins) = instrument(
+        &mut out,
+        "/leadership/instrument",
+        &l.instrument,
+        InstrumentKind::Appraisal,
+    ) {
+        question(
+            &mut out,
+            "/leadership/unit_question",
+            ins,
+            &l.unit_question,
+            &single,
+        );
+        question(
+            &mut out,
+            "/leadership/team_question",
+            ins,
+            &l.team_question,
+            &matrix,
+        );
+        question(
+            &mut out,
+            "/leadership/cadre_question",
+            ins,
+            &l.cadre_question,
+            &matrix,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::validate_plan;
+    use serde_json::{json, Value};
+
+    fn demo_with(scoring: Value) -> Vec<(String, String)> {
+        let mut plan: Value =
+            serde_json::from_str(crate::plan::DEMO_PLAN_JSON).expect("demo plan is JSON");
+        plan["scoring"] = scoring;
+        validate_plan(&plan.to_string())
+            .problems
+            .into_iter()
+            .map(|p| (p.path, p.message.get("en").to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_plan_without_scoring_gets_the_defaults() {
+        let mut plan: Value =
+            serde_json::from_str(crate::plan::DEMO_PLAN_JSON).expect("demo plan is JSON");
+        if let Value::Object(m) = &mut plan {
+            m.remove("scoring");
+        }
+        let report = validate_plan(&plan.to_string());
+        assert!(report.ok, "{:?}", report.problems);
+        let parsed = report.plan.expect("plan");
+        assert_eq!(parsed.scoring, super::ScoringRules::default());
+        // the demo plan spells out exactly the defaults
+        assert_eq!(
+            crate::plan::demo_plan().scoring,
+            super::ScoringRules::default()
+        );
+    }
+
+    #[test]
+    fn bad_rules_are_reported_with_json_paths() {
+        let problems = demo_with(json!({
+            "grades": [{"id": "merit", "name": {"zh-CN": "立功", "en": "Merit"}, "min_score": 120, "top_share": 0}],
+            "indicators": {"data_floor": 2, "data_cap": 1.2},
+            "public": {"unit_question": "age_group_x"},
+            "confidence": 1.5
+        }));
+        let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        for want in [
+            "/scoring/grades/0/min_score",
+            "/scoring/grades/0/top_share",
+            "/scoring/indicators/data_floor",
+            "/scoring/public/unit_question",
+            "/scoring/confidence",
+        ] {
+            assert!(paths.contains(&want), "{want} not in {problems:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_scoring_keys_are_rejected() {
+        let problems = demo_with(json!({"precison": 3}));
+        assert!(!problems.is_empty());
+    }
+}

@@ -1,0 +1,454 @@
+//! The mergeable accumulator of records, indicator data and history.
+
+use super::{HistoryEntry, IndicatorInput, IndicatorValue, ScoreError};
+use crate::plan::{IndicatorKind, InstrumentKind, Plan, QuestionKind, Scale};
+use crate::record::ResponseRecord;
+use crate::stats::tally::Tally;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Public answers of one unit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct PublicAcc {
+    /// Each respondent's satisfaction index (mean of their scored items).
+    pub index: Tally,
+    /// Per item (`question` or `question/row`): the scores given.
+    pub items: BTreeMap<String, Tally>,
+    pub satisfied: u64,
+    pub satisfaction_n: u64,
+    pub promoters: u64,
+    pub passives: u64,
+    pub detractors: u64,
+}
+
+/// One reviewer's sheet.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Sheet {
+    pub group: String,
+    pub recused: BTreeSet<String>,
+    /// (unit, indicator) → score, `None` = unable to judge.
+    pub scores: BTreeMap<(String, String), Option<f64>>,
+}
+
+/// Cadre appraisal votes of one unit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct CadreAcc {
+    /// Each respondent's team score (mean of the team rows' scores).
+    pub team: Tally,
+    /// Cadre row → votes for 1, 2, 3, 4.
+    pub votes: BTreeMap<String, [u64; 4]>,
+}
+
+/// Mergeable state of a scoring run. `add` records in any order, `merge` states built
+/// from any split of the records, then `finish`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreState<'p> {
+    pub(crate) plan: &'p Plan,
+    pub(crate) public: BTreeMap<String, PublicAcc>,
+    pub(crate) sheets: BTreeMap<String, Sheet>,
+    pub(crate) cadre: BTreeMap<String, CadreAcc>,
+    pub(crate) indicators: BTreeMap<(String, String), IndicatorValue>,
+    pub(crate) history: BTreeMap<(String, i32), HistoryEntry>,
+    /// Records or answers left out, by reason.
+    pub(crate) skipped: BTreeMap<String, u64>,
+    /// Records used, by instrument id.
+    pub(crate) used: BTreeMap<String, u64>,
+}
+
+/// The 0–100 score of a scale answer: the point's `score`, else linear on the range.
+pub(crate) fn point_score(scale: &Scale, v: f64) -> f64 {
+    if let Some(p) = scale.points.iter().find(|p| p.value == v) {
+        if let Some(s) = p.score {
+            return s;
+        }
+    }
+    if scale.max > scale.min {
+        (v - scale.min) / (scale.max - scale.min) * 100.0
+    } else {
+        0.0
+    }
+}
+
+fn add_merge<K: Ord + Clone, V: Default>(
+    a: &mut BTreeMap<K, V>,
+    b: BTreeMap<K, V>,
+    f: impl Fn(&mut V, V),
+) {
+    for (k, v) in b {
+        f(a.entry(k).or_default(), v);
+    }
+}
+
+impl<'p> ScoreState<'p> {
+    /// An empty state for `plan`.
+    pub fn new(plan: &'p Plan) -> Self {
+        ScoreState {
+            plan,
+            public: BTreeMap::new(),
+            sheets: BTreeMap::new(),
+            cadre: BTreeMap::new(),
+            indicators: BTreeMap::new(),
+            history: BTreeMap::new(),
+            skipped: BTreeMap::new(),
+            used: BTreeMap::new(),
+        }
+    }
+
+    fn skip(&mut self, why: &str) {
+        *self.skipped.entry(why.to_owned()).or_insert(0) += 1;
+    }
+
+    /// Adds one response record.
+    pub fn add(&mut self, record: &ResponseRecord) -> Result<(), ScoreError> {
+        if record.plan_id != self.plan.id {
+            return Err(ScoreError::PlanMismatch {
+                expected: self.plan.id.clone(),
+                found: record.plan_id.clone(),
+            });
+        }
+        let ins = self
+            .plan
+            .instrument(&record.instrument)
+            .ok_or_else(|| ScoreError::UnknownInstrument(record.instrument.clone()))?;
+        let rules = &self.plan.scoring;
+        match ins.kind {
+            InstrumentKind::Survey if ins.id == rules.public.instrument => self.add_public(record),
+            InstrumentKind::Review if ins.id == rules.expert.instrument => {
+                self.add_review(record)?
+            }
+            InstrumentKind::Appraisal if ins.id == rules.leadership.instrument => {
+                self.add_cadre(record)
+            }
+            _ => self.skip("instrument_not_scored"),
+        }
+        Ok(())
+    }
+
+    fn question(&self, instrument: &str, id: &str) -> Option<&'p QuestionKind> {
+        let plan: &'p Plan = self.plan;
+        plan.instrument(instrument)?
+            .questions()
+            .find(|q| q.id == id)
+            .map(|q| &q.kind)
+    }
+
+    fn add_public(&mut self, rec: &ResponseRecord) {
+        let p = &self.plan.scoring.public;
+        let unit = match rec.answers.get(&p.unit_question).and_then(Value::as_str) {
+            Some(u) if self.plan.unit(u).is_some() => u.to_owned(),
+            _ => return self.skip("public_unit_not_in_plan"),
+        };
+        let mut acc = PublicAcc::default();
+        let mut index = Vec::new();
+        for item in &p.items {
+            let Some(kind) = self.question(&rec.instrument, item) else {
+                continue;
+            };
+            let Some(scale) = kind.scale() else { continue };
+            let Some(ans) = rec.answers.get(item) else {
+                continue;
+            };
+            match (kind, ans) {
+                (QuestionKind::Matrix { rows, .. }, Value::Object(map)) => {
+                    for row in rows {
+                        let key = format!("{item}/{}", row.value);
+                        let t = acc.items.entry(key).or_default();
+                        match map.get(&row.value).and_then(Value::as_f64) {
+                            Some(v) if scale.contains(v) => {
+                                let s = point_score(&scale, v);
+                                let _ = t.record(s);
+                                index.push(s);
+                            }
+                            Some(_) => {}
+                            None => {
+                                if map.contains_key(&row.value) {
+                                    t.record_unable();
+                                }
+                            }
+                        }
+                    }
+                }
+                (_, v) => {
+                    let t = acc.items.entry(item.clone()).or_default();
+                    match v.as_f64() {
+                        Some(v) if scale.contains(v) => {
+                            let s = point_score(&scale, v);
+                            let _ = t.record(s);
+                            index.push(s);
+                        }
+                        _ => t.record_unable(),
+                    }
+                }
+            }
+        }
+        if index.is_empty() {
+            acc.index.record_unable();
+        } else {
+            let mut t = Tally::new();
+            for s in &index {
+                let _ = t.record(*s);
+            }
+            if let Some(m) = t.mean() {
+                let _ = acc.index.record(m);
+            }
+        }
+        if let Some(q) = &p.satisfaction_question {
+            if let (Some(scale), Some(v)) = (
+                self.question(&rec.instrument, q)
+                    .and_then(QuestionKind::scale),
+                rec.answers.get(q).and_then(Value::as_f64),
+            ) {
+                if scale.contains(v) {
+                    acc.satisfaction_n += 1;
+                    let cut = scale.max - scale.step * f64::from(p.top_box.saturating_sub(1));
+                    if v >= cut - 1e-9 {
+                        acc.satisfied += 1;
+                    }
+                }
+            }
+        }
+        if let Some(q) = &p.nps_question {
+            if let Some(v) = rec.answers.get(q).and_then(Value::as_f64) {
+                if (0.0..=10.0).contains(&v) {
+                    if v >= 9.0 {
+                        acc.promoters += 1;
+                    } else if v >= 7.0 {
+                        acc.passives += 1;
+                    } else {
+                        acc.detractors += 1;
+                    }
+                }
+            }
+        }
+        *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;
+        merge_public(self.public.entry(unit).or_default(), acc);
+    }
+
+    fn add_review(&mut self, rec: &ResponseRecord) -> Result<(), ScoreError> {
+        let Some(sheet_def) = self
+            .plan
+            .instrument(&rec.instrument)
+            .and_then(|i| i.review.as_ref())
+        else {
+            self.skip("review_without_sheet");
+            return Ok(());
+        };
+        let group = rec
+            .answers
+            .get("group")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if !sheet_def.groups.iter().any(|g| g.id == group) {
+            self.skip("review_unknown_group");
+            return Ok(());
+        }
+        if self.sheets.contains_key(&rec.respondent_id) {
+            return Err(ScoreError::DuplicateReviewer(rec.respondent_id.clone()));
+        }
+        let recused: BTreeSet<String> = rec
+            .answers
+            .get("recused")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut scores = BTreeMap::new();
+        if let Some(Value::Object(units)) = rec.answers.get("scores") {
+            for (unit, inds) in units {
+                if self.plan.unit(unit).is_none() || recused.contains(unit) {
+                    continue;
+                }
+                let Value::Object(inds) = inds else { continue };
+                for (ind, v) in inds {
+                    if !sheet_def.indicators.contains(ind) {
+                        continue;
+                    }
+                    let s = match v.as_f64() {
+                        Some(x) if sheet_def.scale.contains(x) => Some(x),
+                        Some(_) => continue,
+                        None => None, // "unable"
+                    };
+                    scores.insert((unit.clone(), ind.clone()), s);
+                }
+            }
+        }
+        self.sheets.insert(
+            rec.respondent_id.clone(),
+            Sheet {
+                group: group.to_owned(),
+                recused,
+                scores,
+            },
+        );
+        *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;
+        Ok(())
+    }
+
+    fn add_cadre(&mut self, rec: &ResponseRecord) {
+        let l = &self.plan.scoring.leadership;
+        let unit = match rec.answers.get(&l.unit_question).and_then(Value::as_str) {
+            Some(u) if self.plan.unit(u).is_some() => u.to_owned(),
+            _ => return self.skip("cadre_unit_not_in_plan"),
+        };
+        let mut acc = CadreAcc::default();
+        if let (Some(kind), Some(Value::Object(map))) = (
+            self.question(&rec.instrument, &l.team_question),
+            rec.answers.get(&l.team_question),
+        ) {
+            if let Some(scale) = kind.scale() {
+                let mut t = Tally::new();
+                for v in map.values().filter_map(Value::as_f64) {
+                    if scale.contains(v) {
+                        let _ = t.record(point_score(&scale, v));
+                    }
+                }
+                match t.mean() {
+                    Some(m) => {
+                        let _ = acc.team.record(m);
+                    }
+                    None => acc.team.record_unable(),
+                }
+            }
+        }
+        if let Some(Value::Object(map)) = rec.answers.get(&l.cadre_question) {
+            for (row, v) in map {
+                if let Some(v) = v.as_f64() {
+                    if (1.0..=4.0).contains(&v) && v.fract() == 0.0 {
+                        acc.votes.entry(row.clone()).or_default()[v as usize - 1] += 1;
+                    }
+                }
+            }
+        }
+        *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;
+        merge_cadre(self.cadre.entry(unit).or_default(), acc);
+    }
+
+    /// Adds one unit's figure for one indicator.
+    pub fn add_indicator(&mut self, input: &IndicatorInput) -> Result<(), ScoreError> {
+        let (u, i) = (input.unit.clone(), input.indicator.clone());
+        let Some(ind) = self
+            .plan
+            .indicator(&i)
+            .filter(|_| self.plan.unit(&u).is_some())
+        else {
+            return Err(ScoreError::UnknownIndicatorInput {
+                unit: u,
+                indicator: i,
+            });
+        };
+        let why = match (&input.value, ind.kind) {
+            (IndicatorValue::Data { actual, target, .. }, IndicatorKind::Data) => {
+                if !(actual.is_finite() && target.is_finite()) || *target <= 0.0 || *actual < 0.0 {
+                    Some("data needs finite actual ≥ 0 and target > 0")
+                } else {
+                    None
+                }
+            }
+            (
+                IndicatorValue::Project {
+                    milestones_done,
+                    milestones_total,
+                },
+                IndicatorKind::Project,
+            ) => {
+                if *milestones_total == 0 || milestones_done > milestones_total {
+                    Some("project needs 0 ≤ done ≤ total and total > 0")
+                } else {
+                    None
+                }
+            }
+            (IndicatorValue::Constraint { .. }, IndicatorKind::Constraint) => None,
+            _ => Some("the figures are of another kind of indicator"),
+        };
+        if let Some(why) = why {
+            return Err(ScoreError::BadIndicatorInput {
+                unit: u,
+                indicator: i,
+                why: why.into(),
+            });
+        }
+        if self.indicators.contains_key(&(u.clone(), i.clone())) {
+            return Err(ScoreError::DuplicateIndicatorInput {
+                unit: u,
+                indicator: i,
+            });
+        }
+        self.indicators.insert((u, i), input.value.clone());
+        Ok(())
+    }
+
+    /// Adds one earlier year's result.
+    pub fn add_history(&mut self, h: &HistoryEntry) -> Result<(), ScoreError> {
+        let key = (h.unit.clone(), h.year);
+        if self.history.contains_key(&key) {
+            return Err(ScoreError::DuplicateHistory {
+                unit: h.unit.clone(),
+                year: h.year,
+            });
+        }
+        self.history.insert(key, h.clone());
+        Ok(())
+    }
+
+    /// Adds everything of `other` (built for the same plan).
+    pub fn merge(&mut self, other: ScoreState<'_>) -> Result<(), ScoreError> {
+        if self.plan != other.plan {
+            return Err(ScoreError::MergePlanMismatch);
+        }
+        for (k, s) in other.sheets {
+            if self.sheets.contains_key(&k) {
+                return Err(ScoreError::DuplicateReviewer(k));
+            }
+            self.sheets.insert(k, s);
+        }
+        for (k, v) in other.indicators {
+            if self.indicators.contains_key(&k) {
+                return Err(ScoreError::DuplicateIndicatorInput {
+                    unit: k.0,
+                    indicator: k.1,
+                });
+            }
+            self.indicators.insert(k, v);
+        }
+        for (k, v) in other.history {
+            if self.history.contains_key(&k) {
+                return Err(ScoreError::DuplicateHistory {
+                    unit: k.0,
+                    year: k.1,
+                });
+            }
+            self.history.insert(k, v);
+        }
+        add_merge(&mut self.public, other.public, merge_public);
+        add_merge(&mut self.cadre, other.cadre, merge_cadre);
+        add_merge(&mut self.skipped, other.skipped, |a, b| *a += b);
+        add_merge(&mut self.used, other.used, |a, b| *a += b);
+        Ok(())
+    }
+}
+
+fn merge_public(a: &mut PublicAcc, b: PublicAcc) {
+    a.index.merge(&b.index);
+    for (k, t) in b.items {
+        a.items.entry(k).or_default().merge(&t);
+    }
+    a.satisfied += b.satisfied;
+    a.satisfaction_n += b.satisfaction_n;
+    a.promoters += b.promoters;
+    a.passives += b.passives;
+    a.detractors += b.detractors;
+}
+
+fn merge_cadre(a: &mut CadreAcc, b: CadreAcc) {
+    a.team.merge(&b.team);
+    for (k, v) in b.votes {
+        let e = a.votes.entry(k).or_default();
+        for i in 0..4 {
+            e[i] += v[i];
+        }
+    }
+}
