@@ -279,6 +279,10 @@ fn one() -> f64 {
     1.0
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 impl Scale {
     /// The Net Promoter scale: 0–10, anchors at both ends.
     pub fn nps() -> Scale {
@@ -359,7 +363,8 @@ pub struct ReviewSheet {
     #[serde(default)]
     pub groups: Vec<RaterGroup>,
     /// Offer "unable to judge" (无法评价) on every cell; such a cell counts as done.
-    #[serde(default)]
+    /// Left out of the plan's JSON when false, so existing plans keep their fingerprint.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub unable: bool,
 }
 
