@@ -1,7 +1,8 @@
 // Service worker: after the first visit the app works offline. Every same-origin GET is served
 // from the cache at once and refreshed from the network in the background
 // (stale-while-revalidate); the app shell is cached on install.
-const CACHE = 'kaoping-v1';
+const CACHE = 'kaoping-v2';
+// The respondent's shell: what respond.html and embed.html need.
 const SHELL = [
   './', 'index.html', 'index.en.html', 'respond.html', 'embed.html', 'css/app.css',
   'js/engine.js', 'js/form.js', 'js/i18n.js', 'js/store.js', 'js/respond.js', 'js/embed.js',
@@ -10,6 +11,15 @@ const SHELL = [
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+// A page that needs more than the respondent's shell (the review and office pages load the
+// full engine) asks for its own files to be kept, so respondents never download them.
+self.addEventListener('message', (event) => {
+  const urls = event.data?.type === 'kaoping-cache' ? event.data.urls : null;
+  if (!Array.isArray(urls)) return;
+  const own = urls.filter((u) => new URL(u, self.location.href).origin === self.location.origin);
+  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(own)));
 });
 
 self.addEventListener('activate', (event) => {

@@ -42,7 +42,7 @@ export interface IInstrument {
   min_seconds?: number | null;
   sections: { id: string; title: IText; description?: IText | null; relevant?: string | null; questions: IQuestion[] }[];
   review?: { scale: IScale; indicators: string[]; categories: string[]; comment_at_or_below?: number | null;
-             groups: { id: string; name: IText; weight: number }[] } | null;
+             groups: { id: string; name: IText; weight: number }[]; unable: boolean } | null;
 }
 
 /** Answers so far: values per question id, written reasons per question id. */
@@ -89,4 +89,33 @@ export interface IEvaluationResult {
   categories: Record<string, unknown>[]; agreement: Record<string, unknown>[]; calibration: Record<string, unknown>[];
   warnings: { code: string; unit?: string | null; subject?: string | null; message: IText }[];
   [key: string]: unknown;
+/** An expert's review sheet: units × indicators, units grouped by category (plan order). */
+export interface IReviewSheet {
+  instrument: string; title: IText; intro?: IText | null; scale: IScale; unable: boolean;
+  comment_at_or_below?: number | null; groups: { id: string; name: IText; weight: number }[];
+  indicators: { id: string; name: IText }[];
+  categories: { id: string; name: IText; units: { id: string; name: IText; category: string; indicators: string[] }[] }[];
+  cells: number;
+}
+
+/** What an expert has entered: scores per unit and indicator (number or "unable"), comments keyed "unit/indicator". */
+export interface IReviewAnswers {
+  reviewer?: string; group?: string | null; recused?: string[];
+  scores?: Record<string, Record<string, number | string>>; comments?: Record<string, string>;
+}
+
+export interface IReviewIssue {
+  field: "reviewer" | "group" | "recused" | "score" | "comment"; unit?: string | null; indicator?: string | null;
+  code: string; message: string;
+}
+
+export interface IReviewState {
+  cells_total: number; cells_done: number;
+  units: { unit: string; recused: boolean; total: number; done: number; complete: boolean }[];
+  comments_required: string[]; issues: IReviewIssue[]; complete: boolean;
+}
+
+export interface IReviewSubmission {
+  instrument: string; started_ms: number; submitted_ms: number; lang: string; answers: IReviewAnswers;
+  earlier_submissions?: number;
 }

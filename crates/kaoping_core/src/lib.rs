@@ -9,6 +9,7 @@ pub mod form;
 pub mod locate;
 pub mod plan;
 pub mod record;
+pub mod review;
 pub mod score;
 pub mod stats;
 pub mod text;

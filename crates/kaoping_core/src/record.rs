@@ -71,6 +71,8 @@ pub struct ResponseRecord {
 pub enum RecordError {
     #[error("the plan has no instrument \"{0}\"")]
     UnknownInstrument(String),
+    #[error("the instrument \"{0}\" is not a review sheet")]
+    NotAReview(String),
     #[error("the answers are not complete: {} issue(s), first: {}", .0.len(), .0.first().map(|i| format!("{} — {}", i.question, i.message)).unwrap_or_default())]
     Incomplete(Vec<AnswerIssue>),
 }

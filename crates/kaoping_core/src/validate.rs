@@ -151,6 +151,7 @@ const REVIEW_KEYS: &[&str] = &[
     "categories",
     "comment_at_or_below",
     "groups",
+    "unable",
 ];
 const GROUP_KEYS: &[&str] = &["id", "name", "weight"];
 

@@ -1,7 +1,8 @@
 //! The office build's methods (`--features office`): plan validation, record checks, scoring.
 
 use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
-use kaoping_core::{record, score, validate};
+use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
+use kaoping_core::{record, review, score, validate};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -12,6 +13,14 @@ extern "C" {
     pub type IScoringInputs;
     #[wasm_bindgen(typescript_type = "IEvaluationResult")]
     pub type IEvaluationResult;
+    #[wasm_bindgen(typescript_type = "IReviewSheet")]
+    pub type IReviewSheet;
+    #[wasm_bindgen(typescript_type = "IReviewAnswers")]
+    pub type IReviewAnswers;
+    #[wasm_bindgen(typescript_type = "IReviewState")]
+    pub type IReviewState;
+    #[wasm_bindgen(typescript_type = "IReviewSubmission")]
+    pub type IReviewSubmission;
 }
 
 #[wasm_bindgen]
@@ -41,5 +50,35 @@ impl Engine {
     #[wasm_bindgen(js_name = demoInputs)]
     pub fn demo_inputs(seed: u32, n_public: u32) -> Result<IScoringInputs, JsError> {
         Ok(to_js(&score::demo_inputs(u64::from(seed), n_public as usize))?.unchecked_into())
+    }
+
+    /// The units × indicators of a review instrument, units grouped by category.
+    #[wasm_bindgen(js_name = reviewSheet)]
+    pub fn review_sheet(&self, instrument: &str) -> Result<IReviewSheet, JsError> {
+        let layout = review::sheet(self.plan_ref(), instrument).map_err(into_error)?;
+        Ok(to_js(&layout)?.unchecked_into())
+    }
+
+    /// Cells done, per-unit progress and issues for an expert's answers so far.
+    #[wasm_bindgen(js_name = evaluateReview)]
+    pub fn evaluate_review(
+        &self,
+        instrument: &str,
+        answers: IReviewAnswers,
+        lang: &str,
+    ) -> Result<IReviewState, JsError> {
+        let answers: ReviewAnswers = from_js(answers.into())?;
+        let state = review::evaluate_review(self.plan_ref(), instrument, &answers, lang)
+            .map_err(into_error)?;
+        Ok(to_js(&state)?.unchecked_into())
+    }
+
+    /// The record of a complete review sheet; throws when it is incomplete.
+    #[wasm_bindgen(js_name = submitReview)]
+    pub fn submit_review(&self, submission: IReviewSubmission) -> Result<IResponseRecord, JsError> {
+        let sub: ReviewSubmission = from_js(submission.into())?;
+        let rec = review::build_review_record(self.plan_ref(), &self.plan_sha256(), &sub)
+            .map_err(into_error)?;
+        Ok(to_js(&rec)?.unchecked_into())
     }
 }

@@ -282,6 +282,10 @@ fn one() -> f64 {
     1.0
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 impl Scale {
     /// The Net Promoter scale: 0–10, anchors at both ends.
     pub fn nps() -> Scale {
@@ -361,6 +365,10 @@ pub struct ReviewSheet {
     /// Rater groups of the panel (行业专家, 高校学者, 基层代表) and their weights.
     #[serde(default)]
     pub groups: Vec<RaterGroup>,
+    /// Offer "unable to judge" (无法评价) on every cell; such a cell counts as done.
+    /// Left out of the plan's JSON when false, so existing plans keep their fingerprint.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -1,0 +1,562 @@
+//! The expert review sheet (专家评审表): which units × indicators an expert rates, what is
+//! still missing or wrong in their scores, and the record of a complete sheet.
+//!
+//! A unit gets the indicators of the sheet that its category has (the indicator's `weights`
+//! list the category); units come grouped by category, both in plan order. A unit the expert
+//! declares a conflict of interest with (回避) leaves the sheet and needs no scores. The pages
+//! call [`evaluate_review`] after every change and [`build_review_record`] on submit.
+
+use crate::form::{is_answered, AnswerIssue, UNABLE};
+use crate::plan::{Instrument, InstrumentKind, Plan, RaterGroup, ReviewSheet, Scale};
+use crate::record::{
+    record_checksum, rfc3339, QualityFlags, RecordError, ResponseRecord, RECORD_FORMAT,
+};
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What an expert has entered so far on a review sheet.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReviewAnswers {
+    /// The reviewer's staff or panel number (工号/编号); it becomes the record's `respondent_id`.
+    #[serde(default)]
+    pub reviewer: String,
+    /// The rater group (行业专家, 高校学者, 基层代表), required when the sheet has groups.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Units the expert has a conflict of interest with (回避): they leave the sheet.
+    #[serde(default)]
+    pub recused: Vec<String>,
+    /// Score per unit id and indicator id: a number on the scale or `"unable"`. Anything else
+    /// typed (e.g. `"8o"`) is kept as a string and reported.
+    #[serde(default)]
+    pub scores: BTreeMap<String, BTreeMap<String, Value>>,
+    /// Comments keyed `"unit/indicator"`.
+    #[serde(default)]
+    pub comments: BTreeMap<String, String>,
+}
+
+/// An indicator as the sheet shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetIndicator {
+    pub id: String,
+    pub name: Text,
+}
+
+/// A unit of the sheet with the indicators it is rated on, in sheet order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetUnit {
+    pub id: String,
+    pub name: Text,
+    pub category: String,
+    pub indicators: Vec<String>,
+}
+
+/// A category of units on the sheet, in plan order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SheetCategory {
+    pub id: String,
+    pub name: Text,
+    pub units: Vec<SheetUnit>,
+}
+
+/// The cells of a review sheet that exist, before any recusal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewSheetLayout {
+    pub instrument: String,
+    pub title: Text,
+    #[serde(default)]
+    pub intro: Option<Text>,
+    pub scale: Scale,
+    /// Whether "unable to judge" (无法评价) is allowed.
+    pub unable: bool,
+    pub comment_at_or_below: Option<f64>,
+    pub groups: Vec<RaterGroup>,
+    /// The sheet's indicators with their names, in sheet order.
+    pub indicators: Vec<SheetIndicator>,
+    pub categories: Vec<SheetCategory>,
+    /// Number of unit × indicator cells.
+    pub cells: usize,
+}
+
+/// One thing to fix before the sheet can be submitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewIssue {
+    /// `"reviewer"`, `"group"`, `"recused"` or `"score"` / `"comment"` of a cell.
+    pub field: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub indicator: Option<String>,
+    pub code: String,
+    /// The message in the requested language; it names the unit and indicator.
+    pub message: String,
+}
+
+/// How far one unit of the sheet is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitProgress {
+    pub unit: String,
+    pub recused: bool,
+    /// Cells of the unit (0 when recused) and cells without any issue.
+    pub total: usize,
+    pub done: usize,
+    pub complete: bool,
+}
+
+/// The state of a review sheet after evaluating the answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewState {
+    /// Cells still on the sheet (recused units removed) and cells done (valid score and,
+    /// when required, a comment).
+    pub cells_total: usize,
+    pub cells_done: usize,
+    /// Per unit of the layout, in sheet order.
+    pub units: Vec<UnitProgress>,
+    /// Cells (`"unit/indicator"`) whose comment is required now.
+    pub comments_required: Vec<String>,
+    pub issues: Vec<ReviewIssue>,
+    /// True when there is no issue: the sheet can be submitted.
+    pub complete: bool,
+}
+
+/// What the review page knows at submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewSubmission {
+    pub instrument: String,
+    /// Milliseconds since the Unix epoch (UTC) when the sheet was opened and submitted.
+    pub started_ms: f64,
+    pub submitted_ms: f64,
+    pub lang: String,
+    pub answers: ReviewAnswers,
+    /// How many sheets this browser has already submitted for this plan and instrument.
+    #[serde(default)]
+    pub earlier_submissions: u32,
+}
+
+/// The key of a cell in `comments` and in the record's `reasons`.
+pub fn cell_key(unit: &str, indicator: &str) -> String {
+    format!("{unit}/{indicator}")
+}
+
+fn review_instrument<'a>(
+    plan: &'a Plan,
+    id: &str,
+) -> Result<(&'a Instrument, &'a ReviewSheet), RecordError> {
+    let ins = plan
+        .instrument(id)
+        .ok_or_else(|| RecordError::UnknownInstrument(id.to_owned()))?;
+    match (&ins.kind, &ins.review) {
+        (InstrumentKind::Review, Some(sheet)) => Ok((ins, sheet)),
+        _ => Err(RecordError::NotAReview(id.to_owned())),
+    }
+}
+
+/// The units × indicators of a review instrument.
+pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordError> {
+    let (ins, review) = review_instrument(plan, instrument)?;
+    let indicators: Vec<SheetIndicator> = review
+        .indicators
+        .iter()
+        .filter_map(|id| plan.indicator(id))
+        .map(|i| SheetIndicator {
+            id: i.id.clone(),
+            name: i.name.clone(),
+        })
+        .collect();
+    let mut categories = Vec::new();
+    let mut cells = 0;
+    for cat in &plan.categories {
+        if !review.categories.is_empty() && !review.categories.contains(&cat.id) {
+            continue;
+        }
+        let inds: Vec<String> = review
+            .indicators
+            .iter()
+            .filter(|id| {
+                plan.indicator(id)
+                    .is_some_and(|i| i.weights.contains_key(&cat.id))
+            })
+            .cloned()
+            .collect();
+        if inds.is_empty() {
+            continue;
+        }
+        let units: Vec<SheetUnit> = plan
+            .units
+            .iter()
+            .filter(|u| u.category == cat.id)
+            .map(|u| SheetUnit {
+                id: u.id.clone(),
+                name: u.name.clone(),
+                category: cat.id.clone(),
+                indicators: inds.clone(),
+            })
+            .collect();
+        if units.is_empty() {
+            continue;
+        }
+        cells += units.len() * inds.len();
+        categories.push(SheetCategory {
+            id: cat.id.clone(),
+            name: cat.name.clone(),
+            units,
+        });
+    }
+    Ok(ReviewSheetLayout {
+        instrument: ins.id.clone(),
+        title: ins.title.clone(),
+        intro: ins.intro.clone(),
+        scale: review.scale.clone(),
+        unable: review.unable,
+        comment_at_or_below: review.comment_at_or_below,
+        groups: review.groups.clone(),
+        indicators,
+        categories,
+        cells,
+    })
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+struct Out<'a> {
+    lang: &'a str,
+    issues: Vec<ReviewIssue>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, field: &str, cell: Option<(&str, &str)>, code: &str, zh: &str, en: &str) {
+        self.issues.push(ReviewIssue {
+            field: field.to_owned(),
+            unit: cell.map(|c| c.0.to_owned()),
+            indicator: cell.map(|c| c.1.to_owned()).filter(|s| !s.is_empty()),
+            code: code.to_owned(),
+            message: Text::new(zh, en).get(self.lang).to_owned(),
+        });
+    }
+}
+
+/// Evaluate an expert's answers against a review instrument, with messages in `lang`.
+pub fn evaluate_review(
+    plan: &Plan,
+    instrument: &str,
+    answers: &ReviewAnswers,
+    lang: &str,
+) -> Result<ReviewState, RecordError> {
+    let layout = sheet(plan, instrument)?;
+    let (_, review) = review_instrument(plan, instrument)?;
+    let mut out = Out {
+        lang,
+        issues: Vec::new(),
+    };
+    if answers.reviewer.trim().is_empty() {
+        out.push(
+            "reviewer",
+            None,
+            "reviewer_required",
+            "请填写您的工号或编号。",
+            "Enter your staff or panel number.",
+        );
+    }
+    if !layout.groups.is_empty() {
+        match answers
+            .group
+            .as_deref()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+        {
+            None => out.push(
+                "group",
+                None,
+                "group_required",
+                "请选择您所属的评审组别。",
+                "Choose your rater group.",
+            ),
+            Some(g) if !layout.groups.iter().any(|x| x.id == g) => out.push(
+                "group",
+                None,
+                "unknown_group",
+                "所选组别不在本评审表中。",
+                "The chosen group is not part of this sheet.",
+            ),
+            _ => {}
+        }
+    }
+    let all_units: BTreeSet<&str> = layout
+        .categories
+        .iter()
+        .flat_map(|c| c.units.iter().map(|u| u.id.as_str()))
+        .collect();
+    let recused: BTreeSet<&str> = answers.recused.iter().map(String::as_str).collect();
+    for r in &recused {
+        if !all_units.contains(r) {
+            out.push(
+                "recused",
+                Some((r, "")),
+                "unknown_unit",
+                "申请回避的单位不在本评审表中。",
+                "A unit you declared a conflict with is not on this sheet.",
+            );
+        }
+    }
+    let names: BTreeMap<&str, &Text> = layout
+        .indicators
+        .iter()
+        .map(|i| (i.id.as_str(), &i.name))
+        .collect();
+    let (lo, hi) = (fmt_num(layout.scale.min), fmt_num(layout.scale.max));
+    let whole = layout.scale.step == 1.0 && layout.scale.min.fract() == 0.0;
+    let mut units = Vec::new();
+    let mut comments_required = Vec::new();
+    let (mut cells_total, mut cells_done) = (0, 0);
+    for unit in layout.categories.iter().flat_map(|c| c.units.iter()) {
+        if recused.contains(unit.id.as_str()) {
+            units.push(UnitProgress {
+                unit: unit.id.clone(),
+                recused: true,
+                total: 0,
+                done: 0,
+                complete: true,
+            });
+            continue;
+        }
+        let mut done = 0;
+        for ind in &unit.indicators {
+            let before = out.issues.len();
+            let (un_zh, un_en) = (unit.name.get("zh-CN"), unit.name.get("en"));
+            let iname = names
+                .get(ind.as_str())
+                .copied()
+                .cloned()
+                .unwrap_or_default();
+            let (in_zh, in_en) = (iname.get("zh-CN"), iname.get("en"));
+            let cell = Some((unit.id.as_str(), ind.as_str()));
+            let value = answers.scores.get(&unit.id).and_then(|m| m.get(ind));
+            if !is_answered(value) {
+                out.push(
+                    "score",
+                    cell,
+                    "score_required",
+                    &format!("请为{un_zh}“{in_zh}”打分。"),
+                    &format!("Score {un_en}: {in_en}."),
+                );
+            } else if value.and_then(Value::as_str) == Some(UNABLE) {
+                if !layout.unable {
+                    out.push(
+                        "score",
+                        cell,
+                        "unable_not_allowed",
+                        &format!("{un_zh}“{in_zh}”不能选择“无法评价”，请打分。"),
+                        &format!(
+                            "{un_en}: {in_en} cannot be marked “unable to judge”; enter a score."
+                        ),
+                    );
+                }
+            } else {
+                match value.and_then(Value::as_f64) {
+                    Some(x) if layout.scale.contains(x) => {
+                        if review.comment_at_or_below.is_some_and(|c| x <= c) {
+                            let key = cell_key(&unit.id, ind);
+                            let given = answers
+                                .comments
+                                .get(&key)
+                                .is_some_and(|s| !s.trim().is_empty());
+                            comments_required.push(key);
+                            if !given {
+                                let c = fmt_num(review.comment_at_or_below.unwrap_or_default());
+                                out.push(
+                                    "comment",
+                                    cell,
+                                    "comment_required",
+                                    &format!("{un_zh}“{in_zh}”评分为 {c} 分及以下，请填写评语。"),
+                                    &format!(
+                                        "{un_en}: {in_en} is scored {c} or below; write a comment."
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    _ => {
+                        let (zh, en) = if whole {
+                            (
+                                format!("{un_zh}“{in_zh}”的分数须为 {lo} 到 {hi} 之间的整数。"),
+                                format!(
+                                    "{un_en}: {in_en} must be a whole number from {lo} to {hi}."
+                                ),
+                            )
+                        } else {
+                            let s = fmt_num(layout.scale.step);
+                            (
+                                format!("{un_zh}“{in_zh}”的分数须在 {lo} 到 {hi} 之间，步长 {s}。"),
+                                format!(
+                                    "{un_en}: {in_en} must be from {lo} to {hi} in steps of {s}."
+                                ),
+                            )
+                        };
+                        out.push("score", cell, "not_on_scale", &zh, &en);
+                    }
+                }
+            }
+            if out.issues.len() == before {
+                done += 1;
+            }
+        }
+        let total = unit.indicators.len();
+        cells_total += total;
+        cells_done += done;
+        units.push(UnitProgress {
+            unit: unit.id.clone(),
+            recused: false,
+            total,
+            done,
+            complete: done == total,
+        });
+    }
+    let complete = out.issues.is_empty();
+    Ok(ReviewState {
+        cells_total,
+        cells_done,
+        units,
+        comments_required,
+        issues: out.issues,
+        complete,
+    })
+}
+
+/// Build the record of a complete review sheet. `answers` holds `group` (when the sheet has
+/// groups), `recused` and `scores` of the cells still on the sheet; comments go to `reasons`
+/// keyed `"unit/indicator"`; scores and comments typed for recused units are kept in
+/// `hidden_answers`.
+pub fn build_review_record(
+    plan: &Plan,
+    plan_sha256: &str,
+    sub: &ReviewSubmission,
+) -> Result<ResponseRecord, RecordError> {
+    let (ins, _) = review_instrument(plan, &sub.instrument)?;
+    let layout = sheet(plan, &sub.instrument)?;
+    let state = evaluate_review(plan, &sub.instrument, &sub.answers, &sub.lang)?;
+    if !state.complete {
+        return Err(RecordError::Incomplete(
+            state
+                .issues
+                .iter()
+                .map(|i| AnswerIssue {
+                    question: match (&i.unit, &i.indicator) {
+                        (Some(u), Some(ind)) => cell_key(u, ind),
+                        _ => i.field.clone(),
+                    },
+                    row: None,
+                    reason: i.field == "comment",
+                    code: i.code.clone(),
+                    message: i.message.clone(),
+                })
+                .collect(),
+        ));
+    }
+    let a = &sub.answers;
+    let recused: BTreeSet<&str> = a.recused.iter().map(String::as_str).collect();
+    let mut scores = Map::new();
+    let mut hidden_scores = Map::new();
+    let mut reasons = BTreeMap::new();
+    let mut hidden_comments = Map::new();
+    let mut numbers = Vec::new();
+    for unit in layout.categories.iter().flat_map(|c| c.units.iter()) {
+        let mut row = Map::new();
+        for ind in &unit.indicators {
+            let Some(v) = a
+                .scores
+                .get(&unit.id)
+                .and_then(|m| m.get(ind))
+                .filter(|v| is_answered(Some(v)))
+            else {
+                continue;
+            };
+            row.insert(ind.clone(), v.clone());
+            if let Some(c) = a
+                .comments
+                .get(&cell_key(&unit.id, ind))
+                .filter(|c| !c.trim().is_empty())
+            {
+                if recused.contains(unit.id.as_str()) {
+                    hidden_comments.insert(cell_key(&unit.id, ind), Value::String(c.clone()));
+                } else {
+                    reasons.insert(cell_key(&unit.id, ind), c.clone());
+                }
+            }
+        }
+        if row.is_empty() {
+            continue;
+        }
+        if recused.contains(unit.id.as_str()) {
+            hidden_scores.insert(unit.id.clone(), Value::Object(row));
+        } else {
+            numbers.extend(row.values().filter_map(Value::as_f64));
+            scores.insert(unit.id.clone(), Value::Object(row));
+        }
+    }
+    let mut answers = BTreeMap::new();
+    if !layout.groups.is_empty() {
+        if let Some(g) = &a.group {
+            answers.insert("group".to_owned(), Value::String(g.trim().to_owned()));
+        }
+    }
+    // In sheet order, so the record does not depend on the order of ticking.
+    let recused_list: Vec<Value> = layout
+        .categories
+        .iter()
+        .flat_map(|c| c.units.iter())
+        .filter(|u| recused.contains(u.id.as_str()))
+        .map(|u| Value::String(u.id.clone()))
+        .collect();
+    answers.insert("recused".to_owned(), Value::Array(recused_list));
+    answers.insert("scores".to_owned(), Value::Object(scores));
+    let mut hidden_answers = BTreeMap::new();
+    if !hidden_scores.is_empty() {
+        hidden_answers.insert("scores".to_owned(), Value::Object(hidden_scores));
+    }
+    if !hidden_comments.is_empty() {
+        hidden_answers.insert("comments".to_owned(), Value::Object(hidden_comments));
+    }
+    let duration_seconds = ((sub.submitted_ms - sub.started_ms) / 1000.0).max(0.0);
+    // One identical score on every cell (3 cells or more) is recorded, never blocked.
+    let straight = numbers.len() >= 3 && numbers.iter().all(|x| *x == numbers[0]);
+    let quality = QualityFlags {
+        duration_seconds,
+        speeder: ins
+            .min_seconds
+            .is_some_and(|m| duration_seconds < f64::from(m)),
+        straight_lined: if straight {
+            vec!["scores".to_owned()]
+        } else {
+            Vec::new()
+        },
+        repeat: sub.earlier_submissions > 0,
+    };
+    let mut record = ResponseRecord {
+        format: RECORD_FORMAT.to_owned(),
+        plan_id: plan.id.clone(),
+        plan_version: plan.version.clone(),
+        plan_sha256: plan_sha256.to_owned(),
+        instrument: ins.id.clone(),
+        respondent_id: a.reviewer.trim().to_owned(),
+        reviewer: true,
+        started_at: rfc3339(sub.started_ms),
+        submitted_at: rfc3339(sub.submitted_ms),
+        lang: sub.lang.clone(),
+        answers,
+        reasons,
+        hidden_answers,
+        quality,
+        engine_version: crate::ENGINE_VERSION.to_owned(),
+        checksum: String::new(),
+    };
+    record.checksum = record_checksum(&record);
+    Ok(record)
+}

@@ -1,0 +1,548 @@
+// ReviewView: the expert review sheet (专家评审表). Draws the units × indicators the engine
+// lays out and carries the expert's entries to and from it. It decides nothing: which cells
+// exist, what is missing or wrong, completeness and the record all come from WASM.
+import { loadEngine } from './engine-full.js';
+import { pickLang, strings, tr } from './i18n.js';
+import { drafts, draftKey, submissions, outbox } from './store.js';
+import { registerOffline } from './offline.js';
+
+let uid = 0;
+const h = (tag, attrs = {}, ...children) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+};
+const vh = (text) => h('span', { class: 'vh', text });
+
+/** What was typed in a score box: '' (none), a number, or the raw text for the engine to reject. */
+function parseScore(raw) {
+  const s = raw.replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xFEE0)).replace(/\uFF0E/g, '.').trim();
+  if (s === '') return null;
+  return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s) : s;
+}
+
+const emptyDraft = () => ({
+  started_ms: Date.now(),
+  answers: { reviewer: '', group: null, recused: [], scores: {}, comments: {} },
+});
+
+export class ReviewView extends EventTarget {
+  /**
+   * @param {HTMLElement} root where to draw
+   * @param {import('../pkg-office/kaoping_wasm.js').Engine} engine
+   * @param {{instrument: string, lang: string, endpoint?: string}} options
+   */
+  constructor(root, engine, options) {
+    super();
+    this.root = root;
+    this.engine = engine;
+    this.layout = engine.reviewSheet(options.instrument);
+    this.lang = options.lang;
+    this.endpoint = options.endpoint ?? null;
+    this.key = draftKey(engine.planSha256, this.layout.instrument);
+    this.prefix = `rv${++uid}-`;
+    const saved = drafts.load(this.key);
+    const a = saved?.answers;
+    this.restored = !!(a && (a.reviewer || a.group || a.recused?.length || Object.keys(a.scores ?? {}).length));
+    this.draft = saved ?? emptyDraft();
+    const ans = this.draft.answers ?? (this.draft.answers = emptyDraft().answers);
+    ans.recused ??= [];
+    ans.scores ??= {};
+    ans.comments ??= {};
+    this.showErrors = false;
+    this.units = this.layout.categories.flatMap((c) => c.units);
+    this.render();
+  }
+
+  get t() {
+    return strings(this.lang);
+  }
+
+  get title() {
+    return tr(this.layout.title, this.lang);
+  }
+
+  id(...parts) {
+    return `${this.prefix}${parts.join('-')}`;
+  }
+
+  $(id) {
+    return this.root.querySelector(`#${CSS.escape(id)}`);
+  }
+
+  setLang(lang) {
+    this.lang = lang;
+    const focused = document.activeElement?.id;
+    this.render();
+    if (focused) this.$(focused)?.focus();
+  }
+
+  save() {
+    this.draft.saved_ms = Date.now();
+    const ok = drafts.save(this.key, this.draft);
+    // Storage full or blocked: say so at once, so the expert can keep a copy another way.
+    const warn = this.root.querySelector('.save-failed');
+    if (warn) warn.hidden = ok;
+  }
+
+  evaluate() {
+    return this.engine.evaluateReview(this.layout.instrument, this.draft.answers, this.lang);
+  }
+
+  indicatorName(id) {
+    return tr(this.layout.indicators.find((i) => i.id === id)?.name, this.lang);
+  }
+
+  // ---- drawing ---------------------------------------------------------------------------
+
+  render() {
+    const t = this.t;
+    const lang = this.lang;
+    this.root.replaceChildren();
+    if (this.draft.done) return this.renderDone();
+    const ans = this.draft.answers;
+
+    const head = h('div', { class: 'form-head' },
+      h('h1', { id: this.id('title'), tabindex: '-1', text: this.title }),
+      this.layout.intro ? h('p', { class: 'intro', text: tr(this.layout.intro, lang) }) : null,
+      this.restored ? h('p', { class: 'notice', role: 'status', text: t.reviewRestored }) : null,
+      h('p', { class: 'notice save-failed', role: 'alert', hidden: true, text: t.reviewSaveFailed }));
+
+    this.summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': this.id('summary-title') });
+
+    const form = h('form', { novalidate: true, 'aria-labelledby': this.id('title'), class: 'review' });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      this.submit();
+    });
+
+    // Who is rating.
+    const rid = this.id('reviewer');
+    const reviewer = h('input', { type: 'text', id: rid, name: 'reviewer', autocomplete: 'off', spellcheck: 'false',
+      'aria-describedby': `${this.id('reviewer-hint')} ${this.id('reviewer-error')}`,
+      oninput: (e) => this.change(() => { ans.reviewer = e.target.value; }) });
+    reviewer.value = ans.reviewer ?? '';
+    const who = h('section', { class: 'review-who', 'aria-labelledby': this.id('who-title') },
+      h('h2', { id: this.id('who-title'), text: t.reviewWho }),
+      h('div', { class: 'group', 'data-field': 'reviewer' },
+        h('label', { for: rid, class: 'label', text: `${t.reviewReviewerId}${t.reviewRequired}` }),
+        h('p', { class: 'hint', id: this.id('reviewer-hint'), text: t.reviewReviewerHint }),
+        h('p', { class: 'error-message', id: this.id('reviewer-error'), hidden: true }),
+        reviewer));
+    if (this.layout.groups.length) {
+      who.append(h('fieldset', { class: 'group', id: this.id('group'), 'data-field': 'group', 'aria-describedby': this.id('group-error') },
+        h('legend', { text: `${t.reviewGroup}${t.reviewRequired}` }),
+        h('p', { class: 'error-message', id: this.id('group-error'), hidden: true }),
+        h('div', { class: 'choices review-groups' }, this.layout.groups.map((g) => {
+          const id = this.id('group', g.id);
+          return h('div', { class: 'choice' },
+            h('input', { type: 'radio', id, name: this.id('group'), value: g.id, checked: ans.group === g.id,
+              onchange: () => this.change(() => { ans.group = g.id; }) }),
+            h('label', { for: id, text: tr(g.name, lang) }));
+        }))));
+    }
+
+    // Conflicts of interest (回避).
+    const recused = new Set(ans.recused);
+    const conflicts = h('section', { class: 'review-conflicts', 'aria-labelledby': this.id('coi-title') },
+      h('h2', { id: this.id('coi-title'), text: t.reviewConflicts }),
+      h('fieldset', { class: 'group', id: this.id('recused'), 'data-field': 'recused', 'aria-describedby': `${this.id('recused-hint')} ${this.id('recused-error')}` },
+        h('legend', { text: t.reviewConflictLegend }),
+        h('p', { class: 'hint', id: this.id('recused-hint'), text: t.reviewConflictHint }),
+        h('p', { class: 'error-message', id: this.id('recused-error'), hidden: true }),
+        this.layout.categories.map((c) => h('div', { class: 'coi-category' },
+          h('p', { class: 'coi-cat-name', 'aria-hidden': 'true', text: tr(c.name, lang) }),
+          h('div', { class: 'choices coi-units' }, c.units.map((u) => {
+            const id = this.id('recuse', u.id);
+            return h('div', { class: 'choice' },
+              h('input', { type: 'checkbox', id, value: u.id, checked: recused.has(u.id), 'data-recuse': u.id,
+                onchange: (e) => this.change(() => {
+                  const now = new Set(ans.recused);
+                  if (e.target.checked) now.add(u.id); else now.delete(u.id);
+                  ans.recused = this.units.map((x) => x.id).filter((x) => now.has(x));
+                }) }),
+              h('label', { for: id }, vh(`${tr(c.name, lang)} `), tr(u.name, lang)));
+          }))))));
+
+    // The sheet.
+    const anchors = this.layout.scale.points.map((p) => `${p.value} ${tr(p.label, lang)}`).join(t.reviewListSep);
+    const nav = h('nav', { class: 'unit-nav', 'aria-labelledby': this.id('nav-title') },
+      h('h3', { id: this.id('nav-title'), class: 'nav-title', text: t.reviewUnitNav }),
+      this.layout.categories.map((c) => h('div', { class: 'nav-cat', 'data-category': c.id },
+        h('p', { class: 'nav-cat-name', id: this.id('navcat', c.id), text: tr(c.name, lang) }),
+        h('ul', { 'aria-labelledby': this.id('navcat', c.id) }, c.units.map((u) => h('li', { 'data-nav': u.id },
+          h('a', { href: `#${this.id('unit', u.id)}`, onclick: (e) => {
+            e.preventDefault();
+            this.goToUnit(u.id);
+          } }, h('span', { class: 'nav-name', text: tr(u.name, lang) }), ' ', h('span', { class: 'nav-status', 'data-status': u.id }))))))));
+
+    const sheet = h('section', { class: 'review-sheet', 'aria-labelledby': this.id('sheet-title') },
+      h('h2', { id: this.id('sheet-title'), text: t.reviewSheet }),
+      h('p', { class: 'hint', id: this.id('anchors'), text: t.reviewAnchors(anchors) }),
+      h('div', { class: 'review-progress' },
+        h('p', { class: 'progress-line' }, h('span', { id: this.id('progress'), text: '' }), ' ',
+          h('a', { href: `#${this.id('nav-title')}`, class: 'to-nav', onclick: (e) => {
+            e.preventDefault();
+            const nav = this.root.querySelector('.unit-nav');
+            nav?.scrollIntoView({ block: 'start' });
+            nav?.querySelector('li:not([hidden]) a')?.focus({ preventScroll: true });
+          }, text: t.reviewToNav })),
+        h('progress', { id: this.id('bar'), max: '1', value: '0', 'aria-labelledby': this.id('progress') })),
+      nav,
+      this.layout.categories.map((c) => h('div', { class: 'unit-category', 'data-category': c.id },
+        h('h3', { text: tr(c.name, lang) }),
+        c.units.map((u) => this.renderUnit(c, u)))));
+
+    form.append(who, conflicts, sheet,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', text: t.reviewSubmit })),
+      h('p', { class: 'hint saved', text: t.reviewSaved }));
+    this.root.append(head, this.summary, form);
+    this.refresh();
+  }
+
+  renderUnit(cat, u) {
+    const t = this.t;
+    const lang = this.lang;
+    const ans = this.draft.answers;
+    const unitName = tr(u.name, lang);
+    const headId = this.id('unit', u.id, 'title');
+    const card = h('section', { class: 'unit-card', id: this.id('unit', u.id), 'data-unit': u.id, 'aria-labelledby': headId, tabindex: '-1' },
+      h('h4', { id: headId }, h('span', { text: unitName }), ' ', h('span', { class: 'unit-status', 'data-unit-status': u.id })));
+    const at = this.layout.comment_at_or_below;
+    for (const ind of u.indicators) {
+      const base = this.id('cell', u.id, ind);
+      const indName = this.indicatorName(ind);
+      const value = ans.scores[u.id]?.[ind];
+      const input = h('input', { type: 'text', id: base, inputmode: 'numeric', enterkeyhint: 'next', autocomplete: 'off', class: 'score',
+        'data-unit': u.id, 'data-indicator': ind, 'aria-describedby': `${this.id('anchors')} ${base}-error`,
+        oninput: (e) => this.setScore(u.id, ind, parseScore(e.target.value)),
+        onkeydown: (e) => {
+          if (e.key !== 'Enter') return;
+          e.preventDefault();
+          this.focusNextScore(e.target);
+        } });
+      input.value = value === undefined || value === null || value === 'unable' ? '' : String(value);
+      const cell = h('div', { class: 'cell', 'data-cell': `${u.id}/${ind}` },
+        h('div', { class: 'cell-score' },
+          h('label', { for: base, class: 'cell-label' }, vh(`${unitName} `), indName),
+          h('p', { class: 'error-message', id: `${base}-error`, hidden: true }),
+          h('div', { class: 'score-row' }, input, h('span', { class: 'score-max', 'aria-hidden': 'true', text: `/ ${this.layout.scale.max}` }),
+            this.layout.unable ? this.unableBox(u, ind, unitName, indName, value === 'unable') : null)));
+      if (at !== null && at !== undefined) {
+        const cid = `${base}-comment`;
+        const area = h('textarea', { id: cid, rows: '2', 'aria-describedby': `${cid}-error`,
+          oninput: (e) => this.change(() => {
+            const key = `${u.id}/${ind}`;
+            if (e.target.value === '') delete ans.comments[key]; else ans.comments[key] = e.target.value;
+          }) });
+        area.value = ans.comments[`${u.id}/${ind}`] ?? '';
+        cell.append(h('div', { class: 'cell-comment', hidden: true, 'data-comment': `${u.id}/${ind}` },
+          h('label', { for: cid, class: 'label' }, vh(`${unitName} · ${indName} · `), t.reviewComment(at)),
+          h('p', { class: 'error-message', id: `${cid}-error`, hidden: true }),
+          area));
+      }
+      card.append(cell);
+    }
+    return card;
+  }
+
+  unableBox(u, ind, unitName, indName, checked) {
+    const id = this.id('cell', u.id, ind, 'unable');
+    return h('span', { class: 'unable-box' },
+      h('input', { type: 'checkbox', id, checked, onchange: (e) => {
+        const input = this.$(this.id('cell', u.id, ind));
+        if (e.target.checked && input) input.value = '';
+        this.setScore(u.id, ind, e.target.checked ? 'unable' : parseScore(input?.value ?? ''));
+      } }),
+      h('label', { for: id }, vh(`${unitName} · ${indName} · `), this.t.reviewUnable));
+  }
+
+  // ---- changes ---------------------------------------------------------------------------
+
+  /** Apply a change to the answers, save it at once and update what is shown. */
+  change(apply) {
+    apply();
+    this.save();
+    this.refresh();
+  }
+
+  setScore(unit, indicator, value) {
+    this.change(() => {
+      const scores = this.draft.answers.scores;
+      if (value === null) {
+        if (scores[unit]) delete scores[unit][indicator];
+        if (scores[unit] && !Object.keys(scores[unit]).length) delete scores[unit];
+      } else {
+        (scores[unit] ??= {})[indicator] = value;
+      }
+      if (this.layout.unable && value !== 'unable') {
+        const box = this.$(this.id('cell', unit, indicator, 'unable'));
+        if (box) box.checked = false;
+      }
+    });
+  }
+
+  focusNextScore(from) {
+    const all = [...this.root.querySelectorAll('input.score')].filter((x) => !x.closest('[hidden]'));
+    const next = all[all.indexOf(from) + 1];
+    if (next) next.focus();
+    else this.root.querySelector('button[type=submit]')?.focus();
+  }
+
+  goToUnit(unitId) {
+    const card = this.$(this.id('unit', unitId));
+    if (!card) return;
+    card.scrollIntoView({ block: 'start' });
+    const first = card.querySelector('input.score');
+    (first ?? card).focus({ preventScroll: true });
+  }
+
+  /** Re-evaluate and update progress, ticks, comment fields and errors, keeping every input. */
+  refresh() {
+    const t = this.t;
+    const state = this.evaluate();
+    this.state = state;
+    const recused = new Set(this.draft.answers.recused);
+    for (const p of state.units) {
+      const card = this.root.querySelector(`[data-unit="${CSS.escape(p.unit)}"].unit-card`);
+      const navItem = this.root.querySelector(`[data-nav="${CSS.escape(p.unit)}"]`);
+      if (card) card.hidden = p.recused;
+      if (navItem) navItem.hidden = p.recused;
+      const status = p.complete ? t.reviewUnitDone : t.reviewUnitCount(p.done, p.total);
+      const navStatus = this.root.querySelector(`[data-status="${CSS.escape(p.unit)}"]`);
+      if (navStatus) {
+        navStatus.textContent = p.complete ? `✓ ${t.reviewUnitDone}` : t.reviewUnitCount(p.done, p.total);
+        navStatus.classList.toggle('done', p.complete);
+      }
+      const unitStatus = this.root.querySelector(`[data-unit-status="${CSS.escape(p.unit)}"]`);
+      if (unitStatus) {
+        unitStatus.textContent = p.complete ? `✓ ${status}` : status;
+        unitStatus.classList.toggle('done', p.complete);
+      }
+    }
+    for (const cat of this.root.querySelectorAll('.unit-category, .nav-cat')) {
+      const units = this.layout.categories.find((c) => c.id === cat.dataset.category)?.units ?? [];
+      cat.hidden = units.every((u) => recused.has(u.id));
+    }
+    const required = new Set(state.comments_required);
+    for (const el of this.root.querySelectorAll('[data-comment]')) {
+      const key = el.dataset.comment;
+      el.hidden = !required.has(key) && !(this.draft.answers.comments[key] ?? '').trim();
+    }
+    const progress = this.$(this.id('progress'));
+    if (progress) progress.textContent = t.reviewProgress(state.cells_done, state.cells_total);
+    const bar = this.$(this.id('bar'));
+    if (bar) {
+      bar.max = Math.max(1, state.cells_total);
+      bar.value = state.cells_done;
+    }
+    this.showIssues(this.showErrors ? state.issues : [], false);
+  }
+
+  /** Where an issue is shown and where its summary link leads. */
+  issueTarget(issue) {
+    switch (issue.field) {
+      case 'reviewer':
+        return { err: this.id('reviewer-error'), input: this.id('reviewer') };
+      case 'group': {
+        const first = this.root.querySelector(`#${CSS.escape(this.id('group'))} input:checked, #${CSS.escape(this.id('group'))} input`);
+        return { err: this.id('group-error'), input: first?.id ?? this.id('group') };
+      }
+      case 'recused': {
+        const first = this.root.querySelector(`#${CSS.escape(this.id('recused'))} input`);
+        return { err: this.id('recused-error'), input: first?.id ?? this.id('recused') };
+      }
+      case 'comment': {
+        const base = this.id('cell', issue.unit, issue.indicator);
+        return { err: `${base}-comment-error`, input: `${base}-comment` };
+      }
+      default: {
+        const base = this.id('cell', issue.unit, issue.indicator);
+        return { err: `${base}-error`, input: base };
+      }
+    }
+  }
+
+  /** Show issues next to their fields and in the summary at the top (GOV.UK pattern). */
+  showIssues(issues, focusSummary) {
+    for (const el of this.root.querySelectorAll('.error-message')) {
+      el.hidden = true;
+      el.textContent = '';
+    }
+    for (const el of this.root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of this.root.querySelectorAll('.has-error')) el.classList.remove('has-error');
+    const links = [];
+    for (const issue of issues) {
+      const { err, input } = this.issueTarget(issue);
+      const el = this.$(err);
+      if (el) {
+        el.hidden = false;
+        el.textContent = el.textContent ? `${el.textContent} ${issue.message}` : issue.message;
+        el.closest('.cell-score, .cell-comment, .group')?.classList.add('has-error');
+      }
+      const field = this.$(input);
+      if (field && (field.type === 'text' || field.tagName === 'TEXTAREA')) field.setAttribute('aria-invalid', 'true');
+      // Several unscored cells of one unit make one line of the summary, leading to the first.
+      const prev = links[links.length - 1];
+      if (issue.code === 'score_required' && prev?.unit === issue.unit && prev.code === issue.code) {
+        prev.count += 1;
+        const unit = this.units.find((u) => u.id === issue.unit);
+        prev.text = this.t.reviewUnitMissing(tr(unit?.name, this.lang), prev.count);
+      } else {
+        links.push({ target: input, text: issue.message, unit: issue.unit, code: issue.code, count: 1 });
+      }
+    }
+    const summary = this.summary;
+    summary.replaceChildren();
+    if (!links.length) {
+      summary.hidden = true;
+      summary.removeAttribute('role');
+      return;
+    }
+    summary.hidden = false;
+    summary.setAttribute('role', 'alert');
+    summary.append(h('h2', { id: this.id('summary-title'), text: this.t.reviewErrorSummary(links.length) }),
+      h('ul', {}, links.map(({ target, text }) => h('li', {}, h('a', { href: `#${target}`, onclick: (e) => {
+        e.preventDefault();
+        const field = this.$(target);
+        if (!field) return;
+        field.focus({ preventScroll: true });
+        (field.closest('.cell, .group') ?? field).scrollIntoView({ block: 'center' });
+      }, text })))));
+    if (focusSummary) {
+      summary.focus({ preventScroll: true });
+      summary.scrollIntoView({ block: 'start' });
+    }
+  }
+
+  // ---- submitting ------------------------------------------------------------------------
+
+  submit() {
+    const state = this.evaluate();
+    this.state = state;
+    if (!state.complete) {
+      this.showErrors = true;
+      this.refresh();
+      this.showIssues(state.issues, true);
+      return;
+    }
+    const sha = this.engine.planSha256;
+    const record = this.engine.submitReview({
+      instrument: this.layout.instrument,
+      started_ms: this.draft.started_ms,
+      submitted_ms: Date.now(),
+      lang: this.lang,
+      answers: this.draft.answers,
+      earlier_submissions: submissions.count(sha, this.layout.instrument),
+    });
+    submissions.remember(sha, this.layout.instrument, { checksum: record.checksum, submitted_at: record.submitted_at });
+    outbox.add(record);
+    this.draft = { done: true, record };
+    this.save();
+    this.render();
+    this.dispatchEvent(new CustomEvent('submit', { detail: record }));
+    this.deliver();
+  }
+
+  /** Send queued records to the host, if it takes them; keep them otherwise. */
+  async deliver() {
+    if (!this.endpoint) return;
+    for (const rec of outbox.list()) {
+      try {
+        const res = await fetch(this.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rec) });
+        if (res.ok) outbox.remove(rec.checksum);
+      } catch {
+        break;
+      }
+    }
+    const status = this.root.querySelector('.delivery');
+    if (status) status.textContent = outbox.list().length ? this.t.reviewQueued : this.t.reviewDelivered;
+  }
+
+  renderDone() {
+    const t = this.t;
+    const rec = this.draft.record;
+    const scored = Object.values(rec.answers.scores ?? {}).reduce((n, row) => n + Object.keys(row).length, 0);
+    const url = URL.createObjectURL(new Blob([JSON.stringify(rec, null, 2)], { type: 'application/json' }));
+    const title = h('h1', { tabindex: '-1', text: t.reviewThanksTitle });
+    const safeId = rec.respondent_id.replace(/[^\w.-]+/g, '_').slice(0, 32) || 'reviewer';
+    this.root.append(h('div', { class: 'panel', role: 'status' },
+      title,
+      h('p', { text: t.reviewThanksBody }),
+      h('dl', {},
+        h('dt', { text: t.reviewReviewerId }), h('dd', { class: 'mono', text: rec.respondent_id }),
+        h('dt', { text: t.reviewScored }), h('dd', { text: t.reviewScoredCount(scored, (rec.answers.recused ?? []).length) }),
+        h('dt', { text: t.checksum }), h('dd', { class: 'mono', text: rec.checksum })),
+      h('p', { class: 'delivery', 'aria-live': 'polite' }),
+      h('p', {}, h('a', { class: 'button', href: url, download: `kaoping-${rec.instrument}-${safeId}.json`, text: t.reviewDownload })),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: t.reviewStartAgain }))));
+    title.focus();
+  }
+
+  restart() {
+    drafts.clear(this.key);
+    this.draft = emptyDraft();
+    this.restored = false;
+    this.showErrors = false;
+    this.render();
+    this.$(this.id('title'))?.focus();
+  }
+}
+
+// ---- the page -----------------------------------------------------------------------------
+
+async function start() {
+  const params = new URLSearchParams(location.search);
+  const main = document.getElementById('main');
+  const switcher = document.getElementById('lang-switch');
+  let lang = pickLang(params.get('lang') || localStorage.getItem('kaoping:lang') || 'zh-CN');
+  let view;
+  const applyChrome = () => {
+    const t = strings(lang);
+    document.documentElement.lang = lang;
+    switcher.textContent = t.switchLang;
+    switcher.setAttribute('lang', lang === 'en' ? 'zh-CN' : 'en');
+    switcher.setAttribute('aria-label', t.switchLangLabel);
+    document.querySelector('.skip').textContent = t.skip;
+    document.querySelector('.brand').textContent = t.app;
+    document.title = `${view ? view.title : t.reviewPageTitle} · ${t.app}`;
+  };
+  applyChrome();
+  try {
+    let planJson;
+    if (params.get('plan')) {
+      const res = await fetch(params.get('plan'));
+      if (!res.ok) throw new Error(`${params.get('plan')}: HTTP ${res.status}`);
+      planJson = await res.text();
+    }
+    const engine = await loadEngine(planJson);
+    view = new ReviewView(main, engine, {
+      instrument: params.get('instrument') || 'expert',
+      lang,
+      endpoint: params.get('endpoint') ?? 'api/responses',
+    });
+    applyChrome();
+    switcher.addEventListener('click', () => {
+      lang = lang === 'en' ? 'zh-CN' : 'en';
+      localStorage.setItem('kaoping:lang', lang);
+      view.setLang(lang);
+      applyChrome();
+    });
+    view.addEventListener('submit', (e) => {
+      window.dispatchEvent(new CustomEvent('kaoping-submit', { detail: e.detail }));
+    });
+    view.deliver();
+    window.addEventListener('online', () => view.deliver());
+    registerOffline(null, ['review.html', 'js/review.js', 'js/engine-full.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
+  } catch (err) {
+    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang).reviewLoadFailed + (err?.message ?? err) }));
+  }
+}
+
+if (document.body?.dataset.page === 'review') start();
