@@ -654,4 +654,3 @@ mod tests {
         assert!(!problems.is_empty());
     }
 }
-
