@@ -1,6 +1,7 @@
 //! `kaoping`: the command line on the same core as the browser.
 
 mod ahp;
+mod report;
 mod stats;
 
 use anyhow::{Context, Result};
@@ -37,6 +38,17 @@ enum Command {
         #[command(subcommand)]
         cmd: stats::StatsCommand,
     },
+    /// Score a plan: composite per unit, ranks, grades, vetoes, lists (a readable table, or --json).
+    Evaluate {
+        /// The plan (JSON); the built-in demo plan when omitted.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// Scoring inputs (JSON: records, indicators, history), e.g. from `kaoping demo inputs`.
+        inputs: PathBuf,
+        /// Print the whole result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
         #[command(subcommand)]
@@ -48,6 +60,14 @@ enum Command {
 enum DemoCommand {
     /// Print the demo plan's JSON.
     Plan,
+    /// Print a synthetic, deterministic data set for the demo plan (scoring inputs JSON).
+    Inputs {
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Number of public survey responses.
+        #[arg(long, default_value_t = 2000)]
+        n: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -112,6 +132,43 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
         }
         Command::Stats { cmd } => {
             stats::run(cmd)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Evaluate { plan, inputs, json } => {
+            let plan = match plan {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    let report = kaoping_core::validate::validate_plan(&text);
+                    match report.plan {
+                        Some(plan) => plan,
+                        None => anyhow::bail!(
+                            "{} is not a valid plan ({} problem(s)); run `kaoping validate {}`",
+                            path.display(),
+                            report.problems.len(),
+                            path.display()
+                        ),
+                    }
+                }
+                None => kaoping_core::plan::demo_plan(),
+            };
+            let text = std::fs::read_to_string(&inputs)
+                .with_context(|| format!("cannot read {}", inputs.display()))?;
+            let inputs: kaoping_core::score::ScoringInputs = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not scoring inputs JSON", inputs.display()))?;
+            let result = kaoping_core::score::evaluate(&plan, &inputs)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", report::evaluation_table(&plan, &result, lang));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            what: DemoCommand::Inputs { seed, n },
+        } => {
+            let inputs = kaoping_core::score::demo_inputs(seed, n);
+            println!("{}", serde_json::to_string(&inputs)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo {

@@ -40,6 +40,8 @@ pub struct EvaluationResult {
     /// Per-reviewer calibration figures (empty unless `expert.calibrate`).
     pub calibration: Vec<ReviewerCalibration>,
     pub warnings: Vec<Warning>,
+    /// Words for every grade id, keyed `unit.<id>`, `team.<id>`, `cadre.<id>`.
+    pub labels: BTreeMap<String, Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -1308,6 +1310,7 @@ impl ScoreState<'_> {
             agreement,
             calibration,
             warnings,
+            labels: super::labels::labels(rules),
         })
     }
 }

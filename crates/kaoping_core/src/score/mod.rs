@@ -8,6 +8,7 @@
 
 mod demo;
 mod finish;
+pub mod labels;
 mod rules;
 mod state;
 
