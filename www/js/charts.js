@@ -11,16 +11,17 @@ function s(tag, attrs = {}, text) {
   return el;
 }
 
-/** A "nice" upper end for an axis that shows 0..max. */
+/** A "nice" upper end for an axis that shows 0..max (at least 100: scores are out of 100). */
 function niceMax(max) {
-  if (!(max > 0)) return 100;
-  const step = 10 ** Math.floor(Math.log10(max));
-  return Math.ceil(max / step) * step;
+  if (!(max > 100)) return 100;
+  return Math.ceil(max / 20) * 20;
 }
 
-function ticksFor(max) {
-  const n = max <= 100 ? 4 : 6;
-  return Array.from({ length: n + 1 }, (_, i) => (max * i) / n);
+/** Tick values: 0..max in steps of 10, 20, 25 or 50, about one per 70 px. */
+function ticksFor(max, px) {
+  const want = Math.max(2, Math.floor(px / 70));
+  const step = [10, 20, 25, 50, 100].find((st) => max / st <= want && max % st === 0) ?? max;
+  return Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => i * step);
 }
 
 /** Truncates a label to fit roughly `px` pixels (CJK counts double). */
@@ -28,15 +29,15 @@ function fit(label, px, font = 13) {
   let w = 0;
   let out = '';
   for (const ch of label) {
-    w += ch.charCodeAt(0) > 0x2e80 ? font : font * 0.55;
-    if (w > px) return `${out}…`;
+    w += ch.charCodeAt(0) > 0x2e80 ? font : font * 0.62;
+    if (w > px - font) return [...label].length > [...out].length + 1 ? `${out}…` : label;
     out += ch;
   }
   return out;
 }
 
 function axis(g, x0, x1, y, max, fmt) {
-  for (const t of ticksFor(max)) {
+  for (const t of ticksFor(max, x1 - x0)) {
     const x = x0 + ((x1 - x0) * t) / max;
     g.append(s('line', { x1: x, x2: x, y1: 0, y2: y, class: 'chart-grid' }));
     g.append(s('text', { x, y: y + 14, 'text-anchor': 'middle', class: 'chart-tick' }, fmt(t)));

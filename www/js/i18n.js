@@ -199,6 +199,9 @@ const STRINGS = {
     officeUnitWarnings: '本单位提示',
     officeRegion: (what) => `${what}（可横向滚动）`,
     officeHome: '返回首页',
+    officeParen: (x) => `（${x}）`,
+    officeSep: '；',
+    officeColon: (a, b) => `${a}：${b}`,
   },
   en: {
     app: 'Kaoping',
@@ -399,6 +402,9 @@ const STRINGS = {
     officeUnitWarnings: 'Warnings for this unit',
     officeRegion: (what) => `${what} (scrolls sideways)`,
     officeHome: 'Home',
+    officeParen: (x) => ` (${x})`,
+    officeSep: '; ',
+    officeColon: (a, b) => `${a}: ${b}`,
   },
 };
 

@@ -420,7 +420,7 @@ function gradeBadge(grade) {
 }
 
 function vetoText(u) {
-  return u.vetoes.map((v) => t().officeVetoReason(indicatorName(v.indicator), tr(v.reason, state.lang) || '—')).join('；');
+  return u.vetoes.map((v) => t().officeVetoReason(indicatorName(v.indicator), tr(v.reason, state.lang) || '—')).join(t().officeSep);
 }
 
 function renderCategory(cat, units) {
@@ -476,15 +476,15 @@ function renderAgreement(category, name) {
     [T.officeIndicator, T.officeAlpha, T.officeKendall, T.officeRaters, T.officeStatusCol], rows, { cls: 'agreement' });
 }
 
-function renderWarnings(warnings, heading = t().officeAllWarnings, level = 'h3') {
+function renderWarnings(warnings, heading = t().officeAllWarnings, { level = 'h3', subjects = true } = {}) {
   const T = t();
-  const box = h('section', { class: 'warnings', 'aria-labelledby': `w-${++uid}` }, h(level, { id: `w-${uid}`, text: `${heading}（${warnings.length}）` }));
+  const box = h('section', { class: 'warnings', 'aria-labelledby': `w-${++uid}` }, h(level, { id: `w-${uid}`, text: `${heading}${T.officeParen(warnings.length)}` }));
   if (!warnings.length) {
     box.append(h('p', { class: 'muted', text: T.officeNone }));
     return box;
   }
   box.append(h('ul', { class: 'warning-list' }, warnings.map((w) => h('li', {},
-    h('span', { class: 'subject', text: w.unit ? unitName(w.unit) : T.officeGeneral }), ' ',
+    subjects ? h('span', { class: 'subject', text: w.unit ? unitName(w.unit) : T.officeGeneral }) : null, subjects ? ' ' : null,
     tr(w.message, state.lang)))));
   return box;
 }
@@ -549,7 +549,7 @@ function renderUnit(d) {
     [T.officeVeto, u.vetoes.length ? h('span', { class: 'veto', text: vetoText(u) }) : T.officeNone],
     [T.officeRectification, yesNo(u.rectification_required)],
     [T.officeYearsRunning, fmtInt(u.non_compliant_years_running)],
-    [`${T.officeAdmonition}（${T.officeTeamHeading}）`, yesNo(u.team.admonition_talk)],
+    [`${T.officeAdmonition}${T.officeParen(T.officeTeamHeading)}`, yesNo(u.team.admonition_talk)],
     [T.officeReorganisation, yesNo(u.team.reorganisation)],
   ]));
 
@@ -570,7 +570,8 @@ function renderUnit(d) {
     if (!v) return '—';
     if (it.kind === 'data') return T.officeInputData(fmtUpTo(v.actual, 4), fmtUpTo(v.target, 4));
     if (it.kind === 'project') return T.officeInputProject(v.milestones_done, v.milestones_total);
-    return (v.passed ? T.officeInputPassed : T.officeInputFailed) + (v.reason ? `：${tr(v.reason, state.lang)}` : '');
+    const verdict = v.passed ? T.officeInputPassed : T.officeInputFailed;
+    return v.reason ? T.officeColon(verdict, tr(v.reason, state.lang)) : verdict;
   };
   const items = c.indicators.items;
   const host = h('div', { class: 'chart-host' });
@@ -602,14 +603,14 @@ function renderUnit(d) {
   const p = c.public;
   const pub = sub(T.officePublicHeading,
     p.n ? dl([
-      [T.officeValue, `${fmt(p.value)}（${fmtInterval(p.interval)}，n = ${fmtInt(p.n)}）`],
+      [T.officeValue, `${fmt(p.value)}${T.officeParen(`${fmtInterval(p.interval)}, n = ${fmtInt(p.n)}`)}`],
       [T.officeSatisfaction, p.satisfaction_rate
-        ? `${fmtPct(p.satisfaction_rate.estimate)}（${fmtInterval(p.satisfaction_rate, fmtPct)}）` : '—'],
-      [T.officeNps, p.nps ? `${fmt(p.nps.nps)}（n = ${fmtInt(p.nps.n)}）` : '—'],
-    ]) : h('p', { class: 'muted', text: `${T.officeNoPublic}（${label(T.officeStatus, p.status)}）` }),
+        ? `${fmtPct(p.satisfaction_rate.estimate)}${T.officeParen(fmtInterval(p.satisfaction_rate, fmtPct))}` : '—'],
+      [T.officeNps, p.nps ? `${fmt(p.nps.nps)}${T.officeParen(`n = ${fmtInt(p.nps.n)}`)}` : '—'],
+    ]) : h('p', { class: 'muted', text: `${T.officeNoPublic}${T.officeParen(label(T.officeStatus, p.status))}` }),
     p.items.length ? scrollTable(T.officePublicHeading, null, [T.officeIndicator, T.officeN, T.officeUnable, T.officeValue],
       p.items.map((it) => h('tr', {}, h('th', { scope: 'row', text: itemName(it.item) }),
-        num(fmtInt(it.n)), num(fmtInt(it.unable_to_judge)), num(fmt(it.mean))))) : null);
+        num(fmtInt(it.n)), num(fmtInt(it.unable_to_judge)), num(fmt(it.mean)))), { cls: 'narrow' }) : null);
 
   const team = sub(T.officeTeamHeading, dl([
     [T.officeTeamScore, fmt(u.team.score)],
@@ -626,7 +627,7 @@ function renderUnit(d) {
       td(label(T.officeCadreGrades, cd.grade)), td(yesNo(cd.admonition_talk))))));
 
   const agreement = sub(T.officeAgreementHeading, renderAgreement(u.category, categoryName(u.category)) ?? h('p', { class: 'muted', text: T.officeNone }));
-  const warnings = renderWarnings(warningsOf(u.unit), T.officeUnitWarnings);
+  const warnings = renderWarnings(warningsOf(u.unit), T.officeUnitWarnings, { subjects: false });
 
   d.replaceChildren(head, h('div', { class: 'dialog-body' },
     summary, components, breakdown, lists, expert, pub, team, cadres, agreement, warnings));
