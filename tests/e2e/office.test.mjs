@@ -51,7 +51,8 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     // 1. The demo plan is valid; its fingerprint and counts are shown.
     const status = page.locator('#plan-status');
     await status.getByText('方案有效').waitFor();
-    assert.match(await status.innerText(), /[0-9a-f]{64}/);
+    const sha = await status.locator('.mono').innerText();
+    assert.match(sha, /^[0-9a-f]{64}$/);
     assert.match(await page.locator('.facts').first().innerText(), /武汉市2026年度综合考评[\s\S]*2026[\s\S]*16/);
     assert.deepEqual(await axeCheck(page), [], 'axe: valid demo plan');
 
@@ -76,9 +77,23 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     assert.ok(await page.getByRole('button', { name: '生成示例数据' }).isDisabled(), 'no scoring of an invalid plan');
     assert.deepEqual(await axeCheck(page), [], 'axe: plan problems');
 
-    // Back to the demo plan.
-    await page.getByRole('button', { name: '改用示例方案' }).click();
+    // The demo plan's file dropped on the drop zone: valid, with the built-in plan's
+    // fingerprint (canonical JSON: the pretty file and the embedded minified text agree).
+    const demoText = await readFile(DEMO_PLAN, 'utf8');
+    await page.locator('.dropzone').evaluate((zone, text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'demo.json', { type: 'application/json' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, demoText);
     await status.getByText('方案有效').waitFor();
+    assert.equal(await status.locator('.mono').innerText(), sha);
+    assert.match(await page.locator('.facts').first().innerText(), /demo\.json/);
+
+    // Back to the built-in demo plan.
+    await page.getByRole('button', { name: '改用示例方案' }).click();
+    await page.locator('.facts').first().getByText('内置示例方案').waitFor();
+    await status.getByText('方案有效').waitFor();
+    assert.equal(await status.locator('.mono').innerText(), sha);
 
     // 3. Demo data (2000 public responses, seed 42), scored in the worker.
     await startFrameCounter(page);

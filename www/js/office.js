@@ -293,10 +293,11 @@ async function generate(e) {
   state.n = form.elements.n.value.trim();
   state.seed = form.elements.seed.value.trim();
   const ok = (v) => /^\d+$/.test(v) && Number(v) <= 0xffffffff;
-  state.inputError = ok(state.n) && ok(state.seed) ? null : T.officeDataBadNumber;
+  state.inputError = ok(state.n) ? (ok(state.seed) ? null : 'seed') : 'n';
   if (state.inputError) {
+    state.runMessage = null;
     renderAll();
-    document.getElementById(ok(state.n) ? 'seed' : 'n')?.focus();
+    document.getElementById(state.inputError)?.focus();
     return;
   }
   state.result = null;
@@ -352,10 +353,10 @@ function renderData() {
   const field = (id, text, value) => h('div', { class: 'field' },
     h('label', { for: id, text }),
     h('input', { type: 'text', id, name: id, inputmode: 'numeric', autocomplete: 'off', value,
-      'aria-invalid': state.inputError ? 'true' : null, 'aria-describedby': state.inputError ? 'num-error' : null }));
+      'aria-invalid': state.inputError === id ? 'true' : null, 'aria-describedby': state.inputError === id ? 'num-error' : null }));
   const form = h('form', { class: 'demo-form', novalidate: true, onsubmit: generate },
     h('div', { class: 'fields' }, field('n', T.officeDataPublicN, state.n), field('seed', T.officeDataSeed, state.seed)),
-    state.inputError ? h('p', { id: 'num-error', class: 'error-message', text: state.inputError }) : null,
+    state.inputError ? h('p', { id: 'num-error', class: 'error-message', text: T.officeDataBadNumber }) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', id: 'generate', class: 'primary', disabled: !canRun, text: T.officeDataGenerate }),
       state.plan ? null : h('span', { class: 'hint', text: T.officeDataNeedsPlan })));
