@@ -24,6 +24,13 @@ function ticksFor(max, px) {
   return Array.from({ length: Math.floor(max / step) + 1 }, (_, i) => i * step);
 }
 
+/** Rough text width in px (CJK at full width, Latin at about 0.62 em). */
+function textWidth(text, font = 12) {
+  let w = 0;
+  for (const ch of text) w += ch.charCodeAt(0) > 0x2e80 ? font : font * 0.62;
+  return w;
+}
+
 /** Truncates a label to fit roughly `px` pixels (CJK counts double). */
 function fit(label, px, font = 13) {
   let w = 0;
@@ -99,7 +106,7 @@ export function profileChart({ rows, title, width, format, legend }) {
   const lg = s('g', { transform: 'translate(0 4)' });
   lg.append(s('rect', { x: x0, y: 2, width: 14, height: 12, class: 'chart-bar' }));
   lg.append(s('text', { x: x0 + 20, y: 13, class: 'chart-tick' }, legend.unit));
-  const mx = x0 + 28 + legend.unit.length * 13;
+  const mx = x0 + 36 + textWidth(legend.unit);
   lg.append(s('line', { x1: mx, x2: mx, y1: 0, y2: 16, class: 'chart-mean' }));
   lg.append(s('text', { x: mx + 8, y: 13, class: 'chart-tick' }, legend.mean));
   svg.append(lg);

@@ -599,7 +599,14 @@ function renderUnit(d) {
     [T.officeGroup, T.officeWeight, T.officeWeightUsed, T.officeN, T.officeUnable, T.officeValue, T.officeStatusCol],
     c.expert.groups.map((g) => h('tr', {}, h('th', { scope: 'row', text: groupName(g.group) }),
       num(fmtUpTo(g.weight)), num(fmtUpTo(g.weight_used)), num(fmtInt(g.n)), num(fmtInt(g.unable_to_judge)),
-      num(fmt(g.value)), td(label(T.officeStatus, g.status))))));
+      num(fmt(g.value)), td(label(T.officeStatus, g.status))))),
+    c.expert.indicators.length ? scrollTable(T.officeExpertByIndicator, T.officeExpertByIndicator,
+      [T.officeIndicator, T.officeValue, ...c.expert.groups.map((g) => groupName(g.group))],
+      c.expert.indicators.map((ei) => h('tr', {}, h('th', { scope: 'row', text: indicatorName(ei.indicator) }),
+        num(fmt(ei.value)), ...c.expert.groups.map((g) => {
+          const x = ei.groups.find((y) => y.group === g.group);
+          return num(x ? `${fmt(x.value)}${T.officeParen(`n = ${fmtInt(x.n)}`)}` : '—');
+        })))) : null);
 
   const p = c.public;
   const pub = sub(T.officePublicHeading,
