@@ -101,6 +101,7 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     await page.getByRole('button', { name: '生成示例数据' }).click();
     await page.locator('#results-h:focus').waitFor({ timeout: 120_000 });
     assert.ok((await frames(page)) - before > 5, 'animation frames kept coming while scoring');
+    await page.locator('#office-announce').getByText('评分完成，共 16 个单位。').waitFor({ state: 'attached' });
 
     const used = await rowsOf(page.getByRole('table', { name: '数据使用情况' }));
     assert.ok(used.some((r) => /^已使用：/.test(r[0]) && Number(r[1].replace(/,/g, '')) > 0), 'records used');
@@ -191,7 +192,8 @@ test('the page stays responsive during a long run, and Cancel stops it', async (
     assert.deepEqual(await axeCheck(page), [], 'axe: running');
 
     await cancel.click();
-    await page.getByRole('status').filter({ hasText: '已取消评分。' }).waitFor();
+    await page.locator('.run').getByText('已取消评分。').waitFor();
+    await page.locator('#office-announce').getByText('已取消评分。').waitFor({ state: 'attached' });
     const generate = page.getByRole('button', { name: '生成示例数据' });
     assert.ok(await generate.isEnabled());
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'generate');

@@ -26,6 +26,14 @@ const state = {
 };
 
 const t = () => strings(state.lang);
+
+/** Says a short message through the page's one persistent live region. */
+function announce(text) {
+  const el = document.getElementById('office-announce');
+  if (!el) return;
+  el.textContent = '';
+  setTimeout(() => { el.textContent = text; }, 100);
+}
 let uid = 0;
 
 // ---- small DOM helpers ---------------------------------------------------------------------
@@ -174,6 +182,8 @@ async function checkPlan({ focus = false } = {}) {
   }
   state.checking = false;
   renderAll();
+  const verdict = document.getElementById('plan-status')?.textContent;
+  if (verdict) announce(verdict);
   if (focus) document.getElementById('plan-status')?.focus();
 }
 
@@ -207,7 +217,7 @@ function renderPlan() {
   const sec = h('section', { class: 'office-step', 'aria-labelledby': 'plan-h' },
     h('h2', { id: 'plan-h', text: T.officePlanHeading }));
   const report = state.report;
-  const status = h('div', { id: 'plan-status', class: 'plan-status', tabindex: '-1', role: 'status' });
+  const status = h('div', { id: 'plan-status', class: 'plan-status', tabindex: '-1' });
   sec.append(status);
   if (state.checking) {
     status.append(h('p', { class: 'hint', text: T.officePlanChecking }));
@@ -318,6 +328,7 @@ async function generate(e) {
     state.result = result;
     state.run = null;
     renderAll();
+    announce(T.officeScored(result.units.length));
     document.getElementById('results-h')?.focus();
   } catch (err) {
     state.run = null;
@@ -325,6 +336,7 @@ async function generate(e) {
       ? { kind: 'cancelled', text: T.officeCancelled }
       : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
     renderAll();
+    announce(state.runMessage.text);
     document.getElementById('generate')?.focus();
   } finally {
     clearInterval(tick);
