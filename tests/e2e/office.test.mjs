@@ -199,6 +199,16 @@ test('the page stays responsive during a long run, and Cancel stops it', async (
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'generate');
     assert.equal(await page.locator('#results-h').count(), 1);
     assert.match(await page.locator('.results').innerText(), /生成数据并评分后/);
+    assert.deepEqual(await axeCheck(page), [], 'axe: cancelled');
+
+    // A number that is not a whole number is refused next to its field.
+    await page.getByLabel('随机种子').fill('4.2');
+    await generate.click();
+    await page.getByText('请输入 0 或正整数。').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'seed');
+    assert.equal(await page.getByLabel('随机种子').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(await axeCheck(page), [], 'axe: number error');
+    await page.getByLabel('随机种子').fill('42');
 
     // The fresh worker scores the next run.
     await page.getByLabel('公众答卷数').fill('300');
