@@ -42,7 +42,6 @@ const STRINGS = {
     // office (考评办)
     officeTitle: '考评办：方案、评分与结果',
     officeIntro: '检查考评方案，用数据计分，查看排名、等次和每个单位的明细。所有规则和数字都由考评引擎计算，本页只负责展示。',
-    officeLoadingEngine: '正在加载考评引擎…',
     officeEngineFailed: '考评引擎加载失败：',
     officePlanHeading: '1. 考评方案',
     officePlanTitle: '方案名称',
@@ -138,8 +137,6 @@ const STRINGS = {
     officeLowAgreement: '一致性偏低',
     officeAgreementOk: '正常',
     officeAllWarnings: '全部提示',
-    officeWarningsRegion: '全部提示表',
-    officeWarningSubject: '对象',
     officeGeneral: '总体',
     officeGrades: { merit: '立功单位', compliant: '达标单位', non_compliant: '不达标单位', incomplete: '数据不完整' },
     officeTeamGrades: { good: '好', compliant: '达标', non_compliant: '不达标', insufficient: '数据不足' },
@@ -245,7 +242,6 @@ const STRINGS = {
     // office
     officeTitle: 'Evaluation office: plan, scoring and results',
     officeIntro: 'Check the evaluation plan, score it on data, and read rankings, grades and each unit’s details. Every rule and number comes from the evaluation engine; this page only shows them.',
-    officeLoadingEngine: 'Loading the evaluation engine…',
     officeEngineFailed: 'The evaluation engine could not be loaded: ',
     officePlanHeading: '1. Evaluation plan',
     officePlanTitle: 'Title',
@@ -341,8 +337,6 @@ const STRINGS = {
     officeLowAgreement: 'Low agreement',
     officeAgreementOk: 'OK',
     officeAllWarnings: 'All warnings',
-    officeWarningsRegion: 'Warnings table',
-    officeWarningSubject: 'Subject',
     officeGeneral: 'General',
     officeGrades: { merit: 'Merit unit', compliant: 'Compliant', non_compliant: 'Non-compliant', incomplete: 'Incomplete' },
     officeTeamGrades: { good: 'Good', compliant: 'Compliant', non_compliant: 'Non-compliant', insufficient: 'Too few ratings' },

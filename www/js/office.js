@@ -285,7 +285,7 @@ function renderProblems(problems) {
     h('tr', { class: 'group' }, h('th', { scope: 'colgroup', colspan: '3' },
       T.officeProblemKind(label(T.officeProblemKinds, code), list.length), ' ', h('code', { text: code }))),
     list.map((p) => h('tr', {},
-      td(p.line ? `${p.line}:${p.column ?? 1}` : T.officeNoLine, 'num nowrap'),
+      td(p.line ? (p.column ? `${p.line}:${p.column}` : String(p.line)) : T.officeNoLine, 'num nowrap'),
       td(p.path || '/', 'mono'),
       td(tr(p.message, state.lang))))));
   return scrollTable(T.officeProblemsRegion, T.officeProblemsCaption,
@@ -567,7 +567,7 @@ function renderUnit(d) {
   ]));
 
   const comps = ['indicators', 'expert', 'public', 'leadership'].map((k) => {
-    const s = k === 'leadership' ? c[k] : c[k];
+    const s = c[k];
     return h('tr', {},
       h('th', { scope: 'row', text: label(T.officeComponents, k) }),
       num(fmtUpTo(s.weight)), num(fmtUpTo(s.weight_used)), num(fmt(s.value)), num(fmtInt(s.n)),
