@@ -1,0 +1,223 @@
+// The evaluation office's page: plan check, problems, demo scoring, results, a unit's
+// details, a responsive page while the worker scores, and Cancel. Driven by roles and labels.
+// Numbers that the engine decides are not hard-coded: the test reads them from the page and
+// checks their relationships (veto → non-compliant, ranks in order, merit at the top).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { launch, url, axeCheck, watchErrors } from './harness.mjs';
+
+const DEMO_PLAN = new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url);
+
+/** The demo plan with a unit in a category that does not exist and an unknown key. */
+async function invalidPlan() {
+  const plan = JSON.parse(await readFile(DEMO_PLAN, 'utf8'));
+  plan.units[0].category = 'nowhere';
+  plan.colour = 'red';
+  const text = JSON.stringify(plan, null, 2);
+  const lines = text.split('\n');
+  const at = (needle) => {
+    const i = lines.findIndex((l) => l.includes(needle));
+    return { line: i + 1, column: lines[i].indexOf(needle) + 1 };
+  };
+  return { text, category: at('"nowhere"'), colour: at('"red"') };
+}
+
+/** Rows of a table as arrays of cell texts (th and td). */
+async function rowsOf(table) {
+  return table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) =>
+    Array.from(tr.querySelectorAll('th, td'), (c) => c.textContent.trim())));
+}
+
+async function startFrameCounter(page) {
+  await page.evaluate(() => {
+    window.__frames = 0;
+    const f = () => { window.__frames += 1; requestAnimationFrame(f); };
+    requestAnimationFrame(f);
+  });
+}
+const frames = (page) => page.evaluate(() => window.__frames);
+
+test('the office checks a plan, shows its problems, scores demo data and shows the results', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await page.goto(url('office.html'));
+    await page.getByRole('heading', { level: 1, name: '考评办：方案、评分与结果' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+
+    // 1. The demo plan is valid; its fingerprint and counts are shown.
+    const status = page.locator('#plan-status');
+    await status.getByText('方案有效').waitFor();
+    const sha = await status.locator('.mono').innerText();
+    assert.match(sha, /^[0-9a-f]{64}$/);
+    assert.match(await page.locator('.facts').first().innerText(), /武汉市2026年度综合考评[\s\S]*2026[\s\S]*16/);
+    assert.deepEqual(await axeCheck(page), [], 'axe: valid demo plan');
+
+    // 2. An invalid plan through the file input: both problems with line:column.
+    const bad = await invalidPlan();
+    await page.getByLabel('方案文件（JSON）').setInputFiles({
+      name: 'bad-plan.json', mimeType: 'application/json', buffer: Buffer.from(bad.text),
+    });
+    await status.getByText('方案有 2 个问题').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'plan-status', 'focus on the verdict');
+    const problems = page.getByRole('table', { name: '方案问题（按类型分组）' });
+    const text = await problems.innerText();
+    assert.match(text, /未知字段/);
+    assert.match(text, /引用不存在/);
+    const rows = await rowsOf(problems);
+    const colour = rows.find((r) => r[1] === '/colour');
+    const category = rows.find((r) => r[1] === '/units/0/category');
+    assert.ok(colour, `a row for /colour in ${JSON.stringify(rows)}`);
+    assert.ok(category, `a row for /units/0/category in ${JSON.stringify(rows)}`);
+    assert.equal(colour[0], `${bad.colour.line}:${bad.colour.column}`);
+    assert.equal(category[0], `${bad.category.line}:${bad.category.column}`);
+    assert.ok(await page.getByRole('button', { name: '生成示例数据' }).isDisabled(), 'no scoring of an invalid plan');
+    assert.deepEqual(await axeCheck(page), [], 'axe: plan problems');
+
+    // The demo plan's file dropped on the drop zone: valid, with the built-in plan's
+    // fingerprint (canonical JSON: the pretty file and the embedded minified text agree).
+    const demoText = await readFile(DEMO_PLAN, 'utf8');
+    await page.locator('.dropzone').evaluate((zone, text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'demo.json', { type: 'application/json' }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, demoText);
+    await status.getByText('方案有效').waitFor();
+    assert.equal(await status.locator('.mono').innerText(), sha);
+    assert.match(await page.locator('.facts').first().innerText(), /demo\.json/);
+
+    // Back to the built-in demo plan.
+    await page.getByRole('button', { name: '改用示例方案' }).click();
+    await page.locator('.facts').first().getByText('内置示例方案').waitFor();
+    await status.getByText('方案有效').waitFor();
+    assert.equal(await status.locator('.mono').innerText(), sha);
+
+    // 3. Demo data (2000 public responses, seed 42), scored in the worker.
+    await startFrameCounter(page);
+    const before = await frames(page);
+    await page.getByRole('button', { name: '生成示例数据' }).click();
+    await page.locator('#results-h:focus').waitFor({ timeout: 120_000 });
+    assert.ok((await frames(page)) - before > 5, 'animation frames kept coming while scoring');
+    await page.locator('#office-announce').getByText('评分完成，共 16 个单位。').waitFor({ state: 'attached' });
+
+    const used = await rowsOf(page.getByRole('table', { name: '数据使用情况' }));
+    assert.ok(used.some((r) => /^已使用：/.test(r[0]) && Number(r[1].replace(/,/g, '')) > 0), 'records used');
+    assert.ok(used.some((r) => /^未使用：受访者所在区不在考评范围内$/.test(r[0])), 'records skipped by reason');
+
+    // Rankings: every category has a table; ranks ascend and scores descend.
+    const central = page.getByRole('table', { name: '中心城区排名' });
+    const centralRows = await rowsOf(central);
+    assert.equal(centralRows.length, 5);
+    assert.equal(centralRows[0][3], '立功单位', 'the top central district is a merit unit');
+    let vetoed = null;
+    for (const cat of ['中心城区', '新城区', '开发区', '市直部门']) {
+      const rows = await rowsOf(page.getByRole('table', { name: `${cat}排名` }));
+      assert.ok(rows.length > 0, cat);
+      for (let i = 1; i < rows.length; i++) {
+        assert.ok(Number(rows[i][0]) >= Number(rows[i - 1][0]), `${cat}: ranks ascend`);
+        assert.ok(Number(rows[i][2]) <= Number(rows[i - 1][2]), `${cat}: scores descend`);
+      }
+      for (const r of rows) {
+        if (r[4] !== '无') {
+          assert.equal(r[3], '不达标单位', `${r[1]} has a veto and is non-compliant`);
+          if (/生态/.test(r[4])) vetoed = r[1];
+        }
+      }
+      // The chart and its caption are beside the table.
+      await page.getByRole('img', { name: `${cat}综合得分条形图` }).waitFor();
+    }
+    assert.ok(vetoed, 'a unit is vetoed for an ecological accident');
+    assert.deepEqual(await axeCheck(page), [], 'axe: results');
+
+    // 4. The vetoed unit's details in a dialog; focus goes in and comes back.
+    const opener = page.getByRole('button', { name: `${vetoed}：查看明细` });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: vetoed });
+    await dialog.waitFor();
+    assert.ok(await dialog.evaluate((d) => d.contains(document.activeElement)), 'focus is in the dialog');
+    const dtext = await dialog.innerText();
+    assert.match(dtext, /不达标单位/);
+    assert.match(dtext, /生态环境保护：/);
+    assert.match(dtext, /须提交书面整改报告\s*是/);
+    for (const h of ['组成部分', '指标得分明细', '正向与反向清单', '专家评审团（按评审组）', '领导班子', '领导干部', '本类别专家评分一致性']) {
+      await dialog.getByRole('heading', { name: h, exact: true }).waitFor();
+    }
+    const breakdown = await rowsOf(dialog.getByRole('region', { name: '指标得分明细（可横向滚动）' }).getByRole('table'));
+    const ecology = breakdown.find((r) => r[0] === '生态环境保护');
+    assert.ok(ecology, 'the ecology indicator is in the breakdown');
+    assert.match(ecology[2], /^未通过/);
+    assert.equal(breakdown.length > 5, true);
+    await dialog.getByRole('img', { name: `${vetoed}各指标得分与本类别平均` }).waitFor();
+    assert.deepEqual(await axeCheck(page), [], 'axe: unit dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.unit !== undefined), true, 'focus back on the unit button');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), vetoed);
+
+    // 5. English.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 2, name: '3. Results' }).waitFor();
+    await page.getByRole('table', { name: 'Central urban districts: ranking' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    assert.deepEqual(await axeCheck(page), [], 'axe: results in English');
+
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the page stays responsive during a long run, and Cancel stops it', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await page.goto(url('office.html'));
+    await page.locator('#plan-status').getByText('方案有效').waitFor();
+    await page.getByLabel('公众答卷数').fill('200000');
+    await startFrameCounter(page);
+    await page.getByRole('button', { name: '生成示例数据' }).click();
+    const cancel = page.getByRole('button', { name: '取消' });
+    await cancel.waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), '取消', 'focus on Cancel');
+    const f0 = await frames(page);
+    await page.waitForTimeout(1500);
+    const f1 = await frames(page);
+    assert.ok(f1 - f0 >= 20, `animation frames while the worker runs: ${f1 - f0}`);
+    assert.ok(await cancel.isVisible(), 'still running after 1.5 s');
+    assert.deepEqual(await axeCheck(page), [], 'axe: running');
+
+    await cancel.click();
+    await page.locator('.run').getByText('已取消评分。').waitFor();
+    await page.locator('#office-announce').getByText('已取消评分。').waitFor({ state: 'attached' });
+    const generate = page.getByRole('button', { name: '生成示例数据' });
+    assert.ok(await generate.isEnabled());
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'generate');
+    assert.equal(await page.locator('#results-h').count(), 1);
+    assert.match(await page.locator('.results').innerText(), /生成数据并评分后/);
+    assert.deepEqual(await axeCheck(page), [], 'axe: cancelled');
+
+    // A number that is not a whole number is refused next to its field.
+    await page.getByLabel('随机种子').fill('4.2');
+    await generate.click();
+    await page.getByText('请输入 0 或正整数。').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'seed');
+    assert.equal(await page.getByLabel('随机种子').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(await axeCheck(page), [], 'axe: number error');
+    await page.getByLabel('随机种子').fill('42');
+
+    // The fresh worker scores the next run.
+    await page.getByLabel('公众答卷数').fill('300');
+    await generate.click();
+    await page.locator('#results-h:focus').waitFor({ timeout: 120_000 });
+    await page.getByRole('table', { name: '中心城区排名' }).waitFor();
+    assert.deepEqual(await axeCheck(page), [], 'axe: results at 390 px');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
