@@ -30,10 +30,9 @@ const handlers = {
   demo({ id, text, seed, n }) {
     post({ id, type: 'progress', stage: 'plan' });
     const engine = engineFor(text ?? null);
-    post({ id, type: 'progress', stage: 'generate' });
-    const inputs = Engine.demoInputs(seed, n);
-    post({ id, type: 'progress', stage: 'score', records: inputs.records.length });
-    const result = engine.evaluatePlan(inputs);
+    // Generated and scored inside WASM: the inputs never cross into JavaScript.
+    post({ id, type: 'progress', stage: 'score' });
+    const result = engine.evaluateDemo(seed, n);
     post({ id, type: 'progress', stage: 'transfer' });
     return result;
   },

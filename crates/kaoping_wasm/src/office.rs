@@ -46,6 +46,14 @@ impl Engine {
         Ok(to_js(&result)?.unchecked_into())
     }
 
+    /// Score the synthetic demo data set without leaving WASM (fast for large `n_public`).
+    #[wasm_bindgen(js_name = evaluateDemo)]
+    pub fn evaluate_demo(&self, seed: u32, n_public: u32) -> Result<IEvaluationResult, JsError> {
+        let inputs = score::demo_inputs(u64::from(seed), n_public as usize);
+        let result = score::evaluate(self.plan_ref(), &inputs).map_err(into_error)?;
+        Ok(to_js(&result)?.unchecked_into())
+    }
+
     /// The synthetic demo data set (deterministic for a seed).
     #[wasm_bindgen(js_name = demoInputs)]
     pub fn demo_inputs(seed: u32, n_public: u32) -> Result<IScoringInputs, JsError> {
