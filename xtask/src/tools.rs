@@ -11,6 +11,8 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// From `fonts-noto-cjk`: without it, screenshots of the zh-CN pages show boxes.
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 /// Which tools a task needs.
 #[derive(Clone, Copy)]
@@ -129,8 +131,8 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
 }
 
 fn ensure_browser() -> Result<()> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        println!("tools: {CHROMIUM} and {CHROMEDRIVER} already installed");
+    if [CHROMIUM, CHROMEDRIVER, CJK_FONT].iter().all(|p| Path::new(p).exists()) {
+        println!("tools: {CHROMIUM}, {CHROMEDRIVER} and the CJK fonts already installed");
         return Ok(());
     }
     println!(
