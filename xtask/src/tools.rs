@@ -131,7 +131,10 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
 }
 
 fn ensure_browser() -> Result<()> {
-    if [CHROMIUM, CHROMEDRIVER, CJK_FONT].iter().all(|p| Path::new(p).exists()) {
+    if [CHROMIUM, CHROMEDRIVER, CJK_FONT]
+        .iter()
+        .all(|p| Path::new(p).exists())
+    {
         println!("tools: {CHROMIUM}, {CHROMEDRIVER} and the CJK fonts already installed");
         return Ok(());
     }

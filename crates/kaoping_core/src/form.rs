@@ -261,17 +261,24 @@ fn check_scale_value(v: &Value, scale: &Scale, unable: bool, row: Option<&str>, 
         }
         return;
     }
+    let (lo, hi) = (fmt_num(scale.min), fmt_num(scale.max));
     match v.as_f64() {
         Some(x) if scale.contains(x) => {}
-        _ => {
-            let (lo, hi) = (fmt_num(scale.min), fmt_num(scale.max));
+        Some(x) if x >= scale.min && x <= scale.max => {
+            let step = fmt_num(scale.step);
             out.push(
                 "not_on_scale",
                 row,
-                &format!("请在 {lo} 到 {hi} 之间选择。"),
-                &format!("Choose a value from {lo} to {hi}."),
+                &format!("请在 {lo} 到 {hi} 之间按 {step} 分一档选择。"),
+                &format!("Choose a value from {lo} to {hi} in steps of {step}."),
             );
         }
+        _ => out.push(
+            "not_on_scale",
+            row,
+            &format!("请在 {lo} 到 {hi} 之间选择。"),
+            &format!("Choose a value from {lo} to {hi}."),
+        ),
     }
 }
 
