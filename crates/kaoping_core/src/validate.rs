@@ -54,10 +54,15 @@ pub fn validate_plan(text: &str) -> PlanReport {
                 line: Some(e.line()),
                 column: Some(e.column()),
                 code: "json_syntax",
-                message: Text::new(
-                    &format!("JSON 格式错误：{e}"),
-                    &format!("Invalid JSON: {e}"),
-                ),
+                message: {
+                    // The position is in `line`/`column`; the message need not repeat it.
+                    let full = e.to_string();
+                    let what = full.split(" at line ").next().unwrap_or(&full).to_owned();
+                    Text::new(
+                        &format!("JSON 格式错误：{what}"),
+                        &format!("Invalid JSON: {what}"),
+                    )
+                },
             });
             return v.finish(text, None);
         }
@@ -88,6 +93,23 @@ pub fn validate_plan(text: &str) -> PlanReport {
 
 struct Validator {
     problems: Vec<Problem>,
+}
+
+#[derive(Clone, Copy)]
+enum JsonType {
+    String,
+    Integer,
+}
+
+/// A number as people write it: at most 6 decimals, no trailing zeros (0.1 + 0.2 → 0.3).
+fn num(x: f64) -> String {
+    let s = format!("{x:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_owned()
+    }
 }
 
 /// The keys each kind of object may have.
@@ -184,6 +206,50 @@ impl Validator {
             code,
             message,
         });
+    }
+
+    /// A key whose value must be one of a few words.
+    fn one_of(&mut self, obj: &Value, p: &str, key: &str, allowed: &[&str]) {
+        match obj.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(v)) if allowed.contains(&v.as_str()) => {}
+            Some(other) => {
+                let shown = other.to_string();
+                self.push(
+                    &ptr(p, key),
+                    "invalid_value",
+                    Text::new(
+                        &format!(
+                            "“{key}”的取值 {shown} 无效；可用取值：{}",
+                            allowed.join(", ")
+                        ),
+                        &format!(
+                            "\"{key}\" cannot be {shown}; allowed: {}",
+                            allowed.join(", ")
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A key whose value must be of one JSON type.
+    fn scalar(&mut self, obj: &Value, p: &str, key: &str, ty: JsonType) {
+        let Some(v) = obj.get(key) else { return };
+        let (ok, zh, en) = match ty {
+            JsonType::String => (v.is_string(), "文字", "a string"),
+            JsonType::Integer => (v.is_i64() || v.is_u64(), "整数", "a whole number"),
+        };
+        if !ok {
+            self.push(
+                &ptr(p, key),
+                "wrong_type",
+                Text::new(
+                    &format!("“{key}”应为{zh}，现为 {v}"),
+                    &format!("\"{key}\" must be {en}, not {v}"),
+                ),
+            );
+        }
     }
 
     fn finish(mut self, text: &str, plan: Option<Plan>) -> PlanReport {
@@ -306,6 +372,24 @@ impl Validator {
                 );
             }
         }
+        self.scalar(root, "", "id", JsonType::String);
+        self.scalar(root, "", "version", JsonType::String);
+        self.scalar(root, "", "year", JsonType::Integer);
+        if let Some(langs) = root.get("languages") {
+            if !langs
+                .as_array()
+                .is_some_and(|a| a.iter().all(Value::is_string))
+            {
+                self.push(
+                    "/languages",
+                    "wrong_type",
+                    Text::new(
+                        "“languages”应为语言代码的数组，如 [\"zh-CN\", \"en\"]",
+                        "\"languages\" must be an array of language tags, e.g. [\"zh-CN\", \"en\"]",
+                    ),
+                );
+            }
+        }
         for (p, c) in self.each(root, "categories", "") {
             if self.keys(c, &p, CATEGORY_KEYS, ("单位类别", "a category")) {
                 if let Some(comp) = c.get("components") {
@@ -325,7 +409,13 @@ impl Validator {
             }
         }
         for (p, i) in self.each(root, "indicators", "") {
-            if self.keys(i, &p, INDICATOR_KEYS, ("指标", "an indicator")) {
+            let before = self.problems.len();
+            self.one_of(i, &p, "orientation", &["goal", "duty", "problem"]);
+            self.one_of(i, &p, "kind", &["data", "project", "constraint"]);
+            self.one_of(i, &p, "direction", &["higher_is_better", "lower_is_better"]);
+            if self.keys(i, &p, INDICATOR_KEYS, ("指标", "an indicator"))
+                && self.problems.len() == before
+            {
                 self.typed::<Indicator>(i, &p);
             }
         }
@@ -336,6 +426,7 @@ impl Validator {
 
     fn shape_instrument(&mut self, ins: &Value, p: &str) {
         let before = self.problems.len();
+        self.one_of(ins, p, "kind", &["survey", "review", "appraisal"]);
         if !self.keys(ins, p, INSTRUMENT_KEYS, ("问卷", "an instrument")) {
             return;
         }
@@ -459,14 +550,15 @@ impl Validator {
             self.text(&c.name, &ptr(&p, "name"), langs);
             let sum = c.components.sum();
             if (sum - 1.0).abs() > 1e-6 {
+                let sum = num(sum);
                 self.push(
                     &ptr(&p, "components"),
                     "weights_sum",
                     Text::new(
-                        &format!("类别“{}”的构成权重之和为 {sum}，应为 1", c.id),
+                        &format!("类别“{}”的构成权重之和为 {}，应为 1", c.id, sum),
                         &format!(
-                            "The component weights of category \"{}\" add up to {sum}, not 1",
-                            c.id
+                            "The component weights of category \"{}\" add up to {}, not 1",
+                            c.id, sum
                         ),
                     ),
                 );
@@ -477,6 +569,7 @@ impl Validator {
                 .filter_map(|i| i.weights.get(&c.id))
                 .sum();
             if (ind_sum - 1.0).abs() > 1e-6 {
+                let ind_sum = num(ind_sum);
                 self.push(
                     "/indicators",
                     "weights_sum",
@@ -585,6 +678,7 @@ impl Validator {
             if !review.groups.is_empty() {
                 let sum: f64 = review.groups.iter().map(|g| g.weight).sum();
                 if (sum - 1.0).abs() > 1e-6 {
+                    let sum = num(sum);
                     self.push(
                         &ptr(&rp, "groups"),
                         "weights_sum",

@@ -1,0 +1,48 @@
+//! Plan validation as data: each folder of `tests/fixtures/plans/` holds a `plan.json` and, in
+//! `expected.txt`, every problem the validator reports: `line:column code path` and the message
+//! in both languages. `UPDATE_FIXTURES=1` rewrites the expectations (read the diff first).
+
+use kaoping_core::validate::validate_plan;
+use std::fmt::Write;
+use std::path::Path;
+
+#[test]
+fn plan_fixtures() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/plans");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 15);
+    let mut failures = Vec::new();
+    for case in cases {
+        let text = std::fs::read_to_string(case.join("plan.json")).unwrap();
+        let report = validate_plan(&text);
+        let mut got = format!("ok: {}\n", report.ok);
+        for p in &report.problems {
+            let at = match (p.line, p.column) {
+                (Some(l), Some(c)) => format!("{l}:{c}"),
+                _ => "-".into(),
+            };
+            let path = if p.path.is_empty() { "/" } else { &p.path };
+            let _ = writeln!(
+                got,
+                "{at} {} {path}\n  zh-CN: {}\n  en: {}",
+                p.code,
+                p.message.get("zh-CN"),
+                p.message.get("en")
+            );
+        }
+        let expected_path = case.join("expected.txt");
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::write(&expected_path, &got).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != got {
+            failures.push(format!("{}:\n{got}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
