@@ -7,6 +7,7 @@ pub mod canonical;
 pub mod expr;
 pub mod form;
 pub mod locate;
+pub mod pattern;
 pub mod plan;
 pub mod record;
 pub mod review;
