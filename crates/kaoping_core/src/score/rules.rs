@@ -1107,6 +1107,79 @@ mod tests {
     }
 
     #[test]
+    fn an_inconsistent_ahp_matrix_is_rejected_with_its_cr_and_path() {
+        // tests/fixtures/weights/ahp/rejects_inconsistent: A > B > C > A.
+        let problems = demo_with(json!({"indicator_weights": {"central": {
+            "method": "ahp",
+            "criteria": ["gdp_growth", "investment_growth", "fiscal_revenue"],
+            "matrix": [[1, 5, 1.0 / 9.0], [0.2, 1, 5], [9, 0.2, 1]],
+            "random_index": "alonso-lamata2006"
+        }}}));
+        let hit = problems
+            .iter()
+            .find(|p| p.0 == "/scoring/indicator_weights/central/matrix")
+            .unwrap_or_else(|| panic!("no matrix problem in {problems:?}"));
+        assert!(
+            hit.1.contains("CR = ") && hit.1.contains("≥ 0.10"),
+            "{hit:?}"
+        );
+        // and scoring an unvalidated plan with it is refused
+        let mut plan = crate::plan::demo_plan();
+        plan.scoring["indicator_weights"] = json!({"central": {
+            "method": "ahp",
+            "criteria": ["gdp_growth", "investment_growth", "fiscal_revenue"],
+            "matrix": [[1, 5, 1.0 / 9.0], [0.2, 1, 5], [9, 0.2, 1]]
+        }});
+        let inputs = crate::score::demo_inputs(1, 2);
+        assert!(matches!(
+            crate::score::evaluate(&plan, &inputs),
+            Err(crate::score::ScoreError::Rules(m)) if m.contains("/scoring/indicator_weights/central/matrix")
+        ));
+    }
+
+    #[test]
+    fn bad_indicator_weights_and_weighting_are_reported() {
+        let problems = demo_with(json!({
+            "indicator_weights": {
+                "central": {"method": "ahp", "criteria": ["gdp_growth", "hightech_output"],
+                            "matrix": [[1, 2, 3], [0.5, 1, 1]]},
+                "new": {"method": "entropy", "criteria": ["gdp_growth", "urbanisation"]},
+                "zone": {"method": "ahp", "criteria": ["gdp_growth", "investment_growth"],
+                         "matrix": [[1, 2], [2, 1]]},
+                "nowhere": {"method": "direct"}
+            },
+            "public": {"weighting": {"method": "rake", "margins": {"age_group": {"18-29": 0.5, "99+": 0.5}, "overall": {"1": 1}}, "cap": 1}}
+        }));
+        let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        for want in [
+            "/scoring/indicator_weights/central/criteria/1",
+            "/scoring/indicator_weights/central/matrix",
+            "/scoring/indicator_weights/new/criteria/1",
+            "/scoring/indicator_weights/zone/matrix",
+            "/scoring/indicator_weights/nowhere",
+            "/scoring/public/weighting/margins/age_group/99+",
+            "/scoring/public/weighting/margins/overall",
+            "/scoring/public/weighting/cap",
+        ] {
+            assert!(paths.contains(&want), "{want} not in {problems:?}");
+        }
+        let problems = demo_with(json!({
+            "public": {"aggregation": {"method": "trimmed", "k": 1},
+                       "weighting": {"method": "post_stratify", "by": ["age_group"],
+                                     "population": {"18-29": 1, "18-29|x": 1},
+                                     "population_by_unit": {"atlantis": {"60+": 1}}}}
+        }));
+        let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        for want in [
+            "/scoring/public/aggregation",
+            "/scoring/public/weighting/population/18-29|x",
+            "/scoring/public/weighting/population_by_unit/atlantis",
+        ] {
+            assert!(paths.contains(&want), "{want} not in {problems:?}");
+        }
+    }
+
+    #[test]
     fn unknown_scoring_keys_are_rejected() {
         let problems = demo_with(json!({"precison": 3}));
         assert!(!problems.is_empty());
