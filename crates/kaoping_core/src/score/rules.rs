@@ -1079,11 +1079,14 @@ mod tests {
             super::ScoringRules::of(&parsed).unwrap(),
             super::ScoringRules::default()
         );
-        // the demo plan spells out exactly the defaults
-        assert_eq!(
-            super::ScoringRules::of(&crate::plan::demo_plan()).unwrap(),
-            super::ScoringRules::default()
-        );
+        // the demo plan spells out exactly the defaults, plus AHP weights for the
+        // central districts and raking of the public survey
+        let mut demo = super::ScoringRules::of(&crate::plan::demo_plan()).unwrap();
+        assert!(demo.indicator_weights.contains_key("central"));
+        assert!(demo.public.weighting.is_some());
+        demo.indicator_weights.clear();
+        demo.public.weighting = None;
+        assert_eq!(demo, super::ScoringRules::default());
     }
 
     #[test]
