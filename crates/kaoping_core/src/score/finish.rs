@@ -1568,7 +1568,8 @@ impl ScoreState<'_> {
                         match entropy_weights(&rows, &dirs, Normalisation::MinMax) {
                             Ok(e) => {
                                 res.derived = e.weights;
-                                res.entropy = Some(e.entropy);
+                                // + 0.0 turns −0 (a column with e = 0) into 0
+                                res.entropy = Some(e.entropy.iter().map(|x| x + 0.0).collect());
                                 ("entropy", criteria, res)
                             }
                             Err(e) => {
