@@ -1,7 +1,10 @@
 //! From the accumulated state to the [`EvaluationResult`].
 
-use super::rules::{Aggregation, MissingPolicy, QuotaRounding, ScoringRules};
-use super::state::{ScoreState, Sheet};
+use super::rules::{
+    ahp_of, entropy_criteria, Aggregation, IndicatorWeights, MissingPolicy, PublicWeighting,
+    QuotaRounding, ScoringRules, AHP_CR_THRESHOLD,
+};
+use super::state::{PublicAcc, ScoreState, Sheet};
 use super::{round_to, IndicatorValue, ScoreError};
 use crate::plan::{Direction, IndicatorKind, Plan, QuestionKind, ReviewSheet};
 use crate::stats::dist::stable_sum;
@@ -37,6 +40,10 @@ pub struct EvaluationResult {
     pub categories: Vec<CategoryResult>,
     /// Agreement of the expert panel per category and reviewed indicator.
     pub agreement: Vec<AgreementResult>,
+    /// Indicator weights derived by AHP or entropy, per category (empty when every
+    /// category uses the plan's direct weights).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub indicator_weights: Vec<IndicatorWeightsResult>,
     /// Per-reviewer calibration figures (empty unless `expert.calibrate`).
     pub calibration: Vec<ReviewerCalibration>,
     pub warnings: Vec<Warning>,
@@ -94,9 +101,16 @@ pub struct ComponentSummary {
 pub struct IndicatorScore {
     pub indicator: String,
     pub kind: IndicatorKind,
-    /// Plan weight for the unit's category.
+    /// Weight for the unit's category: the plan's, or the one derived by
+    /// `weight_method` (see `indicator_weights` of the result).
     pub weight: f64,
     pub weight_used: Option<f64>,
+    /// `ahp` or `entropy` when the weight was derived (absent: the plan's direct weight).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_method: Option<String>,
+    /// The plan's direct weight, when `weight` was derived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct_weight: Option<f64>,
     pub input: Option<IndicatorValue>,
     /// Data: the clamped ratio; project: milestone completion (0–1).
     pub ratio: Option<f64>,
@@ -166,7 +180,84 @@ pub struct PublicComponent {
     /// Top-box share with its Wilson interval.
     pub satisfaction_rate: Option<Interval>,
     pub nps: Option<Nps>,
+    /// Item means (unweighted).
     pub items: Vec<ItemScore>,
+    /// Survey weighting of the unit's respondents, when the rules ask for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<PublicWeightingResult>,
+}
+
+/// How a unit's public respondents were weighted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicWeightingResult {
+    /// `post_stratify` or `rake`.
+    pub method: String,
+    /// `ok`, or `failed` (estimates left unweighted; see `error` and the warnings).
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Weighting cells (answers joined by `|`) with respondents and weight (mean 1).
+    pub cells: Vec<WeightCell>,
+    /// Kish design effect n·Σw²/(Σw)² over the unit's respondents.
+    pub design_effect: Option<f64>,
+    /// Kish effective n (Σw)²/Σw² over the unit's respondents.
+    pub effective_n: Option<f64>,
+    /// The index aggregate without weights, for comparison.
+    pub unweighted_value: Option<f64>,
+    /// Raking: converged within tolerance, and no weight above the cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converged: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap_satisfied: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightCell {
+    pub cell: String,
+    pub respondents: u64,
+    pub weight: f64,
+}
+
+/// Indicator weights of a category derived by AHP or entropy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorWeightsResult {
+    pub category: String,
+    /// `ahp`, `entropy`, or `direct` when entropy could not be computed (see `note`).
+    pub method: String,
+    pub criteria: Vec<String>,
+    /// The plan's direct weights of the criteria.
+    pub direct: Vec<f64>,
+    /// Their sum: the share of the component the criteria keep.
+    pub share: f64,
+    /// Weights by the method (Σ = 1).
+    pub derived: Vec<f64>,
+    /// share × derived: the weights used.
+    pub weights: Vec<f64>,
+    /// AHP: consistency ratio, λmax, random index and its table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cr: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda_max: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub random_index: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Entropy: e_j of each criterion, and the units whose figures were used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entropy: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub units: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// (category, indicator) → (weight used, method, direct weight).
+type Derived = BTreeMap<(String, String), (f64, &'static str, f64)>;
+
+fn weight_in(derived: &Derived, cat: &str, ind: &str, direct: f64) -> f64 {
+    derived
+        .get(&(cat.to_owned(), ind.to_owned()))
+        .map_or(direct, |d| d.0)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -361,14 +452,23 @@ fn status_of(t: &Tally, s: Status) -> Status {
 }
 
 /// The reviewed indicators of a category on the sheet, with their category weights.
-fn reviewed(plan: &Plan, sheet: &ReviewSheet, category: &str) -> Vec<(String, f64)> {
+fn reviewed(
+    plan: &Plan,
+    sheet: &ReviewSheet,
+    category: &str,
+    derived: &Derived,
+) -> Vec<(String, f64)> {
     if !sheet.categories.is_empty() && !sheet.categories.iter().any(|c| c == category) {
         return Vec::new();
     }
     plan.indicators
         .iter()
         .filter(|i| sheet.indicators.contains(&i.id))
-        .filter_map(|i| i.weights.get(category).map(|w| (i.id.clone(), *w)))
+        .filter_map(|i| {
+            i.weights
+                .get(category)
+                .map(|w| (i.id.clone(), weight_in(derived, category, &i.id, *w)))
+        })
         .collect()
 }
 
@@ -422,12 +522,13 @@ impl ScoreState<'_> {
         let sheet_def = plan
             .instrument(&rules.expert.instrument)
             .and_then(|i| i.review.as_ref());
+        let (derived, indicator_weights) = self.derive_weights(&mut warnings)?;
 
         // ---- expert reviewer totals (for calibration and the component) --------------
         let mut totals: BTreeMap<(String, String), Option<f64>> = BTreeMap::new(); // (reviewer, unit)
         if let Some(sd) = sheet_def {
             for unit in &plan.units {
-                let inds = reviewed(plan, sd, &unit.category);
+                let inds = reviewed(plan, sd, &unit.category, &derived);
                 for (rid, sheet) in &self.sheets {
                     if let Some(t) = reviewer_total(sheet, &unit.id, &inds) {
                         totals.insert((rid.clone(), unit.id.clone()), t);
@@ -543,7 +644,7 @@ impl ScoreState<'_> {
             });
             let mut expert_inds = Vec::new();
             if let Some(sd) = sheet_def {
-                for (ind, _) in reviewed(plan, sd, &unit.category) {
+                for (ind, _) in reviewed(plan, sd, &unit.category, &derived) {
                     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
                     for sheet in self.sheets.values() {
                         if let Some(s) = sheet.scores.get(&(u.to_owned(), ind.clone())) {
@@ -617,9 +718,11 @@ impl ScoreState<'_> {
             let mut items = Vec::new();
             let mut vetoes = Vec::new();
             for ind in &plan.indicators {
-                let Some(&w) = ind.weights.get(&unit.category) else {
+                let Some(&direct_w) = ind.weights.get(&unit.category) else {
                     continue;
                 };
+                let d = derived.get(&(unit.category.clone(), ind.id.clone()));
+                let w = d.map_or(direct_w, |d| d.0);
                 let input = self
                     .indicators
                     .get(&(u.to_owned(), ind.id.clone()))
@@ -717,6 +820,8 @@ impl ScoreState<'_> {
                     kind: ind.kind,
                     weight: w,
                     weight_used: None,
+                    weight_method: d.map(|d| d.1.to_owned()),
+                    direct_weight: d.map(|d| d.2),
                     input,
                     ratio,
                     expert: exp_used,
@@ -796,6 +901,7 @@ impl ScoreState<'_> {
                                 mean: t.mean(),
                             })
                             .collect(),
+                        weighting: None,
                     }
                 }
                 None => PublicComponent {
@@ -803,8 +909,13 @@ impl ScoreState<'_> {
                     satisfaction_rate: None,
                     nps: None,
                     items: Vec::new(),
+                    weighting: None,
                 },
             };
+            let mut public = public;
+            if let (Some(w), Some(acc)) = (&pr.weighting, self.public.get(u)) {
+                apply_weighting(&mut public, acc, w, u, rules, cw.public, &mut warnings);
+            }
             if cw.public > 0.0 && public.summary.status == Status::Insufficient {
                 warn(
                     &mut warnings,
@@ -1190,7 +1301,7 @@ impl ScoreState<'_> {
                     .filter(|u| u.category == cat.id)
                     .map(|u| u.id.as_str())
                     .collect();
-                for (ind, _) in reviewed(plan, sd, &cat.id) {
+                for (ind, _) in reviewed(plan, sd, &cat.id, &derived) {
                     let mut row_names = Vec::new();
                     let mut cells = Vec::new();
                     for (rid, sheet) in &self.sheets {
@@ -1308,6 +1419,7 @@ impl ScoreState<'_> {
             units,
             categories,
             agreement,
+            indicator_weights,
             calibration,
             warnings,
             labels: super::labels::labels(rules),
@@ -1341,4 +1453,460 @@ fn missing_rule_en(p: MissingPolicy) -> &'static str {
         MissingPolicy::Renormalise => "weights renormalised over the other parts",
         MissingPolicy::Incomplete => "composite incomplete",
     }
+}
+
+impl ScoreState<'_> {
+    /// Indicator weights derived by AHP (from the plan) or entropy (from the figures),
+    /// rescaled to the share of the criteria's direct weights.
+    fn derive_weights(
+        &self,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<(Derived, Vec<IndicatorWeightsResult>), ScoreError> {
+        use crate::stats::ahp::RandomIndexTable;
+        use crate::stats::entropy::{entropy_weights, Direction as EDir, Normalisation};
+        let plan = self.plan;
+        let mut derived = Derived::new();
+        let mut out = Vec::new();
+        for (cat, how) in &self.rules.indicator_weights {
+            let direct_of = |c: &str| -> f64 {
+                plan.indicators
+                    .iter()
+                    .find(|i| i.id == c)
+                    .and_then(|i| i.weights.get(cat))
+                    .copied()
+                    .unwrap_or(0.0)
+            };
+            let (method, criteria, res): (&'static str, Vec<String>, IndicatorWeightsResult) =
+                match how {
+                    IndicatorWeights::Direct => continue,
+                    IndicatorWeights::Ahp {
+                        criteria,
+                        matrix,
+                        random_index,
+                    } => {
+                        let path = format!("/scoring/indicator_weights/{cat}/matrix");
+                        let table: RandomIndexTable = random_index
+                            .parse()
+                            .map_err(|e| ScoreError::Rules(format!("{path}: {e}")))?;
+                        let r = ahp_of(criteria, matrix, table)
+                            .map_err(|e| ScoreError::Rules(format!("{path}: {e}")))?;
+                        if r.cr >= AHP_CR_THRESHOLD {
+                            return Err(ScoreError::Rules(format!(
+                                "{path}: the pairwise matrix is inconsistent: CR = {:.4} ≥ 0.10",
+                                r.cr
+                            )));
+                        }
+                        let res = IndicatorWeightsResult {
+                            category: cat.clone(),
+                            method: "ahp".into(),
+                            criteria: criteria.clone(),
+                            direct: Vec::new(),
+                            share: 0.0,
+                            derived: r.weights.clone(),
+                            weights: Vec::new(),
+                            cr: Some(r.cr),
+                            lambda_max: Some(r.lambda_max),
+                            random_index: Some(r.random_index),
+                            table: Some(random_index.clone()),
+                            entropy: None,
+                            units: None,
+                            note: None,
+                        };
+                        ("ahp", criteria.clone(), res)
+                    }
+                    IndicatorWeights::Entropy { criteria } => {
+                        let criteria = entropy_criteria(plan, cat, criteria);
+                        let dirs: Vec<EDir> = criteria
+                            .iter()
+                            .map(|c| {
+                                match plan
+                                    .indicators
+                                    .iter()
+                                    .find(|i| &i.id == c)
+                                    .and_then(|i| i.direction)
+                                {
+                                    Some(Direction::LowerIsBetter) => EDir::Cost,
+                                    _ => EDir::Benefit,
+                                }
+                            })
+                            .collect();
+                        let mut rows = Vec::new();
+                        let mut units = Vec::new();
+                        for unit in plan.units.iter().filter(|u| &u.category == cat) {
+                            let row: Option<Vec<f64>> = criteria
+                                .iter()
+                                .map(
+                                    |c| match self.indicators.get(&(unit.id.clone(), c.clone())) {
+                                        Some(IndicatorValue::Data { actual, target, .. }) => {
+                                            Some(actual / target).filter(|r| r.is_finite())
+                                        }
+                                        _ => None,
+                                    },
+                                )
+                                .collect();
+                            if let Some(row) = row {
+                                rows.push(row);
+                                units.push(unit.id.clone());
+                            }
+                        }
+                        let mut res = IndicatorWeightsResult {
+                            category: cat.clone(),
+                            method: "entropy".into(),
+                            criteria: criteria.clone(),
+                            direct: Vec::new(),
+                            share: 0.0,
+                            derived: Vec::new(),
+                            weights: Vec::new(),
+                            cr: None,
+                            lambda_max: None,
+                            random_index: None,
+                            table: None,
+                            entropy: None,
+                            units: Some(units),
+                            note: None,
+                        };
+                        match entropy_weights(&rows, &dirs, Normalisation::MinMax) {
+                            Ok(e) => {
+                                res.derived = e.weights;
+                                // + 0.0 turns −0 (a column with e = 0) into 0
+                                res.entropy = Some(e.entropy.iter().map(|x| x + 0.0).collect());
+                                ("entropy", criteria, res)
+                            }
+                            Err(e) => {
+                                warn(
+                                    warnings,
+                                    "indicator_weights_fallback",
+                                    None,
+                                    Some(cat),
+                                    format!("{cat} 类熵权无法计算（{e}），使用方案的直接权重"),
+                                    format!(
+                                        "entropy weights of {cat} cannot be computed ({e}); the plan's direct weights are used"
+                                    ),
+                                );
+                                res.method = "direct".into();
+                                res.note = Some(e.to_string());
+                                res.direct = criteria.iter().map(|c| direct_of(c)).collect();
+                                res.share = stable_sum(res.direct.iter().copied());
+                                res.weights = res.direct.clone();
+                                out.push(res);
+                                continue;
+                            }
+                        }
+                    }
+                };
+            let mut res = res;
+            res.direct = criteria.iter().map(|c| direct_of(c)).collect();
+            res.share = stable_sum(res.direct.iter().copied());
+            res.weights = res.derived.iter().map(|w| res.share * w).collect();
+            for ((c, w), d) in criteria.iter().zip(&res.weights).zip(&res.direct) {
+                derived.insert((cat.clone(), c.clone()), (*w, method, *d));
+            }
+            out.push(res);
+        }
+        Ok((derived, out))
+    }
+}
+
+/// Cell weights, raking converged, cap satisfied.
+type CellWeights = (Vec<f64>, Option<bool>, Option<bool>);
+
+/// Weights of the unit's cells (mean 1 over respondents), in the order of `acc.cells`.
+fn cell_weights(
+    acc: &PublicAcc,
+    w: &PublicWeighting,
+    unit: &str,
+) -> Result<CellWeights, (String, Option<String>)> {
+    use crate::stats::weighting::{
+        post_stratify, rake, CellRecord, Margin, MissingCellPolicy, PostStratInput, RakeInput,
+        RakeRecord, WeightingError,
+    };
+    let norm = |m: &BTreeMap<String, f64>| -> BTreeMap<String, f64> {
+        let total = stable_sum(m.values().copied());
+        m.iter()
+            .map(|(k, v)| (k.clone(), if total > 0.0 { v / total } else { *v }))
+            .collect()
+    };
+    let cell_of_err = |e: &WeightingError| -> Option<String> {
+        match e {
+            WeightingError::SampleCellWithoutPopulation { cell, .. }
+            | WeightingError::EmptyPopulationCell { cell, .. } => Some(cell.clone()),
+            WeightingError::MissingTarget { margin, category }
+            | WeightingError::EmptyCategory {
+                margin, category, ..
+            } => Some(format!("{margin}={category}")),
+            _ => None,
+        }
+    };
+    let fail = |e: WeightingError| (e.to_string(), cell_of_err(&e));
+    let (raw, converged, cap_ok) = match w {
+        PublicWeighting::PostStratify {
+            population,
+            population_by_unit,
+            collapse,
+            ..
+        } => {
+            let input = PostStratInput {
+                records: acc
+                    .cells
+                    .iter()
+                    .map(|(k, c)| CellRecord {
+                        cell: k.join("|"),
+                        base_weight: 1.0,
+                        count: c.respondents,
+                    })
+                    .collect(),
+                population: norm(population_by_unit.get(unit).unwrap_or(population)),
+                missing: if collapse.is_empty() {
+                    MissingCellPolicy::Report
+                } else {
+                    MissingCellPolicy::Collapse {
+                        map: collapse.clone(),
+                    }
+                },
+            };
+            (post_stratify(&input).map_err(fail)?.weights, None, None)
+        }
+        PublicWeighting::Rake {
+            margins,
+            margins_by_unit,
+            cap,
+        } => {
+            let ms = margins_by_unit.get(unit).unwrap_or(margins);
+            let input = RakeInput {
+                margins: ms
+                    .iter()
+                    .map(|(q, t)| Margin {
+                        name: q.clone(),
+                        targets: norm(t),
+                    })
+                    .collect(),
+                records: acc
+                    .cells
+                    .iter()
+                    .map(|(k, c)| RakeRecord {
+                        categories: k.clone(),
+                        base_weight: 1.0,
+                        count: c.respondents,
+                    })
+                    .collect(),
+                tolerance: 1e-10,
+                max_iterations: 1000,
+                cap: *cap,
+                max_trim_rounds: 50,
+            };
+            let r = rake(&input).map_err(fail)?;
+            (r.weights, Some(r.converged), Some(r.cap_satisfied))
+        }
+    };
+    let n: u64 = acc.cells.values().map(|c| c.respondents).sum();
+    let sw = stable_sum(
+        raw.iter()
+            .zip(acc.cells.values())
+            .map(|(w, c)| w * c.respondents as f64),
+    );
+    if !(sw > 0.0 && sw.is_finite()) || n == 0 {
+        return Err(("the weights add up to 0".into(), None));
+    }
+    let mean = sw / n as f64;
+    Ok((raw.iter().map(|w| w / mean).collect(), converged, cap_ok))
+}
+
+/// Wilson interval of a weighted proportion `p` with Kish effective n.
+fn wilson_weighted(p: f64, n_eff: f64, n: u64, level: f64) -> Option<Interval> {
+    if !(n_eff > 0.0 && level > 0.0 && level < 1.0) {
+        return None;
+    }
+    let z = crate::stats::dist::normal_quantile(1.0 - (1.0 - level) / 2.0);
+    let z2 = z * z;
+    let centre = p + z2 / (2.0 * n_eff);
+    let half = z * (p * (1.0 - p) / n_eff + z2 / (4.0 * n_eff * n_eff)).sqrt();
+    let denom = 1.0 + z2 / n_eff;
+    Some(Interval {
+        estimate: p,
+        lower: ((centre - half) / denom).max(0.0),
+        upper: ((centre + half) / denom).min(1.0),
+        level,
+        n,
+    })
+}
+
+/// Replaces the unit's public index, rate and NPS by their weighted versions.
+#[allow(clippy::too_many_arguments)]
+fn apply_weighting(
+    public: &mut PublicComponent,
+    acc: &PublicAcc,
+    w: &PublicWeighting,
+    unit: &str,
+    rules: &ScoringRules,
+    component_weight: f64,
+    warnings: &mut Vec<Warning>,
+) {
+    use crate::stats::tally::{WeightedOutcome, WeightedTally};
+    let pr = &rules.public;
+    let method = match w {
+        PublicWeighting::PostStratify { .. } => "post_stratify",
+        PublicWeighting::Rake { .. } => "rake",
+    };
+    let mut result = PublicWeightingResult {
+        method: method.into(),
+        status: "ok".into(),
+        error: None,
+        cells: Vec::new(),
+        design_effect: None,
+        effective_n: None,
+        unweighted_value: public.summary.value,
+        converged: None,
+        cap_satisfied: None,
+    };
+    let weights = match cell_weights(acc, w, unit) {
+        Ok((ws, conv, cap)) => {
+            result.converged = conv;
+            result.cap_satisfied = cap;
+            ws
+        }
+        Err((msg, cell)) => {
+            warn(
+                warnings,
+                "public_weighting_failed",
+                Some(unit),
+                cell.as_deref(),
+                format!("{unit}：公众样本无法加权（{msg}），使用未加权结果"),
+                format!("{unit}: the public sample cannot be weighted ({msg}); unweighted figures are used"),
+            );
+            result.status = "failed".into();
+            result.error = Some(msg);
+            result.cells = acc
+                .cells
+                .iter()
+                .map(|(k, c)| WeightCell {
+                    cell: k.join("|"),
+                    respondents: c.respondents,
+                    weight: 1.0,
+                })
+                .collect();
+            public.weighting = Some(result);
+            return;
+        }
+    };
+    let cells: Vec<(&Vec<String>, &super::state::CellAcc, f64)> = acc
+        .cells
+        .iter()
+        .zip(&weights)
+        .map(|((k, c), w)| (k, c, *w))
+        .collect();
+    result.cells = cells
+        .iter()
+        .map(|(k, c, w)| WeightCell {
+            cell: k.join("|"),
+            respondents: c.respondents,
+            weight: *w,
+        })
+        .collect();
+    let n: f64 = cells.iter().map(|c| c.1.respondents as f64).sum();
+    let sw = stable_sum(cells.iter().map(|(_, c, w)| w * c.respondents as f64));
+    let sw2 = stable_sum(cells.iter().map(|(_, c, w)| w * w * c.respondents as f64));
+    if sw2 > 0.0 {
+        result.design_effect = Some(n * sw2 / (sw * sw));
+        result.effective_n = Some(sw * sw / sw2);
+    }
+
+    // index
+    let mut wt = WeightedTally::new();
+    for (_, c, w) in &cells {
+        for (v, k) in c.index.values() {
+            for _ in 0..k {
+                let _ = wt.record(v, *w);
+            }
+        }
+        for _ in 0..c.index.unable_to_judge() {
+            wt.record_unable();
+        }
+    }
+    if let WeightedOutcome::Ok(sum) = wt.summarize(1) {
+        public.summary.n_eff = Some(sum.effective_n);
+        if public.summary.value.is_some() {
+            public.summary.value = Some(match pr.aggregation {
+                Aggregation::Median => sum.median,
+                _ => sum.mean,
+            });
+        }
+        // t interval of the weighted mean with Kish n_eff: s² = Σw(x−m)²/Σw · n/(n−1).
+        let m = sum.mean;
+        let nn = sum.n as f64;
+        let ss = stable_sum(cells.iter().flat_map(|(_, c, w)| {
+            c.index
+                .values()
+                .into_iter()
+                .map(move |(v, k)| w * k as f64 * (v - m) * (v - m))
+        }));
+        public.summary.interval = if sum.n >= 2 && sum.effective_n > 1.0 {
+            let var = ss / sum.sum_weights * nn / (nn - 1.0);
+            let t = crate::stats::dist::student_t_quantile(
+                1.0 - (1.0 - rules.confidence) / 2.0,
+                sum.effective_n - 1.0,
+            );
+            let half = t * (var / sum.effective_n).sqrt();
+            Some(Interval {
+                estimate: m,
+                lower: m - half,
+                upper: m + half,
+                level: rules.confidence,
+                n: sum.n,
+            })
+        } else {
+            None
+        };
+        if component_weight > 0.0
+            && public.summary.status == Status::Ok
+            && sum.effective_n < pr.min_n as f64
+        {
+            warn(
+                warnings,
+                "public_low_effective_n",
+                Some(unit),
+                None,
+                format!(
+                    "{unit}：加权后公众样本有效样本量 {:.1}，少于 {}（设计效应 {:.2}）",
+                    sum.effective_n, pr.min_n, sum.design_effect
+                ),
+                format!(
+                    "{unit}: effective n of the weighted public sample is {:.1}, below {} (design effect {:.2})",
+                    sum.effective_n, pr.min_n, sum.design_effect
+                ),
+            );
+        }
+    }
+
+    // satisfaction rate
+    let sat_n = stable_sum(cells.iter().map(|(_, c, w)| w * c.satisfaction_n as f64));
+    let sat_n2 = stable_sum(
+        cells
+            .iter()
+            .map(|(_, c, w)| w * w * c.satisfaction_n as f64),
+    );
+    let sat = stable_sum(cells.iter().map(|(_, c, w)| w * c.satisfied as f64));
+    public.satisfaction_rate = if sat_n > 0.0 && sat_n2 > 0.0 {
+        wilson_weighted(
+            sat / sat_n,
+            sat_n * sat_n / sat_n2,
+            acc.satisfaction_n,
+            rules.confidence,
+        )
+    } else {
+        None
+    };
+    // NPS (counts stay raw; the score is weighted)
+    if let Some(nps) = public.nps.as_mut() {
+        let tot = stable_sum(
+            cells
+                .iter()
+                .map(|(_, c, w)| w * (c.promoters + c.passives + c.detractors) as f64),
+        );
+        let pro = stable_sum(cells.iter().map(|(_, c, w)| w * c.promoters as f64));
+        let det = stable_sum(cells.iter().map(|(_, c, w)| w * c.detractors as f64));
+        if tot > 0.0 {
+            nps.nps = (pro - det) / tot * 100.0;
+        }
+    }
+    public.weighting = Some(result);
 }

@@ -6,7 +6,7 @@
 use crate::plan::{InstrumentKind, Plan, QuestionKind};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How a set of ratings is summarised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -68,6 +68,10 @@ pub struct ScoringRules {
     pub expert: ExpertRules,
     pub leadership: LeadershipRules,
     pub indicators: IndicatorRules,
+    /// Per category id: how the weights of (some of) its indicators are derived. A
+    /// category not listed uses the plan's direct weights (`plan.indicators[].weights`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub indicator_weights: BTreeMap<String, IndicatorWeights>,
     /// Grades tried in order; the first whose conditions hold is given. A unit that meets
     /// none, or has a veto, is `non_compliant` (不达标).
     pub grades: Vec<GradeRule>,
@@ -90,6 +94,7 @@ impl Default for ScoringRules {
             expert: ExpertRules::default(),
             leadership: LeadershipRules::default(),
             indicators: IndicatorRules::default(),
+            indicator_weights: BTreeMap::new(),
             grades: vec![
                 GradeRule {
                     id: "merit".into(),
@@ -132,8 +137,96 @@ pub struct PublicRules {
     /// NPS question (0–10): promoters 9–10, detractors 0–6.
     pub nps_question: Option<String>,
     pub aggregation: Aggregation,
-    /// Fewer scored respondents than this: `insufficient`.
+    /// Fewer scored respondents than this: `insufficient`. With `weighting`, also the
+    /// Kish effective n below which a warning is given.
     pub min_n: u64,
+    /// Survey weighting of each unit's respondents (none: every respondent counts 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighting: Option<PublicWeighting>,
+}
+
+/// How the indicator weights of a category are obtained.
+///
+/// The derived weights (Σ = 1 over `criteria`) replace the direct weights of the
+/// criteria, rescaled to the share of the component that the criteria's direct weights
+/// had: `weight_i = (Σ_{j ∈ criteria} direct_j) × derived_i`. The other indicators of the
+/// category keep their direct weights, so the category's weights still add up as before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum IndicatorWeights {
+    /// The plan's weights as given (the default).
+    Direct,
+    /// Analytic hierarchy process (层次分析法): principal eigenvector of a pairwise
+    /// comparison matrix; rejected when CR ≥ 0.10.
+    Ahp {
+        /// Indicator ids, in the order of the matrix rows and columns.
+        criteria: Vec<String>,
+        /// a_ij = importance of criterion i over j (1/3 written 0.3333…); reciprocal.
+        matrix: Vec<Vec<f64>>,
+        /// Random-index table: `saaty1980`, `saaty2005`, `alonso-lamata2006`,
+        /// `donegan-dodd1991`.
+        #[serde(default = "default_random_index")]
+        random_index: String,
+    },
+    /// Entropy weight method (熵权法) at scoring time, from the actual/target ratios of
+    /// the criteria over the category's units that have figures for all of them
+    /// (min–max normalisation; direction from `indicator.direction`).
+    Entropy {
+        /// Data indicator ids; empty = every data indicator of the category.
+        #[serde(default)]
+        criteria: Vec<String>,
+    },
+}
+
+fn default_random_index() -> String {
+    "saaty1980".into()
+}
+
+/// Survey weighting of the public respondents, applied within each unit.
+///
+/// Targets are population *shares* (any positive scale; they are normalised to sum 1)
+/// and apply to every unit, unless the unit has its own targets in `*_by_unit`.
+/// Weights are computed at `finish` from the merged per-cell counts and normalised to
+/// mean 1 within the unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PublicWeighting {
+    /// Post-stratification: w = population share of the cell / sample share of the cell.
+    PostStratify {
+        /// Single-choice question ids forming the cell; the cell key is the answers
+        /// joined by `|`, e.g. `"18-29|female"`.
+        by: Vec<String>,
+        /// Population share of each cell.
+        population: BTreeMap<String, f64>,
+        /// Unit id → its own population shares (overrides `population` for that unit).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        population_by_unit: BTreeMap<String, BTreeMap<String, f64>>,
+        /// Cells merged before weighting (cell → merged cell), for cells without
+        /// respondents; a cell still empty is reported (warning, unit left unweighted).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        collapse: BTreeMap<String, String>,
+    },
+    /// Raking (iterative proportional fitting) to one or more margins.
+    Rake {
+        /// Single-choice question id → population share of each answer.
+        margins: BTreeMap<String, BTreeMap<String, f64>>,
+        /// Unit id → its own margins (overrides `margins` for that unit).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        margins_by_unit: BTreeMap<String, BTreeMap<String, BTreeMap<String, f64>>>,
+        /// Cap on a weight as a multiple of the mean weight (> 1), e.g. 5.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cap: Option<f64>,
+    },
+}
+
+impl PublicWeighting {
+    /// The questions whose answers form a respondent's weighting cell, in key order.
+    pub fn questions(&self) -> Vec<String> {
+        match self {
+            PublicWeighting::PostStratify { by, .. } => by.clone(),
+            PublicWeighting::Rake { margins, .. } => margins.keys().cloned().collect(),
+        }
+    }
 }
 
 impl Default for PublicRules {
@@ -147,6 +240,7 @@ impl Default for PublicRules {
             nps_question: Some("recommend".into()),
             aggregation: Aggregation::Mean,
             min_n: 30,
+            weighting: None,
         }
     }
 }
@@ -577,7 +671,371 @@ pub fn validate_rules(plan: &Plan) -> Vec<RuleProblem> {
             &matrix,
         );
     }
+    validate_indicator_weights(plan, r, &mut out);
+    validate_weighting(plan, r, &mut out);
     out
+}
+
+fn validate_indicator_weights(plan: &Plan, r: &ScoringRules, out: &mut Vec<RuleProblem>) {
+    use crate::plan::IndicatorKind;
+    for (cat, how) in &r.indicator_weights {
+        let base = format!("/indicator_weights/{cat}");
+        if plan.category(cat).is_none() {
+            bad(
+                out,
+                &base,
+                &format!("没有类别 \"{cat}\""),
+                &format!("there is no category \"{cat}\""),
+            );
+            continue;
+        }
+        let check_criteria = |out: &mut Vec<RuleProblem>, criteria: &[String], data_only: bool| {
+            let mut seen = BTreeSet::new();
+            let mut direct = 0.0;
+            for (i, c) in criteria.iter().enumerate() {
+                let path = format!("{base}/criteria/{i}");
+                match plan.indicators.iter().find(|ind| &ind.id == c) {
+                    Some(ind) if ind.weights.contains_key(cat) => {
+                        if data_only && ind.kind != IndicatorKind::Data {
+                            bad(
+                                out,
+                                &path,
+                                &format!("熵权法只适用于数据类指标，\"{c}\" 不是"),
+                                &format!("the entropy method takes data indicators only; \"{c}\" is not one"),
+                            );
+                        }
+                        direct += ind.weights.get(cat).copied().unwrap_or(0.0);
+                    }
+                    _ => bad(
+                        out,
+                        &path,
+                        &format!("指标 \"{c}\" 不存在或不属于类别 \"{cat}\""),
+                        &format!("indicator \"{c}\" does not exist or has no weight in category \"{cat}\""),
+                    ),
+                }
+                if !seen.insert(c.as_str()) {
+                    bad(
+                        out,
+                        &path,
+                        &format!("指标 \"{c}\" 重复"),
+                        &format!("indicator \"{c}\" is listed twice"),
+                    );
+                }
+            }
+            if !criteria.is_empty() && direct <= 0.0 {
+                bad(
+                    out,
+                    &format!("{base}/criteria"),
+                    "所列指标的直接权重之和为 0，无法按份额换算",
+                    "the direct weights of the criteria add up to 0: there is no share to rescale to",
+                );
+            }
+        };
+        match how {
+            IndicatorWeights::Direct => {}
+            IndicatorWeights::Ahp {
+                criteria,
+                matrix,
+                random_index,
+            } => {
+                if criteria.is_empty() {
+                    bad(
+                        out,
+                        &format!("{base}/criteria"),
+                        "层次分析法至少需要 1 个指标",
+                        "AHP needs at least one criterion",
+                    );
+                    continue;
+                }
+                check_criteria(out, criteria, false);
+                let table = match random_index.parse::<crate::stats::ahp::RandomIndexTable>() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        bad(
+                            out,
+                            &format!("{base}/random_index"),
+                            &format!("随机一致性指标表无效：{e}"),
+                            &format!("{e}"),
+                        );
+                        continue;
+                    }
+                };
+                let mpath = format!("{base}/matrix");
+                let n = criteria.len();
+                if matrix.len() != n || matrix.iter().any(|row| row.len() != n) {
+                    bad(
+                        out,
+                        &mpath,
+                        &format!("判断矩阵应为 {n}×{n}（每个指标一行一列）"),
+                        &format!("the pairwise matrix must be {n}×{n} (one row and column per criterion)"),
+                    );
+                    continue;
+                }
+                match ahp_of(criteria, matrix, table) {
+                    Ok(res) if res.cr >= AHP_CR_THRESHOLD => bad(
+                        out,
+                        &mpath,
+                        &format!(
+                            "判断矩阵一致性比率 CR = {:.4} ≥ 0.10（λmax = {:.4}，RI = {}），请修改两两比较",
+                            res.cr, res.lambda_max, res.random_index
+                        ),
+                        &format!(
+                            "the pairwise matrix is inconsistent: CR = {:.4} ≥ 0.10 (λmax = {:.4}, RI = {}); revise the comparisons",
+                            res.cr, res.lambda_max, res.random_index
+                        ),
+                    ),
+                    Ok(_) => {}
+                    Err(e) => bad(
+                        out,
+                        &mpath,
+                        &format!("判断矩阵无效：{e}"),
+                        &format!("invalid pairwise matrix: {e}"),
+                    ),
+                }
+            }
+            IndicatorWeights::Entropy { criteria } => {
+                let list: Vec<String> = if criteria.is_empty() {
+                    entropy_criteria(plan, cat, criteria)
+                } else {
+                    criteria.clone()
+                };
+                if list.len() < 2 {
+                    bad(
+                        out,
+                        &format!("{base}/criteria"),
+                        "熵权法至少需要 2 个数据类指标",
+                        "the entropy method needs at least 2 data indicators",
+                    );
+                    continue;
+                }
+                check_criteria(out, &list, true);
+            }
+        }
+    }
+}
+
+/// CR at or above this rejects an AHP matrix.
+pub const AHP_CR_THRESHOLD: f64 = 0.10;
+
+/// AHP figures of a criteria matrix (whatever the CR).
+pub(crate) fn ahp_of(
+    criteria: &[String],
+    matrix: &[Vec<f64>],
+    table: crate::stats::ahp::RandomIndexTable,
+) -> Result<crate::stats::ahp::AhpResult, crate::stats::ahp::AhpError> {
+    use crate::stats::ahp::{ahp_weights_unchecked, AhpOptions, PairwiseMatrix};
+    ahp_weights_unchecked(
+        &PairwiseMatrix {
+            names: criteria.to_vec(),
+            values: matrix.to_vec(),
+        },
+        &AhpOptions {
+            random_index: table,
+            cr_threshold: AHP_CR_THRESHOLD,
+            ..AhpOptions::default()
+        },
+    )
+}
+
+/// The criteria of an entropy rule: as listed, or every data indicator of the category.
+pub(crate) fn entropy_criteria(plan: &Plan, cat: &str, criteria: &[String]) -> Vec<String> {
+    if !criteria.is_empty() {
+        return criteria.to_vec();
+    }
+    plan.indicators
+        .iter()
+        .filter(|i| i.kind == crate::plan::IndicatorKind::Data && i.weights.contains_key(cat))
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+fn validate_weighting(plan: &Plan, r: &ScoringRules, out: &mut Vec<RuleProblem>) {
+    let p = &r.public;
+    let Some(w) = &p.weighting else { return };
+    if matches!(p.aggregation, Aggregation::Trimmed { .. }) {
+        bad(
+            out,
+            "/public/aggregation",
+            "加权时公众满意度只能用均值或中位数汇总",
+            "with weighting the public index is aggregated by mean or median only",
+        );
+    }
+    // options of each weighting question (None: not a single-choice question)
+    let options = |q: &str| -> Option<BTreeSet<String>> {
+        let ins = plan.instrument(&p.instrument)?;
+        match &ins.questions().find(|x| x.id == q)?.kind {
+            QuestionKind::Single { options, .. } => {
+                Some(options.iter().map(|o| o.value.clone()).collect())
+            }
+            _ => None,
+        }
+    };
+    let shares = |out: &mut Vec<RuleProblem>, path: &str, m: &BTreeMap<String, f64>| {
+        if m.is_empty() {
+            bad(
+                out,
+                path,
+                "目标比例不能为空",
+                "the targets must not be empty",
+            );
+        }
+        for (k, v) in m {
+            if !(v.is_finite() && *v >= 0.0) {
+                bad(
+                    out,
+                    &format!("{path}/{k}"),
+                    &format!("比例 {v} 应为非负数"),
+                    &format!("share {v} must be a finite number ≥ 0"),
+                );
+            }
+        }
+        if m.values().all(|v| *v <= 0.0) && !m.is_empty() {
+            bad(
+                out,
+                path,
+                "目标比例之和应大于 0",
+                "the targets must add up to more than 0",
+            );
+        }
+    };
+    let unit_ok = |out: &mut Vec<RuleProblem>, path: &str, u: &str| {
+        if plan.unit(u).is_none() {
+            bad(
+                out,
+                path,
+                &format!("没有单位 \"{u}\""),
+                &format!("there is no unit \"{u}\""),
+            );
+        }
+    };
+    match w {
+        PublicWeighting::PostStratify {
+            by,
+            population,
+            population_by_unit,
+            collapse: _,
+        } => {
+            let base = "/public/weighting";
+            if by.is_empty() {
+                bad(
+                    out,
+                    &format!("{base}/by"),
+                    "至少需要 1 个分层题目",
+                    "at least one question to stratify by is needed",
+                );
+            }
+            let opts: Vec<Option<BTreeSet<String>>> = by.iter().map(|q| options(q)).collect();
+            for (i, (q, o)) in by.iter().zip(&opts).enumerate() {
+                if o.is_none() {
+                    bad(
+                        out,
+                        &format!("{base}/by/{i}"),
+                        &format!("问卷 \"{}\" 中没有单选题 \"{q}\"", p.instrument),
+                        &format!(
+                            "instrument \"{}\" has no single-choice question \"{q}\"",
+                            p.instrument
+                        ),
+                    );
+                }
+            }
+            let cells = |out: &mut Vec<RuleProblem>, path: &str, m: &BTreeMap<String, f64>| {
+                shares(out, path, m);
+                for k in m.keys() {
+                    let parts: Vec<&str> = k.split('|').collect();
+                    let fits = parts.len() == by.len()
+                        && parts
+                            .iter()
+                            .zip(&opts)
+                            .all(|(v, o)| o.as_ref().is_none_or(|o| o.contains(*v)));
+                    if !fits {
+                        bad(
+                            out,
+                            &format!("{path}/{k}"),
+                            &format!("单元格 \"{k}\" 应为 {} 的选项值以 | 连接", by.join("、")),
+                            &format!(
+                                "cell \"{k}\" must be option values of {} joined by |",
+                                by.join(", ")
+                            ),
+                        );
+                    }
+                }
+            };
+            cells(out, &format!("{base}/population"), population);
+            for (u, m) in population_by_unit {
+                let path = format!("{base}/population_by_unit/{u}");
+                unit_ok(out, &path, u);
+                cells(out, &path, m);
+            }
+        }
+        PublicWeighting::Rake {
+            margins,
+            margins_by_unit,
+            cap,
+        } => {
+            let base = "/public/weighting";
+            let check = |out: &mut Vec<RuleProblem>,
+                         path: &str,
+                         ms: &BTreeMap<String, BTreeMap<String, f64>>| {
+                if ms.is_empty() {
+                    bad(
+                        out,
+                        path,
+                        "至少需要 1 个边际",
+                        "at least one margin is needed",
+                    );
+                }
+                for (q, m) in ms {
+                    let mp = format!("{path}/{q}");
+                    match options(q) {
+                        None => bad(
+                            out,
+                            &mp,
+                            &format!("问卷 \"{}\" 中没有单选题 \"{q}\"", p.instrument),
+                            &format!(
+                                "instrument \"{}\" has no single-choice question \"{q}\"",
+                                p.instrument
+                            ),
+                        ),
+                        Some(o) => {
+                            for k in m.keys().filter(|k| !o.contains(*k)) {
+                                bad(
+                                    out,
+                                    &format!("{mp}/{k}"),
+                                    &format!("\"{k}\" 不是题目 \"{q}\" 的选项"),
+                                    &format!("\"{k}\" is not an option of question \"{q}\""),
+                                );
+                            }
+                        }
+                    }
+                    shares(out, &mp, m);
+                }
+            };
+            check(out, &format!("{base}/margins"), margins);
+            for (u, ms) in margins_by_unit {
+                let path = format!("{base}/margins_by_unit/{u}");
+                unit_ok(out, &path, u);
+                check(out, &path, ms);
+                if ms.keys().ne(margins.keys()) {
+                    bad(
+                        out,
+                        &path,
+                        "单位的边际应与 margins 使用相同的题目",
+                        "a unit's margins must use the same questions as `margins`",
+                    );
+                }
+            }
+            if let Some(c) = cap {
+                if !(c.is_finite() && *c > 1.0) {
+                    bad(
+                        out,
+                        &format!("{base}/cap"),
+                        &format!("权重上限 {c} 应大于 1（平均权重的倍数）"),
+                        &format!("cap {c} must be > 1 (a multiple of the mean weight)"),
+                    );
+                }
+            }
+        }
+    }
 }
 
 impl ScoringRules {
@@ -621,11 +1079,14 @@ mod tests {
             super::ScoringRules::of(&parsed).unwrap(),
             super::ScoringRules::default()
         );
-        // the demo plan spells out exactly the defaults
-        assert_eq!(
-            super::ScoringRules::of(&crate::plan::demo_plan()).unwrap(),
-            super::ScoringRules::default()
-        );
+        // the demo plan spells out exactly the defaults, plus AHP weights for the
+        // central districts and raking of the public survey
+        let mut demo = super::ScoringRules::of(&crate::plan::demo_plan()).unwrap();
+        assert!(demo.indicator_weights.contains_key("central"));
+        assert!(demo.public.weighting.is_some());
+        demo.indicator_weights.clear();
+        demo.public.weighting = None;
+        assert_eq!(demo, super::ScoringRules::default());
     }
 
     #[test]
@@ -643,6 +1104,79 @@ mod tests {
             "/scoring/indicators/data_floor",
             "/scoring/public/unit_question",
             "/scoring/confidence",
+        ] {
+            assert!(paths.contains(&want), "{want} not in {problems:?}");
+        }
+    }
+
+    #[test]
+    fn an_inconsistent_ahp_matrix_is_rejected_with_its_cr_and_path() {
+        // tests/fixtures/weights/ahp/rejects_inconsistent: A > B > C > A.
+        let problems = demo_with(json!({"indicator_weights": {"central": {
+            "method": "ahp",
+            "criteria": ["gdp_growth", "investment_growth", "fiscal_revenue"],
+            "matrix": [[1, 5, 1.0 / 9.0], [0.2, 1, 5], [9, 0.2, 1]],
+            "random_index": "alonso-lamata2006"
+        }}}));
+        let hit = problems
+            .iter()
+            .find(|p| p.0 == "/scoring/indicator_weights/central/matrix")
+            .unwrap_or_else(|| panic!("no matrix problem in {problems:?}"));
+        assert!(
+            hit.1.contains("CR = ") && hit.1.contains("≥ 0.10"),
+            "{hit:?}"
+        );
+        // and scoring an unvalidated plan with it is refused
+        let mut plan = crate::plan::demo_plan();
+        plan.scoring["indicator_weights"] = json!({"central": {
+            "method": "ahp",
+            "criteria": ["gdp_growth", "investment_growth", "fiscal_revenue"],
+            "matrix": [[1, 5, 1.0 / 9.0], [0.2, 1, 5], [9, 0.2, 1]]
+        }});
+        let inputs = crate::score::demo_inputs(1, 2);
+        assert!(matches!(
+            crate::score::evaluate(&plan, &inputs),
+            Err(crate::score::ScoreError::Rules(m)) if m.contains("/scoring/indicator_weights/central/matrix")
+        ));
+    }
+
+    #[test]
+    fn bad_indicator_weights_and_weighting_are_reported() {
+        let problems = demo_with(json!({
+            "indicator_weights": {
+                "central": {"method": "ahp", "criteria": ["gdp_growth", "hightech_output"],
+                            "matrix": [[1, 2, 3], [0.5, 1, 1]]},
+                "new": {"method": "entropy", "criteria": ["gdp_growth", "urbanisation"]},
+                "zone": {"method": "ahp", "criteria": ["gdp_growth", "investment_growth"],
+                         "matrix": [[1, 2], [2, 1]]},
+                "nowhere": {"method": "direct"}
+            },
+            "public": {"weighting": {"method": "rake", "margins": {"age_group": {"18-29": 0.5, "99+": 0.5}, "overall": {"1": 1}}, "cap": 1}}
+        }));
+        let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        for want in [
+            "/scoring/indicator_weights/central/criteria/1",
+            "/scoring/indicator_weights/central/matrix",
+            "/scoring/indicator_weights/new/criteria/1",
+            "/scoring/indicator_weights/zone/matrix",
+            "/scoring/indicator_weights/nowhere",
+            "/scoring/public/weighting/margins/age_group/99+",
+            "/scoring/public/weighting/margins/overall",
+            "/scoring/public/weighting/cap",
+        ] {
+            assert!(paths.contains(&want), "{want} not in {problems:?}");
+        }
+        let problems = demo_with(json!({
+            "public": {"aggregation": {"method": "trimmed", "k": 1},
+                       "weighting": {"method": "post_stratify", "by": ["age_group"],
+                                     "population": {"18-29": 1, "18-29|x": 1},
+                                     "population_by_unit": {"atlantis": {"60+": 1}}}}
+        }));
+        let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        for want in [
+            "/scoring/public/aggregation",
+            "/scoring/public/weighting/population/18-29|x",
+            "/scoring/public/weighting/population_by_unit/atlantis",
         ] {
             assert!(paths.contains(&want), "{want} not in {problems:?}");
         }

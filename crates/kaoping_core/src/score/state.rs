@@ -20,6 +20,23 @@ pub(crate) struct PublicAcc {
     pub promoters: u64,
     pub passives: u64,
     pub detractors: u64,
+    /// With survey weighting: the same figures per weighting cell (the answers to the
+    /// weighting questions, in [`crate::score::PublicWeighting::questions`] order).
+    /// Weights are computed from these merged counts at `finish`.
+    pub cells: BTreeMap<Vec<String>, CellAcc>,
+}
+
+/// Public answers of one weighting cell of a unit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct CellAcc {
+    /// Respondents in the cell.
+    pub respondents: u64,
+    pub index: Tally,
+    pub satisfied: u64,
+    pub satisfaction_n: u64,
+    pub promoters: u64,
+    pub passives: u64,
+    pub detractors: u64,
 }
 
 /// One reviewer's sheet.
@@ -142,6 +159,19 @@ impl<'p> ScoreState<'p> {
             Some(u) if self.plan.unit(u).is_some() => u.to_owned(),
             _ => return self.skip("public_unit_not_in_plan"),
         };
+        let cell: Option<Vec<String>> = match &p.weighting {
+            None => None,
+            Some(w) => {
+                let mut key = Vec::new();
+                for q in w.questions() {
+                    match rec.answers.get(&q).and_then(Value::as_str) {
+                        Some(v) => key.push(v.to_owned()),
+                        None => return self.skip("public_weighting_answer_missing"),
+                    }
+                }
+                Some(key)
+            }
+        };
         let mut acc = PublicAcc::default();
         let mut index = Vec::new();
         for item in &p.items {
@@ -223,6 +253,18 @@ impl<'p> ScoreState<'p> {
                     }
                 }
             }
+        }
+        if let Some(key) = cell {
+            let c = CellAcc {
+                respondents: 1,
+                index: acc.index.clone(),
+                satisfied: acc.satisfied,
+                satisfaction_n: acc.satisfaction_n,
+                promoters: acc.promoters,
+                passives: acc.passives,
+                detractors: acc.detractors,
+            };
+            acc.cells.insert(key, c);
         }
         *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;
         merge_public(self.public.entry(unit).or_default(), acc);
@@ -445,6 +487,16 @@ fn merge_public(a: &mut PublicAcc, b: PublicAcc) {
     a.promoters += b.promoters;
     a.passives += b.passives;
     a.detractors += b.detractors;
+    for (k, c) in b.cells {
+        let e = a.cells.entry(k).or_default();
+        e.respondents += c.respondents;
+        e.index.merge(&c.index);
+        e.satisfied += c.satisfied;
+        e.satisfaction_n += c.satisfaction_n;
+        e.promoters += c.promoters;
+        e.passives += c.passives;
+        e.detractors += c.detractors;
+    }
 }
 
 fn merge_cadre(a: &mut CadreAcc, b: CadreAcc) {
