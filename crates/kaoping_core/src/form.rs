@@ -472,6 +472,8 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
         QuestionKind::Text {
             min_length,
             max_length,
+            pattern,
+            pattern_message,
             ..
         } => {
             let Some(s) = v.as_str() else {
@@ -499,6 +501,21 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
                     &format!("最多 {hi} 个字（现有 {n} 个）。"),
                     &format!("Use at most {hi} characters (now {n})."),
                 );
+            }
+            // A pattern that does not parse was reported by plan validation; it checks nothing.
+            let parsed = pattern.as_deref().map(crate::pattern::Pattern::parse);
+            if let Some(Ok(p)) = parsed {
+                if !p.is_match(s.trim()) {
+                    match pattern_message {
+                        Some(m) => out.push_text("pattern", None, m),
+                        None => out.push(
+                            "pattern",
+                            None,
+                            "答案格式不正确。",
+                            "The answer is not in the expected format.",
+                        ),
+                    }
+                }
             }
         }
         QuestionKind::Ranking { options } => {

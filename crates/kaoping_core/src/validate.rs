@@ -184,7 +184,13 @@ fn type_keys(ty: &str) -> Option<&'static [&'static str]> {
         "rating" => &["scale"],
         "matrix" => &["rows", "scale", "each_row_required"],
         "number" => &["min", "max", "step", "decimals"],
-        "text" => &["min_length", "max_length", "long"],
+        "text" => &[
+            "min_length",
+            "max_length",
+            "long",
+            "pattern",
+            "pattern_message",
+        ],
         "nps" => &[],
         _ => return None,
     })
@@ -758,8 +764,23 @@ impl Validator {
             QuestionKind::Text {
                 min_length,
                 max_length,
+                pattern,
+                pattern_message,
                 ..
             } => {
+                if let Some(Err(e)) = pattern.as_deref().map(crate::pattern::Pattern::parse) {
+                    self.push(
+                        &ptr(p, "pattern"),
+                        "pattern_syntax",
+                        Text::new(
+                            &format!("格式模式有误（第 {} 个字符）：{}", e.column, e.message),
+                            &format!("Invalid pattern at character {}: {}", e.column, e.message),
+                        ),
+                    );
+                }
+                if let Some(m) = pattern_message {
+                    self.text(m, &ptr(p, "pattern_message"), langs);
+                }
                 if let (Some(lo), Some(hi)) = (min_length, max_length) {
                     if lo > hi {
                         self.push(

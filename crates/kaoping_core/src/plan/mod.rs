@@ -227,6 +227,10 @@ pub enum QuestionKind {
         min_length: Option<u32>,
         max_length: Option<u32>,
         long: bool,
+        /// The whole answer must match this pattern (see [`crate::pattern`]).
+        pattern: Option<String>,
+        /// Shown when the pattern does not match.
+        pattern_message: Option<Text>,
     },
     Ranking {
         options: Vec<Choice>,

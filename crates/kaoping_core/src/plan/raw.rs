@@ -64,6 +64,12 @@ pub struct RawQuestion {
     /// text: a multi-line answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub long: Option<bool>,
+    /// text: the whole answer must match this pattern, e.g. `1[3-9]\\d{9}` (`kaoping_core::pattern`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// text: the message shown when the pattern does not match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern_message: Option<Text>,
 }
 
 impl TryFrom<RawQuestion> for Question {
@@ -101,6 +107,8 @@ impl TryFrom<RawQuestion> for Question {
                 min_length: r.min_length,
                 max_length: r.max_length,
                 long: r.long.unwrap_or(false),
+                pattern: r.pattern.clone(),
+                pattern_message: r.pattern_message.clone(),
             },
             "nps" => QuestionKind::Nps,
             other => return Err(format!("unknown question type \"{other}\"")),
@@ -144,6 +152,8 @@ impl From<Question> for RawQuestion {
             min_length: None,
             max_length: None,
             long: None,
+            pattern: None,
+            pattern_message: None,
         };
         match q.kind {
             QuestionKind::Single { options } | QuestionKind::Ranking { options } => {
@@ -183,10 +193,14 @@ impl From<Question> for RawQuestion {
                 min_length,
                 max_length,
                 long,
+                pattern,
+                pattern_message,
             } => {
                 r.min_length = min_length;
                 r.max_length = max_length;
                 r.long = Some(long);
+                r.pattern = pattern;
+                r.pattern_message = pattern_message;
             }
             QuestionKind::Nps => {}
         }
