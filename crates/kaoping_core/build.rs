@@ -25,6 +25,7 @@ fn main() {
             out.push(c);
         }
     }
-    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo")).join("demo.min.json");
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
+        .join("demo.min.json");
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }

@@ -61,7 +61,6 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError>
 #[wasm_bindgen]
 pub struct Engine {
     plan: Plan,
-    plan_sha256: String,
 }
 
 #[wasm_bindgen]
@@ -70,9 +69,8 @@ impl Engine {
     /// line and column, when the text is not a plan.
     #[wasm_bindgen(constructor)]
     pub fn new(plan_json: Option<String>) -> Result<Engine, JsError> {
-        let (plan, plan_sha256) =
-            load_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON)).map_err(into_error)?;
-        Ok(Engine { plan, plan_sha256 })
+        let plan = load_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON)).map_err(into_error)?;
+        Ok(Engine { plan })
     }
 
     /// The engine version.
@@ -94,7 +92,7 @@ impl Engine {
     /// SHA-256 of the canonical plan JSON.
     #[wasm_bindgen(getter, js_name = planSha256)]
     pub fn plan_sha256(&self) -> String {
-        self.plan_sha256.clone()
+        self.plan.sha256.clone()
     }
 
     /// Shown sections and questions, issues and progress for the answers so far.
@@ -115,7 +113,7 @@ impl Engine {
     /// The response record of a complete submission; throws when answers are incomplete.
     pub fn submit(&self, submission: ISubmission) -> Result<IResponseRecord, JsError> {
         let sub: Submission = from_js(submission.into())?;
-        let rec = record::build_record(&self.plan, &self.plan_sha256, &sub).map_err(into_error)?;
+        let rec = record::build_record(&self.plan, &self.plan.sha256, &sub).map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
     }
 }

@@ -580,6 +580,17 @@ pub fn validate_rules(plan: &Plan) -> Vec<RuleProblem> {
     out
 }
 
+impl ScoringRules {
+    /// The plan's scoring rules: its `scoring` section read over the defaults.
+    pub fn of(plan: &Plan) -> Result<ScoringRules, crate::score::ScoreError> {
+        if plan.scoring.is_null() {
+            return Ok(ScoringRules::default());
+        }
+        serde_json::from_value(plan.scoring.clone())
+            .map_err(|e| crate::score::ScoreError::Rules(e.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::validate::validate_plan;
@@ -641,16 +652,5 @@ mod tests {
     fn unknown_scoring_keys_are_rejected() {
         let problems = demo_with(json!({"precison": 3}));
         assert!(!problems.is_empty());
-    }
-}
-
-impl ScoringRules {
-    /// The plan's scoring rules: its `scoring` section read over the defaults.
-    pub fn of(plan: &Plan) -> Result<ScoringRules, crate::score::ScoreError> {
-        if plan.scoring.is_null() {
-            return Ok(ScoringRules::default());
-        }
-        serde_json::from_value(plan.scoring.clone())
-            .map_err(|e| crate::score::ScoreError::Rules(e.to_string()))
     }
 }
