@@ -471,3 +471,56 @@ pub fn load_plan(text: &str) -> Result<Plan, PlanLoadError> {
     let plan: Plan = serde_json::from_str(text)?;
     Ok(Plan { sha256, ..plan })
 }
+
+/// What the forms need of a plan: its identity, its fingerprint and its instruments. The
+/// respondent's build reads only this (the other keys of the plan are skipped unread), so it
+/// carries no code for categories, units, indicators or scoring.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FormPlan {
+    pub id: String,
+    pub version: String,
+    /// The plan's fingerprint, as [`Plan::sha256`].
+    #[serde(skip)]
+    pub sha256: String,
+    pub instruments: Vec<Instrument>,
+}
+
+impl FormPlan {
+    pub fn instrument(&self, id: &str) -> Option<&Instrument> {
+        self.instruments.iter().find(|i| i.id == id)
+    }
+}
+
+/// A plan read for answering: the plan as written (a JSON value, for the pages to draw) and
+/// what the forms need of it, fingerprinted.
+pub fn load_form_plan(text: &str) -> Result<(serde_json::Value, FormPlan), PlanLoadError> {
+    let (value, sha256) = read_plan_value(text)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let form: FormPlan = serde_json::from_str(text)?;
+    Ok((value, FormPlan { sha256, ..form }))
+}
+
+#[cfg(test)]
+mod load_tests {
+    use super::*;
+
+    #[test]
+    fn the_form_plan_is_the_plan_s_forms_with_the_same_fingerprint() {
+        let plan = demo_plan();
+        let (value, form) = load_form_plan(DEMO_PLAN_JSON).unwrap();
+        assert_eq!(form.id, plan.id);
+        assert_eq!(form.version, plan.version);
+        assert_eq!(form.sha256, plan.sha256);
+        assert_eq!(form.instruments, plan.instruments);
+        assert_eq!(crate::canonical::fingerprint_value(&value), plan.sha256);
+    }
+
+    #[test]
+    fn a_text_that_is_not_a_plan_is_refused_with_its_position() {
+        let e = load_form_plan("{\"id\": 1}").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 8), "{e}");
+        let e = load_form_plan("{\n  \"id\": \"x\",").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(load_plan("{\"id\": 1}").is_err());
+    }
+}
