@@ -17,7 +17,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub struct Needs {
     /// rustup target + wasm-bindgen-cli.
     pub wasm: bool,
-    /// npm packages (binaryen's wasm-opt, playwright-core, axe).
+    /// npm packages (binaryen's wasm-opt, esbuild, playwright-core, axe).
     pub npm: bool,
     /// Debian's chromium, chromedriver and CJK fonts.
     pub browser: bool,
@@ -26,6 +26,11 @@ pub struct Needs {
 impl Needs {
     pub const WEB: Needs = Needs {
         wasm: true,
+        npm: true,
+        browser: false,
+    };
+    pub const NPM: Needs = Needs {
+        wasm: false,
         npm: true,
         browser: false,
     };
