@@ -1,7 +1,7 @@
 /** Text in each language of the plan: { "zh-CN": "满意", "en": "Satisfied" }. */
 export type IText = Record<string, string>;
 
-/** The evaluation plan (see docs/plan.md and plans/demo.json). */
+/** The evaluation plan as written (see docs/plan.md and plans/demo.json): keys left out for their defaults stay out (`?`). */
 export interface IPlan {
   id: string;
   version: string;
@@ -13,26 +13,26 @@ export interface IPlan {
   units: { id: string; name: IText; category: string }[];
   indicators: {
     id: string; name: IText; orientation: "goal" | "duty" | "problem"; kind: "data" | "project" | "constraint";
-    weights: Record<string, number>; veto: boolean; measure?: IText | null;
+    weights: Record<string, number>; veto?: boolean; measure?: IText | null;
     direction?: "higher_is_better" | "lower_is_better" | null; from_period?: string | null;
   }[];
   instruments: IInstrument[];
 }
 
-export interface IScale { min: number; max: number; step: number; points: { value: number; label: IText; score?: number | null }[] }
+export interface IScale { min: number; max: number; step?: number /* 1 */; points: { value: number; label: IText; score?: number | null }[] }
 export interface IChoice { value: string; label: IText }
 
 export type IQuestion = {
-  id: string; label: IText; help?: IText | null; required: boolean; relevant?: string | null;
-  constraints: { expr: string; message: IText }[]; unable: boolean;
+  id: string; label: IText; help?: IText | null; required?: boolean; relevant?: string | null;
+  constraints?: { expr: string; message: IText }[]; unable?: boolean;
   reason?: { at_or_below: number; label: IText; min_length?: number | null } | null;
 } & (
   | { type: "single"; options: IChoice[] }
   | { type: "multiple"; options: IChoice[]; min_select?: number | null; max_select?: number | null }
   | { type: "rating"; scale: IScale }
-  | { type: "matrix"; rows: IChoice[]; scale: IScale; each_row_required: boolean }
+  | { type: "matrix"; rows: IChoice[]; scale: IScale; each_row_required?: boolean /* true */ }
   | { type: "number"; min?: number | null; max?: number | null; step?: number | null; decimals?: number | null }
-  | { type: "text"; min_length?: number | null; max_length?: number | null; long: boolean }
+  | { type: "text"; min_length?: number | null; max_length?: number | null; long?: boolean; pattern?: string | null; pattern_message?: IText | null }
   | { type: "ranking"; options: IChoice[] }
   | { type: "nps" }
 );
@@ -40,9 +40,9 @@ export type IQuestion = {
 export interface IInstrument {
   id: string; kind: "survey" | "review" | "appraisal"; title: IText; intro?: IText | null;
   min_seconds?: number | null;
-  sections: { id: string; title: IText; description?: IText | null; relevant?: string | null; questions: IQuestion[] }[];
-  review?: { scale: IScale; indicators: string[]; categories: string[]; comment_at_or_below?: number | null;
-             groups: { id: string; name: IText; weight: number }[]; unable: boolean } | null;
+  sections?: { id: string; title: IText; description?: IText | null; relevant?: string | null; questions: IQuestion[] }[];
+  review?: { scale: IScale; indicators: string[]; categories?: string[]; comment_at_or_below?: number | null;
+             groups?: { id: string; name: IText; weight: number }[]; unable?: boolean } | null;
 }
 
 /** Answers so far: values per question id, written reasons per question id. */

@@ -9,7 +9,7 @@
 //   assert.deepEqual(errors, []);
 //   await browser.close();
 //
-// `cargo xtask test` serves www/ in-process and sets KAOPING_URL and CHROMIUM.
+// `cargo xtask test` serves target/www/ (www/, minified) in-process and sets KAOPING_URL and CHROMIUM.
 // Run by hand: `cargo xtask serve` in one shell, then
 //   KAOPING_URL=http://127.0.0.1:8080/ node --test tests/e2e/
 // Never `npx playwright install`: we use the system Chromium (Debian's `chromium`).

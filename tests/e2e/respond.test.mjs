@@ -125,3 +125,48 @@ test('the survey is in English with ?lang=en and the switch goes back to Chinese
     await browser.close();
   }
 });
+
+test('a plan that leaves its defaults out is drawn exactly as the demo plan is', async () => {
+  // engine.plan() gives the plan as written: the page must supply what the plan format
+  // defaults (a scale's step of 1, false flags, a matrix's each_row_required).
+  const demo = JSON.parse(await readFile(new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url), 'utf8'));
+  let left = 0;
+  const strip = (v) => {
+    if (Array.isArray(v)) v.forEach(strip);
+    else if (v && typeof v === 'object') {
+      if (v.step === 1 && Array.isArray(v.points)) { delete v.step; left++; }
+      for (const k of ['required', 'unable', 'long', 'veto']) if (v[k] === false) { delete v[k]; left++; }
+      if (v.each_row_required === true) { delete v.each_row_required; left++; }
+      Object.values(v).forEach(strip);
+    }
+  };
+  strip(demo);
+  assert.ok(left >= 5, `defaults left out: ${left}`);
+
+  const browser = await launch();
+  try {
+    const drawn = async (path) => {
+      const context = await browser.newContext({ serviceWorkers: 'block' });
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await page.route('**/plan-without-defaults.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(demo) }));
+      await page.goto(url(path));
+      await page.getByRole('heading', { level: 1, name: '武汉市2026年度社会公众满意度调查' }).waitFor();
+      const first = await page.locator('main').innerHTML();
+      await page.getByLabel('江岸区', { exact: true }).check();
+      await page.getByLabel('30–44岁', { exact: true }).check();
+      await page.getByRole('button', { name: '下一部分' }).click();
+      await page.getByRole('heading', { level: 2, name: '公共服务与民生' }).waitFor();
+      const second = await page.locator('main').innerHTML();
+      assert.equal(await inGroup(page, '停车便利').getByRole('radio').count(), 6, '1–5 and unable to judge');
+      assert.deepEqual(errors, []);
+      await context.close();
+      return [first, second];
+    };
+    const [asDemo, asWritten] = [await drawn('respond.html'), await drawn('respond.html?plan=plan-without-defaults.json')];
+    assert.equal(asWritten[0], asDemo[0], 'first section');
+    assert.equal(asWritten[1], asDemo[1], 'second section (matrix on a scale without a step)');
+  } finally {
+    await browser.close();
+  }
+});

@@ -6,7 +6,8 @@
 // idle (the survey has rendered), records every response the page and its workers loaded
 // (HTML, JS, CSS, WASM, plan JSON, fonts, ...), gzips each body with zlib level 9, prints a
 // table and exits 1 when the gzip total exceeds the budget. 1 KB = 1024 bytes.
-// Normally run by `cargo xtask size` / `cargo xtask test`, which serve www/ in-process.
+// Normally run by `cargo xtask size` / `cargo xtask test`, which serve target/www/ (www/ with
+// JS and CSS minified) in-process.
 
 import { gzipSync, constants } from 'node:zlib';
 import { parseArgs } from 'node:util';

@@ -84,7 +84,7 @@ export class FormView extends EventTarget {
     const visible = state.sections;
     if (this.draft.section >= visible.length) this.draft.section = Math.max(0, visible.length - 1);
     const sectionId = visible[this.draft.section];
-    const section = this.instrument.sections.find((s) => s.id === sectionId);
+    const section = (this.instrument.sections ?? []).find((s) => s.id === sectionId);
     this.state = state;
 
     const header = h('div', { class: 'form-head' },
@@ -141,7 +141,7 @@ export class FormView extends EventTarget {
 
     const scaleRadios = (name, scale, current, onPick, labelledRow) => {
       const points = [];
-      for (let v = scale.min; v <= scale.max + 1e-9; v += scale.step) points.push(Math.round(v * 1e9) / 1e9);
+      for (let v = scale.min, step = scale.step ?? 1; v <= scale.max + 1e-9; v += step) points.push(Math.round(v * 1e9) / 1e9);
       const opts = points.map((v) => {
         const p = scale.points.find((pt) => pt.value === v);
         const id = this.id(name, `-${v}`);
@@ -185,7 +185,7 @@ export class FormView extends EventTarget {
       case 'rating':
       case 'nps': {
         const scale = q.type === 'nps' ? { min: 0, max: 10, step: 1, points: [] } : q.scale;
-        const count = Math.round((scale.max - scale.min) / scale.step) + 1;
+        const count = Math.round((scale.max - scale.min) / (scale.step ?? 1)) + 1;
         if (count <= 11) {
           const extra = q.type === 'nps' ? h('p', { class: 'hint', text: `${t.npsLow}；${t.npsHigh}` }) : null;
           body = group([extra, scaleRadios(q.id, scale, value, set, count <= 5)], 'rating');
@@ -312,7 +312,7 @@ export class FormView extends EventTarget {
     this.updateProgress();
     this.showIssues(this.showErrorsFor.has(this.draft.section) ? this.sectionIssues(state) : [], false);
     for (const [qid, block] of this.blocks) {
-      const q = this.instrument.sections.flatMap((s) => s.questions).find((x) => x.id === qid);
+      const q = (this.instrument.sections ?? []).flatMap((s) => s.questions).find((x) => x.id === qid);
       if (q?.type === 'text') this.counter(q, this.draft.answers.values[qid] ?? '');
     }
   }
@@ -351,7 +351,7 @@ export class FormView extends EventTarget {
       }
       const input = target && this.root.querySelector(`#${CSS.escape(target)}`);
       input?.setAttribute('aria-invalid', 'true');
-      const q = this.instrument.sections.flatMap((s) => s.questions).find((x) => x.id === issue.question);
+      const q = (this.instrument.sections ?? []).flatMap((s) => s.questions).find((x) => x.id === issue.question);
       const row = issue.row && q?.rows?.find((r) => r.value === issue.row);
       const what = row ? `${tr(q.label, this.lang)} — ${tr(row.label, this.lang)}` : q ? tr(q.label, this.lang) : issue.question;
       if (issue.row && issue.code === 'row_required') links.push([target, `${what}`, issue.message]);

@@ -1,8 +1,9 @@
 //! `cargo xtask …`: kaoping's developer tasks (rust-analyzer style).
 //!
 //! ```text
-//! cargo xtask serve [--port 8080] [--no-build]   build the front end, serve www/
-//! cargo xtask build-web                          wasm build + wasm-bindgen + wasm-opt into www/pkg
+//! cargo xtask serve [--port 8080] [--no-build]   build the front end, serve it (target/www/)
+//! cargo xtask build-web                          wasm build + wasm-bindgen + wasm-opt into www/pkg,
+//!                                                then target/www/: www/ with JS and CSS minified
 //! cargo xtask test                               the whole suite, with a summary table
 //! cargo xtask size [--budget-kb 150] [--no-build]  gzip size of what respond.html loads
 //! ```
@@ -22,8 +23,10 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
-  serve [--port 8080] [--no-build]   ensure tools, build the front end, serve www/ on 127.0.0.1
-  build-web                          cargo build (wasm32, profile wasm) + wasm-bindgen + wasm-opt -> www/pkg
+  serve [--port 8080] [--no-build]   ensure tools, build the front end, serve target/www/ on 127.0.0.1
+                                     (--no-build: no wasm build; target/www/ is still made from www/)
+  build-web                          cargo build (wasm32, profile wasm) + wasm-bindgen + wasm-opt -> www/pkg,
+                                     then target/www/ = www/ with .js/.css minified (esbuild)
   test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
   size [--budget-kb 150] [--no-build]  gzip size of everything respond.html loads
   help                               this text

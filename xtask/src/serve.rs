@@ -1,4 +1,4 @@
-//! A small static file server for `www/` on std's `TcpListener` (one thread per connection),
+//! A small static file server for the site (`target/www/`, see [`crate::web::site`]) on std's `TcpListener` (one thread per connection),
 //! plus `POST /api/responses`, the "host" the respondent page delivers submissions to.
 
 use std::io::{BufRead, BufReader, Write};
@@ -27,8 +27,12 @@ pub fn run_cli(root: &Path, port: u16, build: bool) -> Result<()> {
     if build {
         tools::ensure(root, tools::Needs::WEB)?;
         web::build(root)?;
+    } else {
+        // No wasm build, but the site is made afresh from `www/` as it is now.
+        tools::ensure(root, tools::Needs::NPM)?;
+        web::site(root)?;
     }
-    let www = root.join("www");
+    let www = root.join(web::SITE);
     let (handle, port) = start(&www, port)?;
     println!("kaoping is at http://127.0.0.1:{port}/");
     println!(

@@ -5,13 +5,15 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cmd::Cmd;
-use crate::{serve, tools};
+use crate::{serve, tools, web};
 
 pub const DEFAULT_BUDGET_KB: f64 = 150.0;
 
-/// Serve `www/` in-process on a free port and run `tests/e2e/size.mjs` against it.
+/// Make the site from `www/` ([`web::site`]), serve it in-process on a free port and run
+/// `tests/e2e/size.mjs` against it.
 pub fn run(root: &Path, budget_kb: f64) -> Result<()> {
-    let (_server, port) = serve::start(&root.join("www"), 0)?;
+    let site = web::site(root)?;
+    let (_server, port) = serve::start(&site, 0)?;
     Cmd::new("node")
         .arg("tests/e2e/size.mjs")
         .arg("--budget-kb")

@@ -132,7 +132,7 @@ fn fmt_duration(d: Duration) -> String {
 pub fn run(root: &Path) -> Result<()> {
     let started = Instant::now();
     let mut suite = Suite::default();
-    let www = root.join("www");
+    let site = root.join(web::SITE);
 
     suite.step("ensure tools", &[], || {
         tools::ensure(root, tools::Needs::ALL)
@@ -195,9 +195,9 @@ pub fn run(root: &Path) -> Result<()> {
             anyhow::bail!("no browser tests found in tests/e2e/ (expected *.test.mjs files)");
         }
         println!("e2e test files: {}", files.join(", "));
-        let (_server, port) = serve::start(&www, 0)?;
+        let (_server, port) = serve::start(&site, 0)?;
         let url = format!("http://127.0.0.1:{port}/");
-        println!("serving www/ at {url}");
+        println!("serving {} (www/, minified) at {url}", web::SITE);
         Cmd::new("node")
             .args(["--test", "--test-reporter=spec", "--test-timeout=300000"])
             .arg("tests/e2e/")

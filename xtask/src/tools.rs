@@ -19,7 +19,7 @@ const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 pub struct Needs {
     /// rustup target + wasm-bindgen-cli.
     pub wasm: bool,
-    /// npm packages (binaryen's wasm-opt, playwright-core, axe).
+    /// npm packages (binaryen's wasm-opt, esbuild, playwright-core, axe).
     pub npm: bool,
     /// Debian's chromium, chromedriver and CJK fonts.
     pub browser: bool,
@@ -28,6 +28,11 @@ pub struct Needs {
 impl Needs {
     pub const WEB: Needs = Needs {
         wasm: true,
+        npm: true,
+        browser: false,
+    };
+    pub const NPM: Needs = Needs {
+        wasm: false,
         npm: true,
         browser: false,
     };

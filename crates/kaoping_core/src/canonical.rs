@@ -3,6 +3,12 @@
 //! Canonical form: object keys sorted by their UTF-16 code units (as RFC 8785), no
 //! insignificant whitespace, numbers as serde_json writes them (shortest round-trip form),
 //! strings with serde_json's escaping. The same value always gives the same bytes.
+//!
+//! A plan's fingerprint is taken of the plan *as written*: the canonical JSON of its text
+//! parsed as a JSON value ([`fingerprint_value`]), not of the typed plan written back out. Key
+//! order, whitespace and the spelling of numbers (`1`, `1.0`, `1e0`) do not change it; an
+//! omitted default, an extra key or a changed value does. Records and results are fingerprinted
+//! from their typed form ([`fingerprint`]).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -12,8 +18,13 @@ use sha2::{Digest, Sha256};
 pub fn to_canonical_string<T: Serialize + ?Sized>(value: &T) -> String {
     // Serialising our own types to a Value cannot fail (no non-string map keys).
     let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    canonical_value(&value)
+}
+
+/// The canonical JSON text of a JSON value.
+pub fn canonical_value(value: &Value) -> String {
     let mut out = String::new();
-    write(&value, &mut out);
+    write(value, &mut out);
     out
 }
 
@@ -62,6 +73,12 @@ pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> String {
     sha256_hex(to_canonical_string(value).as_bytes())
 }
 
+/// SHA-256 of the canonical JSON of a JSON value: a plan's fingerprint is this, of the plan's
+/// text parsed as a [`Value`].
+pub fn fingerprint_value(value: &Value) -> String {
+    sha256_hex(canonical_value(value).as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,6 +91,16 @@ mod tests {
             to_canonical_string(&v),
             r#"{"a":{"c":true,"d":null},"b":[1,2.5,"x"]}"#
         );
+    }
+
+    #[test]
+    fn a_value_fingerprint_ignores_key_order_whitespace_and_number_spelling() {
+        let a: Value = serde_json::from_str(r#"{"x": 1, "y": [2.5, "z"]}"#).unwrap();
+        let b: Value = serde_json::from_str(r#"{"y":[2.50,"z"],"x":1}"#).unwrap();
+        assert_eq!(fingerprint_value(&a), fingerprint_value(&b));
+        assert_eq!(fingerprint_value(&a), fingerprint(&a));
+        let c: Value = serde_json::from_str(r#"{"x": 2, "y": [2.5, "z"]}"#).unwrap();
+        assert_ne!(fingerprint_value(&a), fingerprint_value(&c));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::canonical::fingerprint;
 use crate::form::{evaluate, AnswerIssue, Answers};
-use crate::plan::{Plan, QuestionKind};
+use crate::plan::{Instrument, QuestionKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -77,15 +77,15 @@ pub enum RecordError {
     Incomplete(Vec<AnswerIssue>),
 }
 
-/// Build the record of a complete submission.
+/// Build the record of a complete submission to instrument `ins` of the plan with this id,
+/// version and fingerprint (from a [`crate::plan::Plan`] or a [`crate::plan::FormPlan`]).
 pub fn build_record(
-    plan: &Plan,
+    plan_id: &str,
+    plan_version: &str,
     plan_sha256: &str,
+    ins: &Instrument,
     sub: &Submission,
 ) -> Result<ResponseRecord, RecordError> {
-    let ins = plan
-        .instrument(&sub.instrument)
-        .ok_or_else(|| RecordError::UnknownInstrument(sub.instrument.clone()))?;
     let state = evaluate(ins, &sub.answers, &sub.lang);
     if !state.complete {
         return Err(RecordError::Incomplete(state.issues));
@@ -125,8 +125,8 @@ pub fn build_record(
     };
     let mut record = ResponseRecord {
         format: RECORD_FORMAT.to_owned(),
-        plan_id: plan.id.clone(),
-        plan_version: plan.version.clone(),
+        plan_id: plan_id.to_owned(),
+        plan_version: plan_version.to_owned(),
         plan_sha256: plan_sha256.to_owned(),
         instrument: ins.id.clone(),
         respondent_id: sub.respondent_id.clone(),

@@ -71,8 +71,9 @@ pub fn validate_plan(text: &str) -> PlanReport {
     // Unknown keys do not stop the plan from being read (serde skips them), so the meaning
     // checks still run and every problem is reported in one go.
     let plan: Option<Plan> = if v.problems.iter().all(|p| p.code == "unknown_key") {
+        let sha256 = crate::canonical::fingerprint_value(&root);
         match serde_json::from_value(root) {
-            Ok(plan) => Some(plan),
+            Ok(plan) => Some(Plan { sha256, ..plan }),
             Err(e) => {
                 v.push(
                     "",
@@ -270,7 +271,7 @@ impl Validator {
         }
         let ok = self.problems.is_empty() && plan.is_some();
         let sha256 = if ok {
-            plan.as_ref().map(crate::canonical::fingerprint)
+            plan.as_ref().map(|p| p.sha256.clone())
         } else {
             None
         };
@@ -1066,14 +1067,29 @@ mod tests {
 #[cfg(test)]
 mod fingerprint_tests {
     /// The wasm test suite checks the same fingerprint inside WASM (bit-identical results).
+    /// Validation, loading and the demo plan agree on it; `UPDATE_FIXTURES=1` rewrites it.
     #[test]
     fn demo_plan_fingerprint_matches_fixture() {
-        let expected = include_str!("../../../tests/fixtures/determinism/demo_plan.sha256").trim();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/determinism/demo_plan.sha256"
+        );
         let report = super::validate_plan(crate::plan::DEMO_PLAN_JSON);
+        let now = report.sha256.clone().unwrap_or_default();
+        if std::env::var_os("UPDATE_FIXTURES").is_some() {
+            std::fs::write(path, format!("{now}\n")).unwrap();
+        }
+        let expected = std::fs::read_to_string(path).unwrap_or_default();
         assert_eq!(
-            report.sha256.as_deref(),
-            Some(expected),
-            "the demo plan changed: update tests/fixtures/determinism/demo_plan.sha256"
+            now,
+            expected.trim(),
+            "the demo plan changed: run with UPDATE_FIXTURES=1 after an intended change"
+        );
+        assert_eq!(crate::plan::demo_plan().sha256, now);
+        let source = crate::plan::load_plan(crate::plan::DEMO_PLAN_SOURCE).unwrap();
+        assert_eq!(
+            source.sha256, now,
+            "indentation does not change the fingerprint"
         );
     }
 }

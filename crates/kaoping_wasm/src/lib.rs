@@ -5,7 +5,7 @@
 //! `--features office` adds what the office needs (plan validation, record checks, scoring).
 
 use kaoping_core::form::Answers;
-use kaoping_core::plan::{load_plan, Plan, DEMO_PLAN_JSON};
+use kaoping_core::plan::{load_form_plan, FormPlan, Instrument, DEMO_PLAN_JSON};
 use kaoping_core::record::Submission;
 use kaoping_core::{form, record};
 use serde::de::DeserializeOwned;
@@ -60,8 +60,13 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError>
 /// One loaded plan and everything the pages ask of it.
 #[wasm_bindgen]
 pub struct Engine {
-    plan: Plan,
-    plan_sha256: String,
+    /// The plan as written, for the pages to draw.
+    json: serde_json::Value,
+    /// What the forms need of it.
+    form: FormPlan,
+    /// The whole typed plan (office build: validation, scoring).
+    #[cfg(feature = "office")]
+    plan: kaoping_core::plan::Plan,
 }
 
 #[wasm_bindgen]
@@ -70,9 +75,14 @@ impl Engine {
     /// line and column, when the text is not a plan.
     #[wasm_bindgen(constructor)]
     pub fn new(plan_json: Option<String>) -> Result<Engine, JsError> {
-        let (plan, plan_sha256) =
-            load_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON)).map_err(into_error)?;
-        Ok(Engine { plan, plan_sha256 })
+        let text = plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON);
+        let (json, form) = load_form_plan(text).map_err(into_error)?;
+        Ok(Engine {
+            json,
+            form,
+            #[cfg(feature = "office")]
+            plan: kaoping_core::plan::load_plan(text).map_err(into_error)?,
+        })
     }
 
     /// The engine version.
@@ -86,15 +96,15 @@ impl Engine {
         DEMO_PLAN_JSON.to_owned()
     }
 
-    /// The loaded plan.
+    /// The loaded plan, as written (keys left out for their defaults stay left out).
     pub fn plan(&self) -> Result<IPlan, JsError> {
-        Ok(to_js(&self.plan)?.unchecked_into())
+        Ok(to_js(&self.json)?.unchecked_into())
     }
 
     /// SHA-256 of the canonical plan JSON.
     #[wasm_bindgen(getter, js_name = planSha256)]
     pub fn plan_sha256(&self) -> String {
-        self.plan_sha256.clone()
+        self.form.sha256.clone()
     }
 
     /// Shown sections and questions, issues and progress for the answers so far.
@@ -104,10 +114,7 @@ impl Engine {
         answers: IAnswers,
         lang: &str,
     ) -> Result<IFormState, JsError> {
-        let ins = self
-            .plan
-            .instrument(instrument)
-            .ok_or_else(|| into_error(format!("the plan has no instrument \"{instrument}\"")))?;
+        let ins = self.instrument(instrument)?;
         let answers: Answers = from_js(answers.into())?;
         Ok(to_js(&form::evaluate(ins, &answers, lang))?.unchecked_into())
     }
@@ -115,14 +122,23 @@ impl Engine {
     /// The response record of a complete submission; throws when answers are incomplete.
     pub fn submit(&self, submission: ISubmission) -> Result<IResponseRecord, JsError> {
         let sub: Submission = from_js(submission.into())?;
-        let rec = record::build_record(&self.plan, &self.plan_sha256, &sub).map_err(into_error)?;
+        let ins = self.instrument(&sub.instrument)?;
+        let plan = &self.form;
+        let rec = record::build_record(&plan.id, &plan.version, &plan.sha256, ins, &sub)
+            .map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
     }
 }
 
 impl Engine {
+    fn instrument(&self, id: &str) -> Result<&Instrument, JsError> {
+        self.form
+            .instrument(id)
+            .ok_or_else(|| into_error(format!("the plan has no instrument \"{id}\"")))
+    }
+
     #[cfg(feature = "office")]
-    pub(crate) fn plan_ref(&self) -> &Plan {
+    pub(crate) fn plan_ref(&self) -> &kaoping_core::plan::Plan {
         &self.plan
     }
 }

@@ -8,7 +8,7 @@ pub const DEMO_PLAN_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/demo.mi
 
 /// The demo plan, parsed. It is validated by the test suite, so this cannot fail at run time.
 pub fn demo_plan() -> Plan {
-    serde_json::from_str(DEMO_PLAN_JSON).expect("the embedded demo plan is valid (tested)")
+    super::load_plan(DEMO_PLAN_JSON).expect("the embedded demo plan is valid (tested)")
 }
 
 /// The demo plan's source text, indented as written (for people: `kaoping demo plan`).

@@ -35,6 +35,12 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     #[schemars(with = "crate::score::ScoringRules")]
     pub scoring: serde_json::Value,
+    /// SHA-256 of the plan as written: the canonical JSON of its text parsed as a JSON value
+    /// (see [`crate::canonical`]). Set when the plan is read ([`load_plan`],
+    /// [`crate::validate::validate_plan`]); not part of the plan's JSON.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub sha256: String,
 }
 
 /// A type of unit with its own core indicators and its own component weights
@@ -439,8 +445,7 @@ mod schema_tests {
     }
 }
 
-/// A plan read for answering: parsed and fingerprinted, without the full validation report
-/// (the office validates a plan before it publishes it; see [`crate::validate`]).
+/// A plan's text that cannot be read as a plan, with where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("the plan cannot be read: {message} (line {line}, column {column})")]
 pub struct PlanLoadError {
@@ -449,14 +454,85 @@ pub struct PlanLoadError {
     pub column: usize,
 }
 
-/// Parse a plan's JSON text and compute its SHA-256 fingerprint (canonical JSON).
-pub fn load_plan(text: &str) -> Result<(Plan, String), PlanLoadError> {
+impl From<serde_json::Error> for PlanLoadError {
+    fn from(e: serde_json::Error) -> Self {
+        PlanLoadError {
+            message: e.to_string(),
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+}
+
+/// A plan's text parsed as a JSON value, with its fingerprint (SHA-256 of the canonical JSON
+/// of that value). A byte-order mark is ignored.
+pub fn read_plan_value(text: &str) -> Result<(serde_json::Value, String), PlanLoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let plan: Plan = serde_json::from_str(text).map_err(|e| PlanLoadError {
-        message: e.to_string(),
-        line: e.line(),
-        column: e.column(),
-    })?;
-    let sha = crate::canonical::fingerprint(&plan);
-    Ok((plan, sha))
+    let value: serde_json::Value = serde_json::from_str(text)?;
+    let sha = crate::canonical::fingerprint_value(&value);
+    Ok((value, sha))
+}
+
+/// A plan read for answering and scoring: parsed and fingerprinted, without the full
+/// validation report (the office validates a plan before it publishes it; see
+/// [`crate::validate`]).
+pub fn load_plan(text: &str) -> Result<Plan, PlanLoadError> {
+    let (_, sha256) = read_plan_value(text)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Typed from the text (not from the value) so that an error carries its line and column.
+    let plan: Plan = serde_json::from_str(text)?;
+    Ok(Plan { sha256, ..plan })
+}
+
+/// What the forms need of a plan: its identity, its fingerprint and its instruments. The
+/// respondent's build reads only this (the other keys of the plan are skipped unread), so it
+/// carries no code for categories, units, indicators or scoring.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FormPlan {
+    pub id: String,
+    pub version: String,
+    /// The plan's fingerprint, as [`Plan::sha256`].
+    #[serde(skip)]
+    pub sha256: String,
+    pub instruments: Vec<Instrument>,
+}
+
+impl FormPlan {
+    pub fn instrument(&self, id: &str) -> Option<&Instrument> {
+        self.instruments.iter().find(|i| i.id == id)
+    }
+}
+
+/// A plan read for answering: the plan as written (a JSON value, for the pages to draw) and
+/// what the forms need of it, fingerprinted.
+pub fn load_form_plan(text: &str) -> Result<(serde_json::Value, FormPlan), PlanLoadError> {
+    let (value, sha256) = read_plan_value(text)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let form: FormPlan = serde_json::from_str(text)?;
+    Ok((value, FormPlan { sha256, ..form }))
+}
+
+#[cfg(test)]
+mod load_tests {
+    use super::*;
+
+    #[test]
+    fn the_form_plan_is_the_plan_s_forms_with_the_same_fingerprint() {
+        let plan = demo_plan();
+        let (value, form) = load_form_plan(DEMO_PLAN_JSON).unwrap();
+        assert_eq!(form.id, plan.id);
+        assert_eq!(form.version, plan.version);
+        assert_eq!(form.sha256, plan.sha256);
+        assert_eq!(form.instruments, plan.instruments);
+        assert_eq!(crate::canonical::fingerprint_value(&value), plan.sha256);
+    }
+
+    #[test]
+    fn a_text_that_is_not_a_plan_is_refused_with_its_position() {
+        let e = load_form_plan("{\"id\": 1}").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 8), "{e}");
+        let e = load_form_plan("{\n  \"id\": \"x\",").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(load_plan("{\"id\": 1}").is_err());
+    }
 }

@@ -11,7 +11,6 @@
 //! * one history year (plan year − 1).
 
 use super::{HistoryEntry, IndicatorInput, IndicatorValue, ScoringInputs};
-use crate::canonical::fingerprint;
 use crate::plan::{demo_plan, IndicatorKind, Plan};
 use crate::record::{record_checksum, rfc3339, QualityFlags, ResponseRecord, RECORD_FORMAT};
 use crate::text::Text;
@@ -113,7 +112,7 @@ fn record(
 /// 20–30 cadre appraisals per unit, indicator figures for every unit, one history year.
 pub fn demo_inputs(seed: u64, n_public: usize) -> ScoringInputs {
     let plan = demo_plan();
-    let sha = fingerprint(&plan);
+    let sha = plan.sha256.clone();
     let mut rng = Rng(seed ^ 0x6B61_6F70_696E_6721);
     let quality: BTreeMap<&str, f64> = QUALITY
         .iter()

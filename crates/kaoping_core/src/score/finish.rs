@@ -1405,7 +1405,7 @@ impl ScoreState<'_> {
             format: RESULT_FORMAT.into(),
             plan_id: plan.id.clone(),
             plan_version: plan.version.clone(),
-            plan_sha256: crate::canonical::fingerprint(plan),
+            plan_sha256: plan.sha256.clone(),
             year: plan.year,
             precision: prec,
             rules: rules.clone(),
