@@ -4,7 +4,7 @@
 const CACHE = 'kaoping-v2';
 // The respondent's shell: what respond.html and embed.html need.
 const SHELL = [
-  './', 'index.html', 'index.en.html', 'respond.html', 'embed.html', 'css/app.css',
+  'respond.html', 'embed.html', 'css/app.css',
   'js/engine.js', 'js/form.js', 'js/i18n.js', 'js/store.js', 'js/respond.js', 'js/embed.js',
   'js/offline.js', 'js/frame.js', 'pkg/kaoping_wasm.js', 'pkg/kaoping_wasm_bg.wasm',
 ];

@@ -2,6 +2,7 @@
 // Validation and scoring run in a module worker (office-worker.js); this page only draws
 // what the engine returns. No rule about scores or grades lives here.
 import { pickLang, strings, tr } from './i18n.js';
+import './i18n-office.js';
 import { barChart, profileChart, mountChart } from './charts.js';
 
 const params = new URLSearchParams(location.search);

@@ -3,6 +3,7 @@
 // exist, what is missing or wrong, completeness and the record all come from WASM.
 import { loadEngine } from './engine-full.js';
 import { pickLang, strings, tr } from './i18n.js';
+import './i18n-review.js';
 import { drafts, draftKey, submissions, outbox } from './store.js';
 import { registerOffline } from './offline.js';
 
@@ -539,7 +540,7 @@ async function start() {
     });
     view.deliver();
     window.addEventListener('online', () => view.deliver());
-    registerOffline(null, ['review.html', 'js/review.js', 'js/engine-full.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
+    registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/engine-full.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
   } catch (err) {
     main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang).reviewLoadFailed + (err?.message ?? err) }));
   }

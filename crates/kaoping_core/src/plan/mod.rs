@@ -445,9 +445,11 @@ mod schema_tests {
     }
 }
 
-/// A plan's text that cannot be read as a plan, with where.
+/// A plan's text that cannot be read as a plan, with where (line and column are 0 when the
+/// JSON itself is sound and the problem is in its content: `kaoping validate` and the office
+/// page locate those).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("the plan cannot be read: {message} (line {line}, column {column})")]
+#[error("the plan cannot be read: {message}{}", if *line > 0 { format!(" (line {line}, column {column})") } else { String::new() })]
 pub struct PlanLoadError {
     pub message: String,
     pub line: usize,
@@ -507,8 +509,9 @@ impl FormPlan {
 /// what the forms need of it, fingerprinted.
 pub fn load_form_plan(text: &str) -> Result<(serde_json::Value, FormPlan), PlanLoadError> {
     let (value, sha256) = read_plan_value(text)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let form: FormPlan = serde_json::from_str(text)?;
+    // Read from the parsed value, not the text again: one JSON reader in the respondent's WASM
+    // instead of two (about 6 KB gzip). Content errors then carry no position.
+    let form = FormPlan::deserialize(&value)?;
     Ok((value, FormPlan { sha256, ..form }))
 }
 
@@ -530,7 +533,7 @@ mod load_tests {
     #[test]
     fn a_text_that_is_not_a_plan_is_refused_with_its_position() {
         let e = load_form_plan("{\"id\": 1}").unwrap_err();
-        assert_eq!((e.line, e.column), (1, 8), "{e}");
+        assert!(e.message.contains("invalid type: integer `1`"), "{e}");
         let e = load_form_plan("{\n  \"id\": \"x\",").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
         assert!(load_plan("{\"id\": 1}").is_err());
