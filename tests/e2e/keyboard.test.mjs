@@ -23,6 +23,7 @@ test('the public survey can be completed with the keyboard alone', async () => {
   const browser = await launch();
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
+  page.setDefaultTimeout(15000);
   const errors = watchErrors(page);
   try {
     await page.goto(url('respond.html'));
@@ -65,13 +66,17 @@ test('the public survey can be completed with the keyboard alone', async () => {
     await tabTo(page, (x) => x.type === 'checkbox' && x.label === '教育');
     await page.keyboard.press('Space');
     await tabTo(page, (f) => f.tag === 'BUTTON' && f.label === '提交问卷');
-    const submitted = page.evaluate(() => new Promise((resolve) => {
-      window.addEventListener('kaoping-submit', (e) => resolve(e.detail), { once: true });
-    }));
+    // The listener is in place before the key press (awaited), so the event cannot be missed.
+    await page.evaluate(() => {
+      window.kaopingSubmitted = new Promise((resolve) => {
+        window.addEventListener('kaoping-submit', (e) => resolve(e.detail), { once: true });
+      });
+    });
+    const submitted = () => page.evaluate(() => window.kaopingSubmitted);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: '提交成功，感谢您的参与！' }).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
-    const record = await submitted;
+    const record = await submitted();
     assert.equal(record.answers.district, 'jianghan');
     assert.equal(record.answers.age_group, '45-59');
     assert.equal(record.answers.years_resident, 7);

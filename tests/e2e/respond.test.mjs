@@ -72,12 +72,16 @@ test('a respondent fills the public survey, is shown errors, reloads, submits an
     await pick(page, /您有多大可能/, '9');
     assert.deepEqual(await axeCheck(page), [], 'axe on the last section');
 
-    const submitted = page.evaluate(() => new Promise((resolve) => {
-      window.addEventListener('kaoping-submit', (e) => resolve(e.detail), { once: true });
-    }));
+    // The listener is in place before the key press (awaited), so the event cannot be missed.
+    await page.evaluate(() => {
+      window.kaopingSubmitted = new Promise((resolve) => {
+        window.addEventListener('kaoping-submit', (e) => resolve(e.detail), { once: true });
+      });
+    });
+    const submitted = () => page.evaluate(() => window.kaopingSubmitted);
     await page.getByRole('button', { name: '提交问卷' }).click();
     await page.getByRole('heading', { name: '提交成功，感谢您的参与！' }).waitFor();
-    const event = await submitted;
+    const event = await submitted();
     assert.deepEqual(await axeCheck(page), [], 'axe on the confirmation');
 
     const [download] = await Promise.all([

@@ -117,12 +117,15 @@ test('an expert declares a conflict, scores every unit, fixes an error, reloads 
     assert.equal(await summary.count(), 0, 'the summary clears once fixed');
     await page.getByText(`已完成 ${open.length} / ${open.length} 项`).waitFor();
 
-    const submitted = page.evaluate(() => new Promise((resolve) => {
-      window.addEventListener('kaoping-submit', (e) => resolve(e.detail), { once: true });
-    }));
+    // The listener is in place before the click (awaited), so the event cannot be missed.
+    await page.evaluate(() => {
+      window.kaopingSubmitted = new Promise((resolve) => {
+        window.addEventListener('kaoping-submit', (e) => resolve(e.detail), { once: true });
+      });
+    });
     await page.getByRole('button', { name: '提交评审表' }).click();
     await page.getByRole('heading', { name: '评审表已提交，谢谢！' }).waitFor();
-    const event = await submitted;
+    const event = await page.evaluate(() => window.kaopingSubmitted);
     assert.deepEqual(await axeCheck(page), [], 'axe on the confirmation');
     await noHorizontalScroll(page, 'on the confirmation');
     await shot(page, '320-done');
