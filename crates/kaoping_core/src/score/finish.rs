@@ -8,6 +8,7 @@ use super::state::{PublicAcc, ScoreState, Sheet};
 use super::{round_to, IndicatorValue, ScoreError};
 use crate::plan::{Direction, IndicatorKind, Plan, QuestionKind, ReviewSheet};
 use crate::stats::dist::stable_sum;
+use crate::stats::icc::icc;
 use crate::stats::interval::{kish_effective_n, t_interval, wilson_interval, Interval};
 use crate::stats::kendall::kendall_w;
 use crate::stats::krippendorff::{krippendorff_alpha, Metric};
@@ -358,6 +359,10 @@ pub struct AgreementResult {
     pub kendall_w: Option<f64>,
     pub kendall_p: Option<f64>,
     pub kendall_raters: usize,
+    /// ICC(2,1) and ICC(2,k) (Shrout & Fleiss 1979) over the same complete block: the
+    /// reliability of one reviewer's score and of the panel's mean score.
+    pub icc_single: Option<f64>,
+    pub icc_average: Option<f64>,
     pub low_agreement: bool,
     pub note: Option<String>,
 }
@@ -1350,6 +1355,18 @@ impl ScoreState<'_> {
                             (None, None)
                         }
                     };
+                    let (icc_single, icc_average) = match icc(&block, rules.confidence) {
+                        Ok(r) => {
+                            let form = |name: &str| {
+                                r.forms.iter().find(|f| f.name == name).map(|f| f.value)
+                            };
+                            (form("ICC(2,1)"), form("ICC(2,k)"))
+                        }
+                        Err(e) => {
+                            note.push(format!("icc: {e}"));
+                            (None, None)
+                        }
+                    };
                     let low = alpha.is_some_and(|a| a < rules.alpha_threshold);
                     if low {
                         warn(
@@ -1380,6 +1397,8 @@ impl ScoreState<'_> {
                         kendall_w: kw,
                         kendall_p: kp,
                         kendall_raters: block.n_rows(),
+                        icc_single,
+                        icc_average,
                         low_agreement: low,
                         note: if note.is_empty() {
                             None
