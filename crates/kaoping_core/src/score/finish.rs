@@ -183,6 +183,10 @@ pub struct PublicComponent {
     pub nps: Option<Nps>,
     /// Item means (unweighted).
     pub items: Vec<ItemScore>,
+    /// Cronbach's α of the scale the items form (scores of the respondents who answered every
+    /// item, unweighted), and how many such respondents there were.
+    pub cronbach_alpha: Option<f64>,
+    pub cronbach_n: u64,
     /// Survey weighting of the unit's respondents, when the rules ask for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighting: Option<PublicWeightingResult>,
@@ -906,6 +910,8 @@ impl ScoreState<'_> {
                                 mean: t.mean(),
                             })
                             .collect(),
+                        cronbach_alpha: acc.scale.alpha(),
+                        cronbach_n: acc.scale.n,
                         weighting: None,
                     }
                 }
@@ -914,6 +920,8 @@ impl ScoreState<'_> {
                     satisfaction_rate: None,
                     nps: None,
                     items: Vec::new(),
+                    cronbach_alpha: None,
+                    cronbach_n: 0,
                     weighting: None,
                 },
             };
