@@ -379,6 +379,56 @@ pub struct Warning {
     pub message: Text,
 }
 
+/// The words for why records were not scored (the ids of `InputSummary::records_skipped`).
+fn skip_reason(id: &str) -> (&str, &str) {
+    match id {
+        "public_unit_not_in_plan" => (
+            "受访者所在区不在考评范围内",
+            "the respondent's district is not a unit of the plan",
+        ),
+        "cadre_unit_not_in_plan" => (
+            "被评单位不在方案中",
+            "the unit appraised is not in the plan",
+        ),
+        "instrument_not_scored" => ("问卷不参与计分", "the instrument is not scored"),
+        "public_weighting_answer_missing" => (
+            "缺少加权所需的回答",
+            "an answer needed for weighting is missing",
+        ),
+        "review_unknown_group" => ("评审组不在方案中", "the rater group is not in the plan"),
+        "review_without_sheet" => ("问卷没有评审表", "the instrument has no review sheet"),
+        other => (other, other),
+    }
+}
+
+/// The words for a component id, zh-CN and en.
+fn component_name(id: &str) -> (&str, &str) {
+    match id {
+        "indicators" => ("指标", "indicator"),
+        "expert" => ("专家评审", "expert review"),
+        "public" => ("社会公众满意度", "public satisfaction"),
+        "leadership" => ("领导评价", "leadership appraisal"),
+        other => (other, other),
+    }
+}
+
+/// Warnings that begin with a unit id (`id：…` / `id: …`) begin with its name instead.
+fn name_units(plan: &Plan, warnings: &mut [Warning]) {
+    for w in warnings {
+        let Some(unit) = w.unit.as_deref().and_then(|u| plan.unit(u)) else {
+            continue;
+        };
+        for (lang, sep) in [("zh-CN", "："), ("en", ": ")] {
+            let prefix = format!("{}{sep}", unit.id);
+            if let Some(text) = w.message.0.get_mut(lang) {
+                if let Some(rest) = text.strip_prefix(&prefix) {
+                    *text = format!("{}{sep}{rest}", unit.name.get(lang));
+                }
+            }
+        }
+    }
+}
+
 fn warn(
     ws: &mut Vec<Warning>,
     code: &str,
@@ -991,10 +1041,15 @@ impl ScoreState<'_> {
                         Some(u),
                         Some(name),
                         format!(
-                            "{u}：{name} 部分无得分（{}）",
+                            "{u}：{}部分无得分（{}）",
+                            component_name(name).0,
                             missing_rule_zh(rules.missing)
                         ),
-                        format!("{u}: no {name} score ({})", missing_rule_en(rules.missing)),
+                        format!(
+                            "{u}: no {} score ({})",
+                            component_name(name).1,
+                            missing_rule_en(rules.missing)
+                        ),
                     );
                 }
             }
@@ -1383,15 +1438,17 @@ impl ScoreState<'_> {
                             None,
                             Some(&format!("{}/{}", cat.id, ind)),
                             format!(
-                                "{} 类 {} 指标评审一致性低（α = {:.3}）",
-                                cat.id,
-                                ind,
+                                "{}：{}指标评审一致性低（α = {:.3}）",
+                                cat.name.get("zh-CN"),
+                                plan.indicator(&ind)
+                                    .map_or(ind.as_str(), |i| i.name.get("zh-CN")),
                                 alpha.unwrap_or(0.0)
                             ),
                             format!(
                                 "low panel agreement on {} in {} (α = {:.3})",
-                                ind,
-                                cat.id,
+                                plan.indicator(&ind)
+                                    .map_or(ind.as_str(), |i| i.name.get("en")),
+                                cat.name.get("en"),
                                 alpha.unwrap_or(0.0)
                             ),
                         );
@@ -1423,11 +1480,12 @@ impl ScoreState<'_> {
                 "records_skipped",
                 None,
                 Some(why),
-                format!("{n} 份记录未计分（{why}）"),
-                format!("{n} record(s) not scored ({why})"),
+                format!("{n} 份记录未计分：{}", skip_reason(why).0),
+                format!("{n} record(s) not scored: {}", skip_reason(why).1),
             );
         }
 
+        name_units(plan, &mut warnings);
         Ok(EvaluationResult {
             format: RESULT_FORMAT.into(),
             plan_id: plan.id.clone(),
