@@ -483,11 +483,13 @@ function renderAgreement(category, name) {
     h('th', { scope: 'row', text: indicatorName(a.indicator) }),
     num(fmtUpTo(a.alpha)),
     num(fmtUpTo(a.kendall_w)),
+    num(fmtUpTo(a.icc_single)),
+    num(fmtUpTo(a.icc_average)),
     num(`${fmtInt(a.raters)} / ${fmtInt(a.kendall_raters)}`),
     td(a.low_agreement ? `⚠ ${T.officeLowAgreement}` : T.officeAgreementOk, a.low_agreement ? 'flag' : 'muted')));
   if (!rows.length) return null;
   return scrollTable(T.officeAgreementRegion(name), T.officeAgreementCaption(name),
-    [T.officeIndicator, T.officeAlpha, T.officeKendall, T.officeRaters, T.officeStatusCol], rows, { cls: 'agreement' });
+    [T.officeIndicator, T.officeAlpha, T.officeKendall, T.officeIccSingle, T.officeIccAverage, T.officeRaters, T.officeStatusCol], rows, { cls: 'agreement' });
 }
 
 function renderWarnings(warnings, heading = t().officeAllWarnings, { level = 'h3', subjects = true } = {}) {
@@ -628,6 +630,7 @@ function renderUnit(d) {
       [T.officeSatisfaction, p.satisfaction_rate
         ? `${fmtPct(p.satisfaction_rate.estimate)}${T.officeParen(fmtInterval(p.satisfaction_rate, fmtPct))}` : '—'],
       [T.officeNps, p.nps ? `${fmt(p.nps.nps)}${T.officeParen(`n = ${fmtInt(p.nps.n)}`)}` : '—'],
+      [T.officeCronbach, p.cronbach_alpha != null ? `${fmtUpTo(p.cronbach_alpha)}${T.officeParen(`n = ${fmtInt(p.cronbach_n)}`)}` : '—'],
     ]) : h('p', { class: 'muted', text: `${T.officeNoPublic}${T.officeParen(label(T.officeStatus, p.status))}` }),
     p.items.length ? scrollTable(T.officePublicHeading, null, [T.officeIndicator, T.officeN, T.officeUnable, T.officeValue],
       p.items.map((it) => h('tr', {}, h('th', { scope: 'row', text: itemName(it.item) }),
