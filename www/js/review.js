@@ -454,16 +454,9 @@ export class ReviewView extends EventTarget {
   /** Send queued records to the host, if it takes them; keep them otherwise. */
   async deliver() {
     if (!this.endpoint) return;
-    for (const rec of outbox.list()) {
-      try {
-        const res = await fetch(this.endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rec) });
-        if (res.ok) outbox.remove(rec.checksum);
-      } catch {
-        break;
-      }
-    }
+    const left = await outbox.deliver(this.endpoint);
     const status = this.root.querySelector('.delivery');
-    if (status) status.textContent = outbox.list().length ? this.t.reviewQueued : this.t.reviewDelivered;
+    if (status) status.textContent = left ? this.t.reviewQueued : this.t.reviewDelivered;
   }
 
   renderDone() {

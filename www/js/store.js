@@ -52,4 +52,16 @@ export const outbox = {
   remove(checksum) {
     write('outbox', outbox.list().filter((r) => r.checksum !== checksum));
   },
+  /** POST each waiting record to `endpoint`; those the host takes leave the outbox. Returns how many wait. */
+  async deliver(endpoint) {
+    for (const rec of outbox.list()) {
+      try {
+        const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rec) });
+        if (res.ok) outbox.remove(rec.checksum);
+      } catch {
+        break;
+      }
+    }
+    return outbox.list().length;
+  },
 };

@@ -85,17 +85,6 @@ impl Engine {
         })
     }
 
-    /// The engine version.
-    pub fn version() -> String {
-        kaoping_core::ENGINE_VERSION.to_owned()
-    }
-
-    /// The built-in demo plan's JSON text.
-    #[wasm_bindgen(js_name = demoPlanJson)]
-    pub fn demo_plan_json() -> String {
-        DEMO_PLAN_JSON.to_owned()
-    }
-
     /// The loaded plan, as written (keys left out for their defaults stay left out).
     pub fn plan(&self) -> Result<IPlan, JsError> {
         Ok(to_js(&self.json)?.unchecked_into())

@@ -25,6 +25,17 @@ extern "C" {
 
 #[wasm_bindgen]
 impl Engine {
+    /// The engine version.
+    pub fn version() -> String {
+        kaoping_core::ENGINE_VERSION.to_owned()
+    }
+
+    /// The built-in demo plan's JSON text.
+    #[wasm_bindgen(js_name = demoPlanJson)]
+    pub fn demo_plan_json() -> String {
+        kaoping_core::plan::DEMO_PLAN_JSON.to_owned()
+    }
+
     /// Validate a plan text: every problem with its JSON path and line:column.
     #[wasm_bindgen(js_name = validatePlan)]
     pub fn validate_plan(text: &str) -> Result<IPlanReport, JsError> {
