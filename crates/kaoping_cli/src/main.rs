@@ -49,6 +49,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read response records (JSON, JSON arrays or JSON Lines): every record accepted or rejected
+    /// with its file, row, column and reason; exit 1 when any is rejected.
+    Ingest {
+        /// The plan (JSON); the built-in demo plan when omitted.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
         #[command(subcommand)]
@@ -134,24 +146,54 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             stats::run(cmd)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Evaluate { plan, inputs, json } => {
-            let plan = match plan {
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    let report = kaoping_core::validate::validate_plan(&text);
-                    match report.plan {
-                        Some(plan) => plan,
-                        None => anyhow::bail!(
-                            "{} is not a valid plan ({} problem(s)); run `kaoping validate {}`",
-                            path.display(),
-                            report.problems.len(),
-                            path.display()
-                        ),
+        Command::Ingest { plan, files, json } => {
+            let plan = load_plan_arg(plan)?;
+            let mut ingest = kaoping_core::ingest::Ingest::new(&plan);
+            for f in &files {
+                let text = std::fs::read_to_string(f)
+                    .with_context(|| format!("cannot read {}", f.display()))?;
+                ingest.add_file(&f.display().to_string(), &text);
+            }
+            let report = ingest.finish();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for r in &report.rejected {
+                    let col = r
+                        .column
+                        .as_deref()
+                        .map(|c| format!(" [{c}]"))
+                        .unwrap_or_default();
+                    println!(
+                        "{}:{}: {}{col} {}",
+                        r.file,
+                        r.row,
+                        r.code,
+                        r.message.get(lang)
+                    );
+                }
+                for f in &report.files {
+                    if lang == "en" {
+                        println!(
+                            "{}: read {}, accepted {}, rejected {}",
+                            f.file, f.read, f.accepted, f.rejected
+                        );
+                    } else {
+                        println!(
+                            "{}：读取 {}，接受 {}，拒绝 {}",
+                            f.file, f.read, f.accepted, f.rejected
+                        );
                     }
                 }
-                None => kaoping_core::plan::demo_plan(),
-            };
+            }
+            Ok(if report.rejected.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Evaluate { plan, inputs, json } => {
+            let plan = load_plan_arg(plan)?;
             let text = std::fs::read_to_string(&inputs)
                 .with_context(|| format!("cannot read {}", inputs.display()))?;
             let inputs: kaoping_core::score::ScoringInputs = serde_json::from_str(&text)
@@ -178,4 +220,22 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The plan named on the command line (validated), or the built-in demo plan.
+fn load_plan_arg(path: Option<PathBuf>) -> Result<kaoping_core::plan::Plan> {
+    let Some(path) = path else {
+        return Ok(kaoping_core::plan::demo_plan());
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let report = kaoping_core::validate::validate_plan(&text);
+    report.plan.ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} is not a valid plan ({} problem(s)); run `kaoping validate {}`",
+            path.display(),
+            report.problems.len(),
+            path.display()
+        )
+    })
 }

@@ -6,6 +6,7 @@
 pub mod canonical;
 pub mod expr;
 pub mod form;
+pub mod ingest;
 pub mod locate;
 pub mod pattern;
 pub mod plan;
