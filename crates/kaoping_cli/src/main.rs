@@ -45,6 +45,10 @@ enum Command {
         plan: Option<PathBuf>,
         /// Scoring inputs (JSON: records, indicators, history), e.g. from `kaoping demo inputs`.
         inputs: PathBuf,
+        /// More response record files (JSON, arrays, JSON Lines) to score with the inputs; they
+        /// pass through the same checks as `kaoping ingest`, and rejections are listed on stderr.
+        #[arg(long = "records", num_args = 1..)]
+        records: Vec<PathBuf>,
         /// Print the whole result as JSON.
         #[arg(long)]
         json: bool,
@@ -192,12 +196,36 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
-        Command::Evaluate { plan, inputs, json } => {
+        Command::Evaluate {
+            plan,
+            inputs,
+            records,
+            json,
+        } => {
             let plan = load_plan_arg(plan)?;
             let text = std::fs::read_to_string(&inputs)
                 .with_context(|| format!("cannot read {}", inputs.display()))?;
-            let inputs: kaoping_core::score::ScoringInputs = serde_json::from_str(&text)
+            let mut inputs: kaoping_core::score::ScoringInputs = serde_json::from_str(&text)
                 .with_context(|| format!("{} is not scoring inputs JSON", inputs.display()))?;
+            if !records.is_empty() {
+                let mut ingest = kaoping_core::ingest::Ingest::new(&plan);
+                for f in &records {
+                    let text = std::fs::read_to_string(f)
+                        .with_context(|| format!("cannot read {}", f.display()))?;
+                    ingest.add_file(&f.display().to_string(), &text);
+                }
+                let report = ingest.finish();
+                for r in &report.rejected {
+                    eprintln!("{}:{}: {} {}", r.file, r.row, r.code, r.message.get(lang));
+                }
+                eprintln!(
+                    "records: read {}, accepted {}, rejected {}",
+                    report.read,
+                    report.accepted,
+                    report.rejected.len()
+                );
+                inputs.records.extend(report.records);
+            }
             let result = kaoping_core::score::evaluate(&plan, &inputs)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&result)?);
