@@ -119,3 +119,16 @@ export interface IReviewSubmission {
   instrument: string; started_ms: number; submitted_ms: number; lang: string; answers: IReviewAnswers;
   earlier_submissions?: number;
 }
+
+/** Office build: record files as read by the page. */
+export type IRecordFiles = { name: string; text: string }[];
+
+/** Office build: every record accepted or rejected (read = accepted + rejected), and the result. */
+export interface IRecordsEvaluation {
+  ingest: {
+    read: number; accepted: number;
+    files: { file: string; read: number; accepted: number; rejected: number }[];
+    rejected: { file: string; row: number; column?: string | null; code: string; message: IText }[];
+  };
+  result: IEvaluationResult;
+}

@@ -221,3 +221,24 @@ test('the page stays responsive during a long run, and Cancel stops it', async (
     await browser.close();
   }
 });
+
+test('the office loads response files: each record accepted or rejected with its reason, then scored', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  try {
+    await page.goto(url('office.html'));
+    await page.getByText('方案有效').first().waitFor();
+    const jsonl = await readFile(new URL('../fixtures/ingest/jsonl_mixed/records.jsonl', import.meta.url));
+    await page.getByLabel('选择答卷文件').setInputFiles({ name: 'records.jsonl', mimeType: 'application/json', buffer: jsonl });
+    await page.getByRole('heading', { name: '读取 10 条，接受 2 条，拒绝 8 条' }).waitFor();
+    const rejections = page.getByRole('table', { name: '被拒绝的记录' });
+    assert.equal(await rejections.getByRole('row').count(), 9, 'a header row and 8 rejections');
+    assert.match(await rejections.innerText(), /方案中没有单位“atlantis”/);
+    assert.match(await rejections.innerText(), /校验码与内容不符/);
+    assert.deepEqual(await axeCheck(page), [], 'axe with the ingest report and results');
+  } finally {
+    await browser.close();
+  }
+});

@@ -20,6 +20,12 @@ function engineFor(text) {
 }
 
 const handlers = {
+  records({ id, text, files }) {
+    post({ id, type: 'progress', stage: 'plan' });
+    const engine = engineFor(text ?? null);
+    post({ id, type: 'progress', stage: 'score' });
+    return engine.evaluateRecords(files);
+  },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();
     const report = Engine.validatePlan(planText);

@@ -344,6 +344,59 @@ async function generate(e) {
   }
 }
 
+// Response record files: each record accepted or rejected by the engine, then scored.
+async function loadRecords(e) {
+  const T = t();
+  const files = [...e.target.files];
+  if (!files.length || !state.plan) return;
+  const read = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
+  state.result = null;
+  state.ingest = null;
+  state.runMessage = null;
+  state.run = { stage: 'start', records: null, started: performance.now() };
+  renderAll();
+  try {
+    const out = await runner.request({ type: 'records', text: state.planText, files: read }, (p) => {
+      state.run.stage = p.stage;
+      updateRun();
+    });
+    state.ingest = out.ingest;
+    state.result = out.result;
+    state.run = null;
+    renderAll();
+    announce(T.officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length)));
+    document.getElementById('ingest-h')?.focus();
+  } catch (err) {
+    state.run = null;
+    state.runMessage = err instanceof Cancelled
+      ? { kind: 'cancelled', text: T.officeCancelled }
+      : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
+    renderAll();
+    announce(state.runMessage.text);
+  }
+}
+
+function renderRecordFiles() {
+  const T = t();
+  const box = h('div', { class: 'record-files' },
+    h('h3', { text: T.officeRecordsHeading }),
+    h('p', { class: 'hint', id: 'records-hint', text: T.officeRecordsHint }),
+    h('label', { for: 'record-files', class: 'label', text: T.officeRecordsChoose }),
+    h('input', { type: 'file', id: 'record-files', multiple: true, accept: '.json,.jsonl,application/json',
+      'aria-describedby': 'records-hint', disabled: !state.plan || !!state.run, onchange: loadRecords }));
+  const ing = state.ingest;
+  if (ing) {
+    box.append(h('h3', { id: 'ingest-h', tabindex: '-1', text: T.officeRecordsRead(fmtInt(ing.read), fmtInt(ing.accepted), fmtInt(ing.rejected.length)) }));
+    box.append(scrollTable(T.officeRecordsFiles, T.officeRecordsFiles, [T.officeRecordsFile, T.officeRecordsReadCol, T.officeRecordsAccepted, T.officeRecordsRejected],
+      ing.files.map((f) => h('tr', {}, h('th', { scope: 'row', text: f.file }), num(fmtInt(f.read)), num(fmtInt(f.accepted)), num(fmtInt(f.rejected))))));
+    if (ing.rejected.length) {
+      box.append(scrollTable(T.officeRecordsRejections, T.officeRecordsRejections, [T.officeRecordsFile, T.officeRecordsRow, T.officeRecordsColumn, T.officeRecordsReason],
+        ing.rejected.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.file }), num(fmtInt(r.row)), td(r.column ?? '—'), td(tr(r.message, state.lang))))));
+    }
+  }
+  return box;
+}
+
 function updateElapsed() {
   const el = document.getElementById('run-elapsed');
   if (el && state.run) el.textContent = t().officeElapsed(Math.floor((performance.now() - state.run.started) / 1000));
@@ -391,7 +444,7 @@ function renderData() {
   if (state.run) queueMicrotask(() => { updateRun(); updateElapsed(); });
 
   if (state.result) sec.append(renderInputs(state.result.inputs));
-  sec.append(h('p', { class: 'files-later notice', text: T.officeDataFilesLater }));
+  sec.append(renderRecordFiles());
   return sec;
 }
 

@@ -292,3 +292,37 @@ fn unknown_unit(unit: &str, column: &str) -> (&'static str, Option<String>, Stri
         format!("The plan has no unit \"{unit}\""),
     )
 }
+
+/// A file's name and text, as the office page or the CLI reads it.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct RecordFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// What scoring a set of record files gives: the ingest report and the evaluation of the
+/// accepted records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordsEvaluation {
+    pub ingest: IngestReport,
+    pub result: crate::score::EvaluationResult,
+}
+
+/// Ingest the files, then score the accepted records (no indicator figures or history: the
+/// plan's `missing` rule decides what a missing component means).
+pub fn evaluate_files(
+    plan: &Plan,
+    files: &[RecordFile],
+) -> Result<RecordsEvaluation, crate::score::ScoreError> {
+    let mut ingest = Ingest::new(plan);
+    for f in files {
+        ingest.add_file(&f.name, &f.text);
+    }
+    let ingest = ingest.finish();
+    let inputs = crate::score::ScoringInputs {
+        records: ingest.records.clone(),
+        ..Default::default()
+    };
+    let result = crate::score::evaluate(plan, &inputs)?;
+    Ok(RecordsEvaluation { ingest, result })
+}

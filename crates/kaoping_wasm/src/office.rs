@@ -13,6 +13,10 @@ extern "C" {
     pub type IScoringInputs;
     #[wasm_bindgen(typescript_type = "IEvaluationResult")]
     pub type IEvaluationResult;
+    #[wasm_bindgen(typescript_type = "IRecordFiles")]
+    pub type IRecordFiles;
+    #[wasm_bindgen(typescript_type = "IRecordsEvaluation")]
+    pub type IRecordsEvaluation;
     #[wasm_bindgen(typescript_type = "IReviewSheet")]
     pub type IReviewSheet;
     #[wasm_bindgen(typescript_type = "IReviewAnswers")]
@@ -63,6 +67,16 @@ impl Engine {
         let inputs = score::demo_inputs(u64::from(seed), n_public as usize);
         let result = score::evaluate(self.plan_ref(), &inputs).map_err(into_error)?;
         Ok(to_js(&result)?.unchecked_into())
+    }
+
+    /// Read record files (`[{name, text}]`), then score the accepted records: the ingest report
+    /// (every rejection with file, row, column, reason) and the result.
+    #[wasm_bindgen(js_name = evaluateRecords)]
+    pub fn evaluate_records(&self, files: IRecordFiles) -> Result<IRecordsEvaluation, JsError> {
+        let files: Vec<kaoping_core::ingest::RecordFile> = from_js(files.into())?;
+        let out =
+            kaoping_core::ingest::evaluate_files(self.plan_ref(), &files).map_err(into_error)?;
+        Ok(to_js(&out)?.unchecked_into())
     }
 
     /// The synthetic demo data set (deterministic for a seed).
