@@ -123,8 +123,8 @@ pub fn build_record(
         straight_lined,
         repeat: sub.earlier_submissions > 0,
     };
-    let mut record = ResponseRecord {
-        format: RECORD_FORMAT.to_owned(),
+    Ok(seal(ResponseRecord {
+        format: String::new(),
         plan_id: plan_id.to_owned(),
         plan_version: plan_version.to_owned(),
         plan_sha256: plan_sha256.to_owned(),
@@ -138,11 +138,17 @@ pub fn build_record(
         reasons,
         hidden_answers,
         quality,
-        engine_version: crate::ENGINE_VERSION.to_owned(),
+        engine_version: String::new(),
         checksum: String::new(),
-    };
+    }))
+}
+
+/// Finish a record its builder filled in: the format tag, the engine version and the checksum.
+pub(crate) fn seal(mut record: ResponseRecord) -> ResponseRecord {
+    record.format = RECORD_FORMAT.to_owned();
+    record.engine_version = crate::ENGINE_VERSION.to_owned();
     record.checksum = record_checksum(&record);
-    Ok(record)
+    record
 }
 
 /// A matrix answer whose rated rows (3 or more) all carry the same value.

@@ -8,9 +8,7 @@
 
 use crate::form::{is_answered, AnswerIssue, UNABLE};
 use crate::plan::{Instrument, InstrumentKind, Plan, RaterGroup, ReviewSheet, Scale};
-use crate::record::{
-    record_checksum, rfc3339, QualityFlags, RecordError, ResponseRecord, RECORD_FORMAT,
-};
+use crate::record::{rfc3339, seal, QualityFlags, RecordError, ResponseRecord};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -539,8 +537,8 @@ pub fn build_review_record(
         },
         repeat: sub.earlier_submissions > 0,
     };
-    let mut record = ResponseRecord {
-        format: RECORD_FORMAT.to_owned(),
+    Ok(seal(ResponseRecord {
+        format: String::new(),
         plan_id: plan.id.clone(),
         plan_version: plan.version.clone(),
         plan_sha256: plan_sha256.to_owned(),
@@ -554,9 +552,7 @@ pub fn build_review_record(
         reasons,
         hidden_answers,
         quality,
-        engine_version: crate::ENGINE_VERSION.to_owned(),
+        engine_version: String::new(),
         checksum: String::new(),
-    };
-    record.checksum = record_checksum(&record);
-    Ok(record)
+    }))
 }

@@ -12,7 +12,7 @@
 
 use super::{HistoryEntry, IndicatorInput, IndicatorValue, ScoringInputs};
 use crate::plan::{demo_plan, IndicatorKind, Plan};
-use crate::record::{record_checksum, rfc3339, QualityFlags, ResponseRecord, RECORD_FORMAT};
+use crate::record::{rfc3339, seal, QualityFlags, ResponseRecord, RECORD_FORMAT};
 use crate::text::Text;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -81,7 +81,7 @@ fn record(
     answers: BTreeMap<String, Value>,
     reasons: BTreeMap<String, String>,
 ) -> ResponseRecord {
-    let mut r = ResponseRecord {
+    let r = ResponseRecord {
         format: RECORD_FORMAT.into(),
         plan_id: plan.id.clone(),
         plan_version: plan.version.clone(),
@@ -104,8 +104,7 @@ fn record(
         engine_version: crate::ENGINE_VERSION.into(),
         checksum: String::new(),
     };
-    r.checksum = record_checksum(&r);
-    r
+    seal(r)
 }
 
 /// The synthetic inputs for the demo plan: `n_public` survey responses, 15 review sheets,
