@@ -4,18 +4,13 @@
 
 use kaoping_core::ingest::Ingest;
 use kaoping_core::plan::demo_plan;
-use std::path::Path;
+
+mod common;
 
 #[test]
 fn ingest_fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/ingest");
     let plan = demo_plan();
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = common::cases("ingest");
     assert!(!cases.is_empty());
     let mut failures = Vec::new();
     for case in cases {
@@ -38,12 +33,8 @@ fn ingest_fixtures() {
         );
         assert_eq!(report.records.len(), report.accepted);
         let got = serde_json::to_string_pretty(&report).unwrap() + "\n";
-        let expected_path = case.join("expected.json");
-        if std::env::var_os("UPDATE_FIXTURES").is_some() {
-            std::fs::write(&expected_path, &got).unwrap();
-        }
-        if std::fs::read_to_string(&expected_path).unwrap_or_default() != got {
-            failures.push(format!("{}:\n{got}", case.display()));
+        if let Err(e) = common::check(&case.join("expected.json"), &got) {
+            failures.push(e);
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

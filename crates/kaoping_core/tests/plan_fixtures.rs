@@ -4,17 +4,12 @@
 
 use kaoping_core::validate::validate_plan;
 use std::fmt::Write;
-use std::path::Path;
+
+mod common;
 
 #[test]
 fn plan_fixtures() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/plans");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = common::cases("plans");
     assert!(cases.len() >= 15);
     let mut failures = Vec::new();
     for case in cases {
@@ -35,13 +30,8 @@ fn plan_fixtures() {
                 p.message.get("en")
             );
         }
-        let expected_path = case.join("expected.txt");
-        if std::env::var_os("UPDATE_FIXTURES").is_some() {
-            std::fs::write(&expected_path, &got).unwrap();
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != got {
-            failures.push(format!("{}:\n{got}", case.display()));
+        if let Err(e) = common::check(&case.join("expected.txt"), &got) {
+            failures.push(e);
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
