@@ -29,13 +29,7 @@ export class KaopingForm extends HTMLElement {
     this.mount.append(status);
     try {
       const planUrl = this.getAttribute('plan');
-      let planJson;
-      if (planUrl) {
-        const res = await fetch(new URL(planUrl, document.baseURI));
-        if (!res.ok) throw new Error(`${planUrl}: HTTP ${res.status}`);
-        planJson = await res.text();
-      }
-      const engine = await loadEngine(planJson);
+      const engine = await loadEngine(planUrl && new URL(planUrl, document.baseURI).href);
       this.view = new FormView(this.mount, engine, {
         instrument: this.getAttribute('instrument') || 'public',
         lang,

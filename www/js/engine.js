@@ -1,17 +1,25 @@
-// Loads the WASM engine once. Everything that decides anything happens inside it.
-import init, { Engine } from '../pkg/kaoping_wasm.js';
+// Loads a WASM engine once per build. Everything that decides anything happens inside it.
+// The forms build (pkg/) serves the survey pages; the office build (pkg-office/) adds plan
+// validation, review sheets and scoring, and only the pages that need it load it.
+const builds = {};
 
-let ready;
-
-export function loadWasm() {
-  ready ??= init({ module_or_path: new URL('../pkg/kaoping_wasm_bg.wasm', import.meta.url) });
-  return ready;
+function build(office) {
+  const dir = office ? '../pkg-office/' : '../pkg/';
+  builds[dir] ??= import(new URL(`${dir}kaoping_wasm.js`, import.meta.url).href).then(async (glue) => {
+    await glue.default({ module_or_path: new URL(`${dir}kaoping_wasm_bg.wasm`, import.meta.url) });
+    return glue.Engine;
+  });
+  return builds[dir];
 }
 
-/** An engine for a plan: its JSON text, or the built-in demo plan when none is given. */
-export async function loadEngine(planJson) {
-  await loadWasm();
-  return new Engine(planJson ?? undefined);
+/** An engine for the plan at `planUrl`, or for the built-in demo plan when there is none. */
+export async function loadEngine(planUrl, { office = false } = {}) {
+  let text;
+  if (planUrl) {
+    const res = await fetch(planUrl);
+    if (!res.ok) throw new Error(`${planUrl}: HTTP ${res.status}`);
+    text = await res.text();
+  }
+  const Engine = await build(office);
+  return new Engine(text ?? undefined);
 }
-
-export { Engine };

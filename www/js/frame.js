@@ -27,13 +27,7 @@ const post = (message) => target && window.parent.postMessage(message, target);
 
 async function start() {
   try {
-    let planJson;
-    if (params.get('plan')) {
-      const res = await fetch(params.get('plan'));
-      if (!res.ok) throw new Error(`${params.get('plan')}: HTTP ${res.status}`);
-      planJson = await res.text();
-    }
-    const engine = await loadEngine(planJson);
+    const engine = await loadEngine(params.get('plan'));
     const view = new FormView(main, engine, {
       instrument: params.get('instrument') || 'public',
       lang,

@@ -22,13 +22,7 @@ function applyChrome() {
 async function start() {
   applyChrome();
   try {
-    let planJson;
-    if (params.get('plan')) {
-      const res = await fetch(params.get('plan'));
-      if (!res.ok) throw new Error(`${params.get('plan')}: HTTP ${res.status}`);
-      planJson = await res.text();
-    }
-    const engine = await loadEngine(planJson);
+    const engine = await loadEngine(params.get('plan'));
     const view = new FormView(main, engine, {
       instrument: params.get('instrument') || 'public',
       lang,

@@ -1,7 +1,7 @@
 // ReviewView: the expert review sheet (专家评审表). Draws the units × indicators the engine
 // lays out and carries the expert's entries to and from it. It decides nothing: which cells
 // exist, what is missing or wrong, completeness and the record all come from WASM.
-import { loadEngine } from './engine-full.js';
+import { loadEngine } from './engine.js';
 import { pickLang, strings, tr } from './i18n.js';
 import './i18n-review.js';
 import { drafts, draftKey, submissions, outbox } from './store.js';
@@ -509,13 +509,7 @@ async function start() {
   };
   applyChrome();
   try {
-    let planJson;
-    if (params.get('plan')) {
-      const res = await fetch(params.get('plan'));
-      if (!res.ok) throw new Error(`${params.get('plan')}: HTTP ${res.status}`);
-      planJson = await res.text();
-    }
-    const engine = await loadEngine(planJson);
+    const engine = await loadEngine(params.get('plan'), { office: true });
     view = new ReviewView(main, engine, {
       instrument: params.get('instrument') || 'expert',
       lang,
@@ -533,7 +527,7 @@ async function start() {
     });
     view.deliver();
     window.addEventListener('online', () => view.deliver());
-    registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/engine-full.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
+    registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/engine.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
   } catch (err) {
     main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang).reviewLoadFailed + (err?.message ?? err) }));
   }
