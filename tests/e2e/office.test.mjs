@@ -80,7 +80,7 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     // The demo plan's file dropped on the drop zone: valid, with the built-in plan's
     // fingerprint (canonical JSON: the pretty file and the embedded minified text agree).
     const demoText = await readFile(DEMO_PLAN, 'utf8');
-    await page.locator('.dropzone').evaluate((zone, text) => {
+    await page.locator('.dropzone').first().evaluate((zone, text) => {
       const dt = new DataTransfer();
       dt.items.add(new File([text], 'demo.json', { type: 'application/json' }));
       zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
@@ -231,13 +231,41 @@ test('the office loads response files: each record accepted or rejected with its
     await page.goto(url('office.html'));
     await page.getByText('方案有效').first().waitFor();
     const jsonl = await readFile(new URL('../fixtures/ingest/jsonl_mixed/records.jsonl', import.meta.url));
-    await page.getByLabel('选择答卷文件').setInputFiles({ name: 'records.jsonl', mimeType: 'application/json', buffer: jsonl });
+    await page.getByLabel('数据文件', { exact: true }).setInputFiles({ name: 'records.jsonl', mimeType: 'application/json', buffer: jsonl });
     await page.getByRole('heading', { name: '读取 10 条，接受 2 条，拒绝 8 条' }).waitFor();
     const rejections = page.getByRole('table', { name: '被拒绝的记录' });
     assert.equal(await rejections.getByRole('row').count(), 9, 'a header row and 8 rejections');
     assert.match(await rejections.innerText(), /方案中没有单位“atlantis”/);
     assert.match(await rejections.innerText(), /校验码与内容不符/);
+    const files = page.getByRole('table', { name: /^已载入的数据文件：1 个/ });
+    assert.deepEqual((await rowsOf(files))[0].slice(2, 5), ['10', '2', '8'], 'counts per file reconcile');
     assert.deepEqual(await axeCheck(page), [], 'axe with the ingest report and results');
+
+    // The working state survives a reload: the plan, the file, and the same results again.
+    await page.reload();
+    await page.getByRole('heading', { name: '读取 10 条，接受 2 条，拒绝 8 条' }).waitFor();
+    assert.deepEqual((await rowsOf(page.getByRole('table', { name: /^已载入的数据文件：1 个/ })))[0][0], 'records.jsonl');
+
+    // The printable report shows the saved result, in zh-CN and in English.
+    await page.getByRole('link', { name: '打开可打印的报告' }).waitFor();
+    const report = await context.newPage();
+    await report.goto(url('report.html'));
+    await report.getByRole('heading', { level: 1, name: /考评结果报告$/ }).waitFor();
+    await report.getByRole('table', { name: '中心城区排名' }).waitFor();
+    assert.match(await report.locator('.report-meta').innerText(), /读取 10 条，接受 2 条，拒绝 8 条/);
+    assert.deepEqual(await axeCheck(report), [], 'axe on the report');
+    await report.getByRole('button', { name: 'Switch to English' }).click();
+    await report.getByRole('heading', { level: 1, name: /Evaluation results report$/ }).waitFor();
+    await report.getByRole('button', { name: 'Print or save as PDF' }).waitFor();
+    await report.getByRole('button', { name: '切换到中文' }).click(); // the language is remembered for all pages
+    await report.getByRole('button', { name: '打印或存为 PDF' }).waitFor();
+
+    // Removing the file forgets it, also after a reload.
+    await page.getByRole('button', { name: '移除 records.jsonl' }).click();
+    await page.getByRole('heading', { name: '读取 10 条，接受 2 条，拒绝 8 条' }).waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByText('方案有效').first().waitFor();
+    assert.equal(await page.getByRole('table', { name: /^已载入的数据文件/ }).count(), 0, 'no files after removal');
   } finally {
     await browser.close();
   }

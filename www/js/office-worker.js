@@ -3,7 +3,8 @@
 //
 // Messages in:  { id, type: 'validate', text? }            (no text: the built-in demo plan)
 //               { id, type: 'demo', text?, seed, n }       (score demo inputs on the plan)
-// Messages out: { id, type: 'progress', stage, records? }
+//               { id, type: 'records', text?, files: [{ name, blob }] }  (ingest + score files)
+// Messages out: { id, type: 'progress', stage, records?, file?, bytes?, read?, accepted?, rejected? }
 //               { id, type: 'done', value } | { id, type: 'error', message }
 import init, { Engine } from '../pkg-office/kaoping_wasm.js';
 
@@ -20,11 +21,18 @@ function engineFor(text) {
 }
 
 const handlers = {
-  records({ id, text, files }) {
+  async records({ id, text, files }) {
     post({ id, type: 'progress', stage: 'plan' });
     const engine = engineFor(text ?? null);
-    post({ id, type: 'progress', stage: 'score' });
-    return engine.evaluateRecords(files);
+    const read = [];
+    let bytes = 0;
+    for (const { name, blob } of files) {
+      post({ id, type: 'progress', stage: 'read', file: name, bytes });
+      read.push({ name, text: await blob.text() });
+      bytes += blob.size;
+    }
+    post({ id, type: 'progress', stage: 'score', bytes });
+    return engine.evaluateRecords(read);
   },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();
@@ -54,7 +62,7 @@ self.addEventListener('message', async (e) => {
     await ready;
     const handler = handlers[type];
     if (!handler) throw new Error(`unknown request "${type}"`);
-    post({ id, type: 'done', value: handler(e.data) });
+    post({ id, type: 'done', value: await handler(e.data) });
   } catch (err) {
     post({ id, type: 'error', message: String(err?.message ?? err) });
   }

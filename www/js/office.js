@@ -4,6 +4,8 @@
 import { pickLang, strings, tr } from './i18n.js';
 import './i18n-office.js';
 import { barChart, profileChart, mountChart } from './charts.js';
+import { h, td, num, bind } from './office-view.js';
+import * as saved from './office-store.js';
 
 const params = new URLSearchParams(location.search);
 const main = document.getElementById('main');
@@ -20,9 +22,12 @@ const state = {
   n: '2000',
   seed: '42',
   inputError: null,
-  run: null, // { stage, records, started }
+  run: null, // { stage, records, started, total?, bytes?, counts?, file? }
   runMessage: null, // { kind: 'cancelled' | 'error', text }
   result: null,
+  ingest: null, // the last ingest report (data files)
+  files: [], // data files: { name, size, blob }
+  lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
 };
 
@@ -37,86 +42,10 @@ function announce(text) {
 }
 let uid = 0;
 
-// ---- small DOM helpers ---------------------------------------------------------------------
-
-const h = (tag, attrs = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'text') el.textContent = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-};
-
-/** A table inside its own labelled, focusable scroll container. */
-function scrollTable(label, caption, head, rows, { cls = '', bodies } = {}) {
-  const table = h('table', { class: `data ${cls}` },
-    caption ? h('caption', { text: caption }) : null,
-    h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col', text: c })))),
-    bodies ?? h('tbody', {}, rows));
-  return h('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-label': t().officeRegion(label) }, table);
-}
-
-const td = (text, cls) => h('td', { class: cls, text: text ?? '' });
-const num = (text) => td(text, 'num');
-
-// ---- formatting (only how numbers look; the values come from the engine) -------------------
-
-function fmt(x, decimals = state.result?.precision ?? 2) {
-  if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  return new Intl.NumberFormat(state.lang, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(x);
-}
-const fmtUpTo = (x, d = 3) => (x === null || x === undefined ? '—'
-  : new Intl.NumberFormat(state.lang, { maximumFractionDigits: d }).format(x));
-const fmtInt = (x) => (x === null || x === undefined ? '—' : new Intl.NumberFormat(state.lang).format(x));
-const fmtPct = (x) => (x === null || x === undefined ? '—' : `${fmt(x * 100)}%`);
-const fmtInterval = (iv, f = fmt) => (iv ? `${f(iv.lower)} – ${f(iv.upper)}` : '—');
-const yesNo = (b) => (b ? t().officeYes : t().officeNo);
-
-// ---- names from the plan and the result ----------------------------------------------------
-
-const planOf = () => state.plan;
-const unitName = (id) => tr(planOf()?.units.find((u) => u.id === id)?.name, state.lang) || id;
-const categoryName = (id) => tr(planOf()?.categories.find((c) => c.id === id)?.name, state.lang) || id;
-const indicatorName = (id) => tr(planOf()?.indicators.find((i) => i.id === id)?.name, state.lang) || id;
-const label = (map, id) => map[id] ?? id;
-
-function gradeName(id) {
-  const rule = state.result?.rules?.grades?.find((g) => g.id === id);
-  return rule ? tr(rule.name, state.lang) : label(t().officeGrades, id);
-}
-
-function groupName(id) {
-  const ins = planOf()?.instruments.find((i) => i.id === state.result?.rules?.expert?.instrument);
-  return tr(ins?.review?.groups.find((g) => g.id === id)?.name, state.lang) || id;
-}
-
-function questionOf(instrumentId, questionId) {
-  const ins = planOf()?.instruments.find((i) => i.id === instrumentId);
-  for (const s of ins?.sections ?? []) for (const q of s.questions) if (q.id === questionId) return q;
-  return null;
-}
-
-function cadreName(id) {
-  const rules = state.result?.rules?.leadership;
-  const q = questionOf(rules?.instrument, rules?.cadre_question);
-  return tr(q?.rows?.find((r) => r.value === id)?.label, state.lang) || id;
-}
-
-function itemName(id) {
-  const [qid, row] = id.split('/');
-  const q = questionOf(state.result?.rules?.public?.instrument, qid);
-  if (!q) return id;
-  const rowLabel = row ? tr(q.rows?.find((r) => r.value === row)?.label, state.lang) : '';
-  return rowLabel || tr(q.label, state.lang);
-}
-
-function instrumentName(id) {
-  return tr(planOf()?.instruments.find((i) => i.id === id)?.title, state.lang) || id;
-}
+const {
+  scrollTable, fmt, fmtUpTo, fmtInt, fmtPct, fmtInterval, yesNo, label,
+  unitName, categoryName, indicatorName, gradeName, groupName, cadreName, itemName, instrumentName,
+} = bind(state);
 
 // ---- the worker ----------------------------------------------------------------------------
 
@@ -201,6 +130,8 @@ async function loadFile(file) {
   }
   if (state.run) runner.cancel();
   state.run = null;
+  state.lastRun = null;
+  persist();
   await checkPlan({ focus: true });
 }
 
@@ -210,6 +141,8 @@ function useDemo() {
   state.planText = null;
   state.planSource = null;
   state.loadError = null;
+  state.lastRun = null;
+  persist();
   checkPlan({ focus: true });
 }
 
@@ -299,7 +232,6 @@ let tick = null;
 
 async function generate(e) {
   e.preventDefault();
-  const T = t();
   const form = e.target;
   state.n = form.elements.n.value.trim();
   state.seed = form.elements.seed.value.trim();
@@ -311,9 +243,18 @@ async function generate(e) {
     document.getElementById(state.inputError)?.focus();
     return;
   }
+  await runDemo();
+}
+
+async function runDemo() {
+  const T = t();
+  if (state.run) runner.cancel();
   state.result = null;
+  state.ingest = null;
   state.runMessage = null;
   state.run = { stage: 'start', records: null, started: performance.now() };
+  state.lastRun = 'demo';
+  persist();
   renderAll();
   document.getElementById('cancel')?.focus();
   tick = setInterval(updateElapsed, 250);
@@ -328,11 +269,14 @@ async function generate(e) {
     );
     state.result = result;
     state.run = null;
+    saveResult();
     renderAll();
     announce(T.officeScored(result.units.length));
     document.getElementById('results-h')?.focus();
   } catch (err) {
     state.run = null;
+    state.lastRun = null; // a reload does not start a cancelled or failed run again
+    persist();
     state.runMessage = err instanceof Cancelled
       ? { kind: 'cancelled', text: T.officeCancelled }
       : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
@@ -344,57 +288,169 @@ async function generate(e) {
   }
 }
 
-// Response record files: each record accepted or rejected by the engine, then scored.
-async function loadRecords(e) {
+// Data files: dropped or chosen, many at once; kept (as Blobs, in IndexedDB) until removed.
+// Each record is accepted or rejected by the engine with its file, row, field and reason,
+// and the accepted ones are scored. The files go to the worker as they are: it reads them.
+function addFiles(list) {
+  const files = [...(list ?? [])];
+  if (!files.length) return;
+  for (const f of files) {
+    const i = state.files.findIndex((x) => x.name === f.name);
+    const entry = { name: f.name, size: f.size, blob: f };
+    if (i >= 0) state.files[i] = entry;
+    else state.files.push(entry);
+  }
+  persist();
+  announce(t().officeFilesAdded(files.length));
+  if (state.plan) runFiles();
+  else renderAll();
+}
+
+function removeFile(name) {
+  state.files = state.files.filter((f) => f.name !== name);
+  state.ingest = null;
+  if (state.lastRun === 'files') {
+    state.result = null;
+    state.lastRun = null;
+  }
+  persist();
+  renderAll();
+  announce(t().officeFileRemoved(name));
+  document.getElementById(state.files.length ? 'run-files' : 'data-files')?.focus();
+}
+
+async function runFiles() {
   const T = t();
-  const files = [...e.target.files];
-  if (!files.length || !state.plan) return;
-  const read = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
+  if (!state.files.length || !state.plan) return;
+  if (state.run) runner.cancel();
   state.result = null;
   state.ingest = null;
   state.runMessage = null;
-  state.run = { stage: 'start', records: null, started: performance.now() };
+  const total = state.files.reduce((n, f) => n + f.size, 0);
+  state.run = { stage: 'start', records: null, started: performance.now(), total, bytes: 0, counts: null, file: null };
+  state.lastRun = 'files';
+  persist();
   renderAll();
+  document.getElementById('cancel')?.focus();
+  tick = setInterval(updateElapsed, 250);
   try {
-    const out = await runner.request({ type: 'records', text: state.planText, files: read }, (p) => {
-      state.run.stage = p.stage;
-      updateRun();
-    });
+    const out = await runner.request(
+      { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })) },
+      (p) => {
+        state.run.stage = p.stage;
+        if (p.file !== undefined) state.run.file = p.file;
+        if (p.bytes !== undefined) state.run.bytes = p.bytes;
+        if (p.read !== undefined) state.run.counts = { read: p.read, accepted: p.accepted, rejected: p.rejected };
+        updateRun();
+      },
+    );
     state.ingest = out.ingest;
     state.result = out.result;
     state.run = null;
+    saveResult();
     renderAll();
     announce(T.officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length)));
     document.getElementById('ingest-h')?.focus();
   } catch (err) {
     state.run = null;
+    state.lastRun = null; // a reload does not start a cancelled or failed run again
+    persist();
     state.runMessage = err instanceof Cancelled
       ? { kind: 'cancelled', text: T.officeCancelled }
       : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
     renderAll();
     announce(state.runMessage.text);
+  } finally {
+    clearInterval(tick);
   }
 }
 
+const fmtBytes = (n) => {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
+  return `${new Intl.NumberFormat(state.lang, { maximumFractionDigits: i ? 1 : 0 }).format(n)} ${units[i]}`;
+};
+
 function renderRecordFiles() {
   const T = t();
-  const box = h('div', { class: 'record-files' },
+  const busy = !!state.run;
+  const input = h('input', {
+    type: 'file', id: 'data-files', multiple: true, class: 'visually-hidden', tabindex: '-1',
+    accept: '.json,.jsonl,.ndjson,.csv,.tsv,.txt,.xlsx,application/json,text/csv',
+    'aria-label': T.officeFilesInputLabel,
+    onchange: (e) => { addFiles(e.target.files); e.target.value = ''; },
+  });
+  const zone = h('div', { class: 'dropzone data-drop' },
     h('h3', { text: T.officeRecordsHeading }),
     h('p', { class: 'hint', id: 'records-hint', text: T.officeRecordsHint }),
-    h('label', { for: 'record-files', class: 'label', text: T.officeRecordsChoose }),
-    h('input', { type: 'file', id: 'record-files', multiple: true, accept: '.json,.jsonl,application/json',
-      'aria-describedby': 'records-hint', disabled: !state.plan || !!state.run, onchange: loadRecords }));
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', id: 'choose-files', disabled: busy,
+        'aria-describedby': 'records-hint', onclick: () => input.click(), text: T.officeRecordsChoose })),
+    input);
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (!busy) addFiles(e.dataTransfer?.files);
+  });
+  const box = h('div', { class: 'record-files' }, zone);
+
+  if (state.files.length) {
+    const total = state.files.reduce((n, f) => n + f.size, 0);
+    const perFile = new Map((state.ingest?.files ?? []).map((f) => [f.file, f]));
+    box.append(scrollTable(T.officeFilesLoaded, T.officeFilesCaption(state.files.length, fmtBytes(total)),
+      [T.officeRecordsFile, T.officeFileSize, T.officeRecordsReadCol, T.officeRecordsAccepted, T.officeRecordsRejected, T.officeFileAction],
+      state.files.map((f) => {
+        const c = perFile.get(f.name);
+        return h('tr', {}, h('th', { scope: 'row', text: f.name }), num(fmtBytes(f.size)),
+          num(c ? fmtInt(c.read) : '—'), num(c ? fmtInt(c.accepted) : '—'), num(c ? fmtInt(c.rejected) : '—'),
+          h('td', {}, h('button', { type: 'button', class: 'secondary small', disabled: busy,
+            'aria-label': T.officeFileRemove(f.name), onclick: () => removeFile(f.name), text: T.officeFileRemoveShort })));
+      }), { cls: 'files' }));
+    box.append(h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'run-files', class: 'primary', disabled: busy || !state.plan, onclick: runFiles, text: T.officeFilesRun })));
+  }
+
   const ing = state.ingest;
   if (ing) {
     box.append(h('h3', { id: 'ingest-h', tabindex: '-1', text: T.officeRecordsRead(fmtInt(ing.read), fmtInt(ing.accepted), fmtInt(ing.rejected.length)) }));
-    box.append(scrollTable(T.officeRecordsFiles, T.officeRecordsFiles, [T.officeRecordsFile, T.officeRecordsReadCol, T.officeRecordsAccepted, T.officeRecordsRejected],
-      ing.files.map((f) => h('tr', {}, h('th', { scope: 'row', text: f.file }), num(fmtInt(f.read)), num(fmtInt(f.accepted)), num(fmtInt(f.rejected))))));
     if (ing.rejected.length) {
       box.append(scrollTable(T.officeRecordsRejections, T.officeRecordsRejections, [T.officeRecordsFile, T.officeRecordsRow, T.officeRecordsColumn, T.officeRecordsReason],
         ing.rejected.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.file }), num(fmtInt(r.row)), td(r.column ?? '—'), td(tr(r.message, state.lang))))));
     }
   }
   return box;
+}
+
+// ---- the working state, kept across reloads -------------------------------------------------
+
+function persist() {
+  saved.put('work', {
+    planText: state.planText,
+    planSource: state.planSource,
+    files: state.files.map(({ name, blob }) => ({ name, blob })),
+    n: state.n,
+    seed: state.seed,
+    lastRun: state.lastRun,
+  });
+}
+
+function saveResult() {
+  saved.put('result', { result: state.result, ingest: state.ingest, plan: state.plan, planSource: state.planSource, at: new Date().toISOString() });
+}
+
+async function restore() {
+  const w = await saved.get('work');
+  if (!w) return false;
+  state.planText = w.planText ?? null;
+  state.planSource = w.planSource ?? null;
+  state.files = (w.files ?? []).filter((f) => f?.blob).map(({ name, blob }) => ({ name, size: blob.size, blob }));
+  state.n = w.n ?? state.n;
+  state.seed = w.seed ?? state.seed;
+  state.lastRun = w.lastRun ?? null;
+  return true;
 }
 
 function updateElapsed() {
@@ -404,10 +460,21 @@ function updateElapsed() {
 
 function updateRun() {
   const el = document.getElementById('run-stage');
-  if (!el || !state.run) return;
+  const r = state.run;
+  if (!el || !r) return;
   const T = t();
-  el.textContent = label(T.officeStage, state.run.stage)
-    + (state.run.records !== null ? ` ${T.officeRecordsGenerated(fmtInt(state.run.records))}` : '');
+  let text = label(T.officeStage, r.stage);
+  if (r.records !== null) text += ` ${T.officeRecordsGenerated(fmtInt(r.records))}`;
+  if (r.file) text += ` ${r.file}`;
+  if (r.counts) text += ` ${T.officeRecordsRead(fmtInt(r.counts.read), fmtInt(r.counts.accepted), fmtInt(r.counts.rejected))}`;
+  el.textContent = text;
+  const bar = document.getElementById('run-progress');
+  if (bar && r.total) {
+    bar.max = r.total;
+    bar.value = Math.min(r.bytes ?? 0, r.total);
+    const pct = document.getElementById('run-bytes');
+    if (pct) pct.textContent = T.officeBytesDone(fmtBytes(r.bytes ?? 0), fmtBytes(r.total));
+  }
 }
 
 function renderData() {
@@ -432,9 +499,10 @@ function renderData() {
   const live = h('p', { id: 'run-stage', class: 'run-stage', role: 'status' });
   const run = h('div', { class: `run${state.run ? ' active' : ''}` }, live);
   if (state.run) {
-    run.append(h('progress', { 'aria-labelledby': 'run-stage' }),
+    run.append(h('progress', { id: 'run-progress', 'aria-labelledby': 'run-stage' }),
       h('div', { class: 'run-row' },
         h('span', { id: 'run-elapsed', class: 'hint' }),
+        state.run.total ? h('span', { id: 'run-bytes', class: 'hint' }) : null,
         h('button', { type: 'button', id: 'cancel', class: 'secondary', onclick: () => runner.cancel(), text: T.officeCancel })));
   } else if (state.runMessage) {
     live.textContent = state.runMessage.text;
@@ -477,9 +545,32 @@ function renderResults() {
   }
   sec.append(h('p', { class: 'hint' }, T.officeResultsFor(`${r.plan_id} ${r.plan_version}`, r.plan_sha256.slice(0, 12), r.precision)));
   const units = new Map(r.units.map((u) => [u.unit, u]));
+  sec.append(renderExports());
   for (const cat of r.categories) sec.append(renderCategory(cat, units));
   sec.append(renderWarnings(r.warnings));
   return sec;
+}
+
+/** Offers a Blob as a download under `name`. */
+function download(name, blob) {
+  const a = h('a', { href: URL.createObjectURL(blob), download: name, class: 'visually-hidden' });
+  document.body.append(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+}
+
+function renderExports() {
+  const T = t();
+  const r = state.result;
+  const base = `kaoping-${r.plan_id}-${r.plan_version}`;
+  return h('section', { class: 'exports', 'aria-labelledby': 'exports-h' },
+    h('h3', { id: 'exports-h', text: T.officeExportHeading }),
+    h('p', { class: 'hint', text: T.officeExportHint }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', id: 'export-json',
+        onclick: () => download(`${base}.json`, new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' })),
+        text: T.officeExportJson }),
+      h('a', { class: 'button secondary', href: `report.html${state.lang === 'en' ? '?lang=en' : ''}`, target: '_blank', id: 'open-report', text: T.officeExportReport })));
 }
 
 function gradeBadge(grade) {
@@ -753,5 +844,13 @@ switcher.addEventListener('click', () => {
   if (focusedId && focusedId !== 'lang-switch') document.getElementById(focusedId)?.focus();
 });
 
+// Boot: the working state of the last visit (plan, files, what was scored), then the plan
+// check, then the same run again so that the results come back as they were.
 runner.spawn();
-checkPlan();
+(async () => {
+  await restore();
+  await checkPlan();
+  if (!state.plan) return;
+  if (state.lastRun === 'files' && state.files.length) runFiles();
+  else if (state.lastRun === 'demo') runDemo();
+})();
