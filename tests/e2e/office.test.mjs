@@ -151,6 +151,12 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     assert.match(ecology[2], /^未通过/);
     assert.equal(breakdown.length > 5, true);
     await dialog.getByRole('img', { name: `${vetoed}各指标得分与本类别平均` }).waitFor();
+    // The public answers' distribution: a chart and its table, whose counts are the answers scored.
+    await dialog.getByRole('img', { name: new RegExp(`^${vetoed}“.+”回答分布条形图$`) }).waitFor();
+    const dist = await rowsOf(dialog.getByRole('table', { name: /的回答分布$/ }));
+    assert.ok(dist.length >= 2, 'several answers');
+    const shares = dist.reduce((a, r) => a + Number(r[3].replace('%', '')), 0);
+    assert.ok(Math.abs(shares - 100) < 0.05 * dist.length, `shares add up to 100% (${shares})`);
     assert.deepEqual(await axeCheck(page), [], 'axe: unit dialog');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });

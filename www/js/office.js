@@ -44,7 +44,7 @@ let uid = 0;
 
 const {
   scrollTable, fmt, fmtUpTo, fmtInt, fmtPct, fmtInterval, yesNo, label,
-  unitName, categoryName, indicatorName, gradeName, groupName, cadreName, itemName, instrumentName,
+  unitName, categoryName, indicatorName, gradeName, groupName, questionOf, cadreName, itemName, instrumentName,
 } = bind(state);
 
 // ---- the worker ----------------------------------------------------------------------------
@@ -760,14 +760,32 @@ function renderUnit(d) {
       num(fmtUpTo(g.weight)), num(fmtUpTo(g.weight_used)), num(fmtInt(g.n)), num(fmtInt(g.unable_to_judge)),
       num(fmt(g.value)), td(label(T.officeStatus, g.status))))),
     c.expert.indicators.length ? scrollTable(T.officeExpertByIndicator, T.officeExpertByIndicator,
-      [T.officeIndicator, T.officeValue, ...c.expert.groups.map((g) => groupName(g.group))],
+      [T.officeIndicator, T.officeValue, ...c.expert.groups.map((g) => groupName(g.group)),
+        level ? T.officeInterval(level) : T.officeIntervalCol, T.officeRange],
       c.expert.indicators.map((ei) => h('tr', {}, h('th', { scope: 'row', text: indicatorName(ei.indicator) }),
         num(fmt(ei.value)), ...c.expert.groups.map((g) => {
           const x = ei.groups.find((y) => y.group === g.group);
           return num(x ? `${fmt(x.value)}${T.officeParen(`n = ${fmtInt(x.n)}`)}` : '—');
-        })))) : null);
+        }),
+        num(fmtInterval(ei.interval)),
+        num(ei.distribution?.length ? `${fmtUpTo(ei.distribution[0].value)} – ${fmtUpTo(ei.distribution.at(-1).value)}` : '—')))) : null);
 
   const p = c.public;
+  // The satisfaction question's answers: how many gave each score, named by the scale's labels.
+  const satQ = r.rules?.public?.satisfaction_question;
+  const satisfaction = p.items.find((it) => it.item === satQ && it.distribution?.length);
+  const distHost = h('div', { class: 'chart-host' });
+  let distRows = [];
+  if (satisfaction) {
+    const q = questionOf(r.rules.public.instrument, satQ);
+    const sc = q?.scale;
+    const scoreOf = (pt) => pt.score ?? (sc.max > sc.min ? ((pt.value - sc.min) / (sc.max - sc.min)) * 100 : 0);
+    const total = satisfaction.distribution.reduce((n, d) => n + d.count, 0);
+    distRows = satisfaction.distribution.map((d) => {
+      const pt = sc?.points?.find((x) => scoreOf(x) === d.value);
+      return { label: pt ? tr(pt.label, state.lang) : fmtUpTo(d.value), value: d.value, count: d.count, share: d.count / total };
+    }).reverse();
+  }
   const pub = sub(T.officePublicHeading,
     p.n ? dl([
       [T.officeValue, `${fmt(p.value)}${T.officeParen(`${fmtInterval(p.interval)}, n = ${fmtInt(p.n)}`)}`],
@@ -776,9 +794,15 @@ function renderUnit(d) {
       [T.officeNps, p.nps ? `${fmt(p.nps.nps)}${T.officeParen(`n = ${fmtInt(p.nps.n)}`)}` : '—'],
       [T.officeCronbach, p.cronbach_alpha != null ? `${fmtUpTo(p.cronbach_alpha)}${T.officeParen(`n = ${fmtInt(p.cronbach_n)}`)}` : '—'],
     ]) : h('p', { class: 'muted', text: `${T.officeNoPublic}${T.officeParen(label(T.officeStatus, p.status))}` }),
-    p.items.length ? scrollTable(T.officePublicHeading, null, [T.officeIndicator, T.officeN, T.officeUnable, T.officeValue],
+    satisfaction ? h('figure', { class: 'chart-figure' }, distHost,
+      h('figcaption', { text: T.officeChartDistributionCaption(itemName(satisfaction.item)) })) : null,
+    satisfaction ? scrollTable(T.officeDistribution(itemName(satisfaction.item)), T.officeDistribution(itemName(satisfaction.item)),
+      [T.officeAnswer, T.officeScore, T.officeCount, T.officeShare],
+      distRows.map((d) => h('tr', {}, h('th', { scope: 'row', text: d.label }), num(fmtUpTo(d.value)), num(fmtInt(d.count)), num(fmtPct(d.share))))) : null,
+    p.items.length ? scrollTable(T.officePublicHeading, null,
+      [T.officeIndicator, T.officeN, T.officeUnable, T.officeValue, level ? T.officeInterval(level) : T.officeIntervalCol],
       p.items.map((it) => h('tr', {}, h('th', { scope: 'row', text: itemName(it.item) }),
-        num(fmtInt(it.n)), num(fmtInt(it.unable_to_judge)), num(fmt(it.mean)))), { cls: 'narrow' }) : null);
+        num(fmtInt(it.n)), num(fmtInt(it.unable_to_judge)), num(fmt(it.mean)), num(fmtInterval(it.interval)))), { cls: 'narrow' }) : null);
 
   const team = sub(T.officeTeamHeading, dl([
     [T.officeTeamScore, fmt(u.team.score)],
@@ -800,6 +824,14 @@ function renderUnit(d) {
   d.replaceChildren(head, h('div', { class: 'dialog-body' },
     summary, components, breakdown, lists, expert, pub, team, cadres, agreement, warnings));
 
+  if (satisfaction) {
+    mountChart(distHost, (width) => barChart({
+      width,
+      title: T.officeChartDistribution(name, itemName(satisfaction.item)),
+      rows: distRows.map((d) => ({ label: d.label, value: d.share * 100, valueText: `${fmtInt(d.count)}${T.officeParen(fmtPct(d.share))}` })),
+      format: { tick: (x) => `${fmtUpTo(x, 0)}%` },
+    }));
+  }
   mountChart(host, (width) => profileChart({
     width,
     title: T.officeChartProfile(name),

@@ -146,6 +146,24 @@ pub struct ExpertIndicator {
     pub indicator: String,
     pub value: Option<f64>,
     pub groups: Vec<GroupScore>,
+    /// Every reviewer's score of the unit on the indicator, all groups together: how many gave
+    /// each value (ascending), and the t interval of their mean.
+    pub distribution: Vec<ValueCount>,
+    pub interval: Option<Interval>,
+}
+
+/// How many ratings had one value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueCount {
+    pub value: f64,
+    pub count: u64,
+}
+
+fn distribution(t: &Tally) -> Vec<ValueCount> {
+    t.values()
+        .into_iter()
+        .map(|(value, count)| ValueCount { value, count })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,6 +190,10 @@ pub struct ItemScore {
     pub n: u64,
     pub unable_to_judge: u64,
     pub mean: Option<f64>,
+    /// t interval of the item's mean score (unweighted).
+    pub interval: Option<Interval>,
+    /// How many respondents gave each score (0–100, ascending).
+    pub distribution: Vec<ValueCount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -717,10 +739,16 @@ impl ScoreState<'_> {
                         }
                     }
                     let (value, gs) = group_scores(&tallies);
+                    let all = tallies.values().fold(Tally::new(), |mut a, t| {
+                        a.merge(t);
+                        a
+                    });
                     expert_inds.push(ExpertIndicator {
                         indicator: ind,
                         value,
                         groups: gs,
+                        distribution: distribution(&all),
+                        interval: interval_of(&all, level),
                     });
                 }
             }
@@ -958,6 +986,8 @@ impl ScoreState<'_> {
                                 n: t.n(),
                                 unable_to_judge: t.unable_to_judge(),
                                 mean: t.mean(),
+                                interval: interval_of(t, level),
+                                distribution: distribution(t),
                             })
                             .collect(),
                         cronbach_alpha: acc.scale.alpha(),
