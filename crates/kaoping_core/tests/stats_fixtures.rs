@@ -62,7 +62,10 @@ fn numbers(params: &Value, key: &str) -> Result<Vec<f64>, String> {
         .ok_or(format!("params.{key} (an array of numbers) missing"))?
         .iter()
         .enumerate()
-        .map(|(i, v)| v.as_f64().ok_or(format!("params.{key}[{i}] is not a number")))
+        .map(|(i, v)| {
+            v.as_f64()
+                .ok_or(format!("params.{key}[{i}] is not a number"))
+        })
         .collect()
 }
 
