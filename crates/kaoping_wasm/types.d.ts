@@ -87,8 +87,12 @@ export interface IEvaluationResult {
   format: string; plan_id: string; plan_version: string; plan_sha256: string;
   units: Record<string, unknown>[];
   categories: Record<string, unknown>[]; agreement: Record<string, unknown>[]; calibration: Record<string, unknown>[];
+  /** e.g. `low_agreement` (panel α below `alpha_threshold`), `low_reliability` (a unit's public
+   *  scale has Cronbach's α below `cronbach_threshold`; its public component has `low_reliability: true`). */
   warnings: { code: string; unit?: string | null; subject?: string | null; message: IText }[];
   [key: string]: unknown;
+}
+
 /** An expert's review sheet: units × indicators, units grouped by category (plan order). */
 export interface IReviewSheet {
   instrument: string; title: IText; intro?: IText | null; scale: IScale; unable: boolean;

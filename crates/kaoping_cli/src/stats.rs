@@ -91,8 +91,9 @@ pub enum StatsCommand {
     /// AHP weights from a square pairwise comparison matrix (header row of criteria), with CR.
     Ahp {
         file: std::path::PathBuf,
-        /// Random-index table: saaty1980, saaty2005, alonso-lamata2006, donegan-dodd1991.
-        #[arg(long, default_value = "alonso-lamata2006")]
+        /// Random-index table: saaty1980 (the default, as in a plan's `indicator_weights`),
+        /// saaty2005, alonso-lamata2006, donegan-dodd1991.
+        #[arg(long, default_value = "saaty1980")]
         random_index: String,
         #[command(flatten)]
         out: Output,

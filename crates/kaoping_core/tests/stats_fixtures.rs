@@ -2,7 +2,8 @@
 //!
 //! Each case folder holds `source.md` (the publication, page/table), `expected.json` and,
 //! for matrix methods, `input.csv` (kaoping layout: first row unit names, first column
-//! rater names, empty cell = missing). `expected.json`:
+//! rater names, empty cell = missing); scalar and vector inputs (`wilson`: successes, total;
+//! `t_interval`: values; `kish`: weights) are `params` of `expected.json`:
 //!
 //! ```json
 //! { "runs": [ { "params": { "metric": "nominal" },
@@ -15,8 +16,13 @@
 //! folder; no code changes.
 
 use kaoping_core::stats::{
-    cronbach::cronbach_alpha, icc::icc, interval::wilson_interval, kendall::kendall_w,
-    krippendorff::krippendorff_alpha, krippendorff::Metric, RatingMatrix,
+    cronbach::cronbach_alpha,
+    icc::icc,
+    interval::{t_interval, weight_summary, wilson_interval},
+    kendall::kendall_w,
+    krippendorff::krippendorff_alpha,
+    krippendorff::Metric,
+    RatingMatrix,
 };
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -46,6 +52,21 @@ fn lookup<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
 fn round_to(x: f64, decimals: i32) -> f64 {
     let f = 10f64.powi(decimals);
     (x * f).round() / f
+}
+
+/// `params.<key>` as a list of numbers.
+fn numbers(params: &Value, key: &str) -> Result<Vec<f64>, String> {
+    params
+        .get(key)
+        .and_then(Value::as_array)
+        .ok_or(format!("params.{key} (an array of numbers) missing"))?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_f64()
+                .ok_or(format!("params.{key}[{i}] is not a number"))
+        })
+        .collect()
 }
 
 fn run_method(method: &str, case: &Path, params: &Value) -> Result<Value, String> {
@@ -87,6 +108,16 @@ fn run_method(method: &str, case: &Path, params: &Value) -> Result<Value, String
             let t = params.get("total").and_then(Value::as_u64);
             let (s, t) = s.zip(t).ok_or("params.successes/total missing")?;
             let r = wilson_interval(s, t, level).map_err(|e| e.to_string())?;
+            json(serde_json::to_value(r))
+        }
+        "t_interval" => {
+            let values = numbers(params, "values")?;
+            let r = t_interval(&values, level).map_err(|e| e.to_string())?;
+            json(serde_json::to_value(r))
+        }
+        "kish" => {
+            let weights = numbers(params, "weights")?;
+            let r = weight_summary(&weights).map_err(|e| e.to_string())?;
             json(serde_json::to_value(r))
         }
         other => Err(format!("no runner for method folder {other:?}")),

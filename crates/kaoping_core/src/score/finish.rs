@@ -209,6 +209,9 @@ pub struct PublicComponent {
     /// item, unweighted), and how many such respondents there were.
     pub cronbach_alpha: Option<f64>,
     pub cronbach_n: u64,
+    /// `cronbach_alpha` is below the rules' `cronbach_threshold`: the items do not hang
+    /// together well enough to be read as one satisfaction scale (a warning says so).
+    pub low_reliability: bool,
     /// Survey weighting of the unit's respondents, when the rules ask for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighting: Option<PublicWeightingResult>,
@@ -992,6 +995,10 @@ impl ScoreState<'_> {
                             .collect(),
                         cronbach_alpha: acc.scale.alpha(),
                         cronbach_n: acc.scale.n,
+                        low_reliability: acc
+                            .scale
+                            .alpha()
+                            .is_some_and(|a| a < rules.cronbach_threshold),
                         weighting: None,
                     }
                 }
@@ -1002,12 +1009,40 @@ impl ScoreState<'_> {
                     items: Vec::new(),
                     cronbach_alpha: None,
                     cronbach_n: 0,
+                    low_reliability: false,
                     weighting: None,
                 },
             };
             let mut public = public;
             if let (Some(w), Some(acc)) = (&pr.weighting, self.public.get(u)) {
                 apply_weighting(&mut public, acc, w, u, rules, cw.public, &mut warnings);
+            }
+            if cw.public > 0.0 && public.low_reliability {
+                let title = |lang: &str| {
+                    plan.instrument(&pr.instrument)
+                        .map_or(pr.instrument.clone(), |i| i.title.get(lang).to_owned())
+                };
+                let alpha = public.cronbach_alpha.unwrap_or(f64::NAN);
+                warn(
+                    &mut warnings,
+                    "low_reliability",
+                    Some(u),
+                    Some(&pr.instrument),
+                    format!(
+                        "{u}：“{}”满意度量表（{}）内部一致性低：Cronbach α = {alpha:.3}，低于 {}（{} 份完整答卷）",
+                        title("zh-CN"),
+                        pr.items.join("、"),
+                        rules.cronbach_threshold,
+                        public.cronbach_n
+                    ),
+                    format!(
+                        "{u}: low reliability of the satisfaction scale of \"{}\" ({}): Cronbach's α = {alpha:.3}, below {} ({} complete responses)",
+                        title("en"),
+                        pr.items.join(", "),
+                        rules.cronbach_threshold,
+                        public.cronbach_n
+                    ),
+                );
             }
             if cw.public > 0.0 && public.summary.status == Status::Insufficient {
                 warn(

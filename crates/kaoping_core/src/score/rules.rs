@@ -82,6 +82,10 @@ pub struct ScoringRules {
     pub list_size: usize,
     /// Krippendorff's α (interval metric) below this flags low agreement of the panel.
     pub alpha_threshold: f64,
+    /// Cronbach's α of a unit's public satisfaction scale (the `public.items`) below this
+    /// flags low reliability of the scale (`low_reliability` and a warning). 0.7 is the
+    /// usual floor for a scale used to compare groups (Nunnally 1978).
+    pub cronbach_threshold: f64,
 }
 
 impl Default for ScoringRules {
@@ -116,6 +120,7 @@ impl Default for ScoringRules {
             team: TeamRules::default(),
             list_size: 3,
             alpha_threshold: 0.667,
+            cronbach_threshold: 0.7,
         }
     }
 }
@@ -448,6 +453,13 @@ pub fn validate_rules(plan: &Plan) -> Vec<RuleProblem> {
         );
     }
     in_range(&mut out, "/alpha_threshold", r.alpha_threshold, -1.0, 1.0);
+    in_range(
+        &mut out,
+        "/cronbach_threshold",
+        r.cronbach_threshold,
+        0.0,
+        1.0,
+    );
     if r.list_size > 20 {
         bad(
             &mut out,
@@ -1095,7 +1107,9 @@ mod tests {
             "grades": [{"id": "merit", "name": {"zh-CN": "立功", "en": "Merit"}, "min_score": 120, "top_share": 0}],
             "indicators": {"data_floor": 2, "data_cap": 1.2},
             "public": {"unit_question": "age_group_x"},
-            "confidence": 1.5
+            "confidence": 1.5,
+            "alpha_threshold": -2,
+            "cronbach_threshold": 1.01
         }));
         let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
         for want in [
@@ -1104,6 +1118,8 @@ mod tests {
             "/scoring/indicators/data_floor",
             "/scoring/public/unit_question",
             "/scoring/confidence",
+            "/scoring/alpha_threshold",
+            "/scoring/cronbach_threshold",
         ] {
             assert!(paths.contains(&want), "{want} not in {problems:?}");
         }
