@@ -86,7 +86,26 @@ enum DemoCommand {
     },
 }
 
+/// `kaoping … | head` closes stdout early: stop quietly instead of printing a panic (Rust
+/// ignores SIGPIPE, so `println!` panics on a closed pipe).
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let lang = cli
         .lang
