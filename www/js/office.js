@@ -246,33 +246,37 @@ async function generate(e) {
   await runDemo();
 }
 
-async function runDemo() {
+/**
+ * One scoring run in the worker: clears the old result, shows progress with Cancel, then
+ * the result (`done(out)` stores it) or the reason it stopped. `kind` is what a reload redoes.
+ */
+async function scoreRun(kind, request, { total = 0, done, focusAfter, focusOnError }) {
   const T = t();
   if (state.run) runner.cancel();
   state.result = null;
   state.ingest = null;
   state.runMessage = null;
-  state.run = { stage: 'start', records: null, started: performance.now() };
-  state.lastRun = 'demo';
+  state.run = { stage: 'start', records: null, started: performance.now(), total, bytes: 0, counts: null, file: null };
+  state.lastRun = kind;
   persist();
   renderAll();
   document.getElementById('cancel')?.focus();
   tick = setInterval(updateElapsed, 250);
   try {
-    const result = await runner.request(
-      { type: 'demo', text: state.planText, seed: Number(state.seed), n: Number(state.n) },
-      (p) => {
-        state.run.stage = p.stage;
-        if (p.records !== undefined) state.run.records = p.records;
-        updateRun();
-      },
-    );
-    state.result = result;
+    const out = await runner.request(request, (p) => {
+      const r = state.run;
+      r.stage = p.stage;
+      if (p.records !== undefined) r.records = p.records;
+      if (p.file !== undefined) r.file = p.file;
+      if (p.bytes !== undefined) r.bytes = p.bytes;
+      if (p.read !== undefined) r.counts = { read: p.read, accepted: p.accepted, rejected: p.rejected };
+      updateRun();
+    });
     state.run = null;
+    announce(done(out));
     saveResult();
     renderAll();
-    announce(T.officeScored(result.units.length));
-    document.getElementById('results-h')?.focus();
+    document.getElementById(focusAfter)?.focus();
   } catch (err) {
     state.run = null;
     state.lastRun = null; // a reload does not start a cancelled or failed run again
@@ -282,10 +286,21 @@ async function runDemo() {
       : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
     renderAll();
     announce(state.runMessage.text);
-    document.getElementById('generate')?.focus();
+    if (focusOnError) document.getElementById(focusOnError)?.focus();
   } finally {
     clearInterval(tick);
   }
+}
+
+function runDemo() {
+  return scoreRun('demo', { type: 'demo', text: state.planText, seed: Number(state.seed), n: Number(state.n) }, {
+    focusAfter: 'results-h',
+    focusOnError: 'generate',
+    done: (result) => {
+      state.result = result;
+      return t().officeScored(result.units.length);
+    },
+  });
 }
 
 // Data files: dropped or chosen, many at once; kept (as Blobs, in IndexedDB) until removed.
@@ -319,50 +334,17 @@ function removeFile(name) {
   document.getElementById(state.files.length ? 'run-files' : 'data-files')?.focus();
 }
 
-async function runFiles() {
-  const T = t();
-  if (!state.files.length || !state.plan) return;
-  if (state.run) runner.cancel();
-  state.result = null;
-  state.ingest = null;
-  state.runMessage = null;
-  const total = state.files.reduce((n, f) => n + f.size, 0);
-  state.run = { stage: 'start', records: null, started: performance.now(), total, bytes: 0, counts: null, file: null };
-  state.lastRun = 'files';
-  persist();
-  renderAll();
-  document.getElementById('cancel')?.focus();
-  tick = setInterval(updateElapsed, 250);
-  try {
-    const out = await runner.request(
-      { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })) },
-      (p) => {
-        state.run.stage = p.stage;
-        if (p.file !== undefined) state.run.file = p.file;
-        if (p.bytes !== undefined) state.run.bytes = p.bytes;
-        if (p.read !== undefined) state.run.counts = { read: p.read, accepted: p.accepted, rejected: p.rejected };
-        updateRun();
-      },
-    );
-    state.ingest = out.ingest;
-    state.result = out.result;
-    state.run = null;
-    saveResult();
-    renderAll();
-    announce(T.officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length)));
-    document.getElementById('ingest-h')?.focus();
-  } catch (err) {
-    state.run = null;
-    state.lastRun = null; // a reload does not start a cancelled or failed run again
-    persist();
-    state.runMessage = err instanceof Cancelled
-      ? { kind: 'cancelled', text: T.officeCancelled }
-      : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
-    renderAll();
-    announce(state.runMessage.text);
-  } finally {
-    clearInterval(tick);
-  }
+function runFiles() {
+  if (!state.files.length || !state.plan) return undefined;
+  return scoreRun('files', { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })) }, {
+    total: state.files.reduce((n, f) => n + f.size, 0),
+    focusAfter: 'ingest-h',
+    done: (out) => {
+      state.ingest = out.ingest;
+      state.result = out.result;
+      return t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length));
+    },
+  });
 }
 
 const fmtBytes = (n) => {
