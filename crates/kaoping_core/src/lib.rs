@@ -4,6 +4,7 @@
 //! browser pages only carry data in and out of this crate.
 
 pub mod canonical;
+pub mod export;
 pub mod expr;
 pub mod form;
 pub mod ingest;
