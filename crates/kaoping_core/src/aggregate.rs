@@ -150,7 +150,10 @@ pub fn aggregate(
         first: report
             .problems
             .first()
-            .map(|p| format!("{} {}", p.path, p.message.get(&params.lang)))
+            .map(|p| {
+                let path = if p.path.is_empty() { "/" } else { &p.path };
+                format!("{path} {}", p.message.get(&params.lang))
+            })
             .unwrap_or_default(),
     })?;
     let total: u64 = inputs.iter().map(|f| f.bytes.len() as u64).sum();

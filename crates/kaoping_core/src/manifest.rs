@@ -193,14 +193,17 @@ fn check_file(entry: &FileEntry, bytes: &[u8], what: (&str, &str), out: &mut Vec
 
 /// Recompute the aggregation of `manifest` from `files` (the plan and every input, by the names
 /// the manifest records) and compare. `outputs` are the files written beside the manifest (by
-/// name; may be empty: then they are not checked). At most `limit` differing values of the
+/// name; `None`: they are not checked; a file of the manifest's outputs not among them is a
+/// difference). At most `limit` differing values of the
 /// result are listed (their JSON Pointers), from the `result.json` among `outputs`.
 pub fn verify(
     manifest: &Manifest,
     files: &[NamedBytes],
-    outputs: &[NamedBytes],
+    outputs: Option<&[NamedBytes]>,
     limit: usize,
 ) -> Verification {
+    let checked = outputs.is_some();
+    let outputs = outputs.unwrap_or_default();
     let mut out = Vec::new();
     if manifest.format != MANIFEST_FORMAT {
         out.push(diff(
@@ -340,10 +343,7 @@ pub fn verify(
             }
         }
     }
-    for entry in &manifest.outputs {
-        if outputs.is_empty() {
-            break;
-        }
+    for entry in manifest.outputs.iter().filter(|_| checked) {
         match outputs.iter().find(|o| o.name == entry.name) {
             Some(o) => check_file(entry, o.bytes, ("输出文件", "output"), &mut out),
             None => out.push(diff(
@@ -360,7 +360,7 @@ pub fn verify(
         identical: out.is_empty(),
         differences: out,
         result_sha256,
-        outputs_checked: !outputs.is_empty(),
+        outputs_checked: checked,
     }
 }
 
