@@ -276,6 +276,10 @@ pub fn outputs(
             bytes: to_csv(t).into_bytes(),
         });
     }
+    out.push(OutputFile {
+        name: XLSX_FILE.into(),
+        bytes: crate::xlsx::write_tables(&tables),
+    });
     out
 }
 
@@ -285,6 +289,7 @@ pub fn output_names() -> Vec<String> {
     names.extend(export::RESULT_TABLES.iter().map(|t| format!("{t}.csv")));
     names.push(format!("{}.csv", export::REJECTIONS_TABLE));
     names.push(format!("{}.csv", export::INGEST_FILES_TABLE));
+    names.push(XLSX_FILE.to_owned());
     names
 }
 

@@ -19,6 +19,7 @@ pub mod score;
 pub mod stats;
 pub mod text;
 pub mod validate;
+pub mod xlsx;
 
 /// The engine version written into every record and manifest.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
