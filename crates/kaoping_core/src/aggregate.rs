@@ -252,8 +252,9 @@ pub fn all_tables(
     lang: &str,
 ) -> Vec<Table> {
     let mut tables = export::tables(plan, result, lang);
-    tables.push(export::rejections_table(ingest, lang));
-    tables.push(export::ingest_files_table(ingest, lang));
+    let summary = export::IngestSummary::of(ingest);
+    tables.push(export::rejections_table(&summary, lang));
+    tables.push(export::ingest_files_table(&summary, lang));
     tables
 }
 

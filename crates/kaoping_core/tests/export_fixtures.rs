@@ -31,7 +31,7 @@ fn export_fixtures() {
             let name = f.file_name().unwrap().to_string_lossy().to_string();
             ingest.add_file(&name, &std::fs::read_to_string(f).unwrap());
         }
-        let report = ingest.finish();
+        let report = export::IngestSummary::of(&ingest.finish());
         for lang in ["zh-CN", "en"] {
             let dir = case.join(lang);
             std::fs::create_dir_all(&dir).unwrap();

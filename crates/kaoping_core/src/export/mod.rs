@@ -798,9 +798,65 @@ fn warnings(cx: &Ctx) -> Parts {
     (cx.t("提示", "Warnings"), headers, rows)
 }
 
+/// What the ingest tables need of an ingest report; reads the JSON of an [`IngestReport`] too
+/// (the office page hands it back for export).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize)]
+pub struct IngestSummary {
+    #[serde(default)]
+    pub files: Vec<FileRow>,
+    #[serde(default)]
+    pub rejected: Vec<RejectionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct FileRow {
+    pub file: String,
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct RejectionRow {
+    pub file: String,
+    pub row: usize,
+    #[serde(default)]
+    pub column: Option<String>,
+    pub code: String,
+    pub message: Text,
+}
+
+impl IngestSummary {
+    pub fn of(report: &IngestReport) -> IngestSummary {
+        IngestSummary {
+            files: report
+                .files
+                .iter()
+                .map(|f| FileRow {
+                    file: f.file.clone(),
+                    read: f.read,
+                    accepted: f.accepted,
+                    rejected: f.rejected,
+                })
+                .collect(),
+            rejected: report
+                .rejected
+                .iter()
+                .map(|r| RejectionRow {
+                    file: r.file.clone(),
+                    row: r.row,
+                    column: r.column.clone(),
+                    code: r.code.to_owned(),
+                    message: r.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The rejection report of an ingest: file, row, column, code and reason of every record
 /// not accepted.
-pub fn rejections_table(report: &IngestReport, lang: &str) -> Table {
+pub fn rejections_table(report: &IngestSummary, lang: &str) -> Table {
     let en = lang == "en";
     let h = |zh: &str, e: &str| if en { e } else { zh }.to_owned();
     Table {
@@ -821,7 +877,7 @@ pub fn rejections_table(report: &IngestReport, lang: &str) -> Table {
                     Cell::text(&r.file),
                     Cell::count(r.row as f64),
                     Cell::opt_text(r.column.clone()),
-                    Cell::text(r.code),
+                    Cell::text(&r.code),
                     Cell::text(r.message.get(lang)),
                 ]
             })
@@ -830,7 +886,7 @@ pub fn rejections_table(report: &IngestReport, lang: &str) -> Table {
 }
 
 /// Counts per file of an ingest: read, accepted, rejected.
-pub fn ingest_files_table(report: &IngestReport, lang: &str) -> Table {
+pub fn ingest_files_table(report: &IngestSummary, lang: &str) -> Table {
     let en = lang == "en";
     let h = |zh: &str, e: &str| if en { e } else { zh }.to_owned();
     Table {
@@ -855,6 +911,22 @@ pub fn ingest_files_table(report: &IngestReport, lang: &str) -> Table {
             })
             .collect(),
     }
+}
+
+/// The workbook of an evaluation: one sheet per result table, then the rejections and the
+/// per-file counts when an ingest report is given.
+pub fn xlsx(
+    plan: &Plan,
+    result: &EvaluationResult,
+    ingest: Option<&IngestSummary>,
+    lang: &str,
+) -> Vec<u8> {
+    let mut t = tables(plan, result, lang);
+    if let Some(i) = ingest {
+        t.push(rejections_table(i, lang));
+        t.push(ingest_files_table(i, lang));
+    }
+    crate::xlsx::write_tables(&t)
 }
 
 /// The JSON export: the canonical JSON of the result (sorted keys, no whitespace), whose
