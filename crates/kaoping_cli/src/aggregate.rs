@@ -132,7 +132,11 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
         files.push((relative_to(p, &args.out)?, role, read(p)?));
     }
     for p in &args.history {
-        files.push((relative_to(p, &args.out)?, Some(InputRole::History), read(p)?));
+        files.push((
+            relative_to(p, &args.out)?,
+            Some(InputRole::History),
+            read(p)?,
+        ));
     }
     let inputs: Vec<InputFile> = files
         .iter()
@@ -154,9 +158,14 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     .map_err(|e| {
         // Name the file as the user typed it, not relative to the output folder.
         let typed = std::iter::once((&plan_name, &args.plan))
-            .chain(files.iter().map(|f| &f.0).zip(
-                args.inputs.iter().chain(&args.indicators).chain(&args.history),
-            ))
+            .chain(
+                files.iter().map(|f| &f.0).zip(
+                    args.inputs
+                        .iter()
+                        .chain(&args.indicators)
+                        .chain(&args.history),
+                ),
+            )
             .find(|(name, _)| error_file(&e) == Some(name.as_str()))
             .map(|(name, path)| (name.clone(), path.display().to_string()));
         match typed {
@@ -177,7 +186,10 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     let m = &agg.manifest;
     let c = &m.counts;
     if en {
-        println!("plan {} {} (sha256 {})", m.plan.id, m.plan.version, m.plan.sha256);
+        println!(
+            "plan {} {} (sha256 {})",
+            m.plan.id, m.plan.version, m.plan.sha256
+        );
         println!(
             "records: read {}, accepted {}, rejected {}; indicator figures {}, history entries {}",
             c.read, c.accepted, c.rejected, c.indicator_inputs, c.history_entries
@@ -193,7 +205,10 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
             println!("{} record(s) rejected: see rejections.csv", c.rejected);
         }
     } else {
-        println!("方案 {} {}（sha256 {}）", m.plan.id, m.plan.version, m.plan.sha256);
+        println!(
+            "方案 {} {}（sha256 {}）",
+            m.plan.id, m.plan.version, m.plan.sha256
+        );
         println!(
             "答卷记录：读取 {}，接受 {}，拒收 {}；指标数据 {} 条，历史记录 {} 条",
             c.read, c.accepted, c.rejected, c.indicator_inputs, c.history_entries

@@ -128,7 +128,9 @@ enum ListOr<T> {
 impl<T> ListOr<T> {
     fn into_vec(self) -> Vec<T> {
         match self {
-            ListOr::Bare(v) | ListOr::Indicators { indicators: v } | ListOr::History { history: v } => v,
+            ListOr::Bare(v)
+            | ListOr::Indicators { indicators: v }
+            | ListOr::History { history: v } => v,
         }
     }
 }

@@ -174,8 +174,14 @@ fn check_file(entry: &FileEntry, bytes: &[u8], what: (&str, &str), out: &mut Vec
             n,
             entry.size.to_string(),
             size.to_string(),
-            format!("{zh_what} {n} 的大小改变：清单记录 {} 字节，现为 {size} 字节", entry.size),
-            format!("{en_what} {n} changed size: {} bytes in the manifest, {size} now", entry.size),
+            format!(
+                "{zh_what} {n} 的大小改变：清单记录 {} 字节，现为 {size} 字节",
+                entry.size
+            ),
+            format!(
+                "{en_what} {n} changed size: {} bytes in the manifest, {size} now",
+                entry.size
+            ),
         ));
     }
     let sha = sha256_hex(bytes);
@@ -185,8 +191,14 @@ fn check_file(entry: &FileEntry, bytes: &[u8], what: (&str, &str), out: &mut Vec
             n,
             entry.sha256.clone(),
             sha.clone(),
-            format!("{zh_what} {n} 的 SHA-256 改变：清单 {}，现为 {sha}", entry.sha256),
-            format!("{en_what} {n} changed: SHA-256 {} in the manifest, {sha} now", entry.sha256),
+            format!(
+                "{zh_what} {n} 的 SHA-256 改变：清单 {}，现为 {sha}",
+                entry.sha256
+            ),
+            format!(
+                "{en_what} {n} changed: SHA-256 {} in the manifest, {sha} now",
+                entry.sha256
+            ),
         ));
     }
 }
@@ -212,7 +224,10 @@ pub fn verify(
             MANIFEST_FORMAT,
             manifest.format.clone(),
             format!("清单格式 {} 不是 {MANIFEST_FORMAT}", manifest.format),
-            format!("Manifest format {} is not {MANIFEST_FORMAT}", manifest.format),
+            format!(
+                "Manifest format {} is not {MANIFEST_FORMAT}",
+                manifest.format
+            ),
         ));
     }
     if manifest.engine_version != crate::ENGINE_VERSION {
@@ -296,8 +311,7 @@ pub fn verify(
                 let fresh_text = crate::export::json(&agg.result);
                 let stored = outputs.iter().find(|o| o.name == RESULT_FILE);
                 if let Some(stored) = stored.filter(|o| o.bytes != fresh_text.as_bytes()) {
-                    let stored: Value =
-                        serde_json::from_slice(stored.bytes).unwrap_or(Value::Null);
+                    let stored: Value = serde_json::from_slice(stored.bytes).unwrap_or(Value::Null);
                     let fresh: Value = serde_json::from_str(&fresh_text).unwrap_or(Value::Null);
                     let (diffs, total) = json_diff(&stored, &fresh, limit);
                     for d in diffs {
@@ -306,7 +320,10 @@ pub fn verify(
                             &d.path,
                             d.expected.clone(),
                             d.found.clone(),
-                            format!("结果 {} 不同：{RESULT_FILE} 中为 {}，重新计算为 {}", d.path, d.expected, d.found),
+                            format!(
+                                "结果 {} 不同：{RESULT_FILE} 中为 {}，重新计算为 {}",
+                                d.path, d.expected, d.found
+                            ),
                             format!(
                                 "Result {} differs: {} in {RESULT_FILE}, {} recomputed",
                                 d.path, d.expected, d.found
@@ -499,7 +516,14 @@ fn walk(
         }
         (Some(Value::Array(x)), Some(Value::Array(y))) => {
             for i in 0..x.len().max(y.len()) {
-                walk(&format!("{path}/{i}"), x.get(i), y.get(i), limit, out, total);
+                walk(
+                    &format!("{path}/{i}"),
+                    x.get(i),
+                    y.get(i),
+                    limit,
+                    out,
+                    total,
+                );
             }
         }
         (a, b) if a == b => {}
@@ -507,7 +531,11 @@ fn walk(
             *total += 1;
             if out.len() < limit {
                 out.push(ValueDiff {
-                    path: if path.is_empty() { "/".into() } else { path.into() },
+                    path: if path.is_empty() {
+                        "/".into()
+                    } else {
+                        path.into()
+                    },
                     expected: a.map_or(ABSENT.into(), show),
                     found: b.map_or(ABSENT.into(), show),
                 });

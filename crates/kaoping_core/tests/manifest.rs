@@ -12,8 +12,10 @@ struct Files {
 
 fn files() -> Files {
     let demo = kaoping_core::score::demo_inputs(5, 120);
-    let (public, rest): (Vec<_>, Vec<_>) =
-        demo.records.into_iter().partition(|r| r.instrument == "public");
+    let (public, rest): (Vec<_>, Vec<_>) = demo
+        .records
+        .into_iter()
+        .partition(|r| r.instrument == "public");
     let records: String = public
         .iter()
         .map(|r| serde_json::to_string(r).unwrap() + "\n")
@@ -43,27 +45,45 @@ fn run(f: &Files) -> Aggregation {
             bytes: &f.inputs,
         },
     ];
-    let params = Parameters { lang: "zh-CN".into() };
+    let params = Parameters {
+        lang: "zh-CN".into(),
+    };
     let mut calls = Vec::new();
     let agg = aggregate("plan.json", &f.plan, &inputs, &params, &mut |d, t| {
         calls.push((d, t))
     })
     .expect("aggregates");
     let total = (f.records.len() + f.inputs.len()) as u64;
-    assert_eq!(calls.last(), Some(&(total, total)), "progress reaches the total");
+    assert_eq!(
+        calls.last(),
+        Some(&(total, total)),
+        "progress reaches the total"
+    );
     agg
 }
 
 fn check(m: &Manifest, f: &Files, agg: &Aggregation) -> kaoping_core::manifest::Verification {
     let given = [
-        NamedBytes { name: "plan.json", bytes: &f.plan },
-        NamedBytes { name: "public.jsonl", bytes: &f.records },
-        NamedBytes { name: "inputs.json", bytes: &f.inputs },
+        NamedBytes {
+            name: "plan.json",
+            bytes: &f.plan,
+        },
+        NamedBytes {
+            name: "public.jsonl",
+            bytes: &f.records,
+        },
+        NamedBytes {
+            name: "inputs.json",
+            bytes: &f.inputs,
+        },
     ];
     let outputs: Vec<NamedBytes> = agg
         .outputs
         .iter()
-        .map(|o| NamedBytes { name: &o.name, bytes: &o.bytes })
+        .map(|o| NamedBytes {
+            name: &o.name,
+            bytes: &o.bytes,
+        })
         .collect();
     verify(m, &given, Some(&outputs), 5)
 }
@@ -108,12 +128,23 @@ fn a_changed_byte_in_a_record_file_is_named_with_its_consequences() {
         .iter()
         .map(|d| (d.code.as_str(), d.subject.as_str()))
         .collect();
-    assert!(codes.contains(&("file_sha256", "public.jsonl")), "{codes:?}");
-    assert!(codes.contains(&("counts", "rejected")), "{codes:?}");
-    assert!(codes.contains(&("input_records", "public.jsonl")), "{codes:?}");
-    assert!(codes.contains(&("result_sha256", "result.json")), "{codes:?}");
     assert!(
-        codes.iter().any(|(c, s)| *c == "result_value" && s.starts_with("/")),
+        codes.contains(&("file_sha256", "public.jsonl")),
+        "{codes:?}"
+    );
+    assert!(codes.contains(&("counts", "rejected")), "{codes:?}");
+    assert!(
+        codes.contains(&("input_records", "public.jsonl")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("result_sha256", "result.json")),
+        "{codes:?}"
+    );
+    assert!(
+        codes
+            .iter()
+            .any(|(c, s)| *c == "result_value" && s.starts_with("/")),
         "{codes:?}"
     );
     // Size is unchanged: only the hash is reported for the file.
@@ -126,7 +157,10 @@ fn a_missing_input_a_changed_plan_and_a_tampered_output_are_named() {
     let agg = run(&f);
     let v = verify(
         &agg.manifest,
-        &[NamedBytes { name: "plan.json", bytes: &f.plan }],
+        &[NamedBytes {
+            name: "plan.json",
+            bytes: &f.plan,
+        }],
         None,
         5,
     );
@@ -156,13 +190,25 @@ fn a_missing_input_a_changed_plan_and_a_tampered_output_are_named() {
     let tampered = text.replacen("\"composite_rounded\":", "\"composite_rounded\":1", 1);
     outs[0].bytes = tampered.into_bytes();
     let given = [
-        NamedBytes { name: "plan.json", bytes: &f.plan },
-        NamedBytes { name: "public.jsonl", bytes: &f.records },
-        NamedBytes { name: "inputs.json", bytes: &f.inputs },
+        NamedBytes {
+            name: "plan.json",
+            bytes: &f.plan,
+        },
+        NamedBytes {
+            name: "public.jsonl",
+            bytes: &f.records,
+        },
+        NamedBytes {
+            name: "inputs.json",
+            bytes: &f.inputs,
+        },
     ];
     let outputs: Vec<NamedBytes> = outs
         .iter()
-        .map(|o| NamedBytes { name: &o.name, bytes: &o.bytes })
+        .map(|o| NamedBytes {
+            name: &o.name,
+            bytes: &o.bytes,
+        })
         .collect();
     let v = verify(&agg.manifest, &given, Some(&outputs), 5);
     let codes: Vec<(&str, &str)> = v
@@ -170,7 +216,10 @@ fn a_missing_input_a_changed_plan_and_a_tampered_output_are_named() {
         .iter()
         .map(|d| (d.code.as_str(), d.subject.as_str()))
         .collect();
-    assert!(codes.contains(&("output_sha256", "result.json")), "{codes:?}");
+    assert!(
+        codes.contains(&("output_sha256", "result.json")),
+        "{codes:?}"
+    );
     assert!(
         codes
             .iter()

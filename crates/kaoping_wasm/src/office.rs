@@ -1,10 +1,10 @@
 //! The office build's methods (`--features office`): plan validation, record checks, scoring.
 
 use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
-use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
 use kaoping_core::aggregate::{InputFile, InputRole};
 use kaoping_core::export::{self, IngestSummary};
 use kaoping_core::manifest::{self, Manifest, NamedBytes, Parameters};
+use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
 use kaoping_core::{record, review, score, validate};
 use wasm_bindgen::prelude::*;
 
@@ -48,15 +48,18 @@ extern "C" {
     pub type IVerification;
 }
 
-/// `{name, bytes: Uint8Array, role?}` → (name, role, bytes): carried across as is.
-fn files_of(list: &JsValue) -> Result<Vec<(String, Option<String>, Vec<u8>)>, JsError> {
+/// A file from the page: name, role (if given) and bytes.
+type JsFile = (String, Option<String>, Vec<u8>);
+
+/// `{name, bytes: Uint8Array, role?}[]` → files: carried across as is.
+fn files_of(list: &JsValue) -> Result<Vec<JsFile>, JsError> {
     let list: &js_sys::Array = list
         .dyn_ref()
         .ok_or_else(|| into_error("expected an array of {name, bytes} objects"))?;
     list.iter().map(|f| file_of(&f)).collect()
 }
 
-fn file_of(f: &JsValue) -> Result<(String, Option<String>, Vec<u8>), JsError> {
+fn file_of(f: &JsValue) -> Result<JsFile, JsError> {
     let get = |k: &str| js_sys::Reflect::get(f, &JsValue::from_str(k)).unwrap_or_default();
     let name = get("name")
         .as_string()
@@ -67,7 +70,7 @@ fn file_of(f: &JsValue) -> Result<(String, Option<String>, Vec<u8>), JsError> {
     Ok((name, get("role").as_string(), bytes.to_vec()))
 }
 
-fn named(v: &[(String, Option<String>, Vec<u8>)]) -> Vec<NamedBytes<'_>> {
+fn named(v: &[JsFile]) -> Vec<NamedBytes<'_>> {
     v.iter()
         .map(|(name, _, bytes)| NamedBytes { name, bytes })
         .collect()
@@ -193,7 +196,9 @@ impl Engine {
     #[wasm_bindgen(js_name = exportRejectionsCsv)]
     pub fn export_rejections_csv(ingest: IIngestReport, lang: &str) -> Result<String, JsError> {
         let ingest: IngestSummary = from_js(ingest.into())?;
-        Ok(export::csv::to_csv(&export::rejections_table(&ingest, lang)))
+        Ok(export::csv::to_csv(&export::rejections_table(
+            &ingest, lang,
+        )))
     }
 
     /// The workbook: one sheet per result table, plus the rejections and the per-file counts
@@ -208,7 +213,12 @@ impl Engine {
         let result: score::EvaluationResult = from_js(result.into())?;
         export::check_plan(self.plan_ref(), &result).map_err(into_error)?;
         let ingest: Option<IngestSummary> = from_js(ingest.into())?;
-        Ok(export::xlsx(self.plan_ref(), &result, ingest.as_ref(), lang))
+        Ok(export::xlsx(
+            self.plan_ref(),
+            &result,
+            ingest.as_ref(),
+            lang,
+        ))
     }
 
     /// The result as canonical JSON text (its SHA-256 is the manifest's result fingerprint).
@@ -237,8 +247,9 @@ impl Engine {
         let roles: Vec<InputRole> = files
             .iter()
             .map(|(_, role, bytes)| match role {
-                Some(r) => serde_json::from_value(serde_json::Value::String(r.clone()))
-                    .map_err(into_error),
+                Some(r) => {
+                    serde_json::from_value(serde_json::Value::String(r.clone())).map_err(into_error)
+                }
                 None => Ok(InputRole::detect(bytes)),
             })
             .collect::<Result<_, _>>()?;
@@ -270,7 +281,11 @@ impl Engine {
         for o in &agg.outputs {
             let f = js_sys::Object::new();
             set(&f, "name", &JsValue::from_str(&o.name))?;
-            set(&f, "bytes", &js_sys::Uint8Array::from(o.bytes.as_slice()).into())?;
+            set(
+                &f,
+                "bytes",
+                &js_sys::Uint8Array::from(o.bytes.as_slice()).into(),
+            )?;
             outputs.push(&f);
         }
         set(&out, "outputs", &outputs)?;

@@ -132,8 +132,7 @@ mod office {
     fn file(name: &str, bytes: &[u8]) -> JsValue {
         let o = js_sys::Object::new();
         js_sys::Reflect::set(&o, &"name".into(), &name.into()).unwrap();
-        js_sys::Reflect::set(&o, &"bytes".into(), &js_sys::Uint8Array::from(bytes).into())
-            .unwrap();
+        js_sys::Reflect::set(&o, &"bytes".into(), &js_sys::Uint8Array::from(bytes).into()).unwrap();
         o.into()
     }
 

@@ -140,7 +140,11 @@ impl Ctx<'_> {
     }
 
     fn yes_no(&self, b: bool) -> Cell {
-        Cell::Text(if b { self.t("是", "yes") } else { self.t("否", "no") })
+        Cell::Text(if b {
+            self.t("是", "yes")
+        } else {
+            self.t("否", "no")
+        })
     }
 
     fn unit_name(&self, id: &str) -> String {
@@ -181,11 +185,7 @@ impl Ctx<'_> {
             Some((q, r)) => (q, Some(r)),
             None => (item, None),
         };
-        let question = self
-            .plan
-            .instruments
-            .iter()
-            .find_map(|i| i.question(q));
+        let question = self.plan.instruments.iter().find_map(|i| i.question(q));
         let Some(question) = question else {
             return item.to_owned();
         };
@@ -671,7 +671,11 @@ fn lists(cx: &Ctx) -> Parts {
             }
         }
     }
-    (cx.t("正反向清单", "Positive and negative lists"), headers, rows)
+    (
+        cx.t("正反向清单", "Positive and negative lists"),
+        headers,
+        rows,
+    )
 }
 
 fn agreement(cx: &Ctx) -> Parts {

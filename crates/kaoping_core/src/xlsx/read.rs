@@ -82,7 +82,12 @@ fn workbook_path(zip: &ZipReader) -> Result<String, XlsxError> {
     if let Some(text) = text_of(zip, "_rels/.rels") {
         let text = text?;
         for e in events("_rels/.rels", &text) {
-            if let Event::Start { name: "Relationship", attrs, .. } = e? {
+            if let Event::Start {
+                name: "Relationship",
+                attrs,
+                ..
+            } = e?
+            {
                 let t = attr(&attrs, "Type").unwrap_or("");
                 if t.ends_with("/officeDocument") {
                     let target = attr(&attrs, "Target").unwrap_or("");
@@ -148,7 +153,12 @@ fn workbook(zip: &ZipReader) -> Result<Workbook, XlsxError> {
     if let Some(text) = text_of(zip, &rels_path) {
         let text = text?;
         for e in events(&rels_path, &text) {
-            if let Event::Start { name: "Relationship", attrs, .. } = e? {
+            if let Event::Start {
+                name: "Relationship",
+                attrs,
+                ..
+            } = e?
+            {
                 targets.insert(
                     attr(&attrs, "Id").unwrap_or("").to_owned(),
                     resolve(&dir, attr(&attrs, "Target").unwrap_or("")),
@@ -192,9 +202,17 @@ fn shared_strings(zip: &ZipReader, dir: &str) -> Result<Vec<String>, XlsxError> 
         match e? {
             Event::Start { name: "si", .. } => cur.clear(),
             Event::End { name: "si" } => out.push(decode_escapes(&cur)),
-            Event::Start { name: "t", empty: false, .. } => in_t = true,
+            Event::Start {
+                name: "t",
+                empty: false,
+                ..
+            } => in_t = true,
             Event::End { name: "t" } => in_t = false,
-            Event::Start { name: "rPh", empty: false, .. } => phonetic += 1,
+            Event::Start {
+                name: "rPh",
+                empty: false,
+                ..
+            } => phonetic += 1,
             Event::End { name: "rPh" } => phonetic -= 1,
             Event::Text(t) if in_t && phonetic == 0 => cur.push_str(&t),
             _ => {}
@@ -242,14 +260,28 @@ fn date_styles(zip: &ZipReader, dir: &str) -> Result<Vec<bool>, XlsxError> {
     let mut in_xfs = false;
     for e in events(&path, &text) {
         match e? {
-            Event::Start { name: "numFmt", attrs, .. } => {
-                let id: u32 = attr(&attrs, "numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0);
+            Event::Start {
+                name: "numFmt",
+                attrs,
+                ..
+            } => {
+                let id: u32 = attr(&attrs, "numFmtId")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
                 custom.insert(id, code_is_date(attr(&attrs, "formatCode").unwrap_or("")));
             }
-            Event::Start { name: "cellXfs", empty: false, .. } => in_xfs = true,
+            Event::Start {
+                name: "cellXfs",
+                empty: false,
+                ..
+            } => in_xfs = true,
             Event::End { name: "cellXfs" } => in_xfs = false,
-            Event::Start { name: "xf", attrs, .. } if in_xfs => {
-                let id: u32 = attr(&attrs, "numFmtId").and_then(|v| v.parse().ok()).unwrap_or(0);
+            Event::Start {
+                name: "xf", attrs, ..
+            } if in_xfs => {
+                let id: u32 = attr(&attrs, "numFmtId")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
                 out.push(custom.get(&id).copied().unwrap_or_else(|| builtin_date(id)));
             }
             _ => {}
@@ -327,7 +359,11 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
             .sheets
             .iter()
             .find(|s| s.0 == name)
-            .or_else(|| wb.sheets.iter().find(|s| s.0.to_lowercase() == name.to_lowercase()))
+            .or_else(|| {
+                wb.sheets
+                    .iter()
+                    .find(|s| s.0.to_lowercase() == name.to_lowercase())
+            })
             .map(|s| s.1.clone())
             .ok_or_else(|| XlsxError::SheetMissing {
                 name: name.to_owned(),
@@ -360,7 +396,11 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
     };
     for e in events(&part, &text) {
         match e? {
-            Event::Start { name: "row", attrs, empty } => {
+            Event::Start {
+                name: "row",
+                attrs,
+                empty,
+            } => {
                 row_no = attr(&attrs, "r")
                     .and_then(|r| r.parse().ok())
                     .unwrap_or(rows.len() + 1);
@@ -370,12 +410,18 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
                 }
             }
             Event::End { name: "row" } => finish_row(&mut rows, &mut row, row_no),
-            Event::Start { name: "c", attrs, empty } => {
+            Event::Start {
+                name: "c",
+                attrs,
+                empty,
+            } => {
                 if let Some(r) = attr(&attrs, "r") {
                     let letters: String = r.chars().take_while(char::is_ascii_alphabetic).collect();
                     col = letters
                         .bytes()
-                        .fold(0usize, |n, b| n * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1))
+                        .fold(0usize, |n, b| {
+                            n * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1)
+                        })
                         .saturating_sub(1);
                 }
                 kind = attr(&attrs, "t").unwrap_or("n").to_owned();
@@ -414,9 +460,17 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
                 col += 1;
                 in_cell = false;
             }
-            Event::Start { name: "v", empty: false, .. } => in_v = true,
+            Event::Start {
+                name: "v",
+                empty: false,
+                ..
+            } => in_v = true,
             Event::End { name: "v" } => in_v = false,
-            Event::Start { name: "t", empty: false, .. } if in_cell => in_is_t = true,
+            Event::Start {
+                name: "t",
+                empty: false,
+                ..
+            } if in_cell => in_is_t = true,
             Event::End { name: "t" } => in_is_t = false,
             Event::Text(t) if in_cell && (in_v || in_is_t) => value.push_str(&t),
             _ => {}
@@ -435,7 +489,10 @@ mod tests {
         assert_eq!(serial_to_iso(59.0, false).unwrap(), "1900-02-28");
         assert_eq!(serial_to_iso(61.0, false).unwrap(), "1900-03-01");
         assert_eq!(serial_to_iso(46112.0, false).unwrap(), "2026-03-31");
-        assert_eq!(serial_to_iso(46112.5, false).unwrap(), "2026-03-31T12:00:00");
+        assert_eq!(
+            serial_to_iso(46112.5, false).unwrap(),
+            "2026-03-31T12:00:00"
+        );
         assert_eq!(serial_to_iso(0.25, false).unwrap(), "06:00:00");
         assert_eq!(serial_to_iso(0.0, true).unwrap(), "1904-01-01");
     }

@@ -22,7 +22,13 @@ pub struct Sheet {
 pub fn sheet_name(wanted: &str, taken: &[String]) -> String {
     let clean: String = wanted
         .chars()
-        .map(|c| if "[]:*?/\\".contains(c) || c.is_control() { '_' } else { c })
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let clean = clean.trim_matches('\'').trim();
     let clean = if clean.is_empty() { "Sheet" } else { clean };
@@ -52,7 +58,8 @@ fn protect_escapes(s: &str) -> String {
         let escape_like = c == '_'
             && b.get(i + 1) == Some(&b'x')
             && b.get(i + 6) == Some(&b'_')
-            && b.get(i + 2..i + 6).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+            && b.get(i + 2..i + 6)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
         if escape_like {
             out.push_str("_x005F_");
         } else {
@@ -142,9 +149,13 @@ fn worksheet(sheet: &Sheet, strings: &mut Strings) -> String {
         x.push_str("<cols>");
         for c in 0..ncols {
             let w = std::iter::once(sheet.headers.get(c).map_or(0, |h| width(h)))
-                .chain(sheet.rows.iter().take(200).map(|r| {
-                    r.get(c).map_or(0, |v| width(&v.display()))
-                }))
+                .chain(
+                    sheet
+                        .rows
+                        .iter()
+                        .take(200)
+                        .map(|r| r.get(c).map_or(0, |v| width(&v.display()))),
+                )
                 .max()
                 .unwrap_or(8)
                 .clamp(6, 60)
@@ -209,7 +220,11 @@ pub fn write_workbook(sheets: &[Sheet]) -> Vec<u8> {
     let mut rels = format!("{HEAD}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">");
     for (i, n) in names.iter().enumerate() {
         let k = i + 1;
-        let _ = write!(wb, "<sheet name=\"{}\" sheetId=\"{k}\" r:id=\"rId{k}\"/>", escape(n));
+        let _ = write!(
+            wb,
+            "<sheet name=\"{}\" sheetId=\"{k}\" r:id=\"rId{k}\"/>",
+            escape(n)
+        );
         let _ = write!(rels, "<Relationship Id=\"rId{k}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet{k}.xml\"/>");
     }
     wb.push_str("</sheets></workbook>");
@@ -229,12 +244,19 @@ pub fn write_workbook(sheets: &[Sheet]) -> Vec<u8> {
         } else {
             ""
         };
-        let _ = write!(sst, "<si><t{space}>{}</t></si>", escape(&protect_escapes(s)));
+        let _ = write!(
+            sst,
+            "<si><t{space}>{}</t></si>",
+            escape(&protect_escapes(s))
+        );
     }
     sst.push_str("</sst>");
     zip.add("xl/sharedStrings.xml", sst.as_bytes());
     for (i, body) in bodies.iter().enumerate() {
-        zip.add(&format!("xl/worksheets/sheet{}.xml", i + 1), body.as_bytes());
+        zip.add(
+            &format!("xl/worksheets/sheet{}.xml", i + 1),
+            body.as_bytes(),
+        );
     }
     zip.finish()
 }

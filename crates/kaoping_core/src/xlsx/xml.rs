@@ -218,6 +218,9 @@ mod tests {
     fn escape_round_trips() {
         let s = "a<b>&\"c\"\r\n\u{1}";
         assert_eq!(escape(s), "a&lt;b&gt;&amp;&quot;c&quot;&#13;\n_x0001_");
-        assert_eq!(unescape("a&lt;b&gt;&amp;&quot;c&quot;&#13;\n").unwrap(), "a<b>&\"c\"\r\n");
+        assert_eq!(
+            unescape("a&lt;b&gt;&amp;&quot;c&quot;&#13;\n").unwrap(),
+            "a<b>&\"c\"\r\n"
+        );
     }
 }

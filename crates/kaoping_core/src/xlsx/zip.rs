@@ -181,7 +181,9 @@ impl<'a> ZipReader<'a> {
 
     /// Whether the archive has an entry of this name (case-insensitive, as Excel reads them).
     pub fn has(&self, name: &str) -> bool {
-        self.entries.iter().any(|e| e.name.eq_ignore_ascii_case(name))
+        self.entries
+            .iter()
+            .any(|e| e.name.eq_ignore_ascii_case(name))
     }
 
     /// The bytes of an entry, inflated and CRC-checked; `None` when there is no such entry.
@@ -210,8 +212,11 @@ impl<'a> ZipReader<'a> {
             .ok_or_else(|| corrupt("the data is cut short"))?;
         let bytes = match e.method {
             0 => body.to_vec(),
-            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(body, MAX_ENTRY.min(e.size.max(1) * 2 + 1024))
-                .map_err(|_| corrupt("the deflated data is damaged"))?,
+            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(
+                body,
+                MAX_ENTRY.min(e.size.max(1) * 2 + 1024),
+            )
+            .map_err(|_| corrupt("the deflated data is damaged"))?,
             m => return Err(corrupt(&format!("compression method {m} is not supported"))),
         };
         if bytes.len() != e.size || crc32(&bytes) != e.crc {
@@ -247,7 +252,13 @@ mod tests {
         let at = 30 + "a.txt".len();
         bad[at] ^= 1;
         let r = ZipReader::new(&bad).unwrap();
-        assert!(matches!(r.read("a.txt"), Some(Err(XlsxError::Corrupt { .. }))));
-        assert!(matches!(ZipReader::new(b"hello"), Err(XlsxError::NotZip(_))));
+        assert!(matches!(
+            r.read("a.txt"),
+            Some(Err(XlsxError::Corrupt { .. }))
+        ));
+        assert!(matches!(
+            ZipReader::new(b"hello"),
+            Err(XlsxError::NotZip(_))
+        ));
     }
 }
