@@ -167,14 +167,20 @@ pub fn aggregate(
         match f.role {
             InputRole::Records => ingest.add_file(f.name, text(f.name, f.bytes)?),
             InputRole::ScoringInputs => {
-                let si: ScoringInputs = serde_json::from_slice(f.bytes)
+                let ScoringInputs {
+                    records,
+                    indicators: figures,
+                    history: past,
+                } = serde_json::from_slice(f.bytes)
                     .map_err(|e| bad(f.name, "scoring inputs JSON", e))?;
-                // The records pass the same checks as any record file (row = position).
-                let records = serde_json::to_string(&si.records)
+                indicators.extend(figures);
+                history.extend(past);
+                // The records pass the same checks as any record file (row = position in
+                // `records`); the typed copy is dropped before the text is read again.
+                let text = serde_json::to_string(&records)
                     .map_err(|e| bad(f.name, "scoring inputs JSON", e))?;
-                ingest.add_file(f.name, &records);
-                indicators.extend(si.indicators);
-                history.extend(si.history);
+                drop(records);
+                ingest.add_file(f.name, &text);
             }
             InputRole::Indicators => {
                 let list: ListOr<IndicatorInput> = serde_json::from_slice(f.bytes)
