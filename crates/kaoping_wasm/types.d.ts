@@ -136,3 +136,43 @@ export interface IRecordsEvaluation {
   };
   result: IEvaluationResult;
 }
+
+/** Office build: a table of an export (one CSV file, one XLSX sheet); cells are text, numbers or null. */
+export interface ITable { id: string; title: string; headers: string[]; rows: (string | number | null)[][] }
+
+/** Office build: an ingest report as `evaluateRecords` and `buildManifest` return it. */
+export interface IIngestReport {
+  read?: number; accepted?: number;
+  files: { file: string; read: number; accepted: number; rejected: number }[];
+  rejected: { file: string; row: number; column?: string | null; code: string; message: IText }[];
+}
+
+/** Office build: a file's name and bytes (the page reads them; the core hashes them). */
+export interface IFileBytes { name: string; bytes: Uint8Array }
+/** An input of an aggregation; `role` is detected when absent. */
+export interface IInputFile extends IFileBytes { role?: "records" | "scoring_inputs" | "indicators" | "history" }
+
+export interface IFileEntry {
+  name: string; role?: IInputFile["role"]; size: number; sha256: string;
+  records?: { read: number; accepted: number; rejected: number };
+}
+
+/** Office build: the audit manifest (docs/audit.md). */
+export interface IManifest {
+  format: "kaoping.manifest/1"; engine_version: string;
+  plan: { file: IFileEntry; id: string; version: string; sha256: string };
+  inputs: IFileEntry[];
+  parameters: { lang: string };
+  counts: { read: number; accepted: number; rejected: number; indicator_inputs: number; history_entries: number };
+  result: { format: string; sha256: string };
+  outputs: IFileEntry[];
+}
+
+/** Office build: what `buildManifest` returns: the files `kaoping aggregate` writes, and their parts. */
+export interface IAggregation { manifest: IManifest; result: IEvaluationResult; ingest: IIngestReport; outputs: IFileBytes[] }
+
+/** Office build: what `verifyManifest` found; each difference names its file, count or JSON Pointer. */
+export interface IVerification {
+  identical: boolean; result_sha256?: string | null; outputs_checked: boolean;
+  differences: { code: string; subject: string; expected: string; found: string; message: IText }[];
+}

@@ -1,5 +1,6 @@
 //! `kaoping`: the command line on the same core as the browser.
 
+mod aggregate;
 mod ahp;
 mod report;
 mod stats;
@@ -65,6 +66,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Aggregate a year: plan + record and input files → result.json, one CSV per table,
+    /// rejections.csv and the audit manifest.json in --out; exit 1 when records were rejected.
+    Aggregate(aggregate::AggregateArgs),
+    /// Recompute an aggregation from its manifest.json and say whether everything is identical
+    /// (exit 0) or exactly what differs (exit 1).
+    Verify(aggregate::VerifyArgs),
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
         #[command(subcommand)]
@@ -253,6 +260,8 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Aggregate(args) => aggregate::run_aggregate(args, lang),
+        Command::Verify(args) => aggregate::run_verify(args, lang),
         Command::Demo {
             what: DemoCommand::Inputs { seed, n },
         } => {

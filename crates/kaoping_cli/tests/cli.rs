@@ -2,6 +2,8 @@
 //! command per line, `> FILE` writes stdout to a file in a temporary folder; `{root}` is the
 //! repository, `{demo_plan}` the demo plan file), the files it reads, and `expected.txt`: the
 //! stdout of the last command and its exit code. `UPDATE_FIXTURES=1` rewrites `expected.txt`.
+//! A line `cp FROM TO` copies a file inside the temporary folder instead (to tamper with an
+//! input between two commands), and a line `cat FILE` makes FILE's text the output compared.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,6 +30,15 @@ fn run_case(dir: &Path) -> Result<(), String> {
         let line = line
             .replace("{root}", &root_text)
             .replace("{demo_plan}", &demo.to_string_lossy());
+        if let Some(rest) = line.strip_prefix("cp ") {
+            let (from, to) = rest.split_once(' ').ok_or("cp FROM TO")?;
+            std::fs::copy(work.join(from), work.join(to)).map_err(|e| e.to_string())?;
+            continue;
+        }
+        if let Some(file) = line.strip_prefix("cat ") {
+            last = std::fs::read_to_string(work.join(file)).map_err(|e| e.to_string())?;
+            continue;
+        }
         let (cmd, redirect) = match line.split_once(" > ") {
             Some((c, f)) => (c.to_owned(), Some(f.trim().to_owned())),
             None => (line.clone(), None),

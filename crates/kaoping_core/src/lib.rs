@@ -3,11 +3,14 @@
 //! Pure Rust: no IO, no wasm-bindgen, no JavaScript. The wasm facade, the CLI and the
 //! browser pages only carry data in and out of this crate.
 
+pub mod aggregate;
 pub mod canonical;
+pub mod export;
 pub mod expr;
 pub mod form;
 pub mod ingest;
 pub mod locate;
+pub mod manifest;
 pub mod pattern;
 pub mod plan;
 pub mod record;
@@ -16,6 +19,7 @@ pub mod score;
 pub mod stats;
 pub mod text;
 pub mod validate;
+pub mod xlsx;
 
 /// The engine version written into every record and manifest.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

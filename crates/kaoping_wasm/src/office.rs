@@ -1,6 +1,9 @@
 //! The office build's methods (`--features office`): plan validation, record checks, scoring.
 
 use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
+use kaoping_core::aggregate::{InputFile, InputRole};
+use kaoping_core::export::{self, IngestSummary};
+use kaoping_core::manifest::{self, Manifest, NamedBytes, Parameters};
 use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
 use kaoping_core::{record, review, score, validate};
 use wasm_bindgen::prelude::*;
@@ -25,6 +28,58 @@ extern "C" {
     pub type IReviewState;
     #[wasm_bindgen(typescript_type = "IReviewSubmission")]
     pub type IReviewSubmission;
+    #[wasm_bindgen(typescript_type = "ITable[]")]
+    pub type ITables;
+    #[wasm_bindgen(typescript_type = "IIngestReport | null | undefined")]
+    pub type IIngestReportArg;
+    #[wasm_bindgen(typescript_type = "IIngestReport")]
+    pub type IIngestReport;
+    #[wasm_bindgen(typescript_type = "IFileBytes")]
+    pub type IFileBytes;
+    #[wasm_bindgen(typescript_type = "IInputFile[]")]
+    pub type IInputFiles;
+    #[wasm_bindgen(typescript_type = "IFileBytes[] | null | undefined")]
+    pub type IFileBytesListArg;
+    #[wasm_bindgen(typescript_type = "IAggregation")]
+    pub type IAggregation;
+    #[wasm_bindgen(typescript_type = "IManifest")]
+    pub type IManifest;
+    #[wasm_bindgen(typescript_type = "IVerification")]
+    pub type IVerification;
+}
+
+/// A file from the page: name, role (if given) and bytes.
+type JsFile = (String, Option<String>, Vec<u8>);
+
+/// `{name, bytes: Uint8Array, role?}[]` → files: carried across as is.
+fn files_of(list: &JsValue) -> Result<Vec<JsFile>, JsError> {
+    let list: &js_sys::Array = list
+        .dyn_ref()
+        .ok_or_else(|| into_error("expected an array of {name, bytes} objects"))?;
+    list.iter().map(|f| file_of(&f)).collect()
+}
+
+fn file_of(f: &JsValue) -> Result<JsFile, JsError> {
+    let get = |k: &str| js_sys::Reflect::get(f, &JsValue::from_str(k)).unwrap_or_default();
+    let name = get("name")
+        .as_string()
+        .ok_or_else(|| into_error("a file without a name"))?;
+    let bytes: js_sys::Uint8Array = get("bytes")
+        .dyn_into()
+        .map_err(|_| into_error(format!("{name}: bytes must be a Uint8Array")))?;
+    Ok((name, get("role").as_string(), bytes.to_vec()))
+}
+
+fn named(v: &[JsFile]) -> Vec<NamedBytes<'_>> {
+    v.iter()
+        .map(|(name, _, bytes)| NamedBytes { name, bytes })
+        .collect()
+}
+
+fn set(obj: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(obj, &JsValue::from_str(key), value)
+        .map(|_| ())
+        .map_err(|_| into_error(format!("cannot set {key}")))
 }
 
 #[wasm_bindgen]
@@ -113,5 +168,150 @@ impl Engine {
         let rec = review::build_review_record(self.plan_ref(), &self.plan_sha256(), &sub)
             .map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
+    }
+
+    /// The result's tables (ranking, components, …) with titles, headers and rows in `lang`.
+    #[wasm_bindgen(js_name = exportTables)]
+    pub fn export_tables(&self, result: IEvaluationResult, lang: &str) -> Result<ITables, JsError> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        export::check_plan(self.plan_ref(), &result).map_err(into_error)?;
+        Ok(to_js(&export::tables(self.plan_ref(), &result, lang))?.unchecked_into())
+    }
+
+    /// One result table as CSV text (UTF-8 with BOM, CRLF, formula injection neutralised).
+    #[wasm_bindgen(js_name = exportCsv)]
+    pub fn export_csv(
+        &self,
+        result: IEvaluationResult,
+        table: &str,
+        lang: &str,
+    ) -> Result<String, JsError> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        export::check_plan(self.plan_ref(), &result).map_err(into_error)?;
+        let t = export::table(self.plan_ref(), &result, table, lang).map_err(into_error)?;
+        Ok(export::csv::to_csv(&t))
+    }
+
+    /// The rejection report (file, row, column, code, reason) of an ingest as CSV text.
+    #[wasm_bindgen(js_name = exportRejectionsCsv)]
+    pub fn export_rejections_csv(ingest: IIngestReport, lang: &str) -> Result<String, JsError> {
+        let ingest: IngestSummary = from_js(ingest.into())?;
+        Ok(export::csv::to_csv(&export::rejections_table(
+            &ingest, lang,
+        )))
+    }
+
+    /// The workbook: one sheet per result table, plus the rejections and the per-file counts
+    /// when the ingest report is given.
+    #[wasm_bindgen(js_name = exportXlsx)]
+    pub fn export_xlsx(
+        &self,
+        result: IEvaluationResult,
+        ingest: IIngestReportArg,
+        lang: &str,
+    ) -> Result<Vec<u8>, JsError> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        export::check_plan(self.plan_ref(), &result).map_err(into_error)?;
+        let ingest: Option<IngestSummary> = from_js(ingest.into())?;
+        Ok(export::xlsx(
+            self.plan_ref(),
+            &result,
+            ingest.as_ref(),
+            lang,
+        ))
+    }
+
+    /// The result as canonical JSON text (its SHA-256 is the manifest's result fingerprint).
+    #[wasm_bindgen(js_name = exportJson)]
+    pub fn export_json(result: IEvaluationResult) -> Result<String, JsError> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        Ok(export::json(&result))
+    }
+
+    /// Lower-case hex SHA-256 of bytes (the same function as the manifest's).
+    pub fn sha256(bytes: &[u8]) -> String {
+        kaoping_core::canonical::sha256_hex(bytes)
+    }
+
+    /// Aggregate files as `kaoping aggregate` does: the plan file and the input files
+    /// (`role` optional: detected) in, `{manifest, result, ingest, outputs}` out, where
+    /// `outputs` are the files `kaoping aggregate` writes (`{name, bytes}`).
+    #[wasm_bindgen(js_name = buildManifest)]
+    pub fn build_manifest(
+        plan: IFileBytes,
+        inputs: IInputFiles,
+        lang: &str,
+    ) -> Result<IAggregation, JsError> {
+        let (plan_name, _, plan_bytes) = file_of(&plan.into())?;
+        let files = files_of(&inputs.into())?;
+        let roles: Vec<InputRole> = files
+            .iter()
+            .map(|(_, role, bytes)| match role {
+                Some(r) => {
+                    serde_json::from_value(serde_json::Value::String(r.clone())).map_err(into_error)
+                }
+                None => Ok(InputRole::detect(bytes)),
+            })
+            .collect::<Result<_, _>>()?;
+        let inputs: Vec<InputFile> = files
+            .iter()
+            .zip(&roles)
+            .map(|((name, _, bytes), role)| InputFile {
+                name,
+                role: *role,
+                bytes,
+            })
+            .collect();
+        let params = Parameters {
+            lang: kaoping_core::text::ui_lang(lang).to_owned(),
+        };
+        let agg = kaoping_core::aggregate::aggregate(
+            &plan_name,
+            &plan_bytes,
+            &inputs,
+            &params,
+            &mut |_, _| {},
+        )
+        .map_err(into_error)?;
+        let out = js_sys::Object::new();
+        set(&out, "manifest", &to_js(&agg.manifest)?)?;
+        set(&out, "result", &to_js(&agg.result)?)?;
+        set(&out, "ingest", &to_js(&agg.ingest)?)?;
+        let outputs = js_sys::Array::new();
+        for o in &agg.outputs {
+            let f = js_sys::Object::new();
+            set(&f, "name", &JsValue::from_str(&o.name))?;
+            set(
+                &f,
+                "bytes",
+                &js_sys::Uint8Array::from(o.bytes.as_slice()).into(),
+            )?;
+            outputs.push(&f);
+        }
+        set(&out, "outputs", &outputs)?;
+        Ok(out.unchecked_into())
+    }
+
+    /// Recompute an aggregation from its manifest and the same files (`{name, bytes}`, names as
+    /// in the manifest: the plan and every input), and compare; `outputs` (the files written
+    /// beside the manifest) are compared too when given.
+    #[wasm_bindgen(js_name = verifyManifest)]
+    pub fn verify_manifest(
+        manifest: IManifest,
+        files: IInputFiles,
+        outputs: IFileBytesListArg,
+    ) -> Result<IVerification, JsError> {
+        let m: Manifest = from_js(manifest.into())?;
+        let files = files_of(&files.into())?;
+        let outputs: JsValue = outputs.into();
+        let outputs = if outputs.is_null() || outputs.is_undefined() {
+            None
+        } else {
+            Some(files_of(&outputs)?)
+        };
+        let given = named(&files);
+        let outs = outputs.as_deref().map(named);
+        let v = manifest::verify(&m, &given, outs.as_deref(), manifest::DEFAULT_DIFF_LIMIT);
+        Ok(to_js(&v)?.unchecked_into())
     }
 }

@@ -124,3 +124,109 @@ fn the_demo_evaluation_is_bit_identical_in_wasm() {
         assert_eq!(a["grade"], b["grade"]);
     }
 }
+
+#[cfg(feature = "office")]
+mod office {
+    use super::*;
+
+    fn file(name: &str, bytes: &[u8]) -> JsValue {
+        let o = js_sys::Object::new();
+        js_sys::Reflect::set(&o, &"name".into(), &name.into()).unwrap();
+        js_sys::Reflect::set(&o, &"bytes".into(), &js_sys::Uint8Array::from(bytes).into()).unwrap();
+        o.into()
+    }
+
+    fn get(v: &JsValue, k: &str) -> JsValue {
+        js_sys::Reflect::get(v, &k.into()).unwrap()
+    }
+
+    /// The page's aggregation and check: the same manifest as natively, identical on the same
+    /// bytes, and a changed byte named.
+    #[wasm_bindgen_test]
+    fn build_and_verify_a_manifest_in_wasm() {
+        let plan = kaoping_core::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let inputs = serde_json::to_vec(&kaoping_core::score::demo_inputs(3, 40)).unwrap();
+        let list = js_sys::Array::new();
+        list.push(&file("inputs.json", &inputs));
+        let agg: JsValue = Engine::build_manifest(
+            file("plan.json", plan).unchecked_into(),
+            list.clone().unchecked_into(),
+            "en",
+        )
+        .unwrap()
+        .into();
+        let manifest = get(&agg, "manifest");
+        let native = kaoping_core::aggregate::aggregate(
+            "plan.json",
+            plan,
+            &[kaoping_core::aggregate::InputFile {
+                name: "inputs.json",
+                role: kaoping_core::aggregate::InputRole::ScoringInputs,
+                bytes: &inputs,
+            }],
+            &kaoping_core::manifest::Parameters { lang: "en".into() },
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(
+            rust(manifest.clone()),
+            serde_json::to_value(&native.manifest).unwrap(),
+            "same manifest in WASM as natively"
+        );
+        let files = js_sys::Array::new();
+        files.push(&file("plan.json", plan));
+        files.push(&file("inputs.json", &inputs));
+        let v = rust(
+            Engine::verify_manifest(
+                manifest.clone().unchecked_into(),
+                files.unchecked_into(),
+                JsValue::NULL.unchecked_into(),
+            )
+            .unwrap()
+            .into(),
+        );
+        assert_eq!(v["identical"], json!(true), "{v}");
+        let mut changed = inputs.clone();
+        let at = changed.len() / 2;
+        changed[at] = if changed[at] == b'1' { b'2' } else { b'1' };
+        let files = js_sys::Array::new();
+        files.push(&file("plan.json", plan));
+        files.push(&file("inputs.json", &changed));
+        let v = rust(
+            Engine::verify_manifest(
+                manifest.unchecked_into(),
+                files.unchecked_into(),
+                JsValue::NULL.unchecked_into(),
+            )
+            .unwrap()
+            .into(),
+        );
+        assert_eq!(v["identical"], json!(false));
+        assert_eq!(v["differences"][0]["code"], json!("file_sha256"), "{v}");
+        assert_eq!(v["differences"][0]["subject"], json!("inputs.json"));
+    }
+
+    #[wasm_bindgen_test]
+    fn csv_and_xlsx_exports_of_a_result() {
+        let engine = Engine::new(None).unwrap();
+        let result = engine.evaluate_demo(1, 60).unwrap();
+        let result_js: JsValue = result.into();
+        let csv = engine
+            .export_csv(result_js.clone().unchecked_into(), "ranking", "zh-CN")
+            .unwrap();
+        assert!(csv.starts_with("\u{feff}类别,名次,"), "{csv}");
+        assert!(csv.contains("\r\n"));
+        let xlsx = engine
+            .export_xlsx(
+                result_js.clone().unchecked_into(),
+                JsValue::NULL.unchecked_into(),
+                "en",
+            )
+            .unwrap();
+        let rows = kaoping_core::xlsx::read_rows(&xlsx, Some("Ranking")).unwrap();
+        assert_eq!(rows[0][0], "Category");
+        assert!(engine
+            .export_csv(result_js.unchecked_into(), "nope", "en")
+            .is_err());
+    }
+}

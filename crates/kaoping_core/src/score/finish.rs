@@ -15,14 +15,14 @@ use crate::stats::krippendorff::{krippendorff_alpha, Metric};
 use crate::stats::matrix::RatingMatrix;
 use crate::stats::tally::{calibrate, Rating, ReviewerCalibration, Tally};
 use crate::text::Text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The format tag of a result.
 pub const RESULT_FORMAT: &str = "kaoping.scores/1";
 
 /// The whole year's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvaluationResult {
     pub format: String,
     pub plan_id: String,
@@ -43,7 +43,7 @@ pub struct EvaluationResult {
     pub agreement: Vec<AgreementResult>,
     /// Indicator weights derived by AHP or entropy, per category (empty when every
     /// category uses the plan's direct weights).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicator_weights: Vec<IndicatorWeightsResult>,
     /// Per-reviewer calibration figures (empty unless `expert.calibrate`).
     pub calibration: Vec<ReviewerCalibration>,
@@ -52,7 +52,7 @@ pub struct EvaluationResult {
     pub labels: BTreeMap<String, Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputSummary {
     /// Records used, by instrument id.
     pub records_used: BTreeMap<String, u64>,
@@ -64,7 +64,7 @@ pub struct InputSummary {
 }
 
 /// Whether a score could be computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
@@ -79,7 +79,7 @@ pub enum Status {
 }
 
 /// The common figures of a component.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComponentSummary {
     /// Weight in the category's composite.
     pub weight: f64,
@@ -98,7 +98,7 @@ pub struct ComponentSummary {
     pub interval: Option<Interval>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorScore {
     pub indicator: String,
     pub kind: IndicatorKind,
@@ -121,14 +121,14 @@ pub struct IndicatorScore {
     pub contribution: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorsComponent {
     #[serde(flatten)]
     pub summary: ComponentSummary,
     pub items: Vec<IndicatorScore>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupScore {
     pub group: String,
     pub weight: f64,
@@ -141,7 +141,7 @@ pub struct GroupScore {
     pub value: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpertIndicator {
     pub indicator: String,
     pub value: Option<f64>,
@@ -166,7 +166,7 @@ fn distribution(t: &Tally) -> Vec<ValueCount> {
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpertComponent {
     #[serde(flatten)]
     pub summary: ComponentSummary,
@@ -174,7 +174,7 @@ pub struct ExpertComponent {
     pub indicators: Vec<ExpertIndicator>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Nps {
     pub n: u64,
     pub promoters: u64,
@@ -184,7 +184,7 @@ pub struct Nps {
     pub nps: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ItemScore {
     pub item: String,
     pub n: u64,
@@ -196,7 +196,7 @@ pub struct ItemScore {
     pub distribution: Vec<ValueCount>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicComponent {
     #[serde(flatten)]
     pub summary: ComponentSummary,
@@ -218,7 +218,7 @@ pub struct PublicComponent {
 }
 
 /// How a unit's public respondents were weighted.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublicWeightingResult {
     /// `post_stratify` or `rake`.
     pub method: String,
@@ -241,7 +241,7 @@ pub struct PublicWeightingResult {
     pub cap_satisfied: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WeightCell {
     pub cell: String,
     pub respondents: u64,
@@ -249,7 +249,7 @@ pub struct WeightCell {
 }
 
 /// Indicator weights of a category derived by AHP or entropy.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndicatorWeightsResult {
     pub category: String,
     /// `ahp`, `entropy`, or `direct` when entropy could not be computed (see `note`).
@@ -290,7 +290,7 @@ fn weight_in(derived: &Derived, cat: &str, ind: &str, direct: f64) -> f64 {
         .map_or(direct, |d| d.0)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Components {
     pub indicators: IndicatorsComponent,
     pub expert: ExpertComponent,
@@ -298,13 +298,13 @@ pub struct Components {
     pub leadership: ComponentSummary,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Veto {
     pub indicator: String,
     pub reason: Option<Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListItem {
     pub indicator: String,
     pub score: f64,
@@ -313,7 +313,7 @@ pub struct ListItem {
     pub difference: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamResult {
     pub score: Option<f64>,
     /// `good`, `compliant`, `non_compliant` or `insufficient`.
@@ -325,7 +325,7 @@ pub struct TeamResult {
     pub reorganisation: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CadreResult {
     pub cadre: String,
     /// Votes for 1 不称职, 2 基本称职, 3 称职, 4 优秀.
@@ -336,7 +336,7 @@ pub struct CadreResult {
     pub admonition_talk: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnitResult {
     pub unit: String,
     pub category: String,
@@ -359,7 +359,7 @@ pub struct UnitResult {
     pub cadres: Vec<CadreResult>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RankEntry {
     pub unit: String,
     pub rank: Option<u32>,
@@ -367,7 +367,7 @@ pub struct RankEntry {
     pub grade: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryResult {
     pub category: String,
     /// Listing order: score (rounded) descending, then unit id; unranked units last.
@@ -376,7 +376,7 @@ pub struct CategoryResult {
     pub indicator_means: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgreementResult {
     pub category: String,
     pub indicator: String,
@@ -396,7 +396,7 @@ pub struct AgreementResult {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Warning {
     pub code: String,
     pub unit: Option<String>,

@@ -560,7 +560,7 @@ pub struct Rating {
 }
 
 /// Why a reviewer's scores were left unchanged by calibration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CalibrationFlag {
     /// The reviewer gave a single rating: no SD of their own.
@@ -570,7 +570,7 @@ pub enum CalibrationFlag {
 }
 
 /// Per-reviewer calibration figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ReviewerCalibration {
     /// Reviewer id.
     pub reviewer: String,
