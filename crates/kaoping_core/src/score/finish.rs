@@ -153,7 +153,7 @@ pub struct ExpertIndicator {
 }
 
 /// How many ratings had one value.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ValueCount {
     pub value: f64,
     pub count: u64,
