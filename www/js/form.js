@@ -1,8 +1,9 @@
 // FormView: draws one instrument of the plan and carries answers to and from the engine.
 // It decides nothing: which questions show, what is wrong and the record all come from WASM.
-// The expert review sheet (review.js) builds on `h` and `SheetView` from here, as the
-// respondent's pages load this module anyway.
-import { strings, tr } from './i18n.js';
+// The expert review sheet (review.js) builds on `h`, `SheetView` and `startPage` from here, as
+// the respondent's pages load this module anyway.
+import { loadEngine } from './engine.js';
+import { pickLang, strings, tr } from './i18n.js';
 import { drafts, draftKey, submissions, outbox } from './store.js';
 
 let uid = 0;
@@ -530,3 +531,63 @@ export class FormView extends SheetView {
   }
 }
 
+// ---- the pages ------------------------------------------------------------------------------
+
+/**
+ * Draw a `View` (FormView, or ReviewView in review.js) in `#main` with the engine for `?plan=`
+ * (the office build if `office`), for `?instrument=` (else `instrument`), sending records to
+ * `?endpoint=` (else `endpoint`); send what waits in the outbox, then `ready(view)`. If any of
+ * that fails, `#main` says so with the text `failed`.
+ */
+export async function mount(View, lang, { instrument = 'public', endpoint, office, failed = 'loadFailed' }, ready) {
+  const params = new URLSearchParams(location.search);
+  const main = document.getElementById('main');
+  try {
+    const engine = await loadEngine(params.get('plan'), { office });
+    const view = new View(main, engine, { instrument: params.get('instrument') || instrument, lang, endpoint: params.get('endpoint') ?? endpoint });
+    view.deliver();
+    ready(view);
+  } catch (err) {
+    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang)[failed] + (err?.message ?? err) }));
+  }
+}
+
+/**
+ * A page under the shared bar (skip link, brand, language switch) that shows one view:
+ * respond.html and review.html. The language comes from `?lang=` or the last one chosen; the
+ * title is the view's, or the text `title` until there is one. `options` as for `mount`,
+ * `ready(view)` does the page's own part. Submitted records are also fired on `window` as
+ * `kaoping-submit`.
+ */
+export function startPage(View, options, ready) {
+  const switcher = document.getElementById('lang-switch');
+  let lang = pickLang(new URLSearchParams(location.search).get('lang') || localStorage.getItem('kaoping:lang') || 'zh-CN');
+  let view;
+  const chrome = () => {
+    const t = strings(lang);
+    document.documentElement.lang = lang;
+    switcher.textContent = t.switchLang;
+    switcher.setAttribute('lang', lang === 'en' ? 'zh-CN' : 'en');
+    switcher.setAttribute('aria-label', t.switchLangLabel);
+    document.querySelector('.skip').textContent = t.skip;
+    document.querySelector('.brand').textContent = t.app;
+    const title = view ? view.title : t[options.title];
+    if (title) document.title = `${title} · ${t.app}`;
+  };
+  chrome();
+  mount(View, lang, { endpoint: 'api/responses', ...options }, (v) => {
+    view = v;
+    chrome();
+    switcher.addEventListener('click', () => {
+      lang = lang === 'en' ? 'zh-CN' : 'en';
+      localStorage.setItem('kaoping:lang', lang);
+      view.setLang(lang);
+      chrome();
+    });
+    view.addEventListener('submit', (e) => {
+      window.dispatchEvent(new CustomEvent('kaoping-submit', { detail: e.detail }));
+    });
+    window.addEventListener('online', () => view.deliver());
+    ready(view);
+  });
+}

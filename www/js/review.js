@@ -2,9 +2,8 @@
 // lays out and carries the expert's entries to and from it. It decides nothing: which cells
 // exist, what is missing or wrong, completeness and the record all come from WASM.
 // It shares with the survey's FormView what any sheet has (form.js: SheetView).
-import { loadEngine } from './engine.js';
-import { h, SheetView } from './form.js';
-import { pickLang, strings, tr } from './i18n.js';
+import { h, SheetView, startPage } from './form.js';
+import { tr } from './i18n.js';
 import './i18n-review.js';
 import { drafts } from './store.js';
 import { registerOffline } from './offline.js';
@@ -420,46 +419,8 @@ export class ReviewView extends SheetView {
 
 // ---- the page -----------------------------------------------------------------------------
 
-async function start() {
-  const params = new URLSearchParams(location.search);
-  const main = document.getElementById('main');
-  const switcher = document.getElementById('lang-switch');
-  let lang = pickLang(params.get('lang') || localStorage.getItem('kaoping:lang') || 'zh-CN');
-  let view;
-  const applyChrome = () => {
-    const t = strings(lang);
-    document.documentElement.lang = lang;
-    switcher.textContent = t.switchLang;
-    switcher.setAttribute('lang', lang === 'en' ? 'zh-CN' : 'en');
-    switcher.setAttribute('aria-label', t.switchLangLabel);
-    document.querySelector('.skip').textContent = t.skip;
-    document.querySelector('.brand').textContent = t.app;
-    document.title = `${view ? view.title : t.reviewPageTitle} · ${t.app}`;
-  };
-  applyChrome();
-  try {
-    const engine = await loadEngine(params.get('plan'), { office: true });
-    view = new ReviewView(main, engine, {
-      instrument: params.get('instrument') || 'expert',
-      lang,
-      endpoint: params.get('endpoint') ?? 'api/responses',
-    });
-    applyChrome();
-    switcher.addEventListener('click', () => {
-      lang = lang === 'en' ? 'zh-CN' : 'en';
-      localStorage.setItem('kaoping:lang', lang);
-      view.setLang(lang);
-      applyChrome();
-    });
-    view.addEventListener('submit', (e) => {
-      window.dispatchEvent(new CustomEvent('kaoping-submit', { detail: e.detail }));
-    });
-    view.deliver();
-    window.addEventListener('online', () => view.deliver());
+if (document.body?.dataset.page === 'review') {
+  startPage(ReviewView, { instrument: 'expert', office: true, failed: 'reviewLoadFailed', title: 'reviewPageTitle' }, () => {
     registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/engine.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
-  } catch (err) {
-    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang).reviewLoadFailed + (err?.message ?? err) }));
-  }
+  });
 }
-
-if (document.body?.dataset.page === 'review') start();
