@@ -15,7 +15,7 @@ export const h = (tag, attrs = {}, ...children) => {
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
+  for (const c of children.flat()) if (c) el.append(c);
   return el;
 };
 
@@ -43,6 +43,14 @@ export class SheetView extends EventTarget {
 
   get t() {
     return strings(this.lang);
+  }
+
+  /**
+   * The texts of the receipt and of its delivery: thanksTitle, thanksBody, download,
+   * startAgain, queued, delivered. These are the survey's; ReviewView has its own.
+   */
+  get words() {
+    return this.t;
   }
 
   $(id) {
@@ -129,20 +137,24 @@ export class SheetView extends EventTarget {
   }
 
   /**
-   * The receipt: `w` holds the texts (title, body, download, again), `rows` the `[term, value,
-   * class]` of its list, `name` the file name's end.
+   * The receipt: the respondent's id under `idLabel`, what `more` says, the checksum; `name` is
+   * the end of the record's file name.
    */
-  renderReceipt(w, rows, name) {
+  renderReceipt(idLabel, more, name) {
+    const w = this.words;
     const rec = this.draft.record;
     const url = URL.createObjectURL(new Blob([JSON.stringify(rec, null, 2)], { type: 'application/json' }));
-    const title = h('h1', { tabindex: '-1', text: w.title });
+    const title = h('h1', { tabindex: '-1', text: w.thanksTitle });
     this.root.append(h('div', { class: 'panel', role: 'status' },
       title,
-      h('p', { text: w.body }),
-      h('dl', {}, rows.flatMap(([dt, dd, cls]) => [h('dt', { text: dt }), h('dd', { class: cls, text: dd })])),
+      h('p', { text: w.thanksBody }),
+      h('dl', {},
+        h('dt', { text: idLabel }), h('dd', { class: 'mono', text: rec.respondent_id }),
+        more,
+        h('dt', { text: this.t.checksum }), h('dd', { class: 'mono', text: rec.checksum })),
       h('p', { class: 'delivery', 'aria-live': 'polite' }),
       h('p', {}, h('a', { class: 'button', href: url, download: `kaoping-${rec.instrument}-${name}.json`, text: w.download })),
-      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: w.again }))));
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: w.startAgain }))));
     title.focus();
   }
 }
@@ -177,11 +189,6 @@ export class FormView extends SheetView {
     return tr(this.instrument.title, this.lang);
   }
 
-  get words() {
-    const t = this.t;
-    return { title: t.thanksTitle, body: t.thanksBody, download: t.download, again: t.startAgain, queued: t.queued, delivered: t.delivered };
-  }
-
   setLang(lang) {
     this.lang = lang;
     this.render();
@@ -206,16 +213,18 @@ export class FormView extends SheetView {
     if (this.draft.section >= visible.length) this.draft.section = Math.max(0, visible.length - 1);
     const sectionId = visible[this.draft.section];
     const section = (this.instrument.sections ?? []).find((s) => s.id === sectionId);
+    this.section = section;
     this.state = state;
 
     const header = h('div', { class: 'form-head' },
-      h('h1', { text: tr(this.instrument.title, this.lang) }),
+      h('h1', { text: this.title }),
       this.draft.section === 0 && this.instrument.intro ? h('p', { class: 'intro', text: tr(this.instrument.intro, this.lang) }) : null,
       this.restored ? h('p', { class: 'notice', role: 'status', text: t.restored }) : null,
     );
+    // Its text and length: updateProgress(), from refresh() below.
     const progress = h('div', { class: 'progress' },
-      h('p', { id: this.id('progress-label'), text: `${t.sectionOf(this.draft.section + 1, visible.length)} · ${t.answered(state.answered, state.total)}` }),
-      h('progress', { max: String(visible.length), value: String(this.draft.section + 1), 'aria-labelledby': this.id('progress-label') }),
+      h('p', { id: this.id('progress-label') }),
+      h('progress', { value: String(this.draft.section + 1), 'aria-labelledby': this.id('progress-label') }),
     );
     this.summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': this.id('summary-title') });
     const form = h('form', { novalidate: true, 'aria-labelledby': this.id('section-title') });
@@ -432,10 +441,7 @@ export class FormView extends SheetView {
     }
     this.updateProgress();
     this.showIssues(this.showErrorsFor.has(this.draft.section) ? this.sectionIssues(state) : [], false);
-    for (const [qid, block] of this.blocks) {
-      const q = (this.instrument.sections ?? []).flatMap((s) => s.questions).find((x) => x.id === qid);
-      if (q?.type === 'text') this.counter(q, this.draft.answers.values[qid] ?? '');
-    }
+    for (const q of this.section.questions) if (q.type === 'text') this.counter(q, this.draft.answers.values[q.id] ?? '');
   }
 
   sectionIssues(state) {
@@ -460,8 +466,7 @@ export class FormView extends SheetView {
         target = this.firstInput(this.id(issue.question));
       }
       this.markIssue(errId, issue.message, '.question, .group');
-      const input = target && this.$(target);
-      input?.setAttribute('aria-invalid', 'true');
+      this.$(target)?.setAttribute('aria-invalid', 'true');
       const q = (this.instrument.sections ?? []).flatMap((s) => s.questions).find((x) => x.id === issue.question);
       const row = issue.row && q?.rows?.find((r) => r.value === issue.row);
       const what = row ? `${tr(q.label, this.lang)} — ${tr(row.label, this.lang)}` : q ? tr(q.label, this.lang) : issue.question;
@@ -516,9 +521,7 @@ export class FormView extends SheetView {
   }
 
   renderDone() {
-    const t = this.t;
-    const rec = this.draft.record;
-    this.renderReceipt(this.words, [[t.receiptId, rec.respondent_id, 'mono'], [t.checksum, rec.checksum, 'mono']], rec.respondent_id.slice(0, 8));
+    this.renderReceipt(this.t.receiptId, null, this.draft.record.respondent_id.slice(0, 8));
   }
 
   restart() {
@@ -535,20 +538,21 @@ export class FormView extends SheetView {
 
 /**
  * Draw a `View` (FormView, or ReviewView in review.js) in `#main` with the engine for `?plan=`
- * (the office build if `office`), for `?instrument=` (else `instrument`), sending records to
- * `?endpoint=` (else `endpoint`); send what waits in the outbox, then `ready(view)`. If any of
- * that fails, `#main` says so with the text `failed`.
+ * (the office build if `options.office`), for `?instrument=` (else `options.instrument`, else
+ * public), sending records to `?endpoint=` (else `options.endpoint`); send what waits in the
+ * outbox, then `ready(view)`. If any of that fails, `#main` says so with the text of key
+ * `options.failed` (else loadFailed).
  */
-export async function mount(View, lang, { instrument = 'public', endpoint, office, failed = 'loadFailed' }, ready) {
+export async function mount(View, lang, options, ready) {
   const params = new URLSearchParams(location.search);
   const main = document.getElementById('main');
   try {
-    const engine = await loadEngine(params.get('plan'), { office });
-    const view = new View(main, engine, { instrument: params.get('instrument') || instrument, lang, endpoint: params.get('endpoint') ?? endpoint });
+    const engine = await loadEngine(params.get('plan'), options);
+    const view = new View(main, engine, { instrument: params.get('instrument') || options.instrument || 'public', lang, endpoint: params.get('endpoint') ?? options.endpoint });
     view.deliver();
     ready(view);
   } catch (err) {
-    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang)[failed] + (err?.message ?? err) }));
+    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang)[options.failed ?? 'loadFailed'] + (err?.message ?? err) }));
   }
 }
 

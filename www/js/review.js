@@ -51,7 +51,7 @@ export class ReviewView extends SheetView {
 
   get words() {
     const t = this.t;
-    return { title: t.reviewThanksTitle, body: t.reviewThanksBody, download: t.reviewDownload, again: t.reviewStartAgain, queued: t.reviewQueued, delivered: t.reviewDelivered };
+    return { thanksTitle: t.reviewThanksTitle, thanksBody: t.reviewThanksBody, download: t.reviewDownload, startAgain: t.reviewStartAgain, queued: t.reviewQueued, delivered: t.reviewDelivered };
   }
 
   id(...parts) {
@@ -400,11 +400,8 @@ export class ReviewView extends SheetView {
     const rec = this.draft.record;
     const scored = Object.values(rec.answers.scores ?? {}).reduce((n, row) => n + Object.keys(row).length, 0);
     const safeId = rec.respondent_id.replace(/[^\w.-]+/g, '_').slice(0, 32) || 'reviewer';
-    this.renderReceipt(this.words, [
-      [t.reviewReviewerId, rec.respondent_id, 'mono'],
-      [t.reviewScored, t.reviewScoredCount(scored, (rec.answers.recused ?? []).length)],
-      [t.checksum, rec.checksum, 'mono'],
-    ], safeId);
+    this.renderReceipt(t.reviewReviewerId,
+      [h('dt', { text: t.reviewScored }), h('dd', { text: t.reviewScoredCount(scored, (rec.answers.recused ?? []).length) })], safeId);
   }
 
   restart() {
