@@ -84,8 +84,8 @@ export class SheetView extends EventTarget {
   }
 
   /**
-   * Fill the error summary at the top: `title`, then a link per `{ target, text }` (the field's id) that
-   * `follow`s to its field. With no links it is hidden; returns whether it shows.
+   * Fill the error summary at the top: `title`, then a link per `{ target, text }` (target: the
+   * field's id) that `follow`s to its field. With no links it is hidden; returns whether it shows.
    */
   summarize(title, links, follow) {
     const summary = this.summary;
