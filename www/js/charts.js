@@ -52,6 +52,28 @@ function axis(g, x0, x1, y, max, fmt) {
 }
 
 /**
+ * What the charts share: an <svg> named `title` (a <title> inside, then `legend` if any) and
+ * in it the group `g`, moved down by `top`, with the axis from 0 to `max` between `x0` and `x1`
+ * and, per row of height `row`, its label right-aligned at `labelW`, then what `draw(g, r, y)`
+ * adds for row `r` at its top `y`.
+ */
+function plot({ title, width, top, rows, row, labelW, x0, x1, max, tick, legend }, draw) {
+  const h = top + rows.length * row + 22;
+  const svg = s('svg', { width, height: h, viewBox: `0 0 ${width} ${h}`, role: 'img', 'aria-label': title, class: 'chart' });
+  svg.append(s('title', {}, title));
+  if (legend) svg.append(legend);
+  const g = s('g', { transform: `translate(0 ${top})` });
+  svg.append(g);
+  axis(g, x0, x1, rows.length * row, max, tick);
+  rows.forEach((r, i) => {
+    const y = i * row;
+    g.append(s('text', { x: labelW, y: y + row / 2 + 4, 'text-anchor': 'end', class: 'chart-label' }, fit(r.label, labelW - 4)));
+    draw(g, r, y);
+  });
+  return { svg, g };
+}
+
+/**
  * Horizontal bars: rows [{label, value (number|null), valueText, cls}], a title for the
  * accessible name, width in px. `refs` are vertical reference lines [{value, label}].
  */
@@ -62,16 +84,8 @@ export function barChart({ rows, title, width, format, refs = [] }) {
   const top = refs.length ? 18 : 6;
   const x0 = labelW + 8;
   const x1 = Math.max(x0 + 40, width - valueW);
-  const h = top + rows.length * row + 22;
   const max = niceMax(Math.max(100, ...rows.map((r) => r.value ?? 0)));
-  const svg = s('svg', { width, height: h, viewBox: `0 0 ${width} ${h}`, role: 'img', 'aria-label': title, class: 'chart' });
-  svg.append(s('title', {}, title));
-  const g = s('g', { transform: `translate(0 ${top})` });
-  svg.append(g);
-  axis(g, x0, x1, rows.length * row, max, format.tick);
-  rows.forEach((r, i) => {
-    const y = i * row;
-    g.append(s('text', { x: labelW, y: y + row / 2 + 4, 'text-anchor': 'end', class: 'chart-label' }, fit(r.label, labelW - 4)));
+  const { svg, g } = plot({ title, width, top, rows, row, labelW, x0, x1, max, tick: format.tick }, (g, r, y) => {
     if (r.value !== null && r.value !== undefined) {
       const w = ((x1 - x0) * r.value) / max;
       g.append(s('rect', { x: x0, y: y + 5, width: Math.max(w, 1), height: row - 10, class: `chart-bar ${r.cls ?? ''}` }));
@@ -98,24 +112,14 @@ export function profileChart({ rows, title, width, format, legend }) {
   const x0 = labelW + 8;
   const x1 = Math.max(x0 + 40, width - 46);
   const top = 26;
-  const h = top + rows.length * row + 22;
   const max = niceMax(Math.max(100, ...rows.flatMap((r) => [r.value ?? 0, r.mean ?? 0])));
-  const svg = s('svg', { width, height: h, viewBox: `0 0 ${width} ${h}`, role: 'img', 'aria-label': title, class: 'chart' });
-  svg.append(s('title', {}, title));
-  // legend
   const lg = s('g', { transform: 'translate(0 4)' });
   lg.append(s('rect', { x: x0, y: 2, width: 14, height: 12, class: 'chart-bar' }));
   lg.append(s('text', { x: x0 + 20, y: 13, class: 'chart-tick' }, legend.unit));
   const mx = x0 + 36 + textWidth(legend.unit);
   lg.append(s('line', { x1: mx, x2: mx, y1: 0, y2: 16, class: 'chart-mean' }));
   lg.append(s('text', { x: mx + 8, y: 13, class: 'chart-tick' }, legend.mean));
-  svg.append(lg);
-  const g = s('g', { transform: `translate(0 ${top})` });
-  svg.append(g);
-  axis(g, x0, x1, rows.length * row, max, format.tick);
-  rows.forEach((r, i) => {
-    const y = i * row;
-    g.append(s('text', { x: labelW, y: y + row / 2 + 4, 'text-anchor': 'end', class: 'chart-label' }, fit(r.label, labelW - 4)));
+  return plot({ title, width, top, rows, row, labelW, x0, x1, max, tick: format.tick, legend: lg }, (g, r, y) => {
     if (r.value !== null && r.value !== undefined) {
       const w = ((x1 - x0) * r.value) / max;
       g.append(s('rect', { x: x0, y: y + 7, width: Math.max(w, 1), height: row - 14, class: 'chart-bar' }));
@@ -125,8 +129,7 @@ export function profileChart({ rows, title, width, format, legend }) {
       const x = x0 + ((x1 - x0) * r.mean) / max;
       g.append(s('line', { x1: x, x2: x, y1: y + 3, y2: y + row - 3, class: 'chart-mean' }));
     }
-  });
-  return svg;
+  }).svg;
 }
 
 /**

@@ -1,10 +1,13 @@
 // FormView: draws one instrument of the plan and carries answers to and from the engine.
 // It decides nothing: which questions show, what is wrong and the record all come from WASM.
-import { strings, tr } from './i18n.js';
+// The expert review sheet (review.js) builds on `h`, `SheetView` and `startPage` from here, as
+// the respondent's pages load this module anyway.
+import { loadEngine } from './engine.js';
+import { pickLang, strings, tr } from './i18n.js';
 import { drafts, draftKey, submissions, outbox } from './store.js';
 
 let uid = 0;
-const h = (tag, attrs = {}, ...children) => {
+export const h = (tag, attrs = {}, ...children) => {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
@@ -22,23 +25,153 @@ function randomId() {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-export class FormView extends EventTarget {
+/**
+ * What a sheet someone fills in and submits has whatever it asks: its draft in localStorage,
+ * the issues next to the fields and in the GOV.UK error summary, the record kept and sent.
+ * FormView (here) and ReviewView (review.js) draw the rest.
+ */
+export class SheetView extends EventTarget {
+  constructor(root, engine, options, instrument, prefix) {
+    super();
+    this.root = root;
+    this.engine = engine;
+    this.lang = options.lang;
+    this.endpoint = options.endpoint ?? null;
+    this.key = draftKey(engine.planSha256, instrument);
+    this.prefix = `${prefix}${++uid}-`;
+  }
+
+  get t() {
+    return strings(this.lang);
+  }
+
+  /**
+   * The texts of the receipt and of its delivery: thanksTitle, thanksBody, download,
+   * startAgain, queued, delivered. These are the survey's; ReviewView has its own.
+   */
+  get words() {
+    return this.t;
+  }
+
+  $(id) {
+    return this.root.querySelector(`#${CSS.escape(id)}`);
+  }
+
+  /** Keep the draft in localStorage; false when storage is full or blocked. */
+  save() {
+    this.draft.saved_ms = Date.now();
+    return drafts.save(this.key, this.draft);
+  }
+
+  /** Hide the issues shown before. */
+  clearIssues() {
+    for (const el of this.root.querySelectorAll('.error-message')) {
+      el.hidden = true;
+      el.textContent = '';
+    }
+    for (const el of this.root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of this.root.querySelectorAll('.has-error')) el.classList.remove('has-error');
+  }
+
+  /** Add `message` to the error message `errId` and mark the nearest `box` as in error. */
+  markIssue(errId, message, box) {
+    const el = this.$(errId);
+    if (el) {
+      el.hidden = false;
+      el.textContent = el.textContent ? `${el.textContent} ${message}` : message;
+      el.closest(box)?.classList.add('has-error');
+    }
+  }
+
+  /**
+   * Fill the error summary at the top: `title`, then a link per `{ target, text }` (target: the
+   * field's id) that `follow`s to its field. With no links it is hidden; returns whether it shows.
+   */
+  summarize(title, links, follow) {
+    const summary = this.summary;
+    summary.replaceChildren();
+    if (!links.length) {
+      summary.hidden = true;
+      summary.removeAttribute('role');
+      return false;
+    }
+    summary.hidden = false;
+    summary.setAttribute('role', 'alert');
+    summary.append(h('h2', { id: this.id('summary-title'), text: title }),
+      h('ul', {}, links.map(({ target, text }) => h('li', {}, h('a', { href: `#${target}`, onclick: (e) => {
+        e.preventDefault();
+        follow(target);
+      }, text })))));
+    return true;
+  }
+
+  /**
+   * Make the record with the engine's `method` from `fields` and the draft, remember and queue
+   * it, show the receipt, fire `submit` and try to send it.
+   */
+  finish(method, fields) {
+    const sha = this.engine.planSha256;
+    const record = this.engine[method]({
+      ...fields,
+      started_ms: this.draft.started_ms,
+      submitted_ms: Date.now(),
+      lang: this.lang,
+      answers: this.draft.answers,
+      earlier_submissions: submissions.count(sha, fields.instrument),
+    });
+    submissions.remember(sha, fields.instrument, { checksum: record.checksum, submitted_at: record.submitted_at });
+    outbox.add(record);
+    this.draft = { done: true, record };
+    this.save();
+    this.render();
+    this.dispatchEvent(new CustomEvent('submit', { detail: record }));
+    this.deliver();
+  }
+
+  /** Send queued records to the host, if it takes them; keep them otherwise. */
+  async deliver() {
+    if (!this.endpoint) return;
+    const left = await outbox.deliver(this.endpoint);
+    const status = this.root.querySelector('.delivery');
+    if (status) status.textContent = left ? this.words.queued : this.words.delivered;
+  }
+
+  /**
+   * The receipt: the respondent's id under `idLabel`, what `more` says, the checksum; `name` is
+   * the end of the record's file name.
+   */
+  renderReceipt(idLabel, more, name) {
+    const w = this.words;
+    const rec = this.draft.record;
+    const url = URL.createObjectURL(new Blob([JSON.stringify(rec, null, 2)], { type: 'application/json' }));
+    const title = h('h1', { tabindex: '-1', text: w.thanksTitle });
+    this.root.append(h('div', { class: 'panel', role: 'status' },
+      title,
+      h('p', { text: w.thanksBody }),
+      h('dl', {},
+        h('dt', { text: idLabel }), h('dd', { class: 'mono', text: rec.respondent_id }),
+        more,
+        h('dt', { text: this.t.checksum }), h('dd', { class: 'mono', text: rec.checksum })),
+      h('p', { class: 'delivery', 'aria-live': 'polite' }),
+      h('p', {}, h('a', { class: 'button', href: url, download: `kaoping-${rec.instrument}-${name}.json`, text: w.download })),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: w.startAgain }))));
+    title.focus();
+  }
+}
+
+export class FormView extends SheetView {
   /**
    * @param {HTMLElement} root where to draw
    * @param {import('../pkg/kaoping_wasm.js').Engine} engine
    * @param {{instrument: string, lang: string, endpoint?: string}} options
    */
   constructor(root, engine, options) {
-    super();
-    this.root = root;
-    this.engine = engine;
-    this.plan = engine.plan();
-    this.instrument = this.plan.instruments.find((i) => i.id === options.instrument);
-    if (!this.instrument) throw new Error(`no instrument "${options.instrument}" in the plan`);
-    this.lang = options.lang;
-    this.endpoint = options.endpoint ?? null;
-    this.key = draftKey(engine.planSha256, this.instrument.id);
-    this.prefix = `kp${++uid}-`;
+    const plan = engine.plan();
+    const instrument = plan.instruments.find((i) => i.id === options.instrument);
+    if (!instrument) throw new Error(`no instrument "${options.instrument}" in the plan`);
+    super(root, engine, options, instrument.id, 'kp');
+    this.plan = plan;
+    this.instrument = instrument;
     const saved = drafts.load(this.key);
     this.restored = !!(saved && Object.keys(saved.answers?.values ?? {}).length);
     this.draft = saved ?? {
@@ -52,8 +185,8 @@ export class FormView extends EventTarget {
     this.render();
   }
 
-  get t() {
-    return strings(this.lang);
+  get title() {
+    return tr(this.instrument.title, this.lang);
   }
 
   setLang(lang) {
@@ -63,11 +196,6 @@ export class FormView extends EventTarget {
 
   id(qid, suffix = '') {
     return `${this.prefix}${qid}${suffix}`;
-  }
-
-  save() {
-    this.draft.saved_ms = Date.now();
-    drafts.save(this.key, this.draft);
   }
 
   evaluate() {
@@ -85,16 +213,18 @@ export class FormView extends EventTarget {
     if (this.draft.section >= visible.length) this.draft.section = Math.max(0, visible.length - 1);
     const sectionId = visible[this.draft.section];
     const section = (this.instrument.sections ?? []).find((s) => s.id === sectionId);
+    this.section = section;
     this.state = state;
 
     const header = h('div', { class: 'form-head' },
-      h('h1', { text: tr(this.instrument.title, this.lang) }),
+      h('h1', { text: this.title }),
       this.draft.section === 0 && this.instrument.intro ? h('p', { class: 'intro', text: tr(this.instrument.intro, this.lang) }) : null,
       this.restored ? h('p', { class: 'notice', role: 'status', text: t.restored }) : null,
     );
+    // Its text and length: updateProgress(), from refresh() below.
     const progress = h('div', { class: 'progress' },
-      h('p', { id: this.id('progress-label'), text: `${t.sectionOf(this.draft.section + 1, visible.length)} · ${t.answered(state.answered, state.total)}` }),
-      h('progress', { max: String(visible.length), value: String(this.draft.section + 1), 'aria-labelledby': this.id('progress-label') }),
+      h('p', { id: this.id('progress-label') }),
+      h('progress', { value: String(this.draft.section + 1), 'aria-labelledby': this.id('progress-label') }),
     );
     this.summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': this.id('summary-title') });
     const form = h('form', { novalidate: true, 'aria-labelledby': this.id('section-title') });
@@ -276,7 +406,7 @@ export class FormView extends EventTarget {
   }
 
   counter(q, text) {
-    const el = this.root.querySelector(`#${CSS.escape(this.id(q.id, '-count'))}`);
+    const el = this.$(this.id(q.id, '-count'));
     if (!el || !q.max_length) return;
     const left = q.max_length - [...text.trim()].length;
     el.textContent = left >= 0 ? this.t.charsLeft(left) : this.t.charsOver(-left);
@@ -293,7 +423,7 @@ export class FormView extends EventTarget {
   }
 
   updateProgress() {
-    const label = this.root.querySelector(`#${CSS.escape(this.id('progress-label'))}`);
+    const label = this.$(this.id('progress-label'));
     const bar = this.root.querySelector('progress');
     const n = this.state.sections.length;
     if (label) label.textContent = `${this.t.sectionOf(this.draft.section + 1, n)} · ${this.t.answered(this.state.answered, this.state.total)}`;
@@ -311,10 +441,7 @@ export class FormView extends EventTarget {
     }
     this.updateProgress();
     this.showIssues(this.showErrorsFor.has(this.draft.section) ? this.sectionIssues(state) : [], false);
-    for (const [qid, block] of this.blocks) {
-      const q = (this.instrument.sections ?? []).flatMap((s) => s.questions).find((x) => x.id === qid);
-      if (q?.type === 'text') this.counter(q, this.draft.answers.values[qid] ?? '');
-    }
+    for (const q of this.section.questions) if (q.type === 'text') this.counter(q, this.draft.answers.values[q.id] ?? '');
   }
 
   sectionIssues(state) {
@@ -323,12 +450,7 @@ export class FormView extends EventTarget {
 
   /** Show issues next to their fields and in the summary at the top (GOV.UK pattern). */
   showIssues(issues, focusSummary) {
-    for (const el of this.root.querySelectorAll('.error-message')) {
-      el.hidden = true;
-      el.textContent = '';
-    }
-    for (const el of this.root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-    for (const el of this.root.querySelectorAll('.has-error')) el.classList.remove('has-error');
+    this.clearIssues();
     const links = [];
     for (const issue of issues) {
       let errId;
@@ -343,41 +465,23 @@ export class FormView extends EventTarget {
         errId = this.id(issue.question, '-error');
         target = this.firstInput(this.id(issue.question));
       }
-      const el = this.root.querySelector(`#${CSS.escape(errId)}`);
-      if (el) {
-        el.hidden = false;
-        el.textContent = el.textContent ? `${el.textContent} ${issue.message}` : issue.message;
-        el.closest('.question, .group')?.classList.add('has-error');
-      }
-      const input = target && this.root.querySelector(`#${CSS.escape(target)}`);
-      input?.setAttribute('aria-invalid', 'true');
+      this.markIssue(errId, issue.message, '.question, .group');
+      this.$(target)?.setAttribute('aria-invalid', 'true');
       const q = (this.instrument.sections ?? []).flatMap((s) => s.questions).find((x) => x.id === issue.question);
       const row = issue.row && q?.rows?.find((r) => r.value === issue.row);
       const what = row ? `${tr(q.label, this.lang)} — ${tr(row.label, this.lang)}` : q ? tr(q.label, this.lang) : issue.question;
-      if (issue.row && issue.code === 'row_required') links.push([target, `${what}`, issue.message]);
-      else links.push([target, what, issue.message]);
+      links.push({ target, text: `${what}：${issue.message}` });
     }
-    const summary = this.summary;
-    summary.replaceChildren();
-    if (!links.length) {
-      summary.hidden = true;
-      summary.removeAttribute('role');
-      return;
-    }
-    summary.hidden = false;
-    summary.setAttribute('role', 'alert');
-    summary.append(h('h2', { id: this.id('summary-title'), text: this.t.errorSummary }),
-      h('ul', {}, links.map(([target, what, msg]) => h('li', {}, h('a', { href: `#${target}`, onclick: (e) => {
-        e.preventDefault();
-        const input = this.root.querySelector(`#${CSS.escape(target)}`);
-        input?.focus();
-        input?.scrollIntoView({ block: 'center' });
-      }, text: `${what}：${msg}` })))));
-    if (focusSummary) summary.focus();
+    const shown = this.summarize(this.t.errorSummary, links, (target) => {
+      const input = this.$(target);
+      input?.focus();
+      input?.scrollIntoView({ block: 'center' });
+    });
+    if (shown && focusSummary) this.summary.focus();
   }
 
   firstInput(containerId) {
-    const c = this.root.querySelector(`#${CSS.escape(containerId)}`);
+    const c = this.$(containerId);
     if (!c) return containerId;
     if (c.matches('input, textarea, select')) return containerId;
     const input = c.querySelector('input:checked, input, textarea, select');
@@ -413,50 +517,11 @@ export class FormView extends EventTarget {
   }
 
   submit() {
-    const sha = this.engine.planSha256;
-    const record = this.engine.submit({
-      instrument: this.instrument.id,
-      respondent_id: this.draft.respondent_id,
-      reviewer: false,
-      started_ms: this.draft.started_ms,
-      submitted_ms: Date.now(),
-      lang: this.lang,
-      answers: this.draft.answers,
-      earlier_submissions: submissions.count(sha, this.instrument.id),
-    });
-    submissions.remember(sha, this.instrument.id, { checksum: record.checksum, submitted_at: record.submitted_at });
-    outbox.add(record);
-    this.draft = { done: true, record };
-    this.save();
-    this.render();
-    this.dispatchEvent(new CustomEvent('submit', { detail: record }));
-    this.deliver();
-  }
-
-  /** Send queued records to the host, if it takes them; keep them otherwise. */
-  async deliver() {
-    if (!this.endpoint) return;
-    const left = await outbox.deliver(this.endpoint);
-    const status = this.root.querySelector('.delivery');
-    if (status) status.textContent = left ? this.t.queued : this.t.delivered;
+    this.finish('submit', { instrument: this.instrument.id, respondent_id: this.draft.respondent_id, reviewer: false });
   }
 
   renderDone() {
-    const t = this.t;
-    const rec = this.draft.record;
-    const blob = new Blob([JSON.stringify(rec, null, 2)], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const title = h('h1', { tabindex: '-1', text: t.thanksTitle });
-    this.root.append(h('div', { class: 'panel', role: 'status' },
-      title,
-      h('p', { text: t.thanksBody }),
-      h('dl', {},
-        h('dt', { text: t.receiptId }), h('dd', { class: 'mono', text: rec.respondent_id }),
-        h('dt', { text: t.checksum }), h('dd', { class: 'mono', text: rec.checksum })),
-      h('p', { class: 'delivery', 'aria-live': 'polite' }),
-      h('p', {}, h('a', { class: 'button', href: url, download: `kaoping-${rec.instrument}-${rec.respondent_id.slice(0, 8)}.json`, text: t.download })),
-      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: t.startAgain }))));
-    title.focus();
+    this.renderReceipt(this.t.receiptId, null, this.draft.record.respondent_id.slice(0, 8));
   }
 
   restart() {
@@ -467,4 +532,66 @@ export class FormView extends EventTarget {
     this.render();
     this.heading.focus();
   }
+}
+
+// ---- the pages ------------------------------------------------------------------------------
+
+/**
+ * Draw a `View` (FormView, or ReviewView in review.js) in `#main` with the engine for `?plan=`
+ * (the office build if `options.office`), for `?instrument=` (else `options.instrument`, else
+ * public), sending records to `?endpoint=` (else `options.endpoint`); send what waits in the
+ * outbox, then `ready(view)`. If any of that fails, `#main` says so with the text of key
+ * `options.failed` (else loadFailed).
+ */
+export async function mount(View, lang, options, ready) {
+  const params = new URLSearchParams(location.search);
+  const main = document.getElementById('main');
+  try {
+    const engine = await loadEngine(params.get('plan'), options);
+    const view = new View(main, engine, { instrument: params.get('instrument') || options.instrument || 'public', lang, endpoint: params.get('endpoint') ?? options.endpoint });
+    view.deliver();
+    ready(view);
+  } catch (err) {
+    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang)[options.failed ?? 'loadFailed'] + (err?.message ?? err) }));
+  }
+}
+
+/**
+ * A page under the shared bar (skip link, brand, language switch) that shows one view:
+ * respond.html and review.html. The language comes from `?lang=` or the last one chosen; the
+ * title is the view's, or the text `title` until there is one. `options` as for `mount`,
+ * `ready(view)` does the page's own part. Submitted records are also fired on `window` as
+ * `kaoping-submit`.
+ */
+export function startPage(View, options, ready) {
+  const switcher = document.getElementById('lang-switch');
+  let lang = pickLang(new URLSearchParams(location.search).get('lang') || localStorage.getItem('kaoping:lang') || 'zh-CN');
+  let view;
+  const chrome = () => {
+    const t = strings(lang);
+    document.documentElement.lang = lang;
+    switcher.textContent = t.switchLang;
+    switcher.setAttribute('lang', lang === 'en' ? 'zh-CN' : 'en');
+    switcher.setAttribute('aria-label', t.switchLangLabel);
+    document.querySelector('.skip').textContent = t.skip;
+    document.querySelector('.brand').textContent = t.app;
+    const title = view ? view.title : t[options.title];
+    if (title) document.title = `${title} · ${t.app}`;
+  };
+  chrome();
+  mount(View, lang, { endpoint: 'api/responses', ...options }, (v) => {
+    view = v;
+    chrome();
+    switcher.addEventListener('click', () => {
+      lang = lang === 'en' ? 'zh-CN' : 'en';
+      localStorage.setItem('kaoping:lang', lang);
+      view.setLang(lang);
+      chrome();
+    });
+    view.addEventListener('submit', (e) => {
+      window.dispatchEvent(new CustomEvent('kaoping-submit', { detail: e.detail }));
+    });
+    window.addEventListener('online', () => view.deliver());
+    ready(view);
+  });
 }

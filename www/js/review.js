@@ -1,24 +1,13 @@
 // ReviewView: the expert review sheet (专家评审表). Draws the units × indicators the engine
 // lays out and carries the expert's entries to and from it. It decides nothing: which cells
 // exist, what is missing or wrong, completeness and the record all come from WASM.
-import { loadEngine } from './engine.js';
-import { pickLang, strings, tr } from './i18n.js';
+// It shares with the survey's FormView what any sheet has (form.js: SheetView).
+import { h, SheetView, startPage } from './form.js';
+import { tr } from './i18n.js';
 import './i18n-review.js';
-import { drafts, draftKey, submissions, outbox } from './store.js';
+import { drafts } from './store.js';
 import { registerOffline } from './offline.js';
 
-let uid = 0;
-const h = (tag, attrs = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'text') el.textContent = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-};
 const vh = (text) => h('span', { class: 'vh', text });
 
 /** What was typed in a score box: '' (none), a number, or the raw text for the engine to reject. */
@@ -33,21 +22,16 @@ const emptyDraft = () => ({
   answers: { reviewer: '', group: null, recused: [], scores: {}, comments: {} },
 });
 
-export class ReviewView extends EventTarget {
+export class ReviewView extends SheetView {
   /**
    * @param {HTMLElement} root where to draw
    * @param {import('../pkg-office/kaoping_wasm.js').Engine} engine
    * @param {{instrument: string, lang: string, endpoint?: string}} options
    */
   constructor(root, engine, options) {
-    super();
-    this.root = root;
-    this.engine = engine;
-    this.layout = engine.reviewSheet(options.instrument);
-    this.lang = options.lang;
-    this.endpoint = options.endpoint ?? null;
-    this.key = draftKey(engine.planSha256, this.layout.instrument);
-    this.prefix = `rv${++uid}-`;
+    const layout = engine.reviewSheet(options.instrument);
+    super(root, engine, options, layout.instrument, 'rv');
+    this.layout = layout;
     const saved = drafts.load(this.key);
     const a = saved?.answers;
     this.restored = !!(a && (a.reviewer || a.group || a.recused?.length || Object.keys(a.scores ?? {}).length));
@@ -61,20 +45,17 @@ export class ReviewView extends EventTarget {
     this.render();
   }
 
-  get t() {
-    return strings(this.lang);
-  }
-
   get title() {
     return tr(this.layout.title, this.lang);
   }
 
-  id(...parts) {
-    return `${this.prefix}${parts.join('-')}`;
+  get words() {
+    const t = this.t;
+    return { thanksTitle: t.reviewThanksTitle, thanksBody: t.reviewThanksBody, download: t.reviewDownload, startAgain: t.reviewStartAgain, queued: t.reviewQueued, delivered: t.reviewDelivered };
   }
 
-  $(id) {
-    return this.root.querySelector(`#${CSS.escape(id)}`);
+  id(...parts) {
+    return `${this.prefix}${parts.join('-')}`;
   }
 
   setLang(lang) {
@@ -85,8 +66,7 @@ export class ReviewView extends EventTarget {
   }
 
   save() {
-    this.draft.saved_ms = Date.now();
-    const ok = drafts.save(this.key, this.draft);
+    const ok = super.save();
     // Storage full or blocked: say so at once, so the expert can keep a copy another way.
     const warn = this.root.querySelector('.save-failed');
     if (warn) warn.hidden = ok;
@@ -372,21 +352,11 @@ export class ReviewView extends EventTarget {
 
   /** Show issues next to their fields and in the summary at the top (GOV.UK pattern). */
   showIssues(issues, focusSummary) {
-    for (const el of this.root.querySelectorAll('.error-message')) {
-      el.hidden = true;
-      el.textContent = '';
-    }
-    for (const el of this.root.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-    for (const el of this.root.querySelectorAll('.has-error')) el.classList.remove('has-error');
+    this.clearIssues();
     const links = [];
     for (const issue of issues) {
       const { err, input } = this.issueTarget(issue);
-      const el = this.$(err);
-      if (el) {
-        el.hidden = false;
-        el.textContent = el.textContent ? `${el.textContent} ${issue.message}` : issue.message;
-        el.closest('.cell-score, .cell-comment, .group')?.classList.add('has-error');
-      }
+      this.markIssue(err, issue.message, '.cell-score, .cell-comment, .group');
       const field = this.$(input);
       if (field && (field.type === 'text' || field.tagName === 'TEXTAREA')) field.setAttribute('aria-invalid', 'true');
       // Several unscored cells of one unit make one line of the summary, leading to the first.
@@ -399,26 +369,15 @@ export class ReviewView extends EventTarget {
         links.push({ target: input, text: issue.message, unit: issue.unit, code: issue.code, count: 1 });
       }
     }
-    const summary = this.summary;
-    summary.replaceChildren();
-    if (!links.length) {
-      summary.hidden = true;
-      summary.removeAttribute('role');
-      return;
-    }
-    summary.hidden = false;
-    summary.setAttribute('role', 'alert');
-    summary.append(h('h2', { id: this.id('summary-title'), text: this.t.reviewErrorSummary(links.length) }),
-      h('ul', {}, links.map(({ target, text }) => h('li', {}, h('a', { href: `#${target}`, onclick: (e) => {
-        e.preventDefault();
-        const field = this.$(target);
-        if (!field) return;
-        field.focus({ preventScroll: true });
-        (field.closest('.cell, .group') ?? field).scrollIntoView({ block: 'center' });
-      }, text })))));
-    if (focusSummary) {
-      summary.focus({ preventScroll: true });
-      summary.scrollIntoView({ block: 'start' });
+    const shown = this.summarize(this.t.reviewErrorSummary(links.length), links, (target) => {
+      const field = this.$(target);
+      if (!field) return;
+      field.focus({ preventScroll: true });
+      (field.closest('.cell, .group') ?? field).scrollIntoView({ block: 'center' });
+    });
+    if (shown && focusSummary) {
+      this.summary.focus({ preventScroll: true });
+      this.summary.scrollIntoView({ block: 'start' });
     }
   }
 
@@ -433,50 +392,16 @@ export class ReviewView extends EventTarget {
       this.showIssues(state.issues, true);
       return;
     }
-    const sha = this.engine.planSha256;
-    const record = this.engine.submitReview({
-      instrument: this.layout.instrument,
-      started_ms: this.draft.started_ms,
-      submitted_ms: Date.now(),
-      lang: this.lang,
-      answers: this.draft.answers,
-      earlier_submissions: submissions.count(sha, this.layout.instrument),
-    });
-    submissions.remember(sha, this.layout.instrument, { checksum: record.checksum, submitted_at: record.submitted_at });
-    outbox.add(record);
-    this.draft = { done: true, record };
-    this.save();
-    this.render();
-    this.dispatchEvent(new CustomEvent('submit', { detail: record }));
-    this.deliver();
-  }
-
-  /** Send queued records to the host, if it takes them; keep them otherwise. */
-  async deliver() {
-    if (!this.endpoint) return;
-    const left = await outbox.deliver(this.endpoint);
-    const status = this.root.querySelector('.delivery');
-    if (status) status.textContent = left ? this.t.reviewQueued : this.t.reviewDelivered;
+    this.finish('submitReview', { instrument: this.layout.instrument });
   }
 
   renderDone() {
     const t = this.t;
     const rec = this.draft.record;
     const scored = Object.values(rec.answers.scores ?? {}).reduce((n, row) => n + Object.keys(row).length, 0);
-    const url = URL.createObjectURL(new Blob([JSON.stringify(rec, null, 2)], { type: 'application/json' }));
-    const title = h('h1', { tabindex: '-1', text: t.reviewThanksTitle });
     const safeId = rec.respondent_id.replace(/[^\w.-]+/g, '_').slice(0, 32) || 'reviewer';
-    this.root.append(h('div', { class: 'panel', role: 'status' },
-      title,
-      h('p', { text: t.reviewThanksBody }),
-      h('dl', {},
-        h('dt', { text: t.reviewReviewerId }), h('dd', { class: 'mono', text: rec.respondent_id }),
-        h('dt', { text: t.reviewScored }), h('dd', { text: t.reviewScoredCount(scored, (rec.answers.recused ?? []).length) }),
-        h('dt', { text: t.checksum }), h('dd', { class: 'mono', text: rec.checksum })),
-      h('p', { class: 'delivery', 'aria-live': 'polite' }),
-      h('p', {}, h('a', { class: 'button', href: url, download: `kaoping-${rec.instrument}-${safeId}.json`, text: t.reviewDownload })),
-      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: t.reviewStartAgain }))));
-    title.focus();
+    this.renderReceipt(t.reviewReviewerId,
+      [h('dt', { text: t.reviewScored }), h('dd', { text: t.reviewScoredCount(scored, (rec.answers.recused ?? []).length) })], safeId);
   }
 
   restart() {
@@ -491,46 +416,8 @@ export class ReviewView extends EventTarget {
 
 // ---- the page -----------------------------------------------------------------------------
 
-async function start() {
-  const params = new URLSearchParams(location.search);
-  const main = document.getElementById('main');
-  const switcher = document.getElementById('lang-switch');
-  let lang = pickLang(params.get('lang') || localStorage.getItem('kaoping:lang') || 'zh-CN');
-  let view;
-  const applyChrome = () => {
-    const t = strings(lang);
-    document.documentElement.lang = lang;
-    switcher.textContent = t.switchLang;
-    switcher.setAttribute('lang', lang === 'en' ? 'zh-CN' : 'en');
-    switcher.setAttribute('aria-label', t.switchLangLabel);
-    document.querySelector('.skip').textContent = t.skip;
-    document.querySelector('.brand').textContent = t.app;
-    document.title = `${view ? view.title : t.reviewPageTitle} · ${t.app}`;
-  };
-  applyChrome();
-  try {
-    const engine = await loadEngine(params.get('plan'), { office: true });
-    view = new ReviewView(main, engine, {
-      instrument: params.get('instrument') || 'expert',
-      lang,
-      endpoint: params.get('endpoint') ?? 'api/responses',
-    });
-    applyChrome();
-    switcher.addEventListener('click', () => {
-      lang = lang === 'en' ? 'zh-CN' : 'en';
-      localStorage.setItem('kaoping:lang', lang);
-      view.setLang(lang);
-      applyChrome();
-    });
-    view.addEventListener('submit', (e) => {
-      window.dispatchEvent(new CustomEvent('kaoping-submit', { detail: e.detail }));
-    });
-    view.deliver();
-    window.addEventListener('online', () => view.deliver());
+if (document.body?.dataset.page === 'review') {
+  startPage(ReviewView, { instrument: 'expert', office: true, failed: 'reviewLoadFailed', title: 'reviewPageTitle' }, () => {
     registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/engine.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
-  } catch (err) {
-    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang).reviewLoadFailed + (err?.message ?? err) }));
-  }
+  });
 }
-
-if (document.body?.dataset.page === 'review') start();

@@ -53,38 +53,33 @@ const MAX_ITER: usize = 10_000;
 /// Regularized lower incomplete gamma P(a, x) = γ(a, x)/Γ(a), for a > 0, x ≥ 0.
 /// Returns NaN outside the domain.
 pub fn regularized_gamma_p(a: f64, x: f64) -> f64 {
-    if a.is_nan() || x.is_nan() || a <= 0.0 || x < 0.0 {
-        return f64::NAN;
-    }
-    if x == 0.0 {
-        return 0.0;
-    }
-    if x.is_infinite() {
-        return 1.0;
-    }
-    if x < a + 1.0 {
-        gamma_series(a, x)
-    } else {
-        1.0 - gamma_cont_frac(a, x)
-    }
+    gamma_pq(a, x).0
 }
 
 /// Regularized upper incomplete gamma Q(a, x) = 1 − P(a, x), computed directly in the
 /// upper tail so small tail probabilities keep their relative precision.
 pub fn regularized_gamma_q(a: f64, x: f64) -> f64 {
+    gamma_pq(a, x).1
+}
+
+/// (P(a, x), Q(a, x)): the series below x = a + 1, the continued fraction above, each
+/// giving the tail it is precise for and the other as 1 minus it. NaN outside the domain.
+fn gamma_pq(a: f64, x: f64) -> (f64, f64) {
     if a.is_nan() || x.is_nan() || a <= 0.0 || x < 0.0 {
-        return f64::NAN;
+        return (f64::NAN, f64::NAN);
     }
     if x == 0.0 {
-        return 1.0;
+        return (0.0, 1.0);
     }
     if x.is_infinite() {
-        return 0.0;
+        return (1.0, 0.0);
     }
     if x < a + 1.0 {
-        1.0 - gamma_series(a, x)
+        let p = gamma_series(a, x);
+        (p, 1.0 - p)
     } else {
-        gamma_cont_frac(a, x)
+        let q = gamma_cont_frac(a, x);
+        (1.0 - q, q)
     }
 }
 
@@ -113,22 +108,30 @@ fn gamma_cont_frac(a: f64, x: f64) -> f64 {
     for i in 1..MAX_ITER {
         let an = -(i as f64) * (i as f64 - a);
         b += 2.0;
-        d = an * d + b;
-        if d.abs() < FPMIN {
-            d = FPMIN;
-        }
-        c = b + an / c;
-        if c.abs() < FPMIN {
-            c = FPMIN;
-        }
-        d = 1.0 / d;
-        let del = d * c;
+        let del = lentz_step(an, b, &mut c, &mut d);
         h *= del;
         if (del - 1.0).abs() < EPS {
             break;
         }
     }
     (-x + a * x.ln() - gln).exp() * h
+}
+
+/// `x`, or ±0 moved to [`FPMIN`] so that it can divide (modified Lentz, NR3 §5.2).
+fn away_from_zero(x: f64) -> f64 {
+    if x.abs() < FPMIN {
+        FPMIN
+    } else {
+        x
+    }
+}
+
+/// One step of the modified Lentz method for a continued fraction with partial numerator
+/// `a` and denominator `b`: updates C and D, and returns the factor C·D for the value.
+fn lentz_step(a: f64, b: f64, c: &mut f64, d: &mut f64) -> f64 {
+    *d = 1.0 / away_from_zero(a * *d + b);
+    *c = away_from_zero(b + a / *c);
+    *d * *c
 }
 
 /// Regularized incomplete beta I_x(a, b), for a > 0, b > 0, 0 ≤ x ≤ 1.
@@ -157,37 +160,16 @@ fn beta_cont_frac(a: f64, b: f64, x: f64) -> f64 {
     let qap = a + 1.0;
     let qam = a - 1.0;
     let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < FPMIN {
-        d = FPMIN;
-    }
-    d = 1.0 / d;
+    let mut d = 1.0 / away_from_zero(1.0 - qab * x / qap);
     let mut h = d;
     for m in 1..MAX_ITER {
         let m = m as f64;
         let m2 = 2.0 * m;
+        // The even step, then the odd one.
         let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < FPMIN {
-            d = FPMIN;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < FPMIN {
-            c = FPMIN;
-        }
-        d = 1.0 / d;
-        h *= d * c;
+        h *= lentz_step(aa, 1.0, &mut c, &mut d);
         let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if d.abs() < FPMIN {
-            d = FPMIN;
-        }
-        c = 1.0 + aa / c;
-        if c.abs() < FPMIN {
-            c = FPMIN;
-        }
-        d = 1.0 / d;
-        let del = d * c;
+        let del = lentz_step(aa, 1.0, &mut c, &mut d);
         h *= del;
         if (del - 1.0).abs() < EPS {
             break;
@@ -299,54 +281,55 @@ pub fn student_t_cdf(t: f64, df: f64) -> f64 {
 
 /// Chi-square CDF P(X ≤ x) with `df > 0` degrees of freedom.
 pub fn chi_square_cdf(x: f64, df: f64) -> f64 {
-    if x <= 0.0 {
-        return if x.is_nan() || df.is_nan() || df <= 0.0 {
-            f64::NAN
-        } else {
-            0.0
-        };
-    }
-    regularized_gamma_p(df / 2.0, x / 2.0)
+    chi_square_tails(x, df).0
 }
 
 /// Chi-square survival function P(X > x) (the upper-tail p-value of a chi-square test).
 pub fn chi_square_sf(x: f64, df: f64) -> f64 {
+    chi_square_tails(x, df).1
+}
+
+/// (P(X ≤ x), P(X > x)) for chi-square with `df` degrees of freedom: (P, Q)(df/2, x/2).
+fn chi_square_tails(x: f64, df: f64) -> (f64, f64) {
     if x <= 0.0 {
-        return if x.is_nan() || df.is_nan() || df <= 0.0 {
-            f64::NAN
+        return if df.is_nan() || df <= 0.0 {
+            (f64::NAN, f64::NAN)
         } else {
-            1.0
+            (0.0, 1.0)
         };
     }
-    regularized_gamma_q(df / 2.0, x / 2.0)
+    gamma_pq(df / 2.0, x / 2.0)
 }
 
 /// F distribution CDF with (`d1`, `d2`) degrees of freedom.
 pub fn f_cdf(x: f64, d1: f64, d2: f64) -> f64 {
-    if x.is_nan() || d1.is_nan() || d2.is_nan() || d1 <= 0.0 || d2 <= 0.0 {
-        return f64::NAN;
-    }
-    if x <= 0.0 {
-        return 0.0;
-    }
-    if x.is_infinite() {
-        return 1.0;
-    }
-    regularized_beta(d1 * x / (d1 * x + d2), d1 / 2.0, d2 / 2.0)
+    f_tail(x, d1, d2, false)
 }
 
 /// F distribution survival function P(X > x) (the p-value of an F test).
 pub fn f_sf(x: f64, d1: f64, d2: f64) -> f64 {
+    f_tail(x, d1, d2, true)
+}
+
+/// P(X ≤ x), or with `upper` P(X > x), for F(`d1`, `d2`): each an incomplete beta of its own,
+/// so that a small upper tail keeps its precision.
+fn f_tail(x: f64, d1: f64, d2: f64, upper: bool) -> f64 {
     if x.is_nan() || d1.is_nan() || d2.is_nan() || d1 <= 0.0 || d2 <= 0.0 {
         return f64::NAN;
     }
+    // At 0 and at infinity the lower tail is 0 and 1, the upper tail the other.
+    let ends = if upper { (1.0, 0.0) } else { (0.0, 1.0) };
     if x <= 0.0 {
-        return 1.0;
+        return ends.0;
     }
     if x.is_infinite() {
-        return 0.0;
+        return ends.1;
     }
-    regularized_beta(d2 / (d2 + d1 * x), d2 / 2.0, d1 / 2.0)
+    if upper {
+        regularized_beta(d2 / (d2 + d1 * x), d2 / 2.0, d1 / 2.0)
+    } else {
+        regularized_beta(d1 * x / (d1 * x + d2), d1 / 2.0, d2 / 2.0)
+    }
 }
 
 /// Finds x in (lo, hi) with `f(x) = target` for a monotone increasing `f`, by bisection
@@ -402,22 +385,12 @@ pub fn chi_square_quantile(p: f64, df: f64) -> f64 {
     if p.is_nan() || df.is_nan() || df <= 0.0 || !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
-    if p == 0.0 {
-        return 0.0;
-    }
-    if p == 1.0 {
-        return f64::INFINITY;
-    }
-    if p <= 0.5 {
-        let f = |x: f64| chi_square_cdf(x, df);
-        let hi = bracket_above(&f, p, df.max(1.0));
-        bisect_increasing(f, p, 0.0, hi)
-    } else {
-        let q = 1.0 - p;
-        let f = |x: f64| -chi_square_sf(x, df);
-        let hi = bracket_above(&f, -q, df.max(1.0));
-        bisect_increasing(f, -q, 0.0, hi)
-    }
+    invert_tails(
+        p,
+        |x| chi_square_cdf(x, df),
+        |x| chi_square_sf(x, df),
+        df.max(1.0),
+    )
 }
 
 /// F quantile: the x with `f_cdf(x, d1, d2) = p`, for 0 ≤ p < 1, d1, d2 > 0.
@@ -428,6 +401,14 @@ pub fn f_quantile(p: f64, d1: f64, d2: f64) -> f64 {
     if !(0.0..=1.0).contains(&p) {
         return f64::NAN;
     }
+    invert_tails(p, |x| f_cdf(x, d1, d2), |x| f_sf(x, d1, d2), 1.0)
+}
+
+/// The x ≥ 0 with `cdf(x) = p`, 0 ≤ p ≤ 1, for a distribution on [0, ∞) with survival
+/// function `sf` (0 at p = 0, ∞ at p = 1): bisection on the CDF in the lower half and on −sf
+/// in the upper half, where 1 − p keeps its precision; the bracket's upper end grows from
+/// `start`.
+fn invert_tails(p: f64, cdf: impl Fn(f64) -> f64, sf: impl Fn(f64) -> f64, start: f64) -> f64 {
     if p == 0.0 {
         return 0.0;
     }
@@ -435,13 +416,12 @@ pub fn f_quantile(p: f64, d1: f64, d2: f64) -> f64 {
         return f64::INFINITY;
     }
     if p <= 0.5 {
-        let f = |x: f64| f_cdf(x, d1, d2);
-        let hi = bracket_above(&f, p, 1.0);
-        bisect_increasing(f, p, 0.0, hi)
+        let hi = bracket_above(&cdf, p, start);
+        bisect_increasing(cdf, p, 0.0, hi)
     } else {
         let q = 1.0 - p;
-        let f = |x: f64| -f_sf(x, d1, d2);
-        let hi = bracket_above(&f, -q, 1.0);
+        let f = |x: f64| -sf(x);
+        let hi = bracket_above(&f, -q, start);
         bisect_increasing(f, -q, 0.0, hi)
     }
 }

@@ -12,6 +12,7 @@
 //! targets with any missing rating are dropped and counted in `targets_dropped`.
 
 use super::dist::{f_quantile, f_sf, stable_sum};
+use super::kendall::complete_columns;
 use super::RatingMatrix;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -81,10 +82,7 @@ pub fn icc(m: &RatingMatrix, level: f64) -> Result<IccResult, IccError> {
     if k < 2 {
         return Err(IccError::TooFewJudges(k));
     }
-    let complete: Vec<usize> = (0..m.n_cols())
-        .filter(|&c| m.column(c).all(|v| v.is_some()))
-        .collect();
-    let dropped = m.n_cols() - complete.len();
+    let (complete, dropped) = complete_columns(m);
     let n = complete.len();
     if n < 2 {
         return Err(IccError::TooFewTargets { used: n, dropped });

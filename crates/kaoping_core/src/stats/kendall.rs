@@ -46,6 +46,16 @@ pub enum KendallError {
     AllTied,
 }
 
+/// The columns (units, targets) that every row (rater, judge) rated, and how many columns
+/// are left out: the listwise deletion of Kendall's W and of the ICCs (`icc.rs`).
+pub(super) fn complete_columns(m: &RatingMatrix) -> (Vec<usize>, usize) {
+    let complete: Vec<usize> = (0..m.n_cols())
+        .filter(|&c| m.column(c).all(|v| v.is_some()))
+        .collect();
+    let dropped = m.n_cols() - complete.len();
+    (complete, dropped)
+}
+
 /// Midranks (1-based) of `values`.
 pub fn midranks(values: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..values.len()).collect();
@@ -72,10 +82,7 @@ pub fn kendall_w(m: &RatingMatrix, correct_ties: bool) -> Result<KendallW, Kenda
     if raters < 2 {
         return Err(KendallError::TooFewRaters(raters));
     }
-    let complete: Vec<usize> = (0..m.n_cols())
-        .filter(|&c| m.column(c).all(|v| v.is_some()))
-        .collect();
-    let dropped = m.n_cols() - complete.len();
+    let (complete, dropped) = complete_columns(m);
     let n = complete.len();
     if n < 2 {
         return Err(KendallError::TooFewUnits { used: n, dropped });

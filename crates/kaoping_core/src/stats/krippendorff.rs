@@ -274,68 +274,19 @@ pub fn krippendorff_alpha(
 mod tests {
     use super::*;
 
-    /// Krippendorff (2011), section C: 4 observers × 12 units, missing data.
+    /// Krippendorff (2011), section C: 4 observers × 12 units, missing data (0 here).
     fn k2011() -> RatingMatrix {
-        let n = None;
-        let s = Some;
-        RatingMatrix::from_rows(vec![
-            vec![
-                s(1.),
-                s(2.),
-                s(3.),
-                s(3.),
-                s(2.),
-                s(1.),
-                s(4.),
-                s(1.),
-                s(2.),
-                n,
-                n,
-                n,
-            ],
-            vec![
-                s(1.),
-                s(2.),
-                s(3.),
-                s(3.),
-                s(2.),
-                s(2.),
-                s(4.),
-                s(1.),
-                s(2.),
-                s(5.),
-                n,
-                s(3.),
-            ],
-            vec![
-                n,
-                s(3.),
-                s(3.),
-                s(3.),
-                s(2.),
-                s(3.),
-                s(4.),
-                s(2.),
-                s(2.),
-                s(5.),
-                s(1.),
-                n,
-            ],
-            vec![
-                s(1.),
-                s(2.),
-                s(3.),
-                s(3.),
-                s(2.),
-                s(4.),
-                s(4.),
-                s(1.),
-                s(2.),
-                s(5.),
-                s(1.),
-                n,
-            ],
-        ])
+        let rows = [
+            [1, 2, 3, 3, 2, 1, 4, 1, 2, 0, 0, 0],
+            [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, 0, 3],
+            [0, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, 0],
+            [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, 0],
+        ];
+        RatingMatrix::from_rows(
+            rows.iter()
+                .map(|r| r.iter().map(|&v| (v > 0).then_some(f64::from(v))).collect())
+                .collect(),
+        )
     }
 
     #[test]
