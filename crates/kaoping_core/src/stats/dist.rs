@@ -1,7 +1,7 @@
 //! Special functions and distribution functions used by the statistics modules.
 //!
-//! Everything here is deterministic (no randomness, no platform-dependent library calls
-//! beyond `f64::ln`/`exp`/`sqrt`) and pure.
+//! Everything here is deterministic and pure: no randomness, and no platform library calls
+//! (`exp` and `ln` come from the `libm` crate, the same code on every target; `sqrt` is exact).
 //!
 //! | function | method | accuracy (documented, checked in the unit tests) |
 //! | --- | --- | --- |
@@ -11,6 +11,17 @@
 //! | [`normal_cdf`] | erfc(z) = Q(1/2, z²) | ~1e-15 absolute |
 //! | [`normal_quantile`] | Acklam's rational approximation (rel. error 1.15e-9) refined by one Halley step on [`normal_cdf`] | ~1e-15 relative |
 //! | [`student_t_quantile`], [`chi_square_quantile`], [`f_quantile`] | bisection on the CDF (or survival function in the upper half) to machine precision | limited by the CDF, ~1e-13 relative |
+
+/// `exp` and `ln` from the pure-Rust `libm` crate: the same code natively and in WASM, so that
+/// intervals and p-values agree bit for bit (the platform's libm and the WASM one differ in the
+/// last bit now and then; `sqrt` is exact everywhere).
+fn exp(x: f64) -> f64 {
+    libm::exp(x)
+}
+
+fn ln(x: f64) -> f64 {
+    libm::log(x)
+}
 
 /// Natural log of the gamma function, for `x > 0`. Returns NaN for `x <= 0` or NaN.
 // The coefficients are copied digit for digit from the published table.
@@ -37,13 +48,13 @@ pub fn ln_gamma(x: f64) -> f64 {
     }
     let mut y = x;
     let tmp = x + 5.242_187_5;
-    let tmp = (x + 0.5) * tmp.ln() - tmp;
+    let tmp = (x + 0.5) * ln(tmp) - tmp;
     let mut ser = 0.999_999_999_999_997_092;
     for c in COF {
         y += 1.0;
         ser += c / y;
     }
-    tmp + (2.506_628_274_631_000_5 * ser / x).ln()
+    tmp + ln(2.506_628_274_631_000_5 * ser / x)
 }
 
 const EPS: f64 = 1e-16;
@@ -96,7 +107,7 @@ fn gamma_series(a: f64, x: f64) -> f64 {
             break;
         }
     }
-    sum * (-x + a * x.ln() - gln).exp()
+    sum * exp(-x + a * ln(x) - gln)
 }
 
 fn gamma_cont_frac(a: f64, x: f64) -> f64 {
@@ -114,7 +125,7 @@ fn gamma_cont_frac(a: f64, x: f64) -> f64 {
             break;
         }
     }
-    (-x + a * x.ln() - gln).exp() * h
+    exp(-x + a * ln(x) - gln) * h
 }
 
 /// `x`, or ±0 moved to [`FPMIN`] so that it can divide (modified Lentz, NR3 §5.2).
@@ -146,8 +157,8 @@ pub fn regularized_beta(x: f64, a: f64, b: f64) -> f64 {
     if x == 1.0 {
         return 1.0;
     }
-    let ln_bt = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
-    let bt = ln_bt.exp();
+    let ln_bt = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * ln(x) + b * ln(1.0 - x);
+    let bt = exp(ln_bt);
     if x < (a + 1.0) / (a + b + 2.0) {
         bt * beta_cont_frac(a, b, x) / a
     } else {
@@ -240,7 +251,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         return f64::INFINITY;
     }
     let x = if p < P_LOW {
-        let q = (-2.0 * p.ln()).sqrt();
+        let q = (-2.0 * ln(p)).sqrt();
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     } else if p <= 1.0 - P_LOW {
@@ -249,7 +260,7 @@ pub fn normal_quantile(p: f64) -> f64 {
         (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
             / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
     } else {
-        let q = (-2.0 * (1.0 - p).ln()).sqrt();
+        let q = (-2.0 * ln(1.0 - p)).sqrt();
         -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
     };
@@ -259,7 +270,7 @@ pub fn normal_quantile(p: f64) -> f64 {
     } else {
         (0.5 * erfc(-x / std::f64::consts::SQRT_2) - p, 1.0)
     };
-    let u = sign * e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
+    let u = sign * e * (2.0 * std::f64::consts::PI).sqrt() * exp(x * x / 2.0);
     x - u / (1.0 + x * u / 2.0)
 }
 
