@@ -23,6 +23,32 @@ async function invalidPlan() {
   return { text, category: at('"nowhere"'), colour: at('"red"') };
 }
 
+/** Clicks `button` and returns the download: its suggested name and bytes. */
+async function downloaded(page, button) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { name: dl.suggestedFilename(), bytes: await readFile(await dl.path()) };
+}
+
+/** RFC 4180 CSV (quotes, doubled quotes, CRLF) into rows of cells. */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(cell); rows.push(row); row = []; cell = '';
+    } else cell += c;
+  }
+  if (cell || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
 /** Rows of a table as arrays of cell texts (th and td). */
 async function rowsOf(table) {
   return table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) =>
@@ -40,7 +66,7 @@ const frames = (page) => page.evaluate(() => window.__frames);
 
 test('the office checks a plan, shows its problems, scores demo data and shows the results', async () => {
   const browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   const errors = watchErrors(page);
   try {
@@ -130,6 +156,23 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
       await page.getByRole('img', { name: `${cat}综合得分条形图` }).waitFor();
     }
     assert.ok(vetoed, 'a unit is vetoed for an ecological accident');
+
+    // Exports: the ranking as CSV (UTF-8 with BOM) says what the page says; XLSX is a ZIP
+    // workbook; the JSON is the result.
+    await page.getByRole('button', { name: '下载全部表格（Excel 工作簿）' }).waitFor();
+    const csv = await downloaded(page, page.getByRole('button', { name: '下载“排名”（CSV）' }));
+    assert.equal(csv.name, 'kaoping-wuhan-2026-1-ranking.csv');
+    assert.deepEqual([...csv.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'CSV starts with a BOM');
+    const table = parseCsv(csv.bytes.subarray(3).toString('utf8'));
+    assert.equal(table[0][1], '名次');
+    const fromCsv = table.slice(1).filter((r) => r[0] === '中心城区').map((r) => [r[1], r[3], Number(r[4]), r[5]]);
+    assert.deepEqual(fromCsv, centralRows.map((r) => [r[0], r[1], Number(r[2]), r[3]]), 'CSV ranking = page ranking');
+    const xlsx = await downloaded(page, page.getByRole('button', { name: '下载全部表格（Excel 工作簿）' }));
+    assert.equal(xlsx.name, 'kaoping-wuhan-2026-1.xlsx');
+    assert.equal(xlsx.bytes.subarray(0, 4).toString('latin1'), 'PK\x03\x04', 'XLSX is a ZIP');
+    assert.ok(xlsx.bytes.includes(Buffer.from('xl/workbook.xml')), 'with a workbook');
+    const json = JSON.parse((await downloaded(page, page.getByRole('button', { name: '下载结果（JSON）' }))).bytes.toString('utf8'));
+    assert.equal(json.units.length, 16);
     assert.deepEqual(await axeCheck(page), [], 'axe: results');
 
     // 4. The vetoed unit's details in a dialog; focus goes in and comes back.

@@ -4,6 +4,8 @@
 // Messages in:  { id, type: 'validate', text? }            (no text: the built-in demo plan)
 //               { id, type: 'demo', text?, seed, n }       (score demo inputs on the plan)
 //               { id, type: 'records', text?, files: [{ name, blob }] }  (ingest + score files)
+//               { id, type: 'exports', text?, result, ingest?, lang, base }  (files to download)
+//               { id, type: 'verify', files: [{ name, blob }] }  (a manifest and its files)
 // Messages out: { id, type: 'progress', stage, records?, file?, bytes?, read?, accepted?, rejected? }
 //               { id, type: 'done', value } | { id, type: 'error', message }
 import init, { Engine } from '../pkg-office/kaoping_wasm.js';
@@ -34,6 +36,45 @@ const handlers = {
     post({ id, type: 'progress', stage: 'score', bytes });
     return engine.evaluateRecords(read);
   },
+  // Exports of a result in `lang`: every table as CSV, the XLSX workbook, canonical JSON and,
+  // when an ingest report is given, the rejections as CSV. Files as { name, bytes, type }.
+  exports({ text, result, ingest, lang, base }) {
+    const engine = engineFor(text ?? null);
+    const enc = new TextEncoder();
+    const files = [];
+    const csvType = 'text/csv;charset=utf-8';
+    files.push({ name: `${base}.xlsx`, bytes: engine.exportXlsx(result, ingest ?? null, lang),
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', kind: 'xlsx' });
+    files.push({ name: `${base}.json`, bytes: enc.encode(Engine.exportJson(result)), type: 'application/json', kind: 'json' });
+    for (const table of engine.exportTables(result, lang)) {
+      files.push({ name: `${base}-${table.id}.csv`, bytes: enc.encode(engine.exportCsv(result, table.id, lang)),
+        type: csvType, kind: 'csv', title: table.title });
+    }
+    if (ingest) {
+      files.push({ name: `${base}-rejections.csv`, bytes: enc.encode(Engine.exportRejectionsCsv(ingest, lang)),
+        type: csvType, kind: 'rejections' });
+    }
+    return files;
+  },
+  // The audit check: a manifest and the files it names (matched by file name), recomputed.
+  async verify({ files }) {
+    const read = await Promise.all(files.map(async ({ name, blob }) => ({ name, bytes: new Uint8Array(await blob.arrayBuffer()) })));
+    const manifests = read.filter((f) => f.name.endsWith('.json') && looksLikeManifest(f.bytes));
+    if (manifests.length !== 1) return { error: manifests.length ? 'many' : 'none' };
+    const manifest = JSON.parse(new TextDecoder().decode(manifests[0].bytes));
+    const byBase = new Map(read.filter((f) => f !== manifests[0]).map((f) => [f.name, f]));
+    const base = (n) => n.split(/[\\/]/).pop();
+    const pick = (entry) => {
+      const f = byBase.get(base(entry.name));
+      return f ? { name: entry.name, bytes: f.bytes } : null;
+    };
+    const wanted = [manifest.plan.file, ...manifest.inputs];
+    const given = wanted.map(pick).filter(Boolean);
+    const missing = wanted.filter((e) => !byBase.has(base(e.name))).map((e) => e.name);
+    const outs = (manifest.outputs ?? []).map(pick).filter(Boolean);
+    const verification = Engine.verifyManifest(manifest, given, outs.length ? outs : null);
+    return { verification, missing, manifest: manifests[0].name, outputs: outs.length };
+  },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();
     const report = Engine.validatePlan(planText);
@@ -51,6 +92,14 @@ const handlers = {
     return result;
   },
 };
+
+function looksLikeManifest(bytes) {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes))?.format?.startsWith('kaoping.manifest/');
+  } catch {
+    return false;
+  }
+}
 
 function post(msg) {
   self.postMessage(msg);

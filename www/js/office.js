@@ -29,6 +29,7 @@ const state = {
   files: [], // data files: { name, size, blob }
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
+  verify: null, // { busy } | { verification, missing, outputs } | { error } | { failed }
 };
 
 const t = () => strings(state.lang);
@@ -535,24 +536,63 @@ function renderResults() {
 
 /** Offers a Blob as a download under `name`. */
 function download(name, blob) {
-  const a = h('a', { href: URL.createObjectURL(blob), download: name, class: 'visually-hidden' });
+  const a = h('a', { href: URL.createObjectURL(blob), download: name, hidden: true });
   document.body.append(a);
   a.click();
-  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+// Exports are made by the engine in the worker, for the result and the page's language, the
+// first time the results are drawn in that language.
+let exportsFor = null;
+
+function requestExports() {
+  const key = { result: state.result, lang: state.lang };
+  if (exportsFor && exportsFor.result === key.result && exportsFor.lang === key.lang) return;
+  exportsFor = { ...key, files: null, error: null };
+  const r = state.result;
+  runner.request({ type: 'exports', text: state.planText, result: r, ingest: state.ingest, lang: state.lang,
+    base: `kaoping-${r.plan_id}-${r.plan_version}` })
+    .then((files) => { if (exportsFor?.result === key.result && exportsFor.lang === key.lang) exportsFor.files = files; })
+    .catch((err) => { if (exportsFor?.result === key.result) exportsFor.error = String(err?.message ?? err); })
+    .finally(() => {
+      const box = document.getElementById('exports');
+      if (box && exportsFor?.result === state.result) box.replaceWith(renderExports());
+    });
 }
 
 function renderExports() {
   const T = t();
-  const r = state.result;
-  const base = `kaoping-${r.plan_id}-${r.plan_version}`;
-  return h('section', { class: 'exports', 'aria-labelledby': 'exports-h' },
+  requestExports();
+  const box = h('section', { class: 'exports', id: 'exports', 'aria-labelledby': 'exports-h' },
     h('h3', { id: 'exports-h', text: T.officeExportHeading }),
-    h('p', { class: 'hint', text: T.officeExportHint }),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'secondary', id: 'export-json',
-        onclick: () => download(`${base}.json`, new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' })),
-        text: T.officeExportJson }),
-      h('a', { class: 'button secondary', href: `report.html${state.lang === 'en' ? '?lang=en' : ''}`, target: '_blank', id: 'open-report', text: T.officeExportReport })));
+    h('p', { class: 'hint', text: T.officeExportHint }));
+  const files = exportsFor?.files;
+  const button = (f, text, id) => h('button', { type: 'button', class: 'secondary', id,
+    onclick: () => download(f.name, new Blob([f.bytes], { type: f.type })), text });
+  const report = h('a', { class: 'button secondary', href: `report.html${state.lang === 'en' ? '?lang=en' : ''}`, target: '_blank', id: 'open-report', text: T.officeExportReport });
+  if (exportsFor?.error) {
+    box.append(h('p', { class: 'error-message', text: T.officeExportFailed + exportsFor.error }), h('div', { class: 'actions' }, report));
+    return box;
+  }
+  if (!files) {
+    box.append(h('p', { class: 'hint', role: 'status', text: T.officeExportPreparing }), h('div', { class: 'actions' }, report));
+    return box;
+  }
+  const of = (kind) => files.filter((f) => f.kind === kind);
+  const main = h('div', { class: 'actions' },
+    ...of('xlsx').map((f) => button(f, T.officeExportXlsx, 'export-xlsx')),
+    ...of('json').map((f) => button(f, T.officeExportJson, 'export-json')),
+    ...of('rejections').map((f) => button(f, T.officeExportRejections, 'export-rejections')),
+    report);
+  const csv = of('csv');
+  const list = h('ul', { class: 'csv-list' }, csv.map((f) => h('li', {},
+    h('button', { type: 'button', class: 'linklike', 'aria-label': T.officeExportCsvOne(f.title),
+      onclick: () => download(f.name, new Blob([f.bytes], { type: f.type })) }, f.title), ' ',
+    h('span', { class: 'muted', text: f.name }))));
+  box.append(main, h('h4', { text: T.officeExportCsvHeading }), h('p', { class: 'hint', text: T.officeExportCsvHint }), list);
+  return box;
 }
 
 function gradeBadge(grade) {
@@ -629,6 +669,67 @@ function renderWarnings(warnings, heading = t().officeAllWarnings, { level = 'h3
     subjects ? h('span', { class: 'subject', text: w.unit ? unitName(w.unit) : T.officeGeneral }) : null, subjects ? ' ' : null,
     tr(w.message, state.lang)))));
   return box;
+}
+
+// ---- audit: a manifest and its files, recomputed by the engine ------------------------------
+
+async function verifyFiles(list) {
+  const files = [...(list ?? [])].map((f) => ({ name: f.name, blob: f }));
+  if (!files.length) return;
+  state.verify = { busy: true };
+  renderAll();
+  try {
+    state.verify = await runner.request({ type: 'verify', files });
+  } catch (err) {
+    state.verify = err instanceof Cancelled ? null : { failed: String(err?.message ?? err) };
+  }
+  renderAll();
+  const el = document.getElementById('verify-status');
+  if (el) {
+    announce(el.textContent);
+    el.focus();
+  }
+}
+
+function renderVerify() {
+  const T = t();
+  const input = h('input', {
+    type: 'file', id: 'verify-files', multiple: true, class: 'visually-hidden', tabindex: '-1',
+    accept: '.json,.jsonl,.ndjson,.csv,.tsv,.txt,.xlsx', 'aria-label': T.officeVerifyInputLabel,
+    onchange: (e) => { verifyFiles(e.target.files); e.target.value = ''; },
+  });
+  const zone = h('div', { class: 'dropzone' },
+    h('p', { class: 'hint', id: 'verify-hint', text: T.officeVerifyHint }),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'aria-describedby': 'verify-hint',
+      disabled: !!state.verify?.busy, onclick: () => input.click(), text: T.officeVerifyChoose })),
+    input);
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => { e.preventDefault(); zone.classList.remove('over'); verifyFiles(e.dataTransfer?.files); });
+  const sec = h('section', { class: 'office-step', 'aria-labelledby': 'verify-h' },
+    h('h2', { id: 'verify-h', text: T.officeVerifyHeading }), zone);
+  const v = state.verify;
+  if (!v) return sec;
+  const status = h('div', { id: 'verify-status', class: 'plan-status', tabindex: '-1' });
+  sec.append(status);
+  if (v.busy) status.append(h('p', { class: 'hint', text: T.officeVerifyBusy }));
+  else if (v.failed) { status.classList.add('bad'); status.append(h('p', { class: 'error-message', text: T.officeVerifyFailed + v.failed })); }
+  else if (v.error) { status.classList.add('bad'); status.append(h('p', { class: 'error-message', text: v.error === 'many' ? T.officeVerifyManyManifests : T.officeVerifyNoManifest })); }
+  else {
+    const ver = v.verification;
+    status.classList.add(ver.identical ? 'good' : 'bad');
+    status.append(h('p', { class: 'verdict' }, h('strong', {
+      text: ver.identical ? T.officeVerifyIdentical(v.outputs) : T.officeVerifyDiffers(ver.differences.length) })),
+    ver.result_sha256 ? h('p', { class: 'sha' }, `${T.officeVerifyResultSha} `, h('span', { class: 'mono', text: ver.result_sha256 })) : null);
+    if (v.missing.length) sec.append(h('p', { class: 'error-message', text: T.officeVerifyMissing(v.missing.join(T.officeSep)) }));
+    if (ver.differences.length) {
+      sec.append(scrollTable(T.officeVerifyDifferences, T.officeVerifyDifferences,
+        [T.officeVerifyWhat, T.officeVerifyExpected, T.officeVerifyFound, T.officeProblemMessage],
+        ver.differences.map((d) => h('tr', {}, h('th', { scope: 'row' }, h('code', { text: d.subject || d.code })),
+          td(d.expected, 'mono'), td(d.found, 'mono'), td(tr(d.message, state.lang))))));
+    }
+  }
+  return sec;
 }
 
 // ---- a unit's details ----------------------------------------------------------------------
@@ -845,6 +946,7 @@ function renderAll() {
     renderPlan(),
     renderData(),
     renderResults(),
+    renderVerify(),
   );
   const d = document.getElementById('unit-dialog');
   if (d?.open && state.unit) renderUnit(d);
