@@ -323,4 +323,43 @@ mod tests {
         assert_eq!(InputRole::detect(b"[{\"records\":1}]"), InputRole::Records);
         assert_eq!(InputRole::detect(b""), InputRole::Records);
     }
+
+    /// Indicator figures and history given apart, bare or under their key, count as in one
+    /// scoring-inputs file; a file that is not JSON is named in the error.
+    #[test]
+    fn indicator_and_history_files() {
+        let demo = crate::score::demo_inputs(1, 0);
+        let plan = crate::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let bare = serde_json::to_vec(&demo.indicators).unwrap();
+        let keyed = serde_json::to_vec(&serde_json::json!({ "history": demo.history })).unwrap();
+        let params = Parameters { lang: "en".into() };
+        let files = [
+            InputFile {
+                name: "ind.json",
+                role: InputRole::Indicators,
+                bytes: &bare,
+            },
+            InputFile {
+                name: "hist.json",
+                role: InputRole::History,
+                bytes: &keyed,
+            },
+        ];
+        let agg = aggregate("plan.json", plan, &files, &params, &mut |_, _| {}).unwrap();
+        assert_eq!(agg.manifest.counts.indicator_inputs, demo.indicators.len());
+        assert_eq!(agg.manifest.counts.history_entries, demo.history.len());
+        assert_eq!(agg.manifest.counts.read, 0);
+        assert!(agg.manifest.inputs.iter().all(|i| i.records.is_none()));
+        let bad = [InputFile {
+            name: "ind.json",
+            role: InputRole::Indicators,
+            bytes: b"{",
+        }];
+        let err = aggregate("plan.json", plan, &bad, &params, &mut |_, _| {}).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("ind.json: not indicator figures"),
+            "{err}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! Pure Rust: no IO, no wasm-bindgen, no JavaScript. The wasm facade, the CLI and the
 //! browser pages only carry data in and out of this crate.
 
+#[cfg(feature = "office")]
 pub mod aggregate;
 pub mod canonical;
 pub mod export;
@@ -10,6 +11,7 @@ pub mod expr;
 pub mod form;
 pub mod ingest;
 pub mod locate;
+#[cfg(feature = "office")]
 pub mod manifest;
 pub mod pattern;
 pub mod plan;
@@ -19,6 +21,7 @@ pub mod score;
 pub mod stats;
 pub mod text;
 pub mod validate;
+#[cfg(feature = "office")]
 pub mod xlsx;
 
 /// The engine version written into every record and manifest.

@@ -170,12 +170,24 @@ impl Engine {
         Ok(to_js(&rec)?.unchecked_into())
     }
 
-    /// The result's tables (ranking, components, …) with titles, headers and rows in `lang`.
+    /// The result's tables (ranking, components, …) with titles, headers and rows in `lang`;
+    /// with an ingest report, also its rejections and per-file counts.
     #[wasm_bindgen(js_name = exportTables)]
-    pub fn export_tables(&self, result: IEvaluationResult, lang: &str) -> Result<ITables, JsError> {
+    pub fn export_tables(
+        &self,
+        result: IEvaluationResult,
+        lang: &str,
+        ingest: IIngestReportArg,
+    ) -> Result<ITables, JsError> {
         let result: score::EvaluationResult = from_js(result.into())?;
         export::check_plan(self.plan_ref(), &result).map_err(into_error)?;
-        Ok(to_js(&export::tables(self.plan_ref(), &result, lang))?.unchecked_into())
+        let ingest: Option<IngestSummary> = from_js(ingest.into())?;
+        let mut tables = export::tables(self.plan_ref(), &result, lang);
+        if let Some(i) = &ingest {
+            tables.push(export::rejections_table(i, lang));
+            tables.push(export::ingest_files_table(i, lang));
+        }
+        Ok(to_js(&tables)?.unchecked_into())
     }
 
     /// One result table as CSV text (UTF-8 with BOM, CRLF, formula injection neutralised).

@@ -1,5 +1,6 @@
 //! Exports: the tables an evaluation office publishes, built from an [`EvaluationResult`] (and
-//! the ingest report), written as CSV ([`csv`]), XLSX ([`crate::xlsx`]) or JSON ([`json`]).
+//! the ingest report), written as CSV ([`csv`]), XLSX (`crate::xlsx`, feature `office`) or
+//! JSON ([`json`]).
 //!
 //! A [`Table`] is language-bound: its title, headers and words (grades, yes/no, names of
 //! units, indicators, groups) are in the language asked for; ids stay beside the names so
@@ -917,8 +918,9 @@ pub fn ingest_files_table(report: &IngestSummary, lang: &str) -> Table {
     }
 }
 
-/// The workbook of an evaluation: one sheet per result table, then the rejections and the
+/// The workbook of an evaluation (feature `office`): one sheet per result table, then the rejections and the
 /// per-file counts when an ingest report is given.
+#[cfg(feature = "office")]
 pub fn xlsx(
     plan: &Plan,
     result: &EvaluationResult,
