@@ -15,6 +15,7 @@ pub mod review;
 pub mod score;
 pub mod stats;
 pub mod text;
+pub mod track;
 pub mod validate;
 
 /// The engine version written into every record and manifest.

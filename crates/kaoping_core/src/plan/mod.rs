@@ -35,6 +35,12 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     #[schemars(with = "crate::score::ScoringRules")]
     pub scoring: serde_json::Value,
+    /// How progress is watched through the year: periods, time progress, targets, projects,
+    /// warning rules (see `docs/tracking.md`). Kept as JSON and read by
+    /// `crate::track::TrackingRules::of`, like `scoring`.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    #[schemars(with = "crate::track::TrackingRules")]
+    pub tracking: serde_json::Value,
     /// SHA-256 of the plan as written: the canonical JSON of its text parsed as a JSON value
     /// (see [`crate::canonical`]). Set when the plan is read ([`load_plan`],
     /// [`crate::validate::validate_plan`]); not part of the plan's JSON.
