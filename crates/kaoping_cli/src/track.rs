@@ -105,12 +105,27 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
         }
     }
     let missing: usize = report.series.iter().map(|s| s.missing.len()).sum();
-    for s in report.series.iter().filter(|s| !s.missing.is_empty()) {
+    let gaps: Vec<_> = report
+        .series
+        .iter()
+        .filter(|s| !s.missing.is_empty())
+        .collect();
+    for s in gaps.iter().take(10) {
         let periods: Vec<String> = s.missing.iter().map(|p| p.to_string()).collect();
         if en {
             println!("missing: {} {} {}", s.unit, s.indicator, periods.join(" "));
         } else {
             println!("缺报：{} {} {}", s.unit, s.indicator, periods.join(" "));
+        }
+    }
+    if gaps.len() > 10 {
+        if en {
+            println!(
+                "missing: … {} more series (see tracking.json)",
+                gaps.len() - 10
+            );
+        } else {
+            println!("缺报：……另有 {} 项（见 tracking.json）", gaps.len() - 10);
         }
     }
     for w in &report.warnings {

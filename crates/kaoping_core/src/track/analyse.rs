@@ -2,8 +2,9 @@
 //! events and warnings. Formulas in `docs/tracking.md`.
 
 use super::{
-    start_of, Basis, Condition, ConstraintEvent, Date, FileCount, Level, MilestoneReport, Period,
-    PeriodRow, Progress, RaterGroup, Source, TrackError, Tracker, TrackingRules,
+    start_of, Basis, Condition, ConstraintEvent, Date, FileCount, InputKind, Level,
+    MilestoneReport, Period, PeriodRow, Progress, RaterGroup, Source, TrackError, Tracker,
+    TrackingRules,
 };
 use crate::ingest::Rejection;
 use crate::plan::{Direction, Plan};
@@ -169,12 +170,13 @@ pub struct Warning {
 
 /// Rounds to 2 decimals, as every percentage of the report.
 fn r2(x: f64) -> f64 {
-    round_to(x, 2)
+    // + 0.0 turns a rounded −0 into 0
+    round_to(x, 2) + 0.0
 }
 
 /// Rounds a figure to 6 decimals (sums of decimals carry no binary noise).
 fn r6(x: f64) -> f64 {
-    round_to(x, 6)
+    round_to(x, 6) + 0.0
 }
 
 /// Cumulative share (0–1) of the year after period `k` (0 → 0).
@@ -188,9 +190,15 @@ fn cumulative(p: &Progress, k: u32, n: u32) -> f64 {
     }
 }
 
-/// One decimal for messages.
+/// A figure for messages: at most 2 decimals, no trailing zeros (20, 5.01, 23.75).
 fn d1(x: f64) -> String {
-    format!("{:.1}", x)
+    let s = format!("{:.2}", r2(x));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_owned()
+    }
 }
 
 impl Tracker<'_> {
@@ -310,10 +318,12 @@ impl Tracker<'_> {
                         if row.is_none() {
                             missing.push(period);
                         }
-                        let progress = match t.basis {
+                        // raw figures; each is rounded once, when reported
+                        let progress_raw = match t.basis {
                             Basis::Level => 100.0,
-                            _ => r2((cumulative(profile, i, n) - base) / (1.0 - base) * 100.0),
+                            _ => (cumulative(profile, i, n) - base) / (1.0 - base) * 100.0,
                         };
+                        let progress = r2(progress_raw);
                         sum = match (sum, row) {
                             (Some(s), Some(r)) => Some(s + r.actual),
                             _ => None,
@@ -331,18 +341,23 @@ impl Tracker<'_> {
                             Basis::Sum => ly_sum.map(r6),
                             _ => last_year,
                         };
-                        let completion = match (value, target) {
+                        let completion_raw = match (value, target) {
                             (Some(v), Some(tg)) => match (t.basis, direction) {
                                 (Basis::Level, Direction::LowerIsBetter) => {
-                                    (v > 0.0).then(|| r2(tg / v * 100.0))
+                                    (v > 0.0).then(|| tg / v * 100.0)
                                 }
-                                _ => Some(r2(v / tg * 100.0)),
+                                _ => Some(v / tg * 100.0),
                             },
                             _ => None,
                         };
-                        let gap = completion.map(|c| match (t.basis, direction) {
-                            (Basis::Level, _) | (_, Direction::HigherIsBetter) => r2(c - progress),
-                            (_, Direction::LowerIsBetter) => r2(progress - c),
+                        let completion = completion_raw.map(r2);
+                        let gap = completion_raw.map(|c| {
+                            r2(match (t.basis, direction) {
+                                (Basis::Level, _) | (_, Direction::HigherIsBetter) => {
+                                    c - progress_raw
+                                }
+                                (_, Direction::LowerIsBetter) => progress_raw - c,
+                            })
                         });
                         let (yoy_change, yoy_pct) = match (value, ly_value) {
                             (Some(v), Some(l)) => {
@@ -424,9 +439,10 @@ impl Tracker<'_> {
                 .then(a.indicator.cmp(&b.indicator))
         });
 
-        // ---- projects -------------------------------------------------------------------
+        // ---- projects (only when project reports were loaded: no file, no judgement) ------
+        let reported = self.files.values().any(|f| f.kind == InputKind::Projects);
         let mut projects = Vec::new();
-        for pj in &rules.projects {
+        for pj in rules.projects.iter().filter(|_| reported) {
             let mut milestones = Vec::new();
             let (mut n_done, mut due_by_now, mut done_of_due) = (0, 0, 0);
             for m in &pj.milestones {
@@ -670,14 +686,16 @@ fn warnings(
                                 .unwrap_or_default()
                         };
                         let level = |lang: &str| {
-                            let v = p
-                                .value
-                                .map(|v| format!("{v}{}", measure(lang)))
-                                .unwrap_or_default();
-                            let t = s
-                                .target
-                                .map(|t| format!("{t}{}", measure(lang)))
-                                .unwrap_or_default();
+                            let with = |x: f64| {
+                                let m = measure(lang);
+                                if lang == "en" && !m.is_empty() && m != "%" {
+                                    format!("{} {m}", d1(x))
+                                } else {
+                                    format!("{}{m}", d1(x))
+                                }
+                            };
+                            let v = p.value.map(with).unwrap_or_default();
+                            let t = s.target.map(with).unwrap_or_default();
                             if lang == "en" {
                                 format!(
                                     "{}, {}: {v} in {through} against a target of {t}, {}% of the target, {} points short (more than {} allowed){}",
@@ -939,6 +957,6 @@ fn warnings(
         }
     }
     // by unit (plan order), then rule (plan order); within a rule the loops above are ordered
-    out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    out.sort_by_key(|x| (x.0, x.1));
     out.into_iter().map(|x| x.2).collect()
 }

@@ -108,7 +108,7 @@ pub fn notice_html(plan: &Plan, report: &TrackReport, unit: &str, lang: &str) ->
     }
     let level = ws.iter().map(|w| w.level).max().unwrap_or(Level::Notice);
     let unit_name = plan.unit(unit).map(|u| u.name.get(lang)).unwrap_or(unit);
-    let title = format!("{}{}", plan.title.get(lang), if en { " — " } else { " " });
+    let title = plan.title.get(lang);
     let kind = level.name();
     let mut rows = String::new();
     for (i, w) in ws.iter().enumerate() {
@@ -167,6 +167,62 @@ pub fn notice_html(plan: &Plan, report: &TrackReport, unit: &str, lang: &str) ->
         esc(kind.get(lang)),
         esc(unit_name),
         esc(kind.get(lang)),
-        esc(&title),
+        esc(title),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::track::{demo_periods, InputKind, Tracker};
+
+    fn demo_report(plan: &Plan) -> TrackReport {
+        let d = demo_periods(42, Some("2026-09")).unwrap();
+        let mut t = Tracker::new(plan).unwrap();
+        t.add_file(InputKind::Periods, "periods.csv", &d.periods_csv);
+        t.add_file(InputKind::Projects, "projects.json", &d.projects_json);
+        t.add_file(InputKind::Events, "events.json", &d.events_json);
+        t.finish(None).unwrap()
+    }
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_neutralised() {
+        assert_eq!(cell("=1+2"), "'=1+2");
+        assert_eq!(cell("+86"), "'+86");
+        assert_eq!(cell("-5"), "'-5");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("\rx"), "\"'\rx\"");
+        assert_eq!(cell("a,\"b\""), "\"a,\"\"b\"\"\"");
+        assert_eq!(cell("江岸区"), "江岸区");
+        // a unit named like a formula, in the whole export
+        let mut plan = crate::plan::demo_plan();
+        plan.units[7].name = crate::text::Text::new("=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")");
+        let report = demo_report(&plan);
+        let csv = warnings_csv(&plan, &report, "zh-CN");
+        assert!(csv.starts_with("\u{feff}级别,规则,"));
+        assert!(
+            csv.contains(",jiangxia,\"'=HYPERLINK(\"\"x\"\")\","),
+            "{csv}"
+        );
+        assert_eq!(csv.matches("\r\n").count(), report.warnings.len() + 1);
+    }
+
+    #[test]
+    fn a_notice_names_the_unit_its_warnings_and_the_highest_level() {
+        let plan = crate::plan::demo_plan();
+        let report = demo_report(&plan);
+        assert_eq!(
+            warned_units(&plan, &report),
+            vec!["qiaokou", "caidian", "jiangxia", "huangpi", "transport"]
+        );
+        let html = notice_html(&plan, &report, "huangpi", "zh-CN").unwrap();
+        assert!(html.contains("<h1>预警通知单</h1>"), "{html}");
+        assert!(html.contains("<p>黄陂区：</p>"));
+        assert_eq!(html.matches("<tr><td>").count(), 3);
+        assert!(!html.contains("<script") && !html.contains("://") && !html.contains("src="));
+        let html = notice_html(&plan, &report, "jiangxia", "en").unwrap();
+        assert!(html.contains("<h1>Notice</h1>"), "{html}");
+        assert!(notice_html(&plan, &report, "jiangan", "zh-CN").is_none());
+    }
 }

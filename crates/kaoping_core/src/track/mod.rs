@@ -298,10 +298,18 @@ impl<'p> Tracker<'p> {
                             file: file.to_owned(),
                             row: e.line(),
                         },
-                        Some(format!("{}", e.column())),
+                        None,
                         "json_syntax",
-                        &format!("JSON 格式错误：{what}（第 {} 列）", e.column()),
-                        &format!("invalid JSON: {what} (column {})", e.column()),
+                        &format!(
+                            "JSON 格式错误：{what}（第 {} 行第 {} 列）",
+                            e.line(),
+                            e.column()
+                        ),
+                        &format!(
+                            "invalid JSON: {what} (line {}, column {})",
+                            e.line(),
+                            e.column()
+                        ),
                     );
                 }
             }

@@ -501,3 +501,101 @@ pub(crate) fn kind_en(k: PeriodKind) -> &'static str {
         PeriodKind::Quarter => "quarter (e.g. 2026-Q1)",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::validate_plan;
+    use serde_json::{json, Value};
+
+    fn demo_with(tracking: Value) -> Vec<(String, String)> {
+        let mut plan: Value =
+            serde_json::from_str(crate::plan::DEMO_PLAN_JSON).expect("demo plan is JSON");
+        plan["tracking"] = tracking;
+        validate_plan(&plan.to_string())
+            .problems
+            .into_iter()
+            .map(|p| (p.path, p.message.get("en").to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_demo_tracking_section_is_read() {
+        let r = super::TrackingRules::of(&crate::plan::demo_plan()).unwrap();
+        assert_eq!(r.indicators.len(), 7);
+        assert_eq!(r.projects.len(), 6);
+        assert_eq!(r.warnings.len(), 7);
+    }
+
+    #[test]
+    fn bad_tracking_rules_are_reported_with_json_paths() {
+        let problems = demo_with(json!({
+            "progress": {"profile": "seasonal", "cumulative": [0.1, 0.05, 0.3, 1]},
+            "indicators": [
+                {"indicator": "gdp_growth", "targets": {"atlantis": 5, "ndrc": 5}, "target": -1},
+                {"indicator": "major_projects", "start": "2026-13"},
+                {"indicator": "gdp_growth"},
+                {"indicator": "fiscal_revenue", "progress": {"profile": "seasonal", "cumulative": [0.2, 0.4, 0.6, 0.8, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.99]}}
+            ],
+            "projects": [
+                {"id": "p", "unit": "ndrc", "indicator": "major_projects", "name": {"zh-CN": "项目"},
+                 "milestones": [{"id": "m", "name": {"zh-CN": "节点", "en": "Step"}, "due": "2026-02-30"},
+                                {"id": "m", "name": {"zh-CN": "节点", "en": "Step"}, "due": "2026-03-01"}]},
+                {"id": "p", "unit": "atlantis", "indicator": "key_tasks", "name": {"zh-CN": "项目", "en": "P"}, "milestones": []}
+            ],
+            "warnings": [
+                {"id": "w", "level": "notice", "when": {"behind_progress": {"points": -1}}},
+                {"id": "w", "level": "warning", "when": {"behind_consecutive": {"periods": 1}}, "indicators": ["magic"]},
+                {"id": "s", "level": "notice", "when": {"site_check_below": {"score": 101}}}
+            ]
+        }));
+        let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        for want in [
+            "/tracking/progress/cumulative",
+            "/tracking/indicators/0/targets/atlantis",
+            "/tracking/indicators/0/targets/ndrc",
+            "/tracking/indicators/0/target",
+            "/tracking/indicators/1/indicator",
+            "/tracking/indicators/1/start",
+            "/tracking/indicators/2/indicator",
+            "/tracking/indicators/3/progress/cumulative/11",
+            "/tracking/projects/0/indicator",
+            "/tracking/projects/0/name",
+            "/tracking/projects/0/milestones/0/due",
+            "/tracking/projects/0/milestones/1/id",
+            "/tracking/projects/1/id",
+            "/tracking/projects/1/unit",
+            "/tracking/projects/1/milestones",
+            "/tracking/warnings/0/when/behind_progress/points",
+            "/tracking/warnings/1/id",
+            "/tracking/warnings/1/when/behind_consecutive/periods",
+            "/tracking/warnings/1/indicators/0",
+            "/tracking/warnings/2/when/site_check_below/score",
+        ] {
+            assert!(paths.contains(&want), "{want} not in {problems:#?}");
+        }
+        // a seasonal share below the one before is named at its index
+        let p = demo_with(
+            json!({"progress": {"profile": "seasonal", "cumulative": [0.1, 0.05, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1]}}),
+        );
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "/tracking/progress/cumulative/1");
+    }
+
+    #[test]
+    fn unknown_tracking_keys_and_a_mid_year_indicator_s_bad_from_period_are_reported() {
+        let p = demo_with(json!({"period": "week"}));
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].0, "/tracking");
+        assert!(p[0].1.contains("week"), "{p:?}");
+        let mut plan: Value = serde_json::from_str(crate::plan::DEMO_PLAN_JSON).unwrap();
+        plan["indicators"][0]["from_period"] = json!("2025-07");
+        let r = validate_plan(&plan.to_string());
+        assert_eq!(
+            r.problems
+                .iter()
+                .map(|p| p.path.as_str())
+                .collect::<Vec<_>>(),
+            vec!["/indicators/0/from_period"]
+        );
+    }
+}
