@@ -168,3 +168,20 @@ fn the_demo_periods_give_the_intended_warnings() {
         .collect();
     assert_eq!(behind10, vec!["qiaokou", "huangpi"]);
 }
+
+/// The fingerprint of the demo's tracking report through September, which the WASM tests
+/// compare with the report computed inside WASM (`UPDATE_FIXTURES=1` rewrites it).
+#[test]
+fn the_demo_tracking_fingerprint_matches_fixture() {
+    let plan = kaoping_core::plan::demo_plan();
+    let d = kaoping_core::track::demo_periods(42, Some("2026-09")).unwrap();
+    let mut t = Tracker::new(&plan).unwrap();
+    t.add_file(InputKind::Periods, "periods.csv", &d.periods_csv);
+    t.add_file(InputKind::Projects, "projects.json", &d.projects_json);
+    t.add_file(InputKind::Events, "events.json", &d.events_json);
+    let report = t.finish(None).unwrap();
+    let got = kaoping_core::canonical::fingerprint(&report) + "\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/determinism/demo_track_42_2026-09.sha256");
+    common::check(&path, &got).unwrap();
+}

@@ -860,3 +860,82 @@ impl Row {
         }
     }
 }
+
+/// A named file's text, as a page or a worker passes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// Everything one tracking run reads (the office page's input).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TrackFiles {
+    #[serde(default)]
+    pub periods: Vec<NamedFile>,
+    #[serde(default)]
+    pub projects: Vec<NamedFile>,
+    #[serde(default)]
+    pub events: Vec<NamedFile>,
+    /// The period analysed; default the latest with a figure.
+    #[serde(default)]
+    pub through: Option<String>,
+    /// Language of the exports: zh-CN (default) or en.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// A unit's printable notice.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notice {
+    pub unit: String,
+    pub level: Level,
+    pub html: String,
+}
+
+/// A tracking run with its exports: the report, the warning list as CSV and a notice per
+/// warned unit (plan order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackOutput {
+    pub report: TrackReport,
+    pub warnings_csv: String,
+    pub notices: Vec<Notice>,
+}
+
+/// Reads the files, analyses the year up to `through` and makes the exports.
+pub fn track_files(plan: &Plan, files: &TrackFiles) -> Result<TrackOutput, TrackError> {
+    let mut t = Tracker::new(plan)?;
+    for (kind, list) in [
+        (InputKind::Periods, &files.periods),
+        (InputKind::Projects, &files.projects),
+        (InputKind::Events, &files.events),
+    ] {
+        for f in list {
+            t.add_file(kind, &f.name, &f.text);
+        }
+    }
+    let report = t.finish(files.through.as_deref())?;
+    let lang = crate::text::ui_lang(files.lang.as_deref().unwrap_or("zh-CN"));
+    let notices = warned_units(plan, &report)
+        .into_iter()
+        .filter_map(|u| {
+            let level = report
+                .warnings
+                .iter()
+                .filter(|w| w.unit == u)
+                .map(|w| w.level)
+                .max()?;
+            let html = notice_html(plan, &report, &u, lang)?;
+            Some(Notice {
+                unit: u,
+                level,
+                html,
+            })
+        })
+        .collect();
+    Ok(TrackOutput {
+        warnings_csv: warnings_csv(plan, &report, lang),
+        notices,
+        report,
+    })
+}
