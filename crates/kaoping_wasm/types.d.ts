@@ -17,6 +17,8 @@ export interface IPlan {
     direction?: "higher_is_better" | "lower_is_better" | null; from_period?: string | null;
   }[];
   instruments: IInstrument[];
+  /** How progress is watched through the year (docs/tracking.md); read by the engine. */
+  tracking?: { projects?: { id: string; unit: string; indicator: string; name: IText }[] } & Record<string, unknown>;
 }
 
 export interface IScale { min: number; max: number; step?: number /* 1 */; points: { value: number; label: IText; score?: number | null }[] }
@@ -183,7 +185,7 @@ export interface ITrackOutput {
   /** UTF-8 with BOM, CRLF; formula-like cells neutralised with a leading '. */
   warnings_csv: string;
   /** One self-contained printable page per warned unit (plan order). */
-  notices: { unit: string; level: "notice" | "warning"; html: string }[];
+  notices: { unit: string; level: "notice" | "warning"; html: string; body: string }[];
 }
 
 export interface IDemoPeriods { periods_csv: string; projects_json: string; events_json: string; through: string }

@@ -101,6 +101,22 @@ pub fn warned_units(plan: &Plan, report: &TrackReport) -> Vec<String> {
 /// a whole HTML page, plain and print-friendly, with no scripts and no external resources.
 /// `None` when the unit has no warning.
 pub fn notice_html(plan: &Plan, report: &TrackReport, unit: &str, lang: &str) -> Option<String> {
+    let (title, body) = notice_body(plan, report, unit, lang)?;
+    Some(format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>\nbody {{ font-family: \"Noto Serif CJK SC\", \"Songti SC\", serif; max-width: 46em; margin: 2em auto; padding: 0 1em; color: #000; background: #fff; line-height: 1.6; }}\nh1 {{ text-align: center; font-size: 1.6em; letter-spacing: 0.1em; }}\ntable {{ border-collapse: collapse; width: 100%; }}\nth, td {{ border: 1px solid #000; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }}\n.sign {{ text-align: right; margin-top: 3em; }}\n@media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        esc(&title),
+    ))
+}
+
+/// The notice's title (level and unit) and its content as an HTML fragment (heading,
+/// paragraphs, the table of warnings, the signature): what [`notice_html`] puts in its body, for
+/// a page that shows the notice inside itself. `None` when the unit has no warning.
+pub fn notice_body(
+    plan: &Plan,
+    report: &TrackReport,
+    unit: &str,
+    lang: &str,
+) -> Option<(String, String)> {
     let en = lang == "en";
     let ws: Vec<&Warning> = report.warnings.iter().filter(|w| w.unit == unit).collect();
     if ws.is_empty() {
@@ -162,12 +178,13 @@ pub fn notice_html(plan: &Plan, report: &TrackReport, unit: &str, lang: &str) ->
             &report.plan_sha256.get(..12).unwrap_or("")
         )
     };
-    Some(format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{} {}</title>\n<style>\nbody {{ font-family: \"Noto Serif CJK SC\", \"Songti SC\", serif; max-width: 46em; margin: 2em auto; padding: 0 1em; color: #000; background: #fff; line-height: 1.6; }}\nh1 {{ text-align: center; font-size: 1.6em; letter-spacing: 0.1em; }}\ntable {{ border-collapse: collapse; width: 100%; }}\nth, td {{ border: 1px solid #000; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }}\n.sign {{ text-align: right; margin-top: 3em; }}\n@media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n<h1>{}</h1>\n<p>{}</p>\n{body}\n<table>\n<thead><tr><th scope=\"col\">{h_no}</th><th scope=\"col\">{h_level}</th><th scope=\"col\">{h_ind}</th><th scope=\"col\">{h_period}</th><th scope=\"col\">{h_what}</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n{foot}\n</body>\n</html>\n",
-        esc(kind.get(lang)),
-        esc(unit_name),
-        esc(kind.get(lang)),
-        esc(title),
+    Some((
+        format!("{} {}", kind.get(lang), unit_name),
+        format!(
+            "<h1>{}</h1>\n<p>{}</p>\n{body}\n<table>\n<thead><tr><th scope=\"col\">{h_no}</th><th scope=\"col\">{h_level}</th><th scope=\"col\">{h_ind}</th><th scope=\"col\">{h_period}</th><th scope=\"col\">{h_what}</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n{foot}\n",
+            esc(kind.get(lang)),
+            esc(title),
+        ),
     ))
 }
 

@@ -18,7 +18,7 @@ mod rules;
 
 pub use analyse::*;
 pub use demo::{demo_periods, DemoPeriods};
-pub use export::{notice_html, warned_units, warnings_csv};
+pub use export::{notice_body, notice_html, warned_units, warnings_csv};
 pub use period::{Date, Period, PeriodKind};
 pub use rules::*;
 
@@ -890,7 +890,10 @@ pub struct TrackFiles {
 pub struct Notice {
     pub unit: String,
     pub level: Level,
+    /// A whole page (for download and print).
     pub html: String,
+    /// The same content as a fragment, to show inside a page.
+    pub body: String,
 }
 
 /// A tracking run with its exports: the report, the warning list as CSV and a notice per
@@ -926,10 +929,12 @@ pub fn track_files(plan: &Plan, files: &TrackFiles) -> Result<TrackOutput, Track
                 .map(|w| w.level)
                 .max()?;
             let html = notice_html(plan, &report, &u, lang)?;
+            let (_, body) = notice_body(plan, &report, &u, lang)?;
             Some(Notice {
                 unit: u,
                 level,
                 html,
+                body,
             })
         })
         .collect();
