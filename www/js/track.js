@@ -291,7 +291,7 @@ function renderWarnings(out) {
 function renderNotices(out) {
   const T = t();
   if (!out.notices.length) return null;
-  const list = scrollTable(T.trackNoticesHeading, [T.trackUnit, T.trackLevel, ''],
+  const list = scrollTable(T.trackNoticesHeading, [T.trackUnit, T.trackLevel, T.trackNoticeCol],
     out.notices.map((n) => h('tr', {},
       rowHead(unitName(n.unit)), h('td', {}, levelTag(n.level)),
       h('td', {}, h('button', {

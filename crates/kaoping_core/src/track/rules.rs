@@ -289,15 +289,21 @@ pub fn validate_tracking(plan: &Plan) -> Vec<RuleProblem> {
                     &format!("方案中没有责任单位“{unit}”"),
                     &format!("the plan has no unit \"{unit}\""),
                 ),
-                Some(u) if !ind.weights.contains_key(&u.category) => bad(
-                    &mut out,
-                    &up,
-                    &format!("单位“{unit}”的类别没有指标“{}”", t.indicator),
-                    &format!(
-                        "unit \"{unit}\" is in a category without indicator \"{}\"",
-                        t.indicator
-                    ),
-                ),
+                // (a unit of an unknown category is reported under /units; not again here)
+                Some(u)
+                    if plan.category(&u.category).is_some()
+                        && !ind.weights.contains_key(&u.category) =>
+                {
+                    bad(
+                        &mut out,
+                        &up,
+                        &format!("单位“{unit}”的类别没有指标“{}”", t.indicator),
+                        &format!(
+                            "unit \"{unit}\" is in a category without indicator \"{}\"",
+                            t.indicator
+                        ),
+                    )
+                }
                 Some(_) => positive(&mut out, &up, v),
             }
         }
@@ -355,7 +361,10 @@ pub fn validate_tracking(plan: &Plan) -> Vec<RuleProblem> {
         match plan.indicator(&pj.indicator) {
             Some(ind)
                 if ind.kind == IndicatorKind::Project
-                    && unit.is_none_or(|u| ind.weights.contains_key(&u.category)) => {}
+                    && unit.is_none_or(|u| {
+                        plan.category(&u.category).is_none()
+                            || ind.weights.contains_key(&u.category)
+                    }) => {}
             _ => bad(
                 &mut out,
                 &format!("{p}/indicator"),
@@ -579,6 +588,20 @@ mod tests {
         );
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].0, "/tracking/progress/cumulative/1");
+    }
+
+    #[test]
+    fn a_unit_of_an_unknown_category_is_not_reported_again_under_tracking() {
+        let mut plan: Value = serde_json::from_str(crate::plan::DEMO_PLAN_JSON).unwrap();
+        plan["units"][0]["category"] = json!("nowhere");
+        let r = validate_plan(&plan.to_string());
+        assert_eq!(
+            r.problems
+                .iter()
+                .map(|p| p.path.as_str())
+                .collect::<Vec<_>>(),
+            vec!["/units/0/category"]
+        );
     }
 
     #[test]
