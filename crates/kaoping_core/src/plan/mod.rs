@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 mod demo;
 mod raw;
-pub use demo::{demo_plan, DEMO_PLAN_JSON, DEMO_PLAN_SOURCE};
+pub use demo::{
+    demo_form_plan, demo_plan, DEMO_FORMS_JSON, DEMO_PLAN_JSON, DEMO_PLAN_SHA256, DEMO_PLAN_SOURCE,
+};
 
 /// The whole evaluation plan for one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -534,6 +536,19 @@ mod load_tests {
         assert_eq!(form.sha256, plan.sha256);
         assert_eq!(form.instruments, plan.instruments);
         assert_eq!(crate::canonical::fingerprint_value(&value), plan.sha256);
+    }
+
+    #[test]
+    fn the_demo_s_forms_part_is_the_plan_without_tracking_with_the_plan_s_fingerprint() {
+        let plan = demo_plan();
+        assert_eq!(DEMO_PLAN_SHA256, plan.sha256);
+        let (json, form) = demo_form_plan().unwrap();
+        assert_eq!(form.sha256, plan.sha256);
+        assert_eq!(form.instruments, plan.instruments);
+        let mut whole: serde_json::Value = serde_json::from_str(DEMO_PLAN_JSON).unwrap();
+        whole.as_object_mut().unwrap().remove("tracking");
+        assert_eq!(json, whole);
+        assert!(DEMO_FORMS_JSON.len() < DEMO_PLAN_JSON.len());
     }
 
     #[test]
