@@ -6,8 +6,8 @@
 
 use kaoping_core::form::Answers;
 #[cfg(feature = "office")]
-use kaoping_core::plan::DEMO_PLAN_JSON;
-use kaoping_core::plan::{load_form_plan, FormPlan, Instrument};
+use kaoping_core::plan::{load_form_plan, DEMO_PLAN_JSON};
+use kaoping_core::plan::{FormPlan, Instrument};
 use kaoping_core::record::Submission;
 use kaoping_core::{form, record};
 use serde::de::DeserializeOwned;
@@ -82,10 +82,7 @@ impl Engine {
         #[cfg(feature = "office")]
         let loaded = load_form_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON));
         #[cfg(not(feature = "office"))]
-        let loaded = match plan_json.as_deref() {
-            Some(text) => load_form_plan(text),
-            None => kaoping_core::plan::demo_form_plan(),
-        };
+        let loaded = kaoping_core::plan::form_plan_or_demo(plan_json.as_deref());
         let (json, form) = loaded.map_err(into_error)?;
         Ok(Engine {
             json,

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 mod demo;
 mod raw;
 pub use demo::{
-    demo_form_plan, demo_plan, DEMO_FORMS_JSON, DEMO_PLAN_JSON, DEMO_PLAN_SHA256, DEMO_PLAN_SOURCE,
+    demo_plan, form_plan_or_demo, DEMO_FORMS_JSON, DEMO_PLAN_JSON, DEMO_PLAN_SHA256,
+    DEMO_PLAN_SOURCE,
 };
 
 /// The whole evaluation plan for one year.
@@ -539,14 +540,15 @@ mod load_tests {
     }
 
     #[test]
-    fn the_demo_s_forms_part_is_the_plan_without_tracking_with_the_plan_s_fingerprint() {
+    fn the_demo_s_forms_part_is_the_plan_without_scoring_and_tracking_with_its_fingerprint() {
         let plan = demo_plan();
         assert_eq!(DEMO_PLAN_SHA256, plan.sha256);
-        let (json, form) = demo_form_plan().unwrap();
+        let (json, form) = form_plan_or_demo(None).unwrap();
         assert_eq!(form.sha256, plan.sha256);
         assert_eq!(form.instruments, plan.instruments);
         let mut whole: serde_json::Value = serde_json::from_str(DEMO_PLAN_JSON).unwrap();
         whole.as_object_mut().unwrap().remove("tracking");
+        whole.as_object_mut().unwrap().remove("scoring");
         assert_eq!(json, whole);
         assert!(DEMO_FORMS_JSON.len() < DEMO_PLAN_JSON.len());
     }
