@@ -160,6 +160,8 @@ export interface ITrackWarning {
 
 export interface ITrackReport {
   plan_id: string; plan_sha256: string; period_kind: "month" | "quarter"; through: string; periods: string[];
+  /** Accepted period rows after `through` (kept out of this analysis). */
+  after_through: number;
   read: number; accepted: number;
   files: { file: string; kind: "periods" | "projects" | "events"; read: number; accepted: number; rejected: number; ignored_columns?: string[] }[];
   rejected: { file: string; row: number; column?: string | null; code: string; message: IText }[];

@@ -104,6 +104,19 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
             }
         }
     }
+    if report.after_through > 0 {
+        if en {
+            println!(
+                "{} accepted row(s) after {} are not analysed",
+                report.after_through, report.through
+            );
+        } else {
+            println!(
+                "{} 之后的 {} 行已接受，未纳入本次分析",
+                report.through, report.after_through
+            );
+        }
+    }
     let missing: usize = report.series.iter().map(|s| s.missing.len()).sum();
     let gaps: Vec<_> = report
         .series

@@ -23,6 +23,8 @@ pub struct TrackReport {
     /// The latest period analysed (warnings are as of its end).
     pub through: Period,
     pub periods: Vec<Period>,
+    /// Accepted period rows after `through` (when it is given): kept out of this analysis.
+    pub after_through: usize,
     /// Rows read, accepted, and every rejection (read = accepted + rejected).
     pub read: usize,
     pub accepted: usize,
@@ -278,6 +280,7 @@ impl Tracker<'_> {
         };
         let end = through.last_day();
         let n = kind.count();
+        let after_through = rows.keys().filter(|k| k.2 > through).count();
 
         // ---- series ---------------------------------------------------------------------
         let mut series = Vec::new();
@@ -563,6 +566,7 @@ impl Tracker<'_> {
             periods: (1..=through.index)
                 .map(|i| Period::new(plan.year, kind, i))
                 .collect(),
+            after_through,
             read,
             accepted,
             files,
