@@ -17,6 +17,8 @@ export interface IPlan {
     direction?: "higher_is_better" | "lower_is_better" | null; from_period?: string | null;
   }[];
   instruments: IInstrument[];
+  /** How progress is watched through the year (docs/tracking.md); read by the engine. */
+  tracking?: { projects?: { id: string; unit: string; indicator: string; name: IText }[] } & Record<string, unknown>;
 }
 
 export interface IScale { min: number; max: number; step?: number /* 1 */; points: { value: number; label: IText; score?: number | null }[] }
@@ -176,3 +178,59 @@ export interface IVerification {
   identical: boolean; result_sha256?: string | null; outputs_checked: boolean;
   differences: { code: string; subject: string; expected: string; found: string; message: IText }[];
 }
+/** Office build: tracking through the year (docs/tracking.md). Files are CSV or JSON text. */
+export interface ITrackFiles {
+  periods?: { name: string; text: string }[];
+  projects?: { name: string; text: string }[];
+  events?: { name: string; text: string }[];
+  /** The period analysed, e.g. "2026-09"; default the latest with a figure. */
+  through?: string | null;
+  /** Language of the exports: "zh-CN" (default) or "en". */
+  lang?: string | null;
+}
+
+export interface ITrackPoint {
+  period: string; actual: number | null; value: number | null; progress: number;
+  completion: number | null; gap: number | null; last_year: number | null;
+  yoy_change: number | null; yoy_pct: number | null; peer_city: number | null; vs_peer_city: number | null;
+  rank: number | null; peers: number; peer_mean: number | null;
+}
+
+export interface ITrackWarning {
+  rule: string; level: "notice" | "warning"; unit: string; indicator?: string; project?: string;
+  milestone?: string; period: string; figures: Record<string, unknown>; message: IText;
+}
+
+export interface ITrackReport {
+  plan_id: string; plan_sha256: string; period_kind: "month" | "quarter"; through: string; periods: string[];
+  /** Accepted period rows after `through` (kept out of this analysis). */
+  after_through: number;
+  read: number; accepted: number;
+  files: { file: string; kind: "periods" | "projects" | "events"; read: number; accepted: number; rejected: number; ignored_columns?: string[] }[];
+  rejected: { file: string; row: number; column?: string | null; code: string; message: IText }[];
+  series: {
+    unit: string; category: string; indicator: string; basis: "sum" | "year_to_date" | "level";
+    direction: "higher_is_better" | "lower_is_better"; start: string; target: number | null;
+    target_source: "data" | "plan_unit" | "plan" | null; points: ITrackPoint[]; missing: string[];
+  }[];
+  behind: { unit: string; indicator: string; completion: number; progress: number; gap: number; rank: number | null; peers: number }[];
+  projects: {
+    project: string; unit: string; indicator: string;
+    milestones: { milestone: string; due: string; done_on: string | null; status: "done" | "done_late" | "overdue" | "open"; slip_days: number }[];
+    done: number; total: number; completion: number; due_by_now: number; done_of_due: number;
+    ratings: { quarter: string; rater: "expert" | "beneficiary" | "builder"; n: number; mean: number }[];
+  }[];
+  events: { unit: string; indicator: string; date: string; veto: boolean; evidence: string; description: string | null; source: { file: string; row: number } }[];
+  vetoed: string[];
+  warnings: ITrackWarning[];
+}
+
+export interface ITrackOutput {
+  report: ITrackReport;
+  /** UTF-8 with BOM, CRLF; formula-like cells neutralised with a leading '. */
+  warnings_csv: string;
+  /** One self-contained printable page per warned unit (plan order). */
+  notices: { unit: string; level: "notice" | "warning"; html: string; body: string }[];
+}
+
+export interface IDemoPeriods { periods_csv: string; projects_json: string; events_json: string; through: string }

@@ -4,6 +4,7 @@ mod aggregate;
 mod ahp;
 mod report;
 mod stats;
+mod track;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -72,6 +73,9 @@ enum Command {
     /// Recompute an aggregation from its manifest.json and say whether everything is identical
     /// (exit 0) or exactly what differs (exit 1).
     Verify(aggregate::VerifyArgs),
+    /// Tracking through the year: figures against targets and time progress, projects,
+    /// events, warnings; writes tracking.json, warnings.csv and a notice per warned unit.
+    Track(track::TrackArgs),
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
         #[command(subcommand)]
@@ -90,6 +94,16 @@ enum DemoCommand {
         /// Number of public survey responses.
         #[arg(long, default_value_t = 2000)]
         n: usize,
+    },
+    /// Write synthetic tracking files for the demo plan (periods.csv, projects.json, events.json).
+    Periods {
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The last month written, e.g. 2026-09 (default: the whole year).
+        #[arg(long)]
+        through: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -267,6 +281,16 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
         } => {
             let inputs = kaoping_core::score::demo_inputs(seed, n);
             println!("{}", serde_json::to_string(&inputs)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Track(args) => {
+            let plan = load_plan_arg(args.plan.clone())?;
+            track::run(args, plan, lang)
+        }
+        Command::Demo {
+            what: DemoCommand::Periods { seed, through, out },
+        } => {
+            track::demo(seed, through, &out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo {

@@ -20,6 +20,7 @@ pub mod review;
 pub mod score;
 pub mod stats;
 pub mod text;
+pub mod track;
 pub mod validate;
 #[cfg(feature = "office")]
 pub mod xlsx;

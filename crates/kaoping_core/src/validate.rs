@@ -127,6 +127,7 @@ const PLAN_KEYS: &[&str] = &[
     "indicators",
     "instruments",
     "scoring",
+    "tracking",
 ];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "components"];
 const COMPONENT_KEYS: &[&str] = &["indicators", "expert", "public", "leadership"];
@@ -525,7 +526,25 @@ impl Validator {
         for p in crate::score::validate_rules(plan) {
             self.push(&p.path, p.code, p.message);
         }
+        for p in crate::track::validate_tracking(plan) {
+            self.push(&p.path, p.code, p.message);
+        }
         let langs = &plan.languages;
+        if let Ok(t) = crate::track::TrackingRules::of(plan) {
+            if let Some(name) = &t.peer_city {
+                self.text(name, "/tracking/peer_city", langs);
+            }
+            for (i, pj) in t.projects.iter().enumerate() {
+                self.text(&pj.name, &format!("/tracking/projects/{i}/name"), langs);
+                for (j, m) in pj.milestones.iter().enumerate() {
+                    self.text(
+                        &m.name,
+                        &format!("/tracking/projects/{i}/milestones/{j}/name"),
+                        langs,
+                    );
+                }
+            }
+        }
         if langs.is_empty() {
             self.push(
                 "/languages",

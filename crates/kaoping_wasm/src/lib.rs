@@ -5,7 +5,9 @@
 //! `--features office` adds what the office needs (plan validation, record checks, scoring).
 
 use kaoping_core::form::Answers;
-use kaoping_core::plan::{load_form_plan, FormPlan, Instrument, DEMO_PLAN_JSON};
+#[cfg(feature = "office")]
+use kaoping_core::plan::{load_form_plan, DEMO_PLAN_JSON};
+use kaoping_core::plan::{FormPlan, Instrument};
 use kaoping_core::record::Submission;
 use kaoping_core::{form, record};
 use serde::de::DeserializeOwned;
@@ -75,13 +77,19 @@ impl Engine {
     /// line and column, when the text is not a plan.
     #[wasm_bindgen(constructor)]
     pub fn new(plan_json: Option<String>) -> Result<Engine, JsError> {
-        let text = plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON);
-        let (json, form) = load_form_plan(text).map_err(into_error)?;
+        // The office build embeds the whole demo plan; the forms build only its forms part
+        // (fingerprinted as the whole plan), which keeps the respondent's WASM small.
+        #[cfg(feature = "office")]
+        let loaded = load_form_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON));
+        #[cfg(not(feature = "office"))]
+        let loaded = kaoping_core::plan::form_plan_or_demo(plan_json.as_deref());
+        let (json, form) = loaded.map_err(into_error)?;
         Ok(Engine {
             json,
             form,
             #[cfg(feature = "office")]
-            plan: kaoping_core::plan::load_plan(text).map_err(into_error)?,
+            plan: kaoping_core::plan::load_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON))
+                .map_err(into_error)?,
         })
     }
 

@@ -28,6 +28,12 @@ extern "C" {
     pub type IReviewState;
     #[wasm_bindgen(typescript_type = "IReviewSubmission")]
     pub type IReviewSubmission;
+    #[wasm_bindgen(typescript_type = "ITrackFiles")]
+    pub type ITrackFiles;
+    #[wasm_bindgen(typescript_type = "ITrackOutput")]
+    pub type ITrackOutput;
+    #[wasm_bindgen(typescript_type = "IDemoPeriods")]
+    pub type IDemoPeriods;
     #[wasm_bindgen(typescript_type = "ITable[]")]
     pub type ITables;
     #[wasm_bindgen(typescript_type = "IIngestReport | null | undefined")]
@@ -325,5 +331,22 @@ impl Engine {
         let outs = outputs.as_deref().map(named);
         let v = manifest::verify(&m, &given, outs.as_deref(), manifest::DEFAULT_DIFF_LIMIT);
         Ok(to_js(&v)?.unchecked_into())
+    }
+
+    /// Tracking through the year: period, project and event files in (CSV or JSON text), the
+    /// report (every rejection, series, projects, events, warnings), the warning CSV and a
+    /// printable notice per warned unit out.
+    pub fn track(&self, files: ITrackFiles) -> Result<ITrackOutput, JsError> {
+        let files: kaoping_core::track::TrackFiles = from_js(files.into())?;
+        let out = kaoping_core::track::track_files(self.plan_ref(), &files).map_err(into_error)?;
+        Ok(to_js(&out)?.unchecked_into())
+    }
+
+    /// The demo plan's synthetic tracking files up to a month (`2026-09`; none: the year).
+    #[wasm_bindgen(js_name = demoPeriods)]
+    pub fn demo_periods(seed: u32, through: Option<String>) -> Result<IDemoPeriods, JsError> {
+        let d = kaoping_core::track::demo_periods(u64::from(seed), through.as_deref())
+            .map_err(into_error)?;
+        Ok(to_js(&d)?.unchecked_into())
     }
 }

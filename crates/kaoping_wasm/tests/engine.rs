@@ -230,3 +230,43 @@ mod office {
             .is_err());
     }
 }
+
+/// Tracking the demo through September gives the same report in WASM as natively (its SHA-256
+/// is written by the native test `the_demo_tracking_fingerprint_matches_fixture`), and the
+/// facade hands out the warnings, the CSV and the notices.
+#[cfg(feature = "office")]
+#[wasm_bindgen_test]
+fn the_demo_tracking_is_bit_identical_in_wasm() {
+    use kaoping_core::track::{demo_periods, InputKind, Tracker};
+    let plan = kaoping_core::plan::demo_plan();
+    let d = demo_periods(42, Some("2026-09")).unwrap();
+    let mut t = Tracker::new(&plan).unwrap();
+    t.add_file(InputKind::Periods, "periods.csv", &d.periods_csv);
+    t.add_file(InputKind::Projects, "projects.json", &d.projects_json);
+    t.add_file(InputKind::Events, "events.json", &d.events_json);
+    let report = t.finish(None).unwrap();
+    let expected =
+        include_str!("../../../tests/fixtures/determinism/demo_track_42_2026-09.sha256").trim();
+    assert_eq!(kaoping_core::canonical::fingerprint(&report), expected);
+
+    let engine = Engine::new(None).unwrap();
+    let demo = rust(
+        Engine::demo_periods(42, Some("2026-09".into()))
+            .unwrap()
+            .into(),
+    );
+    let files = js(json!({
+        "periods": [{"name": "periods.csv", "text": demo["periods_csv"]}],
+        "projects": [{"name": "projects.json", "text": demo["projects_json"]}],
+        "events": [{"name": "events.json", "text": demo["events_json"]}],
+        "lang": "en"
+    }));
+    let out = rust(engine.track(files.unchecked_into()).unwrap().into());
+    assert_eq!(out["report"]["warnings"].as_array().unwrap().len(), 13);
+    assert_eq!(out["report"]["vetoed"], json!(["caidian"]));
+    assert_eq!(out["notices"].as_array().unwrap().len(), 5);
+    assert!(out["warnings_csv"]
+        .as_str()
+        .unwrap()
+        .starts_with("\u{feff}level,rule,"));
+}

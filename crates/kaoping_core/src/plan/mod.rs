@@ -10,7 +10,10 @@ use std::collections::BTreeMap;
 
 mod demo;
 mod raw;
-pub use demo::{demo_plan, DEMO_PLAN_JSON, DEMO_PLAN_SOURCE};
+pub use demo::{
+    demo_plan, form_plan_or_demo, DEMO_FORMS_JSON, DEMO_PLAN_JSON, DEMO_PLAN_SHA256,
+    DEMO_PLAN_SOURCE,
+};
 
 /// The whole evaluation plan for one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -35,6 +38,12 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     #[schemars(with = "crate::score::ScoringRules")]
     pub scoring: serde_json::Value,
+    /// How progress is watched through the year: periods, time progress, targets, projects,
+    /// warning rules (see `docs/tracking.md`). Kept as JSON and read by
+    /// `crate::track::TrackingRules::of`, like `scoring`.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    #[schemars(with = "crate::track::TrackingRules")]
+    pub tracking: serde_json::Value,
     /// SHA-256 of the plan as written: the canonical JSON of its text parsed as a JSON value
     /// (see [`crate::canonical`]). Set when the plan is read ([`load_plan`],
     /// [`crate::validate::validate_plan`]); not part of the plan's JSON.
@@ -528,6 +537,20 @@ mod load_tests {
         assert_eq!(form.sha256, plan.sha256);
         assert_eq!(form.instruments, plan.instruments);
         assert_eq!(crate::canonical::fingerprint_value(&value), plan.sha256);
+    }
+
+    #[test]
+    fn the_demo_s_forms_part_is_the_plan_without_scoring_and_tracking_with_its_fingerprint() {
+        let plan = demo_plan();
+        assert_eq!(DEMO_PLAN_SHA256, plan.sha256);
+        let (json, form) = form_plan_or_demo(None).unwrap();
+        assert_eq!(form.sha256, plan.sha256);
+        assert_eq!(form.instruments, plan.instruments);
+        let mut whole: serde_json::Value = serde_json::from_str(DEMO_PLAN_JSON).unwrap();
+        whole.as_object_mut().unwrap().remove("tracking");
+        whole.as_object_mut().unwrap().remove("scoring");
+        assert_eq!(json, whole);
+        assert!(DEMO_FORMS_JSON.len() < DEMO_PLAN_JSON.len());
     }
 
     #[test]

@@ -1,0 +1,191 @@
+//! `kaoping track` and `kaoping demo periods`: tracking through the year, as files.
+
+use anyhow::{Context, Result};
+use kaoping_core::plan::Plan;
+use kaoping_core::track::{
+    demo_periods, notice_html, warned_units, warnings_csv, InputKind, Tracker,
+};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Arguments of `kaoping track`.
+#[derive(clap::Args)]
+pub struct TrackArgs {
+    /// The plan (JSON) with a `tracking` section; the built-in demo plan when omitted.
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+    /// Period files (CSV or JSON): unit, indicator, period, actual, last_year, peer_city, target.
+    #[arg(long, num_args = 1.., required = true)]
+    periods: Vec<PathBuf>,
+    /// Project reports (CSV or JSON): milestones reached and quarterly site-check ratings.
+    #[arg(long)]
+    projects: Option<PathBuf>,
+    /// Constraint events (CSV or JSON): unit, indicator, date, veto, evidence, description.
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// The latest period analysed (e.g. 2026-09); default the latest with a figure.
+    #[arg(long)]
+    through: Option<String>,
+    /// Folder for tracking.json, warnings.csv and notice-UNIT.html.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Runs `kaoping track`; exit 1 when rows were rejected.
+pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
+    let mut tracker = Tracker::new(&plan)?;
+    for f in &args.periods {
+        tracker.add_file(InputKind::Periods, &f.display().to_string(), &read(f)?);
+    }
+    if let Some(f) = &args.projects {
+        tracker.add_file(InputKind::Projects, &f.display().to_string(), &read(f)?);
+    }
+    if let Some(f) = &args.events {
+        tracker.add_file(InputKind::Events, &f.display().to_string(), &read(f)?);
+    }
+    let report = tracker.finish(args.through.as_deref())?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))?;
+    let write = |name: &str, text: &str| -> Result<()> {
+        let p = args.out.join(name);
+        std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
+    };
+    write(
+        "tracking.json",
+        &(serde_json::to_string_pretty(&report)? + "\n"),
+    )?;
+    write("warnings.csv", &warnings_csv(&plan, &report, lang))?;
+    let units = warned_units(&plan, &report);
+    for u in &units {
+        if let Some(html) = notice_html(&plan, &report, u, lang) {
+            write(&format!("notice-{u}.html"), &html)?;
+        }
+    }
+    let en = lang == "en";
+    for r in &report.rejected {
+        let col = r
+            .column
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
+        println!(
+            "{}:{}: {}{col} {}",
+            r.file,
+            r.row,
+            r.code,
+            r.message.get(lang)
+        );
+    }
+    for f in &report.files {
+        if en {
+            println!(
+                "{}: read {}, accepted {}, rejected {}",
+                f.file, f.read, f.accepted, f.rejected
+            );
+        } else {
+            println!(
+                "{}：读取 {}，接受 {}，拒绝 {}",
+                f.file, f.read, f.accepted, f.rejected
+            );
+        }
+        if !f.ignored_columns.is_empty() {
+            if en {
+                println!(
+                    "{}: columns not used: {}",
+                    f.file,
+                    f.ignored_columns.join(", ")
+                );
+            } else {
+                println!("{}：未使用的列：{}", f.file, f.ignored_columns.join("、"));
+            }
+        }
+    }
+    if report.after_through > 0 {
+        if en {
+            println!(
+                "{} accepted row(s) after {} are not analysed",
+                report.after_through, report.through
+            );
+        } else {
+            println!(
+                "{} 之后的 {} 行已接受，未纳入本次分析",
+                report.through, report.after_through
+            );
+        }
+    }
+    let missing: usize = report.series.iter().map(|s| s.missing.len()).sum();
+    let gaps: Vec<_> = report
+        .series
+        .iter()
+        .filter(|s| !s.missing.is_empty())
+        .collect();
+    for s in gaps.iter().take(10) {
+        let periods: Vec<String> = s.missing.iter().map(|p| p.to_string()).collect();
+        if en {
+            println!("missing: {} {} {}", s.unit, s.indicator, periods.join(" "));
+        } else {
+            println!("缺报：{} {} {}", s.unit, s.indicator, periods.join(" "));
+        }
+    }
+    if gaps.len() > 10 {
+        if en {
+            println!(
+                "missing: … {} more series (see tracking.json)",
+                gaps.len() - 10
+            );
+        } else {
+            println!("缺报：……另有 {} 项（见 tracking.json）", gaps.len() - 10);
+        }
+    }
+    for w in &report.warnings {
+        println!("{}", w.message.get(lang));
+    }
+    if en {
+        println!(
+            "through {}: {} warning(s) to {} unit(s), {} missing period(s); written to {}",
+            report.through,
+            report.warnings.len(),
+            units.len(),
+            missing,
+            args.out.display()
+        );
+    } else {
+        println!(
+            "截至 {}：预警 {} 条，涉及 {} 个单位，缺报 {} 期；已写入 {}",
+            report.through,
+            report.warnings.len(),
+            units.len(),
+            missing,
+            args.out.display()
+        );
+    }
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `kaoping demo periods`: writes periods.csv, projects.json and events.json.
+pub fn demo(seed: u64, through: Option<String>, out: &Path) -> Result<()> {
+    let d = demo_periods(seed, through.as_deref())?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (name, text) in [
+        ("periods.csv", &d.periods_csv),
+        ("projects.json", &d.projects_json),
+        ("events.json", &d.events_json),
+    ] {
+        let p = out.join(name);
+        std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    println!(
+        "{}: periods.csv, projects.json, events.json (through {})",
+        out.display(),
+        d.through
+    );
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! Periods of the tracking year (`2026-03`, `2026-Q1`) and calendar dates (`2026-06-30`).
+
+use serde::{Deserialize, Serialize};
+
+/// How the year is divided for tracking.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    /// Twelve months, written `2026-03`.
+    #[default]
+    Month,
+    /// Four quarters, written `2026-Q1`.
+    Quarter,
+}
+
+impl PeriodKind {
+    /// Periods in a year.
+    pub fn count(self) -> u32 {
+        match self {
+            PeriodKind::Month => 12,
+            PeriodKind::Quarter => 4,
+        }
+    }
+
+    /// Months in one period.
+    pub fn months(self) -> u32 {
+        12 / self.count()
+    }
+}
+
+/// One period of a year: month 1–12 or quarter 1–4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Period {
+    pub year: i32,
+    pub kind: PeriodKind,
+    /// 1-based index within the year.
+    pub index: u32,
+}
+
+impl Period {
+    pub fn new(year: i32, kind: PeriodKind, index: u32) -> Period {
+        Period { year, kind, index }
+    }
+
+    /// Reads `2026-03` / `2026-3` (month) or `2026-Q1` / `2026Q1` (quarter); the form must
+    /// match `kind`.
+    pub fn parse(text: &str, kind: PeriodKind) -> Option<Period> {
+        let t = text.trim();
+        match kind {
+            PeriodKind::Month => {
+                let (y, m) = t.split_once('-')?;
+                let year = year_of(y)?;
+                if m.is_empty() || m.len() > 2 || !m.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                let index: u32 = m.parse().ok()?;
+                (1..=12)
+                    .contains(&index)
+                    .then_some(Period::new(year, kind, index))
+            }
+            PeriodKind::Quarter => {
+                let upper = t.to_ascii_uppercase();
+                let (y, q) = upper.split_once('Q')?;
+                let year = year_of(y.strip_suffix('-').unwrap_or(y))?;
+                if q.len() != 1 {
+                    return None;
+                }
+                let index: u32 = q.parse().ok()?;
+                (1..=4)
+                    .contains(&index)
+                    .then_some(Period::new(year, kind, index))
+            }
+        }
+    }
+
+    /// The period a date falls in.
+    pub fn of_date(d: Date, kind: PeriodKind) -> Period {
+        Period::new(d.year, kind, (d.month - 1) / kind.months() + 1)
+    }
+
+    /// The last day of the period.
+    pub fn last_day(self) -> Date {
+        let month = self.index * self.kind.months();
+        Date {
+            year: self.year,
+            month,
+            day: days_in_month(self.year, month),
+        }
+    }
+
+    /// The period `n` later (may leave the year).
+    pub fn plus(self, n: i64) -> Period {
+        let count = i64::from(self.kind.count());
+        let k = i64::from(self.year) * count + i64::from(self.index) - 1 + n;
+        Period::new(
+            k.div_euclid(count) as i32,
+            self.kind,
+            (k.rem_euclid(count) + 1) as u32,
+        )
+    }
+
+    /// Periods from `self` to `other` (negative when `other` is earlier).
+    pub fn until(self, other: Period) -> i64 {
+        let count = i64::from(self.kind.count());
+        (i64::from(other.year) * count + i64::from(other.index))
+            - (i64::from(self.year) * count + i64::from(self.index))
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            PeriodKind::Month => write!(f, "{}-{:02}", self.year, self.index),
+            PeriodKind::Quarter => write!(f, "{}-Q{}", self.year, self.index),
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+fn year_of(y: &str) -> Option<i32> {
+    if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    y.parse().ok()
+}
+
+/// A calendar date (proleptic Gregorian), written `2026-06-30`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// Reads `YYYY-MM-DD` (also `YYYY/MM/DD`), checking the day exists.
+    pub fn parse(text: &str) -> Option<Date> {
+        let t = text.trim().replace('/', "-");
+        let mut parts = t.split('-');
+        let year = year_of(parts.next()?)?;
+        let month: u32 = small(parts.next()?)?;
+        let day: u32 = small(parts.next()?)?;
+        if parts.next().is_some() || !(1..=12).contains(&month) {
+            return None;
+        }
+        (day >= 1 && day <= days_in_month(year, month)).then_some(Date { year, month, day })
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    pub fn days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+fn small(t: &str) -> Option<u32> {
+    if t.is_empty() || t.len() > 2 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_and_dates_read_and_count() {
+        let m = PeriodKind::Month;
+        assert_eq!(Period::parse("2026-3", m).unwrap().to_string(), "2026-03");
+        assert_eq!(Period::parse("2026-13", m), None);
+        assert_eq!(Period::parse("2026-Q1", m), None);
+        let q = PeriodKind::Quarter;
+        assert_eq!(Period::parse("2026q4", q).unwrap().to_string(), "2026-Q4");
+        assert_eq!(Period::parse("2026-Q5", q), None);
+        let p = Period::parse("2026-11", m).unwrap();
+        assert_eq!(p.plus(2).to_string(), "2027-01");
+        assert_eq!(p.plus(-11).to_string(), "2025-12");
+        assert_eq!(p.until(p.plus(5)), 5);
+        assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert_eq!(Date::parse("2026-02-29"), None);
+        assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);
+        assert_eq!(
+            Date::parse("2026-07-01").unwrap().days() - Date::parse("2026-06-30").unwrap().days(),
+            1
+        );
+        let d = Date::parse("2026-08-15").unwrap();
+        assert_eq!(Period::of_date(d, q).to_string(), "2026-Q3");
+        assert_eq!(
+            Period::parse("2026-Q1", q).unwrap().last_day().to_string(),
+            "2026-03-31"
+        );
+    }
+}

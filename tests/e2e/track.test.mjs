@@ -1,0 +1,124 @@
+// The tracking page: the demo periods through September give the warnings the demo is made to
+// show (see crates/kaoping_core/src/track/demo.rs), who is behind, a trend chart with its table,
+// peers side by side, the warning CSV and a printable notice; zero axe violations, in zh-CN and
+// in English. Driven by roles and labels.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { launch, url, axeCheck, watchErrors } from './harness.mjs';
+
+async function rowsOf(table) {
+  return table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) =>
+    Array.from(tr.querySelectorAll('th, td'), (c) => c.textContent.trim())));
+}
+
+test('the tracking page loads the demo periods and shows the expected warnings', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await page.goto(url('track.html'));
+    await page.getByRole('heading', { level: 1, name: '跟踪管理：月度、季度监测与预警' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    await page.getByLabel('截至月份').selectOption('2026-09');
+    assert.deepEqual(await axeCheck(page), [], 'axe: before loading');
+
+    await page.getByRole('button', { name: '载入示例数据' }).click();
+    await page.getByRole('heading', { level: 2, name: '5. 预警清单' }).waitFor();
+
+    // summary: 13 warnings to 5 units, 蔡甸区 vetoed, nothing rejected, one missing month
+    const facts = await page.locator('.facts').innerText();
+    assert.match(facts, /截至\s+2026-09/);
+    assert.match(facts, /拒绝\s+0/);
+    assert.match(facts, /预警\s+13/);
+    assert.match(facts, /涉及单位\s+5/);
+    assert.match(facts, /一票否决单位\s+蔡甸区/);
+    const missing = await rowsOf(page.getByRole('region', { name: /缺报期间/ }));
+    assert.deepEqual(missing, [['东西湖区', '先进制造业增加值增速', '2026-04']]);
+
+    // who is behind: furthest behind first, all with a negative gap
+    const behind = await rowsOf(page.getByRole('region', { name: /落后于时间进度的单位/ }));
+    assert.equal(behind[0][0], '黄陂区');
+    assert.equal(behind[0][1], '一般公共预算收入');
+    for (const row of behind) assert.match(row[4], /^-/);
+
+    // the warning list: the units and levels the demo is made to show
+    const warnings = await rowsOf(page.getByRole('region', { name: /预警清单/ }));
+    assert.equal(warnings.length, 13);
+    const units = [...new Set(warnings.map((w) => w[1]))];
+    assert.deepEqual(units, ['硚口区', '蔡甸区', '江夏区', '黄陂区', '市交通运输局']);
+    assert.ok(warnings.some((w) => w[1] === '蔡甸区' && w[0] === '预警通知单' && /一票否决/.test(w[5])));
+    assert.ok(warnings.some((w) => w[1] === '硚口区' && w[4] === 'milestone_late' && /主体绿化种植/.test(w[5])));
+    assert.ok(warnings.some((w) => w[1] === '黄陂区' && w[4] === 'behind_10' && w[0] === '预警通知单'));
+
+    // the CSV export: UTF-8 with BOM, a header and 13 rows
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出预警清单（CSV）' }).click()]);
+    assert.equal(dl.suggestedFilename(), 'warnings-2026-09.csv');
+    const csv = await readFile(await dl.path(), 'utf8');
+    assert.ok(csv.startsWith('\ufeff级别,规则,'), csv.slice(0, 40));
+    assert.equal(csv.trim().split('\r\n').length, 14);
+
+    // the trend chart of the indicator furthest behind, with its table alternative and peers
+    const chart = page.getByRole('img', { name: /黄陂区一般公共预算收入：完成率、时间进度与目标/ });
+    await chart.waitFor();
+    const series = await rowsOf(page.getByRole('region', { name: /黄陂区一般公共预算收入逐期数据/ }));
+    assert.equal(series.length, 9);
+    assert.equal(series[8][0], '2026-09');
+    await page.getByLabel('指标', { exact: true }).selectOption({ label: '固定资产投资增速' });
+    await page.getByLabel('单位', { exact: true }).selectOption({ label: '硚口区' });
+    await page.getByRole('img', { name: /硚口区固定资产投资增速/ }).waitFor();
+    const peers = await rowsOf(page.getByRole('region', { name: /同类单位比较：固定资产投资增速（中心城区）/ }));
+    assert.equal(peers.length, 5);
+    assert.ok(peers.some((p) => p[0] === '硚口区' && /^5 \/ 5$/.test(p[7])), JSON.stringify(peers));
+
+    // a printable notice
+    await page.getByRole('button', { name: '查看黄陂区的通知单' }).click();
+    const notice = page.locator('.notice-view');
+    await notice.getByRole('heading', { name: '预警通知单' }).waitFor();
+    assert.match(await notice.innerText(), /黄陂区：[\s\S]*behind_10/);
+    assert.equal(await notice.locator('tbody tr').count(), 3);
+    assert.deepEqual(await axeCheck(page), [], 'axe: results and notice');
+
+    // in English: the engine's messages in English
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tracking: monthly and quarterly monitoring and warnings' }).waitFor();
+    const en = await rowsOf(page.getByRole('region', { name: /Warning list/ }));
+    assert.equal(en.length, 13);
+    assert.ok(en.some((w) => w[1] === 'Caidian District' && w[0] === 'Warning notice' && /veto/.test(w[5])));
+    await page.locator('.notice-view').getByRole('heading', { name: 'Warning notice' }).waitFor();
+    assert.deepEqual(await axeCheck(page), [], 'axe: English');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await browser.close();
+  }
+});
+
+test('tracking files chosen by the office: rejections are listed with file, row and reason', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 800, height: 900 } });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    await page.goto(url('track.html?lang=en'));
+    await page.getByRole('heading', { level: 1, name: 'Tracking: monthly and quarterly monitoring and warnings' }).waitFor();
+    await page.getByRole('button', { name: 'Analyse the chosen files' }).click();
+    await page.getByRole('alert').getByText('Choose at least one monthly figure file.').waitFor();
+    const csv = 'unit,indicator,period,actual\nhuangpi,fiscal_revenue,2026-01,3\nhuangpi,fiscal_revenue,2026-02,x\natlantis,fiscal_revenue,2026-01,1\n';
+    await page.getByLabel('Monthly figure files (one or more)').setInputFiles({ name: 'jan.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Analyse the chosen files' }).click();
+    await page.getByRole('heading', { level: 2, name: '2. Summary' }).waitFor();
+    const rejected = await rowsOf(page.getByRole('region', { name: /Rejected rows/ }));
+    assert.deepEqual(rejected.map((r) => r.slice(0, 3)), [['jan.csv', '3', 'actual'], ['jan.csv', '4', 'unit']]);
+    assert.match(rejected[1][3], /no unit "atlantis"/);
+    // 黄陂区 reported 3 (100 million yuan) of 85 in January against 7% time progress
+    const behind = await rowsOf(page.getByRole('region', { name: /Units behind time progress/ }));
+    assert.equal(behind[0][0], 'Huangpi District');
+    assert.deepEqual(await axeCheck(page), [], 'axe: files with rejections');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await browser.close();
+  }
+});
