@@ -254,7 +254,7 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
             .filter(|(c, u)| {
                 !**u && !matches!(
                     c.target,
-                    Target::RespondentId | Target::SubmittedAt | Target::PlanId | Target::Reason(_)
+                    Target::RespondentId | Target::SubmittedAt | Target::PlanId
                 )
             })
             .map(|(c, _)| MissingColumn {
