@@ -349,14 +349,14 @@ async function loadRecords(e) {
   const T = t();
   const files = [...e.target.files];
   if (!files.length || !state.plan) return;
-  const read = await Promise.all(files.map(async (f) => ({ name: f.name, text: await f.text() })));
   state.result = null;
   state.ingest = null;
   state.runMessage = null;
   state.run = { stage: 'start', records: null, started: performance.now() };
   renderAll();
   try {
-    const out = await runner.request({ type: 'records', text: state.planText, files: read }, (p) => {
+    // The File objects go to the worker, which streams them chunk by chunk.
+    const out = await runner.request({ type: 'records', text: state.planText, files }, (p) => {
       state.run.stage = p.stage;
       updateRun();
     });
