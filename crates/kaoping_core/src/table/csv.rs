@@ -1,8 +1,9 @@
 //! An RFC 4180 CSV tokenizer that is fed UTF-8 bytes in chunks of any size (a field, a quote, a
 //! CRLF or a multi-byte character may be split anywhere) and hands out complete rows.
 //!
-//! A row is a reused byte buffer holding the unescaped fields back to back plus their end
-//! offsets, so reading a row allocates nothing once the buffers have grown. Line ends: LF,
+//! A row is a reused byte buffer (the row's bytes, copied once, quoted fields unescaped in
+//! place) plus the start and end of each field, so reading a row allocates nothing once the
+//! buffers have grown. Line ends: LF,
 //! CRLF or CR. Quoted fields may hold delimiters, line ends and doubled quotes. A quote inside
 //! an unquoted field is kept as text (as Excel does). Rows are numbered as a spreadsheet shows
 //! them: the first line (the header) is row 1, a quoted field with line breaks stays one row,
@@ -23,6 +24,7 @@ pub struct Row<'a> {
     /// The spreadsheet row number (the header is row 1).
     pub number: u64,
     buf: &'a [u8],
+    starts: &'a [u32],
     ends: &'a [u32],
     /// The first problem in the row and the (0-based) field it is in.
     pub problem: Option<(CsvProblem, usize)>,
@@ -37,7 +39,7 @@ impl<'a> Row<'a> {
         self.ends.is_empty()
     }
 
-    /// All fields' bytes, back to back.
+    /// The row's bytes (its fields with what lies between them): ASCII when every field is.
     pub fn bytes(&self) -> &'a [u8] {
         self.buf
     }
@@ -45,11 +47,10 @@ impl<'a> Row<'a> {
     /// The unescaped bytes of field `i` (empty when the row has fewer fields).
     #[inline]
     pub fn field(&self, i: usize) -> &'a [u8] {
-        if i >= self.ends.len() {
-            return &[];
+        match (self.starts.get(i), self.ends.get(i)) {
+            (Some(s), Some(e)) => &self.buf[*s as usize..*e as usize],
+            _ => &[],
         }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.buf[start..self.ends[i] as usize]
     }
 }
 
@@ -65,13 +66,15 @@ enum State {
     QuoteInQuoted,
 }
 
-/// The streaming tokenizer.
+/// The streaming tokenizer. The bytes of a row are copied once into a buffer (the raw row,
+/// with quoted fields unescaped in place); fields are ranges of it.
 pub struct Tokenizer {
     delimiter: u8,
     state: State,
     /// The previous chunk ended with a CR that ended a row: skip one LF.
     skip_lf: bool,
     buf: Vec<u8>,
+    starts: Vec<u32>,
     ends: Vec<u32>,
     /// Rows started so far (the number of the row being read).
     number: u64,
@@ -93,6 +96,7 @@ impl Tokenizer {
             state: State::FieldStart,
             skip_lf: false,
             buf: Vec::with_capacity(1024),
+            starts: Vec::with_capacity(64),
             ends: Vec::with_capacity(64),
             number: 1,
             started: false,
@@ -101,21 +105,24 @@ impl Tokenizer {
         }
     }
 
-    #[inline]
-    fn end_field(&mut self) {
-        self.ends.push(self.buf.len() as u32);
-        self.state = State::FieldStart;
+    fn note(&mut self, p: CsvProblem) {
+        if self.problem.is_none() {
+            self.problem = Some((p, self.ends.len()));
+        }
     }
 
+    /// Ends the row whose last field ends at buffer position `end`.
     #[inline]
-    fn end_row<F: FnMut(&Row)>(&mut self, on_row: &mut F) {
+    fn end_row<F: FnMut(&Row)>(&mut self, end: u32, on_row: &mut F) {
         if self.started {
-            self.ends.push(self.buf.len() as u32);
+            self.ends.push(end);
             // A lone empty field is a blank line: counted, not handed out.
-            if !(self.ends.len() == 1 && self.buf.is_empty() && self.problem.is_none()) {
+            let blank = self.ends.len() == 1 && end == self.starts[0] && self.problem.is_none();
+            if !blank {
                 on_row(&Row {
                     number: self.number,
                     buf: &self.buf,
+                    starts: &self.starts,
                     ends: &self.ends,
                     problem: self.problem,
                 });
@@ -123,91 +130,104 @@ impl Tokenizer {
         }
         self.number += 1;
         self.buf.clear();
+        self.starts.clear();
         self.ends.clear();
         self.problem = None;
         self.started = false;
         self.state = State::FieldStart;
     }
 
-    fn note(&mut self, p: CsvProblem) {
-        if self.problem.is_none() {
-            self.problem = Some((p, self.ends.len()));
-        }
-    }
-
     /// Reads a chunk; complete rows go to `on_row`.
     pub fn feed<F: FnMut(&Row)>(&mut self, data: &[u8], on_row: &mut F) {
-        let mut i = 0;
         let n = data.len();
+        let mut i = 0;
         if self.skip_lf && n > 0 {
             self.skip_lf = false;
             if data[0] == b'\n' {
                 i = 1;
             }
         }
+        // Bytes data[seg..i] are part of the row but not yet copied; the buffer position of
+        // data[j] is buf.len() + j - seg.
+        let mut seg = i;
+        let stop = self.stop;
+        let delim = self.delimiter;
+        macro_rules! pos {
+            ($j:expr) => {
+                (self.buf.len() + $j - seg) as u32
+            };
+        }
         while i < n {
             match self.state {
-                State::FieldStart | State::Unquoted => {
-                    if self.state == State::FieldStart && data[i] == b'"' {
+                State::FieldStart => {
+                    self.starts.push(pos!(i));
+                    self.started = true;
+                    if data[i] == b'"' {
+                        // Copy up to the quote; the field's content starts after it.
+                        self.buf.extend_from_slice(&data[seg..=i]);
+                        i += 1;
+                        seg = i;
+                        *self.starts.last_mut().expect("pushed") = self.buf.len() as u32;
                         self.state = State::Quoted;
-                        self.started = true;
-                        i += 1;
-                        continue;
-                    }
-                    // The run up to the next delimiter, line end or quote.
-                    let start = i;
-                    while i < n && !self.stop[data[i] as usize] {
-                        i += 1;
-                    }
-                    if i > start {
-                        self.buf.extend_from_slice(&data[start..i]);
-                        self.started = true;
+                    } else {
                         self.state = State::Unquoted;
+                    }
+                }
+                State::Unquoted => {
+                    while i < n && !stop[data[i] as usize] {
+                        i += 1;
                     }
                     if i == n {
                         break;
                     }
                     let b = data[i];
-                    i += 1;
-                    if b == self.delimiter {
-                        self.started = true;
-                        self.end_field();
-                    } else if b == b'\n' {
-                        self.end_row(on_row);
-                    } else if b == b'\r' {
-                        self.end_row(on_row);
-                        if i < n {
-                            if data[i] == b'\n' {
-                                i += 1;
-                            }
-                        } else {
-                            self.skip_lf = true;
+                    if b == delim {
+                        self.ends.push(pos!(i));
+                        i += 1;
+                        self.state = State::FieldStart;
+                        if i == n {
+                            // The next field starts in the next chunk (or is empty).
+                            break;
                         }
+                    } else if b == b'\n' || b == b'\r' {
+                        let end = pos!(i);
+                        self.buf.extend_from_slice(&data[seg..i]);
+                        self.end_row(end, on_row);
+                        i += 1;
+                        if b == b'\r' {
+                            if i < n {
+                                if data[i] == b'\n' {
+                                    i += 1;
+                                }
+                            } else {
+                                self.skip_lf = true;
+                            }
+                        }
+                        seg = i;
                     } else {
                         // A quote inside an unquoted field: kept as text.
-                        self.buf.push(b);
-                        self.started = true;
-                        self.state = State::Unquoted;
+                        i += 1;
                     }
                 }
                 State::Quoted => {
-                    let start = i;
                     while i < n && data[i] != b'"' {
                         i += 1;
                     }
-                    self.buf.extend_from_slice(&data[start..i]);
                     if i < n {
+                        // Copy the content; drop the quote.
+                        self.buf.extend_from_slice(&data[seg..i]);
                         i += 1;
+                        seg = i;
                         self.state = State::QuoteInQuoted;
                     }
                 }
                 State::QuoteInQuoted => {
                     let b = data[i];
                     if b == b'"' {
-                        self.buf.push(b'"');
-                        self.state = State::Quoted;
+                        // A doubled quote: this one is content (copied from seg).
                         i += 1;
-                    } else if b == self.delimiter || b == b'\n' || b == b'\r' {
+                        self.state = State::Quoted;
+                    } else if b == delim || b == b'\n' || b == b'\r' {
                         // The closing quote; the delimiter or line end is read as unquoted.
                         self.state = State::Unquoted;
                     } else {
@@ -217,6 +237,10 @@ impl Tokenizer {
                 }
             }
         }
+        // Keep the rest of the row for the next chunk.
+        self.buf.extend_from_slice(&data[seg..n]);
+        // A delimiter at the very end of a chunk leaves the next field unstarted; a field
+        // that starts in the next chunk begins at the buffer's end, as FieldStart will note.
     }
 
     /// The end of the data: the last row, if it did not end with a line break.
@@ -225,8 +249,14 @@ impl Tokenizer {
             self.note(CsvProblem::UnterminatedQuote);
         }
         self.skip_lf = false;
+        if self.state == State::FieldStart && self.started {
+            // A trailing delimiter: an empty last field.
+            let end = self.buf.len() as u32;
+            self.starts.push(end);
+        }
         if self.started {
-            self.end_row(on_row);
+            let end = self.buf.len() as u32;
+            self.end_row(end, on_row);
         }
     }
 }

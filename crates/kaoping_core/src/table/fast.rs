@@ -12,7 +12,7 @@
 
 use super::csv::Row;
 use super::Layout;
-use crate::expr::{self, Env, Expr};
+use crate::expr::{self, Env, Expr, Simple};
 use crate::ingest::PreHashedMap;
 use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind, Scale};
 use crate::score::state::{merge_public, point_score, CellAcc, PublicAcc, ScaleSums};
@@ -27,8 +27,8 @@ enum Pv {
     Empty,
     /// Option index (single choice).
     Opt(u16),
-    /// Number of options chosen (multiple choice).
-    Multi(u16),
+    /// Number of options chosen, and the set of the first 64 options (multiple choice).
+    Multi(u16, u64),
     /// Scale point index.
     Point(u16),
     Unable,
@@ -94,6 +94,15 @@ impl ScaleTable {
         if raw.len() == 1 {
             return self.one[raw[0] as usize];
         }
+        if raw.len() <= 4 && raw.iter().all(u8::is_ascii_digit) && raw[0] != b'0' {
+            let x = raw.iter().fold(0u32, |a, b| a * 10 + u32::from(b - b'0'));
+            let k = ((f64::from(x) - self.min) / self.step).round();
+            if !(0.0..self.texts.len() as f64).contains(&k) {
+                return None;
+            }
+            let k = k as usize;
+            return (self.texts[k] == raw).then_some(k as u16);
+        }
         let s = std::str::from_utf8(raw).ok()?;
         let x = super::parse_number(s)?.as_f64()?;
         let k = ((x - self.min) / self.step).round();
@@ -126,7 +135,9 @@ enum Kind {
         each_row_required: bool,
     },
     /// Number and text: checked with the form's own check on the value.
-    Checked,
+    Checked {
+        number: bool,
+    },
     /// Ranking (and anything else): the record path.
     Unsupported,
 }
@@ -136,8 +147,22 @@ struct Slot {
     kind: Kind,
     field: Option<usize>,
     required: bool,
-    relevant: Option<Option<Expr>>,
-    constraints: Vec<Option<Expr>>,
+    relevant: Option<Cond>,
+    constraints: Vec<Cond>,
+}
+
+/// A relevance condition or constraint, compiled.
+#[derive(Debug, Clone)]
+enum Cond {
+    /// Any expression, evaluated on answers built from the row (`None`: it does not parse,
+    /// which the form counts as true).
+    Expr(Option<Expr>),
+    /// `selected(q, 'v')` on a single-choice question: the option's index, if it is one.
+    SelectedSingle { q: usize, opt: Option<u16> },
+    /// `selected(q, 'v')` on a multiple-choice question: the option's bit (0: not an option).
+    SelectedMulti { q: usize, bit: u64 },
+    /// `. OP number`.
+    SelfNumber(Simple),
 }
 
 #[derive(Debug, Clone)]
@@ -157,7 +182,7 @@ pub struct Compiled {
     slots: Vec<Slot>,
     row_fields: Vec<Option<usize>>,
     /// Sections: relevance and the range of their questions.
-    sections: Vec<(Option<Option<Expr>>, std::ops::Range<usize>)>,
+    sections: Vec<(Option<Cond>, std::ops::Range<usize>)>,
     by_id: HashMap<String, usize>,
     /// Per question: (section, position in the section).
     qpos: Vec<(usize, usize)>,
@@ -232,24 +257,40 @@ impl Compiled {
                         each_row_required: *each_row_required,
                     }
                 }
-                QuestionKind::Number { .. } | QuestionKind::Text { .. } => Kind::Checked,
+                QuestionKind::Number { .. } => Kind::Checked { number: true },
+                QuestionKind::Text { .. } => Kind::Checked { number: false },
                 _ => Kind::Unsupported,
             };
             slots.push(Slot {
                 kind,
                 field: layout.question_field[qi],
                 required: q.required,
-                relevant: q.relevant.as_deref().map(parse_opt),
-                constraints: q.constraints.iter().map(|c| parse_opt(&c.expr)).collect(),
+                relevant: None,
+                constraints: Vec::new(),
             });
         }
         let mut sections = Vec::new();
         let mut at = 0;
         for s in &ins.sections {
             let n = s.questions.len();
-            sections.push((s.relevant.as_deref().map(parse_opt), at..at + n));
+            sections.push((s.relevant.as_deref(), at..at + n));
             at += n;
         }
+        let by_id: HashMap<String, usize> = ins
+            .questions()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        let kinds: Vec<Kind> = slots.iter().map(|s| s.kind.clone()).collect();
+        let compile = |src: &str| compile_cond(src, &by_id, &kinds, ins);
+        for (qi, q) in ins.questions().enumerate() {
+            slots[qi].relevant = q.relevant.as_deref().map(compile);
+            slots[qi].constraints = q.constraints.iter().map(|c| compile(&c.expr)).collect();
+        }
+        let sections = sections
+            .into_iter()
+            .map(|(rel, range)| (rel.map(compile), range))
+            .collect();
         Some(Compiled {
             instrument: layout.instrument,
             n_fields: layout.headers.len(),
@@ -257,11 +298,7 @@ impl Compiled {
             slots,
             row_fields,
             sections,
-            by_id: ins
-                .questions()
-                .enumerate()
-                .map(|(i, q)| (q.id.clone(), i))
-                .collect(),
+            by_id,
             respondent_field: layout.respondent_field,
             qpos: ins
                 .sections
@@ -278,7 +315,7 @@ impl Compiled {
                 if raw.is_empty() {
                     return Pv::Empty;
                 }
-                match options.iter().position(|o| o.as_slice() == raw) {
+                match options.iter().position(|o| short_eq(o, raw)) {
                     Some(i) => Pv::Opt(i as u16),
                     None => Pv::Bad,
                 }
@@ -288,13 +325,19 @@ impl Compiled {
                     return Pv::Empty;
                 }
                 let mut n = 0u16;
+                let mut mask = 0u64;
                 for part in raw.split(|b| *b == b';') {
-                    if !options.iter().any(|o| o.as_slice() == part) {
-                        return Pv::Bad;
+                    match options.iter().position(|o| short_eq(o, part)) {
+                        Some(i) => {
+                            if i < 64 {
+                                mask |= 1 << i;
+                            }
+                        }
+                        None => return Pv::Bad,
                     }
                     n += 1;
                 }
-                Pv::Multi(n)
+                Pv::Multi(n, mask)
             }
             Kind::Scale { table, unable } => scale_cell(table, *unable, raw),
             Kind::Matrix {
@@ -316,7 +359,7 @@ impl Compiled {
                     Pv::Empty
                 }
             }
-            Kind::Checked | Kind::Unsupported => {
+            Kind::Checked { .. } | Kind::Unsupported => {
                 if raw.iter().all(|b| b.is_ascii_whitespace()) {
                     // The record path trims: blank is unanswered for numbers; for text, a
                     // cell of only spaces is unanswered too (`cell_value` trims).
@@ -347,7 +390,8 @@ impl Compiled {
         // the record path checks.
         if !row.bytes().is_ascii() {
             for (i, t) in layout.targets.iter().enumerate() {
-                if t.is_some() && !clean_text(row.field(i)) {
+                let f = row.field(i);
+                if t.is_some() && !f.is_ascii() && !clean_text(f) {
                     return Outcome::Fallback;
                 }
             }
@@ -379,15 +423,10 @@ impl Compiled {
         let field_text = |f: usize| std::str::from_utf8(row.field(f)).unwrap_or("");
         for (rel, range) in &self.sections {
             if let Some(rel) = rel {
-                let env = RowEnv {
-                    c: self,
-                    ins,
-                    layout,
-                    field: &field_text,
-                    hidden: &d.hidden,
-                    current: None,
+                let Some(shown) = self.test(rel, None, ins, d, layout, &field_text) else {
+                    return Outcome::Fallback;
                 };
-                if !truthy(rel, &env) {
+                if !shown {
                     for h in &mut d.hidden[range.clone()] {
                         *h = true;
                     }
@@ -397,15 +436,10 @@ impl Compiled {
             for qi in range.clone() {
                 let slot = &self.slots[qi];
                 if let Some(rel) = &slot.relevant {
-                    let env = RowEnv {
-                        c: self,
-                        ins,
-                        layout,
-                        field: &field_text,
-                        hidden: &d.hidden,
-                        current: None,
+                    let Some(shown) = self.test(rel, None, ins, d, layout, &field_text) else {
+                        return Outcome::Fallback;
                     };
-                    if !truthy(rel, &env) {
+                    if !shown {
                         d.hidden[qi] = true;
                         continue;
                     }
@@ -423,9 +457,13 @@ impl Compiled {
         // Respondent id: from its column, else FILE:ROW; a duplicate goes to the record path.
         let id: &[u8] = match self.respondent_field.map(|f| row.field(f)) {
             Some(raw) if !raw.is_empty() => {
-                match std::str::from_utf8(raw) {
-                    Ok(s) if s.trim().len() == s.len() => {}
-                    _ => return Outcome::Fallback,
+                let padded = if raw.is_ascii() {
+                    raw[0].is_ascii_whitespace() || raw[raw.len() - 1].is_ascii_whitespace()
+                } else {
+                    std::str::from_utf8(raw).map_or(true, |s| s.trim().len() != s.len())
+                };
+                if padded {
+                    return Outcome::Fallback;
                 }
                 raw
             }
@@ -470,7 +508,7 @@ impl Compiled {
         let ok = match &slot.kind {
             Kind::Single(_) | Kind::Scale { .. } => true,
             Kind::Multiple { min, max, .. } => {
-                let Pv::Multi(n) = pv else { return false };
+                let Pv::Multi(n, _) = pv else { return false };
                 let n = u32::from(n);
                 min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
             }
@@ -484,7 +522,7 @@ impl Compiled {
                 !rows.contains(&Pv::Bad)
                     && !(slot.required && *each_row_required && rows.contains(&Pv::Empty))
             }
-            Kind::Checked => {
+            Kind::Checked { .. } => {
                 let v = super::question_value(layout, qi, q, field_text);
                 crate::form::question_ok(q, v.as_ref())
             }
@@ -496,31 +534,110 @@ impl Compiled {
         if slot.constraints.is_empty() {
             return true;
         }
-        let value = super::question_value(layout, qi, q, field_text);
-        for c in &slot.constraints {
-            let env = RowEnv {
-                c: self,
-                ins,
-                layout,
-                field: field_text,
-                hidden: &d.hidden,
-                current: value.as_ref(),
-            };
-            if let Some(e) = c {
-                if !e.eval(&env).truthy() {
-                    return false;
-                }
+        let _ = q;
+        slot.constraints
+            .iter()
+            .all(|c| self.test(c, Some(qi), ins, d, layout, field_text) == Some(true))
+    }
+
+    /// A compiled condition on the row; `None` when the record path must decide. `current`:
+    /// the question a constraint belongs to.
+    #[allow(clippy::too_many_arguments)]
+    fn test<'s>(
+        &self,
+        cond: &Cond,
+        current: Option<usize>,
+        ins: &Instrument,
+        d: &Dense,
+        layout: &Layout,
+        field_text: &dyn Fn(usize) -> &'s str,
+    ) -> Option<bool> {
+        match cond {
+            Cond::Expr(None) => Some(true),
+            Cond::Expr(Some(e)) => {
+                let value = current.and_then(|qi| {
+                    super::question_value(layout, qi, self.question(ins, qi), field_text)
+                });
+                let env = RowEnv {
+                    c: self,
+                    ins,
+                    layout,
+                    field: field_text,
+                    hidden: &d.hidden,
+                    current: value.as_ref(),
+                };
+                Some(e.eval(&env).truthy())
+            }
+            Cond::SelectedSingle { q, opt } => match d.shown(*q) {
+                Pv::Empty => Some(false),
+                Pv::Opt(i) => Some(*opt == Some(i)),
+                _ => None,
+            },
+            Cond::SelectedMulti { q, bit } => match d.shown(*q) {
+                Pv::Empty => Some(false),
+                Pv::Multi(_, mask) => Some(mask & bit != 0),
+                _ => None,
+            },
+            Cond::SelfNumber(simple) => {
+                let qi = current?;
+                let x = match (&self.slots[qi].kind, d.pv[qi]) {
+                    (Kind::Scale { table, .. }, Pv::Point(k)) => table.values[k as usize],
+                    (Kind::Checked { number: true }, Pv::Later) => {
+                        let f = self.slots[qi].field?;
+                        let t = field_text(f).trim();
+                        super::parse_number(t)?.as_f64()?
+                    }
+                    _ => return None,
+                };
+                Some(simple.number_holds(x))
             }
         }
-        true
     }
 }
 
-fn truthy(rel: &Option<Expr>, env: &RowEnv<'_, '_>) -> bool {
-    match rel {
-        None => true,
-        Some(e) => e.eval(env).truthy(),
+/// Compiles a condition: the common shapes to direct tests on parsed cells, the rest as
+/// expressions.
+fn compile_cond(
+    src: &str,
+    by_id: &HashMap<String, usize>,
+    kinds: &[Kind],
+    ins: &Instrument,
+) -> Cond {
+    let Some(e) = parse_opt(src) else {
+        return Cond::Expr(None);
+    };
+    match e.simple() {
+        Some(Simple::Selected { id, value }) => match by_id.get(&id).map(|q| (*q, &kinds[*q])) {
+            Some((q, Kind::Single(options))) => Cond::SelectedSingle {
+                q,
+                opt: options
+                    .iter()
+                    .position(|o| o.as_slice() == value.as_bytes())
+                    .map(|i| i as u16),
+            },
+            Some((q, Kind::Multiple { options, .. })) if options.len() <= 64 => {
+                Cond::SelectedMulti {
+                    q,
+                    bit: options
+                        .iter()
+                        .position(|o| o.as_slice() == value.as_bytes())
+                        .map_or(0, |i| 1u64 << i),
+                }
+            }
+            _ => Cond::Expr(Some(e)),
+        },
+        Some(s @ Simple::SelfCompare { .. }) => {
+            let _ = ins;
+            Cond::SelfNumber(s)
+        }
+        None => Cond::Expr(Some(e)),
     }
+}
+
+/// Byte equality without a call for short strings.
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// A field the record path reads as text: valid UTF-8 without U+FFFD.
@@ -592,6 +709,8 @@ pub struct Dense {
     /// Per item slot: the item key and the scores of its scale points.
     item_keys: Vec<String>,
     item_scores: Vec<Vec<f64>>,
+    /// The same in thousandths, as `ScaleSums` rounds them.
+    item_milli: Vec<Vec<i64>>,
     /// Per item slot and scale point: its distinct-score index.
     item_distinct: Vec<Vec<usize>>,
     distinct: Vec<f64>,
@@ -612,7 +731,7 @@ pub struct Dense {
     rows: Vec<Pv>,
     hidden: Vec<bool>,
     id_buf: Vec<u8>,
-    milli: Vec<i128>,
+    milli: Vec<i64>,
 }
 
 #[derive(Default, Clone)]
@@ -699,6 +818,10 @@ impl Dense {
                     item_scores.push(table.scores.clone());
                 }
             }
+        }
+        // Per-row sums in i64 need scores within ±1e6 (thousandths within ±1e9).
+        if item_scores.iter().flatten().any(|s| !(s.abs() <= 1e6)) || item_scores.len() > 1000 {
+            return None;
         }
         let mut distinct: Vec<f64> = Vec::new();
         let item_distinct: Vec<Vec<usize>> = item_scores
@@ -801,6 +924,10 @@ impl Dense {
                 .take(n_units * n_items)
                 .map(|s| vec![0; s.len() + 1])
                 .collect(),
+            item_milli: item_scores
+                .iter()
+                .map(|v| v.iter().map(|s| (s * 1000.0).round() as i64).collect())
+                .collect(),
             item_keys,
             item_scores,
             item_distinct,
@@ -885,8 +1012,7 @@ impl Dense {
                     self.item_counts[t][p as usize] += 1;
                     key += self.pow[self.item_distinct[it.slot][p as usize]];
                     scored += 1;
-                    let s = self.item_scores[it.slot][p as usize];
-                    self.milli.push((s * 1000.0).round() as i128);
+                    self.milli.push(self.item_milli[it.slot][p as usize]);
                 }
                 (_, Pv::Unable) => {
                     self.touched[t] = true;
@@ -907,14 +1033,15 @@ impl Dense {
                 s.sum_sq = vec![0; self.milli.len()];
             }
             s.n += 1;
-            let mut tot = 0;
+            // Per row in i64 (thousandths of 0–100 scores: far from overflow), summed in i128.
+            let mut tot = 0i64;
             for (i, x) in self.milli.iter().enumerate() {
-                s.sum[i] += x;
-                s.sum_sq[i] += x * x;
+                s.sum[i] += i128::from(*x);
+                s.sum_sq[i] += i128::from(x * x);
                 tot += x;
             }
-            s.total += tot;
-            s.total_sq += tot * tot;
+            s.total += i128::from(tot);
+            s.total_sq += i128::from(tot) * i128::from(tot);
         }
         let g = &mut self.groups[unit * self.n_cells + cell];
         g.respondents += 1;
