@@ -120,8 +120,17 @@ pub enum IngestError {
     Score(#[from] ScoreError),
 }
 
+/// A file index (16 bits) and a row (48 bits) in one word.
+pub(crate) fn pack(file: usize, row: u64) -> u64 {
+    ((file as u64 & 0xFFFF) << 48) | (row & 0xFFFF_FFFF_FFFF)
+}
+
+fn unpack(x: u64) -> (u32, u64) {
+    ((x >> 48) as u32, x & 0xFFFF_FFFF_FFFF)
+}
+
 /// A fast, non-cryptographic 128-bit hash (two 64-bit lanes, murmur3's finaliser).
-pub(crate) fn hash128(parts: &[&[u8]]) -> u128 {
+pub(crate) fn hash128(parts: &[&[u8]]) -> [u64; 2] {
     fn fmix(mut k: u64) -> u64 {
         k ^= k >> 33;
         k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
@@ -148,7 +157,7 @@ pub(crate) fn hash128(parts: &[&[u8]]) -> u128 {
     }
     a = fmix(a ^ len);
     b = fmix(b ^ len.rotate_left(32)).wrapping_add(a);
-    (u128::from(a) << 64) | u128::from(b)
+    [a, b]
 }
 
 /// A hasher for keys that are hashes already.
@@ -164,9 +173,6 @@ impl std::hash::Hasher for PreHashed {
             self.0 = self.0.rotate_left(8) ^ u64::from(*b);
         }
     }
-    fn write_u128(&mut self, i: u128) {
-        self.0 = i as u64;
-    }
     fn write_u64(&mut self, i: u64) {
         // Small keys (counters' keys) are spread over the table.
         let mut k = i ^ (i >> 33);
@@ -181,8 +187,9 @@ pub(crate) type PreHashedMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault
 /// scored at once).
 pub(crate) struct Sink<'p> {
     pub plan: &'p Plan,
-    /// hash of (instrument, respondent id) → (file index, row) of its first occurrence.
-    pub seen: PreHashedMap<u128, (u32, u64)>,
+    /// hash of (instrument, respondent id) → where it was first seen ([`pack`]): 24 bytes an
+    /// entry.
+    pub seen: PreHashedMap<[u64; 2], u64>,
     pub files: Vec<String>,
     pub report: IngestReport,
     keep_records: bool,
@@ -222,9 +229,9 @@ impl<'p> Sink<'p> {
     ) -> Option<(u32, u64)> {
         let h = hash128(&[instrument.as_bytes(), id.as_bytes()]);
         match self.seen.entry(h) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+            std::collections::hash_map::Entry::Occupied(e) => Some(unpack(*e.get())),
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((file as u32, row));
+                v.insert(pack(file, row));
                 None
             }
         }
@@ -1062,20 +1069,17 @@ impl<'p> Ingest<'p> {
     }
 
     pub fn finish(self) -> IngestReport {
+        // Every file was ended by `add_bytes`, so finishing cannot fail.
         match self.session.finish() {
             Ok(o) => o.report,
-            Err(_) => unreachable_report(),
+            Err(_) => IngestReport {
+                read: 0,
+                accepted: 0,
+                files: Vec::new(),
+                rejected: Vec::new(),
+                records: Vec::new(),
+            },
         }
-    }
-}
-
-fn unreachable_report() -> IngestReport {
-    IngestReport {
-        read: 0,
-        accepted: 0,
-        files: Vec::new(),
-        rejected: Vec::new(),
-        records: Vec::new(),
     }
 }
 

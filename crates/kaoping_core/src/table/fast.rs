@@ -379,7 +379,7 @@ impl Compiled {
         row: &Row,
         layout: &Layout,
         d: &mut Dense,
-        seen: &mut PreHashedMap<u128, (u32, u64)>,
+        seen: &mut PreHashedMap<[u64; 2], u64>,
         file: usize,
         file_name: &str,
     ) -> Outcome {
@@ -480,7 +480,7 @@ impl Compiled {
         match seen.entry(h) {
             std::collections::hash_map::Entry::Occupied(_) => return Outcome::Fallback,
             std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((file as u32, row.number));
+                v.insert(crate::ingest::pack(file, row.number));
             }
         }
         d.count(self);
