@@ -302,6 +302,9 @@ pub(crate) fn question_ok(q: &Question, value: Option<&Value>) -> bool {
     list.is_empty()
 }
 
+// Inlined into `evaluate` as before `question_ok` (office only) became a second caller: keeps
+// the respondent's WASM from growing.
+#[inline(always)]
 fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
     if !is_answered(value) {
         if q.required {

@@ -507,9 +507,9 @@ fn csv_push(out: &mut String, field: &str) {
 /// Writes the demo public survey as CSV in the flat layout: `n` respondents (the same answers
 /// as the public records of [`demo_inputs`] with this seed), some "unable to judge" (a few
 /// written 无法评价), written reasons for most low ratings, a few comments. With `bad_rows`
-/// > 0, that many rows, spread evenly, are spoiled in turn: an unknown district, a rating out
-/// of range, a required answer missing, a duplicate respondent id, an age group that is not an
-/// option, a row with a field missing. Chunks of about 64 KB go to `out`.
+/// above 0, that many rows, spread evenly, are spoiled in turn: an unknown district, a rating
+/// out of range, a required answer missing, a duplicate respondent id, an age group that is not
+/// an option, a row with a field missing. Chunks of about 64 KB go to `out`.
 pub fn demo_public_csv(seed: u64, n: usize, bad_rows: usize, out: &mut dyn FnMut(&[u8])) {
     let plan = demo_plan();
     let mut rng = Rng(seed ^ 0x6B61_6F70_696E_6721);

@@ -52,7 +52,8 @@ struct ScaleTable {
 
 impl ScaleTable {
     fn new(scale: &Scale) -> Option<ScaleTable> {
-        if !(scale.step > 0.0) || !(scale.max >= scale.min) {
+        let usable = scale.step > 0.0 && scale.max >= scale.min;
+        if !usable {
             return None;
         }
         let n = ((scale.max - scale.min) / scale.step).round();
@@ -519,8 +520,8 @@ impl Compiled {
                 ..
             } => {
                 let rows = &d.rows[*first..first + n];
-                !rows.contains(&Pv::Bad)
-                    && !(slot.required && *each_row_required && rows.contains(&Pv::Empty))
+                let missing = slot.required && *each_row_required && rows.contains(&Pv::Empty);
+                !(rows.contains(&Pv::Bad) || missing)
             }
             Kind::Checked { .. } => {
                 let v = super::question_value(layout, qi, q, field_text);
@@ -820,7 +821,8 @@ impl Dense {
             }
         }
         // Per-row sums in i64 need scores within ±1e6 (thousandths within ±1e9).
-        if item_scores.iter().flatten().any(|s| !(s.abs() <= 1e6)) || item_scores.len() > 1000 {
+        let in_range = item_scores.iter().flatten().all(|s| s.abs() <= 1e6);
+        if !in_range || item_scores.len() > 1000 {
             return None;
         }
         let mut distinct: Vec<f64> = Vec::new();
