@@ -179,15 +179,47 @@ fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The demo plan changed so that other branches of the compiled path are taken: no survey
+/// weighting (one cell), the overall section shown only to some ages (a general expression
+/// hiding scored items), the NPS question on a rating scale, and a constraint on a rating.
+fn variant_plan() -> Plan {
+    let mut v: serde_json::Value =
+        serde_json::from_str(kaoping_core::plan::DEMO_PLAN_JSON).unwrap();
+    v["scoring"]["public"]
+        .as_object_mut()
+        .unwrap()
+        .remove("weighting");
+    let public = &mut v["instruments"][0];
+    public["sections"][2]["relevant"] =
+        serde_json::json!("age_group != '18-29' or years_resident > 10");
+    for q in public["sections"][2]["questions"].as_array_mut().unwrap() {
+        if q["id"] == "overall" {
+            q["constraints"] = serde_json::json!([{"expr": ". >= 2", "message": {"zh-CN": "不可能", "en": "Impossible"}}]);
+        }
+    }
+    kaoping_core::plan::load_plan(&serde_json::to_string(&v).unwrap()).unwrap()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     #[test]
     fn random_rows_give_the_same_report_and_result(rows in proptest::collection::vec(row(), 1..60), chunk in 1usize..200) {
-        let plan = demo_plan();
         let csv = to_csv(&rows);
-        let slow = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], false, 1 << 20);
-        let fast = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], true, chunk);
-        prop_assert_eq!(slow.0, fast.0);
-        prop_assert_eq!(slow.1, fast.1);
+        for plan in [demo_plan(), variant_plan()] {
+            let slow = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], false, 1 << 20);
+            let fast = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], true, chunk);
+            prop_assert_eq!(slow.0, fast.0);
+            prop_assert_eq!(slow.1, fast.1);
+        }
     }
+}
+
+#[test]
+fn the_variant_plan_takes_the_compiled_path_too() {
+    let plan = variant_plan();
+    let csv = demo_csv(5, 2000, 12);
+    let (slow, _) = run_counting(&plan, &[("public.csv", &csv)], false, 1 << 20);
+    let (fast, fast_rows) = run_counting(&plan, &[("public.csv", &csv)], true, 4099);
+    assert!(fast_rows > 1500, "{fast_rows}");
+    assert_eq!(slow, fast);
 }
