@@ -173,7 +173,7 @@ impl Tokenizer {
                         self.state = State::Unquoted;
                     }
                 }
-                State::Unquoted => {
+                State::Unquoted => loop {
                     while i < n && !stop[data[i] as usize] {
                         i += 1;
                     }
@@ -184,11 +184,14 @@ impl Tokenizer {
                     if b == delim {
                         self.ends.push(pos!(i));
                         i += 1;
-                        self.state = State::FieldStart;
-                        if i == n {
-                            // The next field starts in the next chunk (or is empty).
-                            break;
+                        if i < n && data[i] != b'"' {
+                            // The next field starts here, unquoted: read on.
+                            self.starts.push(pos!(i));
+                            continue;
                         }
+                        // The next field starts with a quote, or in the next chunk.
+                        self.state = State::FieldStart;
+                        break;
                     } else if b == b'\n' || b == b'\r' {
                         let end = pos!(i);
                         self.buf.extend_from_slice(&data[seg..i]);
@@ -204,11 +207,12 @@ impl Tokenizer {
                             }
                         }
                         seg = i;
+                        break;
                     } else {
                         // A quote inside an unquoted field: kept as text.
                         i += 1;
                     }
-                }
+                },
                 State::Quoted => {
                     while i < n && data[i] != b'"' {
                         i += 1;

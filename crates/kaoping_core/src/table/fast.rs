@@ -34,6 +34,8 @@ enum Pv {
     Unable,
     /// A non-empty cell checked later (number, text).
     Later,
+    /// A whole number written in plain digits (number questions with whole steps).
+    Int(u64),
     /// Not something the compiled path reads: the record path decides.
     Bad,
 }
@@ -135,9 +137,12 @@ enum Kind {
         n: usize,
         each_row_required: bool,
     },
-    /// Number and text: checked with the form's own check on the value.
+    /// Number and text: checked with the form's own check on the value; for a number question
+    /// whose answers are whole numbers from `min` to `max` (no other step or rule), a cell of
+    /// plain digits is checked against that range directly.
     Checked {
         number: bool,
+        whole: Option<(Option<f64>, Option<f64>)>,
     },
     /// Ranking (and anything else): the record path.
     Unsupported,
@@ -258,8 +263,20 @@ impl Compiled {
                         each_row_required: *each_row_required,
                     }
                 }
-                QuestionKind::Number { .. } => Kind::Checked { number: true },
-                QuestionKind::Text { .. } => Kind::Checked { number: false },
+                QuestionKind::Number { min, max, step, .. } => {
+                    // Whole numbers pass the form's decimals check whatever the decimals; with
+                    // a step of 1 (or none) from a whole `min`, they pass the step check too.
+                    let step_one = step.is_none_or(|s| s == 1.0 || s <= 0.0);
+                    let whole_min = min.is_none_or(|m| m.fract() == 0.0);
+                    Kind::Checked {
+                        number: true,
+                        whole: (step_one && whole_min).then_some((*min, *max)),
+                    }
+                }
+                QuestionKind::Text { .. } => Kind::Checked {
+                    number: false,
+                    whole: None,
+                },
                 _ => Kind::Unsupported,
             };
             slots.push(Slot {
@@ -359,6 +376,11 @@ impl Compiled {
                 } else {
                     Pv::Empty
                 }
+            }
+            Kind::Checked { whole: Some(_), .. }
+                if !raw.is_empty() && raw.len() <= 15 && raw.iter().all(u8::is_ascii_digit) =>
+            {
+                Pv::Int(raw.iter().fold(0u64, |a, b| a * 10 + u64::from(b - b'0')))
             }
             Kind::Checked { .. } | Kind::Unsupported => {
                 if raw.iter().all(|b| b.is_ascii_whitespace()) {
@@ -523,6 +545,14 @@ impl Compiled {
                 let missing = slot.required && *each_row_required && rows.contains(&Pv::Empty);
                 !(rows.contains(&Pv::Bad) || missing)
             }
+            Kind::Checked {
+                whole: Some((min, max)),
+                ..
+            } if matches!(pv, Pv::Int(_)) => {
+                let Pv::Int(x) = pv else { return false };
+                let x = x as f64;
+                min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)
+            }
             Kind::Checked { .. } => {
                 let v = super::question_value(layout, qi, q, field_text);
                 crate::form::question_ok(q, v.as_ref())
@@ -583,7 +613,8 @@ impl Compiled {
                 let qi = current?;
                 let x = match (&self.slots[qi].kind, d.pv[qi]) {
                     (Kind::Scale { table, .. }, Pv::Point(k)) => table.values[k as usize],
-                    (Kind::Checked { number: true }, Pv::Later) => {
+                    (Kind::Checked { number: true, .. }, Pv::Int(x)) => x as f64,
+                    (Kind::Checked { number: true, .. }, Pv::Later) => {
                         let f = self.slots[qi].field?;
                         let t = field_text(f).trim();
                         super::parse_number(t)?.as_f64()?
