@@ -129,11 +129,42 @@ export interface IReviewSubmission {
 /** Office build: record files as read by the page. */
 export type IRecordFiles = { name: string; text: string }[];
 
-/** Office build: every record accepted or rejected (read = accepted + rejected), and the result. */
+/** Office build: how one file of an ingest run is read (every key optional). `mapping` maps a
+ * CSV header to a column key of the flat layout (`district`, `services.parking`,
+ * `overall.reason`, `respondent_id`, …); "" ignores the header. */
+export interface IFileOptions {
+  format?: "auto" | "json" | "jsonl" | "csv";
+  encoding?: "auto" | "utf-8" | "gb18030" | "utf-16le" | "utf-16be";
+  instrument?: string | null;
+  mapping?: Record<string, string>;
+}
+
+/** Office build: how a table's headers were mapped to the instrument's flat layout. */
+export interface IMappingReport {
+  instrument: string;
+  headers: { header: string; key: string | null; by?: "key" | "label" | "mapping" }[];
+  unmapped_headers: string[];
+  /** Layout columns no header maps to; `required`: rows will be rejected without it. */
+  missing: { key: string; required: boolean }[];
+}
+
+/** Office build: the counts of one file (tables: with the encoding used and the mapping). */
+export interface IFileCount {
+  file: string; read: number; accepted: number; rejected: number;
+  encoding?: "utf-8" | "gb18030" | "utf-16le" | "utf-16be"; mapping?: IMappingReport;
+}
+
+/** Office build: running totals of an ingest run. */
+export interface IIngestProgress { read: number; accepted: number; rejected: number }
+
+/** Office build: every record or row accepted or rejected (read = accepted + rejected), and the
+ * result. Codes: json_syntax, not_a_record, another_plan, checksum_mismatch, duplicate_response,
+ * unknown_instrument, unknown_unit, invalid_answer (records); csv_syntax, encoding, another_plan,
+ * unknown_unit, required_missing, invalid_answer, duplicate_response (CSV rows). */
 export interface IRecordsEvaluation {
   ingest: {
     read: number; accepted: number;
-    files: { file: string; read: number; accepted: number; rejected: number }[];
+    files: IFileCount[];
     rejected: { file: string; row: number; column?: string | null; code: string; message: IText }[];
   };
   result: IEvaluationResult;

@@ -3,10 +3,14 @@
 //
 // Messages in:  { id, type: 'validate', text? }            (no text: the built-in demo plan)
 //               { id, type: 'demo', text?, seed, n }       (score demo inputs on the plan)
-//               { id, type: 'records', text?, files: [{ name, blob }] }  (ingest + score files)
+//               { id, type: 'records', text?, files, options? }
+//                 files: { name, blob } (the Blob streamed chunk by chunk, never read whole) or
+//                 { name, text } (read as it is); options: { [file name]: IFileOptions }
 //               { id, type: 'exports', text?, result, ingest?, lang, base }  (files to download)
 //               { id, type: 'verify', files: [{ name, blob }] }  (a manifest and its files)
-// Messages out: { id, type: 'progress', stage, records?, file?, bytes?, read?, accepted?, rejected? }
+// Messages out: { id, type: 'progress', stage, records? }
+//               { id, type: 'progress', stage: 'score', file, bytes, read, accepted, rejected }
+//                 while files stream: bytes of all files done so far, rows so far (all files)
 //               { id, type: 'done', value } | { id, type: 'error', message }
 import init, { Engine } from '../pkg-office/kaoping_wasm.js';
 
@@ -22,19 +26,54 @@ function engineFor(text) {
   return cached.engine;
 }
 
+// At most this often (ms) a progress message while streaming.
+const PROGRESS_EVERY = 100;
+
 const handlers = {
-  async records({ id, text, files }) {
+  async records({ id, text, files, options }) {
     post({ id, type: 'progress', stage: 'plan' });
     const engine = engineFor(text ?? null);
-    const read = [];
-    let bytes = 0;
-    for (const { name, blob } of files) {
-      post({ id, type: 'progress', stage: 'read', file: name, bytes });
-      read.push({ name, text: await blob.text() });
-      bytes += blob.size;
+    post({ id, type: 'progress', stage: 'score' });
+    const run = engine.ingestStart();
+    try {
+      const encoder = new TextEncoder();
+      let last = 0;
+      let offset = 0; // bytes of the files before this one
+      const progress = (file, bytes, force) => {
+        const now = performance.now();
+        if (!force && now - last < PROGRESS_EVERY) return;
+        last = now;
+        post({ id, type: 'progress', stage: 'score', file, bytes: offset + bytes, ...run.progress() });
+      };
+      for (const f of files) {
+        const blob = f.blob ?? (typeof f.stream === 'function' ? f : null);
+        const name = f.name ?? 'file';
+        run.begin(name, options?.[name]);
+        if (blob) {
+          let bytes = 0;
+          const reader = blob.stream().getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            run.push(value);
+            bytes += value.byteLength;
+            progress(name, bytes, false);
+          }
+          run.end();
+          progress(name, blob.size, true);
+          offset += blob.size;
+        } else {
+          const bytes = encoder.encode(f.text ?? '');
+          run.push(bytes);
+          run.end();
+          progress(name, bytes.byteLength, true);
+          offset += bytes.byteLength;
+        }
+      }
+      return run.finish();
+    } finally {
+      run.free();
     }
-    post({ id, type: 'progress', stage: 'score', bytes });
-    return engine.evaluateRecords(read);
   },
   // Exports of a result in `lang`: every table as CSV, the XLSX workbook, canonical JSON and,
   // when an ingest report is given, the rejections as CSV. Files as { name, bytes, type }.

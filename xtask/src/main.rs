@@ -6,8 +6,10 @@
 //!                                                then target/www/: www/ with JS and CSS minified
 //! cargo xtask test                               the whole suite, with a summary table
 //! cargo xtask size [--budget-kb 150] [--no-build]  gzip size of what respond.html loads
+//! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
 //! ```
 
+mod bench;
 mod cmd;
 mod serve;
 mod size;
@@ -29,6 +31,10 @@ tasks:
                                      then target/www/ = www/ with .js/.css minified (esbuild)
   test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
   size [--budget-kb 150] [--no-build]  gzip size of everything respond.html loads
+  bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
+                                     ingest speed: WASM vs PapaParse + JS in Chromium (n public
+                                     responses), and the native CLI's MB/s and peak memory per size
+                                     (data cached in target/bench/)
   help                               this text
 ";
 
@@ -78,6 +84,32 @@ fn run() -> Result<()> {
             }
             tools::ensure(&root, tools::Needs::BROWSER)?;
             size::run(&root, budget)
+        }
+        Some("bench") => {
+            let num = |v: &str| {
+                v.replace('_', "")
+                    .parse::<usize>()
+                    .with_context(|| format!("expected a number of rows, got {v:?}"))
+            };
+            let n = args.value("--n")?.map(|v| num(&v)).transpose()?;
+            let native = match args.value("--native")? {
+                Some(v) => v.split(',').map(num).collect::<Result<Vec<_>>>()?,
+                None => vec![1_000_000, 10_000_000],
+            };
+            let runs = args.value("--runs")?.map(|v| num(&v)).transpose()?;
+            let no_build = args.flag("--no-build");
+            let no_browser = args.flag("--no-browser");
+            args.finish()?;
+            bench::run(
+                &root,
+                &bench::Options {
+                    n: n.unwrap_or(1_000_000),
+                    native,
+                    runs: runs.unwrap_or(3),
+                    build: !no_build,
+                    browser: !no_browser,
+                },
+            )
         }
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

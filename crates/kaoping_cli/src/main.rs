@@ -2,6 +2,8 @@
 
 mod aggregate;
 mod ahp;
+mod demo_responses;
+mod ingest;
 mod report;
 mod stats;
 mod track;
@@ -55,18 +57,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Read response records (JSON, JSON arrays or JSON Lines): every record accepted or rejected
-    /// with its file, row, column and reason; exit 1 when any is rejected.
-    Ingest {
-        /// The plan (JSON); the built-in demo plan when omitted.
-        #[arg(long)]
-        plan: Option<PathBuf>,
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Read response files (records as JSON, arrays or JSON Lines; tables as CSV), streamed:
+    /// every row accepted or rejected with its file, row, column and reason; exit 1 when any is
+    /// rejected.
+    Ingest(ingest::IngestArgs),
     /// Aggregate a year: plan + record and input files → result.json, one CSV per table,
     /// rejections.csv and the audit manifest.json in --out; exit 1 when records were rejected.
     Aggregate(aggregate::AggregateArgs),
@@ -105,6 +99,9 @@ enum DemoCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the demo data set as files into a folder: public.csv (the public survey in the
+    /// flat layout), expert.jsonl (review sheets), cadre.csv, indicators.json, history.json.
+    Responses(demo_responses::ResponsesArgs),
 }
 
 /// `kaoping … | head` closes stdout early: stop quietly instead of printing a panic (Rust
@@ -190,51 +187,9 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             stats::run(cmd)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Ingest { plan, files, json } => {
-            let plan = load_plan_arg(plan)?;
-            let mut ingest = kaoping_core::ingest::Ingest::new(&plan);
-            for f in &files {
-                let text = std::fs::read_to_string(f)
-                    .with_context(|| format!("cannot read {}", f.display()))?;
-                ingest.add_file(&f.display().to_string(), &text);
-            }
-            let report = ingest.finish();
-            if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
-            } else {
-                for r in &report.rejected {
-                    let col = r
-                        .column
-                        .as_deref()
-                        .map(|c| format!(" [{c}]"))
-                        .unwrap_or_default();
-                    println!(
-                        "{}:{}: {}{col} {}",
-                        r.file,
-                        r.row,
-                        r.code,
-                        r.message.get(lang)
-                    );
-                }
-                for f in &report.files {
-                    if lang == "en" {
-                        println!(
-                            "{}: read {}, accepted {}, rejected {}",
-                            f.file, f.read, f.accepted, f.rejected
-                        );
-                    } else {
-                        println!(
-                            "{}：读取 {}，接受 {}，拒绝 {}",
-                            f.file, f.read, f.accepted, f.rejected
-                        );
-                    }
-                }
-            }
-            Ok(if report.rejected.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+        Command::Ingest(args) => {
+            let plan = load_plan_arg(args.plan.clone())?;
+            ingest::run(args, &plan, lang)
         }
         Command::Evaluate {
             plan,
@@ -250,9 +205,9 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             if !records.is_empty() {
                 let mut ingest = kaoping_core::ingest::Ingest::new(&plan);
                 for f in &records {
-                    let text = std::fs::read_to_string(f)
-                        .with_context(|| format!("cannot read {}", f.display()))?;
-                    ingest.add_file(&f.display().to_string(), &text);
+                    let bytes =
+                        std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+                    ingest.add_bytes(&f.display().to_string(), &bytes, Default::default());
                 }
                 let report = ingest.finish();
                 for r in &report.rejected {
@@ -291,6 +246,12 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             what: DemoCommand::Periods { seed, through, out },
         } => {
             track::demo(seed, through, &out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo {
+            what: DemoCommand::Responses(args),
+        } => {
+            demo_responses::run(args)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo {

@@ -286,6 +286,25 @@ fn option_values(options: &[crate::plan::Choice]) -> BTreeSet<&str> {
     options.iter().map(|o| o.value.as_str()).collect()
 }
 
+/// Whether an answer passes the checks of its question alone (no relevance, reason or
+/// constraint), as [`evaluate`] applies them.
+pub(crate) fn question_ok(q: &Question, value: Option<&Value>) -> bool {
+    let mut list = Vec::new();
+    check_question(
+        q,
+        value,
+        &mut Issues {
+            q,
+            lang: "en",
+            list: &mut list,
+        },
+    );
+    list.is_empty()
+}
+
+// Inlined into `evaluate` as before `question_ok` (office only) became a second caller: keeps
+// the respondent's WASM from growing.
+#[inline(always)]
 fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
     if !is_answered(value) {
         if q.required {

@@ -1,27 +1,48 @@
-//! Ingest of response records: every record read is accepted or rejected with its file, row
-//! and reason; the counts always reconcile (read = accepted + rejected).
+//! Ingest of responses: every record or row read is accepted or rejected with its file, row,
+//! column and reason; the counts always reconcile (read = accepted + rejected).
 //!
-//! A file holds one record (JSON object), an array of records, or JSON Lines (one record per
-//! line). Rows are 1-based: the line of a JSON Lines record, the position in an array, 1 for a
-//! single record.
+//! Files: response records (one JSON object, an array of records, or JSON Lines) and tables
+//! (CSV in the flat layout of an instrument, see [`crate::table`]). Rows are 1-based: the line
+//! of a JSON Lines record, the position in an array, 1 for a single record, the spreadsheet row
+//! of a CSV row (the header is row 1).
+//!
+//! **Streaming.** An [`IngestSession`] is fed each file in chunks (`begin`, `push`, `end`, then
+//! `finish`). CSV and JSON Lines are read as they come; a whole JSON document or array is kept
+//! until its end. Accepted records go straight into a [`ScoreState`] (or are kept, for
+//! [`Ingest`]). Duplicates are found across files by a set of 128-bit hashes of
+//! (instrument, respondent id) with the first file and row: that set is the only memory that
+//! grows with the number of rows (about 40 bytes a row), besides the list of rejections.
+//! The hash is not cryptographic: two different ids could in principle collide (chance about
+//! n²/2¹²⁹ for n ids), and such a row would be rejected as a duplicate.
+//!
+//! CSV rows of the scored public survey take a compiled path ([`crate::table::fast`]) that
+//! counts into dense per-unit tables instead of building records; it gives the same result and
+//! the same rejections as the record path, which every row it is not sure of goes through.
 
 use crate::form::{evaluate, Answers};
 use crate::plan::{InstrumentKind, Plan};
-use crate::record::{verify_record, ResponseRecord};
+use crate::record::{seal, verify_record, QualityFlags, ResponseRecord, RECORD_FORMAT};
+use crate::score::{ScoreError, ScoreState};
+use crate::table::csv::{CsvProblem, Row, Tokenizer};
+use crate::table::decode::{Decoder, Encoding};
+use crate::table::{self, fast, Layout, Mapping, MappingReport};
 use crate::text::Text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Why a record was not accepted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rejection {
     pub file: String,
     pub row: usize,
-    /// The field the problem is in, when there is one (a question id, `checksum`, …).
+    /// The field the problem is in, when there is one (a question id, `checksum`, the CSV
+    /// header, …).
     pub column: Option<String>,
-    /// `json_syntax`, `not_a_record`, `another_plan`, `checksum_mismatch`,
+    /// Records: `json_syntax`, `not_a_record`, `another_plan`, `checksum_mismatch`,
     /// `duplicate_response`, `unknown_instrument`, `unknown_unit`, `invalid_answer`.
+    /// CSV rows: `csv_syntax`, `encoding`, `another_plan`, `unknown_unit`, `required_missing`,
+    /// `invalid_answer`, `duplicate_response`.
     pub code: &'static str,
     pub message: Text,
 }
@@ -33,6 +54,12 @@ pub struct FileCount {
     pub read: usize,
     pub accepted: usize,
     pub rejected: usize,
+    /// Tables: the encoding the file was read in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
+    /// Tables: how the headers were mapped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<MappingReport>,
 }
 
 /// What an ingest produced: the accepted records and everything rejected.
@@ -46,32 +73,217 @@ pub struct IngestReport {
     pub records: Vec<ResponseRecord>,
 }
 
-/// Records of one plan, read file by file; duplicates are found across files.
-pub struct Ingest<'p> {
-    plan: &'p Plan,
-    seen: BTreeMap<(String, String), (String, usize)>,
-    report: IngestReport,
+/// How a file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// From the name (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json`), else from the first
+    /// character (`{` or `[`: JSON, else CSV).
+    #[default]
+    Auto,
+    Json,
+    Jsonl,
+    Csv,
 }
 
-impl<'p> Ingest<'p> {
-    pub fn new(plan: &'p Plan) -> Self {
-        Ingest {
-            plan,
-            seen: BTreeMap::new(),
-            report: IngestReport {
-                read: 0,
-                accepted: 0,
-                files: Vec::new(),
-                rejected: Vec::new(),
-                records: Vec::new(),
-            },
+/// Options for one file.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileOptions {
+    pub format: Format,
+    /// Tables: the text encoding (`auto` detects).
+    pub encoding: Encoding,
+    /// Tables: the instrument the rows answer (default: the one the headers fit best).
+    pub instrument: Option<String>,
+    /// Tables: `{header: column_key}`, overriding the default mapping.
+    pub mapping: Mapping,
+}
+
+/// Running totals, for progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct Progress {
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+}
+
+/// Why a session call was refused (a programming error of the caller, not a data problem).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IngestError {
+    #[error("a file is already open: call end() first")]
+    FileOpen,
+    #[error("no file is open: call begin() first")]
+    NoFile,
+    #[error("the plan has no survey or appraisal instrument \"{0}\"")]
+    UnknownInstrument(String),
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+}
+
+/// A file index (16 bits) and a row (48 bits) in one word.
+pub(crate) fn pack(file: usize, row: u64) -> u64 {
+    ((file as u64 & 0xFFFF) << 48) | (row & 0xFFFF_FFFF_FFFF)
+}
+
+fn unpack(x: u64) -> (u32, u64) {
+    ((x >> 48) as u32, x & 0xFFFF_FFFF_FFFF)
+}
+
+/// A fast, non-cryptographic 128-bit hash (two 64-bit lanes, murmur3's finaliser).
+pub(crate) fn hash128(parts: &[&[u8]]) -> [u64; 2] {
+    fn fmix(mut k: u64) -> u64 {
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        k ^ (k >> 33)
+    }
+    let (mut a, mut b) = (0x9E37_79B9_7F4A_7C15u64, 0xC2B2_AE3D_27D4_EB4Fu64);
+    let mut len = 0u64;
+    for p in parts {
+        let mut chunks = p.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            a = fmix(a ^ w).wrapping_add(b);
+            b = fmix(b ^ w.rotate_left(29)).wrapping_add(a);
+        }
+        let rest = chunks.remainder();
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        let w = u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59);
+        a = fmix(a ^ w).wrapping_add(b);
+        b = fmix(b ^ w.rotate_left(29)).wrapping_add(a);
+        len += p.len() as u64 + 1;
+    }
+    a = fmix(a ^ len);
+    b = fmix(b ^ len.rotate_left(32)).wrapping_add(a);
+    [a, b]
+}
+
+/// A hasher for keys that are hashes already.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct PreHashed(u64);
+
+impl std::hash::Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        // Small keys (counters' keys) are spread over the table.
+        let mut k = i ^ (i >> 33);
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        self.0 = k ^ (k >> 33);
+    }
+}
+
+pub(crate) type PreHashedMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<PreHashed>>;
+
+/// Where rows go: counts, rejections, the duplicate set, and the accepted records (kept, or
+/// scored at once).
+pub(crate) struct Sink<'p> {
+    pub plan: &'p Plan,
+    /// hash of (instrument, respondent id) → where it was first seen ([`pack`]): 24 bytes an
+    /// entry.
+    pub seen: PreHashedMap<[u64; 2], u64>,
+    pub files: Vec<String>,
+    pub report: IngestReport,
+    keep_records: bool,
+    pub state: Option<ScoreState<'p>>,
+    /// Dense counters of the compiled public-survey path, merged into `state` at the end.
+    pub dense: Option<fast::Dense>,
+    /// Rows accepted by the compiled path.
+    pub fast_rows: u64,
+}
+
+impl<'p> Sink<'p> {
+    fn reject(
+        &mut self,
+        file: usize,
+        row: usize,
+        column: Option<String>,
+        code: &'static str,
+        zh: &str,
+        en: &str,
+    ) {
+        self.report.rejected.push(Rejection {
+            file: self.files[file].clone(),
+            row,
+            column,
+            code,
+            message: Text::new(zh, en),
+        });
+    }
+
+    /// Records (instrument, id) as seen at (file, row); the first occurrence when it was seen.
+    pub fn first_seen(
+        &mut self,
+        instrument: &str,
+        id: &str,
+        file: usize,
+        row: u64,
+    ) -> Option<(u32, u64)> {
+        let h = hash128(&[instrument.as_bytes(), id.as_bytes()]);
+        match self.seen.entry(h) {
+            std::collections::hash_map::Entry::Occupied(e) => Some(unpack(*e.get())),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(pack(file, row));
+                None
+            }
         }
     }
 
-    /// Read one file's text.
-    pub fn add_file(&mut self, file: &str, text: &str) {
+    fn duplicate(&mut self, file: usize, row: usize, id: &str, first: (u32, u64)) {
+        let f = self.files[first.0 as usize].clone();
+        let r = first.1;
+        self.reject(
+            file,
+            row,
+            Some("respondent_id".into()),
+            "duplicate_response",
+            &format!("答卷编号 {id} 重复（首次出现于 {f} 第 {r} 条）"),
+            &format!("Duplicate response id {id} (first in {f}, row {r})"),
+        );
+    }
+
+    /// A record that passed every check: dedup, then scored or kept. `column` names the
+    /// respondent id's column in the rejection.
+    fn accept(&mut self, file: usize, row: usize, rec: ResponseRecord, id_column: Option<String>) {
+        if let Some(first) = self.first_seen(&rec.instrument, &rec.respondent_id, file, row as u64)
+        {
+            self.duplicate(file, row, &rec.respondent_id, first);
+            if let (Some(c), Some(last)) = (id_column, self.report.rejected.last_mut()) {
+                last.column = Some(c);
+            }
+            return;
+        }
+        if let Some(state) = self.state.as_mut() {
+            if let Err(e) = state.add(&rec) {
+                let msg = e.to_string();
+                return self.reject(
+                    file,
+                    row,
+                    None,
+                    "invalid_answer",
+                    &format!("无法计分：{msg}"),
+                    &format!("Cannot be scored: {msg}"),
+                );
+            }
+        }
+        self.report.accepted += 1;
+        if self.keep_records {
+            self.report.records.push(rec);
+        }
+    }
+
+    // ---- records (JSON) -------------------------------------------------------------------
+
+    fn add_json_text(&mut self, file: usize, text: &str) {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let before = (self.report.read, self.report.accepted);
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') {
             match serde_json::from_str::<Vec<Value>>(text) {
@@ -88,32 +300,25 @@ impl<'p> Ingest<'p> {
                 Ok(v) => self.add_value(file, 1, v),
                 Err(_) => {
                     for (i, line) in text.lines().enumerate() {
-                        if line.trim().is_empty() {
-                            continue;
-                        }
-                        match serde_json::from_str::<Value>(line) {
-                            Ok(v) => self.add_value(file, i + 1, v),
-                            Err(e) => self.syntax(file, i + 1, &e),
-                        }
+                        self.add_json_line(file, i + 1, line.as_bytes());
                     }
                 }
             }
         }
-        let read = self.report.read - before.0;
-        let accepted = self.report.accepted - before.1;
-        self.report.files.push(FileCount {
-            file: file.to_owned(),
-            read,
-            accepted,
-            rejected: read - accepted,
-        });
     }
 
-    pub fn finish(self) -> IngestReport {
-        self.report
+    fn add_json_line(&mut self, file: usize, row: usize, line: &[u8]) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return;
+        }
+        match serde_json::from_slice::<Value>(line) {
+            Ok(v) => self.add_value(file, row, v),
+            Err(e) => self.syntax(file, row, &e),
+        }
     }
 
-    fn syntax(&mut self, file: &str, row: usize, e: &serde_json::Error) {
+    fn syntax(&mut self, file: usize, row: usize, e: &serde_json::Error) {
         self.report.read += 1;
         let what = e.to_string();
         let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
@@ -127,25 +332,7 @@ impl<'p> Ingest<'p> {
         );
     }
 
-    fn reject(
-        &mut self,
-        file: &str,
-        row: usize,
-        column: Option<String>,
-        code: &'static str,
-        zh: &str,
-        en: &str,
-    ) {
-        self.report.rejected.push(Rejection {
-            file: file.to_owned(),
-            row,
-            column,
-            code,
-            message: Text::new(zh, en),
-        });
-    }
-
-    fn add_value(&mut self, file: &str, row: usize, v: Value) {
+    fn add_value(&mut self, file: usize, row: usize, v: Value) {
         self.report.read += 1;
         let rec: ResponseRecord = match serde_json::from_value(v) {
             Ok(r) => r,
@@ -160,124 +347,119 @@ impl<'p> Ingest<'p> {
                 );
             }
         };
-        if let Some((code, column, zh, en)) = self.check(&rec) {
+        if let Some((code, column, zh, en)) = check_record(self.plan, &rec) {
             return self.reject(file, row, column, code, &zh, &en);
         }
-        let key = (rec.instrument.clone(), rec.respondent_id.clone());
-        if let Some((f, r)) = self.seen.get(&key) {
-            let (f, r) = (f.clone(), *r);
-            return self.reject(
-                file,
-                row,
-                Some("respondent_id".into()),
-                "duplicate_response",
-                &format!(
-                    "答卷编号 {} 重复（首次出现于 {f} 第 {r} 条）",
-                    rec.respondent_id
-                ),
-                &format!(
-                    "Duplicate response id {} (first in {f}, row {r})",
-                    rec.respondent_id
-                ),
-            );
-        }
-        self.seen.insert(key, (file.to_owned(), row));
-        self.report.accepted += 1;
-        self.report.records.push(rec);
+        self.accept(file, row, rec, None);
     }
+}
 
-    /// The first reason to reject a well-formed record, if any.
-    fn check(
-        &self,
-        rec: &ResponseRecord,
-    ) -> Option<(&'static str, Option<String>, String, String)> {
-        let plan = self.plan;
-        if rec.plan_id != plan.id || rec.plan_sha256 != plan.sha256 {
-            return Some((
-                "another_plan",
-                Some("plan_sha256".into()),
-                format!(
-                    "答卷属于另一方案（{} {}），不是本方案（{} {}）",
-                    rec.plan_id,
-                    short(&rec.plan_sha256),
-                    plan.id,
-                    short(&plan.sha256)
-                ),
-                format!(
-                    "The record is for another plan ({} {}), not this one ({} {})",
-                    rec.plan_id,
-                    short(&rec.plan_sha256),
-                    plan.id,
-                    short(&plan.sha256)
-                ),
-            ));
-        }
-        if !verify_record(rec) {
-            return Some((
-                "checksum_mismatch",
-                Some("checksum".into()),
-                "校验码与内容不符：记录在提交后被改动过".into(),
-                "The checksum does not match the content: the record was changed after submission"
-                    .into(),
-            ));
-        }
-        let Some(ins) = plan.instrument(&rec.instrument) else {
-            return Some((
-                "unknown_instrument",
-                Some("instrument".into()),
-                format!("方案中没有问卷“{}”", rec.instrument),
-                format!("The plan has no instrument \"{}\"", rec.instrument),
-            ));
-        };
-        let unit_of = |key: &str| {
-            rec.answers
-                .get(key)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
-        match ins.kind {
-            InstrumentKind::Review => {
-                let scores = rec.answers.get("scores").and_then(Value::as_object);
-                for unit in scores.into_iter().flat_map(|m| m.keys()) {
-                    if plan.unit(unit).is_none() {
-                        return Some(unknown_unit(unit, "scores"));
-                    }
-                }
-            }
-            InstrumentKind::Appraisal | InstrumentKind::Survey => {
-                if ins.kind == InstrumentKind::Appraisal {
-                    if let Some(u) = unit_of("unit").filter(|u| plan.unit(u).is_none()) {
-                        return Some(unknown_unit(&u, "unit"));
-                    }
-                }
-                let answers = Answers {
-                    values: rec.answers.clone(),
-                    reasons: rec.reasons.clone(),
-                };
-                let state = evaluate(ins, &answers, "zh-CN");
-                let en = evaluate(ins, &answers, "en");
-                // A missing written reason does not void the ratings; everything else does.
-                if let Some((i, issue)) = state.issues.iter().enumerate().find(|(_, i)| !i.reason) {
-                    let column = match &issue.row {
-                        Some(r) => format!("{}.{r}", issue.question),
-                        None => issue.question.clone(),
-                    };
-                    let en_msg = en
-                        .issues
-                        .get(i)
-                        .map(|x| x.message.clone())
-                        .unwrap_or_default();
-                    return Some((
-                        "invalid_answer",
-                        Some(column.clone()),
-                        format!("{column}：{}", issue.message),
-                        format!("{column}: {en_msg}"),
-                    ));
-                }
-            }
-        }
-        None
+/// The first reason to reject a well-formed record, if any.
+fn check_record(
+    plan: &Plan,
+    rec: &ResponseRecord,
+) -> Option<(&'static str, Option<String>, String, String)> {
+    if rec.plan_id != plan.id || rec.plan_sha256 != plan.sha256 {
+        return Some((
+            "another_plan",
+            Some("plan_sha256".into()),
+            format!(
+                "答卷属于另一方案（{} {}），不是本方案（{} {}）",
+                rec.plan_id,
+                short(&rec.plan_sha256),
+                plan.id,
+                short(&plan.sha256)
+            ),
+            format!(
+                "The record is for another plan ({} {}), not this one ({} {})",
+                rec.plan_id,
+                short(&rec.plan_sha256),
+                plan.id,
+                short(&plan.sha256)
+            ),
+        ));
     }
+    if !verify_record(rec) {
+        return Some((
+            "checksum_mismatch",
+            Some("checksum".into()),
+            "校验码与内容不符：记录在提交后被改动过".into(),
+            "The checksum does not match the content: the record was changed after submission"
+                .into(),
+        ));
+    }
+    let Some(ins) = plan.instrument(&rec.instrument) else {
+        return Some((
+            "unknown_instrument",
+            Some("instrument".into()),
+            format!("方案中没有问卷“{}”", rec.instrument),
+            format!("The plan has no instrument \"{}\"", rec.instrument),
+        ));
+    };
+    let unit_of = |key: &str| {
+        rec.answers
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    match ins.kind {
+        InstrumentKind::Review => {
+            let scores = rec.answers.get("scores").and_then(Value::as_object);
+            for unit in scores.into_iter().flat_map(|m| m.keys()) {
+                if plan.unit(unit).is_none() {
+                    return Some(unknown_unit(unit, "scores"));
+                }
+            }
+        }
+        InstrumentKind::Appraisal | InstrumentKind::Survey => {
+            if ins.kind == InstrumentKind::Appraisal {
+                if let Some(u) = unit_of("unit").filter(|u| plan.unit(u).is_none()) {
+                    return Some(unknown_unit(&u, "unit"));
+                }
+            }
+            let answers = Answers {
+                values: rec.answers.clone(),
+                reasons: rec.reasons.clone(),
+            };
+            if let Some((_, column, zh, en)) = answer_problem(ins, &answers, &|q, r| match r {
+                Some(r) => format!("{q}.{r}"),
+                None => q.to_owned(),
+            }) {
+                return Some(("invalid_answer", Some(column), zh, en));
+            }
+        }
+    }
+    None
+}
+
+/// The first issue with answers that voids them (a missing written reason does not), as
+/// (`required_missing` or `invalid_answer`, column, zh, en); `column_of(question, row)` names
+/// the column.
+fn answer_problem(
+    ins: &crate::plan::Instrument,
+    answers: &Answers,
+    column_of: &dyn Fn(&str, Option<&str>) -> String,
+) -> Option<(&'static str, String, String, String)> {
+    let state = evaluate(ins, answers, "zh-CN");
+    let (i, issue) = state.issues.iter().enumerate().find(|(_, i)| !i.reason)?;
+    let en = evaluate(ins, answers, "en");
+    let column = column_of(&issue.question, issue.row.as_deref());
+    let en_msg = en
+        .issues
+        .get(i)
+        .map(|x| x.message.clone())
+        .unwrap_or_default();
+    let code = if issue.code == "required" || issue.code == "row_required" {
+        "required_missing"
+    } else {
+        "invalid_answer"
+    };
+    Some((
+        code,
+        column.clone(),
+        format!("{column}：{}", issue.message),
+        format!("{column}: {en_msg}"),
+    ))
 }
 
 fn short(sha: &str) -> &str {
@@ -291,6 +473,614 @@ fn unknown_unit(unit: &str, column: &str) -> (&'static str, Option<String>, Stri
         format!("方案中没有单位“{unit}”"),
         format!("The plan has no unit \"{unit}\""),
     )
+}
+
+// ---- tables (CSV) -------------------------------------------------------------------------
+
+/// Reading one CSV file.
+struct CsvFile {
+    decoder: Decoder,
+    tok: Tokenizer,
+    ctx: CsvCtx,
+}
+
+struct CsvCtx {
+    file: usize,
+    instrument: Option<String>,
+    mapping: Mapping,
+    layout: Option<Layout>,
+    /// The unit question of the instrument, when it names a unit (checked as `unknown_unit`).
+    unit_question: Option<usize>,
+    compiled: Option<fast::Compiled>,
+    allow_fast: bool,
+    header_seen: bool,
+    error: Option<IngestError>,
+}
+
+impl CsvCtx {
+    fn header(&mut self, row: &Row, sink: &mut Sink) {
+        let headers: Vec<String> = (0..row.len())
+            .map(|i| String::from_utf8_lossy(row.field(i)).trim().to_owned())
+            .collect();
+        let plan = sink.plan;
+        let ins = match &self.instrument {
+            Some(id) => match plan.instruments.iter().position(|i| &i.id == id) {
+                Some(i) if plan.instruments[i].kind != InstrumentKind::Review => Some(i),
+                _ => {
+                    self.error = Some(IngestError::UnknownInstrument(id.clone()));
+                    None
+                }
+            },
+            None => table::best_instrument(plan, &headers, &self.mapping),
+        };
+        let Some(ins) = ins else { return };
+        let layout = table::resolve(plan, ins, &headers, &self.mapping);
+        let rules = sink.state.as_ref().map(|s| &s.rules);
+        let instrument = &plan.instruments[ins];
+        let unit_q = match (rules, instrument.kind) {
+            (Some(r), InstrumentKind::Survey) if r.public.instrument == instrument.id => {
+                Some(r.public.unit_question.clone())
+            }
+            (Some(r), InstrumentKind::Appraisal) if r.leadership.instrument == instrument.id => {
+                Some(r.leadership.unit_question.clone())
+            }
+            (None, InstrumentKind::Appraisal) => Some("unit".to_owned()),
+            (None, InstrumentKind::Survey) => crate::score::ScoringRules::of(plan)
+                .ok()
+                .filter(|r| r.public.instrument == instrument.id)
+                .map(|r| r.public.unit_question),
+            _ => None,
+        };
+        self.unit_question = unit_q.and_then(|u| instrument.questions().position(|q| q.id == u));
+        if self.allow_fast {
+            if let Some(state) = sink.state.as_ref() {
+                self.compiled = fast::Compiled::new(plan, &state.rules, &layout);
+                if self.compiled.is_some() && sink.dense.is_none() {
+                    sink.dense = fast::Dense::new(plan, &state.rules);
+                }
+            }
+        }
+        self.layout = Some(layout);
+    }
+
+    fn row(&mut self, row: &Row, sink: &mut Sink) {
+        if !self.header_seen {
+            self.header_seen = true;
+            self.header(row, sink);
+            return;
+        }
+        let Some(layout) = self.layout.as_ref() else {
+            return;
+        };
+        if let (Some(c), Some(d)) = (self.compiled.as_ref(), sink.dense.as_mut()) {
+            let name = &sink.files[self.file];
+            if c.row(sink.plan, row, layout, d, &mut sink.seen, self.file, name)
+                == fast::Outcome::Accepted
+            {
+                sink.report.read += 1;
+                sink.report.accepted += 1;
+                sink.fast_rows += 1;
+                return;
+            }
+        }
+        self.slow_row(row, sink);
+    }
+
+    /// The record path: row → answers → the form's checks → a sealed record → dedup → scored.
+    fn slow_row(&self, row: &Row, sink: &mut Sink) {
+        let layout = self.layout.as_ref().expect("header read");
+        let file = self.file;
+        let n = row.number as usize;
+        sink.report.read += 1;
+        if let Some((p, field)) = row.problem {
+            let (zh, en) = match p {
+                CsvProblem::UnterminatedQuote => (
+                    "引号未闭合：文件在带引号的字段中结束",
+                    "Unterminated quote: the file ends inside a quoted field",
+                ),
+                CsvProblem::TextAfterQuote => (
+                    "右引号后还有文字（字段中的引号须写成两个引号）",
+                    "Text after a closing quote (a quote inside a field is written twice)",
+                ),
+            };
+            return sink.reject(file, n, Some(layout.header(field)), "csv_syntax", zh, en);
+        }
+        let want = layout.headers.len();
+        if row.len() != want {
+            let field = row.len().min(want);
+            return sink.reject(
+                file,
+                n,
+                Some(layout.header(field)),
+                "csv_syntax",
+                &format!("此行有 {} 个字段，表头有 {want} 个", row.len()),
+                &format!("The row has {} fields, the header {want}", row.len()),
+            );
+        }
+        // Mapped fields must be text in the file's encoding.
+        let mut texts: Vec<&str> = Vec::with_capacity(want);
+        for i in 0..want {
+            let bytes = row.field(i);
+            // U+FFFD marks bytes lost in decoding (here or in an earlier conversion).
+            let ok = layout.targets[i].is_none()
+                || std::str::from_utf8(bytes).is_ok_and(|s| !s.contains('\u{FFFD}'));
+            if !ok {
+                return sink.reject(
+                    file,
+                    n,
+                    Some(layout.header(i)),
+                    "encoding",
+                    "此单元格含有无法按文件编码读取的字节（可指定编码，如 GB18030 或 UTF-8）",
+                    "This cell has bytes that cannot be read in the file's encoding (choose the encoding, e.g. GB18030 or UTF-8)",
+                );
+            }
+            texts.push(std::str::from_utf8(bytes).unwrap_or(""));
+        }
+        let field = |i: usize| -> &str { texts.get(i).copied().unwrap_or("") };
+        let plan = sink.plan;
+        if let Some(f) = layout.plan_field {
+            let p = field(f).trim();
+            if !p.is_empty() && p != plan.id {
+                return sink.reject(
+                    file,
+                    n,
+                    Some(layout.header(f)),
+                    "another_plan",
+                    &format!("此行属于另一方案（{p}），不是本方案（{}）", plan.id),
+                    &format!(
+                        "The row is for another plan ({p}), not this one ({})",
+                        plan.id
+                    ),
+                );
+            }
+        }
+        let ins = &plan.instruments[layout.instrument];
+        let answers = table::row_answers(layout, ins, &field);
+        if let Some(qi) = self.unit_question {
+            let q = ins.questions().nth(qi).expect("unit question");
+            if let (Some(Value::String(u)), crate::plan::QuestionKind::Single { options }) =
+                (answers.values.get(&q.id), &q.kind)
+            {
+                if !options.iter().any(|o| &o.value == u) {
+                    let col = table::issue_column(layout, ins, &q.id, None);
+                    return sink.reject(
+                        file,
+                        n,
+                        Some(col.clone()),
+                        "unknown_unit",
+                        &format!("{col}：方案中没有单位“{u}”"),
+                        &format!("{col}: the plan has no unit \"{u}\""),
+                    );
+                }
+            }
+        }
+        if let Some((code, column, zh, en)) = answer_problem(ins, &answers, &|q, r| {
+            table::issue_column(layout, ins, q, r)
+        }) {
+            return sink.reject(file, n, Some(column), code, &zh, &en);
+        }
+        let id = layout
+            .respondent_field
+            .map(|f| field(f).trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{}:{n}", sink.files[file]));
+        let submitted = layout
+            .submitted_field
+            .map(|f| field(f).trim().to_owned())
+            .unwrap_or_default();
+        let rec = table_record(plan, ins, &answers, id, submitted);
+        let id_col = layout.respondent_field.map(|f| layout.header(f));
+        sink.accept(file, n, rec, id_col);
+    }
+}
+
+/// The sealed record of a table row whose answers passed the form's checks.
+pub fn table_record(
+    plan: &Plan,
+    ins: &crate::plan::Instrument,
+    answers: &Answers,
+    respondent_id: String,
+    submitted_at: String,
+) -> ResponseRecord {
+    let state = evaluate(ins, answers, "zh-CN");
+    let mut shown = BTreeMap::new();
+    let mut hidden = BTreeMap::new();
+    for (id, v) in &answers.values {
+        if state.questions.contains(id) {
+            shown.insert(id.clone(), v.clone());
+        } else {
+            hidden.insert(id.clone(), v.clone());
+        }
+    }
+    let reasons = answers
+        .reasons
+        .iter()
+        .filter(|(id, _)| state.questions.contains(id))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let straight_lined = ins
+        .questions()
+        .filter(|q| matches!(q.kind, crate::plan::QuestionKind::Matrix { .. }))
+        .filter(|q| {
+            shown
+                .get(&q.id)
+                .and_then(Value::as_object)
+                .is_some_and(|m| {
+                    let nums: Vec<f64> = m.values().filter_map(Value::as_f64).collect();
+                    nums.len() >= 3 && nums.iter().all(|x| *x == nums[0])
+                })
+        })
+        .map(|q| q.id.clone())
+        .collect();
+    seal(ResponseRecord {
+        format: RECORD_FORMAT.into(),
+        plan_id: plan.id.clone(),
+        plan_version: plan.version.clone(),
+        plan_sha256: plan.sha256.clone(),
+        instrument: ins.id.clone(),
+        respondent_id,
+        reviewer: false,
+        started_at: submitted_at.clone(),
+        submitted_at,
+        lang: crate::text::DEFAULT_LANG.into(),
+        answers: shown,
+        reasons,
+        hidden_answers: hidden,
+        quality: QualityFlags {
+            duration_seconds: 0.0,
+            speeder: false,
+            straight_lined,
+            repeat: false,
+        },
+        engine_version: String::new(),
+        checksum: String::new(),
+    })
+}
+
+// ---- the session --------------------------------------------------------------------------
+
+enum Reader {
+    /// Format not known yet: bytes held until the first non-blank character.
+    Sniff(Vec<u8>),
+    /// A JSON document or array, kept whole.
+    Json(Vec<u8>),
+    /// JSON Lines: the partial last line, and the number of the next line.
+    Lines {
+        partial: Vec<u8>,
+        line: usize,
+    },
+    Csv(Box<CsvFile>),
+}
+
+struct Open {
+    file: usize,
+    options: FileOptions,
+    reader: Reader,
+    before: (usize, usize),
+}
+
+/// A streaming ingest: for each file `begin`, `push` its bytes in chunks of any size, `end`;
+/// then `finish`.
+pub struct IngestSession<'p> {
+    sink: Sink<'p>,
+    open: Option<Open>,
+    fast: bool,
+}
+
+/// What a session gives at the end: the report and, when scoring, the state.
+pub struct SessionOutcome<'p> {
+    pub report: IngestReport,
+    pub state: Option<ScoreState<'p>>,
+    /// How many rows the compiled path accepted (the others went through the record path).
+    pub fast_rows: u64,
+}
+
+impl<'p> IngestSession<'p> {
+    /// A session whose accepted records go into a [`ScoreState`] of `plan`.
+    pub fn scoring(plan: &'p Plan) -> Result<Self, IngestError> {
+        Ok(Self::with(plan, false, Some(ScoreState::new(plan)?)))
+    }
+
+    /// A session that keeps the accepted records (in [`IngestReport::records`]).
+    pub fn keeping(plan: &'p Plan) -> Self {
+        Self::with(plan, true, None)
+    }
+
+    fn with(plan: &'p Plan, keep_records: bool, state: Option<ScoreState<'p>>) -> Self {
+        IngestSession {
+            sink: Sink {
+                plan,
+                seen: PreHashedMap::default(),
+                files: Vec::new(),
+                report: IngestReport {
+                    read: 0,
+                    accepted: 0,
+                    files: Vec::new(),
+                    rejected: Vec::new(),
+                    records: Vec::new(),
+                },
+                keep_records,
+                state,
+                dense: None,
+                fast_rows: 0,
+            },
+            open: None,
+            fast: true,
+        }
+    }
+
+    /// Use the compiled path for public-survey CSV rows (default true; false sends every row
+    /// through the record path, for comparison).
+    pub fn set_fast(&mut self, fast: bool) {
+        self.fast = fast;
+    }
+
+    pub fn progress(&self) -> Progress {
+        let r = &self.sink.report;
+        Progress {
+            read: r.read,
+            accepted: r.accepted,
+            rejected: r.rejected.len(),
+        }
+    }
+
+    /// The rejections so far (for showing them as they come).
+    pub fn rejections(&self) -> &[Rejection] {
+        &self.sink.report.rejected
+    }
+
+    pub fn begin(&mut self, name: &str, options: FileOptions) -> Result<(), IngestError> {
+        if self.open.is_some() {
+            return Err(IngestError::FileOpen);
+        }
+        let file = self.sink.files.len();
+        self.sink.files.push(name.to_owned());
+        let lower = name.to_ascii_lowercase();
+        let format = match options.format {
+            Format::Auto if lower.ends_with(".csv") || lower.ends_with(".tsv") => Format::Csv,
+            Format::Auto if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") => {
+                Format::Jsonl
+            }
+            Format::Auto if lower.ends_with(".json") => Format::Json,
+            f => f,
+        };
+        let reader = self.reader(file, format, &options, name);
+        self.open = Some(Open {
+            file,
+            options,
+            reader,
+            before: (self.sink.report.read, self.sink.report.accepted),
+        });
+        Ok(())
+    }
+
+    fn reader(&self, file: usize, format: Format, options: &FileOptions, name: &str) -> Reader {
+        match format {
+            Format::Auto => Reader::Sniff(Vec::new()),
+            Format::Json => Reader::Json(Vec::new()),
+            Format::Jsonl => Reader::Lines {
+                partial: Vec::new(),
+                line: 1,
+            },
+            Format::Csv => {
+                let delimiter = if name.to_ascii_lowercase().ends_with(".tsv") {
+                    b'\t'
+                } else {
+                    b','
+                };
+                Reader::Csv(Box::new(CsvFile {
+                    decoder: Decoder::new(options.encoding),
+                    tok: Tokenizer::new(delimiter),
+                    ctx: CsvCtx {
+                        file,
+                        instrument: options.instrument.clone(),
+                        mapping: options.mapping.clone(),
+                        layout: None,
+                        unit_question: None,
+                        compiled: None,
+                        allow_fast: self.fast,
+                        header_seen: false,
+                        error: None,
+                    },
+                }))
+            }
+        }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), IngestError> {
+        let mut open = self.open.take().ok_or(IngestError::NoFile)?;
+        let r = self.push_to(&mut open, chunk);
+        self.open = Some(open);
+        r
+    }
+
+    fn push_to(&mut self, open: &mut Open, chunk: &[u8]) -> Result<(), IngestError> {
+        let sink = &mut self.sink;
+        match &mut open.reader {
+            Reader::Sniff(held) => {
+                held.extend_from_slice(chunk);
+                let body = held.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(held);
+                if let Some(c) = body.iter().find(|b| !b.is_ascii_whitespace()) {
+                    let format = if *c == b'{' || *c == b'[' {
+                        Format::Json
+                    } else {
+                        Format::Csv
+                    };
+                    let held = std::mem::take(held);
+                    let name = sink.files[open.file].clone();
+                    open.reader = self.reader(open.file, format, &open.options, &name);
+                    return self.push_to(open, &held);
+                }
+            }
+            Reader::Json(buf) => buf.extend_from_slice(chunk),
+            Reader::Lines { partial, line } => {
+                let mut rest = chunk;
+                while let Some(p) = rest.iter().position(|b| *b == b'\n') {
+                    let (head, tail) = rest.split_at(p);
+                    rest = &tail[1..];
+                    if partial.is_empty() {
+                        sink.add_json_line(open.file, *line, strip_bom(*line, head));
+                    } else {
+                        partial.extend_from_slice(head);
+                        let l = std::mem::take(partial);
+                        sink.add_json_line(open.file, *line, strip_bom(*line, &l));
+                    }
+                    *line += 1;
+                }
+                partial.extend_from_slice(rest);
+            }
+            Reader::Csv(csv) => {
+                let CsvFile {
+                    decoder, tok, ctx, ..
+                } = &mut **csv;
+                decoder.push(chunk, &mut |bytes| {
+                    tok.feed(bytes, &mut |row: &Row| ctx.row(row, sink));
+                });
+                if let Some(e) = ctx.error.take() {
+                    return Err(e);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The end of the current file; its counts.
+    pub fn end(&mut self) -> Result<FileCount, IngestError> {
+        let mut open = self.open.take().ok_or(IngestError::NoFile)?;
+        if let Reader::Sniff(held) = &mut open.reader {
+            // Blank, or never decided: read what there is as CSV.
+            let held = std::mem::take(held);
+            let name = self.sink.files[open.file].clone();
+            open.reader = self.reader(open.file, Format::Csv, &open.options, &name);
+            self.push_to(&mut open, &held)?;
+        }
+        let sink = &mut self.sink;
+        let mut encoding = None;
+        let mut mapping = None;
+        match &mut open.reader {
+            Reader::Sniff(_) => {}
+            Reader::Json(buf) => {
+                let text = String::from_utf8_lossy(buf).into_owned();
+                sink.add_json_text(open.file, &text);
+            }
+            Reader::Lines { partial, line } => {
+                if !partial.is_empty() {
+                    let l = std::mem::take(partial);
+                    sink.add_json_line(open.file, *line, strip_bom(*line, &l));
+                }
+            }
+            Reader::Csv(csv) => {
+                let CsvFile {
+                    decoder, tok, ctx, ..
+                } = &mut **csv;
+                decoder.end(&mut |bytes| {
+                    tok.feed(bytes, &mut |row: &Row| ctx.row(row, sink));
+                });
+                tok.finish(&mut |row: &Row| ctx.row(row, sink));
+                if let Some(e) = ctx.error.take() {
+                    return Err(e);
+                }
+                encoding = Some(decoder.encoding().name());
+                mapping = ctx.layout.as_ref().map(|l| l.report.clone());
+            }
+        }
+        let read = sink.report.read - open.before.0;
+        let accepted = sink.report.accepted - open.before.1;
+        let count = FileCount {
+            file: sink.files[open.file].clone(),
+            read,
+            accepted,
+            rejected: read - accepted,
+            encoding,
+            mapping,
+        };
+        sink.report.files.push(count.clone());
+        Ok(count)
+    }
+
+    /// Everything read: the report, and the scoring state (with the compiled path's counts
+    /// merged in).
+    pub fn finish(mut self) -> Result<SessionOutcome<'p>, IngestError> {
+        if self.open.is_some() {
+            self.end()?;
+        }
+        let mut sink = self.sink;
+        if let (Some(state), Some(dense)) = (sink.state.as_mut(), sink.dense.take()) {
+            dense.merge_into(state);
+        }
+        Ok(SessionOutcome {
+            report: sink.report,
+            state: sink.state,
+            fast_rows: sink.fast_rows,
+        })
+    }
+}
+
+fn strip_bom(line: usize, bytes: &[u8]) -> &[u8] {
+    if line == 1 {
+        bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+    } else {
+        bytes
+    }
+}
+
+/// Records of one plan, read file by file; duplicates are found across files. The accepted
+/// records are kept in the report. (A thin wrapper over [`IngestSession`].)
+pub struct Ingest<'p> {
+    session: IngestSession<'p>,
+}
+
+impl<'p> Ingest<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
+        Ingest {
+            session: IngestSession::keeping(plan),
+        }
+    }
+
+    /// Read one file's text: response records (JSON, arrays, JSON Lines), or a CSV table when
+    /// the name ends in `.csv` or `.tsv`.
+    pub fn add_file(&mut self, file: &str, text: &str) {
+        let lower = file.to_ascii_lowercase();
+        let format = if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+            Format::Csv
+        } else {
+            Format::Json
+        };
+        self.add_bytes(
+            file,
+            text.as_bytes(),
+            FileOptions {
+                format,
+                ..FileOptions::default()
+            },
+        );
+    }
+
+    /// Read one file's bytes with options. A CSV header naming no instrument of the plan
+    /// (with `instrument` set) rejects nothing and reads nothing; see [`IngestSession`].
+    pub fn add_bytes(&mut self, file: &str, bytes: &[u8], options: FileOptions) {
+        // Errors here are caller errors (a file left open cannot happen in this wrapper; an
+        // unknown instrument reads no rows).
+        if self.session.begin(file, options).is_ok() {
+            let _ = self.session.push(bytes);
+            let _ = self.session.end();
+        }
+    }
+
+    pub fn finish(self) -> IngestReport {
+        // Every file was ended by `add_bytes`, so finishing cannot fail.
+        match self.session.finish() {
+            Ok(o) => o.report,
+            Err(_) => IngestReport {
+                read: 0,
+                accepted: 0,
+                files: Vec::new(),
+                rejected: Vec::new(),
+                records: Vec::new(),
+            },
+        }
+    }
 }
 
 /// A file's name and text, as the office page or the CLI reads it.

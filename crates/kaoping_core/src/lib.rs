@@ -19,6 +19,7 @@ pub mod record;
 pub mod review;
 pub mod score;
 pub mod stats;
+pub mod table;
 pub mod text;
 pub mod track;
 pub mod validate;

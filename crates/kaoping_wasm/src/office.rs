@@ -3,9 +3,12 @@
 use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
 use kaoping_core::aggregate::{InputFile, InputRole};
 use kaoping_core::export::{self, IngestSummary};
+use kaoping_core::ingest::{FileOptions, IngestSession, RecordsEvaluation};
 use kaoping_core::manifest::{self, Manifest, NamedBytes, Parameters};
+use kaoping_core::plan::Plan;
 use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
 use kaoping_core::{record, review, score, validate};
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -28,6 +31,12 @@ extern "C" {
     pub type IReviewState;
     #[wasm_bindgen(typescript_type = "IReviewSubmission")]
     pub type IReviewSubmission;
+    #[wasm_bindgen(typescript_type = "IFileOptions | undefined")]
+    pub type IFileOptions;
+    #[wasm_bindgen(typescript_type = "IFileCount")]
+    pub type IFileCount;
+    #[wasm_bindgen(typescript_type = "IIngestProgress")]
+    pub type IIngestProgress;
     #[wasm_bindgen(typescript_type = "ITrackFiles")]
     pub type ITrackFiles;
     #[wasm_bindgen(typescript_type = "ITrackOutput")]
@@ -138,6 +147,16 @@ impl Engine {
         let out =
             kaoping_core::ingest::evaluate_files(self.plan_ref(), &files).map_err(into_error)?;
         Ok(to_js(&out)?.unchecked_into())
+    }
+
+    /// A streaming ingest of response files for this plan: `begin(name, options)`, `push(chunk)`
+    /// as often as needed, `end()` per file, then `finish()` (see [`IngestRun`]).
+    #[wasm_bindgen(js_name = ingestStart)]
+    pub fn ingest_start(&self) -> Result<IngestRun, JsError> {
+        let plan = static_plan(self.plan_ref());
+        Ok(IngestRun {
+            session: Some(IngestSession::scoring(plan).map_err(into_error)?),
+        })
     }
 
     /// The synthetic demo data set (deterministic for a seed).
@@ -348,5 +367,89 @@ impl Engine {
         let d = kaoping_core::track::demo_periods(u64::from(seed), through.as_deref())
             .map_err(into_error)?;
         Ok(to_js(&d)?.unchecked_into())
+    }
+}
+
+thread_local! {
+    /// Plans that ingest runs borrow for the life of the page (one per distinct plan).
+    static PLANS: RefCell<Vec<&'static Plan>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A `'static` copy of the plan for an [`IngestRun`] (a run outlives any borrow of its
+/// engine); one copy per distinct plan is kept for the life of the page.
+fn static_plan(plan: &Plan) -> &'static Plan {
+    PLANS.with(|p| {
+        let mut p = p.borrow_mut();
+        if let Some(found) = p.iter().find(|x| ***x == *plan) {
+            return *found;
+        }
+        let leaked: &'static Plan = Box::leak(Box::new(plan.clone()));
+        p.push(leaked);
+        leaked
+    })
+}
+
+/// A streaming ingest (office build): files pushed in chunks, rows scored as they come.
+#[wasm_bindgen]
+pub struct IngestRun {
+    session: Option<IngestSession<'static>>,
+}
+
+#[wasm_bindgen]
+impl IngestRun {
+    fn session(&mut self) -> Result<&mut IngestSession<'static>, JsError> {
+        self.session
+            .as_mut()
+            .ok_or_else(|| into_error("the ingest run is finished"))
+    }
+
+    /// Start a file: `options` as `IFileOptions` (format, encoding, instrument, mapping).
+    pub fn begin(&mut self, name: &str, options: IFileOptions) -> Result<(), JsError> {
+        let v: wasm_bindgen::JsValue = options.into();
+        let options: FileOptions = if v.is_undefined() || v.is_null() {
+            FileOptions::default()
+        } else {
+            from_js(v)?
+        };
+        self.session()?.begin(name, options).map_err(into_error)
+    }
+
+    /// The next bytes of the file (any size; a row may be split anywhere).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
+        self.session()?.push(chunk).map_err(into_error)
+    }
+
+    /// The end of the file: its counts, encoding and header mapping.
+    pub fn end(&mut self) -> Result<IFileCount, JsError> {
+        let count = self.session()?.end().map_err(into_error)?;
+        Ok(to_js(&count)?.unchecked_into())
+    }
+
+    /// Rows read, accepted and rejected so far.
+    pub fn progress(&self) -> Result<IIngestProgress, JsError> {
+        let p = self
+            .session
+            .as_ref()
+            .map(|s| s.progress())
+            .unwrap_or_default();
+        Ok(to_js(&p)?.unchecked_into())
+    }
+
+    /// Everything read: the ingest report and the evaluation of the accepted rows.
+    pub fn finish(&mut self) -> Result<IRecordsEvaluation, JsError> {
+        let session = self
+            .session
+            .take()
+            .ok_or_else(|| into_error("the ingest run is finished"))?;
+        let out = session.finish().map_err(into_error)?;
+        let state = out
+            .state
+            .ok_or_else(|| into_error("the ingest run has no scoring state"))?;
+        let result = state.finish().map_err(into_error)?;
+        let eval = RecordsEvaluation {
+            ingest: out.report,
+            result,
+        };
+        Ok(to_js(&eval)?.unchecked_into())
     }
 }

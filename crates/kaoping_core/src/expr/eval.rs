@@ -76,7 +76,7 @@ pub(crate) fn eval(node: &Node, env: &dyn Env) -> Value {
     }
 }
 
-fn compare(a: &Value, op: CmpOp, b: &Value) -> bool {
+pub(crate) fn compare(a: &Value, op: CmpOp, b: &Value) -> bool {
     use std::cmp::Ordering;
     let ord = match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.partial_cmp(y),

@@ -62,7 +62,51 @@ pub trait Env {
     fn current(&self) -> Option<serde_json::Value>;
 }
 
+/// Shapes of expressions that the compiled CSV path evaluates without building values.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Simple {
+    /// `selected(id, 'value')`.
+    Selected { id: String, value: String },
+    /// `. OP number`.
+    SelfCompare { op: ast::CmpOp, rhs: f64 },
+}
+
+impl Simple {
+    /// For `SelfCompare`: whether `number OP rhs` holds (as evaluation compares numbers).
+    pub(crate) fn number_holds(&self, x: f64) -> bool {
+        match self {
+            Simple::SelfCompare { op, rhs } => {
+                eval::compare(&Value::Number(x), *op, &Value::Number(*rhs))
+            }
+            Simple::Selected { .. } => false,
+        }
+    }
+}
+
 impl Expr {
+    /// The expression as a [`Simple`] shape, when it is one.
+    pub(crate) fn simple(&self) -> Option<Simple> {
+        use ast::{Func, Lit, Node};
+        match &self.root {
+            Node::Call(Func::Selected, args) => match args.as_slice() {
+                [Node::Answer { id, path }, Node::Lit(Lit::Text(v))] if path.is_empty() => {
+                    Some(Simple::Selected {
+                        id: id.clone(),
+                        value: v.clone(),
+                    })
+                }
+                _ => None,
+            },
+            Node::Compare(a, op, b) => match (a.as_ref(), b.as_ref()) {
+                (Node::Current, Node::Lit(Lit::Number(r))) => {
+                    Some(Simple::SelfCompare { op: *op, rhs: *r })
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Evaluates the expression. Never panics: type errors, missing answers and division by
     /// zero give [`Value::Null`] according to the rules in `docs/expressions.md`.
     pub fn eval(&self, env: &dyn Env) -> Value {

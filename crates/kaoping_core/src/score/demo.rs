@@ -107,6 +107,92 @@ fn record(
     seal(r)
 }
 
+/// The rows of the demo survey's `services` matrix.
+pub(crate) const PUBLIC_ROWS: [&str; 7] = [
+    "micro_roads",
+    "greenways",
+    "parking",
+    "community_health",
+    "elderly_care",
+    "public_safety",
+    "environment",
+];
+const AGES: [&str; 4] = ["18-29", "30-44", "45-59", "60+"];
+const PRIORITIES: [&str; 7] = [
+    "traffic",
+    "environment",
+    "education",
+    "health",
+    "elderly",
+    "housing",
+    "services",
+];
+
+/// One synthetic public respondent (`None` in `services` = unable to judge).
+pub(crate) struct PublicAnswer<'a> {
+    pub district: &'a str,
+    pub age_group: &'static str,
+    pub years_resident: usize,
+    pub services: [Option<i64>; 7],
+    pub overall: i64,
+    pub recommend: Option<i64>,
+    pub priorities: Vec<&'static str>,
+}
+
+/// Draws one public respondent (the order of draws is part of the data set: do not change).
+fn public_answer<'a>(
+    rng: &mut Rng,
+    districts: &[&'a str],
+    q_of: &dyn Fn(&str) -> f64,
+) -> PublicAnswer<'a> {
+    let district = if rng.f64() < 0.05 {
+        "other"
+    } else {
+        districts[rng.below(districts.len())]
+    };
+    let q = if district == "other" {
+        0.6
+    } else {
+        q_of(district)
+    };
+    let age_group = AGES[rng.below(AGES.len())];
+    let years_resident = 1 + rng.below(40);
+    let mut services = [None; 7];
+    let person = 0.5 * rng.normal();
+    for (ri, s) in services.iter_mut().enumerate() {
+        if rng.f64() < 0.08 {
+            *s = None;
+        } else {
+            // parking is everyone's sore point
+            let shift = if ri == 2 { -0.6 } else { 0.0 };
+            let v = clamp_round(
+                1.6 + 3.2 * q + shift + person + 0.8 * rng.normal(),
+                1.0,
+                5.0,
+            );
+            *s = Some(v as i64);
+        }
+    }
+    let overall = clamp_round(1.6 + 3.2 * q + person + 0.7 * rng.normal(), 1.0, 5.0) as i64;
+    let recommend = if rng.f64() < 0.9 {
+        Some(clamp_round(3.0 + 7.0 * q + 2.0 * person + 1.5 * rng.normal(), 0.0, 10.0) as i64)
+    } else {
+        None
+    };
+    let p1 = PRIORITIES[rng.below(PRIORITIES.len())];
+    let p2 = PRIORITIES[rng.below(PRIORITIES.len())];
+    let priorities = if p1 == p2 { vec![p1] } else { vec![p1, p2] };
+    PublicAnswer {
+        district,
+        age_group,
+        years_resident,
+        services,
+        overall,
+        recommend,
+        priorities,
+    }
+}
+
 /// The synthetic inputs for the demo plan: `n_public` survey responses, 15 review sheets,
 /// 20–30 cadre appraisals per unit, indicator figures for every unit, one history year.
 pub fn demo_inputs(seed: u64, n_public: usize) -> ScoringInputs {
@@ -128,72 +214,28 @@ pub fn demo_inputs(seed: u64, n_public: usize) -> ScoringInputs {
         .filter(|u| u.category == "central" || u.category == "new")
         .map(|u| u.id.as_str())
         .collect();
-    let rows = [
-        "micro_roads",
-        "greenways",
-        "parking",
-        "community_health",
-        "elderly_care",
-        "public_safety",
-        "environment",
-    ];
-    let ages = ["18-29", "30-44", "45-59", "60+"];
-    let prios = [
-        "traffic",
-        "environment",
-        "education",
-        "health",
-        "elderly",
-        "housing",
-        "services",
-    ];
     for k in 0..n_public {
-        let district = if rng.f64() < 0.05 {
-            "other"
-        } else {
-            districts[rng.below(districts.len())]
-        };
-        let q = if district == "other" {
-            0.6
-        } else {
-            q_of(district)
-        };
+        let a = public_answer(&mut rng, &districts, &q_of);
         let mut ans = BTreeMap::new();
-        ans.insert("district".into(), json!(district));
-        ans.insert("age_group".into(), json!(ages[rng.below(ages.len())]));
-        ans.insert("years_resident".into(), json!(1 + rng.below(40)));
+        ans.insert("district".into(), json!(a.district));
+        ans.insert("age_group".into(), json!(a.age_group));
+        ans.insert("years_resident".into(), json!(a.years_resident));
         let mut m = Map::new();
-        let person = 0.5 * rng.normal();
-        for (ri, row) in rows.iter().enumerate() {
-            if rng.f64() < 0.08 {
-                m.insert((*row).into(), json!("unable"));
-            } else {
-                // parking is everyone's sore point
-                let shift = if ri == 2 { -0.6 } else { 0.0 };
-                let v = clamp_round(
-                    1.6 + 3.2 * q + shift + person + 0.8 * rng.normal(),
-                    1.0,
-                    5.0,
-                );
-                m.insert((*row).into(), json!(v as i64));
-            }
-        }
-        ans.insert("services".into(), Value::Object(m));
-        let overall = clamp_round(1.6 + 3.2 * q + person + 0.7 * rng.normal(), 1.0, 5.0);
-        ans.insert("overall".into(), json!(overall as i64));
-        if rng.f64() < 0.9 {
-            ans.insert(
-                "recommend".into(),
-                json!(
-                    clamp_round(3.0 + 7.0 * q + 2.0 * person + 1.5 * rng.normal(), 0.0, 10.0)
-                        as i64
-                ),
+        for (row, v) in PUBLIC_ROWS.iter().zip(a.services) {
+            m.insert(
+                (*row).into(),
+                match v {
+                    Some(v) => json!(v),
+                    None => json!("unable"),
+                },
             );
         }
-        let p1 = prios[rng.below(prios.len())];
-        let p2 = prios[rng.below(prios.len())];
-        let pr: Vec<&str> = if p1 == p2 { vec![p1] } else { vec![p1, p2] };
-        ans.insert("priorities".into(), json!(pr));
+        ans.insert("services".into(), Value::Object(m));
+        ans.insert("overall".into(), json!(a.overall));
+        if let Some(r) = a.recommend {
+            ans.insert("recommend".into(), json!(r));
+        }
+        ans.insert("priorities".into(), json!(a.priorities));
         records.push(record(
             &plan,
             &sha,
@@ -407,4 +449,231 @@ pub fn demo_inputs(seed: u64, n_public: usize) -> ScoringInputs {
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
+}
+
+// ---- the demo data set as files (`kaoping demo responses`) ------------------------------------
+
+/// Written reasons for low ratings, as people write them (some with commas, one with quotes).
+const REASONS: [&str; 6] = [
+    "小区周边停车位太少，晚上经常找不到车位",
+    "道路施工时间太长",
+    "社区医院排队时间长，医生少",
+    "垃圾清运不及时，有异味",
+    "反映的问题一直没有回复",
+    "希望“一站式”服务真正落实，不要来回跑",
+];
+const COMMENTS: [&str; 4] = [
+    "总体不错，继续加油",
+    "希望多建一些口袋公园",
+    "公交班次少，等车时间长\n建议增加高峰期班次",
+    "Good service overall, but parking is hard.",
+];
+
+/// The header of the demo `public.csv` (the flat layout of the public survey).
+pub fn demo_public_header() -> String {
+    let mut h = vec![
+        "respondent_id".to_owned(),
+        "submitted_at".into(),
+        "district".into(),
+        "age_group".into(),
+        "years_resident".into(),
+    ];
+    h.extend(PUBLIC_ROWS.iter().map(|r| format!("services.{r}")));
+    h.extend(
+        [
+            "services.reason",
+            "overall",
+            "overall.reason",
+            "recommend",
+            "priorities",
+            "priorities_other",
+            "comment",
+        ]
+        .map(String::from),
+    );
+    h.join(",")
+}
+
+fn csv_push(out: &mut String, field: &str) {
+    if field.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&field.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(field);
+    }
+}
+
+/// Writes the demo public survey as CSV in the flat layout: `n` respondents (the same answers
+/// as the public records of [`demo_inputs`] with this seed), some "unable to judge" (a few
+/// written 无法评价), written reasons for most low ratings, a few comments. With `bad_rows`
+/// above 0, that many rows, spread evenly, are spoiled in turn: an unknown district, a rating
+/// out of range, a required answer missing, a duplicate respondent id, an age group that is not
+/// an option, a row with a field missing. Chunks of about 64 KB go to `out`.
+pub fn demo_public_csv(seed: u64, n: usize, bad_rows: usize, out: &mut dyn FnMut(&[u8])) {
+    let plan = demo_plan();
+    let mut rng = Rng(seed ^ 0x6B61_6F70_696E_6721);
+    let quality: BTreeMap<&str, f64> = QUALITY
+        .iter()
+        .map(|(u, q)| (*u, (q + 0.04 * (rng.f64() - 0.5)).clamp(0.0, 1.0)))
+        .collect();
+    let q_of = |u: &str| quality.get(u).copied().unwrap_or(0.5);
+    let districts: Vec<&str> = plan
+        .units
+        .iter()
+        .filter(|u| u.category == "central" || u.category == "new")
+        .map(|u| u.id.as_str())
+        .collect();
+    // Extras (reasons, comments, spellings) from their own stream, so the answers stay those
+    // of `demo_inputs`.
+    let mut extra = Rng(seed ^ 0x5EED_0C5F_0000_0001);
+    let base_ms = 1_764_547_200_000.0;
+    let bad_at = |k: usize| -> Option<usize> {
+        if bad_rows == 0 {
+            return None;
+        }
+        // Row k is the j-th spoiled row when k = (j+1)·n/(bad+1).
+        let step = n as f64 / (bad_rows + 1) as f64;
+        let j = ((k + 1) as f64 / step).round() as usize;
+        (j >= 1 && j <= bad_rows && ((j as f64 * step) as usize) == k).then(|| j - 1)
+    };
+    let mut buf = demo_public_header();
+    buf.push('\n');
+    for k in 0..n {
+        let a = public_answer(&mut rng, &districts, &q_of);
+        let bad = bad_at(k).map(|j| j % 6);
+        let id = if bad == Some(3) && k > 0 {
+            format!("P{:07}", k - 1)
+        } else {
+            format!("P{k:07}")
+        };
+        buf.push_str(&id);
+        buf.push(',');
+        buf.push_str(&crate::record::rfc3339(base_ms + 60_000.0 * k as f64));
+        buf.push(',');
+        buf.push_str(if bad == Some(0) {
+            "atlantis"
+        } else {
+            a.district
+        });
+        buf.push(',');
+        buf.push_str(if bad == Some(4) { "17-" } else { a.age_group });
+        buf.push(',');
+        buf.push_str(&a.years_resident.to_string());
+        let mut low = false;
+        for (ri, v) in a.services.iter().enumerate() {
+            buf.push(',');
+            match v {
+                _ if bad == Some(1) && ri == 2 => buf.push('7'),
+                Some(v) => {
+                    low |= *v <= 2;
+                    buf.push_str(&v.to_string());
+                }
+                None if extra.f64() < 0.1 => buf.push_str("无法评价"),
+                None => buf.push_str("unable"),
+            }
+        }
+        buf.push(',');
+        if low && extra.f64() < 0.6 {
+            csv_push(&mut buf, REASONS[extra.below(REASONS.len())]);
+        }
+        buf.push(',');
+        if bad != Some(2) {
+            buf.push_str(&a.overall.to_string());
+        }
+        buf.push(',');
+        if a.overall <= 2 && extra.f64() < 0.6 {
+            csv_push(&mut buf, REASONS[extra.below(REASONS.len())]);
+        }
+        buf.push(',');
+        if let Some(r) = a.recommend {
+            buf.push_str(&r.to_string());
+        }
+        buf.push(',');
+        buf.push_str(&a.priorities.join(";"));
+        buf.push(',');
+        if bad != Some(5) {
+            buf.push(',');
+            if extra.f64() < 0.03 {
+                csv_push(&mut buf, COMMENTS[extra.below(COMMENTS.len())]);
+            }
+        }
+        buf.push('\n');
+        if buf.len() >= 64 * 1024 {
+            out(buf.as_bytes());
+            buf.clear();
+        }
+    }
+    out(buf.as_bytes());
+}
+
+/// The rest of the demo data set, as file texts.
+pub struct DemoFiles {
+    /// The 15 expert review sheets, one record per line.
+    pub expert_jsonl: String,
+    /// The cadre appraisal in the flat layout of the `cadre` instrument.
+    pub cadre_csv: String,
+    /// `{"indicators": [...]}` (scoring inputs with only indicator figures).
+    pub indicators_json: String,
+    /// `{"history": [...]}` (scoring inputs with only last year's grades).
+    pub history_json: String,
+}
+
+/// Review sheets, cadre appraisal, indicator figures and history for the demo plan.
+pub fn demo_files(seed: u64) -> DemoFiles {
+    let inputs = demo_inputs(seed, 0);
+    let mut expert_jsonl = String::new();
+    let team = ["political", "leadership", "results", "integrity"];
+    let cadres = ["secretary", "head", "deputy_1", "deputy_2"];
+    let mut cadre_csv = String::from("respondent_id,submitted_at,unit");
+    for t in team {
+        cadre_csv.push_str(&format!(",team.{t}"));
+    }
+    for c in cadres {
+        cadre_csv.push_str(&format!(",cadres.{c}"));
+    }
+    cadre_csv.push_str(",cadres.reason\n");
+    for r in &inputs.records {
+        match r.instrument.as_str() {
+            "expert" => {
+                expert_jsonl.push_str(&serde_json::to_string(r).unwrap_or_default());
+                expert_jsonl.push('\n');
+            }
+            "cadre" => {
+                let cell = |q: &str, row: &str| -> String {
+                    r.answers
+                        .get(q)
+                        .and_then(|m| m.get(row))
+                        .map(|v| v.to_string())
+                        .unwrap_or_default()
+                };
+                let unit = r.answers.get("unit").and_then(Value::as_str).unwrap_or("");
+                cadre_csv.push_str(&format!("{},{},{unit}", r.respondent_id, r.submitted_at));
+                let mut low = false;
+                for t in team {
+                    cadre_csv.push(',');
+                    cadre_csv.push_str(&cell("team", t));
+                }
+                for c in cadres {
+                    let v = cell("cadres", c);
+                    low |= v == "1" || v == "2";
+                    cadre_csv.push(',');
+                    cadre_csv.push_str(&v);
+                }
+                cadre_csv.push(',');
+                if low {
+                    cadre_csv.push_str("工作作风有待改进，群众反映较多");
+                }
+                cadre_csv.push('\n');
+            }
+            _ => {}
+        }
+    }
+    let pretty = |v: Value| serde_json::to_string_pretty(&v).unwrap_or_default() + "\n";
+    DemoFiles {
+        expert_jsonl,
+        cadre_csv,
+        indicators_json: pretty(json!({ "indicators": inputs.indicators })),
+        history_json: pretty(json!({ "history": inputs.history })),
+    }
 }

@@ -10,9 +10,9 @@ mod demo;
 mod finish;
 pub mod labels;
 mod rules;
-mod state;
+pub(crate) mod state;
 
-pub use demo::demo_inputs;
+pub use demo::{demo_files, demo_inputs, demo_public_csv, demo_public_header, DemoFiles};
 pub use finish::*;
 pub use rules::*;
 pub use state::ScoreState;

@@ -579,7 +579,7 @@ impl<'p> ScoreState<'p> {
     }
 }
 
-fn merge_public(a: &mut PublicAcc, b: PublicAcc) {
+pub(crate) fn merge_public(a: &mut PublicAcc, b: PublicAcc) {
     a.index.merge(&b.index);
     a.scale.merge(&b.scale);
     for (k, t) in b.items {

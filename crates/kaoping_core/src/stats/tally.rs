@@ -224,6 +224,22 @@ impl Tally {
         Ok(())
     }
 
+    /// Records the same rating `count` times (as `count` calls of [`Tally::record`]).
+    pub fn record_n(&mut self, value: f64, count: u64) {
+        if count == 0 {
+            return;
+        }
+        if let Ok(v) = check_finite(value) {
+            *self.counts.entry(order_key(v)).or_insert(0) += count;
+            self.n += count;
+        }
+    }
+
+    /// Records `count` "unable to judge" answers.
+    pub fn record_unable_n(&mut self, count: u64) {
+        self.unable += count;
+    }
+
     /// Records one "unable to judge" answer (excluded from the statistics).
     pub fn record_unable(&mut self) {
         self.unable += 1;

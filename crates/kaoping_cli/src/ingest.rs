@@ -1,0 +1,190 @@
+//! `kaoping ingest`: response files (records or CSV) streamed through the core's
+//! [`IngestSession`]: every row accepted or rejected with its file, row, column and reason.
+
+use anyhow::{Context, Result};
+use kaoping_core::ingest::{FileOptions, Format, IngestReport, IngestSession};
+use kaoping_core::plan::Plan;
+use kaoping_core::table::decode::Encoding;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct IngestArgs {
+    /// The plan (JSON); the built-in demo plan when omitted.
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print only the counts (and the first 20 rejections), not every rejection.
+    #[arg(long)]
+    pub summary: bool,
+    /// How to read the files: auto (from the name), json, jsonl or csv.
+    #[arg(long, default_value = "auto")]
+    pub format: String,
+    /// Text encoding of CSV files: auto (detect), utf-8, gb18030 (also gbk), utf-16le, utf-16be.
+    #[arg(long, default_value = "auto")]
+    pub encoding: String,
+    /// The instrument CSV rows answer (default: the one their headers fit best).
+    #[arg(long)]
+    pub instrument: Option<String>,
+    /// A JSON file {"header": "column_key", …} mapping CSV headers to the plan's columns.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+}
+
+/// The options given on the command line, for every file.
+pub fn file_options(args: &IngestArgs) -> Result<FileOptions> {
+    let format = match args.format.as_str() {
+        "auto" => Format::Auto,
+        "json" => Format::Json,
+        "jsonl" => Format::Jsonl,
+        "csv" => Format::Csv,
+        f => anyhow::bail!("unknown format {f:?} (auto, json, jsonl, csv)"),
+    };
+    let encoding = Encoding::parse(&args.encoding).with_context(|| {
+        format!(
+            "unknown encoding {:?} (auto, utf-8, gb18030, gbk, utf-16le, utf-16be)",
+            args.encoding
+        )
+    })?;
+    let mapping = match &args.mapping {
+        Some(p) => {
+            let t = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read {}", p.display()))?;
+            serde_json::from_str(&t).with_context(|| {
+                format!(
+                    "{} is not a mapping {{\"header\": \"column_key\"}}",
+                    p.display()
+                )
+            })?
+        }
+        None => Default::default(),
+    };
+    Ok(FileOptions {
+        format,
+        encoding,
+        instrument: args.instrument.clone(),
+        mapping,
+    })
+}
+
+/// Streams one file into the session in 1 MiB chunks.
+pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOptions) -> Result<()> {
+    let mut f =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    session.begin(&path.display().to_string(), options)?;
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        session.push(&buf[..n])?;
+    }
+    session.end()?;
+    Ok(())
+}
+
+pub fn run(args: IngestArgs, plan: &Plan, lang: &str) -> Result<ExitCode> {
+    let options = file_options(&args)?;
+    let mut session = IngestSession::scoring(plan)?;
+    for f in &args.files {
+        stream_file(&mut session, f, options.clone())?;
+    }
+    let report = session.finish()?.report;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_report(&report, lang, args.summary);
+    }
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_report(report: &IngestReport, lang: &str, summary: bool) {
+    let shown = if summary { 20 } else { usize::MAX };
+    for r in report.rejected.iter().take(shown) {
+        let col = r
+            .column
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
+        println!(
+            "{}:{}: {}{col} {}",
+            r.file,
+            r.row,
+            r.code,
+            r.message.get(lang)
+        );
+    }
+    if report.rejected.len() > shown {
+        let more = report.rejected.len() - shown;
+        if lang == "en" {
+            println!("… and {more} more rejection(s) (without --summary: all)");
+        } else {
+            println!("……另有 {more} 条拒绝（去掉 --summary 可全部列出）");
+        }
+    }
+    for f in &report.files {
+        let enc = f.encoding.map(|e| format!(" ({e})")).unwrap_or_default();
+        if lang == "en" {
+            println!(
+                "{}{enc}: read {}, accepted {}, rejected {}",
+                f.file, f.read, f.accepted, f.rejected
+            );
+        } else {
+            println!(
+                "{}{enc}：读取 {}，接受 {}，拒绝 {}",
+                f.file, f.read, f.accepted, f.rejected
+            );
+        }
+        if let Some(m) = &f.mapping {
+            if !m.unmapped_headers.is_empty() {
+                if lang == "en" {
+                    println!("  headers not used: {}", m.unmapped_headers.join(", "));
+                } else {
+                    println!("  未使用的表头：{}", m.unmapped_headers.join("，"));
+                }
+            }
+            let missing: Vec<String> = m
+                .missing
+                .iter()
+                .filter(|c| c.required)
+                .map(|c| c.key.clone())
+                .collect();
+            if !missing.is_empty() {
+                if lang == "en" {
+                    println!("  required columns missing: {}", missing.join(", "));
+                } else {
+                    println!("  缺少必答列：{}", missing.join("，"));
+                }
+            }
+        }
+    }
+    if summary || report.files.len() > 1 {
+        if lang == "en" {
+            println!(
+                "total: read {}, accepted {}, rejected {}",
+                report.read,
+                report.accepted,
+                report.rejected.len()
+            );
+        } else {
+            println!(
+                "合计：读取 {}，接受 {}，拒绝 {}",
+                report.read,
+                report.accepted,
+                report.rejected.len()
+            );
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! An RFC 4180 CSV tokenizer that is fed UTF-8 bytes in chunks of any size (a field, a quote, a
+//! CRLF or a multi-byte character may be split anywhere) and hands out complete rows.
+//!
+//! A row is a reused byte buffer (the row's bytes, copied once, quoted fields unescaped in
+//! place) plus the start and end of each field, so reading a row allocates nothing once the
+//! buffers have grown. Line ends: LF,
+//! CRLF or CR. Quoted fields may hold delimiters, line ends and doubled quotes. A quote inside
+//! an unquoted field is kept as text (as Excel does). Rows are numbered as a spreadsheet shows
+//! them: the first line (the header) is row 1, a quoted field with line breaks stays one row,
+//! and blank lines are counted but not handed out.
+
+/// A problem with the CSV text of a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvProblem {
+    /// The file ends inside a quoted field.
+    UnterminatedQuote,
+    /// Text after the closing quote of a field (`"ab"c`); the text is kept.
+    TextAfterQuote,
+}
+
+/// A complete row, valid until the next row is handed out.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    /// The spreadsheet row number (the header is row 1).
+    pub number: u64,
+    buf: &'a [u8],
+    starts: &'a [u32],
+    ends: &'a [u32],
+    /// The first problem in the row and the (0-based) field it is in.
+    pub problem: Option<(CsvProblem, usize)>,
+}
+
+impl<'a> Row<'a> {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The row's bytes (its fields with what lies between them): ASCII when every field is.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.buf
+    }
+
+    /// The unescaped bytes of field `i` (empty when the row has fewer fields).
+    #[inline]
+    pub fn field(&self, i: usize) -> &'a [u8] {
+        match (self.starts.get(i), self.ends.get(i)) {
+            (Some(s), Some(e)) => &self.buf[*s as usize..*e as usize],
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a field.
+    FieldStart,
+    /// Inside an unquoted field.
+    Unquoted,
+    /// Inside a quoted field.
+    Quoted,
+    /// Just after a quote inside a quoted field: a doubled quote, or the closing one.
+    QuoteInQuoted,
+}
+
+/// The streaming tokenizer. The bytes of a row are copied once into a buffer (the raw row,
+/// with quoted fields unescaped in place); fields are ranges of it.
+pub struct Tokenizer {
+    delimiter: u8,
+    state: State,
+    /// The previous chunk ended with a CR that ended a row: skip one LF.
+    skip_lf: bool,
+    buf: Vec<u8>,
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+    /// Rows started so far (the number of the row being read).
+    number: u64,
+    /// Whether the row has any content yet (a field, a delimiter, a quote).
+    started: bool,
+    problem: Option<(CsvProblem, usize)>,
+    /// Bytes that end an unquoted run: delimiter, CR, LF, quote.
+    stop: [bool; 256],
+}
+
+impl Tokenizer {
+    pub fn new(delimiter: u8) -> Tokenizer {
+        let mut stop = [false; 256];
+        for b in [delimiter, b'\r', b'\n', b'"'] {
+            stop[b as usize] = true;
+        }
+        Tokenizer {
+            delimiter,
+            state: State::FieldStart,
+            skip_lf: false,
+            buf: Vec::with_capacity(1024),
+            starts: Vec::with_capacity(64),
+            ends: Vec::with_capacity(64),
+            number: 1,
+            started: false,
+            problem: None,
+            stop,
+        }
+    }
+
+    fn note(&mut self, p: CsvProblem) {
+        if self.problem.is_none() {
+            self.problem = Some((p, self.ends.len()));
+        }
+    }
+
+    /// Ends the row whose last field ends at buffer position `end`.
+    #[inline]
+    fn end_row<F: FnMut(&Row)>(&mut self, end: u32, on_row: &mut F) {
+        if self.started {
+            self.ends.push(end);
+            // A lone empty field is a blank line: counted, not handed out.
+            let blank = self.ends.len() == 1 && end == self.starts[0] && self.problem.is_none();
+            if !blank {
+                on_row(&Row {
+                    number: self.number,
+                    buf: &self.buf,
+                    starts: &self.starts,
+                    ends: &self.ends,
+                    problem: self.problem,
+                });
+            }
+        }
+        self.number += 1;
+        self.buf.clear();
+        self.starts.clear();
+        self.ends.clear();
+        self.problem = None;
+        self.started = false;
+        self.state = State::FieldStart;
+    }
+
+    /// Reads a chunk; complete rows go to `on_row`.
+    pub fn feed<F: FnMut(&Row)>(&mut self, data: &[u8], on_row: &mut F) {
+        let n = data.len();
+        let mut i = 0;
+        if self.skip_lf && n > 0 {
+            self.skip_lf = false;
+            if data[0] == b'\n' {
+                i = 1;
+            }
+        }
+        // Bytes data[seg..i] are part of the row but not yet copied; the buffer position of
+        // data[j] is buf.len() + j - seg.
+        let mut seg = i;
+        let stop = self.stop;
+        let delim = self.delimiter;
+        macro_rules! pos {
+            ($j:expr) => {
+                (self.buf.len() + $j - seg) as u32
+            };
+        }
+        while i < n {
+            match self.state {
+                State::FieldStart => {
+                    self.starts.push(pos!(i));
+                    self.started = true;
+                    if data[i] == b'"' {
+                        // Copy up to the quote; the field's content starts after it.
+                        self.buf.extend_from_slice(&data[seg..=i]);
+                        i += 1;
+                        seg = i;
+                        *self.starts.last_mut().expect("pushed") = self.buf.len() as u32;
+                        self.state = State::Quoted;
+                    } else {
+                        self.state = State::Unquoted;
+                    }
+                }
+                State::Unquoted => loop {
+                    while i < n && !stop[data[i] as usize] {
+                        i += 1;
+                    }
+                    if i == n {
+                        break;
+                    }
+                    let b = data[i];
+                    if b == delim {
+                        self.ends.push(pos!(i));
+                        i += 1;
+                        if i < n && data[i] != b'"' {
+                            // The next field starts here, unquoted: read on.
+                            self.starts.push(pos!(i));
+                            continue;
+                        }
+                        // The next field starts with a quote, or in the next chunk.
+                        self.state = State::FieldStart;
+                        break;
+                    } else if b == b'\n' || b == b'\r' {
+                        let end = pos!(i);
+                        self.buf.extend_from_slice(&data[seg..i]);
+                        self.end_row(end, on_row);
+                        i += 1;
+                        if b == b'\r' {
+                            if i < n {
+                                if data[i] == b'\n' {
+                                    i += 1;
+                                }
+                            } else {
+                                self.skip_lf = true;
+                            }
+                        }
+                        seg = i;
+                        break;
+                    } else {
+                        // A quote inside an unquoted field: kept as text.
+                        i += 1;
+                    }
+                },
+                State::Quoted => {
+                    while i < n && data[i] != b'"' {
+                        i += 1;
+                    }
+                    if i < n {
+                        // Copy the content; drop the quote.
+                        self.buf.extend_from_slice(&data[seg..i]);
+                        i += 1;
+                        seg = i;
+                        self.state = State::QuoteInQuoted;
+                    }
+                }
+                State::QuoteInQuoted => {
+                    let b = data[i];
+                    if b == b'"' {
+                        // A doubled quote: this one is content (copied from seg).
+                        i += 1;
+                        self.state = State::Quoted;
+                    } else if b == delim || b == b'\n' || b == b'\r' {
+                        // The closing quote; the delimiter or line end is read as unquoted.
+                        self.state = State::Unquoted;
+                    } else {
+                        self.note(CsvProblem::TextAfterQuote);
+                        self.state = State::Unquoted;
+                    }
+                }
+            }
+        }
+        // Keep the rest of the row for the next chunk.
+        self.buf.extend_from_slice(&data[seg..n]);
+        // A delimiter at the very end of a chunk leaves the next field unstarted; a field
+        // that starts in the next chunk begins at the buffer's end, as FieldStart will note.
+    }
+
+    /// The end of the data: the last row, if it did not end with a line break.
+    pub fn finish<F: FnMut(&Row)>(&mut self, on_row: &mut F) {
+        if self.state == State::Quoted {
+            self.note(CsvProblem::UnterminatedQuote);
+        }
+        self.skip_lf = false;
+        if self.state == State::FieldStart && self.started {
+            // A trailing delimiter: an empty last field.
+            let end = self.buf.len() as u32;
+            self.starts.push(end);
+        }
+        if self.started {
+            let end = self.buf.len() as u32;
+            self.end_row(end, on_row);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Rows = Vec<(u64, Vec<String>, Option<(CsvProblem, usize)>)>;
+
+    fn rows(text: &[u8], chunk: usize) -> Rows {
+        let mut t = Tokenizer::new(b',');
+        let mut out = Vec::new();
+        let mut f = |r: &Row| {
+            out.push((
+                r.number,
+                (0..r.len())
+                    .map(|i| String::from_utf8_lossy(r.field(i)).into_owned())
+                    .collect(),
+                r.problem,
+            ))
+        };
+        for c in text.chunks(chunk.max(1)) {
+            t.feed(c, &mut f);
+        }
+        t.finish(&mut f);
+        out
+    }
+
+    fn same_in_every_chunking(text: &[u8]) -> Rows {
+        let whole = rows(text, text.len());
+        for c in 1..=text.len().min(9) {
+            assert_eq!(rows(text, c), whole, "chunk {c}");
+        }
+        whole
+    }
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn rfc4180_cases() {
+        let got = same_in_every_chunking(
+            b"a,b,c\r\n1,\"x,y\",\"he said \"\"hi\"\"\"\r\n\"multi\r\nline\",,3\r\n",
+        );
+        assert_eq!(
+            got,
+            vec![
+                (1, s(&["a", "b", "c"]), None),
+                (2, s(&["1", "x,y", "he said \"hi\""]), None),
+                (3, s(&["multi\r\nline", "", "3"]), None),
+            ]
+        );
+        // LF, CR, blank lines counted, no final line break, empty trailing field.
+        let got = same_in_every_chunking(b"a,b\n\n1,\r2,x\r\r\n3,");
+        assert_eq!(
+            got,
+            vec![
+                (1, s(&["a", "b"]), None),
+                (3, s(&["1", ""]), None),
+                (4, s(&["2", "x"]), None),
+                (6, s(&["3", ""]), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn problems_name_the_field() {
+        let got = same_in_every_chunking(b"a,b\n1,\"open\n2,3\n");
+        assert_eq!(
+            got,
+            vec![
+                (1, s(&["a", "b"]), None),
+                (
+                    2,
+                    s(&["1", "open\n2,3\n"]),
+                    Some((CsvProblem::UnterminatedQuote, 1))
+                ),
+            ]
+        );
+        let got = same_in_every_chunking(b"\"ab\"c,d\nx\"y,z");
+        assert_eq!(
+            got,
+            vec![
+                (1, s(&["abc", "d"]), Some((CsvProblem::TextAfterQuote, 0))),
+                (2, s(&["x\"y", "z"]), None),
+            ]
+        );
+    }
+
+    #[test]
+    fn multibyte_characters_split_across_chunks() {
+        let text = "区,意见\n江岸,\"很好，\"\"满意\"\"\"\n".as_bytes();
+        let got = same_in_every_chunking(text);
+        assert_eq!(got[1].1, s(&["江岸", "很好，\"满意\""]));
+    }
+}

@@ -1,0 +1,1202 @@
+//! The compiled path for CSV rows of the scored public survey: the instrument is compiled once
+//! per file into column slots (options matched as bytes, scale points looked up, expressions
+//! parsed once and evaluated only where the plan has them), and a valid row is counted
+//! straight into dense per-unit tables ([`Dense`]) without building a record. At the end the
+//! tables are merged into the [`ScoreState`], exactly as if every row had been added as a
+//! record (`ScoreState::add`): the multisets and integer sums involved do not depend on order.
+//!
+//! The compiled path only *accepts*: a row it is not sure of (any problem, any unusual
+//! spelling, a duplicate id, a question kind it does not compile) goes through the record
+//! path, which rejects it or accepts it with the reason and wording of the record path. Tests
+//! (`crates/kaoping_core/tests/csv_paths.rs`) compare both paths on the same files.
+
+use super::csv::Row;
+use super::Layout;
+use crate::expr::{self, Env, Expr, Simple};
+use crate::ingest::PreHashedMap;
+use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind, Scale};
+use crate::score::state::{merge_public, point_score, CellAcc, PublicAcc, ScaleSums};
+use crate::score::{ScoreState, ScoringRules};
+use crate::stats::tally::Tally;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+
+/// A parsed cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Pv {
+    Empty,
+    /// Option index (single choice).
+    Opt(u16),
+    /// Number of options chosen, and the set of the first 64 options (multiple choice).
+    Multi(u16, u64),
+    /// Scale point index.
+    Point(u16),
+    Unable,
+    /// A non-empty cell checked later (number, text).
+    Later,
+    /// A whole number written in plain digits (number questions with whole steps).
+    Int(u64),
+    /// Not something the compiled path reads: the record path decides.
+    Bad,
+}
+
+/// The points of a scale as their canonical text.
+#[derive(Debug, Clone)]
+struct ScaleTable {
+    /// One-byte spellings → point.
+    one: [Option<u16>; 256],
+    texts: Vec<Vec<u8>>,
+    values: Vec<f64>,
+    scores: Vec<f64>,
+    min: f64,
+    step: f64,
+}
+
+impl ScaleTable {
+    fn new(scale: &Scale) -> Option<ScaleTable> {
+        let usable = scale.step > 0.0 && scale.max >= scale.min;
+        if !usable {
+            return None;
+        }
+        let n = ((scale.max - scale.min) / scale.step).round();
+        if !(0.0..=10_000.0).contains(&n) {
+            return None;
+        }
+        let mut t = ScaleTable {
+            one: [None; 256],
+            texts: Vec::new(),
+            values: Vec::new(),
+            scores: Vec::new(),
+            min: scale.min,
+            step: scale.step,
+        };
+        for k in 0..=(n as usize) {
+            let v = scale.min + k as f64 * scale.step;
+            let text = if v.fract() == 0.0 && v.abs() < 1e15 {
+                format!("{}", v as i64)
+            } else {
+                format!("{v}")
+            };
+            let parsed = super::parse_number(&text).and_then(|n| n.as_f64());
+            // Only spellings the record path reads as exactly this value, on the scale.
+            let ok = parsed == Some(v) && scale.contains(v);
+            let i = t.texts.len() as u16;
+            if ok && text.len() == 1 {
+                t.one[text.as_bytes()[0] as usize] = Some(i);
+            }
+            t.texts
+                .push(if ok { text.into_bytes() } else { Vec::new() });
+            t.values.push(v);
+            t.scores.push(point_score(scale, v));
+        }
+        Some(t)
+    }
+
+    #[inline]
+    fn lookup(&self, raw: &[u8]) -> Option<u16> {
+        if raw.len() == 1 {
+            return self.one[raw[0] as usize];
+        }
+        if raw.len() <= 4 && raw.iter().all(u8::is_ascii_digit) && raw[0] != b'0' {
+            let x = raw.iter().fold(0u32, |a, b| a * 10 + u32::from(b - b'0'));
+            let k = ((f64::from(x) - self.min) / self.step).round();
+            if !(0.0..self.texts.len() as f64).contains(&k) {
+                return None;
+            }
+            let k = k as usize;
+            return (self.texts[k] == raw).then_some(k as u16);
+        }
+        let s = std::str::from_utf8(raw).ok()?;
+        let x = super::parse_number(s)?.as_f64()?;
+        let k = ((x - self.min) / self.step).round();
+        if !(0.0..self.texts.len() as f64).contains(&k) {
+            return None;
+        }
+        let k = k as usize;
+        (self.texts[k] == raw).then_some(k as u16)
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Kind {
+    Single(Vec<Vec<u8>>),
+    Multiple {
+        options: Vec<Vec<u8>>,
+        min: Option<u32>,
+        max: Option<u32>,
+    },
+    Scale {
+        table: ScaleTable,
+        unable: bool,
+    },
+    Matrix {
+        table: ScaleTable,
+        unable: bool,
+        /// Offset of its rows in the row scratch, and how many.
+        first: usize,
+        n: usize,
+        each_row_required: bool,
+    },
+    /// Number and text: checked with the form's own check on the value; for a number question
+    /// whose answers are whole numbers from `min` to `max` (no other step or rule), a cell of
+    /// plain digits is checked against that range directly.
+    Checked {
+        number: bool,
+        whole: Option<(Option<f64>, Option<f64>)>,
+    },
+    /// Ranking (and anything else): the record path.
+    Unsupported,
+}
+
+#[derive(Debug, Clone)]
+struct Slot {
+    kind: Kind,
+    field: Option<usize>,
+    required: bool,
+    relevant: Option<Cond>,
+    constraints: Vec<Cond>,
+}
+
+/// A relevance condition or constraint, compiled.
+#[derive(Debug, Clone)]
+enum Cond {
+    /// Any expression, evaluated on answers built from the row (`None`: it does not parse,
+    /// which the form counts as true).
+    Expr(Option<Expr>),
+    /// `selected(q, 'v')` on a single-choice question: the option's index, if it is one.
+    SelectedSingle { q: usize, opt: Option<u16> },
+    /// `selected(q, 'v')` on a multiple-choice question: the option's bit (0: not an option).
+    SelectedMulti { q: usize, bit: u64 },
+    /// `. OP number`.
+    SelfNumber(Simple),
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    question: usize,
+    /// Matrix row, or `None`.
+    row: Option<usize>,
+    /// Index into [`Dense`]'s item tables.
+    slot: usize,
+}
+
+/// An instrument compiled against one file's layout.
+pub struct Compiled {
+    instrument: usize,
+    n_fields: usize,
+    plan_id: Vec<u8>,
+    slots: Vec<Slot>,
+    row_fields: Vec<Option<usize>>,
+    /// Sections: relevance and the range of their questions.
+    sections: Vec<(Option<Cond>, std::ops::Range<usize>)>,
+    by_id: HashMap<String, usize>,
+    /// Per question: (section, position in the section).
+    qpos: Vec<(usize, usize)>,
+    respondent_field: Option<usize>,
+}
+
+/// What the compiled path did with a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted,
+    /// The record path must read the row.
+    Fallback,
+}
+
+fn parse_opt(src: &str) -> Option<Expr> {
+    expr::parse(src).ok()
+}
+
+impl Compiled {
+    /// The compiled form of the layout's instrument, when it is the scored public survey and
+    /// every part of it can be compiled.
+    pub fn new(plan: &Plan, rules: &ScoringRules, layout: &Layout) -> Option<Compiled> {
+        let ins = plan.instruments.get(layout.instrument)?;
+        if ins.kind != InstrumentKind::Survey || ins.id != rules.public.instrument {
+            return None;
+        }
+        Dense::new(plan, rules)?;
+        let mut slots = Vec::new();
+        let mut row_fields = Vec::new();
+        // Options read as bytes must be spelled as the record path reads them.
+        let plain = |options: &[crate::plan::Choice]| {
+            options.iter().all(|o| {
+                !o.value.is_empty() && o.value.trim() == o.value && !o.value.contains([';', '；'])
+            })
+        };
+        for (qi, q) in ins.questions().enumerate() {
+            let kind = match &q.kind {
+                QuestionKind::Single { options } if plain(options) => Kind::Single(
+                    options
+                        .iter()
+                        .map(|o| o.value.as_bytes().to_vec())
+                        .collect(),
+                ),
+                QuestionKind::Multiple {
+                    options,
+                    min_select,
+                    max_select,
+                } if plain(options) => Kind::Multiple {
+                    options: options
+                        .iter()
+                        .map(|o| o.value.as_bytes().to_vec())
+                        .collect(),
+                    min: *min_select,
+                    max: *max_select,
+                },
+                QuestionKind::Rating { .. } | QuestionKind::Nps => Kind::Scale {
+                    table: ScaleTable::new(&q.kind.scale()?)?,
+                    unable: q.unable,
+                },
+                QuestionKind::Matrix {
+                    rows,
+                    scale,
+                    each_row_required,
+                } => {
+                    let first = row_fields.len();
+                    row_fields.extend(layout.row_fields[qi].iter().copied());
+                    Kind::Matrix {
+                        table: ScaleTable::new(scale)?,
+                        unable: q.unable,
+                        first,
+                        n: rows.len(),
+                        each_row_required: *each_row_required,
+                    }
+                }
+                QuestionKind::Number { min, max, step, .. } => {
+                    // Whole numbers pass the form's decimals check whatever the decimals; with
+                    // a step of 1 (or none) from a whole `min`, they pass the step check too.
+                    let step_one = step.is_none_or(|s| s == 1.0 || s <= 0.0);
+                    let whole_min = min.is_none_or(|m| m.fract() == 0.0);
+                    Kind::Checked {
+                        number: true,
+                        whole: (step_one && whole_min).then_some((*min, *max)),
+                    }
+                }
+                QuestionKind::Text { .. } => Kind::Checked {
+                    number: false,
+                    whole: None,
+                },
+                _ => Kind::Unsupported,
+            };
+            slots.push(Slot {
+                kind,
+                field: layout.question_field[qi],
+                required: q.required,
+                relevant: None,
+                constraints: Vec::new(),
+            });
+        }
+        let mut sections = Vec::new();
+        let mut at = 0;
+        for s in &ins.sections {
+            let n = s.questions.len();
+            sections.push((s.relevant.as_deref(), at..at + n));
+            at += n;
+        }
+        let by_id: HashMap<String, usize> = ins
+            .questions()
+            .enumerate()
+            .map(|(i, q)| (q.id.clone(), i))
+            .collect();
+        let kinds: Vec<Kind> = slots.iter().map(|s| s.kind.clone()).collect();
+        let compile = |src: &str| compile_cond(src, &by_id, &kinds, ins);
+        for (qi, q) in ins.questions().enumerate() {
+            slots[qi].relevant = q.relevant.as_deref().map(compile);
+            slots[qi].constraints = q.constraints.iter().map(|c| compile(&c.expr)).collect();
+        }
+        let sections = sections
+            .into_iter()
+            .map(|(rel, range)| (rel.map(compile), range))
+            .collect();
+        Some(Compiled {
+            instrument: layout.instrument,
+            n_fields: layout.headers.len(),
+            plan_id: plan.id.as_bytes().to_vec(),
+            slots,
+            row_fields,
+            sections,
+            by_id,
+            respondent_field: layout.respondent_field,
+            qpos: ins
+                .sections
+                .iter()
+                .enumerate()
+                .flat_map(|(s, sec)| (0..sec.questions.len()).map(move |j| (s, j)))
+                .collect(),
+        })
+    }
+
+    fn parse(&self, slot: &Slot, raw: &[u8], kind_rows: &mut [Pv], row: &Row) -> Pv {
+        match &slot.kind {
+            Kind::Single(options) => {
+                if raw.is_empty() {
+                    return Pv::Empty;
+                }
+                match options.iter().position(|o| short_eq(o, raw)) {
+                    Some(i) => Pv::Opt(i as u16),
+                    None => Pv::Bad,
+                }
+            }
+            Kind::Multiple { options, .. } => {
+                if raw.is_empty() {
+                    return Pv::Empty;
+                }
+                let mut n = 0u16;
+                let mut mask = 0u64;
+                for part in raw.split(|b| *b == b';') {
+                    match options.iter().position(|o| short_eq(o, part)) {
+                        Some(i) => {
+                            if i < 64 {
+                                mask |= 1 << i;
+                            }
+                        }
+                        None => return Pv::Bad,
+                    }
+                    n += 1;
+                }
+                Pv::Multi(n, mask)
+            }
+            Kind::Scale { table, unable } => scale_cell(table, *unable, raw),
+            Kind::Matrix {
+                table,
+                unable,
+                first,
+                n,
+                ..
+            } => {
+                let mut any = false;
+                for (i, pv) in kind_rows.iter_mut().enumerate().take(*n) {
+                    let raw = self.row_fields[first + i].map_or(&[][..], |f| row.field(f));
+                    *pv = scale_cell(table, *unable, raw);
+                    any |= *pv != Pv::Empty;
+                }
+                if any {
+                    Pv::Later
+                } else {
+                    Pv::Empty
+                }
+            }
+            Kind::Checked { whole: Some(_), .. }
+                if !raw.is_empty() && raw.len() <= 15 && raw.iter().all(u8::is_ascii_digit) =>
+            {
+                Pv::Int(raw.iter().fold(0u64, |a, b| a * 10 + u64::from(b - b'0')))
+            }
+            Kind::Checked { .. } | Kind::Unsupported => {
+                if raw.iter().all(|b| b.is_ascii_whitespace()) {
+                    // The record path trims: blank is unanswered for numbers; for text, a
+                    // cell of only spaces is unanswered too (`cell_value` trims).
+                    Pv::Empty
+                } else {
+                    Pv::Later
+                }
+            }
+        }
+    }
+
+    /// Reads one row: `Accepted` when it was valid and counted.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn row(
+        &self,
+        plan: &Plan,
+        row: &Row,
+        layout: &Layout,
+        d: &mut Dense,
+        seen: &mut PreHashedMap<[u64; 2], u64>,
+        file: usize,
+        file_name: &str,
+    ) -> Outcome {
+        if row.problem.is_some() || row.len() != self.n_fields {
+            return Outcome::Fallback;
+        }
+        // Every field is text in the file's encoding: an ASCII row is; else check the fields
+        // the record path checks.
+        if !row.bytes().is_ascii() {
+            for (i, t) in layout.targets.iter().enumerate() {
+                let f = row.field(i);
+                if t.is_some() && !f.is_ascii() && !clean_text(f) {
+                    return Outcome::Fallback;
+                }
+            }
+        }
+        if let Some(f) = layout.plan_field {
+            let p = row.field(f);
+            if !p.is_empty() && p != self.plan_id.as_slice() {
+                return Outcome::Fallback;
+            }
+        }
+        let ins = &plan.instruments[self.instrument];
+        // Parse.
+        let n_q = self.slots.len();
+        d.pv.clear();
+        d.pv.resize(n_q, Pv::Empty);
+        d.rows.clear();
+        d.rows.resize(self.row_fields.len(), Pv::Empty);
+        for (qi, slot) in self.slots.iter().enumerate() {
+            let raw = slot.field.map_or(&[][..], |f| row.field(f));
+            let rows: &mut [Pv] = match &slot.kind {
+                Kind::Matrix { first, n, .. } => &mut d.rows[*first..first + n],
+                _ => &mut [],
+            };
+            d.pv[qi] = self.parse(slot, raw, rows, row);
+        }
+        // Shown questions, in the form's order; validate each shown one.
+        d.hidden.clear();
+        d.hidden.resize(n_q, false);
+        let field_text = |f: usize| std::str::from_utf8(row.field(f)).unwrap_or("");
+        for (rel, range) in &self.sections {
+            if let Some(rel) = rel {
+                let Some(shown) = self.test(rel, None, ins, d, layout, &field_text) else {
+                    return Outcome::Fallback;
+                };
+                if !shown {
+                    for h in &mut d.hidden[range.clone()] {
+                        *h = true;
+                    }
+                    continue;
+                }
+            }
+            for qi in range.clone() {
+                let slot = &self.slots[qi];
+                if let Some(rel) = &slot.relevant {
+                    let Some(shown) = self.test(rel, None, ins, d, layout, &field_text) else {
+                        return Outcome::Fallback;
+                    };
+                    if !shown {
+                        d.hidden[qi] = true;
+                        continue;
+                    }
+                }
+                let q = self.question(ins, qi);
+                if !self.valid(ins, qi, slot, q, d, layout, &field_text) {
+                    return Outcome::Fallback;
+                }
+            }
+        }
+        // The record path checks the unit even when its question is hidden.
+        if d.pv[d.unit_question] == Pv::Bad {
+            return Outcome::Fallback;
+        }
+        // Respondent id: from its column, else FILE:ROW; a duplicate goes to the record path.
+        let id: &[u8] = match self.respondent_field.map(|f| row.field(f)) {
+            Some(raw) if !raw.is_empty() => {
+                let padded = if raw.is_ascii() {
+                    raw[0].is_ascii_whitespace() || raw[raw.len() - 1].is_ascii_whitespace()
+                } else {
+                    std::str::from_utf8(raw).map_or(true, |s| s.trim().len() != s.len())
+                };
+                if padded {
+                    return Outcome::Fallback;
+                }
+                raw
+            }
+            _ => {
+                d.id_buf.clear();
+                d.id_buf.extend_from_slice(file_name.as_bytes());
+                d.id_buf.push(b':');
+                d.id_buf
+                    .extend_from_slice(row.number.to_string().as_bytes());
+                &d.id_buf
+            }
+        };
+        let h = crate::ingest::hash128(&[ins.id.as_bytes(), id]);
+        match seen.entry(h) {
+            std::collections::hash_map::Entry::Occupied(_) => return Outcome::Fallback,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(crate::ingest::pack(file, row.number));
+            }
+        }
+        d.count(self);
+        Outcome::Accepted
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn valid<'s>(
+        &self,
+        ins: &Instrument,
+        qi: usize,
+        slot: &Slot,
+        q: &Question,
+        d: &Dense,
+        layout: &Layout,
+        field_text: &dyn Fn(usize) -> &'s str,
+    ) -> bool {
+        let pv = d.pv[qi];
+        if pv == Pv::Bad {
+            return false;
+        }
+        if pv == Pv::Empty {
+            return !slot.required;
+        }
+        let ok = match &slot.kind {
+            Kind::Single(_) | Kind::Scale { .. } => true,
+            Kind::Multiple { min, max, .. } => {
+                let Pv::Multi(n, _) = pv else { return false };
+                let n = u32::from(n);
+                min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
+            }
+            Kind::Matrix {
+                first,
+                n,
+                each_row_required,
+                ..
+            } => {
+                let rows = &d.rows[*first..first + n];
+                let missing = slot.required && *each_row_required && rows.contains(&Pv::Empty);
+                !(rows.contains(&Pv::Bad) || missing)
+            }
+            Kind::Checked {
+                whole: Some((min, max)),
+                ..
+            } if matches!(pv, Pv::Int(_)) => {
+                let Pv::Int(x) = pv else { return false };
+                let x = x as f64;
+                min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)
+            }
+            Kind::Checked { .. } => {
+                let v = super::question_value(layout, qi, q, field_text);
+                crate::form::question_ok(q, v.as_ref())
+            }
+            Kind::Unsupported => false,
+        };
+        if !ok {
+            return false;
+        }
+        if slot.constraints.is_empty() {
+            return true;
+        }
+        let _ = q;
+        slot.constraints
+            .iter()
+            .all(|c| self.test(c, Some(qi), ins, d, layout, field_text) == Some(true))
+    }
+
+    /// A compiled condition on the row; `None` when the record path must decide. `current`:
+    /// the question a constraint belongs to.
+    #[allow(clippy::too_many_arguments)]
+    fn test<'s>(
+        &self,
+        cond: &Cond,
+        current: Option<usize>,
+        ins: &Instrument,
+        d: &Dense,
+        layout: &Layout,
+        field_text: &dyn Fn(usize) -> &'s str,
+    ) -> Option<bool> {
+        match cond {
+            Cond::Expr(None) => Some(true),
+            Cond::Expr(Some(e)) => {
+                let value = current.and_then(|qi| {
+                    super::question_value(layout, qi, self.question(ins, qi), field_text)
+                });
+                let env = RowEnv {
+                    c: self,
+                    ins,
+                    layout,
+                    field: field_text,
+                    hidden: &d.hidden,
+                    current: value.as_ref(),
+                };
+                Some(e.eval(&env).truthy())
+            }
+            Cond::SelectedSingle { q, opt } => match d.shown(*q) {
+                Pv::Empty => Some(false),
+                Pv::Opt(i) => Some(*opt == Some(i)),
+                _ => None,
+            },
+            Cond::SelectedMulti { q, bit } => match d.shown(*q) {
+                Pv::Empty => Some(false),
+                Pv::Multi(_, mask) => Some(mask & bit != 0),
+                _ => None,
+            },
+            Cond::SelfNumber(simple) => {
+                let qi = current?;
+                let x = match (&self.slots[qi].kind, d.pv[qi]) {
+                    (Kind::Scale { table, .. }, Pv::Point(k)) => table.values[k as usize],
+                    (Kind::Checked { number: true, .. }, Pv::Int(x)) => x as f64,
+                    (Kind::Checked { number: true, .. }, Pv::Later) => {
+                        let f = self.slots[qi].field?;
+                        let t = field_text(f).trim();
+                        super::parse_number(t)?.as_f64()?
+                    }
+                    _ => return None,
+                };
+                Some(simple.number_holds(x))
+            }
+        }
+    }
+}
+
+/// Compiles a condition: the common shapes to direct tests on parsed cells, the rest as
+/// expressions.
+fn compile_cond(
+    src: &str,
+    by_id: &HashMap<String, usize>,
+    kinds: &[Kind],
+    ins: &Instrument,
+) -> Cond {
+    let Some(e) = parse_opt(src) else {
+        return Cond::Expr(None);
+    };
+    match e.simple() {
+        Some(Simple::Selected { id, value }) => match by_id.get(&id).map(|q| (*q, &kinds[*q])) {
+            Some((q, Kind::Single(options))) => Cond::SelectedSingle {
+                q,
+                opt: options
+                    .iter()
+                    .position(|o| o.as_slice() == value.as_bytes())
+                    .map(|i| i as u16),
+            },
+            Some((q, Kind::Multiple { options, .. })) if options.len() <= 64 => {
+                Cond::SelectedMulti {
+                    q,
+                    bit: options
+                        .iter()
+                        .position(|o| o.as_slice() == value.as_bytes())
+                        .map_or(0, |i| 1u64 << i),
+                }
+            }
+            _ => Cond::Expr(Some(e)),
+        },
+        Some(s @ Simple::SelfCompare { .. }) => {
+            let _ = ins;
+            Cond::SelfNumber(s)
+        }
+        None => Cond::Expr(Some(e)),
+    }
+}
+
+/// Byte equality without a call for short strings.
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// A field the record path reads as text: valid UTF-8 without U+FFFD.
+fn clean_text(b: &[u8]) -> bool {
+    std::str::from_utf8(b).is_ok_and(|s| !s.contains('\u{FFFD}'))
+}
+
+#[inline]
+fn scale_cell(table: &ScaleTable, unable: bool, raw: &[u8]) -> Pv {
+    if raw.is_empty() {
+        return Pv::Empty;
+    }
+    if let Some(k) = table.lookup(raw) {
+        return Pv::Point(k);
+    }
+    if unable
+        && (raw == b"unable"
+            || raw == "无法评价".as_bytes()
+            || raw.eq_ignore_ascii_case(b"unable to judge"))
+    {
+        return Pv::Unable;
+    }
+    Pv::Bad
+}
+
+impl Compiled {
+    #[inline]
+    fn question<'a>(&self, ins: &'a Instrument, qi: usize) -> &'a Question {
+        let (s, j) = self.qpos[qi];
+        &ins.sections[s].questions[j]
+    }
+}
+
+struct RowEnv<'a, 's> {
+    c: &'a Compiled,
+    ins: &'a Instrument,
+    layout: &'a Layout,
+    field: &'a dyn Fn(usize) -> &'s str,
+    hidden: &'a [bool],
+    current: Option<&'a Value>,
+}
+
+impl Env for RowEnv<'_, '_> {
+    fn answer(&self, id: &str) -> Option<Value> {
+        let qi = *self.c.by_id.get(id)?;
+        if self.hidden[qi] {
+            return None;
+        }
+        let q = self.c.question(self.ins, qi);
+        super::question_value(self.layout, qi, q, self.field)
+    }
+    fn current(&self) -> Option<Value> {
+        self.current.cloned()
+    }
+}
+
+/// Dense counters of the public survey, per unit and weighting cell.
+pub struct Dense {
+    instrument: String,
+    n_cells: usize,
+    /// Per plan unit: its id.
+    units: Vec<String>,
+    /// The unit question's option index → plan unit index.
+    option_unit: Vec<Option<usize>>,
+    unit_question: usize,
+    /// Per weighting question: its question index, its options, the radix position.
+    cell_questions: Vec<(usize, Vec<String>, usize)>,
+    items: Vec<Item>,
+    /// Per item slot: the item key and the scores of its scale points.
+    item_keys: Vec<String>,
+    item_scores: Vec<Vec<f64>>,
+    /// The same in thousandths, as `ScaleSums` rounds them.
+    item_milli: Vec<Vec<i64>>,
+    /// Per item slot and scale point: its distinct-score index.
+    item_distinct: Vec<Vec<usize>>,
+    distinct: Vec<f64>,
+    pow: Vec<u64>,
+    expected_items: usize,
+    satisfaction: Option<(usize, Vec<Option<bool>>)>,
+    nps: Option<(usize, Vec<Option<u8>>)>,
+    /// Per unit × cell.
+    groups: Vec<Group>,
+    /// Per unit × item slot: counts per scale point, then unable; and whether touched.
+    item_counts: Vec<Vec<u64>>,
+    touched: Vec<bool>,
+    scale: Vec<ScaleSums>,
+    used: u64,
+    skipped: BTreeMap<&'static str, u64>,
+    // Scratch.
+    pv: Vec<Pv>,
+    rows: Vec<Pv>,
+    hidden: Vec<bool>,
+    id_buf: Vec<u8>,
+    milli: Vec<i64>,
+}
+
+#[derive(Default, Clone)]
+struct Group {
+    respondents: u64,
+    index: PreHashedMap<u64, u64>,
+    index_unable: u64,
+    satisfied: u64,
+    satisfaction_n: u64,
+    promoters: u64,
+    passives: u64,
+    detractors: u64,
+}
+
+impl Dense {
+    /// Empty counters for the plan's public survey, when its scoring can be counted densely.
+    pub fn new(plan: &Plan, rules: &ScoringRules) -> Option<Dense> {
+        let p = &rules.public;
+        let ins = plan.instrument(&p.instrument)?;
+        let qs: Vec<&Question> = ins.questions().collect();
+        let qindex = |id: &str| qs.iter().position(|q| q.id == id);
+        let unit_question = qindex(&p.unit_question)?;
+        let QuestionKind::Single { options } = &qs[unit_question].kind else {
+            return None;
+        };
+        let units: Vec<String> = plan.units.iter().map(|u| u.id.clone()).collect();
+        let option_unit = options
+            .iter()
+            .map(|o| units.iter().position(|u| *u == o.value))
+            .collect();
+        let mut cell_questions = Vec::new();
+        let mut n_cells = 1usize;
+        if let Some(w) = &p.weighting {
+            for id in w.questions() {
+                let qi = qindex(&id)?;
+                let QuestionKind::Single { options } = &qs[qi].kind else {
+                    return None;
+                };
+                cell_questions.push((
+                    qi,
+                    options.iter().map(|o| o.value.clone()).collect(),
+                    n_cells,
+                ));
+                n_cells = n_cells.checked_mul(options.len().max(1))?;
+            }
+            if n_cells > 4096 {
+                return None;
+            }
+        }
+        let mut items = Vec::new();
+        let mut item_keys = Vec::new();
+        let mut item_scores = Vec::new();
+        let mut expected_items = 0;
+        for id in &p.items {
+            let Some(qi) = qindex(id) else { continue };
+            let q = qs[qi];
+            match &q.kind {
+                QuestionKind::Matrix { rows, .. } => expected_items += rows.len(),
+                _ => expected_items += 1,
+            }
+            let Some(scale) = q.kind.scale() else {
+                continue;
+            };
+            let table = ScaleTable::new(&scale)?;
+            match &q.kind {
+                QuestionKind::Matrix { rows, .. } => {
+                    for (ri, r) in rows.iter().enumerate() {
+                        items.push(Item {
+                            question: qi,
+                            row: Some(ri),
+                            slot: item_keys.len(),
+                        });
+                        item_keys.push(format!("{id}/{}", r.value));
+                        item_scores.push(table.scores.clone());
+                    }
+                }
+                _ => {
+                    items.push(Item {
+                        question: qi,
+                        row: None,
+                        slot: item_keys.len(),
+                    });
+                    item_keys.push(id.clone());
+                    item_scores.push(table.scores.clone());
+                }
+            }
+        }
+        // Per-row sums in i64 need scores within ±1e6 (thousandths within ±1e9).
+        let in_range = item_scores.iter().flatten().all(|s| s.abs() <= 1e6);
+        if !in_range || item_scores.len() > 1000 {
+            return None;
+        }
+        let mut distinct: Vec<f64> = Vec::new();
+        let item_distinct: Vec<Vec<usize>> = item_scores
+            .iter()
+            .map(|scores| {
+                scores
+                    .iter()
+                    .map(|s| {
+                        let s = if *s == 0.0 { 0.0 } else { *s };
+                        match distinct.iter().position(|d| d.to_bits() == s.to_bits()) {
+                            Some(i) => i,
+                            None => {
+                                distinct.push(s);
+                                distinct.len() - 1
+                            }
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let radix = items.len() as u64 + 1;
+        let mut pow = Vec::new();
+        let mut x: u64 = 1;
+        for _ in 0..distinct.len() {
+            pow.push(x);
+            x = x.checked_mul(radix)?;
+        }
+        let point_table =
+            |qi: usize| -> Option<ScaleTable> { ScaleTable::new(&qs[qi].kind.scale()?) };
+        let satisfaction = match &p.satisfaction_question {
+            Some(id) => {
+                let qi = qindex(id);
+                match qi.map(|qi| (qi, &qs[qi].kind)) {
+                    Some((qi, QuestionKind::Rating { scale })) => {
+                        let t = point_table(qi)?;
+                        let cut = scale.max - scale.step * f64::from(p.top_box.saturating_sub(1));
+                        Some((
+                            qi,
+                            t.values.iter().map(|v| Some(*v >= cut - 1e-9)).collect(),
+                        ))
+                    }
+                    Some((qi, QuestionKind::Nps)) => {
+                        let scale = Scale::nps();
+                        let t = point_table(qi)?;
+                        let cut = scale.max - scale.step * f64::from(p.top_box.saturating_sub(1));
+                        Some((
+                            qi,
+                            t.values.iter().map(|v| Some(*v >= cut - 1e-9)).collect(),
+                        ))
+                    }
+                    // Other kinds have no scale or no number: nothing is counted.
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        let nps = match &p.nps_question {
+            Some(id) => match qindex(id).map(|qi| (qi, &qs[qi].kind)) {
+                Some((qi, QuestionKind::Rating { .. } | QuestionKind::Nps)) => {
+                    let t = point_table(qi)?;
+                    Some((
+                        qi,
+                        t.values
+                            .iter()
+                            .map(|v| {
+                                if (0.0..=10.0).contains(v) {
+                                    Some(if *v >= 9.0 {
+                                        0
+                                    } else if *v >= 7.0 {
+                                        1
+                                    } else {
+                                        2
+                                    })
+                                } else {
+                                    None
+                                }
+                            })
+                            .collect(),
+                    ))
+                }
+                // A number question's answers would count: left to the record path.
+                Some((_, QuestionKind::Number { .. })) => return None,
+                _ => None,
+            },
+            None => None,
+        };
+        let n_units = units.len();
+        let n_items = item_keys.len();
+        Some(Dense {
+            instrument: ins.id.clone(),
+            n_cells,
+            units,
+            option_unit,
+            unit_question,
+            cell_questions,
+            items,
+            item_counts: item_scores
+                .iter()
+                .cycle()
+                .take(n_units * n_items)
+                .map(|s| vec![0; s.len() + 1])
+                .collect(),
+            item_milli: item_scores
+                .iter()
+                .map(|v| v.iter().map(|s| (s * 1000.0).round() as i64).collect())
+                .collect(),
+            item_keys,
+            item_scores,
+            item_distinct,
+            distinct,
+            pow,
+            expected_items,
+            satisfaction,
+            nps,
+            groups: vec![Group::default(); n_units * n_cells],
+            touched: vec![false; n_units * n_items],
+            scale: vec![ScaleSums::default(); n_units],
+            used: 0,
+            skipped: BTreeMap::new(),
+            pv: Vec::new(),
+            rows: Vec::new(),
+            hidden: Vec::new(),
+            id_buf: Vec::new(),
+            milli: Vec::new(),
+        })
+    }
+
+    /// The answer of question `qi` as the record has it: `None` when hidden or unanswered.
+    #[inline]
+    fn shown(&self, qi: usize) -> Pv {
+        if self.hidden[qi] {
+            Pv::Empty
+        } else {
+            self.pv[qi]
+        }
+    }
+
+    /// Counts a valid row, as `ScoreState::add_public` adds its record.
+    fn count(&mut self, c: &Compiled) {
+        let unit = match self.shown(self.unit_question) {
+            Pv::Opt(o) => self.option_unit[o as usize],
+            _ => None,
+        };
+        let Some(unit) = unit else {
+            *self.skipped.entry("public_unit_not_in_plan").or_insert(0) += 1;
+            return;
+        };
+        let mut cell = 0;
+        for (qi, _, pos) in &self.cell_questions {
+            match self.shown(*qi) {
+                Pv::Opt(o) => cell += *pos * o as usize,
+                _ => {
+                    *self
+                        .skipped
+                        .entry("public_weighting_answer_missing")
+                        .or_insert(0) += 1;
+                    return;
+                }
+            }
+        }
+        let n_items = self.item_keys.len();
+        let mut key = 0u64;
+        let mut scored = 0usize;
+        let mut complete = true;
+        self.milli.clear();
+        for it in &self.items {
+            let qi = it.question;
+            if self.hidden[qi] {
+                continue;
+            }
+            let pv = match it.row {
+                Some(ri) => {
+                    // The matrix answer exists when any row is answered.
+                    if self.pv[qi] == Pv::Empty {
+                        continue;
+                    }
+                    let Kind::Matrix { first, .. } = c.slots[qi].kind else {
+                        continue;
+                    };
+                    self.rows[first + ri]
+                }
+                None => self.pv[qi],
+            };
+            let t = unit * n_items + it.slot;
+            match (it.row, pv) {
+                (_, Pv::Point(p)) => {
+                    self.touched[t] = true;
+                    self.item_counts[t][p as usize] += 1;
+                    key += self.pow[self.item_distinct[it.slot][p as usize]];
+                    scored += 1;
+                    self.milli.push(self.item_milli[it.slot][p as usize]);
+                }
+                (_, Pv::Unable) => {
+                    self.touched[t] = true;
+                    let u = self.item_counts[t].len() - 1;
+                    self.item_counts[t][u] += 1;
+                    if it.row.is_none() {
+                        complete = false;
+                    }
+                }
+                (Some(_), Pv::Empty) => self.touched[t] = true,
+                _ => {}
+            }
+        }
+        if complete && self.milli.len() == self.expected_items {
+            let s = &mut self.scale[unit];
+            if s.sum.is_empty() {
+                s.sum = vec![0; self.milli.len()];
+                s.sum_sq = vec![0; self.milli.len()];
+            }
+            s.n += 1;
+            // Per row in i64 (thousandths of 0–100 scores: far from overflow), summed in i128.
+            let mut tot = 0i64;
+            for (i, x) in self.milli.iter().enumerate() {
+                s.sum[i] += i128::from(*x);
+                s.sum_sq[i] += i128::from(x * x);
+                tot += x;
+            }
+            s.total += i128::from(tot);
+            s.total_sq += i128::from(tot) * i128::from(tot);
+        }
+        let g = &mut self.groups[unit * self.n_cells + cell];
+        g.respondents += 1;
+        if scored == 0 {
+            g.index_unable += 1;
+        } else {
+            *g.index.entry(key).or_insert(0) += 1;
+        }
+        if let Some((qi, sat)) = &self.satisfaction {
+            if let Pv::Point(p) = if self.hidden[*qi] {
+                Pv::Empty
+            } else {
+                self.pv[*qi]
+            } {
+                if let Some(s) = sat[p as usize] {
+                    g.satisfaction_n += 1;
+                    if s {
+                        g.satisfied += 1;
+                    }
+                }
+            }
+        }
+        if let Some((qi, cls)) = &self.nps {
+            if let Pv::Point(p) = if self.hidden[*qi] {
+                Pv::Empty
+            } else {
+                self.pv[*qi]
+            } {
+                match cls[p as usize] {
+                    Some(0) => g.promoters += 1,
+                    Some(1) => g.passives += 1,
+                    Some(_) => g.detractors += 1,
+                    None => {}
+                }
+            }
+        }
+        self.used += 1;
+    }
+
+    fn index_tally(&self, g: &Group) -> Tally {
+        let mut t = Tally::new();
+        for (key, count) in &g.index {
+            let mut scores = Tally::new();
+            let mut k = *key;
+            for (d, v) in self.distinct.iter().enumerate().rev() {
+                let c = k / self.pow[d];
+                k %= self.pow[d];
+                scores.record_n(*v, c);
+            }
+            if let Some(m) = scores.mean() {
+                t.record_n(m, *count);
+            }
+        }
+        t.record_unable_n(g.index_unable);
+        t
+    }
+
+    /// Adds the counts to `state`.
+    pub fn merge_into(self, state: &mut ScoreState) {
+        let n_items = self.item_keys.len();
+        let weighted = !self.cell_questions.is_empty();
+        for (u, unit) in self.units.iter().enumerate() {
+            let groups = &self.groups[u * self.n_cells..(u + 1) * self.n_cells];
+            if groups.iter().all(|g| g.respondents == 0) {
+                continue;
+            }
+            let mut acc = PublicAcc::default();
+            for (ci, g) in groups.iter().enumerate() {
+                if g.respondents == 0 {
+                    continue;
+                }
+                let index = self.index_tally(g);
+                acc.index.merge(&index);
+                acc.satisfied += g.satisfied;
+                acc.satisfaction_n += g.satisfaction_n;
+                acc.promoters += g.promoters;
+                acc.passives += g.passives;
+                acc.detractors += g.detractors;
+                if weighted {
+                    let key: Vec<String> = self
+                        .cell_questions
+                        .iter()
+                        .map(|(_, opts, pos)| {
+                            let radix = opts.len().max(1);
+                            opts.get(ci / pos % radix).cloned().unwrap_or_default()
+                        })
+                        .collect();
+                    acc.cells.insert(
+                        key,
+                        CellAcc {
+                            respondents: g.respondents,
+                            index,
+                            satisfied: g.satisfied,
+                            satisfaction_n: g.satisfaction_n,
+                            promoters: g.promoters,
+                            passives: g.passives,
+                            detractors: g.detractors,
+                        },
+                    );
+                }
+            }
+            for s in 0..n_items {
+                let t = u * n_items + s;
+                if !self.touched[t] {
+                    continue;
+                }
+                let mut tally = Tally::new();
+                let counts = &self.item_counts[t];
+                for (p, score) in self.item_scores[s].iter().enumerate() {
+                    tally.record_n(*score, counts[p]);
+                }
+                tally.record_unable_n(counts[counts.len() - 1]);
+                acc.items.insert(self.item_keys[s].clone(), tally);
+            }
+            acc.scale = self.scale[u].clone();
+            merge_public(state.public.entry(unit.clone()).or_default(), acc);
+        }
+        if self.used > 0 {
+            *state.used.entry(self.instrument.clone()).or_insert(0) += self.used;
+        }
+        for (k, v) in self.skipped {
+            *state.skipped.entry(k.to_owned()).or_insert(0) += v;
+        }
+    }
+}

@@ -1,0 +1,444 @@
+//! Tables of responses (CSV; XLSX sheets read elsewhere give the same rows): the flat layout
+//! of an instrument, the mapping from a file's headers to it, and turning a row into answers.
+//!
+//! **The flat layout** of an instrument (the contract between files, the office page's
+//! mapping and `kaoping demo responses`): a header row; optional `respondent_id`,
+//! `submitted_at` and `plan_id` columns; one column per question id; a matrix question has one
+//! column per row, `question.row`; multiple-choice and ranking answers are the option values
+//! joined by `;`; "unable to judge" is `unable` (无法评价 and "Unable to judge" are read too);
+//! a written reason is the column `question.reason`; numbers are plain decimals.
+//!
+//! **Mapping**: a header equal to a column key maps to it; else a header equal to the label
+//! (zh-CN or en) of a question or of a matrix row (when that label is not shared by two
+//! columns); an explicit mapping `{header: column_key}` overrides both (`""` ignores the
+//! header). The [`MappingReport`] lists the headers used, those not used and the plan's columns
+//! no header maps to (with whether the question is required).
+
+pub mod csv;
+pub mod decode;
+pub mod fast;
+
+use crate::form::{Answers, UNABLE};
+use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind};
+use crate::text::Text;
+use serde::Serialize;
+use serde_json::{Number, Value};
+use std::collections::BTreeMap;
+
+/// An explicit mapping from a file's headers to column keys of the flat layout.
+pub type Mapping = BTreeMap<String, String>;
+
+/// Where a column of a file goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    RespondentId,
+    SubmittedAt,
+    PlanId,
+    /// Question number `q` of the instrument (in [`Instrument::questions`] order).
+    Question(usize),
+    /// Row `r` of matrix question `q`.
+    MatrixRow(usize, usize),
+    /// The written reason of question `q`.
+    Reason(usize),
+}
+
+/// A column of the flat layout of an instrument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub key: String,
+    pub target: Target,
+    pub required: bool,
+    pub labels: Vec<String>,
+}
+
+/// The columns of the flat layout of `ins`, in order.
+pub fn layout_columns(ins: &Instrument) -> Vec<Column> {
+    let meta = |key: &str, target, zh: &str, en: &str| Column {
+        key: key.into(),
+        target,
+        required: false,
+        labels: vec![zh.into(), en.into()],
+    };
+    let mut out = vec![
+        meta(
+            "respondent_id",
+            Target::RespondentId,
+            "答卷编号",
+            "Respondent ID",
+        ),
+        meta(
+            "submitted_at",
+            Target::SubmittedAt,
+            "提交时间",
+            "Submitted at",
+        ),
+        meta("plan_id", Target::PlanId, "方案编号", "Plan ID"),
+    ];
+    let labels = |t: &Text| -> Vec<String> {
+        let mut v: Vec<String> = ["zh-CN", "en"]
+            .iter()
+            .filter_map(|l| t.0.get(*l))
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+        v.dedup();
+        v
+    };
+    for (qi, q) in ins.questions().enumerate() {
+        match &q.kind {
+            QuestionKind::Matrix { rows, .. } => {
+                for (ri, r) in rows.iter().enumerate() {
+                    out.push(Column {
+                        key: format!("{}.{}", q.id, r.value),
+                        target: Target::MatrixRow(qi, ri),
+                        required: q.required,
+                        labels: labels(&r.label),
+                    });
+                }
+            }
+            _ => out.push(Column {
+                key: q.id.clone(),
+                target: Target::Question(qi),
+                required: q.required && q.relevant.is_none(),
+                labels: labels(&q.label),
+            }),
+        }
+        if let Some(rule) = &q.reason {
+            out.push(Column {
+                key: format!("{}.reason", q.id),
+                target: Target::Reason(qi),
+                required: false,
+                labels: labels(&rule.label),
+            });
+        }
+    }
+    out
+}
+
+/// One header of a file and where it went.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MappedHeader {
+    pub header: String,
+    /// The column key, or `None` when the header is not used.
+    pub key: Option<String>,
+    /// `key`, `label` or `mapping`: how the header was matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by: Option<&'static str>,
+}
+
+/// A column of the plan's layout that no header maps to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingColumn {
+    pub key: String,
+    /// Whether its question must always be answered (such rows will be rejected).
+    pub required: bool,
+}
+
+/// How a file's headers were mapped to the instrument's layout.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MappingReport {
+    pub instrument: String,
+    pub headers: Vec<MappedHeader>,
+    pub unmapped_headers: Vec<String>,
+    pub missing: Vec<MissingColumn>,
+}
+
+/// A file's header row resolved against an instrument.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Index of the instrument in the plan.
+    pub instrument: usize,
+    /// The header text of every field.
+    pub headers: Vec<String>,
+    /// Per field: where it goes.
+    pub targets: Vec<Option<Target>>,
+    /// Per question (instrument order): its field, for a matrix the field of each row, and the
+    /// field of its reason.
+    pub question_field: Vec<Option<usize>>,
+    pub row_fields: Vec<Vec<Option<usize>>>,
+    pub reason_field: Vec<Option<usize>>,
+    pub respondent_field: Option<usize>,
+    pub submitted_field: Option<usize>,
+    pub plan_field: Option<usize>,
+    pub report: MappingReport,
+}
+
+impl Layout {
+    /// The header of a field, or `column N` (1-based) beyond the header.
+    pub fn header(&self, field: usize) -> String {
+        match self.headers.get(field) {
+            Some(h) if !h.is_empty() => h.clone(),
+            _ => format!("column {}", field + 1),
+        }
+    }
+}
+
+/// Resolve the headers against instrument `ins_index` of `plan`.
+pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapping) -> Layout {
+    let ins = &plan.instruments[ins_index];
+    let cols = layout_columns(ins);
+    let by_key: BTreeMap<&str, usize> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+    let mut by_label: BTreeMap<&str, Option<usize>> = BTreeMap::new();
+    for (i, c) in cols.iter().enumerate() {
+        for l in &c.labels {
+            by_label
+                .entry(l.as_str())
+                .and_modify(|e| {
+                    if *e != Some(i) {
+                        *e = None
+                    }
+                })
+                .or_insert(Some(i));
+        }
+    }
+    let mut used = vec![false; cols.len()];
+    let mut targets = Vec::with_capacity(headers.len());
+    let mut mapped = Vec::with_capacity(headers.len());
+    for h in headers {
+        let h = h.trim();
+        let found: Option<(usize, &'static str)> = match mapping.get(h) {
+            Some(k) => by_key.get(k.trim()).map(|i| (*i, "mapping")),
+            None => by_key
+                .get(h)
+                .map(|i| (*i, "key"))
+                .or_else(|| by_label.get(h).copied().flatten().map(|i| (i, "label"))),
+        };
+        let found = found.filter(|(i, _)| !used[*i]);
+        if let Some((i, _)) = found {
+            used[i] = true;
+        }
+        targets.push(found.map(|(i, _)| cols[i].target));
+        mapped.push(MappedHeader {
+            header: h.to_owned(),
+            key: found.map(|(i, _)| cols[i].key.clone()),
+            by: found.map(|(_, b)| b),
+        });
+    }
+    let n_q = ins.questions().count();
+    let mut question_field = vec![None; n_q];
+    let mut reason_field = vec![None; n_q];
+    let mut row_fields: Vec<Vec<Option<usize>>> = ins
+        .questions()
+        .map(|q| match &q.kind {
+            QuestionKind::Matrix { rows, .. } => vec![None; rows.len()],
+            _ => Vec::new(),
+        })
+        .collect();
+    let (mut respondent_field, mut submitted_field, mut plan_field) = (None, None, None);
+    for (f, t) in targets.iter().enumerate() {
+        match t {
+            Some(Target::RespondentId) => respondent_field = Some(f),
+            Some(Target::SubmittedAt) => submitted_field = Some(f),
+            Some(Target::PlanId) => plan_field = Some(f),
+            Some(Target::Question(q)) => question_field[*q] = Some(f),
+            Some(Target::MatrixRow(q, r)) => row_fields[*q][*r] = Some(f),
+            Some(Target::Reason(q)) => reason_field[*q] = Some(f),
+            None => {}
+        }
+    }
+    let report = MappingReport {
+        instrument: ins.id.clone(),
+        unmapped_headers: mapped
+            .iter()
+            .filter(|m| m.key.is_none())
+            .map(|m| m.header.clone())
+            .collect(),
+        headers: mapped,
+        missing: cols
+            .iter()
+            .zip(&used)
+            .filter(|(c, u)| {
+                !**u && !matches!(
+                    c.target,
+                    Target::RespondentId | Target::SubmittedAt | Target::PlanId
+                )
+            })
+            .map(|(c, _)| MissingColumn {
+                key: c.key.clone(),
+                required: c.required,
+            })
+            .collect(),
+    };
+    Layout {
+        instrument: ins_index,
+        headers: headers.iter().map(|h| h.trim().to_owned()).collect(),
+        targets,
+        question_field,
+        row_fields,
+        reason_field,
+        respondent_field,
+        submitted_field,
+        plan_field,
+        report,
+    }
+}
+
+/// The instrument a header row fits best (most headers mapped; the first on a tie), among
+/// the plan's surveys and appraisals.
+pub fn best_instrument(plan: &Plan, headers: &[String], mapping: &Mapping) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, ins) in plan.instruments.iter().enumerate() {
+        if ins.kind == InstrumentKind::Review || ins.sections.is_empty() {
+            continue;
+        }
+        let l = resolve(plan, i, headers, mapping);
+        let n = l
+            .targets
+            .iter()
+            .filter(|t| {
+                matches!(
+                    t,
+                    Some(Target::Question(_))
+                        | Some(Target::MatrixRow(..))
+                        | Some(Target::Reason(_))
+                )
+            })
+            .count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((i, n));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Whether a cell means "unable to judge".
+pub fn is_unable(cell: &str) -> bool {
+    cell == UNABLE || cell == "无法评价" || cell.eq_ignore_ascii_case("unable to judge")
+}
+
+/// A plain decimal as a JSON number (integers stay integers), if it is one.
+pub fn parse_number(cell: &str) -> Option<Number> {
+    let b = cell.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    if !digits.is_empty() && digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) {
+        return cell.parse::<i64>().ok().map(Number::from);
+    }
+    let plain = !digits.is_empty()
+        && digits.iter().all(|c| c.is_ascii_digit() || *c == b'.')
+        && digits.iter().filter(|c| **c == b'.').count() == 1
+        && digits.iter().any(u8::is_ascii_digit);
+    if !plain {
+        return None;
+    }
+    cell.parse::<f64>().ok().and_then(Number::from_f64)
+}
+
+fn scale_cell(cell: &str) -> Value {
+    if is_unable(cell) {
+        Value::String(UNABLE.into())
+    } else {
+        match parse_number(cell) {
+            Some(n) => Value::Number(n),
+            None => Value::String(cell.into()),
+        }
+    }
+}
+
+/// The answer a cell gives to a (non-matrix) question, `None` when the cell is empty.
+pub fn cell_value(kind: &QuestionKind, cell: &str) -> Option<Value> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return None;
+    }
+    Some(match kind {
+        QuestionKind::Single { .. } => Value::String(t.into()),
+        QuestionKind::Multiple { .. } | QuestionKind::Ranking { .. } => {
+            let items: Vec<Value> = t
+                .split([';', '；'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.into()))
+                .collect();
+            if items.is_empty() {
+                return None;
+            }
+            Value::Array(items)
+        }
+        QuestionKind::Rating { .. } | QuestionKind::Nps | QuestionKind::Matrix { .. } => {
+            scale_cell(t)
+        }
+        QuestionKind::Number { .. } => match parse_number(t) {
+            Some(n) => Value::Number(n),
+            None => Value::String(t.into()),
+        },
+        QuestionKind::Text { .. } => Value::String(cell.into()),
+    })
+}
+
+/// The answer of question `qi` from the row's fields (`field(i)` gives field i's text).
+pub fn question_value<'a>(
+    layout: &Layout,
+    qi: usize,
+    q: &Question,
+    field: &dyn Fn(usize) -> &'a str,
+) -> Option<Value> {
+    match &q.kind {
+        QuestionKind::Matrix { rows, .. } => {
+            let mut m = serde_json::Map::new();
+            for (ri, r) in rows.iter().enumerate() {
+                if let Some(f) = layout.row_fields[qi][ri] {
+                    if let Some(v) = cell_value(&q.kind, field(f)) {
+                        m.insert(r.value.clone(), v);
+                    }
+                }
+            }
+            (!m.is_empty()).then_some(Value::Object(m))
+        }
+        kind => layout.question_field[qi].and_then(|f| cell_value(kind, field(f))),
+    }
+}
+
+/// The answers and reasons of a row.
+pub fn row_answers<'a>(
+    layout: &Layout,
+    ins: &Instrument,
+    field: &dyn Fn(usize) -> &'a str,
+) -> Answers {
+    let mut a = Answers::default();
+    for (qi, q) in ins.questions().enumerate() {
+        if let Some(v) = question_value(layout, qi, q, field) {
+            a.values.insert(q.id.clone(), v);
+        }
+        if let Some(f) = layout.reason_field[qi] {
+            let r = field(f).trim();
+            if !r.is_empty() {
+                a.reasons.insert(q.id.clone(), r.to_owned());
+            }
+        }
+    }
+    a
+}
+
+/// The header of the field an issue about question `q` (row `row`) is in; the column key when
+/// the file has no such column.
+pub fn issue_column(
+    layout: &Layout,
+    ins: &Instrument,
+    question: &str,
+    row: Option<&str>,
+) -> String {
+    let found = ins.questions().enumerate().find(|(_, q)| q.id == question);
+    if let Some((qi, q)) = found {
+        let field = match (&q.kind, row) {
+            (QuestionKind::Matrix { rows, .. }, Some(r)) => rows
+                .iter()
+                .position(|x| x.value == r)
+                .and_then(|ri| layout.row_fields[qi][ri]),
+            (QuestionKind::Matrix { .. }, None) => {
+                layout.row_fields[qi].iter().flatten().next().copied()
+            }
+            _ => layout.question_field[qi],
+        };
+        if let Some(f) = field {
+            return layout.header(f);
+        }
+    }
+    match row {
+        Some(r) => format!("{question}.{r}"),
+        None => question.to_owned(),
+    }
+}

@@ -1,0 +1,225 @@
+//! The compiled CSV path gives exactly what the record path gives: the same rejections and the
+//! same evaluation result (serialized), on the demo data set with spoiled rows and on random
+//! rows (proptest). And the CSV of the demo data scores exactly as its records do.
+
+use kaoping_core::ingest::{FileOptions, IngestSession};
+use kaoping_core::plan::{demo_plan, Plan};
+use kaoping_core::score::{demo_inputs, demo_public_csv, demo_public_header, ScoreState};
+use proptest::prelude::*;
+
+fn run(plan: &Plan, files: &[(&str, &[u8])], fast: bool, chunk: usize) -> (String, String) {
+    run_counting(plan, files, fast, chunk).0
+}
+
+fn run_counting(
+    plan: &Plan,
+    files: &[(&str, &[u8])],
+    fast: bool,
+    chunk: usize,
+) -> ((String, String), u64) {
+    let mut s = IngestSession::scoring(plan).unwrap();
+    s.set_fast(fast);
+    for (name, bytes) in files {
+        s.begin(name, FileOptions::default()).unwrap();
+        for c in bytes.chunks(chunk.max(1)) {
+            s.push(c).unwrap();
+        }
+        s.end().unwrap();
+    }
+    let out = s.finish().unwrap();
+    let r = &out.report;
+    assert_eq!(r.read, r.accepted + r.rejected.len(), "counts reconcile");
+    let result = out.state.unwrap().finish().unwrap();
+    (
+        (
+            serde_json::to_string(&out.report).unwrap(),
+            serde_json::to_string(&result).unwrap(),
+        ),
+        out.fast_rows,
+    )
+}
+
+fn demo_csv(seed: u64, n: usize, bad: usize) -> Vec<u8> {
+    let mut v = Vec::new();
+    demo_public_csv(seed, n, bad, &mut |b| v.extend_from_slice(b));
+    v
+}
+
+#[test]
+fn fast_and_record_paths_agree_on_the_demo_data() {
+    let plan = demo_plan();
+    let csv = demo_csv(3, 3000, 36);
+    let slow = run(&plan, &[("public.csv", &csv)], false, 1 << 20);
+    let (fast, fast_rows) = run_counting(&plan, &[("public.csv", &csv)], true, 1 << 20);
+    // Nearly every row takes the compiled path (rows with a comment or reason included).
+    assert!(fast_rows > 2900, "{fast_rows}");
+    assert_eq!(slow.0, fast.0, "reports");
+    assert_eq!(slow.1, fast.1, "results");
+    // Every kind of spoiled row is there.
+    for code in [
+        "unknown_unit",
+        "invalid_answer",
+        "required_missing",
+        "duplicate_response",
+        "csv_syntax",
+    ] {
+        assert!(slow.0.contains(code), "{code} missing: {}", slow.0);
+    }
+    // Chunking changes nothing.
+    let odd = run(&plan, &[("public.csv", &csv)], true, 7919);
+    assert_eq!(odd, fast);
+}
+
+#[test]
+fn the_demo_csv_scores_as_the_demo_records() {
+    let plan = demo_plan();
+    let n = 1500;
+    let csv = demo_csv(11, n, 0);
+    let (report, from_csv) = run(&plan, &[("public.csv", &csv)], true, 65536);
+    assert!(report.contains(&format!("\"accepted\":{n}")), "{report}");
+    let mut state = ScoreState::new(&plan).unwrap();
+    for r in demo_inputs(11, n)
+        .records
+        .iter()
+        .filter(|r| r.instrument == "public")
+    {
+        state.add(r).unwrap();
+    }
+    let from_records = serde_json::to_string(&state.finish().unwrap()).unwrap();
+    assert_eq!(from_csv, from_records);
+}
+
+/// A cell of a random row: mostly valid values, sometimes something else.
+fn cell(valid: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => proptest::sample::select(valid).prop_map(String::from),
+        1 => proptest::sample::select(&["", " 3", "0", "6", "2.5", "x", "unable", "无法评价", "\"", "a;b", "其他"][..]).prop_map(String::from),
+    ]
+}
+
+fn row() -> impl Strategy<Value = Vec<String>> {
+    let district: &'static [&'static str] = &[
+        "jiangan", "jianghan", "qiaokou", "hanyang", "wuchang", "dongxihu", "caidian", "jiangxia",
+        "huangpi", "other",
+    ];
+    let ages: &'static [&'static str] = &["18-29", "30-44", "45-59", "60+"];
+    let years: &'static [&'static str] = &["1", "12", "40", "100", ""];
+    let rating: &'static [&'static str] = &["1", "2", "3", "4", "5", "unable", "无法评价"];
+    let overall: &'static [&'static str] = &["1", "2", "3", "4", "5"];
+    let nps: &'static [&'static str] = &["0", "6", "7", "8", "9", "10", ""];
+    let prios: &'static [&'static str] = &[
+        "traffic",
+        "traffic;health",
+        "other",
+        "housing;other",
+        "education;elderly;services",
+    ];
+    let other: &'static [&'static str] = &["", "路灯", "  "];
+    let reason: &'static [&'static str] = &["", "太吵了，影响休息"];
+    let id: &'static [&'static str] = &["", "A1", "A2", "A3", "A4", "A5", "A6"];
+    (
+        cell(id),
+        cell(district),
+        cell(ages),
+        cell(years),
+        proptest::collection::vec(cell(rating), 7),
+        cell(reason),
+        cell(overall),
+        cell(nps),
+        cell(prios),
+        cell(other),
+    )
+        .prop_map(|(id, d, a, y, svc, reason, o, n, p, po)| {
+            let mut v = vec![id, d, a, y];
+            v.extend(svc);
+            v.extend([reason, o, n, p, po]);
+            v
+        })
+}
+
+fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut h: Vec<String> = vec![
+        "respondent_id".into(),
+        "district".into(),
+        "age_group".into(),
+        "years_resident".into(),
+    ];
+    let header = demo_public_header();
+    h.extend(
+        header
+            .split(',')
+            .filter(|c| c.starts_with("services.") && *c != "services.reason")
+            .map(String::from),
+    );
+    h.extend(
+        [
+            "services.reason",
+            "overall",
+            "recommend",
+            "priorities",
+            "priorities_other",
+        ]
+        .map(String::from),
+    );
+    let mut out = h.join(",") + "\r\n";
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|c| {
+                if c.contains([',', '"', '\n']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+/// The demo plan changed so that other branches of the compiled path are taken: no survey
+/// weighting (one cell), the overall section shown only to some ages (a general expression
+/// hiding scored items), the NPS question on a rating scale, and a constraint on a rating.
+fn variant_plan() -> Plan {
+    let mut v: serde_json::Value =
+        serde_json::from_str(kaoping_core::plan::DEMO_PLAN_JSON).unwrap();
+    v["scoring"]["public"]
+        .as_object_mut()
+        .unwrap()
+        .remove("weighting");
+    let public = &mut v["instruments"][0];
+    public["sections"][2]["relevant"] =
+        serde_json::json!("age_group != '18-29' or years_resident > 10");
+    for q in public["sections"][2]["questions"].as_array_mut().unwrap() {
+        if q["id"] == "overall" {
+            q["constraints"] = serde_json::json!([{"expr": ". >= 2", "message": {"zh-CN": "不可能", "en": "Impossible"}}]);
+        }
+    }
+    kaoping_core::plan::load_plan(&serde_json::to_string(&v).unwrap()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn random_rows_give_the_same_report_and_result(rows in proptest::collection::vec(row(), 1..60), chunk in 1usize..200) {
+        let csv = to_csv(&rows);
+        for plan in [demo_plan(), variant_plan()] {
+            let slow = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], false, 1 << 20);
+            let fast = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], true, chunk);
+            prop_assert_eq!(slow.0, fast.0);
+            prop_assert_eq!(slow.1, fast.1);
+        }
+    }
+}
+
+#[test]
+fn the_variant_plan_takes_the_compiled_path_too() {
+    let plan = variant_plan();
+    let csv = demo_csv(5, 2000, 12);
+    let (slow, _) = run_counting(&plan, &[("public.csv", &csv)], false, 1 << 20);
+    let (fast, fast_rows) = run_counting(&plan, &[("public.csv", &csv)], true, 4099);
+    assert!(fast_rows > 1500, "{fast_rows}");
+    assert_eq!(slow, fast);
+}
