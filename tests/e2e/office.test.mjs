@@ -319,3 +319,38 @@ test('the office loads response files: each record accepted or rejected with its
     await browser.close();
   }
 });
+
+test('a CSV whose header does not match is mapped by the office, scored again, and the mapping is remembered; a GBK file is read', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  try {
+    await page.goto(url('office.html'));
+    await page.getByText('方案有效').first().waitFor();
+    const csv = (await readFile(new URL('../fixtures/ingest/csv_keys_lf/public.csv', import.meta.url), 'utf8'))
+      .replace(',overall,', ',总体打分,');
+    await page.getByLabel('数据文件', { exact: true }).setInputFiles({ name: 'survey.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    // The overall rating is required: without its column every row is rejected, and the panel says why.
+    await page.getByRole('heading', { name: '读取 3 条，接受 0 条，拒绝 3 条' }).waitFor();
+    const panel = page.locator('details.mapping');
+    await panel.getByText('缺少必答题的列，相关行将被拒绝：overall').waitFor();
+    await panel.getByLabel('表头“总体打分”对应的题目').selectOption('overall');
+    assert.deepEqual(await axeCheck(page), [], 'axe with the mapping panel');
+    await panel.getByRole('button', { name: '保存对应并重新评分' }).click();
+    await page.getByRole('heading', { name: '读取 3 条，接受 3 条，拒绝 0 条' }).waitFor();
+    // After a reload the files, the mapping and the result come back.
+    await page.reload();
+    await page.getByRole('heading', { name: '读取 3 条，接受 3 条，拒绝 0 条' }).waitFor();
+    const row = page.locator('details.mapping tr', { hasText: '总体打分' });
+    await row.getByText('按保存的对应').waitFor({ state: 'attached' }); // in a closed panel: nothing left to map
+
+    // A file saved by Excel on Chinese Windows (GBK) is detected and read.
+    const gbk = await readFile(new URL('../fixtures/ingest/csv_gbk/public.csv', import.meta.url));
+    await page.getByLabel('数据文件', { exact: true }).setInputFiles({ name: 'gbk.csv', mimeType: 'text/csv', buffer: gbk });
+    await page.getByRole('heading', { name: /^读取 6 条/ }).waitFor();
+    await page.locator('details.mapping', { hasText: 'gbk.csv' }).getByText('（识别为 GB18030/GBK）').waitFor({ state: 'attached' });
+  } finally {
+    await browser.close();
+  }
+});

@@ -30,6 +30,8 @@ const state = {
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
   verify: null, // { busy } | { verification, missing, outputs } | { error } | { failed }
+  mapping: {}, // header → flat-layout column key, for tables; remembered per plan
+  encodings: {}, // file name → encoding chosen by the office ('auto' = detect)
 };
 
 const t = () => strings(state.lang);
@@ -107,6 +109,7 @@ async function checkPlan({ focus = false } = {}) {
     const { report, plan } = await runner.request({ type: 'validate', text: state.planText });
     state.report = report;
     state.plan = plan;
+    await loadMapping();
   } catch (err) {
     if (err instanceof Cancelled) return;
     state.loadError = String(err?.message ?? err);
@@ -337,7 +340,7 @@ function removeFile(name) {
 
 function runFiles() {
   if (!state.files.length || !state.plan) return undefined;
-  return scoreRun('files', { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })) }, {
+  return scoreRun('files', { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })), options: fileOptions() }, {
     total: state.files.reduce((n, f) => n + f.size, 0),
     focusAfter: 'ingest-h',
     done: (out) => {
@@ -403,8 +406,81 @@ function renderRecordFiles() {
       box.append(scrollTable(T.officeRecordsRejections, T.officeRecordsRejections, [T.officeRecordsFile, T.officeRecordsRow, T.officeRecordsColumn, T.officeRecordsReason],
         ing.rejected.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.file }), num(fmtInt(r.row)), td(r.column ?? '—'), td(tr(r.message, state.lang))))));
     }
+    for (const f of ing.files) if (f.mapping) box.append(renderMapping(f));
   }
   return box;
+}
+
+// ---- column mapping of tables (CSV), remembered per plan ------------------------------------
+
+const isTable = (name) => /\.(csv|tsv|txt)$/i.test(name);
+
+/** The options the worker passes to the engine for each table file: mapping and encoding. */
+function fileOptions() {
+  const out = {};
+  for (const f of state.files) {
+    if (!isTable(f.name)) continue;
+    const o = {};
+    if (Object.keys(state.mapping).length) o.mapping = state.mapping;
+    const enc = state.encodings[f.name];
+    if (enc && enc !== 'auto') o.encoding = enc;
+    out[f.name] = o;
+  }
+  return out;
+}
+
+const mappingKey = () => `mapping:${state.report?.sha256 ?? 'demo'}`;
+
+async function loadMapping() {
+  const m = await saved.get(mappingKey());
+  state.mapping = m?.mapping ?? {};
+  state.encodings = m?.encodings ?? {};
+}
+
+function saveMapping() {
+  saved.put(mappingKey(), { mapping: state.mapping, encodings: state.encodings });
+}
+
+function renderMapping(f) {
+  const T = t();
+  const m = f.mapping;
+  const id = `map-${++uid}`;
+  const keys = [...new Set([...m.headers.map((x) => x.key).filter(Boolean), ...m.missing.map((x) => x.key)])].sort();
+  const required = new Set(m.missing.filter((x) => x.required).map((x) => x.key));
+  const selects = [];
+  const rows = m.headers.map((x, i) => {
+    const sid = `${id}-h${i}`;
+    const current = state.mapping[x.header] ?? x.key ?? '';
+    const sel = h('select', { id: sid, 'data-header': x.header, 'aria-label': T.officeMapSelect(x.header) },
+      h('option', { value: '', text: T.officeMapIgnore }),
+      keys.map((k) => h('option', { value: k, selected: k === current, text: required.has(k) ? `${k} ${T.officeMapRequired}` : k })));
+    selects.push(sel);
+    return h('tr', { class: x.key ? null : 'flagged' }, h('th', { scope: 'row', text: x.header }), h('td', {}, sel),
+      td(x.by ? label(T.officeMapBy, x.by) : T.officeMapUnmapped, x.key ? 'muted' : 'flag'));
+  });
+  const encSel = h('select', { id: `${id}-enc`, 'aria-describedby': `${id}-enc-hint` },
+    ['auto', 'utf-8', 'gb18030', 'utf-16le', 'utf-16be'].map((e) => h('option', { value: e, selected: (state.encodings[f.file] ?? 'auto') === e, text: label(T.officeEncodings, e) })));
+  const apply = () => {
+    for (const sel of selects) {
+      const header = sel.dataset.header;
+      const auto = m.headers.find((x) => x.header === header)?.key ?? '';
+      if (sel.value !== auto) state.mapping[header] = sel.value;
+      else delete state.mapping[header];
+    }
+    state.encodings[f.file] = encSel.value;
+    saveMapping();
+    runFiles();
+  };
+  const open = m.unmapped_headers.length > 0 || required.size > 0;
+  return h('details', { class: 'mapping', open },
+    h('summary', {}, T.officeMapHeading(f.file),
+      m.unmapped_headers.length ? ` ${T.officeParen(T.officeMapUnmappedCount(m.unmapped_headers.length))}` : ''),
+    h('p', { class: 'hint' }, T.officeMapHint(instrumentName(m.instrument))),
+    required.size ? h('p', { class: 'error-message', text: T.officeMapMissing([...required].join(T.officeSep)) }) : null,
+    h('div', { class: 'field' }, h('label', { for: `${id}-enc`, text: T.officeMapEncoding }), ' ', encSel,
+      h('span', { class: 'hint', id: `${id}-enc-hint` }, ` ${T.officeMapDetected(label(T.officeEncodings, f.encoding ?? 'utf-8'))}`)),
+    scrollTable(T.officeMapHeading(f.file), T.officeMapHeading(f.file), [T.officeMapHeader, T.officeMapColumn, T.officeMapHow], rows, { cls: 'mapping-table' }),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', disabled: !!state.run, onclick: apply, text: T.officeMapApply })));
 }
 
 // ---- the working state, kept across reloads -------------------------------------------------
