@@ -354,3 +354,57 @@ test('a CSV whose header does not match is mapped by the office, scored again, a
     await browser.close();
   }
 });
+
+test('the office drops the demo data set, sees the ranking, exports, and verifies the manifest (and a tampered file fails)', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(60000);
+  try {
+    await page.goto(url('office.html'));
+    await page.getByText('方案有效').first().waitFor();
+    // `kaoping demo responses --n 400 --seed 7`: public survey and cadre votes as CSV, review
+    // sheets as JSON Lines, indicator figures and last year's grades as JSON.
+    const dir = new URL('../fixtures/office-demo/', import.meta.url);
+    const names = ['public.csv', 'expert.jsonl', 'cadre.csv', 'indicators.json', 'history.json'];
+    const files = await Promise.all(names.map(async (name) => ({ name, mimeType: 'application/octet-stream', buffer: await readFile(new URL(name, dir)) })));
+    await page.locator('.data-drop').evaluate((zone, list) => {
+      const dt = new DataTransfer();
+      for (const f of list) dt.items.add(new File([new Uint8Array(f.bytes)], f.name));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, files.map((f) => ({ name: f.name, bytes: [...f.buffer] })));
+    const heading = page.locator('#ingest-h');
+    await heading.waitFor();
+    const counts = (await heading.innerText()).match(/读取 ([\d,]+) 条，接受 ([\d,]+) 条，拒绝 ([\d,]+) 条/).slice(1).map((x) => Number(x.replace(/,/g, '')));
+    assert.equal(counts[0], counts[1] + counts[2], 'read = accepted + rejected');
+    assert.ok(counts[1] >= 400, 'the public rows, sheets and votes are accepted');
+    const perFile = await rowsOf(page.getByRole('table', { name: /^已载入的数据文件：5 个/ }));
+    assert.deepEqual(perFile.map((r) => r[0]), names);
+    // Every component is scored: indicator data and history came in with the files.
+    const central = await rowsOf(page.getByRole('table', { name: '中心城区排名' }));
+    assert.equal(central.length, 5);
+    const used = await rowsOf(page.getByRole('table', { name: '数据使用情况' }));
+    assert.ok(used.some((r) => r[0] === '指标数据条数' && Number(r[1]) > 0), 'indicator figures used');
+    assert.ok(used.some((r) => r[0] === '往年记录条数' && Number(r[1]) > 0), 'history used');
+
+    // The audit manifest of this run, checked on the same page: identical; then a changed byte.
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载审计清单（manifest.json）' }).click()]);
+    const manifest = await readFile(await dl.path());
+    const verify = async (list) => {
+      await page.getByLabel('核验文件（manifest.json 及其文件）').setInputFiles(list);
+      const status = page.locator('#verify-status');
+      await status.getByText(/^核验(通过|未通过)/).waitFor();
+      return status.innerText();
+    };
+    const good = await verify([{ name: 'manifest.json', mimeType: 'application/json', buffer: manifest }, ...files]);
+    assert.match(good, /^核验通过/);
+    const tampered = files.map((f) => (f.name === 'public.csv'
+      ? { ...f, buffer: Buffer.from(f.buffer.toString('utf8').replace(/,jiangan,/, ',jianghan,')) } : f));
+    const bad = await verify([{ name: 'manifest.json', mimeType: 'application/json', buffer: manifest }, ...tampered]);
+    assert.match(bad, /^核验未通过/);
+    assert.match(await page.getByRole('table', { name: '与清单不同之处' }).innerText(), /public\.csv/);
+    assert.deepEqual(await axeCheck(page), [], 'axe with the verification');
+  } finally {
+    await browser.close();
+  }
+});

@@ -107,6 +107,11 @@ const handlers = {
       const f = byBase.get(base(entry.name));
       return f ? { name: entry.name, bytes: f.bytes } : null;
     };
+    // The built-in demo plan need not be chosen: it is used when the manifest names its bytes.
+    if (!byBase.has(base(manifest.plan.file.name))) {
+      const demo = new TextEncoder().encode(Engine.demoPlanJson());
+      if (Engine.sha256(demo) === manifest.plan.file.sha256) byBase.set(base(manifest.plan.file.name), { bytes: demo });
+    }
     const wanted = [manifest.plan.file, ...manifest.inputs];
     const given = wanted.map(pick).filter(Boolean);
     const missing = wanted.filter((e) => !byBase.has(base(e.name))).map((e) => e.name);

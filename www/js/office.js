@@ -30,6 +30,7 @@ const state = {
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
   verify: null, // { busy } | { verification, missing, outputs } | { error } | { failed }
+  manifest: null, // the audit manifest of the last file run
   mapping: {}, // header → flat-layout column key, for tables; remembered per plan
   encodings: {}, // file name → encoding chosen by the office ('auto' = detect)
 };
@@ -346,6 +347,7 @@ function runFiles() {
     done: (out) => {
       state.ingest = out.ingest;
       state.result = out.result;
+      state.manifest = out.manifest ?? null;
       return t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length));
     },
   });
@@ -661,6 +663,9 @@ function renderExports() {
     ...of('xlsx').map((f) => button(f, T.officeExportXlsx, 'export-xlsx')),
     ...of('json').map((f) => button(f, T.officeExportJson, 'export-json')),
     ...of('rejections').map((f) => button(f, T.officeExportRejections, 'export-rejections')),
+    state.manifest && state.lastRun === 'files' ? h('button', { type: 'button', class: 'secondary', id: 'export-manifest',
+      onclick: () => download('manifest.json', new Blob([`${JSON.stringify(state.manifest, null, 2)}\n`], { type: 'application/json' })),
+      text: T.officeExportManifest }) : null,
     report);
   const csv = of('csv');
   const list = h('ul', { class: 'csv-list' }, csv.map((f) => h('li', {},
