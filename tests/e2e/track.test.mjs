@@ -58,6 +58,12 @@ test('the tracking page loads the demo periods and shows the expected warnings',
     const csv = await readFile(await dl.path(), 'utf8');
     assert.ok(csv.startsWith('\ufeff级别,规则,'), csv.slice(0, 40));
     assert.equal(csv.trim().split('\r\n').length, 14);
+    // and as an Excel workbook (a ZIP with a worksheet)
+    const [dx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出预警清单（Excel 工作簿）' }).click()]);
+    assert.equal(dx.suggestedFilename(), 'warnings-2026-09.xlsx');
+    const xlsx = await readFile(await dx.path());
+    assert.equal(xlsx.subarray(0, 2).toString('latin1'), 'PK');
+    assert.ok(xlsx.includes(Buffer.from('xl/worksheets/sheet1.xml')));
 
     // the trend chart of the indicator furthest behind, with its table alternative and peers
     const chart = page.getByRole('img', { name: /黄陂区一般公共预算收入：完成率、时间进度与目标/ });

@@ -278,9 +278,16 @@ function renderWarnings(out) {
     onclick: () => download(`warnings-${r.through}.csv`, out.warnings_csv, 'text/csv;charset=utf-8'),
     text: T.trackExportCsv,
   });
+  const xlsxBtn = h('button', {
+    type: 'button', class: 'secondary', id: 'export-xlsx',
+    onclick: () => download(`warnings-${r.through}.xlsx`,
+      state.engine.trackWarningsXlsx({ ...state.files, through: state.through, lang: state.lang }),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    text: T.trackExportXlsx,
+  });
   if (!r.warnings.length) return section('warnings-h', T.trackWarningsHeading, h('p', { text: T.trackWarningsNone }));
   return section('warnings-h', T.trackWarningsHeading,
-    h('div', { class: 'actions' }, exportBtn),
+    h('div', { class: 'actions' }, exportBtn, xlsxBtn),
     scrollTable(T.trackWarningsHeading, [T.trackLevel, T.trackUnit, T.trackIndicator, T.trackPeriod, T.trackRule, T.trackMessage],
       r.warnings.map((w) => h('tr', {},
         h('td', {}, levelTag(w.level)), rowHead(unitName(w.unit)),

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use kaoping_core::plan::Plan;
 use kaoping_core::track::{
-    demo_periods, notice_html, warned_units, warnings_csv, InputKind, Tracker,
+    demo_periods, notice_html, warned_units, warnings_csv, warnings_xlsx, InputKind, Tracker,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,7 +26,7 @@ pub struct TrackArgs {
     /// The latest period analysed (e.g. 2026-09); default the latest with a figure.
     #[arg(long)]
     through: Option<String>,
-    /// Folder for tracking.json, warnings.csv and notice-UNIT.html.
+    /// Folder for tracking.json, warnings.csv, warnings.xlsx and notice-UNIT.html.
     #[arg(long)]
     out: PathBuf,
 }
@@ -59,6 +59,9 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
         &(serde_json::to_string_pretty(&report)? + "\n"),
     )?;
     write("warnings.csv", &warnings_csv(&plan, &report, lang))?;
+    let xlsx = args.out.join("warnings.xlsx");
+    std::fs::write(&xlsx, warnings_xlsx(&plan, &report, lang))
+        .with_context(|| format!("cannot write {}", xlsx.display()))?;
     let units = warned_units(&plan, &report);
     for u in &units {
         if let Some(html) = notice_html(&plan, &report, u, lang) {

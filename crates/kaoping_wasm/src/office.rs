@@ -361,6 +361,19 @@ impl Engine {
         Ok(to_js(&out)?.unchecked_into())
     }
 
+    /// The warning list of a tracking run as an Excel workbook (one sheet), in `files.lang`.
+    #[wasm_bindgen(js_name = trackWarningsXlsx)]
+    pub fn track_warnings_xlsx(&self, files: ITrackFiles) -> Result<Vec<u8>, JsError> {
+        let files: kaoping_core::track::TrackFiles = from_js(files.into())?;
+        let out = kaoping_core::track::track_files(self.plan_ref(), &files).map_err(into_error)?;
+        let lang = kaoping_core::text::ui_lang(files.lang.as_deref().unwrap_or("zh-CN"));
+        Ok(kaoping_core::track::warnings_xlsx(
+            self.plan_ref(),
+            &out.report,
+            lang,
+        ))
+    }
+
     /// The demo plan's synthetic tracking files up to a month (`2026-09`; none: the year).
     #[wasm_bindgen(js_name = demoPeriods)]
     pub fn demo_periods(seed: u32, through: Option<String>) -> Result<IDemoPeriods, JsError> {

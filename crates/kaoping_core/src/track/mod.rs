@@ -18,7 +18,9 @@ mod rules;
 
 pub use analyse::*;
 pub use demo::{demo_periods, DemoPeriods};
-pub use export::{notice_body, notice_html, warned_units, warnings_csv};
+#[cfg(feature = "office")]
+pub use export::warnings_xlsx;
+pub use export::{notice_body, notice_html, warned_units, warnings_csv, warnings_table};
 pub use period::{Date, Period, PeriodKind};
 pub use rules::*;
 
