@@ -133,7 +133,10 @@ async function loadFiles() {
     document.getElementById('track-error')?.focus();
     return;
   }
-  const read = async (list) => Promise.all(list.map(async (f) => ({ name: f.name, text: await f.text() })));
+  // An Excel workbook (.xlsx) is read by the engine: its first sheet, as CSV text.
+  const text = async (f) => (/\.xlsx$/i.test(f.name)
+    ? state.engine.constructor.xlsxAsCsv(new Uint8Array(await f.arrayBuffer())) : f.text());
+  const read = async (list) => Promise.all(list.map(async (f) => ({ name: f.name, text: await text(f) })));
   try {
     state.files = {
       periods: await read(periods),
@@ -173,7 +176,7 @@ function renderData() {
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'load-demo', onclick: loadDemo, text: T.trackLoadDemo })));
   const file = (id, text, multiple) => h('div', { class: 'field' },
     h('label', { for: id, text }),
-    h('input', { type: 'file', id, multiple, accept: '.csv,.json,text/csv,application/json' }));
+    h('input', { type: 'file', id, multiple, accept: '.csv,.json,.xlsx,text/csv,application/json' }));
   const files = h('div', { class: 'track-inputs' },
     h('p', { text: T.trackFilesHint }),
     file('periods-files', T.trackPeriodsFiles, true),

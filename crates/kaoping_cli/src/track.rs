@@ -31,8 +31,14 @@ pub struct TrackArgs {
     out: PathBuf,
 }
 
+/// A tracking file's text: CSV or JSON as written, an XLSX workbook's first sheet as CSV.
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        return kaoping_core::xlsx::read_csv_text(&bytes, None)
+            .with_context(|| format!("{}: not a readable XLSX workbook", path.display()));
+    }
+    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
 }
 
 /// Runs `kaoping track`; exit 1 when rows were rejected.

@@ -374,6 +374,12 @@ impl Engine {
         ))
     }
 
+    /// An XLSX workbook's first sheet as CSV text (cells as they are), for the tracking files.
+    #[wasm_bindgen(js_name = xlsxAsCsv)]
+    pub fn xlsx_as_csv(bytes: &[u8]) -> Result<String, JsError> {
+        kaoping_core::xlsx::read_csv_text(bytes, None).map_err(into_error)
+    }
+
     /// The demo plan's synthetic tracking files up to a month (`2026-09`; none: the year).
     #[wasm_bindgen(js_name = demoPeriods)]
     pub fn demo_periods(seed: u32, through: Option<String>) -> Result<IDemoPeriods, JsError> {

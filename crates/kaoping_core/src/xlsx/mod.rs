@@ -11,6 +11,38 @@ pub mod xml;
 pub mod zip;
 
 pub use read::{read_rows, sheet_names};
+
+/// A sheet (the first, or `sheet`) as CSV text: the cells as they are (no formula guard: this
+/// is input, not export), quoted where they hold a comma, a quote or a line break; one line per
+/// row with as many cells as the widest row, empty rows kept, so that row numbers stay the
+/// spreadsheet's.
+pub fn read_csv_text(bytes: &[u8], sheet: Option<&str>) -> Result<String, XlsxError> {
+    let rows = read_rows(bytes, sheet)?;
+    // A sheet leaves trailing empty cells out; CSV rows have every column.
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = String::new();
+    for row in rows {
+        if row.iter().all(String::is_empty) {
+            out.push('\n'); // a blank line, as a blank spreadsheet row
+            continue;
+        }
+        let cells: Vec<String> = row
+            .iter()
+            .chain(std::iter::repeat(&String::new()))
+            .take(width)
+            .map(|c| {
+                if c.contains([',', '"', '\n', '\r']) {
+                    format!("\"{}\"", c.replace('"', "\"\""))
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    Ok(out)
+}
 pub use write::{sheet_name, write_tables, write_workbook, Sheet};
 
 /// Why a workbook could not be read.
