@@ -133,9 +133,9 @@ async function loadFiles() {
     document.getElementById('track-error')?.focus();
     return;
   }
-  // An Excel workbook (.xlsx) is read by the engine: its first sheet, as CSV text.
-  const text = async (f) => (/\.xlsx$/i.test(f.name)
-    ? state.engine.constructor.xlsxAsCsv(new Uint8Array(await f.arrayBuffer())) : f.text());
+  // The engine reads the bytes: an Excel workbook's first sheet as CSV text, else the text in
+  // its encoding (UTF-8, UTF-16 or GB18030/GBK as Excel on Chinese Windows writes it).
+  const text = async (f) => state.engine.constructor.fileText(new Uint8Array(await f.arrayBuffer()));
   const read = async (list) => Promise.all(list.map(async (f) => ({ name: f.name, text: await text(f) })));
   try {
     state.files = {

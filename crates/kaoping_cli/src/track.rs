@@ -31,14 +31,15 @@ pub struct TrackArgs {
     out: PathBuf,
 }
 
-/// A tracking file's text: CSV or JSON as written, an XLSX workbook's first sheet as CSV.
+/// A tracking file's text: CSV or JSON (encoding detected), an XLSX workbook's first sheet as CSV.
 fn read(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     if bytes.starts_with(b"PK\x03\x04") {
         return kaoping_core::xlsx::read_csv_text(&bytes, None)
             .with_context(|| format!("{}: not a readable XLSX workbook", path.display()));
     }
-    String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8 text", path.display()))
+    // UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK as Excel writes it.
+    Ok(kaoping_core::table::decode::decode_all(&bytes).0)
 }
 
 /// Runs `kaoping track`; exit 1 when rows were rejected.

@@ -275,3 +275,34 @@ mod tests {
         assert_eq!(Encoding::parse("latin1"), None);
     }
 }
+
+/// A whole file's text, its encoding detected (UTF-8 with or without BOM, UTF-16 with BOM,
+/// else GB18030), and the encoding used. Malformed sequences become U+FFFD.
+pub fn decode_all(bytes: &[u8]) -> (String, Encoding) {
+    let mut d = Decoder::new(Encoding::Auto);
+    let mut out = Vec::with_capacity(bytes.len());
+    d.push(bytes, &mut |b| out.extend_from_slice(b));
+    d.end(&mut |b| out.extend_from_slice(b));
+    let text = match String::from_utf8(out) {
+        Ok(t) => t,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    (text, d.encoding())
+}
+
+#[cfg(test)]
+mod decode_all_tests {
+    use super::*;
+
+    #[test]
+    fn gbk_utf8_and_bom_become_the_same_text() {
+        let gbk: &[u8] = &[0xBA, 0xBA, 0xD1, 0xF4, 0xC7, 0xF8, 0x2C, 0x31]; // 汉阳区,1 in GBK
+        assert_eq!(decode_all(gbk), ("汉阳区,1".to_owned(), Encoding::Gb18030));
+        assert_eq!(decode_all("汉阳区,1".as_bytes()).0, "汉阳区,1");
+        assert_eq!(decode_all("\u{feff}汉阳区,1".as_bytes()).0, "汉阳区,1");
+    }
+}
