@@ -1024,6 +1024,7 @@ function renderAll() {
   main.replaceChildren(
     h('h1', { id: 'office-title', text: T.officeTitle }),
     h('p', { class: 'intro', text: T.officeIntro }),
+    h('p', {}, h('a', { href: `track.html${state.lang === 'en' ? '?lang=en' : ''}`, text: T.officeTrackLink })),
     renderPlan(),
     renderData(),
     renderResults(),
