@@ -769,4 +769,116 @@ mod tests {
             "{err}"
         );
     }
+
+    /// The demo responses (CSV, JSON Lines, indicators, history) plus a scoring-inputs file
+    /// with a record array, a JSON array of records and a non-UTF-8 CSV cell.
+    fn demo_set() -> Vec<(String, Vec<u8>)> {
+        let files = crate::score::demo_files(3);
+        let mut public = Vec::new();
+        crate::score::demo_public_csv(3, 300, 12, &mut |b| public.extend_from_slice(b));
+        let mut inputs = crate::score::demo_inputs(5, 4);
+        let array = serde_json::to_vec(&inputs.records[..3]).unwrap();
+        inputs.indicators.clear();
+        inputs.history.clear();
+        let scoring = serde_json::to_vec(&inputs).unwrap();
+        vec![
+            ("public.csv".into(), public),
+            ("expert.jsonl".into(), files.expert_jsonl.into_bytes()),
+            ("cadre.csv".into(), files.cadre_csv.into_bytes()),
+            ("records.json".into(), array),
+            ("inputs.json".into(), scoring),
+            ("indicators.json".into(), files.indicators_json.into_bytes()),
+            ("history.json".into(), files.history_json.into_bytes()),
+        ]
+    }
+
+    /// Pushed in random chunks (a row, a UTF-8 character or the first key of a JSON object
+    /// split anywhere), with roles detected, the run gives the same manifest, outputs and
+    /// rejections as with each file whole.
+    #[test]
+    fn random_chunks_give_the_same_aggregation() {
+        let set = demo_set();
+        let plan = crate::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let params = Parameters { lang: "en".into() };
+        let files: Vec<InputFile> = set
+            .iter()
+            .map(|(name, bytes)| InputFile {
+                name,
+                role: InputRole::detect(bytes),
+                bytes,
+            })
+            .collect();
+        let whole = aggregate("plan.json", plan, &files, &params, &mut |_, _| {}).unwrap();
+        assert_eq!(
+            whole
+                .manifest
+                .inputs
+                .iter()
+                .map(|i| i.role.unwrap())
+                .collect::<Vec<_>>(),
+            [
+                InputRole::Records,
+                InputRole::Records,
+                InputRole::Records,
+                InputRole::Records,
+                InputRole::ScoringInputs,
+                InputRole::Indicators,
+                InputRole::History
+            ]
+        );
+        assert!(whole.manifest.counts.rejected >= 12, "{:?}", whole.manifest.counts);
+        let parsed = read_plan("plan.json", plan, "en").unwrap();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for round in 0..6 {
+            let mut run = AggregateRun::new(&parsed, "plan.json", plan, params.clone()).unwrap();
+            for (name, bytes) in &set {
+                run.begin(name, None, FileOptions::default()).unwrap();
+                let mut rest = &bytes[..];
+                while !rest.is_empty() {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // Round 0: one byte at a time for the first 64 KiB, then big pieces.
+                    let max = if round == 0 && bytes.len() - rest.len() < 65_536 {
+                        1
+                    } else {
+                        1 + (seed % 4096) as usize
+                    };
+                    let n = max.min(rest.len());
+                    run.push(&rest[..n]).unwrap();
+                    rest = &rest[n..];
+                }
+                run.end().unwrap();
+            }
+            assert_eq!(run.progress().bytes, set.iter().map(|f| f.1.len() as u64).sum::<u64>());
+            let streamed = run.finish().unwrap();
+            assert_eq!(streamed.manifest, whole.manifest, "round {round}");
+            assert_eq!(streamed.outputs, whole.outputs, "round {round}");
+            assert_eq!(streamed.ingest, whole.ingest, "round {round}");
+        }
+    }
+
+    /// A record file that is not UTF-8 JSON is named with the offset of the first bad byte,
+    /// also when the bad byte arrives split across chunks.
+    #[test]
+    fn invalid_utf8_in_json_is_an_error_with_its_offset() {
+        let plan_bytes = crate::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let plan = read_plan("plan.json", plan_bytes, "en").unwrap();
+        let params = Parameters { lang: "en".into() };
+        // "é" split between chunks is fine; 0xFF at offset 9 is not.
+        let text: &[u8] = b"{\"a\":\"\xc3\xa9\xff\"}";
+        let mut run = AggregateRun::new(&plan, "plan.json", plan_bytes, params).unwrap();
+        run.begin("r.json", Some(InputRole::Records), FileOptions::default())
+            .unwrap();
+        run.push(&text[..7]).unwrap();
+        run.push(&text[7..8]).unwrap();
+        let err = run.push(&text[8..]).unwrap_err();
+        assert_eq!(
+            err,
+            AggregateError::NotUtf8 {
+                file: "r.json".into(),
+                offset: 8
+            }
+        );
+    }
 }
