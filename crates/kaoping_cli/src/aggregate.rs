@@ -305,7 +305,9 @@ pub fn run_verify(args: VerifyArgs, lang: &str) -> Result<ExitCode> {
         }
         let mut hash = FileHash::new();
         let role = Some(entry.role.unwrap_or(InputRole::Records));
-        feed(&mut run, |r| r.begin(&entry.name, role, FileOptions::default()));
+        feed(&mut run, |r| {
+            r.begin(&entry.name, role, FileOptions::default())
+        });
         stream(&path, &mut buf, &mut |chunk| {
             hash.update(chunk);
             feed(&mut run, |r| r.push(chunk));

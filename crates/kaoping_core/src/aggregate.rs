@@ -397,11 +397,17 @@ impl<'p> AggregateRun<'p> {
         r
     }
 
-    fn feed(&mut self, open: &mut OpenInput, chunk: &[u8], end: bool) -> Result<(), AggregateError> {
+    fn feed(
+        &mut self,
+        open: &mut OpenInput,
+        chunk: &[u8],
+        end: bool,
+    ) -> Result<(), AggregateError> {
         match &mut open.mode {
             Mode::Sniff(held) => {
                 held.extend_from_slice(chunk);
-                if let Some((role, format)) = decide(&open.name, open.role, &open.options, held, end)
+                if let Some((role, format)) =
+                    decide(&open.name, open.role, &open.options, held, end)
                 {
                     let held = std::mem::take(held);
                     open.role = Some(role);
@@ -493,7 +499,8 @@ impl<'p> AggregateRun<'p> {
                     records,
                     indicators: figures,
                     history: past,
-                } = serde_json::from_slice(bytes).map_err(|e| bad(name, "scoring inputs JSON", e))?;
+                } = serde_json::from_slice(bytes)
+                    .map_err(|e| bad(name, "scoring inputs JSON", e))?;
                 self.indicators.extend(figures);
                 self.history.extend(past);
                 // The records pass the same checks as any record file (row = position in
@@ -629,9 +636,7 @@ fn decide(
             let at = first.unwrap_or(0) + 1;
             let after = body[at..].iter().position(|b| !b.is_ascii_whitespace());
             match after {
-                Some(k) if body.len() - at - k >= SNIFF_KEY || end => {
-                    InputRole::by_first_key(held)
-                }
+                Some(k) if body.len() - at - k >= SNIFF_KEY || end => InputRole::by_first_key(held),
                 _ if end => InputRole::by_first_key(held),
                 _ => return None,
             }
@@ -826,7 +831,11 @@ mod tests {
                 InputRole::History
             ]
         );
-        assert!(whole.manifest.counts.rejected >= 12, "{:?}", whole.manifest.counts);
+        assert!(
+            whole.manifest.counts.rejected >= 12,
+            "{:?}",
+            whole.manifest.counts
+        );
         let parsed = read_plan("plan.json", plan, "en").unwrap();
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
         for round in 0..6 {
@@ -850,7 +859,10 @@ mod tests {
                 }
                 run.end().unwrap();
             }
-            assert_eq!(run.progress().bytes, set.iter().map(|f| f.1.len() as u64).sum::<u64>());
+            assert_eq!(
+                run.progress().bytes,
+                set.iter().map(|f| f.1.len() as u64).sum::<u64>()
+            );
             let streamed = run.finish().unwrap();
             assert_eq!(streamed.manifest, whole.manifest, "round {round}");
             assert_eq!(streamed.outputs, whole.outputs, "round {round}");

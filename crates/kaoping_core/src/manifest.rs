@@ -7,9 +7,7 @@
 //! [`verify`] recomputes everything from the same files and lists each difference precisely;
 //! see `docs/audit.md`. Hashing is of bytes given by the caller: no IO here.
 
-use crate::aggregate::{
-    aggregate, AggregateError, Aggregation, InputFile, InputRole, RESULT_FILE,
-};
+use crate::aggregate::{aggregate, AggregateError, Aggregation, InputFile, InputRole, RESULT_FILE};
 use crate::canonical::{canonical_value, sha256_hex};
 use crate::ingest::FileCount;
 use crate::text::Text;
@@ -282,8 +280,8 @@ pub fn verify_recomputed(
     let mut out = Vec::new();
     check_header(manifest, &mut out);
     let mut missing = false;
-    let mut present = |entry: &FileEntry, now: Option<&(u64, String)>, out: &mut Vec<Difference>| {
-        match now {
+    let mut present =
+        |entry: &FileEntry, now: Option<&(u64, String)>, out: &mut Vec<Difference>| match now {
             Some((size, sha)) => check_hash(entry, *size, sha.clone(), ("文件", "file"), out),
             None => {
                 missing = true;
@@ -297,8 +295,7 @@ pub fn verify_recomputed(
                     format!("File {n} is missing"),
                 ));
             }
-        }
-    };
+        };
     present(&manifest.plan.file, found.plan.as_ref(), &mut out);
     for (i, e) in manifest.inputs.iter().enumerate() {
         present(e, found.inputs.get(i).and_then(Option::as_ref), &mut out);
