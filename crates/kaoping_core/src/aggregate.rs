@@ -870,6 +870,49 @@ mod tests {
         }
     }
 
+    /// The streamed run (CSV public rows on the compiled path, records scored as they come)
+    /// gives the result, counts and rejections of the former whole-file way: every record kept
+    /// by [`Ingest`], then [`score::evaluate`].
+    #[test]
+    fn the_run_gives_the_result_of_ingest_then_evaluate() {
+        let set = demo_set();
+        let plan_bytes = crate::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let plan = read_plan("plan.json", plan_bytes, "en").unwrap();
+        let mut ingest = crate::ingest::Ingest::new(&plan);
+        let mut inputs = ScoringInputs::default();
+        for (name, bytes) in &set {
+            match InputRole::detect(bytes) {
+                InputRole::Records => ingest.add_file(name, std::str::from_utf8(bytes).unwrap()),
+                InputRole::ScoringInputs => {
+                    let s: ScoringInputs = serde_json::from_slice(bytes).unwrap();
+                    ingest.add_file(name, &serde_json::to_string(&s.records).unwrap());
+                }
+                InputRole::Indicators => {
+                    let l: ListOr<IndicatorInput> = serde_json::from_slice(bytes).unwrap();
+                    inputs.indicators.extend(l.into_vec());
+                }
+                InputRole::History => {
+                    let l: ListOr<HistoryEntry> = serde_json::from_slice(bytes).unwrap();
+                    inputs.history.extend(l.into_vec());
+                }
+            }
+        }
+        let mut report = ingest.finish();
+        inputs.records = std::mem::take(&mut report.records);
+        let result = score::evaluate(&plan, &inputs).unwrap();
+        let params = Parameters { lang: "en".into() };
+        let mut run = AggregateRun::new(&plan, "plan.json", plan_bytes, params).unwrap();
+        for (name, bytes) in &set {
+            run.begin(name, None, FileOptions::default()).unwrap();
+            run.push(bytes).unwrap();
+            run.end().unwrap();
+        }
+        let agg = run.finish().unwrap();
+        assert_eq!(export::json(&agg.result), export::json(&result));
+        assert_eq!(agg.ingest, report);
+        assert!(report.accepted > 600 && !report.rejected.is_empty());
+    }
+
     /// A record file that is not UTF-8 JSON is named with the offset of the first bad byte,
     /// also when the bad byte arrives split across chunks.
     #[test]
