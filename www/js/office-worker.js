@@ -49,7 +49,8 @@ const handlers = {
         const now = performance.now();
         if (!force && now - last < PROGRESS_EVERY) return;
         last = now;
-        post({ id, type: 'progress', stage: 'score', file, bytes: offset + bytes, ...run.progress() });
+        const { read, accepted, rejected } = run.progress();
+        post({ id, type: 'progress', stage: 'score', file, bytes: offset + bytes, read, accepted, rejected });
       };
       for (const f of files) {
         const blob = f.blob ?? (typeof f.stream === 'function' ? f : null);
