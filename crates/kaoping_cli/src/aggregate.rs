@@ -30,8 +30,9 @@ pub struct AggregateArgs {
     /// Indicator figures (JSON array of {unit, indicator, actual, target} and the like).
     #[arg(long)]
     indicators: Vec<PathBuf>,
-    /// Response record files (JSON, arrays, JSON Lines) and scoring-inputs files (as from
-    /// `kaoping demo inputs`), read in this order.
+    /// Response record files (JSON, arrays, JSON Lines, CSV in the flat layout) and
+    /// scoring-inputs, indicator or history files (as from `kaoping demo inputs` and
+    /// `kaoping demo responses`; told apart by their first bytes), streamed in this order.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Folder for result.json, the CSV tables, rejections.csv and manifest.json.
