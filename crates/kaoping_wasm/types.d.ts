@@ -182,8 +182,10 @@ export interface IIngestReport {
 
 /** Office build: a file's name and bytes (the page reads them; the core hashes them). */
 export interface IFileBytes { name: string; bytes: Uint8Array }
+/** Office build: what an input file of an aggregation holds. */
+export type IInputRole = "records" | "scoring_inputs" | "indicators" | "history";
 /** An input of an aggregation; `role` is detected when absent. */
-export interface IInputFile extends IFileBytes { role?: "records" | "scoring_inputs" | "indicators" | "history" }
+export interface IInputFile extends IFileBytes { role?: IInputRole }
 
 export interface IFileEntry {
   name: string; role?: IInputFile["role"]; size: number; sha256: string;
@@ -201,7 +203,9 @@ export interface IManifest {
   outputs: IFileEntry[];
 }
 
-/** Office build: what `buildManifest` returns: the files `kaoping aggregate` writes, and their parts. */
+/** Office build: `AggregateRun.progress()`: input bytes pushed, rows so far (all files). */
+export interface IAggregateProgress { bytes: number; read: number; accepted: number; rejected: number }
+/** Office build: what `buildManifest` and `AggregateRun.finish()` return: the files `kaoping aggregate` writes, and their parts. */
 export interface IAggregation { manifest: IManifest; result: IEvaluationResult; ingest: IIngestReport; outputs: IFileBytes[] }
 
 /** Office build: what `verifyManifest` found; each difference names its file, count or JSON Pointer. */

@@ -3,9 +3,14 @@
 //
 // Messages in:  { id, type: 'validate', text? }            (no text: the built-in demo plan)
 //               { id, type: 'demo', text?, seed, n }       (score demo inputs on the plan)
-//               { id, type: 'records', text?, files, options? }
+//               { id, type: 'records', text?, files, options?, planName?, lang?, roles? }
 //                 files: { name, blob } (the Blob streamed chunk by chunk, never read whole) or
-//                 { name, text } (read as it is); options: { [file name]: IFileOptions }
+//                 { name, text } (read as it is); options: { [file name]: IFileOptions };
+//                 roles: { [file name]: IInputRole } (default: detected from the first bytes);
+//                 the plan file of the manifest: `text` as `planName` (default plan.json), or
+//                 the built-in demo plan's text as plan.json; lang: the output tables' language
+//                 → { ingest, result, manifest, outputs: [{ name, bytes }] } (an aggregation as
+//                   `kaoping aggregate` writes it: result.json, the CSV tables, result.xlsx)
 //               { id, type: 'exports', text?, result, ingest?, lang, base }  (files to download)
 //               { id, type: 'verify', files: [{ name, blob }] }  (a manifest and its files)
 // Messages out: { id, type: 'progress', stage, records? }
@@ -30,25 +35,27 @@ function engineFor(text) {
 const PROGRESS_EVERY = 100;
 
 const handlers = {
-  async records({ id, text, files, options }) {
+  async records({ id, text, files, options, planName, lang, roles }) {
     post({ id, type: 'progress', stage: 'plan' });
     const engine = engineFor(text ?? null);
     post({ id, type: 'progress', stage: 'score' });
-    const run = engine.ingestStart();
+    const encoder = new TextEncoder();
+    const planBytes = encoder.encode(text ?? Engine.demoPlanJson());
+    const run = engine.aggregateStart(text == null ? 'plan.json' : (planName ?? 'plan.json'), planBytes, lang ?? 'zh-CN');
     try {
-      const encoder = new TextEncoder();
       let last = 0;
       let offset = 0; // bytes of the files before this one
       const progress = (file, bytes, force) => {
         const now = performance.now();
         if (!force && now - last < PROGRESS_EVERY) return;
         last = now;
-        post({ id, type: 'progress', stage: 'score', file, bytes: offset + bytes, ...run.progress() });
+        const { read, accepted, rejected } = run.progress();
+        post({ id, type: 'progress', stage: 'score', file, bytes: offset + bytes, read, accepted, rejected });
       };
       for (const f of files) {
         const blob = f.blob ?? (typeof f.stream === 'function' ? f : null);
         const name = f.name ?? 'file';
-        run.begin(name, options?.[name]);
+        run.begin(name, roles?.[name] ?? null, options?.[name]);
         if (blob) {
           let bytes = 0;
           const reader = blob.stream().getReader();

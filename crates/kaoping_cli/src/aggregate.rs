@@ -7,9 +7,12 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use kaoping_core::aggregate::{aggregate, AggregateError, InputFile, InputRole};
-use kaoping_core::manifest::{verify, Manifest, NamedBytes, Parameters, DEFAULT_DIFF_LIMIT};
-use std::io::{IsTerminal, Write};
+use kaoping_core::aggregate::{read_plan, AggregateError, AggregateRun, FileHash, InputRole};
+use kaoping_core::ingest::FileOptions;
+use kaoping_core::manifest::{
+    verify_recomputed, Found, Manifest, NamedBytes, Parameters, DEFAULT_DIFF_LIMIT,
+};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,8 +30,9 @@ pub struct AggregateArgs {
     /// Indicator figures (JSON array of {unit, indicator, actual, target} and the like).
     #[arg(long)]
     indicators: Vec<PathBuf>,
-    /// Response record files (JSON, arrays, JSON Lines) and scoring-inputs files (as from
-    /// `kaoping demo inputs`), read in this order.
+    /// Response record files (JSON, arrays, JSON Lines, CSV in the flat layout) and
+    /// scoring-inputs, indicator or history files (as from `kaoping demo inputs` and
+    /// `kaoping demo responses`; told apart by their first bytes), streamed in this order.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Folder for result.json, the CSV tables, rejections.csv and manifest.json.
@@ -55,6 +59,24 @@ fn named<'a>(v: &'a [(&'a str, Vec<u8>)]) -> Vec<NamedBytes<'a>> {
     v.iter()
         .map(|(name, bytes)| NamedBytes { name, bytes })
         .collect()
+}
+
+/// How many bytes are read at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Reads a file in chunks of `buf`'s size.
+fn stream(path: &Path, buf: &mut [u8], each: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+    let mut f =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    loop {
+        let n = f
+            .read(buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if n == 0 {
+            return Ok(());
+        }
+        each(&buf[..n])?;
+    }
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
@@ -113,7 +135,7 @@ fn error_file(e: &AggregateError) -> Option<&str> {
         AggregateError::PlanInvalid { file, .. }
         | AggregateError::NotUtf8 { file, .. }
         | AggregateError::BadInput { file, .. } => Some(file),
-        AggregateError::Score(_) => None,
+        AggregateError::Score(_) | AggregateError::Session(_) => None,
     }
 }
 
@@ -123,56 +145,54 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let plan_name = relative_to(&args.plan, &args.out)?;
     let plan_bytes = read(&args.plan)?;
-    let mut files: Vec<(String, Option<InputRole>, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(String, Option<InputRole>, &PathBuf)> = Vec::new();
     for p in &args.inputs {
-        files.push((relative_to(p, &args.out)?, None, read(p)?));
+        files.push((relative_to(p, &args.out)?, None, p));
     }
     for p in &args.indicators {
-        let role = Some(InputRole::Indicators);
-        files.push((relative_to(p, &args.out)?, role, read(p)?));
+        files.push((relative_to(p, &args.out)?, Some(InputRole::Indicators), p));
     }
     for p in &args.history {
-        files.push((
-            relative_to(p, &args.out)?,
-            Some(InputRole::History),
-            read(p)?,
-        ));
+        files.push((relative_to(p, &args.out)?, Some(InputRole::History), p));
     }
-    let inputs: Vec<InputFile> = files
-        .iter()
-        .map(|(name, role, bytes)| InputFile {
-            name,
-            role: role.unwrap_or_else(|| InputRole::detect(bytes)),
-            bytes,
-        })
-        .collect();
     let progress = Progress {
         on: args.progress || std::io::stderr().is_terminal(),
     };
     let params = Parameters {
         lang: lang.to_owned(),
     };
-    let agg = aggregate(&plan_name, &plan_bytes, &inputs, &params, &mut |d, t| {
-        progress.show(d, t)
-    })
-    .map_err(|e| {
-        // Name the file as the user typed it, not relative to the output folder.
+    // Name the file as the user typed it, not relative to the output folder.
+    let typed = |e: AggregateError| -> anyhow::Error {
         let typed = std::iter::once((&plan_name, &args.plan))
-            .chain(
-                files.iter().map(|f| &f.0).zip(
-                    args.inputs
-                        .iter()
-                        .chain(&args.indicators)
-                        .chain(&args.history),
-                ),
-            )
+            .chain(files.iter().map(|f| (&f.0, f.2)))
             .find(|(name, _)| error_file(&e) == Some(name.as_str()))
             .map(|(name, path)| (name.clone(), path.display().to_string()));
         match typed {
             Some((name, path)) => anyhow::anyhow!(e.to_string().replace(&name, &path)),
             None => anyhow::anyhow!(e),
         }
-    })?;
+    };
+    let mut total = 0u64;
+    for (_, _, p) in &files {
+        total += std::fs::metadata(p)
+            .with_context(|| format!("cannot read {}", p.display()))?
+            .len();
+    }
+    let plan = read_plan(&plan_name, &plan_bytes, lang).map_err(typed)?;
+    let mut run = AggregateRun::new(&plan, &plan_name, &plan_bytes, params).map_err(typed)?;
+    let mut buf = vec![0u8; CHUNK];
+    for (name, role, path) in &files {
+        run.begin(name, *role, FileOptions::default())
+            .map_err(typed)?;
+        stream(path, &mut buf, &mut |chunk| {
+            run.push(chunk).map_err(typed)?;
+            progress.show(run.progress().bytes, total);
+            Ok(())
+        })?;
+        run.end().map_err(typed)?;
+    }
+    progress.show(total, total);
+    let agg = run.finish().map_err(typed)?;
     for o in &agg.outputs {
         let path = args.out.join(&o.name);
         std::fs::write(&path, &o.bytes)
@@ -231,6 +251,18 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     })
 }
 
+/// One step of a recomputation; the first error stops it (and is what it gives).
+fn feed<'p>(
+    run: &mut Option<Result<AggregateRun<'p>, AggregateError>>,
+    step: impl FnOnce(&mut AggregateRun<'p>) -> Result<(), AggregateError>,
+) {
+    if let Some(Ok(r)) = run {
+        if let Err(e) = step(r) {
+            *run = Some(Err(e));
+        }
+    }
+}
+
 pub fn run_verify(args: VerifyArgs, lang: &str) -> Result<ExitCode> {
     let en = lang == "en";
     let text = read(&args.manifest)?;
@@ -238,20 +270,62 @@ pub fn run_verify(args: VerifyArgs, lang: &str) -> Result<ExitCode> {
         .with_context(|| format!("{} is not a kaoping manifest", args.manifest.display()))?;
     let dir = args.manifest.parent().unwrap_or(Path::new("."));
     let load = |name: &str| -> Option<Vec<u8>> { std::fs::read(dir.join(name)).ok() };
-    let mut names: Vec<&str> = vec![&manifest.plan.file.name];
-    names.extend(manifest.inputs.iter().map(|i| i.name.as_str()));
-    let inputs: Vec<(&str, Vec<u8>)> = names
-        .iter()
-        .filter_map(|n| load(n).map(|b| (*n, b)))
-        .collect();
+    let present = |name: &str| std::fs::File::open(dir.join(name)).is_ok();
+    let plan_name = &manifest.plan.file.name;
+    let plan_bytes = load(plan_name);
+    let all_present = plan_bytes.is_some() && manifest.inputs.iter().all(|i| present(&i.name));
+    // The aggregation is recomputed as the files are read (when they are all there).
+    let plan = match (&plan_bytes, all_present) {
+        (Some(b), true) => Some(read_plan(plan_name, b, &manifest.parameters.lang)),
+        _ => None,
+    };
+    let mut run: Option<Result<AggregateRun, AggregateError>> = match (&plan, &plan_bytes) {
+        (Some(Ok(p)), Some(b)) => Some(AggregateRun::new(
+            p,
+            plan_name,
+            b,
+            manifest.parameters.clone(),
+        )),
+        (Some(Err(e)), _) => Some(Err(e.clone())),
+        _ => None,
+    };
+    let mut found = Found {
+        plan: plan_bytes.as_deref().map(|b| {
+            let mut h = FileHash::new();
+            h.update(b);
+            h.finish()
+        }),
+        inputs: Vec::new(),
+    };
+    let mut buf = vec![0u8; CHUNK];
+    for entry in &manifest.inputs {
+        let path = dir.join(&entry.name);
+        if !present(&entry.name) {
+            found.inputs.push(None);
+            continue;
+        }
+        let mut hash = FileHash::new();
+        let role = Some(entry.role.unwrap_or(InputRole::Records));
+        feed(&mut run, |r| {
+            r.begin(&entry.name, role, FileOptions::default())
+        });
+        stream(&path, &mut buf, &mut |chunk| {
+            hash.update(chunk);
+            feed(&mut run, |r| r.push(chunk));
+            Ok(())
+        })?;
+        feed(&mut run, |r| r.end().map(|_| ()));
+        found.inputs.push(Some(hash.finish()));
+    }
+    let recomputed = run.map(|r| r.and_then(AggregateRun::finish));
     let outputs: Vec<(&str, Vec<u8>)> = manifest
         .outputs
         .iter()
         .filter_map(|o| load(&o.name).map(|b| (o.name.as_str(), b)))
         .collect();
-    let (given, outs) = (named(&inputs), named(&outputs));
+    let outs = named(&outputs);
     // Every output is checked: an output file that is gone is a difference too.
-    let v = verify(&manifest, &given, Some(&outs), args.limit);
+    let v = verify_recomputed(&manifest, &found, recomputed, Some(&outs), args.limit);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else if v.identical {

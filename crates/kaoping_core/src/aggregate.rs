@@ -10,11 +10,17 @@
 //! scoring-inputs file from a record file by its first key.
 
 use crate::export::{self, csv::to_csv, Table};
-use crate::ingest::{Ingest, IngestReport};
-use crate::manifest::{FileEntry, Manifest, Parameters, PlanEntry, ResultEntry};
+use crate::ingest::{
+    FileCount, FileOptions, Format, IngestError, IngestReport, IngestSession, Rejection,
+};
+use crate::manifest::{FileEntry, Manifest, Parameters, PlanEntry, RecordCounts, ResultEntry};
 use crate::plan::Plan;
-use crate::score::{self, EvaluationResult, HistoryEntry, IndicatorInput, ScoringInputs};
+use crate::score::{
+    self, EvaluationResult, HistoryEntry, IndicatorInput, ScoreState, ScoringInputs,
+};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
 /// What an input file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,9 +37,19 @@ pub enum InputRole {
 }
 
 impl InputRole {
-    /// `ScoringInputs` when the file is a JSON object whose first key is `records`,
-    /// `indicators` or `history`; otherwise `Records`.
+    /// From the whole file: a JSON object whose first key is `records`, `indicators` or
+    /// `history` is indicator figures when `indicators` is its only key, history when `history`
+    /// is, else scoring inputs; anything else is response records.
     pub fn detect(bytes: &[u8]) -> InputRole {
+        match InputRole::by_first_key(bytes) {
+            InputRole::ScoringInputs => InputRole::by_keys(bytes),
+            r => r,
+        }
+    }
+
+    /// `ScoringInputs` when the file starts as a JSON object whose first key is `records`,
+    /// `indicators` or `history`; otherwise `Records`.
+    fn by_first_key(bytes: &[u8]) -> InputRole {
         let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let mut rest = text.iter().skip_while(|b| b.is_ascii_whitespace());
         if rest.next() != Some(&b'{') {
@@ -50,6 +66,22 @@ impl InputRole {
             }
         }
         InputRole::Records
+    }
+
+    /// A whole scoring-inputs-like object: `{"indicators": …}` alone is indicator figures,
+    /// `{"history": …}` alone history (as `kaoping demo responses` writes them).
+    fn by_keys(bytes: &[u8]) -> InputRole {
+        let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        let keys: Vec<String> =
+            match serde_json::from_slice::<BTreeMap<String, serde::de::IgnoredAny>>(text) {
+                Ok(m) => m.into_keys().collect(),
+                Err(_) => return InputRole::ScoringInputs,
+            };
+        match keys.as_slice() {
+            [k] if k == "indicators" => InputRole::Indicators,
+            [k] if k == "history" => InputRole::History,
+            _ => InputRole::ScoringInputs,
+        }
     }
 }
 
@@ -87,6 +119,8 @@ pub enum AggregateError {
     },
     #[error("scoring failed: {0}")]
     Score(#[from] score::ScoreError),
+    #[error("{0}")]
+    Session(IngestError),
 }
 
 /// Everything one aggregation produces.
@@ -99,6 +133,15 @@ pub struct Aggregation {
     pub outputs: Vec<OutputFile>,
     /// The manifest, with the outputs' hashes.
     pub manifest: Manifest,
+}
+
+impl From<IngestError> for AggregateError {
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::Score(e) => AggregateError::Score(e),
+            e => AggregateError::Session(e),
+        }
+    }
 }
 
 fn text<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, AggregateError> {
@@ -135,8 +178,27 @@ impl<T> ListOr<T> {
     }
 }
 
+/// Read and check the plan file of an aggregation (errors name the file and the first problem).
+pub fn read_plan(name: &str, bytes: &[u8], lang: &str) -> Result<Plan, AggregateError> {
+    let plan_text = text(name, bytes)?;
+    let report = crate::validate::validate_plan(plan_text);
+    report.plan.ok_or_else(|| AggregateError::PlanInvalid {
+        file: name.to_owned(),
+        count: report.problems.len(),
+        first: report
+            .problems
+            .first()
+            .map(|p| {
+                let path = if p.path.is_empty() { "/" } else { &p.path };
+                format!("{path} {}", p.message.get(lang))
+            })
+            .unwrap_or_default(),
+    })
+}
+
 /// Read the plan and the inputs, ingest, score, write the outputs and the manifest.
 /// `progress(done, total)` is called with input bytes processed after each file.
+/// (A wrapper over [`AggregateRun`], each file pushed whole.)
 pub fn aggregate(
     plan_name: &str,
     plan_bytes: &[u8],
@@ -144,108 +206,450 @@ pub fn aggregate(
     params: &Parameters,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Aggregation, AggregateError> {
-    let plan_text = text(plan_name, plan_bytes)?;
-    let report = crate::validate::validate_plan(plan_text);
-    let plan = report.plan.ok_or_else(|| AggregateError::PlanInvalid {
-        file: plan_name.to_owned(),
-        count: report.problems.len(),
-        first: report
-            .problems
-            .first()
-            .map(|p| {
-                let path = if p.path.is_empty() { "/" } else { &p.path };
-                format!("{path} {}", p.message.get(&params.lang))
-            })
-            .unwrap_or_default(),
-    })?;
+    let plan = read_plan(plan_name, plan_bytes, &params.lang)?;
     let total: u64 = inputs.iter().map(|f| f.bytes.len() as u64).sum();
-    let mut done = 0u64;
-    let mut ingest = Ingest::new(&plan);
-    let mut indicators: Vec<IndicatorInput> = Vec::new();
-    let mut history: Vec<HistoryEntry> = Vec::new();
+    let mut run = AggregateRun::new(&plan, plan_name, plan_bytes, params.clone())?;
     for f in inputs {
-        match f.role {
-            InputRole::Records => ingest.add_file(f.name, text(f.name, f.bytes)?),
+        run.begin(f.name, Some(f.role), FileOptions::default())?;
+        run.push(f.bytes)?;
+        run.end()?;
+        progress(run.progress().bytes, total);
+    }
+    run.finish()
+}
+
+/// SHA-256 and size of bytes given in pieces.
+#[derive(Clone, Default)]
+pub struct FileHash {
+    hasher: Sha256,
+    size: u64,
+}
+
+impl FileHash {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.hasher.update(bytes);
+        self.size += bytes.len() as u64;
+    }
+
+    /// The size in bytes and the lower-case hex SHA-256.
+    pub fn finish(self) -> (u64, String) {
+        (self.size, crate::canonical::hex(&self.hasher.finalize()))
+    }
+}
+
+/// UTF-8 checked across chunks (a character may be split between two).
+#[derive(Default)]
+struct Utf8Check {
+    carry: Vec<u8>,
+    offset: usize,
+}
+
+impl Utf8Check {
+    /// `Err(offset)` of the first invalid byte.
+    fn push(&mut self, chunk: &[u8]) -> Result<(), usize> {
+        let mut rest = chunk;
+        if !self.carry.is_empty() {
+            // Complete the split character with at most 3 more bytes.
+            let take = rest.len().min(4 - self.carry.len());
+            self.carry.extend_from_slice(&rest[..take]);
+            match std::str::from_utf8(&self.carry) {
+                Ok(_) => {
+                    self.offset += self.carry.len();
+                    self.carry.clear();
+                    rest = &rest[take..];
+                }
+                Err(e) if e.valid_up_to() > 0 => {
+                    let used = e.valid_up_to() - (self.carry.len() - take);
+                    self.offset += e.valid_up_to();
+                    self.carry.clear();
+                    rest = &rest[used..];
+                }
+                Err(e) if e.error_len().is_none() && rest.len() == take => return Ok(()),
+                Err(_) => return Err(self.offset),
+            }
+        }
+        match std::str::from_utf8(rest) {
+            Ok(_) => self.offset += rest.len(),
+            Err(e) if e.error_len().is_none() => {
+                self.offset += e.valid_up_to();
+                self.carry.extend_from_slice(&rest[e.valid_up_to()..]);
+            }
+            Err(e) => return Err(self.offset + e.valid_up_to()),
+        }
+        Ok(())
+    }
+
+    fn end(&self) -> Result<(), usize> {
+        if self.carry.is_empty() {
+            Ok(())
+        } else {
+            Err(self.offset)
+        }
+    }
+}
+
+/// Running totals of an [`AggregateRun`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct AggregateProgress {
+    /// Input bytes pushed so far (all files).
+    pub bytes: u64,
+    /// Records or rows read, accepted and rejected so far.
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+}
+
+enum Mode {
+    /// Role or format not known yet: the first bytes held.
+    Sniff(Vec<u8>),
+    /// Records streamed into the ingest session (`utf8`: JSON text is checked as it comes).
+    Records { utf8: Option<Utf8Check> },
+    /// A small JSON file (scoring inputs, indicator figures, history), read at the end.
+    Buffer(Vec<u8>),
+}
+
+struct OpenInput {
+    name: String,
+    role: Option<InputRole>,
+    /// The role was detected from the first key (refined from all keys at the end).
+    detected: bool,
+    options: FileOptions,
+    hash: FileHash,
+    mode: Mode,
+}
+
+/// A streaming aggregation: for each input file `begin`, `push` its bytes in chunks of any
+/// size, `end`; then `finish`. Record files (JSON, JSON Lines, CSV) are ingested and scored as
+/// they come (memory does not grow with their size, apart from the duplicate set of
+/// [`IngestSession`]); scoring-inputs, indicator and history files are small and read at their
+/// end. Every file is hashed as it comes for the manifest. The same files give the same
+/// [`Aggregation`] however they are cut into chunks.
+pub struct AggregateRun<'p> {
+    plan: &'p Plan,
+    plan_entry: FileEntry,
+    params: Parameters,
+    session: IngestSession<'p>,
+    indicators: Vec<IndicatorInput>,
+    history: Vec<HistoryEntry>,
+    inputs: Vec<FileEntry>,
+    open: Option<OpenInput>,
+    bytes: u64,
+}
+
+/// How many bytes after `{` decide the role (see [`InputRole::detect`]).
+const SNIFF_KEY: usize = 16;
+
+impl<'p> AggregateRun<'p> {
+    /// A run for `plan` (see [`read_plan`]), read from the file `plan_name` with `plan_bytes`.
+    pub fn new(
+        plan: &'p Plan,
+        plan_name: &str,
+        plan_bytes: &[u8],
+        params: Parameters,
+    ) -> Result<Self, AggregateError> {
+        Ok(AggregateRun {
+            plan,
+            plan_entry: FileEntry::of(plan_name, None, plan_bytes, None),
+            params,
+            session: IngestSession::scoring(plan)?,
+            indicators: Vec::new(),
+            history: Vec::new(),
+            inputs: Vec::new(),
+            open: None,
+            bytes: 0,
+        })
+    }
+
+    /// Start an input file. `role`: `None` detects it from the first bytes (a JSON object whose
+    /// first key is `records`, `indicators` or `history` is not a record file). `options`
+    /// apply to record files (format, and for CSV encoding, instrument, mapping).
+    pub fn begin(
+        &mut self,
+        name: &str,
+        role: Option<InputRole>,
+        options: FileOptions,
+    ) -> Result<(), AggregateError> {
+        if self.open.is_some() {
+            return Err(IngestError::FileOpen.into());
+        }
+        self.open = Some(OpenInput {
+            name: name.to_owned(),
+            role,
+            detected: role.is_none(),
+            options,
+            hash: FileHash::new(),
+            mode: Mode::Sniff(Vec::new()),
+        });
+        Ok(())
+    }
+
+    /// The next bytes of the open file.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), AggregateError> {
+        let mut open = self.open.take().ok_or(IngestError::NoFile)?;
+        open.hash.update(chunk);
+        self.bytes += chunk.len() as u64;
+        let r = self.feed(&mut open, chunk, false);
+        self.open = Some(open);
+        r
+    }
+
+    fn feed(
+        &mut self,
+        open: &mut OpenInput,
+        chunk: &[u8],
+        end: bool,
+    ) -> Result<(), AggregateError> {
+        match &mut open.mode {
+            Mode::Sniff(held) => {
+                held.extend_from_slice(chunk);
+                if let Some((role, format)) =
+                    decide(&open.name, open.role, &open.options, held, end)
+                {
+                    let held = std::mem::take(held);
+                    open.role = Some(role);
+                    if role == InputRole::Records {
+                        let json = format != Format::Csv;
+                        let options = FileOptions {
+                            format,
+                            ..open.options.clone()
+                        };
+                        self.session.begin(&open.name, options)?;
+                        open.mode = Mode::Records {
+                            utf8: json.then(Utf8Check::default),
+                        };
+                    } else {
+                        open.mode = Mode::Buffer(Vec::new());
+                    }
+                    return self.feed(open, &held, end);
+                }
+            }
+            Mode::Records { utf8 } => {
+                if let Some(u) = utf8 {
+                    u.push(chunk).map_err(|offset| AggregateError::NotUtf8 {
+                        file: open.name.clone(),
+                        offset,
+                    })?;
+                }
+                self.session.push(chunk)?;
+            }
+            Mode::Buffer(buf) => buf.extend_from_slice(chunk),
+        }
+        Ok(())
+    }
+
+    /// The end of the open file: its manifest entry (name, role, size, SHA-256, counts).
+    pub fn end(&mut self) -> Result<FileEntry, AggregateError> {
+        let mut open = self.open.take().ok_or(IngestError::NoFile)?;
+        if matches!(open.mode, Mode::Sniff(_)) {
+            self.feed(&mut open, &[], true)?;
+        }
+        let role = open.role.unwrap_or(InputRole::Records);
+        let name = &open.name.clone();
+        let counts = match std::mem::replace(&mut open.mode, Mode::Buffer(Vec::new())) {
+            Mode::Sniff(_) => None,
+            Mode::Records { utf8 } => {
+                if let Some(u) = utf8 {
+                    u.end().map_err(|offset| AggregateError::NotUtf8 {
+                        file: name.clone(),
+                        offset,
+                    })?;
+                }
+                Some(self.session.end()?)
+            }
+            Mode::Buffer(bytes) => {
+                let role = match role {
+                    InputRole::ScoringInputs if open.detected => InputRole::by_keys(&bytes),
+                    r => r,
+                };
+                open.role = Some(role);
+                self.read_small(name, role, &bytes)?
+            }
+        };
+        let (size, sha256) = open.hash.finish();
+        let entry = FileEntry {
+            name: open.name,
+            role: Some(open.role.unwrap_or(role)),
+            size,
+            sha256,
+            records: counts.map(|c| RecordCounts {
+                read: c.read,
+                accepted: c.accepted,
+                rejected: c.rejected,
+            }),
+        };
+        self.inputs.push(entry.clone());
+        Ok(entry)
+    }
+
+    /// A scoring-inputs, indicator or history file, whole.
+    fn read_small(
+        &mut self,
+        name: &str,
+        role: InputRole,
+        bytes: &[u8],
+    ) -> Result<Option<FileCount>, AggregateError> {
+        match role {
+            InputRole::Records => unreachable!("record files are streamed"),
             InputRole::ScoringInputs => {
                 let ScoringInputs {
                     records,
                     indicators: figures,
                     history: past,
-                } = serde_json::from_slice(f.bytes)
-                    .map_err(|e| bad(f.name, "scoring inputs JSON", e))?;
-                indicators.extend(figures);
-                history.extend(past);
+                } = serde_json::from_slice(bytes)
+                    .map_err(|e| bad(name, "scoring inputs JSON", e))?;
+                self.indicators.extend(figures);
+                self.history.extend(past);
                 // The records pass the same checks as any record file (row = position in
                 // `records`); the typed copy is dropped before the text is read again.
                 let text = serde_json::to_string(&records)
-                    .map_err(|e| bad(f.name, "scoring inputs JSON", e))?;
+                    .map_err(|e| bad(name, "scoring inputs JSON", e))?;
                 drop(records);
-                ingest.add_file(f.name, &text);
+                let options = FileOptions {
+                    format: Format::Json,
+                    ..FileOptions::default()
+                };
+                self.session.begin(name, options)?;
+                self.session.push(text.as_bytes())?;
+                Ok(Some(self.session.end()?))
             }
             InputRole::Indicators => {
-                let list: ListOr<IndicatorInput> = serde_json::from_slice(f.bytes)
-                    .map_err(|e| bad(f.name, "indicator figures (a JSON array)", e))?;
-                indicators.extend(list.into_vec());
+                let list: ListOr<IndicatorInput> = serde_json::from_slice(bytes)
+                    .map_err(|e| bad(name, "indicator figures (a JSON array)", e))?;
+                self.indicators.extend(list.into_vec());
+                Ok(None)
             }
             InputRole::History => {
-                let list: ListOr<HistoryEntry> = serde_json::from_slice(f.bytes)
-                    .map_err(|e| bad(f.name, "history (a JSON array)", e))?;
-                history.extend(list.into_vec());
+                let list: ListOr<HistoryEntry> = serde_json::from_slice(bytes)
+                    .map_err(|e| bad(name, "history (a JSON array)", e))?;
+                self.history.extend(list.into_vec());
+                Ok(None)
             }
         }
-        done += f.bytes.len() as u64;
-        progress(done, total);
     }
-    let mut ingest = ingest.finish();
-    let scoring = ScoringInputs {
-        records: std::mem::take(&mut ingest.records),
-        indicators,
-        history,
-    };
-    let result = score::evaluate(&plan, &scoring)?;
-    let outputs = outputs(&plan, &result, &ingest, &params.lang);
-    let manifest = Manifest {
-        format: crate::manifest::MANIFEST_FORMAT.to_owned(),
-        engine_version: crate::ENGINE_VERSION.to_owned(),
-        plan: PlanEntry {
-            file: FileEntry::of(plan_name, None, plan_bytes, None),
-            id: plan.id.clone(),
-            version: plan.version.clone(),
-            sha256: plan.sha256.clone(),
-        },
-        inputs: inputs
-            .iter()
-            .map(|f| {
-                let counts = ingest.files.iter().find(|c| c.file == f.name).cloned();
-                FileEntry::of(f.name, Some(f.role), f.bytes, counts)
-            })
-            .collect(),
-        parameters: params.clone(),
-        counts: crate::manifest::Counts {
-            read: ingest.read,
-            accepted: ingest.accepted,
-            rejected: ingest.rejected.len(),
-            indicator_inputs: scoring.indicators.len(),
-            history_entries: scoring.history.len(),
-        },
-        result: ResultEntry {
-            format: result.format.clone(),
-            sha256: crate::canonical::fingerprint(&result),
-        },
-        outputs: outputs
-            .iter()
-            .map(|o| FileEntry::of(&o.name, None, &o.bytes, None))
-            .collect(),
-    };
-    Ok(Aggregation {
-        plan,
-        ingest,
-        result,
-        outputs,
-        manifest,
-    })
+
+    /// Bytes pushed and records read, accepted and rejected so far.
+    pub fn progress(&self) -> AggregateProgress {
+        let p = self.session.progress();
+        AggregateProgress {
+            bytes: self.bytes,
+            read: p.read,
+            accepted: p.accepted,
+            rejected: p.rejected,
+        }
+    }
+
+    /// The rejections so far.
+    pub fn rejections(&self) -> &[Rejection] {
+        self.session.rejections()
+    }
+
+    /// Score, write the outputs and the manifest (a file still open is ended first).
+    pub fn finish(mut self) -> Result<Aggregation, AggregateError> {
+        if self.open.is_some() {
+            self.end()?;
+        }
+        let plan = self.plan;
+        let outcome = self.session.finish()?;
+        let ingest = outcome.report;
+        let mut state = match outcome.state {
+            Some(s) => s,
+            None => ScoreState::new(plan)?,
+        };
+        for i in &self.indicators {
+            state.add_indicator(i)?;
+        }
+        for h in &self.history {
+            state.add_history(h)?;
+        }
+        let result = state.finish()?;
+        let outputs = outputs(plan, &result, &ingest, &self.params.lang);
+        let manifest = Manifest {
+            format: crate::manifest::MANIFEST_FORMAT.to_owned(),
+            engine_version: crate::ENGINE_VERSION.to_owned(),
+            plan: PlanEntry {
+                file: self.plan_entry,
+                id: plan.id.clone(),
+                version: plan.version.clone(),
+                sha256: plan.sha256.clone(),
+            },
+            inputs: self.inputs,
+            parameters: self.params,
+            counts: crate::manifest::Counts {
+                read: ingest.read,
+                accepted: ingest.accepted,
+                rejected: ingest.rejected.len(),
+                indicator_inputs: self.indicators.len(),
+                history_entries: self.history.len(),
+            },
+            result: ResultEntry {
+                format: result.format.clone(),
+                sha256: crate::canonical::fingerprint(&result),
+            },
+            outputs: outputs
+                .iter()
+                .map(|o| FileEntry::of(&o.name, None, &o.bytes, None))
+                .collect(),
+        };
+        Ok(Aggregation {
+            plan: plan.clone(),
+            ingest,
+            result,
+            outputs,
+            manifest,
+        })
+    }
 }
 
+/// The role and (for record files) the format of a file from its name, the role and options
+/// given, and its first bytes; `None` while more bytes are needed.
+fn decide(
+    name: &str,
+    role: Option<InputRole>,
+    options: &FileOptions,
+    held: &[u8],
+    end: bool,
+) -> Option<(InputRole, Format)> {
+    let lower = name.to_ascii_lowercase();
+    let by_name = match options.format {
+        Format::Auto if lower.ends_with(".csv") || lower.ends_with(".tsv") => Some(Format::Csv),
+        Format::Auto if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") => {
+            Some(Format::Jsonl)
+        }
+        Format::Auto if lower.ends_with(".json") => Some(Format::Json),
+        Format::Auto => None,
+        f => Some(f),
+    };
+    let body = held.strip_prefix(b"\xef\xbb\xbf").unwrap_or(held);
+    let first = body.iter().position(|b| !b.is_ascii_whitespace());
+    if first.is_none() && !end {
+        return None;
+    }
+    let c = first.map(|i| body[i]);
+    let role = match role {
+        Some(r) => r,
+        None if by_name == Some(Format::Csv) => InputRole::Records,
+        None if c == Some(b'{') => {
+            let at = first.unwrap_or(0) + 1;
+            let after = body[at..].iter().position(|b| !b.is_ascii_whitespace());
+            match after {
+                Some(k) if body.len() - at - k >= SNIFF_KEY || end => InputRole::by_first_key(held),
+                _ if end => InputRole::by_first_key(held),
+                _ => return None,
+            }
+        }
+        None => InputRole::Records,
+    };
+    // Record files whose name does not tell: JSON when they start like JSON, else CSV.
+    let format = by_name.unwrap_or(match c {
+        Some(b'{') | Some(b'[') | None => Format::Json,
+        _ => Format::Csv,
+    });
+    Some((role, format))
+}
 /// The file name of the result JSON among the outputs.
 pub const RESULT_FILE: &str = "result.json";
 /// The file name of the workbook among the outputs.
@@ -314,6 +718,14 @@ mod tests {
         );
         assert_eq!(
             InputRole::detect(b"{\"indicators\":[]}"),
+            InputRole::Indicators
+        );
+        assert_eq!(
+            InputRole::detect(b"{ \"history\": [] }"),
+            InputRole::History
+        );
+        assert_eq!(
+            InputRole::detect(b"{\"indicators\":[], \"history\": []}"),
             InputRole::ScoringInputs
         );
         assert_eq!(
@@ -360,6 +772,168 @@ mod tests {
             err.to_string()
                 .starts_with("ind.json: not indicator figures"),
             "{err}"
+        );
+    }
+
+    /// The demo responses (CSV, JSON Lines, indicators, history) plus a scoring-inputs file
+    /// with a record array, a JSON array of records and a non-UTF-8 CSV cell.
+    fn demo_set() -> Vec<(String, Vec<u8>)> {
+        let files = crate::score::demo_files(3);
+        let mut public = Vec::new();
+        crate::score::demo_public_csv(3, 300, 12, &mut |b| public.extend_from_slice(b));
+        let mut inputs = crate::score::demo_inputs(5, 4);
+        let array = serde_json::to_vec(&inputs.records[..3]).unwrap();
+        inputs.indicators.clear();
+        inputs.history.clear();
+        let scoring = serde_json::to_vec(&inputs).unwrap();
+        vec![
+            ("public.csv".into(), public),
+            ("expert.jsonl".into(), files.expert_jsonl.into_bytes()),
+            ("cadre.csv".into(), files.cadre_csv.into_bytes()),
+            ("records.json".into(), array),
+            ("inputs.json".into(), scoring),
+            ("indicators.json".into(), files.indicators_json.into_bytes()),
+            ("history.json".into(), files.history_json.into_bytes()),
+        ]
+    }
+
+    /// Pushed in random chunks (a row, a UTF-8 character or the first key of a JSON object
+    /// split anywhere), with roles detected, the run gives the same manifest, outputs and
+    /// rejections as with each file whole.
+    #[test]
+    fn random_chunks_give_the_same_aggregation() {
+        let set = demo_set();
+        let plan = crate::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let params = Parameters { lang: "en".into() };
+        let files: Vec<InputFile> = set
+            .iter()
+            .map(|(name, bytes)| InputFile {
+                name,
+                role: InputRole::detect(bytes),
+                bytes,
+            })
+            .collect();
+        let whole = aggregate("plan.json", plan, &files, &params, &mut |_, _| {}).unwrap();
+        assert_eq!(
+            whole
+                .manifest
+                .inputs
+                .iter()
+                .map(|i| i.role.unwrap())
+                .collect::<Vec<_>>(),
+            [
+                InputRole::Records,
+                InputRole::Records,
+                InputRole::Records,
+                InputRole::Records,
+                InputRole::ScoringInputs,
+                InputRole::Indicators,
+                InputRole::History
+            ]
+        );
+        assert!(
+            whole.manifest.counts.rejected >= 12,
+            "{:?}",
+            whole.manifest.counts
+        );
+        let parsed = read_plan("plan.json", plan, "en").unwrap();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for round in 0..6 {
+            let mut run = AggregateRun::new(&parsed, "plan.json", plan, params.clone()).unwrap();
+            for (name, bytes) in &set {
+                run.begin(name, None, FileOptions::default()).unwrap();
+                let mut rest = &bytes[..];
+                while !rest.is_empty() {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // Round 0: one byte at a time for the first 64 KiB, then big pieces.
+                    let max = if round == 0 && bytes.len() - rest.len() < 65_536 {
+                        1
+                    } else {
+                        1 + (seed % 4096) as usize
+                    };
+                    let n = max.min(rest.len());
+                    run.push(&rest[..n]).unwrap();
+                    rest = &rest[n..];
+                }
+                run.end().unwrap();
+            }
+            assert_eq!(
+                run.progress().bytes,
+                set.iter().map(|f| f.1.len() as u64).sum::<u64>()
+            );
+            let streamed = run.finish().unwrap();
+            assert_eq!(streamed.manifest, whole.manifest, "round {round}");
+            assert_eq!(streamed.outputs, whole.outputs, "round {round}");
+            assert_eq!(streamed.ingest, whole.ingest, "round {round}");
+        }
+    }
+
+    /// The streamed run (CSV public rows on the compiled path, records scored as they come)
+    /// gives the result, counts and rejections of the former whole-file way: every record kept
+    /// by [`Ingest`], then [`score::evaluate`].
+    #[test]
+    fn the_run_gives_the_result_of_ingest_then_evaluate() {
+        let set = demo_set();
+        let plan_bytes = crate::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let plan = read_plan("plan.json", plan_bytes, "en").unwrap();
+        let mut ingest = crate::ingest::Ingest::new(&plan);
+        let mut inputs = ScoringInputs::default();
+        for (name, bytes) in &set {
+            match InputRole::detect(bytes) {
+                InputRole::Records => ingest.add_file(name, std::str::from_utf8(bytes).unwrap()),
+                InputRole::ScoringInputs => {
+                    let s: ScoringInputs = serde_json::from_slice(bytes).unwrap();
+                    ingest.add_file(name, &serde_json::to_string(&s.records).unwrap());
+                }
+                InputRole::Indicators => {
+                    let l: ListOr<IndicatorInput> = serde_json::from_slice(bytes).unwrap();
+                    inputs.indicators.extend(l.into_vec());
+                }
+                InputRole::History => {
+                    let l: ListOr<HistoryEntry> = serde_json::from_slice(bytes).unwrap();
+                    inputs.history.extend(l.into_vec());
+                }
+            }
+        }
+        let mut report = ingest.finish();
+        inputs.records = std::mem::take(&mut report.records);
+        let result = score::evaluate(&plan, &inputs).unwrap();
+        let params = Parameters { lang: "en".into() };
+        let mut run = AggregateRun::new(&plan, "plan.json", plan_bytes, params).unwrap();
+        for (name, bytes) in &set {
+            run.begin(name, None, FileOptions::default()).unwrap();
+            run.push(bytes).unwrap();
+            run.end().unwrap();
+        }
+        let agg = run.finish().unwrap();
+        assert_eq!(export::json(&agg.result), export::json(&result));
+        assert_eq!(agg.ingest, report);
+        assert!(report.accepted > 600 && !report.rejected.is_empty());
+    }
+
+    /// A record file that is not UTF-8 JSON is named with the offset of the first bad byte,
+    /// also when the bad byte arrives split across chunks.
+    #[test]
+    fn invalid_utf8_in_json_is_an_error_with_its_offset() {
+        let plan_bytes = crate::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let plan = read_plan("plan.json", plan_bytes, "en").unwrap();
+        let params = Parameters { lang: "en".into() };
+        // "é" split between chunks is fine; 0xFF at offset 9 is not.
+        let text: &[u8] = b"{\"a\":\"\xc3\xa9\xff\"}";
+        let mut run = AggregateRun::new(&plan, "plan.json", plan_bytes, params).unwrap();
+        run.begin("r.json", Some(InputRole::Records), FileOptions::default())
+            .unwrap();
+        run.push(&text[..7]).unwrap();
+        run.push(&text[7..8]).unwrap();
+        let err = run.push(&text[8..]).unwrap_err();
+        assert_eq!(
+            err,
+            AggregateError::NotUtf8 {
+                file: "r.json".into(),
+                offset: 8
+            }
         );
     }
 }

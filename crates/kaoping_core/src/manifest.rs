@@ -7,7 +7,7 @@
 //! [`verify`] recomputes everything from the same files and lists each difference precisely;
 //! see `docs/audit.md`. Hashing is of bytes given by the caller: no IO here.
 
-use crate::aggregate::{aggregate, InputFile, InputRole, RESULT_FILE};
+use crate::aggregate::{aggregate, AggregateError, Aggregation, InputFile, InputRole, RESULT_FILE};
 use crate::canonical::{canonical_value, sha256_hex};
 use crate::ingest::FileCount;
 use crate::text::Text;
@@ -165,7 +165,16 @@ fn diff(
 }
 
 fn check_file(entry: &FileEntry, bytes: &[u8], what: (&str, &str), out: &mut Vec<Difference>) {
-    let size = bytes.len() as u64;
+    check_hash(entry, bytes.len() as u64, sha256_hex(bytes), what, out);
+}
+
+fn check_hash(
+    entry: &FileEntry,
+    size: u64,
+    sha: String,
+    what: (&str, &str),
+    out: &mut Vec<Difference>,
+) {
     let n = &entry.name;
     let (zh_what, en_what) = what;
     if size != entry.size {
@@ -184,7 +193,6 @@ fn check_file(entry: &FileEntry, bytes: &[u8], what: (&str, &str), out: &mut Vec
             ),
         ));
     }
-    let sha = sha256_hex(bytes);
     if sha != entry.sha256 {
         out.push(diff(
             &format!("{en_what}_sha256"),
@@ -214,86 +222,87 @@ pub fn verify(
     outputs: Option<&[NamedBytes]>,
     limit: usize,
 ) -> Verification {
+    let outputs_given = outputs;
+    let find = |name: &str| files.iter().find(|f| f.name == name).map(|f| f.bytes);
+    let hash = |b: &[u8]| (b.len() as u64, sha256_hex(b));
+    let plan_bytes = find(&manifest.plan.file.name);
+    let input_bytes: Vec<Option<&[u8]>> = manifest.inputs.iter().map(|e| find(&e.name)).collect();
+    let found = Found {
+        plan: plan_bytes.map(hash),
+        inputs: input_bytes.iter().map(|b| b.map(hash)).collect(),
+    };
+    let recomputed = match (plan_bytes, input_bytes.iter().all(Option::is_some)) {
+        (Some(plan_bytes), true) => {
+            let inputs: Vec<InputFile> = manifest
+                .inputs
+                .iter()
+                .zip(&input_bytes)
+                .map(|(e, b)| InputFile {
+                    name: &e.name,
+                    role: e.role.unwrap_or(InputRole::Records),
+                    bytes: b.unwrap_or_default(),
+                })
+                .collect();
+            Some(aggregate(
+                &manifest.plan.file.name,
+                plan_bytes,
+                &inputs,
+                &manifest.parameters,
+                &mut |_, _| {},
+            ))
+        }
+        _ => None,
+    };
+    verify_recomputed(manifest, &found, recomputed, outputs_given, limit)
+}
+
+/// The size and SHA-256 of each of a manifest's files as found now (`None`: missing).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub plan: Option<(u64, String)>,
+    /// In the order of the manifest's inputs.
+    pub inputs: Vec<Option<(u64, String)>>,
+}
+
+/// [`verify`] from its parts, for a caller that streams the files (through
+/// [`crate::aggregate::AggregateRun`] and [`crate::aggregate::FileHash`]): what was found of
+/// the plan and the inputs, the aggregation recomputed from them (`None` when a file is
+/// missing), and the output files.
+pub fn verify_recomputed(
+    manifest: &Manifest,
+    found: &Found,
+    recomputed: Option<Result<Aggregation, AggregateError>>,
+    outputs: Option<&[NamedBytes]>,
+    limit: usize,
+) -> Verification {
     let checked = outputs.is_some();
     let outputs = outputs.unwrap_or_default();
     let mut out = Vec::new();
-    if manifest.format != MANIFEST_FORMAT {
-        out.push(diff(
-            "manifest_format",
-            "format",
-            MANIFEST_FORMAT,
-            manifest.format.clone(),
-            format!("清单格式 {} 不是 {MANIFEST_FORMAT}", manifest.format),
-            format!(
-                "Manifest format {} is not {MANIFEST_FORMAT}",
-                manifest.format
-            ),
-        ));
-    }
-    if manifest.engine_version != crate::ENGINE_VERSION {
-        out.push(diff(
-            "engine_version",
-            "engine_version",
-            manifest.engine_version.clone(),
-            crate::ENGINE_VERSION,
-            format!(
-                "引擎版本不同：清单 {}，本程序 {}",
-                manifest.engine_version,
-                crate::ENGINE_VERSION
-            ),
-            format!(
-                "Engine version differs: {} in the manifest, {} here",
-                manifest.engine_version,
-                crate::ENGINE_VERSION
-            ),
-        ));
-    }
-    let find = |name: &str| files.iter().find(|f| f.name == name).map(|f| f.bytes);
+    check_header(manifest, &mut out);
     let mut missing = false;
-    let mut present = |entry: &FileEntry, out: &mut Vec<Difference>| match find(&entry.name) {
-        Some(b) => {
-            check_file(entry, b, ("文件", "file"), out);
-            Some(b)
-        }
-        None => {
-            missing = true;
-            let n = &entry.name;
-            out.push(diff(
-                "file_missing",
-                n,
-                entry.sha256.clone(),
-                "",
-                format!("缺少文件 {n}"),
-                format!("File {n} is missing"),
-            ));
-            None
-        }
-    };
-    let plan_bytes = present(&manifest.plan.file, &mut out);
-    let input_bytes: Vec<Option<&[u8]>> = manifest
-        .inputs
-        .iter()
-        .map(|e| present(e, &mut out))
-        .collect();
+    let mut present =
+        |entry: &FileEntry, now: Option<&(u64, String)>, out: &mut Vec<Difference>| match now {
+            Some((size, sha)) => check_hash(entry, *size, sha.clone(), ("文件", "file"), out),
+            None => {
+                missing = true;
+                let n = &entry.name;
+                out.push(diff(
+                    "file_missing",
+                    n,
+                    entry.sha256.clone(),
+                    "",
+                    format!("缺少文件 {n}"),
+                    format!("File {n} is missing"),
+                ));
+            }
+        };
+    present(&manifest.plan.file, found.plan.as_ref(), &mut out);
+    for (i, e) in manifest.inputs.iter().enumerate() {
+        present(e, found.inputs.get(i).and_then(Option::as_ref), &mut out);
+    }
     let mut result_sha256 = None;
-    if let (Some(plan_bytes), false) = (plan_bytes, missing) {
-        let inputs: Vec<InputFile> = manifest
-            .inputs
-            .iter()
-            .zip(&input_bytes)
-            .map(|(e, b)| InputFile {
-                name: &e.name,
-                role: e.role.unwrap_or(InputRole::Records),
-                bytes: b.unwrap_or_default(),
-            })
-            .collect();
-        match aggregate(
-            &manifest.plan.file.name,
-            plan_bytes,
-            &inputs,
-            &manifest.parameters,
-            &mut |_, _| {},
-        ) {
+    if let (Some(recomputed), false) = (recomputed, missing) {
+        match recomputed {
             Err(e) => out.push(diff(
                 "recompute_failed",
                 "",
@@ -378,6 +387,40 @@ pub fn verify(
         differences: out,
         result_sha256,
         outputs_checked: checked,
+    }
+}
+
+fn check_header(manifest: &Manifest, out: &mut Vec<Difference>) {
+    if manifest.format != MANIFEST_FORMAT {
+        out.push(diff(
+            "manifest_format",
+            "format",
+            MANIFEST_FORMAT,
+            manifest.format.clone(),
+            format!("清单格式 {} 不是 {MANIFEST_FORMAT}", manifest.format),
+            format!(
+                "Manifest format {} is not {MANIFEST_FORMAT}",
+                manifest.format
+            ),
+        ));
+    }
+    if manifest.engine_version != crate::ENGINE_VERSION {
+        out.push(diff(
+            "engine_version",
+            "engine_version",
+            manifest.engine_version.clone(),
+            crate::ENGINE_VERSION,
+            format!(
+                "引擎版本不同：清单 {}，本程序 {}",
+                manifest.engine_version,
+                crate::ENGINE_VERSION
+            ),
+            format!(
+                "Engine version differs: {} in the manifest, {} here",
+                manifest.engine_version,
+                crate::ENGINE_VERSION
+            ),
+        ));
     }
 }
 

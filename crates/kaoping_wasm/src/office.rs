@@ -1,7 +1,7 @@
 //! The office build's methods (`--features office`): plan validation, record checks, scoring.
 
 use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
-use kaoping_core::aggregate::{InputFile, InputRole};
+use kaoping_core::aggregate::{Aggregation, InputFile, InputRole};
 use kaoping_core::export::{self, IngestSummary};
 use kaoping_core::ingest::{FileOptions, IngestSession, RecordsEvaluation};
 use kaoping_core::manifest::{self, Manifest, NamedBytes, Parameters};
@@ -57,6 +57,12 @@ extern "C" {
     pub type IFileBytesListArg;
     #[wasm_bindgen(typescript_type = "IAggregation")]
     pub type IAggregation;
+    #[wasm_bindgen(typescript_type = "IInputRole | null | undefined")]
+    pub type IInputRoleArg;
+    #[wasm_bindgen(typescript_type = "IFileEntry")]
+    pub type IFileEntry;
+    #[wasm_bindgen(typescript_type = "IAggregateProgress")]
+    pub type IAggregateProgress;
     #[wasm_bindgen(typescript_type = "IManifest")]
     pub type IManifest;
     #[wasm_bindgen(typescript_type = "IVerification")]
@@ -89,6 +95,27 @@ fn named(v: &[JsFile]) -> Vec<NamedBytes<'_>> {
     v.iter()
         .map(|(name, _, bytes)| NamedBytes { name, bytes })
         .collect()
+}
+
+/// `{manifest, result, ingest, outputs: [{name, bytes}]}`.
+fn aggregation_js(agg: &Aggregation) -> Result<IAggregation, JsError> {
+    let out = js_sys::Object::new();
+    set(&out, "manifest", &to_js(&agg.manifest)?)?;
+    set(&out, "result", &to_js(&agg.result)?)?;
+    set(&out, "ingest", &to_js(&agg.ingest)?)?;
+    let outputs = js_sys::Array::new();
+    for o in &agg.outputs {
+        let f = js_sys::Object::new();
+        set(&f, "name", &JsValue::from_str(&o.name))?;
+        set(
+            &f,
+            "bytes",
+            &js_sys::Uint8Array::from(o.bytes.as_slice()).into(),
+        )?;
+        outputs.push(&f);
+    }
+    set(&out, "outputs", &outputs)?;
+    Ok(out.unchecked_into())
 }
 
 fn set(obj: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), JsError> {
@@ -157,6 +184,34 @@ impl Engine {
         Ok(IngestRun {
             session: Some(IngestSession::scoring(plan).map_err(into_error)?),
         })
+    }
+
+    /// A streaming aggregation as `kaoping aggregate` does it, for this engine's plan read from
+    /// the file `plan_name` (`plan_bytes`: its bytes, recorded in the manifest; they must be
+    /// this engine's plan): `begin(name, role?, options?)`, `push(chunk)` as often as needed,
+    /// `end()` per file, then `finish()` (see [`AggregateRunJs`]). `lang`: the tables'
+    /// language.
+    #[wasm_bindgen(js_name = aggregateStart)]
+    pub fn aggregate_start(
+        &self,
+        plan_name: &str,
+        plan_bytes: &[u8],
+        lang: &str,
+    ) -> Result<AggregateRunJs, JsError> {
+        let lang = kaoping_core::text::ui_lang(lang).to_owned();
+        let read =
+            kaoping_core::aggregate::read_plan(plan_name, plan_bytes, &lang).map_err(into_error)?;
+        let plan = static_plan(self.plan_ref());
+        if read.sha256 != plan.sha256 {
+            return Err(into_error(format!(
+                "{plan_name} is not this engine's plan (fingerprint {}, the engine's {})",
+                read.sha256, plan.sha256
+            )));
+        }
+        let params = Parameters { lang };
+        let run = kaoping_core::aggregate::AggregateRun::new(plan, plan_name, plan_bytes, params)
+            .map_err(into_error)?;
+        Ok(AggregateRunJs { run: Some(run) })
     }
 
     /// The synthetic demo data set (deterministic for a seed).
@@ -310,23 +365,7 @@ impl Engine {
             &mut |_, _| {},
         )
         .map_err(into_error)?;
-        let out = js_sys::Object::new();
-        set(&out, "manifest", &to_js(&agg.manifest)?)?;
-        set(&out, "result", &to_js(&agg.result)?)?;
-        set(&out, "ingest", &to_js(&agg.ingest)?)?;
-        let outputs = js_sys::Array::new();
-        for o in &agg.outputs {
-            let f = js_sys::Object::new();
-            set(&f, "name", &JsValue::from_str(&o.name))?;
-            set(
-                &f,
-                "bytes",
-                &js_sys::Uint8Array::from(o.bytes.as_slice()).into(),
-            )?;
-            outputs.push(&f);
-        }
-        set(&out, "outputs", &outputs)?;
-        Ok(out.unchecked_into())
+        aggregation_js(&agg)
     }
 
     /// Recompute an aggregation from its manifest and the same files (`{name, bytes}`, names as
@@ -474,5 +513,71 @@ impl IngestRun {
             result,
         };
         Ok(to_js(&eval)?.unchecked_into())
+    }
+}
+
+/// A streaming aggregation (office build): input files pushed in chunks, hashed and scored as
+/// they come; the result, ingest report, output files and manifest at the end.
+#[wasm_bindgen(js_name = AggregateRun)]
+pub struct AggregateRunJs {
+    run: Option<kaoping_core::aggregate::AggregateRun<'static>>,
+}
+
+#[wasm_bindgen(js_class = AggregateRun)]
+impl AggregateRunJs {
+    fn run(&mut self) -> Result<&mut kaoping_core::aggregate::AggregateRun<'static>, JsError> {
+        self.run
+            .as_mut()
+            .ok_or_else(|| into_error("the aggregate run is finished"))
+    }
+
+    /// Start an input file: `role` (`records`, `scoring_inputs`, `indicators`, `history`;
+    /// none: detected from the first bytes), `options` as `IFileOptions` for record files.
+    pub fn begin(
+        &mut self,
+        name: &str,
+        role: IInputRoleArg,
+        options: IFileOptions,
+    ) -> Result<(), JsError> {
+        let role: JsValue = role.into();
+        let role: Option<InputRole> = if role.is_undefined() || role.is_null() {
+            None
+        } else {
+            Some(from_js(role)?)
+        };
+        let v: JsValue = options.into();
+        let options: FileOptions = if v.is_undefined() || v.is_null() {
+            FileOptions::default()
+        } else {
+            from_js(v)?
+        };
+        self.run()?.begin(name, role, options).map_err(into_error)
+    }
+
+    /// The next bytes of the file (any size).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
+        self.run()?.push(chunk).map_err(into_error)
+    }
+
+    /// The end of the file: its manifest entry (name, role, size, sha256, records counts).
+    pub fn end(&mut self) -> Result<IFileEntry, JsError> {
+        let entry = self.run()?.end().map_err(into_error)?;
+        Ok(to_js(&entry)?.unchecked_into())
+    }
+
+    /// Bytes pushed and rows read, accepted and rejected so far.
+    pub fn progress(&self) -> Result<IAggregateProgress, JsError> {
+        let p = self.run.as_ref().map(|r| r.progress()).unwrap_or_default();
+        Ok(to_js(&p)?.unchecked_into())
+    }
+
+    /// Score and write: `{manifest, result, ingest, outputs: [{name, bytes}]}`.
+    pub fn finish(&mut self) -> Result<IAggregation, JsError> {
+        let run = self
+            .run
+            .take()
+            .ok_or_else(|| into_error("the aggregate run is finished"))?;
+        let agg = run.finish().map_err(into_error)?;
+        aggregation_js(&agg)
     }
 }

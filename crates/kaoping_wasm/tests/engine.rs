@@ -206,6 +206,66 @@ mod office {
         assert_eq!(v["differences"][0]["subject"], json!("inputs.json"));
     }
 
+    /// The worker's streaming aggregation: demo response files pushed in small chunks, roles
+    /// detected, give the manifest of the native whole-file aggregation; a plan file that is not
+    /// the engine's plan is refused.
+    #[wasm_bindgen_test]
+    fn a_streamed_aggregation_matches_the_native_one() {
+        let plan = kaoping_core::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let demo = kaoping_core::score::demo_files(2);
+        let mut public = Vec::new();
+        kaoping_core::score::demo_public_csv(2, 50, 3, &mut |b| public.extend_from_slice(b));
+        let set: Vec<(&str, Vec<u8>)> = vec![
+            ("public.csv", public),
+            ("expert.jsonl", demo.expert_jsonl.into_bytes()),
+            ("cadre.csv", demo.cadre_csv.into_bytes()),
+            ("indicators.json", demo.indicators_json.into_bytes()),
+            ("history.json", demo.history_json.into_bytes()),
+        ];
+        let engine = Engine::new(None).unwrap();
+        let mut run = engine.aggregate_start("plan.json", plan, "en").unwrap();
+        for (name, bytes) in &set {
+            run.begin(
+                name,
+                JsValue::NULL.unchecked_into(),
+                JsValue::UNDEFINED.unchecked_into(),
+            )
+            .unwrap();
+            for chunk in bytes.chunks(777) {
+                run.push(chunk).unwrap();
+            }
+            run.end().unwrap();
+        }
+        let progress = rust(run.progress().unwrap().into());
+        let total: usize = set.iter().map(|f| f.1.len()).sum();
+        assert_eq!(progress["bytes"], json!(total));
+        let agg: JsValue = run.finish().unwrap().into();
+        let inputs: Vec<kaoping_core::aggregate::InputFile> = set
+            .iter()
+            .map(|(name, bytes)| kaoping_core::aggregate::InputFile {
+                name,
+                role: kaoping_core::aggregate::InputRole::detect(bytes),
+                bytes,
+            })
+            .collect();
+        let params = kaoping_core::manifest::Parameters { lang: "en".into() };
+        let native =
+            kaoping_core::aggregate::aggregate("plan.json", plan, &inputs, &params, &mut |_, _| {})
+                .unwrap();
+        assert_eq!(
+            rust(get(&agg, "manifest")),
+            serde_json::to_value(&native.manifest).unwrap()
+        );
+        let outputs: js_sys::Array = get(&agg, "outputs").unchecked_into();
+        assert_eq!(outputs.length() as usize, native.outputs.len());
+        let mut other = kaoping_core::plan::DEMO_PLAN_SOURCE.to_owned();
+        other.insert_str(other.rfind('}').unwrap(), " ");
+        let other = other.replacen("\"version\"", "\"x_note\": 1, \"version\"", 1);
+        assert!(engine
+            .aggregate_start("plan.json", other.as_bytes(), "en")
+            .is_err());
+    }
+
     #[wasm_bindgen_test]
     fn csv_and_xlsx_exports_of_a_result() {
         let engine = Engine::new(None).unwrap();
