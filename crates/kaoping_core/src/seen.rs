@@ -12,9 +12,9 @@
 
 /// Fingerprints and where each was first seen.
 pub(crate) struct SeenSet {
-    /// 0 = empty slot (a fingerprint of 0 is stored as 1).
-    fps: Vec<u64>,
-    locs: Vec<u64>,
+    /// (fingerprint, location); fingerprint 0 = empty slot (a fingerprint of 0 is stored as
+    /// 1). One slot is one cache access: a miss costs one memory read, not two.
+    slots: Vec<[u64; 2]>,
     len: usize,
     /// log2 of the number of slots.
     bits: u32,
@@ -30,8 +30,7 @@ impl SeenSet {
     fn with_slots_log2(bits: u32) -> SeenSet {
         let n = 1usize << bits;
         SeenSet {
-            fps: vec![0; n],
-            locs: vec![0; n],
+            slots: vec![[0, 0]; n],
             len: 0,
             bits,
         }
@@ -51,7 +50,7 @@ impl SeenSet {
 
     fn rehash(&mut self, bits: u32) {
         let old = std::mem::replace(self, SeenSet::with_slots_log2(bits));
-        for (fp, loc) in old.fps.into_iter().zip(old.locs) {
+        for [fp, loc] in old.slots {
             if fp != 0 {
                 self.insert_new(fp, loc);
             }
@@ -65,13 +64,12 @@ impl SeenSet {
     }
 
     fn insert_new(&mut self, fp: u64, loc: u64) {
-        let mask = self.fps.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = self.home(fp);
-        while self.fps[i] != 0 {
+        while self.slots[i][0] != 0 {
             i = (i + 1) & mask;
         }
-        self.fps[i] = fp;
-        self.locs[i] = loc;
+        self.slots[i] = [fp, loc];
         self.len += 1;
     }
 
@@ -80,24 +78,23 @@ impl SeenSet {
     #[inline]
     pub fn first_seen(&mut self, fp: u64, loc: u64) -> Option<u64> {
         let fp = fp.max(1);
-        let mask = self.fps.len() - 1;
+        let mask = self.slots.len() - 1;
         let mut i = self.home(fp);
         loop {
-            let f = self.fps[i];
+            let [f, l] = self.slots[i];
             if f == fp {
-                return Some(self.locs[i]);
+                return Some(l);
             }
             if f == 0 {
                 break;
             }
             i = (i + 1) & mask;
         }
-        if (self.len + 1) * 4 > self.fps.len() * 3 {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
             self.rehash(self.bits + 1);
             self.insert_new(fp, loc);
         } else {
-            self.fps[i] = fp;
-            self.locs[i] = loc;
+            self.slots[i] = [fp, loc];
             self.len += 1;
         }
         None
@@ -111,7 +108,7 @@ impl SeenSet {
     /// Bytes held (for the documentation's figures and tests).
     #[cfg(test)]
     pub fn bytes(&self) -> usize {
-        self.fps.len() * 16
+        self.slots.len() * 16
     }
 }
 
