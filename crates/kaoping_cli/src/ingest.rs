@@ -94,6 +94,13 @@ pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOption
 pub fn run(args: IngestArgs, plan: &Plan, lang: &str) -> Result<ExitCode> {
     let options = file_options(&args)?;
     let mut session = IngestSession::scoring(plan)?;
+    let total: u64 = args
+        .files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    session.expect_bytes(total);
     for f in &args.files {
         stream_file(&mut session, f, options.clone())?;
     }

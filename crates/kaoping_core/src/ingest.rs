@@ -9,11 +9,13 @@
 //! **Streaming.** An [`IngestSession`] is fed each file in chunks (`begin`, `push`, `end`, then
 //! `finish`). CSV and JSON Lines are read as they come; a whole JSON document or array is kept
 //! until its end. Accepted records go straight into a [`ScoreState`] (or are kept, for
-//! [`Ingest`]). Duplicates are found across files by a set of 128-bit hashes of
-//! (instrument, respondent id) with the first file and row: that set is the only memory that
-//! grows with the number of rows (about 40 bytes a row), besides the list of rejections.
-//! The hash is not cryptographic: two different ids could in principle collide (chance about
-//! n²/2¹²⁹ for n ids), and such a row would be rejected as a duplicate.
+//! [`Ingest`]). Duplicates are found across files by a set of 64-bit fingerprints of
+//! (instrument, respondent id) with the first file and row ([`crate::seen`]): that set is the
+//! only memory that grows with the number of rows (21 to 32 bytes a row, 16 bytes a slot at
+//! most 3/4 full; [`IngestSession::expect_bytes`] sizes it up front), besides the list of
+//! rejections. The fingerprint is not cryptographic: two different ids could collide (chance
+//! about n²/2⁶⁵ for n ids); such a row is rejected as a duplicate naming the first row, never
+//! dropped silently.
 //!
 //! CSV rows of the scored public survey take a compiled path ([`crate::table::fast`]) that
 //! counts into dense per-unit tables instead of building records; it gives the same result and
@@ -129,35 +131,34 @@ fn unpack(x: u64) -> (u32, u64) {
     ((x >> 48) as u32, x & 0xFFFF_FFFF_FFFF)
 }
 
-/// A fast, non-cryptographic 128-bit hash (two 64-bit lanes, murmur3's finaliser).
-pub(crate) fn hash128(parts: &[&[u8]]) -> [u64; 2] {
-    fn fmix(mut k: u64) -> u64 {
-        k ^= k >> 33;
-        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        k ^= k >> 33;
-        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        k ^ (k >> 33)
+/// A fast, non-cryptographic 64-bit fingerprint of byte strings (multiply-fold over 8-byte
+/// words, murmur3's finaliser at the end); the parts' lengths are part of it.
+pub(crate) fn fingerprint(parts: &[&[u8]]) -> u64 {
+    #[inline]
+    fn mum(a: u64, b: u64) -> u64 {
+        let p = u128::from(a).wrapping_mul(u128::from(b));
+        (p as u64) ^ ((p >> 64) as u64)
     }
-    let (mut a, mut b) = (0x9E37_79B9_7F4A_7C15u64, 0xC2B2_AE3D_27D4_EB4Fu64);
-    let mut len = 0u64;
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    const L: u64 = 0xE703_7ED1_A0B4_28DB;
+    let mut h = 0xA076_1D64_78BD_642Fu64;
     for p in parts {
         let mut chunks = p.chunks_exact(8);
         for c in &mut chunks {
             let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            a = fmix(a ^ w).wrapping_add(b);
-            b = fmix(b ^ w.rotate_left(29)).wrapping_add(a);
+            h = mum(h ^ w, L);
         }
         let rest = chunks.remainder();
         let mut w = [0u8; 8];
         w[..rest.len()].copy_from_slice(rest);
-        let w = u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59);
-        a = fmix(a ^ w).wrapping_add(b);
-        b = fmix(b ^ w.rotate_left(29)).wrapping_add(a);
-        len += p.len() as u64 + 1;
+        h = mum(h ^ u64::from_le_bytes(w), K ^ (p.len() as u64));
     }
-    a = fmix(a ^ len);
-    b = fmix(b ^ len.rotate_left(32)).wrapping_add(a);
-    [a, b]
+    let mut k = h;
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
 }
 
 /// A hasher for keys that are hashes already.
@@ -187,9 +188,8 @@ pub(crate) type PreHashedMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault
 /// scored at once).
 pub(crate) struct Sink<'p> {
     pub plan: &'p Plan,
-    /// hash of (instrument, respondent id) → where it was first seen ([`pack`]): 24 bytes an
-    /// entry.
-    pub seen: PreHashedMap<[u64; 2], u64>,
+    /// Fingerprints of (instrument, respondent id) → where each was first seen ([`pack`]).
+    pub seen: crate::seen::SeenSet,
     pub files: Vec<String>,
     pub report: IngestReport,
     keep_records: bool,
@@ -227,14 +227,8 @@ impl<'p> Sink<'p> {
         file: usize,
         row: u64,
     ) -> Option<(u32, u64)> {
-        let h = hash128(&[instrument.as_bytes(), id.as_bytes()]);
-        match self.seen.entry(h) {
-            std::collections::hash_map::Entry::Occupied(e) => Some(unpack(*e.get())),
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(pack(file, row));
-                None
-            }
-        }
+        let fp = fingerprint(&[instrument.as_bytes(), id.as_bytes()]);
+        self.seen.first_seen(fp, pack(file, row)).map(unpack)
     }
 
     fn duplicate(&mut self, file: usize, row: usize, id: &str, first: (u32, u64)) {
@@ -791,7 +785,7 @@ impl<'p> IngestSession<'p> {
         IngestSession {
             sink: Sink {
                 plan,
-                seen: PreHashedMap::default(),
+                seen: crate::seen::SeenSet::default(),
                 files: Vec::new(),
                 report: IngestReport {
                     read: 0,
@@ -808,6 +802,13 @@ impl<'p> IngestSession<'p> {
             open: None,
             fast: true,
         }
+    }
+
+    /// Sizes the duplicate set for files of `bytes` bytes still to come (at an assumed 96 bytes
+    /// a row or more), so that it need not grow while they are read. Optional.
+    pub fn expect_bytes(&mut self, bytes: u64) {
+        let rows = usize::try_from(bytes / 96).unwrap_or(usize::MAX);
+        self.sink.seen.reserve(rows);
     }
 
     /// Use the compiled path for public-survey CSV rows (default true; false sends every row

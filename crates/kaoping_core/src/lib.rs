@@ -18,6 +18,7 @@ pub mod plan;
 pub mod record;
 pub mod review;
 pub mod score;
+pub(crate) mod seen;
 pub mod stats;
 pub mod table;
 pub mod text;

@@ -402,7 +402,7 @@ impl Compiled {
         row: &Row,
         layout: &Layout,
         d: &mut Dense,
-        seen: &mut PreHashedMap<[u64; 2], u64>,
+        seen: &mut crate::seen::SeenSet,
         file: usize,
         file_name: &str,
     ) -> Outcome {
@@ -499,12 +499,12 @@ impl Compiled {
                 &d.id_buf
             }
         };
-        let h = crate::ingest::hash128(&[ins.id.as_bytes(), id]);
-        match seen.entry(h) {
-            std::collections::hash_map::Entry::Occupied(_) => return Outcome::Fallback,
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(crate::ingest::pack(file, row.number));
-            }
+        let fp = crate::ingest::fingerprint(&[ins.id.as_bytes(), id]);
+        if seen
+            .first_seen(fp, crate::ingest::pack(file, row.number))
+            .is_some()
+        {
+            return Outcome::Fallback;
         }
         d.count(self);
         Outcome::Accepted
