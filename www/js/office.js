@@ -341,7 +341,8 @@ function removeFile(name) {
 
 function runFiles() {
   if (!state.files.length || !state.plan) return undefined;
-  return scoreRun('files', { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })), options: fileOptions() }, {
+  return scoreRun('files', { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })), options: fileOptions(),
+    planName: state.planSource ?? 'plan.json', lang: state.lang }, {
     total: state.files.reduce((n, f) => n + f.size, 0),
     focusAfter: 'ingest-h',
     done: (out) => {
@@ -415,7 +416,7 @@ function renderRecordFiles() {
 
 // ---- column mapping of tables (CSV), remembered per plan ------------------------------------
 
-const isTable = (name) => /\.(csv|tsv|txt)$/i.test(name);
+const isTable = (name) => /\.(csv|tsv|txt|xlsx)$/i.test(name);
 
 /** The options the worker passes to the engine for each table file: mapping and encoding. */
 function fileOptions() {

@@ -310,6 +310,9 @@ enum Mode {
     Records { utf8: Option<Utf8Check> },
     /// A small JSON file (scoring inputs, indicator figures, history), read at the end.
     Buffer(Vec<u8>),
+    /// An Excel workbook of records (a table in the flat layout), read at the end: a ZIP
+    /// cannot be read before its end. Its first sheet goes through the CSV path.
+    Xlsx(Vec<u8>),
 }
 
 struct OpenInput {
@@ -406,6 +409,16 @@ impl<'p> AggregateRun<'p> {
         match &mut open.mode {
             Mode::Sniff(held) => {
                 held.extend_from_slice(chunk);
+                let xlsx_name = open.name.to_ascii_lowercase().ends_with(".xlsx");
+                if xlsx_name || held.starts_with(b"PK\x03\x04") {
+                    let held = std::mem::take(held);
+                    open.role = Some(InputRole::Records);
+                    open.mode = Mode::Xlsx(held);
+                    return Ok(());
+                }
+                if held.len() < 4 && !end {
+                    return Ok(());
+                }
                 if let Some((role, format)) =
                     decide(&open.name, open.role, &open.options, held, end)
                 {
@@ -436,7 +449,7 @@ impl<'p> AggregateRun<'p> {
                 }
                 self.session.push(chunk)?;
             }
-            Mode::Buffer(buf) => buf.extend_from_slice(chunk),
+            Mode::Buffer(buf) | Mode::Xlsx(buf) => buf.extend_from_slice(chunk),
         }
         Ok(())
     }
@@ -458,6 +471,18 @@ impl<'p> AggregateRun<'p> {
                         offset,
                     })?;
                 }
+                Some(self.session.end()?)
+            }
+            Mode::Xlsx(bytes) => {
+                let text = crate::xlsx::read_csv_text(&bytes, None)
+                    .map_err(|e| bad(name, "XLSX workbook", e))?;
+                drop(bytes);
+                let options = FileOptions {
+                    format: Format::Csv,
+                    ..open.options.clone()
+                };
+                self.session.begin(name, options)?;
+                self.session.push(text.as_bytes())?;
                 Some(self.session.end()?)
             }
             Mode::Buffer(bytes) => {

@@ -227,3 +227,37 @@ fn a_missing_input_a_changed_plan_and_a_tampered_output_are_named() {
         "{codes:?}"
     );
 }
+
+/// A table of records saved as an Excel workbook scores exactly as the same table as CSV
+/// (tests/fixtures/cli/aggregate_xlsx: the first 60 rows of the office demo's public.csv,
+/// written by openpyxl with numbers as numbers).
+#[test]
+fn an_xlsx_table_scores_as_its_csv() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/cli/aggregate_xlsx/"
+    );
+    let plan = kaoping_core::plan::DEMO_PLAN_SOURCE.as_bytes();
+    let run = |name: &str| {
+        let bytes = std::fs::read(format!("{dir}{name}")).unwrap();
+        aggregate(
+            "plan.json",
+            plan,
+            &[InputFile {
+                name,
+                role: InputRole::Records,
+                bytes: &bytes,
+            }],
+            &Parameters { lang: "en".into() },
+            &mut |_, _| {},
+        )
+        .unwrap()
+    };
+    let (x, c) = (run("public.xlsx"), run("public.csv"));
+    assert_eq!(x.ingest.read, 60);
+    assert_eq!(x.ingest.accepted, 60);
+    assert_eq!(
+        x.manifest.result, c.manifest.result,
+        "same result fingerprint"
+    );
+}
