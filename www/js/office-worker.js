@@ -122,7 +122,11 @@ const handlers = {
     const wanted = [manifest.plan.file, ...manifest.inputs];
     const given = wanted.map(pick).filter(Boolean);
     const missing = wanted.filter((e) => !byBase.has(base(e.name))).map((e) => e.name);
-    const outs = (manifest.outputs ?? []).map(pick).filter(Boolean);
+    // Result files are compared only when the result itself was given (an output may share a
+    // name with an input, e.g. the public table public.csv, and the input wins).
+    const inputBases = new Set(wanted.map((e) => base(e.name)));
+    const outs = byBase.has('result.json')
+      ? (manifest.outputs ?? []).filter((e) => !inputBases.has(base(e.name))).map(pick).filter(Boolean) : [];
     const verification = Engine.verifyManifest(manifest, given, outs.length ? outs : null);
     return { verification, missing, manifest: manifests[0].name, outputs: outs.length };
   },
