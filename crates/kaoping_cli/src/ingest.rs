@@ -120,17 +120,15 @@ pub fn run(args: IngestArgs, plan: &Plan, lang: &str) -> Result<ExitCode> {
 fn print_report(report: &IngestReport, lang: &str, summary: bool) {
     let shown = if summary { 20 } else { usize::MAX };
     for r in report.rejected.iter().take(shown) {
-        let col = r
-            .column
-            .as_deref()
-            .map(|c| format!(" [{c}]"))
-            .unwrap_or_default();
         println!(
-            "{}:{}: {}{col} {}",
-            r.file,
-            r.row,
-            r.code,
-            r.message.get(lang)
+            "{}",
+            crate::report::rejection_line(
+                &r.file,
+                r.row,
+                r.code,
+                r.column.as_deref(),
+                r.message.get(lang)
+            )
         );
     }
     if report.rejected.len() > shown {

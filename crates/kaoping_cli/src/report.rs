@@ -112,3 +112,15 @@ pub fn evaluation_table(plan: &Plan, result: &EvaluationResult, lang: &str) -> S
     }
     out
 }
+
+/// One rejected row as the CLI prints it: `file:row: code [column] message`.
+pub fn rejection_line(
+    file: &str,
+    row: usize,
+    code: &str,
+    column: Option<&str>,
+    message: &str,
+) -> String {
+    let col = column.map(|c| format!(" [{c}]")).unwrap_or_default();
+    format!("{file}:{row}: {code}{col} {message}")
+}

@@ -77,17 +77,15 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
     }
     let en = lang == "en";
     for r in &report.rejected {
-        let col = r
-            .column
-            .as_deref()
-            .map(|c| format!(" [{c}]"))
-            .unwrap_or_default();
         println!(
-            "{}:{}: {}{col} {}",
-            r.file,
-            r.row,
-            r.code,
-            r.message.get(lang)
+            "{}",
+            crate::report::rejection_line(
+                &r.file,
+                r.row,
+                r.code,
+                r.column.as_deref(),
+                r.message.get(lang)
+            )
         );
     }
     for f in &report.files {
