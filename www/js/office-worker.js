@@ -43,6 +43,7 @@ const handlers = {
     const planBytes = encoder.encode(text ?? Engine.demoPlanJson());
     const run = engine.aggregateStart(text == null ? 'plan.json' : (planName ?? 'plan.json'), planBytes, lang ?? 'zh-CN');
     try {
+      run.expectBytes(files.reduce((n, f) => n + ((f.blob ?? f).size ?? 0), 0));
       let last = 0;
       let offset = 0; // bytes of the files before this one
       const progress = (file, bytes, force) => {

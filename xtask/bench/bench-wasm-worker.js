@@ -14,6 +14,7 @@ self.onmessage = async (e) => {
     const t0 = performance.now();
     const engine = new Engine();
     const run = engine.ingestStart();
+    run.expectBytes(blob.size);
     run.begin(file, undefined);
     const reader = blob.stream().getReader();
     for (;;) {

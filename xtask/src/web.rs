@@ -9,8 +9,12 @@ use crate::cmd::Cmd;
 use crate::tools::WASM_TARGET;
 
 const CRATE: &str = "kaoping_wasm";
-/// The cargo profile for the browser build (`[profile.wasm]` in the root Cargo.toml).
+/// The cargo profile of the respondent build (`[profile.wasm]` in the root Cargo.toml: the
+/// smallest code).
 const PROFILE: &str = "wasm";
+/// The cargo profile of the office build (`[profile.wasm-office]`: the fastest code; the office
+/// page is not under the size budget and ingests millions of rows).
+const PROFILE_OFFICE: &str = "wasm-office";
 
 /// Features every wasm-opt run enables: what rustc's wasm32 output uses
 /// (see `rustc --print cfg --target wasm32-unknown-unknown`), all supported by current Chromium.
@@ -26,6 +30,14 @@ const BASE_FEATURES: [&str; 6] = [
 /// The two browser builds of the one facade: the respondent build (forms, records; small,
 /// under the size budget) and the office build (plus plan validation, scoring, statistics).
 const VARIANTS: [(&str, Option<&str>); 2] = [("www/pkg", None), ("www/pkg-office", Some("office"))];
+
+/// The cargo profile and the wasm-opt level of a build.
+fn settings(feature: Option<&str>) -> (&'static str, &'static str) {
+    match feature {
+        Some("office") => (PROFILE_OFFICE, "-O3"),
+        _ => (PROFILE, "-Oz"),
+    }
+}
 
 /// What the dev server, the browser tests and the size report serve: `www/` as it goes over
 /// the wire. The sources in `www/` stay as written.
@@ -94,9 +106,10 @@ fn copy_tree(from: &Path, to: &Path, minify: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
+    let (profile, level) = settings(feature);
     let mut cargo = Cmd::cargo()
         .args(["build", "-p", CRATE, "--target", WASM_TARGET])
-        .args(["--profile", PROFILE]);
+        .args(["--profile", profile]);
     if let Some(f) = feature {
         cargo = cargo.args(["--features", f]);
     }
@@ -106,7 +119,7 @@ fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
     let input = root
         .join("target")
         .join(WASM_TARGET)
-        .join(PROFILE)
+        .join(profile)
         .join(format!("{CRATE}.wasm"));
     let bg = out_dir.join(format!("{CRATE}_bg.wasm"));
     let features = wasm_opt_features();
@@ -118,7 +131,7 @@ fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
         feature.unwrap_or("default")
     ));
     let wasm_opt = root.join("node_modules/.bin/wasm-opt");
-    let stamp = stamp_for(&input, &wasm_opt, &features)?;
+    let stamp = stamp_for(&input, &wasm_opt, level, &features)?;
     let outputs = [
         bg.clone(),
         out_dir.join(format!("{CRATE}.js")),
@@ -145,7 +158,7 @@ fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
     let before = file_len(&bg)?;
     let tmp = out_dir.join(format!("{CRATE}_bg.opt.wasm"));
     Cmd::new(&wasm_opt)
-        .arg("-Oz")
+        .arg(level)
         .args(features.iter().map(|f| format!("--enable-{f}")))
         .arg("-o")
         .arg(&tmp)
@@ -169,7 +182,7 @@ fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
     std::fs::write(&stamp_path, &stamp)
         .with_context(|| format!("cannot write {}", stamp_path.display()))?;
     println!(
-        "build-web: {} ({} -> {} bytes after wasm-opt -Oz), glue and .d.ts in {dir}/",
+        "build-web: {} ({} -> {} bytes after wasm-opt {level}), glue and .d.ts in {dir}/",
         bg.strip_prefix(root).unwrap_or(&bg).display(),
         before,
         after
@@ -222,7 +235,7 @@ fn file_len(p: &Path) -> Result<u64> {
 }
 
 /// What the outputs in `www/pkg/` were made from: the input module (size, mtime) and the tools.
-fn stamp_for(input: &Path, wasm_opt: &Path, features: &[String]) -> Result<String> {
+fn stamp_for(input: &Path, wasm_opt: &Path, level: &str, features: &[String]) -> Result<String> {
     let meta = std::fs::metadata(input).with_context(|| format!("missing {}", input.display()))?;
     let mtime = meta
         .modified()?
@@ -238,7 +251,7 @@ fn stamp_for(input: &Path, wasm_opt: &Path, features: &[String]) -> Result<Strin
         .try_read()
         .unwrap_or_default();
     Ok(format!(
-        "input {} {} {mtime}\n{}\n{} -Oz {}\n",
+        "input {} {} {mtime}\n{}\n{} {level} {}\n",
         input.display(),
         meta.len(),
         bindgen.trim(),

@@ -180,6 +180,7 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     }
     let plan = read_plan(&plan_name, &plan_bytes, lang).map_err(typed)?;
     let mut run = AggregateRun::new(&plan, &plan_name, &plan_bytes, params).map_err(typed)?;
+    run.expect_bytes(total);
     let mut buf = vec![0u8; CHUNK];
     for (name, role, path) in &files {
         run.begin(name, *role, FileOptions::default())

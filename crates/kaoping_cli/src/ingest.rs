@@ -22,7 +22,8 @@ pub struct IngestArgs {
     /// Print only the counts (and the first 20 rejections), not every rejection.
     #[arg(long)]
     pub summary: bool,
-    /// How to read the files: auto (from the name), json, jsonl or csv.
+    /// How to read the files: auto (from the name), json, jsonl or csv. An Excel workbook
+    /// (.xlsx) is read whole, its first sheet as CSV.
     #[arg(long, default_value = "auto")]
     pub format: String,
     /// Text encoding of CSV files: auto (detect), utf-8, gb18030 (also gbk), utf-16le, utf-16be.
@@ -72,11 +73,34 @@ pub fn file_options(args: &IngestArgs) -> Result<FileOptions> {
     })
 }
 
-/// Streams one file into the session in 1 MiB chunks.
+/// Streams one file into the session in 1 MiB chunks. An Excel workbook (`.xlsx`, or a ZIP
+/// file) is read whole: its first sheet goes through the CSV path.
 pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOptions) -> Result<()> {
     let mut f =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    session.begin(&path.display().to_string(), options)?;
+    let name = path.display().to_string();
+    let mut magic = [0u8; 4];
+    let n = f.read(&mut magic).unwrap_or(0);
+    let xlsx = name.to_ascii_lowercase().ends_with(".xlsx") || magic[..n] == *b"PK\x03\x04";
+    if xlsx {
+        let mut bytes = magic[..n].to_vec();
+        f.read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read {name}"))?;
+        let text = kaoping_core::xlsx::read_csv_text(&bytes, None)
+            .with_context(|| format!("{name}: cannot read the Excel workbook"))?;
+        session.begin(
+            &name,
+            FileOptions {
+                format: Format::Csv,
+                ..options
+            },
+        )?;
+        session.push(text.as_bytes())?;
+        session.end()?;
+        return Ok(());
+    }
+    session.begin(&name, options)?;
+    session.push(&magic[..n])?;
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = f

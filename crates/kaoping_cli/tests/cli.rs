@@ -1,7 +1,7 @@
 //! The command line, as a user runs it: each folder of `tests/fixtures/cli/` holds `args` (one
 //! command per line, `> FILE` writes stdout to a file in a temporary folder; `{root}` is the
 //! repository, `{demo_plan}` the demo plan file), the files it reads, and `expected.txt`: the
-//! stdout of the last command and its exit code. `UPDATE_FIXTURES=1` rewrites `expected.txt`.
+//! stdout of the last command, its stderr (each line after `stderr: `) and its exit code. `UPDATE_FIXTURES=1` rewrites `expected.txt`.
 //! A line `cp FROM TO` copies a file inside the temporary folder instead (to tamper with an
 //! input between two commands), and a line `cat FILE` makes FILE's text the output compared.
 
@@ -55,7 +55,12 @@ fn run_case(dir: &Path) -> Result<(), String> {
             }
             None => {
                 let stdout = String::from_utf8_lossy(&out.stdout).replace(&root_text, "{root}");
-                last = format!("{stdout}exit: {}\n", out.status.code().unwrap_or(-1));
+                let stderr = String::from_utf8_lossy(&out.stderr).replace(&root_text, "{root}");
+                let stderr: String = stderr.lines().map(|l| format!("stderr: {l}\n")).collect();
+                last = format!(
+                    "{stdout}{stderr}exit: {}\n",
+                    out.status.code().unwrap_or(-1)
+                );
             }
         }
     }

@@ -390,6 +390,12 @@ impl<'p> AggregateRun<'p> {
         Ok(())
     }
 
+    /// Sizes the duplicate set for `bytes` bytes of record files still to come, so that it
+    /// need not grow while they are read ([`IngestSession::expect_bytes`]). Optional.
+    pub fn expect_bytes(&mut self, bytes: u64) {
+        self.session.expect_bytes(bytes);
+    }
+
     /// The next bytes of the open file.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), AggregateError> {
         let mut open = self.open.take().ok_or(IngestError::NoFile)?;

@@ -487,6 +487,13 @@ impl IngestRun {
         Ok(to_js(&count)?.unchecked_into())
     }
 
+    /// Sizes the duplicate set for `bytes` bytes still to come (optional; saves its growth).
+    #[wasm_bindgen(js_name = expectBytes)]
+    pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsError> {
+        self.session()?.expect_bytes(bytes as u64);
+        Ok(())
+    }
+
     /// Rows read, accepted and rejected so far.
     pub fn progress(&self) -> Result<IIngestProgress, JsError> {
         let p = self
@@ -563,6 +570,14 @@ impl AggregateRunJs {
     pub fn end(&mut self) -> Result<IFileEntry, JsError> {
         let entry = self.run()?.end().map_err(into_error)?;
         Ok(to_js(&entry)?.unchecked_into())
+    }
+
+    /// Sizes the duplicate set for `bytes` bytes of input still to come (optional; saves its
+    /// growth).
+    #[wasm_bindgen(js_name = expectBytes)]
+    pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsError> {
+        self.run()?.expect_bytes(bytes as u64);
+        Ok(())
     }
 
     /// Bytes pushed and rows read, accepted and rejected so far.

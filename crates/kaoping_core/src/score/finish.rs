@@ -9,7 +9,7 @@ use super::{round_to, IndicatorValue, ScoreError};
 use crate::plan::{Direction, IndicatorKind, Plan, QuestionKind, ReviewSheet};
 use crate::stats::dist::stable_sum;
 use crate::stats::icc::icc;
-use crate::stats::interval::{kish_effective_n, t_interval, wilson_interval, Interval};
+use crate::stats::interval::{kish_effective_n, t_interval_counts, wilson_interval, Interval};
 use crate::stats::kendall::kendall_w;
 use crate::stats::krippendorff::{krippendorff_alpha, Metric};
 use crate::stats::matrix::RatingMatrix;
@@ -513,18 +513,11 @@ fn combine(parts: &[(f64, Option<f64>)], policy: MissingPolicy) -> (Option<f64>,
     (Some(value), used)
 }
 
-fn expand(t: &Tally) -> Vec<f64> {
-    t.values()
-        .into_iter()
-        .flat_map(|(v, c)| std::iter::repeat_n(v, c as usize))
-        .collect()
-}
-
 fn interval_of(t: &Tally, level: f64) -> Option<Interval> {
     if t.n() < 2 {
         return None;
     }
-    t_interval(&expand(t), level).ok()
+    t_interval_counts(&t.values(), level).ok()
 }
 
 fn status_of(t: &Tally, s: Status) -> Status {

@@ -91,18 +91,44 @@ pub fn wilson_interval(successes: u64, total: u64, level: f64) -> Result<Interva
 }
 
 /// Student t interval for the mean of `values` at confidence `level`.
-/// The mean and variance are summed order-free ([`stable_sum`]).
+/// The values are counted per distinct value and summed order-free ([`t_interval_counts`]).
 pub fn t_interval(values: &[f64], level: f64) -> Result<Interval, IntervalError> {
     check_level(level)?;
     if let Some(index) = values.iter().position(|v| !v.is_finite()) {
         return Err(IntervalError::NotFinite { index });
     }
-    if values.len() < 2 {
-        return Err(IntervalError::TooFewValues(values.len()));
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mut counts: Vec<(f64, u64)> = Vec::new();
+    for v in sorted {
+        match counts.last_mut() {
+            Some((last, c)) if *last == v => *c += 1,
+            _ => counts.push((v, 1)),
+        }
     }
-    let n = values.len() as f64;
-    let mean = stable_sum(values.iter().copied()) / n;
-    let var = stable_sum(values.iter().map(|x| (x - mean) * (x - mean))) / (n - 1.0);
+    t_interval_counts(&counts, level)
+}
+
+/// Student t interval for the mean of a multiset given as (value, count) pairs in ascending
+/// order of value (a [`Tally`](super::tally::Tally)'s `values()`): the mean Σcv/n and the
+/// sample variance Σc(v − mean)²/(n − 1), each a compensated sum in that order, so the cost is
+/// the number of distinct values, not of ratings.
+pub fn t_interval_counts(values: &[(f64, u64)], level: f64) -> Result<Interval, IntervalError> {
+    check_level(level)?;
+    if let Some(index) = values.iter().position(|(v, _)| !v.is_finite()) {
+        return Err(IntervalError::NotFinite { index });
+    }
+    let count: u64 = values.iter().map(|(_, c)| c).sum();
+    if count < 2 {
+        return Err(IntervalError::TooFewValues(count as usize));
+    }
+    let n = count as f64;
+    let mean = neumaier(values.iter().map(|(v, c)| v * *c as f64)) / n;
+    let var = neumaier(
+        values
+            .iter()
+            .map(|(v, c)| (v - mean) * (v - mean) * *c as f64),
+    ) / (n - 1.0);
     let t = student_t_quantile(1.0 - (1.0 - level) / 2.0, n - 1.0);
     let half = t * (var / n).sqrt();
     Ok(Interval {
@@ -110,8 +136,24 @@ pub fn t_interval(values: &[f64], level: f64) -> Result<Interval, IntervalError>
         lower: mean - half,
         upper: mean + half,
         level,
-        n: values.len() as u64,
+        n: count,
     })
+}
+
+/// Neumaier-compensated sum in the order given.
+fn neumaier(values: impl IntoIterator<Item = f64>) -> f64 {
+    let mut sum = 0.0_f64;
+    let mut comp = 0.0_f64;
+    for x in values {
+        let t = sum + x;
+        if sum.abs() >= x.abs() {
+            comp += (sum - t) + x;
+        } else {
+            comp += (x - t) + sum;
+        }
+        sum = t;
+    }
+    sum + comp
 }
 
 /// Summary of a set of survey weights.
@@ -191,6 +233,21 @@ mod tests {
         assert_eq!(
             wilson_interval(1, 2, 1.0),
             Err(IntervalError::BadLevel(1.0))
+        );
+    }
+
+    #[test]
+    fn counts_agree_with_values() {
+        // The same multiset as values and as counts: the same interval (to the last bits the
+        // compensated sums allow), and n counts ratings, not distinct values.
+        let values = [2.0, 4.5, 4.5, 1.0, 2.0, 2.0, 9.25];
+        let a = t_interval(&values, 0.9).unwrap();
+        let b = t_interval_counts(&[(1.0, 1), (2.0, 3), (4.5, 2), (9.25, 1)], 0.9).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(b.n, 7);
+        assert_eq!(
+            t_interval_counts(&[(3.0, 1)], 0.95),
+            Err(IntervalError::TooFewValues(1))
         );
     }
 

@@ -119,9 +119,9 @@ impl ScaleTable {
 
 #[derive(Debug, Clone)]
 enum Kind {
-    Single(Vec<Vec<u8>>),
+    Single(Options),
     Multiple {
-        options: Vec<Vec<u8>>,
+        options: Options,
         min: Option<u32>,
         max: Option<u32>,
     },
@@ -226,21 +226,15 @@ impl Compiled {
         };
         for (qi, q) in ins.questions().enumerate() {
             let kind = match &q.kind {
-                QuestionKind::Single { options } if plain(options) => Kind::Single(
-                    options
-                        .iter()
-                        .map(|o| o.value.as_bytes().to_vec())
-                        .collect(),
-                ),
+                QuestionKind::Single { options } if plain(options) => {
+                    Kind::Single(Options::new(options))
+                }
                 QuestionKind::Multiple {
                     options,
                     min_select,
                     max_select,
                 } if plain(options) => Kind::Multiple {
-                    options: options
-                        .iter()
-                        .map(|o| o.value.as_bytes().to_vec())
-                        .collect(),
+                    options: Options::new(options),
                     min: *min_select,
                     max: *max_select,
                 },
@@ -333,7 +327,7 @@ impl Compiled {
                 if raw.is_empty() {
                     return Pv::Empty;
                 }
-                match options.iter().position(|o| short_eq(o, raw)) {
+                match options.find(raw) {
                     Some(i) => Pv::Opt(i as u16),
                     None => Pv::Bad,
                 }
@@ -345,7 +339,7 @@ impl Compiled {
                 let mut n = 0u16;
                 let mut mask = 0u64;
                 for part in raw.split(|b| *b == b';') {
-                    match options.iter().position(|o| short_eq(o, part)) {
+                    match options.find(part) {
                         Some(i) => {
                             if i < 64 {
                                 mask |= 1 << i;
@@ -642,18 +636,12 @@ fn compile_cond(
         Some(Simple::Selected { id, value }) => match by_id.get(&id).map(|q| (*q, &kinds[*q])) {
             Some((q, Kind::Single(options))) => Cond::SelectedSingle {
                 q,
-                opt: options
-                    .iter()
-                    .position(|o| o.as_slice() == value.as_bytes())
-                    .map(|i| i as u16),
+                opt: options.position(&value).map(|i| i as u16),
             },
             Some((q, Kind::Multiple { options, .. })) if options.len() <= 64 => {
                 Cond::SelectedMulti {
                     q,
-                    bit: options
-                        .iter()
-                        .position(|o| o.as_slice() == value.as_bytes())
-                        .map_or(0, |i| 1u64 << i),
+                    bit: options.position(&value).map_or(0, |i| 1u64 << i),
                 }
             }
             _ => Cond::Expr(Some(e)),
@@ -666,15 +654,68 @@ fn compile_cond(
     }
 }
 
-/// Byte equality without a call for short strings.
-#[inline]
-fn short_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+/// A field the record path reads as text: valid UTF-8 without U+FFFD (EF BF BD).
+fn clean_text(b: &[u8]) -> bool {
+    std::str::from_utf8(b).is_ok()
+        && !b
+            .iter()
+            .enumerate()
+            .any(|(i, x)| *x == 0xEF && b[i + 1..].starts_with(&[0xBF, 0xBD]))
 }
 
-/// A field the record path reads as text: valid UTF-8 without U+FFFD.
-fn clean_text(b: &[u8]) -> bool {
-    std::str::from_utf8(b).is_ok_and(|s| !s.contains('\u{FFFD}'))
+/// Option spellings, each of up to 8 bytes also packed into a word, so that a cell is found
+/// with one comparison per option.
+#[derive(Debug, Clone)]
+struct Options {
+    bytes: Vec<Vec<u8>>,
+    /// (packed bytes, length) per option; length 0xFF: longer than 8 bytes.
+    packed: Vec<(u64, u8)>,
+}
+
+#[inline]
+fn pack8(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w[..b.len()].copy_from_slice(b);
+    u64::from_le_bytes(w)
+}
+
+impl Options {
+    fn new(options: &[crate::plan::Choice]) -> Options {
+        let bytes: Vec<Vec<u8>> = options
+            .iter()
+            .map(|o| o.value.as_bytes().to_vec())
+            .collect();
+        let packed = bytes
+            .iter()
+            .map(|b| {
+                if b.len() <= 8 {
+                    (pack8(b), b.len() as u8)
+                } else {
+                    (0, 0xFF)
+                }
+            })
+            .collect();
+        Options { bytes, packed }
+    }
+
+    fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The option spelled exactly `raw`.
+    #[inline]
+    fn find(&self, raw: &[u8]) -> Option<usize> {
+        if raw.len() <= 8 {
+            let (w, n) = (pack8(raw), raw.len() as u8);
+            self.packed.iter().position(|p| *p == (w, n))
+        } else {
+            self.bytes.iter().position(|o| o.as_slice() == raw)
+        }
+    }
+
+    fn position(&self, value: &str) -> Option<usize> {
+        self.find(value.as_bytes())
+    }
 }
 
 #[inline]
@@ -1074,7 +1115,11 @@ impl Dense {
                 tot += x;
             }
             s.total += i128::from(tot);
-            s.total_sq += i128::from(tot) * i128::from(tot);
+            // Squared in i64 when it fits (no 128-bit multiply, which WASM lacks).
+            s.total_sq += match tot.checked_mul(tot) {
+                Some(sq) => i128::from(sq),
+                None => i128::from(tot) * i128::from(tot),
+            };
         }
         let g = &mut self.groups[unit * self.n_cells + cell];
         g.respondents += 1;
