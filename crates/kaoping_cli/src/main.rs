@@ -89,7 +89,8 @@ enum DemoCommand {
         #[arg(long, default_value_t = 2000)]
         n: usize,
     },
-    /// Write synthetic tracking files for the demo plan (periods.csv, projects.json, events.json).
+    /// Write synthetic tracking files for the demo plan (periods.csv, projects.json,
+    /// site-checks.jsonl: the quarterly site-check records, events.json).
     Periods {
         #[arg(long, default_value_t = 42)]
         seed: u64,

@@ -17,9 +17,11 @@ pub struct TrackArgs {
     /// Period files (CSV or JSON): unit, indicator, period, actual, last_year, peer_city, target.
     #[arg(long, num_args = 1.., required = true)]
     periods: Vec<PathBuf>,
-    /// Project reports (CSV or JSON): milestones reached and quarterly site-check ratings.
-    #[arg(long)]
-    projects: Option<PathBuf>,
+    /// Project reports (CSV or JSON): milestones reached and quarterly site-check ratings; and
+    /// the sealed records of the plan's site-check sheets (JSON, arrays or JSON Lines, as the
+    /// review page downloads them).
+    #[arg(long, num_args = 1..)]
+    projects: Vec<PathBuf>,
     /// Constraint events (CSV or JSON): unit, indicator, date, veto, evidence, description.
     #[arg(long)]
     events: Option<PathBuf>,
@@ -31,28 +33,32 @@ pub struct TrackArgs {
     out: PathBuf,
 }
 
-/// A tracking file's text: CSV or JSON (encoding detected), an XLSX workbook's first sheet as CSV.
-fn read(path: &Path) -> Result<String> {
+/// Adds a tracking file: CSV or JSON (the engine detects the encoding), or an XLSX workbook's
+/// first sheet as CSV.
+fn add(tracker: &mut Tracker, kind: InputKind, path: &Path) -> Result<()> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path.display().to_string();
     if bytes.starts_with(b"PK\x03\x04") {
-        return kaoping_core::xlsx::read_csv_text(&bytes, None)
-            .with_context(|| format!("{}: not a readable XLSX workbook", path.display()));
+        let text = kaoping_core::xlsx::read_csv_text(&bytes, None)
+            .with_context(|| format!("{}: not a readable XLSX workbook", path.display()))?;
+        tracker.add_file(kind, &name, &text);
+    } else {
+        tracker.add_bytes(kind, &name, &bytes);
     }
-    // UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK as Excel writes it.
-    Ok(kaoping_core::table::decode::decode_all(&bytes).0)
+    Ok(())
 }
 
 /// Runs `kaoping track`; exit 1 when rows were rejected.
 pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
     let mut tracker = Tracker::new(&plan)?;
     for f in &args.periods {
-        tracker.add_file(InputKind::Periods, &f.display().to_string(), &read(f)?);
+        add(&mut tracker, InputKind::Periods, f)?;
     }
-    if let Some(f) = &args.projects {
-        tracker.add_file(InputKind::Projects, &f.display().to_string(), &read(f)?);
+    for f in &args.projects {
+        add(&mut tracker, InputKind::Projects, f)?;
     }
     if let Some(f) = &args.events {
-        tracker.add_file(InputKind::Events, &f.display().to_string(), &read(f)?);
+        add(&mut tracker, InputKind::Events, f)?;
     }
     let report = tracker.finish(args.through.as_deref())?;
     std::fs::create_dir_all(&args.out)
@@ -178,20 +184,21 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
     })
 }
 
-/// `kaoping demo periods`: writes periods.csv, projects.json and events.json.
+/// `kaoping demo periods`: writes periods.csv, projects.json, site-checks.jsonl and events.json.
 pub fn demo(seed: u64, through: Option<String>, out: &Path) -> Result<()> {
     let d = demo_periods(seed, through.as_deref())?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     for (name, text) in [
         ("periods.csv", &d.periods_csv),
         ("projects.json", &d.projects_json),
+        ("site-checks.jsonl", &d.site_checks_jsonl),
         ("events.json", &d.events_json),
     ] {
         let p = out.join(name);
         std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?;
     }
     println!(
-        "{}: periods.csv, projects.json, events.json (through {})",
+        "{}: periods.csv, projects.json, site-checks.jsonl, events.json (through {})",
         out.display(),
         d.through
     );

@@ -5,9 +5,15 @@
 //! list the category); units come grouped by category, both in plan order. A unit the expert
 //! declares a conflict of interest with (回避) leaves the sheet and needs no scores. The pages
 //! call [`evaluate_review`] after every change and [`build_review_record`] on submit.
+//!
+//! The same sheet serves the quarterly site checks (现场查核) of the plan's tracking projects
+//! (`tracking.site_checks`, see `docs/tracking.md`): rows are the projects (grouped by unit),
+//! columns the check criteria, the rater group is expert, beneficiary (受益主体) or builder
+//! (项目建设者), and the quarter checked is chosen on the sheet. A project left out (not
+//! checked, or a conflict of interest) is "recused" like a unit.
 
 use crate::form::{is_answered, AnswerIssue, UNABLE};
-use crate::plan::{Instrument, InstrumentKind, Plan, RaterGroup, ReviewSheet, Scale};
+use crate::plan::{InstrumentKind, Plan, RaterGroup, Scale};
 use crate::record::{rfc3339, seal, QualityFlags, RecordError, ResponseRecord};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
@@ -20,9 +26,13 @@ pub struct ReviewAnswers {
     /// The reviewer's staff or panel number (工号/编号); it becomes the record's `respondent_id`.
     #[serde(default)]
     pub reviewer: String,
-    /// The rater group (行业专家, 高校学者, 基层代表), required when the sheet has groups.
+    /// The rater group (行业专家, 高校学者, 基层代表; site checks: expert, beneficiary,
+    /// builder), required when the sheet has groups.
     #[serde(default)]
     pub group: Option<String>,
+    /// Site checks: the quarter checked (`2026-Q2`), required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quarter: Option<String>,
     /// Units the expert has a conflict of interest with (回避): they leave the sheet.
     #[serde(default)]
     pub recused: Vec<String>,
@@ -59,9 +69,24 @@ pub struct SheetCategory {
     pub units: Vec<SheetUnit>,
 }
 
-/// The cells of a review sheet that exist, before any recusal.
+/// What a sheet's rows are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SheetKind {
+    /// An expert review sheet: units (grouped by category) × indicators.
+    #[default]
+    Review,
+    /// A site-check sheet: tracking projects (grouped by unit) × check criteria.
+    SiteCheck,
+}
+
+/// The cells of a review sheet that exist, before any recusal. For a site check, `categories`
+/// are the units with projects on the sheet, their `units` the projects, and `indicators` the
+/// check criteria.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewSheetLayout {
+    #[serde(default)]
+    pub kind: SheetKind,
     pub instrument: String,
     pub title: Text,
     #[serde(default)]
@@ -76,6 +101,12 @@ pub struct ReviewSheetLayout {
     pub categories: Vec<SheetCategory>,
     /// Number of unit × indicator cells.
     pub cells: usize,
+    /// Site checks: the quarters of the plan's year, one of which is checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quarters: Vec<String>,
+    /// Answering faster than this is recorded as a speeder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_seconds: Option<u32>,
 }
 
 /// One thing to fix before the sheet can be submitted.
@@ -138,22 +169,26 @@ pub fn cell_key(unit: &str, indicator: &str) -> String {
     format!("{unit}/{indicator}")
 }
 
-fn review_instrument<'a>(
-    plan: &'a Plan,
-    id: &str,
-) -> Result<(&'a Instrument, &'a ReviewSheet), RecordError> {
-    let ins = plan
-        .instrument(id)
-        .ok_or_else(|| RecordError::UnknownInstrument(id.to_owned()))?;
-    match (&ins.kind, &ins.review) {
-        (InstrumentKind::Review, Some(sheet)) => Ok((ins, sheet)),
-        _ => Err(RecordError::NotAReview(id.to_owned())),
+/// The layout of the plan's review instrument or site-check sheet `id`.
+fn layout_of(plan: &Plan, id: &str) -> Result<ReviewSheetLayout, RecordError> {
+    if let Some(ins) = plan.instrument(id) {
+        return match (&ins.kind, &ins.review) {
+            (InstrumentKind::Review, Some(review)) => Ok(review_layout(plan, ins, review)),
+            _ => Err(RecordError::NotAReview(id.to_owned())),
+        };
+    }
+    let rules = crate::track::TrackingRules::of(plan).unwrap_or_default();
+    match rules.site_check(id) {
+        Some(sc) => Ok(site_check_layout(plan, &rules, sc)),
+        None => Err(RecordError::UnknownInstrument(id.to_owned())),
     }
 }
 
-/// The units × indicators of a review instrument.
-pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordError> {
-    let (ins, review) = review_instrument(plan, instrument)?;
+fn review_layout(
+    plan: &Plan,
+    ins: &crate::plan::Instrument,
+    review: &crate::plan::ReviewSheet,
+) -> ReviewSheetLayout {
     let indicators: Vec<SheetIndicator> = review
         .indicators
         .iter()
@@ -202,7 +237,8 @@ pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordE
             units,
         });
     }
-    Ok(ReviewSheetLayout {
+    ReviewSheetLayout {
+        kind: SheetKind::Review,
         instrument: ins.id.clone(),
         title: ins.title.clone(),
         intro: ins.intro.clone(),
@@ -213,7 +249,88 @@ pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordE
         indicators,
         categories,
         cells,
-    })
+        quarters: Vec::new(),
+        min_seconds: ins.min_seconds,
+    }
+}
+
+/// The name of a site-check rater group as the sheet shows it.
+fn rater_label(g: crate::track::RaterGroup) -> Text {
+    use crate::track::RaterGroup as G;
+    match g {
+        G::Expert => Text::new("专家", "Experts"),
+        G::Beneficiary => Text::new("受益主体（受益群众、单位）", "Beneficiaries"),
+        G::Builder => Text::new("项目建设者", "Project builders"),
+    }
+}
+
+fn site_check_layout(
+    plan: &Plan,
+    rules: &crate::track::TrackingRules,
+    sc: &crate::track::SiteCheckSheet,
+) -> ReviewSheetLayout {
+    let criteria: Vec<String> = sc.criteria.iter().map(|c| c.id.clone()).collect();
+    let projects = sc.projects(rules);
+    let mut categories = Vec::new();
+    let mut cells = 0;
+    for unit in &plan.units {
+        let rows: Vec<SheetUnit> = projects
+            .iter()
+            .filter(|p| p.unit == unit.id)
+            .map(|p| SheetUnit {
+                id: p.id.clone(),
+                name: p.name.clone(),
+                category: unit.id.clone(),
+                indicators: criteria.clone(),
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        cells += rows.len() * criteria.len();
+        categories.push(SheetCategory {
+            id: unit.id.clone(),
+            name: unit.name.clone(),
+            units: rows,
+        });
+    }
+    let groups = sc.rater_groups();
+    let weight = 1.0 / groups.len().max(1) as f64;
+    ReviewSheetLayout {
+        kind: SheetKind::SiteCheck,
+        instrument: sc.id.clone(),
+        title: sc.title.clone(),
+        intro: sc.intro.clone(),
+        scale: sc.scale.clone(),
+        unable: sc.unable,
+        comment_at_or_below: sc.comment_at_or_below,
+        groups: groups
+            .into_iter()
+            .map(|g| RaterGroup {
+                id: g.id().to_owned(),
+                name: rater_label(g),
+                weight,
+            })
+            .collect(),
+        indicators: sc
+            .criteria
+            .iter()
+            .map(|c| SheetIndicator {
+                id: c.id.clone(),
+                name: c.name.clone(),
+            })
+            .collect(),
+        categories,
+        cells,
+        quarters: (1..=4).map(|q| format!("{}-Q{q}", plan.year)).collect(),
+        min_seconds: sc.min_seconds,
+    }
+}
+
+/// The units × indicators of a review instrument, or the projects × criteria of a site-check
+/// sheet of the plan's tracking section.
+pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordError> {
+    layout_of(plan, instrument)
 }
 
 fn fmt_num(x: f64) -> String {
@@ -249,19 +366,29 @@ pub fn evaluate_review(
     lang: &str,
 ) -> Result<ReviewState, RecordError> {
     let layout = sheet(plan, instrument)?;
-    let (_, review) = review_instrument(plan, instrument)?;
+    let site = layout.kind == SheetKind::SiteCheck;
     let mut out = Out {
         lang,
         issues: Vec::new(),
     };
     if answers.reviewer.trim().is_empty() {
-        out.push(
-            "reviewer",
-            None,
-            "reviewer_required",
-            "请填写您的工号或编号。",
-            "Enter your staff or panel number.",
-        );
+        if site {
+            out.push(
+                "reviewer",
+                None,
+                "reviewer_required",
+                "请填写您的评价人编号。",
+                "Enter your rater number.",
+            );
+        } else {
+            out.push(
+                "reviewer",
+                None,
+                "reviewer_required",
+                "请填写您的工号或编号。",
+                "Enter your staff or panel number.",
+            );
+        }
     }
     if !layout.groups.is_empty() {
         match answers
@@ -287,6 +414,30 @@ pub fn evaluate_review(
             _ => {}
         }
     }
+    if site {
+        match answers
+            .quarter
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
+            None => out.push(
+                "quarter",
+                None,
+                "quarter_required",
+                "请选择查核的季度。",
+                "Choose the quarter checked.",
+            ),
+            Some(q) if !layout.quarters.iter().any(|x| x == q) => out.push(
+                "quarter",
+                None,
+                "bad_quarter",
+                &format!("季度“{q}”不是本年度的季度。"),
+                &format!("“{q}” is not a quarter of the plan's year."),
+            ),
+            _ => {}
+        }
+    }
     let all_units: BTreeSet<&str> = layout
         .categories
         .iter()
@@ -295,14 +446,33 @@ pub fn evaluate_review(
     let recused: BTreeSet<&str> = answers.recused.iter().map(String::as_str).collect();
     for r in &recused {
         if !all_units.contains(r) {
-            out.push(
-                "recused",
-                Some((r, "")),
-                "unknown_unit",
-                "申请回避的单位不在本评审表中。",
-                "A unit you declared a conflict with is not on this sheet.",
-            );
+            if site {
+                out.push(
+                    "recused",
+                    Some((r, "")),
+                    "unknown_unit",
+                    "未评价的项目不在本评价表中。",
+                    "A project you left out is not on this sheet.",
+                );
+            } else {
+                out.push(
+                    "recused",
+                    Some((r, "")),
+                    "unknown_unit",
+                    "申请回避的单位不在本评审表中。",
+                    "A unit you declared a conflict with is not on this sheet.",
+                );
+            }
         }
+    }
+    if site && !all_units.is_empty() && all_units.iter().all(|u| recused.contains(u)) {
+        out.push(
+            "recused",
+            None,
+            "nothing_rated",
+            "请至少评价一个项目。",
+            "Rate at least one project.",
+        );
     }
     let names: BTreeMap<&str, &Text> = layout
         .indicators
@@ -360,7 +530,7 @@ pub fn evaluate_review(
             } else {
                 match value.and_then(Value::as_f64) {
                     Some(x) if layout.scale.contains(x) => {
-                        if review.comment_at_or_below.is_some_and(|c| x <= c) {
+                        if layout.comment_at_or_below.is_some_and(|c| x <= c) {
                             let key = cell_key(&unit.id, ind);
                             let given = answers
                                 .comments
@@ -368,7 +538,7 @@ pub fn evaluate_review(
                                 .is_some_and(|s| !s.trim().is_empty());
                             comments_required.push(key);
                             if !given {
-                                let c = fmt_num(review.comment_at_or_below.unwrap_or_default());
+                                let c = fmt_num(layout.comment_at_or_below.unwrap_or_default());
                                 out.push(
                                     "comment",
                                     cell,
@@ -437,7 +607,6 @@ pub fn build_review_record(
     plan_sha256: &str,
     sub: &ReviewSubmission,
 ) -> Result<ResponseRecord, RecordError> {
-    let (ins, _) = review_instrument(plan, &sub.instrument)?;
     let layout = sheet(plan, &sub.instrument)?;
     let state = evaluate_review(plan, &sub.instrument, &sub.answers, &sub.lang)?;
     if !state.complete {
@@ -505,6 +674,11 @@ pub fn build_review_record(
             answers.insert("group".to_owned(), Value::String(g.trim().to_owned()));
         }
     }
+    if layout.kind == SheetKind::SiteCheck {
+        if let Some(q) = &a.quarter {
+            answers.insert("quarter".to_owned(), Value::String(q.trim().to_owned()));
+        }
+    }
     // In sheet order, so the record does not depend on the order of ticking.
     let recused_list: Vec<Value> = layout
         .categories
@@ -527,7 +701,7 @@ pub fn build_review_record(
     let straight = numbers.len() >= 3 && numbers.iter().all(|x| *x == numbers[0]);
     let quality = QualityFlags {
         duration_seconds,
-        speeder: ins
+        speeder: layout
             .min_seconds
             .is_some_and(|m| duration_seconds < f64::from(m)),
         straight_lined: if straight {
@@ -542,7 +716,7 @@ pub fn build_review_record(
         plan_id: plan.id.clone(),
         plan_version: plan.version.clone(),
         plan_sha256: plan_sha256.to_owned(),
-        instrument: ins.id.clone(),
+        instrument: layout.instrument.clone(),
         respondent_id: a.reviewer.trim().to_owned(),
         reviewer: true,
         started_at: rfc3339(sub.started_ms),

@@ -544,6 +544,17 @@ impl Validator {
                     );
                 }
             }
+            for (i, sc) in t.site_checks.iter().enumerate() {
+                let p = format!("/tracking/site_checks/{i}");
+                self.text(&sc.title, &ptr(&p, "title"), langs);
+                if let Some(intro) = &sc.intro {
+                    self.text(intro, &ptr(&p, "intro"), langs);
+                }
+                self.scale(&sc.scale, &ptr(&p, "scale"), langs);
+                for (j, c) in sc.criteria.iter().enumerate() {
+                    self.text(&c.name, &format!("{p}/criteria/{j}/name"), langs);
+                }
+            }
         }
         if langs.is_empty() {
             self.push(

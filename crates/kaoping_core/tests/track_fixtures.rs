@@ -110,6 +110,11 @@ fn the_demo_periods_give_the_intended_warnings() {
     let mut t = Tracker::new(&plan).unwrap();
     t.add_file(InputKind::Periods, "periods.csv", &d.periods_csv);
     t.add_file(InputKind::Projects, "projects.json", &d.projects_json);
+    t.add_file(
+        InputKind::Projects,
+        "site-checks.jsonl",
+        &d.site_checks_jsonl,
+    );
     t.add_file(InputKind::Events, "events.json", &d.events_json);
     let r = t.finish(None).unwrap();
     assert_eq!(r.rejected, vec![]);
@@ -157,6 +162,11 @@ fn the_demo_periods_give_the_intended_warnings() {
     let mut t = Tracker::new(&plan).unwrap();
     t.add_file(InputKind::Periods, "periods.csv", &d.periods_csv);
     t.add_file(InputKind::Projects, "projects.json", &d.projects_json);
+    t.add_file(
+        InputKind::Projects,
+        "site-checks.jsonl",
+        &d.site_checks_jsonl,
+    );
     t.add_file(InputKind::Events, "events.json", &d.events_json);
     let r = t.finish(None).unwrap();
     assert_eq!(r.through.to_string(), "2026-12");
@@ -178,6 +188,11 @@ fn the_demo_tracking_fingerprint_matches_fixture() {
     let mut t = Tracker::new(&plan).unwrap();
     t.add_file(InputKind::Periods, "periods.csv", &d.periods_csv);
     t.add_file(InputKind::Projects, "projects.json", &d.projects_json);
+    t.add_file(
+        InputKind::Projects,
+        "site-checks.jsonl",
+        &d.site_checks_jsonl,
+    );
     t.add_file(InputKind::Events, "events.json", &d.events_json);
     let report = t.finish(None).unwrap();
     let got = kaoping_core::canonical::fingerprint(&report) + "\n";

@@ -303,6 +303,11 @@ fn the_demo_tracking_is_bit_identical_in_wasm() {
     let mut t = Tracker::new(&plan).unwrap();
     t.add_file(InputKind::Periods, "periods.csv", &d.periods_csv);
     t.add_file(InputKind::Projects, "projects.json", &d.projects_json);
+    t.add_file(
+        InputKind::Projects,
+        "site-checks.jsonl",
+        &d.site_checks_jsonl,
+    );
     t.add_file(InputKind::Events, "events.json", &d.events_json);
     let report = t.finish(None).unwrap();
     let expected =
@@ -317,7 +322,8 @@ fn the_demo_tracking_is_bit_identical_in_wasm() {
     );
     let files = js(json!({
         "periods": [{"name": "periods.csv", "text": demo["periods_csv"]}],
-        "projects": [{"name": "projects.json", "text": demo["projects_json"]}],
+        "projects": [{"name": "projects.json", "text": demo["projects_json"]},
+                     {"name": "site-checks.jsonl", "text": demo["site_checks_jsonl"]}],
         "events": [{"name": "events.json", "text": demo["events_json"]}],
         "lang": "en"
     }));

@@ -229,22 +229,43 @@ impl Tracker<'_> {
             }
             done.insert(key, first);
         }
+        // A site-check record gives several ratings from one source: it is kept or rejected
+        // whole (a rating of the same project, quarter, group and rater id came first).
         let mut ratings = std::mem::take(&mut self.ratings);
         ratings.sort_by(|a, b| a.at.cmp(&b.at));
         let mut seen_raters: BTreeMap<(String, Period, RaterGroup, String), Source> =
             BTreeMap::new();
         let mut kept_ratings = Vec::new();
-        for r in ratings {
-            if let Some(id) = &r.rater_id {
-                let key = (r.project.clone(), r.quarter, r.rater, id.clone());
-                if let Some(first) = seen_raters.get(&key) {
-                    let first = first.clone();
-                    self.duplicate(&r.at, &first, "rater_id");
-                    continue;
-                }
-                seen_raters.insert(key, r.at.clone());
+        let mut rest = ratings.as_slice();
+        while let Some(head) = rest.first() {
+            let n = rest.iter().take_while(|r| r.at == head.at).count();
+            let (same, tail) = rest.split_at(n);
+            rest = tail;
+            let key = |r: &super::SiteRating| {
+                r.rater_id
+                    .as_ref()
+                    .map(|id| (r.project.clone(), r.quarter, r.rater, id.clone()))
+            };
+            let first = same
+                .iter()
+                .filter_map(|r| key(r).and_then(|k| seen_raters.get(&k)))
+                .min()
+                .cloned();
+            if let Some(first) = first {
+                let column = if head.record {
+                    "respondent_id"
+                } else {
+                    "rater_id"
+                };
+                self.duplicate(&head.at, &first, column);
+                continue;
             }
-            kept_ratings.push(r);
+            for r in same {
+                if let Some(k) = key(r) {
+                    seen_raters.insert(k, r.at.clone());
+                }
+            }
+            kept_ratings.extend(same.iter().cloned());
         }
         let mut events = std::mem::take(&mut self.events);
         events.sort_by(|a, b| a.at.cmp(&b.at));

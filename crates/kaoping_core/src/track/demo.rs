@@ -8,10 +8,17 @@
 //! department's service time lengthens from July; 江夏区 (jiangxia) dips on manufacturing in the
 //! latest month only and has a (non-veto) safety event in August; 蔡甸区 (caidian) has a major
 //! ecological accident in June (veto); 东西湖区 (dongxihu) did not report manufacturing for April.
+//!
+//! The quarterly site checks are sealed records of the demo plan's site-check sheet, made by
+//! the review page's own path ([`crate::review::build_review_record`]): each quarter three
+//! experts rate every project, and two beneficiaries and two builders of each project rate
+//! that project (beneficiaries mark safety "unable to judge").
 
-use super::{Basis, Period, PeriodKind, Progress, TrackError, TrackingRules};
-use crate::plan::{demo_plan, Direction};
-use serde_json::json;
+use super::{Basis, Date, Period, PeriodKind, Progress, TrackError, TrackingRules};
+use crate::plan::{demo_plan, Direction, Plan};
+use crate::review::{build_review_record, ReviewAnswers, ReviewSubmission};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 struct Rng(u64);
@@ -42,8 +49,10 @@ impl Rng {
 pub struct DemoPeriods {
     /// `periods.csv`: unit, indicator, period, actual, last_year, peer_city.
     pub periods_csv: String,
-    /// `projects.json`: milestone reports and site-check ratings.
+    /// `projects.json`: milestone reports.
     pub projects_json: String,
+    /// `site-checks.jsonl`: the quarterly site-check records (JSON Lines), a project file too.
+    pub site_checks_jsonl: String,
     /// `events.json`: constraint events.
     pub events_json: String,
     /// The last month written.
@@ -166,31 +175,7 @@ pub fn demo_periods(seed: u64, through: Option<&str>) -> Result<DemoPeriods, Tra
             rows.push(json!({"project": p, "milestone": m, "done_on": d}));
         }
     }
-    // quarterly site checks after each quarter that has ended
-    for pj in &rules.projects {
-        let level = match pj.id.as_str() {
-            "garden_expo" => 68.0,
-            "east_lake_tunnel" => 86.0,
-            "ring_road" => 82.0,
-            _ => 78.0,
-        };
-        for q in 1..=(last / 3) {
-            for (group, n) in [("expert", 3), ("beneficiary", 2), ("builder", 2)] {
-                for k in 1..=n {
-                    let low = pj.id == "garden_expo" && group == "beneficiary" && q == 2;
-                    let centre = if low { 52.0 } else { level };
-                    let score = (centre + 4.0 * rng.normal()).clamp(0.0, 100.0).round();
-                    rows.push(json!({
-                        "project": pj.id,
-                        "quarter": format!("{}-Q{q}", plan.year),
-                        "rater": group,
-                        "rater_id": format!("{}{k}", &group[..1].to_ascii_uppercase()),
-                        "score": score
-                    }));
-                }
-            }
-        }
-    }
+    let site_checks_jsonl = site_checks(&plan, &rules, last / 3, &mut rng)?;
     let projects_json = serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n";
 
     let events: Vec<serde_json::Value> = [
@@ -217,7 +202,110 @@ pub fn demo_periods(seed: u64, through: Option<&str>) -> Result<DemoPeriods, Tra
     Ok(DemoPeriods {
         periods_csv: csv,
         projects_json,
+        site_checks_jsonl,
         events_json,
         through: Period::new(plan.year, PeriodKind::Month, last).to_string(),
     })
+}
+
+/// The site-check records of quarters 1 to `quarters` (JSON Lines): per quarter, three experts
+/// rate every project, two beneficiaries and two builders of each project rate that project.
+fn site_checks(
+    plan: &Plan,
+    rules: &TrackingRules,
+    quarters: u32,
+    rng: &mut Rng,
+) -> Result<String, TrackError> {
+    let Some(sheet) = rules.site_checks.first() else {
+        return Ok(String::new());
+    };
+    let (lo, hi) = (sheet.scale.min, sheet.scale.max);
+    let projects = sheet.projects(rules);
+    let mut out = String::new();
+    for q in 1..=quarters {
+        // checked in the quarter's last days: 2026-03-25 …, 10:00 in Wuhan (02:00 UTC)
+        let end = Period::new(plan.year, PeriodKind::Quarter, q).last_day();
+        let day = Date {
+            day: end.day - 6,
+            ..end
+        };
+        let mut raters: Vec<(&str, String, Vec<&str>)> = (1..=3)
+            .map(|k| {
+                (
+                    "expert",
+                    format!("E{k}"),
+                    projects.iter().map(|p| p.id.as_str()).collect(),
+                )
+            })
+            .collect();
+        for pj in &projects {
+            for (group, prefix) in [("beneficiary", "B"), ("builder", "J")] {
+                for k in 1..=2 {
+                    raters.push((
+                        group,
+                        format!("{prefix}-{}-{k}", pj.id),
+                        vec![pj.id.as_str()],
+                    ));
+                }
+            }
+        }
+        for (n, (group, id, rated)) in raters.into_iter().enumerate() {
+            let mut scores = BTreeMap::new();
+            let mut comments = BTreeMap::new();
+            for pj in &projects {
+                if !rated.contains(&pj.id.as_str()) {
+                    continue;
+                }
+                let level = match pj.id.as_str() {
+                    "garden_expo" if group == "beneficiary" && q == 2 => 52.0,
+                    "garden_expo" => 68.0,
+                    "east_lake_tunnel" => 86.0,
+                    "ring_road" => 82.0,
+                    _ => 78.0,
+                };
+                let mut row = BTreeMap::new();
+                for c in &sheet.criteria {
+                    if group == "beneficiary" && c.id == "safety" {
+                        row.insert(c.id.clone(), Value::from(crate::form::UNABLE));
+                        continue;
+                    }
+                    let share = ((level + 4.0 * rng.normal()) / 100.0).clamp(0.0, 1.0);
+                    let v = (lo + (hi - lo) * share).round();
+                    if sheet.comment_at_or_below.is_some_and(|t| v <= t) {
+                        comments.insert(
+                            crate::review::cell_key(&pj.id, &c.id),
+                            "现场查看发现问题，已当场反馈".to_owned(),
+                        );
+                    }
+                    row.insert(c.id.clone(), Value::from(v));
+                }
+                scores.insert(pj.id.clone(), row);
+            }
+            let started = (day.days() * 86_400 + 2 * 3600 + 60 * n as i64) as f64 * 1000.0;
+            let sub = ReviewSubmission {
+                instrument: sheet.id.clone(),
+                started_ms: started,
+                submitted_ms: started + 480_000.0,
+                lang: "zh-CN".into(),
+                answers: ReviewAnswers {
+                    reviewer: id,
+                    group: Some(group.to_owned()),
+                    quarter: Some(format!("{}-Q{q}", plan.year)),
+                    recused: projects
+                        .iter()
+                        .filter(|p| !rated.contains(&p.id.as_str()))
+                        .map(|p| p.id.clone())
+                        .collect(),
+                    scores,
+                    comments,
+                },
+                earlier_submissions: 0,
+            };
+            let rec = build_review_record(plan, &plan.sha256, &sub)
+                .map_err(|e| TrackError::Rules(e.to_string()))?;
+            out.push_str(&serde_json::to_string(&rec).unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    Ok(out)
 }

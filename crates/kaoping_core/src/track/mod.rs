@@ -10,10 +10,10 @@
 //! by arrival).
 
 mod analyse;
-mod csvmini;
 mod demo;
 mod export;
 mod period;
+mod records;
 mod rules;
 
 pub use analyse::*;
@@ -47,7 +47,7 @@ pub enum InputKind {
     /// unit, indicator, period, actual, last_year, peer_city, target.
     Periods,
     /// project, milestone, done_on (a milestone reached) or project, quarter, rater, score
-    /// (a site-check rating).
+    /// (a site-check rating); or the sealed records of site-check sheets.
     Projects,
     /// unit, indicator, date, veto, evidence, description.
     Events,
@@ -84,7 +84,9 @@ pub struct MilestoneReport {
 }
 
 /// Who rates a project at the quarterly site check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RaterGroup {
     /// 专家.
@@ -104,7 +106,16 @@ impl RaterGroup {
         }
     }
 
-    fn parse(t: &str) -> Option<RaterGroup> {
+    pub fn id(self) -> &'static str {
+        match self {
+            RaterGroup::Expert => "expert",
+            RaterGroup::Beneficiary => "beneficiary",
+            RaterGroup::Builder => "builder",
+        }
+    }
+
+    /// Reads the id or the Chinese name (专家, 受益主体, 建设者, 项目建设者).
+    pub fn parse(t: &str) -> Option<RaterGroup> {
         Some(match t.trim().to_ascii_lowercase().as_str() {
             "expert" | "专家" => RaterGroup::Expert,
             "beneficiary" | "受益主体" => RaterGroup::Beneficiary,
@@ -123,6 +134,8 @@ pub struct SiteRating {
     pub rater_id: Option<String>,
     pub score: f64,
     pub at: Source,
+    /// From a site-check record (all the ratings of one record share `at`).
+    pub record: bool,
 }
 
 /// A constraint event (约束类): e.g. a major ecological accident, with its evidence.
@@ -242,8 +255,18 @@ impl<'p> Tracker<'p> {
         &self.rules
     }
 
-    /// Reads one file: JSON (an array of objects, or one object) when it starts with `[` or
-    /// `{`, else CSV with a header row.
+    /// Reads one file's bytes: an encoding is detected (UTF-8 with or without BOM, UTF-16 with
+    /// BOM, else GB18030/GBK as Excel writes it on Chinese Windows; see
+    /// [`crate::table::decode`]), then as [`Tracker::add_file`]. A CSV row with bytes that are
+    /// not text in that encoding is rejected (`encoding`).
+    pub fn add_bytes(&mut self, kind: InputKind, file: &str, bytes: &[u8]) {
+        let (text, _) = crate::table::decode::decode_all(bytes);
+        self.add_file(kind, file, &text);
+    }
+
+    /// Reads one file: JSON when it starts with `[` or `{` (an array of objects, one object,
+    /// or JSON Lines: one object a line), else CSV with a header row. Project files may hold
+    /// site-check records (see `docs/tracking.md`).
     pub fn add_file(&mut self, kind: InputKind, file: &str, text: &str) {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let allowed = match kind {
@@ -256,134 +279,58 @@ impl<'p> Tracker<'p> {
         let mut read = 0;
         let t = text.trim_start();
         if t.starts_with('[') || t.starts_with('{') {
-            match serde_json::from_str::<Value>(text) {
-                Ok(v) => {
-                    let items = match v {
-                        Value::Array(items) => items,
-                        other => vec![other],
-                    };
-                    for (i, item) in items.into_iter().enumerate() {
-                        let at = Source {
-                            file: file.to_owned(),
-                            row: i + 1,
-                        };
-                        read += 1;
-                        match item {
-                            Value::Object(m) => {
-                                let mut fields = BTreeMap::new();
-                                for (k, v) in m {
-                                    let k = column_alias(&k);
-                                    if allowed.contains(&k.as_str()) {
-                                        fields.insert(k, v);
-                                    } else {
-                                        ignored.insert(k);
-                                    }
-                                }
-                                rows.push(Row { at, fields });
-                            }
-                            _ => self.reject(
-                                &at,
-                                None,
-                                "not_a_row",
-                                "不是一行数据（应为 JSON 对象）",
-                                "not a row (a JSON object is expected)",
-                            ),
-                        }
-                    }
-                }
-                Err(e) => {
-                    read += 1;
-                    let what = e.to_string();
-                    let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
-                    self.reject(
-                        &Source {
-                            file: file.to_owned(),
-                            row: e.line(),
-                        },
-                        None,
-                        "json_syntax",
-                        &format!(
-                            "JSON 格式错误：{what}（第 {} 行第 {} 列）",
-                            e.line(),
-                            e.column()
-                        ),
-                        &format!(
-                            "invalid JSON: {what} (line {}, column {})",
-                            e.line(),
-                            e.column()
-                        ),
-                    );
-                }
-            }
-        } else {
-            let (records, err) = csvmini::read(text);
-            let mut header: Vec<String> = Vec::new();
-            for (i, rec) in records.into_iter().enumerate() {
-                if i == 0 {
-                    header = rec.fields.iter().map(|h| column_alias(h)).collect();
-                    for h in &header {
-                        if !allowed.contains(&h.as_str()) {
-                            ignored.insert(h.clone());
-                        }
-                    }
-                    continue;
-                }
+            for (row, item) in json_items(text) {
                 read += 1;
                 let at = Source {
                     file: file.to_owned(),
-                    row: rec.line,
+                    row,
                 };
-                if rec.fields.len() != header.len() {
-                    self.reject(
+                match item {
+                    Ok(Value::Object(m)) if records::is_record(&m) => {
+                        if kind == InputKind::Projects {
+                            match records::site_check_ratings(
+                                self.plan,
+                                &self.rules,
+                                Value::Object(m),
+                                &at,
+                            ) {
+                                Ok(ratings) => self.ratings.extend(ratings),
+                                Err(b) => self.bad(&at, b),
+                            }
+                        } else {
+                            self.reject(
+                                &at,
+                                None,
+                                "not_a_row",
+                                "这是答卷记录，不是一行数据（现场查核记录应作为项目文件读入）",
+                                "a response record, not a row (site-check records are read as project files)",
+                            );
+                        }
+                    }
+                    Ok(Value::Object(m)) => {
+                        let mut fields = BTreeMap::new();
+                        for (k, v) in m {
+                            let k = column_alias(&k);
+                            if allowed.contains(&k.as_str()) {
+                                fields.insert(k, v);
+                            } else {
+                                ignored.insert(k);
+                            }
+                        }
+                        rows.push(Row { at, fields });
+                    }
+                    Ok(_) => self.reject(
                         &at,
                         None,
-                        "csv_columns",
-                        &format!(
-                            "该行有 {} 个字段，表头有 {} 列",
-                            rec.fields.len(),
-                            header.len()
-                        ),
-                        &format!(
-                            "the row has {} fields, the header {} columns",
-                            rec.fields.len(),
-                            header.len()
-                        ),
-                    );
-                    continue;
-                }
-                let fields = header
-                    .iter()
-                    .zip(rec.fields)
-                    .filter(|(h, _)| allowed.contains(&h.as_str()))
-                    .map(|(h, f)| (h.clone(), Value::String(f)))
-                    .collect();
-                rows.push(Row { at, fields });
-            }
-            if let Some(e) = err {
-                read += 1;
-                let (zh, en) = match e.what {
-                    "unterminated_quote" => (
-                        "引号未闭合，其后内容无法读取",
-                        "a quote is not closed; the rest of the file cannot be read",
+                        "not_a_row",
+                        "不是一行数据（应为 JSON 对象）",
+                        "not a row (a JSON object is expected)",
                     ),
-                    "text_after_quote" => ("右引号后还有文字", "text after a closing quote"),
-                    _ => ("未加引号的字段中有引号", "a quote inside an unquoted field"),
-                };
-                let column = header
-                    .get(e.column - 1)
-                    .cloned()
-                    .unwrap_or_else(|| e.column.to_string());
-                self.reject(
-                    &Source {
-                        file: file.to_owned(),
-                        row: e.line,
-                    },
-                    Some(column),
-                    "csv_syntax",
-                    &format!("CSV 格式错误：{zh}"),
-                    &format!("CSV syntax: {en}"),
-                );
+                    Err((zh, en)) => self.reject(&at, None, "json_syntax", &zh, &en),
+                }
             }
+        } else {
+            read += self.csv_rows(file, text, allowed, &mut ignored, &mut rows);
         }
         for row in rows {
             match kind {
@@ -404,6 +351,110 @@ impl<'p> Tracker<'p> {
         let mut cols: BTreeSet<String> = entry.ignored_columns.drain(..).collect();
         cols.extend(ignored);
         entry.ignored_columns = cols.into_iter().collect();
+    }
+
+    /// The rows of a CSV text with a header row, read by the shared tokenizer
+    /// ([`crate::table::csv`]); rows are numbered as a spreadsheet shows them (the header is
+    /// row 1). Returns how many rows were read (the header is not one).
+    fn csv_rows(
+        &mut self,
+        file: &str,
+        text: &str,
+        allowed: &[&str],
+        ignored: &mut BTreeSet<String>,
+        rows: &mut Vec<Row>,
+    ) -> usize {
+        use crate::table::csv::{CsvProblem, Tokenizer};
+        let mut header: Option<Vec<String>> = None;
+        let mut read = 0;
+        let mut tok = Tokenizer::new(b',');
+        let mut on_row = |r: &crate::table::csv::Row| {
+            let fields: Vec<String> = (0..r.len())
+                .map(|i| String::from_utf8_lossy(r.field(i)).into_owned())
+                .collect();
+            let Some(head) = &header else {
+                let head: Vec<String> = fields.iter().map(|h| column_alias(h)).collect();
+                for h in &head {
+                    if !allowed.contains(&h.as_str()) {
+                        ignored.insert(h.clone());
+                    }
+                }
+                header = Some(head);
+                return;
+            };
+            read += 1;
+            let at = Source {
+                file: file.to_owned(),
+                row: r.number as usize,
+            };
+            if let Some((problem, field)) = r.problem {
+                let (zh, en) = match problem {
+                    CsvProblem::UnterminatedQuote => (
+                        "引号未闭合，其后内容无法读取",
+                        "a quote is not closed; the rest of the file cannot be read",
+                    ),
+                    CsvProblem::TextAfterQuote => {
+                        ("右引号后还有文字", "text after a closing quote")
+                    }
+                };
+                let column = head
+                    .get(field)
+                    .cloned()
+                    .unwrap_or_else(|| (field + 1).to_string());
+                self.rejected.push(Rejection {
+                    file: at.file,
+                    row: at.row,
+                    column: Some(column),
+                    code: "csv_syntax",
+                    message: Text::new(
+                        &format!("CSV 格式错误：{zh}"),
+                        &format!("CSV syntax: {en}"),
+                    ),
+                });
+                return;
+            }
+            if let Some(i) = fields.iter().position(|f| f.contains('\u{fffd}')) {
+                let column = head.get(i).cloned().unwrap_or_else(|| (i + 1).to_string());
+                self.rejected.push(Rejection {
+                    file: at.file,
+                    row: at.row,
+                    column: Some(column),
+                    code: "encoding",
+                    message: Text::new(
+                        "该行有无法识别的字符：文件的编码与检测到的不同",
+                        "the row has bytes that are not text in the file's detected encoding",
+                    ),
+                });
+                return;
+            }
+            if fields.len() != head.len() {
+                self.rejected.push(Rejection {
+                    file: at.file,
+                    row: at.row,
+                    column: None,
+                    code: "csv_columns",
+                    message: Text::new(
+                        &format!("该行有 {} 个字段，表头有 {} 列", fields.len(), head.len()),
+                        &format!(
+                            "the row has {} fields, the header {} columns",
+                            fields.len(),
+                            head.len()
+                        ),
+                    ),
+                });
+                return;
+            }
+            let fields = head
+                .iter()
+                .zip(fields)
+                .filter(|(h, _)| allowed.contains(&h.as_str()))
+                .map(|(h, f)| (h.clone(), Value::String(f)))
+                .collect();
+            rows.push(Row { at, fields });
+        };
+        tok.feed(text.as_bytes(), &mut on_row);
+        tok.finish(&mut on_row);
+        read
     }
 
     /// Adds the rows of another tracker of the same plan.
@@ -577,6 +628,7 @@ impl<'p> Tracker<'p> {
                     rater_id: row.text("rater_id"),
                     score,
                     at: row.at.clone(),
+                    record: false,
                 }));
             }
             Err(Bad::new(
@@ -647,7 +699,7 @@ impl<'p> Tracker<'p> {
         self.rejected.push(Rejection {
             file: at.file.clone(),
             row: at.row,
-            column: Some(b.column),
+            column: Some(b.column).filter(|c| !c.is_empty()),
             code: b.code,
             message: b.message,
         });
@@ -704,6 +756,46 @@ impl<'p> Tracker<'p> {
         })?;
         applies(ind, unit)?;
         Ok((ind, tracked))
+    }
+}
+
+/// The items of a JSON text with their row: an array's elements (1-based position), one
+/// value (row 1), or JSON Lines (the line; blank lines skipped). A text that is none of these
+/// is one syntax error, at its line.
+fn json_items(text: &str) -> Vec<(usize, Result<Value, (String, String)>)> {
+    let syntax = |e: &serde_json::Error, line: usize, column: usize| {
+        let what = e.to_string();
+        let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
+        (
+            format!("JSON 格式错误：{what}（第 {line} 行第 {column} 列）"),
+            format!("invalid JSON: {what} (line {line}, column {column})"),
+        )
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i + 1, Ok(v)))
+            .collect(),
+        Ok(v) => vec![(1, Ok(v))],
+        Err(e) => {
+            // JSON Lines, when the first line is a JSON object on its own
+            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let jsonl = !text.trim_start().starts_with('[')
+                && serde_json::from_str::<Value>(first).is_ok_and(|v| v.is_object());
+            if !jsonl {
+                return vec![(e.line(), Err(syntax(&e, e.line(), e.column())))];
+            }
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| !l.trim().is_empty())
+                .map(|(i, l)| {
+                    let item =
+                        serde_json::from_str::<Value>(l).map_err(|e| syntax(&e, i + 1, e.column()));
+                    (i + 1, item)
+                })
+                .collect()
+        }
     }
 }
 

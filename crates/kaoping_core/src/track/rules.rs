@@ -1,7 +1,8 @@
 //! `TrackingRules`: the `tracking` section of a plan, with its checks (see `docs/tracking.md`).
 
 use super::period::{Date, Period, PeriodKind};
-use crate::plan::{Direction, IndicatorKind, Plan};
+use super::RaterGroup;
+use crate::plan::{Direction, IndicatorKind, Plan, Scale};
 use crate::score::RuleProblem;
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,80 @@ pub struct TrackingRules {
     pub projects: Vec<Project>,
     /// Warning rules (预警规则), each with its level.
     pub warnings: Vec<WarningRule>,
+    /// Quarterly site-check sheets (现场查核评价表): the projects rated on check criteria by
+    /// experts, beneficiaries and builders, on the review page; their records are project
+    /// reports (see `docs/tracking.md`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub site_checks: Vec<SiteCheckSheet>,
+}
+
+/// A site-check sheet: the expert review sheet's form with the plan's tracking projects as
+/// rows and check criteria as columns, for one quarter and one rater group. It is filled in on
+/// the review page (`review.html?instrument=ID`) and its sealed record (instrument `id`) is
+/// read by tracking as the projects input, never by scoring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SiteCheckSheet {
+    /// The sheet's id: the `instrument` of its records (distinct from the plan's instruments).
+    pub id: String,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro: Option<Text>,
+    /// Answering faster than this is recorded as a speeder (not blocked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_seconds: Option<u32>,
+    /// The score scale of every criterion; a project's rating is its mean criterion score
+    /// mapped linearly onto 0–100 (`min` → 0, `max` → 100).
+    pub scale: Scale,
+    /// The check criteria (the sheet's columns), e.g. 进度, 质量, 安全文明施工, 群众满意.
+    pub criteria: Vec<Criterion>,
+    /// Project ids of `projects` on the sheet, in that order; empty: every project.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<String>,
+    /// Rater groups who fill the sheet in; empty: all three (expert, beneficiary, builder).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<RaterGroup>,
+    /// A comment is required for scores at or below this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_at_or_below: Option<f64>,
+    /// Offer "unable to judge" (无法评价) on every cell; such a cell is left out of the mean.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unable: bool,
+}
+
+/// A check criterion of a site-check sheet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    pub id: String,
+    pub name: Text,
+}
+
+impl SiteCheckSheet {
+    /// The rater groups of the sheet (all three when the plan lists none).
+    pub fn rater_groups(&self) -> Vec<RaterGroup> {
+        if self.groups.is_empty() {
+            vec![
+                RaterGroup::Expert,
+                RaterGroup::Beneficiary,
+                RaterGroup::Builder,
+            ]
+        } else {
+            self.groups.clone()
+        }
+    }
+
+    /// The projects of the sheet, in sheet order (unknown ids left out: validation names them).
+    pub fn projects<'r>(&self, rules: &'r TrackingRules) -> Vec<&'r Project> {
+        if self.projects.is_empty() {
+            rules.projects.iter().collect()
+        } else {
+            self.projects
+                .iter()
+                .filter_map(|id| rules.project(id))
+                .collect()
+        }
+    }
 }
 
 /// Time progress (时间进度): the expected cumulative share of the annual target by the end of
@@ -178,6 +253,10 @@ impl TrackingRules {
 
     pub fn project(&self, id: &str) -> Option<&Project> {
         self.projects.iter().find(|p| p.id == id)
+    }
+
+    pub fn site_check(&self, id: &str) -> Option<&SiteCheckSheet> {
+        self.site_checks.iter().find(|s| s.id == id)
     }
 }
 
@@ -410,6 +489,7 @@ pub fn validate_tracking(plan: &Plan) -> Vec<RuleProblem> {
             }
         }
     }
+    check_site_checks(&mut out, plan, &r);
     let mut rule_ids = BTreeSet::new();
     for (i, w) in r.warnings.iter().enumerate() {
         let p = format!("/warnings/{i}");
@@ -469,6 +549,106 @@ pub fn validate_tracking(plan: &Plan) -> Vec<RuleProblem> {
         }
     }
     out
+}
+
+/// Site-check sheets: ids unique and not an instrument's, projects known and not repeated,
+/// criteria present and unique, groups not repeated, the comment threshold on the scale. (The
+/// scale and the texts are checked with the plan's other scales and texts.)
+fn check_site_checks(out: &mut Vec<RuleProblem>, plan: &Plan, r: &TrackingRules) {
+    let mut ids = BTreeSet::new();
+    for (i, sc) in r.site_checks.iter().enumerate() {
+        let p = format!("/site_checks/{i}");
+        if !ids.insert(sc.id.as_str()) || plan.instrument(&sc.id).is_some() {
+            bad(
+                out,
+                &format!("{p}/id"),
+                &format!("现场查核表 id“{}”重复或与问卷 id 相同", sc.id),
+                &format!(
+                    "site-check sheet id \"{}\" is repeated or is also an instrument's id",
+                    sc.id
+                ),
+            );
+        }
+        if r.projects.is_empty() {
+            bad(
+                out,
+                &format!("{p}/projects"),
+                "跟踪部分没有项目，现场查核表无可评价的项目",
+                "the tracking section has no projects for the site-check sheet to rate",
+            );
+        }
+        let mut seen = BTreeSet::new();
+        for (j, id) in sc.projects.iter().enumerate() {
+            if r.project(id).is_none() {
+                bad(
+                    out,
+                    &format!("{p}/projects/{j}"),
+                    &format!("方案的跟踪部分没有项目“{id}”"),
+                    &format!("the plan's tracking section has no project \"{id}\""),
+                );
+            } else if !seen.insert(id.as_str()) {
+                bad(
+                    out,
+                    &format!("{p}/projects/{j}"),
+                    &format!("项目“{id}”重复"),
+                    &format!("project \"{id}\" is listed twice"),
+                );
+            }
+        }
+        if sc.criteria.is_empty() {
+            bad(
+                out,
+                &format!("{p}/criteria"),
+                "现场查核表至少应有一项查核内容",
+                "a site-check sheet needs at least one criterion",
+            );
+        }
+        let mut crit = BTreeSet::new();
+        for (j, c) in sc.criteria.iter().enumerate() {
+            if c.id.trim().is_empty() || c.id.contains('/') {
+                bad(
+                    out,
+                    &format!("{p}/criteria/{j}/id"),
+                    "查核内容 id 不能为空，也不能含“/”",
+                    "a criterion id must not be empty or contain \"/\"",
+                );
+            } else if !crit.insert(c.id.as_str()) {
+                bad(
+                    out,
+                    &format!("{p}/criteria/{j}/id"),
+                    &format!("查核内容 id“{}”重复", c.id),
+                    &format!("criterion id \"{}\" is repeated", c.id),
+                );
+            }
+        }
+        let mut groups = BTreeSet::new();
+        for (j, g) in sc.groups.iter().enumerate() {
+            if !groups.insert(*g) {
+                bad(
+                    out,
+                    &format!("{p}/groups/{j}"),
+                    "评价主体重复",
+                    "a rater group is listed twice",
+                );
+            }
+        }
+        if let Some(c) = sc.comment_at_or_below {
+            if !(c.is_finite() && c >= sc.scale.min && c <= sc.scale.max) {
+                bad(
+                    out,
+                    &format!("{p}/comment_at_or_below"),
+                    &format!(
+                        "须填评语的分数线 {c} 应在量表 {} 到 {} 之间",
+                        sc.scale.min, sc.scale.max
+                    ),
+                    &format!(
+                        "comment_at_or_below {c} must be on the scale ({} to {})",
+                        sc.scale.min, sc.scale.max
+                    ),
+                );
+            }
+        }
+    }
 }
 
 fn plan_index(plan: &Plan, id: &str) -> usize {
