@@ -2,6 +2,8 @@
 //!
 //! `answers.json` is a `ReviewAnswers` document. `expected.json` holds any of:
 //!
+//! - `instrument`: the sheet (default `expert`; `site_check` is the demo's site-check sheet of
+//!   its tracking projects);
 //! - `lang`: the language of the messages (default `zh-CN`);
 //! - `state`: a subset of the `ReviewState` (objects: the keys given must match; arrays: same
 //!   length, element by element; `{}` matches anything);
@@ -87,7 +89,11 @@ fn review_fixtures() {
             .get("lang")
             .and_then(Value::as_str)
             .unwrap_or("zh-CN");
-        let state = evaluate_review(&plan, "expert", &answers, lang).expect("evaluates");
+        let instrument = expected
+            .get("instrument")
+            .and_then(Value::as_str)
+            .unwrap_or("expert");
+        let state = evaluate_review(&plan, instrument, &answers, lang).expect("evaluates");
         let state_json = serde_json::to_value(&state).unwrap();
         let mut out = Vec::new();
         if let Some(e) = expected.get("state") {
@@ -115,7 +121,7 @@ fn review_fixtures() {
             }
         }
         let sub = ReviewSubmission {
-            instrument: "expert".into(),
+            instrument: instrument.into(),
             started_ms: 1_800_000_000_000.0,
             submitted_ms: 1_800_000_600_000.0,
             lang: lang.into(),
