@@ -18,7 +18,22 @@ export interface IPlan {
   }[];
   instruments: IInstrument[];
   /** How progress is watched through the year (docs/tracking.md); read by the engine. */
-  tracking?: { projects?: { id: string; unit: string; indicator: string; name: IText }[] } & Record<string, unknown>;
+  tracking?: {
+    projects?: { id: string; unit: string; indicator: string; name: IText }[];
+    /** Quarterly site-check sheets: tracking projects × criteria, filled in on review.html?instrument=ID. */
+    site_checks?: ISiteCheckSheet[];
+  } & Record<string, unknown>;
+}
+
+/** A site-check sheet of the plan's tracking section (docs/tracking.md). */
+export interface ISiteCheckSheet {
+  id: string; title: IText; intro?: IText | null; min_seconds?: number | null; scale: IScale;
+  criteria: { id: string; name: IText }[];
+  /** Project ids on the sheet; empty or left out: every project. */
+  projects?: string[];
+  /** Rater groups; empty or left out: all three. */
+  groups?: ("expert" | "beneficiary" | "builder")[];
+  comment_at_or_below?: number | null; unable?: boolean;
 }
 
 export interface IScale { min: number; max: number; step?: number /* 1 */; points: { value: number; label: IText; score?: number | null }[] }
@@ -95,23 +110,35 @@ export interface IEvaluationResult {
   [key: string]: unknown;
 }
 
-/** An expert's review sheet: units × indicators, units grouped by category (plan order). */
+/**
+ * An expert's review sheet: units × indicators, units grouped by category (plan order). A site
+ * check (`kind: "site_check"`): tracking projects (as `units`) grouped by their unit (as
+ * `categories`) × check criteria (as `indicators`), the groups expert / beneficiary / builder,
+ * and the quarters of the year, one of which is checked.
+ */
 export interface IReviewSheet {
+  kind: "review" | "site_check";
   instrument: string; title: IText; intro?: IText | null; scale: IScale; unable: boolean;
   comment_at_or_below?: number | null; groups: { id: string; name: IText; weight: number }[];
   indicators: { id: string; name: IText }[];
   categories: { id: string; name: IText; units: { id: string; name: IText; category: string; indicators: string[] }[] }[];
   cells: number;
+  /** Site checks: "2026-Q1" … "2026-Q4". */
+  quarters?: string[];
+  min_seconds?: number | null;
 }
 
-/** What an expert has entered: scores per unit and indicator (number or "unable"), comments keyed "unit/indicator". */
+/**
+ * What an expert has entered: scores per unit and indicator (number or "unable"), comments keyed
+ * "unit/indicator"; site checks: per project and criterion, and the quarter checked.
+ */
 export interface IReviewAnswers {
-  reviewer?: string; group?: string | null; recused?: string[];
+  reviewer?: string; group?: string | null; quarter?: string | null; recused?: string[];
   scores?: Record<string, Record<string, number | string>>; comments?: Record<string, string>;
 }
 
 export interface IReviewIssue {
-  field: "reviewer" | "group" | "recused" | "score" | "comment"; unit?: string | null; indicator?: string | null;
+  field: "reviewer" | "group" | "quarter" | "recused" | "score" | "comment"; unit?: string | null; indicator?: string | null;
   code: string; message: string;
 }
 
@@ -216,6 +243,7 @@ export interface IVerification {
 /** Office build: tracking through the year (docs/tracking.md). Files are CSV or JSON text. */
 export interface ITrackFiles {
   periods?: { name: string; text: string }[];
+  /** Milestone and rating rows (CSV or JSON), and site-check records (JSON, arrays, JSON Lines). */
   projects?: { name: string; text: string }[];
   events?: { name: string; text: string }[];
   /** The period analysed, e.g. "2026-09"; default the latest with a figure. */
@@ -268,4 +296,5 @@ export interface ITrackOutput {
   notices: { unit: string; level: "notice" | "warning"; html: string; body: string }[];
 }
 
-export interface IDemoPeriods { periods_csv: string; projects_json: string; events_json: string; through: string }
+/** The demo's tracking files; `site_checks_jsonl` holds the quarterly site-check records (a project file). */
+export interface IDemoPeriods { periods_csv: string; projects_json: string; site_checks_jsonl: string; events_json: string; through: string }

@@ -1,6 +1,10 @@
 // ReviewView: the expert review sheet (专家评审表). Draws the units × indicators the engine
 // lays out and carries the expert's entries to and from it. It decides nothing: which cells
 // exist, what is missing or wrong, completeness and the record all come from WASM.
+// The same view draws a site-check sheet (现场查核评价表, ?instrument=site_check): the
+// engine's layout then has kind "site_check", tracking projects as rows (grouped by unit),
+// criteria as columns, the rater groups expert / beneficiary / builder and the quarters to
+// choose from; the page's words come from the `site…` strings.
 // It shares with the survey's FormView what any sheet has (form.js: SheetView).
 import { h, SheetView, startPage } from './form.js';
 import { tr } from './i18n.js';
@@ -19,8 +23,15 @@ function parseScore(raw) {
 
 const emptyDraft = () => ({
   started_ms: Date.now(),
-  answers: { reviewer: '', group: null, recused: [], scores: {}, comments: {} },
+  answers: { reviewer: '', group: null, quarter: null, recused: [], scores: {}, comments: {} },
 });
+
+/** "2026-Q2" as people read it. */
+const quarterName = (q, lang) => {
+  const m = /^(\d{4})-Q([1-4])$/.exec(q);
+  if (!m) return q;
+  return lang === 'en' ? `Q${m[2]} ${m[1]}` : `${m[1]} 年第 ${m[2]} 季度`;
+};
 
 export class ReviewView extends SheetView {
   /**
@@ -32,9 +43,10 @@ export class ReviewView extends SheetView {
     const layout = engine.reviewSheet(options.instrument);
     super(root, engine, options, layout.instrument, 'rv');
     this.layout = layout;
+    this.site = layout.kind === 'site_check';
     const saved = drafts.load(this.key);
     const a = saved?.answers;
-    this.restored = !!(a && (a.reviewer || a.group || a.recused?.length || Object.keys(a.scores ?? {}).length));
+    this.restored = !!(a && (a.reviewer || a.group || a.quarter || a.recused?.length || Object.keys(a.scores ?? {}).length));
     this.draft = saved ?? emptyDraft();
     const ans = this.draft.answers ?? (this.draft.answers = emptyDraft().answers);
     ans.recused ??= [];
@@ -47,6 +59,17 @@ export class ReviewView extends SheetView {
 
   get title() {
     return tr(this.layout.title, this.lang);
+  }
+
+  /** The page's strings; on a site-check sheet each `siteX` string stands in for `reviewX`. */
+  get t() {
+    const t = super.t;
+    if (!this.site) return t;
+    if (this.siteStrings?.base !== t) {
+      const own = Object.keys(t).filter((k) => k.startsWith('site')).map((k) => [`review${k.slice(4)}`, t[k]]);
+      this.siteStrings = { base: t, merged: { ...t, ...Object.fromEntries(own) } };
+    }
+    return this.siteStrings.merged;
   }
 
   get words() {
@@ -128,6 +151,18 @@ export class ReviewView extends SheetView {
             h('label', { for: id, text: tr(g.name, lang) }));
         }))));
     }
+    if (this.layout.quarters?.length) {
+      who.append(h('fieldset', { class: 'group', id: this.id('quarter'), 'data-field': 'quarter', 'aria-describedby': this.id('quarter-error') },
+        h('legend', { text: `${t.siteQuarter}${t.reviewRequired}` }),
+        h('p', { class: 'error-message', id: this.id('quarter-error'), hidden: true }),
+        h('div', { class: 'choices review-groups' }, this.layout.quarters.map((q) => {
+          const id = this.id('quarter', q);
+          return h('div', { class: 'choice' },
+            h('input', { type: 'radio', id, name: this.id('quarter'), value: q, checked: ans.quarter === q,
+              onchange: () => this.change(() => { ans.quarter = q; }) }),
+            h('label', { for: id, text: quarterName(q, lang) }));
+        }))));
+    }
 
     // Conflicts of interest (回避).
     const recused = new Set(ans.recused);
@@ -165,7 +200,7 @@ export class ReviewView extends SheetView {
 
     const sheet = h('section', { class: 'review-sheet', 'aria-labelledby': this.id('sheet-title') },
       h('h2', { id: this.id('sheet-title'), text: t.reviewSheet }),
-      h('p', { class: 'hint', id: this.id('anchors'), text: t.reviewAnchors(anchors) }),
+      h('p', { class: 'hint', id: this.id('anchors'), text: t.reviewAnchors(anchors, this.layout.scale.min, this.layout.scale.max) }),
       h('div', { class: 'review-progress' },
         h('p', { class: 'progress-line' }, h('span', { id: this.id('progress'), text: '' }), ' ',
           h('a', { href: `#${this.id('nav-title')}`, class: 'to-nav', onclick: (e) => {
@@ -331,9 +366,11 @@ export class ReviewView extends SheetView {
     switch (issue.field) {
       case 'reviewer':
         return { err: this.id('reviewer-error'), input: this.id('reviewer') };
-      case 'group': {
-        const first = this.root.querySelector(`#${CSS.escape(this.id('group'))} input:checked, #${CSS.escape(this.id('group'))} input`);
-        return { err: this.id('group-error'), input: first?.id ?? this.id('group') };
+      case 'group':
+      case 'quarter': {
+        const set = CSS.escape(this.id(issue.field));
+        const first = this.root.querySelector(`#${set} input:checked, #${set} input`);
+        return { err: this.id(`${issue.field}-error`), input: first?.id ?? this.id(issue.field) };
       }
       case 'recused': {
         const first = this.root.querySelector(`#${CSS.escape(this.id('recused'))} input`);
@@ -400,8 +437,9 @@ export class ReviewView extends SheetView {
     const rec = this.draft.record;
     const scored = Object.values(rec.answers.scores ?? {}).reduce((n, row) => n + Object.keys(row).length, 0);
     const safeId = rec.respondent_id.replace(/[^\w.-]+/g, '_').slice(0, 32) || 'reviewer';
-    this.renderReceipt(t.reviewReviewerId,
-      [h('dt', { text: t.reviewScored }), h('dd', { text: t.reviewScoredCount(scored, (rec.answers.recused ?? []).length) })], safeId);
+    const more = [h('dt', { text: t.reviewScored }), h('dd', { text: t.reviewScoredCount(scored, (rec.answers.recused ?? []).length) })];
+    if (rec.answers.quarter) more.unshift(h('dt', { text: t.siteQuarter }), h('dd', { text: quarterName(rec.answers.quarter, this.lang) }));
+    this.renderReceipt(t.reviewReviewerId, more, safeId);
   }
 
   restart() {

@@ -114,7 +114,7 @@ function loadDemo() {
   const d = state.engine.constructor.demoPeriods(42, state.through);
   state.files = {
     periods: [{ name: 'periods.csv', text: d.periods_csv }],
-    projects: [{ name: 'projects.json', text: d.projects_json }],
+    projects: [{ name: 'projects.json', text: d.projects_json }, { name: 'site-checks.jsonl', text: d.site_checks_jsonl }],
     events: [{ name: 'events.json', text: d.events_json }],
   };
   state.source = { demo: d.through };
@@ -176,11 +176,11 @@ function renderData() {
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'load-demo', onclick: loadDemo, text: T.trackLoadDemo })));
   const file = (id, text, multiple) => h('div', { class: 'field' },
     h('label', { for: id, text }),
-    h('input', { type: 'file', id, multiple, accept: '.csv,.json,.xlsx,text/csv,application/json' }));
+    h('input', { type: 'file', id, multiple, accept: '.csv,.json,.jsonl,.xlsx,text/csv,application/json' }));
   const files = h('div', { class: 'track-inputs' },
     h('p', { text: T.trackFilesHint }),
     file('periods-files', T.trackPeriodsFiles, true),
-    file('projects-file', T.trackProjectsFile, false),
+    file('projects-file', T.trackProjectsFile, true),
     file('events-file', T.trackEventsFile, false),
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', id: 'analyse-files', onclick: loadFiles, text: T.trackAnalyse })));
   const error = state.error
