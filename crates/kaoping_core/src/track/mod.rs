@@ -759,10 +759,13 @@ impl<'p> Tracker<'p> {
     }
 }
 
+/// A JSON item, or its syntax error in zh-CN and en.
+type JsonItem = Result<Value, (String, String)>;
+
 /// The items of a JSON text with their row: an array's elements (1-based position), one
 /// value (row 1), or JSON Lines (the line; blank lines skipped). A text that is none of these
 /// is one syntax error, at its line.
-fn json_items(text: &str) -> Vec<(usize, Result<Value, (String, String)>)> {
+fn json_items(text: &str) -> Vec<(usize, JsonItem)> {
     let syntax = |e: &serde_json::Error, line: usize, column: usize| {
         let what = e.to_string();
         let what = what.split(" at line ").next().unwrap_or(&what).to_owned();

@@ -216,7 +216,7 @@ pub(super) fn site_check_ratings(
     let (lo, hi) = (layout.scale.min, layout.scale.max);
     let mut out = Vec::new();
     for row in layout.categories.iter().flat_map(|c| c.units.iter()) {
-        if answers.recused.iter().any(|r| *r == row.id) {
+        if answers.recused.contains(&row.id) {
             continue;
         }
         let Some(cells) = answers.scores.get(&row.id) else {
