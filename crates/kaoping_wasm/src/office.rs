@@ -220,7 +220,8 @@ impl Engine {
         Ok(to_js(&score::demo_inputs(u64::from(seed), n_public as usize))?.unchecked_into())
     }
 
-    /// The units × indicators of a review instrument, units grouped by category.
+    /// The units × indicators of a review instrument, units grouped by category; or the
+    /// projects × criteria of a site-check sheet of the plan's tracking section.
     #[wasm_bindgen(js_name = reviewSheet)]
     pub fn review_sheet(&self, instrument: &str) -> Result<IReviewSheet, JsError> {
         let layout = review::sheet(self.plan_ref(), instrument).map_err(into_error)?;
