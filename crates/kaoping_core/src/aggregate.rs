@@ -15,9 +15,7 @@ use crate::ingest::{
 };
 use crate::manifest::{FileEntry, Manifest, Parameters, PlanEntry, RecordCounts, ResultEntry};
 use crate::plan::Plan;
-use crate::score::{
-    self, EvaluationResult, HistoryEntry, IndicatorInput, ScoreState, ScoringInputs,
-};
+use crate::score::{self, EvaluationResult, HistoryEntry, IndicatorInput, ScoreState};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -526,25 +524,32 @@ impl<'p> AggregateRun<'p> {
         match role {
             InputRole::Records => unreachable!("record files are streamed"),
             InputRole::ScoringInputs => {
-                let ScoringInputs {
-                    records,
-                    indicators: figures,
-                    history: past,
-                } = serde_json::from_slice(bytes)
+                // Checked whole first (nothing kept), then read once: each record of `records`
+                // goes to the ingest session as it is parsed (row = its position), so the
+                // records are never all in memory; indicators and history are kept.
+                serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
                     .map_err(|e| bad(name, "scoring inputs JSON", e))?;
-                self.indicators.extend(figures);
-                self.history.extend(past);
-                // The records pass the same checks as any record file (row = position in
-                // `records`); the typed copy is dropped before the text is read again.
-                let text = serde_json::to_string(&records)
-                    .map_err(|e| bad(name, "scoring inputs JSON", e))?;
-                drop(records);
                 let options = FileOptions {
                     format: Format::Json,
                     ..FileOptions::default()
                 };
                 self.session.begin(name, options)?;
-                self.session.push(text.as_bytes())?;
+                let mut pushed = Ok(());
+                let session = &mut self.session;
+                let read = serde::Deserializer::deserialize_map(
+                    &mut serde_json::Deserializer::from_slice(bytes),
+                    InputsVisitor {
+                        on_record: |row, v| {
+                            if pushed.is_ok() {
+                                pushed = session.push_value(row, v);
+                            }
+                        },
+                        indicators: &mut self.indicators,
+                        history: &mut self.history,
+                    },
+                );
+                read.map_err(|e| bad(name, "scoring inputs JSON", e))?;
+                pushed?;
                 Ok(Some(self.session.end()?))
             }
             InputRole::Indicators => {
@@ -740,6 +745,7 @@ pub fn output_names() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::ScoringInputs;
 
     #[test]
     fn roles_are_told_by_the_first_key() {
@@ -966,5 +972,37 @@ mod tests {
                 offset: 8
             }
         );
+    }
+}
+
+/// The keys of a scoring-inputs file ([`ScoringInputs`](crate::score::ScoringInputs)): `records` element by element to
+/// `on_record`, `indicators` and `history` appended; other keys read past.
+struct InputsVisitor<'a, F> {
+    on_record: F,
+    indicators: &'a mut Vec<IndicatorInput>,
+    history: &'a mut Vec<HistoryEntry>,
+}
+
+impl<'de, F: FnMut(usize, serde_json::Value)> serde::de::Visitor<'de> for InputsVisitor<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object with records, indicators and history")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "records" => {
+                    map.next_value_seed(crate::ingest::EachElement(&mut self.on_record))?;
+                }
+                "indicators" => self
+                    .indicators
+                    .extend(map.next_value::<Vec<IndicatorInput>>()?),
+                "history" => self.history.extend(map.next_value::<Vec<HistoryEntry>>()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
     }
 }

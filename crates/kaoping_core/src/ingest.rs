@@ -280,11 +280,16 @@ impl<'p> Sink<'p> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') {
-            match serde_json::from_str::<Vec<Value>>(text) {
-                Ok(items) => {
-                    for (i, v) in items.into_iter().enumerate() {
-                        self.add_value(file, i + 1, v);
-                    }
+            // Checked whole first (no values kept), so that a syntax error rejects the file as
+            // before; then read one element at a time, never the whole array of values.
+            match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Ok(_) => {
+                    let mut de = serde_json::Deserializer::from_str(text);
+                    let read = serde::Deserializer::deserialize_seq(
+                        &mut de,
+                        EachElement(|i, v| self.add_value(file, i, v)),
+                    );
+                    debug_assert!(read.is_ok(), "checked above");
                 }
                 Err(e) => self.syntax(file, e.line(), &e),
             }
@@ -467,6 +472,31 @@ fn unknown_unit(unit: &str, column: &str) -> (&'static str, Option<String>, Stri
         format!("方案中没有单位“{unit}”"),
         format!("The plan has no unit \"{unit}\""),
     )
+}
+
+/// Visits a JSON array's elements one at a time: `f(position, value)`, position from 1.
+pub(crate) struct EachElement<F>(pub F);
+
+impl<'de, F: FnMut(usize, Value)> serde::de::DeserializeSeed<'de> for EachElement<F> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(usize, Value)> serde::de::Visitor<'de> for EachElement<F> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON array")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while let Some(v) = seq.next_element::<Value>()? {
+            i += 1;
+            (self.0)(i, v);
+        }
+        Ok(())
+    }
 }
 
 // ---- tables (CSV) -------------------------------------------------------------------------
@@ -943,6 +973,15 @@ impl<'p> IngestSession<'p> {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// A record of the open file given as a JSON value (`row`: its position, from 1), read as
+    /// if it were an element of a JSON array file. The file must have been begun as JSON and
+    /// given no bytes.
+    pub fn push_value(&mut self, row: usize, value: Value) -> Result<(), IngestError> {
+        let file = self.open.as_ref().ok_or(IngestError::NoFile)?.file;
+        self.sink.add_value(file, row, value);
         Ok(())
     }
 
