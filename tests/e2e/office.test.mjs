@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { launch, url, axeCheck, watchErrors } from './harness.mjs';
 
 const DEMO_PLAN = new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url);
@@ -398,6 +399,20 @@ test('the office drops the demo data set, sees the ranking, exports, and verifie
     };
     const good = await verify([{ name: 'manifest.json', mimeType: 'application/json', buffer: manifest }, ...files]);
     assert.match(good, /^核验通过/);
+    // The run's own outputs, downloaded under the manifest's names: their SHA-256 is the
+    // manifest's, and verifying them with the inputs compares the results too.
+    const recorded = JSON.parse(manifest.toString('utf8')).outputs;
+    const outs = [];
+    for (const name of ['result.json', 'ranking.csv', 'result.xlsx']) {
+      const got = await downloaded(page, page.getByRole('button', { name: `下载清单所记文件 ${name}` }));
+      assert.equal(got.name, name);
+      const entry = recorded.find((e) => e.name === name);
+      assert.equal(createHash('sha256').update(got.bytes).digest('hex'), entry.sha256, `${name} is the file the manifest hashes`);
+      outs.push({ name, mimeType: 'application/octet-stream', buffer: got.bytes });
+    }
+    const withOutputs = await verify([{ name: 'manifest.json', mimeType: 'application/json', buffer: manifest }, ...files, ...outs]);
+    assert.match(withOutputs, /^核验通过/);
+    assert.match(withOutputs, /含 3 个结果文件/, 'the three result files are compared');
     const tampered = files.map((f) => (f.name === 'public.csv'
       ? { ...f, buffer: Buffer.from(f.buffer.toString('utf8').replace(/,jiangan,/, ',jianghan,')) } : f));
     const bad = await verify([{ name: 'manifest.json', mimeType: 'application/json', buffer: manifest }, ...tampered]);

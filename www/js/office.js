@@ -31,6 +31,7 @@ const state = {
   unit: null, // the unit shown in the dialog
   verify: null, // { busy } | { verification, missing, outputs } | { error } | { failed }
   manifest: null, // the audit manifest of the last file run
+  outputs: null, // its output files [{ name, bytes }], as the manifest records them
   mapping: {}, // header → flat-layout column key, for tables; remembered per plan
   encodings: {}, // file name → encoding chosen by the office ('auto' = detect)
 };
@@ -349,6 +350,7 @@ function runFiles() {
       state.ingest = out.ingest;
       state.result = out.result;
       state.manifest = out.manifest ?? null;
+      state.outputs = out.outputs ?? null;
       return t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length));
     },
   });
@@ -674,6 +676,16 @@ function renderExports() {
       onclick: () => download(f.name, new Blob([f.bytes], { type: f.type })) }, f.title), ' ',
     h('span', { class: 'muted', text: f.name }))));
   box.append(main, h('h4', { text: T.officeExportCsvHeading }), h('p', { class: 'hint', text: T.officeExportCsvHint }), list);
+  // The run's own output files, byte for byte as the manifest hashes them (in the run's
+  // language), under the manifest's names: what `kaoping verify` and the check below compare.
+  if (state.manifest && state.lastRun === 'files' && state.outputs?.length) {
+    const type = (name) => (name.endsWith('.csv') ? 'text/csv;charset=utf-8' : name.endsWith('.json') ? 'application/json'
+      : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    box.append(h('h4', { text: T.officeAuditedHeading }), h('p', { class: 'hint', text: T.officeAuditedHint }),
+      h('ul', { class: 'csv-list', id: 'audited-files' }, state.outputs.map((f) => h('li', {},
+        h('button', { type: 'button', class: 'linklike', 'aria-label': T.officeAuditedOne(f.name),
+          onclick: () => download(f.name, new Blob([f.bytes], { type: type(f.name) })) }, f.name)))));
+  }
   return box;
 }
 

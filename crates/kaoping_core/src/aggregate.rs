@@ -742,6 +742,38 @@ pub fn output_names() -> Vec<String> {
     names
 }
 
+/// The keys of a scoring-inputs file ([`ScoringInputs`](crate::score::ScoringInputs)): `records` element by element to
+/// `on_record`, `indicators` and `history` appended; other keys read past.
+struct InputsVisitor<'a, F> {
+    on_record: F,
+    indicators: &'a mut Vec<IndicatorInput>,
+    history: &'a mut Vec<HistoryEntry>,
+}
+
+impl<'de, F: FnMut(usize, serde_json::Value)> serde::de::Visitor<'de> for InputsVisitor<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object with records, indicators and history")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "records" => {
+                    map.next_value_seed(crate::ingest::EachElement(&mut self.on_record))?;
+                }
+                "indicators" => self
+                    .indicators
+                    .extend(map.next_value::<Vec<IndicatorInput>>()?),
+                "history" => self.history.extend(map.next_value::<Vec<HistoryEntry>>()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -972,37 +1004,5 @@ mod tests {
                 offset: 8
             }
         );
-    }
-}
-
-/// The keys of a scoring-inputs file ([`ScoringInputs`](crate::score::ScoringInputs)): `records` element by element to
-/// `on_record`, `indicators` and `history` appended; other keys read past.
-struct InputsVisitor<'a, F> {
-    on_record: F,
-    indicators: &'a mut Vec<IndicatorInput>,
-    history: &'a mut Vec<HistoryEntry>,
-}
-
-impl<'de, F: FnMut(usize, serde_json::Value)> serde::de::Visitor<'de> for InputsVisitor<'_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an object with records, indicators and history")
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "records" => {
-                    map.next_value_seed(crate::ingest::EachElement(&mut self.on_record))?;
-                }
-                "indicators" => self
-                    .indicators
-                    .extend(map.next_value::<Vec<IndicatorInput>>()?),
-                "history" => self.history.extend(map.next_value::<Vec<HistoryEntry>>()?),
-                _ => {
-                    map.next_value::<serde::de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(())
     }
 }
