@@ -240,6 +240,11 @@ export interface IVerification {
   identical: boolean; result_sha256?: string | null; outputs_checked: boolean;
   differences: { code: string; subject: string; expected: string; found: string; message: IText }[];
 }
+/** Office build: `verifyGiven`: the verification of the files given, the plan and input files
+ * the manifest names that were not given, and how many output files were compared. */
+export interface IGivenVerification {
+  verification: IVerification; missing: string[]; outputs: number;
+}
 /** Office build: tracking through the year (docs/tracking.md). Files are CSV or JSON text. */
 export interface ITrackFiles {
   periods?: { name: string; text: string }[];

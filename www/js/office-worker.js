@@ -109,27 +109,10 @@ const handlers = {
     const manifests = read.filter((f) => f.name.endsWith('.json') && looksLikeManifest(f.bytes));
     if (manifests.length !== 1) return { error: manifests.length ? 'many' : 'none' };
     const manifest = JSON.parse(new TextDecoder().decode(manifests[0].bytes));
-    const byBase = new Map(read.filter((f) => f !== manifests[0]).map((f) => [f.name, f]));
-    const base = (n) => n.split(/[\\/]/).pop();
-    const pick = (entry) => {
-      const f = byBase.get(base(entry.name));
-      return f ? { name: entry.name, bytes: f.bytes } : null;
-    };
-    // The built-in demo plan need not be chosen: it is used when the manifest names its bytes.
-    if (!byBase.has(base(manifest.plan.file.name))) {
-      const demo = new TextEncoder().encode(Engine.demoPlanJson());
-      if (Engine.sha256(demo) === manifest.plan.file.sha256) byBase.set(base(manifest.plan.file.name), { bytes: demo });
-    }
-    const wanted = [manifest.plan.file, ...manifest.inputs];
-    const given = wanted.map(pick).filter(Boolean);
-    const missing = wanted.filter((e) => !byBase.has(base(e.name))).map((e) => e.name);
-    // Result files are compared only when the result itself was given (an output may share a
-    // name with an input, e.g. the public table public.csv, and the input wins).
-    const inputBases = new Set(wanted.map((e) => base(e.name)));
-    const outs = byBase.has('result.json')
-      ? (manifest.outputs ?? []).filter((e) => !inputBases.has(base(e.name))).map(pick).filter(Boolean) : [];
-    const verification = Engine.verifyManifest(manifest, given, outs.length ? outs : null);
-    return { verification, missing, manifest: manifests[0].name, outputs: outs.length };
+    // The engine matches the files to the manifest (by base name; its own demo plan when none
+    // is given; outputs only with result.json) and recomputes.
+    const { verification, missing, outputs } = Engine.verifyGiven(manifest, read.filter((f) => f !== manifests[0]));
+    return { verification, missing, manifest: manifests[0].name, outputs };
   },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();

@@ -587,6 +587,122 @@ fn walk(
     }
 }
 
+/// The last component of a path written with `/` or `\\` (a browser gives bare file names).
+pub fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Files given to check a manifest (e.g. dropped on the office page, under their bare names),
+/// matched to its entries by base name.
+#[derive(Debug, Clone)]
+pub struct Matched<'a> {
+    /// The plan and the inputs found, under the manifest's names.
+    pub files: Vec<NamedBytes<'a>>,
+    /// The outputs found, under the manifest's names; `None` unless `result.json` was given.
+    pub outputs: Option<Vec<NamedBytes<'a>>>,
+    /// The plan and input files the manifest names that were not given.
+    pub missing: Vec<String>,
+}
+
+/// Matches `given` files to the manifest's plan, inputs and outputs by base name.
+/// - The plan: when no file of its name is given and `builtin_plan` (the engine's own demo
+///   plan) has the size and SHA-256 the manifest records, those bytes are the plan.
+/// - Outputs are compared only when `result.json` is among the files, and never an output
+///   named like an input (the public table `public.csv` is both an output name and a common
+///   input name: the file given is taken as the input).
+pub fn match_given<'a>(
+    manifest: &'a Manifest,
+    given: &[NamedBytes<'a>],
+    builtin_plan: Option<&'a [u8]>,
+) -> Matched<'a> {
+    let find = |name: &str| {
+        let b = base_name(name);
+        given
+            .iter()
+            .find(|f| base_name(f.name) == b)
+            .map(|f| f.bytes)
+    };
+    let plan = &manifest.plan.file;
+    let plan_bytes = find(&plan.name).or_else(|| {
+        builtin_plan.filter(|b| b.len() as u64 == plan.size && sha256_hex(b) == plan.sha256)
+    });
+    let mut files = Vec::new();
+    let mut missing = Vec::new();
+    match plan_bytes {
+        Some(bytes) => files.push(NamedBytes {
+            name: &plan.name,
+            bytes,
+        }),
+        None => missing.push(plan.name.clone()),
+    }
+    for e in &manifest.inputs {
+        match find(&e.name) {
+            Some(bytes) => files.push(NamedBytes {
+                name: &e.name,
+                bytes,
+            }),
+            None => missing.push(e.name.clone()),
+        }
+    }
+    let inputs: Vec<&str> = std::iter::once(plan)
+        .chain(&manifest.inputs)
+        .map(|e| base_name(&e.name))
+        .collect();
+    let outputs = find(RESULT_FILE).map(|_| {
+        manifest
+            .outputs
+            .iter()
+            .filter(|e| !inputs.contains(&base_name(&e.name)))
+            .filter_map(|e| {
+                find(&e.name).map(|bytes| NamedBytes {
+                    name: &e.name,
+                    bytes,
+                })
+            })
+            .collect()
+    });
+    Matched {
+        files,
+        outputs,
+        missing,
+    }
+}
+
+/// [`verify`] of the files a person gave ([`match_given`]); of the outputs, those given are
+/// compared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GivenVerification {
+    pub verification: Verification,
+    /// The plan and input files the manifest names that were not given.
+    pub missing: Vec<String>,
+    /// How many output files were compared.
+    pub outputs: usize,
+}
+
+/// Matches `given` to the manifest ([`match_given`]) and verifies them ([`verify`]).
+pub fn verify_given(
+    manifest: &Manifest,
+    given: &[NamedBytes],
+    builtin_plan: Option<&[u8]>,
+    limit: usize,
+) -> GivenVerification {
+    let m = match_given(manifest, given, builtin_plan);
+    let outputs = m.outputs.as_ref().map_or(0, Vec::len);
+    let outs = m.outputs.as_deref().filter(|o| !o.is_empty());
+    // A person compares the outputs they give: the others are not missing, just not checked.
+    let mut only_given = manifest.clone();
+    if let Some(o) = outs {
+        only_given
+            .outputs
+            .retain(|e| o.iter().any(|g| g.name == e.name));
+    }
+    GivenVerification {
+        verification: verify(&only_given, &m.files, outs, limit),
+        missing: m.missing,
+        outputs,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -261,3 +261,72 @@ fn an_xlsx_table_scores_as_its_csv() {
         "same result fingerprint"
     );
 }
+
+/// Files as a person gives them (bare or other-folder names, the built-in plan not given, the
+/// outputs only with result.json) are matched to the manifest by base name.
+#[test]
+fn given_files_are_matched_by_base_name() {
+    use kaoping_core::manifest::verify_given;
+    let f = files();
+    let agg = run(&f);
+    let m = &agg.manifest;
+    let demo = kaoping_core::plan::DEMO_PLAN_SOURCE.as_bytes();
+    let inputs = [
+        NamedBytes {
+            name: "data/public.jsonl",
+            bytes: &f.records,
+        },
+        NamedBytes {
+            name: "C:\\office\\inputs.json",
+            bytes: &f.inputs,
+        },
+    ];
+    // No plan file: the built-in plan is the one recorded.
+    let v = verify_given(m, &inputs, Some(demo), 5);
+    assert!(v.verification.identical, "{:?}", v.verification.differences);
+    assert!(v.missing.is_empty());
+    assert_eq!(v.outputs, 0);
+    // Without a built-in plan of the recorded bytes, the plan is missing.
+    let v = verify_given(m, &inputs, Some(b"{}"), 5);
+    assert!(!v.verification.identical);
+    assert_eq!(v.missing, ["plan.json"]);
+    // Outputs are compared only when result.json is among the files.
+    let table = agg
+        .outputs
+        .iter()
+        .find(|o| o.name.ends_with(".csv"))
+        .unwrap();
+    let result = agg
+        .outputs
+        .iter()
+        .find(|o| o.name == "result.json")
+        .unwrap();
+    let mut given = inputs.to_vec();
+    given.push(NamedBytes {
+        name: &table.name,
+        bytes: &table.bytes,
+    });
+    assert_eq!(verify_given(m, &given, Some(demo), 5).outputs, 0);
+    given.push(NamedBytes {
+        name: &result.name,
+        bytes: &result.bytes,
+    });
+    let v = verify_given(m, &given, Some(demo), 5);
+    assert!(v.verification.identical, "{:?}", v.verification.differences);
+    assert_eq!(v.outputs, 2);
+    // A changed output byte is found; a missing input is named.
+    let mut changed = table.bytes.clone();
+    *changed.last_mut().unwrap() ^= 1;
+    given[2] = NamedBytes {
+        name: &table.name,
+        bytes: &changed,
+    };
+    assert!(
+        !verify_given(m, &given, Some(demo), 5)
+            .verification
+            .identical
+    );
+    let v = verify_given(m, &given[1..], Some(demo), 5);
+    assert_eq!(v.missing, ["public.jsonl"]);
+    assert!(!v.verification.identical);
+}

@@ -67,6 +67,8 @@ extern "C" {
     pub type IManifest;
     #[wasm_bindgen(typescript_type = "IVerification")]
     pub type IVerification;
+    #[wasm_bindgen(typescript_type = "IGivenVerification")]
+    pub type IGivenVerification;
 }
 
 /// A file from the page: name, role (if given) and bytes.
@@ -389,6 +391,26 @@ impl Engine {
         let given = named(&files);
         let outs = outputs.as_deref().map(named);
         let v = manifest::verify(&m, &given, outs.as_deref(), manifest::DEFAULT_DIFF_LIMIT);
+        Ok(to_js(&v)?.unchecked_into())
+    }
+
+    /// Checks a manifest against the files a person gave (under their bare names): plan and
+    /// inputs matched by base name, the engine's own demo plan when no plan file is given and
+    /// it is the one recorded, outputs compared only when `result.json` is among the files
+    /// (`manifest::verify_given`).
+    #[wasm_bindgen(js_name = verifyGiven)]
+    pub fn verify_given(
+        manifest: IManifest,
+        files: IInputFiles,
+    ) -> Result<IGivenVerification, JsError> {
+        let m: Manifest = from_js(manifest.into())?;
+        let files = files_of(&files.into())?;
+        let v = manifest::verify_given(
+            &m,
+            &named(&files),
+            Some(kaoping_core::plan::DEMO_PLAN_SOURCE.as_bytes()),
+            manifest::DEFAULT_DIFF_LIMIT,
+        );
         Ok(to_js(&v)?.unchecked_into())
     }
 
