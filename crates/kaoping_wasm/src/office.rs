@@ -395,9 +395,9 @@ impl Engine {
     }
 
     /// Checks a manifest against the files a person gave (under their bare names): plan and
-    /// inputs matched by base name, the engine's own demo plan when no plan file is given and
-    /// it is the one recorded, outputs compared only when `result.json` is among the files
-    /// (`manifest::verify_given`).
+    /// inputs matched by base name, the engine's own demo plan (the bytes `demoPlanJson`
+    /// gives) when no plan file is given and it is the one recorded, outputs compared only
+    /// when `result.json` is among the files (`manifest::verify_given`).
     #[wasm_bindgen(js_name = verifyGiven)]
     pub fn verify_given(
         manifest: IManifest,
@@ -408,7 +408,7 @@ impl Engine {
         let v = manifest::verify_given(
             &m,
             &named(&files),
-            Some(kaoping_core::plan::DEMO_PLAN_SOURCE.as_bytes()),
+            Some(kaoping_core::plan::DEMO_PLAN_JSON.as_bytes()),
             manifest::DEFAULT_DIFF_LIMIT,
         );
         Ok(to_js(&v)?.unchecked_into())
