@@ -16,6 +16,19 @@ export const h = (tag, attrs = {}, ...children) => {
   return el;
 };
 
+/** The page chrome in `lang`: the document language, the language switch, skip link, brand
+ * and the title `${title} · app`. `T`: the strings of `lang`. */
+export function applyChrome(T, lang, title) {
+  document.documentElement.lang = lang;
+  const switcher = document.getElementById('lang-switch');
+  switcher.textContent = T.switchLang;
+  switcher.setAttribute('lang', lang === 'en' ? 'zh-CN' : 'en');
+  switcher.setAttribute('aria-label', T.switchLangLabel);
+  document.querySelector('.skip').textContent = T.skip;
+  document.querySelector('.brand').textContent = T.app;
+  document.title = `${title} · ${T.app}`;
+}
+
 export const td = (text, cls) => h('td', { class: cls, text: text ?? '' });
 export const num = (text) => td(text, 'num');
 

@@ -4,7 +4,7 @@
 import { pickLang, strings, tr } from './i18n.js';
 import './i18n-office.js';
 import { barChart, profileChart, mountChart } from './charts.js';
-import { h, td, num, bind } from './office-view.js';
+import { h, td, num, bind, applyChrome as chrome } from './office-view.js';
 import * as saved from './office-store.js';
 
 const params = new URLSearchParams(location.search);
@@ -1022,13 +1022,7 @@ function renderUnit(d) {
 
 function applyChrome() {
   const T = t();
-  document.documentElement.lang = state.lang;
-  switcher.textContent = T.switchLang;
-  switcher.setAttribute('lang', state.lang === 'en' ? 'zh-CN' : 'en');
-  switcher.setAttribute('aria-label', T.switchLangLabel);
-  document.querySelector('.skip').textContent = T.skip;
-  document.querySelector('.brand').textContent = T.app;
-  document.title = `${T.officeTitle} · ${T.app}`;
+  chrome(T, state.lang, T.officeTitle);
 }
 
 function renderAll() {

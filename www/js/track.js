@@ -8,6 +8,7 @@ import './i18n-track.js';
 import { loadEngine } from './engine.js';
 import { mountChart } from './charts.js';
 import { trendChart } from './track-chart.js';
+import { h, applyChrome as chrome } from './office-view.js';
 
 const params = new URLSearchParams(location.search);
 const main = document.getElementById('main');
@@ -38,18 +39,6 @@ function announce(text) {
 }
 
 // ---- DOM helpers ---------------------------------------------------------------------------
-
-const h = (tag, attrs = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'text') el.textContent = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-};
 
 function scrollTable(label, head, rows, cls = '') {
   const table = h('table', { class: `data ${cls}` },
@@ -371,13 +360,7 @@ function renderEvents(r) {
 
 function applyChrome() {
   const T = t();
-  document.documentElement.lang = state.lang;
-  switcher.textContent = T.switchLang;
-  switcher.setAttribute('lang', state.lang === 'en' ? 'zh-CN' : 'en');
-  switcher.setAttribute('aria-label', T.switchLangLabel);
-  document.querySelector('.skip').textContent = T.skip;
-  document.querySelector('.brand').textContent = T.app;
-  document.title = `${T.trackTitle} · ${T.app}`;
+  chrome(T, state.lang, T.trackTitle);
 }
 
 function renderAll() {

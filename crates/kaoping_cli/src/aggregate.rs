@@ -206,44 +206,38 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
 
     let m = &agg.manifest;
     let c = &m.counts;
-    if en {
-        println!(
-            "plan {} {} (sha256 {})",
-            m.plan.id, m.plan.version, m.plan.sha256
+    let say = |zh: String, en_text: String| println!("{}", if en { en_text } else { zh });
+    let (id, version, sha) = (&m.plan.id, &m.plan.version, &m.plan.sha256);
+    say(
+        format!("方案 {id} {version}（sha256 {sha}）"),
+        format!("plan {id} {version} (sha256 {sha})"),
+    );
+    let (r, a, x, i, h) = (
+        c.read,
+        c.accepted,
+        c.rejected,
+        c.indicator_inputs,
+        c.history_entries,
+    );
+    say(
+        format!("答卷记录：读取 {r}，接受 {a}，拒收 {x}；指标数据 {i} 条，历史记录 {h} 条"),
+        format!("records: read {r}, accepted {a}, rejected {x}; indicator figures {i}, history entries {h}"),
+    );
+    let result = &m.result.sha256;
+    say(
+        format!("结果 sha256 {result}"),
+        format!("result sha256 {result}"),
+    );
+    let (n, dir) = (agg.outputs.len(), args.out.display());
+    say(
+        format!("已写入 {n} 个文件及 {MANIFEST_FILE} 到 {dir}"),
+        format!("wrote {n} files and {MANIFEST_FILE} to {dir}"),
+    );
+    if x > 0 {
+        say(
+            format!("拒收 {x} 条记录：见 rejections.csv"),
+            format!("{x} record(s) rejected: see rejections.csv"),
         );
-        println!(
-            "records: read {}, accepted {}, rejected {}; indicator figures {}, history entries {}",
-            c.read, c.accepted, c.rejected, c.indicator_inputs, c.history_entries
-        );
-        println!("result sha256 {}", m.result.sha256);
-        println!(
-            "wrote {} files and {} to {}",
-            agg.outputs.len(),
-            MANIFEST_FILE,
-            args.out.display()
-        );
-        if c.rejected > 0 {
-            println!("{} record(s) rejected: see rejections.csv", c.rejected);
-        }
-    } else {
-        println!(
-            "方案 {} {}（sha256 {}）",
-            m.plan.id, m.plan.version, m.plan.sha256
-        );
-        println!(
-            "答卷记录：读取 {}，接受 {}，拒收 {}；指标数据 {} 条，历史记录 {} 条",
-            c.read, c.accepted, c.rejected, c.indicator_inputs, c.history_entries
-        );
-        println!("结果 sha256 {}", m.result.sha256);
-        println!(
-            "已写入 {} 个文件及 {} 到 {}",
-            agg.outputs.len(),
-            MANIFEST_FILE,
-            args.out.display()
-        );
-        if c.rejected > 0 {
-            println!("拒收 {} 条记录：见 rejections.csv", c.rejected);
-        }
     }
     Ok(if c.rejected > 0 {
         ExitCode::from(1)

@@ -1123,3 +1123,17 @@ mod fingerprint_tests {
         );
     }
 }
+
+/// The (JSON path, English message) of each problem of the demo plan with its top-level
+/// `key` replaced by `value` (tests of the sections' validation).
+#[cfg(test)]
+pub(crate) fn demo_problems_with(key: &str, value: serde_json::Value) -> Vec<(String, String)> {
+    let mut plan: serde_json::Value =
+        serde_json::from_str(crate::plan::DEMO_PLAN_JSON).expect("demo plan is JSON");
+    plan[key] = value;
+    validate_plan(&plan.to_string())
+        .problems
+        .into_iter()
+        .map(|p| (p.path, p.message.get("en").to_owned()))
+        .collect()
+}

@@ -1067,14 +1067,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn demo_with(scoring: Value) -> Vec<(String, String)> {
-        let mut plan: Value =
-            serde_json::from_str(crate::plan::DEMO_PLAN_JSON).expect("demo plan is JSON");
-        plan["scoring"] = scoring;
-        validate_plan(&plan.to_string())
-            .problems
-            .into_iter()
-            .map(|p| (p.path, p.message.get("en").to_owned()))
-            .collect()
+        crate::validate::demo_problems_with("scoring", scoring)
     }
 
     #[test]

@@ -697,14 +697,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn demo_with(tracking: Value) -> Vec<(String, String)> {
-        let mut plan: Value =
-            serde_json::from_str(crate::plan::DEMO_PLAN_JSON).expect("demo plan is JSON");
-        plan["tracking"] = tracking;
-        validate_plan(&plan.to_string())
-            .problems
-            .into_iter()
-            .map(|p| (p.path, p.message.get("en").to_owned()))
-            .collect()
+        crate::validate::demo_problems_with("tracking", tracking)
     }
 
     #[test]
