@@ -227,8 +227,9 @@ impl<'p> Sink<'p> {
         file: usize,
         row: u64,
     ) -> Option<(u32, u64)> {
-        let fp = fingerprint(&[instrument.as_bytes(), id.as_bytes()]);
-        self.seen.first_seen(fp, pack(file, row)).map(unpack)
+        self.seen
+            .first_seen(instrument.as_bytes(), id.as_bytes(), pack(file, row))
+            .map(unpack)
     }
 
     fn duplicate(&mut self, file: usize, row: usize, id: &str, first: (u32, u64)) {
@@ -834,11 +835,12 @@ impl<'p> IngestSession<'p> {
         }
     }
 
-    /// Sizes the duplicate set for files of `bytes` bytes still to come (at an assumed 96 bytes
-    /// a row or more), so that it need not grow while they are read. Optional.
+    /// Tells the duplicate set that files of `bytes` bytes are still to come (at an assumed 96
+    /// bytes a row or more): should their ids need its fingerprint table, it grows once to that
+    /// size rather than doubling again and again. Optional; allocates nothing now.
     pub fn expect_bytes(&mut self, bytes: u64) {
         let rows = usize::try_from(bytes / 96).unwrap_or(usize::MAX);
-        self.sink.seen.reserve(rows);
+        self.sink.seen.expect(rows);
     }
 
     /// Use the compiled path for public-survey CSV rows (default true; false sends every row

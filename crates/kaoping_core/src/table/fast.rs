@@ -493,9 +493,8 @@ impl Compiled {
                 &d.id_buf
             }
         };
-        let fp = crate::ingest::fingerprint(&[ins.id.as_bytes(), id]);
         if seen
-            .first_seen(fp, crate::ingest::pack(file, row.number))
+            .first_seen(ins.id.as_bytes(), id, crate::ingest::pack(file, row.number))
             .is_some()
         {
             return Outcome::Fallback;
