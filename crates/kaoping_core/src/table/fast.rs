@@ -717,7 +717,7 @@ impl Options {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn scale_cell(table: &ScaleTable, unable: bool, raw: &[u8]) -> Pv {
     if raw.is_empty() {
         return Pv::Empty;
@@ -792,6 +792,8 @@ pub struct Dense {
     nps: Option<(usize, Vec<Option<u8>>)>,
     /// Per unit × cell.
     groups: Vec<Group>,
+    /// Every index key seen (a multiset of item scores, [`Dense::count`]) → its number.
+    keys: PreHashedMap<u64, u32>,
     /// Per unit × item slot: counts per scale point, then unable; and whether touched.
     item_counts: Vec<Vec<u64>>,
     touched: Vec<bool>,
@@ -806,10 +808,17 @@ pub struct Dense {
     milli: Vec<i64>,
 }
 
+/// Index keys counted in a group's dense array; further keys (plans with many items) in a map.
+const DENSE_KEYS: usize = 4096;
+
 #[derive(Default, Clone)]
 struct Group {
     respondents: u64,
-    index: PreHashedMap<u64, u64>,
+    /// Respondents per index key, by the key's number in [`Dense::keys`] (dense: a group's
+    /// counts stay in cache, where a map per group would not).
+    index: Vec<u64>,
+    /// Keys numbered [`DENSE_KEYS`] and above: key → respondents.
+    index_more: PreHashedMap<u64, u64>,
     index_unable: u64,
     satisfied: u64,
     satisfaction_n: u64,
@@ -1010,6 +1019,7 @@ impl Dense {
             satisfaction,
             nps,
             groups: vec![Group::default(); n_units * n_cells],
+            keys: PreHashedMap::default(),
             touched: vec![false; n_units * n_items],
             scale: vec![ScaleSums::default(); n_units],
             used: 0,
@@ -1120,12 +1130,21 @@ impl Dense {
                 None => i128::from(tot) * i128::from(tot),
             };
         }
+        let next = self.keys.len() as u32;
         let g = &mut self.groups[unit * self.n_cells + cell];
         g.respondents += 1;
         if scored == 0 {
             g.index_unable += 1;
         } else {
-            *g.index.entry(key).or_insert(0) += 1;
+            let k = *self.keys.entry(key).or_insert(next) as usize;
+            if k < DENSE_KEYS {
+                if g.index.len() <= k {
+                    g.index.resize(k + 1, 0);
+                }
+                g.index[k] += 1;
+            } else {
+                *g.index_more.entry(key).or_insert(0) += 1;
+            }
         }
         if let Some((qi, sat)) = &self.satisfaction {
             if let Pv::Point(p) = if self.hidden[*qi] {
@@ -1160,7 +1179,19 @@ impl Dense {
 
     fn index_tally(&self, g: &Group) -> Tally {
         let mut t = Tally::new();
-        for (key, count) in &g.index {
+        let mut by_number = vec![0u64; g.index.len()];
+        for (key, k) in &self.keys {
+            if let Some(slot) = by_number.get_mut(*k as usize) {
+                *slot = *key;
+            }
+        }
+        let dense = g
+            .index
+            .iter()
+            .zip(&by_number)
+            .filter(|(count, _)| **count > 0)
+            .map(|(count, key)| (key, count));
+        for (key, count) in dense.chain(&g.index_more) {
             let mut scores = Tally::new();
             let mut k = *key;
             for (d, v) in self.distinct.iter().enumerate().rev() {
