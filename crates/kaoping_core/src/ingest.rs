@@ -33,6 +33,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
+mod shard;
+pub use shard::CsvShard;
+
 /// Why a record was not accepted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rejection {
@@ -120,6 +123,8 @@ pub enum IngestError {
     UnknownInstrument(String),
     #[error(transparent)]
     Score(#[from] ScoreError),
+    #[error("prepared rows that this build did not write, or not after shard_point()")]
+    Prepared,
 }
 
 /// A file index (16 bits) and a row (48 bits) in one word.
@@ -507,6 +512,9 @@ struct CsvFile {
     decoder: Decoder,
     tok: Tokenizer,
     ctx: CsvCtx,
+    /// Set when the file goes on with a shard's prepared rows ([`shard`]): the shard's row
+    /// numbers + this = the file's.
+    shard_offset: Option<u64>,
 }
 
 struct CsvCtx {
@@ -916,6 +924,7 @@ impl<'p> IngestSession<'p> {
                         header_seen: false,
                         error: None,
                     },
+                    shard_offset: None,
                 }))
             }
         }
@@ -964,6 +973,10 @@ impl<'p> IngestSession<'p> {
                 partial.extend_from_slice(rest);
             }
             Reader::Csv(csv) => {
+                if csv.shard_offset.is_some() {
+                    // After prepared rows, bytes would be rows numbered wrongly.
+                    return Err(IngestError::Prepared);
+                }
                 let CsvFile {
                     decoder, tok, ctx, ..
                 } = &mut **csv;

@@ -2,7 +2,7 @@
 //! same evaluation result (serialized), on the demo data set with spoiled rows and on random
 //! rows (proptest). And the CSV of the demo data scores exactly as its records do.
 
-use kaoping_core::ingest::{FileOptions, IngestSession};
+use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession};
 use kaoping_core::plan::{demo_plan, Plan};
 use kaoping_core::score::{demo_inputs, demo_public_csv, demo_public_header, ScoreState};
 use proptest::prelude::*;
@@ -39,6 +39,64 @@ fn run_counting(
     )
 }
 
+/// As [`run_counting`] with the compiled path, each file cut at the first LF at or after
+/// `cut` (a fraction of its length): the part before read by the session, the part after by a
+/// [`CsvShard`] whose prepared rows the session then takes. Also: how many files were read in
+/// two parts.
+fn run_sharded(
+    plan: &Plan,
+    files: &[(&str, &[u8])],
+    cut: f64,
+    chunk: usize,
+) -> ((String, String), usize) {
+    let mut s = IngestSession::scoring(plan).unwrap();
+    let mut sharded = 0;
+    for (name, bytes) in files {
+        s.begin(name, FileOptions::default()).unwrap();
+        let at = ((bytes.len() as f64 * cut) as usize).min(bytes.len());
+        let split = bytes[at..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |p| at + p + 1);
+        let (first, second) = bytes.split_at(split);
+        for c in first.chunks(chunk.max(1)) {
+            s.push(c).unwrap();
+        }
+        let header_end = bytes
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |p| p + 1);
+        let shard =
+            CsvShard::new(plan, name, &FileOptions::default(), &bytes[..header_end]).unwrap();
+        if !second.is_empty() && shard.ready() && s.shard_point() {
+            let mut shard = shard;
+            sharded += 1;
+            for c in second.chunks(chunk.max(1)) {
+                s.push_prepared(&shard.push(c)).unwrap();
+            }
+            s.push_prepared(&shard.end()).unwrap();
+            // Bytes after prepared rows are refused.
+            assert!(s.push(b"x").is_err());
+        } else {
+            for c in second.chunks(chunk.max(1)) {
+                s.push(c).unwrap();
+            }
+        }
+        s.end().unwrap();
+    }
+    let out = s.finish().unwrap();
+    let r = &out.report;
+    assert_eq!(r.read, r.accepted + r.rejected.len(), "counts reconcile");
+    let result = out.state.unwrap().finish().unwrap();
+    (
+        (
+            serde_json::to_string(&out.report).unwrap(),
+            serde_json::to_string(&result).unwrap(),
+        ),
+        sharded,
+    )
+}
+
 fn demo_csv(seed: u64, n: usize, bad: usize) -> Vec<u8> {
     let mut v = Vec::new();
     demo_public_csv(seed, n, bad, &mut |b| v.extend_from_slice(b));
@@ -68,6 +126,51 @@ fn fast_and_record_paths_agree_on_the_demo_data() {
     // Chunking changes nothing.
     let odd = run(&plan, &[("public.csv", &csv)], true, 7919);
     assert_eq!(odd, fast);
+    // Nor does reading the file in two parts, wherever it is cut: duplicates across the cut,
+    // spoiled rows on both sides, the cut on the header or the last line.
+    for cut in [0.0, 0.01, 0.3, 0.5, 0.77, 0.999, 1.0] {
+        let (two, sharded) = run_sharded(&plan, &[("public.csv", &csv)], cut, 65536);
+        assert_eq!(two.0, slow.0, "report, cut at {cut}");
+        assert_eq!(two.1, slow.1, "result, cut at {cut}");
+        if (0.01..0.99).contains(&cut) {
+            assert_eq!(sharded, 1, "cut at {cut}");
+        }
+    }
+}
+
+/// A cut inside a quoted field (after a LF in it) is not a row boundary: the session says so
+/// and reads the rest itself; a cut in a file with no id column numbers FILE:ROW ids right.
+#[test]
+fn a_cut_inside_a_quoted_field_is_refused() {
+    let plan = demo_plan();
+    let mut csv = demo_csv(4, 400, 0);
+    // A comment with a line break, then more rows.
+    let text = String::from_utf8(csv.clone()).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let mid = lines.len() / 2;
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let comment = header.iter().position(|h| *h == "comment").unwrap();
+    let mut cells: Vec<String> = lines[mid].split(',').map(String::from).collect();
+    cells[comment] = "\"第一行\n第二行\"".into();
+    lines[mid] = cells.join(",");
+    csv = (lines.join("\n") + "\n").into_bytes();
+    let at =
+        text.lines().take(mid).map(|l| l.len() + 1).sum::<usize>() + lines[mid].find('\n').unwrap();
+    let cut = at as f64 / csv.len() as f64;
+    let slow = run(&plan, &[("public.csv", &csv)], false, 1 << 20);
+    let (two, sharded) = run_sharded(&plan, &[("public.csv", &csv)], cut, 4096);
+    assert_eq!(sharded, 0, "the cut is inside a quoted field");
+    assert_eq!(two, slow);
+    assert!(slow.0.contains("\"accepted\":400"), "{}", slow.0);
+    // Without the id column, ids are FILE:ROW of the whole file.
+    let no_id: String = text
+        .lines()
+        .map(|l| l.split_once(',').map_or(l, |x| x.1).to_owned() + "\n")
+        .collect();
+    let slow = run(&plan, &[("public.csv", no_id.as_bytes())], false, 1 << 20);
+    let (two, sharded) = run_sharded(&plan, &[("public.csv", no_id.as_bytes())], 0.5, 4096);
+    assert_eq!(sharded, 1);
+    assert_eq!(two, slow);
 }
 
 #[test]
@@ -203,13 +306,16 @@ fn variant_plan() -> Plan {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     #[test]
-    fn random_rows_give_the_same_report_and_result(rows in proptest::collection::vec(row(), 1..60), chunk in 1usize..200) {
+    fn random_rows_give_the_same_report_and_result(rows in proptest::collection::vec(row(), 1..60), chunk in 1usize..200, cut in 0.0f64..1.0) {
         let csv = to_csv(&rows);
         for plan in [demo_plan(), variant_plan()] {
             let slow = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], false, 1 << 20);
             let fast = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], true, chunk);
-            prop_assert_eq!(slow.0, fast.0);
-            prop_assert_eq!(slow.1, fast.1);
+            prop_assert_eq!(&slow.0, &fast.0);
+            prop_assert_eq!(&slow.1, &fast.1);
+            let (two, _) = run_sharded(&plan, &[("a.csv", &csv), ("b.csv", &csv)], cut, chunk);
+            prop_assert_eq!(&slow.0, &two.0);
+            prop_assert_eq!(&slow.1, &two.1);
         }
     }
 }

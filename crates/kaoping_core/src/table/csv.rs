@@ -31,6 +31,23 @@ pub struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// A row from its parts: `buf` holds the fields, field `i` is `buf[starts[i]..ends[i]]`.
+    pub(crate) fn from_parts(
+        number: u64,
+        buf: &'a [u8],
+        starts: &'a [u32],
+        ends: &'a [u32],
+        problem: Option<(CsvProblem, usize)>,
+    ) -> Row<'a> {
+        Row {
+            number,
+            buf,
+            starts,
+            ends,
+            problem,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.ends.len()
     }
@@ -162,6 +179,17 @@ impl Tokenizer {
         self.problem = None;
         self.started = false;
         self.state = State::FieldStart;
+    }
+
+    /// Whether the bytes read so far end exactly at the start of a row (not inside one, not
+    /// inside a quoted field, not between the CR and LF of a line end).
+    pub fn at_row_start(&self) -> bool {
+        self.state == State::FieldStart && !self.started && !self.skip_lf
+    }
+
+    /// The number the next row will have.
+    pub fn next_number(&self) -> u64 {
+        self.number
     }
 
     /// Reads a chunk; complete rows go to `on_row`.

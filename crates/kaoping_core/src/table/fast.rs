@@ -203,6 +203,15 @@ pub enum Outcome {
     Fallback,
 }
 
+/// Where a prepared row's respondent id is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowId {
+    /// In this field of the row.
+    Field(usize),
+    /// None given: the id is `FILE:ROW`.
+    FileRow,
+}
+
 fn parse_opt(src: &str) -> Option<Expr> {
     expr::parse(src).ok()
 }
@@ -400,8 +409,49 @@ impl Compiled {
         file: usize,
         file_name: &str,
     ) -> Outcome {
-        if row.problem.is_some() || row.len() != self.n_fields {
+        let Some(id) = self.prepare(plan, row, layout, d) else {
             return Outcome::Fallback;
+        };
+        let ins = &plan.instruments[self.instrument];
+        let id: &[u8] = match id {
+            RowId::Field(f) => row.field(f),
+            RowId::FileRow => {
+                d.id_buf.clear();
+                d.id_buf.extend_from_slice(file_name.as_bytes());
+                d.id_buf.push(b':');
+                d.id_buf
+                    .extend_from_slice(row.number.to_string().as_bytes());
+                &d.id_buf
+            }
+        };
+        if seen
+            .first_seen(ins.id.as_bytes(), id, crate::ingest::pack(file, row.number))
+            .is_some()
+        {
+            return Outcome::Fallback;
+        }
+        d.count_row(self);
+        d.apply_counted();
+        Outcome::Accepted
+    }
+
+    /// The instrument's index in the plan.
+    pub(crate) fn instrument(&self) -> usize {
+        self.instrument
+    }
+
+    /// Parses and checks one row, everything but the duplicate check: `None` when the record
+    /// path must read it; else where its respondent id is ([`Dense::count_row`] then gives
+    /// what it counts). Changes nothing but `d`'s scratch.
+    pub(crate) fn prepare(
+        &self,
+        plan: &Plan,
+        row: &Row,
+        layout: &Layout,
+        d: &mut Dense,
+    ) -> Option<RowId> {
+        if row.problem.is_some() || row.len() != self.n_fields {
+            return None;
         }
         // Every field is text in the file's encoding: an ASCII row is; else check the fields
         // the record path checks.
@@ -409,14 +459,14 @@ impl Compiled {
             for (i, t) in layout.targets.iter().enumerate() {
                 let f = row.field(i);
                 if t.is_some() && !f.is_ascii() && !clean_text(f) {
-                    return Outcome::Fallback;
+                    return None;
                 }
             }
         }
         if let Some(f) = layout.plan_field {
             let p = row.field(f);
             if !p.is_empty() && p != self.plan_id.as_slice() {
-                return Outcome::Fallback;
+                return None;
             }
         }
         let ins = &plan.instruments[self.instrument];
@@ -441,7 +491,7 @@ impl Compiled {
         for (rel, range) in &self.sections {
             if let Some(rel) = rel {
                 let Some(shown) = self.test(rel, None, ins, d, layout, &field_text) else {
-                    return Outcome::Fallback;
+                    return None;
                 };
                 if !shown {
                     for h in &mut d.hidden[range.clone()] {
@@ -454,7 +504,7 @@ impl Compiled {
                 let slot = &self.slots[qi];
                 if let Some(rel) = &slot.relevant {
                     let Some(shown) = self.test(rel, None, ins, d, layout, &field_text) else {
-                        return Outcome::Fallback;
+                        return None;
                     };
                     if !shown {
                         d.hidden[qi] = true;
@@ -463,44 +513,30 @@ impl Compiled {
                 }
                 let q = self.question(ins, qi);
                 if !self.valid(ins, qi, slot, q, d, layout, &field_text) {
-                    return Outcome::Fallback;
+                    return None;
                 }
             }
         }
         // The record path checks the unit even when its question is hidden.
         if d.pv[d.unit_question] == Pv::Bad {
-            return Outcome::Fallback;
+            return None;
         }
-        // Respondent id: from its column, else FILE:ROW; a duplicate goes to the record path.
-        let id: &[u8] = match self.respondent_field.map(|f| row.field(f)) {
-            Some(raw) if !raw.is_empty() => {
+        // Respondent id: from its column, else FILE:ROW (a duplicate goes to the record path).
+        match self.respondent_field {
+            Some(f) if !row.field(f).is_empty() => {
+                let raw = row.field(f);
                 let padded = if raw.is_ascii() {
                     raw[0].is_ascii_whitespace() || raw[raw.len() - 1].is_ascii_whitespace()
                 } else {
                     std::str::from_utf8(raw).map_or(true, |s| s.trim().len() != s.len())
                 };
                 if padded {
-                    return Outcome::Fallback;
+                    return None;
                 }
-                raw
+                Some(RowId::Field(f))
             }
-            _ => {
-                d.id_buf.clear();
-                d.id_buf.extend_from_slice(file_name.as_bytes());
-                d.id_buf.push(b':');
-                d.id_buf
-                    .extend_from_slice(row.number.to_string().as_bytes());
-                &d.id_buf
-            }
-        };
-        if seen
-            .first_seen(ins.id.as_bytes(), id, crate::ingest::pack(file, row.number))
-            .is_some()
-        {
-            return Outcome::Fallback;
+            _ => Some(RowId::FileRow),
         }
-        d.count(self);
-        Outcome::Accepted
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -806,6 +842,35 @@ pub struct Dense {
     hidden: Vec<bool>,
     id_buf: Vec<u8>,
     milli: Vec<i64>,
+    counted: Counted,
+}
+
+/// What one valid row counts ([`Dense::count_row`]): made where the row is read, counted
+/// where the counters are ([`Dense::apply`]), possibly on another thread.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Counted {
+    /// Plan unit index; [`Counted::NONE16`]: not a unit of the plan.
+    pub unit: u16,
+    /// Weighting cell; [`Counted::NONE32`]: a weighting answer is missing.
+    pub cell: u32,
+    /// Per counted item: the scale point, or one of the codes below.
+    pub items: Vec<u8>,
+    /// Scale point of the satisfaction and NPS questions, or [`Counted::SKIP`].
+    pub sat: u8,
+    pub nps: u8,
+}
+
+impl Counted {
+    pub const NONE16: u16 = u16::MAX;
+    pub const NONE32: u32 = u32::MAX;
+    /// Not counted (hidden, unanswered).
+    pub const SKIP: u8 = 255;
+    /// A matrix row left empty: the item is touched, nothing counted.
+    pub const TOUCH: u8 = 254;
+    /// "Unable to judge" of a question (the respondent's scale mean is incomplete).
+    pub const UNABLE_ITEM: u8 = 253;
+    /// "Unable to judge" of a matrix row.
+    pub const UNABLE_ROW: u8 = 252;
 }
 
 /// Index keys counted in a group's dense array; further keys (plans with many items) in a map.
@@ -900,9 +965,13 @@ impl Dense {
                 }
             }
         }
-        // Per-row sums in i64 need scores within ±1e6 (thousandths within ±1e9).
+        // Per-row sums in i64 need scores within ±1e6 (thousandths within ±1e9); a row's
+        // counts hold scale points in a byte below the codes of `Counted`.
         let in_range = item_scores.iter().flatten().all(|s| s.abs() <= 1e6);
-        if !in_range || item_scores.len() > 1000 {
+        let few_points = item_scores
+            .iter()
+            .all(|s| s.len() < usize::from(Counted::UNABLE_ROW));
+        if !in_range || !few_points || item_scores.len() > 1000 {
             return None;
         }
         let mut distinct: Vec<f64> = Vec::new();
@@ -931,8 +1000,11 @@ impl Dense {
             pow.push(x);
             x = x.checked_mul(radix)?;
         }
-        let point_table =
-            |qi: usize| -> Option<ScaleTable> { ScaleTable::new(&qs[qi].kind.scale()?) };
+        // Points of the satisfaction and NPS scales are held in a byte below `Counted::SKIP`.
+        let point_table = |qi: usize| -> Option<ScaleTable> {
+            ScaleTable::new(&qs[qi].kind.scale()?)
+                .filter(|t| t.values.len() < usize::from(Counted::SKIP))
+        };
         let satisfaction = match &p.satisfaction_question {
             Some(id) => {
                 let qi = qindex(id);
@@ -1029,6 +1101,7 @@ impl Dense {
             hidden: Vec::new(),
             id_buf: Vec::new(),
             milli: Vec::new(),
+            counted: Counted::default(),
         })
     }
 
@@ -1042,71 +1115,112 @@ impl Dense {
         }
     }
 
-    /// Counts a valid row, as `ScoreState::add_public` adds its record.
-    fn count(&mut self, c: &Compiled) {
-        let unit = match self.shown(self.unit_question) {
-            Pv::Opt(o) => self.option_unit[o as usize],
-            _ => None,
+    /// What a valid row counts, as `ScoreState::add_public` would add its record, into
+    /// `self.counted` (from the parsed row in the scratch; no counter changes).
+    pub(crate) fn count_row(&mut self, c: &Compiled) {
+        let mut k = std::mem::take(&mut self.counted);
+        k.items.clear();
+        k.unit = match self.shown(self.unit_question) {
+            Pv::Opt(o) => self.option_unit[o as usize].map_or(Counted::NONE16, |u| u as u16),
+            _ => Counted::NONE16,
         };
-        let Some(unit) = unit else {
-            *self.skipped.entry("public_unit_not_in_plan").or_insert(0) += 1;
-            return;
-        };
-        let mut cell = 0;
+        k.cell = 0;
         for (qi, _, pos) in &self.cell_questions {
             match self.shown(*qi) {
-                Pv::Opt(o) => cell += *pos * o as usize,
+                Pv::Opt(o) => k.cell += (*pos * o as usize) as u32,
                 _ => {
-                    *self
-                        .skipped
-                        .entry("public_weighting_answer_missing")
-                        .or_insert(0) += 1;
-                    return;
+                    k.cell = Counted::NONE32;
+                    break;
                 }
             }
         }
+        for it in &self.items {
+            let qi = it.question;
+            let code = if self.hidden[qi] {
+                Counted::SKIP
+            } else {
+                let pv = match it.row {
+                    // The matrix answer exists when any row is answered.
+                    Some(_) if self.pv[qi] == Pv::Empty => Pv::Bad,
+                    Some(ri) => match c.slots[qi].kind {
+                        Kind::Matrix { first, .. } => self.rows[first + ri],
+                        _ => Pv::Bad,
+                    },
+                    None => self.pv[qi],
+                };
+                match (it.row, pv) {
+                    (_, Pv::Point(p)) if p < u16::from(Counted::TOUCH) => p as u8,
+                    (_, Pv::Point(_)) => Counted::SKIP,
+                    (None, Pv::Unable) => Counted::UNABLE_ITEM,
+                    (Some(_), Pv::Unable) => Counted::UNABLE_ROW,
+                    (Some(_), Pv::Empty) => Counted::TOUCH,
+                    _ => Counted::SKIP,
+                }
+            };
+            k.items.push(code);
+        }
+        let point = |q: Option<usize>| match q.map(|qi| self.shown(qi)) {
+            Some(Pv::Point(p)) if p < 255 => p as u8,
+            _ => Counted::SKIP,
+        };
+        k.sat = point(self.satisfaction.as_ref().map(|s| s.0));
+        k.nps = point(self.nps.as_ref().map(|s| s.0));
+        self.counted = k;
+    }
+
+    /// What the last [`Dense::count_row`] found.
+    pub(crate) fn counted(&self) -> &Counted {
+        &self.counted
+    }
+
+    /// Counts `self.counted` ([`Dense::count_row`]).
+    pub(crate) fn apply_counted(&mut self) {
+        let k = std::mem::take(&mut self.counted);
+        self.apply(&k);
+        self.counted = k;
+    }
+
+    /// Counts a row's counts: what `ScoreState::add_public` does with its record.
+    pub(crate) fn apply(&mut self, k: &Counted) {
+        if k.unit == Counted::NONE16 || usize::from(k.unit) >= self.units.len() {
+            *self.skipped.entry("public_unit_not_in_plan").or_insert(0) += 1;
+            return;
+        }
+        let unit = usize::from(k.unit);
+        if k.cell == Counted::NONE32 {
+            *self
+                .skipped
+                .entry("public_weighting_answer_missing")
+                .or_insert(0) += 1;
+            return;
+        }
+        let cell = k.cell as usize;
         let n_items = self.item_keys.len();
         let mut key = 0u64;
         let mut scored = 0usize;
         let mut complete = true;
         self.milli.clear();
-        for it in &self.items {
-            let qi = it.question;
-            if self.hidden[qi] {
-                continue;
-            }
-            let pv = match it.row {
-                Some(ri) => {
-                    // The matrix answer exists when any row is answered.
-                    if self.pv[qi] == Pv::Empty {
-                        continue;
-                    }
-                    let Kind::Matrix { first, .. } = c.slots[qi].kind else {
-                        continue;
-                    };
-                    self.rows[first + ri]
-                }
-                None => self.pv[qi],
-            };
+        for (it, code) in self.items.iter().zip(&k.items) {
             let t = unit * n_items + it.slot;
-            match (it.row, pv) {
-                (_, Pv::Point(p)) => {
-                    self.touched[t] = true;
-                    self.item_counts[t][p as usize] += 1;
-                    key += self.pow[self.item_distinct[it.slot][p as usize]];
-                    scored += 1;
-                    self.milli.push(self.item_milli[it.slot][p as usize]);
-                }
-                (_, Pv::Unable) => {
+            match *code {
+                Counted::SKIP => {}
+                Counted::TOUCH => self.touched[t] = true,
+                Counted::UNABLE_ITEM | Counted::UNABLE_ROW => {
                     self.touched[t] = true;
                     let u = self.item_counts[t].len() - 1;
                     self.item_counts[t][u] += 1;
-                    if it.row.is_none() {
+                    if *code == Counted::UNABLE_ITEM {
                         complete = false;
                     }
                 }
-                (Some(_), Pv::Empty) => self.touched[t] = true,
-                _ => {}
+                p => {
+                    let p = p as usize;
+                    self.touched[t] = true;
+                    self.item_counts[t][p] += 1;
+                    key += self.pow[self.item_distinct[it.slot][p]];
+                    scored += 1;
+                    self.milli.push(self.item_milli[it.slot][p]);
+                }
             }
         }
         if complete && self.milli.len() == self.expected_items {
@@ -1146,32 +1260,20 @@ impl Dense {
                 *g.index_more.entry(key).or_insert(0) += 1;
             }
         }
-        if let Some((qi, sat)) = &self.satisfaction {
-            if let Pv::Point(p) = if self.hidden[*qi] {
-                Pv::Empty
-            } else {
-                self.pv[*qi]
-            } {
-                if let Some(s) = sat[p as usize] {
-                    g.satisfaction_n += 1;
-                    if s {
-                        g.satisfied += 1;
-                    }
+        if let Some((_, sat)) = &self.satisfaction {
+            if let Some(Some(s)) = sat.get(usize::from(k.sat)) {
+                g.satisfaction_n += 1;
+                if *s {
+                    g.satisfied += 1;
                 }
             }
         }
-        if let Some((qi, cls)) = &self.nps {
-            if let Pv::Point(p) = if self.hidden[*qi] {
-                Pv::Empty
-            } else {
-                self.pv[*qi]
-            } {
-                match cls[p as usize] {
-                    Some(0) => g.promoters += 1,
-                    Some(1) => g.passives += 1,
-                    Some(_) => g.detractors += 1,
-                    None => {}
-                }
+        if let Some((_, cls)) = &self.nps {
+            match cls.get(usize::from(k.nps)) {
+                Some(Some(0)) => g.promoters += 1,
+                Some(Some(1)) => g.passives += 1,
+                Some(Some(_)) => g.detractors += 1,
+                _ => {}
             }
         }
         self.used += 1;

@@ -1,0 +1,364 @@
+//! One CSV file read by two threads (or two Web Workers): the file is cut at a line end, the
+//! session reads the first part as usual, and a [`CsvShard`] reads the second part at the same
+//! time, doing everything that does not depend on the rows before it (decoding, tokenizing,
+//! parsing, the form's checks, what each row counts). Its output, "prepared rows", is then
+//! given in order to the session ([`IngestSession::push_prepared`]), which does the rest: the
+//! duplicate check, the counting, and the record path for the rows the compiled path left to
+//! it. So the result and every rejection are exactly those of reading the file in one go.
+//!
+//! **The cut.** The caller cuts after a LF byte. That is a row boundary unless it is inside a
+//! quoted field; the session knows when it has read the first part
+//! ([`IngestSession::shard_point`]) and, when it is not (or the file is not UTF-8, or its rows
+//! do not take the compiled path), the caller drops the shard's output and pushes the second
+//! part's bytes itself.
+//!
+//! **Prepared rows** (bytes; produced and read by the same build): per row a tag, the row's
+//! number as the shard counted it (its header is row 1), then for a compiled row the id (its
+//! bytes, or "FILE:ROW") and its counts ([`fast::Counted`]), and for any other row its fields.
+
+use super::{pack, unpack, CsvCtx, CsvFile, IngestError, IngestSession, Reader, Sink};
+use crate::plan::Plan;
+use crate::table::csv::{CsvProblem, Row, Tokenizer};
+use crate::table::decode::{Decoder, Encoding};
+use crate::table::fast::{Counted, RowId};
+
+use super::FileOptions;
+
+const COMPILED: u8 = 0;
+const RAW: u8 = 1;
+const ID_FIELD: u8 = 0;
+const ID_FILE_ROW: u8 = 1;
+
+/// The second part of a CSV file, read into prepared rows.
+pub struct CsvShard<'p> {
+    sink: Sink<'p>,
+    file: Box<CsvFile>,
+    out: Vec<u8>,
+    ready: bool,
+}
+
+impl<'p> CsvShard<'p> {
+    /// A shard of the file `name` (read with `options`) whose first line, the header, is
+    /// `header` (the file's bytes up to and including the first LF).
+    pub fn new(
+        plan: &'p Plan,
+        name: &str,
+        options: &FileOptions,
+        header: &[u8],
+    ) -> Result<CsvShard<'p>, IngestError> {
+        let mut session = IngestSession::scoring(plan)?;
+        session.begin(name, options.clone())?;
+        let utf8 = matches!(options.encoding, Encoding::Auto | Encoding::Utf8);
+        let delimiter = if name.to_ascii_lowercase().ends_with(".tsv") {
+            b'\t'
+        } else {
+            b','
+        };
+        let mut file = Box::new(CsvFile {
+            decoder: Decoder::new(Encoding::Utf8),
+            tok: Tokenizer::new(delimiter),
+            ctx: CsvCtx {
+                file: 0,
+                instrument: options.instrument.clone(),
+                mapping: options.mapping.clone(),
+                layout: None,
+                unit_question: None,
+                compiled: None,
+                allow_fast: true,
+                header_seen: false,
+                error: None,
+            },
+            shard_offset: None,
+        });
+        let mut sink = session.sink;
+        let mut rows = 0;
+        {
+            let CsvFile {
+                decoder, tok, ctx, ..
+            } = &mut *file;
+            decoder.push(header, &mut |bytes| {
+                tok.feed(bytes, &mut |row: &Row| {
+                    rows += 1;
+                    ctx.row(row, &mut sink);
+                });
+            });
+        }
+        let ready = utf8
+            && rows == 1
+            && file.tok.at_row_start()
+            && file.ctx.header_seen
+            && file.ctx.error.is_none()
+            && file.ctx.compiled.is_some()
+            && sink.dense.is_some();
+        Ok(CsvShard {
+            sink,
+            file,
+            out: Vec::new(),
+            ready,
+        })
+    }
+
+    /// Whether the shard can prepare rows (the header was read and its rows take the compiled
+    /// path); when not, the caller reads the whole file in the session.
+    pub fn ready(&self) -> bool {
+        self.ready
+    }
+
+    /// Reads bytes of the second part; the rows completed, prepared.
+    pub fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
+        if self.ready {
+            let CsvFile {
+                decoder, tok, ctx, ..
+            } = &mut *self.file;
+            let (sink, out) = (&mut self.sink, &mut self.out);
+            decoder.push(chunk, &mut |bytes| {
+                tok.feed(bytes, &mut |row: &Row| prepare(ctx, sink, row, out));
+            });
+        }
+        std::mem::take(&mut self.out)
+    }
+
+    /// The end of the file: the last rows, prepared.
+    pub fn end(&mut self) -> Vec<u8> {
+        if self.ready {
+            let CsvFile {
+                decoder, tok, ctx, ..
+            } = &mut *self.file;
+            let (sink, out) = (&mut self.sink, &mut self.out);
+            decoder.end(&mut |bytes| {
+                tok.feed(bytes, &mut |row: &Row| prepare(ctx, sink, row, out));
+            });
+            tok.finish(&mut |row: &Row| prepare(ctx, sink, row, out));
+        }
+        std::mem::take(&mut self.out)
+    }
+}
+
+fn prepare(ctx: &CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) {
+    if let (Some(c), Some(d), Some(layout)) = (
+        ctx.compiled.as_ref(),
+        sink.dense.as_mut(),
+        ctx.layout.as_ref(),
+    ) {
+        if let Some(id) = c.prepare(sink.plan, row, layout, d) {
+            d.count_row(c);
+            out.push(COMPILED);
+            varint(out, row.number);
+            match id {
+                RowId::Field(f) => {
+                    let id = row.field(f);
+                    out.push(ID_FIELD);
+                    varint(out, id.len() as u64);
+                    out.extend_from_slice(id);
+                }
+                RowId::FileRow => out.push(ID_FILE_ROW),
+            }
+            let k = d.counted();
+            out.extend_from_slice(&k.unit.to_le_bytes());
+            out.extend_from_slice(&k.cell.to_le_bytes());
+            varint(out, k.items.len() as u64);
+            out.extend_from_slice(&k.items);
+            out.push(k.sat);
+            out.push(k.nps);
+            return;
+        }
+    }
+    out.push(RAW);
+    varint(out, row.number);
+    match row.problem {
+        None => out.push(0),
+        Some((p, field)) => {
+            out.push(match p {
+                CsvProblem::UnterminatedQuote => 1,
+                CsvProblem::TextAfterQuote => 2,
+            });
+            varint(out, field as u64);
+        }
+    }
+    varint(out, row.len() as u64);
+    for i in 0..row.len() {
+        let f = row.field(i);
+        varint(out, f.len() as u64);
+        out.extend_from_slice(f);
+    }
+}
+
+fn varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push((x as u8) | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+/// Reads prepared rows.
+struct Input<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Input<'a> {
+    fn u8(&mut self) -> Result<u8, IngestError> {
+        let b = *self.data.get(self.at).ok_or(IngestError::Prepared)?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn bytes(&mut self, n: usize) -> Result<&'a [u8], IngestError> {
+        let end = self.at.checked_add(n).ok_or(IngestError::Prepared)?;
+        let b = self.data.get(self.at..end).ok_or(IngestError::Prepared)?;
+        self.at = end;
+        Ok(b)
+    }
+
+    fn varint(&mut self) -> Result<u64, IngestError> {
+        let mut x = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.u8()?;
+            x |= u64::from(b & 0x7F) << shift;
+            if b < 0x80 {
+                return Ok(x);
+            }
+        }
+        Err(IngestError::Prepared)
+    }
+
+    fn len(&mut self) -> Result<usize, IngestError> {
+        usize::try_from(self.varint()?).map_err(|_| IngestError::Prepared)
+    }
+}
+
+impl IngestSession<'_> {
+    /// Whether the open CSV file can go on with a shard's prepared rows: the bytes pushed so
+    /// far end at the start of a row, the file is UTF-8 and its rows take the compiled path.
+    /// Once [`IngestSession::push_prepared`] has been called, the file's rows continue with
+    /// prepared rows only.
+    pub fn shard_point(&self) -> bool {
+        match self.open.as_ref().map(|o| &o.reader) {
+            Some(Reader::Csv(csv)) => self.sink.dense.is_some() && at_shard_point(csv),
+            _ => false,
+        }
+    }
+
+    /// Prepared rows of a [`CsvShard`] of the open file, in order, when
+    /// [`IngestSession::shard_point`] said true before the first of them.
+    pub fn push_prepared(&mut self, data: &[u8]) -> Result<(), IngestError> {
+        let mut open = self.open.take().ok_or(IngestError::NoFile)?;
+        let r = self.prepared_to(&mut open.reader, open.file, data);
+        self.open = Some(open);
+        r
+    }
+
+    fn prepared_to(
+        &mut self,
+        reader: &mut Reader,
+        file: usize,
+        data: &[u8],
+    ) -> Result<(), IngestError> {
+        let Reader::Csv(csv) = reader else {
+            return Err(IngestError::Prepared);
+        };
+        if csv.shard_offset.is_none() {
+            if self.sink.dense.is_none() || !at_shard_point(csv) {
+                return Err(IngestError::Prepared);
+            }
+            // The shard's first row after its header is its row 2.
+            csv.shard_offset = Some(csv.tok.next_number().saturating_sub(2));
+        }
+        let offset = csv.shard_offset.ok_or(IngestError::Prepared)?;
+        let sink = &mut self.sink;
+        let ctx = &mut csv.ctx;
+        let mut input = Input { data, at: 0 };
+        let mut counted = Counted::default();
+        let (mut buf, mut starts, mut ends) = (Vec::new(), Vec::new(), Vec::new());
+        while input.at < data.len() {
+            let tag = input.u8()?;
+            let number = input.varint()? + offset;
+            match tag {
+                COMPILED => {
+                    let id_kind = input.u8()?;
+                    let id: std::borrow::Cow<[u8]> = match id_kind {
+                        ID_FIELD => {
+                            let n = input.len()?;
+                            input.bytes(n)?.into()
+                        }
+                        ID_FILE_ROW => format!("{}:{number}", sink.files[file]).into_bytes().into(),
+                        _ => return Err(IngestError::Prepared),
+                    };
+                    let unit = input.bytes(2)?;
+                    counted.unit = u16::from_le_bytes([unit[0], unit[1]]);
+                    let cell = input.bytes(4)?;
+                    counted.cell = u32::from_le_bytes([cell[0], cell[1], cell[2], cell[3]]);
+                    let n = input.len()?;
+                    counted.items.clear();
+                    counted.items.extend_from_slice(input.bytes(n)?);
+                    counted.sat = input.u8()?;
+                    counted.nps = input.u8()?;
+                    let (Some(c), Some(layout)) = (ctx.compiled.as_ref(), ctx.layout.as_ref())
+                    else {
+                        return Err(IngestError::Prepared);
+                    };
+                    let instrument = sink.plan.instruments[c.instrument()].id.as_bytes();
+                    sink.report.read += 1;
+                    match sink.seen.first_seen(instrument, &id, pack(file, number)) {
+                        Some(first) => {
+                            // What the record path says of it (it passed every other check).
+                            let id = String::from_utf8_lossy(&id).into_owned();
+                            sink.duplicate(file, number as usize, &id, unpack(first));
+                            if let (Some(f), Some(last)) =
+                                (layout.respondent_field, sink.report.rejected.last_mut())
+                            {
+                                last.column = Some(layout.header(f));
+                            }
+                        }
+                        None => {
+                            let d = sink.dense.as_mut().ok_or(IngestError::Prepared)?;
+                            d.apply(&counted);
+                            sink.report.accepted += 1;
+                            sink.fast_rows += 1;
+                        }
+                    }
+                }
+                RAW => {
+                    let problem = match input.u8()? {
+                        0 => None,
+                        p => {
+                            let field = input.len()?;
+                            let p = match p {
+                                1 => CsvProblem::UnterminatedQuote,
+                                2 => CsvProblem::TextAfterQuote,
+                                _ => return Err(IngestError::Prepared),
+                            };
+                            Some((p, field))
+                        }
+                    };
+                    let n = input.len()?;
+                    buf.clear();
+                    starts.clear();
+                    ends.clear();
+                    for _ in 0..n {
+                        let len = input.len()?;
+                        starts.push(buf.len() as u32);
+                        buf.extend_from_slice(input.bytes(len)?);
+                        ends.push(buf.len() as u32);
+                    }
+                    let row = Row::from_parts(number, &buf, &starts, &ends, problem);
+                    ctx.row(&row, sink);
+                }
+                _ => return Err(IngestError::Prepared),
+            }
+        }
+        if let Some(e) = ctx.error.take() {
+            return Err(e);
+        }
+        Ok(())
+    }
+}
+
+fn at_shard_point(csv: &CsvFile) -> bool {
+    csv.shard_offset.is_none()
+        && csv.tok.at_row_start()
+        && csv.decoder.encoding() == Encoding::Utf8
+        && csv.ctx.header_seen
+        && csv.ctx.compiled.is_some()
+}
