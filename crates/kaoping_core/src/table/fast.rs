@@ -490,9 +490,7 @@ impl Compiled {
         let field_text = |f: usize| std::str::from_utf8(row.field(f)).unwrap_or("");
         for (rel, range) in &self.sections {
             if let Some(rel) = rel {
-                let Some(shown) = self.test(rel, None, ins, d, layout, &field_text) else {
-                    return None;
-                };
+                let shown = self.test(rel, None, ins, d, layout, &field_text)?;
                 if !shown {
                     for h in &mut d.hidden[range.clone()] {
                         *h = true;
@@ -503,9 +501,7 @@ impl Compiled {
             for qi in range.clone() {
                 let slot = &self.slots[qi];
                 if let Some(rel) = &slot.relevant {
-                    let Some(shown) = self.test(rel, None, ins, d, layout, &field_text) else {
-                        return None;
-                    };
+                    let shown = self.test(rel, None, ins, d, layout, &field_text)?;
                     if !shown {
                         d.hidden[qi] = true;
                         continue;
