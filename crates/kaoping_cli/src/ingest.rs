@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use kaoping_core::ingest::{FileOptions, Format, IngestReport, IngestSession};
 use kaoping_core::plan::Plan;
 use kaoping_core::table::decode::Encoding;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -99,19 +99,97 @@ pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOption
         session.end()?;
         return Ok(());
     }
-    session.begin(&name, options)?;
+    session.begin(&name, options.clone())?;
     session.push(&magic[..n])?;
+    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let lower = name.to_ascii_lowercase();
+    let csv = !matches!(options.format, Format::Json | Format::Jsonl)
+        && !lower.ends_with(".json")
+        && !lower.ends_with(".jsonl");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if csv && threads > 1 && len >= TWO_PARTS_FROM {
+        if let Some((header, first)) = find_start(path, len)? {
+            // The first block here (the header, the encoding decided), the rest in blocks
+            // prepared by all threads.
+            copy_range(session, &mut f, n as u64, first, path)?;
+            let go_on = if session.shard_point() {
+                crate::blocks::read(session, path, &name, &options, &header, first, len, threads)?
+            } else {
+                first
+            };
+            session.resume_bytes()?;
+            copy_range(session, &mut f, go_on, u64::MAX, path)?;
+            session.end()?;
+            return Ok(());
+        }
+    }
+    copy_range(session, &mut f, n as u64, u64::MAX, path)?;
+    session.end()?;
+    Ok(())
+}
+
+/// CSV files from this size are read by all threads ([`crate::blocks`]).
+const TWO_PARTS_FROM: u64 = 8 << 20;
+
+/// The file's first line (with its LF) and where the blocks start: after the first LF at or
+/// past [`crate::blocks::BLOCK`]. `None` when there is no such line end within 1 MiB.
+fn find_start(path: &Path, len: u64) -> Result<Option<(Vec<u8>, u64)>> {
+    let mut f =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut window = vec![0u8; 1 << 20];
+    let n = read_full(&mut f, &mut window, path)?;
+    let Some(h) = window[..n].iter().position(|b| *b == b'\n') else {
+        return Ok(None);
+    };
+    let header = window[..=h].to_vec();
+    let at = crate::blocks::BLOCK.max(h as u64 + 1);
+    f.seek(SeekFrom::Start(at))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let n = read_full(&mut f, &mut window, path)?;
+    Ok(window[..n]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map(|p| (header, at + p as u64 + 1))
+        .filter(|(_, start)| *start < len))
+}
+
+pub(crate) fn read_full(f: &mut std::fs::File, buf: &mut [u8], path: &Path) -> Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        let k = f
+            .read(&mut buf[n..])
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    Ok(n)
+}
+
+/// Pushes the bytes `from..to` of the file (to its end at most) into the session.
+fn copy_range(
+    session: &mut IngestSession,
+    f: &mut std::fs::File,
+    from: u64,
+    to: u64,
+    path: &Path,
+) -> Result<()> {
+    f.seek(SeekFrom::Start(from))
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut buf = vec![0u8; 1 << 20];
-    loop {
+    let mut left = to.saturating_sub(from);
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
         let n = f
-            .read(&mut buf)
+            .read(&mut buf[..want])
             .with_context(|| format!("cannot read {}", path.display()))?;
         if n == 0 {
             break;
         }
         session.push(&buf[..n])?;
+        left -= n as u64;
     }
-    session.end()?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod ahp;
+mod blocks;
 mod demo_responses;
 mod ingest;
 mod report;

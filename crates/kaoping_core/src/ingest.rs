@@ -851,6 +851,11 @@ impl<'p> IngestSession<'p> {
         self.sink.seen.expect(rows);
     }
 
+    /// The plan the session reads for.
+    pub fn plan(&self) -> &'p Plan {
+        self.sink.plan
+    }
+
     /// Use the compiled path for public-survey CSV rows (default true; false sends every row
     /// through the record path, for comparison).
     pub fn set_fast(&mut self, fast: bool) {

@@ -40,47 +40,57 @@ fn run_counting(
 }
 
 /// As [`run_counting`] with the compiled path, each file cut at the first LF at or after
-/// `cut` (a fraction of its length): the part before read by the session, the part after by a
-/// [`CsvShard`] whose prepared rows the session then takes. Also: how many files were read in
-/// two parts.
+/// `cut` (a fraction of its length): the part before read by the session, the part after cut
+/// again into blocks of about `block` bytes (at LFs), each prepared by a [`CsvShard`] (as other
+/// threads would) and given to the session in order. A block that does not end at a row
+/// boundary is not used: the session reads the rest of the file itself. Also: how many blocks
+/// were used.
 fn run_sharded(
     plan: &Plan,
     files: &[(&str, &[u8])],
     cut: f64,
-    chunk: usize,
-) -> ((String, String), usize) {
+    block: usize,
+) -> ((String, String), usize, bool) {
     let mut s = IngestSession::scoring(plan).unwrap();
-    let mut sharded = 0;
+    let mut used = 0;
+    let mut refused = false;
+    let next_lf = |bytes: &[u8], at: usize| {
+        bytes[at.min(bytes.len())..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |p| at + p + 1)
+    };
     for (name, bytes) in files {
         s.begin(name, FileOptions::default()).unwrap();
-        let at = ((bytes.len() as f64 * cut) as usize).min(bytes.len());
-        let split = bytes[at..]
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(bytes.len(), |p| at + p + 1);
-        let (first, second) = bytes.split_at(split);
-        for c in first.chunks(chunk.max(1)) {
+        let split = next_lf(bytes, (bytes.len() as f64 * cut) as usize);
+        for c in bytes[..split].chunks(4099) {
             s.push(c).unwrap();
         }
-        let header_end = bytes
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(bytes.len(), |p| p + 1);
-        let shard =
+        let header_end = next_lf(bytes, 0);
+        let mut shard =
             CsvShard::new(plan, name, &FileOptions::default(), &bytes[..header_end]).unwrap();
-        if !second.is_empty() && shard.ready() && s.shard_point() {
-            let mut shard = shard;
-            sharded += 1;
-            for c in second.chunks(chunk.max(1)) {
-                s.push_prepared(&shard.push(c)).unwrap();
+        let mut at = split;
+        if shard.ready() && s.shard_point() {
+            while at < bytes.len() {
+                let end = next_lf(bytes, at + block.max(1));
+                let prepared = shard.prepare_block(&bytes[at..end], end == bytes.len());
+                if prepared[0] != 1 {
+                    assert!(s.push_prepared(&prepared).is_err(), "refused");
+                    refused = true;
+                    break;
+                }
+                s.push_prepared(&prepared).unwrap();
+                used += 1;
+                at = end;
             }
-            s.push_prepared(&shard.end()).unwrap();
-            // Bytes after prepared rows are refused.
-            assert!(s.push(b"x").is_err());
-        } else {
-            for c in second.chunks(chunk.max(1)) {
-                s.push(c).unwrap();
+            // Bytes after prepared rows are refused until resumed.
+            if at < bytes.len() {
+                assert!(s.push(b"x").is_err());
             }
+            s.resume_bytes().unwrap();
+        }
+        for c in bytes[at..].chunks(4099) {
+            s.push(c).unwrap();
         }
         s.end().unwrap();
     }
@@ -93,7 +103,8 @@ fn run_sharded(
             serde_json::to_string(&out.report).unwrap(),
             serde_json::to_string(&result).unwrap(),
         ),
-        sharded,
+        used,
+        refused,
     )
 }
 
@@ -128,12 +139,20 @@ fn fast_and_record_paths_agree_on_the_demo_data() {
     assert_eq!(odd, fast);
     // Nor does reading the file in two parts, wherever it is cut: duplicates across the cut,
     // spoiled rows on both sides, the cut on the header or the last line.
-    for cut in [0.0, 0.01, 0.3, 0.5, 0.77, 0.999, 1.0] {
-        let (two, sharded) = run_sharded(&plan, &[("public.csv", &csv)], cut, 65536);
-        assert_eq!(two.0, slow.0, "report, cut at {cut}");
-        assert_eq!(two.1, slow.1, "result, cut at {cut}");
+    for (cut, block) in [
+        (0.0, 1 << 20),
+        (0.01, 9000),
+        (0.3, 1),
+        (0.5, 65536),
+        (0.77, 4096),
+        (0.999, 1 << 20),
+        (1.0, 1),
+    ] {
+        let (two, used, _) = run_sharded(&plan, &[("public.csv", &csv)], cut, block);
+        assert_eq!(two.0, slow.0, "report, cut at {cut}, blocks of {block}");
+        assert_eq!(two.1, slow.1, "result, cut at {cut}, blocks of {block}");
         if (0.01..0.99).contains(&cut) {
-            assert_eq!(sharded, 1, "cut at {cut}");
+            assert!(used >= 1, "cut at {cut}");
         }
     }
 }
@@ -158,8 +177,18 @@ fn a_cut_inside_a_quoted_field_is_refused() {
         text.lines().take(mid).map(|l| l.len() + 1).sum::<usize>() + lines[mid].find('\n').unwrap();
     let cut = at as f64 / csv.len() as f64;
     let slow = run(&plan, &[("public.csv", &csv)], false, 1 << 20);
-    let (two, sharded) = run_sharded(&plan, &[("public.csv", &csv)], cut, 4096);
-    assert_eq!(sharded, 0, "the cut is inside a quoted field");
+    let (two, used, _) = run_sharded(&plan, &[("public.csv", &csv)], cut, 4096);
+    assert_eq!(used, 0, "the cut is inside a quoted field");
+    assert_eq!(two, slow);
+    // A block that ends inside it is refused, and the session reads on from its start.
+    let split = (csv.len() / 5)
+        + csv[csv.len() / 5..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .unwrap()
+        + 1;
+    let (two, _, refused) = run_sharded(&plan, &[("public.csv", &csv)], 0.2, at - split);
+    assert!(refused, "a block ended inside the quoted field");
     assert_eq!(two, slow);
     assert!(slow.0.contains("\"accepted\":400"), "{}", slow.0);
     // Without the id column, ids are FILE:ROW of the whole file.
@@ -168,8 +197,8 @@ fn a_cut_inside_a_quoted_field_is_refused() {
         .map(|l| l.split_once(',').map_or(l, |x| x.1).to_owned() + "\n")
         .collect();
     let slow = run(&plan, &[("public.csv", no_id.as_bytes())], false, 1 << 20);
-    let (two, sharded) = run_sharded(&plan, &[("public.csv", no_id.as_bytes())], 0.5, 4096);
-    assert_eq!(sharded, 1);
+    let (two, used, _) = run_sharded(&plan, &[("public.csv", no_id.as_bytes())], 0.5, 4096);
+    assert!(used > 1);
     assert_eq!(two, slow);
 }
 
@@ -313,7 +342,7 @@ proptest! {
             let fast = run(&plan, &[("a.csv", &csv), ("b.csv", &csv)], true, chunk);
             prop_assert_eq!(&slow.0, &fast.0);
             prop_assert_eq!(&slow.1, &fast.1);
-            let (two, _) = run_sharded(&plan, &[("a.csv", &csv), ("b.csv", &csv)], cut, chunk);
+            let (two, _, _) = run_sharded(&plan, &[("a.csv", &csv), ("b.csv", &csv)], cut, chunk * 7);
             prop_assert_eq!(&slow.0, &two.0);
             prop_assert_eq!(&slow.1, &two.1);
         }

@@ -26,6 +26,8 @@ use super::FileOptions;
 
 const COMPILED: u8 = 0;
 const RAW: u8 = 1;
+/// The end of a block: the shard's next row number follows.
+const END: u8 = 2;
 const ID_FIELD: u8 = 0;
 const ID_FILE_ROW: u8 = 1;
 
@@ -104,32 +106,37 @@ impl<'p> CsvShard<'p> {
         self.ready
     }
 
-    /// Reads bytes of the second part; the rows completed, prepared.
-    pub fn push(&mut self, chunk: &[u8]) -> Vec<u8> {
-        if self.ready {
+    /// Prepares a block of the file: bytes from a row start (just after a LF) to just after
+    /// a LF, or to the file's end when `last`. The first byte of what it gives says whether the
+    /// block ended at a row boundary (1) or inside a quoted field (0: its rows must not be
+    /// used; the session reads from the block's start itself, [`IngestSession::resume_bytes`]).
+    /// The shard is then ready for another block.
+    pub fn prepare_block(&mut self, block: &[u8], last: bool) -> Vec<u8> {
+        self.out.clear();
+        self.out.push(0);
+        if !self.ready {
+            return std::mem::take(&mut self.out);
+        }
+        {
             let CsvFile {
                 decoder, tok, ctx, ..
             } = &mut *self.file;
             let (sink, out) = (&mut self.sink, &mut self.out);
-            decoder.push(chunk, &mut |bytes| {
+            decoder.push(block, &mut |bytes| {
                 tok.feed(bytes, &mut |row: &Row| prepare(ctx, sink, row, out));
             });
+            if last {
+                tok.finish(&mut |row: &Row| prepare(ctx, sink, row, out));
+            }
         }
-        std::mem::take(&mut self.out)
-    }
-
-    /// The end of the file: the last rows, prepared.
-    pub fn end(&mut self) -> Vec<u8> {
-        if self.ready {
-            let CsvFile {
-                decoder, tok, ctx, ..
-            } = &mut *self.file;
-            let (sink, out) = (&mut self.sink, &mut self.out);
-            decoder.end(&mut |bytes| {
-                tok.feed(bytes, &mut |row: &Row| prepare(ctx, sink, row, out));
-            });
-            tok.finish(&mut |row: &Row| prepare(ctx, sink, row, out));
-        }
+        let tok = &mut self.file.tok;
+        self.out[0] = u8::from(last || tok.at_row_start());
+        self.out.push(END);
+        varint(&mut self.out, tok.next_number());
+        // The next block starts after the header again.
+        let mut fresh = Tokenizer::new(tok.delimiter());
+        fresh.set_next_number(2);
+        *tok = fresh;
         std::mem::take(&mut self.out)
     }
 }
@@ -240,8 +247,9 @@ impl IngestSession<'_> {
         }
     }
 
-    /// Prepared rows of a [`CsvShard`] of the open file, in order, when
-    /// [`IngestSession::shard_point`] said true before the first of them.
+    /// A block prepared by a [`CsvShard`] ([`CsvShard::prepare_block`]) of the open file, the
+    /// blocks in order, when [`IngestSession::shard_point`] said true before the first of them.
+    /// A block whose first byte is 0 is refused (call [`IngestSession::resume_bytes`]).
     pub fn push_prepared(&mut self, data: &[u8]) -> Result<(), IngestError> {
         let mut open = self.open.take().ok_or(IngestError::NoFile)?;
         let r = self.prepared_to(&mut open.reader, open.file, data);
@@ -266,15 +274,25 @@ impl IngestSession<'_> {
             csv.shard_offset = Some(csv.tok.next_number().saturating_sub(2));
         }
         let offset = csv.shard_offset.ok_or(IngestError::Prepared)?;
+        if data.first() != Some(&1) {
+            return Err(IngestError::Prepared);
+        }
         let sink = &mut self.sink;
         let ctx = &mut csv.ctx;
-        let mut input = Input { data, at: 0 };
+        let mut input = Input { data, at: 1 };
         let mut counted = Counted::default();
         let (mut buf, mut starts, mut ends) = (Vec::new(), Vec::new(), Vec::new());
         while input.at < data.len() {
             let tag = input.u8()?;
             let number = input.varint()? + offset;
             match tag {
+                END => {
+                    // The next block's row 2 is the row after this one's last.
+                    csv.shard_offset = Some(number - 2);
+                    if input.at != data.len() {
+                        return Err(IngestError::Prepared);
+                    }
+                }
                 COMPILED => {
                     let id_kind = input.u8()?;
                     let id: std::borrow::Cow<[u8]> = match id_kind {
@@ -350,6 +368,20 @@ impl IngestSession<'_> {
         }
         if let Some(e) = ctx.error.take() {
             return Err(e);
+        }
+        Ok(())
+    }
+}
+
+impl IngestSession<'_> {
+    /// After prepared blocks, the rest of the open file as bytes again (from the start of the
+    /// block that could not be used, or of the first block not prepared).
+    pub fn resume_bytes(&mut self) -> Result<(), IngestError> {
+        let Some(Reader::Csv(csv)) = self.open.as_mut().map(|o| &mut o.reader) else {
+            return Err(IngestError::NoFile);
+        };
+        if let Some(offset) = csv.shard_offset.take() {
+            csv.tok.set_next_number(offset + 2);
         }
         Ok(())
     }

@@ -192,6 +192,15 @@ impl Tokenizer {
         self.number
     }
 
+    /// Numbers the rows from `n` on (for reading a file from the middle, at a row start).
+    pub fn set_next_number(&mut self, n: u64) {
+        self.number = n;
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
     /// Reads a chunk; complete rows go to `on_row`.
     pub fn feed<F: FnMut(&Row)>(&mut self, data: &[u8], on_row: &mut F) {
         let n = data.len();

@@ -1,0 +1,190 @@
+//! A large CSV file read by every core: from a row start on, the file is cut into blocks of
+//! about [`BLOCK`] bytes at line ends; worker threads and the main thread prepare blocks
+//! ([`CsvShard::prepare_block`]: decoding, parsing, checks) in any order, and the main thread
+//! gives them to the session strictly in order ([`IngestSession::push_prepared`]: duplicates,
+//! counting, the record path). So the result is exactly that of one pass, and memory stays flat:
+//! at most [`AHEAD`] prepared blocks wait at any time.
+
+use anyhow::{Context, Result};
+use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession};
+use std::collections::BTreeMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::{Condvar, Mutex};
+
+/// Bytes in a block (before moving its end to a line end).
+pub const BLOCK: u64 = 4 << 20;
+/// Blocks prepared ahead of the one the session takes next, at most.
+const AHEAD: usize = 6;
+
+struct Shared {
+    /// The next block to prepare.
+    claim: usize,
+    /// The next block the session takes.
+    take: usize,
+    /// Prepared blocks: where each starts, and its prepared rows.
+    ready: BTreeMap<usize, (u64, Vec<u8>)>,
+    /// Stop preparing (the session stopped taking blocks, or an error).
+    stop: bool,
+    error: Option<anyhow::Error>,
+}
+
+/// Reads the file from `start` (a row start) to `len` in blocks; the session takes the
+/// prepared rows. Gives where the session must go on reading bytes itself: `len` when every
+/// block was used, else the start of the first block not used (one that ended inside a quoted
+/// field, so its cut was not a row boundary).
+#[allow(clippy::too_many_arguments)]
+pub fn read(
+    session: &mut IngestSession,
+    path: &Path,
+    name: &str,
+    options: &FileOptions,
+    header: &[u8],
+    start: u64,
+    len: u64,
+    threads: usize,
+) -> Result<u64> {
+    let plan = session.plan();
+    let n_blocks = usize::try_from((len - start).div_ceil(BLOCK)).unwrap_or(usize::MAX);
+    let shared = Mutex::new(Shared {
+        claim: 0,
+        take: 0,
+        ready: BTreeMap::new(),
+        stop: false,
+        error: None,
+    });
+    let changed = Condvar::new();
+    let lock = || shared.lock().unwrap_or_else(|e| e.into_inner());
+    // One shard per thread; the main thread's first, to learn whether rows can be prepared.
+    let mut mine = CsvShard::new(plan, name, options, header)?;
+    if !mine.ready() {
+        return Ok(start);
+    }
+    let prepare = |shard: &mut CsvShard, f: &mut std::fs::File, k: usize| {
+        let r = block(f, path, start, len, k).map(|(from, bytes, last)| {
+            let rows = shard.prepare_block(&bytes, last);
+            (from, rows)
+        });
+        let mut s = lock();
+        match r {
+            Ok(done) => {
+                s.ready.insert(k, done);
+            }
+            Err(e) => {
+                s.error.get_or_insert(e);
+                s.stop = true;
+            }
+        }
+        changed.notify_all();
+    };
+    // Claims the next block to prepare, when there is one and room for it.
+    let claim = |s: &mut Shared| -> Option<usize> {
+        (!s.stop && s.claim < n_blocks && s.claim < s.take + AHEAD).then(|| {
+            s.claim += 1;
+            s.claim - 1
+        })
+    };
+    std::thread::scope(|scope| -> Result<u64> {
+        for _ in 1..threads {
+            scope.spawn(|| {
+                let mut f = match std::fs::File::open(path) {
+                    Ok(f) => f,
+                    Err(_) => return,
+                };
+                let Ok(mut shard) = CsvShard::new(plan, name, options, header) else {
+                    return;
+                };
+                loop {
+                    let k = {
+                        let mut s = lock();
+                        loop {
+                            if s.stop || s.claim >= n_blocks {
+                                return;
+                            }
+                            if let Some(k) = claim(&mut s) {
+                                break k;
+                            }
+                            s = changed.wait(s).unwrap_or_else(|e| e.into_inner());
+                        }
+                    };
+                    prepare(&mut shard, &mut f, k);
+                }
+            });
+        }
+        let mut f =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let result = (|| -> Result<u64> {
+            loop {
+                let mut s = lock();
+                if let Some(e) = s.error.take() {
+                    return Err(e);
+                }
+                if s.take >= n_blocks {
+                    return Ok(len);
+                }
+                let next = s.take;
+                if let Some((from, rows)) = s.ready.remove(&next) {
+                    drop(s);
+                    if rows.first() != Some(&1) {
+                        // Its cut was inside a quoted field: read on from its start.
+                        return Ok(from);
+                    }
+                    session.push_prepared(&rows)?;
+                    let mut s = lock();
+                    s.take += 1;
+                    changed.notify_all();
+                    continue;
+                }
+                if let Some(k) = claim(&mut s) {
+                    drop(s);
+                    prepare(&mut mine, &mut f, k);
+                    continue;
+                }
+                drop(changed.wait(s).unwrap_or_else(|e| e.into_inner()));
+            }
+        })();
+        let mut s = lock();
+        s.stop = true;
+        changed.notify_all();
+        drop(s);
+        result
+    })
+}
+
+/// Block `k`: its start, its bytes, and whether it is the file's last. Blocks start just after
+/// the first LF at or past `start + k·BLOCK` (block 0 at `start`) and end where the next starts.
+fn block(
+    f: &mut std::fs::File,
+    path: &Path,
+    start: u64,
+    len: u64,
+    k: usize,
+) -> Result<(u64, Vec<u8>, bool)> {
+    let nominal = |k: usize| start.saturating_add(BLOCK.saturating_mul(k as u64));
+    let read_err = || format!("cannot read {}", path.display());
+    // Where a block at nominal position `at` starts: `at` for the first, else after a LF.
+    let mut cut = |at: u64, first: bool| -> Result<u64> {
+        if first || at >= len {
+            return Ok(at.min(len));
+        }
+        f.seek(SeekFrom::Start(at)).with_context(read_err)?;
+        let mut buf = [0u8; 64 * 1024];
+        let mut pos = at;
+        loop {
+            let n = f.read(&mut buf).with_context(read_err)?;
+            if n == 0 {
+                return Ok(len);
+            }
+            if let Some(p) = buf[..n].iter().position(|b| *b == b'\n') {
+                return Ok((pos + p as u64 + 1).min(len));
+            }
+            pos += n as u64;
+        }
+    };
+    let from = cut(nominal(k), k == 0)?;
+    let to = cut(nominal(k + 1), false)?;
+    let mut bytes = vec![0u8; usize::try_from(to - from).context("block too large")?];
+    f.seek(SeekFrom::Start(from)).with_context(read_err)?;
+    f.read_exact(&mut bytes).with_context(read_err)?;
+    Ok((from, bytes, to >= len))
+}
