@@ -18,6 +18,7 @@
 //                 while files stream: bytes of all files done so far, rows so far (all files)
 //               { id, type: 'done', value } | { id, type: 'error', message }
 import init, { Engine } from '../pkg-office/kaoping_wasm.js';
+import { pushFile, BLOCKS_FROM } from './blocks.js';
 
 const ready = init({ module_or_path: new URL('../pkg-office/kaoping_wasm_bg.wasm', import.meta.url) });
 
@@ -29,6 +30,14 @@ function engineFor(text) {
   cached.engine?.free();
   cached = { text, engine: new Engine(text ?? undefined) };
   return cached.engine;
+}
+
+// The helper that prepares blocks of large CSV files (blocks.js), started when first needed.
+let helper = null;
+function helperFor(blob) {
+  if (blob.size < BLOCKS_FROM) return null;
+  helper ??= new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module' });
+  return helper;
 }
 
 // At most this often (ms) a progress message while streaming.
@@ -58,15 +67,11 @@ const handlers = {
         const name = f.name ?? 'file';
         run.begin(name, roles?.[name] ?? null, options?.[name]);
         if (blob) {
-          let bytes = 0;
-          const reader = blob.stream().getReader();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            run.push(value);
-            bytes += value.byteLength;
-            progress(name, bytes, false);
-          }
+          // A large CSV file in blocks with the helper worker, else chunk by chunk.
+          await pushFile({
+            run, blob, name, options: options?.[name], engine, plan: text ?? null,
+            helper: helperFor(blob), aggregate: true, onBytes: (bytes) => progress(name, bytes, false),
+          });
           run.end();
           progress(name, blob.size, true);
           offset += blob.size;

@@ -19,18 +19,20 @@ try {
   await page.goto(new URL('bench.html', url).href);
   await page.waitForFunction(() => window.benchReady === true);
   const best = {};
-  const modes = ['wasm', 'js-fast', 'js'];
+  const modes = ['wasm', 'wasm-1', 'js-fast', 'js'];
   for (let i = 0; i < runs; i++) {
     for (const mode of modes) {
       const r = await page.evaluate(([m, f]) => window.runBench(m, f), [mode, file]);
       const mbs = r.bytes / 1e6 / (r.ms / 1000);
       console.log(`${mode.padEnd(8)} run ${i + 1}: ${(r.ms / 1000).toFixed(3)} s  ${mbs.toFixed(0)} MB/s  `
-        + `read ${r.read}, accepted ${r.accepted}, rejected ${r.rejected}; main thread longest gap ${r.longestMainThreadGapMs} ms`);
+        + `read ${r.read}, accepted ${r.accepted}, rejected ${r.rejected}; main thread longest gap ${r.longestMainThreadGapMs} ms`
+        + (r.byHelper != null ? `; blocks by the helper worker ${r.byHelper}` : '')
+        + (r.stats ? `; ms ${JSON.stringify(r.stats)}` : ''));
       if (!best[mode] || r.ms < best[mode].ms) best[mode] = r;
     }
   }
   const w = best.wasm.ms;
-  console.log(`best of ${runs}: WASM ${(w / 1000).toFixed(3)} s; PapaParse fastMode + JS ${(best['js-fast'].ms / 1000).toFixed(3)} s `
+  console.log(`best of ${runs}: WASM ${(w / 1000).toFixed(3)} s (one worker: ${(best['wasm-1'].ms / 1000).toFixed(3)} s); PapaParse fastMode + JS ${(best['js-fast'].ms / 1000).toFixed(3)} s `
     + `(${(best['js-fast'].ms / w).toFixed(1)}x); PapaParse (quote-aware) + JS ${(best.js.ms / 1000).toFixed(3)} s (${(best.js.ms / w).toFixed(1)}x)`);
   console.log(`file: ${(best.wasm.bytes / 1e6).toFixed(1)} MB, ${best.wasm.read} rows`);
 } finally {

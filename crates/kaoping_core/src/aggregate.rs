@@ -458,6 +458,39 @@ impl<'p> AggregateRun<'p> {
         Ok(())
     }
 
+    /// Whether the open file is a CSV record file whose rest can come as prepared blocks
+    /// ([`IngestSession::shard_point`]).
+    pub fn shard_point(&self) -> bool {
+        matches!(
+            self.open.as_ref().map(|o| &o.mode),
+            Some(Mode::Records { utf8: None })
+        ) && self.session.shard_point()
+    }
+
+    /// The next block of the open file, prepared by a [`crate::ingest::CsvShard`]: its bytes
+    /// (hashed, counted) and its prepared rows ([`IngestSession::push_prepared`]).
+    pub fn push_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<(), AggregateError> {
+        let open = self.open.as_mut().ok_or(IngestError::NoFile)?;
+        if !matches!(open.mode, Mode::Records { utf8: None }) {
+            return Err(IngestError::Prepared.into());
+        }
+        self.session.push_prepared(prepared)?;
+        open.hash.update(bytes);
+        self.bytes += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// After prepared blocks, the rest of the open file as bytes again
+    /// ([`IngestSession::resume_bytes`]).
+    pub fn resume_bytes(&mut self) -> Result<(), AggregateError> {
+        Ok(self.session.resume_bytes()?)
+    }
+
+    /// The plan of the run.
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
     /// The end of the open file: its manifest entry (name, role, size, SHA-256, counts).
     pub fn end(&mut self) -> Result<FileEntry, AggregateError> {
         let mut open = self.open.take().ok_or(IngestError::NoFile)?;

@@ -9,13 +9,16 @@
 //! **Streaming.** An [`IngestSession`] is fed each file in chunks (`begin`, `push`, `end`, then
 //! `finish`). CSV and JSON Lines are read as they come; a whole JSON document or array is kept
 //! until its end. Accepted records go straight into a [`ScoreState`] (or are kept, for
-//! [`Ingest`]). Duplicates are found across files by a set of 64-bit fingerprints of
-//! (instrument, respondent id) with the first file and row ([`crate::seen`]): that set is the
-//! only memory that grows with the number of rows (21 to 32 bytes a row, 16 bytes a slot at
-//! most 3/4 full; [`IngestSession::expect_bytes`] sizes it up front), besides the list of
-//! rejections. The fingerprint is not cryptographic: two different ids could collide (chance
-//! about n²/2⁶⁵ for n ids); such a row is rejected as a duplicate naming the first row, never
-//! dropped silently.
+//! [`Ingest`]). Duplicates are found across files by the set of (instrument, respondent id)
+//! with the first file and row ([`crate::seen`]): ids that count up are held as runs (a few
+//! bytes per gap); others as 64-bit fingerprints (21 to 32 bytes an id;
+//! [`IngestSession::expect_bytes`] sizes that table at its first growth). A fingerprint is not
+//! cryptographic: two different ids could collide (chance about n²/2⁶⁵ for n ids); such a row is
+//! rejected as a duplicate naming the first row, never dropped silently. Besides that set and the
+//! list of rejections, memory does not grow with the rows.
+//!
+//! A large CSV file can be read by several threads ([`shard`]): blocks prepared anywhere, taken
+//! in order, the same result.
 //!
 //! CSV rows of the scored public survey take a compiled path ([`crate::table::fast`]) that
 //! counts into dense per-unit tables instead of building records; it gives the same result and

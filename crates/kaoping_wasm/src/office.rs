@@ -3,7 +3,7 @@
 use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
 use kaoping_core::aggregate::{Aggregation, InputFile, InputRole};
 use kaoping_core::export::{self, IngestSummary};
-use kaoping_core::ingest::{FileOptions, IngestSession, RecordsEvaluation};
+use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession, RecordsEvaluation};
 use kaoping_core::manifest::{self, Manifest, NamedBytes, Parameters};
 use kaoping_core::plan::Plan;
 use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
@@ -185,6 +185,23 @@ impl Engine {
         let plan = static_plan(self.plan_ref());
         Ok(IngestRun {
             session: Some(IngestSession::scoring(plan).map_err(into_error)?),
+        })
+    }
+
+    /// A reader of blocks of a large CSV file for another worker's [`IngestRun`] or
+    /// [`AggregateRunJs`] (see [`ShardRun`]): `name` and `options` as the file was begun
+    /// with, `header` its bytes up to and including the first LF.
+    #[wasm_bindgen(js_name = shardStart)]
+    pub fn shard_start(
+        &self,
+        name: &str,
+        options: IFileOptions,
+        header: &[u8],
+    ) -> Result<ShardRun, JsError> {
+        let plan = static_plan(self.plan_ref());
+        let options = file_options(options)?;
+        Ok(ShardRun {
+            shard: CsvShard::new(plan, name, &options, header).map_err(into_error)?,
         })
     }
 
@@ -455,6 +472,16 @@ impl Engine {
     }
 }
 
+/// `IFileOptions` (or nothing: the defaults).
+fn file_options(options: IFileOptions) -> Result<FileOptions, JsError> {
+    let v: JsValue = options.into();
+    if v.is_undefined() || v.is_null() {
+        Ok(FileOptions::default())
+    } else {
+        from_js(v)
+    }
+}
+
 thread_local! {
     /// Plans that ingest runs borrow for the life of the page (one per distinct plan).
     static PLANS: RefCell<Vec<&'static Plan>> = const { RefCell::new(Vec::new()) };
@@ -474,6 +501,29 @@ fn static_plan(plan: &Plan) -> &'static Plan {
     })
 }
 
+/// Prepares blocks of a large CSV file in one worker for the run in another
+/// (`kaoping_core::ingest::CsvShard`): blocks cut at line ends, each prepared here, then given
+/// to the run's `pushPrepared` in the file's order.
+#[wasm_bindgen]
+pub struct ShardRun {
+    shard: CsvShard<'static>,
+}
+
+#[wasm_bindgen]
+impl ShardRun {
+    /// Whether rows can be prepared here (the header fits the compiled path).
+    pub fn ready(&self) -> bool {
+        self.shard.ready()
+    }
+
+    /// Prepares a block (from a row start to just after a LF, or to the end of the file when
+    /// `last`); the first byte of the result is 0 when its end was inside a quoted field.
+    #[wasm_bindgen(js_name = prepareBlock)]
+    pub fn prepare_block(&mut self, block: &[u8], last: bool) -> Vec<u8> {
+        self.shard.prepare_block(block, last)
+    }
+}
+
 /// A streaming ingest (office build): files pushed in chunks, rows scored as they come.
 #[wasm_bindgen]
 pub struct IngestRun {
@@ -490,12 +540,7 @@ impl IngestRun {
 
     /// Start a file: `options` as `IFileOptions` (format, encoding, instrument, mapping).
     pub fn begin(&mut self, name: &str, options: IFileOptions) -> Result<(), JsError> {
-        let v: wasm_bindgen::JsValue = options.into();
-        let options: FileOptions = if v.is_undefined() || v.is_null() {
-            FileOptions::default()
-        } else {
-            from_js(v)?
-        };
+        let options = file_options(options)?;
         self.session()?.begin(name, options).map_err(into_error)
     }
 
@@ -515,6 +560,24 @@ impl IngestRun {
     pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsError> {
         self.session()?.expect_bytes(bytes as u64);
         Ok(())
+    }
+
+    /// Whether the open CSV file can go on with blocks prepared by a [`ShardRun`].
+    #[wasm_bindgen(js_name = shardPoint)]
+    pub fn shard_point(&mut self) -> Result<bool, JsError> {
+        Ok(self.session()?.shard_point())
+    }
+
+    /// The next block of the open file, prepared by a [`ShardRun`] (in the file's order).
+    #[wasm_bindgen(js_name = pushPrepared)]
+    pub fn push_prepared(&mut self, prepared: &[u8]) -> Result<(), JsError> {
+        self.session()?.push_prepared(prepared).map_err(into_error)
+    }
+
+    /// After prepared blocks, the rest of the file as bytes (`push`) again.
+    #[wasm_bindgen(js_name = resumeBytes)]
+    pub fn resume_bytes(&mut self) -> Result<(), JsError> {
+        self.session()?.resume_bytes().map_err(into_error)
     }
 
     /// Rows read, accepted and rejected so far.
@@ -575,12 +638,7 @@ impl AggregateRunJs {
         } else {
             Some(from_js(role)?)
         };
-        let v: JsValue = options.into();
-        let options: FileOptions = if v.is_undefined() || v.is_null() {
-            FileOptions::default()
-        } else {
-            from_js(v)?
-        };
+        let options = file_options(options)?;
         self.run()?.begin(name, role, options).map_err(into_error)
     }
 
@@ -601,6 +659,27 @@ impl AggregateRunJs {
     pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsError> {
         self.run()?.expect_bytes(bytes as u64);
         Ok(())
+    }
+
+    /// Whether the open CSV file can go on with blocks prepared by a [`ShardRun`].
+    #[wasm_bindgen(js_name = shardPoint)]
+    pub fn shard_point(&mut self) -> Result<bool, JsError> {
+        Ok(self.run()?.shard_point())
+    }
+
+    /// The next block of the open file: its bytes (hashed) and its rows as a [`ShardRun`]
+    /// prepared them (in the file's order).
+    #[wasm_bindgen(js_name = pushPrepared)]
+    pub fn push_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<(), JsError> {
+        self.run()?
+            .push_prepared(bytes, prepared)
+            .map_err(into_error)
+    }
+
+    /// After prepared blocks, the rest of the file as bytes (`push`) again.
+    #[wasm_bindgen(js_name = resumeBytes)]
+    pub fn resume_bytes(&mut self) -> Result<(), JsError> {
+        self.run()?.resume_bytes().map_err(into_error)
     }
 
     /// Bytes pushed and rows read, accepted and rejected so far.

@@ -70,7 +70,7 @@ fn submit_makes_a_record_whose_checksum_verifies() {
         }}
     });
     let rec = engine.submit(js(sub).unchecked_into()).unwrap();
-    let value = rust(rec.clone().into());
+    let value = rust(rec.clone());
     assert_eq!(value["quality"]["straight_lined"], json!(["services"]));
     assert_eq!(value["quality"]["speeder"], json!(false));
     #[cfg(feature = "office")]
@@ -138,6 +138,16 @@ mod office {
 
     fn get(v: &JsValue, k: &str) -> JsValue {
         js_sys::Reflect::get(v, &k.into()).unwrap()
+    }
+
+    /// `kaoping aggregate` of the files, natively, in English.
+    fn native_aggregation(
+        plan: &[u8],
+        inputs: &[kaoping_core::aggregate::InputFile],
+    ) -> kaoping_core::aggregate::Aggregation {
+        let params = kaoping_core::manifest::Parameters { lang: "en".into() };
+        kaoping_core::aggregate::aggregate("plan.json", plan, inputs, &params, &mut |_, _| {})
+            .unwrap()
     }
 
     /// The page's aggregation and check: the same manifest as natively, identical on the same
@@ -248,10 +258,7 @@ mod office {
                 bytes,
             })
             .collect();
-        let params = kaoping_core::manifest::Parameters { lang: "en".into() };
-        let native =
-            kaoping_core::aggregate::aggregate("plan.json", plan, &inputs, &params, &mut |_, _| {})
-                .unwrap();
+        let native = native_aggregation(plan, &inputs);
         assert_eq!(
             rust(get(&agg, "manifest")),
             serde_json::to_value(&native.manifest).unwrap()
@@ -259,11 +266,71 @@ mod office {
         let outputs: js_sys::Array = get(&agg, "outputs").unchecked_into();
         assert_eq!(outputs.length() as usize, native.outputs.len());
         let mut other = kaoping_core::plan::DEMO_PLAN_SOURCE.to_owned();
-        other.insert_str(other.rfind('}').unwrap(), " ");
+        other.insert(other.rfind('}').unwrap(), ' ');
         let other = other.replacen("\"version\"", "\"x_note\": 1, \"version\"", 1);
         assert!(engine
             .aggregate_start("plan.json", other.as_bytes(), "en")
             .is_err());
+    }
+
+    /// A CSV file given in blocks prepared by a `ShardRun` (as the office page's helper worker
+    /// does) gives the manifest of the native one-pass aggregation.
+    #[wasm_bindgen_test]
+    fn blocks_prepared_by_a_shard_run_give_the_native_result() {
+        let plan = kaoping_core::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let mut public = Vec::new();
+        kaoping_core::score::demo_public_csv(4, 300, 9, &mut |b| public.extend_from_slice(b));
+        let lfs: Vec<usize> = (0..public.len()).filter(|i| public[*i] == b'\n').collect();
+        let header = &public[..=lfs[0]];
+        let first = lfs[20] + 1;
+        let engine = Engine::new(None).unwrap();
+        let mut run = engine.aggregate_start("plan.json", plan, "en").unwrap();
+        run.begin(
+            "public.csv",
+            JsValue::NULL.unchecked_into(),
+            JsValue::UNDEFINED.unchecked_into(),
+        )
+        .unwrap();
+        run.push(&public[..first]).unwrap();
+        assert!(run.shard_point().unwrap());
+        let mut shard = engine
+            .shard_start("public.csv", JsValue::UNDEFINED.unchecked_into(), header)
+            .unwrap();
+        assert!(shard.ready());
+        // Blocks of about 2,000 bytes, each ending just after a LF, the last at the end.
+        let mut at = first;
+        let mut blocks = 0;
+        while at < public.len() {
+            let end = lfs
+                .iter()
+                .map(|p| p + 1)
+                .find(|e| *e >= at + 2000)
+                .unwrap_or(public.len());
+            let rows = shard.prepare_block(&public[at..end], end == public.len());
+            if rows[0] == 1 {
+                run.push_prepared(&public[at..end], &rows).unwrap();
+                blocks += 1;
+                at = end;
+            } else {
+                // Cut inside a quoted field: the rest as bytes.
+                run.resume_bytes().unwrap();
+                run.push(&public[at..]).unwrap();
+                at = public.len();
+            }
+        }
+        assert!(blocks > 5, "{blocks} blocks");
+        run.end().unwrap();
+        let agg: JsValue = run.finish().unwrap().into();
+        let inputs = [kaoping_core::aggregate::InputFile {
+            name: "public.csv",
+            role: kaoping_core::aggregate::InputRole::Records,
+            bytes: &public,
+        }];
+        let native = native_aggregation(plan, &inputs);
+        assert_eq!(
+            rust(get(&agg, "manifest")),
+            serde_json::to_value(&native.manifest).unwrap()
+        );
     }
 
     #[wasm_bindgen_test]

@@ -1,20 +1,22 @@
-//! One CSV file read by two threads (or two Web Workers): the file is cut at a line end, the
-//! session reads the first part as usual, and a [`CsvShard`] reads the second part at the same
-//! time, doing everything that does not depend on the rows before it (decoding, tokenizing,
-//! parsing, the form's checks, what each row counts). Its output, "prepared rows", is then
-//! given in order to the session ([`IngestSession::push_prepared`]), which does the rest: the
-//! duplicate check, the counting, and the record path for the rows the compiled path left to
-//! it. So the result and every rejection are exactly those of reading the file in one go.
+//! One CSV file read by several threads (or Web Workers). The session reads the start of the
+//! file as usual (the header, the encoding decided); the rest is cut into blocks at line ends,
+//! and [`CsvShard`]s, one per thread, prepare blocks in any order, doing everything that does
+//! not depend on the rows before them: decoding, tokenizing, parsing, the form's checks, what
+//! each row counts. The session takes the prepared blocks strictly in the file's order
+//! ([`IngestSession::push_prepared`]) and does the rest: the duplicate check, the counting, and
+//! the record path for the rows the compiled path left to it. So the result and every
+//! rejection are exactly those of reading the file in one go.
 //!
-//! **The cut.** The caller cuts after a LF byte. That is a row boundary unless it is inside a
-//! quoted field; the session knows when it has read the first part
-//! ([`IngestSession::shard_point`]) and, when it is not (or the file is not UTF-8, or its rows
-//! do not take the compiled path), the caller drops the shard's output and pushes the second
-//! part's bytes itself.
+//! **Cuts.** A block starts just after a LF. That is a row boundary unless it is inside a
+//! quoted field: the session checks it for the first block ([`IngestSession::shard_point`]:
+//! also that the file is UTF-8 and its rows take the compiled path), and a block that ends
+//! inside a quoted field says so in its first byte; the session refuses it and the caller
+//! pushes the bytes from that block's start itself ([`IngestSession::resume_bytes`]).
 //!
-//! **Prepared rows** (bytes; produced and read by the same build): per row a tag, the row's
-//! number as the shard counted it (its header is row 1), then for a compiled row the id (its
-//! bytes, or "FILE:ROW") and its counts ([`fast::Counted`]), and for any other row its fields.
+//! **Prepared rows** (bytes; written and read by the same build): a first byte (1: the block
+//! ended at a row boundary), then per row a tag, the row's number as the shard counted it (its
+//! header is row 1), and for a compiled row the id (its bytes, or "FILE:ROW") and its counts
+//! ([`Counted`]), for any other row its fields; at the end the shard's next row number.
 
 use super::{pack, unpack, CsvCtx, CsvFile, IngestError, IngestSession, Reader, Sink};
 use crate::plan::Plan;
@@ -31,7 +33,7 @@ const END: u8 = 2;
 const ID_FIELD: u8 = 0;
 const ID_FILE_ROW: u8 = 1;
 
-/// The second part of a CSV file, read into prepared rows.
+/// Prepares blocks of one CSV file (one per thread).
 pub struct CsvShard<'p> {
     sink: Sink<'p>,
     file: Box<CsvFile>,

@@ -1,0 +1,40 @@
+// The helper worker of blocks.js: prepares blocks of a large CSV file for the worker that runs
+// the ingest (kaoping_core::ingest::CsvShard). It decides nothing itself.
+//
+// Messages in:  { type: 'start', job, blob, name, options, header, start, plan, withBytes }
+//               { type: 'block', job, k }
+// Messages out: { type: 'rows', job, k, from, rows, bytes? } | { type: 'failed', job, error? }
+import init, { Engine } from '../pkg-office/kaoping_wasm.js';
+import { readBlock } from './blocks.js';
+
+const ready = init({ module_or_path: new URL('../pkg-office/kaoping_wasm_bg.wasm', import.meta.url) });
+let job = null;
+let engine = null;
+let engineFor;
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  try {
+    await ready;
+    if (m.type === 'start') {
+      if (!engine || engineFor !== m.plan) {
+        engine?.free();
+        engine = new Engine(m.plan ?? undefined);
+        engineFor = m.plan;
+      }
+      job?.shard.free();
+      job = { ...m, shard: engine.shardStart(m.name, m.options ?? undefined, m.header) };
+      if (!job.shard.ready()) self.postMessage({ type: 'failed', job: m.job });
+    } else if (m.type === 'block') {
+      if (job?.job !== m.job) return; // for a file that is no longer read
+      const { shard, blob, start, withBytes } = job;
+      const b = await readBlock(blob, start, m.k);
+      if (job?.job !== m.job) return;
+      const rows = shard.prepareBlock(b.bytes, b.last);
+      const transfer = withBytes ? [rows.buffer, b.bytes.buffer] : [rows.buffer];
+      self.postMessage({ type: 'rows', job: m.job, k: m.k, from: b.from, rows, bytes: withBytes ? b.bytes : null }, transfer);
+    }
+  } catch (err) {
+    self.postMessage({ type: 'failed', job: m.job, error: String(err?.message ?? err) });
+  }
+};
