@@ -1,7 +1,8 @@
 // A large CSV file on the office page: read in blocks by the office worker and its helper
 // worker (www/js/blocks.js). Every row is counted, a duplicate and a broken row far into the
-// file are rejected with their exact spreadsheet rows, and the manifest's SHA-256 of the file
-// is that of its bytes (every block hashed, in order).
+// file (after a block whose cut fell inside a quoted field) are rejected with their exact
+// spreadsheet rows, and the manifest's SHA-256 of the file is that of its bytes (every block
+// hashed, in order).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -42,7 +43,26 @@ test('a large CSV file is read in blocks by two workers: every row, exact rows o
   // Spreadsheet rows: the header is row 1, data row i is row i + 2.
   body[100_000] = `B0000007${body[100_000].slice(body[100_000].indexOf(','))}`; // row 100,002
   body[90_000] = 'B0090000,broken'; // row 90,002: two fields
+  // The cut after the second block (blocks.js: the first block ends at the first LF past
+  // 4 MiB, the next at the first LF past that + 4 MiB) falls inside a quoted comment with a line
+  // break: that block goes to the run as bytes, and prepared blocks are used again after it.
+  const BLOCK = 4 << 20;
+  const lengths = body.map((r) => Buffer.byteLength(r, 'utf8') + 1);
+  const rowAt = (pos) => {
+    let at = Buffer.byteLength(header, 'utf8') + 1;
+    for (let i = 0; ; i++) {
+      if (at + lengths[i] > pos) return { i, end: at + lengths[i] };
+      at += lengths[i];
+    }
+  };
+  const start = rowAt(BLOCK).end;
+  const quoted = rowAt(start + BLOCK).i;
+  body[quoted] = `${body[quoted].slice(0, body[quoted].lastIndexOf(','))},"第一行${'。'.repeat(100)}\n第二行"`;
   const csv = Buffer.from(`${header}\n${body.join('\n')}\n`, 'utf8');
+  const cut = csv.indexOf(10, start + BLOCK) + 1;
+  let quotes = 0;
+  for (let i = 0; i < cut; i++) if (csv[i] === 34) quotes++;
+  assert.equal(quotes % 2, 1, 'the second cut is inside a quoted field');
   assert.ok(csv.length > 12e6, `${csv.length} bytes`);
 
   const browser = await launch();

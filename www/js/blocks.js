@@ -2,8 +2,8 @@
 // file is cut into blocks of about BLOCK bytes at line ends; a helper worker (shard-worker.js)
 // and this one prepare blocks (decoding, parsing, the form's checks), and this worker gives
 // them to its run strictly in the file's order (duplicates, counting), so the result is exactly
-// that of reading the file in one go. A block whose cut fell inside a quoted field is not used:
-// the run reads on from its start as plain bytes.
+// that of reading the file in one go. A block whose end fell inside a quoted field goes to the
+// run as plain bytes, and so do the next ones until one ends at a row start.
 
 export const BLOCK = 4 << 20;
 // Files from this size are read in blocks.
@@ -131,20 +131,27 @@ export async function pushFile({ run, blob, name, options, engine, plan, helper,
     }
     // The next block this worker prepares, already being read: { k, read }.
     let next = null;
+    // Whether the next block starts at a row start the run has checked.
+    let prepared = true;
     const nextOwn = () => (redo.length ? redo.shift() : (claim < n && claim < take + AHEAD ? claim++ : -1));
     while (take < n) {
       const got = ready.get(take);
       if (got) {
         ready.delete(take);
-        if (got.rows[0] !== 1) {
-          // Its cut was inside a quoted field: read on from its start.
-          run.resumeBytes();
-          await pushRange(run, blob, got.from, size, onBytes);
-          return byHelper;
-        }
         t0 = performance.now();
-        if (aggregate) run.pushPrepared(got.bytes, got.rows);
-        else run.pushPrepared(got.rows);
+        if (prepared && got.rows[0] === 1) {
+          if (aggregate) run.pushPrepared(got.bytes, got.rows);
+          else run.pushPrepared(got.rows);
+        } else {
+          // A cut inside a quoted field (this block's end, or the start of blocks after it):
+          // their bytes go to the run as they are, until a block ends at a row start; then
+          // prepared blocks are used again.
+          if (prepared) run.resumeBytes();
+          if (got.bytes) run.push(got.bytes);
+          else await pushRange(run, blob, got.from, got.to);
+          prepared = run.shardPoint();
+          t.raw = (t.raw ?? 0) + 1;
+        }
         clock('apply', t0);
         take++;
         onBytes?.(Math.min(size, start + take * BLOCK));
@@ -160,7 +167,7 @@ export async function pushFile({ run, blob, name, options, engine, plan, helper,
         const k2 = nextOwn();
         next = k2 >= 0 ? { k: k2, read: readBlock(blob, start, k2) } : null;
         t0 = performance.now();
-        ready.set(k, { k, from: b.from, bytes: b.bytes, rows: mine.prepareBlock(b.bytes, b.last) });
+        ready.set(k, { k, from: b.from, to: b.from + b.bytes.byteLength, bytes: b.bytes, rows: mine.prepareBlock(b.bytes, b.last) });
         clock('prepare', t0);
         lend();
         continue;

@@ -3,7 +3,7 @@
 //
 // Messages in:  { type: 'start', job, blob, name, options, header, start, plan, withBytes }
 //               { type: 'block', job, k }
-// Messages out: { type: 'rows', job, k, from, rows, bytes? } | { type: 'failed', job, error? }
+// Messages out: { type: 'rows', job, k, from, to, rows, bytes? } | { type: 'failed', job, error? }
 import init, { Engine } from '../pkg-office/kaoping_wasm.js';
 import { readBlock } from './blocks.js';
 
@@ -32,7 +32,7 @@ self.onmessage = async (e) => {
       if (job?.job !== m.job) return;
       const rows = shard.prepareBlock(b.bytes, b.last);
       const transfer = withBytes ? [rows.buffer, b.bytes.buffer] : [rows.buffer];
-      self.postMessage({ type: 'rows', job: m.job, k: m.k, from: b.from, rows, bytes: withBytes ? b.bytes : null }, transfer);
+      self.postMessage({ type: 'rows', job: m.job, k: m.k, from: b.from, to: b.from + b.bytes.byteLength, rows, bytes: withBytes ? b.bytes : null }, transfer);
     }
   } catch (err) {
     self.postMessage({ type: 'failed', job: m.job, error: String(err?.message ?? err) });

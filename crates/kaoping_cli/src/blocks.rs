@@ -3,7 +3,9 @@
 //! ([`CsvShard::prepare_block`]: decoding, parsing, checks) in any order, and the main thread
 //! gives them to the session strictly in order ([`IngestSession::push_prepared`]: duplicates,
 //! counting, the record path). So the result is exactly that of one pass, and memory stays flat:
-//! at most [`AHEAD`] prepared blocks wait at any time.
+//! at most [`AHEAD`] prepared blocks wait at any time. A block whose end fell inside a quoted
+//! field is given to the session as bytes, and so are the next ones until one ends at a row
+//! start; prepared blocks are used again from there.
 
 use anyhow::{Context, Result};
 use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession};
@@ -22,17 +24,17 @@ struct Shared {
     claim: usize,
     /// The next block the session takes.
     take: usize,
-    /// Prepared blocks: where each starts, and its prepared rows.
-    ready: BTreeMap<usize, (u64, Vec<u8>)>,
+    /// Prepared blocks: where each starts and ends, and its prepared rows.
+    ready: BTreeMap<usize, (u64, u64, Vec<u8>)>,
     /// Stop preparing (the session stopped taking blocks, or an error).
     stop: bool,
     error: Option<anyhow::Error>,
 }
 
 /// Reads the file from `start` (a row start) to `len` in blocks; the session takes the
-/// prepared rows. Gives where the session must go on reading bytes itself: `len` when every
-/// block was used, else the start of the first block not used (one that ended inside a quoted
-/// field, so its cut was not a row boundary).
+/// prepared rows, or the bytes of blocks whose cuts were not row boundaries (inside a quoted
+/// field). Gives where the session must go on reading bytes itself: `start` when no rows could
+/// be prepared (the header does not fit the compiled path), else `len`.
 #[allow(clippy::too_many_arguments)]
 pub fn read(
     session: &mut IngestSession,
@@ -63,7 +65,7 @@ pub fn read(
     let prepare = |shard: &mut CsvShard, f: &mut std::fs::File, k: usize| {
         let r = block(f, path, start, len, k).map(|(from, bytes, last)| {
             let rows = shard.prepare_block(&bytes, last);
-            (from, rows)
+            (from, from + bytes.len() as u64, rows)
         });
         let mut s = lock();
         match r {
@@ -113,23 +115,32 @@ pub fn read(
         }
         let mut f =
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let result = (|| -> Result<u64> {
+        // Whether the next block starts at a row start the session has checked.
+        let mut prepared = true;
+        let result = (|| -> Result<()> {
             loop {
                 let mut s = lock();
                 if let Some(e) = s.error.take() {
                     return Err(e);
                 }
                 if s.take >= n_blocks {
-                    return Ok(len);
+                    return Ok(());
                 }
                 let next = s.take;
-                if let Some((from, rows)) = s.ready.remove(&next) {
+                if let Some((from, to, rows)) = s.ready.remove(&next) {
                     drop(s);
-                    if rows.first() != Some(&1) {
-                        // Its cut was inside a quoted field: read on from its start.
-                        return Ok(from);
+                    if prepared && rows.first() == Some(&1) {
+                        session.push_prepared(&rows)?;
+                    } else {
+                        // A cut inside a quoted field (this block's end, or the start of blocks
+                        // after it): their bytes go to the session as they are, until a block
+                        // ends at a row start; then prepared blocks are used again.
+                        if prepared {
+                            session.resume_bytes()?;
+                        }
+                        push_bytes(session, &mut f, from, to, path)?;
+                        prepared = session.shard_point();
                     }
-                    session.push_prepared(&rows)?;
                     let mut s = lock();
                     s.take += 1;
                     changed.notify_all();
@@ -147,8 +158,25 @@ pub fn read(
         s.stop = true;
         changed.notify_all();
         drop(s);
-        result
+        result.map(|()| len)
     })
+}
+
+/// Pushes the bytes `from..to` of the file into the session.
+fn push_bytes(
+    session: &mut IngestSession,
+    f: &mut std::fs::File,
+    from: u64,
+    to: u64,
+    path: &Path,
+) -> Result<()> {
+    let mut bytes = vec![0u8; usize::try_from(to - from).context("block too large")?];
+    f.seek(SeekFrom::Start(from))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    f.read_exact(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    session.push(&bytes)?;
+    Ok(())
 }
 
 /// Block `k`: its start, its bytes, and whether it is the file's last. Blocks start just after

@@ -43,8 +43,8 @@ fn run_counting(
 /// `cut` (a fraction of its length): the part before read by the session, the part after cut
 /// again into blocks of about `block` bytes (at LFs), each prepared by a [`CsvShard`] (as other
 /// threads would) and given to the session in order. A block that does not end at a row
-/// boundary is not used: the session reads the rest of the file itself. Also: how many blocks
-/// were used.
+/// boundary goes to the session as bytes, and so do the next ones until one ends at a row
+/// start. Also: how many prepared blocks were used, and whether one was refused.
 fn run_sharded(
     plan: &Plan,
     files: &[(&str, &[u8])],
@@ -71,21 +71,28 @@ fn run_sharded(
             CsvShard::new(plan, name, &FileOptions::default(), &bytes[..header_end]).unwrap();
         let mut at = split;
         if shard.ready() && s.shard_point() {
+            // Whether the next block starts at a row start the session has checked.
+            let mut prepared = true;
             while at < bytes.len() {
                 let end = next_lf(bytes, at + block.max(1));
-                let prepared = shard.prepare_block(&bytes[at..end], end == bytes.len());
-                if prepared[0] != 1 {
-                    assert!(s.push_prepared(&prepared).is_err(), "refused");
-                    refused = true;
-                    break;
+                let rows = shard.prepare_block(&bytes[at..end], end == bytes.len());
+                if prepared && rows[0] == 1 {
+                    s.push_prepared(&rows).unwrap();
+                    used += 1;
+                } else {
+                    // A cut inside a quoted field: this block and the next ones as bytes,
+                    // until one ends at a row start.
+                    if prepared {
+                        assert!(s.push_prepared(&rows).is_err(), "refused");
+                        // Bytes after prepared rows are refused until resumed.
+                        assert!(s.push(b"x").is_err());
+                        s.resume_bytes().unwrap();
+                        refused = true;
+                    }
+                    s.push(&bytes[at..end]).unwrap();
+                    prepared = s.shard_point();
                 }
-                s.push_prepared(&prepared).unwrap();
-                used += 1;
                 at = end;
-            }
-            // Bytes after prepared rows are refused until resumed.
-            if at < bytes.len() {
-                assert!(s.push(b"x").is_err());
             }
             s.resume_bytes().unwrap();
         }
