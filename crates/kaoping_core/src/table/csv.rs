@@ -1,9 +1,11 @@
 //! An RFC 4180 CSV tokenizer that is fed UTF-8 bytes in chunks of any size (a field, a quote, a
 //! CRLF or a multi-byte character may be split anywhere) and hands out complete rows.
 //!
-//! A row is a reused byte buffer (the row's bytes, copied once, quoted fields unescaped in
-//! place) plus the start and end of each field, so reading a row allocates nothing once the
-//! buffers have grown. Unquoted text is scanned eight bytes at a time. Line ends: LF,
+//! A row is its bytes plus the start and end of each field, so reading a row allocates nothing
+//! once the buffers have grown. A row with no quote that ends within the chunk is read in one
+//! pass and handed out where it lies (line end and delimiters found eight bytes at a time);
+//! any other row goes through the state machine, which copies it once into a reused buffer
+//! (quoted fields unescaped in place) and scans unquoted text eight bytes at a time. Line ends: LF,
 //! CRLF or CR. Quoted fields may hold delimiters, line ends and doubled quotes. A quote inside
 //! an unquoted field is kept as text (as Excel does). Rows are numbered as a spreadsheet shows
 //! them: the first line (the header) is row 1, a quoted field with line breaks stays one row,
