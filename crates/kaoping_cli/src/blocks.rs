@@ -8,24 +8,109 @@
 //! start; prepared blocks are used again from there.
 
 use anyhow::{Context, Result};
+use kaoping_core::aggregate::AggregateRun;
 use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession};
+use kaoping_core::plan::Plan;
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
+
+/// What takes the blocks: an ingest session, or an aggregation (which also hashes the bytes).
+pub trait Target<'p> {
+    fn plan(&self) -> &'p Plan;
+    fn shard_point(&self) -> bool;
+    /// A prepared block, and its bytes.
+    fn push_prepared(&mut self, bytes: &[u8], rows: &[u8]) -> Result<()>;
+    fn push(&mut self, bytes: &[u8]) -> Result<()>;
+    fn resume_bytes(&mut self) -> Result<()>;
+    /// Whether `push_prepared` needs the block's bytes.
+    fn wants_bytes(&self) -> bool;
+    /// Bytes of the file taken so far (progress).
+    fn taken(&mut self, _bytes: u64) {}
+}
+
+impl<'p> Target<'p> for IngestSession<'p> {
+    fn plan(&self) -> &'p Plan {
+        IngestSession::plan(self)
+    }
+    fn shard_point(&self) -> bool {
+        IngestSession::shard_point(self)
+    }
+    fn push_prepared(&mut self, _bytes: &[u8], rows: &[u8]) -> Result<()> {
+        Ok(IngestSession::push_prepared(self, rows)?)
+    }
+    fn push(&mut self, bytes: &[u8]) -> Result<()> {
+        Ok(IngestSession::push(self, bytes)?)
+    }
+    fn resume_bytes(&mut self) -> Result<()> {
+        Ok(IngestSession::resume_bytes(self)?)
+    }
+    fn wants_bytes(&self) -> bool {
+        false
+    }
+}
+
+/// An aggregation with a progress callback.
+pub struct Aggregating<'r, 'p, F: FnMut(&AggregateRun<'p>)> {
+    pub run: &'r mut AggregateRun<'p>,
+    pub progress: F,
+}
+
+impl<'p, F: FnMut(&AggregateRun<'p>)> Target<'p> for Aggregating<'_, 'p, F> {
+    fn plan(&self) -> &'p Plan {
+        self.run.plan()
+    }
+    fn shard_point(&self) -> bool {
+        self.run.shard_point()
+    }
+    fn push_prepared(&mut self, bytes: &[u8], rows: &[u8]) -> Result<()> {
+        Ok(self.run.push_prepared(bytes, rows)?)
+    }
+    fn push(&mut self, bytes: &[u8]) -> Result<()> {
+        Ok(self.run.push(bytes)?)
+    }
+    fn resume_bytes(&mut self) -> Result<()> {
+        Ok(self.run.resume_bytes()?)
+    }
+    fn wants_bytes(&self) -> bool {
+        true
+    }
+    fn taken(&mut self, _bytes: u64) {
+        (self.progress)(self.run);
+    }
+}
+
+/// Threads to read a large CSV file with: `KAOPING_THREADS` when set (1: one thread), else
+/// the cores available.
+pub fn threads() -> usize {
+    std::env::var("KAOPING_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
 
 /// Bytes in a block (before moving its end to a line end).
 pub const BLOCK: u64 = 4 << 20;
 /// Blocks prepared ahead of the one the session takes next, at most.
 const AHEAD: usize = 6;
 
+struct Prepared {
+    from: u64,
+    to: u64,
+    bytes: Option<Vec<u8>>,
+    rows: Vec<u8>,
+}
+
 struct Shared {
     /// The next block to prepare.
     claim: usize,
     /// The next block the session takes.
     take: usize,
-    /// Prepared blocks: where each starts and ends, and its prepared rows.
-    ready: BTreeMap<usize, (u64, u64, Vec<u8>)>,
+    /// Prepared blocks: where each starts and ends, its bytes (when the target wants them),
+    /// and its prepared rows.
+    ready: BTreeMap<usize, Prepared>,
     /// Stop preparing (the session stopped taking blocks, or an error).
     stop: bool,
     error: Option<anyhow::Error>,
@@ -36,8 +121,8 @@ struct Shared {
 /// field). Gives where the session must go on reading bytes itself: `start` when no rows could
 /// be prepared (the header does not fit the compiled path), else `len`.
 #[allow(clippy::too_many_arguments)]
-pub fn read(
-    session: &mut IngestSession,
+pub fn read<'p>(
+    session: &mut impl Target<'p>,
     path: &Path,
     name: &str,
     options: &FileOptions,
@@ -47,6 +132,7 @@ pub fn read(
     threads: usize,
 ) -> Result<u64> {
     let plan = session.plan();
+    let keep = session.wants_bytes();
     let n_blocks = usize::try_from((len - start).div_ceil(BLOCK)).unwrap_or(usize::MAX);
     let shared = Mutex::new(Shared {
         claim: 0,
@@ -65,7 +151,13 @@ pub fn read(
     let prepare = |shard: &mut CsvShard, f: &mut std::fs::File, k: usize| {
         let r = block(f, path, start, len, k).map(|(from, bytes, last)| {
             let rows = shard.prepare_block(&bytes, last);
-            (from, from + bytes.len() as u64, rows)
+            let to = from + bytes.len() as u64;
+            Prepared {
+                from,
+                to,
+                bytes: keep.then_some(bytes),
+                rows,
+            }
         });
         let mut s = lock();
         match r {
@@ -127,10 +219,16 @@ pub fn read(
                     return Ok(());
                 }
                 let next = s.take;
-                if let Some((from, to, rows)) = s.ready.remove(&next) {
+                if let Some(Prepared {
+                    from,
+                    to,
+                    bytes,
+                    rows,
+                }) = s.ready.remove(&next)
+                {
                     drop(s);
                     if prepared && rows.first() == Some(&1) {
-                        session.push_prepared(&rows)?;
+                        session.push_prepared(bytes.as_deref().unwrap_or_default(), &rows)?;
                     } else {
                         // A cut inside a quoted field (this block's end, or the start of blocks
                         // after it): their bytes go to the session as they are, until a block
@@ -138,9 +236,13 @@ pub fn read(
                         if prepared {
                             session.resume_bytes()?;
                         }
-                        push_bytes(session, &mut f, from, to, path)?;
+                        match bytes {
+                            Some(b) => session.push(&b)?,
+                            None => push_bytes(session, &mut f, from, to, path)?,
+                        }
                         prepared = session.shard_point();
                     }
+                    session.taken(to);
                     let mut s = lock();
                     s.take += 1;
                     changed.notify_all();
@@ -163,8 +265,8 @@ pub fn read(
 }
 
 /// Pushes the bytes `from..to` of the file into the session.
-fn push_bytes(
-    session: &mut IngestSession,
+fn push_bytes<'p>(
+    session: &mut impl Target<'p>,
     f: &mut std::fs::File,
     from: u64,
     to: u64,
@@ -215,4 +317,31 @@ fn block(
     f.seek(SeekFrom::Start(from)).with_context(read_err)?;
     f.read_exact(&mut bytes).with_context(read_err)?;
     Ok((from, bytes, to >= len))
+}
+
+/// Pushes the bytes `from..to` of the file (to its end at most) into the session (or aggregation).
+pub fn copy_range<'p>(
+    session: &mut impl Target<'p>,
+    f: &mut std::fs::File,
+    from: u64,
+    to: u64,
+    path: &Path,
+) -> Result<()> {
+    f.seek(SeekFrom::Start(from))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut left = to.saturating_sub(from);
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = f
+            .read(&mut buf[..want])
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if n == 0 {
+            break;
+        }
+        session.push(&buf[..n])?;
+        left -= n as u64;
+        session.taken(to.min(from + (to.saturating_sub(from) - left)));
+    }
+    Ok(())
 }

@@ -106,34 +106,34 @@ pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOption
     let csv = !matches!(options.format, Format::Json | Format::Jsonl)
         && !lower.ends_with(".json")
         && !lower.ends_with(".jsonl");
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::blocks::threads();
     if csv && threads > 1 && len >= TWO_PARTS_FROM {
         if let Some((header, first)) = find_start(path, len)? {
             // The first block here (the header, the encoding decided), the rest in blocks
             // prepared by all threads.
-            copy_range(session, &mut f, n as u64, first, path)?;
+            crate::blocks::copy_range(session, &mut f, n as u64, first, path)?;
             let go_on = if session.shard_point() {
                 crate::blocks::read(session, path, &name, &options, &header, first, len, threads)?
             } else {
                 first
             };
             session.resume_bytes()?;
-            copy_range(session, &mut f, go_on, u64::MAX, path)?;
+            crate::blocks::copy_range(session, &mut f, go_on, u64::MAX, path)?;
             session.end()?;
             return Ok(());
         }
     }
-    copy_range(session, &mut f, n as u64, u64::MAX, path)?;
+    crate::blocks::copy_range(session, &mut f, n as u64, u64::MAX, path)?;
     session.end()?;
     Ok(())
 }
 
 /// CSV files from this size are read by all threads ([`crate::blocks`]).
-const TWO_PARTS_FROM: u64 = 8 << 20;
+pub(crate) const TWO_PARTS_FROM: u64 = 8 << 20;
 
 /// The file's first line (with its LF) and where the blocks start: after the first LF at or
 /// past [`crate::blocks::BLOCK`]. `None` when there is no such line end within 1 MiB.
-fn find_start(path: &Path, len: u64) -> Result<Option<(Vec<u8>, u64)>> {
+pub(crate) fn find_start(path: &Path, len: u64) -> Result<Option<(Vec<u8>, u64)>> {
     let mut f =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut window = vec![0u8; 1 << 20];
@@ -165,32 +165,6 @@ pub(crate) fn read_full(f: &mut std::fs::File, buf: &mut [u8], path: &Path) -> R
         n += k;
     }
     Ok(n)
-}
-
-/// Pushes the bytes `from..to` of the file (to its end at most) into the session.
-fn copy_range(
-    session: &mut IngestSession,
-    f: &mut std::fs::File,
-    from: u64,
-    to: u64,
-    path: &Path,
-) -> Result<()> {
-    f.seek(SeekFrom::Start(from))
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let mut buf = vec![0u8; 1 << 20];
-    let mut left = to.saturating_sub(from);
-    while left > 0 {
-        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
-        let n = f
-            .read(&mut buf[..want])
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        session.push(&buf[..n])?;
-        left -= n as u64;
-    }
-    Ok(())
 }
 
 pub fn run(args: IngestArgs, plan: &Plan, lang: &str) -> Result<ExitCode> {

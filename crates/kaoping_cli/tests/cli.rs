@@ -92,3 +92,104 @@ fn cli_fixtures() {
     let failures: Vec<String> = cases.iter().filter_map(|c| run_case(c).err()).collect();
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A CSV file large enough to be read in blocks by several threads gives, byte for byte, the
+/// outputs of one thread (`KAOPING_THREADS=1`): `kaoping ingest --json` and every file of
+/// `kaoping aggregate`, with duplicates, a broken row and quoted line breaks in it.
+#[test]
+fn several_threads_give_the_outputs_of_one() {
+    let dir = std::env::temp_dir().join(format!("kaoping-threads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let kaoping = env!("CARGO_BIN_EXE_kaoping");
+    let ok = |c: &mut Command| {
+        let out = c.output().unwrap();
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    ok(Command::new(kaoping)
+        .args(["demo", "responses", "--n", "100000", "--seed", "3", "--out"])
+        .arg(&dir));
+    let csv = std::fs::read_to_string(dir.join("public.csv")).unwrap();
+    let mut lines: Vec<String> = csv.lines().map(String::from).collect();
+    let n = lines.len();
+    // Duplicates across the file, a broken row, quoted line breaks near every 4 MiB cut.
+    for (i, j) in [(n - 10, 20), (n / 2, 30), (n / 3 + 7, n / 3)] {
+        lines[i] = lines[j].clone();
+    }
+    lines[n / 4] = "R-broken,only two".into();
+    for k in (1..n).step_by(97) {
+        if lines[k].ends_with(',') && !lines[k].contains('"') {
+            lines[k].push_str("\"a comment\nwith a line break, and a comma\"");
+        }
+    }
+    // The second cut (blocks: the first ends at the first LF past 4 MiB, the next at the
+    // first LF past that + 4 MiB) inside a quoted comment with a line break.
+    let row_at = |lines: &[String], pos: usize| {
+        let mut at = 0;
+        for (i, l) in lines.iter().enumerate() {
+            if at + l.len() + 1 > pos {
+                return (i, at + l.len() + 1);
+            }
+            at += l.len() + 1;
+        }
+        unreachable!()
+    };
+    let start = row_at(&lines, 4 << 20).1;
+    let (q, _) = row_at(&lines, start + (4 << 20));
+    let keep = lines[q].rfind(',').unwrap();
+    lines[q] = format!("{},\"{}\nsecond line\"", &lines[q][..keep], "x".repeat(300));
+    let big = dir.join("public.csv");
+    std::fs::write(&big, lines.join("\n") + "\n").unwrap();
+    assert!(
+        std::fs::metadata(&big).unwrap().len() > 9 << 20,
+        "large enough for blocks"
+    );
+    let ingest = |threads: &str| {
+        ok(Command::new(kaoping)
+            .env("KAOPING_THREADS", threads)
+            .args(["ingest", "--json"])
+            .arg(&big))
+        .stdout
+    };
+    let one = ingest("1");
+    assert!(String::from_utf8_lossy(&one).contains("duplicate_response"));
+    assert_eq!(ingest("2"), one, "kaoping ingest --json");
+    let plan = dir.join("plan.json");
+    std::fs::write(
+        &plan,
+        ok(Command::new(kaoping).args(["demo", "plan"])).stdout,
+    )
+    .unwrap();
+    for threads in ["1", "2"] {
+        let mut c = Command::new(kaoping);
+        c.env("KAOPING_THREADS", threads)
+            .arg("aggregate")
+            .arg("--plan")
+            .arg(&plan)
+            .arg(&big)
+            .arg(dir.join("expert.jsonl"))
+            .arg(dir.join("cadre.csv"))
+            .arg("--out")
+            .arg(dir.join(format!("out{threads}")));
+        ok(&mut c);
+    }
+    let mut names: Vec<_> = std::fs::read_dir(dir.join("out1"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() > 10);
+    for name in names {
+        assert_eq!(
+            std::fs::read(dir.join("out2").join(&name)).unwrap(),
+            std::fs::read(dir.join("out1").join(&name)).unwrap(),
+            "{name:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

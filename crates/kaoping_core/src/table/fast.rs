@@ -453,9 +453,9 @@ impl Compiled {
         if row.problem.is_some() || row.len() != self.n_fields {
             return None;
         }
-        // Every field is text in the file's encoding: an ASCII row is; else check the fields
-        // the record path checks.
-        if !row.bytes().is_ascii() {
+        // Every field is text in the file's encoding: an ASCII row is, and so is a row that is
+        // clean text as a whole; else check the fields the record path checks.
+        if !row.bytes().is_ascii() && !clean_text(row.bytes()) {
             for (i, t) in layout.targets.iter().enumerate() {
                 let f = row.field(i);
                 if t.is_some() && !f.is_ascii() && !clean_text(f) {
