@@ -11,7 +11,9 @@
 //! quoted field: the session checks it for the first block ([`IngestSession::shard_point`]:
 //! also that the file is UTF-8 and its rows take the compiled path), and a block that ends
 //! inside a quoted field says so in its first byte; the session refuses it and the caller
-//! pushes the bytes from that block's start itself ([`IngestSession::resume_bytes`]).
+//! pushes that block's bytes itself ([`IngestSession::resume_bytes`]), and the next blocks'
+//! bytes too until the session is at a row start after one ([`IngestSession::shard_point`]);
+//! from there prepared blocks are taken again.
 //!
 //! **Prepared rows** (bytes; written and read by the same build): a first byte (1: the block
 //! ended at a row boundary), then per row a tag, the row's number as the shard counted it (its
