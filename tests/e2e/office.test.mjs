@@ -199,6 +199,9 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     await dialog.getByRole('img', { name: new RegExp(`^${vetoed}“.+”回答分布条形图$`) }).waitFor();
     const dist = await rowsOf(dialog.getByRole('table', { name: /的回答分布$/ }));
     assert.ok(dist.length >= 2, 'several answers');
+    // Each answer named by its scale label, as the engine gives it with its score.
+    const labels = { 非常满意: '100', 满意: '75', 一般: '50', 不满意: '25', 非常不满意: '0' };
+    for (const r of dist) assert.equal(labels[r[0]], r[1], `answer ${r[0]} has score ${r[1]}`);
     const shares = dist.reduce((a, r) => a + Number(r[3].replace('%', '')), 0);
     assert.ok(Math.abs(shares - 100) < 0.05 * dist.length, `shares add up to 100% (${shares})`);
     assert.deepEqual(await axeCheck(page), [], 'axe: unit dialog');

@@ -49,7 +49,7 @@ let uid = 0;
 
 const {
   scrollTable, fmt, fmtUpTo, fmtInt, fmtPct, fmtInterval, yesNo, label,
-  unitName, categoryName, indicatorName, gradeName, groupName, questionOf, cadreName, itemName, instrumentName,
+  unitName, categoryName, indicatorName, gradeName, groupName, cadreName, itemName, instrumentName,
 } = bind(state);
 
 // ---- the worker ----------------------------------------------------------------------------
@@ -948,20 +948,18 @@ function renderUnit(d) {
         num(ei.distribution?.length ? `${fmtUpTo(ei.distribution[0].value)} – ${fmtUpTo(ei.distribution.at(-1).value)}` : '—')))) : null);
 
   const p = c.public;
-  // The satisfaction question's answers: how many gave each score, named by the scale's labels.
+  // The satisfaction question's answers: how many gave each score, named as the engine names
+  // them (the scale point's label, else the answer, else the score).
   const satQ = r.rules?.public?.satisfaction_question;
   const satisfaction = p.items.find((it) => it.item === satQ && it.distribution?.length);
   const distHost = h('div', { class: 'chart-host' });
   let distRows = [];
   if (satisfaction) {
-    const q = questionOf(r.rules.public.instrument, satQ);
-    const sc = q?.scale;
-    const scoreOf = (pt) => pt.score ?? (sc.max > sc.min ? ((pt.value - sc.min) / (sc.max - sc.min)) * 100 : 0);
     const total = satisfaction.distribution.reduce((n, d) => n + d.count, 0);
-    distRows = satisfaction.distribution.map((d) => {
-      const pt = sc?.points?.find((x) => scoreOf(x) === d.value);
-      return { label: pt ? tr(pt.label, state.lang) : fmtUpTo(d.value), value: d.value, count: d.count, share: d.count / total };
-    }).reverse();
+    distRows = satisfaction.distribution.map((d) => ({
+      label: d.label ? tr(d.label, state.lang) : fmtUpTo(d.answer ?? d.value),
+      value: d.value, count: d.count, share: d.count / total,
+    })).reverse();
   }
   const pub = sub(T.officePublicHeading,
     p.n ? dl([

@@ -4,7 +4,7 @@ use super::rules::{
     ahp_of, entropy_criteria, Aggregation, IndicatorWeights, MissingPolicy, PublicWeighting,
     QuotaRounding, ScoringRules, AHP_CR_THRESHOLD,
 };
-use super::state::{PublicAcc, ScoreState, Sheet};
+use super::state::{point_score, PublicAcc, ScoreState, Sheet};
 use super::{round_to, IndicatorValue, ScoreError};
 use crate::plan::{Direction, IndicatorKind, Plan, QuestionKind, ReviewSheet};
 use crate::stats::dist::stable_sum;
@@ -157,13 +157,73 @@ pub struct ExpertIndicator {
 pub struct ValueCount {
     pub value: f64,
     pub count: u64,
+    /// For a public survey item: the answer given (the scale point whose score is `value`),
+    /// when exactly one point has that score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<f64>,
+    /// That answer's label in the plan, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<crate::text::Text>,
 }
 
 fn distribution(t: &Tally) -> Vec<ValueCount> {
     t.values()
         .into_iter()
-        .map(|(value, count)| ValueCount { value, count })
+        .map(|(value, count)| ValueCount {
+            value,
+            count,
+            answer: None,
+            label: None,
+        })
         .collect()
+}
+
+/// The scale of a public survey item (`question` or `matrix/row`).
+fn public_scale(plan: &Plan, instrument: &str, item: &str) -> Option<crate::plan::Scale> {
+    let id = item.split('/').next()?;
+    let q = plan
+        .instrument(instrument)?
+        .questions()
+        .find(|q| q.id == id)?;
+    q.kind.scale()
+}
+
+/// A public item's distribution of scores with the answer behind each score: the scale point
+/// whose score ([`point_score`]) it is, when exactly one point has it, and that point's label.
+fn answer_distribution(t: &Tally, scale: Option<&crate::plan::Scale>) -> Vec<ValueCount> {
+    let mut out = distribution(t);
+    let Some(scale) = scale.filter(|s| s.step > 0.0 && s.max >= s.min) else {
+        return out;
+    };
+    let steps = ((scale.max - scale.min) / scale.step).round();
+    if !(0.0..=10_000.0).contains(&steps) {
+        return out;
+    }
+    let points: Vec<(f64, f64)> = (0..=steps as u32)
+        .map(|i| {
+            let v = scale.min + f64::from(i) * scale.step;
+            // The plan's own spelling of the point, as the answer was recorded.
+            let v = scale
+                .points
+                .iter()
+                .map(|p| p.value)
+                .find(|p| (p - v).abs() < 1e-9)
+                .unwrap_or(v);
+            (v, point_score(scale, v))
+        })
+        .collect();
+    for d in &mut out {
+        let mut hits = points.iter().filter(|(_, s)| *s == d.value);
+        if let (Some((v, _)), None) = (hits.next(), hits.next()) {
+            d.answer = Some(*v);
+            d.label = scale
+                .points
+                .iter()
+                .find(|p| p.value == *v)
+                .map(|p| p.label.clone());
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -983,7 +1043,10 @@ impl ScoreState<'_> {
                                 unable_to_judge: t.unable_to_judge(),
                                 mean: t.mean(),
                                 interval: interval_of(t, level),
-                                distribution: distribution(t),
+                                distribution: answer_distribution(
+                                    t,
+                                    public_scale(plan, &rules.public.instrument, k).as_ref(),
+                                ),
                             })
                             .collect(),
                         cronbach_alpha: acc.scale.alpha(),

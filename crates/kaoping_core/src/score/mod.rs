@@ -152,6 +152,56 @@ mod tests {
         assert!(matches!(a.merge(b), Err(ScoreError::DuplicateReviewer(_))));
     }
 
+    /// Each score in a public item's distribution names the answer behind it and its label in
+    /// the plan: 1–5 scale points scored 0, 25, 50, 75, 100 in the demo plan.
+    #[test]
+    fn public_distributions_name_the_answer_and_its_label() {
+        let plan = crate::plan::demo_plan();
+        let result = evaluate(&plan, &demo_inputs(3, 400)).unwrap();
+        let scale = plan
+            .instrument("public")
+            .unwrap()
+            .questions()
+            .find(|q| q.id == "overall")
+            .unwrap()
+            .kind
+            .scale()
+            .unwrap();
+        let mut seen = 0;
+        for u in &result.units {
+            for item in u
+                .components
+                .public
+                .items
+                .iter()
+                .filter(|i| i.item == "overall")
+            {
+                for d in &item.distribution {
+                    let answer = d.answer.expect("an answer");
+                    assert_eq!(state::point_score(&scale, answer), d.value);
+                    let point = scale.points.iter().find(|p| p.value == answer).unwrap();
+                    assert_eq!(d.label.as_ref(), Some(&point.label));
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 10, "{seen}");
+        // The answer 5 (非常满意) is the score 100.
+        let five = result.units[0]
+            .components
+            .public
+            .items
+            .iter()
+            .flat_map(|i| &i.distribution)
+            .find(|d| d.value == 100.0)
+            .unwrap();
+        assert_eq!(five.answer, Some(5.0));
+        assert_eq!(
+            five.label.as_ref().map(|l| l.get("zh-CN")),
+            Some("非常满意")
+        );
+    }
+
     #[test]
     fn records_of_another_plan_are_refused() {
         let plan = crate::plan::demo_plan();
