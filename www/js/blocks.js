@@ -131,25 +131,17 @@ export async function pushFile({ run, blob, name, options, engine, plan, helper,
     }
     // The next block this worker prepares, already being read: { k, read }.
     let next = null;
-    // Whether the next block starts at a row start the run has checked.
-    let prepared = true;
     const nextOwn = () => (redo.length ? redo.shift() : (claim < n && claim < take + AHEAD ? claim++ : -1));
     while (take < n) {
       const got = ready.get(take);
       if (got) {
         ready.delete(take);
         t0 = performance.now();
-        if (prepared && got.rows[0] === 1) {
-          if (aggregate) run.pushPrepared(got.bytes, got.rows);
-          else run.pushPrepared(got.rows);
-        } else {
-          // A cut inside a quoted field (this block's end, or the start of blocks after it):
-          // their bytes go to the run as they are, until a block ends at a row start; then
-          // prepared blocks are used again.
-          if (prepared) run.resumeBytes();
+        const taken = aggregate ? run.takePrepared(got.bytes, got.rows) : run.takePrepared(got.rows);
+        if (!taken) {
+          // A cut inside a quoted field (this block's end, or its start): the block's bytes.
           if (got.bytes) run.push(got.bytes);
           else await pushRange(run, blob, got.from, got.to);
-          prepared = run.shardPoint();
           t.raw = (t.raw ?? 0) + 1;
         }
         clock('apply', t0);

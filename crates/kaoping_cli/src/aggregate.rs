@@ -130,53 +130,31 @@ impl Progress {
     }
 }
 
-/// A large CSV record file read by every core ([`crate::blocks`]): its first block as bytes
-/// (the role and encoding decided), the rest in prepared blocks. `None` (nothing read) when the
-/// file is small or has no line end near its start.
+/// A large CSV record file read by every core ([`crate::blocks`]). False (nothing read) when
+/// the file is not read in blocks.
 fn in_blocks(
     run: &mut AggregateRun,
     name: &str,
     path: &Path,
-    threads: usize,
     progress: &Progress,
     total: u64,
 ) -> Result<bool> {
-    let len = std::fs::metadata(path)
-        .with_context(|| format!("cannot read {}", path.display()))?
-        .len();
     let lower = name.to_ascii_lowercase();
-    if len < crate::ingest::TWO_PARTS_FROM || lower.ends_with(".json") || lower.ends_with(".jsonl")
-    {
+    if lower.ends_with(".json") || lower.ends_with(".jsonl") {
         return Ok(false);
     }
-    let Some((header, first)) = crate::ingest::find_start(path, len)? else {
-        return Ok(false);
-    };
     let mut f =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let len = f
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
     let mut target = crate::blocks::Aggregating {
         run,
         progress: |r: &AggregateRun| progress.show(r.progress().bytes, total),
     };
-    crate::blocks::copy_range(&mut target, &mut f, 0, first, path)?;
-    let go_on = if crate::blocks::Target::shard_point(&target) {
-        let options = FileOptions::default();
-        crate::blocks::read(
-            &mut target,
-            path,
-            name,
-            &options,
-            &header,
-            first,
-            len,
-            threads,
-        )?
-    } else {
-        first
-    };
-    crate::blocks::Target::resume_bytes(&mut target)?;
-    crate::blocks::copy_range(&mut target, &mut f, go_on, u64::MAX, path)?;
-    Ok(true)
+    let options = FileOptions::default();
+    crate::blocks::read_file(&mut target, &mut f, path, name, &options, 0, len)
 }
 
 fn error_file(e: &AggregateError) -> Option<&str> {
@@ -231,14 +209,10 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     let mut run = AggregateRun::new(&plan, &plan_name, &plan_bytes, params).map_err(typed)?;
     run.expect_bytes(total);
     let mut buf = vec![0u8; CHUNK];
-    let threads = crate::blocks::threads();
     for (name, role, path) in &files {
         run.begin(name, *role, FileOptions::default())
             .map_err(typed)?;
-        if role.is_none()
-            && threads > 1
-            && in_blocks(&mut run, name, path, threads, &progress, total)?
-        {
+        if role.is_none() && in_blocks(&mut run, name, path, &progress, total)? {
             run.end().map_err(typed)?;
             continue;
         }

@@ -1,7 +1,7 @@
 //! A large CSV file read by every core: from a row start on, the file is cut into blocks of
 //! about [`BLOCK`] bytes at line ends; worker threads and the main thread prepare blocks
 //! ([`CsvShard::prepare_block`]: decoding, parsing, checks) in any order, and the main thread
-//! gives them to the session strictly in order ([`IngestSession::push_prepared`]: duplicates,
+//! gives them to the session strictly in order ([`IngestSession::take_prepared`]: duplicates,
 //! counting, the record path). So the result is exactly that of one pass, and memory stays flat:
 //! at most [`AHEAD`] prepared blocks wait at any time. A block whose end fell inside a quoted
 //! field is given to the session as bytes, and so are the next ones until one ends at a row
@@ -21,10 +21,11 @@ pub trait Target<'p> {
     fn plan(&self) -> &'p Plan;
     fn shard_point(&self) -> bool;
     /// A prepared block, and its bytes.
-    fn push_prepared(&mut self, bytes: &[u8], rows: &[u8]) -> Result<()>;
+    /// A prepared block, and its bytes: false when its rows cannot be used (then push its
+    /// bytes).
+    fn take_prepared(&mut self, bytes: &[u8], rows: &[u8]) -> Result<bool>;
     fn push(&mut self, bytes: &[u8]) -> Result<()>;
-    fn resume_bytes(&mut self) -> Result<()>;
-    /// Whether `push_prepared` needs the block's bytes.
+    /// Whether `take_prepared` needs the block's bytes.
     fn wants_bytes(&self) -> bool;
     /// Bytes of the file taken so far (progress).
     fn taken(&mut self, _bytes: u64) {}
@@ -37,14 +38,11 @@ impl<'p> Target<'p> for IngestSession<'p> {
     fn shard_point(&self) -> bool {
         IngestSession::shard_point(self)
     }
-    fn push_prepared(&mut self, _bytes: &[u8], rows: &[u8]) -> Result<()> {
-        Ok(IngestSession::push_prepared(self, rows)?)
+    fn take_prepared(&mut self, _bytes: &[u8], rows: &[u8]) -> Result<bool> {
+        Ok(IngestSession::take_prepared(self, rows)?)
     }
     fn push(&mut self, bytes: &[u8]) -> Result<()> {
         Ok(IngestSession::push(self, bytes)?)
-    }
-    fn resume_bytes(&mut self) -> Result<()> {
-        Ok(IngestSession::resume_bytes(self)?)
     }
     fn wants_bytes(&self) -> bool {
         false
@@ -64,14 +62,11 @@ impl<'p, F: FnMut(&AggregateRun<'p>)> Target<'p> for Aggregating<'_, 'p, F> {
     fn shard_point(&self) -> bool {
         self.run.shard_point()
     }
-    fn push_prepared(&mut self, bytes: &[u8], rows: &[u8]) -> Result<()> {
-        Ok(self.run.push_prepared(bytes, rows)?)
+    fn take_prepared(&mut self, bytes: &[u8], rows: &[u8]) -> Result<bool> {
+        Ok(self.run.take_prepared(bytes, rows)?)
     }
     fn push(&mut self, bytes: &[u8]) -> Result<()> {
         Ok(self.run.push(bytes)?)
-    }
-    fn resume_bytes(&mut self) -> Result<()> {
-        Ok(self.run.resume_bytes()?)
     }
     fn wants_bytes(&self) -> bool {
         true
@@ -89,6 +84,58 @@ pub fn threads() -> usize {
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|n| *n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// CSV files from this size are read in blocks.
+pub const FROM: u64 = 8 << 20;
+
+/// Reads the rest of the file `f` (of `len` bytes, the first `pushed` of which `target` has)
+/// in blocks, when it is large enough and there is more than one thread: its first block as
+/// bytes (the header read, the encoding decided), the rest prepared by every thread. False, and
+/// nothing read, when not.
+pub fn read_file<'p>(
+    target: &mut impl Target<'p>,
+    f: &mut std::fs::File,
+    path: &Path,
+    name: &str,
+    options: &FileOptions,
+    pushed: u64,
+    len: u64,
+) -> Result<bool> {
+    let threads = threads();
+    if threads < 2 || len < FROM {
+        return Ok(false);
+    }
+    // The first line (with its LF), within the first MiB.
+    let mut head = vec![0u8; 1 << 20];
+    f.seek(SeekFrom::Start(0))
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut n = 0;
+    while n < head.len() {
+        let k = f
+            .read(&mut head[n..])
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if k == 0 {
+            break;
+        }
+        n += k;
+    }
+    let Some(h) = head[..n].iter().position(|b| *b == b'\n') else {
+        return Ok(false);
+    };
+    let header = &head[..=h];
+    let start = line_start_at(f, BLOCK.max(h as u64 + 1), len, path)?;
+    if start >= len {
+        return Ok(false);
+    }
+    copy_range(target, f, pushed, start, path)?;
+    let go_on = if target.shard_point() {
+        read(target, path, name, options, header, start, len, threads)?
+    } else {
+        start
+    };
+    copy_range(target, f, go_on, u64::MAX, path)?;
+    Ok(true)
 }
 
 /// Bytes in a block (before moving its end to a line end).
@@ -121,7 +168,7 @@ struct Shared {
 /// field). Gives where the session must go on reading bytes itself: `start` when no rows could
 /// be prepared (the header does not fit the compiled path), else `len`.
 #[allow(clippy::too_many_arguments)]
-pub fn read<'p>(
+fn read<'p>(
     session: &mut impl Target<'p>,
     path: &Path,
     name: &str,
@@ -207,8 +254,6 @@ pub fn read<'p>(
         }
         let mut f =
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-        // Whether the next block starts at a row start the session has checked.
-        let mut prepared = true;
         let result = (|| -> Result<()> {
             loop {
                 let mut s = lock();
@@ -227,20 +272,13 @@ pub fn read<'p>(
                 }) = s.ready.remove(&next)
                 {
                     drop(s);
-                    if prepared && rows.first() == Some(&1) {
-                        session.push_prepared(bytes.as_deref().unwrap_or_default(), &rows)?;
-                    } else {
-                        // A cut inside a quoted field (this block's end, or the start of blocks
-                        // after it): their bytes go to the session as they are, until a block
-                        // ends at a row start; then prepared blocks are used again.
-                        if prepared {
-                            session.resume_bytes()?;
-                        }
+                    if !session.take_prepared(bytes.as_deref().unwrap_or_default(), &rows)? {
+                        // A cut inside a quoted field (this block's end, or its start): the
+                        // block's bytes as they are.
                         match bytes {
                             Some(b) => session.push(&b)?,
-                            None => push_bytes(session, &mut f, from, to, path)?,
+                            None => copy_range(session, &mut f, from, to, path)?,
                         }
-                        prepared = session.shard_point();
                     }
                     session.taken(to);
                     let mut s = lock();
@@ -264,21 +302,28 @@ pub fn read<'p>(
     })
 }
 
-/// Pushes the bytes `from..to` of the file into the session.
-fn push_bytes<'p>(
-    session: &mut impl Target<'p>,
-    f: &mut std::fs::File,
-    from: u64,
-    to: u64,
-    path: &Path,
-) -> Result<()> {
-    let mut bytes = vec![0u8; usize::try_from(to - from).context("block too large")?];
-    f.seek(SeekFrom::Start(from))
+/// Where the first row starting at or after `at` starts: just after the first LF from `at`,
+/// or `len` (the end of the file) when there is none.
+fn line_start_at(f: &mut std::fs::File, at: u64, len: u64, path: &Path) -> Result<u64> {
+    if at >= len {
+        return Ok(len);
+    }
+    f.seek(SeekFrom::Start(at))
         .with_context(|| format!("cannot read {}", path.display()))?;
-    f.read_exact(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    session.push(&bytes)?;
-    Ok(())
+    let mut buf = [0u8; 64 * 1024];
+    let mut pos = at;
+    loop {
+        let n = f
+            .read(&mut buf)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        if n == 0 {
+            return Ok(len);
+        }
+        if let Some(p) = buf[..n].iter().position(|b| *b == b'\n') {
+            return Ok((pos + p as u64 + 1).min(len));
+        }
+        pos += n as u64;
+    }
 }
 
 /// Block `k`: its start, its bytes, and whether it is the file's last. Blocks start just after
@@ -292,27 +337,12 @@ fn block(
 ) -> Result<(u64, Vec<u8>, bool)> {
     let nominal = |k: usize| start.saturating_add(BLOCK.saturating_mul(k as u64));
     let read_err = || format!("cannot read {}", path.display());
-    // Where a block at nominal position `at` starts: `at` for the first, else after a LF.
-    let mut cut = |at: u64, first: bool| -> Result<u64> {
-        if first || at >= len {
-            return Ok(at.min(len));
-        }
-        f.seek(SeekFrom::Start(at)).with_context(read_err)?;
-        let mut buf = [0u8; 64 * 1024];
-        let mut pos = at;
-        loop {
-            let n = f.read(&mut buf).with_context(read_err)?;
-            if n == 0 {
-                return Ok(len);
-            }
-            if let Some(p) = buf[..n].iter().position(|b| *b == b'\n') {
-                return Ok((pos + p as u64 + 1).min(len));
-            }
-            pos += n as u64;
-        }
+    let from = if k == 0 {
+        start
+    } else {
+        line_start_at(f, nominal(k), len, path)?
     };
-    let from = cut(nominal(k), k == 0)?;
-    let to = cut(nominal(k + 1), false)?;
+    let to = line_start_at(f, nominal(k + 1), len, path)?;
     let mut bytes = vec![0u8; usize::try_from(to - from).context("block too large")?];
     f.seek(SeekFrom::Start(from)).with_context(read_err)?;
     f.read_exact(&mut bytes).with_context(read_err)?;

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use kaoping_core::ingest::{FileOptions, Format, IngestReport, IngestSession};
 use kaoping_core::plan::Plan;
 use kaoping_core::table::decode::Encoding;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -106,65 +106,11 @@ pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOption
     let csv = !matches!(options.format, Format::Json | Format::Jsonl)
         && !lower.ends_with(".json")
         && !lower.ends_with(".jsonl");
-    let threads = crate::blocks::threads();
-    if csv && threads > 1 && len >= TWO_PARTS_FROM {
-        if let Some((header, first)) = find_start(path, len)? {
-            // The first block here (the header, the encoding decided), the rest in blocks
-            // prepared by all threads.
-            crate::blocks::copy_range(session, &mut f, n as u64, first, path)?;
-            let go_on = if session.shard_point() {
-                crate::blocks::read(session, path, &name, &options, &header, first, len, threads)?
-            } else {
-                first
-            };
-            session.resume_bytes()?;
-            crate::blocks::copy_range(session, &mut f, go_on, u64::MAX, path)?;
-            session.end()?;
-            return Ok(());
-        }
+    if !(csv && crate::blocks::read_file(session, &mut f, path, &name, &options, n as u64, len)?) {
+        crate::blocks::copy_range(session, &mut f, n as u64, u64::MAX, path)?;
     }
-    crate::blocks::copy_range(session, &mut f, n as u64, u64::MAX, path)?;
     session.end()?;
     Ok(())
-}
-
-/// CSV files from this size are read by all threads ([`crate::blocks`]).
-pub(crate) const TWO_PARTS_FROM: u64 = 8 << 20;
-
-/// The file's first line (with its LF) and where the blocks start: after the first LF at or
-/// past [`crate::blocks::BLOCK`]. `None` when there is no such line end within 1 MiB.
-pub(crate) fn find_start(path: &Path, len: u64) -> Result<Option<(Vec<u8>, u64)>> {
-    let mut f =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut window = vec![0u8; 1 << 20];
-    let n = read_full(&mut f, &mut window, path)?;
-    let Some(h) = window[..n].iter().position(|b| *b == b'\n') else {
-        return Ok(None);
-    };
-    let header = window[..=h].to_vec();
-    let at = crate::blocks::BLOCK.max(h as u64 + 1);
-    f.seek(SeekFrom::Start(at))
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let n = read_full(&mut f, &mut window, path)?;
-    Ok(window[..n]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map(|p| (header, at + p as u64 + 1))
-        .filter(|(_, start)| *start < len))
-}
-
-pub(crate) fn read_full(f: &mut std::fs::File, buf: &mut [u8], path: &Path) -> Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        let k = f
-            .read(&mut buf[n..])
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        if k == 0 {
-            break;
-        }
-        n += k;
-    }
-    Ok(n)
 }
 
 pub fn run(args: IngestArgs, plan: &Plan, lang: &str) -> Result<ExitCode> {

@@ -467,23 +467,20 @@ impl<'p> AggregateRun<'p> {
         ) && self.session.shard_point()
     }
 
-    /// The next block of the open file, prepared by a [`crate::ingest::CsvShard`]: its bytes
-    /// (hashed, counted) and its prepared rows ([`IngestSession::push_prepared`]).
-    pub fn push_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<(), AggregateError> {
+    /// The next block of the open file, prepared by a [`crate::ingest::CsvShard`]: taken with
+    /// its bytes (hashed, counted) when its rows can be used
+    /// ([`IngestSession::take_prepared`]); false when not: then give its bytes with `push`.
+    pub fn take_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<bool, AggregateError> {
         let open = self.open.as_mut().ok_or(IngestError::NoFile)?;
         if !matches!(open.mode, Mode::Records { utf8: None }) {
             return Err(IngestError::Prepared.into());
         }
-        self.session.push_prepared(prepared)?;
-        open.hash.update(bytes);
-        self.bytes += bytes.len() as u64;
-        Ok(())
-    }
-
-    /// After prepared blocks, the rest of the open file as bytes again
-    /// ([`IngestSession::resume_bytes`]).
-    pub fn resume_bytes(&mut self) -> Result<(), AggregateError> {
-        Ok(self.session.resume_bytes()?)
+        let taken = self.session.take_prepared(prepared)?;
+        if taken {
+            open.hash.update(bytes);
+            self.bytes += bytes.len() as u64;
+        }
+        Ok(taken)
     }
 
     /// The plan of the run.

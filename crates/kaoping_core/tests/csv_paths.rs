@@ -27,15 +27,18 @@ fn run_counting(
         s.end().unwrap();
     }
     let out = s.finish().unwrap();
+    let fast_rows = out.fast_rows;
+    (report_and_result(out), fast_rows)
+}
+
+/// The report and the result of a finished session, serialized (the counts checked).
+fn report_and_result(out: kaoping_core::ingest::SessionOutcome) -> (String, String) {
     let r = &out.report;
     assert_eq!(r.read, r.accepted + r.rejected.len(), "counts reconcile");
     let result = out.state.unwrap().finish().unwrap();
     (
-        (
-            serde_json::to_string(&out.report).unwrap(),
-            serde_json::to_string(&result).unwrap(),
-        ),
-        out.fast_rows,
+        serde_json::to_string(&out.report).unwrap(),
+        serde_json::to_string(&result).unwrap(),
     )
 }
 
@@ -72,47 +75,36 @@ fn run_sharded(
         let mut at = split;
         if shard.ready() && s.shard_point() {
             // Whether the next block starts at a row start the session has checked.
-            let mut prepared = true;
+            // Whether the last block was taken as prepared rows.
+            let mut taken = false;
             while at < bytes.len() {
                 let end = next_lf(bytes, at + block.max(1));
                 let rows = shard.prepare_block(&bytes[at..end], end == bytes.len());
-                if prepared && rows[0] == 1 {
-                    s.push_prepared(&rows).unwrap();
+                if rows[0] != 1 {
+                    // A cut inside a quoted field: its rows cannot be pushed, nor, after
+                    // prepared rows, bytes without the refusal.
+                    assert!(s.push_prepared(&rows).is_err(), "refused");
+                    if taken {
+                        assert!(s.push(b"x").is_err());
+                    }
+                    refused = true;
+                }
+                taken = s.take_prepared(&rows).unwrap();
+                if taken {
                     used += 1;
                 } else {
-                    // A cut inside a quoted field: this block and the next ones as bytes,
-                    // until one ends at a row start.
-                    if prepared {
-                        assert!(s.push_prepared(&rows).is_err(), "refused");
-                        // Bytes after prepared rows are refused until resumed.
-                        assert!(s.push(b"x").is_err());
-                        s.resume_bytes().unwrap();
-                        refused = true;
-                    }
+                    // This block as bytes (and the next ones until one ends at a row start).
                     s.push(&bytes[at..end]).unwrap();
-                    prepared = s.shard_point();
                 }
                 at = end;
             }
-            s.resume_bytes().unwrap();
         }
         for c in bytes[at..].chunks(4099) {
             s.push(c).unwrap();
         }
         s.end().unwrap();
     }
-    let out = s.finish().unwrap();
-    let r = &out.report;
-    assert_eq!(r.read, r.accepted + r.rejected.len(), "counts reconcile");
-    let result = out.state.unwrap().finish().unwrap();
-    (
-        (
-            serde_json::to_string(&out.report).unwrap(),
-            serde_json::to_string(&result).unwrap(),
-        ),
-        used,
-        refused,
-    )
+    (report_and_result(s.finish().unwrap()), used, refused)
 }
 
 fn demo_csv(seed: u64, n: usize, bad: usize) -> Vec<u8> {

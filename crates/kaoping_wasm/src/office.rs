@@ -503,7 +503,7 @@ fn static_plan(plan: &Plan) -> &'static Plan {
 
 /// Prepares blocks of a large CSV file in one worker for the run in another
 /// (`kaoping_core::ingest::CsvShard`): blocks cut at line ends, each prepared here, then given
-/// to the run's `pushPrepared` in the file's order.
+/// to the run's `takePrepared` in the file's order.
 #[wasm_bindgen]
 pub struct ShardRun {
     shard: CsvShard<'static>,
@@ -517,7 +517,7 @@ impl ShardRun {
     }
 
     /// Prepares a block (from a row start to just after a LF, or to the end of the file when
-    /// `last`); the first byte of the result is 0 when its end was inside a quoted field.
+    /// `last`), for the run's `takePrepared`.
     #[wasm_bindgen(js_name = prepareBlock)]
     pub fn prepare_block(&mut self, block: &[u8], last: bool) -> Vec<u8> {
         self.shard.prepare_block(block, last)
@@ -568,16 +568,11 @@ impl IngestRun {
         Ok(self.session()?.shard_point())
     }
 
-    /// The next block of the open file, prepared by a [`ShardRun`] (in the file's order).
-    #[wasm_bindgen(js_name = pushPrepared)]
-    pub fn push_prepared(&mut self, prepared: &[u8]) -> Result<(), JsError> {
-        self.session()?.push_prepared(prepared).map_err(into_error)
-    }
-
-    /// After prepared blocks, the rest of the file as bytes (`push`) again.
-    #[wasm_bindgen(js_name = resumeBytes)]
-    pub fn resume_bytes(&mut self) -> Result<(), JsError> {
-        self.session()?.resume_bytes().map_err(into_error)
+    /// The next block of the open file, prepared by a [`ShardRun`] (in the file's order):
+    /// false when its rows cannot be used (a cut inside a quoted field): then `push` its bytes.
+    #[wasm_bindgen(js_name = takePrepared)]
+    pub fn take_prepared(&mut self, prepared: &[u8]) -> Result<bool, JsError> {
+        self.session()?.take_prepared(prepared).map_err(into_error)
     }
 
     /// Rows read, accepted and rejected so far.
@@ -668,18 +663,13 @@ impl AggregateRunJs {
     }
 
     /// The next block of the open file: its bytes (hashed) and its rows as a [`ShardRun`]
-    /// prepared them (in the file's order).
-    #[wasm_bindgen(js_name = pushPrepared)]
-    pub fn push_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<(), JsError> {
+    /// prepared them (in the file's order); false when its rows cannot be used (a cut inside
+    /// a quoted field): then `push` its bytes.
+    #[wasm_bindgen(js_name = takePrepared)]
+    pub fn take_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<bool, JsError> {
         self.run()?
-            .push_prepared(bytes, prepared)
+            .take_prepared(bytes, prepared)
             .map_err(into_error)
-    }
-
-    /// After prepared blocks, the rest of the file as bytes (`push`) again.
-    #[wasm_bindgen(js_name = resumeBytes)]
-    pub fn resume_bytes(&mut self) -> Result<(), JsError> {
-        self.run()?.resume_bytes().map_err(into_error)
     }
 
     /// Bytes pushed and rows read, accepted and rejected so far.

@@ -307,16 +307,13 @@ mod office {
                 .find(|e| *e >= at + 2000)
                 .unwrap_or(public.len());
             let rows = shard.prepare_block(&public[at..end], end == public.len());
-            if rows[0] == 1 {
-                run.push_prepared(&public[at..end], &rows).unwrap();
+            if run.take_prepared(&public[at..end], &rows).unwrap() {
                 blocks += 1;
-                at = end;
             } else {
-                // Cut inside a quoted field: the rest as bytes.
-                run.resume_bytes().unwrap();
-                run.push(&public[at..]).unwrap();
-                at = public.len();
+                // Cut inside a quoted field: the block's bytes.
+                run.push(&public[at..end]).unwrap();
             }
+            at = end;
         }
         assert!(blocks > 5, "{blocks} blocks");
         run.end().unwrap();

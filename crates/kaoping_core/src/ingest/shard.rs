@@ -10,20 +10,21 @@
 //! **Cuts.** A block starts just after a LF. That is a row boundary unless it is inside a
 //! quoted field: the session checks it for the first block ([`IngestSession::shard_point`]:
 //! also that the file is UTF-8 and its rows take the compiled path), and a block that ends
-//! inside a quoted field says so in its first byte; the session refuses it and the caller
-//! pushes that block's bytes itself ([`IngestSession::resume_bytes`]), and the next blocks'
-//! bytes too until the session is at a row start after one ([`IngestSession::shard_point`]);
-//! from there prepared blocks are taken again.
+//! inside a quoted field says so in its first byte. [`IngestSession::take_prepared`] refuses
+//! such a block, and the next ones while the session is not at a row start after their bytes;
+//! the caller pushes the bytes of a refused block itself.
 //!
 //! **Prepared rows** (bytes; written and read by the same build): a first byte (1: the block
 //! ended at a row boundary), then per row a tag, the row's number as the shard counted it (its
 //! header is row 1), and for a compiled row the id (its bytes, or "FILE:ROW") and its counts
 //! ([`Counted`]), for any other row its fields; at the end the shard's next row number.
 
-use super::{pack, unpack, CsvCtx, CsvFile, IngestError, IngestSession, Reader, Sink};
+use super::{
+    pack, unpack, CsvCtx, CsvFile, Format, IngestError, IngestSession, Open, Reader, Sink,
+};
 use crate::plan::Plan;
 use crate::table::csv::{CsvProblem, Row, Tokenizer};
-use crate::table::decode::{Decoder, Encoding};
+use crate::table::decode::Encoding;
 use crate::table::fast::{Counted, RowId};
 
 use super::FileOptions;
@@ -52,30 +53,23 @@ impl<'p> CsvShard<'p> {
         options: &FileOptions,
         header: &[u8],
     ) -> Result<CsvShard<'p>, IngestError> {
-        let mut session = IngestSession::scoring(plan)?;
-        session.begin(name, options.clone())?;
         let utf8 = matches!(options.encoding, Encoding::Auto | Encoding::Utf8);
-        let delimiter = if name.to_ascii_lowercase().ends_with(".tsv") {
-            b'\t'
-        } else {
-            b','
+        // The session's own CSV reader of the file, decoding as UTF-8 (the session checks
+        // that the file is).
+        let mut session = IngestSession::scoring(plan)?;
+        let csv = FileOptions {
+            format: Format::Csv,
+            encoding: Encoding::Utf8,
+            ..options.clone()
         };
-        let mut file = Box::new(CsvFile {
-            decoder: Decoder::new(Encoding::Utf8),
-            tok: Tokenizer::new(delimiter),
-            ctx: CsvCtx {
-                file: 0,
-                instrument: options.instrument.clone(),
-                mapping: options.mapping.clone(),
-                layout: None,
-                unit_question: None,
-                compiled: None,
-                allow_fast: true,
-                header_seen: false,
-                error: None,
-            },
-            shard_offset: None,
-        });
+        session.begin(name, csv)?;
+        let Some(Open {
+            reader: Reader::Csv(mut file),
+            ..
+        }) = session.open.take()
+        else {
+            return Err(IngestError::Prepared);
+        };
         let mut sink = session.sink;
         let mut rows = 0;
         {
@@ -113,7 +107,7 @@ impl<'p> CsvShard<'p> {
     /// Prepares a block of the file: bytes from a row start (just after a LF) to just after
     /// a LF, or to the file's end when `last`. The first byte of what it gives says whether the
     /// block ended at a row boundary (1) or inside a quoted field (0: its rows must not be
-    /// used; the session reads from the block's start itself, [`IngestSession::resume_bytes`]).
+    /// used, [`IngestSession::take_prepared`]).
     /// The shard is then ready for another block.
     pub fn prepare_block(&mut self, block: &[u8], last: bool) -> Vec<u8> {
         self.out.clear();
@@ -270,6 +264,9 @@ impl IngestSession<'_> {
         let Reader::Csv(csv) = reader else {
             return Err(IngestError::Prepared);
         };
+        if data.first() != Some(&1) {
+            return Err(IngestError::Prepared);
+        }
         if csv.shard_offset.is_none() {
             if self.sink.dense.is_none() || !at_shard_point(csv) {
                 return Err(IngestError::Prepared);
@@ -278,9 +275,6 @@ impl IngestSession<'_> {
             csv.shard_offset = Some(csv.tok.next_number().saturating_sub(2));
         }
         let offset = csv.shard_offset.ok_or(IngestError::Prepared)?;
-        if data.first() != Some(&1) {
-            return Err(IngestError::Prepared);
-        }
         let sink = &mut self.sink;
         let ctx = &mut csv.ctx;
         let mut input = Input { data, at: 1 };
@@ -378,6 +372,27 @@ impl IngestSession<'_> {
 }
 
 impl IngestSession<'_> {
+    /// The next block of the open file, prepared by a [`CsvShard`]: taken when its rows can be
+    /// used here (it ended at a row boundary, and the session is at its start: after prepared
+    /// blocks, or at a row start after bytes). False when not (a cut inside a quoted field):
+    /// then give the block's bytes with [`IngestSession::push`].
+    pub fn take_prepared(&mut self, prepared: &[u8]) -> Result<bool, IngestError> {
+        let dense = self.sink.dense.is_some();
+        let usable = prepared.first() == Some(&1)
+            && match self.open.as_ref().map(|o| &o.reader) {
+                Some(Reader::Csv(csv)) => {
+                    csv.shard_offset.is_some() || (dense && at_shard_point(csv))
+                }
+                _ => false,
+            };
+        if usable {
+            self.push_prepared(prepared)?;
+        } else {
+            self.resume_bytes()?;
+        }
+        Ok(usable)
+    }
+
     /// After prepared blocks, the rest of the open file as bytes again (from the start of the
     /// block that could not be used, or of the first block not prepared).
     pub fn resume_bytes(&mut self) -> Result<(), IngestError> {

@@ -824,7 +824,7 @@ pub struct Dense {
     nps: Option<(usize, Vec<Option<u8>>)>,
     /// Per unit × cell.
     groups: Vec<Group>,
-    /// Every index key seen (a multiset of item scores, [`Dense::count`]) → its number.
+    /// Every index key seen (a multiset of item scores, [`Dense::apply`]) → its number.
     keys: PreHashedMap<u64, u32>,
     /// Per unit × item slot: counts per scale point, then unable; and whether touched.
     item_counts: Vec<Vec<u64>>,
@@ -1145,8 +1145,8 @@ impl Dense {
                     None => self.pv[qi],
                 };
                 match (it.row, pv) {
-                    (_, Pv::Point(p)) if p < u16::from(Counted::TOUCH) => p as u8,
-                    (_, Pv::Point(_)) => Counted::SKIP,
+                    // Below the codes: `Dense::new` takes only scales that short.
+                    (_, Pv::Point(p)) => p as u8,
                     (None, Pv::Unable) => Counted::UNABLE_ITEM,
                     (Some(_), Pv::Unable) => Counted::UNABLE_ROW,
                     (Some(_), Pv::Empty) => Counted::TOUCH,
@@ -1156,7 +1156,7 @@ impl Dense {
             k.items.push(code);
         }
         let point = |q: Option<usize>| match q.map(|qi| self.shown(qi)) {
-            Some(Pv::Point(p)) if p < 255 => p as u8,
+            Some(Pv::Point(p)) => p as u8,
             _ => Counted::SKIP,
         };
         k.sat = point(self.satisfaction.as_ref().map(|s| s.0));
