@@ -135,44 +135,82 @@ fn next_stop(data: &[u8], mut i: usize, splat: &[u64; 4]) -> usize {
     n
 }
 
-/// A row that starts at `data[i]` and ends in `data` with no quote in it: where its line end
-/// starts and where the next row starts (LF, CRLF, or a CR; a CR at the end of `data` ends the
-/// row too, the caller skips an LF that follows). `None` when the row has a quote or does not
-/// end in `data`.
+/// A row that starts at `data[i]` and ends in `data` with no quote in it, read in one pass:
+/// its fields go to `starts` and `ends` (positions in the row), and it gives where its line
+/// end starts and where the next row starts (LF, CRLF, or a CR; a CR at the end of `data` ends
+/// the row too, the caller skips an LF that follows). `None` when the row has a quote or does
+/// not end in `data` (then `starts` and `ends` are left empty).
+///
+/// Eight bytes at a time: the delimiters are the zero bytes of `w ^ delimiter·ONES`, found
+/// exactly (no borrow between bytes); the first CR, LF or quote is the lowest bit of the
+/// classic `(v - ONES) & !v & HIGHS` test, which is always exact.
 #[inline]
-fn plain_row(data: &[u8], i: usize, splat: &[u64; 4]) -> Option<(usize, usize)> {
-    // The first CR, LF or quote.
-    let only_ends = [splat[1], splat[2], splat[3], splat[3]];
-    let p = next_stop(data, i, &only_ends);
-    match data.get(p)? {
-        b'\n' => Some((p, p + 1)),
-        b'\r' if data.get(p + 1) == Some(&b'\n') => Some((p, p + 2)),
-        b'\r' => Some((p, p + 1)),
-        _ => None,
-    }
-}
-
-/// Calls `f` with the position of each `delimiter` in `row`, in order. Eight bytes at a time:
-/// the bytes of `w ^ delimiter·ONES` that are zero, found exactly (no borrow between bytes).
-#[inline]
-fn each_delimiter(row: &[u8], delimiter: u64, mut f: impl FnMut(usize)) {
+fn plain_row(
+    data: &[u8],
+    i: usize,
+    splat: &[u64; 4],
+    starts: &mut Vec<u32>,
+    ends: &mut Vec<u32>,
+) -> Option<(usize, usize)> {
     const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let mut i = 0;
-    while i + 8 <= row.len() {
-        let w = u64::from_le_bytes(row[i..i + 8].try_into().expect("8 bytes"));
-        let v = w ^ delimiter;
-        let mut zero = !(((v & LOWS) + LOWS) | v | LOWS);
+    let n = data.len();
+    let mut j = i;
+    starts.push(0);
+    let mut delimiters = |mut zero: u64, at: usize| {
         while zero != 0 {
-            f(i + (zero.trailing_zeros() / 8) as usize);
+            let p = (at + (zero.trailing_zeros() / 8) as usize - i) as u32;
+            ends.push(p);
+            starts.push(p + 1);
             zero &= zero - 1;
         }
-        i += 8;
+    };
+    let mut stop = None;
+    while j + 8 <= n {
+        let w = u64::from_le_bytes(data[j..j + 8].try_into().expect("8 bytes"));
+        let v = w ^ splat[0];
+        let zero = !(((v & LOWS) + LOWS) | v | LOWS);
+        let mut end = 0;
+        for s in &splat[1..] {
+            let v = w ^ s;
+            end |= v.wrapping_sub(ONES) & !v;
+        }
+        end &= HIGHS;
+        if end != 0 {
+            let k = end.trailing_zeros() / 8;
+            // The delimiters before the stop (k < 8).
+            delimiters(zero & ((1u64 << (k * 8)) - 1), j);
+            stop = Some(j + k as usize);
+            break;
+        }
+        delimiters(zero, j);
+        j += 8;
     }
-    for (j, b) in row[i..].iter().enumerate() {
-        if u64::from(*b) == delimiter & 0xFF {
-            f(i + j);
+    if stop.is_none() {
+        while j < n {
+            let b = data[j];
+            if u64::from(b) == splat[0] & 0xFF {
+                delimiters(0x80, j);
+            } else if b == b'\r' || b == b'\n' || b == b'"' {
+                stop = Some(j);
+                break;
+            }
+            j += 1;
         }
     }
+    let next = match stop.map(|p| (p, data[p])) {
+        Some((p, b'\n')) => Some((p, p + 1)),
+        Some((p, b'\r')) if data.get(p + 1) == Some(&b'\n') => Some((p, p + 2)),
+        Some((p, b'\r')) => Some((p, p + 1)),
+        _ => None,
+    };
+    match next {
+        Some((p, _)) => ends.push((p - i) as u32),
+        None => {
+            starts.clear();
+            ends.clear();
+        }
+    }
+    next
 }
 
 impl Tokenizer {
@@ -267,14 +305,10 @@ impl Tokenizer {
             // A whole row in this chunk with no quote in it: its fields found in one pass,
             // handed out without a copy.
             if self.state == State::FieldStart && !self.started {
-                if let Some((end, next)) = plain_row(data, i, &splat) {
+                if let Some((end, next)) =
+                    plain_row(data, i, &splat, &mut self.starts, &mut self.ends)
+                {
                     let row = &data[i..end];
-                    self.starts.push(0);
-                    each_delimiter(row, splat[0], |p| {
-                        self.ends.push(p as u32);
-                        self.starts.push(p as u32 + 1);
-                    });
-                    self.ends.push(row.len() as u32);
                     // A lone empty field is a blank line: counted, not handed out.
                     if !row.is_empty() {
                         on_row(&Row {

@@ -92,11 +92,16 @@ impl ScaleTable {
         Some(t)
     }
 
-    #[inline]
+    #[inline(always)]
     fn lookup(&self, raw: &[u8]) -> Option<u16> {
         if raw.len() == 1 {
             return self.one[raw[0] as usize];
         }
+        self.lookup_long(raw)
+    }
+
+    #[inline(never)]
+    fn lookup_long(&self, raw: &[u8]) -> Option<u16> {
         if raw.len() <= 4 && raw.iter().all(u8::is_ascii_digit) && raw[0] != b'0' {
             let x = raw.iter().fold(0u32, |a, b| a * 10 + u32::from(b - b'0'));
             let k = ((f64::from(x) - self.min) / self.step).round();
@@ -176,8 +181,6 @@ struct Item {
     question: usize,
     /// Matrix row, or `None`.
     row: Option<usize>,
-    /// Index into [`Dense`]'s item tables.
-    slot: usize,
 }
 
 /// An instrument compiled against one file's layout.
@@ -471,10 +474,9 @@ impl Compiled {
         }
         let ins = &plan.instruments[self.instrument];
         // Parse.
+        // Every slot's cell and every matrix row is written below: only the sizes matter.
         let n_q = self.slots.len();
-        d.pv.clear();
         d.pv.resize(n_q, Pv::Empty);
-        d.rows.clear();
         d.rows.resize(self.row_fields.len(), Pv::Empty);
         for (qi, slot) in self.slots.iter().enumerate() {
             let raw = slot.field.map_or(&[][..], |f| row.field(f));
@@ -485,8 +487,8 @@ impl Compiled {
             d.pv[qi] = self.parse(slot, raw, rows, row);
         }
         // Shown questions, in the form's order; validate each shown one.
-        d.hidden.clear();
         d.hidden.resize(n_q, false);
+        d.hidden.fill(false);
         let field_text = |f: usize| std::str::from_utf8(row.field(f)).unwrap_or("");
         for (rel, range) in &self.sections {
             if let Some(rel) = rel {
@@ -687,11 +689,8 @@ fn compile_cond(
 
 /// A field the record path reads as text: valid UTF-8 without U+FFFD (EF BF BD).
 fn clean_text(b: &[u8]) -> bool {
-    std::str::from_utf8(b).is_ok()
-        && !b
-            .iter()
-            .enumerate()
-            .any(|(i, x)| *x == 0xEF && b[i + 1..].starts_with(&[0xBF, 0xBD]))
+    // `contains(char)` looks for the character's last byte a word at a time.
+    std::str::from_utf8(b).is_ok_and(|s| !s.contains('\u{FFFD}'))
 }
 
 /// Option spellings, each of up to 8 bytes also packed into a word, so that a cell is found
@@ -813,10 +812,15 @@ pub struct Dense {
     /// Per item slot: the item key and the scores of its scale points.
     item_keys: Vec<String>,
     item_scores: Vec<Vec<f64>>,
-    /// The same in thousandths, as `ScaleSums` rounds them.
-    item_milli: Vec<Vec<i64>>,
-    /// Per item slot and scale point: its distinct-score index.
-    item_distinct: Vec<Vec<usize>>,
+    /// Per item slot: where its scale points start in `point_key` and `point_milli`, and in
+    /// a unit's counters (`counts`: one per scale point, then unable).
+    point_base: Vec<usize>,
+    count_base: Vec<usize>,
+    /// Per item slot and scale point: what it adds to an index key
+    /// (`pow[its distinct-score index]`), and its score in thousandths, as `ScaleSums` rounds
+    /// them.
+    point_key: Vec<u64>,
+    point_milli: Vec<i64>,
     distinct: Vec<f64>,
     pow: Vec<u64>,
     expected_items: usize,
@@ -826,8 +830,10 @@ pub struct Dense {
     groups: Vec<Group>,
     /// Every index key seen (a multiset of item scores, [`Dense::apply`]) → its number.
     keys: PreHashedMap<u64, u32>,
-    /// Per unit × item slot: counts per scale point, then unable; and whether touched.
-    item_counts: Vec<Vec<u64>>,
+    /// Per unit: per item slot, counts per scale point, then unable (`stride` per unit).
+    counts: Vec<u64>,
+    stride: usize,
+    /// Per unit × item slot: whether touched.
     touched: Vec<bool>,
     scale: Vec<ScaleSums>,
     used: u64,
@@ -944,7 +950,6 @@ impl Dense {
                         items.push(Item {
                             question: qi,
                             row: Some(ri),
-                            slot: item_keys.len(),
                         });
                         item_keys.push(format!("{id}/{}", r.value));
                         item_scores.push(table.scores.clone());
@@ -954,7 +959,6 @@ impl Dense {
                     items.push(Item {
                         question: qi,
                         row: None,
-                        slot: item_keys.len(),
                     });
                     item_keys.push(id.clone());
                     item_scores.push(table.scores.clone());
@@ -1060,6 +1064,18 @@ impl Dense {
         };
         let n_units = units.len();
         let n_items = item_keys.len();
+        let (mut point_base, mut count_base) = (Vec::new(), Vec::new());
+        let (mut point_key, mut point_milli) = (Vec::new(), Vec::new());
+        let mut stride = 0;
+        for (scores, distinct) in item_scores.iter().zip(&item_distinct) {
+            point_base.push(point_key.len());
+            count_base.push(stride);
+            stride += scores.len() + 1;
+            for (s, d) in scores.iter().zip(distinct) {
+                point_key.push(pow[*d]);
+                point_milli.push((s * 1000.0).round() as i64);
+            }
+        }
         Some(Dense {
             instrument: ins.id.clone(),
             n_cells,
@@ -1068,19 +1084,14 @@ impl Dense {
             unit_question,
             cell_questions,
             items,
-            item_counts: item_scores
-                .iter()
-                .cycle()
-                .take(n_units * n_items)
-                .map(|s| vec![0; s.len() + 1])
-                .collect(),
-            item_milli: item_scores
-                .iter()
-                .map(|v| v.iter().map(|s| (s * 1000.0).round() as i64).collect())
-                .collect(),
+            counts: vec![0; n_units * stride],
+            stride,
+            point_base,
+            count_base,
+            point_key,
+            point_milli,
             item_keys,
             item_scores,
-            item_distinct,
             distinct,
             pow,
             expected_items,
@@ -1196,26 +1207,29 @@ impl Dense {
         let mut scored = 0usize;
         let mut complete = true;
         self.milli.clear();
-        for (it, code) in self.items.iter().zip(&k.items) {
-            let t = unit * n_items + it.slot;
+        let touched = &mut self.touched[unit * n_items..(unit + 1) * n_items];
+        let counts = &mut self.counts[unit * self.stride..(unit + 1) * self.stride];
+        // `Counted::items` has one code per item slot.
+        for (slot, code) in k.items.iter().enumerate().take(n_items) {
             match *code {
                 Counted::SKIP => {}
-                Counted::TOUCH => self.touched[t] = true,
+                Counted::TOUCH => touched[slot] = true,
                 Counted::UNABLE_ITEM | Counted::UNABLE_ROW => {
-                    self.touched[t] = true;
-                    let u = self.item_counts[t].len() - 1;
-                    self.item_counts[t][u] += 1;
+                    touched[slot] = true;
+                    let n = self.item_scores[slot].len();
+                    counts[self.count_base[slot] + n] += 1;
                     if *code == Counted::UNABLE_ITEM {
                         complete = false;
                     }
                 }
                 p => {
                     let p = p as usize;
-                    self.touched[t] = true;
-                    self.item_counts[t][p] += 1;
-                    key += self.pow[self.item_distinct[it.slot][p]];
+                    touched[slot] = true;
+                    counts[self.count_base[slot] + p] += 1;
+                    let at = self.point_base[slot] + p;
+                    key += self.point_key[at];
                     scored += 1;
-                    self.milli.push(self.item_milli[it.slot][p]);
+                    self.milli.push(self.point_milli[at]);
                 }
             }
         }
@@ -1355,11 +1369,13 @@ impl Dense {
                     continue;
                 }
                 let mut tally = Tally::new();
-                let counts = &self.item_counts[t];
-                for (p, score) in self.item_scores[s].iter().enumerate() {
+                let base = u * self.stride + self.count_base[s];
+                let scores = &self.item_scores[s];
+                let counts = &self.counts[base..base + scores.len() + 1];
+                for (p, score) in scores.iter().enumerate() {
                     tally.record_n(*score, counts[p]);
                 }
-                tally.record_unable_n(counts[counts.len() - 1]);
+                tally.record_unable_n(counts[scores.len()]);
                 acc.items.insert(self.item_keys[s].clone(), tally);
             }
             acc.scale = self.scale[u].clone();
