@@ -102,6 +102,13 @@ impl ScaleTable {
 
     #[inline(never)]
     fn lookup_long(&self, raw: &[u8]) -> Option<u16> {
+        // A point's text is `[-]digits[.digits]`: anything else ("unable", a word) is none.
+        if !raw
+            .iter()
+            .all(|b| b.is_ascii_digit() || *b == b'-' || *b == b'.')
+        {
+            return None;
+        }
         if raw.len() <= 4 && raw.iter().all(u8::is_ascii_digit) && raw[0] != b'0' {
             let x = raw.iter().fold(0u32, |a, b| a * 10 + u32::from(b - b'0'));
             let k = ((f64::from(x) - self.min) / self.step).round();
@@ -196,6 +203,8 @@ pub struct Compiled {
     /// Per question: (section, position in the section).
     qpos: Vec<(usize, usize)>,
     respondent_field: Option<usize>,
+    /// Per item of [`Dense`]: its question, and for a matrix row its index in the row scratch.
+    item_at: Vec<(usize, Option<usize>)>,
 }
 
 /// What the compiled path did with a row.
@@ -227,7 +236,7 @@ impl Compiled {
         if ins.kind != InstrumentKind::Survey || ins.id != rules.public.instrument {
             return None;
         }
-        Dense::new(plan, rules)?;
+        let dense = Dense::new(plan, rules)?;
         let mut slots = Vec::new();
         let mut row_fields = Vec::new();
         // Options read as bytes must be spelled as the record path reads them.
@@ -315,6 +324,15 @@ impl Compiled {
             .into_iter()
             .map(|(rel, range)| (rel.map(compile), range))
             .collect();
+        let item_at = dense
+            .items
+            .iter()
+            .map(|it| match (it.row, &slots[it.question].kind) {
+                (None, _) => Some((it.question, None)),
+                (Some(ri), Kind::Matrix { first, .. }) => Some((it.question, Some(first + ri))),
+                (Some(_), _) => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
         Some(Compiled {
             instrument: layout.instrument,
             n_fields: layout.headers.len(),
@@ -324,6 +342,7 @@ impl Compiled {
             sections,
             by_id,
             respondent_field: layout.respondent_field,
+            item_at,
             qpos: ins
                 .sections
                 .iter()
@@ -832,6 +851,9 @@ pub struct Dense {
     keys: PreHashedMap<u64, u32>,
     /// Per unit: per item slot, counts per scale point, then unable (`stride` per unit).
     counts: Vec<u64>,
+    /// The same, of the respondents with every item on its scale (the scale sums of
+    /// [`ScaleSums`] per item follow from them: they add a score per point).
+    complete: Vec<u64>,
     stride: usize,
     /// Per unit × item slot: whether touched.
     touched: Vec<bool>,
@@ -843,7 +865,6 @@ pub struct Dense {
     rows: Vec<Pv>,
     hidden: Vec<bool>,
     id_buf: Vec<u8>,
-    milli: Vec<i64>,
     counted: Counted,
 }
 
@@ -1085,6 +1106,7 @@ impl Dense {
             cell_questions,
             items,
             counts: vec![0; n_units * stride],
+            complete: vec![0; n_units * stride],
             stride,
             point_base,
             count_base,
@@ -1107,7 +1129,6 @@ impl Dense {
             rows: Vec::new(),
             hidden: Vec::new(),
             id_buf: Vec::new(),
-            milli: Vec::new(),
             counted: Counted::default(),
         })
     }
@@ -1141,27 +1162,25 @@ impl Dense {
                 }
             }
         }
-        for it in &self.items {
-            let qi = it.question;
+        // Scale points are below the codes: `Dense::new` takes only scales that short.
+        for &(qi, at) in &c.item_at {
             let code = if self.hidden[qi] {
                 Counted::SKIP
             } else {
-                let pv = match it.row {
-                    // The matrix answer exists when any row is answered.
-                    Some(_) if self.pv[qi] == Pv::Empty => Pv::Bad,
-                    Some(ri) => match c.slots[qi].kind {
-                        Kind::Matrix { first, .. } => self.rows[first + ri],
-                        _ => Pv::Bad,
+                match at {
+                    None => match self.pv[qi] {
+                        Pv::Point(p) => p as u8,
+                        Pv::Unable => Counted::UNABLE_ITEM,
+                        _ => Counted::SKIP,
                     },
-                    None => self.pv[qi],
-                };
-                match (it.row, pv) {
-                    // Below the codes: `Dense::new` takes only scales that short.
-                    (_, Pv::Point(p)) => p as u8,
-                    (None, Pv::Unable) => Counted::UNABLE_ITEM,
-                    (Some(_), Pv::Unable) => Counted::UNABLE_ROW,
-                    (Some(_), Pv::Empty) => Counted::TOUCH,
-                    _ => Counted::SKIP,
+                    // The matrix answer exists when any row is answered.
+                    Some(_) if self.pv[qi] == Pv::Empty => Counted::SKIP,
+                    Some(at) => match self.rows[at] {
+                        Pv::Point(p) => p as u8,
+                        Pv::Unable => Counted::UNABLE_ROW,
+                        Pv::Empty => Counted::TOUCH,
+                        _ => Counted::SKIP,
+                    },
                 }
             };
             k.items.push(code);
@@ -1206,7 +1225,7 @@ impl Dense {
         let mut key = 0u64;
         let mut scored = 0usize;
         let mut complete = true;
-        self.milli.clear();
+        let mut tot = 0i64;
         let touched = &mut self.touched[unit * n_items..(unit + 1) * n_items];
         let counts = &mut self.counts[unit * self.stride..(unit + 1) * self.stride];
         // `Counted::items` has one code per item slot.
@@ -1229,24 +1248,21 @@ impl Dense {
                     let at = self.point_base[slot] + p;
                     key += self.point_key[at];
                     scored += 1;
-                    self.milli.push(self.point_milli[at]);
+                    // Per row in i64: scores within ±1e6 (`Dense::new`), so thousandths
+                    // within ±1e9, at most 1000 items.
+                    tot += self.point_milli[at];
                 }
             }
         }
-        if complete && self.milli.len() == self.expected_items {
+        if complete && scored == self.expected_items {
+            // Every item slot has a scale point here (an expected item without a scale has no
+            // slot, and then no respondent is complete).
+            let done = &mut self.complete[unit * self.stride..(unit + 1) * self.stride];
+            for (slot, code) in k.items.iter().enumerate().take(n_items) {
+                done[self.count_base[slot] + usize::from(*code)] += 1;
+            }
             let s = &mut self.scale[unit];
-            if s.sum.is_empty() {
-                s.sum = vec![0; self.milli.len()];
-                s.sum_sq = vec![0; self.milli.len()];
-            }
             s.n += 1;
-            // Per row in i64 (thousandths of 0–100 scores: far from overflow), summed in i128.
-            let mut tot = 0i64;
-            for (i, x) in self.milli.iter().enumerate() {
-                s.sum[i] += i128::from(*x);
-                s.sum_sq[i] += i128::from(x * x);
-                tot += x;
-            }
             s.total += i128::from(tot);
             // Squared in i64 when it fits (no 128-bit multiply, which WASM lacks).
             s.total_sq += match tot.checked_mul(tot) {
@@ -1379,6 +1395,25 @@ impl Dense {
                 acc.items.insert(self.item_keys[s].clone(), tally);
             }
             acc.scale = self.scale[u].clone();
+            if acc.scale.n > 0 {
+                // Per item: the sum of its scores and of their squares, in thousandths.
+                let done = &self.complete[u * self.stride..(u + 1) * self.stride];
+                let (mut sum, mut sum_sq) = (Vec::new(), Vec::new());
+                for (slot, base) in self.count_base.iter().enumerate() {
+                    let (mut a, mut b) = (0i128, 0i128);
+                    let points =
+                        &self.point_milli[self.point_base[slot]..][..self.item_scores[slot].len()];
+                    for (p, x) in points.iter().enumerate() {
+                        let c = i128::from(done[base + p]);
+                        a += c * i128::from(*x);
+                        b += c * i128::from(*x) * i128::from(*x);
+                    }
+                    sum.push(a);
+                    sum_sq.push(b);
+                }
+                acc.scale.sum = sum;
+                acc.scale.sum_sq = sum_sq;
+            }
             merge_public(state.public.entry(unit.clone()).or_default(), acc);
         }
         if self.used > 0 {
