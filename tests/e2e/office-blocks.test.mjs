@@ -43,9 +43,11 @@ test('a large CSV file is read in blocks by two workers: every row, exact rows o
   // Spreadsheet rows: the header is row 1, data row i is row i + 2.
   body[100_000] = `B0000007${body[100_000].slice(body[100_000].indexOf(','))}`; // row 100,002
   body[90_000] = 'B0090000,broken'; // row 90,002: two fields
-  // The cut after the second block (blocks.js: the first block ends at the first LF past
-  // 4 MiB, the next at the first LF past that + 4 MiB) falls inside a quoted comment with a line
-  // break: that block goes to the run as bytes, and prepared blocks are used again after it.
+  // The cut after the first block (blocks.js: the part the run reads alone ends at the first LF
+  // past 1 MiB, the first block at the first LF past that + 4 MiB) falls inside a quoted comment
+  // with a line break: that block goes to the run as bytes, and prepared blocks are used again
+  // after it.
+  const FIRST = 1 << 20;
   const BLOCK = 4 << 20;
   const lengths = body.map((r) => Buffer.byteLength(r, 'utf8') + 1);
   const rowAt = (pos) => {
@@ -55,14 +57,14 @@ test('a large CSV file is read in blocks by two workers: every row, exact rows o
       at += lengths[i];
     }
   };
-  const start = rowAt(BLOCK).end;
+  const start = rowAt(FIRST).end;
   const quoted = rowAt(start + BLOCK).i;
   body[quoted] = `${body[quoted].slice(0, body[quoted].lastIndexOf(','))},"第一行${'。'.repeat(100)}\n第二行"`;
   const csv = Buffer.from(`${header}\n${body.join('\n')}\n`, 'utf8');
   const cut = csv.indexOf(10, start + BLOCK) + 1;
   let quotes = 0;
   for (let i = 0; i < cut; i++) if (csv[i] === 34) quotes++;
-  assert.equal(quotes % 2, 1, 'the second cut is inside a quoted field');
+  assert.equal(quotes % 2, 1, 'the cut after the first block is inside a quoted field');
   assert.ok(csv.length > 12e6, `${csv.length} bytes`);
 
   const browser = await launch();

@@ -8,6 +8,9 @@
 export const BLOCK = 4 << 20;
 // Files from this size are read in blocks.
 export const BLOCKS_FROM = 8 << 20;
+// The run reads the file up to the first LF past this many bytes on its own (the header read,
+// the encoding decided) before the blocks start.
+export const FIRST = 1 << 20;
 // Blocks prepared ahead of the one the run takes next, at most; lent to the helper at a time
 // (enough that it never waits for this worker, which cannot answer while it prepares a block).
 const AHEAD = 10;
@@ -77,7 +80,7 @@ export async function pushFile({ run, blob, name, options, engine, plan, helper,
   const size = blob.size;
   const head = new Uint8Array(await blob.slice(0, 1 << 20).arrayBuffer());
   const h = head.indexOf(LF);
-  const start = helper && h >= 0 && size >= BLOCKS_FROM ? await cutAt(blob, Math.max(BLOCK, h + 1)) : size;
+  const start = helper && h >= 0 && size >= BLOCKS_FROM ? await cutAt(blob, Math.max(FIRST, h + 1)) : size;
   if (start >= size) {
     await pushRange(run, blob, 0, size, onBytes);
     return 0;

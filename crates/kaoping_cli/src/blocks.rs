@@ -88,10 +88,14 @@ pub fn threads() -> usize {
 
 /// CSV files from this size are read in blocks.
 pub const FROM: u64 = 8 << 20;
+/// The session reads the file up to the first line end past this many bytes on its own (the
+/// header read, the encoding decided) before the blocks start.
+pub const FIRST: u64 = 1 << 20;
 
 /// Reads the rest of the file `f` (of `len` bytes, the first `pushed` of which `target` has)
-/// in blocks, when it is large enough and there is more than one thread: its first block as
-/// bytes (the header read, the encoding decided), the rest prepared by every thread. False, and
+/// in blocks, when it is large enough and there is more than one thread: its first [`FIRST`]
+/// bytes or so as bytes (the header read, the encoding decided), the rest prepared by every
+/// thread. False, and
 /// nothing read, when not.
 pub fn read_file<'p>(
     target: &mut impl Target<'p>,
@@ -124,7 +128,7 @@ pub fn read_file<'p>(
         return Ok(false);
     };
     let header = &head[..=h];
-    let start = line_start_at(f, BLOCK.max(h as u64 + 1), len, path)?;
+    let start = line_start_at(f, FIRST.max(h as u64 + 1), len, path)?;
     if start >= len {
         return Ok(false);
     }

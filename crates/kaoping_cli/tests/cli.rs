@@ -127,8 +127,8 @@ fn several_threads_give_the_outputs_of_one() {
             lines[k].push_str("\"a comment\nwith a line break, and a comma\"");
         }
     }
-    // The second cut (blocks: the first ends at the first LF past 4 MiB, the next at the
-    // first LF past that + 4 MiB) inside a quoted comment with a line break.
+    // The second cut (blocks: the session's part ends at the first LF past 1 MiB, the first
+    // block at the first LF past that + 4 MiB) inside a quoted comment with a line break.
     let row_at = |lines: &[String], pos: usize| {
         let mut at = 0;
         for (i, l) in lines.iter().enumerate() {
@@ -139,12 +139,29 @@ fn several_threads_give_the_outputs_of_one() {
         }
         unreachable!()
     };
-    let start = row_at(&lines, 4 << 20).1;
+    let start = row_at(&lines, 1 << 20).1;
     let (q, _) = row_at(&lines, start + (4 << 20));
     let keep = lines[q].rfind(',').unwrap();
     lines[q] = format!("{},\"{}\nsecond line\"", &lines[q][..keep], "x".repeat(300));
+    let text = lines.join("\n") + "\n";
+    let cut = start
+        + (4 << 20)
+        + text.as_bytes()[start + (4 << 20)..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .unwrap()
+        + 1;
+    let quotes = text.as_bytes()[..cut]
+        .iter()
+        .filter(|b| **b == b'"')
+        .count();
+    assert_eq!(
+        quotes % 2,
+        1,
+        "the cut after the first block is inside a quoted field"
+    );
     let big = dir.join("public.csv");
-    std::fs::write(&big, lines.join("\n") + "\n").unwrap();
+    std::fs::write(&big, text).unwrap();
     assert!(
         std::fs::metadata(&big).unwrap().len() > 9 << 20,
         "large enough for blocks"

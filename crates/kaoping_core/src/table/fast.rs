@@ -708,8 +708,26 @@ fn compile_cond(
 
 /// A field the record path reads as text: valid UTF-8 without U+FFFD (EF BF BD).
 fn clean_text(b: &[u8]) -> bool {
-    // `contains(char)` looks for the character's last byte a word at a time.
-    std::str::from_utf8(b).is_ok_and(|s| !s.contains('\u{FFFD}'))
+    std::str::from_utf8(b).is_ok() && !has_replacement(b)
+}
+
+/// Whether UTF-8 text has U+FFFD: its last byte (BD) looked for eight bytes at a time, the
+/// bytes before it checked only in a word that has one. (`str::contains` would build a
+/// substring searcher for a non-ASCII character, which is slow for short text.)
+fn has_replacement(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let at = |j: usize| j >= 2 && b[j] == 0xBD && b[j - 1] == 0xBF && b[j - 2] == 0xEF;
+    let mut i = 0;
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let v = w ^ (0xBD * ONES);
+        if v.wrapping_sub(ONES) & !v & HIGHS != 0 && (i..i + 8).any(at) {
+            return true;
+        }
+        i += 8;
+    }
+    (i..b.len()).any(at)
 }
 
 /// Option spellings, each of up to 8 bytes also packed into a word, so that a cell is found
@@ -775,8 +793,9 @@ fn scale_cell(table: &ScaleTable, unable: bool, raw: &[u8]) -> Pv {
     if let Some(k) = table.lookup(raw) {
         return Pv::Point(k);
     }
+    // "unable" compared as one word (a call to memcmp in WASM otherwise).
     if unable
-        && (raw == b"unable"
+        && ((raw.len() == 6 && pack8(raw) == pack8(b"unable"))
             || raw == "无法评价".as_bytes()
             || raw.eq_ignore_ascii_case(b"unable to judge"))
     {
@@ -1422,5 +1441,31 @@ impl Dense {
         for (k, v) in self.skipped {
             *state.skipped.entry(k.to_owned()).or_insert(0) += v;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clean_text, has_replacement};
+
+    #[test]
+    fn the_replacement_character_is_found_wherever_it_is() {
+        let naive = |b: &[u8]| b.windows(3).any(|w| w == [0xEF, 0xBF, 0xBD]);
+        // Every position in texts longer than a word, next to other characters that end in
+        // BD (U+FF3D `］` is EF BC BD; `齽` is E9 BD BD) and to ASCII.
+        for n in 0..20 {
+            for k in 0..=n {
+                let mut s = "a".repeat(k) + "］齽";
+                s.push_str(&"b".repeat(n - k));
+                assert!(!has_replacement(s.as_bytes()), "{s}");
+                assert!(clean_text(s.as_bytes()));
+                s.insert(k, '\u{FFFD}');
+                assert!(has_replacement(s.as_bytes()), "{s}");
+                assert_eq!(has_replacement(s.as_bytes()), naive(s.as_bytes()));
+                assert!(!clean_text(s.as_bytes()));
+            }
+        }
+        assert!(!clean_text(&[b'a', 0xFF]));
+        assert!(!has_replacement(&[0xBD, 0xBD]));
     }
 }
