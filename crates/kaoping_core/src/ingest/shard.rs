@@ -1,5 +1,6 @@
 //! One CSV file read by several threads (or Web Workers). The session reads the start of the
-//! file as usual (the header, the encoding decided); the rest is cut into blocks at line ends,
+//! file as usual (the header, the encoding decided: the CLI and the office page give it the
+//! first MiB or so); the rest is cut into blocks at line ends,
 //! and [`CsvShard`]s, one per thread, prepare blocks in any order, doing everything that does
 //! not depend on the rows before them: decoding, tokenizing, parsing, the form's checks, what
 //! each row counts. The session takes the prepared blocks strictly in the file's order
