@@ -51,7 +51,7 @@ export async function readBlock(blob, start, k) {
     to = j >= 0 ? lo + j + 1 : await cutAt(blob, lo + BLOCK);
   }
   from = Math.min(from, to);
-  const bytes = to <= hi ? all.slice(from - lo, to - lo) : new Uint8Array(await blob.slice(from, to).arrayBuffer());
+  const bytes = to <= hi ? all.subarray(from - lo, to - lo) : new Uint8Array(await blob.slice(from, to).arrayBuffer());
   return { from, bytes, last: to >= blob.size };
 }
 

@@ -477,7 +477,7 @@ impl Compiled {
         }
         // Every field is text in the file's encoding: an ASCII row is, and so is a row that is
         // clean text as a whole; else check the fields the record path checks.
-        if !row.bytes().is_ascii() && !clean_text(row.bytes()) {
+        if !clean_text(non_ascii_span(row.bytes())) {
             for (i, t) in layout.targets.iter().enumerate() {
                 let f = row.field(i);
                 if t.is_some() && !f.is_ascii() && !clean_text(f) {
@@ -528,8 +528,7 @@ impl Compiled {
                         continue;
                     }
                 }
-                let q = self.question(ins, qi);
-                if !self.valid(ins, qi, slot, q, d, layout, &field_text) {
+                if !self.valid(ins, qi, slot, d, layout, &field_text) {
                     return None;
                 }
             }
@@ -562,7 +561,6 @@ impl Compiled {
         ins: &Instrument,
         qi: usize,
         slot: &Slot,
-        q: &Question,
         d: &Dense,
         layout: &Layout,
         field_text: &dyn Fn(usize) -> &'s str,
@@ -600,6 +598,7 @@ impl Compiled {
                 min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)
             }
             Kind::Checked { .. } => {
+                let q = self.question(ins, qi);
                 let v = super::question_value(layout, qi, q, field_text);
                 crate::form::question_ok(q, v.as_ref())
             }
@@ -611,7 +610,6 @@ impl Compiled {
         if slot.constraints.is_empty() {
             return true;
         }
-        let _ = q;
         slot.constraints
             .iter()
             .all(|c| self.test(c, Some(qi), ins, d, layout, field_text) == Some(true))
@@ -708,7 +706,30 @@ fn compile_cond(
 
 /// A field the record path reads as text: valid UTF-8 without U+FFFD (EF BF BD).
 fn clean_text(b: &[u8]) -> bool {
-    std::str::from_utf8(b).is_ok() && !has_replacement(b)
+    b.is_empty() || (std::str::from_utf8(b).is_ok() && !has_replacement(b))
+}
+
+/// The bytes of `b` from its first non-ASCII byte to its last (empty when it is ASCII), found
+/// eight bytes at a time: `b` is clean text when they are, since what lies around them is ASCII
+/// (and they start and end at a character's bounds when `b` is valid UTF-8).
+fn non_ascii_span(b: &[u8]) -> &[u8] {
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let mut lo = 0;
+    while lo + 8 <= b.len() && word(lo) & HIGHS == 0 {
+        lo += 8;
+    }
+    while lo < b.len() && b[lo] < 0x80 {
+        lo += 1;
+    }
+    let mut hi = b.len();
+    while hi >= lo + 8 && word(hi - 8) & HIGHS == 0 {
+        hi -= 8;
+    }
+    while hi > lo && b[hi - 1] < 0x80 {
+        hi -= 1;
+    }
+    &b[lo..hi]
 }
 
 /// Whether UTF-8 text has U+FFFD: its last byte (BD) looked for eight bytes at a time, the
@@ -1467,5 +1488,29 @@ mod tests {
         }
         assert!(!clean_text(&[b'a', 0xFF]));
         assert!(!has_replacement(&[0xBD, 0xBD]));
+    }
+}
+
+#[cfg(test)]
+mod span_tests {
+    use super::non_ascii_span;
+
+    #[test]
+    fn the_non_ascii_span_is_all_of_the_text_that_is_not_ascii() {
+        assert_eq!(non_ascii_span(b""), b"");
+        assert_eq!(non_ascii_span(b"P0000001,2025,qiaokou,30-44"), b"");
+        for pre in 0..20 {
+            for post in 0..20 {
+                for mid in ["中", "无法评价", "é,x,ü", "\u{FFFD}"] {
+                    let s = format!("{}{mid}{}", "a".repeat(pre), "b".repeat(post));
+                    assert_eq!(non_ascii_span(s.as_bytes()), mid.as_bytes(), "{s}");
+                }
+            }
+        }
+        // Not UTF-8: the stray bytes are in the span.
+        assert_eq!(
+            non_ascii_span(b"abcdefghij\xBDklmnopqrs\xFFtuvwxyz"),
+            b"\xBDklmnopqrs\xFF"
+        );
     }
 }
