@@ -69,12 +69,14 @@ async function pushRange(run, blob, from, to, onBytes) {
 
 // Streams `blob` into `run` (an IngestRun or AggregateRun that has begun the file `name` with
 // `options`), in blocks with `helper` (a Worker running shard-worker.js) when the file is a
-// large CSV file, else chunk by chunk. `engine`: this worker's Engine (the run's plan);
+// large CSV file, else chunk by chunk. `reader` (a Worker running read-worker.js, or null)
+// reads the blocks for both workers: a Blob's bytes arrive only while the reading thread is
+// free, so a worker that reads for itself waits for each block after computing the last. `engine`: this worker's Engine (the run's plan);
 // `plan`: the plan's text for the helper (null: the built-in one); `aggregate`: the run is an
 // AggregateRun (it hashes every byte, so blocks come back with their bytes); `onBytes(n)`:
 // bytes of the file done so far; `stats`: filled with milliseconds spent per step. Gives how
 // many blocks the helper prepared.
-export async function pushFile({ run, blob, name, options, engine, plan, helper, aggregate, onBytes, stats }) {
+export async function pushFile({ run, blob, name, options, engine, plan, helper, reader, aggregate, onBytes, stats }) {
   const t = stats ?? {};
   const clock = (key, t0) => { t[key] = (t[key] ?? 0) + performance.now() - t0; };
   const size = blob.size;
@@ -113,15 +115,39 @@ export async function pushFile({ run, blob, name, options, engine, plan, helper,
     wake = null;
   };
   helper.onerror = () => helper.onmessage({ data: { type: 'failed', job } });
+  // Blocks this worker asked the reader for: k → { resolve, reject }.
+  const asked = new Map();
+  let port = null;
+  if (reader) {
+    const channel = new MessageChannel();
+    port = channel.port2;
+    reader.onmessage = (e) => {
+      const m = e.data;
+      const a = m.job === job ? asked.get(m.k) : null;
+      if (!a) return;
+      asked.delete(m.k);
+      if (m.type === 'block') a.resolve(m);
+      else a.reject(new Error(m.error));
+    };
+    reader.postMessage({ type: 'start', job, blob, start, port: channel.port1 }, [channel.port1]);
+  }
+  // Block k for this worker: from the reader, else (or when it fails) read here.
+  const readOwn = (k) => {
+    if (!reader) return readBlock(blob, start, k);
+    const p = new Promise((resolve, reject) => asked.set(k, { resolve, reject }));
+    reader.postMessage({ type: 'read', job, k, to: 'me' });
+    return p.catch(() => readBlock(blob, start, k));
+  };
   const lend = () => {
     while (helperOk && lent.size < LENT && claim < n && claim < take + AHEAD) {
       lent.add(claim);
-      helper.postMessage({ type: 'block', job, k: claim++ });
+      if (port) reader.postMessage({ type: 'read', job, k: claim++, to: 'helper' });
+      else helper.postMessage({ type: 'block', job, k: claim++ });
     }
   };
   // The helper starts on the first blocks while this worker reads the part before them (the
   // header read, the encoding decided); its work is dropped if the file cannot go on in blocks.
-  helper.postMessage({ type: 'start', job, blob, name, options: options ?? null, header, start, plan, withBytes: !!aggregate });
+  helper.postMessage({ type: 'start', job, blob, name, options: options ?? null, header, start, plan, withBytes: !!aggregate, port }, port ? [port] : []);
   lend();
   const mine = engine.shardStart(name, options ?? undefined, header);
   try {
@@ -156,11 +182,11 @@ export async function pushFile({ run, blob, name, options, engine, plan, helper,
       const k = next ? next.k : nextOwn();
       if (k >= 0) {
         t0 = performance.now();
-        const b = await (next?.k === k ? next.read : readBlock(blob, start, k));
+        const b = await (next?.k === k ? next.read : readOwn(k));
         clock('read', t0);
         // The block after it is read while this one is prepared.
         const k2 = nextOwn();
-        next = k2 >= 0 ? { k: k2, read: readBlock(blob, start, k2) } : null;
+        next = k2 >= 0 ? { k: k2, read: readOwn(k2) } : null;
         t0 = performance.now();
         ready.set(k, { k, from: b.from, to: b.from + b.bytes.byteLength, bytes: b.bytes, rows: mine.prepareBlock(b.bytes, b.last) });
         clock('prepare', t0);
@@ -176,6 +202,7 @@ export async function pushFile({ run, blob, name, options, engine, plan, helper,
   } finally {
     helper.onmessage = null;
     helper.onerror = null;
+    if (reader) reader.onmessage = null;
     mine.free();
   }
 }

@@ -32,12 +32,19 @@ function engineFor(text) {
   return cached.engine;
 }
 
-// The helper that prepares blocks of large CSV files (blocks.js), started when first needed.
+// The helper that prepares blocks of large CSV files (blocks.js), and the worker that reads
+// them for both, started when first needed.
 let helper = null;
+let reader = null;
 function helperFor(blob) {
   if (blob.size < BLOCKS_FROM) return null;
   helper ??= new Worker(new URL('./shard-worker.js', import.meta.url), { type: 'module' });
   return helper;
+}
+function readerFor(blob) {
+  if (blob.size < BLOCKS_FROM) return null;
+  reader ??= new Worker(new URL('./read-worker.js', import.meta.url), { type: 'module' });
+  return reader;
 }
 
 // At most this often (ms) a progress message while streaming.
@@ -70,7 +77,7 @@ const handlers = {
           // A large CSV file in blocks with the helper worker, else chunk by chunk.
           await pushFile({
             run, blob, name, options: options?.[name], engine, plan: text ?? null,
-            helper: helperFor(blob), aggregate: true, onBytes: (bytes) => progress(name, bytes, false),
+            helper: helperFor(blob), reader: readerFor(blob), aggregate: true, onBytes: (bytes) => progress(name, bytes, false),
           });
           run.end();
           progress(name, blob.size, true);

@@ -9,6 +9,7 @@ import { pushFile } from './js/blocks.js';
 const ready = init({ module_or_path: new URL('./pkg-office/kaoping_wasm_bg.wasm', import.meta.url) });
 const blobs = {};
 let helper = null;
+let reader = null;
 
 async function warmHelper() {
   helper ??= new Worker(new URL('./js/shard-worker.js', import.meta.url), { type: 'module' });
@@ -26,13 +27,14 @@ self.onmessage = async (e) => {
     blobs[file] ??= await (await fetch(file)).blob();
     const blob = blobs[file];
     if (helpers !== 0) await warmHelper();
+    reader ??= new Worker(new URL('./js/read-worker.js', import.meta.url), { type: 'module' });
     const t0 = performance.now();
     const engine = new Engine();
     const run = engine.ingestStart();
     run.expectBytes(blob.size);
     run.begin(file, undefined);
     const stats = {};
-    const byHelper = await pushFile({ run, blob, name: file, options: null, engine, plan: null, helper: helpers === 0 ? null : helper, aggregate: false, stats });
+    const byHelper = await pushFile({ run, blob, name: file, options: null, engine, plan: null, helper: helpers === 0 ? null : helper, reader: helpers === 0 ? null : reader, aggregate: false, stats });
     run.end();
     let t1 = performance.now();
     const out = run.finish();

@@ -83,7 +83,7 @@ fn browser(root: &Path, kaoping: &Path, o: &Options) -> Result<()> {
         }
     }
     std::fs::create_dir_all(site.join("js"))?;
-    for f in ["blocks.js", "shard-worker.js"] {
+    for f in ["blocks.js", "shard-worker.js", "read-worker.js"] {
         std::fs::copy(www.join("js").join(f), site.join("js").join(f))
             .with_context(|| format!("cannot copy www/js/{f}"))?;
     }
