@@ -2020,13 +2020,10 @@ fn apply_weighting(
     let mut wt = WeightedTally::new();
     for (_, c, w) in &cells {
         for (v, k) in c.index.values() {
-            for _ in 0..k {
-                let _ = wt.record(v, *w);
-            }
+            // A weight the tally refuses leaves the cell out, as one record at a time would.
+            let _ = wt.record_n(v, *w, k);
         }
-        for _ in 0..c.index.unable_to_judge() {
-            wt.record_unable();
-        }
+        wt.record_unable_n(c.index.unable_to_judge());
     }
     if let WeightedOutcome::Ok(sum) = wt.summarize(1) {
         public.summary.n_eff = Some(sum.effective_n);

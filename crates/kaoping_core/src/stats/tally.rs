@@ -465,23 +465,36 @@ impl WeightedTally {
 
     /// Records a rating with its survey weight (finite, > 0).
     pub fn record(&mut self, value: f64, weight: f64) -> Result<(), TallyError> {
+        self.record_n(value, weight, 1)
+    }
+
+    /// Records `count` ratings of the same value and weight: exactly `count` calls of
+    /// [`WeightedTally::record`].
+    pub fn record_n(&mut self, value: f64, weight: f64, count: u64) -> Result<(), TallyError> {
         let v = check_finite(value)?;
         if !(weight.is_finite() && weight > 0.0 && weight <= MAX_MAGNITUDE) {
             return Err(TallyError::InvalidWeight {
                 weight: format!("{weight}"),
             });
         }
-        *self
-            .counts
-            .entry((order_key(v), order_key(weight)))
-            .or_insert(0) += 1;
-        self.n += 1;
+        if count > 0 {
+            *self
+                .counts
+                .entry((order_key(v), order_key(weight)))
+                .or_insert(0) += count;
+            self.n += count;
+        }
         Ok(())
     }
 
     /// Records an "unable to judge" answer.
     pub fn record_unable(&mut self) {
         self.unable += 1;
+    }
+
+    /// Records `count` "unable to judge" answers.
+    pub fn record_unable_n(&mut self, count: u64) {
+        self.unable += count;
     }
 
     /// Adds the contents of `other` exactly.
@@ -765,6 +778,30 @@ mod tests {
             Err(TallyError::OutOfRange { value: 1e300 })
         );
         assert!(WeightedTally::new().record(1.0, 0.0).is_err());
+    }
+
+    #[test]
+    fn weighted_record_n_is_record_n_times() {
+        let (mut one, mut many) = (WeightedTally::new(), WeightedTally::new());
+        for (v, w, k) in [
+            (80.0, 1.5, 3),
+            (60.0, 0.5, 2),
+            (80.0, 1.5, 0),
+            (100.0, 2.0, 1),
+        ] {
+            for _ in 0..k {
+                one.record(v, w).unwrap();
+            }
+            many.record_n(v, w, k).unwrap();
+        }
+        one.record_unable();
+        one.record_unable();
+        many.record_unable_n(2);
+        assert_eq!(many.n(), 6);
+        assert_eq!(one.summarize(1), many.summarize(1));
+        assert_eq!(one.counts, many.counts);
+        assert!(many.record_n(1.0, 0.0, 5).is_err());
+        assert_eq!(many.n(), 6);
     }
 
     #[test]

@@ -129,7 +129,9 @@ impl ScaleTable {
     }
 }
 
+/// `repr(u8)`: a plain tag to match on (else the tag is a niche in a field, slower to decode).
 #[derive(Debug, Clone)]
+#[repr(u8)]
 enum Kind {
     Single(Options),
     Multiple {
@@ -394,7 +396,7 @@ impl Compiled {
                 for (i, pv) in kind_rows.iter_mut().enumerate().take(*n) {
                     let raw = self.row_fields[first + i].map_or(&[][..], |f| row.field(f));
                     *pv = scale_cell(table, *unable, raw);
-                    any |= *pv != Pv::Empty;
+                    any |= !matches!(pv, Pv::Empty);
                 }
                 if any {
                     Pv::Later
@@ -534,7 +536,7 @@ impl Compiled {
             }
         }
         // The record path checks the unit even when its question is hidden.
-        if d.pv[d.unit_question] == Pv::Bad {
+        if matches!(d.pv[d.unit_question], Pv::Bad) {
             return None;
         }
         // Respondent id: from its column, else FILE:ROW (a duplicate goes to the record path).
@@ -566,10 +568,10 @@ impl Compiled {
         field_text: &dyn Fn(usize) -> &'s str,
     ) -> bool {
         let pv = d.pv[qi];
-        if pv == Pv::Bad {
+        if matches!(pv, Pv::Bad) {
             return false;
         }
-        if pv == Pv::Empty {
+        if matches!(pv, Pv::Empty) {
             return !slot.required;
         }
         let ok = match &slot.kind {
@@ -586,8 +588,10 @@ impl Compiled {
                 ..
             } => {
                 let rows = &d.rows[*first..first + n];
-                let missing = slot.required && *each_row_required && rows.contains(&Pv::Empty);
-                !(rows.contains(&Pv::Bad) || missing)
+                let missing = slot.required
+                    && *each_row_required
+                    && rows.iter().any(|p| matches!(p, Pv::Empty));
+                !(missing || rows.iter().any(|p| matches!(p, Pv::Bad)))
             }
             Kind::Checked {
                 whole: Some((min, max)),
@@ -1214,7 +1218,7 @@ impl Dense {
                         _ => Counted::SKIP,
                     },
                     // The matrix answer exists when any row is answered.
-                    Some(_) if self.pv[qi] == Pv::Empty => Counted::SKIP,
+                    Some(_) if matches!(self.pv[qi], Pv::Empty) => Counted::SKIP,
                     Some(at) => match self.rows[at] {
                         Pv::Point(p) => p as u8,
                         Pv::Unable => Counted::UNABLE_ROW,
