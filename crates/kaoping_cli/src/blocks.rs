@@ -199,14 +199,15 @@ fn read<'p>(
     if !mine.ready() {
         return Ok(start);
     }
-    let prepare = |shard: &mut CsvShard, f: &mut std::fs::File, k: usize| {
-        let r = block(f, path, start, len, k).map(|(from, bytes, last)| {
-            let rows = shard.prepare_block(&bytes, last);
-            let to = from + bytes.len() as u64;
+    // `buf`: the thread's block buffer, used again unless the block's bytes are kept.
+    let prepare = |shard: &mut CsvShard, f: &mut std::fs::File, buf: &mut Vec<u8>, k: usize| {
+        let r = block(f, path, start, len, k, buf).map(|(from, last)| {
+            let rows = shard.prepare_block(buf, last);
+            let to = from + buf.len() as u64;
             Prepared {
                 from,
                 to,
-                bytes: keep.then_some(bytes),
+                bytes: keep.then(|| std::mem::take(buf)),
                 rows,
             }
         });
@@ -239,6 +240,7 @@ fn read<'p>(
                 let Ok(mut shard) = CsvShard::new(plan, name, options, header) else {
                     return;
                 };
+                let mut buf = Vec::new();
                 loop {
                     let k = {
                         let mut s = lock();
@@ -252,12 +254,13 @@ fn read<'p>(
                             s = changed.wait(s).unwrap_or_else(|e| e.into_inner());
                         }
                     };
-                    prepare(&mut shard, &mut f, k);
+                    prepare(&mut shard, &mut f, &mut buf, k);
                 }
             });
         }
         let mut f =
             std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut buf = Vec::new();
         let result = (|| -> Result<()> {
             loop {
                 let mut s = lock();
@@ -292,7 +295,7 @@ fn read<'p>(
                 }
                 if let Some(k) = claim(&mut s) {
                     drop(s);
-                    prepare(&mut mine, &mut f, k);
+                    prepare(&mut mine, &mut f, &mut buf, k);
                     continue;
                 }
                 drop(changed.wait(s).unwrap_or_else(|e| e.into_inner()));
@@ -330,15 +333,17 @@ fn line_start_at(f: &mut std::fs::File, at: u64, len: u64, path: &Path) -> Resul
     }
 }
 
-/// Block `k`: its start, its bytes, and whether it is the file's last. Blocks start just after
-/// the first LF at or past `start + k·BLOCK` (block 0 at `start`) and end where the next starts.
+/// Block `k` into `bytes` (without zeroing it first): its start, and whether it is the file's
+/// last. Blocks start just after the first LF at or past `start + k·BLOCK` (block 0 at
+/// `start`) and end where the next starts.
 fn block(
     f: &mut std::fs::File,
     path: &Path,
     start: u64,
     len: u64,
     k: usize,
-) -> Result<(u64, Vec<u8>, bool)> {
+    bytes: &mut Vec<u8>,
+) -> Result<(u64, bool)> {
     let nominal = |k: usize| start.saturating_add(BLOCK.saturating_mul(k as u64));
     let read_err = || format!("cannot read {}", path.display());
     let from = if k == 0 {
@@ -347,10 +352,21 @@ fn block(
         line_start_at(f, nominal(k), len, path)?
     };
     let to = line_start_at(f, nominal(k + 1), len, path)?;
-    let mut bytes = vec![0u8; usize::try_from(to - from).context("block too large")?];
+    let n = usize::try_from(to - from).context("block too large")?;
+    bytes.clear();
+    bytes.reserve(n);
     f.seek(SeekFrom::Start(from)).with_context(read_err)?;
-    f.read_exact(&mut bytes).with_context(read_err)?;
-    Ok((from, bytes, to >= len))
+    let got = (&mut *f)
+        .take(to - from)
+        .read_to_end(bytes)
+        .with_context(read_err)?;
+    if got != n {
+        anyhow::bail!(
+            "cannot read {}: it changed while being read",
+            path.display()
+        );
+    }
+    Ok((from, to >= len))
 }
 
 /// Pushes the bytes `from..to` of the file (to its end at most) into the session (or aggregation).
