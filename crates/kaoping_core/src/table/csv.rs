@@ -155,12 +155,10 @@ fn plain_row(
     const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     let n = data.len();
     let mut j = i;
-    starts.push(0);
+    // The delimiters go to `ends`; the starts follow from them at the row's end.
     let mut delimiters = |mut zero: u64, at: usize| {
         while zero != 0 {
-            let p = (at + (zero.trailing_zeros() / 8) as usize - i) as u32;
-            ends.push(p);
-            starts.push(p + 1);
+            ends.push((at + (zero.trailing_zeros() / 8) as usize - i) as u32);
             zero &= zero - 1;
         }
     };
@@ -204,11 +202,12 @@ fn plain_row(
         _ => None,
     };
     match next {
-        Some((p, _)) => ends.push((p - i) as u32),
-        None => {
-            starts.clear();
-            ends.clear();
+        Some((p, _)) => {
+            starts.push(0);
+            starts.extend(ends.iter().map(|d| d + 1));
+            ends.push((p - i) as u32);
         }
+        None => ends.clear(),
     }
     next
 }
