@@ -764,11 +764,22 @@ struct Options {
     packed: Vec<(u64, u8)>,
 }
 
+/// Up to 8 bytes as a little-endian word (zeros above), from two loads of fixed size that may
+/// overlap (they agree where they do): copying a slice of unknown length would be a call to
+/// `memcpy`, which costs more than the few bytes of an option.
 #[inline]
 fn pack8(b: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    w[..b.len()].copy_from_slice(b);
-    u64::from_le_bytes(w)
+    debug_assert!(b.len() <= 8);
+    let n = b.len();
+    let two = |i: usize| u64::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    if n >= 4 {
+        let four = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+        four(0) | four(n - 4) << (8 * (n - 4))
+    } else if n >= 2 {
+        two(0) | two(n - 2) << (8 * (n - 2))
+    } else {
+        b.first().map_or(0, |x| u64::from(*x))
+    }
 }
 
 impl Options {
@@ -1516,5 +1527,27 @@ mod span_tests {
             non_ascii_span(b"abcdefghij\xBDklmnopqrs\xFFtuvwxyz"),
             b"\xBDklmnopqrs\xFF"
         );
+    }
+}
+
+#[cfg(test)]
+mod pack_tests {
+    #[test]
+    fn pack8_is_the_little_endian_word_of_the_bytes() {
+        for b in [
+            &b""[..],
+            b"a",
+            b"ab",
+            b"\xFF\x00\x01",
+            b"abcd",
+            b"18-29",
+            b"unable",
+            b"60+\xE4\xB8\xADab",
+            b"dongxihu",
+        ] {
+            let mut w = [0u8; 8];
+            w[..b.len()].copy_from_slice(b);
+            assert_eq!(super::pack8(b), u64::from_le_bytes(w), "{b:?}");
+        }
     }
 }
