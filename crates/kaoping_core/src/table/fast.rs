@@ -1542,7 +1542,7 @@ mod pack_tests {
             b"abcd",
             b"18-29",
             b"unable",
-            b"60+\xE4\xB8\xADab",
+            b"60+\xE4\xB8\xADa",
             b"dongxihu",
         ] {
             let mut w = [0u8; 8];
