@@ -336,6 +336,23 @@ impl Scale {
         (k - k.round()).abs() < 1e-9
     }
 
+    /// The scale's points from `min` by `step` to `max`; `None` when it has no usable step or
+    /// more than 10,001 points.
+    pub fn values(&self) -> Option<Vec<f64>> {
+        if !(self.step > 0.0 && self.max >= self.min) {
+            return None;
+        }
+        let n = ((self.max - self.min) / self.step).round();
+        if !(0.0..=10_000.0).contains(&n) {
+            return None;
+        }
+        Some(
+            (0..=n as u32)
+                .map(|k| self.min + f64::from(k) * self.step)
+                .collect(),
+        )
+    }
+
     /// Whether every point of the scale has a label (short scales show them as buttons).
     pub fn fully_labelled(&self) -> bool {
         let n = ((self.max - self.min) / self.step).round() as usize + 1;

@@ -192,16 +192,12 @@ fn public_scale(plan: &Plan, instrument: &str, item: &str) -> Option<crate::plan
 /// whose score ([`point_score`]) it is, when exactly one point has it, and that point's label.
 fn answer_distribution(t: &Tally, scale: Option<&crate::plan::Scale>) -> Vec<ValueCount> {
     let mut out = distribution(t);
-    let Some(scale) = scale.filter(|s| s.step > 0.0 && s.max >= s.min) else {
+    let Some((scale, values)) = scale.and_then(|s| Some((s, s.values()?))) else {
         return out;
     };
-    let steps = ((scale.max - scale.min) / scale.step).round();
-    if !(0.0..=10_000.0).contains(&steps) {
-        return out;
-    }
-    let points: Vec<(f64, f64)> = (0..=steps as u32)
-        .map(|i| {
-            let v = scale.min + f64::from(i) * scale.step;
+    let points: Vec<(f64, f64)> = values
+        .into_iter()
+        .map(|v| {
             // The plan's own spelling of the point, as the answer was recorded.
             let v = scale
                 .points

@@ -104,8 +104,25 @@ pub struct Tokenizer {
     splat: [u64; 4],
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+/// Word-at-a-time scans (here and in `fast.rs`): a byte repeated in every byte of a word, and
+/// the high bit of every byte.
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The eight bytes of `b` from `i`, as a little-endian word.
+#[inline]
+pub(crate) fn word(b: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"))
+}
+
+/// High bits marking the bytes of `w` equal to `splat`'s byte (`byte·ONES`): the classic
+/// `(v - ONES) & !v & HIGHS` test, whose lowest set bit is always exact (bits above it may
+/// not be).
+#[inline]
+pub(crate) fn equal_bytes(w: u64, splat: u64) -> u64 {
+    let v = w ^ splat;
+    v.wrapping_sub(ONES) & !v & HIGHS
+}
 
 /// Index of the first of `data[i..]` that is one of the four bytes in `splat`, or `data.len()`.
 /// Eight bytes at a time: a byte equal to `b` is a zero byte of `w ^ b·ONES`, found with the
@@ -114,11 +131,10 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 fn next_stop(data: &[u8], mut i: usize, splat: &[u64; 4]) -> usize {
     let n = data.len();
     while i + 8 <= n {
-        let w = u64::from_le_bytes(data[i..i + 8].try_into().expect("8 bytes"));
+        let w = word(data, i);
         let mut hit = 0;
         for s in splat {
-            let v = w ^ s;
-            hit |= v.wrapping_sub(ONES) & !v & HIGHS;
+            hit |= equal_bytes(w, *s);
         }
         if hit != 0 {
             return i + (hit.trailing_zeros() / 8) as usize;
@@ -164,15 +180,13 @@ fn plain_row(
     };
     let mut stop = None;
     while j + 8 <= n {
-        let w = u64::from_le_bytes(data[j..j + 8].try_into().expect("8 bytes"));
+        let w = word(data, j);
         let v = w ^ splat[0];
         let zero = !(((v & LOWS) + LOWS) | v | LOWS);
         let mut end = 0;
         for s in &splat[1..] {
-            let v = w ^ s;
-            end |= v.wrapping_sub(ONES) & !v;
+            end |= equal_bytes(w, *s);
         }
-        end &= HIGHS;
         if end != 0 {
             let k = end.trailing_zeros() / 8;
             // The delimiters before the stop (k < 8).

@@ -54,14 +54,7 @@ struct ScaleTable {
 
 impl ScaleTable {
     fn new(scale: &Scale) -> Option<ScaleTable> {
-        let usable = scale.step > 0.0 && scale.max >= scale.min;
-        if !usable {
-            return None;
-        }
-        let n = ((scale.max - scale.min) / scale.step).round();
-        if !(0.0..=10_000.0).contains(&n) {
-            return None;
-        }
+        let values = scale.values()?;
         let mut t = ScaleTable {
             one: [None; 256],
             texts: Vec::new(),
@@ -70,8 +63,7 @@ impl ScaleTable {
             min: scale.min,
             step: scale.step,
         };
-        for k in 0..=(n as usize) {
-            let v = scale.min + k as f64 * scale.step;
+        for v in values {
             let text = if v.fract() == 0.0 && v.abs() < 1e15 {
                 format!("{}", v as i64)
             } else {
@@ -717,8 +709,8 @@ fn clean_text(b: &[u8]) -> bool {
 /// eight bytes at a time: `b` is clean text when they are, since what lies around them is ASCII
 /// (and they start and end at a character's bounds when `b` is valid UTF-8).
 fn non_ascii_span(b: &[u8]) -> &[u8] {
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    use super::csv::{word, HIGHS};
+    let word = |i: usize| word(b, i);
     let mut lo = 0;
     while lo + 8 <= b.len() && word(lo) & HIGHS == 0 {
         lo += 8;
@@ -740,14 +732,11 @@ fn non_ascii_span(b: &[u8]) -> &[u8] {
 /// bytes before it checked only in a word that has one. (`str::contains` would build a
 /// substring searcher for a non-ASCII character, which is slow for short text.)
 fn has_replacement(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    use super::csv::{equal_bytes, word, ONES};
     let at = |j: usize| j >= 2 && b[j] == 0xBD && b[j - 1] == 0xBF && b[j - 2] == 0xEF;
     let mut i = 0;
     while i + 8 <= b.len() {
-        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-        let v = w ^ (0xBD * ONES);
-        if v.wrapping_sub(ONES) & !v & HIGHS != 0 && (i..i + 8).any(at) {
+        if equal_bytes(word(b, i), 0xBD * ONES) != 0 && (i..i + 8).any(at) {
             return true;
         }
         i += 8;
@@ -886,13 +875,12 @@ pub struct Dense {
     /// Per item slot: the item key and the scores of its scale points.
     item_keys: Vec<String>,
     item_scores: Vec<Vec<f64>>,
-    /// Per item slot: where its scale points start in `point_key` and `point_milli`, and in
-    /// a unit's counters (`counts`: one per scale point, then unable).
-    point_base: Vec<usize>,
-    count_base: Vec<usize>,
+    /// Per item slot: where it starts in a unit's counters (`counts`: one per scale point,
+    /// then unable) and in `point_key` and `point_milli`, laid out the same way.
+    base: Vec<usize>,
     /// Per item slot and scale point: what it adds to an index key
     /// (`pow[its distinct-score index]`), and its score in thousandths, as `ScaleSums` rounds
-    /// them.
+    /// them (0 at the unable position).
     point_key: Vec<u64>,
     point_milli: Vec<i64>,
     distinct: Vec<f64>,
@@ -1140,18 +1128,19 @@ impl Dense {
         };
         let n_units = units.len();
         let n_items = item_keys.len();
-        let (mut point_base, mut count_base) = (Vec::new(), Vec::new());
+        let mut base = Vec::new();
         let (mut point_key, mut point_milli) = (Vec::new(), Vec::new());
-        let mut stride = 0;
         for (scores, distinct) in item_scores.iter().zip(&item_distinct) {
-            point_base.push(point_key.len());
-            count_base.push(stride);
-            stride += scores.len() + 1;
+            base.push(point_key.len());
             for (s, d) in scores.iter().zip(distinct) {
                 point_key.push(pow[*d]);
                 point_milli.push((s * 1000.0).round() as i64);
             }
+            // The unable position.
+            point_key.push(0);
+            point_milli.push(0);
         }
+        let stride = point_key.len();
         Some(Dense {
             instrument: ins.id.clone(),
             n_cells,
@@ -1163,8 +1152,7 @@ impl Dense {
             counts: vec![0; n_units * stride],
             complete: vec![0; n_units * stride],
             stride,
-            point_base,
-            count_base,
+            base,
             point_key,
             point_milli,
             item_keys,
@@ -1291,7 +1279,7 @@ impl Dense {
                 Counted::UNABLE_ITEM | Counted::UNABLE_ROW => {
                     touched[slot] = true;
                     let n = self.item_scores[slot].len();
-                    counts[self.count_base[slot] + n] += 1;
+                    counts[self.base[slot] + n] += 1;
                     if *code == Counted::UNABLE_ITEM {
                         complete = false;
                     }
@@ -1299,8 +1287,8 @@ impl Dense {
                 p => {
                     let p = p as usize;
                     touched[slot] = true;
-                    counts[self.count_base[slot] + p] += 1;
-                    let at = self.point_base[slot] + p;
+                    let at = self.base[slot] + p;
+                    counts[at] += 1;
                     key += self.point_key[at];
                     scored += 1;
                     // Per row in i64: scores within ±1e6 (`Dense::new`), so thousandths
@@ -1314,7 +1302,7 @@ impl Dense {
             // slot, and then no respondent is complete).
             let done = &mut self.complete[unit * self.stride..(unit + 1) * self.stride];
             for (slot, code) in k.items.iter().enumerate().take(n_items) {
-                done[self.count_base[slot] + usize::from(*code)] += 1;
+                done[self.base[slot] + usize::from(*code)] += 1;
             }
             let s = &mut self.scale[unit];
             s.n += 1;
@@ -1440,7 +1428,7 @@ impl Dense {
                     continue;
                 }
                 let mut tally = Tally::new();
-                let base = u * self.stride + self.count_base[s];
+                let base = u * self.stride + self.base[s];
                 let scores = &self.item_scores[s];
                 let counts = &self.counts[base..base + scores.len() + 1];
                 for (p, score) in scores.iter().enumerate() {
@@ -1454,10 +1442,9 @@ impl Dense {
                 // Per item: the sum of its scores and of their squares, in thousandths.
                 let done = &self.complete[u * self.stride..(u + 1) * self.stride];
                 let (mut sum, mut sum_sq) = (Vec::new(), Vec::new());
-                for (slot, base) in self.count_base.iter().enumerate() {
+                for (slot, base) in self.base.iter().enumerate() {
                     let (mut a, mut b) = (0i128, 0i128);
-                    let points =
-                        &self.point_milli[self.point_base[slot]..][..self.item_scores[slot].len()];
+                    let points = &self.point_milli[*base..][..self.item_scores[slot].len()];
                     for (p, x) in points.iter().enumerate() {
                         let c = i128::from(done[base + p]);
                         a += c * i128::from(*x);
