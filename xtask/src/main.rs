@@ -1,7 +1,8 @@
 //! `cargo xtask …`: kaoping's developer tasks (rust-analyzer style).
 //!
 //! ```text
-//! cargo xtask serve [--port 8080] [--no-build]   build the front end, serve it (target/www/)
+//! cargo xtask serve [--port 8080] [--no-build] [--frame-ancestors ORIGINS] [--cors-origin ORIGINS]
+//!                                                build the front end, serve it (target/www/)
 //! cargo xtask build-web                          wasm build + wasm-bindgen + wasm-opt into www/pkg,
 //!                                                then target/www/: www/ with JS and CSS minified
 //! cargo xtask test                               the whole suite, with a summary table
@@ -26,7 +27,10 @@ usage: cargo xtask <task> [options]
 
 tasks:
   serve [--port 8080] [--no-build]   ensure tools, build the front end, serve target/www/ on 127.0.0.1
-                                     (--no-build: no wasm build; target/www/ is still made from www/)
+        [--frame-ancestors ORIGINS]  (--no-build: no wasm build; target/www/ is still made from www/;
+        [--cors-origin ORIGINS]      --frame-ancestors: portals that may frame embed.html, besides 'self';
+                                     --cors-origin: portals whose pages may load the scripts, CSS and
+                                     WASM and POST records; ORIGINS: scheme://host[:port], comma-separated)
   build-web                          cargo build (wasm32, profile wasm) + wasm-bindgen + wasm-opt -> www/pkg,
                                      then target/www/ = www/ with .js/.css minified (esbuild)
   test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
@@ -55,8 +59,17 @@ fn run() -> Result<()> {
         Some("serve") => {
             let port = args.value("--port")?.map(|p| parse_port(&p)).transpose()?;
             let no_build = args.flag("--no-build");
+            let origins = |flag: &str, v: Option<String>| {
+                v.map(|v| serve::parse_origins(flag, &v))
+                    .transpose()
+                    .map(Option::unwrap_or_default)
+            };
+            let options = serve::Options {
+                frame_ancestors: origins("--frame-ancestors", args.value("--frame-ancestors")?)?,
+                cors_origins: origins("--cors-origin", args.value("--cors-origin")?)?,
+            };
             args.finish()?;
-            serve::run_cli(&root, port.unwrap_or(8080), !no_build)
+            serve::run_cli(&root, port.unwrap_or(8080), !no_build, options)
         }
         Some("build-web") => {
             args.finish()?;

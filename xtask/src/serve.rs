@@ -1,29 +1,106 @@
 //! A small static file server for the site (`target/www/`, see [`crate::web::site`]) on std's `TcpListener` (one thread per connection),
 //! plus `POST /api/responses`, the "host" the respondent page delivers submissions to.
+//!
+//! It sends the headers docs/deploy.md asks of a deployment: the Content-Security-Policy with
+//! `frame-ancestors` ('self' plus `--frame-ancestors`), CORS for the scripts, styles, WASM and the
+//! POST for the origins of `--cors-origin`, `Cache-Control: no-cache` (the service worker file
+//! above all), and JSON bodies for every 4xx: `{"error": code, "message": {"zh-CN", "en"}}`.
 
-use std::io::{BufRead, BufReader, Write};
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use serde_json::json;
 
 use crate::{tools, web};
 
-/// Sent on every response. The app must work under it: no inline scripts or styles.
+/// Sent on every response, followed by `frame-ancestors` (see [`Options::csp`]). The app must
+/// work under it: no inline scripts or styles. The pages carry the same policy in a `<meta>`
+/// (minus `frame-ancestors`, which a meta policy cannot set) as a floor for servers that send none.
 pub const CSP: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; frame-ancestors 'self'; \
+img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; \
 base-uri 'self'; form-action 'self'";
 
-const MAX_BODY: usize = 16 * 1024 * 1024;
+/// The largest record `POST /api/responses` takes (413 above it). A survey record is a few KB;
+/// a review sheet of every unit with a written reason for each score stays far below 1 MiB.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+/// A body over [`MAX_BODY`] up to this size is read and dropped so the client gets its 413 (a
+/// connection closed on unread data is reset before the client reads the answer); above it the
+/// connection is closed after the 413.
+const MAX_DRAIN: usize = 64 * 1024 * 1024;
 const MAX_HEAD: usize = 64 * 1024;
+/// The idempotency key's (and checksum's) longest accepted form.
+const MAX_KEY: usize = 256;
+
+/// What `cargo xtask serve` allows from other origins.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Origins that may frame the pages (`frame-ancestors`, besides `'self'`): the portals
+    /// that use `embed.html`.
+    pub frame_ancestors: Vec<String>,
+    /// Origins whose pages may load the scripts, styles and WASM (the custom element) and POST
+    /// records: `Access-Control-Allow-Origin` is sent to them.
+    pub cors_origins: Vec<String>,
+}
+
+impl Options {
+    /// The Content-Security-Policy header: [`CSP`] and `frame-ancestors 'self' ORIGINS…`.
+    pub fn csp(&self) -> String {
+        let mut csp = format!("{CSP}; frame-ancestors 'self'");
+        for o in &self.frame_ancestors {
+            csp.push(' ');
+            csp.push_str(o);
+        }
+        csp
+    }
+
+    fn allows(&self, origin: Option<&str>) -> Option<String> {
+        let origin = origin?;
+        self.cors_origins
+            .iter()
+            .any(|o| o == origin)
+            .then(|| origin.to_string())
+    }
+}
+
+/// A list of origins as `--frame-ancestors` and `--cors-origin` take it (separated by commas or
+/// spaces): each `scheme://host[:port]`, http or https, no path.
+pub fn parse_origins(flag: &str, list: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for item in list.split([',', ' ']).filter(|s| !s.is_empty()) {
+        let o = item.strip_suffix('/').unwrap_or(item);
+        let rest = o
+            .strip_prefix("https://")
+            .or_else(|| o.strip_prefix("http://"));
+        let ok = rest.is_some_and(|r| {
+            !r.is_empty()
+                && !r.starts_with(':')
+                && r.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        });
+        if !ok {
+            bail!(
+                "{flag}: {item:?} is not an origin; expected scheme://host[:port] \
+                 (http or https, no path), e.g. https://portal.example.gov.cn"
+            );
+        }
+        out.push(o.to_ascii_lowercase());
+    }
+    if out.is_empty() {
+        bail!("{flag} expects at least one origin, e.g. https://portal.example.gov.cn");
+    }
+    Ok(out)
+}
 
 /// `cargo xtask serve`.
-pub fn run_cli(root: &Path, port: u16, build: bool) -> Result<()> {
+pub fn run_cli(root: &Path, port: u16, build: bool, options: Options) -> Result<()> {
     if build {
         tools::ensure(root, tools::Needs::WEB)?;
         web::build(root)?;
@@ -33,8 +110,12 @@ pub fn run_cli(root: &Path, port: u16, build: bool) -> Result<()> {
         web::site(root)?;
     }
     let www = root.join(web::SITE);
-    let (handle, port) = start(&www, port)?;
+    let (handle, port) = start_with(&www, port, &received_dir(), options.clone())?;
     println!("kaoping is at http://127.0.0.1:{port}/");
+    println!("Content-Security-Policy: {}", options.csp());
+    if !options.cors_origins.is_empty() {
+        println!("CORS allowed for: {}", options.cors_origins.join(" "));
+    }
     println!(
         "(serving {}; submissions go to target/received/; Ctrl-C to stop)",
         www.display()
@@ -52,10 +133,16 @@ pub fn received_dir() -> PathBuf {
 /// Start serving `root` on 127.0.0.1:`port` (0 = any free port) in a background thread.
 /// Returns the accept loop's handle and the port actually bound.
 pub fn start(root: &Path, port: u16) -> Result<(JoinHandle<()>, u16)> {
-    start_with(root, port, &received_dir())
+    start_with(root, port, &received_dir(), Options::default())
 }
 
-pub fn start_with(root: &Path, port: u16, received: &Path) -> Result<(JoinHandle<()>, u16)> {
+/// [`start`] storing submissions in `received`, with `options`.
+pub fn start_with(
+    root: &Path,
+    port: u16,
+    received: &Path,
+    options: Options,
+) -> Result<(JoinHandle<()>, u16)> {
     let root = root
         .canonicalize()
         .with_context(|| format!("cannot serve {}: no such directory", root.display()))?;
@@ -66,6 +153,9 @@ pub fn start_with(root: &Path, port: u16, received: &Path) -> Result<(JoinHandle
         root,
         received: received.to_path_buf(),
         counter: AtomicU64::new(0),
+        keys: Mutex::new(stored_keys(received)),
+        csp: options.csp(),
+        options,
     });
     let handle = std::thread::Builder::new()
         .name("xtask-serve".into())
@@ -90,6 +180,32 @@ struct Site {
     root: PathBuf,
     received: PathBuf,
     counter: AtomicU64,
+    /// The idempotency keys (`checksum:…` and `key:…`) of the records stored, so a repeat is
+    /// answered 200 and not stored again. Held while a record is checked and written.
+    keys: Mutex<HashSet<String>>,
+    csp: String,
+    options: Options,
+}
+
+/// The checksums of the records already in `received` (from earlier runs), so a record is
+/// stored once across restarts too.
+fn stored_keys(received: &Path) -> HashSet<String> {
+    let mut keys = HashSet::new();
+    let Ok(entries) = std::fs::read_dir(received) else {
+        return keys;
+    };
+    for entry in entries.flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        if let Some(sum) = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("checksum")?.as_str().map(str::to_string))
+        {
+            keys.insert(format!("checksum:{sum}"));
+        }
+    }
+    keys
 }
 
 struct Request {
@@ -97,6 +213,8 @@ struct Request {
     path: String,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// The declared length of a body over [`MAX_BODY`] (not kept).
+    too_large: Option<usize>,
 }
 
 impl Request {
@@ -125,8 +243,25 @@ impl Response {
         }
     }
 
-    fn text(status: u16, msg: &str) -> Self {
-        Response::new(status, "text/plain; charset=utf-8", format!("{msg}\n"))
+    /// A 4xx (or 5xx) as JSON: `{"error": code, "message": {"zh-CN": …, "en": …}}`; pages
+    /// show `message[lang]`.
+    fn error(status: u16, code: &str, zh: &str, en: &str) -> Self {
+        let body = json!({ "error": code, "message": { "zh-CN": zh, "en": en } });
+        Response::new(status, "application/json; charset=utf-8", body.to_string())
+    }
+
+    fn not_found() -> Self {
+        Response::error(404, "not_found", "找不到该文件。", "No such file.")
+    }
+
+    fn method_not_allowed(allow: &'static str) -> Self {
+        Response::error(
+            405,
+            "method_not_allowed",
+            &format!("此地址只接受 {allow} 请求。"),
+            &format!("This address takes {allow} requests only."),
+        )
+        .with("Allow", allow)
     }
 
     fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
@@ -146,16 +281,23 @@ impl Site {
                 Ok(Some(req)) => req,
                 Ok(None) => return Ok(()),
                 Err(e) => {
-                    let r = Response::text(400, &format!("bad request: {e}"));
-                    let _ = write_response(&mut stream, &r, false, true);
+                    let r = Response::error(
+                        400,
+                        "bad_request",
+                        &format!("请求格式不正确：{e}"),
+                        &format!("Malformed request: {e}"),
+                    );
+                    let _ = write_response(&mut stream, &r, &self.csp, false, true);
                     return Ok(());
                 }
             };
-            let close = req
-                .header("connection")
-                .is_some_and(|v| v.eq_ignore_ascii_case("close"));
+            // After a body that was not read whole, the connection cannot be used again.
+            let close = req.too_large.is_some_and(|n| n > MAX_DRAIN)
+                || req
+                    .header("connection")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("close"));
             let resp = self.handle(&req);
-            write_response(&mut stream, &resp, req.method == "HEAD", close)?;
+            write_response(&mut stream, &resp, &self.csp, req.method == "HEAD", close)?;
             if close {
                 return Ok(());
             }
@@ -164,31 +306,125 @@ impl Site {
 
     fn handle(&self, req: &Request) -> Response {
         let path = req.path.split(['?', '#']).next().unwrap_or("/");
+        let allowed = self.options.allows(req.header("origin"));
         if path == "/api/responses" {
-            return match req.method.as_str() {
-                "POST" => self.store_response(&req.body),
-                _ => Response::text(405, "method not allowed").with("Allow", "POST"),
+            let resp = match req.method.as_str() {
+                "POST" => self.store_response(req),
+                "OPTIONS" => return self.preflight(req, allowed),
+                _ => Response::method_not_allowed("POST"),
             };
+            return cors(resp, allowed);
         }
         match req.method.as_str() {
-            "GET" | "HEAD" => self.file(path),
-            _ => Response::text(405, "method not allowed").with("Allow", "GET, HEAD"),
+            "GET" | "HEAD" => {
+                let resp = self.file(path);
+                // The custom element on a portal loads these from here (module scripts, the
+                // WASM and fetch() go in CORS mode).
+                if matches!(
+                    path.rsplit_once('.').map(|(_, e)| e),
+                    Some("js" | "mjs" | "css" | "wasm" | "json")
+                ) {
+                    cors(resp, allowed)
+                } else {
+                    resp
+                }
+            }
+            _ => Response::method_not_allowed("GET, HEAD"),
         }
     }
 
-    fn store_response(&self, body: &[u8]) -> Response {
-        if let Err(e) = std::str::from_utf8(body)
+    /// `OPTIONS /api/responses`: the preflight of a cross-origin POST with a JSON body and an
+    /// `Idempotency-Key`.
+    fn preflight(&self, req: &Request, allowed: Option<String>) -> Response {
+        let Some(origin) = allowed else {
+            let origin = req.header("origin").unwrap_or("(none)");
+            return Response::error(
+                403,
+                "origin_not_allowed",
+                &format!("来源 {origin} 不在允许列表（--cors-origin）中。"),
+                &format!("The origin {origin} is not allowed (--cors-origin)."),
+            )
+            .with("Vary", "Origin");
+        };
+        Response::new(204, "text/plain; charset=utf-8", Vec::new())
+            .with("Access-Control-Allow-Origin", origin)
+            .with("Access-Control-Allow-Methods", "POST")
+            .with(
+                "Access-Control-Allow-Headers",
+                "Content-Type, Idempotency-Key",
+            )
+            .with("Access-Control-Max-Age", "600")
+            .with("Vary", "Origin")
+    }
+
+    /// `POST /api/responses`: 201 when stored, 200 for a record already held (same `checksum`
+    /// or same `Idempotency-Key`; stored once), 400 for a body that is not JSON or has no
+    /// checksum, 413 over [`MAX_BODY`].
+    fn store_response(&self, req: &Request) -> Response {
+        if let Some(len) = req.too_large {
+            return Response::error(
+                413,
+                "too_large",
+                &format!("记录有 {len} 字节，超过 {MAX_BODY} 字节的上限。"),
+                &format!("The record is {len} bytes, over the limit of {MAX_BODY} bytes."),
+            );
+        }
+        let value = match std::str::from_utf8(&req.body)
             .map_err(|e| e.to_string())
             .and_then(|s| serde_json::from_str::<serde_json::Value>(s).map_err(|e| e.to_string()))
         {
-            return Response::text(400, &format!("body is not JSON: {e}"));
-        }
-        match self.save(body) {
-            Ok(path) => {
-                println!("serve: stored a submission in {}", path.display());
-                Response::new(201, "application/json", &b"{\"ok\":true}"[..])
+            Ok(v) => v,
+            Err(e) => {
+                return Response::error(
+                    400,
+                    "not_json",
+                    &format!("请求体不是 JSON：{e}"),
+                    &format!("The body is not JSON: {e}"),
+                )
             }
-            Err(e) => Response::text(500, &format!("cannot store the submission: {e:#}")),
+        };
+        let checksum = value.get("checksum").and_then(|c| c.as_str());
+        let Some(checksum) = checksum.filter(|c| !c.is_empty() && c.len() <= MAX_KEY) else {
+            return Response::error(
+                400,
+                "no_checksum",
+                "记录缺少 checksum 字段（不超过 256 个字符的字符串）。",
+                "The record has no checksum field (a string of at most 256 characters).",
+            );
+        };
+        let header_key = req.header("idempotency-key");
+        if header_key.is_some_and(|k| k.is_empty() || k.len() > MAX_KEY) {
+            return Response::error(
+                400,
+                "bad_idempotency_key",
+                "Idempotency-Key 须为 1 至 256 个字符。",
+                "The Idempotency-Key must be 1 to 256 characters.",
+            );
+        }
+        let keys = [
+            Some(format!("checksum:{checksum}")),
+            header_key.map(|k| format!("key:{k}")),
+        ];
+        let mut held = self.keys.lock().unwrap_or_else(|e| e.into_inner());
+        if keys.iter().flatten().any(|k| held.contains(k)) {
+            return Response::new(
+                200,
+                "application/json",
+                json!({ "ok": true, "repeat": true }).to_string(),
+            );
+        }
+        match self.save(&req.body) {
+            Ok(path) => {
+                held.extend(keys.into_iter().flatten());
+                println!("serve: stored a submission in {}", path.display());
+                Response::new(201, "application/json", json!({ "ok": true }).to_string())
+            }
+            Err(e) => Response::error(
+                500,
+                "store_failed",
+                &format!("无法保存记录：{e:#}"),
+                &format!("Cannot store the record: {e:#}"),
+            ),
         }
     }
 
@@ -218,27 +454,38 @@ impl Site {
 
     fn file(&self, url_path: &str) -> Response {
         let Some(rel) = safe_relative_path(url_path) else {
-            return Response::text(404, "not found");
+            return Response::not_found();
         };
         let mut path = self.root.join(&rel);
         if path.is_dir() {
             if !url_path.ends_with('/') {
                 // So that relative URLs in the directory's index.html resolve inside it.
-                return Response::text(301, "moved").with("Location", format!("{url_path}/"));
+                return Response::new(301, "text/plain; charset=utf-8", "moved\n")
+                    .with("Location", format!("{url_path}/"));
             }
             path.push("index.html");
         }
         // Symlinks must not lead out of the root either.
         let Ok(real) = path.canonicalize() else {
-            return Response::text(404, "not found");
+            return Response::not_found();
         };
         if !real.starts_with(&self.root) || !real.is_file() {
-            return Response::text(404, "not found");
+            return Response::not_found();
         }
         match std::fs::read(&real) {
             Ok(body) => Response::new(200, mime_type(&real), body),
-            Err(_) => Response::text(404, "not found"),
+            Err(_) => Response::not_found(),
         }
+    }
+}
+
+/// `resp` with `Access-Control-Allow-Origin` for an allowed origin, and `Vary: Origin` either way
+/// (the answer depends on the Origin header, so no cache may hand one origin's copy to another).
+fn cors(resp: Response, allowed: Option<String>) -> Response {
+    let resp = resp.with("Vary", "Origin");
+    match allowed {
+        Some(origin) => resp.with("Access-Control-Allow-Origin", origin),
+        None => resp,
     }
 }
 
@@ -352,6 +599,7 @@ fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>> {
         path,
         headers,
         body: Vec::new(),
+        too_large: None,
     };
     anyhow::ensure!(
         req.header("transfer-encoding").is_none(),
@@ -359,30 +607,47 @@ fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>> {
     );
     if let Some(len) = req.header("content-length") {
         let len: usize = len.parse().context("bad Content-Length")?;
-        anyhow::ensure!(len <= MAX_BODY, "request body larger than {MAX_BODY} bytes");
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body)?;
-        req.body = body;
+        if len > MAX_BODY {
+            req.too_large = Some(len);
+            if len <= MAX_DRAIN {
+                std::io::copy(&mut reader.take(len as u64), &mut std::io::sink())?;
+            }
+        } else {
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body)?;
+            req.body = body;
+        }
     }
     Ok(Some(req))
 }
 
-fn write_response(w: &mut impl Write, r: &Response, head_only: bool, close: bool) -> Result<()> {
+fn write_response(
+    w: &mut impl Write,
+    r: &Response,
+    csp: &str,
+    head_only: bool,
+    close: bool,
+) -> Result<()> {
     let reason = match r.status {
         200 => "OK",
         201 => "Created",
+        204 => "No Content",
         301 => "Moved Permanently",
         400 => "Bad Request",
+        403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        413 => "Content Too Large",
         _ => "Internal Server Error",
     };
+    // no-cache on everything, the service worker file (sw.js) above all: the browser asks
+    // again each time (the dev server sends no validators, so it is a full fetch).
     let mut head = format!(
         "HTTP/1.1 {} {reason}\r\n\
          Content-Type: {}\r\n\
          Content-Length: {}\r\n\
          Cache-Control: no-cache\r\n\
-         Content-Security-Policy: {CSP}\r\n\
+         Content-Security-Policy: {csp}\r\n\
          X-Content-Type-Options: nosniff\r\n\
          Referrer-Policy: no-referrer\r\n",
         r.status,
@@ -467,7 +732,7 @@ mod tests {
         std::fs::write(www.join("m.wasm"), b"\0asm").unwrap();
         std::fs::write(dir.join("secret.txt"), "no").unwrap();
         let received = dir.join("received");
-        let (_h, port) = start_with(&www, 0, &received).unwrap();
+        let (_h, port) = start_with(&www, 0, &received, Options::default()).unwrap();
 
         let r = fetch(
             port,
@@ -479,6 +744,7 @@ mod tests {
             r.contains("Content-Security-Policy: default-src 'self'"),
             "{r}"
         );
+        assert!(r.contains("; frame-ancestors 'self'\r\n"), "{r}");
         assert!(r.contains("Cache-Control: no-cache"), "{r}");
         assert!(r.ends_with("<title>t</title>"), "{r}");
 
@@ -501,9 +767,10 @@ mod tests {
                 &format!("GET {bad} HTTP/1.1\r\nConnection: close\r\n\r\n"),
             );
             assert!(r.starts_with("HTTP/1.1 404"), "{bad}: {r}");
+            assert!(r.ends_with(r#"{"error":"not_found","message":{"en":"No such file.","zh-CN":"找不到该文件。"}}"#), "{bad}: {r}");
         }
 
-        let body = r#"{"answers":{"q1":3}}"#;
+        let body = r#"{"answers":{"q1":3},"checksum":"abc"}"#;
         let r = fetch(
             port,
             &format!(
@@ -524,8 +791,11 @@ mod tests {
             "POST /api/responses HTTP/1.1\r\nContent-Length: 3\r\nConnection: close\r\n\r\nnot",
         );
         assert!(r.starts_with("HTTP/1.1 400"), "{r}");
+        assert!(r.contains("Content-Type: application/json"), "{r}");
+        assert!(r.contains(r#""error":"not_json""#), "{r}");
         let r = fetch(port, "DELETE / HTTP/1.1\r\nConnection: close\r\n\r\n");
         assert!(r.starts_with("HTTP/1.1 405"), "{r}");
+        assert!(r.contains(r#""error":"method_not_allowed""#), "{r}");
 
         // Keep-alive: two requests on one connection.
         let r = fetch(
@@ -534,5 +804,198 @@ mod tests {
         );
         assert_eq!(r.matches("HTTP/1.1 200 OK").count(), 2, "{r}");
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn post(port: u16, body: &str, extra: &str) -> String {
+        fetch(
+            port,
+            &format!(
+                "POST /api/responses HTTP/1.1\r\nContent-Type: application/json\r\n{extra}\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    }
+
+    fn temp_site(name: &str) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let www = dir.join("www");
+        std::fs::create_dir_all(www.join("js")).unwrap();
+        std::fs::write(www.join("js/embed.js"), "export {};").unwrap();
+        std::fs::write(www.join("k.wasm"), b"\0asm").unwrap();
+        std::fs::write(www.join("embed.html"), "<!doctype html>").unwrap();
+        (dir, www)
+    }
+
+    fn count_files(dir: &Path) -> usize {
+        std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+    }
+
+    #[test]
+    fn a_record_is_stored_once() {
+        let (dir, www) = temp_site("idem");
+        let received = dir.join("received");
+        // A record stored by an earlier run counts as held.
+        std::fs::create_dir_all(&received).unwrap();
+        std::fs::write(received.join("7.json"), r#"{"checksum":"old"}"#).unwrap();
+        let (_h, port) = start_with(&www, 0, &received, Options::default()).unwrap();
+
+        let rec = r#"{"answers":{},"checksum":"c1"}"#;
+        assert!(post(port, rec, "").starts_with("HTTP/1.1 201 Created"));
+        let r = post(port, rec, "");
+        assert!(r.starts_with("HTTP/1.1 200 OK"), "{r}");
+        assert!(r.ends_with(r#"{"ok":true,"repeat":true}"#), "{r}");
+        assert!(post(port, r#"{"checksum":"old"}"#, "").starts_with("HTTP/1.1 200 OK"));
+        assert_eq!(count_files(&received), 2);
+
+        // The Idempotency-Key header: a second body under the same key is a repeat too.
+        let k = "Idempotency-Key: k-1\r\n";
+        assert!(post(port, r#"{"checksum":"c2"}"#, k).starts_with("HTTP/1.1 201"));
+        assert!(post(port, r#"{"checksum":"c3"}"#, k).starts_with("HTTP/1.1 200"));
+        assert_eq!(count_files(&received), 3);
+
+        // Ten at once with one checksum: one 201, nine 200, one file.
+        let answers: Vec<String> = (0..10)
+            .map(|_| std::thread::spawn(move || post(port, r#"{"checksum":"c4"}"#, "")))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect();
+        let created = answers
+            .iter()
+            .filter(|r| r.starts_with("HTTP/1.1 201"))
+            .count();
+        let repeats = answers
+            .iter()
+            .filter(|r| r.starts_with("HTTP/1.1 200"))
+            .count();
+        assert_eq!((created, repeats), (1, 9), "{answers:?}");
+        assert_eq!(count_files(&received), 4);
+
+        for (body, code) in [
+            (r#"{"answers":{}}"#, "no_checksum"),
+            (r#"{"checksum":""}"#, "no_checksum"),
+            (r#"{"checksum":7}"#, "no_checksum"),
+            ("[1,2", "not_json"),
+        ] {
+            let r = post(port, body, "");
+            assert!(r.starts_with("HTTP/1.1 400"), "{body}: {r}");
+            let json = r.split("\r\n\r\n").nth(1).unwrap();
+            let v: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(v["error"], code, "{body}");
+            assert!(v["message"]["zh-CN"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()));
+            assert!(v["message"]["en"].as_str().is_some_and(|m| !m.is_empty()));
+        }
+        assert_eq!(count_files(&received), 4);
+
+        // Over the limit: 413 with its JSON reason, after the body was read.
+        let big = format!(r#"{{"checksum":"big","pad":"{}"}}"#, "x".repeat(MAX_BODY));
+        let r = post(port, &big, "");
+        assert!(r.starts_with("HTTP/1.1 413"), "{}", &r[..200.min(r.len())]);
+        assert!(r.contains(r#""error":"too_large""#), "{r}");
+        assert_eq!(count_files(&received), 4);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn cross_origin_headers() {
+        let (dir, www) = temp_site("cors");
+        let portal = "http://localhost:9999";
+        let options = Options {
+            frame_ancestors: vec![portal.into()],
+            cors_origins: vec![portal.into()],
+        };
+        let (_h, port) = start_with(&www, 0, &dir.join("received"), options).unwrap();
+        let get = |path: &str, origin: &str| {
+            fetch(
+                port,
+                &format!("GET {path} HTTP/1.1\r\nOrigin: {origin}\r\nConnection: close\r\n\r\n"),
+            )
+        };
+
+        let r = get("/embed.html", portal);
+        assert!(
+            r.contains("; frame-ancestors 'self' http://localhost:9999\r\n"),
+            "{r}"
+        );
+        assert!(
+            !r.contains("Access-Control-Allow-Origin"),
+            "pages need no CORS: {r}"
+        );
+        for path in ["/js/embed.js", "/k.wasm"] {
+            let r = get(path, portal);
+            assert!(
+                r.contains("Access-Control-Allow-Origin: http://localhost:9999\r\n"),
+                "{r}"
+            );
+            assert!(r.contains("Vary: Origin\r\n"), "{r}");
+            let r = get(path, "http://evil.example");
+            assert!(!r.contains("Access-Control-Allow-Origin"), "{r}");
+            assert!(r.contains("Vary: Origin\r\n"), "{r}");
+        }
+
+        let preflight = |origin: &str| {
+            fetch(
+                port,
+                &format!(
+                    "OPTIONS /api/responses HTTP/1.1\r\nOrigin: {origin}\r\n\
+                     Access-Control-Request-Method: POST\r\n\
+                     Access-Control-Request-Headers: content-type, idempotency-key\r\n\
+                     Connection: close\r\n\r\n"
+                ),
+            )
+        };
+        let r = preflight(portal);
+        assert!(r.starts_with("HTTP/1.1 204"), "{r}");
+        assert!(
+            r.contains("Access-Control-Allow-Origin: http://localhost:9999\r\n"),
+            "{r}"
+        );
+        assert!(r.contains("Access-Control-Allow-Methods: POST\r\n"), "{r}");
+        assert!(
+            r.contains("Access-Control-Allow-Headers: Content-Type, Idempotency-Key\r\n"),
+            "{r}"
+        );
+        let r = preflight("http://evil.example");
+        assert!(r.starts_with("HTTP/1.1 403"), "{r}");
+        assert!(!r.contains("Access-Control-Allow-Origin"), "{r}");
+
+        let r = post(
+            port,
+            r#"{"checksum":"x"}"#,
+            &format!("Origin: {portal}\r\n"),
+        );
+        assert!(r.starts_with("HTTP/1.1 201"), "{r}");
+        assert!(
+            r.contains("Access-Control-Allow-Origin: http://localhost:9999\r\n"),
+            "{r}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn origin_lists() {
+        assert_eq!(
+            parse_origins("--cors-origin", "https://a.example, http://b.example:8080/").unwrap(),
+            ["https://a.example", "http://b.example:8080"]
+        );
+        for bad in [
+            "",
+            "a.example",
+            "https://a.example/path",
+            "ftp://a",
+            "https://",
+            "*",
+        ] {
+            let e = parse_origins("--cors-origin", bad).unwrap_err().to_string();
+            assert!(e.starts_with("--cors-origin"), "{bad}: {e}");
+        }
+        assert_eq!(
+            Options::default().csp(),
+            format!("{CSP}; frame-ancestors 'self'")
+        );
     }
 }
