@@ -513,7 +513,8 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
                     &format!("Use at least {lo} characters."),
                 );
             }
-            if let Some(hi) = max_length.filter(|&hi| n > hi) {
+            let too_long = max_length.filter(|&hi| n > hi);
+            if let Some(hi) = too_long {
                 out.push(
                     "too_long",
                     None,
@@ -522,7 +523,11 @@ fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
                 );
             }
             // A pattern that does not parse was reported by plan validation; it checks nothing.
-            let parsed = pattern.as_deref().map(crate::pattern::Pattern::parse);
+            // An answer already too long is not matched (its length is the issue to fix).
+            let parsed = pattern
+                .as_deref()
+                .filter(|_| too_long.is_none())
+                .map(crate::pattern::Pattern::parse);
             if let Some(Ok(p)) = parsed {
                 if !p.is_match(s.trim()) {
                     match pattern_message {

@@ -3,16 +3,17 @@
 //!
 //! Supported: literal characters, `.`, classes `[a-z0-9_]` and `[^…]`, escapes `\d \w \s` (and
 //! `\.` etc. for a literal), groups `( … )`, alternation `|`, repetition `* + ? {m} {m,} {m,n}`,
-//! and `^`/`$` at the ends (the match is always of the whole text). Matching takes a bounded
-//! number of steps, so no pattern can freeze a respondent's phone.
+//! and `^`/`$` at the ends (the match is always of the whole text). A pattern is compiled to at
+//! most [`MAX_PROGRAM`] instructions and matched by a Thompson NFA simulation: time linear in
+//! the answer's length, memory independent of it, no recursion per character (a long answer
+//! cannot overflow the 1 MiB stack of WASM), so no pattern can freeze a respondent's phone.
 
-use std::cell::Cell;
 use std::fmt;
 
 /// A parsed pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
-    alternatives: Vec<Vec<Node>>,
+    prog: Vec<Inst>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,9 +55,10 @@ impl fmt::Display for PatternError {
 
 impl std::error::Error for PatternError {}
 
-/// The most steps one match may take before it counts as no match.
-const STEP_LIMIT: u32 = 200_000;
-const MAX_REPEAT: u32 = 1000;
+/// The largest repetition count (`{m,n}`): a pattern for an answer, not a generator.
+pub const MAX_REPEAT: u32 = 1000;
+/// How deeply groups may nest: the parser recurses once per group.
+pub const MAX_GROUP_DEPTH: u32 = 32;
 
 struct Parser {
     chars: Vec<char>,
@@ -76,7 +78,7 @@ impl Parser {
     }
 
     fn alternatives(&mut self, depth: u32) -> Result<Vec<Vec<Node>>, PatternError> {
-        if depth > 32 {
+        if depth > MAX_GROUP_DEPTH {
             return Err(self.err("groups nested too deeply"));
         }
         let mut alts = vec![self.sequence(depth)?];
@@ -277,25 +279,140 @@ impl Pattern {
         if p.pos < p.chars.len() {
             return Err(p.err("unmatched `)`"));
         }
-        Ok(Pattern { alternatives })
+        let mut prog = Vec::new();
+        alts(&mut prog, &alternatives);
+        if prog.len() > MAX_PROGRAM {
+            return Err(PatternError {
+                message: format!("too large once its repetitions are written out (more than {MAX_PROGRAM} steps)"),
+                column: 1,
+            });
+        }
+        Ok(Pattern { prog })
     }
 
-    /// Whether the whole text matches.
+    /// Whether the whole text matches: a Thompson NFA simulation (Pike VM without captures).
+    /// Memory is a few words per instruction whatever the text's length, time at most text
+    /// length × [`MAX_PROGRAM`], and nothing recurses.
     pub fn is_match(&self, text: &str) -> bool {
-        let input: Vec<char> = text.chars().collect();
-        let ctx = Ctx {
-            input: &input,
-            steps: Cell::new(0),
-        };
-        let end = input.len();
-        let group = Node::Group(self.alternatives.clone());
-        seq(&ctx, std::slice::from_ref(&group), 0, &mut |p| p == end)
+        let prog = &self.prog[..];
+        let (mut cur, mut next, mut stack) = (Vec::new(), Vec::new(), Vec::new());
+        let mut seen = vec![usize::MAX; prog.len() + 1];
+        add(prog, &mut cur, &mut seen, &mut stack, 0, 0);
+        for (i, c) in text.chars().enumerate() {
+            next.clear();
+            for &pc in &cur {
+                if matches!(prog.get(pc), Some(Inst::Test(node)) if one(node, c)) {
+                    add(prog, &mut next, &mut seen, &mut stack, i + 1, pc + 1);
+                }
+            }
+            std::mem::swap(&mut cur, &mut next);
+            if cur.is_empty() {
+                return false;
+            }
+        }
+        cur.contains(&prog.len())
     }
 }
 
-struct Ctx<'a> {
-    input: &'a [char],
-    steps: Cell<u32>,
+/// The most instructions a compiled pattern may have (`\d{1000}` is 1000, `[a-z]{0,1000}`
+/// 2000): matching takes at most this many steps per character of the answer.
+pub const MAX_PROGRAM: usize = 4096;
+
+/// One instruction; the match is the position after the last one.
+#[derive(Debug, Clone, PartialEq)]
+enum Inst {
+    /// One character that `one` accepts (a `Char`, `Any` or `Class` node).
+    Test(Node),
+    Split(usize, usize),
+    Jmp(usize),
+}
+
+/// Compile alternatives: `Split` to each, `Jmp` from each to the end. Stops adding once the
+/// program is over [`MAX_PROGRAM`] (the caller then refuses it), so `((a{1000}){1000}){1000}`
+/// costs no time.
+fn alts(prog: &mut Vec<Inst>, alternatives: &[Vec<Node>]) {
+    let mut jumps = Vec::new();
+    for (i, alt) in alternatives.iter().enumerate() {
+        let split = prog.len();
+        let last = i + 1 == alternatives.len();
+        if !last {
+            prog.push(Inst::Split(split + 1, 0));
+        }
+        for n in alt {
+            node(prog, n);
+        }
+        if !last {
+            jumps.push(prog.len());
+            prog.push(Inst::Jmp(0));
+            prog[split] = Inst::Split(split + 1, prog.len());
+        }
+    }
+    let end = prog.len();
+    for j in jumps {
+        prog[j] = Inst::Jmp(end);
+    }
+}
+
+fn node(prog: &mut Vec<Inst>, n: &Node) {
+    if prog.len() > MAX_PROGRAM {
+        return;
+    }
+    match n {
+        Node::Group(a) => alts(prog, a),
+        Node::Repeat {
+            node: inner,
+            min,
+            max,
+        } => {
+            for _ in 0..*min {
+                node(prog, inner);
+            }
+            let mut splits = Vec::new();
+            let top = prog.len();
+            for _ in *min..max.unwrap_or(*min + 1) {
+                splits.push(prog.len());
+                prog.push(Inst::Split(prog.len() + 1, 0));
+                node(prog, inner);
+                if prog.len() > MAX_PROGRAM {
+                    return;
+                }
+            }
+            if max.is_none() {
+                prog.push(Inst::Jmp(top));
+            }
+            let end = prog.len();
+            for s in splits {
+                prog[s] = Inst::Split(s + 1, end);
+            }
+        }
+        single => prog.push(Inst::Test(single.clone())),
+    }
+}
+
+/// Add `pc` and everything reachable from it without reading a character to `list` (the
+/// `Test`s, and the end as `prog.len()`); `seen` marks what this step already holds, so a loop
+/// that reads nothing (`(a*)*`) ends. The explicit stack holds at most two entries per
+/// instruction.
+fn add(
+    prog: &[Inst],
+    list: &mut Vec<usize>,
+    seen: &mut [usize],
+    stack: &mut Vec<usize>,
+    step: usize,
+    pc: usize,
+) {
+    stack.push(pc);
+    while let Some(pc) = stack.pop() {
+        if seen[pc] == step {
+            continue;
+        }
+        seen[pc] = step;
+        match prog.get(pc) {
+            Some(Inst::Split(a, b)) => stack.extend([*b, *a]),
+            Some(Inst::Jmp(a)) => stack.push(*a),
+            _ => list.push(pc),
+        }
+    }
 }
 
 fn one(node: &Node, c: char) -> bool {
@@ -313,47 +430,6 @@ fn one(node: &Node, c: char) -> bool {
         }
         _ => false,
     }
-}
-
-/// Match `nodes` at `pos`, then hand the end position to `k` (continuation-passing
-/// backtracking); gives up after [`STEP_LIMIT`] steps.
-fn seq(ctx: &Ctx, nodes: &[Node], pos: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-    let steps = ctx.steps.get() + 1;
-    ctx.steps.set(steps);
-    if steps > STEP_LIMIT {
-        return false;
-    }
-    let Some((first, rest)) = nodes.split_first() else {
-        return k(pos);
-    };
-    match first {
-        Node::Group(alts) => alts
-            .iter()
-            .any(|alt| seq(ctx, alt, pos, &mut |p| seq(ctx, rest, p, k))),
-        Node::Repeat { node, min, max } => repeat(ctx, node, (*min, *max), 0, rest, pos, k),
-        single => {
-            pos < ctx.input.len() && one(single, ctx.input[pos]) && seq(ctx, rest, pos + 1, k)
-        }
-    }
-}
-
-fn repeat(
-    ctx: &Ctx,
-    node: &Node,
-    (min, max): (u32, Option<u32>),
-    count: u32,
-    rest: &[Node],
-    pos: usize,
-    k: &mut dyn FnMut(usize) -> bool,
-) -> bool {
-    if max.is_none_or(|m| count < m)
-        && seq(ctx, std::slice::from_ref(node), pos, &mut |p| {
-            (p != pos || count < min) && repeat(ctx, node, (min, max), count + 1, rest, p, k)
-        })
-    {
-        return true;
-    }
-    count >= min && seq(ctx, rest, pos, k)
 }
 
 #[cfg(test)]
@@ -399,5 +475,34 @@ mod tests {
         assert!(Pattern::parse("a{3,2}").is_err());
         assert!(Pattern::parse("[z-a]").is_err());
         assert!(Pattern::parse("a)").is_err());
+    }
+
+    #[test]
+    fn long_answers_match_in_a_small_stack_and_linear_time() {
+        // A 1 MiB stack, as in WASM; the old backtracking matcher recursed once per character.
+        let h = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(|| {
+                let p = Pattern::parse(r"\w+@\w+\.cn").unwrap();
+                let long = "a".repeat(100_000);
+                assert!(p.is_match(&format!("{long}@{long}.cn")));
+                assert!(!p.is_match(&format!("{long}@{long}.com")));
+                assert!(!p.is_match(&"a".repeat(200_000)));
+                let nested = Pattern::parse("((a|b)*c?)*d").unwrap();
+                assert!(nested.is_match(&("ab".repeat(50_000) + "d")));
+            })
+            .unwrap();
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn a_pattern_too_large_written_out_is_refused() {
+        assert!(Pattern::parse("[a-z]{0,1000}").is_ok());
+        let e = Pattern::parse("((a{1000}){1000}){1000}").unwrap_err();
+        assert!(e.message.contains("too large"), "{e}");
+        assert!(Pattern::parse(&"(".repeat(40))
+            .unwrap_err()
+            .message
+            .contains("nested"));
     }
 }
