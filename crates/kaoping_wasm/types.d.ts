@@ -65,6 +65,9 @@ export interface IInstrument {
 /** Answers so far: values per question id, written reasons per question id. */
 export interface IAnswers { values: Record<string, unknown>; reasons?: Record<string, string> }
 
+/** A draft carried over to another version of the plan: the answers that still fit, and each one that does not with why. */
+export interface ICarryOver { answers: IAnswers; dropped: { question: string; reason: IText }[] }
+
 export interface IAnswerIssue { question: string; row?: string | null; reason: boolean; code: string; message: string }
 
 export interface IFormState {

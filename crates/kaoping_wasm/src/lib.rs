@@ -32,6 +32,8 @@ extern "C" {
     pub type ISubmission;
     #[wasm_bindgen(typescript_type = "IResponseRecord")]
     pub type IResponseRecord;
+    #[wasm_bindgen(typescript_type = "ICarryOver")]
+    pub type ICarryOver;
 }
 
 #[wasm_bindgen(start)]
@@ -114,6 +116,15 @@ impl Engine {
         let ins = self.instrument(instrument)?;
         let answers: Answers = from_js(answers.into())?;
         Ok(to_js(&form::evaluate(ins, &answers, lang))?.unchecked_into())
+    }
+
+    /// A draft's answers, made under another version of the plan, carried over to this one:
+    /// what still fits, and the rest listed with the reason.
+    #[wasm_bindgen(js_name = carryOver)]
+    pub fn carry_over(&self, instrument: &str, answers: IAnswers) -> Result<ICarryOver, JsError> {
+        let ins = self.instrument(instrument)?;
+        let answers: Answers = from_js(answers.into())?;
+        Ok(to_js(&form::carry_over(ins, &answers))?.unchecked_into())
     }
 
     /// The response record of a complete submission; throws when answers are incomplete.
