@@ -289,18 +289,29 @@ impl<'p> Sink<'p> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') {
-            // Checked whole first (no values kept), so that a syntax error rejects the file as
-            // before; then read one element at a time, never the whole array of values.
-            match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-                Ok(_) => {
-                    let mut de = serde_json::Deserializer::from_str(text);
-                    let read = serde::Deserializer::deserialize_seq(
-                        &mut de,
-                        EachElement(|i, v| self.add_value(file, i, v)),
-                    );
-                    debug_assert!(read.is_ok(), "checked above");
+            // The array's outer structure is checked first (strings, brackets, commas: no values
+            // built, no recursion); each element is then parsed on its own, so that an element
+            // that is not a value (`1e400`, nesting deeper than serde_json's 128 levels, a
+            // stray comma) is rejected with its position and the others are still read.
+            match array_elements(text) {
+                Some(elements) => {
+                    for (i, (start, end, line)) in elements.into_iter().enumerate() {
+                        match serde_json::from_str::<Value>(&text[start..end]) {
+                            Ok(v) => self.add_value(file, i + 1, v),
+                            Err(e) => {
+                                let line = line + e.line().saturating_sub(1);
+                                let at = format!("line {line}, column {}", e.column());
+                                self.syntax(file, i + 1, at, &e)
+                            }
+                        }
+                    }
                 }
-                Err(e) => self.syntax(file, e.line(), &e),
+                None => {
+                    let e = serde_json::from_str::<serde::de::IgnoredAny>(text)
+                        .err()
+                        .unwrap_or_else(|| serde::de::Error::custom("unbalanced brackets"));
+                    self.syntax(file, e.line(), format!("column {}", e.column()), &e)
+                }
             }
         } else {
             // One object, or JSON Lines: try the whole text first.
@@ -322,18 +333,18 @@ impl<'p> Sink<'p> {
         }
         match serde_json::from_slice::<Value>(line) {
             Ok(v) => self.add_value(file, row, v),
-            Err(e) => self.syntax(file, row, &e),
+            Err(e) => self.syntax(file, row, format!("column {}", e.column()), &e),
         }
     }
 
-    fn syntax(&mut self, file: usize, row: usize, e: &serde_json::Error) {
+    fn syntax(&mut self, file: usize, row: usize, at: String, e: &serde_json::Error) {
         self.report.read += 1;
         let what = e.to_string();
         let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
         self.reject(
             file,
             row,
-            Some(format!("column {}", e.column())),
+            Some(at),
             "json_syntax",
             &format!("JSON 格式错误：{what}"),
             &format!("Invalid JSON: {what}"),
@@ -481,6 +492,63 @@ fn unknown_unit(unit: &str, column: &str) -> (&'static str, Option<String>, Stri
         format!("方案中没有单位“{unit}”"),
         format!("The plan has no unit \"{unit}\""),
     )
+}
+
+/// The elements of a JSON array text as (start, end, line of start) when its outer structure
+/// holds: it starts with `[`, strings close, brackets balance and nothing but white space
+/// follows the closing `]`. A byte scan with a depth counter: no values, no recursion. An
+/// element between two commas may still be anything (`1e400`, `{]`); its own parse says.
+fn array_elements(text: &str) -> Option<Vec<(usize, usize, usize)>> {
+    let b = text.as_bytes();
+    let open = b.iter().position(|c| !c.is_ascii_whitespace())?;
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    let mut line = 1 + b[..open].iter().filter(|&&c| c == b'\n').count();
+    let (mut start, mut start_line) = (open + 1, line);
+    let mut out = Vec::new();
+    let mut close = None;
+    for (i, &c) in b.iter().enumerate().skip(open) {
+        if c == b'\n' {
+            line += 1;
+        }
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == b'\\' {
+                escaped = true;
+            } else if c == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    close = Some(i);
+                    break;
+                }
+            }
+            b',' if depth == 1 => {
+                out.push((start, i, start_line));
+                (start, start_line) = (i + 1, line);
+            }
+            _ => {}
+        }
+        if start == i && c.is_ascii_whitespace() {
+            (start, start_line) = (i + 1, line);
+        }
+    }
+    let close = close?;
+    if !b[close + 1..].iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    // `[]` (and `[ ]`) has no element; otherwise the last runs to the `]`.
+    if !out.is_empty() || !b[start..close].iter().all(u8::is_ascii_whitespace) {
+        out.push((start, close, start_line));
+    }
+    Some(out)
 }
 
 /// Visits a JSON array's elements one at a time: `f(position, value)`, position from 1.
