@@ -1,9 +1,11 @@
 //! `cargo xtask build-web`: the wasm engine and its JS glue into `www/pkg/`, then the served
-//! site in `target/www/` (a copy of `www/` with its JavaScript and CSS minified).
+//! site in `target/www/` (a copy of `www/` with its JavaScript and CSS minified), whose service
+//! worker (`sw.js`) is stamped with the build's hash and the digest of every file.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
 
 use crate::cmd::Cmd;
 use crate::tools::WASM_TARGET;
@@ -78,7 +80,76 @@ pub fn site(root: &Path) -> Result<PathBuf> {
         "site: {SITE}/ = www/ with {} .js/.css files minified",
         minify.len()
     );
+    let (hash, files) = stamp_service_worker(&out)?;
+    println!("site: build {hash} ({files} files) stamped into {SITE}/sw.js");
     Ok(out)
+}
+
+/// The service worker's file, which [`stamp_service_worker`] stamps; not part of the build hash.
+pub const SERVICE_WORKER: &str = "sw.js";
+/// Hex digits kept of each SHA-256 (48 bits): the service worker uses them to tell one build's
+/// files from another's (an accident such as a deploy during an install), not to resist forgery;
+/// every digit costs the respondent's page bytes (sw.js lists every file of the build).
+pub const DIGEST_HEX: usize = 12;
+
+/// Put before the (minified) service worker in `site`:
+/// `self.KAOPING_BUILD={"hash":…,"files":{path: digest,…}};`, the build's hash (over the paths
+/// and bytes of all its files) and each file's digest. The worker caches one build as a unit
+/// under a cache named by the hash and accepts a file into it only when its digest matches.
+/// A new build changes the hash, so the worker's bytes change and browsers install it.
+/// Returns the hash and the number of files.
+pub fn stamp_service_worker(site: &Path) -> Result<(String, usize)> {
+    let mut paths = Vec::new();
+    list_files(site, site, &mut paths)?;
+    paths.retain(|p| p != SERVICE_WORKER);
+    paths.sort();
+    let mut build = Sha256::new();
+    let mut files = serde_json::Map::new();
+    for rel in &paths {
+        let path = site.join(rel);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        for part in [
+            rel.as_bytes(),
+            &[0],
+            &(bytes.len() as u64).to_le_bytes(),
+            &bytes,
+        ] {
+            build.update(part);
+        }
+        files.insert(rel.clone(), hex(&Sha256::digest(&bytes)).into());
+    }
+    let hash = hex(&build.finalize());
+    let sw_path = site.join(SERVICE_WORKER);
+    let worker = std::fs::read_to_string(&sw_path)
+        .with_context(|| format!("cannot read {}", sw_path.display()))?;
+    let info = serde_json::json!({ "hash": hash, "files": files });
+    std::fs::write(&sw_path, format!("self.KAOPING_BUILD={info};\n{worker}"))
+        .with_context(|| format!("cannot write {}", sw_path.display()))?;
+    Ok((hash, paths.len()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()[..DIGEST_HEX].to_string()
+}
+
+/// The files under `dir` as paths relative to `base`, with `/` between parts.
+fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            list_files(base, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(base) {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            out.push(parts.join("/"));
+        }
+    }
+    Ok(())
 }
 
 /// Copy the files under `from` to `to`, noting the `.js` and `.css` ones.
@@ -258,4 +329,44 @@ fn stamp_for(input: &Path, wasm_opt: &Path, level: &str, features: &[String]) ->
         opt.trim(),
         features.join(" ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_is_stamped_with_the_build() {
+        let dir = std::env::temp_dir().join(format!("xtask-stamp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        std::fs::write(dir.join("pkg/a.js"), "glue").unwrap();
+        std::fs::write(dir.join("pkg/a.wasm"), b"\0asm").unwrap();
+        std::fs::write(dir.join("sw.js"), "worker();").unwrap();
+        let (hash, n) = stamp_service_worker(&dir).unwrap();
+        assert_eq!((hash.len(), n), (DIGEST_HEX, 2));
+        let sw = std::fs::read_to_string(dir.join("sw.js")).unwrap();
+        let (head, body) = sw.split_once('\n').unwrap();
+        assert_eq!(body, "worker();");
+        let json = head
+            .strip_prefix("self.KAOPING_BUILD=")
+            .and_then(|j| j.strip_suffix(';'))
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(v["hash"], hash.as_str());
+        // sha256("glue")
+        assert_eq!(v["files"]["pkg/a.js"], "99552de9998a");
+        assert_eq!(
+            v["files"].as_object().unwrap().len(),
+            2,
+            "sw.js is not listed"
+        );
+
+        // One changed byte in any file is another build.
+        std::fs::write(dir.join("sw.js"), "worker();").unwrap();
+        std::fs::write(dir.join("pkg/a.wasm"), b"\0asn").unwrap();
+        let (other, _) = stamp_service_worker(&dir).unwrap();
+        assert_ne!(other, hash);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
