@@ -998,4 +998,33 @@ mod tests {
             format!("{CSP}; frame-ancestors 'self'")
         );
     }
+
+    /// Every page carries the server's policy in a meta tag (minus frame-ancestors, which a meta
+    /// policy cannot set), so a server that sends no CSP still has this floor.
+    #[test]
+    fn every_page_has_the_meta_policy() {
+        let www = crate::project_root().join("www");
+        let tag = format!(r#"<meta http-equiv="Content-Security-Policy" content="{CSP}">"#);
+        let mut pages = 0;
+        for entry in std::fs::read_dir(&www).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("html") {
+                continue;
+            }
+            let html = std::fs::read_to_string(&path).unwrap();
+            let at = html
+                .find(&tag)
+                .unwrap_or_else(|| panic!("{}: no {tag}", path.display()));
+            // Before anything it governs.
+            for first in ["<script", "<link", "<style"] {
+                assert!(
+                    html.find(first).is_none_or(|i| i > at),
+                    "{}",
+                    path.display()
+                );
+            }
+            pages += 1;
+        }
+        assert!(pages >= 9, "{pages} pages");
+    }
 }
