@@ -686,6 +686,10 @@ impl CsvCtx {
                     "右引号后还有文字（字段中的引号须写成两个引号）",
                     "Text after a closing quote (a quote inside a field is written twice)",
                 ),
+                CsvProblem::TooLong => (
+                    "此行超过 1 MiB（多半是引号未闭合），未读取；从此后第一个换行处继续读取",
+                    "The row is over 1 MiB (most often a quote that is not closed) and was not read; reading goes on after the first line end past that size",
+                ),
             };
             return sink.reject(file, n, Some(layout.header(field)), "csv_syntax", zh, en);
         }

@@ -357,3 +357,54 @@ fn the_variant_plan_takes_the_compiled_path_too() {
     assert!(fast_rows > 1500, "{fast_rows}");
     assert_eq!(slow, fast);
 }
+
+/// A stray quote (or a quoted field over the limit) makes a row over
+/// `table::csv::MAX_ROW_BYTES`: one `csv_syntax` rejection, then reading goes on after a line
+/// end. One pass, the compiled path, and blocks cut anywhere around it (inside the over-long
+/// row too) give the same report and result.
+#[test]
+fn a_row_over_the_limit_reads_the_same_in_blocks() {
+    use kaoping_core::table::csv::MAX_ROW_BYTES;
+    let plan = demo_plan();
+    // The demo's quoted comments out, so that the stray quote finds no closing one.
+    let text = String::from_utf8(demo_csv(5, 16_000, 0))
+        .unwrap()
+        .replace("\"公交班次少，等车时间长\n建议增加高峰期班次\"", "")
+        .replace("\"Good service overall, but parking is hard.\"", "");
+    assert!(!text.contains('"'));
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let comment = lines[0].split(',').position(|h| h == "comment").unwrap();
+    let spoil = |lines: &mut Vec<String>, row: usize, cell: String| {
+        let mut cells: Vec<String> = lines[row].split(',').map(String::from).collect();
+        cells[comment] = cell;
+        lines[row] = cells.join(",");
+    };
+    // Row 3000: a quote never closed. Row 14000: a closed quoted field over the limit, with
+    // line breaks in it.
+    spoil(&mut lines, 2999, "\"stray".into());
+    let long = format!("\"{}\"", "长文本\n".repeat(MAX_ROW_BYTES / 9 + 10));
+    spoil(&mut lines, 13_999, long);
+    let csv = (lines.join("\n") + "\n").into_bytes();
+    let slow = run(&plan, &[("public.csv", &csv)], false, 1 << 20);
+    assert_eq!(
+        slow.0.matches("over 1 MiB").count(),
+        2,
+        "{}",
+        &slow.0[..2000]
+    );
+    assert!(slow.0.contains("\"row\":3000,"));
+    assert!(slow.0.contains("\"row\":14000,"));
+    let fast = run(&plan, &[("public.csv", &csv)], true, 65_537);
+    assert_eq!(fast, slow);
+    for (cut, block) in [
+        (0.1, 4096),
+        (0.15, 300_000),
+        (0.2, 1 << 20),
+        (0.7, 65_536),
+        (0.86, 5000),
+    ] {
+        let (two, _, _) = run_sharded(&plan, &[("public.csv", &csv)], cut, block);
+        assert_eq!(two.0, slow.0, "report, cut at {cut}, blocks of {block}");
+        assert_eq!(two.1, slow.1, "result, cut at {cut}, blocks of {block}");
+    }
+}

@@ -179,6 +179,7 @@ fn prepare(ctx: &CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) {
             out.push(match p {
                 CsvProblem::UnterminatedQuote => 1,
                 CsvProblem::TextAfterQuote => 2,
+                CsvProblem::TooLong => 3,
             });
             varint(out, field as u64);
         }
@@ -346,6 +347,7 @@ impl IngestSession<'_> {
                             let p = match p {
                                 1 => CsvProblem::UnterminatedQuote,
                                 2 => CsvProblem::TextAfterQuote,
+                                3 => CsvProblem::TooLong,
                                 _ => return Err(IngestError::Prepared),
                             };
                             Some((p, field))

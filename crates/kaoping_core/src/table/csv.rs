@@ -18,7 +18,17 @@ pub enum CsvProblem {
     UnterminatedQuote,
     /// Text after the closing quote of a field (`"ab"c`); the text is kept.
     TextAfterQuote,
+    /// The row is longer than [`MAX_ROW_BYTES`] (most often a stray quote that never closes):
+    /// its fields are dropped and reading goes on after the first line end past the limit.
+    TooLong,
 }
+
+/// The most bytes a row may hold (its fields and delimiters, a doubled quote counted once;
+/// a field is at most a row). A survey row is a few hundred bytes and Excel's largest cell
+/// 32,767 characters; without a cap one stray quote makes the rest of a file one row held
+/// in memory. A longer row is a `csv_syntax` rejection and the reader goes on after the
+/// first line end (CR or LF, quotes not counted) past the limit.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
 
 /// A complete row, valid until the next row is handed out.
 #[derive(Debug, Clone, Copy)]
@@ -83,6 +93,8 @@ enum State {
     Quoted,
     /// Just after a quote inside a quoted field: a doubled quote, or the closing one.
     QuoteInQuoted,
+    /// After a row went over [`MAX_ROW_BYTES`]: up to the next CR or LF.
+    Skip,
 }
 
 /// The streaming tokenizer. The bytes of a row are copied once into a buffer (the raw row,
@@ -102,6 +114,8 @@ pub struct Tokenizer {
     problem: Option<(CsvProblem, usize)>,
     /// The delimiter, CR, LF and quote repeated in every byte of a word (the SWAR scan).
     splat: [u64; 4],
+    /// In [`State::Skip`]: the line ends inside the over-long row so far.
+    skipped_lines: u64,
 }
 
 /// Word-at-a-time scans (here and in `fast.rs`): a byte repeated in every byte of a word, and
@@ -169,7 +183,8 @@ fn plain_row(
     ends: &mut Vec<u32>,
 ) -> Option<(usize, usize)> {
     const LOWS: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    let n = data.len();
+    // A row longer than the limit is the state machine's (which rejects it).
+    let n = data.len().min(i + MAX_ROW_BYTES + 1);
     let mut j = i;
     // The delimiters go to `ends`; the starts follow from them at the row's end.
     let mut delimiters = |mut zero: u64, at: usize| {
@@ -239,6 +254,7 @@ impl Tokenizer {
             started: false,
             problem: None,
             splat: [delimiter, b'\r', b'\n', b'"'].map(|b| u64::from(b) * ONES),
+            skipped_lines: 0,
         }
     }
 
@@ -350,7 +366,11 @@ impl Tokenizer {
                     self.started = true;
                     if data[i] == b'"' {
                         // Copy up to the quote; the field's content starts after it.
-                        self.buf.extend_from_slice(&data[seg..=i]);
+                        if self.copy(data, seg, i + 1) {
+                            i = self.over(data, seg);
+                            seg = i;
+                            continue;
+                        }
                         i += 1;
                         seg = i;
                         *self.starts.last_mut().expect("pushed") = self.buf.len() as u32;
@@ -378,7 +398,11 @@ impl Tokenizer {
                         break;
                     } else if b == b'\n' || b == b'\r' {
                         let end = pos!(i);
-                        self.buf.extend_from_slice(&data[seg..i]);
+                        if self.copy(data, seg, i) {
+                            i = self.over(data, seg);
+                            seg = i;
+                            break;
+                        }
                         self.end_row(end, on_row);
                         i += 1;
                         if b == b'\r' {
@@ -403,7 +427,11 @@ impl Tokenizer {
                     }
                     if i < n {
                         // Copy the content; drop the quote.
-                        self.buf.extend_from_slice(&data[seg..i]);
+                        if self.copy(data, seg, i) {
+                            i = self.over(data, seg);
+                            seg = i;
+                            continue;
+                        }
                         i += 1;
                         seg = i;
                         self.state = State::QuoteInQuoted;
@@ -423,16 +451,88 @@ impl Tokenizer {
                         self.state = State::Unquoted;
                     }
                 }
+                State::Skip => {
+                    let Some(p) = data[i..].iter().position(|&b| b == b'\n' || b == b'\r') else {
+                        seg = n;
+                        break;
+                    };
+                    i += p + 1;
+                    if data[i - 1] == b'\r' {
+                        if i < n {
+                            i += usize::from(data[i] == b'\n');
+                        } else {
+                            self.skip_lf = true;
+                        }
+                    }
+                    self.end_skip(on_row);
+                    seg = i;
+                }
             }
         }
         // Keep the rest of the row for the next chunk.
-        self.buf.extend_from_slice(&data[seg..n]);
+        if self.state != State::Skip && self.copy(data, seg, n) {
+            let i = self.over(data, seg);
+            self.feed(&data[i..], on_row);
+        }
         // A delimiter at the very end of a chunk leaves the next field unstarted; a field
         // that starts in the next chunk begins at the buffer's end, as FieldStart will note.
     }
 
+    /// Appends `data[from..to]` to the row, unless that makes it longer than
+    /// [`MAX_ROW_BYTES`]: then nothing is appended and the answer is `true`.
+    #[inline]
+    fn copy(&mut self, data: &[u8], from: usize, to: usize) -> bool {
+        if self.buf.len() + (to - from) > MAX_ROW_BYTES {
+            return true;
+        }
+        self.buf.extend_from_slice(&data[from..to]);
+        false
+    }
+
+    /// The row would go over the limit with `data[from..]`: drop it, and skip from its first
+    /// byte past the limit (the position returned) to the next line end. The line ends inside
+    /// it are counted, so that the rows after it are numbered by lines.
+    #[cold]
+    fn over(&mut self, data: &[u8], from: usize) -> usize {
+        let past = from + (MAX_ROW_BYTES - self.buf.len());
+        // LF, and CR not followed by LF (the byte at `past` exists: past < to <= len).
+        let held = self.buf.iter().chain(&data[from..past]);
+        let next = held.clone().skip(1).chain(&data[past..=past]);
+        self.skipped_lines = held
+            .zip(next)
+            .filter(|&(&c, &d)| c == b'\n' || (c == b'\r' && d != b'\n'))
+            .count() as u64;
+        self.buf.clear();
+        self.starts.clear();
+        self.ends.clear();
+        self.started = true;
+        self.state = State::Skip;
+        past
+    }
+
+    /// The line end after an over-long row: it is handed out with no fields.
+    #[cold]
+    fn end_skip<F: FnMut(&Row)>(&mut self, on_row: &mut F) {
+        on_row(&Row {
+            number: self.number,
+            buf: &[],
+            starts: &[],
+            ends: &[],
+            problem: Some((CsvProblem::TooLong, 0)),
+        });
+        self.number += self.skipped_lines + 1;
+        self.skipped_lines = 0;
+        self.problem = None;
+        self.started = false;
+        self.state = State::FieldStart;
+    }
+
     /// The end of the data: the last row, if it did not end with a line break.
     pub fn finish<F: FnMut(&Row)>(&mut self, on_row: &mut F) {
+        if self.state == State::Skip {
+            self.skip_lf = false;
+            return self.end_skip(on_row);
+        }
         if self.state == State::Quoted {
             self.note(CsvProblem::UnterminatedQuote);
         }
@@ -601,5 +701,56 @@ mod tests {
         let text = "区,意见\n江岸,\"很好，\"\"满意\"\"\"\n".as_bytes();
         let got = same_in_every_chunking(text);
         assert_eq!(got[1].1, s(&["江岸", "很好，\"满意\""]));
+    }
+
+    fn same_in_these_chunkings(text: &[u8]) -> Rows {
+        let whole = rows(text, text.len());
+        for c in [1, 7, 1000, 65_537, MAX_ROW_BYTES] {
+            assert!(rows(text, c) == whole, "chunk {c}");
+        }
+        whole
+    }
+
+    #[test]
+    fn a_row_over_the_limit_is_dropped_and_reading_goes_on_after_a_line_end() {
+        // A stray quote in row 2: without the cap, the rest of the file is one row.
+        let line = "3,plain\n";
+        let lines = MAX_ROW_BYTES / line.len() + 10;
+        let text = format!("a,b\n1,\"stray\n{}9,last\n", line.repeat(lines));
+        let got = same_in_these_chunkings(text.as_bytes());
+        assert_eq!(got[0], (1, s(&["a", "b"]), None));
+        assert_eq!(got[1], (2, vec![], Some((CsvProblem::TooLong, 0))));
+        // The row's byte past the limit falls in plain line k (from 1, physical line k + 2);
+        // reading goes on with the next line, numbered by lines.
+        let k = (MAX_ROW_BYTES - "1,\"stray\n".len()) / line.len() + 1;
+        let first = k + 3;
+        assert_eq!(got[2], (first as u64, s(&["3", "plain"]), None));
+        let last = got.last().unwrap();
+        assert_eq!(last, &(3 + lines as u64, s(&["9", "last"]), None));
+        assert_eq!(got.len(), 2 + (last.0 as usize - first) + 1);
+
+        // Rows of exactly the limit are read; one byte more is not (unquoted, quoted, CRLF).
+        for (end, quoted) in [("\n", false), ("\r\n", false), ("\r", true)] {
+            let field = |n: usize| {
+                if quoted {
+                    format!("\"{}\"", "x".repeat(n - 1))
+                } else {
+                    "x".repeat(n)
+                }
+            };
+            let text = format!(
+                "{}{end}{}{end}ok{end}",
+                field(MAX_ROW_BYTES),
+                field(MAX_ROW_BYTES + 1)
+            );
+            let got = same_in_these_chunkings(text.as_bytes());
+            assert_eq!(got.len(), 3, "{end:?} {quoted}");
+            assert_eq!(got[0].2, None);
+            assert_eq!(got[1], (2, vec![], Some((CsvProblem::TooLong, 0))));
+            assert_eq!(got[2], (3, s(&["ok"]), None));
+        }
+        // An over-long last row without a line end.
+        let got = same_in_these_chunkings(format!("a\n\"{}", "y".repeat(MAX_ROW_BYTES)).as_bytes());
+        assert_eq!(got[1], (2, vec![], Some((CsvProblem::TooLong, 0))));
     }
 }

@@ -396,6 +396,7 @@ impl<'p> Tracker<'p> {
                     CsvProblem::TextAfterQuote => {
                         ("右引号后还有文字", "text after a closing quote")
                     }
+                    CsvProblem::TooLong => ("此行超过 1 MiB", "the row is over 1 MiB"),
                 };
                 let column = head
                     .get(field)
