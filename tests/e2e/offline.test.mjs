@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { launch, url, axeCheck, watchErrors, RECEIVED_DIR } from './harness.mjs';
+import { outbox } from './reliability-lib.mjs';
 
 test('offline: reload without network, answer, submit, deliver when back online', async () => {
   const browser = await launch();
@@ -38,7 +39,7 @@ test('offline: reload without network, answer, submit, deliver when back online'
     await page.getByRole('button', { name: '提交问卷' }).click();
     await page.getByRole('heading', { name: '提交成功，感谢您的参与！' }).waitFor();
     await page.getByText('当前无法连接服务器，答卷已保存在本机，联网后将自动发送。').waitFor();
-    const queued = await page.evaluate(() => JSON.parse(localStorage.getItem('kaoping:outbox') || '[]'));
+    const queued = (await outbox(page)).map((e) => e.record);
     assert.equal(queued.length, 1);
     assert.deepEqual(await axeCheck(page), []);
 
@@ -46,7 +47,7 @@ test('offline: reload without network, answer, submit, deliver when back online'
     const before = new Set(RECEIVED_DIR ? await readdir(RECEIVED_DIR).catch(() => []) : []);
     await context.setOffline(false);
     await page.getByText('答卷已送达。').waitFor({ timeout: 15000 });
-    assert.deepEqual(await page.evaluate(() => JSON.parse(localStorage.getItem('kaoping:outbox') || '[]')), []);
+    assert.deepEqual((await outbox(page)).map((e) => e.state), ['sent']);
     if (RECEIVED_DIR) {
       const added = (await readdir(RECEIVED_DIR)).filter((f) => !before.has(f));
       const got = await Promise.all(added.map(async (f) => JSON.parse(await readFile(`${RECEIVED_DIR}/${f}`, 'utf8')).checksum));

@@ -2,6 +2,8 @@
 //   <script type="module" src="https://…/js/embed.js"></script>
 //   <kaoping-form instrument="public" lang="zh-CN" plan="plan.json" endpoint="/api/responses"></kaoping-form>
 // On submit it fires `kaoping-submit` (bubbles, composed) with the response record as `detail`.
+// The `endpoint` attribute is set by the host page itself, so it is trusted (unlike a link's
+// `?endpoint=`, see store.js); records wait in the outbox until it takes them.
 import { loadEngine } from './engine.js';
 import { FormView } from './form.js';
 import { pickLang, strings } from './i18n.js';
@@ -29,16 +31,18 @@ export class KaopingForm extends HTMLElement {
     this.mount.append(status);
     try {
       const planUrl = this.getAttribute('plan');
+      const endpoint = this.getAttribute('endpoint');
       const engine = await loadEngine(planUrl && new URL(planUrl, document.baseURI).href);
       this.view = new FormView(this.mount, engine, {
         instrument: this.getAttribute('instrument') || 'public',
         lang,
-        endpoint: this.getAttribute('endpoint'),
+        endpoint: endpoint && new URL(endpoint, document.baseURI).href,
       });
       this.view.addEventListener('submit', (e) => {
         this.dispatchEvent(new CustomEvent('kaoping-submit', { detail: e.detail, bubbles: true, composed: true }));
       });
-      this.view.deliver();
+      this.view.deliver(true);
+      addEventListener('online', () => this.view.deliver(true));
       this.dispatchEvent(new CustomEvent('kaoping-ready', { bubbles: true, composed: true }));
     } catch (err) {
       status.className = 'error-message';

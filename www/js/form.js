@@ -4,7 +4,7 @@
 // the respondent's pages load this module anyway.
 import { loadEngine } from './engine.js';
 import { pickLang, strings, tr } from './i18n.js';
-import { drafts, draftKey, submissions, outbox } from './store.js';
+import { drafts, draftKey, submissions, outbox, entry, deliver, changes, allowedEndpoint, get, set } from './store.js';
 
 let uid = 0;
 export const h = (tag, attrs = {}, ...children) => {
@@ -37,8 +37,34 @@ export class SheetView extends EventTarget {
     this.engine = engine;
     this.lang = options.lang;
     this.endpoint = options.endpoint ?? null;
+    this.refused = options.refused;
     this.key = draftKey(engine.planSha256, instrument);
     this.prefix = `${prefix}${++uid}-`;
+  }
+
+  /** What kind of record the sheet makes: the outbox gives records without an endpoint to a page of their kind. */
+  get kind() {
+    return 'survey';
+  }
+
+  /**
+   * Draw the sheet once the subclass has its draft: a new draft is saved at once (so blocked
+   * storage shows at once); a draft another tab changes is taken over; the receipt follows its
+   * record's delivery.
+   */
+  start(fresh) {
+    if (fresh) this.save();
+    addEventListener('storage', (e) => {
+      if (e.key !== `kaoping:${this.key}` || !e.newValue) return;
+      try {
+        this.draft = JSON.parse(e.newValue);
+      } catch {
+        return;
+      }
+      this.render();
+    });
+    changes.addEventListener('change', () => this.draft.done && this.showDelivery());
+    this.render();
   }
 
   get t() {
@@ -57,10 +83,20 @@ export class SheetView extends EventTarget {
     return this.root.querySelector(`#${CSS.escape(id)}`);
   }
 
-  /** Keep the draft in localStorage; false when storage is full or blocked. */
+  /** Keep the draft in localStorage; false when storage is full or blocked, which the page then says. */
   save() {
     this.draft.saved_ms = Date.now();
-    return drafts.save(this.key, this.draft);
+    this.saveOk = drafts.save(this.key, this.draft);
+    for (const el of this.root.querySelectorAll('.save-failed')) el.hidden = this.saveOk;
+    return this.saveOk;
+  }
+
+  /** The warnings every state of the sheet shows: a refused endpoint, a draft that could not be saved. */
+  banners() {
+    return [
+      this.refused ? h('p', { class: 'notice warn', role: 'alert', text: this.t.endpointRefused(this.refused) }) : null,
+      h('p', { class: 'notice warn save-failed', role: 'alert', hidden: this.saveOk !== false, text: this.words.saveFailed }),
+    ];
   }
 
   /** Hide the issues shown before. */
@@ -120,20 +156,44 @@ export class SheetView extends EventTarget {
       earlier_submissions: submissions.count(sha, fields.instrument),
     });
     submissions.remember(sha, fields.instrument, { checksum: record.checksum, submitted_at: record.submitted_at });
-    outbox.add(record);
-    this.draft = { done: true, record };
+    // The receipt first, synchronously: a reload shows it and queues the record again if the
+    // outbox had not taken it yet.
+    this.draft = { done: true, record, endpoint: this.endpoint };
     this.save();
     this.render();
     this.dispatchEvent(new CustomEvent('submit', { detail: record }));
+  }
+
+  /** Send what waits in the outbox, each record to its own endpoint (`force`: now, whatever the backoff). */
+  deliver(force) {
+    return deliver(this.endpoint && { endpoint: this.endpoint, kind: this.kind }, force);
+  }
+
+  /** Put the receipt's record in the outbox (if this page sends records), show how it stands, send. */
+  async queue() {
+    const { record, endpoint } = this.draft;
+    if (!endpoint) return;
+    this.kept = await outbox.add(entry(record, endpoint));
+    await this.showDelivery();
     this.deliver();
   }
 
-  /** Send queued records to the host, if it takes them; keep them otherwise. */
-  async deliver() {
-    if (!this.endpoint) return;
-    const left = await outbox.deliver(this.endpoint);
+  /** Where the receipt's record is: delivered, waiting (and why), refused with the server's reason, or only here. */
+  async showDelivery() {
     const status = this.root.querySelector('.delivery');
-    if (status) status.textContent = left ? this.words.queued : this.words.delivered;
+    const warn = this.root.querySelector('.delivery-warn');
+    if (!status || !this.draft.endpoint) return;
+    const e = await outbox.get(this.draft.record.checksum);
+    const t = this.t;
+    let text = '';
+    let alert = '';
+    if (e?.state === 'sent') text = this.words.delivered;
+    else if (e?.state === 'refused') alert = `${t.refused(typeof e.error === 'string' ? e.error : tr(e.error, this.lang))} ${this.kept ? t.keptHere : t.notKept}`;
+    else if (!this.kept) alert = t.notKept;
+    else text = e?.http ? t.retrying(e.http) : this.words.queued;
+    status.textContent = text;
+    warn.textContent = alert;
+    warn.hidden = !alert;
   }
 
   /**
@@ -145,7 +205,7 @@ export class SheetView extends EventTarget {
     const rec = this.draft.record;
     const url = URL.createObjectURL(new Blob([JSON.stringify(rec, null, 2)], { type: 'application/json' }));
     const title = h('h1', { tabindex: '-1', text: w.thanksTitle });
-    this.root.append(h('div', { class: 'panel', role: 'status' },
+    this.root.append(...this.banners(), h('div', { class: 'panel', role: 'status' },
       title,
       h('p', { text: w.thanksBody }),
       h('dl', {},
@@ -153,9 +213,11 @@ export class SheetView extends EventTarget {
         more,
         h('dt', { text: this.t.checksum }), h('dd', { class: 'mono', text: rec.checksum })),
       h('p', { class: 'delivery', 'aria-live': 'polite' }),
+      h('p', { class: 'notice warn delivery-warn', role: 'alert', hidden: true }),
       h('p', {}, h('a', { class: 'button', href: url, download: `kaoping-${rec.instrument}-${name}.json`, text: w.download })),
       h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: w.startAgain }))));
     title.focus();
+    this.queue();
   }
 }
 
@@ -172,17 +234,26 @@ export class FormView extends SheetView {
     super(root, engine, options, instrument.id, 'kp');
     this.plan = plan;
     this.instrument = instrument;
-    const saved = drafts.load(this.key);
-    this.restored = !!(saved && Object.keys(saved.answers?.values ?? {}).length);
+    let saved = drafts.load(this.key);
+    const other = !saved && drafts.other(this.key, instrument.id);
+    if (other) {
+      // A draft made under another version of the plan: what still fits is carried over, the
+      // rest listed (the core decides); the earlier answers stay downloadable until submitted.
+      const [key, old] = other;
+      const c = engine.carryOver(instrument.id, old.answers);
+      saved = { ...old, section: 0, answers: c.answers, carried: { dropped: c.dropped, old: old.answers } };
+      if (drafts.save(this.key, saved)) drafts.clear(key);
+    }
+    this.restored = !!(saved && !saved.carried && Object.keys(saved.answers?.values ?? {}).length);
     this.draft = saved ?? {
       respondent_id: randomId(),
       started_ms: Date.now(),
       section: 0,
       answers: { values: {}, reasons: {} },
     };
-    this.draft.answers.reasons ??= {};
+    if (this.draft.answers) this.draft.answers.reasons ??= {};
     this.showErrorsFor = new Set(); // sections whose errors are shown (after a Next attempt)
-    this.render();
+    this.start(!saved || other);
   }
 
   get title() {
@@ -220,6 +291,8 @@ export class FormView extends SheetView {
       h('h1', { text: this.title }),
       this.draft.section === 0 && this.instrument.intro ? h('p', { class: 'intro', text: tr(this.instrument.intro, this.lang) }) : null,
       this.restored ? h('p', { class: 'notice', role: 'status', text: t.restored }) : null,
+      this.carriedNotice(),
+      ...this.banners(),
     );
     // Its text and length: updateProgress(), from refresh() below.
     const progress = h('div', { class: 'progress' },
@@ -250,6 +323,22 @@ export class FormView extends SheetView {
     this.root.append(header, progress, this.summary, form);
     this.heading = heading;
     this.refresh();
+  }
+
+  /** What came over from a draft made under another plan version, and what did not. */
+  carriedNotice() {
+    const c = this.draft.carried;
+    if (!c) return null;
+    const t = this.t;
+    const qs = (this.instrument.sections ?? []).flatMap((s) => s.questions);
+    const url = URL.createObjectURL(new Blob([JSON.stringify(c.old, null, 2)], { type: 'application/json' }));
+    return h('div', { class: 'notice', role: 'status' },
+      h('p', { text: c.dropped.length ? t.carriedSome : t.carriedAll }),
+      c.dropped.length ? h('ul', {}, c.dropped.map((d) => {
+        const q = qs.find((x) => x.id === d.question);
+        return h('li', { text: `${q ? tr(q.label, this.lang) : d.question}：${tr(d.reason, this.lang)}` });
+      })) : null,
+      h('p', {}, h('a', { href: url, download: 'kaoping-earlier-answers.json', text: t.carriedDownload })));
   }
 
   renderQuestion(q) {
@@ -548,8 +637,17 @@ export async function mount(View, lang, options, ready) {
   const main = document.getElementById('main');
   try {
     const engine = await loadEngine(params.get('plan'), options);
-    const view = new View(main, engine, { instrument: params.get('instrument') || options.instrument || 'public', lang, endpoint: params.get('endpoint') ?? options.endpoint });
-    view.deliver();
+    // A link names where records go only within what the deployment allows (store.js).
+    const asked = params.get('endpoint');
+    const endpoint = asked === null ? null : allowedEndpoint(asked);
+    const view = new View(main, engine, {
+      instrument: params.get('instrument') || options.instrument || 'public',
+      lang,
+      endpoint: endpoint ?? (options.endpoint ? new URL(options.endpoint, location.href).href : null),
+      refused: asked !== null && !endpoint ? asked : null,
+    });
+    view.deliver(true);
+    addEventListener('online', () => view.deliver(true));
     ready(view);
   } catch (err) {
     main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang)[options.failed ?? 'loadFailed'] + (err?.message ?? err) }));
@@ -565,7 +663,7 @@ export async function mount(View, lang, options, ready) {
  */
 export function startPage(View, options, ready) {
   const switcher = document.getElementById('lang-switch');
-  let lang = pickLang(new URLSearchParams(location.search).get('lang') || localStorage.getItem('kaoping:lang') || 'zh-CN');
+  let lang = pickLang(new URLSearchParams(location.search).get('lang') || get('lang') || 'zh-CN');
   let view;
   const chrome = () => {
     const t = strings(lang);
@@ -584,14 +682,13 @@ export function startPage(View, options, ready) {
     chrome();
     switcher.addEventListener('click', () => {
       lang = lang === 'en' ? 'zh-CN' : 'en';
-      localStorage.setItem('kaoping:lang', lang);
+      set('lang', lang);
       view.setLang(lang);
       chrome();
     });
     view.addEventListener('submit', (e) => {
       window.dispatchEvent(new CustomEvent('kaoping-submit', { detail: e.detail }));
     });
-    window.addEventListener('online', () => view.deliver());
     ready(view);
   });
 }

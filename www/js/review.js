@@ -54,7 +54,11 @@ export class ReviewView extends SheetView {
     ans.comments ??= {};
     this.showErrors = false;
     this.units = this.layout.categories.flatMap((c) => c.units);
-    this.render();
+    this.start(!saved);
+  }
+
+  get kind() {
+    return 'review';
   }
 
   get title() {
@@ -74,7 +78,7 @@ export class ReviewView extends SheetView {
 
   get words() {
     const t = this.t;
-    return { thanksTitle: t.reviewThanksTitle, thanksBody: t.reviewThanksBody, download: t.reviewDownload, startAgain: t.reviewStartAgain, queued: t.reviewQueued, delivered: t.reviewDelivered };
+    return { thanksTitle: t.reviewThanksTitle, thanksBody: t.reviewThanksBody, download: t.reviewDownload, startAgain: t.reviewStartAgain, queued: t.reviewQueued, delivered: t.reviewDelivered, saveFailed: t.reviewSaveFailed };
   }
 
   id(...parts) {
@@ -86,13 +90,6 @@ export class ReviewView extends SheetView {
     const focused = document.activeElement?.id;
     this.render();
     if (focused) this.$(focused)?.focus();
-  }
-
-  save() {
-    const ok = super.save();
-    // Storage full or blocked: say so at once, so the expert can keep a copy another way.
-    const warn = this.root.querySelector('.save-failed');
-    if (warn) warn.hidden = ok;
   }
 
   evaluate() {
@@ -116,7 +113,7 @@ export class ReviewView extends SheetView {
       h('h1', { id: this.id('title'), tabindex: '-1', text: this.title }),
       this.layout.intro ? h('p', { class: 'intro', text: tr(this.layout.intro, lang) }) : null,
       this.restored ? h('p', { class: 'notice', role: 'status', text: t.reviewRestored }) : null,
-      h('p', { class: 'notice save-failed', role: 'alert', hidden: true, text: t.reviewSaveFailed }));
+      ...this.banners());
 
     this.summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': this.id('summary-title') });
 

@@ -1,0 +1,74 @@
+// Helpers of the reliability tests (docs/reliability.md): filling the demo survey, reading the
+// outbox (IndexedDB), counting what reached the dev server.
+import { readdir, readFile } from 'node:fs/promises';
+import { RECEIVED_DIR } from './harness.mjs';
+
+/** Fill the demo public survey in `root` (a page, frame locator or element locator) and submit it. */
+export async function fillSurvey(root, { district = '武昌区', submit = true } = {}) {
+  await root.getByLabel(district, { exact: true }).check();
+  await root.getByLabel('60岁及以上', { exact: true }).check();
+  await root.getByRole('button', { name: '下一部分' }).click();
+  for (const row of ['微循环道路', '绿道建设', '停车便利', '社区卫生服务', '养老服务', '社会治安', '环境卫生']) {
+    await root.getByRole('group', { name: row, exact: true }).getByLabel('满意', { exact: true }).check();
+  }
+  await root.getByRole('button', { name: '下一部分' }).click();
+  await root.getByRole('group', { name: /总体而言/ }).getByLabel('非常满意', { exact: true }).check();
+  await root.getByLabel('医疗卫生', { exact: true }).check();
+  if (submit) {
+    await root.getByRole('button', { name: '提交问卷' }).click();
+    await root.getByRole('heading', { name: '提交成功，感谢您的参与！' }).waitFor();
+  }
+}
+
+/** The outbox entries of the page's origin (IndexedDB `kaoping-outbox`), [] when there is none. */
+export function outbox(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('kaoping-outbox');
+    req.onupgradeneeded = () => req.transaction.abort();
+    req.onerror = () => resolve([]);
+    req.onsuccess = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('records')) return resolve([]);
+      const all = db.transaction('records').objectStore('records').getAll();
+      all.onsuccess = () => {
+        resolve(all.result);
+        db.close();
+      };
+    };
+  }));
+}
+
+/** The checksum shown on the receipt. */
+export async function receiptChecksum(root) {
+  return (await root.locator('dd.mono').nth(1).innerText()).trim();
+}
+
+/** How many bodies the dev server stored with `checksum` (null without KAOPING_RECEIVED_DIR). */
+export async function receivedCount(checksum) {
+  if (!RECEIVED_DIR) return null;
+  let n = 0;
+  for (const f of await readdir(RECEIVED_DIR).catch(() => [])) {
+    if (!f.endsWith('.json')) continue;
+    const body = await readFile(`${RECEIVED_DIR}/${f}`, 'utf8').catch(() => '');
+    if (body.includes(checksum)) n += 1;
+  }
+  return n;
+}
+
+/**
+ * Count the POSTs to api/responses the context makes, answering each with `answer(n, request)`
+ * (n from 1): a `{status, body}` to fulfil it here, or null to let it through to the server.
+ * Returns the list of checksums posted, in order.
+ */
+export async function routePosts(context, answer = () => null) {
+  const posted = [];
+  await context.route('**/api/responses', async (route) => {
+    const req = route.request();
+    if (req.method() !== 'POST') return route.continue();
+    posted.push({ checksum: JSON.parse(req.postData()).checksum, key: req.headers()['idempotency-key'] });
+    const a = answer(posted.length, req);
+    if (!a) return route.continue();
+    return route.fulfill({ status: a.status, contentType: a.type ?? 'application/json', body: a.body ?? '' });
+  });
+  return posted;
+}
