@@ -110,3 +110,35 @@ export function watchErrors(page) {
   });
   return errors;
 }
+
+/**
+ * The port of the "portal" a cross-origin test serves itself (http://localhost:PORT, another
+ * origin than the app's http://127.0.0.1:…). `cargo xtask test` picks it and starts the app's
+ * server with that origin allowed (--frame-ancestors, --cors-origin). By hand:
+ *   cargo xtask serve --no-build --port 8471 --frame-ancestors http://localhost:8472 \
+ *     --cors-origin http://localhost:8472
+ *   KAOPING_URL=http://127.0.0.1:8471/ KAOPING_PORTAL_PORT=8472 node --test tests/e2e/crossorigin.test.mjs
+ */
+export const PORTAL_PORT = process.env.KAOPING_PORTAL_PORT;
+
+/**
+ * A tiny static server on 127.0.0.1:`port` for a test's own pages: `files` maps a path
+ * (`/`, `/portal.js`) to `{type, body, headers}`. Resolves to the `http.Server`; close it with
+ * `server.close()`.
+ */
+export async function serveFiles(port, files) {
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    const file = files[new URL(req.url, 'http://x').pathname];
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache', ...file.headers }).end(file.body);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(port), '127.0.0.1', resolve);
+  });
+  return server;
+}

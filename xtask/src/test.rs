@@ -195,13 +195,25 @@ pub fn run(root: &Path) -> Result<()> {
             anyhow::bail!("no browser tests found in tests/e2e/ (expected *.test.mjs files)");
         }
         println!("e2e test files: {}", files.join(", "));
-        let (_server, port) = serve::start(&site, 0)?;
+        // The cross-origin test serves a portal at http://localhost:PORTAL itself; the app's
+        // server allows that origin to frame it and to load its scripts, CSS and WASM and POST.
+        let portal_port = free_port()?;
+        let portal = format!("http://localhost:{portal_port}");
+        let options = serve::Options {
+            frame_ancestors: vec![portal.clone()],
+            cors_origins: vec![portal.clone()],
+        };
+        let (_server, port) = serve::start_with(&site, 0, &serve::received_dir(), options)?;
         let url = format!("http://127.0.0.1:{port}/");
-        println!("serving {} (www/, minified) at {url}", web::SITE);
+        println!(
+            "serving {} (www/, minified) at {url}; frame-ancestors and CORS allow {portal}",
+            web::SITE
+        );
         Cmd::new("node")
             .args(["--test", "--test-reporter=spec", "--test-timeout=300000"])
             .arg("tests/e2e/")
             .env("KAOPING_URL", &url)
+            .env("KAOPING_PORTAL_PORT", portal_port.to_string())
             .env("KAOPING_RECEIVED_DIR", serve::received_dir())
             .env("CHROMIUM", size::chromium())
             .dir(root)
@@ -217,6 +229,12 @@ pub fn run(root: &Path) -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// A port free on 127.0.0.1 now (bound and released), for a server a test starts itself.
+fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+    Ok(listener.local_addr()?.port())
 }
 
 /// Crates whose tests run on wasm32 in Node via `wasm-bindgen-test-runner`.
