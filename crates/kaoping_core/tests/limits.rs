@@ -78,12 +78,18 @@ fn a_json_element_that_is_not_a_value_is_rejected_alone() {
             let out_of_range = &report.rejected[0];
             assert_eq!(out_of_range.column.as_deref(), Some("line 3, column 5"));
             assert!(
-                out_of_range.message.get("en").contains("number out of range"),
+                out_of_range
+                    .message
+                    .get("en")
+                    .contains("number out of range"),
                 "{:?}",
                 out_of_range.message
             );
             assert!(out_of_range.message.get("zh-CN").contains("JSON 格式错误"));
-            assert!(report.rejected[1].message.get("en").contains("recursion limit"));
+            assert!(report.rejected[1]
+                .message
+                .get("en")
+                .contains("recursion limit"));
         }
         // A broken outer structure is still one syntax error for the file.
         let report = ingest("records.json", format!("[{},\n\"open", r[0]).as_bytes(), 7);
@@ -117,4 +123,101 @@ fn a_json_line_that_is_not_a_value_is_rejected_alone() {
         let report = ingest("one.json", deep.as_bytes(), usize::MAX);
         assert_eq!(codes(&report), [(1, "json_syntax")]);
     });
+}
+
+mod common;
+
+/// Every workbook of `tests/fixtures/limits/` (hostile ZIP and XLSX files, written by
+/// `make_xlsx.py`; `note.txt` says what each is), read as ingest reads it (a sheet as CSV
+/// text) on a 1 MiB stack: `expected.json` holds the error, or the table's size and ends.
+#[test]
+fn hostile_workbooks_give_errors_naming_where() {
+    let failures = small_stack(|| {
+        let mut failures = Vec::new();
+        for case in common::cases("limits") {
+            let Ok(bytes) = std::fs::read(case.join("input.xlsx")) else {
+                continue;
+            };
+            let got = match kaoping_core::xlsx::read_csv_text(&bytes, None) {
+                Ok(text) => {
+                    let lines: Vec<&str> = text.lines().collect();
+                    let short = |l: &str| l.chars().take(40).collect::<String>();
+                    serde_json::json!({
+                        "csv_lines": lines.len(),
+                        "csv_bytes": text.len(),
+                        "first": short(lines.first().unwrap_or(&"")),
+                        "last": short(lines.last().unwrap_or(&"")),
+                    })
+                }
+                Err(e) => serde_json::json!({ "error": e.to_string() }),
+            };
+            let text = serde_json::to_string_pretty(&got).unwrap() + "\n";
+            if let Err(e) = common::check(&case.join("expected.json"), &text) {
+                failures.push(e);
+            }
+        }
+        failures
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every prefix of a workbook, and the workbook with bytes changed here and there, reads
+/// to an error or to rows: never a panic.
+#[test]
+fn damaged_workbooks_never_panic() {
+    small_stack(|| {
+        let good = fixture("limits/xlsx_far_row/input.xlsx");
+        for n in 0..good.len() {
+            let _ = kaoping_core::xlsx::read_csv_text(&good[..n], None);
+        }
+        let mut x: u64 = 42;
+        for _ in 0..3000 {
+            let mut bad = good.clone();
+            for _ in 0..3 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let at = (x >> 33) as usize % bad.len();
+                bad[at] = (x >> 20) as u8;
+            }
+            let _ = kaoping_core::xlsx::read_csv_text(&bad, None);
+        }
+    });
+}
+
+/// A kilobyte-sized workbook whose one shared string (1 MiB) is shown by 200 cells: 200 MiB
+/// of text, over the sheet's limit; the error names the cell where it went over.
+#[test]
+fn shared_strings_shown_many_times_are_bounded() {
+    use kaoping_core::xlsx::{zip::ZipWriter, MAX_SHEET_TEXT};
+    let failed = small_stack(|| {
+        let mut w = ZipWriter::default();
+        w.add("[Content_Types].xml", b"<Types/>");
+        w.add(
+            "xl/workbook.xml",
+            br#"<workbook><sheets><sheet name="S" sheetId="1"/></sheets></workbook>"#,
+        );
+        let string = "x".repeat(1 << 20);
+        w.add(
+            "xl/sharedStrings.xml",
+            format!("<sst><si><t>{string}</t></si></sst>").as_bytes(),
+        );
+        let cells: String = (1..=200)
+            .map(|i| format!(r#"<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>"#))
+            .collect();
+        w.add(
+            "xl/worksheets/sheet1.xml",
+            format!("<worksheet><sheetData>{cells}</sheetData></worksheet>").as_bytes(),
+        );
+        let zip = w.finish();
+        assert!(zip.len() < 8 << 10, "{}", zip.len());
+        kaoping_core::xlsx::read_rows(&zip, None)
+            .unwrap_err()
+            .to_string()
+    });
+    let at = MAX_SHEET_TEXT / (1 << 20) + 1;
+    assert!(
+        failed.contains(&format!("sheet \"S\", cell A{at}:")),
+        "{failed}"
+    );
 }

@@ -10,16 +10,31 @@ mod write;
 pub mod xml;
 pub mod zip;
 
-pub use read::{read_rows, sheet_names};
+pub use read::{
+    read_rows, sheet_names, MAX_COLUMNS, MAX_ROWS, MAX_SHARED_STRINGS, MAX_SHARED_STRING_BYTES,
+    MAX_SHEET_CELLS, MAX_SHEET_TEXT,
+};
 
 /// A sheet (the first, or `sheet`) as CSV text: the cells as they are (no formula guard: this
 /// is input, not export), quoted where they hold a comma, a quote or a line break; one line per
 /// row with as many cells as the widest row, empty rows kept, so that row numbers stay the
 /// spreadsheet's.
 pub fn read_csv_text(bytes: &[u8], sheet: Option<&str>) -> Result<String, XlsxError> {
-    let rows = read_rows(bytes, sheet)?;
+    let (name, rows) = read::read_sheet(bytes, sheet)?;
     // A sheet leaves trailing empty cells out; CSV rows have every column.
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    // Padding every row to the widest is the CSV's shape; it is bounded like the rows.
+    let filled = rows.iter().filter(|r| !r.is_empty()).count();
+    if filled.saturating_mul(width) > read::MAX_SHEET_CELLS {
+        return Err(XlsxError::Limit {
+            sheet: name,
+            cell: format!("{width} columns × {filled} rows"),
+            why: format!(
+                "as a table the sheet has more than {} cells",
+                read::MAX_SHEET_CELLS
+            ),
+        });
+    }
     let mut out = String::new();
     for row in rows {
         if row.iter().all(String::is_empty) {
@@ -67,4 +82,12 @@ pub enum XlsxError {
     Xml { entry: String, why: String },
     #[error("{entry}: not UTF-8 text")]
     NotUtf8 { entry: String },
+    #[error("the ZIP entry {entry} is too large to read: {why} (docs/limits.md)")]
+    TooLarge { entry: String, why: String },
+    #[error("sheet {sheet:?}, {cell}: {why} (docs/limits.md)")]
+    Limit {
+        sheet: String,
+        cell: String,
+        why: String,
+    },
 }

@@ -12,6 +12,23 @@ use super::zip::ZipReader;
 use super::XlsxError;
 use crate::export::format_number;
 
+/// Excel's own limits of a sheet: rows 1 to 1,048,576, columns A to XFD (16,384). A cell or
+/// row past them (`r="ZZZZZZZ1"`, `r="4000000000"`) is an error, not billions of empty cells.
+pub const MAX_ROWS: usize = 1 << 20;
+pub const MAX_COLUMNS: usize = 1 << 14;
+/// The most cell positions of a sheet, the gaps before a cell in its row included (each is an
+/// empty string in memory), and of the table [`super::read_csv_text`] makes (every row with a
+/// cell as wide as the widest): 4,194,304, e.g. 100,000 respondents × 40 questions (a larger
+/// data set comes as CSV, which has no such limit). Empty
+/// rows cost nothing here (an empty row is kept, so that row numbers stay Excel's).
+pub const MAX_SHEET_CELLS: usize = 1 << 22;
+/// The most bytes of text a sheet's cells may hold together (shared strings count once per
+/// cell that shows them: a kilobyte string shown by a million cells is a gigabyte).
+pub const MAX_SHEET_TEXT: usize = 128 << 20;
+/// The most shared strings, and bytes of them, a workbook may have.
+pub const MAX_SHARED_STRINGS: usize = 1 << 22;
+pub const MAX_SHARED_STRING_BYTES: usize = 128 << 20;
+
 fn text_of(zip: &ZipReader, entry: &str) -> Option<Result<String, XlsxError>> {
     let bytes = match zip.read(entry)? {
         Ok(b) => b,
@@ -195,13 +212,32 @@ fn shared_strings(zip: &ZipReader, dir: &str) -> Result<Vec<String>, XlsxError> 
     let Some(text) = text_of(zip, &path) else {
         return Ok(Vec::new());
     };
-    let text = text?;
+    strings_of(&path, &text?, (MAX_SHARED_STRINGS, MAX_SHARED_STRING_BYTES))
+}
+
+/// The strings of a shared strings part, at most `max.0` of them and `max.1` bytes.
+fn strings_of(path: &str, text: &str, max: (usize, usize)) -> Result<Vec<String>, XlsxError> {
     let mut out = Vec::new();
     let (mut cur, mut in_t, mut phonetic) = (String::new(), false, 0);
-    for e in events(&path, &text) {
+    let mut bytes = 0usize;
+    for e in events(path, text) {
         match e? {
             Event::Start { name: "si", .. } => cur.clear(),
-            Event::End { name: "si" } => out.push(decode_escapes(&cur)),
+            Event::End { name: "si" } => {
+                bytes += cur.len();
+                if out.len() == max.0 || bytes > max.1 {
+                    return Err(XlsxError::TooLarge {
+                        entry: path.to_owned(),
+                        why: format!(
+                            "more than {} shared strings or {} bytes of them (at string {})",
+                            max.0,
+                            max.1,
+                            out.len() + 1
+                        ),
+                    });
+                }
+                out.push(decode_escapes(&cur))
+            }
             Event::Start {
                 name: "t",
                 empty: false,
@@ -348,13 +384,33 @@ fn time_only(serial: f64) -> bool {
 
 /// The rows of a sheet (by name, or the first), as text.
 pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, XlsxError> {
+    read_sheet(bytes, sheet).map(|(_, rows)| rows)
+}
+
+/// A cell's column (0-based) from its reference's letters, or `None` past XFD.
+fn column_of(r: &str) -> Option<usize> {
+    let mut col = 0usize;
+    for b in r.bytes().take_while(u8::is_ascii_alphabetic) {
+        col = col * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1);
+        if col > MAX_COLUMNS {
+            return None;
+        }
+    }
+    Some(col.saturating_sub(1))
+}
+
+/// The sheet's name and its rows (see [`read_rows`]).
+pub(crate) fn read_sheet(
+    bytes: &[u8],
+    sheet: Option<&str>,
+) -> Result<(String, Vec<Vec<String>>), XlsxError> {
     let zip = ZipReader::new(bytes)?;
     if !zip.has("[Content_Types].xml") && !zip.has("xl/workbook.xml") {
         return Err(XlsxError::NoWorkbook);
     }
     let wb = workbook(&zip)?;
     let available: Vec<String> = wb.sheets.iter().map(|s| s.0.clone()).collect();
-    let part = match sheet {
+    let (sheet_name, part) = match sheet {
         Some(name) => wb
             .sheets
             .iter()
@@ -364,12 +420,12 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
                     .iter()
                     .find(|s| s.0.to_lowercase() == name.to_lowercase())
             })
-            .map(|s| s.1.clone())
+            .cloned()
             .ok_or_else(|| XlsxError::SheetMissing {
                 name: name.to_owned(),
                 available: available.clone(),
             })?,
-        None => wb.sheets.first().ok_or(XlsxError::NoSheets)?.1.clone(),
+        None => wb.sheets.first().ok_or(XlsxError::NoSheets)?.clone(),
     };
     let strings = shared_strings(&zip, &wb.dir)?;
     let dates = date_styles(&zip, &wb.dir)?;
@@ -385,14 +441,28 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
     let (mut kind, mut style) = (String::new(), 0usize);
     let (mut value, mut in_v, mut in_is_t) = (String::new(), false, false);
     let mut in_cell = false;
+    let (mut cell_ref, mut cells, mut text_bytes) = (String::new(), 0usize, 0usize);
+    let limit = |cell: String, why: String| XlsxError::Limit {
+        sheet: sheet_name.clone(),
+        cell,
+        why,
+    };
     let finish_row = |rows: &mut Vec<Vec<String>>, row: &mut Vec<String>, row_no: usize| {
         while row.last().is_some_and(String::is_empty) {
             row.pop();
         }
+        if rows.len() >= MAX_ROWS {
+            return Err(limit(
+                format!("row {}", rows.len() + 1),
+                format!("a sheet has at most {MAX_ROWS} rows"),
+            ));
+        }
+        // Empty rows up to this one (row_no is at most MAX_ROWS): an empty Vec each.
         while rows.len() + 1 < row_no {
             rows.push(Vec::new());
         }
         rows.push(std::mem::take(row));
+        Ok(())
     };
     for e in events(&part, &text) {
         match e? {
@@ -404,25 +474,37 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
                 row_no = attr(&attrs, "r")
                     .and_then(|r| r.parse().ok())
                     .unwrap_or(rows.len() + 1);
+                if row_no > MAX_ROWS {
+                    return Err(limit(
+                        format!("row {row_no}"),
+                        format!("a sheet has at most {MAX_ROWS} rows"),
+                    ));
+                }
                 col = 0;
                 if empty {
-                    finish_row(&mut rows, &mut row, row_no);
+                    finish_row(&mut rows, &mut row, row_no)?;
                 }
             }
-            Event::End { name: "row" } => finish_row(&mut rows, &mut row, row_no),
+            Event::End { name: "row" } => finish_row(&mut rows, &mut row, row_no)?,
             Event::Start {
                 name: "c",
                 attrs,
                 empty,
             } => {
+                cell_ref.clear();
                 if let Some(r) = attr(&attrs, "r") {
-                    let letters: String = r.chars().take_while(char::is_ascii_alphabetic).collect();
-                    col = letters
-                        .bytes()
-                        .fold(0usize, |n, b| {
-                            n * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1)
-                        })
-                        .saturating_sub(1);
+                    cell_ref.push_str(r);
+                    col = column_of(r).unwrap_or(MAX_COLUMNS);
+                }
+                if col >= MAX_COLUMNS {
+                    let cell = match cell_ref.as_str() {
+                        "" => format!("row {row_no}, column {}", col + 1),
+                        r => format!("cell {r}"),
+                    };
+                    return Err(limit(
+                        cell,
+                        format!("a sheet has at most {MAX_COLUMNS} columns (A to XFD)"),
+                    ));
                 }
                 kind = attr(&attrs, "t").unwrap_or("n").to_owned();
                 style = attr(&attrs, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
@@ -452,6 +534,20 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
                     _ => value.clone(),
                 };
                 if !shown.is_empty() {
+                    text_bytes += shown.len();
+                    if row.len() <= col {
+                        cells += col + 1 - row.len();
+                    }
+                    if cells > MAX_SHEET_CELLS || text_bytes > MAX_SHEET_TEXT {
+                        let cell = match cell_ref.as_str() {
+                            "" => format!("row {row_no}, column {}", col + 1),
+                            r => format!("cell {r}"),
+                        };
+                        return Err(limit(
+                            cell,
+                            format!("a sheet may have at most {MAX_SHEET_CELLS} cells (gaps in a row included) and {MAX_SHEET_TEXT} bytes of text"),
+                        ));
+                    }
                     if row.len() <= col {
                         row.resize(col + 1, String::new());
                     }
@@ -476,7 +572,7 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
             _ => {}
         }
     }
-    Ok(rows)
+    Ok((sheet_name, rows))
 }
 
 #[cfg(test)]
@@ -509,5 +605,18 @@ mod tests {
     #[test]
     fn ooxml_escapes_are_decoded() {
         assert_eq!(decode_escapes("a_x000D_b_x_c"), "a\rb_x_c");
+    }
+
+    #[test]
+    fn shared_strings_are_counted_and_measured() {
+        let text = "<sst><si><t>ab</t></si><si><t>cd</t></si><si><t>e</t></si></sst>";
+        assert_eq!(
+            strings_of("s.xml", text, (3, 5)).unwrap(),
+            ["ab", "cd", "e"]
+        );
+        for max in [(2, 100), (100, 4)] {
+            let e = strings_of("s.xml", text, max).unwrap_err().to_string();
+            assert!(e.contains("s.xml") && e.contains("at string 3"), "{e}");
+        }
     }
 }

@@ -121,19 +121,26 @@ struct Entry {
 pub struct ZipReader<'a> {
     data: &'a [u8],
     entries: Vec<Entry>,
+    /// Bytes inflated so far (at most [`MAX_INFLATED_BYTES`]).
+    inflated: std::cell::Cell<usize>,
 }
 
 fn rd16(d: &[u8], at: usize) -> Option<u16> {
-    d.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+    d.get(at..at.checked_add(2)?)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
 }
 
 fn rd32(d: &[u8], at: usize) -> Option<u32> {
-    d.get(at..at + 4)
+    d.get(at..at.checked_add(4)?)
         .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// Entries larger than this when inflated are refused (a ZIP bomb, not a workbook).
-const MAX_ENTRY: usize = 1 << 30;
+/// The most bytes one entry may inflate to. A sheet of a million survey rows is well under
+/// it; a ZIP bomb (a kilobyte that inflates to a gigabyte) is not.
+pub const MAX_ENTRY_BYTES: usize = 256 << 20;
+/// The most bytes all the entries read from one workbook may inflate to together (the
+/// workbook, its relationships, styles, shared strings and one sheet).
+pub const MAX_INFLATED_BYTES: usize = 512 << 20;
 
 impl<'a> ZipReader<'a> {
     pub fn new(data: &'a [u8]) -> Result<Self, XlsxError> {
@@ -153,7 +160,9 @@ impl<'a> ZipReader<'a> {
             return Err(XlsxError::Zip64);
         }
         let mut at = cd_offset as usize;
-        let mut entries = Vec::with_capacity(count);
+        // A central directory entry is at least 46 bytes: a count the file cannot hold is
+        // caught by the first damaged entry, before anything large is allocated.
+        let mut entries = Vec::with_capacity(count.min(data.len() / 46));
         for _ in 0..count {
             if rd32(data, at) != Some(CENTRAL) {
                 return Err(not_zip("a central directory entry is damaged"));
@@ -166,6 +175,9 @@ impl<'a> ZipReader<'a> {
             let name = data
                 .get(at + 46..at + 46 + name_len)
                 .ok_or_else(|| not_zip("a central directory entry is cut short"))?;
+            if field(42) as usize >= data.len() {
+                return Err(not_zip("an entry starts past the end of the file"));
+            }
             entries.push(Entry {
                 name: String::from_utf8_lossy(name).replace('\\', "/"),
                 method,
@@ -176,7 +188,26 @@ impl<'a> ZipReader<'a> {
             });
             at += 46 + name_len + extra_len + comment_len;
         }
-        Ok(ZipReader { data, entries })
+        // Entries must not share their bytes: overlapping entries are how a small archive
+        // inflates to far more than it holds.
+        let mut spans: Vec<(usize, usize)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.local_offset,
+                    e.local_offset.saturating_add(30 + e.compressed),
+                )
+            })
+            .collect();
+        spans.sort_unstable();
+        if spans.windows(2).any(|w| w[0].1 > w[1].0) {
+            return Err(not_zip("two entries overlap"));
+        }
+        Ok(ZipReader {
+            data,
+            entries,
+            inflated: std::cell::Cell::new(0),
+        })
     }
 
     /// Whether the archive has an entry of this name (case-insensitive, as Excel reads them).
@@ -204,19 +235,32 @@ impl<'a> ZipReader<'a> {
         if rd32(d, e.local_offset) != Some(LOCAL) {
             return Err(corrupt("the local header is missing"));
         }
+        let total = self.inflated.get().saturating_add(e.size);
+        if e.size > MAX_ENTRY_BYTES || total > MAX_INFLATED_BYTES {
+            return Err(XlsxError::TooLarge {
+                entry: e.name.clone(),
+                why: if e.size > MAX_ENTRY_BYTES {
+                    format!(
+                        "it inflates to {} bytes, more than the {MAX_ENTRY_BYTES} an entry may",
+                        e.size
+                    )
+                } else {
+                    format!("with it the workbook inflates to more than {MAX_INFLATED_BYTES} bytes")
+                },
+            });
+        }
+        self.inflated.set(total);
         let name_len = rd16(d, e.local_offset + 26).unwrap_or(0) as usize;
         let extra_len = rd16(d, e.local_offset + 28).unwrap_or(0) as usize;
-        let start = e.local_offset + 30 + name_len + extra_len;
+        let start = e.local_offset.saturating_add(30 + name_len + extra_len);
         let body = d
-            .get(start..start + e.compressed)
+            .get(start..start.saturating_add(e.compressed))
             .ok_or_else(|| corrupt("the data is cut short"))?;
         let bytes = match e.method {
             0 => body.to_vec(),
-            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(
-                body,
-                MAX_ENTRY.min(e.size.max(1) * 2 + 1024),
-            )
-            .map_err(|_| corrupt("the deflated data is damaged"))?,
+            // Inflating stops at the declared size (capped above): more is damage.
+            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(body, e.size)
+                .map_err(|_| corrupt("the deflated data is damaged or larger than declared"))?,
             m => return Err(corrupt(&format!("compression method {m} is not supported"))),
         };
         if bytes.len() != e.size || crc32(&bytes) != e.crc {
@@ -260,5 +304,21 @@ mod tests {
             ZipReader::new(b"hello"),
             Err(XlsxError::NotZip(_))
         ));
+    }
+
+    #[test]
+    fn the_workbook_inflates_to_at_most_its_limit() {
+        let mut w = ZipWriter::default();
+        w.add("a.txt", b"hi");
+        w.add("b.txt", b"ho");
+        let zip = w.finish();
+        let r = ZipReader::new(&zip).unwrap();
+        r.inflated.set(MAX_INFLATED_BYTES - 3);
+        assert_eq!(r.read("a.txt").unwrap().unwrap(), b"hi");
+        let e = r.read("b.txt").unwrap().unwrap_err();
+        assert!(
+            matches!(&e, XlsxError::TooLarge { entry, .. } if entry == "b.txt"),
+            "{e}"
+        );
     }
 }
