@@ -8,10 +8,12 @@
 //! cargo xtask test                               the whole suite, with a summary table
 //! cargo xtask size [--budget-kb 150] [--no-build]  gzip size of what respond.html loads
 //! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
+//! cargo xtask fuzz [--seconds 600] [TARGET…]     cargo-fuzz targets (nightly), one after another
 //! ```
 
 mod bench;
 mod cmd;
+mod fuzz;
 mod serve;
 mod size;
 mod test;
@@ -39,6 +41,9 @@ tasks:
                                      ingest speed: WASM vs PapaParse + JS in Chromium (n public
                                      responses), and the native CLI's MB/s and peak memory per size
                                      (data cached in target/bench/)
+  fuzz [--seconds 600] [TARGET...]   build the cargo-fuzz targets of fuzz/ (nightly, installs cargo-fuzz)
+                                     and run each (all when none named) for that long, growing
+                                     fuzz/corpus/; crashes land in fuzz/artifacts/ (see fuzz/README.md)
   help                               this text
 ";
 
@@ -123,6 +128,22 @@ fn run() -> Result<()> {
                     browser: !no_browser,
                 },
             )
+        }
+        Some("fuzz") => {
+            let seconds = args
+                .value("--seconds")?
+                .map(|s| {
+                    s.parse::<u64>()
+                        .with_context(|| format!("--seconds expects a number, got {s:?}"))
+                })
+                .transpose()?
+                .unwrap_or(600);
+            let mut targets = Vec::new();
+            while let Some(t) = args.next_positional() {
+                targets.push(t);
+            }
+            args.finish()?;
+            fuzz::run(&root, seconds, &targets)
         }
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

@@ -171,6 +171,7 @@ pub fn run(root: &Path) -> Result<()> {
             .args(["test", "--workspace", "--all-features"])
             .run()
     });
+    suite.step("fuzz smoke", &[], || crate::fuzz::smoke(root));
     suite.step("wasm tests (node)", &["ensure tools"], || {
         let out = Cmd::cargo()
             .arg("test")

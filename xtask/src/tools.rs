@@ -135,6 +135,36 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<()> {
         .run()
 }
 
+/// For `cargo xtask fuzz`: the nightly toolchain (cargo-fuzz needs it) and cargo-fuzz.
+pub fn ensure_fuzz() -> Result<()> {
+    let toolchains = Cmd::new("rustup")
+        .args(["toolchain", "list"])
+        .read()
+        .context("cannot list the rustup toolchains")?;
+    if toolchains.lines().any(|l| l.starts_with("nightly")) {
+        println!("tools: nightly toolchain already installed");
+    } else {
+        println!("tools: installing the nightly toolchain (cargo-fuzz needs it)");
+        Cmd::new("rustup")
+            .args(["toolchain", "install", "nightly", "--profile", "minimal"])
+            .run()
+            .context(
+                "cargo-fuzz needs the nightly toolchain and `rustup toolchain install nightly` \
+                 failed: install it by hand, then run this again",
+            )?;
+    }
+    if Cmd::new("cargo")
+        .args(["+nightly", "fuzz", "--version"])
+        .try_read()
+        .is_some()
+    {
+        println!("tools: cargo-fuzz already installed");
+        return Ok(());
+    }
+    println!("tools: installing cargo-fuzz");
+    Cmd::cargo().args(["install", "cargo-fuzz"]).run()
+}
+
 fn ensure_browser() -> Result<()> {
     if [CHROMIUM, CHROMEDRIVER, CJK_FONT]
         .iter()

@@ -1,0 +1,196 @@
+//! `cargo xtask fuzz [--seconds N] [TARGET…]`: the cargo-fuzz targets of `fuzz/` (bodies in
+//! `crates/kaoping_fuzz`), built once on the nightly toolchain and run one after another,
+//! each for N seconds, one process at a time under `nice`. New inputs go into
+//! `fuzz/corpus/<target>/`, crashes into `fuzz/artifacts/<target>/` (not committed: minimise
+//! one with `cargo +nightly fuzz tmin`, keep it in `fuzz/regressions/<target>/`). The smoke
+//! step of `cargo xtask test` runs each target briefly without touching the corpus. See
+//! `fuzz/README.md`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use crate::cmd::Cmd;
+use crate::tools;
+
+/// Every target and its longest input (bytes): large enough for the seeds that matter (the
+/// demo plan is 50 KB, a workbook 10–40 KB, an aggregation's result.json 150 KB), small
+/// enough that a run is not spent on huge inputs.
+pub const TARGETS: [(&str, usize); 8] = [
+    ("plan", 65_536),
+    ("expr", 4_096),
+    ("pattern", 16_384),
+    ("csv", 8_192),
+    ("json", 16_384),
+    ("xlsx", 65_536),
+    ("zip", 65_536),
+    ("manifest", 160_000),
+];
+
+/// Seconds per target in the smoke step of `cargo xtask test`.
+pub const SMOKE_SECONDS: u64 = 15;
+/// The fuzz builds' own target folder (they use other compiler flags than the workspace).
+const TARGET_DIR: &str = "target/fuzz";
+/// Memory one input may use, and seconds it may take, before the fuzzer calls it a crash.
+const RSS_LIMIT_MB: u32 = 2048;
+const TIMEOUT_SECONDS: u32 = 10;
+
+/// Which targets a run names (all when none), checked against [`TARGETS`].
+pub fn select(names: &[String]) -> Result<Vec<(&'static str, usize)>> {
+    if names.is_empty() {
+        return Ok(TARGETS.to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            TARGETS.iter().copied().find(|t| t.0 == n).with_context(|| {
+                let all: Vec<&str> = TARGETS.iter().map(|t| t.0).collect();
+                format!(
+                    "unknown fuzz target {n:?}; the targets are {}",
+                    all.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+/// `cargo +nightly fuzz <sub> …` with the flags every call shares, run under `nice -n 19`
+/// (the fuzzers share the machine).
+fn cargo_fuzz(sub: &str) -> Cmd {
+    // The rustup proxy `cargo`, not `$CARGO`: only the proxy understands `+nightly`.
+    Cmd::new("nice")
+        .args(["-n", "19", "cargo", "+nightly", "fuzz", sub])
+        .args([
+            // No sanitizer: the core forbids unsafe code; debug assertions and overflow checks on.
+            "--sanitizer=none",
+            "--debug-assertions",
+            "--target-dir",
+            TARGET_DIR,
+        ])
+}
+
+fn build(root: &Path) -> Result<()> {
+    tools::ensure_fuzz()?;
+    cargo_fuzz("build").dir(root).run()
+}
+
+/// The libFuzzer options of a run of `seconds` of a target whose inputs are at most `max_len`.
+fn options(seconds: u64, max_len: usize, artifacts: &Path) -> Vec<String> {
+    vec![
+        format!("-max_total_time={seconds}"),
+        format!("-max_len={max_len}"),
+        format!("-rss_limit_mb={RSS_LIMIT_MB}"),
+        format!("-timeout={TIMEOUT_SECONDS}"),
+        format!("-artifact_prefix={}/", artifacts.display()),
+        "-print_final_stats=1".into(),
+    ]
+}
+
+/// `cargo xtask fuzz`: builds, then runs each target for `seconds`, growing its corpus; a
+/// crash does not stop the run (libFuzzer's fork mode, one job at a time), it is listed at
+/// the end.
+pub fn run(root: &Path, seconds: u64, names: &[String]) -> Result<()> {
+    let targets = select(names)?;
+    build(root)?;
+    let mut found = Vec::new();
+    for (target, max_len) in targets {
+        let corpus = root.join("fuzz/corpus").join(target);
+        let artifacts = root.join("fuzz/artifacts").join(target);
+        std::fs::create_dir_all(&corpus)?;
+        std::fs::create_dir_all(&artifacts)?;
+        let before = listing(&artifacts);
+        cargo_fuzz("run")
+            .arg(target)
+            .arg(&corpus)
+            .dir(root)
+            .arg("--")
+            .args(options(seconds, max_len, &artifacts))
+            .args([
+                "-fork=1",
+                "-ignore_crashes=1",
+                "-ignore_ooms=1",
+                "-ignore_timeouts=1",
+            ])
+            .run()?;
+        found.extend(
+            listing(&artifacts)
+                .into_iter()
+                .filter(|p| !before.contains(p)),
+        );
+    }
+    if found.is_empty() {
+        println!("fuzz: no crash found");
+        return Ok(());
+    }
+    for p in &found {
+        println!("fuzz: found {}", p.display());
+    }
+    bail!(
+        "{} crashing input(s) found: minimise each with `cargo +nightly fuzz tmin --sanitizer=none \
+         --debug-assertions TARGET FILE`, keep it in fuzz/regressions/TARGET/ and note it in \
+         fuzz/README.md",
+        found.len()
+    )
+}
+
+/// The smoke step of `cargo xtask test`: one build, then each target for [`SMOKE_SECONDS`]
+/// from its committed corpus (read only: new inputs go to `target/fuzz/smoke/`); any crash
+/// fails the step.
+pub fn smoke(root: &Path) -> Result<()> {
+    build(root)?;
+    for (target, max_len) in TARGETS {
+        let scratch = root.join(TARGET_DIR).join("smoke").join(target);
+        let artifacts = root.join(TARGET_DIR).join("smoke-artifacts").join(target);
+        // A fresh scratch corpus each time: libFuzzer writes its finds into the first folder.
+        let _ = std::fs::remove_dir_all(&scratch);
+        std::fs::create_dir_all(&scratch)?;
+        std::fs::create_dir_all(&artifacts)?;
+        cargo_fuzz("run")
+            .arg(target)
+            .arg(&scratch)
+            .arg(root.join("fuzz/corpus").join(target))
+            .dir(root)
+            .arg("--")
+            .args(options(SMOKE_SECONDS, max_len, &artifacts))
+            .run()
+            .with_context(|| {
+                format!(
+                    "fuzz target {target} crashed (the input is in {})",
+                    artifacts.display()
+                )
+            })?;
+    }
+    Ok(())
+}
+
+fn listing(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_selected_by_name() {
+        assert_eq!(select(&[]).unwrap().len(), TARGETS.len());
+        let one = select(&["csv".to_string()]).unwrap();
+        assert_eq!(one, vec![("csv", 8_192)]);
+        let err = select(&["nope".to_string()]).unwrap_err().to_string();
+        assert!(err.contains("unknown fuzz target \"nope\""), "{err}");
+    }
+
+    #[test]
+    fn every_target_has_a_source_and_a_corpus() {
+        let root = crate::project_root();
+        for (t, _) in TARGETS {
+            assert!(
+                root.join(format!("fuzz/fuzz_targets/{t}.rs")).is_file(),
+                "{t}"
+            );
+            assert!(root.join(format!("fuzz/corpus/{t}")).is_dir(), "{t}");
+        }
+    }
+}
