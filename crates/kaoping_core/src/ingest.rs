@@ -402,9 +402,10 @@ fn check_record(
         return Some((
             "checksum_mismatch",
             Some("checksum".into()),
-            "校验码与内容不符：记录在提交后被改动过".into(),
-            "The checksum does not match the content: the record was changed after submission"
-                .into(),
+            // A plain SHA-256 anyone can recompute: a mismatch shows an accidental (or clumsy)
+            // change; a match proves nothing about who made the record.
+            "答卷校验码与内容不符".into(),
+            "The record's checksum does not match its content".into(),
         ));
     }
     let Some(ins) = plan.instrument(&rec.instrument) else {

@@ -64,8 +64,8 @@ pub(super) fn site_check_ratings(
         return Err(Bad::new(
             "checksum",
             "checksum_mismatch",
-            "校验码与内容不符：记录在提交后被改动过",
-            "the checksum does not match the content: the record was changed after submission",
+            "答卷校验码与内容不符",
+            "the record's checksum does not match its content",
         ));
     }
     let Some(sc) = rules.site_check(&rec.instrument) else {
