@@ -221,3 +221,128 @@ fn shared_strings_shown_many_times_are_bounded() {
         "{failed}"
     );
 }
+
+/// The demo plan with the public survey's comment question changed by `f` (as JSON).
+fn plan_with_comment(f: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {
+    let mut plan: Value = serde_json::from_str(kaoping_core::plan::DEMO_PLAN_SOURCE).unwrap();
+    let q = plan
+        .pointer_mut("/instruments/0/sections/2/questions/4")
+        .and_then(Value::as_object_mut)
+        .unwrap();
+    assert_eq!(q["id"], "comment");
+    f(q);
+    plan.to_string()
+}
+
+/// A long answer against a text pattern: no recursion per character (1 MiB stack), and an
+/// answer already over `max_length` is not matched at all (its length is the issue).
+#[test]
+fn long_text_answers_against_a_pattern() {
+    small_stack(|| {
+        for max in [Some(500), None] {
+            let text = plan_with_comment(|q| {
+                q.insert("pattern".into(), r"\w+@\w+\.cn".into());
+                match max {
+                    Some(m) => q.insert("max_length".into(), m.into()),
+                    None => q.remove("max_length"),
+                };
+            });
+            let report = kaoping_core::validate::validate_plan(&text);
+            assert!(report.ok, "{:?}", report.problems);
+            let plan = report.plan.unwrap();
+            let ins = plan.instrument("public").unwrap();
+            let issues = |answer: String| {
+                let mut answers = kaoping_core::form::Answers::default();
+                answers
+                    .values
+                    .insert("comment".into(), Value::String(answer));
+                kaoping_core::form::evaluate(ins, &answers, "en")
+                    .issues
+                    .into_iter()
+                    .filter(|i| i.question == "comment")
+                    .map(|i| i.code)
+                    .collect::<Vec<_>>()
+            };
+            let long = "a".repeat(10_000);
+            let want: &[&str] = if max.is_some() {
+                &["too_long"]
+            } else {
+                &["pattern"]
+            };
+            assert_eq!(issues(long.clone()), want);
+            let fits = if max.is_some() { 200 } else { 10_000 };
+            assert!(issues(format!("{}@{}.cn", &long[..fits], &long[..fits])).is_empty());
+        }
+    });
+}
+
+struct NoAnswers;
+impl kaoping_core::expr::Env for NoAnswers {
+    fn answer(&self, _: &str) -> Option<Value> {
+        None
+    }
+    fn current(&self) -> Option<Value> {
+        None
+    }
+}
+
+/// Expressions at and past their length and depth limits, parsed and evaluated on a 1 MiB
+/// stack; and in a plan, where validation reports them with their place.
+#[test]
+fn hostile_expressions_on_a_small_stack() {
+    use kaoping_core::expr::{parse, MAX_DEPTH, MAX_LEN};
+    small_stack(|| {
+        let nest =
+            |open: &str, close: &str, n: usize| format!("{}1{}", open.repeat(n), close.repeat(n));
+        for src in [
+            nest("(", ")", MAX_DEPTH - 1),
+            nest("count(", ")", MAX_DEPTH / 3 - 1),
+            "1 + ".repeat(MAX_LEN / 4 - 1) + "1",
+            "not ".repeat(MAX_DEPTH / 2 - 1) + "true",
+        ] {
+            let e = parse(&src).unwrap_or_else(|e| panic!("{}: {e:?}", &src[..40]));
+            let _ = e.eval(&NoAnswers);
+        }
+        for src in [
+            nest("(", ")", 100_000),
+            nest("[", "]", 100_000),
+            "-".repeat(100_000) + "1",
+            "not ".repeat(2_000),
+            "1 + ".repeat(MAX_LEN) + "1",
+        ] {
+            assert!(parse(&src).is_err());
+        }
+        let text = plan_with_comment(|q| {
+            q.insert("relevant".into(), nest("(", ")", 100_000).into());
+        });
+        let report = kaoping_core::validate::validate_plan(&text);
+        assert!(!report.ok);
+        assert!(report
+            .problems
+            .iter()
+            .any(|p| p.path.ends_with("/questions/4/relevant") && p.line.is_some()));
+    });
+}
+
+/// Plans nested far deeper than serde_json's 128 levels (objects, arrays, mixed) are a
+/// syntax problem with a line, on a 1 MiB stack.
+#[test]
+fn deeply_nested_plans_are_a_syntax_problem() {
+    small_stack(|| {
+        for (open, close) in [("[", "]"), ("{\"a\":", "}"), ("[{\"b\":", "}]")] {
+            let text = format!("{}1{}", open.repeat(200_000), close.repeat(200_000));
+            let report = kaoping_core::validate::validate_plan(&text);
+            assert!(!report.ok);
+            let p = &report.problems[0];
+            assert_eq!((p.code, p.line), ("json_syntax", Some(1)), "{p:?}");
+        }
+        // Deep inside a real plan: a key's value nested 127 levels (under the limit)
+        // is a shape problem, not a crash.
+        let deep = format!("{}1{}", "[".repeat(120), "]".repeat(120));
+        let text = plan_with_comment(|q| {
+            q.insert("label".into(), serde_json::from_str(&deep).unwrap());
+        });
+        let report = kaoping_core::validate::validate_plan(&text);
+        assert!(!report.ok);
+    });
+}
