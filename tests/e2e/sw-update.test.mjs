@@ -8,17 +8,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import { launch, url, axeCheck, watchErrors } from './harness.mjs';
 
-/** A proxy on a free 127.0.0.1 port to KAOPING_URL; `override[path]` (a string) answers that path instead. */
+/**
+ * A proxy on a free 127.0.0.1 port to KAOPING_URL; `override[path]` answers that path instead
+ * (a string: JavaScript; or `{type, body}`).
+ */
 async function proxy(override) {
   const upstream = new URL(url(''));
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
-    if (typeof override[path] === 'string') {
-      const type = 'text/javascript; charset=utf-8';
-      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache' }).end(override[path]);
+    const own = override[path];
+    if (own !== undefined) {
+      const { type, body } = typeof own === 'string' ? { type: 'text/javascript; charset=utf-8', body: own } : own;
+      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-cache' }).end(body);
       return;
     }
     const out = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
@@ -137,6 +142,40 @@ test('sw update: offered with a draft open, applied on click, one build in use',
     assert.equal(await page.getByRole('status').filter({ hasText: '新版本可用。' }).count(), 0);
     assert.deepEqual((await inPage(page)).caches, [`kaoping-build-${b.hash}`]);
     assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    px.server.close();
+  }
+});
+
+test('a plan from ?plan= is network first, and its last copy serves offline', async () => {
+  const demo = JSON.parse(await readFile(new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url), 'utf8'));
+  const titled = (title) => {
+    const plan = structuredClone(demo);
+    plan.instruments.find((i) => i.id === 'public').title['zh-CN'] = title;
+    return { type: 'application/json', body: JSON.stringify(plan) };
+  };
+  const override = { '/plans/test.json': titled('调查（第一版）') };
+  const px = await proxy(override);
+  const browser = await launch();
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(px.at('respond.html?plan=plans/test.json'));
+    await page.getByRole('heading', { level: 1, name: '调查（第一版）' }).waitFor();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+    // The plan was loaded before the worker took over: the page asked it to keep it.
+    await page.waitForFunction(async () => (await (await caches.open('kaoping-data')).keys()).length > 0, null, { timeout: 15000 });
+
+    override['/plans/test.json'] = titled('调查（第二版）');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: '调查（第二版）' }).waitFor();
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: '调查（第二版）' }).waitFor();
+    assert.deepEqual(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED')), []);
   } finally {
     await browser.close();
     px.server.close();
