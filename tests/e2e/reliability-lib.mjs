@@ -55,20 +55,35 @@ export async function receivedCount(checksum) {
   return n;
 }
 
+const offline = new WeakSet();
+
+/** `context.setOffline(value)`, known to routePosts (which then lets no POST through). */
+export async function setOffline(context, value) {
+  if (value) offline.add(context);
+  else offline.delete(context);
+  await context.setOffline(value);
+}
+
 /**
- * Count the POSTs to api/responses the context makes, answering each with `answer(n, request)`
- * (n from 1): a `{status, body}` to fulfil it here, or null to let it through to the server.
- * Returns the list of checksums posted, in order.
+ * Record the POSTs to api/responses that reach the server (not those made while the context is
+ * offline), answering each with `answer(n, request)` (n from 1): a `{status, body}` to fulfil it
+ * here, or null to pass it to the dev server. Returns the list ({checksum, key}) in order.
  */
 export async function routePosts(context, answer = () => null) {
   const posted = [];
   await context.route('**/api/responses', async (route) => {
     const req = route.request();
-    if (req.method() !== 'POST') return route.continue();
-    posted.push({ checksum: JSON.parse(req.postData()).checksum, key: req.headers()['idempotency-key'] });
-    const a = answer(posted.length, req);
-    if (!a) return route.continue();
-    return route.fulfill({ status: a.status, contentType: a.type ?? 'application/json', body: a.body ?? '' });
+    if (req.method() !== 'POST') return route.fallback();
+    const seen = { checksum: JSON.parse(req.postData()).checksum, key: req.headers()['idempotency-key'] };
+    const a = answer(posted.length + 1, req);
+    if (a) {
+      posted.push(seen);
+      return route.fulfill({ status: a.status, contentType: a.type ?? 'application/json', body: a.body ?? '' });
+    }
+    // Routed requests are seen even while offline; route.fetch() would ignore setOffline.
+    if (offline.has(context)) return route.abort('internetdisconnected');
+    posted.push(seen);
+    return route.fallback();
   });
   return posted;
 }

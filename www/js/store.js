@@ -116,7 +116,8 @@ function tx(d, mode, fn) {
       return;
     }
     t.oncomplete = () => resolve(req?.result);
-    t.onerror = t.onabort = () => reject(t.error);
+    // Not onerror: a request error the caller handled (a record already there) bubbles here too.
+    t.onabort = () => reject(t.error ?? new Error('aborted'));
   });
 }
 
@@ -263,6 +264,7 @@ async function sendAll(claim, force) {
     }
     const s = res?.status;
     if (res?.ok) {
+      await res.text().catch(() => {}); // read to the end: nothing left open on the connection
       Object.assign(e, { state: 'sent', sent_ms: Date.now(), record: undefined });
     } else if (s >= 400 && s < 500 && s !== 408 && s !== 429) {
       Object.assign(e, { state: 'refused', error: await reason(res) });
