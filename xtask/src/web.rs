@@ -81,8 +81,37 @@ pub fn site(root: &Path) -> Result<PathBuf> {
         minify.len()
     );
     let (hash, files) = stamp_service_worker(&out)?;
-    println!("site: build {hash} ({files} files) stamped into {SITE}/sw.js");
+    let worker_source = std::fs::read_to_string(src.join(SERVICE_WORKER))
+        .with_context(|| format!("cannot read www/{SERVICE_WORKER}"))?;
+    let missing: Vec<String> = shell_of(&worker_source)
+        .into_iter()
+        .filter(|p| !files.contains(p))
+        .collect();
+    if !missing.is_empty() {
+        anyhow::bail!(
+            "www/{SERVICE_WORKER}: SHELL lists {} not in the build; the worker would never install",
+            missing.join(", ")
+        );
+    }
+    println!(
+        "site: build {hash} ({} files) stamped into {SITE}/{SERVICE_WORKER}",
+        files.len()
+    );
     Ok(out)
+}
+
+/// The paths in the `const SHELL = [ … ];` list of the service worker's source.
+fn shell_of(worker_source: &str) -> Vec<String> {
+    let Some(start) = worker_source.find("const SHELL = [") else {
+        return Vec::new();
+    };
+    let list = &worker_source[start..];
+    let list = &list[..list.find("];").unwrap_or(list.len())];
+    list.split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// The service worker's file, which [`stamp_service_worker`] stamps; not part of the build hash.
@@ -97,8 +126,8 @@ pub const DIGEST_HEX: usize = 12;
 /// and bytes of all its files) and each file's digest. The worker caches one build as a unit
 /// under a cache named by the hash and accepts a file into it only when its digest matches.
 /// A new build changes the hash, so the worker's bytes change and browsers install it.
-/// Returns the hash and the number of files.
-pub fn stamp_service_worker(site: &Path) -> Result<(String, usize)> {
+/// Returns the hash and the files listed.
+pub fn stamp_service_worker(site: &Path) -> Result<(String, Vec<String>)> {
     let mut paths = Vec::new();
     list_files(site, site, &mut paths)?;
     paths.retain(|p| p != SERVICE_WORKER);
@@ -126,7 +155,7 @@ pub fn stamp_service_worker(site: &Path) -> Result<(String, usize)> {
     let info = serde_json::json!({ "hash": hash, "files": files });
     std::fs::write(&sw_path, format!("self.KAOPING_BUILD={info};\n{worker}"))
         .with_context(|| format!("cannot write {}", sw_path.display()))?;
-    Ok((hash, paths.len()))
+    Ok((hash, paths))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -343,8 +372,9 @@ mod tests {
         std::fs::write(dir.join("pkg/a.js"), "glue").unwrap();
         std::fs::write(dir.join("pkg/a.wasm"), b"\0asm").unwrap();
         std::fs::write(dir.join("sw.js"), "worker();").unwrap();
-        let (hash, n) = stamp_service_worker(&dir).unwrap();
-        assert_eq!((hash.len(), n), (DIGEST_HEX, 2));
+        let (hash, files) = stamp_service_worker(&dir).unwrap();
+        assert_eq!(hash.len(), DIGEST_HEX);
+        assert_eq!(files, ["pkg/a.js", "pkg/a.wasm"]);
         let sw = std::fs::read_to_string(dir.join("sw.js")).unwrap();
         let (head, body) = sw.split_once('\n').unwrap();
         assert_eq!(body, "worker();");
@@ -368,5 +398,14 @@ mod tests {
         let (other, _) = stamp_service_worker(&dir).unwrap();
         assert_ne!(other, hash);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_shell_is_read_from_the_worker() {
+        let src = "const X = 1;\nconst SHELL = [\n  'respond.html', 'css/app.css',\n  'pkg/a.wasm',\n];\nconst Y = ['no'];";
+        assert_eq!(shell_of(src), ["respond.html", "css/app.css", "pkg/a.wasm"]);
+        assert!(shell_of("no list").is_empty());
+        let real = std::fs::read_to_string(crate::project_root().join("www/sw.js")).unwrap();
+        assert!(shell_of(&real).contains(&"pkg/kaoping_wasm_bg.wasm".to_string()));
     }
 }
