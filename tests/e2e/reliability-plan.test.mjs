@@ -1,0 +1,88 @@
+// A plan changed between two visits (docs/reliability.md): the draft made under the earlier
+// version is carried over by the core (Engine.carryOver), with a notice listing each answer
+// that could not come along and why, and the earlier answers stay downloadable.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { launch, url, axeCheck, watchErrors } from './harness.mjs';
+
+const demo = await readFile(new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url), 'utf8');
+
+/** The demo plan with its public survey changed by `edit(questionsById)`. */
+function edited(edit) {
+  const plan = JSON.parse(demo);
+  const ins = plan.instruments.find((i) => i.id === 'public');
+  edit(ins, Object.fromEntries(ins.sections.flatMap((s) => s.questions).map((q) => [q.id, q])));
+  return JSON.stringify(plan);
+}
+
+test('plan changed between visits: what fits is carried over, the rest listed, nothing silent', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ acceptDownloads: true });
+  try {
+    let served = demo;
+    await context.route('**/test-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: served }));
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(url('respond.html?plan=test-plan.json'));
+    await page.getByLabel('武昌区', { exact: true }).check();
+    await page.getByLabel('60岁及以上', { exact: true }).check();
+    await page.getByLabel(/您在本区居住了几年/).fill('12');
+
+    // The office edits the plan: the oldest age band is split, the years question removed.
+    served = edited((ins, q) => {
+      q.age_group.options = q.age_group.options.filter((o) => o.value !== q.age_group.options.at(-1).value)
+        .concat([{ value: '60_69', label: { 'zh-CN': '60–69岁', en: '60–69' } }, { value: '70_plus', label: { 'zh-CN': '70岁及以上', en: '70 and over' } }]);
+      ins.sections[0].questions = ins.sections[0].questions.filter((x) => x.id !== 'years_resident');
+    });
+    await page.reload();
+    const notice = page.getByRole('status').filter({ hasText: '问卷已更新。您此前在本机填写的答案已带入，以下答案无法带入，请重新作答：' });
+    await notice.waitFor();
+    const items = await notice.getByRole('listitem').allInnerTexts();
+    assert.equal(items.length, 2, items.join('\n'));
+    assert.ok(items.some((t) => /年龄/.test(t) && t.includes('这道题的题型或选项已改变，原来的答案不再适用。')), items.join('\n'));
+    assert.ok(items.includes('years_resident：问卷中已没有这道题。'), items.join('\n'));
+    assert.ok(await page.getByLabel('武昌区', { exact: true }).isChecked(), 'the district answer came along');
+    assert.equal(await page.getByLabel('70岁及以上', { exact: true }).isChecked(), false);
+    assert.deepEqual(await axeCheck(page), [], 'axe with the carry-over notice');
+    const [download] = await Promise.all([page.waitForEvent('download'), notice.getByRole('link', { name: '下载此前的答案（JSON）' }).click()]);
+    const earlier = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.equal(earlier.values.years_resident, 12, 'the earlier answers are all in the download');
+    assert.equal(earlier.values.district, 'wuchang');
+
+    // The notice stays until the form is submitted: reload again, still there.
+    await page.reload();
+    await notice.waitFor();
+
+    // In English, the reasons are in English.
+    await page.getByRole('button', { name: 'English' }).click();
+    const en = page.getByRole('status').filter({ hasText: 'The survey has been updated.' });
+    await en.waitFor();
+    assert.ok((await en.getByRole('listitem').allInnerTexts()).includes('years_resident：The question is no longer in the form.'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a plan change that keeps every answered question carries everything over and says so', async () => {
+  const browser = await launch();
+  const context = await browser.newContext();
+  try {
+    let served = demo;
+    await context.route('**/test-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: served }));
+    const page = await context.newPage();
+    await page.goto(url('respond.html?plan=test-plan.json'));
+    await page.getByLabel('江汉区', { exact: true }).check();
+    served = edited((ins) => {
+      ins.title['zh-CN'] += '（修订）';
+    });
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: '问卷已更新。您此前在本机填写的答案已全部带入。' }).waitFor();
+    assert.ok(await page.getByLabel('江汉区', { exact: true }).isChecked());
+    const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kaoping:draft:')));
+    assert.equal(keys.length, 1, 'the draft moved to the new plan\'s key');
+  } finally {
+    await browser.close();
+  }
+});
