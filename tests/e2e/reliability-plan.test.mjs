@@ -86,3 +86,33 @@ test('a plan change that keeps every answered question carries everything over a
     await browser.close();
   }
 });
+
+test('review sheet: a sheet begun under the earlier plan is offered for download until the new one is submitted', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ acceptDownloads: true });
+  try {
+    let served = demo;
+    await context.route('**/test-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: served }));
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(url('review.html?plan=test-plan.json'));
+    await page.getByLabel('工号/编号').fill('E-0301');
+    await page.getByLabel('江岸区 重大项目建设', { exact: true }).fill('77');
+    served = JSON.stringify({ ...JSON.parse(demo), version: `${JSON.parse(demo).version}-r2` });
+    await page.reload();
+    const notice = page.getByRole('status').filter({ hasText: '评审表已更新。您此前在本机按旧版评审表填写的内容没有带入新表' });
+    await notice.waitFor();
+    assert.equal(await page.getByLabel('工号/编号').inputValue(), '', 'the new sheet starts empty');
+    assert.deepEqual(await axeCheck(page), [], 'axe with the earlier-sheet notice');
+    const [download] = await Promise.all([page.waitForEvent('download'), notice.getByRole('link', { name: '下载此前填写的内容（JSON）' }).click()]);
+    const earlier = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.equal(earlier.reviewer, 'E-0301');
+    assert.equal(earlier.scores.jiangan.major_projects, 77);
+    // Still offered on the next visit.
+    await page.reload();
+    await notice.waitFor();
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});

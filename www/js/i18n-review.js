@@ -39,6 +39,8 @@ addStrings({
     reviewQueued: '当前无法连接服务器，评审记录已保存在本机，联网后将自动发送。',
     reviewStartAgain: '填写新的评审表',
     reviewUnitMissing: (unit, n) => `${unit}有 ${n} 项尚未打分。`,
+    reviewOlder: '评审表已更新。您此前在本机按旧版评审表填写的内容没有带入新表，已为您保留：请下载保存，对照重新填写。提交新表后不再保留。',
+    reviewOlderDownload: '下载此前填写的内容（JSON）',
     // site-check sheets (现场查核评价表): each siteX stands in for reviewX
     siteRestored: '已恢复您上次在本机填写的评价。',
     siteWho: '评价人信息',
@@ -98,6 +100,8 @@ addStrings({
     reviewQueued: 'The server cannot be reached. Your review record is kept on this device and will be sent when you are online.',
     reviewStartAgain: 'Start a new review sheet',
     reviewUnitMissing: (unit, n) => `${unit}: ${n} items are not scored yet.`,
+    reviewOlder: 'This sheet has been updated. What you entered earlier on this device, on the previous version, was not carried over to the new sheet but is kept: download it and use it to fill in the new one. It is no longer kept once you submit the new sheet.',
+    reviewOlderDownload: 'Download what you entered earlier (JSON)',
     // site-check sheets: each siteX stands in for reviewX
     siteRestored: 'We restored the ratings you entered earlier on this device.',
     siteWho: 'About you',

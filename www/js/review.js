@@ -45,6 +45,9 @@ export class ReviewView extends SheetView {
     this.layout = layout;
     this.site = layout.kind === 'site_check';
     const saved = drafts.load(this.key);
+    // A sheet begun under another version of the plan is not carried over: it is offered for
+    // download beside the new sheet (never dropped silently) until this one is submitted.
+    this.older = drafts.other(this.key, layout.instrument);
     const a = saved?.answers;
     this.restored = !!(a && (a.reviewer || a.group || a.quarter || a.recused?.length || Object.keys(a.scores ?? {}).length));
     this.draft = saved ?? emptyDraft();
@@ -113,6 +116,11 @@ export class ReviewView extends SheetView {
       h('h1', { id: this.id('title'), tabindex: '-1', text: this.title }),
       this.layout.intro ? h('p', { class: 'intro', text: tr(this.layout.intro, lang) }) : null,
       this.restored ? h('p', { class: 'notice', role: 'status', text: t.reviewRestored }) : null,
+      this.older ? h('div', { class: 'notice', role: 'status' }, h('p', { text: t.reviewOlder }), h('p', {}, h('a', {
+        href: URL.createObjectURL(new Blob([JSON.stringify(this.older[1].answers, null, 2)], { type: 'application/json' })),
+        download: `kaoping-${this.layout.instrument}-earlier.json`,
+        text: t.reviewOlderDownload,
+      }))) : null,
       ...this.banners());
 
     this.summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': this.id('summary-title') });
@@ -427,6 +435,8 @@ export class ReviewView extends SheetView {
       return;
     }
     this.finish('submitReview', { instrument: this.layout.instrument });
+    if (this.older) drafts.clear(this.older[0]);
+    this.older = null;
   }
 
   renderDone() {
