@@ -39,7 +39,7 @@ async function proxy(override) {
 
 const digest = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
 
-/** The served sw.js split into its build line ({hash, files}) and the worker's code. */
+/** The served sw.js split into its build line ({hash, shell}) and the worker's code. */
 async function servedWorker() {
   const text = await (await fetch(url('sw.js'))).text();
   const [first, ...rest] = text.split('\n');
@@ -50,9 +50,9 @@ async function servedWorker() {
 
 /** A new build: `glue` replaces the forms build's glue; `claimed` is the digest sw.js states for it. */
 function stamp(worker, name, glue, claimed = digest(glue)) {
-  const files = { ...worker.build.files, 'pkg/kaoping_wasm.js': claimed };
+  const shell = { ...worker.build.shell, 'pkg/kaoping_wasm.js': claimed };
   const hash = createHash('sha256').update(`${worker.build.hash} ${name}`).digest('hex').slice(0, 12);
-  return { hash, text: `self.KAOPING_BUILD=${JSON.stringify({ hash, files })};\n${worker.code}` };
+  return { hash, text: `self.KAOPING_BUILD=${JSON.stringify({ hash, shell })};\n${worker.code}` };
 }
 
 /** In the page: the cache names, and the digests of the glue and WASM the page is served now. */
@@ -87,8 +87,8 @@ test('sw update: offered with a draft open, applied on click, one build in use',
     const glueA = await (await fetch(url('pkg/kaoping_wasm.js'))).text();
     const before = await inPage(page);
     assert.deepEqual(before.caches, [`kaoping-build-${a.build.hash}`]);
-    assert.equal(before.glue, a.build.files['pkg/kaoping_wasm.js']);
-    assert.equal(before.wasm, a.build.files['pkg/kaoping_wasm_bg.wasm']);
+    assert.equal(before.glue, a.build.shell['pkg/kaoping_wasm.js']);
+    assert.equal(before.wasm, a.build.shell['pkg/kaoping_wasm_bg.wasm']);
 
     // A draft: one answer (saved on change), and a mark that is gone if the page reloads.
     await page.getByLabel('武昌区', { exact: true }).check();
@@ -108,7 +108,7 @@ test('sw update: offered with a draft open, applied on click, one build in use',
     const waiting = await inPage(page);
     assert.deepEqual(waiting.caches, [`kaoping-build-${a.build.hash}`, `kaoping-build-${b.hash}`].sort(),
       'B is cached whole beside A');
-    assert.equal(waiting.glue, a.build.files['pkg/kaoping_wasm.js'], 'the page still gets build A');
+    assert.equal(waiting.glue, a.build.shell['pkg/kaoping_wasm.js'], 'the page still gets build A');
     assert.deepEqual(await axeCheck(page), []);
 
     // The click: the page reloads into build B; the draft comes back from storage.
@@ -122,7 +122,7 @@ test('sw update: offered with a draft open, applied on click, one build in use',
     assert.deepEqual(after.caches, [`kaoping-build-${b.hash}`], 'A\'s cache is gone');
     assert.ok(after.glueText.endsWith('// build B\n'), 'the glue is B\'s');
     assert.equal(after.glue, digest(glueB));
-    assert.equal(after.wasm, a.build.files['pkg/kaoping_wasm_bg.wasm'], 'the WASM is B\'s (unchanged)');
+    assert.equal(after.wasm, a.build.shell['pkg/kaoping_wasm_bg.wasm'], 'the WASM is B\'s (unchanged)');
     assert.equal(await page.getByRole('status').filter({ hasText: '新版本可用。' }).count(), 0);
 
     // Build C whose glue on the server is not the one its sw.js names (a deploy mid-install):
@@ -179,5 +179,40 @@ test('a plan from ?plan= is network first, and its last copy serves offline', as
   } finally {
     await browser.close();
     px.server.close();
+  }
+});
+
+test('the review page and the iframe page work offline after one visit: their files join the build', async () => {
+  const browser = await launch();
+  const context = await browser.newContext();
+  try {
+    const visits = [
+      ['review.html', '专家评审团现场评议表', ['review.html', 'js/review.js', 'pkg-office/kaoping_wasm_bg.wasm']],
+      ['embed.html?instrument=public', '武汉市2026年度社会公众满意度调查', ['embed.html', 'js/frame.js']],
+    ];
+    for (const [path, title, files] of visits) {
+      const page = await context.newPage();
+      await page.goto(url(path));
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+      // Kept in the build's own cache (checked against build.json), not refreshed from the network.
+      await page.waitForFunction(async (want) => {
+        const name = (await caches.keys()).find((k) => k.startsWith('kaoping-build-'));
+        const cache = await caches.open(name);
+        return (await Promise.all(want.map((f) => cache.match(f)))).every(Boolean);
+      }, files, { timeout: 20000 });
+      await page.close();
+    }
+    await context.setOffline(true);
+    for (const [path, title] of visits) {
+      const page = await context.newPage();
+      const errors = watchErrors(page);
+      await page.goto(url(path));
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      assert.deepEqual(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED')), [], path);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
   }
 });

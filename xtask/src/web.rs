@@ -81,56 +81,48 @@ pub fn site(root: &Path) -> Result<PathBuf> {
         minify.len()
     );
     let (hash, files) = stamp_service_worker(&out)?;
-    let worker_source = std::fs::read_to_string(src.join(SERVICE_WORKER))
-        .with_context(|| format!("cannot read www/{SERVICE_WORKER}"))?;
-    let missing: Vec<String> = shell_of(&worker_source)
-        .into_iter()
-        .filter(|p| !files.contains(p))
-        .collect();
-    if !missing.is_empty() {
-        anyhow::bail!(
-            "www/{SERVICE_WORKER}: SHELL lists {} not in the build; the worker would never install",
-            missing.join(", ")
-        );
-    }
     println!(
-        "site: build {hash} ({} files) stamped into {SITE}/{SERVICE_WORKER}",
-        files.len()
+        "site: build {hash} ({files} files) stamped into {SITE}/{SERVICE_WORKER} and {SITE}/{MANIFEST}"
     );
     Ok(out)
 }
 
-/// The paths in the `const SHELL = [ … ];` list of the service worker's source.
-fn shell_of(worker_source: &str) -> Vec<String> {
-    let Some(start) = worker_source.find("const SHELL = [") else {
-        return Vec::new();
-    };
-    let list = &worker_source[start..];
-    let list = &list[..list.find("];").unwrap_or(list.len())];
-    list.split('\'')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
 /// The service worker's file, which [`stamp_service_worker`] stamps; not part of the build hash.
 pub const SERVICE_WORKER: &str = "sw.js";
+/// Every file of the build with its digest, which the worker reads when a page asks for a file
+/// outside the shell; not part of the build hash.
+pub const MANIFEST: &str = "build.json";
+/// The respondent's shell: what respond.html loads, installed with the worker as one unit (all
+/// of them or none). Every other file of the build joins the same cache when a page loads it or
+/// asks for it (the review and office pages), checked against [`MANIFEST`]. Kept short: the
+/// worker carries these digests, and sw.js counts against the respondent's size budget.
+pub const SHELL: [&str; 10] = [
+    "respond.html",
+    "css/app.css",
+    "js/engine.js",
+    "js/form.js",
+    "js/i18n.js",
+    "js/store.js",
+    "js/respond.js",
+    "js/offline.js",
+    "pkg/kaoping_wasm.js",
+    "pkg/kaoping_wasm_bg.wasm",
+];
 /// Hex digits kept of each SHA-256 (48 bits): the service worker uses them to tell one build's
-/// files from another's (an accident such as a deploy during an install), not to resist forgery;
-/// every digit costs the respondent's page bytes (sw.js lists every file of the build).
+/// files from another's (an accident such as a deploy during an install), not to resist forgery.
 pub const DIGEST_HEX: usize = 12;
 
-/// Put before the (minified) service worker in `site`:
-/// `self.KAOPING_BUILD={"hash":…,"files":{path: digest,…}};`, the build's hash (over the paths
-/// and bytes of all its files) and each file's digest. The worker caches one build as a unit
-/// under a cache named by the hash and accepts a file into it only when its digest matches.
-/// A new build changes the hash, so the worker's bytes change and browsers install it.
-/// Returns the hash and the files listed.
-pub fn stamp_service_worker(site: &Path) -> Result<(String, Vec<String>)> {
+/// Stamp the build into `site`: the build's hash (over the paths and bytes of all its files and
+/// the worker's code) and each file's digest go into [`MANIFEST`] (`{"hash", "files": {path: digest}}`), and the
+/// hash with the [`SHELL`]'s digests before the (minified) worker:
+/// `self.KAOPING_BUILD={"hash":…,"shell":{path: digest,…}};`. The worker caches one build as a
+/// unit under a cache named by the hash and accepts a file into it only when its digest
+/// matches. A new build changes the hash, so the worker's bytes change and browsers install it.
+/// Returns the hash and the number of files.
+pub fn stamp_service_worker(site: &Path) -> Result<(String, usize)> {
     let mut paths = Vec::new();
     list_files(site, site, &mut paths)?;
-    paths.retain(|p| p != SERVICE_WORKER);
+    paths.retain(|p| p != SERVICE_WORKER && p != MANIFEST);
     paths.sort();
     let mut build = Sha256::new();
     let mut files = serde_json::Map::new();
@@ -148,14 +140,31 @@ pub fn stamp_service_worker(site: &Path) -> Result<(String, Vec<String>)> {
         }
         files.insert(rel.clone(), hex(&Sha256::digest(&bytes)).into());
     }
-    let hash = hex(&build.finalize());
+    // The worker's own code too: a new worker is a new build with a cache of its own.
     let sw_path = site.join(SERVICE_WORKER);
     let worker = std::fs::read_to_string(&sw_path)
         .with_context(|| format!("cannot read {}", sw_path.display()))?;
-    let info = serde_json::json!({ "hash": hash, "files": files });
+    build.update(SERVICE_WORKER.as_bytes());
+    build.update(worker.as_bytes());
+    let hash = hex(&build.finalize());
+    let mut shell = serde_json::Map::new();
+    for p in SHELL {
+        let Some(digest) = files.get(p) else {
+            anyhow::bail!(
+                "the service worker's shell (web::SHELL) lists {p}, which is not in the build; \
+                 the worker would never install"
+            );
+        };
+        shell.insert(p.to_string(), digest.clone());
+    }
+    let manifest = serde_json::json!({ "hash": hash, "files": files });
+    let manifest_path = site.join(MANIFEST);
+    std::fs::write(&manifest_path, manifest.to_string())
+        .with_context(|| format!("cannot write {}", manifest_path.display()))?;
+    let info = serde_json::json!({ "hash": hash, "shell": shell });
     std::fs::write(&sw_path, format!("self.KAOPING_BUILD={info};\n{worker}"))
         .with_context(|| format!("cannot write {}", sw_path.display()))?;
-    Ok((hash, paths))
+    Ok((hash, paths.len()))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -368,13 +377,16 @@ mod tests {
     fn the_worker_is_stamped_with_the_build() {
         let dir = std::env::temp_dir().join(format!("xtask-stamp-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("pkg")).unwrap();
-        std::fs::write(dir.join("pkg/a.js"), "glue").unwrap();
-        std::fs::write(dir.join("pkg/a.wasm"), b"\0asm").unwrap();
+        for p in SHELL {
+            let path = dir.join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, p).unwrap();
+        }
+        std::fs::write(dir.join("pkg/kaoping_wasm.js"), "glue").unwrap();
+        std::fs::write(dir.join("office.html"), "office").unwrap();
         std::fs::write(dir.join("sw.js"), "worker();").unwrap();
-        let (hash, files) = stamp_service_worker(&dir).unwrap();
-        assert_eq!(hash.len(), DIGEST_HEX);
-        assert_eq!(files, ["pkg/a.js", "pkg/a.wasm"]);
+        let (hash, n) = stamp_service_worker(&dir).unwrap();
+        assert_eq!((hash.len(), n), (DIGEST_HEX, SHELL.len() + 1));
         let sw = std::fs::read_to_string(dir.join("sw.js")).unwrap();
         let (head, body) = sw.split_once('\n').unwrap();
         assert_eq!(body, "worker();");
@@ -385,27 +397,36 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(json).unwrap();
         assert_eq!(v["hash"], hash.as_str());
         // sha256("glue")
-        assert_eq!(v["files"]["pkg/a.js"], "99552de9998a");
+        assert_eq!(v["shell"]["pkg/kaoping_wasm.js"], "99552de9998a");
         assert_eq!(
-            v["files"].as_object().unwrap().len(),
-            2,
-            "sw.js is not listed"
+            v["shell"].as_object().unwrap().len(),
+            SHELL.len(),
+            "the shell only"
         );
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(MANIFEST)).unwrap()).unwrap();
+        assert_eq!(manifest["hash"], hash.as_str());
+        assert_eq!(manifest["files"]["pkg/kaoping_wasm.js"], "99552de9998a");
+        // sha256("office")
+        assert_eq!(manifest["files"]["office.html"], "5cc3f82838ba");
+        let listed = manifest["files"].as_object().unwrap();
+        assert_eq!(listed.len(), n, "neither sw.js nor build.json");
 
-        // One changed byte in any file is another build.
+        // Stamping again does not count the manifest as a file of the build; one changed byte
+        // in any file is another build.
         std::fs::write(dir.join("sw.js"), "worker();").unwrap();
-        std::fs::write(dir.join("pkg/a.wasm"), b"\0asn").unwrap();
-        let (other, _) = stamp_service_worker(&dir).unwrap();
+        assert_eq!(stamp_service_worker(&dir).unwrap().0, hash);
+        std::fs::write(dir.join("sw.js"), "worker();").unwrap();
+        std::fs::write(dir.join("office.html"), "offica").unwrap();
+        let other = stamp_service_worker(&dir).unwrap().0;
         assert_ne!(other, hash);
-        let _ = std::fs::remove_dir_all(&dir);
-    }
+        std::fs::write(dir.join("sw.js"), "worker(2);").unwrap();
+        assert_ne!(stamp_service_worker(&dir).unwrap().0, other, "a new worker");
 
-    #[test]
-    fn the_shell_is_read_from_the_worker() {
-        let src = "const X = 1;\nconst SHELL = [\n  'respond.html', 'css/app.css',\n  'pkg/a.wasm',\n];\nconst Y = ['no'];";
-        assert_eq!(shell_of(src), ["respond.html", "css/app.css", "pkg/a.wasm"]);
-        assert!(shell_of("no list").is_empty());
-        let real = std::fs::read_to_string(crate::project_root().join("www/sw.js")).unwrap();
-        assert!(shell_of(&real).contains(&"pkg/kaoping_wasm_bg.wasm".to_string()));
+        // A shell file missing from the build is an error that names it.
+        std::fs::remove_file(dir.join("js/store.js")).unwrap();
+        let e = stamp_service_worker(&dir).unwrap_err().to_string();
+        assert!(e.contains("js/store.js"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
