@@ -293,25 +293,26 @@ impl<'p> Sink<'p> {
             // built, no recursion); each element is then parsed on its own, so that an element
             // that is not a value (`1e400`, nesting deeper than serde_json's 128 levels, a
             // stray comma) is rejected with its position and the others are still read.
-            match array_elements(text) {
-                Some(elements) => {
-                    for (i, (start, end, line)) in elements.into_iter().enumerate() {
-                        match serde_json::from_str::<Value>(&text[start..end]) {
-                            Ok(v) => self.add_value(file, i + 1, v),
-                            Err(e) => {
-                                let line = line + e.line().saturating_sub(1);
-                                let at = format!("line {line}, column {}", e.column());
-                                self.syntax(file, i + 1, at, &e)
-                            }
+            // Scanned twice: first whether the structure holds (nothing read when not), then
+            // each element as it is found (no list of them).
+            if array_elements(text, &mut |_, _, _| {}) {
+                let mut i = 0;
+                array_elements(text, &mut |start, end, line| {
+                    i += 1;
+                    match serde_json::from_str::<Value>(&text[start..end]) {
+                        Ok(v) => self.add_value(file, i, v),
+                        Err(e) => {
+                            let line = line + e.line().saturating_sub(1);
+                            let at = format!("line {line}, column {}", e.column());
+                            self.syntax(file, i, at, &e)
                         }
                     }
-                }
-                None => {
-                    let e = serde_json::from_str::<serde::de::IgnoredAny>(text)
-                        .err()
-                        .unwrap_or_else(|| serde::de::Error::custom("unbalanced brackets"));
-                    self.syntax(file, e.line(), format!("column {}", e.column()), &e)
-                }
+                });
+            } else {
+                let e = serde_json::from_str::<serde::de::IgnoredAny>(text)
+                    .err()
+                    .unwrap_or_else(|| serde::de::Error::custom("unbalanced brackets"));
+                self.syntax(file, e.line(), format!("column {}", e.column()), &e)
             }
         } else {
             // One object, or JSON Lines: try the whole text first.
@@ -495,17 +496,20 @@ fn unknown_unit(unit: &str, column: &str) -> (&'static str, Option<String>, Stri
     )
 }
 
-/// The elements of a JSON array text as (start, end, line of start) when its outer structure
-/// holds: it starts with `[`, strings close, brackets balance and nothing but white space
-/// follows the closing `]`. A byte scan with a depth counter: no values, no recursion. An
-/// element between two commas may still be anything (`1e400`, `{]`); its own parse says.
-fn array_elements(text: &str) -> Option<Vec<(usize, usize, usize)>> {
+/// Hands each element of a JSON array text to `f` as (start, end, line of start); whether the
+/// outer structure holds: it starts with `[`, strings close, brackets balance and nothing but
+/// white space follows the closing `]` (when not, elements before the break were handed out).
+/// A byte scan with a depth counter: no values, no recursion. An element between two commas
+/// may still be anything (`1e400`, `{]`); its own parse says.
+fn array_elements(text: &str, f: &mut dyn FnMut(usize, usize, usize)) -> bool {
     let b = text.as_bytes();
-    let open = b.iter().position(|c| !c.is_ascii_whitespace())?;
+    let Some(open) = b.iter().position(|c| !c.is_ascii_whitespace()) else {
+        return false;
+    };
     let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
     let mut line = 1 + b[..open].iter().filter(|&&c| c == b'\n').count();
     let (mut start, mut start_line) = (open + 1, line);
-    let mut out = Vec::new();
+    let mut handed = false;
     let mut close = None;
     for (i, &c) in b.iter().enumerate().skip(open) {
         if c == b'\n' {
@@ -525,14 +529,18 @@ fn array_elements(text: &str) -> Option<Vec<(usize, usize, usize)>> {
             b'"' => in_str = true,
             b'[' | b'{' => depth += 1,
             b']' | b'}' => {
-                depth = depth.checked_sub(1)?;
+                let Some(d) = depth.checked_sub(1) else {
+                    return false;
+                };
+                depth = d;
                 if depth == 0 {
                     close = Some(i);
                     break;
                 }
             }
             b',' if depth == 1 => {
-                out.push((start, i, start_line));
+                f(start, i, start_line);
+                handed = true;
                 (start, start_line) = (i + 1, line);
             }
             _ => {}
@@ -541,15 +549,17 @@ fn array_elements(text: &str) -> Option<Vec<(usize, usize, usize)>> {
             (start, start_line) = (i + 1, line);
         }
     }
-    let close = close?;
+    let Some(close) = close else {
+        return false;
+    };
     if !b[close + 1..].iter().all(u8::is_ascii_whitespace) {
-        return None;
+        return false;
     }
     // `[]` (and `[ ]`) has no element; otherwise the last runs to the `]`.
-    if !out.is_empty() || !b[start..close].iter().all(u8::is_ascii_whitespace) {
-        out.push((start, close, start_line));
+    if handed || !b[start..close].iter().all(u8::is_ascii_whitespace) {
+        f(start, close, start_line);
     }
-    Some(out)
+    true
 }
 
 /// Visits a JSON array's elements one at a time: `f(position, value)`, position from 1.

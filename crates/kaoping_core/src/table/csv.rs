@@ -388,6 +388,12 @@ impl Tokenizer {
                     if b == delim {
                         self.ends.push(pos!(i));
                         i += 1;
+                        if self.buf.len() + i - seg > MAX_ROW_BYTES {
+                            // Fields and their ends grow with no copy: bounded here.
+                            i = self.over(data, seg);
+                            seg = i;
+                            break;
+                        }
                         if i < n && data[i] != b'"' {
                             // The next field starts here, unquoted: read on.
                             self.starts.push(pos!(i));
@@ -749,6 +755,11 @@ mod tests {
             assert_eq!(got[1], (2, vec![], Some((CsvProblem::TooLong, 0))));
             assert_eq!(got[2], (3, s(&["ok"]), None));
         }
+        // A row of delimiters only, in one chunk: its field ends stop at the limit too.
+        let text = format!("a\n\"q\",{}\nok\n", ",".repeat(MAX_ROW_BYTES + 100));
+        let got = same_in_these_chunkings(text.as_bytes());
+        assert_eq!(got[1], (2, vec![], Some((CsvProblem::TooLong, 0))));
+        assert_eq!(got[2], (3, s(&["ok"]), None));
         // An over-long last row without a line end.
         let got = same_in_these_chunkings(format!("a\n\"{}", "y".repeat(MAX_ROW_BYTES)).as_bytes());
         assert_eq!(got[1], (2, vec![], Some((CsvProblem::TooLong, 0))));
