@@ -60,6 +60,11 @@ fn main() {
     ] {
         seeds.push(("pattern", format!("{p}\n{t}").into_bytes()));
     }
+    // A long answer (a respondent may paste a page of text).
+    seeds.push((
+        "pattern",
+        format!(r"\w+@\w+\.cn{}{}", '\n', "a".repeat(12_000)).into_bytes(),
+    ));
     for p in patterns {
         seeds.push(("pattern", format!("{p}\nAB-1234").into_bytes()));
     }

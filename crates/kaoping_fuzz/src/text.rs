@@ -16,7 +16,9 @@ use crate::split_at_byte;
 pub fn plan(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let report = validate_plan(&text);
-    let lines = text.lines().count() + 1;
+    // Lines as `locate.rs` counts them: `\n`, `\r\n` and a lone `\r` each end one.
+    let lines =
+        1 + text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count();
     for p in &report.problems {
         assert!(!p.code.is_empty());
         if let Some(line) = p.line {
