@@ -1027,4 +1027,36 @@ mod tests {
         }
         assert!(pages >= 9, "{pages} pages");
     }
+
+    /// The deployment recipe's snippets send this server's policy, so the doc cannot drift
+    /// from what the tests run under.
+    #[test]
+    fn the_deploy_snippets_send_this_policy() {
+        let doc = std::fs::read_to_string(crate::project_root().join("docs/deploy.md")).unwrap();
+        let policy = format!("{CSP}; frame-ancestors 'self' https://www.example.gov.cn");
+        for (block, line) in [
+            (
+                "```nginx\n",
+                format!(r#"add_header Content-Security-Policy "{policy}" always;"#),
+            ),
+            (
+                "```caddyfile\n",
+                format!(r#"Content-Security-Policy "{policy}""#),
+            ),
+        ] {
+            let start = doc.find(block).unwrap_or_else(|| panic!("no {block}")) + block.len();
+            let snippet = &doc[start..start + doc[start..].find("```").unwrap()];
+            assert!(snippet.contains(&line), "{block}: no {line}");
+            for needle in [
+                "Access-Control-Allow-Origin",
+                "Content-Type, Idempotency-Key",
+                "Cache-Control no-cache",
+                "X-Content-Type-Options nosniff",
+                "Referrer-Policy no-referrer",
+                "Vary Origin",
+            ] {
+                assert!(snippet.contains(needle), "{block}: no {needle}");
+            }
+        }
+    }
 }
