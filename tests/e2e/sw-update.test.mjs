@@ -110,6 +110,11 @@ test('sw update: offered with a draft open, applied on click, one build in use',
       'B is cached whole beside A');
     assert.equal(waiting.glue, a.build.shell['pkg/kaoping_wasm.js'], 'the page still gets build A');
     assert.deepEqual(await axeCheck(page), []);
+    // In English too, following the page's language switch.
+    await page.locator('#lang-switch').click();
+    await page.getByRole('status').filter({ hasText: 'A new version is available.' })
+      .getByRole('button', { name: 'Update and reload' }).waitFor();
+    await page.locator('#lang-switch').click();
 
     // The click: the page reloads into build B; the draft comes back from storage.
     const reloaded = page.waitForEvent('load');
