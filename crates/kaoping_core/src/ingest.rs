@@ -562,9 +562,12 @@ fn array_elements(text: &str, f: &mut dyn FnMut(usize, usize, usize)) -> bool {
     true
 }
 
-/// Visits a JSON array's elements one at a time: `f(position, value)`, position from 1.
+#[cfg(feature = "office")]
+/// Visits a JSON array's elements one at a time: `f(position, value)`, position from 1
+/// (aggregate's streamed record arrays).
 pub(crate) struct EachElement<F>(pub F);
 
+#[cfg(feature = "office")]
 impl<'de, F: FnMut(usize, Value)> serde::de::DeserializeSeed<'de> for EachElement<F> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -572,6 +575,7 @@ impl<'de, F: FnMut(usize, Value)> serde::de::DeserializeSeed<'de> for EachElemen
     }
 }
 
+#[cfg(feature = "office")]
 impl<'de, F: FnMut(usize, Value)> serde::de::Visitor<'de> for EachElement<F> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {

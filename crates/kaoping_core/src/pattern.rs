@@ -13,7 +13,7 @@ use std::fmt;
 /// A parsed pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
-    prog: Vec<Inst>,
+    alternatives: Vec<Vec<Node>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -283,18 +283,23 @@ impl Pattern {
         alts(&mut prog, &alternatives);
         if prog.len() > MAX_PROGRAM {
             return Err(PatternError {
-                message: format!("too large once its repetitions are written out (more than {MAX_PROGRAM} steps)"),
+                // MAX_PROGRAM, written out (a literal: no formatting in the respondent's WASM).
+                message: "too large once its repetitions are written out (more than 4096 steps)"
+                    .to_owned(),
                 column: 1,
             });
         }
-        Ok(Pattern { prog })
+        Ok(Pattern { alternatives })
     }
 
     /// Whether the whole text matches: a Thompson NFA simulation (Pike VM without captures).
     /// Memory is a few words per instruction whatever the text's length, time at most text
     /// length × [`MAX_PROGRAM`], and nothing recurses.
     pub fn is_match(&self, text: &str) -> bool {
-        let prog = &self.prog[..];
+        // Compiled again for each match (a few microseconds): the program borrows the nodes.
+        let mut prog = Vec::new();
+        alts(&mut prog, &self.alternatives);
+        let prog = &prog[..];
         let (mut cur, mut next, mut stack) = (Vec::new(), Vec::new(), Vec::new());
         let mut seen = vec![usize::MAX; prog.len() + 1];
         add(prog, &mut cur, &mut seen, &mut stack, 0, 0);
@@ -319,10 +324,9 @@ impl Pattern {
 pub const MAX_PROGRAM: usize = 4096;
 
 /// One instruction; the match is the position after the last one.
-#[derive(Debug, Clone, PartialEq)]
-enum Inst {
+enum Inst<'a> {
     /// One character that `one` accepts (a `Char`, `Any` or `Class` node).
-    Test(Node),
+    Test(&'a Node),
     Split(usize, usize),
     Jmp(usize),
 }
@@ -330,7 +334,7 @@ enum Inst {
 /// Compile alternatives: `Split` to each, `Jmp` from each to the end. Stops adding once the
 /// program is over [`MAX_PROGRAM`] (the caller then refuses it), so `((a{1000}){1000}){1000}`
 /// costs no time.
-fn alts(prog: &mut Vec<Inst>, alternatives: &[Vec<Node>]) {
+fn alts<'a>(prog: &mut Vec<Inst<'a>>, alternatives: &'a [Vec<Node>]) {
     let mut jumps = Vec::new();
     for (i, alt) in alternatives.iter().enumerate() {
         let split = prog.len();
@@ -353,7 +357,7 @@ fn alts(prog: &mut Vec<Inst>, alternatives: &[Vec<Node>]) {
     }
 }
 
-fn node(prog: &mut Vec<Inst>, n: &Node) {
+fn node<'a>(prog: &mut Vec<Inst<'a>>, n: &'a Node) {
     if prog.len() > MAX_PROGRAM {
         return;
     }
@@ -385,7 +389,7 @@ fn node(prog: &mut Vec<Inst>, n: &Node) {
                 prog[s] = Inst::Split(s + 1, end);
             }
         }
-        single => prog.push(Inst::Test(single.clone())),
+        single => prog.push(Inst::Test(single)),
     }
 }
 
@@ -408,7 +412,10 @@ fn add(
         }
         seen[pc] = step;
         match prog.get(pc) {
-            Some(Inst::Split(a, b)) => stack.extend([*b, *a]),
+            Some(Inst::Split(a, b)) => {
+                stack.push(*b);
+                stack.push(*a);
+            }
             Some(Inst::Jmp(a)) => stack.push(*a),
             _ => list.push(pc),
         }
@@ -504,5 +511,15 @@ mod tests {
             .unwrap_err()
             .message
             .contains("nested"));
+    }
+
+    #[test]
+    fn the_size_message_names_the_limit() {
+        let e = Pattern::parse("(a{1000}){5}").unwrap_err();
+        assert!(
+            e.message
+                .contains(&format!("more than {MAX_PROGRAM} steps")),
+            "{e}"
+        );
     }
 }
