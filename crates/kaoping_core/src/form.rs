@@ -249,32 +249,37 @@ fn fits(q: &Question, v: &Value) -> bool {
 /// scale points still there); a written reason goes with its answer. Everything else is listed
 /// in `dropped`, once per question.
 pub fn carry_over(ins: &Instrument, answers: &Answers) -> CarryOver {
-    let questions: BTreeMap<&str, &Question> = ins
-        .sections
-        .iter()
-        .flat_map(|s| &s.questions)
-        .map(|q| (q.id.as_str(), q))
-        .collect();
+    // A linear search, not a map: forms have tens of questions, and a map's sorting code
+    // costs the respondent's WASM kilobytes.
+    let question = |id: &str| {
+        ins.sections
+            .iter()
+            .flat_map(|s| &s.questions)
+            .find(|q| q.id == id)
+    };
     let mut kept = Answers::default();
     let mut dropped: Vec<Dropped> = Vec::new();
-    let drop =
-        |dropped: &mut Vec<Dropped>, id: &str, q: Option<&&Question>| {
-            if dropped.iter().any(|d| d.question == id) {
-                return;
-            }
-            dropped.push(Dropped {
-            question: id.to_owned(),
-            reason: match q {
-                None => Text::new("问卷中已没有这道题。", "The question is no longer in the form."),
-                Some(_) => Text::new(
-                    "这道题的题型或选项已改变，原来的答案不再适用。",
-                    "The question's type or options changed; the earlier answer no longer fits.",
-                ),
-            },
-        });
+    fn drop(dropped: &mut Vec<Dropped>, id: &str, q: Option<&Question>) {
+        if dropped.iter().any(|d| d.question == id) {
+            return;
+        }
+        let reason = match q {
+            None => Text::new(
+                "问卷中已没有这道题。",
+                "The question is no longer in the form.",
+            ),
+            Some(_) => Text::new(
+                "这道题的题型或选项已改变，原来的答案不再适用。",
+                "The question's type or options changed; the earlier answer no longer fits.",
+            ),
         };
+        dropped.push(Dropped {
+            question: id.to_owned(),
+            reason,
+        });
+    }
     for (id, v) in &answers.values {
-        let q = questions.get(id.as_str());
+        let q = question(id);
         match q {
             _ if !is_answered(Some(v)) => {}
             Some(q) if fits(q, v) => {
@@ -284,7 +289,7 @@ pub fn carry_over(ins: &Instrument, answers: &Answers) -> CarryOver {
         }
     }
     for (id, text) in &answers.reasons {
-        let q = questions.get(id.as_str());
+        let q = question(id);
         match q {
             _ if text.trim().is_empty() => {}
             Some(q) if q.reason.is_some() && !dropped.iter().any(|d| &d.question == id) => {
