@@ -134,7 +134,7 @@ test('the outbox refuses the record (IndexedDB quota): said on the receipt, down
   }
 });
 
-test('records waiting in the old localStorage outbox are moved to IndexedDB and delivered once', async () => {
+test('records waiting in the old localStorage outbox, and its receipt, are moved, shown and delivered once', async () => {
   const browser = await launch();
   const context = await browser.newContext();
   try {
@@ -147,9 +147,12 @@ test('records waiting in the old localStorage outbox are moved to IndexedDB and 
     const record = first.record;
     await context.unroute('**/api/responses');
     await page.evaluate(async (rec) => {
-      // The earlier version's state: the record in 'kaoping:outbox', no IndexedDB outbox.
+      // The earlier version's state: the record in 'kaoping:outbox', the draft {done, record}
+      // (no answers, no endpoint: it made the page fail to load), no IndexedDB outbox.
+      const key = Object.keys(localStorage).find((k) => k.startsWith('kaoping:draft:'));
       localStorage.clear();
       localStorage.setItem('kaoping:outbox', JSON.stringify([rec]));
+      localStorage.setItem(key, JSON.stringify({ done: true, record: rec }));
       await new Promise((resolve) => {
         const req = indexedDB.deleteDatabase('kaoping-outbox');
         req.onsuccess = req.onerror = req.onblocked = resolve;
@@ -160,9 +163,11 @@ test('records waiting in the old localStorage outbox are moved to IndexedDB and 
     const again = await routePosts(context);
     const next = await context.newPage();
     await next.goto(url('respond.html'));
-    await next.getByRole('heading', { level: 2, name: '基本情况' }).waitFor();
+    await next.getByRole('heading', { name: '提交成功，感谢您的参与！' }).waitFor();
+    await next.getByText(DELIVERED).waitFor();
+    assert.equal(await receiptChecksum(next), record.checksum);
     await next.waitForFunction(() => localStorage.getItem('kaoping:outbox') === null);
-    await next.waitForTimeout(1000);
+    await next.waitForTimeout(500);
     const entries = await outbox(next);
     assert.deepEqual(entries.map((e) => [e.checksum, e.kind, e.state]), [[record.checksum, 'survey', 'sent']]);
     assert.ok(entries[0].endpoint.endsWith('/api/responses'), 'claimed by the survey page for its endpoint');

@@ -171,6 +171,8 @@ export class SheetView extends EventTarget {
 
   /** Put the receipt's record in the outbox (if this page sends records), show how it stands, send. */
   async queue() {
+    // A receipt saved by an earlier version has no endpoint: its record was made for this page's.
+    if (!('endpoint' in this.draft)) this.draft.endpoint = this.endpoint;
     const { record, endpoint } = this.draft;
     if (!endpoint) return;
     this.kept = await outbox.add(entry(record, endpoint));
@@ -182,7 +184,7 @@ export class SheetView extends EventTarget {
   async showDelivery() {
     const status = this.root.querySelector('.delivery');
     const warn = this.root.querySelector('.delivery-warn');
-    if (!status || !this.draft.endpoint) return;
+    if (!status || !this.draft.endpoint || this.kept === undefined) return; // queue() shows it first
     const e = await outbox.get(this.draft.record.checksum);
     const t = this.t;
     let text = '';
