@@ -9,11 +9,14 @@
 //! cargo xtask size [--budget-kb 150] [--no-build]  gzip size of what respond.html loads
 //! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
 //! cargo xtask fuzz [--seconds 600] [TARGET…]     cargo-fuzz targets (nightly), one after another
+//! cargo xtask recipe [--no-build] [nginx|caddy…]  docs/deploy.md's snippets, run with the browser
+//!                                                tests through them (a step of `test`)
 //! ```
 
 mod bench;
 mod cmd;
 mod fuzz;
+mod recipe;
 mod serve;
 mod size;
 mod test;
@@ -44,6 +47,10 @@ tasks:
   fuzz [--seconds 600] [TARGET...]   build the cargo-fuzz targets of fuzz/ (nightly, installs cargo-fuzz)
                                      and run each (all when none named) for that long, growing
                                      fuzz/corpus/; crashes land in fuzz/artifacts/ (see fuzz/README.md)
+  recipe [--no-build] [nginx|caddy...]  run docs/deploy.md's nginx/Caddy snippet (both when none named)
+                                     on loopback in front of the dev server and the browser tests
+                                     crossorigin, sw-update and offline through it (a step of `test`;
+                                     --no-build: no wasm build; target/www/ is still made from www/)
   help                               this text
 ";
 
@@ -144,6 +151,28 @@ fn run() -> Result<()> {
             }
             args.finish()?;
             fuzz::run(&root, seconds, &targets)
+        }
+        Some("recipe") => {
+            let no_build = args.flag("--no-build");
+            let mut servers = Vec::new();
+            while let Some(s) = args.next_positional() {
+                servers.push(recipe::Server::parse(&s)?);
+            }
+            args.finish()?;
+            if servers.is_empty() {
+                servers = recipe::Server::ALL.to_vec();
+            }
+            if no_build {
+                tools::ensure(&root, tools::Needs::BROWSER)?;
+                web::site(&root)?;
+            } else {
+                tools::ensure(&root, tools::Needs::ALL)?;
+                web::build(&root)?;
+            }
+            for server in servers {
+                recipe::run(&root, server)?;
+            }
+            Ok(())
         }
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
