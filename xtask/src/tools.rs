@@ -8,7 +8,14 @@ use anyhow::{bail, Context, Result};
 use crate::cmd::Cmd;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
+/// `nginx` and `caddy`: the test step "recipe" runs docs/deploy.md's snippets under them.
+const APT_PACKAGES: [&str; 5] = [
+    "chromium",
+    "chromium-driver",
+    "fonts-noto-cjk",
+    "nginx",
+    "caddy",
+];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// From `fonts-noto-cjk`: without it, screenshots of the zh-CN pages show boxes.
@@ -21,7 +28,7 @@ pub struct Needs {
     pub wasm: bool,
     /// npm packages (binaryen's wasm-opt, esbuild, playwright-core, axe).
     pub npm: bool,
-    /// Debian's chromium, chromedriver and CJK fonts.
+    /// Debian's chromium, chromedriver and CJK fonts, and nginx and Caddy (the deploy recipe's).
     pub browser: bool,
 }
 
@@ -166,11 +173,16 @@ pub fn ensure_fuzz() -> Result<()> {
 }
 
 fn ensure_browser() -> Result<()> {
+    let servers = crate::recipe::Server::ALL.map(|s| s.program());
     if [CHROMIUM, CHROMEDRIVER, CJK_FONT]
         .iter()
+        .chain(&servers)
         .all(|p| Path::new(p).exists())
     {
-        println!("tools: {CHROMIUM}, {CHROMEDRIVER} and the CJK fonts already installed");
+        println!(
+            "tools: {CHROMIUM}, {CHROMEDRIVER}, the CJK fonts, {} already installed",
+            servers.join(", ")
+        );
         return Ok(());
     }
     println!(
@@ -191,11 +203,13 @@ fn ensure_browser() -> Result<()> {
     let mut install = vec!["install", "-y", "--no-install-recommends"];
     install.extend(APT_PACKAGES);
     apt(&install)?;
-    if !Path::new(CHROMIUM).exists() {
-        bail!(
-            "{CHROMIUM} is still missing after installing {}",
-            APT_PACKAGES.join(" ")
-        );
+    for program in [CHROMIUM].iter().chain(&servers) {
+        if !Path::new(program).exists() {
+            bail!(
+                "{program} is still missing after installing {}",
+                APT_PACKAGES.join(" ")
+            );
+        }
     }
     Ok(())
 }
