@@ -220,6 +220,15 @@ pub fn run(root: &Path) -> Result<()> {
             .dir(root)
             .run()
     });
+    // docs/deploy.md's nginx and Caddy snippets, run on loopback with the browser tests whose
+    // outcome the headers decide (cross-origin embedding, service worker update, offline) through
+    // them: the recipe a deployment copies is the one proven here.
+    suite.step("recipe (nginx)", &["ensure tools", "build-web"], || {
+        crate::recipe::run(root, crate::recipe::Server::Nginx)
+    });
+    suite.step("recipe (caddy)", &["ensure tools", "build-web"], || {
+        crate::recipe::run(root, crate::recipe::Server::Caddy)
+    });
     suite.step("size", &["ensure tools", "build-web"], || {
         size::run(root, size::DEFAULT_BUDGET_KB)
     });
