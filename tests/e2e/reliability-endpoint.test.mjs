@@ -116,3 +116,45 @@ test('a review record waits for its own endpoint; the survey page sends it there
     await browser.close();
   }
 });
+
+test('the custom element\'s endpoint attribute is the host page\'s own choice: used, even on another origin', async () => {
+  const browser = await launch();
+  const context = await browser.newContext();
+  try {
+    // The portal allows the other origin in its CSP (see docs/deploy.md); here: no CSP.
+    await context.route(/host-example\.html/, async (route) => {
+      const res = await route.fetch();
+      const html = (await res.text()).replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
+      const headers = { ...res.headers() };
+      delete headers['content-security-policy'];
+      delete headers['content-length'];
+      return route.fulfill({ status: 200, headers, body: html });
+    });
+    const posts = await recordPosts(context);
+    const page = await context.newPage();
+    await page.goto(url('host-example.html'));
+    await page.evaluate((endpoint) => {
+      const el = document.createElement('kaoping-form');
+      el.id = 'cadre-form';
+      el.setAttribute('instrument', 'cadre');
+      el.setAttribute('endpoint', endpoint);
+      document.querySelector('main').append(el);
+    }, foreign);
+    const form = page.locator('#cadre-form');
+    await form.getByLabel('江岸区', { exact: true }).check();
+    await form.getByRole('button', { name: '下一部分' }).click();
+    for (const row of ['政治思想建设', '领导能力', '工作实绩', '党风廉政建设']) {
+      await form.getByRole('group', { name: row, exact: true }).getByLabel('较好', { exact: true }).check();
+    }
+    await form.getByRole('button', { name: '下一部分' }).click();
+    for (const row of ['党委（党组）书记', '行政主要负责人', '分管负责同志（一）', '分管负责同志（二）']) {
+      await form.getByRole('group', { name: row, exact: true }).getByLabel('称职', { exact: true }).check();
+    }
+    await form.getByRole('button', { name: '提交问卷' }).click();
+    await form.getByText('答卷已送达。').waitFor();
+    assert.equal(await form.getByText('已忽略').count(), 0);
+    assert.deepEqual(posts, [{ url: foreign, checksum: await receiptChecksum(form) }]);
+  } finally {
+    await browser.close();
+  }
+});
