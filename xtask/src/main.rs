@@ -170,7 +170,10 @@ fn run() -> Result<()> {
                 web::build(&root)?;
             }
             for server in servers {
+                let started = std::time::Instant::now();
                 recipe::run(&root, server)?;
+                let took = started.elapsed().as_secs_f64();
+                println!("recipe ({}): passed in {took:.1}s", server.name());
             }
             Ok(())
         }
