@@ -665,6 +665,18 @@ impl CsvCtx {
     fn row(&mut self, row: &Row, sink: &mut Sink) {
         if !self.header_seen {
             self.header_seen = true;
+            if matches!(row.problem, Some((CsvProblem::TooLong, _))) {
+                // Its rows then have more fields than the (empty) header: each says so.
+                sink.report.read += 1;
+                sink.reject(
+                    self.file,
+                    row.number as usize,
+                    None,
+                    "csv_syntax",
+                    "表头行超过 1 MiB（多半是引号未闭合），未读取",
+                    "The header row is over 1 MiB (most often a quote that is not closed) and was not read",
+                );
+            }
             self.header(row, sink);
             return;
         }
@@ -706,7 +718,9 @@ impl CsvCtx {
                     "The row is over 1 MiB (most often a quote that is not closed) and was not read; reading goes on after the first line end past that size",
                 ),
             };
-            return sink.reject(file, n, Some(layout.header(field)), "csv_syntax", zh, en);
+            // An over-long row has no fields to name.
+            let column = (p != CsvProblem::TooLong).then(|| layout.header(field));
+            return sink.reject(file, n, column, "csv_syntax", zh, en);
         }
         let want = layout.headers.len();
         if row.len() != want {
