@@ -4,13 +4,20 @@
 //! page do, `ingest/shard.rs`). All four must give the same report (every count and every
 //! rejection) and the same evaluation result.
 
-use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession, SessionOutcome};
+use kaoping_core::ingest::{CsvShard, FileOptions, IngestReport, IngestSession, SessionOutcome};
 use kaoping_core::score::demo_public_header;
+use kaoping_core::score::EvaluationResult;
 
 use crate::{demo_plan, Rng};
 
-/// The report (counts checked) and the result of a finished session, as JSON text.
-fn outcome(out: SessionOutcome) -> (String, String) {
+/// What a session gave: the report and the evaluation result (or its error).
+struct Outcome {
+    report: IngestReport,
+    result: Result<EvaluationResult, String>,
+}
+
+/// The outcome of a finished session, its counts checked.
+fn outcome(out: SessionOutcome) -> Outcome {
     let r = &out.report;
     assert_eq!(
         r.read,
@@ -22,18 +29,39 @@ fn outcome(out: SessionOutcome) -> (String, String) {
     for f in &r.files {
         assert_eq!(f.read, f.accepted + f.rejected);
     }
-    let result = match out.state.expect("a scoring session has a state").finish() {
-        Ok(result) => serde_json::to_string(&result).expect("a result serializes"),
-        Err(e) => format!("error: {e}"),
-    };
-    (
-        serde_json::to_string(&out.report).expect("a report serializes"),
+    let result = out
+        .state
+        .expect("a scoring session has a state")
+        .finish()
+        .map_err(|e| e.to_string());
+    Outcome {
+        report: out.report,
         result,
-    )
+    }
+}
+
+/// Asserts that two outcomes are the same: equal, or (a NaN is not equal to itself) equal as
+/// JSON.
+fn assert_same(a: &Outcome, b: &Outcome, what: &str) {
+    if a.report == b.report && a.result == b.result {
+        return;
+    }
+    let json = |o: &Outcome| {
+        (
+            serde_json::to_string(&o.report).expect("a report serializes"),
+            match &o.result {
+                Ok(r) => serde_json::to_string(r).expect("a result serializes"),
+                Err(e) => format!("error: {e}"),
+            },
+        )
+    };
+    let (a, b) = (json(a), json(b));
+    assert_eq!(a.0, b.0, "reports: {what}");
+    assert_eq!(a.1, b.1, "results: {what}");
 }
 
 /// The file read in chunks of the given sizes (cycled), on the compiled path or not.
-fn chunked(name: &str, bytes: &[u8], sizes: &[usize], fast: bool) -> (String, String) {
+fn chunked(name: &str, bytes: &[u8], sizes: &[usize], fast: bool) -> Outcome {
     let mut s = IngestSession::scoring(demo_plan()).expect("the demo plan scores");
     s.set_fast(fast);
     s.begin(name, FileOptions::default())
@@ -64,7 +92,7 @@ fn next_lf(bytes: &[u8], at: usize) -> usize {
 /// The file read up to the first LF after `split` by the session, the rest cut at LFs into
 /// blocks of about `block` bytes each prepared by a shard and taken in order (a refused block
 /// pushed as bytes), as `crates/kaoping_cli/src/blocks.rs` does.
-fn sharded(name: &str, bytes: &[u8], split: usize, block: usize) -> (String, String) {
+fn sharded(name: &str, bytes: &[u8], split: usize, block: usize) -> Outcome {
     let plan = demo_plan();
     let mut s = IngestSession::scoring(plan).expect("the demo plan scores");
     s.begin(name, FileOptions::default())
@@ -116,21 +144,16 @@ pub fn csv(data: &[u8]) {
     let mut rng = Rng::of(data);
     let one = chunked(name, &bytes, &[bytes.len().max(1)], true);
     let slow = chunked(name, &bytes, &[bytes.len().max(1)], false);
-    assert_eq!(one.0, slow.0, "reports: compiled path vs record path");
-    assert_eq!(one.1, slow.1, "results: compiled path vs record path");
+    assert_same(&one, &slow, "compiled path vs record path");
     let sizes: Vec<usize> = (0..7).map(|_| 1 + rng.below(64)).collect();
     let chunks = chunked(name, &bytes, &sizes, true);
-    assert_eq!(one.0, chunks.0, "reports: one push vs chunks of {sizes:?}");
-    assert_eq!(one.1, chunks.1, "results: one push vs chunks of {sizes:?}");
+    assert_same(&one, &chunks, &format!("one push vs chunks of {sizes:?}"));
     let split = rng.below(bytes.len().max(1));
     let block = 1 + rng.below(bytes.len().max(1));
     let two = sharded(name, &bytes, split, block);
-    assert_eq!(
-        one.0, two.0,
-        "reports: one push vs blocks of {block} after {split}"
-    );
-    assert_eq!(
-        one.1, two.1,
-        "results: one push vs blocks of {block} after {split}"
+    assert_same(
+        &one,
+        &two,
+        &format!("one push vs blocks of {block} after {split}"),
     );
 }
