@@ -65,7 +65,7 @@ test('plan changed between visits: what fits is carried over, the rest listed, n
   }
 });
 
-test('a plan change that keeps every answered question carries everything over and says so', async () => {
+test('a plan change that keeps every answered question carries everything over; another plan does not', async () => {
   const browser = await launch();
   const context = await browser.newContext();
   try {
@@ -82,6 +82,16 @@ test('a plan change that keeps every answered question carries everything over a
     assert.ok(await page.getByLabel('江汉区', { exact: true }).isChecked());
     const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kaoping:draft:')));
     assert.equal(keys.length, 1, 'the draft moved to the new plan\'s key');
+
+    // Another plan altogether (another id) on the same site: its form starts empty, and the
+    // first plan's draft is neither carried into it nor removed.
+    served = JSON.stringify({ ...JSON.parse(demo), id: 'another-city-2026' });
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: '基本情况' }).waitFor();
+    assert.equal(await page.getByText('问卷已更新').count(), 0);
+    assert.equal(await page.getByLabel('江汉区', { exact: true }).isChecked(), false);
+    const after = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kaoping:draft:')));
+    assert.ok(after.includes(keys[0]), 'the first plan\'s draft is still there');
   } finally {
     await browser.close();
   }

@@ -86,6 +86,7 @@ export class SheetView extends EventTarget {
   /** Keep the draft in localStorage; false when storage is full or blocked, which the page then says. */
   save() {
     this.draft.saved_ms = Date.now();
+    this.draft.plan_id = this.planId; // a draft is carried over only within its own plan
     this.saveOk = drafts.save(this.key, this.draft);
     for (const el of this.root.querySelectorAll('.save-failed')) el.hidden = this.saveOk;
     return this.saveOk;
@@ -235,9 +236,10 @@ export class FormView extends SheetView {
     if (!instrument) throw new Error(`no instrument "${options.instrument}" in the plan`);
     super(root, engine, options, instrument.id, 'kp');
     this.plan = plan;
+    this.planId = plan.id;
     this.instrument = instrument;
     let saved = drafts.load(this.key);
-    const other = !saved && drafts.other(this.key, instrument.id);
+    const other = !saved && drafts.other(this.key, instrument.id, plan.id);
     if (other) {
       // A draft made under another version of the plan: what still fits is carried over, the
       // rest listed (the core decides); the earlier answers stay downloadable until submitted.

@@ -47,7 +47,8 @@ export class ReviewView extends SheetView {
     const saved = drafts.load(this.key);
     // A sheet begun under another version of the plan is not carried over: it is offered for
     // download beside the new sheet (never dropped silently) until this one is submitted.
-    this.older = drafts.other(this.key, layout.instrument);
+    this.planId = engine.plan().id;
+    this.older = drafts.other(this.key, layout.instrument, this.planId);
     const a = saved?.answers;
     this.restored = !!(a && (a.reviewer || a.group || a.quarter || a.recused?.length || Object.keys(a.scores ?? {}).length));
     this.draft = saved ?? emptyDraft();

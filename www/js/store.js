@@ -58,8 +58,11 @@ export const drafts = {
   load: (key) => read(key),
   save: (key, draft) => write(key, draft),
   clear: (key) => remove(key),
-  /** The newest unsubmitted draft of `instrument` kept under another plan version: [key, draft]. */
-  other(key, instrument) {
+  /**
+   * The newest unsubmitted draft of `instrument` of plan `planId` kept under another version of
+   * the plan: [key, draft]. (Drafts of an earlier release carry no plan id: taken as this plan's.)
+   */
+  other(key, instrument, planId) {
     let best = null;
     try {
       const s = ls();
@@ -67,7 +70,7 @@ export const drafts = {
         const k = s.key(i).slice(PREFIX.length);
         if (k === key || !k.startsWith('draft:') || !k.endsWith(`:${instrument}`)) continue;
         const d = read(k);
-        if (d?.answers && !d.done && (!best || (d.saved_ms ?? 0) > (best[1].saved_ms ?? 0))) best = [k, d];
+        if (d?.answers && !d.done && (d.plan_id ?? planId) === planId && (!best || (d.saved_ms ?? 0) > (best[1].saved_ms ?? 0))) best = [k, d];
       }
     } catch {
       // blocked: nothing was kept
