@@ -1,7 +1,8 @@
 // Where a respondent's work lives, and its delivery. Drafts: localStorage, written at once,
 // synchronously, on every change (closing the tab a millisecond later loses nothing). Records
-// waiting for delivery: the outbox, in IndexedDB (persistent storage asked for), else only in
-// this page's memory, which the page then says. Every write reports whether it happened.
+// waiting for delivery: the outbox, in IndexedDB (persistent storage asked for when a record
+// is queued), else only in this page's memory, which the page then says. Every write reports
+// whether it happened.
 // docs/reliability.md lists each state and what the respondent sees.
 
 const PREFIX = 'kaoping:';
@@ -144,7 +145,6 @@ function open() {
     }
   }).then(async (d) => {
     if (!d) return d;
-    navigator.storage?.persist?.().catch(() => {});
     // Records waiting in the localStorage outbox of earlier versions: moved, then removed.
     const old = read('outbox');
     if (Array.isArray(old)) {
@@ -173,6 +173,9 @@ export const outbox = {
   async add(e) {
     const d = await open();
     if (d && !memory.has(e.checksum)) {
+      // Asked when a record waits (not on every visit): the browser then keeps the outbox
+      // when it clears storage under pressure.
+      navigator.storage?.persist?.().catch(() => {});
       try {
         await tx(d, 'readwrite', (s) => insert(s, e));
         return true;
