@@ -75,15 +75,26 @@ fn build(root: &Path) -> Result<()> {
 }
 
 /// The libFuzzer options of a run of `seconds` of a target whose inputs are at most `max_len`.
-fn options(seconds: u64, max_len: usize, artifacts: &Path) -> Vec<String> {
-    vec![
-        format!("-max_total_time={seconds}"),
-        format!("-max_len={max_len}"),
-        format!("-rss_limit_mb={RSS_LIMIT_MB}"),
-        format!("-timeout={TIMEOUT_SECONDS}"),
-        format!("-artifact_prefix={}/", artifacts.display()),
-        "-print_final_stats=1".into(),
-    ]
+fn options(
+    root: &Path,
+    target: &str,
+    seconds: u64,
+    max_len: usize,
+    artifacts: &Path,
+) -> Vec<String> {
+    // A target's dictionary of tokens, when it has one.
+    let dict = root.join("fuzz/dict").join(format!("{target}.dict"));
+    let dict = dict.is_file().then(|| format!("-dict={}", dict.display()));
+    dict.into_iter()
+        .chain([
+            format!("-max_total_time={seconds}"),
+            format!("-max_len={max_len}"),
+            format!("-rss_limit_mb={RSS_LIMIT_MB}"),
+            format!("-timeout={TIMEOUT_SECONDS}"),
+            format!("-artifact_prefix={}/", artifacts.display()),
+            "-print_final_stats=1".into(),
+        ])
+        .collect()
 }
 
 /// `cargo xtask fuzz`: builds, then runs each target for `seconds`, growing its corpus; a
@@ -104,7 +115,7 @@ pub fn run(root: &Path, seconds: u64, names: &[String]) -> Result<()> {
             .arg(&corpus)
             .dir(root)
             .arg("--")
-            .args(options(seconds, max_len, &artifacts))
+            .args(options(root, target, seconds, max_len, &artifacts))
             .args([
                 "-fork=1",
                 "-ignore_crashes=1",
@@ -151,7 +162,7 @@ pub fn smoke(root: &Path) -> Result<()> {
             .arg(root.join("fuzz/corpus").join(target))
             .dir(root)
             .arg("--")
-            .args(options(SMOKE_SECONDS, max_len, &artifacts))
+            .args(options(root, target, SMOKE_SECONDS, max_len, &artifacts))
             .run()
             .with_context(|| {
                 format!(
