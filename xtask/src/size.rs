@@ -7,7 +7,14 @@ use anyhow::Result;
 use crate::cmd::Cmd;
 use crate::{serve, tools, web};
 
-pub const DEFAULT_BUDGET_KB: f64 = 150.0;
+/// The respondent page's budget, KiB of gzip. It was 150 until issue 13 (nothing lost): the
+/// IndexedDB outbox with its checked writes, locked and idempotent delivery and the endpoint
+/// allowlist (store.js, form.js, i18n.js: +3.9 KB), the service worker that caches one build
+/// as a unit and offers updates (sw.js, offline.js: +1.6 KB), and the draft carry-over and the
+/// Pike VM pattern matcher in the forms WASM (+1.9 KB) took the page from 149.8 to 156.5 KB.
+/// Only what that costs is allowed, not more; issue 19 (a lighter respondent page) brings the
+/// budget down, and it only moves down.
+pub const DEFAULT_BUDGET_KB: f64 = 157.0;
 
 /// Make the site from `www/` ([`web::site`]), serve it in-process on a free port and run
 /// `tests/e2e/size.mjs` against it.
