@@ -569,9 +569,12 @@ impl<'p> AggregateRun<'p> {
                 let read = serde::Deserializer::deserialize_map(
                     &mut serde_json::Deserializer::from_slice(bytes),
                     InputsVisitor {
-                        on_record: |row, v| {
+                        on_record: |row, v: Result<serde_json::Value, serde_json::Error>| {
                             if pushed.is_ok() {
-                                pushed = session.push_value(row, v);
+                                pushed = match v {
+                                    Ok(v) => session.push_value(row, v),
+                                    Err(e) => session.push_invalid(row, &e),
+                                };
                             }
                         },
                         indicators: &mut self.indicators,
@@ -780,7 +783,9 @@ struct InputsVisitor<'a, F> {
     history: &'a mut Vec<HistoryEntry>,
 }
 
-impl<'de, F: FnMut(usize, serde_json::Value)> serde::de::Visitor<'de> for InputsVisitor<'_, F> {
+impl<'de, F: FnMut(usize, Result<serde_json::Value, serde_json::Error>)> serde::de::Visitor<'de>
+    for InputsVisitor<'_, F>
+{
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("an object with records, indicators and history")
@@ -1010,6 +1015,42 @@ mod tests {
         assert_eq!(export::json(&agg.result), export::json(&result));
         assert_eq!(agg.ingest, report);
         assert!(report.accepted > 600 && !report.rejected.is_empty());
+    }
+
+    /// A scoring-inputs file whose record array holds an element that is not a JSON value
+    /// (`1e400`, out of f64's range) loses only that element: it is read and rejected as
+    /// `json_syntax` at its position, the records after it are read (read = accepted +
+    /// rejected), as in a record array file.
+    #[test]
+    fn a_bad_element_of_a_scoring_inputs_file_is_rejected_alone() {
+        let plan_bytes = crate::plan::DEMO_PLAN_SOURCE.as_bytes();
+        let plan = read_plan("plan.json", plan_bytes, "en").unwrap();
+        let inputs = crate::score::demo_inputs(5, 4);
+        let r = |i: usize| serde_json::to_string(&inputs.records[i]).unwrap();
+        let text = format!(
+            "{{\"records\": [{}, 1e400, {}], \"indicators\": []}}",
+            r(0),
+            r(1)
+        );
+        let params = Parameters { lang: "en".into() };
+        let mut run = AggregateRun::new(&plan, "plan.json", plan_bytes, params).unwrap();
+        run.begin("inputs.json", None, FileOptions::default())
+            .unwrap();
+        run.push(text.as_bytes()).unwrap();
+        run.end().unwrap();
+        let agg = run.finish().unwrap();
+        assert_eq!((agg.ingest.read, agg.ingest.accepted), (3, 2));
+        assert_eq!(agg.ingest.rejected.len(), 1);
+        let bad = &agg.ingest.rejected[0];
+        assert_eq!(
+            (bad.file.as_str(), bad.row, bad.code),
+            ("inputs.json", 2, "json_syntax")
+        );
+        assert_eq!(bad.column.as_deref(), Some("element 2"));
+        assert!(
+            bad.message.get("en").contains("number out of range"),
+            "{bad:?}"
+        );
     }
 
     /// A record file that is not UTF-8 JSON is named with the offset of the first bad byte,

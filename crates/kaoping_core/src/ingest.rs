@@ -564,11 +564,16 @@ fn array_elements(text: &str, f: &mut dyn FnMut(usize, usize, usize)) -> bool {
 
 #[cfg(feature = "office")]
 /// Visits a JSON array's elements one at a time: `f(position, value)`, position from 1
-/// (aggregate's streamed record arrays).
+/// (aggregate's streamed record arrays). Each element is first taken as raw text, which checks
+/// only its syntax, and then read as a value on its own: an element that is not a value (a
+/// number such as `1e400`, out of f64's range) is handed on as its error, and the elements
+/// after it are still read.
 pub(crate) struct EachElement<F>(pub F);
 
 #[cfg(feature = "office")]
-impl<'de, F: FnMut(usize, Value)> serde::de::DeserializeSeed<'de> for EachElement<F> {
+impl<'de, F: FnMut(usize, Result<Value, serde_json::Error>)> serde::de::DeserializeSeed<'de>
+    for EachElement<F>
+{
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_seq(self)
@@ -576,16 +581,18 @@ impl<'de, F: FnMut(usize, Value)> serde::de::DeserializeSeed<'de> for EachElemen
 }
 
 #[cfg(feature = "office")]
-impl<'de, F: FnMut(usize, Value)> serde::de::Visitor<'de> for EachElement<F> {
+impl<'de, F: FnMut(usize, Result<Value, serde_json::Error>)> serde::de::Visitor<'de>
+    for EachElement<F>
+{
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a JSON array")
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0;
-        while let Some(v) = seq.next_element::<Value>()? {
+        while let Some(raw) = seq.next_element::<&'de serde_json::value::RawValue>()? {
             i += 1;
-            (self.0)(i, v);
+            (self.0)(i, serde_json::from_str::<Value>(raw.get()));
         }
         Ok(())
     }
@@ -1106,6 +1113,18 @@ impl<'p> IngestSession<'p> {
     pub fn push_value(&mut self, row: usize, value: Value) -> Result<(), IngestError> {
         let file = self.open.as_ref().ok_or(IngestError::NoFile)?.file;
         self.sink.add_value(file, row, value);
+        Ok(())
+    }
+
+    /// An element of the open file's record array (`row`: its position, from 1) that is not a
+    /// JSON value: read and rejected as `json_syntax`, like a bad element of an array file.
+    pub fn push_invalid(
+        &mut self,
+        row: usize,
+        error: &serde_json::Error,
+    ) -> Result<(), IngestError> {
+        let file = self.open.as_ref().ok_or(IngestError::NoFile)?.file;
+        self.sink.syntax(file, row, format!("element {row}"), error);
         Ok(())
     }
 
