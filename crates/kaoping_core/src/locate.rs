@@ -330,6 +330,91 @@ impl Scanner<'_> {
     }
 }
 
+/// The JSON Pointer of every key that appears again in the same object of `text` (the second
+/// and later occurrences), in document order. serde_json keeps the last value of a repeated key
+/// without a word, while a typed read refuses it ("duplicate field"), so plan validation asks
+/// this to name it. Empty when `text` is not JSON (the syntax check reports that).
+pub fn duplicate_keys(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut de = serde_json::Deserializer::from_str(text);
+    let _ = serde::de::DeserializeSeed::deserialize(
+        Keys {
+            path: String::new(),
+            out: &mut out,
+        },
+        &mut de,
+    );
+    out
+}
+
+/// Walks a JSON value, noting repeated keys under `path`.
+struct Keys<'a> {
+    path: String,
+    out: &'a mut Vec<String>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Keys<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Keys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0usize;
+        loop {
+            let path = format!("{}/{i}", self.path);
+            let seed = Keys {
+                path,
+                out: &mut *self.out,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = format!("{}/{}", self.path, escape_token(&key));
+            if seen.contains(&key) {
+                self.out.push(path.clone());
+            } else {
+                seen.push(key);
+            }
+            map.next_value_seed(Keys {
+                path,
+                out: &mut *self.out,
+            })?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,6 +524,17 @@ mod tests {
         assert_eq!(loc.position("/\u{fffd}x"), p(1, 32));
         assert_eq!(loc.position("/tab\tkey"), p(1, 47));
         assert_eq!(loc.position("/\\"), p(1, 56));
+    }
+
+    #[test]
+    fn repeated_keys_are_named_where_they_repeat() {
+        let text = "{\"a\": 1, \"b\": [{\"id\": 1, \"x\": 2, \"id\": 3}], \"a\": {\"a\": 0}, \"a/b\": 1, \"a~b\": 2}";
+        assert_eq!(
+            duplicate_keys(text),
+            vec!["/b/0/id".to_string(), "/a".to_string()]
+        );
+        assert!(duplicate_keys("{\"a\": [1, {\"b\": 2}], \"c\": 3}").is_empty());
+        assert!(duplicate_keys("{\"a\": ").is_empty());
     }
 
     #[test]

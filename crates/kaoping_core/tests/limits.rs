@@ -386,3 +386,32 @@ fn a_stray_quote_in_a_csv_costs_one_row() {
             .contains("header row is over 1 MiB"));
     });
 }
+
+/// A plan with a key given twice in one object (found by the fuzz smoke run: validation said
+/// valid, loading refused "duplicate field `id`") is a `duplicate_key` problem at each repeated
+/// key (this one repeats a question's `id` and `type`).
+#[test]
+fn a_repeated_key_in_a_plan_is_a_problem_with_its_place() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fuzz/regressions/plan/smoke-duplicate-field-id"
+    ))
+    .unwrap();
+    let report = kaoping_core::validate::validate_plan(&text);
+    let dup: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.code == "duplicate_key")
+        .collect();
+    let at: Vec<_> = dup.iter().map(|p| (p.path.as_str(), p.line)).collect();
+    assert_eq!(
+        at,
+        [
+            ("/instruments/0/sections/0/questions/0/id", Some(72)),
+            ("/instruments/0/sections/0/questions/0/type", Some(73))
+        ]
+    );
+    assert!(dup[0].message.get("en").contains("\"id\""));
+    assert!(dup[0].message.get("zh-CN").contains("“id”"));
+    assert!(kaoping_core::plan::load_plan(&text).is_err());
+}
