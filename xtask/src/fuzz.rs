@@ -27,8 +27,23 @@ pub const TARGETS: [(&str, usize); 8] = [
     ("manifest", 160_000),
 ];
 
-/// Seconds per target in the smoke step of `cargo xtask test`.
-pub const SMOKE_SECONDS: u64 = 15;
+/// The smoke step of `cargo xtask test` runs each target for a fixed number of inputs from a
+/// fixed seed, not for a time: the same code then explores the same inputs on every machine
+/// and every run, so CI is repeatable (a 15-second run found a new bug on one CI run and not
+/// on the next). New bugs are the long runs' job (`cargo xtask fuzz`). About 5–10 s each at
+/// the speeds of fuzz/README.md.
+const SMOKE_RUNS: [(&str, u64); 8] = [
+    ("plan", 20_000),
+    ("expr", 100_000),
+    ("pattern", 100_000),
+    ("csv", 1_500),
+    ("json", 10_000),
+    ("xlsx", 8_000),
+    ("zip", 4_000),
+    ("manifest", 150),
+];
+/// A cap on one smoke run's seconds, for a machine far slower than this one.
+pub const SMOKE_SECONDS: u64 = 120;
 /// The fuzz builds' own target folder (they use other compiler flags than the workspace).
 const TARGET_DIR: &str = "target/fuzz";
 /// Memory one input may use, and seconds it may take, before the fuzzer calls it a crash.
@@ -144,7 +159,8 @@ pub fn run(root: &Path, seconds: u64, names: &[String]) -> Result<()> {
     )
 }
 
-/// The smoke step of `cargo xtask test`: one build, then each target for [`SMOKE_SECONDS`]
+/// The smoke step of `cargo xtask test`: one build, then each target for its [`SMOKE_RUNS`]
+/// inputs from seed 1 (at most [`SMOKE_SECONDS`])
 /// from its committed corpus (read only: new inputs go to `target/fuzz/smoke/`); any crash
 /// fails the step.
 pub fn smoke(root: &Path) -> Result<()> {
@@ -156,6 +172,10 @@ pub fn smoke(root: &Path) -> Result<()> {
         let _ = std::fs::remove_dir_all(&scratch);
         std::fs::create_dir_all(&scratch)?;
         std::fs::create_dir_all(&artifacts)?;
+        let runs = SMOKE_RUNS
+            .iter()
+            .find(|r| r.0 == target)
+            .map_or(1_000, |r| r.1);
         cargo_fuzz("run")
             .arg(target)
             .arg(&scratch)
@@ -163,6 +183,7 @@ pub fn smoke(root: &Path) -> Result<()> {
             .dir(root)
             .arg("--")
             .args(options(root, target, SMOKE_SECONDS, max_len, &artifacts))
+            .args(["-seed=1".to_string(), format!("-runs={runs}")])
             .run()
             .with_context(|| {
                 format!(
@@ -191,6 +212,16 @@ mod tests {
         assert_eq!(one, vec![("csv", 8_192)]);
         let err = select(&["nope".to_string()]).unwrap_err().to_string();
         assert!(err.contains("unknown fuzz target \"nope\""), "{err}");
+    }
+
+    #[test]
+    fn every_target_has_a_smoke_run() {
+        for (t, _) in TARGETS {
+            assert!(
+                SMOKE_RUNS.iter().any(|r| r.0 == t),
+                "{t} has no SMOKE_RUNS entry"
+            );
+        }
     }
 
     #[test]
