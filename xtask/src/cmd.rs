@@ -100,6 +100,45 @@ impl Cmd {
         Ok(captured)
     }
 
+    /// Run with stderr read line by line (still echoed live) and shown to `watch`; when `watch`
+    /// answers `false` the whole process group gets SIGINT (a graceful stop for libFuzzer and
+    /// the processes it forked) and the run counts as a success.
+    pub fn run_watched(mut self, mut watch: impl FnMut(&str) -> bool) -> Result<()> {
+        use std::io::{BufRead, BufReader, Write};
+        use std::os::unix::process::CommandExt;
+        println!("$ {}", self.display);
+        let mut child = self
+            .inner
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .with_context(|| {
+                format!(
+                    "cannot start `{}` (is it installed and on PATH?)",
+                    self.display
+                )
+            })?;
+        let mut stopped = false;
+        if let Some(err) = child.stderr.take() {
+            let mut stderr = std::io::stderr();
+            for line in BufReader::new(err).split(b'\n') {
+                let line = line?;
+                stderr.write_all(&line)?;
+                stderr.write_all(b"\n")?;
+                if !stopped && !watch(&String::from_utf8_lossy(&line)) {
+                    stopped = true;
+                    let group = format!("-{}", child.id());
+                    let _ = Command::new("kill").args(["-INT", "--", &group]).status();
+                }
+            }
+        }
+        let status = child.wait()?;
+        if !status.success() && !stopped {
+            bail!("`{}` failed: {status}", self.display);
+        }
+        Ok(())
+    }
+
     /// Run quietly and return stdout; error unless it succeeds.
     pub fn read(mut self) -> Result<String> {
         let out = self.inner.stdin(Stdio::null()).output().with_context(|| {

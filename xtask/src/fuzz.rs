@@ -114,8 +114,9 @@ fn options(
 
 /// `cargo xtask fuzz`: builds, then runs each target for `seconds`, growing its corpus; a
 /// crash does not stop the run (libFuzzer's fork mode, one job at a time), it is listed at
-/// the end.
-pub fn run(root: &Path, seconds: u64, names: &[String]) -> Result<()> {
+/// the end. With `quiet` (minutes), a target stops sooner once its edge coverage has not
+/// grown for that long: the bar, "until it finds nothing new for 30 minutes".
+pub fn run(root: &Path, seconds: u64, quiet: Option<u64>, names: &[String]) -> Result<()> {
     let targets = select(names)?;
     build(root)?;
     let mut found = Vec::new();
@@ -125,6 +126,7 @@ pub fn run(root: &Path, seconds: u64, names: &[String]) -> Result<()> {
         std::fs::create_dir_all(&corpus)?;
         std::fs::create_dir_all(&artifacts)?;
         let before = listing(&artifacts);
+        let mut progress = Progress::default();
         cargo_fuzz("run")
             .arg(target)
             .arg(&corpus)
@@ -137,7 +139,11 @@ pub fn run(root: &Path, seconds: u64, names: &[String]) -> Result<()> {
                 "-ignore_ooms=1",
                 "-ignore_timeouts=1",
             ])
-            .run()?;
+            .run_watched(|line| {
+                progress.read(line);
+                quiet.map_or(true, |m| progress.quiet_seconds() < m * 60)
+            })?;
+        println!("fuzz: {target}: {}", progress.summary(quiet));
         found.extend(
             listing(&artifacts)
                 .into_iter()
@@ -195,6 +201,66 @@ pub fn smoke(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What libFuzzer's status lines in fork mode say of a run
+/// (`#N: cov: C ft: F corp: K exec/s: E oom/timeout/crash: a/b/c time: Ts …`).
+#[derive(Debug, Default, PartialEq)]
+struct Progress {
+    execs: u64,
+    cov: u64,
+    seconds: u64,
+    /// The run time of the last line whose `cov` rose.
+    grew_at: u64,
+    crashes: u64,
+}
+
+impl Progress {
+    fn read(&mut self, line: &str) {
+        let Some(rest) = line.strip_prefix('#') else {
+            return;
+        };
+        let field = |name: &str| {
+            let at = rest.find(name)? + name.len();
+            let word = rest[at..].split_whitespace().next()?;
+            Some(word.trim_end_matches('s'))
+        };
+        let number = |name: &str| field(name).and_then(|w| w.parse::<u64>().ok());
+        let (Some(execs), Some(cov), Some(seconds)) = (
+            rest.split(':').next().and_then(|n| n.parse().ok()),
+            number(" cov: "),
+            number(" time: "),
+        ) else {
+            return;
+        };
+        if cov > self.cov {
+            self.cov = cov;
+            self.grew_at = seconds;
+        }
+        self.execs = execs;
+        self.seconds = seconds;
+        if let Some(c) = field(" oom/timeout/crash: ").and_then(|w| w.split('/').nth(2)) {
+            self.crashes = c.parse().unwrap_or(self.crashes);
+        }
+    }
+
+    /// Seconds since the edge coverage last grew.
+    fn quiet_seconds(&self) -> u64 {
+        self.seconds - self.grew_at
+    }
+
+    fn summary(&self, quiet: Option<u64>) -> String {
+        let rate = self.execs / self.seconds.max(1);
+        let levelled = match quiet {
+            Some(m) if self.quiet_seconds() >= m * 60 => format!(", levelled off ({m} min quiet)"),
+            Some(m) => format!(", NOT levelled off (bar: {m} min quiet)"),
+            None => String::new(),
+        };
+        format!(
+            "{} s, {} inputs ({rate}/s), cov {}, last cov growth at {} s, {} crash(es){levelled}",
+            self.seconds, self.execs, self.cov, self.grew_at, self.crashes
+        )
+    }
+}
+
 fn listing(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -204,6 +270,32 @@ fn listing(dir: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_reads_fork_mode_status_lines() {
+        let mut p = Progress::default();
+        for line in [
+            "INFO: Seed: 1",
+            "#376: cov: 831 ft: 4223 corp: 461 exec/s: 188 oom/timeout/crash: 0/0/0 time: 2s job: 1 dft_time: 0",
+            "#2633: cov: 849 ft: 4288 corp: 483 exec/s: 300 oom/timeout/crash: 0/0/1 time: 10s job: 3 dft_time: 0",
+            "#4106: cov: 849 ft: 4324 corp: 509 exec/s: 294 oom/timeout/crash: 0/0/1 time: 75s job: 4 dft_time: 0",
+        ] {
+            p.read(line);
+        }
+        assert_eq!(
+            p,
+            Progress {
+                execs: 4106,
+                cov: 849,
+                seconds: 75,
+                grew_at: 10,
+                crashes: 1
+            }
+        );
+        assert_eq!(p.quiet_seconds(), 65);
+        assert!(p.summary(Some(1)).contains("levelled off (1 min quiet)"));
+        assert!(p.summary(Some(2)).contains("NOT levelled off"));
+    }
 
     #[test]
     fn targets_are_selected_by_name() {

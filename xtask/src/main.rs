@@ -8,7 +8,7 @@
 //! cargo xtask test                               the whole suite, with a summary table
 //! cargo xtask size [--budget-kb 157] [--no-build]  gzip size of what respond.html loads
 //! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
-//! cargo xtask fuzz [--seconds 600] [TARGET…]     cargo-fuzz targets (nightly), one after another
+//! cargo xtask fuzz [--seconds 600] [--quiet MIN] [TARGET…]  cargo-fuzz targets (nightly), one after another
 //! cargo xtask recipe [--no-build] [nginx|caddy…]  docs/deploy.md's snippets, run with the browser
 //!                                                tests through them (a step of `test`)
 //! ```
@@ -44,9 +44,11 @@ tasks:
                                      ingest speed: WASM vs PapaParse + JS in Chromium (n public
                                      responses), and the native CLI's MB/s and peak memory per size
                                      (data cached in target/bench/)
-  fuzz [--seconds 600] [TARGET...]   build the cargo-fuzz targets of fuzz/ (nightly, installs cargo-fuzz)
-                                     and run each (all when none named) for that long, growing
-                                     fuzz/corpus/; crashes land in fuzz/artifacts/ (see fuzz/README.md)
+  fuzz [--seconds 600] [--quiet MIN] [TARGET...]
+                                     build the cargo-fuzz targets of fuzz/ (nightly, installs cargo-fuzz)
+                                     and run each (all when none named) for that long, or until its
+                                     coverage has not grown for MIN minutes, growing fuzz/corpus/;
+                                     crashes land in fuzz/artifacts/ (see fuzz/README.md)
   recipe [--no-build] [nginx|caddy...]  run docs/deploy.md's nginx/Caddy snippet (both when none named)
                                      on loopback in front of the dev server and the browser tests
                                      crossorigin, sw-update and offline through it (a step of `test`;
@@ -145,12 +147,19 @@ fn run() -> Result<()> {
                 })
                 .transpose()?
                 .unwrap_or(600);
+            let quiet = args
+                .value("--quiet")?
+                .map(|s| {
+                    s.parse::<u64>()
+                        .with_context(|| format!("--quiet expects minutes, got {s:?}"))
+                })
+                .transpose()?;
             let mut targets = Vec::new();
             while let Some(t) = args.next_positional() {
                 targets.push(t);
             }
             args.finish()?;
-            fuzz::run(&root, seconds, &targets)
+            fuzz::run(&root, seconds, quiet, &targets)
         }
         Some("recipe") => {
             let no_build = args.flag("--no-build");
