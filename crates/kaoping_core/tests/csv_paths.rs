@@ -408,3 +408,29 @@ fn a_row_over_the_limit_reads_the_same_in_blocks() {
         assert_eq!(two.1, slow.1, "result, cut at {cut}, blocks of {block}");
     }
 }
+
+/// Lone CRs end lines too (old Mac files): a file whose first LF comes after the header row
+/// and some lone-CR line ends gives the shard header bytes holding more than one line. The
+/// shard numbers its rows from 2 after them all the same, so a rejection in a prepared block
+/// has the row number one pass gives. Found by the `csv` fuzz target (2026-12-06,
+/// fuzz/regressions/csv/): with a BOM, blocks said row 10 where one pass said row 6.
+#[test]
+fn lone_cr_line_ends_before_the_first_lf_number_rows_alike() {
+    let plan = demo_plan();
+    let demo = String::from_utf8(demo_csv(3, 2, 0)).unwrap();
+    let lines: Vec<&str> = demo.lines().collect();
+    let (header, row, other) = (lines[0], lines[1], lines[2]);
+    for bom in ["", "\u{feff}"] {
+        let csv = format!("{bom}{header}\r\r\r\r\r\n{row}\r\r\n,w,x\r\r\r\r\r\n{other}\n");
+        let slow = run(&plan, &[("public.csv", csv.as_bytes())], false, 1 << 20);
+        assert!(slow.0.contains("\"row\":"), "{}", slow.0);
+        for cut in [0.0, 0.9] {
+            let (two, used, _) = run_sharded(&plan, &[("public.csv", csv.as_bytes())], cut, 1);
+            // Without a BOM the session has not decided the encoding after so few bytes, and
+            // reads the whole file itself.
+            assert!(bom.is_empty() || cut > 0.0 || used > 0, "blocks were used");
+            assert_eq!(two.0, slow.0, "report, BOM {bom:?}, cut at {cut}");
+            assert_eq!(two.1, slow.1, "result, BOM {bom:?}, cut at {cut}");
+        }
+    }
+}

@@ -84,6 +84,9 @@ impl<'p> CsvShard<'p> {
                 });
             });
         }
+        // The shard's first row after its header is its row 2, whatever line ends the header's
+        // bytes held after the header row (lone CRs end lines too: "a,b\r\r\n" is three).
+        file.tok.set_next_number(2);
         let ready = utf8
             && rows == 1
             && file.tok.at_row_start()
