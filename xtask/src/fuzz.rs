@@ -141,7 +141,7 @@ pub fn run(root: &Path, seconds: u64, quiet: Option<u64>, names: &[String]) -> R
             ])
             .run_watched(|line| {
                 progress.read(line);
-                quiet.map_or(true, |m| progress.quiet_seconds() < m * 60)
+                quiet.is_none_or(|m| progress.quiet_seconds() < m * 60)
             })?;
         println!("fuzz: {target}: {}", progress.summary(quiet));
         found.extend(
