@@ -151,6 +151,12 @@ export interface IReviewState {
   comments_required: string[]; issues: IReviewIssue[]; complete: boolean;
 }
 
+/** What of a sheet begun under another version of the plan came over, and what did not. */
+export interface IReviewCarryOver {
+  answers: IReviewAnswers;
+  dropped: { field: "group" | "quarter" | "recused" | "score" | "comment"; unit?: string | null; indicator?: string | null; entered: string; reason: IText }[];
+}
+
 export interface IReviewSubmission {
   instrument: string; started_ms: number; submitted_ms: number; lang: string; answers: IReviewAnswers;
   earlier_submissions?: number;

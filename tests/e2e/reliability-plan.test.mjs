@@ -1,5 +1,5 @@
 // A plan changed between two visits (docs/reliability.md): the draft made under the earlier
-// version is carried over by the core (Engine.carryOver), with a notice listing each answer
+// version is carried over by the core (Engine.carryOver, carryOverReview for sheets), with a notice listing each answer
 // that could not come along and why, and the earlier answers stay downloadable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -97,7 +97,7 @@ test('a plan change that keeps every answered question carries everything over; 
   }
 });
 
-test('review sheet: a sheet begun under the earlier plan is offered for download until the new one is submitted', async () => {
+test('review sheet: a sheet begun under the earlier plan is carried over; what has no place is listed and downloadable', async () => {
   const browser = await launch();
   const context = await browser.newContext({ acceptDownloads: true });
   try {
@@ -108,19 +108,31 @@ test('review sheet: a sheet begun under the earlier plan is offered for download
     await page.goto(url('review.html?plan=test-plan.json'));
     await page.getByLabel('工号/编号').fill('E-0301');
     await page.getByLabel('江岸区 重大项目建设', { exact: true }).fill('77');
-    served = JSON.stringify({ ...JSON.parse(demo), version: `${JSON.parse(demo).version}-r2` });
+    await page.getByLabel('江岸区 三旧改造', { exact: true }).fill('88');
+    // The next version of the plan no longer rates 三旧改造 on the expert sheet.
+    const next = JSON.parse(demo);
+    next.version = `${next.version}-r2`;
+    const expert = next.instruments.find((i) => i.id === 'expert');
+    expert.review.indicators = expert.review.indicators.filter((id) => id !== 'old_area_renewal');
+    served = JSON.stringify(next);
     await page.reload();
-    const notice = page.getByRole('status').filter({ hasText: '评审表已更新。您此前在本机按旧版评审表填写的内容没有带入新表' });
+    const notice = page.getByRole('status').filter({ hasText: '评审表已更新。您此前在本机填写的内容已带入新表，以下内容' });
     await notice.waitFor();
-    assert.equal(await page.getByLabel('工号/编号').inputValue(), '', 'the new sheet starts empty');
-    assert.deepEqual(await axeCheck(page), [], 'axe with the earlier-sheet notice');
+    assert.deepEqual(await notice.getByRole('listitem').allInnerTexts(), ['江岸区 · 三旧改造（88）：这个单位已不再按这项指标评审。']);
+    assert.equal(await page.getByLabel('工号/编号').inputValue(), 'E-0301', 'the reviewer number came over');
+    assert.equal(await page.getByLabel('江岸区 重大项目建设', { exact: true }).inputValue(), '77', 'the score that fits came over');
+    assert.equal(await page.getByLabel('江岸区 三旧改造', { exact: true }).count(), 0, 'the indicator left the sheet');
+    assert.deepEqual(await axeCheck(page), [], 'axe with the carried-over notice');
     const [download] = await Promise.all([page.waitForEvent('download'), notice.getByRole('link', { name: '下载此前填写的内容（JSON）' }).click()]);
     const earlier = JSON.parse(await readFile(await download.path(), 'utf8'));
     assert.equal(earlier.reviewer, 'E-0301');
-    assert.equal(earlier.scores.jiangan.major_projects, 77);
-    // Still offered on the next visit.
+    assert.deepEqual(earlier.scores.jiangan, { major_projects: 77, old_area_renewal: 88 });
+    // Still listed on the next visit, in English too.
     await page.reload();
     await notice.waitFor();
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('status').filter({ hasText: 'This sheet has been updated.' }).getByRole('listitem')
+      .filter({ hasText: 'The unit is no longer rated on this indicator.' }).waitFor();
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -44,13 +44,19 @@ export class ReviewView extends SheetView {
     super(root, engine, options, layout.instrument, 'rv');
     this.layout = layout;
     this.site = layout.kind === 'site_check';
-    const saved = drafts.load(this.key);
-    // A sheet begun under another version of the plan is not carried over: it is offered for
-    // download beside the new sheet (never dropped silently) until this one is submitted.
+    let saved = drafts.load(this.key);
     this.planId = engine.plan().id;
-    this.older = drafts.other(this.key, layout.instrument, this.planId);
+    const other = !saved && drafts.other(this.key, layout.instrument, this.planId);
+    if (other) {
+      // A sheet begun under another version of the plan: what still has its place is carried
+      // over, the rest listed (the core decides); the earlier entries stay downloadable.
+      const [key, old] = other;
+      const c = engine.carryOverReview(layout.instrument, old.answers ?? {});
+      saved = { ...old, answers: c.answers, carried: { dropped: c.dropped, old: old.answers } };
+      if (drafts.save(this.key, saved)) drafts.clear(key);
+    }
     const a = saved?.answers;
-    this.restored = !!(a && (a.reviewer || a.group || a.quarter || a.recused?.length || Object.keys(a.scores ?? {}).length));
+    this.restored = !!(!saved?.carried && a && (a.reviewer || a.group || a.quarter || a.recused?.length || Object.keys(a.scores ?? {}).length));
     this.draft = saved ?? emptyDraft();
     const ans = this.draft.answers ?? (this.draft.answers = emptyDraft().answers);
     ans.recused ??= [];
@@ -117,11 +123,7 @@ export class ReviewView extends SheetView {
       h('h1', { id: this.id('title'), tabindex: '-1', text: this.title }),
       this.layout.intro ? h('p', { class: 'intro', text: tr(this.layout.intro, lang) }) : null,
       this.restored ? h('p', { class: 'notice', role: 'status', text: t.reviewRestored }) : null,
-      this.older ? h('div', { class: 'notice', role: 'status' }, h('p', { text: t.reviewOlder }), h('p', {}, h('a', {
-        href: URL.createObjectURL(new Blob([JSON.stringify(this.older[1].answers, null, 2)], { type: 'application/json' })),
-        download: `kaoping-${this.layout.instrument}-earlier.json`,
-        text: t.reviewOlderDownload,
-      }))) : null,
+      this.carriedNotice(),
       ...this.banners());
 
     this.summary = h('div', { class: 'error-summary', tabindex: '-1', hidden: true, 'aria-labelledby': this.id('summary-title') });
@@ -436,8 +438,30 @@ export class ReviewView extends SheetView {
       return;
     }
     this.finish('submitReview', { instrument: this.layout.instrument });
-    if (this.older) drafts.clear(this.older[0]);
-    this.older = null;
+  }
+
+  /** What came over from a sheet begun under another plan version, and what did not. */
+  carriedNotice() {
+    const c = this.draft.carried;
+    if (!c) return null;
+    const t = this.t;
+    const lang = this.lang;
+    // A unit or indicator that left the sheet may still be in the plan: its name from there.
+    const plan = this.engine.plan();
+    const named = (list, id) => tr(list.find((x) => x.id === id)?.name, lang) || id;
+    const unitName = (id) => named([...this.units, ...plan.units], id);
+    const cell = (d) => [unitName(d.unit), named([...this.layout.indicators, ...plan.indicators], d.indicator)].join(' · ');
+    const what = (d) => ({
+      group: () => t.reviewGroup,
+      quarter: () => t.siteQuarter,
+      recused: () => `${t.reviewConflicts} · ${unitName(d.unit)}`,
+      comment: () => `${cell(d)} · ${t.reviewCommentWord}`,
+    }[d.field] ?? (() => cell(d)))();
+    const url = URL.createObjectURL(new Blob([JSON.stringify(c.old, null, 2)], { type: 'application/json' }));
+    return h('div', { class: 'notice', role: 'status' },
+      h('p', { text: c.dropped.length ? t.reviewCarriedSome : t.reviewCarriedAll }),
+      c.dropped.length ? h('ul', {}, c.dropped.map((d) => h('li', { text: `${what(d)}（${d.entered}）：${tr(d.reason, lang)}` }))) : null,
+      h('p', {}, h('a', { href: url, download: `kaoping-${this.layout.instrument}-earlier.json`, text: t.reviewOlderDownload })));
   }
 
   renderDone() {

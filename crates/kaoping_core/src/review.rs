@@ -20,6 +20,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod carry;
+pub use carry::{carry_over_review, ReviewCarryOver, ReviewDropped};
+
 /// What an expert has entered so far on a review sheet.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReviewAnswers {

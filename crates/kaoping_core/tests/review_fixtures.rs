@@ -12,7 +12,12 @@
 //! - `record`: a subset of the record built from a submission of these answers (started
 //!   1 800 000 000 000 ms, submitted 600 s later);
 //! - `record_scores_units`: how many units the record's `answers.scores` holds;
-//! - `record_error`: a piece of the error message when no record can be built.
+//! - `record_error`: a piece of the error message when no record can be built;
+//! - `carry_over`: a subset of what `carry_over_review` keeps and lists when these answers
+//!   were entered under another version of the plan.
+//!
+//! For every case, carrying over twice gives what carrying over once gives, with nothing
+//! more dropped, and the carried answers raise no `unknown_*` issue.
 //!
 //! Adding a case is adding a folder; no code changes.
 
@@ -20,7 +25,7 @@ use kaoping_core::canonical::fingerprint;
 use kaoping_core::plan::demo_plan;
 use kaoping_core::record::verify_record;
 use kaoping_core::review::{
-    build_review_record, evaluate_review, sheet, ReviewAnswers, ReviewSubmission,
+    build_review_record, carry_over_review, evaluate_review, sheet, ReviewAnswers, ReviewSubmission,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -119,6 +124,23 @@ fn review_fixtures() {
             if counts != want {
                 out.push(format!("issue codes: {counts:?}, expected {want:?}"));
             }
+        }
+        let carried = carry_over_review(&plan, instrument, &answers).expect("carries over");
+        if let Some(e) = expected.get("carry_over") {
+            subset(
+                e,
+                &serde_json::to_value(&carried).unwrap(),
+                "carry_over",
+                &mut out,
+            );
+        }
+        let again = carry_over_review(&plan, instrument, &carried.answers).unwrap();
+        if again.answers != carried.answers || !again.dropped.is_empty() {
+            out.push(format!("carrying over twice: {again:?}"));
+        }
+        let after = evaluate_review(&plan, instrument, &carried.answers, lang).unwrap();
+        if let Some(i) = after.issues.iter().find(|i| i.code.starts_with("unknown_")) {
+            out.push(format!("carried answers: {i:?}"));
         }
         let sub = ReviewSubmission {
             instrument: instrument.into(),

@@ -29,6 +29,8 @@ extern "C" {
     pub type IReviewAnswers;
     #[wasm_bindgen(typescript_type = "IReviewState")]
     pub type IReviewState;
+    #[wasm_bindgen(typescript_type = "IReviewCarryOver")]
+    pub type IReviewCarryOver;
     #[wasm_bindgen(typescript_type = "IReviewSubmission")]
     pub type IReviewSubmission;
     #[wasm_bindgen(typescript_type = "IFileOptions | undefined")]
@@ -259,6 +261,20 @@ impl Engine {
         let state = review::evaluate_review(self.plan_ref(), instrument, &answers, lang)
             .map_err(into_error)?;
         Ok(to_js(&state)?.unchecked_into())
+    }
+
+    /// What of a sheet begun under another version of the plan still has its place on this
+    /// one (kept), and what not (listed with its reason).
+    #[wasm_bindgen(js_name = carryOverReview)]
+    pub fn carry_over_review(
+        &self,
+        instrument: &str,
+        answers: IReviewAnswers,
+    ) -> Result<IReviewCarryOver, JsError> {
+        let answers: ReviewAnswers = from_js(answers.into())?;
+        let c =
+            review::carry_over_review(self.plan_ref(), instrument, &answers).map_err(into_error)?;
+        Ok(to_js(&c)?.unchecked_into())
     }
 
     /// The record of a complete review sheet; throws when it is incomplete.

@@ -1,0 +1,209 @@
+//! A review or site-check sheet begun under another version of the plan, carried over to this
+//! one (issue 13: a draft is never dropped silently). What still has its place on the new
+//! sheet is kept: the reviewer's number, a group and a quarter the sheet still offers, units
+//! (projects) still on it, scores of cells that still exist and still fit the scale, and their
+//! comments. Everything else is listed with its reason, so that the page can show it and keep
+//! the earlier sheet for download.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{cell_key, sheet, ReviewAnswers, ReviewSheetLayout, SheetKind};
+use crate::form::{is_answered, UNABLE};
+use crate::plan::Plan;
+use crate::record::RecordError;
+use crate::text::Text;
+
+/// What came over to the new sheet, and what did not.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReviewCarryOver {
+    pub answers: ReviewAnswers,
+    /// What was entered but has no place on the new sheet, in sheet order of kinds: group,
+    /// quarter, recusals, then scores and comments by unit and indicator.
+    pub dropped: Vec<ReviewDropped>,
+}
+
+/// One entry of the earlier sheet that was not carried over.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewDropped {
+    /// `"group"`, `"quarter"`, `"recused"`, `"score"` or `"comment"`.
+    pub field: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub indicator: Option<String>,
+    /// What was entered, as text (a score, a group id, a comment's first characters).
+    pub entered: String,
+    pub reason: Text,
+}
+
+/// Carry `answers`, entered on sheet `instrument` of another version of the plan, over to the
+/// sheet of `plan`.
+pub fn carry_over_review(
+    plan: &Plan,
+    instrument: &str,
+    answers: &ReviewAnswers,
+) -> Result<ReviewCarryOver, RecordError> {
+    let layout = sheet(plan, instrument)?;
+    Ok(carry(&layout, answers))
+}
+
+fn carry(layout: &ReviewSheetLayout, answers: &ReviewAnswers) -> ReviewCarryOver {
+    let site = layout.kind == SheetKind::SiteCheck;
+    let mut out = ReviewCarryOver::default();
+    let mut drop = |field: &str, cell: Option<(&str, &str)>, entered: String, reason: Text| {
+        out.dropped.push(ReviewDropped {
+            field: field.to_owned(),
+            unit: cell.map(|c| c.0.to_owned()),
+            indicator: cell.map(|c| c.1.to_owned()).filter(|s| !s.is_empty()),
+            entered,
+            reason,
+        });
+    };
+    let unit_of = |id: &str| {
+        layout
+            .categories
+            .iter()
+            .flat_map(|c| &c.units)
+            .find(|u| u.id == id)
+    };
+    let gone_unit = || {
+        if site {
+            Text::new(
+                "这个项目已不在评价表中。",
+                "The project is no longer on the sheet.",
+            )
+        } else {
+            Text::new(
+                "这个单位已不在评审表中。",
+                "The unit is no longer on the sheet.",
+            )
+        }
+    };
+    let mut kept = ReviewAnswers {
+        reviewer: answers.reviewer.clone(),
+        ..ReviewAnswers::default()
+    };
+    if let Some(g) = answers.group.as_deref().filter(|g| !g.trim().is_empty()) {
+        if layout.groups.iter().any(|x| x.id == g.trim()) {
+            kept.group = Some(g.to_owned());
+        } else {
+            drop(
+                "group",
+                None,
+                g.to_owned(),
+                Text::new(
+                    "评审表已不再提供这个组别，请重新选择。",
+                    "The sheet no longer offers this group; choose again.",
+                ),
+            );
+        }
+    }
+    if let Some(q) = answers.quarter.as_deref().filter(|q| !q.trim().is_empty()) {
+        if layout.quarters.iter().any(|x| x == q.trim()) {
+            kept.quarter = Some(q.to_owned());
+        } else {
+            drop(
+                "quarter",
+                None,
+                q.to_owned(),
+                Text::new(
+                    "这个季度已不在本年度的评价表中，请重新选择。",
+                    "The quarter is no longer on this year's sheet; choose again.",
+                ),
+            );
+        }
+    }
+    for r in &answers.recused {
+        if unit_of(r).is_some() {
+            if !kept.recused.contains(r) {
+                kept.recused.push(r.clone());
+            }
+        } else {
+            drop("recused", Some((r, "")), r.clone(), gone_unit());
+        }
+    }
+    for (unit, scores) in &answers.scores {
+        let on_sheet = unit_of(unit);
+        for (indicator, v) in scores {
+            if !is_answered(Some(v)) {
+                continue;
+            }
+            let entered = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let reason = match on_sheet {
+                None => Some(gone_unit()),
+                Some(u) if !u.indicators.contains(indicator) => Some(gone_indicator(site)),
+                Some(_) => fits(layout, v),
+            };
+            match reason {
+                None => {
+                    kept.scores
+                        .entry(unit.clone())
+                        .or_default()
+                        .insert(indicator.clone(), v.clone());
+                }
+                Some(reason) => drop("score", Some((unit, indicator)), entered, reason),
+            }
+        }
+    }
+    for (key, text) in &answers.comments {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let (unit, indicator) = key.split_once('/').unwrap_or((key, ""));
+        let reason = match unit_of(unit) {
+            None => Some(gone_unit()),
+            Some(u) if !u.indicators.iter().any(|i| i == indicator) => Some(gone_indicator(site)),
+            Some(_) => None,
+        };
+        match reason {
+            None => {
+                kept.comments
+                    .insert(cell_key(unit, indicator), text.clone());
+            }
+            Some(reason) => drop("comment", Some((unit, indicator)), text.clone(), reason),
+        }
+    }
+    out.answers = kept;
+    out
+}
+
+fn gone_indicator(site: bool) -> Text {
+    if site {
+        Text::new(
+            "这项查核标准已不在评价表中。",
+            "The criterion is no longer on the sheet.",
+        )
+    } else {
+        Text::new(
+            "这个单位已不再按这项指标评审。",
+            "The unit is no longer rated on this indicator.",
+        )
+    }
+}
+
+/// Why a score does not fit the new sheet's scale, if it does not. Text that is neither a
+/// number nor "unable" (typed by mistake) is kept: the sheet reports it as before.
+fn fits(layout: &ReviewSheetLayout, v: &Value) -> Option<Text> {
+    match v {
+        Value::Number(n) => {
+            let x = n.as_f64().unwrap_or(f64::NAN);
+            (!layout.scale.contains(x)).then(|| {
+                Text::new(
+                    "评分标准已改变，原来的分数不在新的分值范围内。",
+                    "The scale changed; the earlier score is not on the new one.",
+                )
+            })
+        }
+        Value::String(s) if s == UNABLE => (!layout.unable).then(|| {
+            Text::new(
+                "评审表已不再允许“无法评价”。",
+                "The sheet no longer allows “unable to judge”.",
+            )
+        }),
+        _ => None,
+    }
+}
