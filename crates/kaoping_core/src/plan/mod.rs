@@ -449,7 +449,7 @@ pub fn plan_schema() -> serde_json::Value {
     if let Some(obj) = schema.as_object_mut() {
         obj.insert(
             "description".into(),
-            serde_json::Value::String("A kaoping evaluation plan (考评方案). Generated from kaoping_core::plan; do not edit.".into()),
+            serde_json::Value::String("A kaoping evaluation plan (考评方案); the format, part by part with examples: docs/plan.md. Generated from kaoping_core::plan; do not edit.".into()),
         );
     }
     schema
