@@ -2,14 +2,7 @@
 // every value and every class (grade) is given by the caller from the result.
 // Each chart is an <svg role="img"> with a label; the caller puts it in a <figure> with a
 // <figcaption> next to a real data table.
-const NS = 'http://www.w3.org/2000/svg';
-
-function s(tag, attrs = {}, text) {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, v);
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
+import { svg as s } from './dom.js';
 
 /** A "nice" upper end for an axis that shows 0..max (at least 100: scores are out of 100). */
 function niceMax(max) {

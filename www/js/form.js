@@ -1,23 +1,13 @@
 // FormView: draws one instrument of the plan and carries answers to and from the engine.
 // It decides nothing: which questions show, what is wrong and the record all come from WASM.
-// The expert review sheet (review.js) builds on `h`, `SheetView` and `startPage` from here, as
+// The expert review sheet (review.js) builds on `SheetView` and `startPage` from here, as
 // the respondent's pages load this module anyway.
 import { loadEngine } from './engine.js';
+import { h } from './dom.js';
 import { pickLang, strings, tr } from './i18n.js';
 import { drafts, draftKey, submissions, outbox, entry, deliver, changes, allowedEndpoint, get, set } from './store.js';
 
 let uid = 0;
-export const h = (tag, attrs = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'text') el.textContent = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c) el.append(c);
-  return el;
-};
 
 function randomId() {
   const b = new Uint8Array(16);

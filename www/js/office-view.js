@@ -1,33 +1,9 @@
-// What the office page and the printable report share: DOM helpers, how numbers look (the
+// What the office page and the printable report share: table helpers, how numbers look (the
 // values come from the engine) and names from the plan and the result. No rule about scores
 // lives here.
 import { strings, tr } from './i18n.js';
 import './i18n-office.js';
-
-export const h = (tag, attrs = {}, ...children) => {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'text') el.textContent = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c);
-  return el;
-};
-
-/** The page chrome in `lang`: the document language, the language switch, skip link, brand
- * and the title `${title} · app`. `T`: the strings of `lang`. */
-export function applyChrome(T, lang, title) {
-  document.documentElement.lang = lang;
-  const switcher = document.getElementById('lang-switch');
-  switcher.textContent = T.switchLang;
-  switcher.setAttribute('lang', lang === 'en' ? 'zh-CN' : 'en');
-  switcher.setAttribute('aria-label', T.switchLangLabel);
-  document.querySelector('.skip').textContent = T.skip;
-  document.querySelector('.brand').textContent = T.app;
-  document.title = `${title} · ${T.app}`;
-}
+import { h } from './dom.js';
 
 export const td = (text, cls) => h('td', { class: cls, text: text ?? '' });
 export const num = (text) => td(text, 'num');
@@ -102,8 +78,14 @@ export function bind(state) {
     return tr(planOf()?.instruments.find((i) => i.id === id)?.title, state.lang) || id;
   }
 
+  /** A unit's vetoes in one line: each indicator with the engine's reason. */
+  function vetoText(u) {
+    return u.vetoes.map((v) => t().officeVetoReason(indicatorName(v.indicator), tr(v.reason, state.lang) || '—')).join(t().officeSep);
+  }
+
   return {
     t, scrollTable, fmt, fmtUpTo, fmtInt, fmtPct, fmtInterval, yesNo, label,
     unitName, categoryName, indicatorName, gradeName, groupName, questionOf, cadreName, itemName, instrumentName,
+    vetoText,
   };
 }

@@ -4,7 +4,9 @@
 import { pickLang, strings, tr } from './i18n.js';
 import './i18n-office.js';
 import { barChart, profileChart, mountChart } from './charts.js';
-import { h, td, num, bind, applyChrome as chrome } from './office-view.js';
+import { h } from './dom.js';
+import { applyChrome as chrome, announce as say, download } from './page.js';
+import { td, num, bind } from './office-view.js';
 import * as saved from './office-store.js';
 
 const params = new URLSearchParams(location.search);
@@ -39,17 +41,12 @@ const state = {
 const t = () => strings(state.lang);
 
 /** Says a short message through the page's one persistent live region. */
-function announce(text) {
-  const el = document.getElementById('office-announce');
-  if (!el) return;
-  el.textContent = '';
-  setTimeout(() => { el.textContent = text; }, 100);
-}
+const announce = (text) => say('office-announce', text);
 let uid = 0;
 
 const {
   scrollTable, fmt, fmtUpTo, fmtInt, fmtPct, fmtInterval, yesNo, label,
-  unitName, categoryName, indicatorName, gradeName, groupName, cadreName, itemName, instrumentName,
+  unitName, categoryName, indicatorName, gradeName, groupName, cadreName, itemName, instrumentName, vetoText,
 } = bind(state);
 
 // ---- the worker ----------------------------------------------------------------------------
@@ -615,15 +612,6 @@ function renderResults() {
   return sec;
 }
 
-/** Offers a Blob as a download under `name`. */
-function download(name, blob) {
-  const a = h('a', { href: URL.createObjectURL(blob), download: name, hidden: true });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-}
-
 // Exports are made by the engine in the worker, for the result and the page's language, the
 // first time the results are drawn in that language.
 let exportsFor = null;
@@ -691,10 +679,6 @@ function renderExports() {
 
 function gradeBadge(grade) {
   return h('span', { class: `grade grade-${grade}`, text: gradeName(grade) });
-}
-
-function vetoText(u) {
-  return u.vetoes.map((v) => t().officeVetoReason(indicatorName(v.indicator), tr(v.reason, state.lang) || '—')).join(t().officeSep);
 }
 
 function renderCategory(cat, units) {

@@ -2,7 +2,9 @@
 // saved it in this browser, laid out for paper and PDF. It computes nothing: every figure is
 // the engine's.
 import { pickLang, tr } from './i18n.js';
-import { h, td, num, bind } from './office-view.js';
+import { h } from './dom.js';
+import { applyChrome } from './page.js';
+import { td, num, bind } from './office-view.js';
 import * as saved from './office-store.js';
 
 const params = new URLSearchParams(location.search);
@@ -17,12 +19,8 @@ const state = {
   at: null,
 };
 const {
-  t, scrollTable, fmt, fmtUpTo, fmtInt, label, unitName, categoryName, indicatorName, gradeName,
+  t, scrollTable, fmt, fmtUpTo, fmtInt, label, unitName, categoryName, indicatorName, gradeName, vetoText,
 } = bind(state);
-
-function vetoText(u) {
-  return u.vetoes.map((v) => t().officeVetoReason(indicatorName(v.indicator), tr(v.reason, state.lang) || '—')).join(t().officeSep);
-}
 
 function category(cat, units) {
   const T = t();
@@ -76,13 +74,7 @@ function unitSection(u) {
 
 function render() {
   const T = t();
-  document.documentElement.lang = state.lang;
-  document.title = `${T.reportTitle} · ${T.app}`;
-  switcher.textContent = T.switchLang;
-  switcher.setAttribute('lang', state.lang === 'en' ? 'zh-CN' : 'en');
-  switcher.setAttribute('aria-label', T.switchLangLabel);
-  document.querySelector('.skip').textContent = T.skip;
-  document.querySelector('.brand').textContent = T.app;
+  applyChrome(T, state.lang, T.reportTitle);
   const back = h('a', { href: `office.html${state.lang === 'en' ? '?lang=en' : ''}`, text: T.reportBack });
   const r = state.result;
   if (!r) {

@@ -6,7 +6,8 @@
 // criteria as columns, the rater groups expert / beneficiary / builder and the quarters to
 // choose from; the page's words come from the `site…` strings.
 // It shares with the survey's FormView what any sheet has (form.js: SheetView).
-import { h, SheetView, startPage } from './form.js';
+import { h } from './dom.js';
+import { SheetView, startPage } from './form.js';
 import { tr } from './i18n.js';
 import './i18n-review.js';
 import { drafts } from './store.js';

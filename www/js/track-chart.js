@@ -1,14 +1,7 @@
 // The tracking trend chart: one unit's completion per period with the time-progress line and
 // the target (100%) line. It computes only positions; every value comes from the engine.
 // An <svg role="img"> with a label; the caller puts a real data table beside it.
-const NS = 'http://www.w3.org/2000/svg';
-
-function s(tag, attrs = {}, text) {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, v);
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
+import { svg as s } from './dom.js';
 
 /**
  * points: [{label, completion (number|null), progress}], title, width, keys {completion,

@@ -8,7 +8,8 @@ import './i18n-track.js';
 import { loadEngine } from './engine.js';
 import { mountChart } from './charts.js';
 import { trendChart } from './track-chart.js';
-import { h, applyChrome as chrome } from './office-view.js';
+import { h } from './dom.js';
+import { applyChrome as chrome, announce as say, download as offer } from './page.js';
 
 const params = new URLSearchParams(location.search);
 const main = document.getElementById('main');
@@ -31,12 +32,7 @@ const state = {
 
 const t = () => strings(state.lang);
 
-function announce(text) {
-  const el = document.getElementById('track-announce');
-  if (!el) return;
-  el.textContent = '';
-  setTimeout(() => { el.textContent = text; }, 100);
-}
+const announce = (text) => say('track-announce', text);
 
 // ---- DOM helpers ---------------------------------------------------------------------------
 
@@ -68,14 +64,7 @@ const projectName = (id) => tr(state.plan?.tracking?.projects?.find((p) => p.id 
 const categoryName = (id) => tr(state.plan?.categories.find((c) => c.id === id)?.name, state.lang) || id;
 const levelTag = (level) => h('span', { class: `level level-${level}`, text: t().trackLevels[level] ?? level });
 
-function download(name, text, type) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = h('a', { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+const download = (name, text, type) => offer(name, new Blob([text], { type }));
 
 // ---- running the engine --------------------------------------------------------------------
 
