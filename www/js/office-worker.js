@@ -17,10 +17,11 @@
 //               { id, type: 'progress', stage: 'score', file, bytes, read, accepted, rejected }
 //                 while files stream: bytes of all files done so far, rows so far (all files)
 //               { id, type: 'done', value } | { id, type: 'error', message }
-import init, { Engine } from '../pkg-office/kaoping_wasm.js';
+import { engineClass } from './engine.js';
 import { pushFile, BLOCKS_FROM } from './blocks.js';
 
-const ready = init({ module_or_path: new URL('../pkg-office/kaoping_wasm_bg.wasm', import.meta.url) });
+let Engine; // the office build's class, once loaded
+const ready = engineClass(true).then((c) => { Engine = c; });
 
 // The engine of the last plan scored, reused while the plan text stays the same.
 let cached = { text: null, engine: null };

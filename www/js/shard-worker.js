@@ -5,10 +5,11 @@
 //               { type: 'block', job, k }   (read the block here)
 // On `port` (from read-worker.js): { type: 'block', job, k, from, bytes, last } | { type: 'failed', job, k, error }
 // Messages out: { type: 'rows', job, k, from, to, rows, bytes? } | { type: 'failed', job, error? }
-import init, { Engine } from '../pkg-office/kaoping_wasm.js';
+import { engineClass } from './engine.js';
 import { readBlock } from './blocks.js';
 
-const ready = init({ module_or_path: new URL('../pkg-office/kaoping_wasm_bg.wasm', import.meta.url) });
+let Engine; // the office build's class, once loaded
+const ready = engineClass(true).then((c) => { Engine = c; });
 let job = null;
 let engine = null;
 let engineFor;
