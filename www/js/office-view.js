@@ -5,6 +5,19 @@ import { strings, tr } from './i18n.js';
 import './i18n-office.js';
 import { h } from './dom.js';
 
+/** A drop zone with a real button and a file input behind it; `onFiles(FileList)`. */
+export function dropZone(cls, content, onFiles, accepts = () => true) {
+  const zone = h('div', { class: cls }, ...content);
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (accepts()) onFiles(e.dataTransfer?.files);
+  });
+  return zone;
+}
+
 export const td = (text, cls) => h('td', { class: cls, text: text ?? '' });
 export const num = (text) => td(text, 'num');
 

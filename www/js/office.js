@@ -1,120 +1,44 @@
-// The evaluation office's page (考评办): check a plan, score data, read the results.
-// Validation and scoring run in a module worker (office-worker.js); this page only draws
-// what the engine returns. No rule about scores or grades lives here.
-import { pickLang, strings, tr } from './i18n.js';
-import './i18n-office.js';
-import { barChart, profileChart, mountChart } from './charts.js';
+// The evaluation office's page (考评办): check a plan, score data, read the results, check an
+// audit. Validation and scoring run in a module worker (office-worker.js); this page only
+// draws what the engine returns. No rule about scores or grades lives here.
+//
+// One state object (office-state.js) changed through `update(patch)`, which redraws only the
+// steps that read a changed key: the plan, the data, the results, the audit check and a unit's
+// dialog. The language switch redraws them all.
+import { tr } from './i18n.js';
 import { h } from './dom.js';
-import { applyChrome as chrome, announce as say, download } from './page.js';
-import { td, num, bind } from './office-view.js';
-import * as saved from './office-store.js';
-
-const params = new URLSearchParams(location.search);
-const main = document.getElementById('main');
-const switcher = document.getElementById('lang-switch');
-
-const state = {
-  lang: pickLang(params.get('lang') || localStorage.getItem('kaoping:lang') || 'zh-CN'),
-  planText: null, // null: the built-in demo plan
-  planSource: null, // null: demo; otherwise the file name
-  checking: true,
-  report: null, // { ok, sha256, problems }
-  plan: null, // the plan (when valid)
-  loadError: null,
-  n: '2000',
-  seed: '42',
-  inputError: null,
-  run: null, // { stage, records, started, total?, bytes?, counts?, file? }
-  runMessage: null, // { kind: 'cancelled' | 'error', text }
-  result: null,
-  ingest: null, // the last ingest report (data files)
-  files: [], // data files: { name, size, blob }
-  lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
-  unit: null, // the unit shown in the dialog
-  verify: null, // { busy } | { verification, missing, outputs } | { error } | { failed }
-  manifest: null, // the audit manifest of the last file run
-  outputs: null, // its output files [{ name, bytes }], as the manifest records them
-  mapping: {}, // header → flat-layout column key, for tables; remembered per plan
-  encodings: {}, // file name → encoding chosen by the office ('auto' = detect)
-};
-
-const t = () => strings(state.lang);
-
-/** Says a short message through the page's one persistent live region. */
-const announce = (text) => say('office-announce', text);
-let uid = 0;
+import { barChart, profileChart, mountChart } from './charts.js';
+import { td, num, dropZone } from './office-view.js';
+import { applyChrome, download } from './page.js';
+import {
+  state, t, view, announce, update, persist, saveResult, saveMapping, loadMapping, nextId, region, drawAll, restore,
+} from './office-state.js';
+import { runner, Cancelled } from './office-runner.js';
 
 const {
-  scrollTable, fmt, fmtUpTo, fmtInt, fmtPct, fmtInterval, yesNo, label,
-  unitName, categoryName, indicatorName, gradeName, groupName, cadreName, itemName, instrumentName, vetoText,
-} = bind(state);
+  scrollTable, fmtInt, label, instrumentName, fmtUpTo, unitName, indicatorName, gradeName, fmt,
+  fmtPct, fmtInterval, yesNo, categoryName, groupName, cadreName, itemName, vetoText,
+} = view;
 
-// ---- the worker ----------------------------------------------------------------------------
+// ---- plan -------------------------------------------------------------------------------
 
-class Cancelled extends Error {}
+/** The keys of the state this step reads. */
+const planKeys = ['lang', 'checking', 'report', 'plan', 'loadError', 'planSource'];
 
-const runner = {
-  worker: null,
-  pending: new Map(),
-  seq: 0,
-  spawn() {
-    this.worker = new Worker(new URL('./office-worker.js', import.meta.url), { type: 'module' });
-    this.worker.addEventListener('message', (e) => {
-      const msg = e.data;
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      if (msg.type === 'progress') p.onProgress?.(msg);
-      else {
-        this.pending.delete(msg.id);
-        if (msg.type === 'done') p.resolve(msg.value);
-        else p.reject(new Error(msg.message));
-      }
-    });
-    this.worker.addEventListener('error', (e) => {
-      e.preventDefault();
-      this.failAll(new Error(e.message || t().officeEngineFailed));
-    });
-  },
-  failAll(err) {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-  },
-  request(msg, onProgress) {
-    if (!this.worker) this.spawn();
-    const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress });
-      this.worker.postMessage({ ...msg, id });
-    });
-  },
-  cancel() {
-    this.worker?.terminate();
-    this.worker = null;
-    this.failAll(new Cancelled());
-    this.spawn(); // a fresh worker, ready for the next run
-  },
-};
-
-// ---- plan ----------------------------------------------------------------------------------
-
+/** Checks the plan of the state in the worker; `focus`: move the focus to its verdict after. */
 async function checkPlan({ focus = false } = {}) {
-  state.checking = true;
-  state.report = null;
-  state.plan = null;
-  state.result = null;
-  state.runMessage = null;
-  renderAll();
+  update({ checking: true, report: null, plan: null, result: null, runMessage: null });
+  const after = { checking: false };
   try {
     const { report, plan } = await runner.request({ type: 'validate', text: state.planText });
     state.report = report;
-    state.plan = plan;
     await loadMapping();
+    Object.assign(after, { report, plan, mapping: state.mapping, encodings: state.encodings });
   } catch (err) {
     if (err instanceof Cancelled) return;
-    state.loadError = String(err?.message ?? err);
+    after.loadError = String(err?.message ?? err);
   }
-  state.checking = false;
-  renderAll();
+  update(after);
   const verdict = document.getElementById('plan-status')?.textContent;
   if (verdict) announce(verdict);
   if (focus) document.getElementById('plan-status')?.focus();
@@ -122,40 +46,29 @@ async function checkPlan({ focus = false } = {}) {
 
 async function loadFile(file) {
   if (!file) return;
-  state.loadError = null;
+  let planText;
   try {
-    state.planText = await file.text();
-    state.planSource = file.name;
+    planText = await file.text();
   } catch (err) {
-    state.loadError = t().officePlanReadFailed + (err?.message ?? err);
-    renderAll();
+    update({ loadError: t().officePlanReadFailed + (err?.message ?? err) });
     return;
   }
   if (state.run) runner.cancel();
-  state.run = null;
-  state.lastRun = null;
+  Object.assign(state, { loadError: null, planText, planSource: file.name, run: null, lastRun: null });
   persist();
   await checkPlan({ focus: true });
 }
 
 function useDemo() {
   if (state.run) runner.cancel();
-  state.run = null;
-  state.planText = null;
-  state.planSource = null;
-  state.loadError = null;
-  state.lastRun = null;
+  Object.assign(state, { run: null, planText: null, planSource: null, loadError: null, lastRun: null });
   persist();
   checkPlan({ focus: true });
 }
 
-function renderPlan() {
-  const T = t();
-  const sec = h('section', { class: 'office-step', 'aria-labelledby': 'plan-h' },
-    h('h2', { id: 'plan-h', text: T.officePlanHeading }));
+function planStatus(T) {
   const report = state.report;
   const status = h('div', { id: 'plan-status', class: 'plan-status', tabindex: '-1' });
-  sec.append(status);
   if (state.checking) {
     status.append(h('p', { class: 'hint', text: T.officePlanChecking }));
   } else if (state.loadError) {
@@ -169,6 +82,13 @@ function renderPlan() {
     status.classList.add('bad');
     status.append(h('p', { class: 'verdict' }, h('strong', { text: T.officePlanInvalid(report.problems.length) })));
   }
+  return status;
+}
+
+function renderPlan() {
+  const T = t();
+  const sec = h('section', { class: 'office-step', 'aria-labelledby': 'plan-h' },
+    h('h2', { id: 'plan-h', text: T.officePlanHeading }), planStatus(T));
 
   const plan = state.plan;
   const facts = [[T.officePlanSource, state.planSource ?? T.officePlanDemo]];
@@ -184,6 +104,7 @@ function renderPlan() {
   sec.append(h('dl', { class: 'facts' }, facts.map(([k, v]) => h('div', {},
     h('dt', { text: k }), h('dd', { text: v })))));
 
+  const report = state.report;
   if (report && !report.ok) sec.append(renderProblems(report.problems));
 
   // Loading another plan: a drop zone with a real button and the file input behind it.
@@ -192,22 +113,14 @@ function renderPlan() {
     'aria-label': T.officePlanFileLabel,
     onchange: (e) => { loadFile(e.target.files[0]); e.target.value = ''; },
   });
-  const zone = h('div', { class: 'dropzone' },
+  sec.append(dropZone('dropzone', [
     h('h3', { text: T.officePlanLoad }),
     h('p', {}, T.officePlanDrop),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'secondary', onclick: () => input.click(), text: T.officePlanChoose }),
       state.planSource !== null
         ? h('button', { type: 'button', class: 'secondary', onclick: useDemo, text: T.officePlanUseDemo }) : null),
-    input);
-  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    loadFile(e.dataTransfer?.files?.[0]);
-  });
-  sec.append(zone);
+    input], (files) => loadFile(files?.[0])));
   return sec;
 }
 
@@ -229,66 +142,72 @@ function renderProblems(problems) {
     [T.officeProblemWhere, T.officeProblemPath, T.officeProblemMessage], null, { bodies, cls: 'problems' });
 }
 
-// ---- data ----------------------------------------------------------------------------------
+// ---- data -------------------------------------------------------------------------------
+
+/** The keys of the state this step reads. */
+const dataKeys = ['lang', 'plan', 'run', 'runMessage', 'inputError', 'n', 'seed', 'result', 'files', 'ingest', 'mapping', 'encodings'];
 
 let tick = null;
 
 async function generate(e) {
   e.preventDefault();
   const form = e.target;
-  state.n = form.elements.n.value.trim();
-  state.seed = form.elements.seed.value.trim();
+  const n = form.elements.n.value.trim();
+  const seed = form.elements.seed.value.trim();
   const ok = (v) => /^\d+$/.test(v) && Number(v) <= 0xffffffff;
-  state.inputError = ok(state.n) ? (ok(state.seed) ? null : 'seed') : 'n';
-  if (state.inputError) {
-    state.runMessage = null;
-    renderAll();
-    document.getElementById(state.inputError)?.focus();
+  const inputError = ok(n) ? (ok(seed) ? null : 'seed') : 'n';
+  Object.assign(state, { n, seed, inputError });
+  if (inputError) {
+    update({ runMessage: null });
+    document.getElementById(inputError)?.focus();
     return;
   }
   await runDemo();
 }
 
+/** Follows a progress message of the worker into `state.run` and its status line. */
+function onProgress(p) {
+  const r = state.run;
+  r.stage = p.stage;
+  if (p.records !== undefined) r.records = p.records;
+  if (p.file !== undefined) r.file = p.file;
+  if (p.bytes !== undefined) r.bytes = p.bytes;
+  if (p.read !== undefined) r.counts = { read: p.read, accepted: p.accepted, rejected: p.rejected };
+  updateRun();
+}
+
 /**
  * One scoring run in the worker: clears the old result, shows progress with Cancel, then
- * the result (`done(out)` stores it) or the reason it stopped. `kind` is what a reload redoes.
+ * the result (`done(out)` returns the patch to the state and what to announce) or the reason
+ * it stopped. `kind` is what a reload redoes.
  */
 async function scoreRun(kind, request, { total = 0, done, focusAfter, focusOnError }) {
   const T = t();
   if (state.run) runner.cancel();
-  state.result = null;
-  state.ingest = null;
-  state.runMessage = null;
-  state.run = { stage: 'start', records: null, started: performance.now(), total, bytes: 0, counts: null, file: null };
   state.lastRun = kind;
   persist();
-  renderAll();
+  update({
+    result: null, ingest: null, runMessage: null, lastRun: kind,
+    run: { stage: 'start', records: null, started: performance.now(), total, bytes: 0, counts: null, file: null },
+  });
   document.getElementById('cancel')?.focus();
   tick = setInterval(updateElapsed, 250);
   try {
-    const out = await runner.request(request, (p) => {
-      const r = state.run;
-      r.stage = p.stage;
-      if (p.records !== undefined) r.records = p.records;
-      if (p.file !== undefined) r.file = p.file;
-      if (p.bytes !== undefined) r.bytes = p.bytes;
-      if (p.read !== undefined) r.counts = { read: p.read, accepted: p.accepted, rejected: p.rejected };
-      updateRun();
-    });
-    state.run = null;
-    announce(done(out));
+    const out = await runner.request(request, onProgress);
+    const { patch, say } = done(out);
+    Object.assign(state, { run: null, ...patch });
+    announce(say);
     saveResult();
-    renderAll();
+    update({ run: null, ...patch });
     document.getElementById(focusAfter)?.focus();
   } catch (err) {
-    state.run = null;
     state.lastRun = null; // a reload does not start a cancelled or failed run again
     persist();
-    state.runMessage = err instanceof Cancelled
+    const runMessage = err instanceof Cancelled
       ? { kind: 'cancelled', text: T.officeCancelled }
       : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
-    renderAll();
-    announce(state.runMessage.text);
+    update({ run: null, lastRun: null, runMessage });
+    announce(runMessage.text);
     if (focusOnError) document.getElementById(focusOnError)?.focus();
   } finally {
     clearInterval(tick);
@@ -299,40 +218,33 @@ function runDemo() {
   return scoreRun('demo', { type: 'demo', text: state.planText, seed: Number(state.seed), n: Number(state.n) }, {
     focusAfter: 'results-h',
     focusOnError: 'generate',
-    done: (result) => {
-      state.result = result;
-      return t().officeScored(result.units.length);
-    },
+    done: (result) => ({ patch: { result }, say: t().officeScored(result.units.length) }),
   });
 }
 
-// Data files: dropped or chosen, many at once; kept (as Blobs, in IndexedDB) until removed.
-// Each record is accepted or rejected by the engine with its file, row, field and reason,
-// and the accepted ones are scored. The files go to the worker as they are: it reads them.
 function addFiles(list) {
-  const files = [...(list ?? [])];
-  if (!files.length) return;
-  for (const f of files) {
-    const i = state.files.findIndex((x) => x.name === f.name);
+  const added = [...(list ?? [])];
+  if (!added.length) return;
+  const files = [...state.files];
+  for (const f of added) {
+    const i = files.findIndex((x) => x.name === f.name);
     const entry = { name: f.name, size: f.size, blob: f };
-    if (i >= 0) state.files[i] = entry;
-    else state.files.push(entry);
+    if (i >= 0) files[i] = entry;
+    else files.push(entry);
   }
+  state.files = files;
   persist();
-  announce(t().officeFilesAdded(files.length));
+  announce(t().officeFilesAdded(added.length));
   if (state.plan) runFiles();
-  else renderAll();
+  else update({ files });
 }
 
 function removeFile(name) {
-  state.files = state.files.filter((f) => f.name !== name);
-  state.ingest = null;
-  if (state.lastRun === 'files') {
-    state.result = null;
-    state.lastRun = null;
-  }
+  const patch = { files: state.files.filter((f) => f.name !== name), ingest: null };
+  if (state.lastRun === 'files') Object.assign(patch, { result: null, lastRun: null });
+  Object.assign(state, patch);
   persist();
-  renderAll();
+  update(patch);
   announce(t().officeFileRemoved(name));
   document.getElementById(state.files.length ? 'run-files' : 'data-files')?.focus();
 }
@@ -343,13 +255,10 @@ function runFiles() {
     planName: state.planSource ?? 'plan.json', lang: state.lang }, {
     total: state.files.reduce((n, f) => n + f.size, 0),
     focusAfter: 'ingest-h',
-    done: (out) => {
-      state.ingest = out.ingest;
-      state.result = out.result;
-      state.manifest = out.manifest ?? null;
-      state.outputs = out.outputs ?? null;
-      return t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length));
-    },
+    done: (out) => ({
+      patch: { ingest: out.ingest, result: out.result, manifest: out.manifest ?? null, outputs: out.outputs ?? null },
+      say: t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length)),
+    }),
   });
 }
 
@@ -360,6 +269,20 @@ const fmtBytes = (n) => {
   return `${new Intl.NumberFormat(state.lang, { maximumFractionDigits: i ? 1 : 0 }).format(n)} ${units[i]}`;
 };
 
+function filesTable(T, busy) {
+  const total = state.files.reduce((n, f) => n + f.size, 0);
+  const perFile = new Map((state.ingest?.files ?? []).map((f) => [f.file, f]));
+  return scrollTable(T.officeFilesLoaded, T.officeFilesCaption(state.files.length, fmtBytes(total)),
+    [T.officeRecordsFile, T.officeFileSize, T.officeRecordsReadCol, T.officeRecordsAccepted, T.officeRecordsRejected, T.officeFileAction],
+    state.files.map((f) => {
+      const c = perFile.get(f.name);
+      return h('tr', {}, h('th', { scope: 'row', text: f.name }), num(fmtBytes(f.size)),
+        num(c ? fmtInt(c.read) : '—'), num(c ? fmtInt(c.accepted) : '—'), num(c ? fmtInt(c.rejected) : '—'),
+        h('td', {}, h('button', { type: 'button', class: 'secondary small', disabled: busy,
+          'aria-label': T.officeFileRemove(f.name), onclick: () => removeFile(f.name), text: T.officeFileRemoveShort })));
+    }), { cls: 'files' });
+}
+
 function renderRecordFiles() {
   const T = t();
   const busy = !!state.run;
@@ -369,35 +292,17 @@ function renderRecordFiles() {
     'aria-label': T.officeFilesInputLabel,
     onchange: (e) => { addFiles(e.target.files); e.target.value = ''; },
   });
-  const zone = h('div', { class: 'dropzone data-drop' },
+  const zone = dropZone('dropzone data-drop', [
     h('h3', { text: T.officeRecordsHeading }),
     h('p', { class: 'hint', id: 'records-hint', text: T.officeRecordsHint }),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'secondary', id: 'choose-files', disabled: busy,
         'aria-describedby': 'records-hint', onclick: () => input.click(), text: T.officeRecordsChoose })),
-    input);
-  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => {
-    e.preventDefault();
-    zone.classList.remove('over');
-    if (!busy) addFiles(e.dataTransfer?.files);
-  });
+    input], addFiles, () => !busy);
   const box = h('div', { class: 'record-files' }, zone);
 
   if (state.files.length) {
-    const total = state.files.reduce((n, f) => n + f.size, 0);
-    const perFile = new Map((state.ingest?.files ?? []).map((f) => [f.file, f]));
-    box.append(scrollTable(T.officeFilesLoaded, T.officeFilesCaption(state.files.length, fmtBytes(total)),
-      [T.officeRecordsFile, T.officeFileSize, T.officeRecordsReadCol, T.officeRecordsAccepted, T.officeRecordsRejected, T.officeFileAction],
-      state.files.map((f) => {
-        const c = perFile.get(f.name);
-        return h('tr', {}, h('th', { scope: 'row', text: f.name }), num(fmtBytes(f.size)),
-          num(c ? fmtInt(c.read) : '—'), num(c ? fmtInt(c.accepted) : '—'), num(c ? fmtInt(c.rejected) : '—'),
-          h('td', {}, h('button', { type: 'button', class: 'secondary small', disabled: busy,
-            'aria-label': T.officeFileRemove(f.name), onclick: () => removeFile(f.name), text: T.officeFileRemoveShort })));
-      }), { cls: 'files' }));
-    box.append(h('div', { class: 'actions' },
+    box.append(filesTable(T, busy), h('div', { class: 'actions' },
       h('button', { type: 'button', id: 'run-files', class: 'primary', disabled: busy || !state.plan, onclick: runFiles, text: T.officeFilesRun })));
   }
 
@@ -431,22 +336,10 @@ function fileOptions() {
   return out;
 }
 
-const mappingKey = () => `mapping:${state.report?.sha256 ?? 'demo'}`;
-
-async function loadMapping() {
-  const m = await saved.get(mappingKey());
-  state.mapping = m?.mapping ?? {};
-  state.encodings = m?.encodings ?? {};
-}
-
-function saveMapping() {
-  saved.put(mappingKey(), { mapping: state.mapping, encodings: state.encodings });
-}
-
 function renderMapping(f) {
   const T = t();
   const m = f.mapping;
-  const id = `map-${++uid}`;
+  const id = nextId('map-');
   const keys = [...new Set([...m.headers.map((x) => x.key).filter(Boolean), ...m.missing.map((x) => x.key)])].sort();
   const required = new Set(m.missing.filter((x) => x.required).map((x) => x.key));
   const selects = [];
@@ -485,34 +378,7 @@ function renderMapping(f) {
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', disabled: !!state.run, onclick: apply, text: T.officeMapApply })));
 }
 
-// ---- the working state, kept across reloads -------------------------------------------------
-
-function persist() {
-  saved.put('work', {
-    planText: state.planText,
-    planSource: state.planSource,
-    files: state.files.map(({ name, blob }) => ({ name, blob })),
-    n: state.n,
-    seed: state.seed,
-    lastRun: state.lastRun,
-  });
-}
-
-function saveResult() {
-  saved.put('result', { result: state.result, ingest: state.ingest, plan: state.plan, planSource: state.planSource, at: new Date().toISOString() });
-}
-
-async function restore() {
-  const w = await saved.get('work');
-  if (!w) return false;
-  state.planText = w.planText ?? null;
-  state.planSource = w.planSource ?? null;
-  state.files = (w.files ?? []).filter((f) => f?.blob).map(({ name, blob }) => ({ name, size: blob.size, blob }));
-  state.n = w.n ?? state.n;
-  state.seed = w.seed ?? state.seed;
-  state.lastRun = w.lastRun ?? null;
-  return true;
-}
+// ---- the run's progress (drawn in place, not through the store: it changes many times a second)
 
 function updateElapsed() {
   const el = document.getElementById('run-elapsed');
@@ -538,6 +404,24 @@ function updateRun() {
   }
 }
 
+function renderRun(T) {
+  // The run: a live status line; the elapsed time and Cancel sit outside the live region.
+  const live = h('p', { id: 'run-stage', class: 'run-stage', role: 'status' });
+  const run = h('div', { class: `run${state.run ? ' active' : ''}` }, live);
+  if (state.run) {
+    run.append(h('progress', { id: 'run-progress', 'aria-labelledby': 'run-stage' }),
+      h('div', { class: 'run-row' },
+        h('span', { id: 'run-elapsed', class: 'hint' }),
+        state.run.total ? h('span', { id: 'run-bytes', class: 'hint' }) : null,
+        h('button', { type: 'button', id: 'cancel', class: 'secondary', onclick: () => runner.cancel(), text: T.officeCancel })));
+    queueMicrotask(() => { updateRun(); updateElapsed(); });
+  } else if (state.runMessage) {
+    live.textContent = state.runMessage.text;
+    live.className = state.runMessage.kind === 'error' ? 'run-stage error-message' : 'run-stage notice';
+  }
+  return run;
+}
+
 function renderData() {
   const T = t();
   const sec = h('section', { class: 'office-step', 'aria-labelledby': 'data-h' },
@@ -554,24 +438,7 @@ function renderData() {
     h('div', { class: 'actions' },
       h('button', { type: 'submit', id: 'generate', class: 'primary', disabled: !canRun, text: T.officeDataGenerate }),
       state.plan ? null : h('span', { class: 'hint', text: T.officeDataNeedsPlan })));
-  sec.append(form);
-
-  // The run: a live status line; the elapsed time and Cancel sit outside the live region.
-  const live = h('p', { id: 'run-stage', class: 'run-stage', role: 'status' });
-  const run = h('div', { class: `run${state.run ? ' active' : ''}` }, live);
-  if (state.run) {
-    run.append(h('progress', { id: 'run-progress', 'aria-labelledby': 'run-stage' }),
-      h('div', { class: 'run-row' },
-        h('span', { id: 'run-elapsed', class: 'hint' }),
-        state.run.total ? h('span', { id: 'run-bytes', class: 'hint' }) : null,
-        h('button', { type: 'button', id: 'cancel', class: 'secondary', onclick: () => runner.cancel(), text: T.officeCancel })));
-  } else if (state.runMessage) {
-    live.textContent = state.runMessage.text;
-    live.className = state.runMessage.kind === 'error' ? 'run-stage error-message' : 'run-stage notice';
-  }
-  sec.append(run);
-  if (state.run) queueMicrotask(() => { updateRun(); updateElapsed(); });
-
+  sec.append(form, renderRun(T));
   if (state.result) sec.append(renderInputs(state.result.inputs));
   sec.append(renderRecordFiles());
   return sec;
@@ -591,9 +458,274 @@ function renderInputs(inputs) {
     h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row', text: k }), num(fmtInt(v))))));
 }
 
-// ---- results -------------------------------------------------------------------------------
+// ---- tables -----------------------------------------------------------------------------
 
+/** The engine's warnings about `unit`. */
 const warningsOf = (unit) => state.result.warnings.filter((w) => w.unit === unit);
+
+function gradeBadge(grade) {
+  return h('span', { class: `grade grade-${grade}`, text: gradeName(grade) });
+}
+
+function renderAgreement(category, name) {
+  const T = t();
+  const rows = state.result.agreement.filter((a) => a.category === category).map((a) => h('tr', { class: a.low_agreement ? 'low' : null },
+    h('th', { scope: 'row', text: indicatorName(a.indicator) }),
+    num(fmtUpTo(a.alpha)),
+    num(fmtUpTo(a.kendall_w)),
+    num(fmtUpTo(a.icc_single)),
+    num(fmtUpTo(a.icc_average)),
+    num(`${fmtInt(a.raters)} / ${fmtInt(a.kendall_raters)}`),
+    td(a.low_agreement ? `⚠ ${T.officeLowAgreement}` : T.officeAgreementOk, a.low_agreement ? 'flag' : 'muted')));
+  if (!rows.length) return null;
+  return scrollTable(T.officeAgreementRegion(name), T.officeAgreementCaption(name),
+    [T.officeIndicator, T.officeAlpha, T.officeKendall, T.officeIccSingle, T.officeIccAverage, T.officeRaters, T.officeStatusCol], rows, { cls: 'agreement' });
+}
+
+function renderWarnings(warnings, heading = t().officeAllWarnings, { level = 'h3', subjects = true } = {}) {
+  const T = t();
+  const id = nextId('w-');
+  const box = h('section', { class: 'warnings', 'aria-labelledby': id }, h(level, { id, text: `${heading}${T.officeParen(warnings.length)}` }));
+  if (!warnings.length) {
+    box.append(h('p', { class: 'muted', text: T.officeNone }));
+    return box;
+  }
+  box.append(h('ul', { class: 'warning-list' }, warnings.map((w) => h('li', {},
+    subjects ? h('span', { class: 'subject', text: w.unit ? unitName(w.unit) : T.officeGeneral }) : null, subjects ? ' ' : null,
+    tr(w.message, state.lang)))));
+  return box;
+}
+
+// ---- unit -------------------------------------------------------------------------------
+
+/** The keys of the state the dialog reads. */
+const unitKeys = ['lang', 'result', 'unit'];
+
+let opener = null;
+
+function dialogEl() {
+  let d = document.getElementById('unit-dialog');
+  if (!d) {
+    d = h('dialog', { id: 'unit-dialog', class: 'unit-dialog', 'aria-labelledby': 'unit-h' });
+    d.addEventListener('close', () => {
+      state.unit = null;
+      const back = opener?.isConnected ? opener
+        : document.querySelector(`button[data-unit="${CSS.escape(d.dataset.unit ?? '')}"]`);
+      back?.focus();
+    });
+    document.body.append(d);
+  }
+  return d;
+}
+
+/** Opens the dialog of unit `id`; the focus goes back to `from` when it closes. */
+function openUnit(id, from) {
+  opener = from;
+  state.unit = id;
+  const d = dialogEl();
+  d.dataset.unit = id;
+  renderUnit(d);
+  if (!d.open) d.showModal();
+  document.getElementById('unit-h')?.focus();
+}
+
+/** The store's region: redraws the dialog when it is open. Draws nothing into the page. */
+function redrawUnit() {
+  const d = document.getElementById('unit-dialog');
+  if (d?.open && state.unit) renderUnit(d);
+  return null;
+}
+
+function dl(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([k, v]) => h('div', {}, h('dt', { text: k }), h('dd', {}, v))));
+}
+
+/** A subsection with its own heading. */
+function sub(title, ...content) {
+  const id = nextId('u-');
+  return h('section', { 'aria-labelledby': id }, h('h3', { id, text: title }), ...content);
+}
+
+const intervalHead = (T, level) => (level ? T.officeInterval(level) : T.officeIntervalCol);
+
+function summaryOf(T, u) {
+  return sub(T.officeUnitSummary, dl([
+    [T.officeUnitCategory, categoryName(u.category)],
+    [T.officeRank, u.rank !== null && u.rank !== undefined ? String(u.rank) : T.officeNoRank],
+    [T.officeComposite, fmt(u.composite_rounded)],
+    [T.officeGrade, gradeBadge(u.grade)],
+    [T.officeVeto, u.vetoes.length ? h('span', { class: 'veto', text: vetoText(u) }) : T.officeNone],
+    [T.officeRectification, yesNo(u.rectification_required)],
+    [T.officeYearsRunning, fmtInt(u.non_compliant_years_running)],
+    [`${T.officeAdmonition}${T.officeParen(T.officeTeamHeading)}`, yesNo(u.team.admonition_talk)],
+    [T.officeReorganisation, yesNo(u.team.reorganisation)],
+  ]));
+}
+
+function componentsOf(T, c, level) {
+  const comps = ['indicators', 'expert', 'public', 'leadership'].map((k) => {
+    const s = c[k];
+    return h('tr', {},
+      h('th', { scope: 'row', text: label(T.officeComponents, k) }),
+      num(fmtUpTo(s.weight)), num(fmtUpTo(s.weight_used)), num(fmt(s.value)), num(fmtInt(s.n)),
+      num(fmtInterval(s.interval)), num(fmt(s.contribution)), td(label(T.officeStatus, s.status)));
+  });
+  return sub(T.officeComponentsHeading, scrollTable(T.officeComponentsHeading, null,
+    [T.officeComponent, T.officeWeight, T.officeWeightUsed, T.officeValue, T.officeN,
+      intervalHead(T, level), T.officeContribution, T.officeStatusCol], comps));
+}
+
+function inputText(T, it) {
+  const v = it.input;
+  if (!v) return '—';
+  if (it.kind === 'data') return T.officeInputData(fmtUpTo(v.actual, 4), fmtUpTo(v.target, 4));
+  if (it.kind === 'project') return T.officeInputProject(v.milestones_done, v.milestones_total);
+  const verdict = v.passed ? T.officeInputPassed : T.officeInputFailed;
+  return v.reason ? T.officeColon(verdict, tr(v.reason, state.lang)) : verdict;
+}
+
+/** The indicator breakdown with its profile chart; `mounts` gets the chart to draw once placed. */
+function breakdownOf(T, u, means, mounts) {
+  const items = u.components.indicators.items;
+  const host = h('div', { class: 'chart-host' });
+  mounts.push(() => mountChart(host, (width) => profileChart({
+    width,
+    title: T.officeChartProfile(unitName(u.unit)),
+    rows: items.map((it) => ({ label: indicatorName(it.indicator), value: it.score, mean: means[it.indicator] })),
+    format: { tick: (x) => fmtUpTo(x, 0), value: (x) => fmt(x) },
+    legend: { unit: T.officeLegendUnit, mean: T.officeLegendMean },
+  })));
+  return sub(T.officeBreakdownHeading,
+    h('figure', { class: 'chart-figure' }, host, h('figcaption', { text: T.officeChartProfileCaption })),
+    scrollTable(T.officeBreakdownHeading, null,
+      [T.officeIndicator, T.officeKind, T.officeInput, T.officeRatio, T.officePanel, T.officeScore,
+        T.officeCategoryMean, T.officeWeight, T.officeWeightUsed, T.officeContribution],
+      items.map((it) => h('tr', {},
+        h('th', { scope: 'row', text: indicatorName(it.indicator) }),
+        td(label(T.officeKinds, it.kind)), td(inputText(T, it)), num(fmtUpTo(it.ratio)), num(fmt(it.expert)),
+        num(fmt(it.score)), num(fmt(means[it.indicator])), num(fmtUpTo(it.weight)), num(fmtUpTo(it.weight_used)),
+        num(fmt(it.contribution)))),
+      { cls: 'breakdown' }));
+}
+
+function listsOf(T, u) {
+  const listTable = (title, list) => h('div', { class: 'list-col' }, h('h4', { text: title }),
+    list.length ? scrollTable(title, null, [T.officeIndicator, T.officeScore, T.officeCategoryMean, T.officeDifference],
+      list.map((li) => h('tr', {}, h('th', { scope: 'row', text: indicatorName(li.indicator) }),
+        num(fmt(li.score)), num(fmt(li.category_mean)), num(fmt(li.difference))))) : h('p', { class: 'muted', text: T.officeNone }));
+  return sub(T.officeListsHeading, h('div', { class: 'lists' },
+    listTable(T.officePositive, u.positive), listTable(T.officeNegative, u.negative)));
+}
+
+function expertOf(T, e, level) {
+  return sub(T.officeExpertHeading, scrollTable(T.officeExpertHeading, null,
+    [T.officeGroup, T.officeWeight, T.officeWeightUsed, T.officeN, T.officeUnable, T.officeValue, T.officeStatusCol],
+    e.groups.map((g) => h('tr', {}, h('th', { scope: 'row', text: groupName(g.group) }),
+      num(fmtUpTo(g.weight)), num(fmtUpTo(g.weight_used)), num(fmtInt(g.n)), num(fmtInt(g.unable_to_judge)),
+      num(fmt(g.value)), td(label(T.officeStatus, g.status))))),
+  e.indicators.length ? scrollTable(T.officeExpertByIndicator, T.officeExpertByIndicator,
+    [T.officeIndicator, T.officeValue, ...e.groups.map((g) => groupName(g.group)), intervalHead(T, level), T.officeRange],
+    e.indicators.map((ei) => h('tr', {}, h('th', { scope: 'row', text: indicatorName(ei.indicator) }),
+      num(fmt(ei.value)), ...e.groups.map((g) => {
+        const x = ei.groups.find((y) => y.group === g.group);
+        return num(x ? `${fmt(x.value)}${T.officeParen(`n = ${fmtInt(x.n)}`)}` : '—');
+      }),
+      num(fmtInterval(ei.interval)),
+      num(ei.distribution?.length ? `${fmtUpTo(ei.distribution[0].value)} – ${fmtUpTo(ei.distribution.at(-1).value)}` : '—')))) : null);
+}
+
+/**
+ * The satisfaction question's answers: how many gave each score, named as the engine names
+ * them (the scale point's label, else the answer, else the score), highest first.
+ */
+function satisfactionOf(p) {
+  const satQ = state.result.rules?.public?.satisfaction_question;
+  const item = p.items.find((it) => it.item === satQ && it.distribution?.length);
+  if (!item) return null;
+  const total = item.distribution.reduce((n, d) => n + d.count, 0);
+  const rows = item.distribution.map((d) => ({
+    label: d.label ? tr(d.label, state.lang) : fmtUpTo(d.answer ?? d.value),
+    value: d.value, count: d.count, share: d.count / total,
+  })).reverse();
+  return { item: item.item, rows };
+}
+
+/** The public's scores, with the satisfaction question's chart (into `mounts`). */
+function publicOf(T, u, level, mounts) {
+  const p = u.components.public;
+  const sat = satisfactionOf(p);
+  const distHost = h('div', { class: 'chart-host' });
+  if (sat) {
+    mounts.push(() => mountChart(distHost, (width) => barChart({
+      width,
+      title: T.officeChartDistribution(unitName(u.unit), itemName(sat.item)),
+      rows: sat.rows.map((d) => ({ label: d.label, value: d.share * 100, valueText: `${fmtInt(d.count)}${T.officeParen(fmtPct(d.share))}` })),
+      format: { tick: (x) => `${fmtUpTo(x, 0)}%` },
+    })));
+  }
+  return sub(T.officePublicHeading,
+    p.n ? dl([
+      [T.officeValue, `${fmt(p.value)}${T.officeParen(`${fmtInterval(p.interval)}, n = ${fmtInt(p.n)}`)}`],
+      [T.officeSatisfaction, p.satisfaction_rate
+        ? `${fmtPct(p.satisfaction_rate.estimate)}${T.officeParen(fmtInterval(p.satisfaction_rate, fmtPct))}` : '—'],
+      [T.officeNps, p.nps ? `${fmt(p.nps.nps)}${T.officeParen(`n = ${fmtInt(p.nps.n)}`)}` : '—'],
+      [T.officeCronbach, p.cronbach_alpha != null ? `${fmtUpTo(p.cronbach_alpha)}${T.officeParen(`n = ${fmtInt(p.cronbach_n)}`)}` : '—'],
+    ]) : h('p', { class: 'muted', text: `${T.officeNoPublic}${T.officeParen(label(T.officeStatus, p.status))}` }),
+    sat ? h('figure', { class: 'chart-figure' }, distHost,
+      h('figcaption', { text: T.officeChartDistributionCaption(itemName(sat.item)) })) : null,
+    sat ? scrollTable(T.officeDistribution(itemName(sat.item)), T.officeDistribution(itemName(sat.item)),
+      [T.officeAnswer, T.officeScore, T.officeCount, T.officeShare],
+      sat.rows.map((d) => h('tr', {}, h('th', { scope: 'row', text: d.label }), num(fmtUpTo(d.value)), num(fmtInt(d.count)), num(fmtPct(d.share))))) : null,
+    p.items.length ? scrollTable(T.officePublicHeading, null,
+      [T.officeIndicator, T.officeN, T.officeUnable, T.officeValue, intervalHead(T, level)],
+      p.items.map((it) => h('tr', {}, h('th', { scope: 'row', text: itemName(it.item) }),
+        num(fmtInt(it.n)), num(fmtInt(it.unable_to_judge)), num(fmt(it.mean)), num(fmtInterval(it.interval)))), { cls: 'narrow' }) : null);
+}
+
+function teamOf(T, u) {
+  return sub(T.officeTeamHeading, dl([
+    [T.officeTeamScore, fmt(u.team.score)],
+    [T.officeTeamGrade, label(T.officeTeamGrades, u.team.grade)],
+    [T.officePreviousGrade, u.team.previous_grade ? label(T.officeTeamGrades, u.team.previous_grade) : '—'],
+    [T.officeAdmonition, yesNo(u.team.admonition_talk)],
+    [T.officeReorganisation, yesNo(u.team.reorganisation)],
+  ]));
+}
+
+function cadresOf(T, u) {
+  return sub(T.officeCadresHeading, scrollTable(T.officeCadresHeading, null,
+    [T.officeCadre, ...T.officeVotes, T.officeN, T.officeCadreGrade, T.officeAdmonition],
+    u.cadres.map((cd) => h('tr', { class: cd.admonition_talk ? 'flagged' : null },
+      h('th', { scope: 'row', text: cadreName(cd.cadre) }), ...cd.votes.map((v) => num(fmtInt(v))), num(fmtInt(cd.n)),
+      td(label(T.officeCadreGrades, cd.grade)), td(yesNo(cd.admonition_talk))))));
+}
+
+function renderUnit(d) {
+  const T = t();
+  const r = state.result;
+  const u = r.units.find((x) => x.unit === state.unit);
+  if (!u) return;
+  const means = r.categories.find((c) => c.category === u.category)?.indicator_means ?? {};
+  const c = u.components;
+  const level = [c.indicators, c.expert, c.public, c.leadership].find((s) => s.interval)?.interval.level ?? r.rules?.confidence;
+  const mounts = [];
+
+  const head = h('div', { class: 'dialog-head' },
+    h('h2', { id: 'unit-h', tabindex: '-1', text: unitName(u.unit) }),
+    h('button', { type: 'button', class: 'secondary small', onclick: () => d.close(), text: T.officeClose }));
+  const agreement = sub(T.officeAgreementHeading, renderAgreement(u.category, categoryName(u.category)) ?? h('p', { class: 'muted', text: T.officeNone }));
+  const warnings = renderWarnings(warningsOf(u.unit), T.officeUnitWarnings, { subjects: false });
+
+  d.replaceChildren(head, h('div', { class: 'dialog-body' },
+    summaryOf(T, u), componentsOf(T, c, level), breakdownOf(T, u, means, mounts), listsOf(T, u),
+    expertOf(T, c.expert, level), publicOf(T, u, level, mounts), teamOf(T, u), cadresOf(T, u), agreement, warnings));
+  for (const mount of mounts) mount();
+}
+
+// ---- results ----------------------------------------------------------------------------
+
+/** The keys of the state this step reads. */
+const resultsKeys = ['lang', 'result', 'ingest', 'manifest', 'outputs', 'lastRun'];
 
 function renderResults() {
   const T = t();
@@ -677,10 +809,6 @@ function renderExports() {
   return box;
 }
 
-function gradeBadge(grade) {
-  return h('span', { class: `grade grade-${grade}`, text: gradeName(grade) });
-}
-
 function renderCategory(cat, units) {
   const T = t();
   const name = categoryName(cat.category);
@@ -721,47 +849,22 @@ function renderCategory(cat, units) {
   return box;
 }
 
-function renderAgreement(category, name) {
-  const T = t();
-  const rows = state.result.agreement.filter((a) => a.category === category).map((a) => h('tr', { class: a.low_agreement ? 'low' : null },
-    h('th', { scope: 'row', text: indicatorName(a.indicator) }),
-    num(fmtUpTo(a.alpha)),
-    num(fmtUpTo(a.kendall_w)),
-    num(fmtUpTo(a.icc_single)),
-    num(fmtUpTo(a.icc_average)),
-    num(`${fmtInt(a.raters)} / ${fmtInt(a.kendall_raters)}`),
-    td(a.low_agreement ? `⚠ ${T.officeLowAgreement}` : T.officeAgreementOk, a.low_agreement ? 'flag' : 'muted')));
-  if (!rows.length) return null;
-  return scrollTable(T.officeAgreementRegion(name), T.officeAgreementCaption(name),
-    [T.officeIndicator, T.officeAlpha, T.officeKendall, T.officeIccSingle, T.officeIccAverage, T.officeRaters, T.officeStatusCol], rows, { cls: 'agreement' });
-}
+// ---- verify -----------------------------------------------------------------------------
 
-function renderWarnings(warnings, heading = t().officeAllWarnings, { level = 'h3', subjects = true } = {}) {
-  const T = t();
-  const box = h('section', { class: 'warnings', 'aria-labelledby': `w-${++uid}` }, h(level, { id: `w-${uid}`, text: `${heading}${T.officeParen(warnings.length)}` }));
-  if (!warnings.length) {
-    box.append(h('p', { class: 'muted', text: T.officeNone }));
-    return box;
-  }
-  box.append(h('ul', { class: 'warning-list' }, warnings.map((w) => h('li', {},
-    subjects ? h('span', { class: 'subject', text: w.unit ? unitName(w.unit) : T.officeGeneral }) : null, subjects ? ' ' : null,
-    tr(w.message, state.lang)))));
-  return box;
-}
-
-// ---- audit: a manifest and its files, recomputed by the engine ------------------------------
+/** The keys of the state this step reads. */
+const verifyKeys = ['lang', 'verify'];
 
 async function verifyFiles(list) {
   const files = [...(list ?? [])].map((f) => ({ name: f.name, blob: f }));
   if (!files.length) return;
-  state.verify = { busy: true };
-  renderAll();
+  update({ verify: { busy: true } });
+  let verify;
   try {
-    state.verify = await runner.request({ type: 'verify', files });
+    verify = await runner.request({ type: 'verify', files });
   } catch (err) {
-    state.verify = err instanceof Cancelled ? null : { failed: String(err?.message ?? err) };
+    verify = err instanceof Cancelled ? null : { failed: String(err?.message ?? err) };
   }
-  renderAll();
+  update({ verify });
   const el = document.getElementById('verify-status');
   if (el) {
     announce(el.textContent);
@@ -776,14 +879,11 @@ function renderVerify() {
     accept: '.json,.jsonl,.ndjson,.csv,.tsv,.txt,.xlsx', 'aria-label': T.officeVerifyInputLabel,
     onchange: (e) => { verifyFiles(e.target.files); e.target.value = ''; },
   });
-  const zone = h('div', { class: 'dropzone' },
+  const zone = dropZone('dropzone', [
     h('p', { class: 'hint', id: 'verify-hint', text: T.officeVerifyHint }),
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'aria-describedby': 'verify-hint',
       disabled: !!state.verify?.busy, onclick: () => input.click(), text: T.officeVerifyChoose })),
-    input);
-  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
-  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
-  zone.addEventListener('drop', (e) => { e.preventDefault(); zone.classList.remove('over'); verifyFiles(e.dataTransfer?.files); });
+    input], verifyFiles);
   const sec = h('section', { class: 'office-step', 'aria-labelledby': 'verify-h' },
     h('h2', { id: 'verify-h', text: T.officeVerifyHeading }), zone);
   const v = state.verify;
@@ -810,217 +910,27 @@ function renderVerify() {
   return sec;
 }
 
-// ---- a unit's details ----------------------------------------------------------------------
+// ---- page ---------------------------------------------------------------------------------
 
-let opener = null;
+const main = document.getElementById('main');
+const switcher = document.getElementById('lang-switch');
 
-function dialogEl() {
-  let d = document.getElementById('unit-dialog');
-  if (!d) {
-    d = h('dialog', { id: 'unit-dialog', class: 'unit-dialog', 'aria-labelledby': 'unit-h' });
-    d.addEventListener('close', () => {
-      state.unit = null;
-      const back = opener?.isConnected ? opener
-        : document.querySelector(`button[data-unit="${CSS.escape(d.dataset.unit ?? '')}"]`);
-      back?.focus();
-    });
-    document.body.append(d);
-  }
-  return d;
-}
+region(planKeys, renderPlan);
+region(dataKeys, renderData);
+region(resultsKeys, renderResults);
+region(verifyKeys, renderVerify);
+region(unitKeys, redrawUnit);
 
-function openUnit(id, from) {
-  opener = from;
-  state.unit = id;
-  const d = dialogEl();
-  d.dataset.unit = id;
-  renderUnit(d);
-  if (!d.open) d.showModal();
-  document.getElementById('unit-h')?.focus();
-}
-
-function dl(pairs) {
-  return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([k, v]) => h('div', {}, h('dt', { text: k }), h('dd', {}, v))));
-}
-
-function renderUnit(d) {
-  const T = t();
-  const r = state.result;
-  const u = r.units.find((x) => x.unit === state.unit);
-  if (!u) return;
-  const cat = r.categories.find((c) => c.category === u.category);
-  const means = cat?.indicator_means ?? {};
-  const name = unitName(u.unit);
-  const c = u.components;
-
-  const head = h('div', { class: 'dialog-head' },
-    h('h2', { id: 'unit-h', tabindex: '-1', text: name }),
-    h('button', { type: 'button', class: 'secondary small', onclick: () => d.close(), text: T.officeClose }));
-
-  const sub = (title, ...content) => {
-    const id = `u-${++uid}`;
-    return h('section', { 'aria-labelledby': id }, h('h3', { id, text: title }), ...content);
-  };
-
-  const summary = sub(T.officeUnitSummary, dl([
-    [T.officeUnitCategory, categoryName(u.category)],
-    [T.officeRank, u.rank !== null && u.rank !== undefined ? String(u.rank) : T.officeNoRank],
-    [T.officeComposite, fmt(u.composite_rounded)],
-    [T.officeGrade, gradeBadge(u.grade)],
-    [T.officeVeto, u.vetoes.length ? h('span', { class: 'veto', text: vetoText(u) }) : T.officeNone],
-    [T.officeRectification, yesNo(u.rectification_required)],
-    [T.officeYearsRunning, fmtInt(u.non_compliant_years_running)],
-    [`${T.officeAdmonition}${T.officeParen(T.officeTeamHeading)}`, yesNo(u.team.admonition_talk)],
-    [T.officeReorganisation, yesNo(u.team.reorganisation)],
-  ]));
-
-  const comps = ['indicators', 'expert', 'public', 'leadership'].map((k) => {
-    const s = c[k];
-    return h('tr', {},
-      h('th', { scope: 'row', text: label(T.officeComponents, k) }),
-      num(fmtUpTo(s.weight)), num(fmtUpTo(s.weight_used)), num(fmt(s.value)), num(fmtInt(s.n)),
-      num(fmtInterval(s.interval)), num(fmt(s.contribution)), td(label(T.officeStatus, s.status)));
-  });
-  const level = [c.indicators, c.expert, c.public, c.leadership].find((s) => s.interval)?.interval.level ?? r.rules?.confidence;
-  const components = sub(T.officeComponentsHeading, scrollTable(T.officeComponentsHeading, null,
-    [T.officeComponent, T.officeWeight, T.officeWeightUsed, T.officeValue, T.officeN,
-      level ? T.officeInterval(level) : T.officeIntervalCol, T.officeContribution, T.officeStatusCol], comps));
-
-  const inputText = (it) => {
-    const v = it.input;
-    if (!v) return '—';
-    if (it.kind === 'data') return T.officeInputData(fmtUpTo(v.actual, 4), fmtUpTo(v.target, 4));
-    if (it.kind === 'project') return T.officeInputProject(v.milestones_done, v.milestones_total);
-    const verdict = v.passed ? T.officeInputPassed : T.officeInputFailed;
-    return v.reason ? T.officeColon(verdict, tr(v.reason, state.lang)) : verdict;
-  };
-  const items = c.indicators.items;
-  const host = h('div', { class: 'chart-host' });
-  const breakdown = sub(T.officeBreakdownHeading,
-    h('figure', { class: 'chart-figure' }, host, h('figcaption', { text: T.officeChartProfileCaption })),
-    scrollTable(T.officeBreakdownHeading, null,
-      [T.officeIndicator, T.officeKind, T.officeInput, T.officeRatio, T.officePanel, T.officeScore,
-        T.officeCategoryMean, T.officeWeight, T.officeWeightUsed, T.officeContribution],
-      items.map((it) => h('tr', {},
-        h('th', { scope: 'row', text: indicatorName(it.indicator) }),
-        td(label(T.officeKinds, it.kind)), td(inputText(it)), num(fmtUpTo(it.ratio)), num(fmt(it.expert)),
-        num(fmt(it.score)), num(fmt(means[it.indicator])), num(fmtUpTo(it.weight)), num(fmtUpTo(it.weight_used)),
-        num(fmt(it.contribution)))),
-      { cls: 'breakdown' }));
-
-  const listTable = (title, list) => h('div', { class: 'list-col' }, h('h4', { text: title }),
-    list.length ? scrollTable(title, null, [T.officeIndicator, T.officeScore, T.officeCategoryMean, T.officeDifference],
-      list.map((li) => h('tr', {}, h('th', { scope: 'row', text: indicatorName(li.indicator) }),
-        num(fmt(li.score)), num(fmt(li.category_mean)), num(fmt(li.difference))))) : h('p', { class: 'muted', text: T.officeNone }));
-  const lists = sub(T.officeListsHeading, h('div', { class: 'lists' },
-    listTable(T.officePositive, u.positive), listTable(T.officeNegative, u.negative)));
-
-  const expert = sub(T.officeExpertHeading, scrollTable(T.officeExpertHeading, null,
-    [T.officeGroup, T.officeWeight, T.officeWeightUsed, T.officeN, T.officeUnable, T.officeValue, T.officeStatusCol],
-    c.expert.groups.map((g) => h('tr', {}, h('th', { scope: 'row', text: groupName(g.group) }),
-      num(fmtUpTo(g.weight)), num(fmtUpTo(g.weight_used)), num(fmtInt(g.n)), num(fmtInt(g.unable_to_judge)),
-      num(fmt(g.value)), td(label(T.officeStatus, g.status))))),
-    c.expert.indicators.length ? scrollTable(T.officeExpertByIndicator, T.officeExpertByIndicator,
-      [T.officeIndicator, T.officeValue, ...c.expert.groups.map((g) => groupName(g.group)),
-        level ? T.officeInterval(level) : T.officeIntervalCol, T.officeRange],
-      c.expert.indicators.map((ei) => h('tr', {}, h('th', { scope: 'row', text: indicatorName(ei.indicator) }),
-        num(fmt(ei.value)), ...c.expert.groups.map((g) => {
-          const x = ei.groups.find((y) => y.group === g.group);
-          return num(x ? `${fmt(x.value)}${T.officeParen(`n = ${fmtInt(x.n)}`)}` : '—');
-        }),
-        num(fmtInterval(ei.interval)),
-        num(ei.distribution?.length ? `${fmtUpTo(ei.distribution[0].value)} – ${fmtUpTo(ei.distribution.at(-1).value)}` : '—')))) : null);
-
-  const p = c.public;
-  // The satisfaction question's answers: how many gave each score, named as the engine names
-  // them (the scale point's label, else the answer, else the score).
-  const satQ = r.rules?.public?.satisfaction_question;
-  const satisfaction = p.items.find((it) => it.item === satQ && it.distribution?.length);
-  const distHost = h('div', { class: 'chart-host' });
-  let distRows = [];
-  if (satisfaction) {
-    const total = satisfaction.distribution.reduce((n, d) => n + d.count, 0);
-    distRows = satisfaction.distribution.map((d) => ({
-      label: d.label ? tr(d.label, state.lang) : fmtUpTo(d.answer ?? d.value),
-      value: d.value, count: d.count, share: d.count / total,
-    })).reverse();
-  }
-  const pub = sub(T.officePublicHeading,
-    p.n ? dl([
-      [T.officeValue, `${fmt(p.value)}${T.officeParen(`${fmtInterval(p.interval)}, n = ${fmtInt(p.n)}`)}`],
-      [T.officeSatisfaction, p.satisfaction_rate
-        ? `${fmtPct(p.satisfaction_rate.estimate)}${T.officeParen(fmtInterval(p.satisfaction_rate, fmtPct))}` : '—'],
-      [T.officeNps, p.nps ? `${fmt(p.nps.nps)}${T.officeParen(`n = ${fmtInt(p.nps.n)}`)}` : '—'],
-      [T.officeCronbach, p.cronbach_alpha != null ? `${fmtUpTo(p.cronbach_alpha)}${T.officeParen(`n = ${fmtInt(p.cronbach_n)}`)}` : '—'],
-    ]) : h('p', { class: 'muted', text: `${T.officeNoPublic}${T.officeParen(label(T.officeStatus, p.status))}` }),
-    satisfaction ? h('figure', { class: 'chart-figure' }, distHost,
-      h('figcaption', { text: T.officeChartDistributionCaption(itemName(satisfaction.item)) })) : null,
-    satisfaction ? scrollTable(T.officeDistribution(itemName(satisfaction.item)), T.officeDistribution(itemName(satisfaction.item)),
-      [T.officeAnswer, T.officeScore, T.officeCount, T.officeShare],
-      distRows.map((d) => h('tr', {}, h('th', { scope: 'row', text: d.label }), num(fmtUpTo(d.value)), num(fmtInt(d.count)), num(fmtPct(d.share))))) : null,
-    p.items.length ? scrollTable(T.officePublicHeading, null,
-      [T.officeIndicator, T.officeN, T.officeUnable, T.officeValue, level ? T.officeInterval(level) : T.officeIntervalCol],
-      p.items.map((it) => h('tr', {}, h('th', { scope: 'row', text: itemName(it.item) }),
-        num(fmtInt(it.n)), num(fmtInt(it.unable_to_judge)), num(fmt(it.mean)), num(fmtInterval(it.interval)))), { cls: 'narrow' }) : null);
-
-  const team = sub(T.officeTeamHeading, dl([
-    [T.officeTeamScore, fmt(u.team.score)],
-    [T.officeTeamGrade, label(T.officeTeamGrades, u.team.grade)],
-    [T.officePreviousGrade, u.team.previous_grade ? label(T.officeTeamGrades, u.team.previous_grade) : '—'],
-    [T.officeAdmonition, yesNo(u.team.admonition_talk)],
-    [T.officeReorganisation, yesNo(u.team.reorganisation)],
-  ]));
-
-  const cadres = sub(T.officeCadresHeading, scrollTable(T.officeCadresHeading, null,
-    [T.officeCadre, ...T.officeVotes, T.officeN, T.officeCadreGrade, T.officeAdmonition],
-    u.cadres.map((cd) => h('tr', { class: cd.admonition_talk ? 'flagged' : null },
-      h('th', { scope: 'row', text: cadreName(cd.cadre) }), ...cd.votes.map((v) => num(fmtInt(v))), num(fmtInt(cd.n)),
-      td(label(T.officeCadreGrades, cd.grade)), td(yesNo(cd.admonition_talk))))));
-
-  const agreement = sub(T.officeAgreementHeading, renderAgreement(u.category, categoryName(u.category)) ?? h('p', { class: 'muted', text: T.officeNone }));
-  const warnings = renderWarnings(warningsOf(u.unit), T.officeUnitWarnings, { subjects: false });
-
-  d.replaceChildren(head, h('div', { class: 'dialog-body' },
-    summary, components, breakdown, lists, expert, pub, team, cadres, agreement, warnings));
-
-  if (satisfaction) {
-    mountChart(distHost, (width) => barChart({
-      width,
-      title: T.officeChartDistribution(name, itemName(satisfaction.item)),
-      rows: distRows.map((d) => ({ label: d.label, value: d.share * 100, valueText: `${fmtInt(d.count)}${T.officeParen(fmtPct(d.share))}` })),
-      format: { tick: (x) => `${fmtUpTo(x, 0)}%` },
-    }));
-  }
-  mountChart(host, (width) => profileChart({
-    width,
-    title: T.officeChartProfile(name),
-    rows: items.map((it) => ({ label: indicatorName(it.indicator), value: it.score, mean: means[it.indicator] })),
-    format: { tick: (x) => fmtUpTo(x, 0), value: (x) => fmt(x) },
-    legend: { unit: T.officeLegendUnit, mean: T.officeLegendMean },
-  }));
-}
-
-// ---- page ----------------------------------------------------------------------------------
-
-function applyChrome() {
-  const T = t();
-  chrome(T, state.lang, T.officeTitle);
-}
-
+/** The whole page afresh: the chrome, the heading and every step (the language changed). */
 function renderAll() {
   const T = t();
-  applyChrome();
+  applyChrome(T, state.lang, T.officeTitle);
   main.replaceChildren(
     h('h1', { id: 'office-title', text: T.officeTitle }),
     h('p', { class: 'intro', text: T.officeIntro }),
     h('p', {}, h('a', { href: `track.html${state.lang === 'en' ? '?lang=en' : ''}`, text: T.officeTrackLink })),
-    renderPlan(),
-    renderData(),
-    renderResults(),
-    renderVerify(),
+    ...drawAll(),
   );
-  const d = document.getElementById('unit-dialog');
-  if (d?.open && state.unit) renderUnit(d);
 }
 
 switcher.addEventListener('click', () => {
@@ -1036,6 +946,7 @@ switcher.addEventListener('click', () => {
 runner.spawn();
 (async () => {
   await restore();
+  renderAll();
   await checkPlan();
   if (!state.plan) return;
   if (state.lastRun === 'files' && state.files.length) runFiles();

@@ -1,0 +1,127 @@
+// The office page's one state object and its store: a step changes the state only through
+// `update(patch)`, which redraws the regions (the page's steps) that read a changed key and
+// nothing else. What the engine returned is kept as it came; no rule about scores lives here.
+import { pickLang, strings } from './i18n.js';
+import './i18n-office.js';
+import { bind } from './office-view.js';
+import { announce as say } from './page.js';
+import * as saved from './office-store.js';
+
+const params = new URLSearchParams(location.search);
+
+export const state = {
+  lang: pickLang(params.get('lang') || localStorage.getItem('kaoping:lang') || 'zh-CN'),
+  planText: null, // null: the built-in demo plan
+  planSource: null, // null: demo; otherwise the file name
+  checking: true,
+  report: null, // { ok, sha256, problems }
+  plan: null, // the plan (when valid)
+  loadError: null,
+  n: '2000',
+  seed: '42',
+  inputError: null,
+  run: null, // { stage, records, started, total?, bytes?, counts?, file? }
+  runMessage: null, // { kind: 'cancelled' | 'error', text }
+  result: null,
+  ingest: null, // the last ingest report (data files)
+  files: [], // data files: { name, size, blob }
+  lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
+  unit: null, // the unit shown in the dialog
+  verify: null, // { busy } | { verification, missing, outputs } | { error } | { failed }
+  manifest: null, // the audit manifest of the last file run
+  outputs: null, // its output files [{ name, bytes }], as the manifest records them
+  mapping: {}, // header → flat-layout column key, for tables; remembered per plan
+  encodings: {}, // file name → encoding chosen by the office ('auto' = detect)
+};
+
+export const t = () => strings(state.lang);
+
+/** The view helpers (names, numbers, tables) bound to the state. */
+export const view = bind(state);
+
+/** Says a short message through the page's one persistent live region. */
+export const announce = (text) => say('office-announce', text);
+
+let uid = 0;
+/** A fresh id for an element: `${prefix}${n}`. */
+export const nextId = (prefix) => `${prefix}${++uid}`;
+
+// ---- the store -----------------------------------------------------------------------------
+
+const regions = [];
+
+/**
+ * A region of the page: `render()` returns its element (or draws it elsewhere and returns
+ * nothing, like the unit dialog), redrawn whenever one of `keys` of the state changes.
+ */
+export function region(keys, render) {
+  regions.push({ keys: new Set(keys), render, el: null });
+}
+
+function draw(r) {
+  const el = r.render();
+  if (!el) return;
+  if (r.el?.isConnected) r.el.replaceWith(el);
+  r.el = el;
+}
+
+/** Changes the state by `patch` and redraws the regions that read one of its keys. */
+export function update(patch) {
+  Object.assign(state, patch);
+  const keys = Object.keys(patch);
+  for (const r of regions) if (keys.some((k) => r.keys.has(k))) draw(r);
+}
+
+/** Draws every region afresh; returns the elements to place, in their order. */
+export function drawAll() {
+  for (const r of regions) {
+    r.el = null;
+    draw(r);
+  }
+  return regions.map((r) => r.el).filter(Boolean);
+}
+
+// ---- the working state, kept across reloads -------------------------------------------------
+
+export function persist() {
+  saved.put('work', {
+    planText: state.planText,
+    planSource: state.planSource,
+    files: state.files.map(({ name, blob }) => ({ name, blob })),
+    n: state.n,
+    seed: state.seed,
+    lastRun: state.lastRun,
+  });
+}
+
+export function saveResult() {
+  saved.put('result', { result: state.result, ingest: state.ingest, plan: state.plan, planSource: state.planSource, at: new Date().toISOString() });
+}
+
+/** The working state of the last visit, put back into the state (before the first drawing). */
+export async function restore() {
+  const w = await saved.get('work');
+  if (!w) return false;
+  Object.assign(state, {
+    planText: w.planText ?? null,
+    planSource: w.planSource ?? null,
+    files: (w.files ?? []).filter((f) => f?.blob).map(({ name, blob }) => ({ name, size: blob.size, blob })),
+    n: w.n ?? state.n,
+    seed: w.seed ?? state.seed,
+    lastRun: w.lastRun ?? null,
+  });
+  return true;
+}
+
+const mappingKey = () => `mapping:${state.report?.sha256 ?? 'demo'}`;
+
+/** The column mapping and encodings remembered for the current plan. */
+export async function loadMapping() {
+  const m = await saved.get(mappingKey());
+  state.mapping = m?.mapping ?? {};
+  state.encodings = m?.encodings ?? {};
+}
+
+export function saveMapping() {
+  saved.put(mappingKey(), { mapping: state.mapping, encodings: state.encodings });
+}
