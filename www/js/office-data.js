@@ -1,0 +1,325 @@
+// Step 2 of the office page: the data. Demo inputs generated and scored inside WASM, or data
+// files dropped or chosen (kept as Blobs until removed) that the worker streams through the
+// engine: each record accepted or rejected with its file, row, field and reason. A run shows
+// its progress with Cancel; table files get a column mapping remembered per plan.
+import { tr } from './i18n.js';
+import { h } from './dom.js';
+import { td, num, dropZone } from './office-view.js';
+import { state, t, view, announce, update, persist, saveResult, saveMapping, nextId } from './office-state.js';
+import { runner, Cancelled } from './office-runner.js';
+
+const { scrollTable, fmtInt, label, instrumentName } = view;
+
+/** The keys of the state this step reads. */
+export const dataKeys = ['lang', 'plan', 'run', 'runMessage', 'inputError', 'n', 'seed', 'result', 'files', 'ingest', 'mapping', 'encodings'];
+
+let tick = null;
+
+async function generate(e) {
+  e.preventDefault();
+  const form = e.target;
+  const n = form.elements.n.value.trim();
+  const seed = form.elements.seed.value.trim();
+  const ok = (v) => /^\d+$/.test(v) && Number(v) <= 0xffffffff;
+  const inputError = ok(n) ? (ok(seed) ? null : 'seed') : 'n';
+  Object.assign(state, { n, seed, inputError });
+  if (inputError) {
+    update({ runMessage: null });
+    document.getElementById(inputError)?.focus();
+    return;
+  }
+  await runDemo();
+}
+
+/** Follows a progress message of the worker into `state.run` and its status line. */
+function onProgress(p) {
+  const r = state.run;
+  r.stage = p.stage;
+  if (p.records !== undefined) r.records = p.records;
+  if (p.file !== undefined) r.file = p.file;
+  if (p.bytes !== undefined) r.bytes = p.bytes;
+  if (p.read !== undefined) r.counts = { read: p.read, accepted: p.accepted, rejected: p.rejected };
+  updateRun();
+}
+
+/**
+ * One scoring run in the worker: clears the old result, shows progress with Cancel, then
+ * the result (`done(out)` returns the patch to the state and what to announce) or the reason
+ * it stopped. `kind` is what a reload redoes.
+ */
+async function scoreRun(kind, request, { total = 0, done, focusAfter, focusOnError }) {
+  const T = t();
+  if (state.run) runner.cancel();
+  state.lastRun = kind;
+  persist();
+  update({
+    result: null, ingest: null, runMessage: null, lastRun: kind,
+    run: { stage: 'start', records: null, started: performance.now(), total, bytes: 0, counts: null, file: null },
+  });
+  document.getElementById('cancel')?.focus();
+  tick = setInterval(updateElapsed, 250);
+  try {
+    const out = await runner.request(request, onProgress);
+    const { patch, say } = done(out);
+    Object.assign(state, { run: null, ...patch });
+    announce(say);
+    saveResult();
+    update({ run: null, ...patch });
+    document.getElementById(focusAfter)?.focus();
+  } catch (err) {
+    state.lastRun = null; // a reload does not start a cancelled or failed run again
+    persist();
+    const runMessage = err instanceof Cancelled
+      ? { kind: 'cancelled', text: T.officeCancelled }
+      : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
+    update({ run: null, lastRun: null, runMessage });
+    announce(runMessage.text);
+    if (focusOnError) document.getElementById(focusOnError)?.focus();
+  } finally {
+    clearInterval(tick);
+  }
+}
+
+export function runDemo() {
+  return scoreRun('demo', { type: 'demo', text: state.planText, seed: Number(state.seed), n: Number(state.n) }, {
+    focusAfter: 'results-h',
+    focusOnError: 'generate',
+    done: (result) => ({ patch: { result }, say: t().officeScored(result.units.length) }),
+  });
+}
+
+function addFiles(list) {
+  const added = [...(list ?? [])];
+  if (!added.length) return;
+  const files = [...state.files];
+  for (const f of added) {
+    const i = files.findIndex((x) => x.name === f.name);
+    const entry = { name: f.name, size: f.size, blob: f };
+    if (i >= 0) files[i] = entry;
+    else files.push(entry);
+  }
+  state.files = files;
+  persist();
+  announce(t().officeFilesAdded(added.length));
+  if (state.plan) runFiles();
+  else update({ files });
+}
+
+function removeFile(name) {
+  const patch = { files: state.files.filter((f) => f.name !== name), ingest: null };
+  if (state.lastRun === 'files') Object.assign(patch, { result: null, lastRun: null });
+  Object.assign(state, patch);
+  persist();
+  update(patch);
+  announce(t().officeFileRemoved(name));
+  document.getElementById(state.files.length ? 'run-files' : 'data-files')?.focus();
+}
+
+export function runFiles() {
+  if (!state.files.length || !state.plan) return undefined;
+  return scoreRun('files', { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })), options: fileOptions(),
+    planName: state.planSource ?? 'plan.json', lang: state.lang }, {
+    total: state.files.reduce((n, f) => n + f.size, 0),
+    focusAfter: 'ingest-h',
+    done: (out) => ({
+      patch: { ingest: out.ingest, result: out.result, manifest: out.manifest ?? null, outputs: out.outputs ?? null },
+      say: t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length)),
+    }),
+  });
+}
+
+const fmtBytes = (n) => {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i += 1; }
+  return `${new Intl.NumberFormat(state.lang, { maximumFractionDigits: i ? 1 : 0 }).format(n)} ${units[i]}`;
+};
+
+function filesTable(T, busy) {
+  const total = state.files.reduce((n, f) => n + f.size, 0);
+  const perFile = new Map((state.ingest?.files ?? []).map((f) => [f.file, f]));
+  return scrollTable(T.officeFilesLoaded, T.officeFilesCaption(state.files.length, fmtBytes(total)),
+    [T.officeRecordsFile, T.officeFileSize, T.officeRecordsReadCol, T.officeRecordsAccepted, T.officeRecordsRejected, T.officeFileAction],
+    state.files.map((f) => {
+      const c = perFile.get(f.name);
+      return h('tr', {}, h('th', { scope: 'row', text: f.name }), num(fmtBytes(f.size)),
+        num(c ? fmtInt(c.read) : '—'), num(c ? fmtInt(c.accepted) : '—'), num(c ? fmtInt(c.rejected) : '—'),
+        h('td', {}, h('button', { type: 'button', class: 'secondary small', disabled: busy,
+          'aria-label': T.officeFileRemove(f.name), onclick: () => removeFile(f.name), text: T.officeFileRemoveShort })));
+    }), { cls: 'files' });
+}
+
+function renderRecordFiles() {
+  const T = t();
+  const busy = !!state.run;
+  const input = h('input', {
+    type: 'file', id: 'data-files', multiple: true, class: 'visually-hidden', tabindex: '-1',
+    accept: '.json,.jsonl,.ndjson,.csv,.tsv,.txt,.xlsx,application/json,text/csv',
+    'aria-label': T.officeFilesInputLabel,
+    onchange: (e) => { addFiles(e.target.files); e.target.value = ''; },
+  });
+  const zone = dropZone('dropzone data-drop', [
+    h('h3', { text: T.officeRecordsHeading }),
+    h('p', { class: 'hint', id: 'records-hint', text: T.officeRecordsHint }),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', id: 'choose-files', disabled: busy,
+        'aria-describedby': 'records-hint', onclick: () => input.click(), text: T.officeRecordsChoose })),
+    input], addFiles, () => !busy);
+  const box = h('div', { class: 'record-files' }, zone);
+
+  if (state.files.length) {
+    box.append(filesTable(T, busy), h('div', { class: 'actions' },
+      h('button', { type: 'button', id: 'run-files', class: 'primary', disabled: busy || !state.plan, onclick: runFiles, text: T.officeFilesRun })));
+  }
+
+  const ing = state.ingest;
+  if (ing) {
+    box.append(h('h3', { id: 'ingest-h', tabindex: '-1', text: T.officeRecordsRead(fmtInt(ing.read), fmtInt(ing.accepted), fmtInt(ing.rejected.length)) }));
+    if (ing.rejected.length) {
+      box.append(scrollTable(T.officeRecordsRejections, T.officeRecordsRejections, [T.officeRecordsFile, T.officeRecordsRow, T.officeRecordsColumn, T.officeRecordsReason],
+        ing.rejected.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.file }), num(fmtInt(r.row)), td(r.column ?? '—'), td(tr(r.message, state.lang))))));
+    }
+    for (const f of ing.files) if (f.mapping) box.append(renderMapping(f));
+  }
+  return box;
+}
+
+// ---- column mapping of tables (CSV), remembered per plan ------------------------------------
+
+const isTable = (name) => /\.(csv|tsv|txt|xlsx)$/i.test(name);
+
+/** The options the worker passes to the engine for each table file: mapping and encoding. */
+function fileOptions() {
+  const out = {};
+  for (const f of state.files) {
+    if (!isTable(f.name)) continue;
+    const o = {};
+    if (Object.keys(state.mapping).length) o.mapping = state.mapping;
+    const enc = state.encodings[f.name];
+    if (enc && enc !== 'auto') o.encoding = enc;
+    out[f.name] = o;
+  }
+  return out;
+}
+
+function renderMapping(f) {
+  const T = t();
+  const m = f.mapping;
+  const id = nextId('map-');
+  const keys = [...new Set([...m.headers.map((x) => x.key).filter(Boolean), ...m.missing.map((x) => x.key)])].sort();
+  const required = new Set(m.missing.filter((x) => x.required).map((x) => x.key));
+  const selects = [];
+  const rows = m.headers.map((x, i) => {
+    const sid = `${id}-h${i}`;
+    const current = state.mapping[x.header] ?? x.key ?? '';
+    const sel = h('select', { id: sid, 'data-header': x.header, 'aria-label': T.officeMapSelect(x.header) },
+      h('option', { value: '', text: T.officeMapIgnore }),
+      keys.map((k) => h('option', { value: k, selected: k === current, text: required.has(k) ? `${k} ${T.officeMapRequired}` : k })));
+    selects.push(sel);
+    return h('tr', { class: x.key ? null : 'flagged' }, h('th', { scope: 'row', text: x.header }), h('td', {}, sel),
+      td(x.by ? label(T.officeMapBy, x.by) : T.officeMapUnmapped, x.key ? 'muted' : 'flag'));
+  });
+  const encSel = h('select', { id: `${id}-enc`, 'aria-describedby': `${id}-enc-hint` },
+    ['auto', 'utf-8', 'gb18030', 'utf-16le', 'utf-16be'].map((e) => h('option', { value: e, selected: (state.encodings[f.file] ?? 'auto') === e, text: label(T.officeEncodings, e) })));
+  const apply = () => {
+    for (const sel of selects) {
+      const header = sel.dataset.header;
+      const auto = m.headers.find((x) => x.header === header)?.key ?? '';
+      if (sel.value !== auto) state.mapping[header] = sel.value;
+      else delete state.mapping[header];
+    }
+    state.encodings[f.file] = encSel.value;
+    saveMapping();
+    runFiles();
+  };
+  const open = m.unmapped_headers.length > 0 || required.size > 0;
+  return h('details', { class: 'mapping', open },
+    h('summary', {}, T.officeMapHeading(f.file),
+      m.unmapped_headers.length ? ` ${T.officeParen(T.officeMapUnmappedCount(m.unmapped_headers.length))}` : ''),
+    h('p', { class: 'hint' }, T.officeMapHint(instrumentName(m.instrument))),
+    required.size ? h('p', { class: 'error-message', text: T.officeMapMissing([...required].join(T.officeSep)) }) : null,
+    h('div', { class: 'field' }, h('label', { for: `${id}-enc`, text: T.officeMapEncoding }), ' ', encSel,
+      h('span', { class: 'hint', id: `${id}-enc-hint` }, ` ${T.officeMapDetected(label(T.officeEncodings, f.encoding ?? 'utf-8'))}`)),
+    scrollTable(T.officeMapHeading(f.file), T.officeMapHeading(f.file), [T.officeMapHeader, T.officeMapColumn, T.officeMapHow], rows, { cls: 'mapping-table' }),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', disabled: !!state.run, onclick: apply, text: T.officeMapApply })));
+}
+
+// ---- the run's progress (drawn in place, not through the store: it changes many times a second)
+
+function updateElapsed() {
+  const el = document.getElementById('run-elapsed');
+  if (el && state.run) el.textContent = t().officeElapsed(Math.floor((performance.now() - state.run.started) / 1000));
+}
+
+function updateRun() {
+  const el = document.getElementById('run-stage');
+  const r = state.run;
+  if (!el || !r) return;
+  const T = t();
+  let text = label(T.officeStage, r.stage);
+  if (r.records !== null) text += ` ${T.officeRecordsGenerated(fmtInt(r.records))}`;
+  if (r.file) text += ` ${r.file}`;
+  if (r.counts) text += ` ${T.officeRecordsRead(fmtInt(r.counts.read), fmtInt(r.counts.accepted), fmtInt(r.counts.rejected))}`;
+  el.textContent = text;
+  const bar = document.getElementById('run-progress');
+  if (bar && r.total) {
+    bar.max = r.total;
+    bar.value = Math.min(r.bytes ?? 0, r.total);
+    const pct = document.getElementById('run-bytes');
+    if (pct) pct.textContent = T.officeBytesDone(fmtBytes(r.bytes ?? 0), fmtBytes(r.total));
+  }
+}
+
+function renderRun(T) {
+  // The run: a live status line; the elapsed time and Cancel sit outside the live region.
+  const live = h('p', { id: 'run-stage', class: 'run-stage', role: 'status' });
+  const run = h('div', { class: `run${state.run ? ' active' : ''}` }, live);
+  if (state.run) {
+    run.append(h('progress', { id: 'run-progress', 'aria-labelledby': 'run-stage' }),
+      h('div', { class: 'run-row' },
+        h('span', { id: 'run-elapsed', class: 'hint' }),
+        state.run.total ? h('span', { id: 'run-bytes', class: 'hint' }) : null,
+        h('button', { type: 'button', id: 'cancel', class: 'secondary', onclick: () => runner.cancel(), text: T.officeCancel })));
+    queueMicrotask(() => { updateRun(); updateElapsed(); });
+  } else if (state.runMessage) {
+    live.textContent = state.runMessage.text;
+    live.className = state.runMessage.kind === 'error' ? 'run-stage error-message' : 'run-stage notice';
+  }
+  return run;
+}
+
+export function renderData() {
+  const T = t();
+  const sec = h('section', { class: 'office-step', 'aria-labelledby': 'data-h' },
+    h('h2', { id: 'data-h', text: T.officeDataHeading }),
+    h('p', { class: 'hint', text: T.officeDataIntro }));
+  const canRun = !!state.plan && !state.run;
+  const field = (id, text, value) => h('div', { class: 'field' },
+    h('label', { for: id, text }),
+    h('input', { type: 'text', id, name: id, inputmode: 'numeric', autocomplete: 'off', value,
+      'aria-invalid': state.inputError === id ? 'true' : null, 'aria-describedby': state.inputError === id ? 'num-error' : null }));
+  const form = h('form', { class: 'demo-form', novalidate: true, onsubmit: generate },
+    h('div', { class: 'fields' }, field('n', T.officeDataPublicN, state.n), field('seed', T.officeDataSeed, state.seed)),
+    state.inputError ? h('p', { id: 'num-error', class: 'error-message', text: T.officeDataBadNumber }) : null,
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', id: 'generate', class: 'primary', disabled: !canRun, text: T.officeDataGenerate }),
+      state.plan ? null : h('span', { class: 'hint', text: T.officeDataNeedsPlan })));
+  sec.append(form, renderRun(T));
+  if (state.result) sec.append(renderInputs(state.result.inputs));
+  sec.append(renderRecordFiles());
+  return sec;
+}
+
+function renderInputs(inputs) {
+  const T = t();
+  const rows = [
+    ...Object.entries(inputs.records_used).map(([k, v]) => [T.officeInputsUsed(instrumentName(k)), v]),
+    ...Object.entries(inputs.records_skipped).map(([k, v]) => [T.officeInputsSkipped(label(T.officeSkipReasons, k)), v]),
+    [T.officeInputsReviewers, inputs.reviewers],
+    [T.officeInputsIndicators, inputs.indicator_inputs],
+    [T.officeInputsHistory, inputs.history_entries],
+  ];
+  return h('table', { class: 'data inputs' },
+    h('caption', { text: T.officeInputsCaption }),
+    h('tbody', {}, rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row', text: k }), num(fmtInt(v))))));
+}

@@ -1,0 +1,129 @@
+// Step 1 of the office page: the plan. Check it in the worker (the demo plan or a file the
+// office loads) and show the engine's verdict and problems.
+import { tr } from './i18n.js';
+import { h } from './dom.js';
+import { td, dropZone } from './office-view.js';
+import { state, t, view, announce, update, persist, loadMapping } from './office-state.js';
+import { runner, Cancelled } from './office-runner.js';
+
+const { scrollTable, fmtInt, label } = view;
+
+/** The keys of the state this step reads. */
+export const planKeys = ['lang', 'checking', 'report', 'plan', 'loadError', 'planSource'];
+
+/** Checks the plan of the state in the worker; `focus`: move the focus to its verdict after. */
+export async function checkPlan({ focus = false } = {}) {
+  update({ checking: true, report: null, plan: null, result: null, runMessage: null });
+  const after = { checking: false };
+  try {
+    const { report, plan } = await runner.request({ type: 'validate', text: state.planText });
+    state.report = report;
+    await loadMapping();
+    Object.assign(after, { report, plan, mapping: state.mapping, encodings: state.encodings });
+  } catch (err) {
+    if (err instanceof Cancelled) return;
+    after.loadError = String(err?.message ?? err);
+  }
+  update(after);
+  const verdict = document.getElementById('plan-status')?.textContent;
+  if (verdict) announce(verdict);
+  if (focus) document.getElementById('plan-status')?.focus();
+}
+
+async function loadFile(file) {
+  if (!file) return;
+  let planText;
+  try {
+    planText = await file.text();
+  } catch (err) {
+    update({ loadError: t().officePlanReadFailed + (err?.message ?? err) });
+    return;
+  }
+  if (state.run) runner.cancel();
+  Object.assign(state, { loadError: null, planText, planSource: file.name, run: null, lastRun: null });
+  persist();
+  await checkPlan({ focus: true });
+}
+
+function useDemo() {
+  if (state.run) runner.cancel();
+  Object.assign(state, { run: null, planText: null, planSource: null, loadError: null, lastRun: null });
+  persist();
+  checkPlan({ focus: true });
+}
+
+function planStatus(T) {
+  const report = state.report;
+  const status = h('div', { id: 'plan-status', class: 'plan-status', tabindex: '-1' });
+  if (state.checking) {
+    status.append(h('p', { class: 'hint', text: T.officePlanChecking }));
+  } else if (state.loadError) {
+    status.classList.add('bad');
+    status.append(h('p', { class: 'error-message', text: state.loadError }));
+  } else if (report?.ok) {
+    status.classList.add('good');
+    status.append(h('p', { class: 'verdict' }, h('strong', { text: T.officePlanValid }),
+      h('span', { class: 'sha' }, `${T.officePlanSha} `, h('span', { class: 'mono', text: report.sha256 }))));
+  } else if (report) {
+    status.classList.add('bad');
+    status.append(h('p', { class: 'verdict' }, h('strong', { text: T.officePlanInvalid(report.problems.length) })));
+  }
+  return status;
+}
+
+export function renderPlan() {
+  const T = t();
+  const sec = h('section', { class: 'office-step', 'aria-labelledby': 'plan-h' },
+    h('h2', { id: 'plan-h', text: T.officePlanHeading }), planStatus(T));
+
+  const plan = state.plan;
+  const facts = [[T.officePlanSource, state.planSource ?? T.officePlanDemo]];
+  if (plan) {
+    facts.push(
+      [T.officePlanTitle, tr(plan.title, state.lang)],
+      [T.officePlanYear, String(plan.year)],
+      [T.officePlanUnits, fmtInt(plan.units.length)],
+      [T.officePlanIndicators, fmtInt(plan.indicators.length)],
+      [T.officePlanInstruments, fmtInt(plan.instruments.length)],
+    );
+  }
+  sec.append(h('dl', { class: 'facts' }, facts.map(([k, v]) => h('div', {},
+    h('dt', { text: k }), h('dd', { text: v })))));
+
+  const report = state.report;
+  if (report && !report.ok) sec.append(renderProblems(report.problems));
+
+  // Loading another plan: a drop zone with a real button and the file input behind it.
+  const input = h('input', {
+    type: 'file', id: 'plan-file', accept: '.json,application/json', class: 'visually-hidden', tabindex: '-1',
+    'aria-label': T.officePlanFileLabel,
+    onchange: (e) => { loadFile(e.target.files[0]); e.target.value = ''; },
+  });
+  sec.append(dropZone('dropzone', [
+    h('h3', { text: T.officePlanLoad }),
+    h('p', {}, T.officePlanDrop),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', onclick: () => input.click(), text: T.officePlanChoose }),
+      state.planSource !== null
+        ? h('button', { type: 'button', class: 'secondary', onclick: useDemo, text: T.officePlanUseDemo }) : null),
+    input], (files) => loadFile(files?.[0])));
+  return sec;
+}
+
+function renderProblems(problems) {
+  const T = t();
+  const groups = new Map();
+  for (const p of problems) {
+    if (!groups.has(p.code)) groups.set(p.code, []);
+    groups.get(p.code).push(p);
+  }
+  const bodies = [...groups].map(([code, list]) => h('tbody', {},
+    h('tr', { class: 'group' }, h('th', { scope: 'colgroup', colspan: '3' },
+      T.officeProblemKind(label(T.officeProblemKinds, code), list.length), ' ', h('code', { text: code }))),
+    list.map((p) => h('tr', {},
+      td(p.line ? (p.column ? `${p.line}:${p.column}` : String(p.line)) : T.officeNoLine, 'num nowrap'),
+      td(p.path || '/', 'mono'),
+      td(tr(p.message, state.lang))))));
+  return scrollTable(T.officeProblemsRegion, T.officeProblemsCaption,
+    [T.officeProblemWhere, T.officeProblemPath, T.officeProblemMessage], null, { bodies, cls: 'problems' });
+}
