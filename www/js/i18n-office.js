@@ -1,7 +1,7 @@
 // Interface strings of the office page, zh-CN and en (the shared ones are in i18n.js).
 import { addStrings } from './i18n.js';
 
-addStrings({
+export const STRINGS = {
   'zh-CN': {
     officeTitle: '考评办：方案、评分与结果',
     officeIntro: '检查考评方案，用数据计分，查看排名、等次和每个单位的明细。所有规则和数字都由考评引擎计算，本页只负责展示。',
@@ -498,4 +498,6 @@ addStrings({
     officeSep: '; ',
     officeColon: (a, b) => `${a}: ${b}`,
   },
-});
+};
+
+addStrings(STRINGS);

@@ -1,7 +1,7 @@
 // Interface strings of the review page, zh-CN and en (the shared ones are in i18n.js).
 import { addStrings } from './i18n.js';
 
-addStrings({
+export const STRINGS = {
   'zh-CN': {
     reviewPageTitle: '专家评审',
     reviewLoadFailed: '评审表加载失败：',
@@ -132,4 +132,6 @@ addStrings({
     siteStartAgain: 'Start a new site-check sheet',
     // office,
   },
-});
+};
+
+addStrings(STRINGS);

@@ -2,7 +2,7 @@
 // rejections come from the engine in both languages.
 import { addStrings } from './i18n.js';
 
-addStrings({
+export const STRINGS = {
   'zh-CN': {
     trackTitle: '跟踪管理：月度、季度监测与预警',
     trackIntro: '按月、按季度对照年度目标和时间进度监测各单位，查看谁落后、同类单位比较、项目节点与现场检查、约束性事项，导出预警清单并打印通知单。所有数字和规则都由考评引擎计算，本页只负责展示。',
@@ -187,4 +187,6 @@ addStrings({
     trackRegion: (l) => `${l} (scrolls sideways)`,
     trackDone: (n) => `Analysis done: ${n} warning(s)`,
   },
-});
+};
+
+addStrings(STRINGS);

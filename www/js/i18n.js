@@ -1,5 +1,7 @@
 // Interface strings in zh-CN (default) and en. Plan texts come from the plan itself.
-const STRINGS = {
+// Every dictionary (this one and www/js/i18n-*.js) exports its own as STRINGS: the check
+// tests/tidy/dictionaries.mjs reads them.
+export const STRINGS = {
   'zh-CN': {
     app: '考评',
     skip: '跳到主要内容',
