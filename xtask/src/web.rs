@@ -96,9 +96,10 @@ pub const MANIFEST: &str = "build.json";
 /// of them or none). Every other file of the build joins the same cache when a page loads it or
 /// asks for it (the review and office pages), checked against [`MANIFEST`]. Kept short: the
 /// worker carries these digests, and sw.js counts against the respondent's size budget.
-pub const SHELL: [&str; 10] = [
+pub const SHELL: [&str; 11] = [
     "respond.html",
     "css/app.css",
+    "js/dom.js",
     "js/engine.js",
     "js/form.js",
     "js/i18n.js",
