@@ -15,6 +15,7 @@ pub mod locate;
 pub mod manifest;
 pub mod pattern;
 pub mod plan;
+mod random;
 pub mod record;
 pub mod review;
 pub mod score;

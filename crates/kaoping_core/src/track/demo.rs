@@ -21,28 +21,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Approximately standard normal (Irwin–Hall).
-    fn normal(&mut self) -> f64 {
-        let mut s = 0.0;
-        for _ in 0..12 {
-            s += self.f64();
-        }
-        s - 6.0
-    }
-}
+use crate::random::SplitMix64 as Rng;
 
 /// The demo's input files, as the office would load them.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
