@@ -157,12 +157,13 @@ test('server 500, then 200: the page says it will retry, and the record arrives 
   }
 });
 
-test('server 400: the server\'s reason is shown, nothing is retried, the record stays downloadable', async () => {
+test('server 400: the server\'s reason is shown, nothing is retried until asked, the record stays downloadable', async () => {
   const browser = await launch();
   const context = await browser.newContext({ acceptDownloads: true });
   try {
     const body = JSON.stringify({ error: 'closed', message: { 'zh-CN': '本次调查已结束。', en: 'This survey has closed.' } });
-    const posted = await routePosts(context, () => ({ status: 400, body }));
+    let status = 400;
+    const posted = await routePosts(context, () => (status === 400 ? { status, body } : null));
     const page = await context.newPage();
     await page.goto(url('respond.html'));
     await fillSurvey(page);
@@ -184,6 +185,15 @@ test('server 400: the server\'s reason is shown, nothing is retried, the record 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download receipt (JSON)' }).click()]);
     assert.equal(JSON.parse(await readFile(await download.path(), 'utf8')).checksum, checksum);
     assert.equal(posted.length, 1);
+
+    // The server is put right; the respondent sends it again, once.
+    status = 201;
+    await page.getByRole('button', { name: 'Send again' }).click();
+    await page.getByText('Your response has been delivered.').waitFor();
+    assert.equal(posted.length, 2);
+    assert.equal(await page.getByRole('button', { name: 'Send again' }).isHidden(), true);
+    assert.equal((await outbox(page))[0].state, 'sent');
+
   } finally {
     await browser.close();
   }

@@ -187,6 +187,8 @@ export class SheetView extends EventTarget {
     status.textContent = text;
     warn.textContent = alert;
     warn.hidden = !alert;
+    const retry = this.root.querySelector('.delivery-retry');
+    if (retry) retry.hidden = e?.state !== 'refused';
   }
 
   /**
@@ -207,6 +209,14 @@ export class SheetView extends EventTarget {
         h('dt', { text: this.t.checksum }), h('dd', { class: 'mono', text: rec.checksum })),
       h('p', { class: 'delivery', 'aria-live': 'polite' }),
       h('p', { class: 'notice warn delivery-warn', role: 'alert', hidden: true }),
+      h('p', { class: 'delivery-retry', hidden: true }, h('button', {
+        type: 'button', class: 'secondary', text: this.t.sendAgain,
+        onclick: async () => {
+          await outbox.retry(rec.checksum);
+          await this.showDelivery();
+          this.deliver(true);
+        },
+      })),
       h('p', {}, h('a', { class: 'button', href: url, download: `kaoping-${rec.instrument}-${name}.json`, text: w.download })),
       h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => this.restart(), text: w.startAgain }))));
     title.focus();

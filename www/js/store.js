@@ -203,6 +203,14 @@ export const outbox = {
   async get(checksum) {
     return (await outbox.all()).find((e) => e.checksum === checksum);
   },
+  /** A refused record waits again (the respondent asks after the server was put right). */
+  async retry(checksum) {
+    const e = await outbox.get(checksum);
+    if (e?.state !== 'refused') return;
+    Object.assign(e, { state: 'waiting', tries: 0, next_ms: 0, error: undefined });
+    await outbox.put(e);
+    changed();
+  },
 };
 
 // ---- delivery --------------------------------------------------------------------------------
