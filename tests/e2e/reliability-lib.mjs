@@ -38,6 +38,24 @@ export function outbox(page) {
   }));
 }
 
+/** Rewrite one outbox entry of the page's origin in place (`patch` is merged into it). */
+export function patchOutbox(page, checksum, patch) {
+  return page.evaluate(([key, change]) => new Promise((resolve, reject) => {
+    const req = indexedDB.open('kaoping-outbox');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      const store = db.transaction('records', 'readwrite').objectStore('records');
+      const get = store.get(key);
+      get.onsuccess = () => {
+        const put = store.put({ ...get.result, ...change });
+        put.onsuccess = () => { db.close(); resolve(); };
+        put.onerror = () => reject(put.error);
+      };
+    };
+  }), [checksum, patch]);
+}
+
 /** The checksum shown on the receipt. */
 export async function receiptChecksum(root) {
   return (await root.locator('dd.mono').nth(1).innerText()).trim();

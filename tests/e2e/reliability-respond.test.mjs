@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { launch, url, axeCheck, watchErrors } from './harness.mjs';
-import { fillSurvey, outbox, receiptChecksum, receivedCount, routePosts, setOffline } from './reliability-lib.mjs';
+import { fillSurvey, outbox, patchOutbox, receiptChecksum, receivedCount, routePosts, setOffline } from './reliability-lib.mjs';
 
 const THANKS = '提交成功，感谢您的参与！';
 const DELIVERED = '答卷已送达。';
@@ -194,6 +194,27 @@ test('server 400: the server\'s reason is shown, nothing is retried until asked,
     assert.equal(await page.getByRole('button', { name: 'Send again' }).isHidden(), true);
     assert.equal((await outbox(page))[0].state, 'sent');
 
+    // A delivered entry stays 30 days (the receipt says "delivered"), then leaves the outbox.
+    await patchOutbox(page, checksum, { sent_ms: Date.now() - 29 * 86400e3 });
+    await page.reload();
+    await page.getByText('Your response has been delivered.').waitFor();
+    assert.equal((await outbox(page)).length, 1, 'kept for 29 days');
+    await patchOutbox(page, checksum, { sent_ms: Date.now() - 31 * 86400e3 });
+    await page.reload();
+    await page.getByRole('heading', { name: /Thank you/ }).waitFor();
+    await page.waitForFunction(() => new Promise((resolve) => {
+      const req = indexedDB.open('kaoping-outbox');
+      req.onsuccess = () => {
+        const all = req.result.transaction('records').objectStore('records').getAll();
+        all.onsuccess = () => { resolve(all.result.length === 0); req.result.close(); };
+      };
+    }), null, { timeout: 10000 });
+    // The receipt remembers the delivery: later visits neither queue nor send it again.
+    await page.reload();
+    await page.getByText('Your response has been delivered.').waitFor();
+    await page.waitForTimeout(1500);
+    assert.deepEqual(await outbox(page), []);
+    assert.equal(posted.length, 2, 'nothing is sent again');
   } finally {
     await browser.close();
   }

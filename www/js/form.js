@@ -166,7 +166,8 @@ export class SheetView extends EventTarget {
     if (!('endpoint' in this.draft)) this.draft.endpoint = this.endpoint;
     const { record, endpoint } = this.draft;
     if (!endpoint) return;
-    this.kept = await outbox.add(entry(record, endpoint));
+    // Delivered once: the outbox forgets it after a while, the receipt remembers.
+    this.kept = this.draft.sent || (await outbox.add(entry(record, endpoint)));
     await this.showDelivery();
     this.deliver();
   }
@@ -180,7 +181,11 @@ export class SheetView extends EventTarget {
     const t = this.t;
     let text = '';
     let alert = '';
-    if (e?.state === 'sent') text = this.words.delivered;
+    if (e?.state === 'sent' && !this.draft.sent) {
+      this.draft.sent = true;
+      this.save();
+    }
+    if (e?.state === 'sent' || (!e && this.draft.sent)) text = this.words.delivered;
     else if (e?.state === 'refused') alert = `${t.refused(typeof e.error === 'string' ? e.error : tr(e.error, this.lang))} ${this.kept ? t.keptHere : t.notKept}`;
     else if (!this.kept) alert = t.notKept;
     else text = e?.http ? t.retrying(e.http) : this.words.queued;

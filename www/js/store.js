@@ -203,6 +203,11 @@ export const outbox = {
   async get(checksum) {
     return (await outbox.all()).find((e) => e.checksum === checksum);
   },
+  async remove(checksum) {
+    memory.delete(checksum);
+    const d = await open();
+    if (d) await tx(d, 'readwrite', (s) => s.delete(checksum)).catch(() => {});
+  },
   /** A refused record waits again (the respondent asks after the server was put right). */
   async retry(checksum) {
     const e = await outbox.get(checksum);
@@ -212,6 +217,9 @@ export const outbox = {
     changed();
   },
 };
+
+/** How long a delivered record's entry (its checksum and where it went, not the record) stays. */
+const SENT_KEPT_MS = 30 * 24 * 3600 * 1000;
 
 // ---- delivery --------------------------------------------------------------------------------
 
@@ -259,6 +267,7 @@ async function sendAll(claim, force) {
   const down = new Set();
   let next = Infinity;
   for (const e of await outbox.all()) {
+    if (e.state === 'sent' && e.sent_ms < Date.now() - SENT_KEPT_MS) await outbox.remove(e.checksum);
     if (e.state !== 'waiting') continue;
     if (!e.endpoint && claim?.kind === e.kind) e.endpoint = claim.endpoint;
     if (!e.endpoint || down.has(e.endpoint)) continue;
