@@ -14,6 +14,7 @@ use kaoping_core::stats::{
     krippendorff::{krippendorff_alpha, Metric},
     RatingMatrix,
 };
+use kaoping_core::table::ratings::read_rating_matrix;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -101,9 +102,8 @@ pub enum StatsCommand {
 }
 
 fn read_matrix(path: &Path) -> Result<RatingMatrix> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    RatingMatrix::from_csv(&text).with_context(|| format!("parsing {}", path.display()))
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    read_rating_matrix(&bytes).with_context(|| format!("parsing {}", path.display()))
 }
 
 fn emit(json: bool, value: Value, table: Vec<(String, String)>) -> Result<()> {

@@ -24,6 +24,7 @@ use kaoping_core::stats::{
     krippendorff::Metric,
     RatingMatrix,
 };
+use kaoping_core::table::ratings::read_rating_matrix;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -72,8 +73,8 @@ fn numbers(params: &Value, key: &str) -> Result<Vec<f64>, String> {
 fn run_method(method: &str, case: &Path, params: &Value) -> Result<Value, String> {
     let matrix = || -> Result<RatingMatrix, String> {
         let p = case.join("input.csv");
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        RatingMatrix::from_csv(&text).map_err(|e| e.to_string())
+        let bytes = std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        read_rating_matrix(&bytes).map_err(|e| e.to_string())
     };
     let level = params.get("level").and_then(Value::as_f64).unwrap_or(0.95);
     let json = |r: Result<Value, serde_json::Error>| r.map_err(|e| e.to_string());

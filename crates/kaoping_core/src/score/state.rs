@@ -615,14 +615,14 @@ fn merge_cadre(a: &mut CadreAcc, b: CadreAcc) {
 #[cfg(test)]
 mod scale_tests {
     use super::ScaleSums;
-    use crate::stats::RatingMatrix;
+    use crate::table::ratings::read_rating_matrix;
 
     /// The same published example as `tests/fixtures/stats/cronbach/pingouin_likert` (Pingouin
     /// `cronbach_alpha` documentation: 0.5917188485995826), through the mergeable sums, and
     /// split in two and merged the other way round: identical bits.
     #[test]
     fn cronbach_from_mergeable_sums_matches_the_published_value() {
-        let m = RatingMatrix::from_csv(include_str!(
+        let m = read_rating_matrix(include_bytes!(
             "../../../../tests/fixtures/stats/cronbach/pingouin_likert/input.csv"
         ))
         .unwrap();

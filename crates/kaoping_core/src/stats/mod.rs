@@ -12,4 +12,4 @@ pub mod matrix;
 pub mod tally;
 pub mod weighting;
 
-pub use matrix::{MatrixError, RatingMatrix};
+pub use matrix::RatingMatrix;

@@ -17,6 +17,7 @@
 pub mod csv;
 pub mod decode;
 pub mod fast;
+pub mod ratings;
 
 use crate::form::{Answers, UNABLE};
 use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind};
