@@ -25,6 +25,7 @@
 //! the same rejections as the record path, which every row it is not sure of goes through.
 
 use crate::form::{evaluate, Answers};
+use crate::ids::{pack, unpack};
 use crate::plan::{InstrumentKind, Plan};
 use crate::record::{seal, verify_record, QualityFlags, ResponseRecord, RECORD_FORMAT};
 use crate::score::{ScoreError, ScoreState};
@@ -34,7 +35,7 @@ use crate::table::{self, fast, Layout, Mapping, MappingReport};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 mod shard;
 pub use shard::CsvShard;
@@ -129,68 +130,6 @@ pub enum IngestError {
     #[error("prepared rows that this build did not write, or not after shard_point()")]
     Prepared,
 }
-
-/// A file index (16 bits) and a row (48 bits) in one word.
-pub(crate) fn pack(file: usize, row: u64) -> u64 {
-    ((file as u64 & 0xFFFF) << 48) | (row & 0xFFFF_FFFF_FFFF)
-}
-
-fn unpack(x: u64) -> (u32, u64) {
-    ((x >> 48) as u32, x & 0xFFFF_FFFF_FFFF)
-}
-
-/// A fast, non-cryptographic 64-bit fingerprint of byte strings (multiply-fold over 8-byte
-/// words, murmur3's finaliser at the end); the parts' lengths are part of it.
-pub(crate) fn fingerprint(parts: &[&[u8]]) -> u64 {
-    #[inline]
-    fn mum(a: u64, b: u64) -> u64 {
-        let p = u128::from(a).wrapping_mul(u128::from(b));
-        (p as u64) ^ ((p >> 64) as u64)
-    }
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    const L: u64 = 0xE703_7ED1_A0B4_28DB;
-    let mut h = 0xA076_1D64_78BD_642Fu64;
-    for p in parts {
-        let mut chunks = p.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            h = mum(h ^ w, L);
-        }
-        let rest = chunks.remainder();
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = mum(h ^ u64::from_le_bytes(w), K ^ (p.len() as u64));
-    }
-    let mut k = h;
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    k ^= k >> 33;
-    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    k ^ (k >> 33)
-}
-
-/// A hasher for keys that are hashes already.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct PreHashed(u64);
-
-impl std::hash::Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, i: u64) {
-        // Small keys (counters' keys) are spread over the table.
-        let mut k = i ^ (i >> 33);
-        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        self.0 = k ^ (k >> 33);
-    }
-}
-
-pub(crate) type PreHashedMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<PreHashed>>;
 
 /// Where rows go: counts, rejections, the duplicate set, and the accepted records (kept, or
 /// scored at once).

@@ -9,6 +9,7 @@ pub mod canonical;
 pub mod export;
 pub mod expr;
 pub mod form;
+pub(crate) mod ids;
 pub mod ingest;
 pub mod locate;
 #[cfg(feature = "office")]

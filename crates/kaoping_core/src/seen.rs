@@ -104,7 +104,7 @@ impl SeenSet {
 
     fn first_seen_fp(&mut self, instrument: &[u8], id: &[u8], loc: u64) -> Option<u64> {
         self.table
-            .first_seen(crate::ingest::fingerprint(&[instrument, id]), loc)
+            .first_seen(crate::ids::fingerprint(&[instrument, id]), loc)
     }
 
     /// The index of the family of (instrument, prefix, digits), made when new and there is room.
@@ -267,7 +267,7 @@ mod tests {
     #[test]
     fn the_table_finds_what_it_holds_across_growth() {
         let mut s = Table::default();
-        let fp = |i: u64| crate::ingest::fingerprint(&[b"public", i.to_string().as_bytes()]);
+        let fp = |i: u64| crate::ids::fingerprint(&[b"public", i.to_string().as_bytes()]);
         for i in 0..50_000u64 {
             assert_eq!(s.first_seen(fp(i), i), None, "{i}");
         }

@@ -20,9 +20,8 @@
 //! header is row 1), and for a compiled row the id (its bytes, or "FILE:ROW") and its counts
 //! ([`Counted`]), for any other row its fields; at the end the shard's next row number.
 
-use super::{
-    pack, unpack, CsvCtx, CsvFile, Format, IngestError, IngestSession, Open, Reader, Sink,
-};
+use super::{CsvCtx, CsvFile, Format, IngestError, IngestSession, Open, Reader, Sink};
+use crate::ids::{pack, unpack};
 use crate::plan::Plan;
 use crate::table::csv::{CsvProblem, Row, Tokenizer};
 use crate::table::decode::Encoding;

@@ -13,7 +13,7 @@
 use super::csv::Row;
 use super::Layout;
 use crate::expr::{self, Env, Expr, Simple};
-use crate::ingest::PreHashedMap;
+use crate::ids::PreHashedMap;
 use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind, Scale};
 use crate::score::state::{merge_public, point_score, CellAcc, PublicAcc, ScaleSums};
 use crate::score::{ScoreState, ScoringRules};
@@ -441,7 +441,7 @@ impl Compiled {
             }
         };
         if seen
-            .first_seen(ins.id.as_bytes(), id, crate::ingest::pack(file, row.number))
+            .first_seen(ins.id.as_bytes(), id, crate::ids::pack(file, row.number))
             .is_some()
         {
             return Outcome::Fallback;
