@@ -9,7 +9,8 @@
 //! same ingest checks), indicator figures and history. [`InputRole::detect`] tells a
 //! scoring-inputs file from a record file by its first key.
 
-use crate::export::{self, csv::to_csv, Table};
+use crate::cells::Table;
+use crate::export::{self, csv::to_csv};
 use crate::ingest::{
     FileCount, FileOptions, Format, IngestError, IngestReport, IngestSession, Rejection,
 };

@@ -6,6 +6,7 @@
 #[cfg(feature = "office")]
 pub mod aggregate;
 pub mod canonical;
+pub mod cells;
 pub mod export;
 pub mod expr;
 pub mod form;

@@ -1,7 +1,7 @@
 //! Properties of the writers: any text survives CSV (after the formula guard) and XLSX.
 
+use kaoping_core::cells::{Cell, Table};
 use kaoping_core::export::csv::{is_formula_like, to_csv, BOM};
-use kaoping_core::export::{Cell, Table};
 use kaoping_core::xlsx::{read_rows, write_workbook, Sheet};
 use proptest::prelude::*;
 

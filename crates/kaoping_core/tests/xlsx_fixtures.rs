@@ -3,7 +3,8 @@
 //! read (`{"rows": [...]}`) or the error (`{"error": "..."}`). `UPDATE_FIXTURES=1` rewrites it
 //! (read the diff first). Also: kaoping's own workbooks read back to the tables written.
 
-use kaoping_core::export::{self, Cell};
+use kaoping_core::cells::Cell;
+use kaoping_core::export;
 use kaoping_core::xlsx::{read_rows, sheet_names, write_tables, write_workbook, Sheet};
 
 use serde_json::json;

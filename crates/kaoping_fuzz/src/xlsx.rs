@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use kaoping_core::export::Cell;
+use kaoping_core::cells::Cell;
 use kaoping_core::xlsx::zip::{ZipReader, ZipWriter};
 use kaoping_core::xlsx::{read_csv_text, read_rows, sheet_names, write_workbook, Sheet};
 

@@ -8,7 +8,7 @@
 //! negative number; a negative number that arrived as text (a unit named `-1`) is prefixed
 //! like any other text.
 
-use super::{Cell, Table};
+use crate::cells::{format_number, Cell, Table};
 
 /// The UTF-8 byte-order mark that starts every CSV kaoping writes.
 pub const BOM: &str = "\u{feff}";
@@ -36,7 +36,7 @@ fn write_row(out: &mut String, fields: impl Iterator<Item = String>) {
 fn field(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),
-        Cell::Number(v) => super::format_number(*v),
+        Cell::Number(v) => format_number(*v),
         Cell::Text(s) => text_field(s),
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod csv;
 
+use crate::cells::{Cell, Table};
 use crate::ingest::IngestReport;
 use crate::plan::{Plan, QuestionKind};
 use crate::score::{round_to, ComponentSummary, EvaluationResult, Status, UnitResult};
@@ -18,16 +19,7 @@ use crate::stats::interval::Interval;
 use crate::text::Text;
 use serde::Serialize;
 
-/// One cell of a table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Cell {
-    /// No value (a missing score, an absent interval).
-    Empty,
-    Number(f64),
-    Text(String),
-}
-
+/// The export's ways of making a cell (the type is [`crate::cells`]'s).
 impl Cell {
     fn num(x: Option<f64>) -> Cell {
         match x {
@@ -58,38 +50,6 @@ impl Cell {
     fn opt_text(s: Option<impl Into<String>>) -> Cell {
         s.map_or(Cell::Empty, |s| Cell::Text(s.into()))
     }
-
-    /// The cell as text, as a reader sees it (numbers in their shortest exact form).
-    pub fn display(&self) -> String {
-        match self {
-            Cell::Empty => String::new(),
-            Cell::Number(v) => format_number(*v),
-            Cell::Text(s) => s.clone(),
-        }
-    }
-}
-
-/// A number in its shortest round-trip decimal form, never in exponent notation
-/// (`88.8333`, `100`, `0.000002787`); integers without a fraction.
-pub fn format_number(v: f64) -> String {
-    if !v.is_finite() {
-        return String::new();
-    }
-    if v == v.trunc() && v.abs() < 1e15 {
-        return format!("{}", v as i64);
-    }
-    format!("{v}")
-}
-
-/// A table of an export: one CSV file, one XLSX sheet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Table {
-    /// Stable id, also the CSV file name (`ranking` → `ranking.csv`).
-    pub id: String,
-    /// Title in the language asked for (also the XLSX sheet name, at most 31 characters).
-    pub title: String,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
 }
 
 /// The ids of the result tables, in the order [`tables`] returns them.

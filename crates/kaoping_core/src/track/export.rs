@@ -3,7 +3,7 @@
 use super::{Level, TrackReport, Warning};
 use crate::plan::Plan;
 
-use crate::export::{Cell, Table};
+use crate::cells::{Cell, Table};
 
 /// The warning list as a table, one warning a row: level, rule, unit, indicator, project,
 /// milestone, period, figures (JSON), message (headers in `lang`).

@@ -10,7 +10,7 @@
 use super::xml::{Event, Reader};
 use super::zip::ZipReader;
 use super::XlsxError;
-use crate::export::format_number;
+use crate::cells::format_number;
 
 /// Excel's own limits of a sheet: rows 1 to 1,048,576, columns A to XFD (16,384). A cell or
 /// row past them (`r="ZZZZZZZ1"`, `r="4000000000"`) is an error, not billions of empty cells.

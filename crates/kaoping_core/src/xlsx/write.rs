@@ -4,7 +4,7 @@
 
 use super::xml::escape;
 use super::zip::ZipWriter;
-use crate::export::{format_number, Cell, Table};
+use crate::cells::{format_number, Cell, Table};
 use std::collections::HashMap;
 use std::fmt::Write;
 
