@@ -7,11 +7,10 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use kaoping_core::aggregate::{read_plan, AggregateError, AggregateRun, FileHash, InputRole};
+use kaoping_core::aggregate::verify::{verify_recomputed, Found, NamedBytes, DEFAULT_DIFF_LIMIT};
+use kaoping_core::aggregate::{read_plan, AggregateError, AggregateRun, FileHash};
 use kaoping_core::ingest::FileOptions;
-use kaoping_core::manifest::{
-    verify_recomputed, Found, Manifest, NamedBytes, Parameters, DEFAULT_DIFF_LIMIT,
-};
+use kaoping_core::manifest::{InputRole, Manifest, Parameters};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;

@@ -1,8 +1,9 @@
 //! The audit manifest: an aggregation verifies against its own files, and every kind of
 //! tampering is named (file, hash, count, JSON Pointer of the differing result values).
 
-use kaoping_core::aggregate::{aggregate, Aggregation, InputFile, InputRole};
-use kaoping_core::manifest::{verify, Manifest, NamedBytes, Parameters};
+use kaoping_core::aggregate::verify::{verify, NamedBytes};
+use kaoping_core::aggregate::{aggregate, Aggregation, InputFile};
+use kaoping_core::manifest::{InputRole, Manifest, Parameters};
 
 struct Files {
     plan: Vec<u8>,
@@ -62,7 +63,11 @@ fn run(f: &Files) -> Aggregation {
     agg
 }
 
-fn check(m: &Manifest, f: &Files, agg: &Aggregation) -> kaoping_core::manifest::Verification {
+fn check(
+    m: &Manifest,
+    f: &Files,
+    agg: &Aggregation,
+) -> kaoping_core::aggregate::verify::Verification {
     let given = [
         NamedBytes {
             name: "plan.json",
@@ -266,7 +271,7 @@ fn an_xlsx_table_scores_as_its_csv() {
 /// outputs only with result.json) are matched to the manifest by base name.
 #[test]
 fn given_files_are_matched_by_base_name() {
-    use kaoping_core::manifest::verify_given;
+    use kaoping_core::aggregate::verify::verify_given;
     let f = files();
     let agg = run(&f);
     let m = &agg.manifest;

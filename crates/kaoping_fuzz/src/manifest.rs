@@ -4,8 +4,9 @@
 
 use std::sync::OnceLock;
 
-use kaoping_core::aggregate::{aggregate, Aggregation, InputFile, InputRole};
-use kaoping_core::manifest::{verify, verify_given, Manifest, NamedBytes, Parameters};
+use kaoping_core::aggregate::verify::{verify, verify_given, NamedBytes};
+use kaoping_core::aggregate::{aggregate, Aggregation, InputFile};
+use kaoping_core::manifest::{InputRole, Manifest, Parameters};
 use kaoping_core::plan::DEMO_PLAN_SOURCE;
 use kaoping_core::score::{demo_inputs, ScoringInputs};
 

@@ -1,10 +1,11 @@
 //! The office build's methods (`--features office`): plan validation, record checks, scoring.
 
 use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
-use kaoping_core::aggregate::{Aggregation, InputFile, InputRole};
+use kaoping_core::aggregate::verify::{self, NamedBytes};
+use kaoping_core::aggregate::{Aggregation, InputFile};
 use kaoping_core::export::{self, IngestSummary};
 use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession, RecordsEvaluation};
-use kaoping_core::manifest::{self, Manifest, NamedBytes, Parameters};
+use kaoping_core::manifest::{InputRole, Manifest, Parameters};
 use kaoping_core::plan::Plan;
 use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
 use kaoping_core::{record, review, score, validate};
@@ -423,14 +424,14 @@ impl Engine {
         };
         let given = named(&files);
         let outs = outputs.as_deref().map(named);
-        let v = manifest::verify(&m, &given, outs.as_deref(), manifest::DEFAULT_DIFF_LIMIT);
+        let v = verify::verify(&m, &given, outs.as_deref(), verify::DEFAULT_DIFF_LIMIT);
         Ok(to_js(&v)?.unchecked_into())
     }
 
     /// Checks a manifest against the files a person gave (under their bare names): plan and
     /// inputs matched by base name, the engine's own demo plan (the bytes `demoPlanJson`
     /// gives) when no plan file is given and it is the one recorded, outputs compared only
-    /// when `result.json` is among the files (`manifest::verify_given`).
+    /// when `result.json` is among the files (`verify::verify_given`).
     #[wasm_bindgen(js_name = verifyGiven)]
     pub fn verify_given(
         manifest: IManifest,
@@ -438,11 +439,11 @@ impl Engine {
     ) -> Result<IGivenVerification, JsError> {
         let m: Manifest = from_js(manifest.into())?;
         let files = files_of(&files.into())?;
-        let v = manifest::verify_given(
+        let v = verify::verify_given(
             &m,
             &named(&files),
             Some(kaoping_core::plan::DEMO_PLAN_JSON.as_bytes()),
-            manifest::DEFAULT_DIFF_LIMIT,
+            verify::DEFAULT_DIFF_LIMIT,
         );
         Ok(to_js(&v)?.unchecked_into())
     }

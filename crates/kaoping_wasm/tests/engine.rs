@@ -171,7 +171,7 @@ mod office {
             plan,
             &[kaoping_core::aggregate::InputFile {
                 name: "inputs.json",
-                role: kaoping_core::aggregate::InputRole::ScoringInputs,
+                role: kaoping_core::manifest::InputRole::ScoringInputs,
                 bytes: &inputs,
             }],
             &kaoping_core::manifest::Parameters { lang: "en".into() },
@@ -254,7 +254,7 @@ mod office {
             .iter()
             .map(|(name, bytes)| kaoping_core::aggregate::InputFile {
                 name,
-                role: kaoping_core::aggregate::InputRole::detect(bytes),
+                role: kaoping_core::manifest::InputRole::detect(bytes),
                 bytes,
             })
             .collect();
@@ -320,7 +320,7 @@ mod office {
         let agg: JsValue = run.finish().unwrap().into();
         let inputs = [kaoping_core::aggregate::InputFile {
             name: "public.csv",
-            role: kaoping_core::aggregate::InputRole::Records,
+            role: kaoping_core::manifest::InputRole::Records,
             bytes: &public,
         }];
         let native = native_aggregation(plan, &inputs);

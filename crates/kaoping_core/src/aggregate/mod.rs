@@ -14,27 +14,18 @@ use crate::export::{self, csv::to_csv};
 use crate::ingest::{
     FileCount, FileOptions, Format, IngestError, IngestReport, IngestSession, Rejection,
 };
-use crate::manifest::{FileEntry, Manifest, Parameters, PlanEntry, RecordCounts, ResultEntry};
+use crate::manifest::{
+    FileEntry, InputRole, Manifest, Parameters, PlanEntry, RecordCounts, ResultEntry,
+};
 use crate::plan::Plan;
 use crate::score::{self, EvaluationResult, HistoryEntry, IndicatorInput, ScoreState};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
-/// What an input file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InputRole {
-    /// Response records: one JSON record, a JSON array of records, or JSON Lines.
-    Records,
-    /// `{"records": [...], "indicators": [...], "history": [...]}` (each optional).
-    ScoringInputs,
-    /// Indicator figures: a JSON array, or `{"indicators": [...]}`.
-    Indicators,
-    /// Earlier years' results: a JSON array, or `{"history": [...]}`.
-    History,
-}
+pub mod verify;
 
+/// How a file's role is found from its bytes (the type is the manifest's).
 impl InputRole {
     /// From the whole file: a JSON object whose first key is `records`, `indicators` or
     /// `history` is indicator figures when `indicators` is its only key, history when `history`
