@@ -4,7 +4,10 @@
 //! A unit gets the indicators of the sheet that its category has (the indicator's `weights`
 //! list the category); units come grouped by category, both in plan order. A unit the expert
 //! declares a conflict of interest with (回避) leaves the sheet and needs no scores. The pages
-//! call [`evaluate_review`] after every change and [`build_review_record`] on submit.
+//! call [`crate::track::sheet::evaluate_review`] after every change and
+//! [`crate::track::sheet::build_review_record`] on submit: they find the sheet's layout by id
+//! (a review instrument's, [`review_sheet`], or a site check's) and call [`evaluate_layout`]
+//! and [`build_record`] here.
 //!
 //! The same sheet serves the quarterly site checks (现场查核) of the plan's tracking projects
 //! (`tracking.site_checks`, see `docs/tracking.md`): rows are the projects (grouped by unit),
@@ -21,7 +24,7 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod carry;
-pub use carry::{carry_over_review, ReviewCarryOver, ReviewDropped};
+pub use carry::{carry_over, ReviewCarryOver, ReviewDropped};
 
 /// What an expert has entered so far on a review sheet.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -172,19 +175,14 @@ pub fn cell_key(unit: &str, indicator: &str) -> String {
     format!("{unit}/{indicator}")
 }
 
-/// The layout of the plan's review instrument or site-check sheet `id`.
-fn layout_of(plan: &Plan, id: &str) -> Result<ReviewSheetLayout, RecordError> {
-    if let Some(ins) = plan.instrument(id) {
-        return match (&ins.kind, &ins.review) {
-            (InstrumentKind::Review, Some(review)) => Ok(review_layout(plan, ins, review)),
-            _ => Err(RecordError::NotAReview(id.to_owned())),
-        };
-    }
-    let rules = crate::track::TrackingRules::of(plan).unwrap_or_default();
-    match rules.site_check(id) {
-        Some(sc) => Ok(site_check_layout(plan, &rules, sc)),
-        None => Err(RecordError::UnknownInstrument(id.to_owned())),
-    }
+/// The layout of the plan's review instrument `id`; `None` when the plan has no instrument
+/// `id` (it may be a site-check sheet: [`crate::track::sheet`]).
+pub fn review_sheet(plan: &Plan, id: &str) -> Option<Result<ReviewSheetLayout, RecordError>> {
+    let ins = plan.instrument(id)?;
+    Some(match (&ins.kind, &ins.review) {
+        (InstrumentKind::Review, Some(review)) => Ok(review_layout(plan, ins, review)),
+        _ => Err(RecordError::NotAReview(id.to_owned())),
+    })
 }
 
 fn review_layout(
@@ -257,85 +255,6 @@ fn review_layout(
     }
 }
 
-/// The name of a site-check rater group as the sheet shows it.
-fn rater_label(g: crate::track::RaterGroup) -> Text {
-    use crate::track::RaterGroup as G;
-    match g {
-        G::Expert => Text::new("专家", "Experts"),
-        G::Beneficiary => Text::new("受益主体（受益群众、单位）", "Beneficiaries"),
-        G::Builder => Text::new("项目建设者", "Project builders"),
-    }
-}
-
-fn site_check_layout(
-    plan: &Plan,
-    rules: &crate::track::TrackingRules,
-    sc: &crate::track::SiteCheckSheet,
-) -> ReviewSheetLayout {
-    let criteria: Vec<String> = sc.criteria.iter().map(|c| c.id.clone()).collect();
-    let projects = sc.projects(rules);
-    let mut categories = Vec::new();
-    let mut cells = 0;
-    for unit in &plan.units {
-        let rows: Vec<SheetUnit> = projects
-            .iter()
-            .filter(|p| p.unit == unit.id)
-            .map(|p| SheetUnit {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                category: unit.id.clone(),
-                indicators: criteria.clone(),
-            })
-            .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        cells += rows.len() * criteria.len();
-        categories.push(SheetCategory {
-            id: unit.id.clone(),
-            name: unit.name.clone(),
-            units: rows,
-        });
-    }
-    let groups = sc.rater_groups();
-    let weight = 1.0 / groups.len().max(1) as f64;
-    ReviewSheetLayout {
-        kind: SheetKind::SiteCheck,
-        instrument: sc.id.clone(),
-        title: sc.title.clone(),
-        intro: sc.intro.clone(),
-        scale: sc.scale.clone(),
-        unable: sc.unable,
-        comment_at_or_below: sc.comment_at_or_below,
-        groups: groups
-            .into_iter()
-            .map(|g| RaterGroup {
-                id: g.id().to_owned(),
-                name: rater_label(g),
-                weight,
-            })
-            .collect(),
-        indicators: sc
-            .criteria
-            .iter()
-            .map(|c| SheetIndicator {
-                id: c.id.clone(),
-                name: c.name.clone(),
-            })
-            .collect(),
-        categories,
-        cells,
-        quarters: (1..=4).map(|q| format!("{}-Q{q}", plan.year)).collect(),
-        min_seconds: sc.min_seconds,
-    }
-}
-
-/// The units × indicators of a review instrument, or the projects × criteria of a site-check
-/// sheet of the plan's tracking section.
-pub fn sheet(plan: &Plan, instrument: &str) -> Result<ReviewSheetLayout, RecordError> {
-    layout_of(plan, instrument)
-}
-
 fn fmt_num(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
         format!("{}", x as i64)
@@ -361,14 +280,13 @@ impl Out<'_> {
     }
 }
 
-/// Evaluate an expert's answers against a review instrument, with messages in `lang`.
-pub fn evaluate_review(
-    plan: &Plan,
-    instrument: &str,
+/// Evaluate an expert's answers against a sheet's layout (of a review instrument or a site
+/// check: [`crate::track::sheet::evaluate_review`] finds it by id), with messages in `lang`.
+pub fn evaluate_layout(
+    layout: &ReviewSheetLayout,
     answers: &ReviewAnswers,
     lang: &str,
-) -> Result<ReviewState, RecordError> {
-    let layout = sheet(plan, instrument)?;
+) -> ReviewState {
     let site = layout.kind == SheetKind::SiteCheck;
     let mut out = Out {
         lang,
@@ -591,27 +509,29 @@ pub fn evaluate_review(
         });
     }
     let complete = out.issues.is_empty();
-    Ok(ReviewState {
+    ReviewState {
         cells_total,
         cells_done,
         units,
         comments_required,
         issues: out.issues,
         complete,
-    })
+    }
 }
 
 /// Build the record of a complete review sheet. `answers` holds `group` (when the sheet has
 /// groups), `recused` and `scores` of the cells still on the sheet; comments go to `reasons`
 /// keyed `"unit/indicator"`; scores and comments typed for recused units are kept in
 /// `hidden_answers`.
-pub fn build_review_record(
+/// `layout` is that of `sub.instrument` ([`crate::track::sheet::build_review_record`] finds it
+/// by id).
+pub fn build_record(
     plan: &Plan,
     plan_sha256: &str,
+    layout: &ReviewSheetLayout,
     sub: &ReviewSubmission,
 ) -> Result<ResponseRecord, RecordError> {
-    let layout = sheet(plan, &sub.instrument)?;
-    let state = evaluate_review(plan, &sub.instrument, &sub.answers, &sub.lang)?;
+    let state = evaluate_layout(layout, &sub.answers, &sub.lang);
     if !state.complete {
         return Err(RecordError::Incomplete(
             state

@@ -24,9 +24,8 @@
 use kaoping_core::canonical::fingerprint;
 use kaoping_core::plan::demo_plan;
 use kaoping_core::record::verify_record;
-use kaoping_core::review::{
-    build_review_record, carry_over_review, evaluate_review, sheet, ReviewAnswers, ReviewSubmission,
-};
+use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
+use kaoping_core::track::sheet::{build_review_record, carry_over_review, evaluate_review, sheet};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -267,9 +267,8 @@ fn the_demo_tracking_fingerprint_matches_fixture() {
 /// changed after sealing is rejected.
 #[test]
 fn a_site_check_sheet_submitted_on_the_review_page_round_trips_into_tracking() {
-    use kaoping_core::review::{
-        build_review_record, evaluate_review, sheet, ReviewAnswers, ReviewSubmission, SheetKind,
-    };
+    use kaoping_core::review::{ReviewAnswers, ReviewSubmission, SheetKind};
+    use kaoping_core::track::sheet::{build_review_record, evaluate_review, sheet};
     use serde_json::json;
     let plan = kaoping_core::plan::demo_plan();
     let layout = sheet(&plan, "site_check").unwrap();

@@ -8,7 +8,8 @@ use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession, RecordsEvaluati
 use kaoping_core::manifest::{InputRole, Manifest, Parameters};
 use kaoping_core::plan::Plan;
 use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
-use kaoping_core::{record, review, score, validate};
+use kaoping_core::track::sheet;
+use kaoping_core::{record, score, validate};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -246,7 +247,7 @@ impl Engine {
     /// projects × criteria of a site-check sheet of the plan's tracking section.
     #[wasm_bindgen(js_name = reviewSheet)]
     pub fn review_sheet(&self, instrument: &str) -> Result<IReviewSheet, JsError> {
-        let layout = review::sheet(self.plan_ref(), instrument).map_err(into_error)?;
+        let layout = sheet::sheet(self.plan_ref(), instrument).map_err(into_error)?;
         Ok(to_js(&layout)?.unchecked_into())
     }
 
@@ -259,7 +260,7 @@ impl Engine {
         lang: &str,
     ) -> Result<IReviewState, JsError> {
         let answers: ReviewAnswers = from_js(answers.into())?;
-        let state = review::evaluate_review(self.plan_ref(), instrument, &answers, lang)
+        let state = sheet::evaluate_review(self.plan_ref(), instrument, &answers, lang)
             .map_err(into_error)?;
         Ok(to_js(&state)?.unchecked_into())
     }
@@ -274,7 +275,7 @@ impl Engine {
     ) -> Result<IReviewCarryOver, JsError> {
         let answers: ReviewAnswers = from_js(answers.into())?;
         let c =
-            review::carry_over_review(self.plan_ref(), instrument, &answers).map_err(into_error)?;
+            sheet::carry_over_review(self.plan_ref(), instrument, &answers).map_err(into_error)?;
         Ok(to_js(&c)?.unchecked_into())
     }
 
@@ -282,7 +283,7 @@ impl Engine {
     #[wasm_bindgen(js_name = submitReview)]
     pub fn submit_review(&self, submission: IReviewSubmission) -> Result<IResponseRecord, JsError> {
         let sub: ReviewSubmission = from_js(submission.into())?;
-        let rec = review::build_review_record(self.plan_ref(), &self.plan_sha256(), &sub)
+        let rec = sheet::build_review_record(self.plan_ref(), &self.plan_sha256(), &sub)
             .map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
     }

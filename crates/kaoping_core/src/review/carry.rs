@@ -8,10 +8,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{cell_key, sheet, ReviewAnswers, ReviewSheetLayout, SheetKind};
+use super::{cell_key, ReviewAnswers, ReviewSheetLayout, SheetKind};
 use crate::form::{is_answered, UNABLE};
-use crate::plan::Plan;
-use crate::record::RecordError;
 use crate::text::Text;
 
 /// What came over to the new sheet, and what did not.
@@ -37,18 +35,9 @@ pub struct ReviewDropped {
     pub reason: Text,
 }
 
-/// Carry `answers`, entered on sheet `instrument` of another version of the plan, over to the
-/// sheet of `plan`.
-pub fn carry_over_review(
-    plan: &Plan,
-    instrument: &str,
-    answers: &ReviewAnswers,
-) -> Result<ReviewCarryOver, RecordError> {
-    let layout = sheet(plan, instrument)?;
-    Ok(carry(&layout, answers))
-}
-
-fn carry(layout: &ReviewSheetLayout, answers: &ReviewAnswers) -> ReviewCarryOver {
+/// Carry `answers`, entered on a sheet of another version of the plan, over to `layout`, the
+/// same sheet of this plan ([`crate::track::sheet::carry_over_review`] finds it by id).
+pub fn carry_over(layout: &ReviewSheetLayout, answers: &ReviewAnswers) -> ReviewCarryOver {
     let site = layout.kind == SheetKind::SiteCheck;
     let mut out = ReviewCarryOver::default();
     let mut drop = |field: &str, cell: Option<(&str, &str)>, entered: String, reason: Text| {

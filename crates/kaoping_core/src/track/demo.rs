@@ -10,13 +10,14 @@
 //! ecological accident in June (veto); 东西湖区 (dongxihu) did not report manufacturing for April.
 //!
 //! The quarterly site checks are sealed records of the demo plan's site-check sheet, made by
-//! the review page's own path ([`crate::review::build_review_record`]): each quarter three
+//! the review page's own path ([`super::sheet::build_review_record`]): each quarter three
 //! experts rate every project, and two beneficiaries and two builders of each project rate
 //! that project (beneficiaries mark safety "unable to judge").
 
+use super::sheet::build_review_record;
 use super::{Basis, Date, Period, PeriodKind, Progress, TrackError, TrackingRules};
 use crate::plan::{demo_plan, Direction, Plan};
-use crate::review::{build_review_record, ReviewAnswers, ReviewSubmission};
+use crate::review::{ReviewAnswers, ReviewSubmission};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;

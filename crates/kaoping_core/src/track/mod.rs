@@ -15,6 +15,7 @@ mod export;
 mod period;
 mod records;
 mod rules;
+pub mod sheet;
 
 pub use analyse::*;
 pub use demo::{demo_periods, DemoPeriods};

@@ -3,10 +3,11 @@
 //! against its sheet with the review page's own checks, and gives one 0–100 rating per project
 //! it rates (see `docs/tracking.md`, "Site-check records").
 
+use super::sheet::{evaluate_review, sheet};
 use super::{Bad, Period, PeriodKind, RaterGroup, SiteRating, Source, TrackingRules};
 use crate::plan::Plan;
 use crate::record::{verify_record, ResponseRecord};
-use crate::review::{evaluate_review, sheet, ReviewAnswers, ReviewIssue};
+use crate::review::{ReviewAnswers, ReviewIssue};
 use crate::text::Text;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
