@@ -20,6 +20,7 @@ pub mod plan;
 mod random;
 pub mod record;
 pub mod review;
+pub mod schema;
 pub mod score;
 pub(crate) mod seen;
 pub mod stats;
