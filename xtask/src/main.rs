@@ -6,6 +6,7 @@
 //! cargo xtask build-web                          wasm build + wasm-bindgen + wasm-opt into www/pkg,
 //!                                                then target/www/: www/ with JS and CSS minified
 //! cargo xtask test                               the whole suite, with a summary table
+//! cargo xtask tidy                             the core's layers and sizes, the dictionaries' keys
 //! cargo xtask size [--budget-kb 157] [--no-build]  gzip size of what respond.html loads
 //! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
 //! cargo xtask fuzz [--seconds 600] [--quiet MIN] [TARGET…]  cargo-fuzz targets (nightly), one after another
@@ -20,6 +21,7 @@ mod recipe;
 mod serve;
 mod size;
 mod test;
+mod tidy;
 mod tools;
 mod web;
 
@@ -39,6 +41,9 @@ tasks:
   build-web                          cargo build (wasm32, profile wasm) + wasm-bindgen + wasm-opt -> www/pkg,
                                      then target/www/ = www/ with .js/.css minified (esbuild)
   test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
+  tidy                               the core's modules import only lower layers (no cycles), no core
+                                     file over 700 lines or fn over 120 (except listed ones), and
+                                     node tests/tidy/dictionaries.mjs (see ARCHITECTURE.md, Layers)
   size [--budget-kb 157] [--no-build]  gzip size of everything respond.html loads
   bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
                                      ingest speed: WASM vs PapaParse + JS in Chromium (n public
@@ -93,6 +98,10 @@ fn run() -> Result<()> {
         Some("test") => {
             args.finish()?;
             test::run(&root)
+        }
+        Some("tidy") => {
+            args.finish()?;
+            tidy::run(&root)
         }
         Some("size") => {
             let budget = args

@@ -140,6 +140,7 @@ pub fn run(root: &Path) -> Result<()> {
     suite.step("cargo fmt --check", &[], || {
         Cmd::cargo().args(["fmt", "--all", "--", "--check"]).run()
     });
+    suite.step("tidy", &[], || crate::tidy::run(root));
     suite.step("clippy (native)", &[], || {
         Cmd::cargo()
             .args([
