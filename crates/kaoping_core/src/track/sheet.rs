@@ -2,7 +2,7 @@
 //! by [`crate::review`]) or a quarterly site-check sheet of the plan's tracking section
 //! (`tracking.site_checks`, laid out here: projects grouped by unit × check criteria, the rater
 //! groups, the quarters of the plan's year). Both are then checked and sealed by the same
-//! review code; site-check records come back to tracking through [`super::records`].
+//! review code; site-check records come back to tracking through `records.rs`.
 
 use super::{SiteCheckSheet, TrackingRules};
 use crate::plan::{Plan, RaterGroup};
