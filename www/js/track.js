@@ -113,7 +113,7 @@ async function loadFiles() {
   }
   // The engine reads the bytes: an Excel workbook's first sheet as CSV text, else the text in
   // its encoding (UTF-8, UTF-16 or GB18030/GBK as Excel on Chinese Windows writes it).
-  const text = async (f) => state.engine.constructor.fileText(new Uint8Array(await f.arrayBuffer()));
+  const text = async (f) => state.engine.constructor.fileText(f.name, new Uint8Array(await f.arrayBuffer()));
   const read = async (list) => Promise.all(list.map(async (f) => ({ name: f.name, text: await text(f) })));
   try {
     state.files = {

@@ -81,8 +81,7 @@ pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOption
     let name = path.display().to_string();
     let mut magic = [0u8; 4];
     let n = f.read(&mut magic).unwrap_or(0);
-    let xlsx = name.to_ascii_lowercase().ends_with(".xlsx") || magic[..n] == *b"PK\x03\x04";
-    if xlsx {
+    if kaoping_core::xlsx::is_workbook(&name, &magic[..n]) {
         let mut bytes = magic[..n].to_vec();
         f.read_to_end(&mut bytes)
             .with_context(|| format!("cannot read {name}"))?;

@@ -38,13 +38,9 @@ pub struct TrackArgs {
 fn add(tracker: &mut Tracker, kind: InputKind, path: &Path) -> Result<()> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let name = path.display().to_string();
-    if bytes.starts_with(b"PK\x03\x04") {
-        let text = kaoping_core::xlsx::read_csv_text(&bytes, None)
-            .with_context(|| format!("{}: not a readable XLSX workbook", path.display()))?;
-        tracker.add_file(kind, &name, &text);
-    } else {
-        tracker.add_bytes(kind, &name, &bytes);
-    }
+    let text = kaoping_core::xlsx::file_text(&name, &bytes)
+        .with_context(|| format!("{}: not a readable XLSX workbook", path.display()))?;
+    tracker.add_file(kind, &name, &text);
     Ok(())
 }
 

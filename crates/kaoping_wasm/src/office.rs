@@ -474,11 +474,8 @@ impl Engine {
     /// A tracking file's text: an XLSX workbook's first sheet as CSV text (cells as they are),
     /// else the bytes decoded (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030).
     #[wasm_bindgen(js_name = fileText)]
-    pub fn file_text(bytes: &[u8]) -> Result<String, JsError> {
-        if bytes.starts_with(b"PK\x03\x04") {
-            return kaoping_core::xlsx::read_csv_text(bytes, None).map_err(into_error);
-        }
-        Ok(kaoping_core::table::decode::decode_all(bytes).0)
+    pub fn file_text(name: &str, bytes: &[u8]) -> Result<String, JsError> {
+        kaoping_core::xlsx::file_text(name, bytes).map_err(into_error)
     }
 
     /// The demo plan's synthetic tracking files up to a month (`2026-09`; none: the year).

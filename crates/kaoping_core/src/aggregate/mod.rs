@@ -405,8 +405,7 @@ impl<'p> AggregateRun<'p> {
         match &mut open.mode {
             Mode::Sniff(held) => {
                 held.extend_from_slice(chunk);
-                let xlsx_name = open.name.to_ascii_lowercase().ends_with(".xlsx");
-                if xlsx_name || held.starts_with(b"PK\x03\x04") {
+                if crate::xlsx::is_workbook(&open.name, held) {
                     let held = std::mem::take(held);
                     open.role = Some(InputRole::Records);
                     open.mode = Mode::Xlsx(held);

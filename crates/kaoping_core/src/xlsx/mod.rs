@@ -15,6 +15,22 @@ pub use read::{
     MAX_SHEET_CELLS, MAX_SHEET_TEXT,
 };
 
+/// Whether a file is an Excel workbook: its name ends in `.xlsx` (any case) or its first
+/// bytes are a ZIP local file header (`PK\x03\x04`). The one rule for every reader (ingest,
+/// aggregate, tracking, the pages).
+pub fn is_workbook(name: &str, first_bytes: &[u8]) -> bool {
+    name.to_ascii_lowercase().ends_with(".xlsx") || first_bytes.starts_with(b"PK\x03\x04")
+}
+
+/// A whole file's text: an Excel workbook's first sheet as CSV text ([`read_csv_text`]),
+/// anything else decoded (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030).
+pub fn file_text(name: &str, bytes: &[u8]) -> Result<String, XlsxError> {
+    if is_workbook(name, bytes) {
+        return read_csv_text(bytes, None);
+    }
+    Ok(crate::table::decode::decode_all(bytes).0)
+}
+
 /// A sheet (the first, or `sheet`) as CSV text: the cells as they are (no formula guard: this
 /// is input, not export), quoted where they hold a comma, a quote or a line break; one line per
 /// row with as many cells as the widest row, empty rows kept, so that row numbers stay the
@@ -90,4 +106,33 @@ pub enum XlsxError {
         cell: String,
         why: String,
     },
+}
+
+#[cfg(test)]
+mod file_text_tests {
+    use super::*;
+
+    #[test]
+    fn a_workbook_is_told_by_its_name_or_its_first_bytes() {
+        assert!(is_workbook("期末.XLSX", b""));
+        assert!(is_workbook("renamed.csv", b"PK\x03\x04rest"));
+        assert!(!is_workbook("public.csv", b"unit,q1"));
+        assert!(!is_workbook("x.xlsx.csv", b"PK\x05\x06")); // an empty archive's end record
+    }
+
+    #[test]
+    fn file_text_reads_a_first_sheet_or_decodes_text() {
+        let book = write_workbook(&[Sheet {
+            name: "表".into(),
+            headers: vec!["单位".into(), "满意度".into()],
+            rows: Vec::new(),
+        }]);
+        assert_eq!(file_text("a.bin", &book).unwrap(), "单位,满意度\n");
+        let gbk: &[u8] = &[0xBA, 0xBA, 0xD1, 0xF4, 0xC7, 0xF8, 0x2C, 0x31]; // 汉阳区,1
+        assert_eq!(file_text("a.csv", gbk).unwrap(), "汉阳区,1");
+        assert!(matches!(
+            file_text("a.xlsx", b"unit,q1"),
+            Err(XlsxError::NotZip(_))
+        ));
+    }
 }
