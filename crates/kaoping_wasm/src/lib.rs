@@ -6,7 +6,7 @@
 
 use kaoping_core::form::Answers;
 #[cfg(feature = "office")]
-use kaoping_core::plan::{load_form_plan, DEMO_PLAN_JSON};
+use kaoping_core::plan::{load_plan_as_written, DEMO_PLAN_JSON};
 use kaoping_core::plan::{FormPlan, Instrument};
 use kaoping_core::record::Submission;
 use kaoping_core::{form, record};
@@ -79,20 +79,25 @@ impl Engine {
     /// line and column, when the text is not a plan.
     #[wasm_bindgen(constructor)]
     pub fn new(plan_json: Option<String>) -> Result<Engine, JsError> {
-        // The office build embeds the whole demo plan; the forms build only its forms part
-        // (fingerprinted as the whole plan), which keeps the respondent's WASM small.
+        // The office build embeds the whole demo plan and reads it whole, once; the forms
+        // build only its forms part (fingerprinted as the whole plan), which keeps the
+        // respondent's WASM small.
         #[cfg(feature = "office")]
-        let loaded = load_form_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON));
+        {
+            let text = plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON);
+            let (json, plan) = load_plan_as_written(text).map_err(into_error)?;
+            Ok(Engine {
+                json,
+                form: FormPlan::of(&plan),
+                plan,
+            })
+        }
         #[cfg(not(feature = "office"))]
-        let loaded = kaoping_core::plan::form_plan_or_demo(plan_json.as_deref());
-        let (json, form) = loaded.map_err(into_error)?;
-        Ok(Engine {
-            json,
-            form,
-            #[cfg(feature = "office")]
-            plan: kaoping_core::plan::load_plan(plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON))
-                .map_err(into_error)?,
-        })
+        {
+            let loaded = kaoping_core::plan::form_plan_or_demo(plan_json.as_deref());
+            let (json, form) = loaded.map_err(into_error)?;
+            Ok(Engine { json, form })
+        }
     }
 
     /// The loaded plan, as written (keys left out for their defaults stay left out).

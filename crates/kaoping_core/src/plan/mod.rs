@@ -477,11 +477,18 @@ pub fn read_plan_value(text: &str) -> Result<(serde_json::Value, String), PlanLo
 /// validation report (the office validates a plan before it publishes it; see
 /// [`crate::validate`]).
 pub fn load_plan(text: &str) -> Result<Plan, PlanLoadError> {
-    let (_, sha256) = read_plan_value(text)?;
+    Ok(load_plan_as_written(text)?.1)
+}
+
+/// A plan read once for the office page: the plan as written (for the page to draw), the
+/// typed plan, and what the forms need of it ([`FormPlan::of`]), all of one reading of the
+/// text and one fingerprint.
+pub fn load_plan_as_written(text: &str) -> Result<(serde_json::Value, Plan), PlanLoadError> {
+    let (value, sha256) = read_plan_value(text)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Typed from the text (not from the value) so that an error carries its line and column.
     let plan: Plan = serde_json::from_str(text)?;
-    Ok(Plan { sha256, ..plan })
+    Ok((value, Plan { sha256, ..plan }))
 }
 
 /// What the forms need of a plan: its identity, its fingerprint and its instruments. The
@@ -498,6 +505,16 @@ pub struct FormPlan {
 }
 
 impl FormPlan {
+    /// The forms part of a plan already read whole (the same fingerprint).
+    pub fn of(plan: &Plan) -> FormPlan {
+        FormPlan {
+            id: plan.id.clone(),
+            version: plan.version.clone(),
+            sha256: plan.sha256.clone(),
+            instruments: plan.instruments.clone(),
+        }
+    }
+
     pub fn instrument(&self, id: &str) -> Option<&Instrument> {
         self.instruments.iter().find(|i| i.id == id)
     }
@@ -526,6 +543,9 @@ mod load_tests {
         assert_eq!(form.sha256, plan.sha256);
         assert_eq!(form.instruments, plan.instruments);
         assert_eq!(crate::canonical::fingerprint_value(&value), plan.sha256);
+        assert_eq!(FormPlan::of(&plan), form);
+        let (written, whole) = load_plan_as_written(DEMO_PLAN_JSON).unwrap();
+        assert_eq!((written, whole), (value, plan));
     }
 
     #[test]
