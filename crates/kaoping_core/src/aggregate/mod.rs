@@ -83,6 +83,15 @@ pub struct InputFile<'a> {
     pub bytes: &'a [u8],
 }
 
+impl<'a> InputFile<'a> {
+    /// An input with its role as given, or, when none is, as [`InputRole::detect`] tells it
+    /// from the bytes.
+    pub fn new(name: &'a str, role: Option<InputRole>, bytes: &'a [u8]) -> Self {
+        let role = role.unwrap_or_else(|| InputRole::detect(bytes));
+        InputFile { name, role, bytes }
+    }
+}
+
 /// An output file's name and bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputFile {
@@ -106,6 +115,12 @@ pub enum AggregateError {
         file: String,
         what: &'static str,
         why: String,
+    },
+    #[error("{file} is not this engine's plan (fingerprint {found}, the engine's {expected})")]
+    OtherPlan {
+        file: String,
+        found: String,
+        expected: String,
     },
     #[error("scoring failed: {0}")]
     Score(#[from] score::ScoreError),
@@ -355,6 +370,27 @@ impl<'p> AggregateRun<'p> {
             open: None,
             bytes: 0,
         })
+    }
+
+    /// A run for a plan already loaded (the office page's engine), whose file `plan_name`
+    /// with `plan_bytes` is recorded in the manifest: the file is read and checked, and must
+    /// be that plan (the same fingerprint). `lang`: the tables' language.
+    pub fn for_plan(
+        plan: &'p Plan,
+        plan_name: &str,
+        plan_bytes: &[u8],
+        lang: &str,
+    ) -> Result<Self, AggregateError> {
+        let lang = crate::text::ui_lang(lang).to_owned();
+        let read = read_plan(plan_name, plan_bytes, &lang)?;
+        if read.sha256 != plan.sha256 {
+            return Err(AggregateError::OtherPlan {
+                file: plan_name.to_owned(),
+                found: read.sha256,
+                expected: plan.sha256.clone(),
+            });
+        }
+        Self::new(plan, plan_name, plan_bytes, Parameters { lang })
     }
 
     /// Start an input file. `role`: `None` detects it from the first bytes (a JSON object whose
