@@ -10,6 +10,7 @@ use kaoping_core::plan::Plan;
 use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
 use kaoping_core::track::sheet;
 use kaoping_core::{record, score, validate};
+use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -75,59 +76,66 @@ extern "C" {
     pub type IGivenVerification;
 }
 
-/// A file from the page: name, role (if given) and bytes.
-type JsFile = (String, Option<String>, Vec<u8>);
-
-/// `{name, bytes: Uint8Array, role?}[]` → files: carried across as is.
-fn files_of(list: &JsValue) -> Result<Vec<JsFile>, JsError> {
-    let list: &js_sys::Array = list
-        .dyn_ref()
-        .ok_or_else(|| into_error("expected an array of {name, bytes} objects"))?;
-    list.iter().map(|f| file_of(&f)).collect()
+/// A file from the page: `{name, bytes: Uint8Array, role?}`.
+#[derive(Deserialize)]
+struct JsFile {
+    name: String,
+    #[serde(with = "serde_bytes")]
+    bytes: Vec<u8>,
+    #[serde(default)]
+    role: Option<InputRole>,
 }
 
-fn file_of(f: &JsValue) -> Result<JsFile, JsError> {
-    let get = |k: &str| js_sys::Reflect::get(f, &JsValue::from_str(k)).unwrap_or_default();
-    let name = get("name")
-        .as_string()
-        .ok_or_else(|| into_error("a file without a name"))?;
-    let bytes: js_sys::Uint8Array = get("bytes")
-        .dyn_into()
-        .map_err(|_| into_error(format!("{name}: bytes must be a Uint8Array")))?;
-    Ok((name, get("role").as_string(), bytes.to_vec()))
+/// An output file for the page: `{name, bytes: Uint8Array}`.
+#[derive(Serialize)]
+struct JsOutput<'a> {
+    name: &'a str,
+    #[serde(with = "serde_bytes")]
+    bytes: &'a [u8],
+}
+
+/// `{manifest, result, ingest, outputs: [{name, bytes}]}`.
+#[derive(Serialize)]
+struct JsAggregation<'a> {
+    manifest: serde_json::Value,
+    result: serde_json::Value,
+    ingest: serde_json::Value,
+    outputs: Vec<JsOutput<'a>>,
+}
+
+/// Files straight through serde-wasm-bindgen: their bytes stay a `Uint8Array` (through
+/// `serde_json::Value` they would become arrays of numbers).
+fn files_of(list: JsValue) -> Result<Vec<JsFile>, JsError> {
+    serde_wasm_bindgen::from_value(list).map_err(into_error)
 }
 
 fn named(v: &[JsFile]) -> Vec<NamedBytes<'_>> {
     v.iter()
-        .map(|(name, _, bytes)| NamedBytes { name, bytes })
+        .map(|f| NamedBytes {
+            name: &f.name,
+            bytes: &f.bytes,
+        })
         .collect()
 }
 
-/// `{manifest, result, ingest, outputs: [{name, bytes}]}`.
 fn aggregation_js(agg: &Aggregation) -> Result<IAggregation, JsError> {
-    let out = js_sys::Object::new();
-    set(&out, "manifest", &to_js(&agg.manifest)?)?;
-    set(&out, "result", &to_js(&agg.result)?)?;
-    set(&out, "ingest", &to_js(&agg.ingest)?)?;
-    let outputs = js_sys::Array::new();
-    for o in &agg.outputs {
-        let f = js_sys::Object::new();
-        set(&f, "name", &JsValue::from_str(&o.name))?;
-        set(
-            &f,
-            "bytes",
-            &js_sys::Uint8Array::from(o.bytes.as_slice()).into(),
-        )?;
-        outputs.push(&f);
-    }
-    set(&out, "outputs", &outputs)?;
-    Ok(out.unchecked_into())
-}
-
-fn set(obj: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), JsError> {
-    js_sys::Reflect::set(obj, &JsValue::from_str(key), value)
-        .map(|_| ())
-        .map_err(|_| into_error(format!("cannot set {key}")))
+    let out = JsAggregation {
+        manifest: serde_json::to_value(&agg.manifest).map_err(into_error)?,
+        result: serde_json::to_value(&agg.result).map_err(into_error)?,
+        ingest: serde_json::to_value(&agg.ingest).map_err(into_error)?,
+        outputs: agg
+            .outputs
+            .iter()
+            .map(|o| JsOutput {
+                name: &o.name,
+                bytes: &o.bytes,
+            })
+            .collect(),
+    };
+    let js = out
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(into_error)?;
+    Ok(js.unchecked_into())
 }
 
 #[wasm_bindgen]
@@ -221,19 +229,10 @@ impl Engine {
         plan_bytes: &[u8],
         lang: &str,
     ) -> Result<AggregateRunJs, JsError> {
-        let lang = kaoping_core::text::ui_lang(lang).to_owned();
-        let read =
-            kaoping_core::aggregate::read_plan(plan_name, plan_bytes, &lang).map_err(into_error)?;
         let plan = static_plan(self.plan_ref());
-        if read.sha256 != plan.sha256 {
-            return Err(into_error(format!(
-                "{plan_name} is not this engine's plan (fingerprint {}, the engine's {})",
-                read.sha256, plan.sha256
-            )));
-        }
-        let params = Parameters { lang };
-        let run = kaoping_core::aggregate::AggregateRun::new(plan, plan_name, plan_bytes, params)
-            .map_err(into_error)?;
+        let run =
+            kaoping_core::aggregate::AggregateRun::for_plan(plan, plan_name, plan_bytes, lang)
+                .map_err(into_error)?;
         Ok(AggregateRunJs { run: Some(run) })
     }
 
@@ -372,32 +371,18 @@ impl Engine {
         inputs: IInputFiles,
         lang: &str,
     ) -> Result<IAggregation, JsError> {
-        let (plan_name, _, plan_bytes) = file_of(&plan.into())?;
-        let files = files_of(&inputs.into())?;
-        let roles: Vec<InputRole> = files
-            .iter()
-            .map(|(_, role, bytes)| match role {
-                Some(r) => {
-                    serde_json::from_value(serde_json::Value::String(r.clone())).map_err(into_error)
-                }
-                None => Ok(InputRole::detect(bytes)),
-            })
-            .collect::<Result<_, _>>()?;
+        let plan: JsFile = serde_wasm_bindgen::from_value(plan.into()).map_err(into_error)?;
+        let files = files_of(inputs.into())?;
         let inputs: Vec<InputFile> = files
             .iter()
-            .zip(&roles)
-            .map(|((name, _, bytes), role)| InputFile {
-                name,
-                role: *role,
-                bytes,
-            })
+            .map(|f| InputFile::new(&f.name, f.role, &f.bytes))
             .collect();
         let params = Parameters {
             lang: kaoping_core::text::ui_lang(lang).to_owned(),
         };
         let agg = kaoping_core::aggregate::aggregate(
-            &plan_name,
-            &plan_bytes,
+            &plan.name,
+            &plan.bytes,
             &inputs,
             &params,
             &mut |_, _| {},
@@ -416,12 +401,12 @@ impl Engine {
         outputs: IFileBytesListArg,
     ) -> Result<IVerification, JsError> {
         let m: Manifest = from_js(manifest.into())?;
-        let files = files_of(&files.into())?;
+        let files = files_of(files.into())?;
         let outputs: JsValue = outputs.into();
         let outputs = if outputs.is_null() || outputs.is_undefined() {
             None
         } else {
-            Some(files_of(&outputs)?)
+            Some(files_of(outputs)?)
         };
         let given = named(&files);
         let outs = outputs.as_deref().map(named);
@@ -439,7 +424,7 @@ impl Engine {
         files: IInputFiles,
     ) -> Result<IGivenVerification, JsError> {
         let m: Manifest = from_js(manifest.into())?;
-        let files = files_of(&files.into())?;
+        let files = files_of(files.into())?;
         let v = verify::verify_given(
             &m,
             &named(&files),
