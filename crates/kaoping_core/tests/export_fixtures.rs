@@ -35,9 +35,7 @@ fn export_fixtures() {
         for lang in ["zh-CN", "en"] {
             let dir = case.join(lang);
             std::fs::create_dir_all(&dir).unwrap();
-            let mut tables = export::tables(&plan, &result, lang);
-            tables.push(export::rejections_table(&report, lang));
-            tables.push(export::ingest_files_table(&report, lang));
+            let tables = export::tables_with_ingest(&plan, &result, Some(&report), lang);
             for t in &tables {
                 let path = dir.join(format!("{}.csv", t.id));
                 if let Err(e) = common::check(&path, &to_csv(t)) {

@@ -297,13 +297,9 @@ impl Engine {
         ingest: IIngestReportArg,
     ) -> Result<ITables, JsError> {
         let result: score::EvaluationResult = from_js(result.into())?;
-        export::check_plan(self.plan_ref(), &result).map_err(into_error)?;
         let ingest: Option<IngestSummary> = from_js(ingest.into())?;
-        let mut tables = export::tables(self.plan_ref(), &result, lang);
-        if let Some(i) = &ingest {
-            tables.push(export::rejections_table(i, lang));
-            tables.push(export::ingest_files_table(i, lang));
-        }
+        let tables = export::checked_tables(self.plan_ref(), &result, ingest.as_ref(), lang)
+            .map_err(into_error)?;
         Ok(to_js(&tables)?.unchecked_into())
     }
 
@@ -316,9 +312,7 @@ impl Engine {
         lang: &str,
     ) -> Result<String, JsError> {
         let result: score::EvaluationResult = from_js(result.into())?;
-        export::check_plan(self.plan_ref(), &result).map_err(into_error)?;
-        let t = export::table(self.plan_ref(), &result, table, lang).map_err(into_error)?;
-        Ok(export::csv::to_csv(&t))
+        export::checked_csv(self.plan_ref(), &result, table, lang).map_err(into_error)
     }
 
     /// The rejection report (file, row, column, code, reason) of an ingest as CSV text.
@@ -340,14 +334,8 @@ impl Engine {
         lang: &str,
     ) -> Result<Vec<u8>, JsError> {
         let result: score::EvaluationResult = from_js(result.into())?;
-        export::check_plan(self.plan_ref(), &result).map_err(into_error)?;
         let ingest: Option<IngestSummary> = from_js(ingest.into())?;
-        Ok(export::xlsx(
-            self.plan_ref(),
-            &result,
-            ingest.as_ref(),
-            lang,
-        ))
+        export::checked_xlsx(self.plan_ref(), &result, ingest.as_ref(), lang).map_err(into_error)
     }
 
     /// The result as canonical JSON text (its SHA-256 is the manifest's result fingerprint).

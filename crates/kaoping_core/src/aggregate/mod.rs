@@ -759,11 +759,8 @@ pub fn all_tables(
     ingest: &IngestReport,
     lang: &str,
 ) -> Vec<Table> {
-    let mut tables = export::tables(plan, result, lang);
     let summary = export::IngestSummary::of(ingest);
-    tables.push(export::rejections_table(&summary, lang));
-    tables.push(export::ingest_files_table(&summary, lang));
-    tables
+    export::tables_with_ingest(plan, result, Some(&summary), lang)
 }
 
 /// The output files: `result.json` (canonical JSON), one CSV per table, `result.xlsx` (one

@@ -227,6 +227,57 @@ pub fn table(
     Ok(build(&Ctx { plan, result, lang }, id))
 }
 
+/// Every result table, then, with an ingest report, its rejections and per-file counts.
+pub fn tables_with_ingest(
+    plan: &Plan,
+    result: &EvaluationResult,
+    ingest: Option<&IngestSummary>,
+    lang: &str,
+) -> Vec<Table> {
+    let mut t = tables(plan, result, lang);
+    if let Some(i) = ingest {
+        t.push(rejections_table(i, lang));
+        t.push(ingest_files_table(i, lang));
+    }
+    t
+}
+
+/// [`tables_with_ingest`] for a result that came from elsewhere (the office page): refused
+/// unless it was computed from `plan` ([`check_plan`]).
+pub fn checked_tables(
+    plan: &Plan,
+    result: &EvaluationResult,
+    ingest: Option<&IngestSummary>,
+    lang: &str,
+) -> Result<Vec<Table>, ExportError> {
+    check_plan(plan, result)?;
+    Ok(tables_with_ingest(plan, result, ingest, lang))
+}
+
+/// One result table as CSV text ([`csv::to_csv`]), for a result checked as in
+/// [`checked_tables`].
+pub fn checked_csv(
+    plan: &Plan,
+    result: &EvaluationResult,
+    id: &str,
+    lang: &str,
+) -> Result<String, ExportError> {
+    check_plan(plan, result)?;
+    Ok(csv::to_csv(&table(plan, result, id, lang)?))
+}
+
+/// The workbook ([`xlsx`]), for a result checked as in [`checked_tables`].
+#[cfg(feature = "office")]
+pub fn checked_xlsx(
+    plan: &Plan,
+    result: &EvaluationResult,
+    ingest: Option<&IngestSummary>,
+    lang: &str,
+) -> Result<Vec<u8>, ExportError> {
+    check_plan(plan, result)?;
+    Ok(xlsx(plan, result, ingest, lang))
+}
+
 /// Whether `result` was computed from `plan` (same id and fingerprint).
 pub fn check_plan(plan: &Plan, result: &EvaluationResult) -> Result<(), ExportError> {
     if plan.id == result.plan_id && plan.sha256 == result.plan_sha256 {
@@ -887,12 +938,7 @@ pub fn xlsx(
     ingest: Option<&IngestSummary>,
     lang: &str,
 ) -> Vec<u8> {
-    let mut t = tables(plan, result, lang);
-    if let Some(i) = ingest {
-        t.push(rejections_table(i, lang));
-        t.push(ingest_files_table(i, lang));
-    }
-    crate::xlsx::write_tables(&t)
+    crate::xlsx::write_tables(&tables_with_ingest(plan, result, ingest, lang))
 }
 
 /// The JSON export: the canonical JSON of the result (sorted keys, no whitespace), whose
