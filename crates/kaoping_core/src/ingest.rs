@@ -129,6 +129,8 @@ pub enum IngestError {
     Score(#[from] ScoreError),
     #[error("prepared rows that this build did not write, or not after shard_point()")]
     Prepared,
+    #[error("this ingest keeps records and does not score them")]
+    NotScoring,
 }
 
 /// Where rows go: counts, rejections, the duplicate set, and the accepted records (kept, or
@@ -1135,6 +1137,17 @@ impl<'p> IngestSession<'p> {
             report: sink.report,
             state: sink.state,
             fast_rows: sink.fast_rows,
+        })
+    }
+
+    /// Everything read, then scored: the report and the evaluation of the accepted rows (a
+    /// session made with [`IngestSession::scoring`]).
+    pub fn evaluate(self) -> Result<RecordsEvaluation, IngestError> {
+        let out = self.finish()?;
+        let state = out.state.ok_or(IngestError::NotScoring)?;
+        Ok(RecordsEvaluation {
+            ingest: out.report,
+            result: state.finish()?,
         })
     }
 }

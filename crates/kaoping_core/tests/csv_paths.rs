@@ -434,3 +434,25 @@ fn lone_cr_line_ends_before_the_first_lf_number_rows_alike() {
         }
     }
 }
+
+/// `evaluate` is `finish` then scoring, in one call; a session that only keeps records has
+/// nothing to score and says so.
+#[test]
+fn evaluate_is_finish_then_scoring() {
+    let plan = demo_plan();
+    let mut csv = Vec::new();
+    demo_public_csv(7, 40, 0, &mut |b| csv.extend_from_slice(b));
+    let files: [(&str, &[u8]); 1] = [("public.csv", &csv)];
+    let (report, result) = run(&plan, &files, true, 1 << 20);
+    let mut s = IngestSession::scoring(&plan).unwrap();
+    s.begin("public.csv", FileOptions::default()).unwrap();
+    s.push(&csv).unwrap();
+    let eval = s.evaluate().unwrap();
+    assert_eq!(serde_json::to_string(&eval.ingest).unwrap(), report);
+    assert_eq!(serde_json::to_string(&eval.result).unwrap(), result);
+    let keeping = IngestSession::keeping(&plan);
+    assert!(matches!(
+        keeping.evaluate(),
+        Err(kaoping_core::ingest::IngestError::NotScoring)
+    ));
+}

@@ -4,7 +4,7 @@ use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
 use kaoping_core::aggregate::verify::{self, NamedBytes};
 use kaoping_core::aggregate::{Aggregation, InputFile};
 use kaoping_core::export::{self, IngestSummary};
-use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession, RecordsEvaluation};
+use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession};
 use kaoping_core::manifest::{InputRole, Manifest, Parameters};
 use kaoping_core::plan::Plan;
 use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
@@ -579,15 +579,7 @@ impl IngestRun {
             .session
             .take()
             .ok_or_else(|| into_error("the ingest run is finished"))?;
-        let out = session.finish().map_err(into_error)?;
-        let state = out
-            .state
-            .ok_or_else(|| into_error("the ingest run has no scoring state"))?;
-        let result = state.finish().map_err(into_error)?;
-        let eval = RecordsEvaluation {
-            ingest: out.report,
-            result,
-        };
+        let eval = session.evaluate().map_err(into_error)?;
         Ok(to_js(&eval)?.unchecked_into())
     }
 }
