@@ -68,9 +68,10 @@ pub struct Engine {
     json: serde_json::Value,
     /// What the forms need of it.
     form: FormPlan,
-    /// The whole typed plan (office build: validation, scoring).
+    /// The whole typed plan (office build: validation, scoring), shared with the runs that
+    /// borrow it (an ingest or aggregate run outlives any borrow of its engine).
     #[cfg(feature = "office")]
-    plan: kaoping_core::plan::Plan,
+    plan: std::rc::Rc<kaoping_core::plan::Plan>,
 }
 
 #[wasm_bindgen]
@@ -89,7 +90,7 @@ impl Engine {
             Ok(Engine {
                 json,
                 form: FormPlan::of(&plan),
-                plan,
+                plan: std::rc::Rc::new(plan),
             })
         }
         #[cfg(not(feature = "office"))]
@@ -153,5 +154,11 @@ impl Engine {
     #[cfg(feature = "office")]
     pub(crate) fn plan_ref(&self) -> &kaoping_core::plan::Plan {
         &self.plan
+    }
+
+    /// The plan, shared, for a run that keeps it.
+    #[cfg(feature = "office")]
+    pub(crate) fn plan_rc(&self) -> std::rc::Rc<kaoping_core::plan::Plan> {
+        std::rc::Rc::clone(&self.plan)
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
 use kaoping_core::aggregate::verify::{self, NamedBytes};
-use kaoping_core::aggregate::{Aggregation, InputFile};
+use kaoping_core::aggregate::{AggregateRun, Aggregation, InputFile};
 use kaoping_core::export::{self, IngestSummary};
 use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession};
 use kaoping_core::manifest::{InputRole, Manifest, Parameters};
@@ -11,7 +11,7 @@ use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
 use kaoping_core::track::sheet;
 use kaoping_core::{record, score, validate};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -194,10 +194,11 @@ impl Engine {
     /// as often as needed, `end()` per file, then `finish()` (see [`IngestRun`]).
     #[wasm_bindgen(js_name = ingestStart)]
     pub fn ingest_start(&self) -> Result<IngestRun, JsError> {
-        let plan = static_plan(self.plan_ref());
-        Ok(IngestRun {
-            session: Some(IngestSession::scoring(plan).map_err(into_error)?),
+        let session = OwnedSession::try_new(self.plan_rc(), |plan| {
+            IngestSession::scoring(plan).map(Some)
         })
+        .map_err(into_error)?;
+        Ok(IngestRun { session })
     }
 
     /// A reader of blocks of a large CSV file for another worker's [`IngestRun`] or
@@ -210,11 +211,12 @@ impl Engine {
         options: IFileOptions,
         header: &[u8],
     ) -> Result<ShardRun, JsError> {
-        let plan = static_plan(self.plan_ref());
         let options = file_options(options)?;
-        Ok(ShardRun {
-            shard: CsvShard::new(plan, name, &options, header).map_err(into_error)?,
+        let shard = OwnedShard::try_new(self.plan_rc(), |plan| {
+            CsvShard::new(plan, name, &options, header)
         })
+        .map_err(into_error)?;
+        Ok(ShardRun { shard })
     }
 
     /// A streaming aggregation as `kaoping aggregate` does it, for this engine's plan read from
@@ -229,11 +231,11 @@ impl Engine {
         plan_bytes: &[u8],
         lang: &str,
     ) -> Result<AggregateRunJs, JsError> {
-        let plan = static_plan(self.plan_ref());
-        let run =
-            kaoping_core::aggregate::AggregateRun::for_plan(plan, plan_name, plan_bytes, lang)
-                .map_err(into_error)?;
-        Ok(AggregateRunJs { run: Some(run) })
+        let run = OwnedAggregate::try_new(self.plan_rc(), |plan| {
+            AggregateRun::for_plan(plan, plan_name, plan_bytes, lang).map(Some)
+        })
+        .map_err(into_error)?;
+        Ok(AggregateRunJs { run })
     }
 
     /// The synthetic demo data set (deterministic for a seed).
@@ -470,116 +472,136 @@ fn file_options(options: IFileOptions) -> Result<FileOptions, JsError> {
     }
 }
 
-thread_local! {
-    /// Plans that ingest runs borrow for the life of the page (one per distinct plan).
-    static PLANS: RefCell<Vec<&'static Plan>> = const { RefCell::new(Vec::new()) };
-}
+// The runs below borrow the engine's plan for as long as the page keeps them, which is
+// longer than any borrow of the engine: each keeps the plan (`Rc`, shared with the engine)
+// together with what borrows it (self_cell). `None` once finished.
+type MaybeSession<'p> = Option<IngestSession<'p>>;
+type MaybeAggregate<'p> = Option<AggregateRun<'p>>;
 
-/// A `'static` copy of the plan for an [`IngestRun`] (a run outlives any borrow of its
-/// engine); one copy per distinct plan is kept for the life of the page.
-fn static_plan(plan: &Plan) -> &'static Plan {
-    PLANS.with(|p| {
-        let mut p = p.borrow_mut();
-        if let Some(found) = p.iter().find(|x| ***x == *plan) {
-            return *found;
-        }
-        let leaked: &'static Plan = Box::leak(Box::new(plan.clone()));
-        p.push(leaked);
-        leaked
-    })
-}
+self_cell::self_cell!(
+    struct OwnedSession {
+        owner: Rc<Plan>,
+        #[not_covariant]
+        dependent: MaybeSession,
+    }
+);
+
+self_cell::self_cell!(
+    struct OwnedAggregate {
+        owner: Rc<Plan>,
+        #[not_covariant]
+        dependent: MaybeAggregate,
+    }
+);
+
+self_cell::self_cell!(
+    struct OwnedShard {
+        owner: Rc<Plan>,
+        #[not_covariant]
+        dependent: CsvShard,
+    }
+);
 
 /// Prepares blocks of a large CSV file in one worker for the run in another
 /// (`kaoping_core::ingest::CsvShard`): blocks cut at line ends, each prepared here, then given
 /// to the run's `takePrepared` in the file's order.
 #[wasm_bindgen]
 pub struct ShardRun {
-    shard: CsvShard<'static>,
+    shard: OwnedShard,
 }
 
 #[wasm_bindgen]
 impl ShardRun {
     /// Whether rows can be prepared here (the header fits the compiled path).
     pub fn ready(&self) -> bool {
-        self.shard.ready()
+        self.shard.with_dependent(|_, s| s.ready())
     }
 
     /// Prepares a block (from a row start to just after a LF, or to the end of the file when
     /// `last`), for the run's `takePrepared`.
     #[wasm_bindgen(js_name = prepareBlock)]
     pub fn prepare_block(&mut self, block: &[u8], last: bool) -> Vec<u8> {
-        self.shard.prepare_block(block, last)
+        self.shard
+            .with_dependent_mut(|_, s| s.prepare_block(block, last))
     }
 }
 
 /// A streaming ingest (office build): files pushed in chunks, rows scored as they come.
 #[wasm_bindgen]
 pub struct IngestRun {
-    session: Option<IngestSession<'static>>,
+    session: OwnedSession,
+}
+
+impl IngestRun {
+    /// `f` on the open session; an error once the run is finished.
+    fn with<R>(
+        &mut self,
+        f: impl FnOnce(&mut IngestSession<'_>) -> Result<R, JsError>,
+    ) -> Result<R, JsError> {
+        self.session.with_dependent_mut(|_, s| match s {
+            Some(s) => f(s),
+            None => Err(into_error("the ingest run is finished")),
+        })
+    }
 }
 
 #[wasm_bindgen]
 impl IngestRun {
-    fn session(&mut self) -> Result<&mut IngestSession<'static>, JsError> {
-        self.session
-            .as_mut()
-            .ok_or_else(|| into_error("the ingest run is finished"))
-    }
-
     /// Start a file: `options` as `IFileOptions` (format, encoding, instrument, mapping).
     pub fn begin(&mut self, name: &str, options: IFileOptions) -> Result<(), JsError> {
         let options = file_options(options)?;
-        self.session()?.begin(name, options).map_err(into_error)
+        self.with(|s| s.begin(name, options).map_err(into_error))
     }
 
     /// The next bytes of the file (any size; a row may be split anywhere).
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
-        self.session()?.push(chunk).map_err(into_error)
+        self.with(|s| s.push(chunk).map_err(into_error))
     }
 
     /// The end of the file: its counts, encoding and header mapping.
     pub fn end(&mut self) -> Result<IFileCount, JsError> {
-        let count = self.session()?.end().map_err(into_error)?;
+        let count = self.with(|s| s.end().map_err(into_error))?;
         Ok(to_js(&count)?.unchecked_into())
     }
 
     /// Sizes the duplicate set for `bytes` bytes still to come (optional; saves its growth).
     #[wasm_bindgen(js_name = expectBytes)]
     pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsError> {
-        self.session()?.expect_bytes(bytes as u64);
-        Ok(())
+        self.with(|s| {
+            s.expect_bytes(bytes as u64);
+            Ok(())
+        })
     }
 
     /// Whether the open CSV file can go on with blocks prepared by a [`ShardRun`].
     #[wasm_bindgen(js_name = shardPoint)]
     pub fn shard_point(&mut self) -> Result<bool, JsError> {
-        Ok(self.session()?.shard_point())
+        self.with(|s| Ok(s.shard_point()))
     }
 
     /// The next block of the open file, prepared by a [`ShardRun`] (in the file's order):
     /// false when its rows cannot be used (a cut inside a quoted field): then `push` its bytes.
     #[wasm_bindgen(js_name = takePrepared)]
     pub fn take_prepared(&mut self, prepared: &[u8]) -> Result<bool, JsError> {
-        self.session()?.take_prepared(prepared).map_err(into_error)
+        self.with(|s| s.take_prepared(prepared).map_err(into_error))
     }
 
     /// Rows read, accepted and rejected so far.
     pub fn progress(&self) -> Result<IIngestProgress, JsError> {
         let p = self
             .session
-            .as_ref()
-            .map(|s| s.progress())
-            .unwrap_or_default();
+            .with_dependent(|_, s| s.as_ref().map(|s| s.progress()).unwrap_or_default());
         Ok(to_js(&p)?.unchecked_into())
     }
 
     /// Everything read: the ingest report and the evaluation of the accepted rows.
     pub fn finish(&mut self) -> Result<IRecordsEvaluation, JsError> {
-        let session = self
-            .session
-            .take()
-            .ok_or_else(|| into_error("the ingest run is finished"))?;
-        let eval = session.evaluate().map_err(into_error)?;
+        let eval = self.session.with_dependent_mut(|_, s| {
+            let session = s
+                .take()
+                .ok_or_else(|| into_error("the ingest run is finished"))?;
+            session.evaluate().map_err(into_error)
+        })?;
         Ok(to_js(&eval)?.unchecked_into())
     }
 }
@@ -588,17 +610,24 @@ impl IngestRun {
 /// they come; the result, ingest report, output files and manifest at the end.
 #[wasm_bindgen(js_name = AggregateRun)]
 pub struct AggregateRunJs {
-    run: Option<kaoping_core::aggregate::AggregateRun<'static>>,
+    run: OwnedAggregate,
+}
+
+impl AggregateRunJs {
+    /// `f` on the open run; an error once it is finished.
+    fn with<R>(
+        &mut self,
+        f: impl FnOnce(&mut AggregateRun<'_>) -> Result<R, JsError>,
+    ) -> Result<R, JsError> {
+        self.run.with_dependent_mut(|_, r| match r {
+            Some(r) => f(r),
+            None => Err(into_error("the aggregate run is finished")),
+        })
+    }
 }
 
 #[wasm_bindgen(js_class = AggregateRun)]
 impl AggregateRunJs {
-    fn run(&mut self) -> Result<&mut kaoping_core::aggregate::AggregateRun<'static>, JsError> {
-        self.run
-            .as_mut()
-            .ok_or_else(|| into_error("the aggregate run is finished"))
-    }
-
     /// Start an input file: `role` (`records`, `scoring_inputs`, `indicators`, `history`;
     /// none: detected from the first bytes), `options` as `IFileOptions` for record files.
     pub fn begin(
@@ -607,24 +636,19 @@ impl AggregateRunJs {
         role: IInputRoleArg,
         options: IFileOptions,
     ) -> Result<(), JsError> {
-        let role: JsValue = role.into();
-        let role: Option<InputRole> = if role.is_undefined() || role.is_null() {
-            None
-        } else {
-            Some(from_js(role)?)
-        };
+        let role: Option<InputRole> = from_js(role.into())?;
         let options = file_options(options)?;
-        self.run()?.begin(name, role, options).map_err(into_error)
+        self.with(|r| r.begin(name, role, options).map_err(into_error))
     }
 
     /// The next bytes of the file (any size).
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
-        self.run()?.push(chunk).map_err(into_error)
+        self.with(|r| r.push(chunk).map_err(into_error))
     }
 
     /// The end of the file: its manifest entry (name, role, size, sha256, records counts).
     pub fn end(&mut self) -> Result<IFileEntry, JsError> {
-        let entry = self.run()?.end().map_err(into_error)?;
+        let entry = self.with(|r| r.end().map_err(into_error))?;
         Ok(to_js(&entry)?.unchecked_into())
     }
 
@@ -632,14 +656,16 @@ impl AggregateRunJs {
     /// growth).
     #[wasm_bindgen(js_name = expectBytes)]
     pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsError> {
-        self.run()?.expect_bytes(bytes as u64);
-        Ok(())
+        self.with(|r| {
+            r.expect_bytes(bytes as u64);
+            Ok(())
+        })
     }
 
     /// Whether the open CSV file can go on with blocks prepared by a [`ShardRun`].
     #[wasm_bindgen(js_name = shardPoint)]
     pub fn shard_point(&mut self) -> Result<bool, JsError> {
-        Ok(self.run()?.shard_point())
+        self.with(|r| Ok(r.shard_point()))
     }
 
     /// The next block of the open file: its bytes (hashed) and its rows as a [`ShardRun`]
@@ -647,24 +673,25 @@ impl AggregateRunJs {
     /// a quoted field): then `push` its bytes.
     #[wasm_bindgen(js_name = takePrepared)]
     pub fn take_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<bool, JsError> {
-        self.run()?
-            .take_prepared(bytes, prepared)
-            .map_err(into_error)
+        self.with(|r| r.take_prepared(bytes, prepared).map_err(into_error))
     }
 
     /// Bytes pushed and rows read, accepted and rejected so far.
     pub fn progress(&self) -> Result<IAggregateProgress, JsError> {
-        let p = self.run.as_ref().map(|r| r.progress()).unwrap_or_default();
+        let p = self
+            .run
+            .with_dependent(|_, r| r.as_ref().map(|r| r.progress()).unwrap_or_default());
         Ok(to_js(&p)?.unchecked_into())
     }
 
     /// Score and write: `{manifest, result, ingest, outputs: [{name, bytes}]}`.
     pub fn finish(&mut self) -> Result<IAggregation, JsError> {
-        let run = self
-            .run
-            .take()
-            .ok_or_else(|| into_error("the aggregate run is finished"))?;
-        let agg = run.finish().map_err(into_error)?;
+        let agg = self.run.with_dependent_mut(|_, r| {
+            let run = r
+                .take()
+                .ok_or_else(|| into_error("the aggregate run is finished"))?;
+            run.finish().map_err(into_error)
+        })?;
         aggregation_js(&agg)
     }
 }
