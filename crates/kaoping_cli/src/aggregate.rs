@@ -156,15 +156,6 @@ fn in_blocks(
     crate::blocks::read_file(&mut target, &mut f, path, name, &options, 0, len)
 }
 
-fn error_file(e: &AggregateError) -> Option<&str> {
-    match e {
-        AggregateError::PlanInvalid { file, .. }
-        | AggregateError::NotUtf8 { file, .. }
-        | AggregateError::BadInput { file, .. } => Some(file),
-        AggregateError::Score(_) | AggregateError::Session(_) => None,
-    }
-}
-
 pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     let en = lang == "en";
     std::fs::create_dir_all(&args.out)
@@ -191,7 +182,7 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     let typed = |e: AggregateError| -> anyhow::Error {
         let typed = std::iter::once((&plan_name, &args.plan))
             .chain(files.iter().map(|f| (&f.0, f.2)))
-            .find(|(name, _)| error_file(&e) == Some(name.as_str()))
+            .find(|(name, _)| e.file() == Some(name.as_str()))
             .map(|(name, path)| (name.clone(), path.display().to_string()));
         match typed {
             Some((name, path)) => anyhow::anyhow!(e.to_string().replace(&name, &path)),

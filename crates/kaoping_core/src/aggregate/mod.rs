@@ -140,6 +140,19 @@ pub struct Aggregation {
     pub manifest: Manifest,
 }
 
+impl AggregateError {
+    /// The file the error is about, when it is about one.
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            AggregateError::PlanInvalid { file, .. }
+            | AggregateError::NotUtf8 { file, .. }
+            | AggregateError::BadInput { file, .. }
+            | AggregateError::OtherPlan { file, .. } => Some(file),
+            AggregateError::Score(_) | AggregateError::Session(_) => None,
+        }
+    }
+}
+
 impl From<IngestError> for AggregateError {
     fn from(e: IngestError) -> Self {
         match e {
