@@ -9,11 +9,12 @@
 mod demo;
 mod finish;
 pub mod labels;
+mod result;
 mod rules;
 pub(crate) mod state;
 
 pub use demo::{demo_files, demo_inputs, demo_public_csv, demo_public_header, DemoFiles};
-pub use finish::*;
+pub use result::*;
 pub use rules::*;
 pub use state::ScoreState;
 
