@@ -5,14 +5,14 @@ use crate::plan::{Plan, ReviewSheet};
 use crate::score::state::Sheet;
 use crate::stats::dist::stable_sum;
 
-use super::weights::{weight_in, Derived};
+use super::weights::{weight_in, WeightsInForce};
 
 /// The reviewed indicators of a category on the sheet, with their category weights.
 pub(super) fn reviewed(
     plan: &Plan,
     sheet: &ReviewSheet,
     category: &str,
-    derived: &Derived,
+    derived: &WeightsInForce,
 ) -> Vec<(String, f64)> {
     if !sheet.categories.is_empty() && !sheet.categories.iter().any(|c| c == category) {
         return Vec::new();
