@@ -1,121 +1,54 @@
-//! From the accumulated state to the [`EvaluationResult`].
+//! From the accumulated state to the [`EvaluationResult`], in steps: the indicator weights in
+//! force, the expert panel's totals, each unit's components and composite, ranks and grades
+//! per category, the lists, team grades and history, the panel's agreement, and the warnings.
+//!
+//! Every step reads the year being scored ([`Year`]) and adds its warnings in the order the
+//! result lists them.
 
+mod agreement;
 mod figures;
+mod lists;
 mod panel;
 mod public;
 mod public_weighting;
+mod ranking;
+mod summary;
+mod team;
 mod warnings;
 mod weights;
 
-use figures::{aggregate, combine, distribution, empty_summary, interval_of, status_of};
-use panel::{reviewed, reviewer_total};
-use public::{answer_distribution, public_scale};
-use public_weighting::apply_weighting;
-use warnings::{component_name, missing_rule_en, missing_rule_zh, name_units, skip_reason, warn};
-
-use crate::plan::{Direction, IndicatorKind, QuestionKind};
+use crate::plan::{Direction, IndicatorKind, Plan, QuestionKind, ReviewSheet};
 use crate::score::result::{
-    AgreementResult, CadreResult, CategoryResult, ComponentSummary, Components, EvaluationResult,
-    ExpertComponent, ExpertIndicator, GroupScore, IndicatorScore, IndicatorsComponent,
-    InputSummary, ItemScore, ListItem, Nps, PublicComponent, RankEntry, Status, TeamResult,
-    UnitResult, Veto, RESULT_FORMAT,
+    CadreResult, ComponentSummary, Components, EvaluationResult, ExpertComponent, ExpertIndicator,
+    GroupScore, IndicatorScore, IndicatorsComponent, ItemScore, Nps, PublicComponent, Status,
+    TeamResult, UnitResult, Veto,
 };
-use crate::score::rules::{QuotaRounding, ScoringRules};
+use crate::score::rules::ScoringRules;
 use crate::score::state::ScoreState;
 use crate::score::{round_to, IndicatorValue, ScoreError};
-use crate::stats::dist::stable_sum;
-use crate::stats::icc::icc;
 use crate::stats::interval::{kish_effective_n, wilson_interval};
-use crate::stats::kendall::kendall_w;
-use crate::stats::krippendorff::{krippendorff_alpha, Metric};
-use crate::stats::matrix::RatingMatrix;
-use crate::stats::tally::{calibrate, Rating, Tally};
+use crate::stats::tally::Tally;
+use figures::{aggregate, combine, distribution, empty_summary, interval_of, status_of};
+use panel::reviewed;
+use public::{answer_distribution, public_scale};
+use public_weighting::apply_weighting;
 use std::collections::BTreeMap;
-
-fn quota(share: f64, n: usize, rounding: QuotaRounding) -> u32 {
-    // 9 decimals absorb the representation error of share × n (0.3 × 10 = 3.0000000000000004).
-    let x = round_to(share * n as f64, 9);
-    let q = match rounding {
-        QuotaRounding::Floor => x.floor(),
-        QuotaRounding::Ceil => x.ceil(),
-        QuotaRounding::Round => x.round(),
-    };
-    q.max(0.0) as u32
-}
+use warnings::{component_name, missing_rule_en, missing_rule_zh, warn};
+use weights::WeightsInForce;
 
 impl ScoreState<'_> {
     /// Computes the result. Does not depend on the order records were added or merged.
     pub fn finish(self) -> Result<EvaluationResult, ScoreError> {
-        let plan = self.plan;
-        let rules: &ScoringRules = &self.rules.clone();
+        let mut warnings = Vec::new();
+        let (weights, indicator_weights) = self.derive_weights(&mut warnings)?;
+        let year = Year::of(&self, &weights);
+        let panel = panel::reviewer_totals(&year, &mut warnings);
+        let plan = year.plan;
+        let rules = year.rules;
         let level = rules.confidence;
         let prec = rules.precision;
-        let mut warnings = Vec::new();
-        let sheet_def = plan
-            .instrument(&rules.expert.instrument)
-            .and_then(|i| i.review.as_ref());
-        let (derived, indicator_weights) = self.derive_weights(&mut warnings)?;
-
-        // ---- expert reviewer totals (for calibration and the component) --------------
-        let mut totals: BTreeMap<(String, String), Option<f64>> = BTreeMap::new(); // (reviewer, unit)
-        if let Some(sd) = sheet_def {
-            for unit in &plan.units {
-                let inds = reviewed(plan, sd, &unit.category, &derived);
-                for (rid, sheet) in &self.sheets {
-                    if let Some(t) = reviewer_total(sheet, &unit.id, &inds) {
-                        totals.insert((rid.clone(), unit.id.clone()), t);
-                    }
-                }
-            }
-        }
-        let mut calibration = Vec::new();
-        if rules.expert.calibrate {
-            let ratings: Vec<Rating> = totals
-                .iter()
-                .filter_map(|((r, u), s)| {
-                    s.map(|score| Rating {
-                        reviewer: r.clone(),
-                        unit: u.clone(),
-                        score,
-                    })
-                })
-                .collect();
-            match calibrate(&ratings) {
-                Ok(res) => {
-                    for c in &res.ratings {
-                        totals.insert((c.reviewer.clone(), c.unit.clone()), Some(c.calibrated));
-                    }
-                    for rv in &res.reviewers {
-                        if let Some(flag) = rv.flag {
-                            warn(
-                                &mut warnings,
-                                "calibration_skipped",
-                                None,
-                                Some(&rv.reviewer),
-                                format!("评审人 {} 的评分未校准（{flag:?}）", rv.reviewer),
-                                format!(
-                                    "reviewer {}'s scores were not calibrated ({flag:?})",
-                                    rv.reviewer
-                                ),
-                            );
-                        }
-                    }
-                    calibration = res.reviewers;
-                }
-                Err(e) => warn(
-                    &mut warnings,
-                    "calibration_failed",
-                    None,
-                    None,
-                    format!("无法校准：{e}"),
-                    format!("calibration not possible: {e}"),
-                ),
-            }
-        }
-        let groups: Vec<(String, f64)> = sheet_def
-            .map(|sd| sd.groups.iter().map(|g| (g.id.clone(), g.weight)).collect())
-            .unwrap_or_default();
-
+        let sheet_def = year.sheet;
+        let derived = year.weights;
         // ---- per unit ---------------------------------------------------------------
         let mut units: Vec<UnitResult> = Vec::new();
         for unit in &plan.units {
@@ -128,7 +61,7 @@ impl ScoreState<'_> {
             // expert: per group tallies of reviewer totals
             let mut group_tallies: BTreeMap<&str, Tally> = BTreeMap::new();
             let mut group_of_reviewer: Vec<(&str, f64)> = Vec::new();
-            for ((rid, uid), t) in &totals {
+            for ((rid, uid), t) in &panel.totals {
                 if uid != u {
                     continue;
                 }
@@ -147,7 +80,7 @@ impl ScoreState<'_> {
             let group_scores = |tallies: &BTreeMap<&str, Tally>| -> (Option<f64>, Vec<GroupScore>) {
                 let mut parts = Vec::new();
                 let mut out = Vec::new();
-                for (g, w) in &groups {
+                for (g, w) in &panel.groups {
                     let empty = Tally::new();
                     let t = tallies.get(g.as_str()).unwrap_or(&empty);
                     let (s, v) = aggregate(t, rules.expert.aggregation, rules.expert.min_n);
@@ -176,7 +109,7 @@ impl ScoreState<'_> {
             });
             let mut expert_inds = Vec::new();
             if let Some(sd) = sheet_def {
-                for (ind, _) in reviewed(plan, sd, &unit.category, &derived) {
+                for (ind, _) in reviewed(plan, sd, &unit.category, derived) {
                     let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
                     for sheet in self.sheets.values() {
                         if let Some(s) = sheet.scores.get(&(u.to_owned(), ind.clone())) {
@@ -684,346 +617,47 @@ impl ScoreState<'_> {
             });
         }
 
-        // ---- ranks, grades, lists, history per category --------------------------------
-        let mut categories = Vec::new();
-        for cat in &plan.categories {
-            let idx: Vec<usize> = (0..units.len())
-                .filter(|&i| units[i].category == cat.id)
-                .collect();
-            let mut ranked: Vec<usize> = idx
-                .iter()
-                .copied()
-                .filter(|&i| units[i].composite_rounded.is_some())
-                .collect();
-            ranked.sort_by(|&a, &b| {
-                let (sa, sb) = (
-                    units[a].composite_rounded.unwrap_or(0.0),
-                    units[b].composite_rounded.unwrap_or(0.0),
-                );
-                sb.total_cmp(&sa)
-                    .then_with(|| units[a].unit.cmp(&units[b].unit))
-            });
-            for (pos, &i) in ranked.iter().enumerate() {
-                let rank = if pos > 0
-                    && units[ranked[pos - 1]].composite_rounded == units[i].composite_rounded
-                {
-                    units[ranked[pos - 1]].rank
-                } else {
-                    Some(pos as u32 + 1)
-                };
-                units[i].rank = rank;
-            }
-            // Quota rank: the same competition rank among the units without a veto, so a
-            // vetoed unit does not take a merit place (名额顺延).
-            let mut quota_rank: BTreeMap<usize, u32> = BTreeMap::new();
-            let eligible: Vec<usize> = ranked
-                .iter()
-                .copied()
-                .filter(|&i| units[i].vetoes.is_empty())
-                .collect();
-            for (pos, &i) in eligible.iter().enumerate() {
-                let r = if pos > 0
-                    && units[eligible[pos - 1]].composite_rounded == units[i].composite_rounded
-                {
-                    quota_rank
-                        .get(&eligible[pos - 1])
-                        .copied()
-                        .unwrap_or(pos as u32 + 1)
-                } else {
-                    pos as u32 + 1
-                };
-                quota_rank.insert(i, r);
-            }
-            let n_cat = idx.len();
-            for &i in &idx {
-                let u = &mut units[i];
-                let grade = if !u.vetoes.is_empty() {
-                    ("non_compliant".to_owned(), false)
-                } else if let (Some(s), Some(rank)) =
-                    (u.composite_rounded, quota_rank.get(&i).copied())
-                {
-                    rules
-                        .grades
-                        .iter()
-                        .find(|g| {
-                            g.min_score.is_none_or(|m| s >= m)
-                                && g.top_share
-                                    .is_none_or(|sh| rank <= quota(sh, n_cat, rules.quota_rounding))
-                        })
-                        .map(|g| (g.id.clone(), g.merit))
-                        .unwrap_or(("non_compliant".to_owned(), false))
-                } else {
-                    ("incomplete".to_owned(), false)
-                };
-                u.grade = grade.0;
-                u.merit = grade.1;
-                u.rectification_required = u.grade == "non_compliant";
-            }
-            // lists: difference from the category mean of each indicator
-            let mut means = BTreeMap::new();
-            for ind in &plan.indicators {
-                if !ind.weights.contains_key(&cat.id) {
-                    continue;
-                }
-                let scores: Vec<f64> = idx
-                    .iter()
-                    .filter_map(|&i| {
-                        units[i]
-                            .components
-                            .indicators
-                            .items
-                            .iter()
-                            .find(|it| it.indicator == ind.id)?
-                            .score
-                    })
-                    .collect();
-                if !scores.is_empty() {
-                    means.insert(
-                        ind.id.clone(),
-                        stable_sum(scores.iter().copied()) / scores.len() as f64,
-                    );
-                }
-            }
-            for &i in &idx {
-                let u = &mut units[i];
-                let mut diffs: Vec<ListItem> = u
-                    .components
-                    .indicators
-                    .items
-                    .iter()
-                    .filter_map(|it| {
-                        let s = it.score?;
-                        let m = *means.get(&it.indicator)?;
-                        Some(ListItem {
-                            indicator: it.indicator.clone(),
-                            score: s,
-                            category_mean: m,
-                            difference: round_to(s - m, prec),
-                        })
-                    })
-                    .collect();
-                diffs.sort_by(|a, b| {
-                    b.difference
-                        .total_cmp(&a.difference)
-                        .then_with(|| a.indicator.cmp(&b.indicator))
-                });
-                u.positive = diffs
-                    .iter()
-                    .filter(|d| d.difference > 0.0)
-                    .take(rules.list_size)
-                    .cloned()
-                    .collect();
-                diffs.sort_by(|a, b| {
-                    a.difference
-                        .total_cmp(&b.difference)
-                        .then_with(|| a.indicator.cmp(&b.indicator))
-                });
-                u.negative = diffs
-                    .iter()
-                    .filter(|d| d.difference < 0.0)
-                    .take(rules.list_size)
-                    .cloned()
-                    .collect();
-
-                // team grade and history
-                let tr = &rules.team;
-                let team_grade = if tr.veto_makes_non_compliant && !u.vetoes.is_empty() {
-                    "non_compliant"
-                } else {
-                    match u.team.score.map(|s| round_to(s, prec)) {
-                        None => "insufficient",
-                        Some(s) if s < tr.non_compliant_below => "non_compliant",
-                        Some(s) if s >= tr.good_at_least => "good",
-                        Some(_) => "compliant",
-                    }
-                };
-                let prev = self.history.get(&(u.unit.clone(), plan.year - 1));
-                u.team.grade = team_grade.into();
-                u.team.admonition_talk = team_grade == "non_compliant";
-                u.team.previous_grade = prev.and_then(|h| h.team_grade.clone());
-                u.team.reorganisation = team_grade == "non_compliant"
-                    && u.team.previous_grade.as_deref() == Some("non_compliant");
-                let mut run = 0;
-                if u.grade == "non_compliant" {
-                    run = 1;
-                    let mut y = plan.year - 1;
-                    while self
-                        .history
-                        .get(&(u.unit.clone(), y))
-                        .is_some_and(|h| h.grade == "non_compliant")
-                    {
-                        run += 1;
-                        y -= 1;
-                    }
-                }
-                u.non_compliant_years_running = run;
-            }
-            let mut listing = ranked.clone();
-            listing.extend(idx.iter().copied().filter(|i| !ranked.contains(i)));
-            categories.push(CategoryResult {
-                category: cat.id.clone(),
-                ranking: listing
-                    .iter()
-                    .map(|&i| RankEntry {
-                        unit: units[i].unit.clone(),
-                        rank: units[i].rank,
-                        score: units[i].composite_rounded,
-                        grade: units[i].grade.clone(),
-                    })
-                    .collect(),
-                indicator_means: means,
-            });
-        }
-
-        // ---- agreement of the panel ---------------------------------------------------
-        let mut agreement = Vec::new();
-        if let Some(sd) = sheet_def {
-            for cat in &plan.categories {
-                let cat_units: Vec<&str> = plan
-                    .units
-                    .iter()
-                    .filter(|u| u.category == cat.id)
-                    .map(|u| u.id.as_str())
-                    .collect();
-                for (ind, _) in reviewed(plan, sd, &cat.id, &derived) {
-                    let mut row_names = Vec::new();
-                    let mut cells = Vec::new();
-                    for (rid, sheet) in &self.sheets {
-                        let row: Vec<Option<f64>> = cat_units
-                            .iter()
-                            .map(|u| {
-                                sheet
-                                    .scores
-                                    .get(&((*u).to_owned(), ind.clone()))
-                                    .copied()
-                                    .flatten()
-                            })
-                            .collect();
-                        if row.iter().any(Option::is_some) {
-                            row_names.push(rid.clone());
-                            cells.push(row);
-                        }
-                    }
-                    let m = RatingMatrix {
-                        row_names,
-                        col_names: cat_units.iter().map(|s| (*s).to_owned()).collect(),
-                        cells,
-                    };
-                    let mut note = Vec::new();
-                    let alpha = match krippendorff_alpha(&m, Metric::Interval) {
-                        Ok(a) => Some(a.alpha),
-                        Err(e) => {
-                            note.push(format!("alpha: {e}"));
-                            None
-                        }
-                    };
-                    // Kendall's W needs a complete block: the reviewers who scored every
-                    // unit of the category on this indicator (recusals drop a reviewer here).
-                    let complete: Vec<usize> = (0..m.n_rows())
-                        .filter(|&r| m.cells[r].iter().all(Option::is_some))
-                        .collect();
-                    let block = RatingMatrix {
-                        row_names: complete.iter().map(|&r| m.row_names[r].clone()).collect(),
-                        col_names: m.col_names.clone(),
-                        cells: complete.iter().map(|&r| m.cells[r].clone()).collect(),
-                    };
-                    let (kw, kp) = match kendall_w(&block, true) {
-                        Ok(k) => (Some(k.w), Some(k.p_value)),
-                        Err(e) => {
-                            note.push(format!("kendall: {e}"));
-                            (None, None)
-                        }
-                    };
-                    let (icc_single, icc_average) = match icc(&block, rules.confidence) {
-                        Ok(r) => {
-                            let form = |name: &str| {
-                                r.forms.iter().find(|f| f.name == name).map(|f| f.value)
-                            };
-                            (form("ICC(2,1)"), form("ICC(2,k)"))
-                        }
-                        Err(e) => {
-                            note.push(format!("icc: {e}"));
-                            (None, None)
-                        }
-                    };
-                    let low = alpha.is_some_and(|a| a < rules.alpha_threshold);
-                    if low {
-                        warn(
-                            &mut warnings,
-                            "low_agreement",
-                            None,
-                            Some(&format!("{}/{}", cat.id, ind)),
-                            format!(
-                                "{}：{}指标评审一致性低（α = {:.3}）",
-                                cat.name.get("zh-CN"),
-                                plan.indicator(&ind)
-                                    .map_or(ind.as_str(), |i| i.name.get("zh-CN")),
-                                alpha.unwrap_or(0.0)
-                            ),
-                            format!(
-                                "low panel agreement on {} in {} (α = {:.3})",
-                                plan.indicator(&ind)
-                                    .map_or(ind.as_str(), |i| i.name.get("en")),
-                                cat.name.get("en"),
-                                alpha.unwrap_or(0.0)
-                            ),
-                        );
-                    }
-                    agreement.push(AgreementResult {
-                        category: cat.id.clone(),
-                        indicator: ind,
-                        raters: m.n_rows(),
-                        units: m.n_cols(),
-                        alpha,
-                        kendall_w: kw,
-                        kendall_p: kp,
-                        kendall_raters: block.n_rows(),
-                        icc_single,
-                        icc_average,
-                        low_agreement: low,
-                        note: if note.is_empty() {
-                            None
-                        } else {
-                            Some(note.join("; "))
-                        },
-                    });
-                }
-            }
-        }
-        for (why, n) in &self.skipped {
-            warn(
-                &mut warnings,
-                "records_skipped",
-                None,
-                Some(why),
-                format!("{n} 份记录未计分：{}", skip_reason(why).0),
-                format!("{n} record(s) not scored: {}", skip_reason(why).1),
-            );
-        }
-
-        name_units(plan, &mut warnings);
+        let mut categories = ranking::rank_and_grade(&year, &mut units);
+        lists::compare_with_category_means(&year, &mut units, &mut categories);
+        team::grade_teams_and_history(&year, &mut units);
+        let agreement = agreement::panel_agreement(&year, &mut warnings);
+        warnings::note_skipped_records(&year, &mut warnings);
+        warnings::name_units(year.plan, &mut warnings);
         Ok(EvaluationResult {
-            format: RESULT_FORMAT.into(),
-            plan_id: plan.id.clone(),
-            plan_version: plan.version.clone(),
-            plan_sha256: plan.sha256.clone(),
-            year: plan.year,
-            precision: prec,
-            rules: rules.clone(),
-            inputs: InputSummary {
-                records_used: self.used.clone(),
-                records_skipped: self.skipped.clone(),
-                reviewers: self.sheets.len(),
-                indicator_inputs: self.indicators.len(),
-                history_entries: self.history.len(),
-            },
             units,
             categories,
             agreement,
             indicator_weights,
-            calibration,
+            calibration: panel.calibration,
             warnings,
-            labels: crate::score::labels::labels(rules),
+            ..summary::result_header(&year)
         })
+    }
+}
+
+/// The year being scored, as every step reads it: the plan and its rules, the records
+/// accumulated, the expert review sheet and the indicator weights in force.
+pub(super) struct Year<'a> {
+    pub plan: &'a Plan,
+    pub rules: &'a ScoringRules,
+    pub state: &'a ScoreState<'a>,
+    /// The review sheet of the rules' expert instrument, when the plan has one.
+    pub sheet: Option<&'a ReviewSheet>,
+    pub weights: &'a WeightsInForce,
+}
+
+impl<'a> Year<'a> {
+    fn of(state: &'a ScoreState<'a>, weights: &'a WeightsInForce) -> Self {
+        let plan = state.plan;
+        let rules = &state.rules;
+        Year {
+            plan,
+            rules,
+            state,
+            sheet: plan
+                .instrument(&rules.expert.instrument)
+                .and_then(|i| i.review.as_ref()),
+            weights,
+        }
     }
 }

@@ -6,8 +6,24 @@ use crate::score::result::Warning;
 use crate::score::rules::MissingPolicy;
 use crate::text::Text;
 
+use super::Year;
+
+/// A warning for each reason records were left out, with how many.
+pub(super) fn note_skipped_records(year: &Year, warnings: &mut Vec<Warning>) {
+    for (why, n) in &year.state.skipped {
+        warn(
+            warnings,
+            "records_skipped",
+            None,
+            Some(why),
+            format!("{n} 份记录未计分：{}", skip_reason(why).0),
+            format!("{n} record(s) not scored: {}", skip_reason(why).1),
+        );
+    }
+}
+
 /// The words for why records were not scored (the ids of `InputSummary::records_skipped`).
-pub(super) fn skip_reason(id: &str) -> (&str, &str) {
+fn skip_reason(id: &str) -> (&str, &str) {
     match id {
         "public_unit_not_in_plan" => (
             "受访者所在区不在考评范围内",
