@@ -1,18 +1,159 @@
-//! The public satisfaction component of a unit.
+//! The public satisfaction component of a unit: the satisfaction index, the top-box
+//! satisfaction rate, NPS, each survey item's scores with the answers behind them, the scale's
+//! reliability, and the survey weighting when the rules ask for it.
 
 use crate::plan::Plan;
-use crate::score::result::ValueCount;
-use crate::score::state::point_score;
+use crate::score::result::{
+    ComponentSummary, ItemScore, Nps, PublicComponent, Status, ValueCount, Warning,
+};
+use crate::score::state::{point_score, PublicAcc};
+use crate::stats::interval::wilson_interval;
 use crate::stats::tally::Tally;
 
-use super::figures::distribution;
+use super::figures::{aggregate, distribution, empty_summary, interval_of, status_of};
+use super::public_weighting::apply_weighting;
+use super::warnings::warn;
+use super::Year;
+
+/// The unit's public component, weighted when the rules ask for it; warns of a scale of low
+/// reliability and of too few responses.
+pub(super) fn public_component(
+    year: &Year,
+    u: &str,
+    weight: f64,
+    warnings: &mut Vec<Warning>,
+) -> PublicComponent {
+    let rules = year.rules;
+    let pr = &rules.public;
+    let mut public = match year.state.public.get(u) {
+        Some(acc) => unweighted(year, acc, weight),
+        None => PublicComponent {
+            summary: empty_summary(weight),
+            satisfaction_rate: None,
+            nps: None,
+            items: Vec::new(),
+            cronbach_alpha: None,
+            cronbach_n: 0,
+            low_reliability: false,
+            weighting: None,
+        },
+    };
+    if let (Some(w), Some(acc)) = (&pr.weighting, year.state.public.get(u)) {
+        apply_weighting(&mut public, acc, w, u, rules, weight, warnings);
+    }
+    if weight > 0.0 && public.low_reliability {
+        warn_low_reliability(year, u, &public, warnings);
+    }
+    if weight > 0.0 && public.summary.status == Status::Insufficient {
+        warn(
+            warnings,
+            "public_insufficient",
+            Some(u),
+            None,
+            format!(
+                "{u}：公众有效问卷 {} 份，少于 {} 份",
+                public.summary.n, pr.min_n
+            ),
+            format!(
+                "{u}: {} public responses, fewer than {}",
+                public.summary.n, pr.min_n
+            ),
+        );
+    }
+    public
+}
+
+/// The public component from the unit's responses, before any survey weighting.
+fn unweighted(year: &Year, acc: &PublicAcc, weight: f64) -> PublicComponent {
+    let rules = year.rules;
+    let level = rules.confidence;
+    let (s, v) = aggregate(&acc.index, rules.public.aggregation, rules.public.min_n);
+    let nps_n = acc.promoters + acc.passives + acc.detractors;
+    PublicComponent {
+        summary: ComponentSummary {
+            weight,
+            weight_used: None,
+            status: status_of(&acc.index, s),
+            value: v,
+            contribution: None,
+            n: acc.index.n(),
+            unable_to_judge: acc.index.unable_to_judge(),
+            n_eff: None,
+            interval: interval_of(&acc.index, level),
+        },
+        satisfaction_rate: wilson_interval(acc.satisfied, acc.satisfaction_n, level).ok(),
+        nps: (nps_n > 0).then(|| Nps {
+            n: nps_n,
+            promoters: acc.promoters,
+            passives: acc.passives,
+            detractors: acc.detractors,
+            nps: (acc.promoters as f64 - acc.detractors as f64) / nps_n as f64 * 100.0,
+        }),
+        items: acc
+            .items
+            .iter()
+            .map(|(k, t)| ItemScore {
+                item: k.clone(),
+                n: t.n(),
+                unable_to_judge: t.unable_to_judge(),
+                mean: t.mean(),
+                interval: interval_of(t, level),
+                distribution: answer_distribution(
+                    t,
+                    public_scale(year.plan, &rules.public.instrument, k).as_ref(),
+                ),
+            })
+            .collect(),
+        cronbach_alpha: acc.scale.alpha(),
+        cronbach_n: acc.scale.n,
+        low_reliability: acc
+            .scale
+            .alpha()
+            .is_some_and(|a| a < rules.cronbach_threshold),
+        weighting: None,
+    }
+}
+
+/// Warns that the items do not hang together well enough to be read as one satisfaction
+/// scale (Cronbach's α below the rules' threshold).
+fn warn_low_reliability(
+    year: &Year,
+    u: &str,
+    public: &PublicComponent,
+    warnings: &mut Vec<Warning>,
+) {
+    let rules = year.rules;
+    let pr = &rules.public;
+    let title = |lang: &str| {
+        year.plan
+            .instrument(&pr.instrument)
+            .map_or(pr.instrument.clone(), |i| i.title.get(lang).to_owned())
+    };
+    let alpha = public.cronbach_alpha.unwrap_or(f64::NAN);
+    warn(
+        warnings,
+        "low_reliability",
+        Some(u),
+        Some(&pr.instrument),
+        format!(
+            "{u}：“{}”满意度量表（{}）内部一致性低：Cronbach α = {alpha:.3}，低于 {}（{} 份完整答卷）",
+            title("zh-CN"),
+            pr.items.join("、"),
+            rules.cronbach_threshold,
+            public.cronbach_n
+        ),
+        format!(
+            "{u}: low reliability of the satisfaction scale of \"{}\" ({}): Cronbach's α = {alpha:.3}, below {} ({} complete responses)",
+            title("en"),
+            pr.items.join(", "),
+            rules.cronbach_threshold,
+            public.cronbach_n
+        ),
+    );
+}
 
 /// The scale of a public survey item (`question` or `matrix/row`).
-pub(super) fn public_scale(
-    plan: &Plan,
-    instrument: &str,
-    item: &str,
-) -> Option<crate::plan::Scale> {
+fn public_scale(plan: &Plan, instrument: &str, item: &str) -> Option<crate::plan::Scale> {
     let id = item.split('/').next()?;
     let q = plan
         .instrument(instrument)?
@@ -23,10 +164,7 @@ pub(super) fn public_scale(
 
 /// A public item's distribution of scores with the answer behind each score: the scale point
 /// whose score ([`point_score`]) it is, when exactly one point has it, and that point's label.
-pub(super) fn answer_distribution(
-    t: &Tally,
-    scale: Option<&crate::plan::Scale>,
-) -> Vec<ValueCount> {
+fn answer_distribution(t: &Tally, scale: Option<&crate::plan::Scale>) -> Vec<ValueCount> {
     let mut out = distribution(t);
     let Some((scale, values)) = scale.and_then(|s| Some((s, s.values()?))) else {
         return out;
