@@ -3,7 +3,7 @@
 
 use crate::score::result::{PublicComponent, PublicWeightingResult, Status, Warning, WeightCell};
 use crate::score::rules::{Aggregation, PublicWeighting, ScoringRules};
-use crate::score::state::PublicAcc;
+use crate::score::state::{CellAcc, PublicAcc};
 use crate::stats::dist::stable_sum;
 use crate::stats::interval::Interval;
 use std::collections::BTreeMap;
@@ -144,8 +144,6 @@ pub(super) fn apply_weighting(
     component_weight: f64,
     warnings: &mut Vec<Warning>,
 ) {
-    use crate::stats::tally::{WeightedOutcome, WeightedTally};
-    let pr = &rules.public;
     let method = match w {
         PublicWeighting::PostStratify { .. } => "post_stratify",
         PublicWeighting::Rake { .. } => "rake",
@@ -191,7 +189,7 @@ pub(super) fn apply_weighting(
             return;
         }
     };
-    let cells: Vec<(&Vec<String>, &crate::score::state::CellAcc, f64)> = acc
+    let cells: Vec<(&Vec<String>, &CellAcc, f64)> = acc
         .cells
         .iter()
         .zip(&weights)
@@ -213,9 +211,25 @@ pub(super) fn apply_weighting(
         result.effective_n = Some(sw * sw / sw2);
     }
 
-    // index
+    weighted_index(public, &cells, rules, unit, component_weight, warnings);
+    weighted_rate_and_nps(public, &cells, acc, rules.confidence);
+    public.weighting = Some(result);
+}
+
+/// The weighted index of the unit's respondents (mean or median), its Kish effective n and
+/// the t interval of the weighted mean; warns when the effective n is below the minimum.
+fn weighted_index(
+    public: &mut PublicComponent,
+    cells: &[(&Vec<String>, &CellAcc, f64)],
+    rules: &ScoringRules,
+    unit: &str,
+    component_weight: f64,
+    warnings: &mut Vec<Warning>,
+) {
+    use crate::stats::tally::{WeightedOutcome, WeightedTally};
+    let pr = &rules.public;
     let mut wt = WeightedTally::new();
-    for (_, c, w) in &cells {
+    for (_, c, w) in cells {
         for (v, k) in c.index.values() {
             // A weight the tally refuses leaves the cell out, as one record at a time would.
             let _ = wt.record_n(v, *w, k);
@@ -276,7 +290,16 @@ pub(super) fn apply_weighting(
             );
         }
     }
+}
 
+/// The weighted top-box satisfaction rate (Wilson interval with Kish n) and the weighted NPS
+/// (its counts stay raw).
+fn weighted_rate_and_nps(
+    public: &mut PublicComponent,
+    cells: &[(&Vec<String>, &CellAcc, f64)],
+    acc: &PublicAcc,
+    level: f64,
+) {
     // satisfaction rate
     let sat_n = stable_sum(cells.iter().map(|(_, c, w)| w * c.satisfaction_n as f64));
     let sat_n2 = stable_sum(
@@ -290,7 +313,7 @@ pub(super) fn apply_weighting(
             sat / sat_n,
             sat_n * sat_n / sat_n2,
             acc.satisfaction_n,
-            rules.confidence,
+            level,
         )
     } else {
         None
@@ -308,5 +331,4 @@ pub(super) fn apply_weighting(
             nps.nps = (pro - det) / tot * 100.0;
         }
     }
-    public.weighting = Some(result);
 }
