@@ -7,6 +7,7 @@ use crate::stats::dist::stable_sum;
 use crate::stats::interval::{t_interval_counts, Interval};
 use crate::stats::tally::Tally;
 
+/// How many ratings had each value, ascending.
 pub(super) fn distribution(t: &Tally) -> Vec<ValueCount> {
     t.values()
         .into_iter()
@@ -65,6 +66,7 @@ pub(super) fn combine(
     (Some(value), used)
 }
 
+/// The t interval of the mean of a tally (none below two ratings).
 pub(super) fn interval_of(t: &Tally, level: f64) -> Option<Interval> {
     if t.n() < 2 {
         return None;
@@ -72,6 +74,8 @@ pub(super) fn interval_of(t: &Tally, level: f64) -> Option<Interval> {
     t_interval_counts(&t.values(), level).ok()
 }
 
+/// The status of an aggregate: no ratings but some "unable to judge" is insufficient, not
+/// missing.
 pub(super) fn status_of(t: &Tally, s: Status) -> Status {
     if s == Status::Missing && t.unable_to_judge() > 0 {
         Status::Insufficient
@@ -80,6 +84,7 @@ pub(super) fn status_of(t: &Tally, s: Status) -> Status {
     }
 }
 
+/// A component without any data, of the given weight.
 pub(super) fn empty_summary(weight: f64) -> ComponentSummary {
     ComponentSummary {
         weight,

@@ -127,11 +127,7 @@ pub(super) fn reviewed(
 
 /// A reviewer's total for a unit: weighted mean of the indicators scored (unable left
 /// out). `Some(None)` = only "unable"; `None` = not rated.
-pub(super) fn reviewer_total(
-    sheet: &Sheet,
-    unit: &str,
-    inds: &[(String, f64)],
-) -> Option<Option<f64>> {
+fn reviewer_total(sheet: &Sheet, unit: &str, inds: &[(String, f64)]) -> Option<Option<f64>> {
     let mut parts = Vec::new();
     let mut any = false;
     for (i, w) in inds {

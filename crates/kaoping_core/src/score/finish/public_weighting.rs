@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 use super::warnings::warn;
 
 /// Cell weights, raking converged, cap satisfied.
-pub(super) type CellWeights = (Vec<f64>, Option<bool>, Option<bool>);
+type CellWeights = (Vec<f64>, Option<bool>, Option<bool>);
 
 /// Weights of the unit's cells (mean 1 over respondents), in the order of `acc.cells`.
-pub(super) fn cell_weights(
+fn cell_weights(
     acc: &PublicAcc,
     w: &PublicWeighting,
     unit: &str,
@@ -115,7 +115,7 @@ pub(super) fn cell_weights(
 }
 
 /// Wilson interval of a weighted proportion `p` with Kish effective n.
-pub(super) fn wilson_weighted(p: f64, n_eff: f64, n: u64, level: f64) -> Option<Interval> {
+fn wilson_weighted(p: f64, n_eff: f64, n: u64, level: f64) -> Option<Interval> {
     if !(n_eff > 0.0 && level > 0.0 && level < 1.0) {
         return None;
     }
@@ -134,7 +134,6 @@ pub(super) fn wilson_weighted(p: f64, n_eff: f64, n: u64, level: f64) -> Option<
 }
 
 /// Replaces the unit's public index, rate and NPS by their weighted versions.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn apply_weighting(
     public: &mut PublicComponent,
     acc: &PublicAcc,

@@ -72,6 +72,7 @@ pub(super) fn name_units(plan: &Plan, warnings: &mut [Warning]) {
     }
 }
 
+/// Adds a warning with its code, unit, subject and message in zh-CN and en.
 pub(super) fn warn(
     ws: &mut Vec<Warning>,
     code: &str,
@@ -88,6 +89,7 @@ pub(super) fn warn(
     });
 }
 
+/// How the rules treat a missing component, in zh-CN and in en.
 pub(super) fn missing_rule_zh(p: MissingPolicy) -> &'static str {
     match p {
         MissingPolicy::Renormalise => "按其余部分权重重新归一",
