@@ -61,7 +61,6 @@ pub const LARGE_FILES: &[(&str, &str)] = &[
     ("export/mod.rs", "to split (issue 14)"),
     ("form.rs", "to split (issue 14)"),
     ("ingest.rs", "to split (issue 14)"),
-    ("score/finish.rs", "to split (issue 14)"),
     ("score/rules.rs", "to split (issue 14)"),
     ("stats/tally.rs", "to split (issue 14)"),
     ("stats/weighting.rs", "to split (issue 14)"),
@@ -85,9 +84,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
     ("review.rs", "build_record", "to split (issue 14)"),
     ("review/carry.rs", "carry_over", "to split (issue 14)"),
     ("score/demo.rs", "demo_inputs", "to split (issue 14)"),
-    ("score/finish.rs", "finish", "to split (issue 14)"),
-    ("score/finish.rs", "derive_weights", "to split (issue 14)"),
-    ("score/finish.rs", "apply_weighting", "to split (issue 14)"),
     ("score/rules.rs", "validate_rules", "to split (issue 14)"),
     (
         "score/rules.rs",
