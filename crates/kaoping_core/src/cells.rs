@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// One cell of a table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Cell {
     /// No value (a missing score, an absent interval).
@@ -38,7 +38,7 @@ pub fn format_number(v: f64) -> String {
 }
 
 /// A table of an export: one CSV file, one XLSX sheet.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Table {
     /// Stable id, also the CSV file name (`ranking` → `ranking.csv`).
     pub id: String,

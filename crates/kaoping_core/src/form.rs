@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const UNABLE: &str = "unable";
 
 /// What a respondent has entered so far.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Answers {
     /// Answer per question id. Single: `"value"`; multiple and ranking: `["a","b"]`; rating
     /// and NPS: a number or `"unable"`; matrix: `{"row": 4, "row2": "unable"}`; number: a
@@ -25,7 +25,7 @@ pub struct Answers {
 }
 
 /// One thing to fix before the form can be submitted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AnswerIssue {
     /// The question, and for a matrix the row, the issue belongs to.
     pub question: String,
@@ -40,7 +40,7 @@ pub struct AnswerIssue {
 }
 
 /// The state of a form after evaluating the answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FormState {
     /// Shown sections and questions, in order.
     pub sections: Vec<String>,
@@ -198,7 +198,7 @@ pub fn evaluate(ins: &Instrument, answers: &Answers, lang: &str) -> FormState {
 }
 
 /// An answer of a draft, made under another version of the plan, that no longer fits.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Dropped {
     pub question: String,
     /// Why, in zh-CN and en.
@@ -207,7 +207,7 @@ pub struct Dropped {
 
 /// A draft's answers carried over to another version of the plan: what still fits, and the
 /// rest listed (never dropped silently).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CarryOver {
     pub answers: Answers,
     pub dropped: Vec<Dropped>,

@@ -41,7 +41,7 @@ mod shard;
 pub use shard::CsvShard;
 
 /// Why a record was not accepted.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Rejection {
     pub file: String,
     pub row: usize,
@@ -57,7 +57,7 @@ pub struct Rejection {
 }
 
 /// Counts per file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FileCount {
     pub file: String,
     pub read: usize,
@@ -72,7 +72,7 @@ pub struct FileCount {
 }
 
 /// What an ingest produced: the accepted records and everything rejected.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IngestReport {
     pub read: usize,
     pub accepted: usize,
@@ -83,7 +83,9 @@ pub struct IngestReport {
 }
 
 /// How a file is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// From the name (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json`), else from the first
@@ -96,7 +98,7 @@ pub enum Format {
 }
 
 /// Options for one file.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct FileOptions {
     pub format: Format,
@@ -109,7 +111,8 @@ pub struct FileOptions {
 }
 
 /// Running totals, for progress.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
+#[schemars(rename = "IngestProgress")]
 pub struct Progress {
     pub read: usize,
     pub accepted: usize,
@@ -1219,7 +1222,7 @@ impl<'p> Ingest<'p> {
 }
 
 /// A file's name and text, as the office page or the CLI reads it.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, schemars::JsonSchema)]
 pub struct RecordFile {
     pub name: String,
     pub text: String,
@@ -1227,7 +1230,7 @@ pub struct RecordFile {
 
 /// What scoring a set of record files gives: the ingest report and the evaluation of the
 /// accepted records.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RecordsEvaluation {
     pub ingest: IngestReport,
     pub result: crate::score::EvaluationResult,

@@ -31,7 +31,9 @@ use std::fmt;
 use serde::Serialize;
 
 /// A 1-based line and character column in a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 pub struct Position {
     /// 1-based line.
     pub line: usize,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 pub const MANIFEST_FORMAT: &str = "kaoping.manifest/1";
 
 /// The manifest of one aggregation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Manifest {
     pub format: String,
     pub engine_version: String,
@@ -32,7 +32,7 @@ pub struct Manifest {
 }
 
 /// The plan file and the plan's own fingerprint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlanEntry {
     pub file: FileEntry,
     pub id: String,
@@ -42,7 +42,7 @@ pub struct PlanEntry {
 }
 
 /// A file: its name (a path relative to the manifest), size in bytes and SHA-256 of its bytes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileEntry {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,7 +54,7 @@ pub struct FileEntry {
     pub records: Option<RecordCounts>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordCounts {
     pub read: usize,
     pub accepted: usize,
@@ -84,7 +84,7 @@ impl FileEntry {
 }
 
 /// Every parameter of an aggregation that is not in a file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Parameters {
     /// Language of the tables' titles, headers and words (`zh-CN` or `en`); the result JSON
     /// does not depend on it.
@@ -92,7 +92,7 @@ pub struct Parameters {
 }
 
 /// Totals of the aggregation: records read = accepted + rejected.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Counts {
     pub read: usize,
     pub accepted: usize,
@@ -101,7 +101,7 @@ pub struct Counts {
     pub history_entries: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResultEntry {
     pub format: String,
     /// SHA-256 of the canonical JSON of the result (= of `result.json`'s bytes).
@@ -109,7 +109,7 @@ pub struct ResultEntry {
 }
 
 /// What an input file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InputRole {
     /// Response records: one JSON record, a JSON array of records, or JSON Lines.

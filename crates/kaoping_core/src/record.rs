@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub const RECORD_FORMAT: &str = "kaoping.response/1";
 
 /// What the page knows at submission; the engine turns it into a [`ResponseRecord`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Submission {
     pub instrument: String,
     /// A random anonymous id made by the browser (public), or the reviewer's id.
@@ -29,7 +29,7 @@ pub struct Submission {
 }
 
 /// Signals about the quality of a response: recorded, never blocking.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QualityFlags {
     pub duration_seconds: f64,
     /// Faster than the instrument's `min_seconds`.
@@ -41,7 +41,7 @@ pub struct QualityFlags {
 }
 
 /// One submitted response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResponseRecord {
     pub format: String,
     pub plan_id: String,

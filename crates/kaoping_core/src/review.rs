@@ -27,7 +27,7 @@ mod carry;
 pub use carry::{carry_over, ReviewCarryOver, ReviewDropped};
 
 /// What an expert has entered so far on a review sheet.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewAnswers {
     /// The reviewer's staff or panel number (工号/编号); it becomes the record's `respondent_id`.
     #[serde(default)]
@@ -52,14 +52,14 @@ pub struct ReviewAnswers {
 }
 
 /// An indicator as the sheet shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SheetIndicator {
     pub id: String,
     pub name: Text,
 }
 
 /// A unit of the sheet with the indicators it is rated on, in sheet order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SheetUnit {
     pub id: String,
     pub name: Text,
@@ -68,7 +68,7 @@ pub struct SheetUnit {
 }
 
 /// A category of units on the sheet, in plan order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SheetCategory {
     pub id: String,
     pub name: Text,
@@ -76,7 +76,9 @@ pub struct SheetCategory {
 }
 
 /// What a sheet's rows are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SheetKind {
     /// An expert review sheet: units (grouped by category) × indicators.
@@ -89,7 +91,7 @@ pub enum SheetKind {
 /// The cells of a review sheet that exist, before any recusal. For a site check, `categories`
 /// are the units with projects on the sheet, their `units` the projects, and `indicators` the
 /// check criteria.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewSheetLayout {
     #[serde(default)]
     pub kind: SheetKind,
@@ -116,7 +118,7 @@ pub struct ReviewSheetLayout {
 }
 
 /// One thing to fix before the sheet can be submitted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewIssue {
     /// `"reviewer"`, `"group"`, `"recused"` or `"score"` / `"comment"` of a cell.
     pub field: String,
@@ -130,7 +132,7 @@ pub struct ReviewIssue {
 }
 
 /// How far one unit of the sheet is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitProgress {
     pub unit: String,
     pub recused: bool,
@@ -141,7 +143,7 @@ pub struct UnitProgress {
 }
 
 /// The state of a review sheet after evaluating the answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewState {
     /// Cells still on the sheet (recused units removed) and cells done (valid score and,
     /// when required, a comment).
@@ -157,7 +159,7 @@ pub struct ReviewState {
 }
 
 /// What the review page knows at submission.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewSubmission {
     pub instrument: String,
     /// Milliseconds since the Unix epoch (UTC) when the sheet was opened and submitted.

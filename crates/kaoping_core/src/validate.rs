@@ -16,7 +16,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One thing wrong with a plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     /// JSON Pointer (RFC 6901) to the offending value, e.g. `/units/3/category`.
     pub path: String,
@@ -30,7 +30,7 @@ pub struct Problem {
 }
 
 /// The outcome of validating a plan text: the plan when it is usable, and every problem.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PlanReport {
     pub ok: bool,
     #[serde(skip)]

@@ -178,7 +178,7 @@ fn bad(file: &str, what: &'static str, e: impl std::fmt::Display) -> AggregateEr
 }
 
 /// A list given bare or under one key: `[...]` or `{"key": [...]}`.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum ListOr<T> {
     Bare(Vec<T>),
@@ -311,7 +311,7 @@ impl Utf8Check {
 }
 
 /// Running totals of an [`AggregateRun`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
 pub struct AggregateProgress {
     /// Input bytes pushed so far (all files).
     pub bytes: u64,

@@ -21,7 +21,7 @@ pub struct NamedBytes<'a> {
 }
 
 /// One difference found by [`verify`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Difference {
     /// `manifest_format`, `engine_version`, `file_missing`, `file_size`, `file_sha256`,
     /// `plan_sha256`, `recompute_failed`, `counts`, `input_records`, `result_sha256`,
@@ -36,7 +36,7 @@ pub struct Difference {
 }
 
 /// What [`verify`] found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Verification {
     /// No difference at all.
     pub identical: bool,
@@ -402,7 +402,7 @@ fn compare_recomputed(was: &Manifest, now: &Manifest, out: &mut Vec<Difference>)
 }
 
 /// One differing value of two JSON documents.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ValueDiff {
     /// JSON Pointer (RFC 6901) of the value.
     pub path: String,
@@ -570,7 +570,7 @@ pub fn match_given<'a>(
 
 /// [`verify`] of the files a person gave ([`match_given`]); of the outputs, those given are
 /// compared.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct GivenVerification {
     pub verification: Verification,
     /// The plan and input files the manifest names that were not given.

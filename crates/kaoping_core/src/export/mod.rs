@@ -816,7 +816,7 @@ fn warnings(cx: &Ctx) -> Parts {
 
 /// What the ingest tables need of an ingest report; reads the JSON of an [`IngestReport`] too
 /// (the office page hands it back for export).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct IngestSummary {
     #[serde(default)]
     pub files: Vec<FileRow>,
@@ -824,7 +824,7 @@ pub struct IngestSummary {
     pub rejected: Vec<RejectionRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct FileRow {
     pub file: String,
     pub read: usize,
@@ -832,7 +832,7 @@ pub struct FileRow {
     pub rejected: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct RejectionRow {
     pub file: String,
     pub row: usize,

@@ -21,7 +21,7 @@ pub const MAX_DEPTH: usize = 64;
 ///   cout(q1) > 2
 ///   ^^^^
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ParseError {
     /// What went wrong, in English, naming the offending text in backquotes.
     pub message: String,

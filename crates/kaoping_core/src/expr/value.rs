@@ -11,7 +11,7 @@ use serde::Serialize;
 /// before this conversion.
 ///
 /// Serializes to the natural JSON form (`null`, `true`, `3.5`, `"text"`, `[...]`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Value {
     /// No value: an unanswered question, a missing row, or the result of a type error.

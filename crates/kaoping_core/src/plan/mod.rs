@@ -494,7 +494,7 @@ pub fn load_plan_as_written(text: &str) -> Result<(serde_json::Value, Plan), Pla
 /// What the forms need of a plan: its identity, its fingerprint and its instruments. The
 /// respondent's build reads only this (the other keys of the plan are skipped unread), so it
 /// carries no code for categories, units, indicators or scoring.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 pub struct FormPlan {
     pub id: String,
     pub version: String,

@@ -13,7 +13,7 @@ use crate::form::{is_answered, UNABLE};
 use crate::text::Text;
 
 /// What came over to the new sheet, and what did not.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewCarryOver {
     pub answers: ReviewAnswers,
     /// What was entered but has no place on the new sheet, in sheet order of kinds: group,
@@ -22,7 +22,7 @@ pub struct ReviewCarryOver {
 }
 
 /// One entry of the earlier sheet that was not carried over.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewDropped {
     /// `"group"`, `"quarter"`, `"recused"`, `"score"` or `"comment"`.
     pub field: String,

@@ -51,7 +51,7 @@ pub enum ScoreError {
 }
 
 /// Everything scored for one year.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScoringInputs {
     #[serde(default)]
     pub records: Vec<ResponseRecord>,
@@ -62,7 +62,7 @@ pub struct ScoringInputs {
 }
 
 /// The year's figure of one indicator for one unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IndicatorInput {
     pub unit: String,
     pub indicator: String,
@@ -71,7 +71,7 @@ pub struct IndicatorInput {
 }
 
 /// Data, project or constraint figures (told apart by their fields).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum IndicatorValue {
     Data {
@@ -94,7 +94,7 @@ pub enum IndicatorValue {
 }
 
 /// An earlier year's result of a unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HistoryEntry {
     pub unit: String,
     pub year: i32,

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 pub const RESULT_FORMAT: &str = "kaoping.scores/1";
 
 /// The whole year's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EvaluationResult {
     pub format: String,
     pub plan_id: String,
@@ -44,7 +44,7 @@ pub struct EvaluationResult {
     pub labels: BTreeMap<String, Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InputSummary {
     /// Records used, by instrument id.
     pub records_used: BTreeMap<String, u64>,
@@ -56,7 +56,7 @@ pub struct InputSummary {
 }
 
 /// Whether a score could be computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
@@ -71,7 +71,7 @@ pub enum Status {
 }
 
 /// The common figures of a component.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ComponentSummary {
     /// Weight in the category's composite.
     pub weight: f64,
@@ -90,7 +90,7 @@ pub struct ComponentSummary {
     pub interval: Option<Interval>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IndicatorScore {
     pub indicator: String,
     pub kind: IndicatorKind,
@@ -113,14 +113,14 @@ pub struct IndicatorScore {
     pub contribution: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IndicatorsComponent {
     #[serde(flatten)]
     pub summary: ComponentSummary,
     pub items: Vec<IndicatorScore>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroupScore {
     pub group: String,
     pub weight: f64,
@@ -133,7 +133,7 @@ pub struct GroupScore {
     pub value: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExpertIndicator {
     pub indicator: String,
     pub value: Option<f64>,
@@ -145,7 +145,7 @@ pub struct ExpertIndicator {
 }
 
 /// How many ratings had one value.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ValueCount {
     pub value: f64,
     pub count: u64,
@@ -158,7 +158,7 @@ pub struct ValueCount {
     pub label: Option<crate::text::Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExpertComponent {
     #[serde(flatten)]
     pub summary: ComponentSummary,
@@ -166,7 +166,7 @@ pub struct ExpertComponent {
     pub indicators: Vec<ExpertIndicator>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Nps {
     pub n: u64,
     pub promoters: u64,
@@ -176,7 +176,7 @@ pub struct Nps {
     pub nps: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ItemScore {
     pub item: String,
     pub n: u64,
@@ -188,7 +188,7 @@ pub struct ItemScore {
     pub distribution: Vec<ValueCount>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PublicComponent {
     #[serde(flatten)]
     pub summary: ComponentSummary,
@@ -210,7 +210,7 @@ pub struct PublicComponent {
 }
 
 /// How a unit's public respondents were weighted.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PublicWeightingResult {
     /// `post_stratify` or `rake`.
     pub method: String,
@@ -233,7 +233,7 @@ pub struct PublicWeightingResult {
     pub cap_satisfied: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WeightCell {
     pub cell: String,
     pub respondents: u64,
@@ -241,7 +241,7 @@ pub struct WeightCell {
 }
 
 /// Indicator weights of a category derived by AHP or entropy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IndicatorWeightsResult {
     pub category: String,
     /// `ahp`, `entropy`, or `direct` when entropy could not be computed (see `note`).
@@ -273,7 +273,7 @@ pub struct IndicatorWeightsResult {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Components {
     pub indicators: IndicatorsComponent,
     pub expert: ExpertComponent,
@@ -281,13 +281,13 @@ pub struct Components {
     pub leadership: ComponentSummary,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Veto {
     pub indicator: String,
     pub reason: Option<Text>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ListItem {
     pub indicator: String,
     pub score: f64,
@@ -296,7 +296,7 @@ pub struct ListItem {
     pub difference: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TeamResult {
     pub score: Option<f64>,
     /// `good`, `compliant`, `non_compliant` or `insufficient`.
@@ -308,7 +308,7 @@ pub struct TeamResult {
     pub reorganisation: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CadreResult {
     pub cadre: String,
     /// Votes for 1 不称职, 2 基本称职, 3 称职, 4 优秀.
@@ -319,7 +319,7 @@ pub struct CadreResult {
     pub admonition_talk: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnitResult {
     pub unit: String,
     pub category: String,
@@ -342,7 +342,7 @@ pub struct UnitResult {
     pub cadres: Vec<CadreResult>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RankEntry {
     pub unit: String,
     pub rank: Option<u32>,
@@ -350,7 +350,7 @@ pub struct RankEntry {
     pub grade: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CategoryResult {
     pub category: String,
     /// Listing order: score (rounded) descending, then unit id; unranked units last.
@@ -359,7 +359,7 @@ pub struct CategoryResult {
     pub indicator_means: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgreementResult {
     pub category: String,
     pub indicator: String,
@@ -379,7 +379,7 @@ pub struct AgreementResult {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Warning {
     pub code: String,
     pub unit: Option<String>,

@@ -22,7 +22,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 /// Published random-index (RI) tables. RI(1) = RI(2) = 0 in every table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RandomIndexTable {
     /// Saaty (1980), n = 1..10: 0, 0, .58, .90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49.
@@ -234,7 +234,7 @@ pub enum AhpError {
 }
 
 /// A named square pairwise comparison matrix (a_ij = importance of i over j).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PairwiseMatrix {
     /// Criterion names, in row/column order.
     pub names: Vec<String>,
@@ -243,7 +243,7 @@ pub struct PairwiseMatrix {
 }
 
 /// Options of [`ahp_weights`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AhpOptions {
     /// RI table.
     pub random_index: RandomIndexTable,
@@ -270,7 +270,7 @@ impl Default for AhpOptions {
 }
 
 /// AHP result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AhpResult {
     /// Criterion names.
     pub names: Vec<String>,

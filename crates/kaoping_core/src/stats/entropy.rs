@@ -57,7 +57,7 @@ pub(crate) fn det_ln(x: f64) -> f64 {
 }
 
 /// Direction of an indicator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Higher is better (正向指标).
@@ -80,7 +80,7 @@ impl FromStr for Direction {
 }
 
 /// Column normalisation before p_ij.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Normalisation {
     /// Min–max (极差标准化), the usual Chinese 熵权法.
@@ -174,7 +174,7 @@ pub enum EntropyError {
 }
 
 /// Result of [`entropy_weights`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EntropyResult {
     /// Entropy e_j of each indicator (1 for a constant column).
     pub entropy: Vec<f64>,

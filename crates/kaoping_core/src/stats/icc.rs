@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// One ICC form with its F test and confidence interval.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IccForm {
     /// Shrout–Fleiss name, e.g. `ICC(2,1)` or `ICC(2,k)`.
     pub name: String,
@@ -32,7 +32,7 @@ pub struct IccForm {
 }
 
 /// ANOVA mean squares (Shrout & Fleiss 1979, Table 1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IccAnova {
     /// Between-targets mean square.
     pub bms: f64,
@@ -45,7 +45,7 @@ pub struct IccAnova {
 }
 
 /// The result of [`icc`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IccResult {
     /// n, complete targets used.
     pub targets: usize,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// A two-sided interval around an estimate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Interval {
     pub estimate: f64,
     pub lower: f64,
@@ -157,7 +157,7 @@ fn neumaier(values: impl IntoIterator<Item = f64>) -> f64 {
 }
 
 /// Summary of a set of survey weights.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WeightSummary {
     /// Number of weights (including zeros).
     pub n: usize,

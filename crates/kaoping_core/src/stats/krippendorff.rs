@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// Level of measurement, which selects the difference function δ².
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Metric {
     /// δ² = 0 if c = k, else 1.
@@ -66,7 +66,7 @@ impl std::str::FromStr for Metric {
 /// Krippendorff, K. (2004). *Content Analysis: An Introduction to Its Methodology*
 /// (2nd ed.), p. 241: rely on variables with α ≥ .800; consider variables with
 /// .667 ≤ α < .800 only for drawing tentative conclusions; discard lower ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AgreementLevel {
     /// α ≥ 0.800.
@@ -89,7 +89,7 @@ pub fn agreement_level(alpha: f64) -> AgreementLevel {
 }
 
 /// The result of [`krippendorff_alpha`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct KrippendorffAlpha {
     pub metric: Metric,
     pub alpha: f64,

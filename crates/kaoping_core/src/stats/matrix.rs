@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Ratings: `cells[r][c]` is rater `r`'s rating of unit `c`, `None` when missing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RatingMatrix {
     pub row_names: Vec<String>,
     pub col_names: Vec<String>,

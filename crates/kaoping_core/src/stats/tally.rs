@@ -119,7 +119,7 @@ impl Sum {
 }
 
 /// Order-independent multiset of ratings plus a count of "unable to judge" answers.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 pub struct Tally {
     /// order key of the value → count
     #[serde(serialize_with = "serialize_counts")]
@@ -138,7 +138,7 @@ fn serialize_counts<S: serde::Serializer>(m: &BTreeMap<u64, u64>, s: S) -> Resul
 }
 
 /// A statistic that may be withheld because too few ratings were given.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum TallyOutcome {
     /// Enough ratings: the summary.
@@ -155,7 +155,7 @@ pub enum TallyOutcome {
 }
 
 /// Summary statistics of a [`Tally`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TallySummary {
     /// Scored ratings.
     pub n: u64,
@@ -178,7 +178,7 @@ pub struct TallySummary {
 }
 
 /// Rule for publishing a summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SummaryRule {
     /// Minimum number of scored ratings to publish anything.
     pub min_n: u64,
@@ -399,7 +399,7 @@ impl Tally {
 ///
 /// Sums run over the pairs sorted by value then weight, so the result does not depend
 /// on the order of the responses, and merging parts equals one pass.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
 pub struct WeightedTally {
     #[serde(serialize_with = "serialize_wcounts")]
     counts: BTreeMap<(u64, u64), u64>,
@@ -420,7 +420,7 @@ fn serialize_wcounts<S: serde::Serializer>(
 }
 
 /// Summary of a [`WeightedTally`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WeightedSummary {
     /// Scored responses.
     pub n: u64,
@@ -441,7 +441,7 @@ pub struct WeightedSummary {
 }
 
 /// Weighted statistic or a declared "insufficient" result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum WeightedOutcome {
     /// Enough responses.
@@ -578,7 +578,7 @@ impl WeightedTally {
 // ---------------------------------------------------------------------------------
 
 /// One reviewer's score of one unit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Rating {
     /// Reviewer id.
     pub reviewer: String,
@@ -589,7 +589,9 @@ pub struct Rating {
 }
 
 /// Why a reviewer's scores were left unchanged by calibration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CalibrationFlag {
     /// The reviewer gave a single rating: no SD of their own.
@@ -599,7 +601,7 @@ pub enum CalibrationFlag {
 }
 
 /// Per-reviewer calibration figures.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ReviewerCalibration {
     /// Reviewer id.
     pub reviewer: String,
@@ -616,7 +618,7 @@ pub struct ReviewerCalibration {
 }
 
 /// A calibrated rating.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CalibratedRating {
     /// Reviewer id.
     pub reviewer: String,
@@ -629,7 +631,7 @@ pub struct CalibratedRating {
 }
 
 /// Result of [`calibrate`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CalibrationResult {
     /// Mean of all ratings of the panel.
     pub pooled_mean: f64,

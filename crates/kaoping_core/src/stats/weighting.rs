@@ -138,7 +138,7 @@ fn nsum<I: IntoIterator<Item = f64>>(xs: I) -> f64 {
 }
 
 /// Weight diagnostics (Kish 1965).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WeightDiagnostics {
     /// Respondents (Σ counts).
     pub n: u64,
@@ -194,7 +194,7 @@ fn default_count() -> u64 {
 // ---------------------------------------------------------------------------------
 
 /// One respondent (or `count` identical respondents) for post-stratification.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CellRecord {
     /// Post-stratum, e.g. `"江岸区|18-34"`.
     pub cell: String,
@@ -207,7 +207,7 @@ pub struct CellRecord {
 }
 
 /// What to do when sample and population cells do not match.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "policy")]
 pub enum MissingCellPolicy {
     /// Report the first mismatch as an error (default).
@@ -222,7 +222,7 @@ pub enum MissingCellPolicy {
 }
 
 /// Input of [`post_stratify`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PostStratInput {
     /// Respondents.
     pub records: Vec<CellRecord>,
@@ -241,7 +241,7 @@ impl PostStratInput {
 }
 
 /// Per-cell figures of a post-stratification.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CellAdjustment {
     /// Cell (after collapsing).
     pub cell: String,
@@ -256,7 +256,7 @@ pub struct CellAdjustment {
 }
 
 /// Result of [`post_stratify`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PostStratResult {
     /// Final weight of each record (per respondent), in input order.
     pub weights: Vec<f64>,
@@ -373,7 +373,7 @@ pub fn post_stratify(input: &PostStratInput) -> Result<PostStratResult, Weightin
 // ---------------------------------------------------------------------------------
 
 /// One respondent (or `count` identical respondents) for raking.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RakeRecord {
     /// Category of the respondent in each margin, in margin order.
     pub categories: Vec<String>,
@@ -386,7 +386,7 @@ pub struct RakeRecord {
 }
 
 /// A control margin: population totals per category.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Margin {
     /// Name, e.g. `"district"`.
     pub name: String,
@@ -405,7 +405,7 @@ fn default_max_trim_rounds() -> usize {
 }
 
 /// Input of [`rake`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RakeInput {
     /// Control margins, adjusted in this order within each iteration.
     pub margins: Vec<Margin>,
@@ -433,7 +433,7 @@ impl RakeInput {
 }
 
 /// Achieved total of one category.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MarginFit {
     /// Margin.
     pub margin: String,
@@ -446,7 +446,7 @@ pub struct MarginFit {
 }
 
 /// Result of [`rake`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RakeResult {
     /// Final weight per respondent of each record, in input order.
     pub weights: Vec<f64>,

@@ -14,7 +14,9 @@
 use serde::{Deserialize, Serialize};
 
 /// An encoding a table file is read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Encoding {
     /// Detect (see the module documentation).

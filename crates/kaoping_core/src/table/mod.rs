@@ -117,7 +117,7 @@ pub fn layout_columns(ins: &Instrument) -> Vec<Column> {
 }
 
 /// One header of a file and where it went.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MappedHeader {
     pub header: String,
     /// The column key, or `None` when the header is not used.
@@ -128,7 +128,7 @@ pub struct MappedHeader {
 }
 
 /// A column of the plan's layout that no header maps to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MissingColumn {
     pub key: String,
     /// Whether its question must always be answered (such rows will be rejected).
@@ -136,7 +136,7 @@ pub struct MissingColumn {
 }
 
 /// How a file's headers were mapped to the instrument's layout.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MappingReport {
     pub instrument: String,
     pub headers: Vec<MappedHeader>,

@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
 /// The analysis of the tracking year up to a period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TrackReport {
     pub plan_id: String,
     pub plan_sha256: String,
@@ -43,7 +43,7 @@ pub struct TrackReport {
 }
 
 /// One unit's figures on one data indicator.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Series {
     pub unit: String,
     pub category: String,
@@ -62,7 +62,7 @@ pub struct Series {
 }
 
 /// The figures of one period.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Point {
     pub period: Period,
     /// The figure as given for this period.
@@ -94,7 +94,7 @@ pub struct Point {
 }
 
 /// A row of the table of who is behind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Behind {
     pub unit: String,
     pub indicator: String,
@@ -105,7 +105,7 @@ pub struct Behind {
     pub peers: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ProjectStatus {
     pub project: String,
     pub unit: String,
@@ -122,7 +122,7 @@ pub struct ProjectStatus {
     pub ratings: Vec<RatingSummary>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct MilestoneStatus {
     pub milestone: String,
     pub due: Date,
@@ -133,7 +133,7 @@ pub struct MilestoneStatus {
     pub slip_days: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RatingSummary {
     pub quarter: Period,
     pub rater: RaterGroup,
@@ -141,7 +141,7 @@ pub struct RatingSummary {
     pub mean: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EventEntry {
     pub unit: String,
     pub indicator: String,
@@ -153,7 +153,8 @@ pub struct EventEntry {
 }
 
 /// A warning: which rule fired, at which level, for whom, with the figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "TrackWarning")]
 pub struct Warning {
     pub rule: String,
     pub level: Level,

@@ -25,7 +25,7 @@ use std::fmt::Write;
 use crate::random::SplitMix64 as Rng;
 
 /// The demo's input files, as the office would load them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct DemoPeriods {
     /// `periods.csv`: unit, indicator, period, actual, last_year, peer_city.
     pub periods_csv: String,

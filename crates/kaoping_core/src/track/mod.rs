@@ -42,7 +42,9 @@ pub enum TrackError {
 }
 
 /// What a file holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum InputKind {
     /// unit, indicator, period, actual, last_year, peer_city, target.
@@ -56,7 +58,7 @@ pub enum InputKind {
 
 /// Where a row came from: file name and 1-based row (CSV: the line, the header being line 1;
 /// JSON: the position in the array).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct Source {
     pub file: String,
     pub row: usize,
@@ -89,6 +91,7 @@ pub struct MilestoneReport {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "SiteCheckRater")]
 pub enum RaterGroup {
     /// 专家.
     Expert,
@@ -152,7 +155,8 @@ pub struct ConstraintEvent {
 }
 
 /// Counts per input file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "TrackFileCount")]
 pub struct FileCount {
     pub file: String,
     pub kind: InputKind,
@@ -961,14 +965,14 @@ impl Row {
 }
 
 /// A named file's text, as a page or a worker passes it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NamedFile {
     pub name: String,
     pub text: String,
 }
 
 /// Everything one tracking run reads (the office page's input).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TrackFiles {
     #[serde(default)]
     pub periods: Vec<NamedFile>,
@@ -985,7 +989,7 @@ pub struct TrackFiles {
 }
 
 /// A unit's printable notice.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Notice {
     pub unit: String,
     pub level: Level,
@@ -997,7 +1001,7 @@ pub struct Notice {
 
 /// A tracking run with its exports: the report, the warning list as CSV and a notice per
 /// warned unit (plan order).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TrackOutput {
     pub report: TrackReport,
     pub warnings_csv: String,

@@ -134,6 +134,24 @@ impl Serialize for Period {
     }
 }
 
+/// Written as a string (`2026-03`, `2026-Q1`).
+impl schemars::JsonSchema for Period {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Period".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A period: a month `2026-03` or a quarter `2026-Q1`."
+        })
+    }
+}
+
 fn year_of(y: &str) -> Option<i32> {
     if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -184,6 +202,24 @@ impl std::fmt::Display for Date {
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+/// Written as a string (`2026-06-30`).
+impl schemars::JsonSchema for Date {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A calendar date, `2026-06-30`."
+        })
     }
 }
 
