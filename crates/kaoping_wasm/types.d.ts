@@ -1,314 +1,1832 @@
-/** Text in each language of the plan: { "zh-CN": "满意", "en": "Satisfied" }. */
-export type IText = Record<string, string>;
+// The TypeScript types of kaoping's WASM API, generated from the Rust types that cross it
+// (crates/kaoping_wasm/tests/types.rs). Do not edit: change the Rust type, then run
+// `UPDATE_TYPES=1 cargo test -p kaoping_wasm --features office --test types`.
+// Office build: the types of the office methods (scoring, ingest, aggregation, tracking).
 
-/** The evaluation plan as written (see docs/plan.md and plans/demo.json): keys left out for their defaults stay out (`?`). */
-export interface IPlan {
-  id: string;
-  version: string;
-  year: number;
-  title: IText;
-  description?: IText | null;
-  languages: string[];
-  categories: { id: string; name: IText; components: { indicators: number; expert: number; public: number; leadership: number } }[];
-  units: { id: string; name: IText; category: string }[];
-  indicators: {
-    id: string; name: IText; orientation: "goal" | "duty" | "problem"; kind: "data" | "project" | "constraint";
-    weights: Record<string, number>; veto?: boolean; measure?: IText | null;
-    direction?: "higher_is_better" | "lower_is_better" | null; from_period?: string | null;
-  }[];
-  instruments: IInstrument[];
-  /** How progress is watched through the year (docs/tracking.md); read by the engine. */
-  tracking?: {
-    projects?: { id: string; unit: string; indicator: string; name: IText }[];
-    /** Quarterly site-check sheets: tracking projects × criteria, filled in on review.html?instrument=ID. */
-    site_checks?: ISiteCheckSheet[];
-  } & Record<string, unknown>;
+/** Running totals of an [`AggregateRun`]. */
+export interface IAggregateProgress {
+  accepted: number;
+  /** Input bytes pushed so far (all files). */
+  bytes: number;
+  /** Records or rows read, accepted and rejected so far. */
+  read: number;
+  rejected: number;
 }
 
-/** A site-check sheet of the plan's tracking section (docs/tracking.md). */
-export interface ISiteCheckSheet {
-  id: string; title: IText; intro?: IText | null; min_seconds?: number | null; scale: IScale;
-  criteria: { id: string; name: IText }[];
-  /** Project ids on the sheet; empty or left out: every project. */
-  projects?: string[];
-  /** Rater groups; empty or left out: all three. */
-  groups?: ("expert" | "beneficiary" | "builder")[];
-  comment_at_or_below?: number | null; unable?: boolean;
-}
-
-export interface IScale { min: number; max: number; step?: number /* 1 */; points: { value: number; label: IText; score?: number | null }[] }
-export interface IChoice { value: string; label: IText }
-
-export type IQuestion = {
-  id: string; label: IText; help?: IText | null; required?: boolean; relevant?: string | null;
-  constraints?: { expr: string; message: IText }[]; unable?: boolean;
-  reason?: { at_or_below: number; label: IText; min_length?: number | null } | null;
-} & (
-  | { type: "single"; options: IChoice[] }
-  | { type: "multiple"; options: IChoice[]; min_select?: number | null; max_select?: number | null }
-  | { type: "rating"; scale: IScale }
-  | { type: "matrix"; rows: IChoice[]; scale: IScale; each_row_required?: boolean /* true */ }
-  | { type: "number"; min?: number | null; max?: number | null; step?: number | null; decimals?: number | null }
-  | { type: "text"; min_length?: number | null; max_length?: number | null; long?: boolean; pattern?: string | null; pattern_message?: IText | null }
-  | { type: "ranking"; options: IChoice[] }
-  | { type: "nps" }
-);
-
-export interface IInstrument {
-  id: string; kind: "survey" | "review" | "appraisal"; title: IText; intro?: IText | null;
-  min_seconds?: number | null;
-  sections?: { id: string; title: IText; description?: IText | null; relevant?: string | null; questions: IQuestion[] }[];
-  review?: { scale: IScale; indicators: string[]; categories?: string[]; comment_at_or_below?: number | null;
-             groups?: { id: string; name: IText; weight: number }[]; unable?: boolean } | null;
-}
-
-/** Answers so far: values per question id, written reasons per question id. */
-export interface IAnswers { values: Record<string, unknown>; reasons?: Record<string, string> }
-
-/** A draft carried over to another version of the plan: the answers that still fit, and each one that does not with why. */
-export interface ICarryOver { answers: IAnswers; dropped: { question: string; reason: IText }[] }
-
-export interface IAnswerIssue { question: string; row?: string | null; reason: boolean; code: string; message: string }
-
-export interface IFormState {
-  sections: string[]; questions: string[]; reasons_required: string[]; issues: IAnswerIssue[];
-  answered: number; total: number; complete: boolean;
-}
-
-export interface ISubmission {
-  instrument: string; respondent_id: string; reviewer?: boolean; started_ms: number; submitted_ms: number;
-  lang: string; answers: IAnswers; earlier_submissions?: number;
-}
-
-export interface IResponseRecord {
-  format: "kaoping.response/1"; plan_id: string; plan_version: string; plan_sha256: string; instrument: string;
-  respondent_id: string; reviewer: boolean; started_at: string; submitted_at: string; lang: string;
-  answers: Record<string, unknown>; reasons: Record<string, string>; hidden_answers?: Record<string, unknown>;
-  quality: { duration_seconds: number; speeder: boolean; straight_lined: string[]; repeat: boolean };
-  engine_version: string; checksum: string;
-}
-
-export interface IPlanProblem { path: string; line?: number | null; column?: number | null; code: string; message: IText }
-export interface IPlanReport { ok: boolean; sha256?: string | null; problems: IPlanProblem[] }
-
-/** Office build: inputs to scoring (records, indicator figures, history); see docs/scoring.md. */
-export interface IScoringInputs {
-  records: IResponseRecord[];
-  indicators: ({ unit: string; indicator: string } & (
-    | { actual: number; target: number; baseline?: number | null }
-    | { milestones_done: number; milestones_total: number }
-    | { passed: boolean; veto: boolean; reason?: IText | null }
-  ))[];
-  history: { unit: string; year: number; grade: string; team_grade?: string | null }[];
-}
-
-/** Office build: the evaluation result; every number carries its breakdown (docs/scoring.md). */
-export interface IEvaluationResult {
-  format: string; plan_id: string; plan_version: string; plan_sha256: string;
-  units: Record<string, unknown>[];
-  categories: Record<string, unknown>[]; agreement: Record<string, unknown>[]; calibration: Record<string, unknown>[];
-  /** e.g. `low_agreement` (panel α below `alpha_threshold`), `low_reliability` (a unit's public
-   *  scale has Cronbach's α below `cronbach_threshold`; its public component has `low_reliability: true`). */
-  warnings: { code: string; unit?: string | null; subject?: string | null; message: IText }[];
-  [key: string]: unknown;
-}
+/** How a set of ratings is summarised. */
+export type IAggregation = {
+  method: "mean";
+} | {
+  method: "median";
+} | {
+  /** Ratings dropped at each end. */
+  k: number;
+  method: "trimmed";
+};
 
 /**
- * An expert's review sheet: units × indicators, units grouped by category (plan order). A site
- * check (`kind: "site_check"`): tracking projects (as `units`) grouped by their unit (as
- * `categories`) × check criteria (as `indicators`), the groups expert / beneficiary / builder,
- * and the quarters of the year, one of which is checked.
+ * What an aggregation gives the page: `{manifest, result, ingest, outputs}`, where `outputs`
+ * are the files `kaoping aggregate` writes.
  */
-export interface IReviewSheet {
-  kind: "review" | "site_check";
-  instrument: string; title: IText; intro?: IText | null; scale: IScale; unable: boolean;
-  comment_at_or_below?: number | null; groups: { id: string; name: IText; weight: number }[];
-  indicators: { id: string; name: IText }[];
-  categories: { id: string; name: IText; units: { id: string; name: IText; category: string; indicators: string[] }[] }[];
-  cells: number;
-  /** Site checks: "2026-Q1" … "2026-Q4". */
-  quarters?: string[];
-  min_seconds?: number | null;
-}
-
-/**
- * What an expert has entered: scores per unit and indicator (number or "unable"), comments keyed
- * "unit/indicator"; site checks: per project and criterion, and the quarter checked.
- */
-export interface IReviewAnswers {
-  reviewer?: string; group?: string | null; quarter?: string | null; recused?: string[];
-  scores?: Record<string, Record<string, number | string>>; comments?: Record<string, string>;
-}
-
-export interface IReviewIssue {
-  field: "reviewer" | "group" | "quarter" | "recused" | "score" | "comment"; unit?: string | null; indicator?: string | null;
-  code: string; message: string;
-}
-
-export interface IReviewState {
-  cells_total: number; cells_done: number;
-  units: { unit: string; recused: boolean; total: number; done: number; complete: boolean }[];
-  comments_required: string[]; issues: IReviewIssue[]; complete: boolean;
-}
-
-/** What of a sheet begun under another version of the plan came over, and what did not. */
-export interface IReviewCarryOver {
-  answers: IReviewAnswers;
-  dropped: { field: "group" | "quarter" | "recused" | "score" | "comment"; unit?: string | null; indicator?: string | null; entered: string; reason: IText }[];
-}
-
-export interface IReviewSubmission {
-  instrument: string; started_ms: number; submitted_ms: number; lang: string; answers: IReviewAnswers;
-  earlier_submissions?: number;
-}
-
-/** Office build: record files as read by the page. */
-export type IRecordFiles = { name: string; text: string }[];
-
-/** Office build: how one file of an ingest run is read (every key optional). `mapping` maps a
- * CSV header to a column key of the flat layout (`district`, `services.parking`,
- * `overall.reason`, `respondent_id`, …); "" ignores the header. */
-export interface IFileOptions {
-  format?: "auto" | "json" | "jsonl" | "csv";
-  encoding?: "auto" | "utf-8" | "gb18030" | "utf-16le" | "utf-16be";
-  instrument?: string | null;
-  mapping?: Record<string, string>;
-}
-
-/** Office build: how a table's headers were mapped to the instrument's flat layout. */
-export interface IMappingReport {
-  instrument: string;
-  headers: { header: string; key: string | null; by?: "key" | "label" | "mapping" }[];
-  unmapped_headers: string[];
-  /** Layout columns no header maps to; `required`: rows will be rejected without it. */
-  missing: { key: string; required: boolean }[];
-}
-
-/** Office build: the counts of one file (tables: with the encoding used and the mapping). */
-export interface IFileCount {
-  file: string; read: number; accepted: number; rejected: number;
-  encoding?: "utf-8" | "gb18030" | "utf-16le" | "utf-16be"; mapping?: IMappingReport;
-}
-
-/** Office build: running totals of an ingest run. */
-export interface IIngestProgress { read: number; accepted: number; rejected: number }
-
-/** Office build: every record or row accepted or rejected (read = accepted + rejected), and the
- * result. Codes: json_syntax, not_a_record, another_plan, checksum_mismatch, duplicate_response,
- * unknown_instrument, unknown_unit, invalid_answer (records); csv_syntax, encoding, another_plan,
- * unknown_unit, required_missing, invalid_answer, duplicate_response (CSV rows). */
-export interface IRecordsEvaluation {
-  ingest: {
-    read: number; accepted: number;
-    files: IFileCount[];
-    rejected: { file: string; row: number; column?: string | null; code: string; message: IText }[];
-  };
+export interface IAggregationResult {
+  ingest: IIngestReport;
+  manifest: IManifest;
+  outputs: IOutputBytes[];
   result: IEvaluationResult;
 }
 
-/** Office build: a table of an export (one CSV file, one XLSX sheet); cells are text, numbers or null. */
-export interface ITable { id: string; title: string; headers: string[]; rows: (string | number | null)[][] }
-
-/** Office build: an ingest report as `evaluateRecords` and `buildManifest` return it. */
-export interface IIngestReport {
-  read?: number; accepted?: number;
-  files: { file: string; read: number; accepted: number; rejected: number }[];
-  rejected: { file: string; row: number; column?: string | null; code: string; message: IText }[];
+export interface IAgreementResult {
+  /** Krippendorff's α, interval metric. */
+  alpha?: number | null;
+  category: string;
+  icc_average?: number | null;
+  /**
+   * ICC(2,1) and ICC(2,k) (Shrout & Fleiss 1979) over the same complete block: the
+   * reliability of one reviewer's score and of the panel's mean score.
+   */
+  icc_single?: number | null;
+  indicator: string;
+  kendall_p?: number | null;
+  kendall_raters: number;
+  /** Kendall's W (tie-corrected) over the reviewers who scored every unit. */
+  kendall_w?: number | null;
+  low_agreement: boolean;
+  note?: string | null;
+  raters: number;
+  units: number;
 }
 
-/** Office build: a file's name and bytes (the page reads them; the core hashes them). */
-export interface IFileBytes { name: string; bytes: Uint8Array }
-/** Office build: what an input file of an aggregation holds. */
-export type IInputRole = "records" | "scoring_inputs" | "indicators" | "history";
-/** An input of an aggregation; `role` is detected when absent. */
-export interface IInputFile extends IFileBytes { role?: IInputRole }
+/** One thing to fix before the form can be submitted. */
+export interface IAnswerIssue {
+  code: string;
+  /** The message in the requested language. */
+  message: string;
+  /** The question, and for a matrix the row, the issue belongs to. */
+  question: string;
+  /** `true` when the issue is about the written reason rather than the answer itself. */
+  reason?: boolean;
+  row?: string | null;
+}
 
+/** What a respondent has entered so far. */
+export interface IAnswers {
+  /** Written reasons per question id (不满意须说明理由). */
+  reasons?: Record<string, string>;
+  /**
+   * Answer per question id. Single: `"value"`; multiple and ranking: `["a","b"]`; rating
+   * and NPS: a number or `"unable"`; matrix: `{"row": 4, "row2": "unable"}`; number: a
+   * number; text: a string.
+   */
+  values?: Record<string, unknown>;
+}
+
+/** How the period figures of an indicator add up to the year. */
+export type IBasis = "sum" | "year_to_date" | "level";
+
+/** A row of the table of who is behind. */
+export interface IBehind {
+  completion: number;
+  gap: number;
+  indicator: string;
+  peers: number;
+  progress: number;
+  rank?: number | null;
+  unit: string;
+}
+
+export interface ICadreResult {
+  admonition_talk: boolean;
+  cadre: string;
+  /** `excellent`, `competent`, `basically_competent`, `incompetent` or `insufficient`. */
+  grade: string;
+  n: number;
+  /** Votes for 1 不称职, 2 基本称职, 3 称职, 4 优秀. */
+  votes: number[];
+}
+
+/** Cadre grades from vote shares (rows of the cadre matrix, votes 1..4). */
+export interface ICadreRules {
+  /** 基本称职 when the share of 不称职 + 基本称职 votes is above this. */
+  basic_above?: number;
+  /** 优秀 when the share of 优秀 votes is at least this. */
+  excellent_at_least?: number;
+  /** 不称职 when the share of 不称职 votes is above this. */
+  incompetent_above?: number;
+  /** Fewer votes than this: no grade (`insufficient`). */
+  min_votes?: number;
+}
+
+/** Why a reviewer's scores were left unchanged by calibration. */
+export type ICalibrationFlag = "single_rating" | "zero_spread";
+
+/**
+ * A draft's answers carried over to another version of the plan: what still fits, and the
+ * rest listed (never dropped silently).
+ */
+export interface ICarryOver {
+  answers: IAnswers;
+  dropped: IDropped[];
+}
+
+/**
+ * A type of unit with its own core indicators and its own component weights
+ * (中心城区, 新城区, 开发区, 市直部门).
+ */
+export interface ICategory {
+  /** Weight of each component of the composite score for units of this category. */
+  components: IComponents;
+  id: string;
+  name: IText;
+}
+
+export interface ICategoryResult {
+  category: string;
+  /** Mean indicator scores over the category's units (basis of the lists). */
+  indicator_means: Record<string, number>;
+  /** Listing order: score (rounded) descending, then unit id; unranked units last. */
+  ranking: IRankEntry[];
+}
+
+/** One cell of a table. */
+export type ICell = null | number | string;
+
+/** An option of a choice question, or a row of a matrix. */
+export interface IChoice {
+  label: IText;
+  value: string;
+}
+
+/** The common figures of a component. */
+export interface IComponentSummary {
+  /** weight_used × value. */
+  contribution?: number | null;
+  /** t interval of the mean of the underlying scores. */
+  interval?: IInterval | null;
+  /** Scored ratings / respondents / indicators. */
+  n: number;
+  /** Kish effective n of a weighted part (expert panel). */
+  n_eff?: number | null;
+  status: IStatus;
+  unable_to_judge: number;
+  value?: number | null;
+  /** Weight in the category's composite. */
+  weight: number;
+  /** Weight after renormalisation over the components present (None if not used). */
+  weight_used?: number | null;
+}
+
+/** Weights of the four components of a unit's composite score; they add up to 1. */
+export interface IComponents {
+  /** Expert review panel (专家评审团). */
+  expert: number;
+  /** Indicator performance (目标、职责、问题导向指标). */
+  indicators: number;
+  /** Leadership appraisal (领导评价). */
+  leadership: number;
+  /** Public satisfaction (社会公众满意度). */
+  public: number;
+}
+
+/** What makes a warning rule fire (at the latest period analysed). */
+export type ICondition = {
+  behind_progress: {
+  points: number;
+};
+} | {
+  behind_consecutive: {
+  periods: number;
+  points?: number;
+};
+} | {
+  veto_event: Record<string, never>;
+} | {
+  constraint_event: Record<string, never>;
+} | {
+  milestone_slipped: {
+  grace_days?: number;
+};
+} | {
+  site_check_below: {
+  score: number;
+};
+};
+
+/** A rule an answer must satisfy, with the message shown when it does not. */
+export interface IConstraint {
+  /** An expression that must be true; `.` is the question's own answer. */
+  expr: string;
+  message: IText;
+}
+
+/** Totals of the aggregation: records read = accepted + rejected. */
+export interface ICounts {
+  accepted: number;
+  history_entries: number;
+  indicator_inputs: number;
+  read: number;
+  rejected: number;
+}
+
+/** A check criterion of a site-check sheet. */
+export interface ICriterion {
+  id: string;
+  name: IText;
+}
+
+/** The demo's input files, as the office would load them. */
+export interface IDemoPeriods {
+  /** `events.json`: constraint events. */
+  events_json: string;
+  /** `periods.csv`: unit, indicator, period, actual, last_year, peer_city. */
+  periods_csv: string;
+  /** `projects.json`: milestone reports. */
+  projects_json: string;
+  /** `site-checks.jsonl`: the quarterly site-check records (JSON Lines), a project file too. */
+  site_checks_jsonl: string;
+  /** The last month written. */
+  through: string;
+}
+
+/** One difference found by [`verify`]. */
+export interface IDifference {
+  /**
+   * `manifest_format`, `engine_version`, `file_missing`, `file_size`, `file_sha256`,
+   * `plan_sha256`, `recompute_failed`, `counts`, `input_records`, `result_sha256`,
+   * `result_value`, `result_values_more`, `output_missing`, `output_size`,
+   * `output_sha256`, `output_recomputed`.
+   */
+  code: string;
+  expected: string;
+  found: string;
+  message: IText;
+  /** What differs: a file name, a count's name, or a JSON Pointer into the result. */
+  subject: string;
+}
+
+export type IDirection = "higher_is_better" | "lower_is_better";
+
+/** An answer of a draft, made under another version of the plan, that no longer fits. */
+export interface IDropped {
+  question: string;
+  /** Why, in zh-CN and en. */
+  reason: IText;
+}
+
+/** An encoding a table file is read in. */
+export type IEncoding = "utf8" | "gb18030" | "utf16le" | "utf16be" | "auto";
+
+/** The whole year's result. */
+export interface IEvaluationResult {
+  /** Agreement of the expert panel per category and reviewed indicator. */
+  agreement: IAgreementResult[];
+  /** Per-reviewer calibration figures (empty unless `expert.calibrate`). */
+  calibration: IReviewerCalibration[];
+  /** Rankings per category, in plan order. */
+  categories: ICategoryResult[];
+  format: string;
+  /**
+   * Indicator weights derived by AHP or entropy, per category (empty when every
+   * category uses the plan's direct weights).
+   */
+  indicator_weights?: IIndicatorWeightsResult[];
+  inputs: IInputSummary;
+  /** Words for every grade id, keyed `unit.<id>`, `team.<id>`, `cadre.<id>`. */
+  labels: Record<string, IText>;
+  plan_id: string;
+  /** SHA-256 of the canonical JSON of the plan scored (rules included). */
+  plan_sha256: string;
+  plan_version: string;
+  /** Decimals of `composite_rounded`, used for ranks and grades. */
+  precision: number;
+  /** The rules applied (the plan's `scoring` section with its defaults filled in). */
+  rules: IScoringRules;
+  /** One entry per unit, in plan order. */
+  units: IUnitResult[];
+  warnings: IWarning[];
+  year: number;
+}
+
+export interface IEventEntry {
+  /** A calendar date, `2026-06-30`. */
+  date: string;
+  description?: string | null;
+  evidence: string;
+  indicator: string;
+  source: ISource;
+  unit: string;
+  veto: boolean;
+}
+
+/** The common figures of a component. */
+export interface IExpertComponent {
+  /** weight_used × value. */
+  contribution?: number | null;
+  groups: IGroupScore[];
+  indicators: IExpertIndicator[];
+  /** t interval of the mean of the underlying scores. */
+  interval?: IInterval | null;
+  /** Scored ratings / respondents / indicators. */
+  n: number;
+  /** Kish effective n of a weighted part (expert panel). */
+  n_eff?: number | null;
+  status: IStatus;
+  unable_to_judge: number;
+  value?: number | null;
+  /** Weight in the category's composite. */
+  weight: number;
+  /** Weight after renormalisation over the components present (None if not used). */
+  weight_used?: number | null;
+}
+
+export interface IExpertIndicator {
+  /**
+   * Every reviewer's score of the unit on the indicator, all groups together: how many gave
+   * each value (ascending), and the t interval of their mean.
+   */
+  distribution: IValueCount[];
+  groups: IGroupScore[];
+  indicator: string;
+  interval?: IInterval | null;
+  value?: number | null;
+}
+
+/** Expert review panel (专家评审团). Group weights are the plan's `review.groups`. */
+export interface IExpertRules {
+  /** Aggregation of the reviewers' unit scores within a rater group. */
+  aggregation?: IAggregation;
+  /** Per-reviewer z-score calibration of the unit scores (leniency/harshness). */
+  calibrate?: boolean;
+  instrument?: string;
+  /** Fewer scored reviewers than this in a group: the group is `insufficient`. */
+  min_n?: number;
+}
+
+/**
+ * A file from the page: `{name, bytes: Uint8Array, role?}` (`role`: an aggregation's input,
+ * detected when absent).
+ */
+export interface IFileBytes {
+  bytes: Uint8Array;
+  name: string;
+  role?: IInputRole | null;
+}
+
+/** Counts per file. */
+export interface IFileCount {
+  accepted: number;
+  /** Tables: the encoding the file was read in. */
+  encoding?: string | null;
+  file: string;
+  /** Tables: how the headers were mapped. */
+  mapping?: IMappingReport | null;
+  read: number;
+  rejected: number;
+}
+
+/** A file: its name (a path relative to the manifest), size in bytes and SHA-256 of its bytes. */
 export interface IFileEntry {
-  name: string; role?: IInputFile["role"]; size: number; sha256: string;
-  records?: { read: number; accepted: number; rejected: number };
+  name: string;
+  /** Records read, accepted and rejected from this file (record and scoring-inputs files). */
+  records?: IRecordCounts | null;
+  role?: IInputRole | null;
+  sha256: string;
+  size: number;
 }
 
-/** Office build: the audit manifest (docs/audit.md). */
-export interface IManifest {
-  format: "kaoping.manifest/1"; engine_version: string;
-  plan: { file: IFileEntry; id: string; version: string; sha256: string };
-  inputs: IFileEntry[];
-  parameters: { lang: string };
-  counts: { read: number; accepted: number; rejected: number; indicator_inputs: number; history_entries: number };
-  result: { format: string; sha256: string };
-  outputs: IFileEntry[];
+/** Options for one file. */
+export interface IFileOptions {
+  /** Tables: the text encoding (`auto` detects). */
+  encoding?: IEncoding;
+  format?: IFormat;
+  /** Tables: the instrument the rows answer (default: the one the headers fit best). */
+  instrument?: string | null;
+  /** Tables: `{header: column_key}`, overriding the default mapping. */
+  mapping?: Record<string, string>;
 }
 
-/** Office build: `AggregateRun.progress()`: input bytes pushed, rows so far (all files). */
-export interface IAggregateProgress { bytes: number; read: number; accepted: number; rejected: number }
-/** Office build: what `buildManifest` and `AggregateRun.finish()` return: the files `kaoping aggregate` writes, and their parts. */
-export interface IAggregation { manifest: IManifest; result: IEvaluationResult; ingest: IIngestReport; outputs: IFileBytes[] }
-
-/** Office build: what `verifyManifest` found; each difference names its file, count or JSON Pointer. */
-export interface IVerification {
-  identical: boolean; result_sha256?: string | null; outputs_checked: boolean;
-  differences: { code: string; subject: string; expected: string; found: string; message: IText }[];
+export interface IFileRow {
+  accepted: number;
+  file: string;
+  read: number;
+  rejected: number;
 }
-/** Office build: `verifyGiven`: the verification of the files given, the plan and input files
- * the manifest names that were not given, and how many output files were compared. */
+
+/** The state of a form after evaluating the answers. */
+export interface IFormState {
+  /** Shown questions with an answer, and the number of shown questions. */
+  answered: number;
+  /** True when there is no issue: the form can be submitted. */
+  complete: boolean;
+  issues: IAnswerIssue[];
+  questions: string[];
+  /** Questions whose written reason is required now. */
+  reasons_required: string[];
+  /** Shown sections and questions, in order. */
+  sections: string[];
+  total: number;
+}
+
+/** How a file is read. */
+export type IFormat = "json" | "jsonl" | "csv" | "auto";
+
+/**
+ * [`verify`] of the files a person gave ([`match_given`]); of the outputs, those given are
+ * compared.
+ */
 export interface IGivenVerification {
-  verification: IVerification; missing: string[]; outputs: number;
+  /** The plan and input files the manifest names that were not given. */
+  missing: string[];
+  /** How many output files were compared. */
+  outputs: number;
+  verification: IVerification;
 }
-/** Office build: tracking through the year (docs/tracking.md). Files are CSV or JSON text. */
+
+/**
+ * A grade: given when the composite (rounded) is ≥ `min_score`, the unit's rank within
+ * its category is within the quota `top_share`, and it has no veto.
+ */
+export interface IGradeRule {
+  id: string;
+  /** Units with this grade are merit units (立功单位). */
+  merit?: boolean;
+  min_score?: number | null;
+  name: IText;
+  /** Share of the units of the category (rank ≤ rounded share × units; ties included). */
+  top_share?: number | null;
+}
+
+export interface IGroupScore {
+  group: string;
+  mean?: number | null;
+  n: number;
+  status: IStatus;
+  unable_to_judge: number;
+  /** The group's aggregate (mean, median or trimmed mean). */
+  value?: number | null;
+  weight: number;
+  weight_used?: number | null;
+}
+
+/** An earlier year's result of a unit. */
+export interface IHistoryEntry {
+  grade: string;
+  team_grade?: string | null;
+  unit: string;
+  year: number;
+}
+
+/** One indicator of the annual model (年度绩效管理指标). */
+export interface IIndicator {
+  /** Whether a higher actual value is better (data indicators). */
+  direction?: IDirection | null;
+  /** The first period the indicator applies from, when added during the year (追加下达). */
+  from_period?: string | null;
+  id: string;
+  kind: IIndicatorKind;
+  /** Measurement unit of a data indicator, e.g. `%` or `亿元`. */
+  measure?: IText | null;
+  name: IText;
+  orientation: IOrientation;
+  /** A triggered veto makes the unit non-compliant (一票否决). */
+  veto?: boolean;
+  /**
+   * Weight within the indicator component, per category id. A category that is not listed
+   * does not have this indicator. Each category's weights add up to 1.
+   */
+  weights: Record<string, number>;
+}
+
+/** The year's figure of one indicator for one unit. */
+export type IIndicatorInput = {
+  indicator: string;
+  unit: string;
+} & ({
+  actual: number;
+  baseline?: number | null;
+  target: number;
+} | {
+  milestones_done: number;
+  milestones_total: number;
+} | {
+  passed: boolean;
+  reason?: IText | null;
+  veto?: boolean;
+});
+
+export type IIndicatorKind = "data" | "project" | "constraint";
+
+/** Scoring of indicator data. */
+export interface IIndicatorRules {
+  constraint_fail?: number;
+  /** Constraint indicator scores. */
+  constraint_pass?: number;
+  data_cap?: number;
+  /**
+   * Data indicator: score = clamp(ratio, floor, cap) × 100, where ratio is
+   * actual / target (higher is better) or target / actual (lower is better).
+   */
+  data_floor?: number;
+  /**
+   * Project indicator: weight of milestone completion; 1 − this is the weight of the
+   * expert review score of that indicator.
+   */
+  milestone_weight?: number;
+}
+
+export interface IIndicatorScore {
+  contribution?: number | null;
+  /** The plan's direct weight, when `weight` was derived. */
+  direct_weight?: number | null;
+  /** Project: the panel's score of this indicator. */
+  expert?: number | null;
+  indicator: string;
+  input?: IIndicatorValue | null;
+  kind: IIndicatorKind;
+  /** Data: the clamped ratio; project: milestone completion (0–1). */
+  ratio?: number | null;
+  score?: number | null;
+  /**
+   * Weight for the unit's category: the plan's, or the one derived by
+   * `weight_method` (see `indicator_weights` of the result).
+   */
+  weight: number;
+  /** `ahp` or `entropy` when the weight was derived (absent: the plan's direct weight). */
+  weight_method?: string | null;
+  weight_used?: number | null;
+}
+
+/** Data, project or constraint figures (told apart by their fields). */
+export type IIndicatorValue = {
+  actual: number;
+  baseline?: number | null;
+  target: number;
+} | {
+  milestones_done: number;
+  milestones_total: number;
+} | {
+  passed: boolean;
+  reason?: IText | null;
+  veto?: boolean;
+};
+
+/**
+ * How the indicator weights of a category are obtained.
+ *
+ * The derived weights (Σ = 1 over `criteria`) replace the direct weights of the
+ * criteria, rescaled to the share of the component that the criteria's direct weights
+ * had: `weight_i = (Σ_{j ∈ criteria} direct_j) × derived_i`. The other indicators of the
+ * category keep their direct weights, so the category's weights still add up as before.
+ */
+export type IIndicatorWeights = {
+  method: "direct";
+} | {
+  /** Indicator ids, in the order of the matrix rows and columns. */
+  criteria: string[];
+  /** a_ij = importance of criterion i over j (1/3 written 0.3333…); reciprocal. */
+  matrix: number[][];
+  method: "ahp";
+  /**
+   * Random-index table: `saaty1980`, `saaty2005`, `alonso-lamata2006`,
+   * `donegan-dodd1991`.
+   */
+  random_index?: string;
+} | {
+  /** Data indicator ids; empty = every data indicator of the category. */
+  criteria?: string[];
+  method: "entropy";
+};
+
+/** Indicator weights of a category derived by AHP or entropy. */
+export interface IIndicatorWeightsResult {
+  category: string;
+  /** AHP: consistency ratio, λmax, random index and its table. */
+  cr?: number | null;
+  criteria: string[];
+  /** Weights by the method (Σ = 1). */
+  derived: number[];
+  /** The plan's direct weights of the criteria. */
+  direct: number[];
+  /** Entropy: e_j of each criterion, and the units whose figures were used. */
+  entropy?: number[] | null;
+  lambda_max?: number | null;
+  /** `ahp`, `entropy`, or `direct` when entropy could not be computed (see `note`). */
+  method: string;
+  note?: string | null;
+  random_index?: number | null;
+  /** Their sum: the share of the component the criteria keep. */
+  share: number;
+  table?: string | null;
+  units?: string[] | null;
+  /** share × derived: the weights used. */
+  weights: number[];
+}
+
+/** The common figures of a component. */
+export interface IIndicatorsComponent {
+  /** weight_used × value. */
+  contribution?: number | null;
+  /** t interval of the mean of the underlying scores. */
+  interval?: IInterval | null;
+  items: IIndicatorScore[];
+  /** Scored ratings / respondents / indicators. */
+  n: number;
+  /** Kish effective n of a weighted part (expert panel). */
+  n_eff?: number | null;
+  status: IStatus;
+  unable_to_judge: number;
+  value?: number | null;
+  /** Weight in the category's composite. */
+  weight: number;
+  /** Weight after renormalisation over the components present (None if not used). */
+  weight_used?: number | null;
+}
+
+/** Running totals, for progress. */
+export interface IIngestProgress {
+  accepted: number;
+  read: number;
+  rejected: number;
+}
+
+/** What an ingest produced: the accepted records and everything rejected. */
+export interface IIngestReport {
+  accepted: number;
+  files: IFileCount[];
+  read: number;
+  rejected: IRejection[];
+}
+
+/**
+ * What the ingest tables need of an ingest report; reads the JSON of an [`IngestReport`] too
+ * (the office page hands it back for export).
+ */
+export interface IIngestSummary {
+  files?: IFileRow[];
+  rejected?: IRejectionRow[];
+}
+
+/** What a file holds. */
+export type IInputKind = "periods" | "projects" | "events";
+
+/** What an input file holds. */
+export type IInputRole = "records" | "scoring_inputs" | "indicators" | "history";
+
+export interface IInputSummary {
+  history_entries: number;
+  indicator_inputs: number;
+  /** Records left out, by reason. */
+  records_skipped: Record<string, number>;
+  /** Records used, by instrument id. */
+  records_used: Record<string, number>;
+  reviewers: number;
+}
+
+/** A form: the public survey, an expert review sheet, a cadre appraisal. */
+export interface IInstrument {
+  id: string;
+  intro?: IText | null;
+  kind: IInstrumentKind;
+  /** Answering faster than this is recorded as a speeder (not blocked). */
+  min_seconds?: number | null;
+  /** The review sheet of a `review` instrument. */
+  review?: IReviewSheet | null;
+  /** Pages of questions; a respondent sees one section at a time. */
+  sections?: ISection[];
+  title: IText;
+}
+
+export type IInstrumentKind = "survey" | "review" | "appraisal";
+
+/** A two-sided interval around an estimate. */
+export interface IInterval {
+  estimate: number;
+  /** Confidence level, e.g. 0.95. */
+  level: number;
+  lower: number;
+  /** Sample size the interval is based on. */
+  n: number;
+  upper: number;
+}
+
+export interface IItemScore {
+  /** How many respondents gave each score (0–100, ascending). */
+  distribution: IValueCount[];
+  /** t interval of the item's mean score (unweighted). */
+  interval?: IInterval | null;
+  item: string;
+  mean?: number | null;
+  n: number;
+  unable_to_judge: number;
+}
+
+/** Leadership team appraisal (领导班子评价) from the cadre instrument. */
+export interface ILeadershipRules {
+  aggregation?: IAggregation;
+  /** Matrix question with one row per cadre, voted 1..4. */
+  cadre_question?: string;
+  instrument?: string;
+  min_n?: number;
+  /** Matrix question rating the team (its mean row score is the respondent's score). */
+  team_question?: string;
+  unit_question?: string;
+}
+
+/** Level of a warning. */
+export type ILevel = "notice" | "warning";
+
+export interface IListItem {
+  category_mean: number;
+  /** score − category mean, rounded to the result's precision. */
+  difference: number;
+  indicator: string;
+  score: number;
+}
+
+/** The manifest of one aggregation. */
+export interface IManifest {
+  counts: ICounts;
+  engine_version: string;
+  format: string;
+  /**
+   * The input files, in the order they were read (the order matters: of two records with
+   * the same response id, the first is kept).
+   */
+  inputs: IFileEntry[];
+  /** The files written beside the manifest. */
+  outputs: IFileEntry[];
+  parameters: IParameters;
+  plan: IPlanEntry;
+  result: IResultEntry;
+}
+
+/** One header of a file and where it went. */
+export interface IMappedHeader {
+  /** `key`, `label` or `mapping`: how the header was matched. */
+  by?: string | null;
+  header: string;
+  /** The column key, or `None` when the header is not used. */
+  key?: string | null;
+}
+
+/** How a file's headers were mapped to the instrument's layout. */
+export interface IMappingReport {
+  headers: IMappedHeader[];
+  instrument: string;
+  missing: IMissingColumn[];
+  unmapped_headers: string[];
+}
+
+export interface IMilestone {
+  /** Due date, `YYYY-MM-DD`. */
+  due: string;
+  id: string;
+  name: IText;
+}
+
+export interface IMilestoneStatus {
+  /** A calendar date, `2026-06-30`. */
+  done_on?: string | null;
+  /** A calendar date, `2026-06-30`. */
+  due: string;
+  milestone: string;
+  /** Days late: done_on − due, or the end of `through` − due when overdue. */
+  slip_days: number;
+  /** `done`, `done_late`, `overdue` (past due, not reported done) or `open`. */
+  status: string;
+}
+
+/** A column of the plan's layout that no header maps to. */
+export interface IMissingColumn {
+  key: string;
+  /** Whether its question must always be answered (such rows will be rejected). */
+  required: boolean;
+}
+
+/**
+ * What to do when a part of a score has no (or too few) ratings: a rater group of the
+ * expert panel, a component of a unit's composite, an indicator of a unit.
+ */
+export type IMissingPolicy = "renormalise" | "incomplete";
+
+/** A named file's text, as a page or a worker passes it. */
+export interface INamedFile {
+  name: string;
+  text: string;
+}
+
+/** A unit's printable notice. */
+export interface INotice {
+  /** The same content as a fragment, to show inside a page. */
+  body: string;
+  /** A whole page (for download and print). */
+  html: string;
+  level: ILevel;
+  unit: string;
+}
+
+export interface INps {
+  detractors: number;
+  n: number;
+  /** (promoters − detractors) / n × 100. */
+  nps: number;
+  passives: number;
+  promoters: number;
+}
+
+export type IOrientation = "goal" | "duty" | "problem";
+
+/** An output file for the page: `{name, bytes: Uint8Array}`. */
+export interface IOutputBytes {
+  bytes: Uint8Array;
+  name: string;
+}
+
+/** Every parameter of an aggregation that is not in a file. */
+export interface IParameters {
+  /**
+   * Language of the tables' titles, headers and words (`zh-CN` or `en`); the result JSON
+   * does not depend on it.
+   */
+  lang: string;
+}
+
+/** How the year is divided for tracking. */
+export type IPeriodKind = "month" | "quarter";
+
+/** A kaoping evaluation plan (考评方案), as written (docs/plan.md). */
+export interface IPlan {
+  categories: ICategory[];
+  description?: IText | null;
+  /** Stable identifier, e.g. `wuhan-2026`. */
+  id: string;
+  indicators: IIndicator[];
+  instruments: IInstrument[];
+  /** Languages every text of the plan is written in; the first is the default. */
+  languages: string[];
+  /** How the year is scored, ranked and graded (see `docs/scoring.md`). */
+  scoring?: IScoringRules;
+  title: IText;
+  /**
+   * How progress is watched through the year: periods, time progress, targets, projects,
+   * warning rules (see `docs/tracking.md`). Kept as JSON and read by
+   * `crate::track::TrackingRules::of`, like `scoring`.
+   */
+  tracking?: ITrackingRules;
+  units: IUnit[];
+  /** The plan's own revision, chosen by the office. */
+  version: string;
+  year: number;
+}
+
+/** The plan file and the plan's own fingerprint. */
+export interface IPlanEntry {
+  file: IFileEntry;
+  id: string;
+  /** SHA-256 of the canonical JSON of the plan as written (`Plan.sha256`). */
+  sha256: string;
+  version: string;
+}
+
+/** The outcome of validating a plan text: the plan when it is usable, and every problem. */
+export interface IPlanReport {
+  ok: boolean;
+  problems: IProblem[];
+  /** SHA-256 of the canonical plan JSON, when the plan is valid. */
+  sha256?: string | null;
+}
+
+/** The figures of one period. */
+export interface IPoint {
+  /** The figure as given for this period. */
+  actual?: number | null;
+  /**
+   * Completion in % of the annual target (lower is better: share of the cap used, or
+   * target ÷ actual for a level).
+   */
+  completion?: number | null;
+  /** Points ahead (+) or behind (−) time progress. */
+  gap?: number | null;
+  last_year?: number | null;
+  peer_city?: number | null;
+  /** Mean completion of those peers. */
+  peer_mean?: number | null;
+  peers: number;
+  /** A period: a month `2026-03` or a quarter `2026-Q1`. */
+  period: string;
+  /** Time progress in % (expected share of the target by the end of the period). */
+  progress: number;
+  /**
+   * Rank by gap among the units of the category with a gap in this period (1 = best;
+   * ties share a rank).
+   */
+  rank?: number | null;
+  /**
+   * The figure compared with the target: the sum so far (`sum`), the figure as given
+   * (`year_to_date`, `level`); none when a period so far is missing.
+   */
+  value?: number | null;
+  /** actual − peer_city, signed so that + is better. */
+  vs_peer_city?: number | null;
+  /** value − the same period last year (for `sum`, the sum so far of last year). */
+  yoy_change?: number | null;
+  /** yoy_change in % of last year's value (not for levels). */
+  yoy_pct?: number | null;
+}
+
+/** One thing wrong with a plan. */
+export interface IProblem {
+  /** A stable machine-readable code, e.g. `unknown_key`, `duplicate_id`. */
+  code: string;
+  column?: number | null;
+  /** 1-based line and column in the plan text, when the path can be found in it. */
+  line?: number | null;
+  /** What is wrong, in zh-CN and en. */
+  message: IText;
+  /** JSON Pointer (RFC 6901) to the offending value, e.g. `/units/3/category`. */
+  path: string;
+}
+
+/**
+ * Time progress (时间进度): the expected cumulative share of the annual target by the end of
+ * each period.
+ */
+export type IProgress = {
+  profile: "linear";
+} | {
+  cumulative: number[];
+  profile: "seasonal";
+};
+
+/** A major project of a unit, under one of its project indicators. */
+export interface IProject {
+  id: string;
+  /** A project indicator of the unit's category. */
+  indicator: string;
+  milestones: IMilestone[];
+  name: IText;
+  unit: string;
+}
+
+export interface IProjectStatus {
+  /** done ÷ total, in %. */
+  completion: number;
+  done: number;
+  done_of_due: number;
+  /** Milestones due by the end of `through`, and how many of them are done. */
+  due_by_now: number;
+  indicator: string;
+  milestones: IMilestoneStatus[];
+  project: string;
+  /** Site-check ratings per quarter and rater group. */
+  ratings: IRatingSummary[];
+  total: number;
+  unit: string;
+}
+
+/** The common figures of a component. */
+export interface IPublicComponent {
+  /** weight_used × value. */
+  contribution?: number | null;
+  /**
+   * Cronbach's α of the scale the items form (scores of the respondents who answered every
+   * item, unweighted), and how many such respondents there were.
+   */
+  cronbach_alpha?: number | null;
+  cronbach_n: number;
+  /** t interval of the mean of the underlying scores. */
+  interval?: IInterval | null;
+  /** Item means (unweighted). */
+  items: IItemScore[];
+  /**
+   * `cronbach_alpha` is below the rules' `cronbach_threshold`: the items do not hang
+   * together well enough to be read as one satisfaction scale (a warning says so).
+   */
+  low_reliability: boolean;
+  /** Scored ratings / respondents / indicators. */
+  n: number;
+  /** Kish effective n of a weighted part (expert panel). */
+  n_eff?: number | null;
+  nps?: INps | null;
+  /** Top-box share with its Wilson interval. */
+  satisfaction_rate?: IInterval | null;
+  status: IStatus;
+  unable_to_judge: number;
+  value?: number | null;
+  /** Weight in the category's composite. */
+  weight: number;
+  /** Weight after renormalisation over the components present (None if not used). */
+  weight_used?: number | null;
+  /** Survey weighting of the unit's respondents, when the rules ask for it. */
+  weighting?: IPublicWeightingResult | null;
+}
+
+/** Public satisfaction (社会公众满意度). */
+export interface IPublicRules {
+  aggregation?: IAggregation;
+  /** Instrument id of the survey. */
+  instrument?: string;
+  /** Questions forming the satisfaction index: every row of a matrix, or a rating. */
+  items?: string[];
+  /**
+   * Fewer scored respondents than this: `insufficient`. With `weighting`, also the
+   * Kish effective n below which a warning is given.
+   */
+  min_n?: number;
+  /** NPS question (0–10): promoters 9–10, detractors 0–6. */
+  nps_question?: string | null;
+  /** Rating question of the satisfaction rate (top-box share). */
+  satisfaction_question?: string | null;
+  /** Number of top scale points counted as satisfied (2 = top-2 box). */
+  top_box?: number;
+  /** The single-choice question whose answer is the unit rated. */
+  unit_question?: string;
+  /** Survey weighting of each unit's respondents (none: every respondent counts 1). */
+  weighting?: IPublicWeighting | null;
+}
+
+/**
+ * Survey weighting of the public respondents, applied within each unit.
+ *
+ * Targets are population *shares* (any positive scale; they are normalised to sum 1)
+ * and apply to every unit, unless the unit has its own targets in `*_by_unit`.
+ * Weights are computed at `finish` from the merged per-cell counts and normalised to
+ * mean 1 within the unit.
+ */
+export type IPublicWeighting = {
+  /**
+   * Single-choice question ids forming the cell; the cell key is the answers
+   * joined by `|`, e.g. `"18-29|female"`.
+   */
+  by: string[];
+  /**
+   * Cells merged before weighting (cell → merged cell), for cells without
+   * respondents; a cell still empty is reported (warning, unit left unweighted).
+   */
+  collapse?: Record<string, string>;
+  method: "post_stratify";
+  /** Population share of each cell. */
+  population: Record<string, number>;
+  /** Unit id → its own population shares (overrides `population` for that unit). */
+  population_by_unit?: Record<string, Record<string, number>>;
+} | {
+  /** Cap on a weight as a multiple of the mean weight (> 1), e.g. 5. */
+  cap?: number | null;
+  /** Single-choice question id → population share of each answer. */
+  margins: Record<string, Record<string, number>>;
+  /** Unit id → its own margins (overrides `margins` for that unit). */
+  margins_by_unit?: Record<string, Record<string, Record<string, number>>>;
+  method: "rake";
+};
+
+/** How a unit's public respondents were weighted. */
+export interface IPublicWeightingResult {
+  cap_satisfied?: boolean | null;
+  /** Weighting cells (answers joined by `|`) with respondents and weight (mean 1). */
+  cells: IWeightCell[];
+  /** Raking: converged within tolerance, and no weight above the cap. */
+  converged?: boolean | null;
+  /** Kish design effect n·Σw²/(Σw)² over the unit's respondents. */
+  design_effect?: number | null;
+  /** Kish effective n (Σw)²/Σw² over the unit's respondents. */
+  effective_n?: number | null;
+  error?: string | null;
+  /** `post_stratify` or `rake`. */
+  method: string;
+  /** `ok`, or `failed` (estimates left unweighted; see `error` and the warnings). */
+  status: string;
+  /** The index aggregate without weights, for comparison. */
+  unweighted_value?: number | null;
+}
+
+/** Signals about the quality of a response: recorded, never blocking. */
+export interface IQualityFlags {
+  duration_seconds: number;
+  /** The same browser has submitted before. */
+  repeat: boolean;
+  /** Faster than the instrument's `min_seconds`. */
+  speeder: boolean;
+  /** Matrix questions answered with one identical value on every row (3 rows or more). */
+  straight_lined: string[];
+}
+
+/**
+ * One question of a form. In JSON the kind's fields sit beside the common ones, with
+ * `"type"` naming the kind (see [`QuestionKind`]).
+ */
+export interface IQuestion {
+  constraints?: IConstraint[];
+  decimals?: number | null;
+  /** matrix: every shown row must be answered when the question is required (default true). */
+  each_row_required?: boolean | null;
+  help?: IText | null;
+  id: string;
+  label: IText;
+  /** text: a multi-line answer. */
+  long?: boolean | null;
+  max?: number | null;
+  max_length?: number | null;
+  max_select?: number | null;
+  /** number. */
+  min?: number | null;
+  /** text. */
+  min_length?: number | null;
+  /** multiple. */
+  min_select?: number | null;
+  /** single, multiple, ranking. */
+  options?: IChoice[] | null;
+  /** text: the whole answer must match this pattern, e.g. `1[3-9]\\d{9}` (`kaoping_core::pattern`). */
+  pattern?: string | null;
+  /** text: the message shown when the pattern does not match. */
+  pattern_message?: IText | null;
+  /** 不满意须说明理由: a written reason when a rating is at or below a value. */
+  reason?: IReasonRule | null;
+  /** Show the question only when this expression is true (see `docs/expressions.md`). */
+  relevant?: string | null;
+  required?: boolean;
+  /** matrix: the items (or units) rated on the scale. */
+  rows?: IChoice[] | null;
+  /** rating, matrix. */
+  scale?: IScale | null;
+  step?: number | null;
+  /** single, multiple, rating, matrix, number, text, ranking or nps. */
+  type: string;
+  /** Offer "unable to judge" (无法评价); such answers are excluded from scores, not zero. */
+  unable?: boolean;
+}
+
+/** Rounding of a quota `share × units in the category`. */
+export type IQuotaRounding = "floor" | "ceil" | "round";
+
+export interface IRankEntry {
+  grade: string;
+  rank?: number | null;
+  score?: number | null;
+  unit: string;
+}
+
+export interface IRaterGroup {
+  id: string;
+  name: IText;
+  weight: number;
+}
+
+export interface IRatingSummary {
+  mean: number;
+  n: number;
+  /** A period: a month `2026-03` or a quarter `2026-Q1`. */
+  quarter: string;
+  rater: ISiteCheckRater;
+}
+
+/** 不满意须说明理由: a reason is required when a rating is at or below `at_or_below`. */
+export interface IReasonRule {
+  at_or_below: number;
+  label: IText;
+  min_length?: number | null;
+}
+
+export interface IRecordCounts {
+  accepted: number;
+  read: number;
+  rejected: number;
+}
+
+/** A file's name and text, as the office page or the CLI reads it. */
+export interface IRecordFile {
+  name: string;
+  text: string;
+}
+
+/**
+ * What scoring a set of record files gives: the ingest report and the evaluation of the
+ * accepted records.
+ */
+export interface IRecordsEvaluation {
+  ingest: IIngestReport;
+  result: IEvaluationResult;
+}
+
+/** Why a record was not accepted. */
+export interface IRejection {
+  /**
+   * Records: `json_syntax`, `not_a_record`, `another_plan`, `checksum_mismatch`,
+   * `duplicate_response`, `unknown_instrument`, `unknown_unit`, `invalid_answer`.
+   * CSV rows: `csv_syntax`, `encoding`, `another_plan`, `unknown_unit`, `required_missing`,
+   * `invalid_answer`, `duplicate_response`.
+   */
+  code: string;
+  /**
+   * The field the problem is in, when there is one (a question id, `checksum`, the CSV
+   * header, …).
+   */
+  column?: string | null;
+  file: string;
+  message: IText;
+  row: number;
+}
+
+export interface IRejectionRow {
+  code: string;
+  column?: string | null;
+  file: string;
+  message: IText;
+  row: number;
+}
+
+/** One submitted response. */
+export interface IResponseRecord {
+  /** The answers to the questions that were shown. */
+  answers: Record<string, unknown>;
+  /** SHA-256 of the canonical JSON of this record without this field. */
+  checksum: string;
+  engine_version: string;
+  format: string;
+  /** Answers the respondent gave to questions that their later answers hid; kept, not lost. */
+  hidden_answers?: Record<string, unknown>;
+  instrument: string;
+  lang: string;
+  plan_id: string;
+  /** SHA-256 of the canonical plan JSON the respondent answered. */
+  plan_sha256: string;
+  plan_version: string;
+  quality: IQualityFlags;
+  reasons: Record<string, string>;
+  respondent_id: string;
+  reviewer: boolean;
+  /** RFC 3339 UTC times. */
+  started_at: string;
+  submitted_at: string;
+}
+
+export interface IResultEntry {
+  format: string;
+  /** SHA-256 of the canonical JSON of the result (= of `result.json`'s bytes). */
+  sha256: string;
+}
+
+/** What an expert has entered so far on a review sheet. */
+export interface IReviewAnswers {
+  /** Comments keyed `"unit/indicator"`. */
+  comments?: Record<string, string>;
+  /**
+   * The rater group (行业专家, 高校学者, 基层代表; site checks: expert, beneficiary,
+   * builder), required when the sheet has groups.
+   */
+  group?: string | null;
+  /** Site checks: the quarter checked (`2026-Q2`), required. */
+  quarter?: string | null;
+  /** Units the expert has a conflict of interest with (回避): they leave the sheet. */
+  recused?: string[];
+  /** The reviewer's staff or panel number (工号/编号); it becomes the record's `respondent_id`. */
+  reviewer?: string;
+  /**
+   * Score per unit id and indicator id: a number on the scale or `"unable"`. Anything else
+   * typed (e.g. `"8o"`) is kept as a string and reported.
+   */
+  scores?: Record<string, Record<string, unknown>>;
+}
+
+/** What came over to the new sheet, and what did not. */
+export interface IReviewCarryOver {
+  answers: IReviewAnswers;
+  /**
+   * What was entered but has no place on the new sheet, in sheet order of kinds: group,
+   * quarter, recusals, then scores and comments by unit and indicator.
+   */
+  dropped: IReviewDropped[];
+}
+
+/** One entry of the earlier sheet that was not carried over. */
+export interface IReviewDropped {
+  /** What was entered, as text (a score, a group id, a comment's first characters). */
+  entered: string;
+  /** `"group"`, `"quarter"`, `"recused"`, `"score"` or `"comment"`. */
+  field: string;
+  indicator?: string | null;
+  reason: IText;
+  unit?: string | null;
+}
+
+/** One thing to fix before the sheet can be submitted. */
+export interface IReviewIssue {
+  code: string;
+  /** `"reviewer"`, `"group"`, `"recused"` or `"score"` / `"comment"` of a cell. */
+  field: string;
+  indicator?: string | null;
+  /** The message in the requested language; it names the unit and indicator. */
+  message: string;
+  unit?: string | null;
+}
+
+/**
+ * An expert review sheet: each unit in `units` (or all units of `categories`) rated on
+ * each indicator in `indicators` on `scale`.
+ */
+export interface IReviewSheet {
+  /** Categories whose units are reviewed; empty means all. */
+  categories?: string[];
+  /** A comment is required for scores at or below this value. */
+  comment_at_or_below?: number | null;
+  /** Rater groups of the panel (行业专家, 高校学者, 基层代表) and their weights. */
+  groups?: IRaterGroup[];
+  indicators: string[];
+  scale: IScale;
+  /**
+   * Offer "unable to judge" (无法评价) on every cell; such a cell counts as done.
+   * Left out of the plan's JSON when false, so existing plans keep their fingerprint.
+   */
+  unable?: boolean;
+}
+
+/**
+ * The cells of a review sheet that exist, before any recusal. For a site check, `categories`
+ * are the units with projects on the sheet, their `units` the projects, and `indicators` the
+ * check criteria.
+ */
+export interface IReviewSheetLayout {
+  categories: ISheetCategory[];
+  /** Number of unit × indicator cells. */
+  cells: number;
+  comment_at_or_below?: number | null;
+  groups: IRaterGroup[];
+  /** The sheet's indicators with their names, in sheet order. */
+  indicators: ISheetIndicator[];
+  instrument: string;
+  intro?: IText | null;
+  kind?: ISheetKind;
+  /** Answering faster than this is recorded as a speeder. */
+  min_seconds?: number | null;
+  /** Site checks: the quarters of the plan's year, one of which is checked. */
+  quarters?: string[];
+  scale: IScale;
+  title: IText;
+  /** Whether "unable to judge" (无法评价) is allowed. */
+  unable: boolean;
+}
+
+/** The state of a review sheet after evaluating the answers. */
+export interface IReviewState {
+  cells_done: number;
+  /**
+   * Cells still on the sheet (recused units removed) and cells done (valid score and,
+   * when required, a comment).
+   */
+  cells_total: number;
+  /** Cells (`"unit/indicator"`) whose comment is required now. */
+  comments_required: string[];
+  /** True when there is no issue: the sheet can be submitted. */
+  complete: boolean;
+  issues: IReviewIssue[];
+  /** Per unit of the layout, in sheet order. */
+  units: IUnitProgress[];
+}
+
+/** What the review page knows at submission. */
+export interface IReviewSubmission {
+  answers: IReviewAnswers;
+  /** How many sheets this browser has already submitted for this plan and instrument. */
+  earlier_submissions?: number;
+  instrument: string;
+  lang: string;
+  /** Milliseconds since the Unix epoch (UTC) when the sheet was opened and submitted. */
+  started_ms: number;
+  submitted_ms: number;
+}
+
+/** Per-reviewer calibration figures. */
+export interface IReviewerCalibration {
+  /** Set when the scores were left unchanged. */
+  flag?: ICalibrationFlag | null;
+  /** Mean over the reviewer's units of (their score − that unit's panel mean). */
+  leniency: number;
+  /** Reviewer's own mean. */
+  mean: number;
+  /** Number of units rated. */
+  n: number;
+  /** Reviewer id. */
+  reviewer: string;
+  /** Reviewer's own sample SD (`None` with one rating). */
+  sd?: number | null;
+}
+
+/** A numeric scale with labelled points, e.g. 1–5 满意度, 0–10, 0–100. */
+export interface IScale {
+  max: number;
+  min: number;
+  /** Labelled points; on a 1–5 scale usually every point, on 0–100 the anchors. */
+  points: IScalePoint[];
+  step?: number;
+}
+
+export interface IScalePoint {
+  label: IText;
+  /** The score on 0–100 that this answer counts for (e.g. 满意 → 100), when not linear. */
+  score?: number | null;
+  value: number;
+}
+
+/** Everything scored for one year. */
+export interface IScoringInputs {
+  history?: IHistoryEntry[];
+  indicators?: IIndicatorInput[];
+  records?: IResponseRecord[];
+}
+
+/** The `scoring` section of a plan. */
+export interface IScoringRules {
+  /** Krippendorff's α (interval metric) below this flags low agreement of the panel. */
+  alpha_threshold?: number;
+  cadre?: ICadreRules;
+  /** Confidence level of the intervals. */
+  confidence?: number;
+  /**
+   * Cronbach's α of a unit's public satisfaction scale (the `public.items`) below this
+   * flags low reliability of the scale (`low_reliability` and a warning). 0.7 is the
+   * usual floor for a scale used to compare groups (Nunnally 1978).
+   */
+  cronbach_threshold?: number;
+  expert?: IExpertRules;
+  /**
+   * Grades tried in order; the first whose conditions hold is given. A unit that meets
+   * none, or has a veto, is `non_compliant` (不达标).
+   */
+  grades?: IGradeRule[];
+  /**
+   * Per category id: how the weights of (some of) its indicators are derived. A
+   * category not listed uses the plan's direct weights (`plan.indicators[].weights`).
+   */
+  indicator_weights?: Record<string, IIndicatorWeights>;
+  indicators?: IIndicatorRules;
+  leadership?: ILeadershipRules;
+  /** Indicators on each unit's positive and on its negative list (正、反向清单). */
+  list_size?: number;
+  /** A missing rater group, component or indicator: renormalise or incomplete. */
+  missing?: IMissingPolicy;
+  /** Decimals that composite scores are rounded to before ranking and grading. */
+  precision?: number;
+  public?: IPublicRules;
+  quota_rounding?: IQuotaRounding;
+  team?: ITeamRules;
+}
+
+/** A page of questions. */
+export interface ISection {
+  description?: IText | null;
+  id: string;
+  questions: IQuestion[];
+  /** Show the section only when this expression is true. */
+  relevant?: string | null;
+  title: IText;
+}
+
+/** One unit's figures on one data indicator. */
+export interface ISeries {
+  basis: IBasis;
+  category: string;
+  direction: IDirection;
+  indicator: string;
+  /** Periods from `start` to `through` without a figure (never filled in). */
+  missing: string[];
+  /** Periods from `start` to `through`. */
+  points: IPoint[];
+  /** First period counted (later than the year's first for 追加下达). */
+  start: string;
+  target?: number | null;
+  /** `data` (the period files), `plan_unit` (`targets`), `plan` (`target`), or none. */
+  target_source?: string | null;
+  unit: string;
+}
+
+/** A category of units on the sheet, in plan order. */
+export interface ISheetCategory {
+  id: string;
+  name: IText;
+  units: ISheetUnit[];
+}
+
+/** An indicator as the sheet shows it. */
+export interface ISheetIndicator {
+  id: string;
+  name: IText;
+}
+
+/** What a sheet's rows are. */
+export type ISheetKind = "review" | "site_check";
+
+/** A unit of the sheet with the indicators it is rated on, in sheet order. */
+export interface ISheetUnit {
+  category: string;
+  id: string;
+  indicators: string[];
+  name: IText;
+}
+
+/** Who rates a project at the quarterly site check. */
+export type ISiteCheckRater = "expert" | "beneficiary" | "builder";
+
+/**
+ * A site-check sheet: the expert review sheet's form with the plan's tracking projects as
+ * rows and check criteria as columns, for one quarter and one rater group. It is filled in on
+ * the review page (`review.html?instrument=ID`) and its sealed record (instrument `id`) is
+ * read by tracking as the projects input, never by scoring.
+ */
+export interface ISiteCheckSheet {
+  /** A comment is required for scores at or below this value. */
+  comment_at_or_below?: number | null;
+  /** The check criteria (the sheet's columns), e.g. 进度, 质量, 安全文明施工, 群众满意. */
+  criteria: ICriterion[];
+  /** Rater groups who fill the sheet in; empty: all three (expert, beneficiary, builder). */
+  groups?: ISiteCheckRater[];
+  /** The sheet's id: the `instrument` of its records (distinct from the plan's instruments). */
+  id: string;
+  intro?: IText | null;
+  /** Answering faster than this is recorded as a speeder (not blocked). */
+  min_seconds?: number | null;
+  /** Project ids of `projects` on the sheet, in that order; empty: every project. */
+  projects?: string[];
+  /**
+   * The score scale of every criterion; a project's rating is its mean criterion score
+   * mapped linearly onto 0–100 (`min` → 0, `max` → 100).
+   */
+  scale: IScale;
+  title: IText;
+  /** Offer "unable to judge" (无法评价) on every cell; such a cell is left out of the mean. */
+  unable?: boolean;
+}
+
+/**
+ * Where a row came from: file name and 1-based row (CSV: the line, the header being line 1;
+ * JSON: the position in the array).
+ */
+export interface ISource {
+  file: string;
+  row: number;
+}
+
+/** Whether a score could be computed. */
+export type IStatus = "ok" | "insufficient" | "missing" | "incomplete" | "not_applicable";
+
+/** What the page knows at submission; the engine turns it into a [`ResponseRecord`]. */
+export interface ISubmission {
+  answers: IAnswers;
+  /** How many records this browser has already submitted for this plan and instrument. */
+  earlier_submissions?: number;
+  instrument: string;
+  lang: string;
+  /** A random anonymous id made by the browser (public), or the reviewer's id. */
+  respondent_id: string;
+  reviewer?: boolean;
+  /** Milliseconds since the Unix epoch (UTC) when the form was opened and submitted. */
+  started_ms: number;
+  submitted_ms: number;
+}
+
+/** A table of an export: one CSV file, one XLSX sheet. */
+export interface ITable {
+  headers: string[];
+  /** Stable id, also the CSV file name (`ranking` → `ranking.csv`). */
+  id: string;
+  rows: ICell[][];
+  /** Title in the language asked for (also the XLSX sheet name, at most 31 characters). */
+  title: string;
+}
+
+export interface ITeamResult {
+  /** 诫勉谈话 with the head of a non-compliant team. */
+  admonition_talk: boolean;
+  /** `good`, `compliant`, `non_compliant` or `insufficient`. */
+  grade: string;
+  previous_grade?: string | null;
+  /** 组织调整: non-compliant this year and last year. */
+  reorganisation: boolean;
+  score?: number | null;
+}
+
+/** The leadership team's grade and what follows from the history. */
+export interface ITeamRules {
+  /** Team appraisal score at least this: `good`; otherwise `compliant`. */
+  good_at_least?: number;
+  /** Team appraisal score below this: the team is `non_compliant`. */
+  non_compliant_below?: number;
+  /** A unit with a veto has a non-compliant team. */
+  veto_makes_non_compliant?: boolean;
+}
+
+/** A piece of text in several languages: `{"zh-CN": "满意", "en": "Satisfied"}`. */
+export type IText = Record<string, string>;
+
+/** Counts per input file. */
+export interface ITrackFileCount {
+  accepted: number;
+  file: string;
+  /** Columns (or JSON keys) not used by tracking, read past. */
+  ignored_columns: string[];
+  kind: IInputKind;
+  read: number;
+  rejected: number;
+}
+
+/** Everything one tracking run reads (the office page's input). */
 export interface ITrackFiles {
-  periods?: { name: string; text: string }[];
-  /** Milestone and rating rows (CSV or JSON), and site-check records (JSON, arrays, JSON Lines). */
-  projects?: { name: string; text: string }[];
-  events?: { name: string; text: string }[];
-  /** The period analysed, e.g. "2026-09"; default the latest with a figure. */
-  through?: string | null;
-  /** Language of the exports: "zh-CN" (default) or "en". */
+  events?: INamedFile[];
+  /** Language of the exports: zh-CN (default) or en. */
   lang?: string | null;
+  periods?: INamedFile[];
+  projects?: INamedFile[];
+  /** The period analysed; default the latest with a figure. */
+  through?: string | null;
 }
 
-export interface ITrackPoint {
-  period: string; actual: number | null; value: number | null; progress: number;
-  completion: number | null; gap: number | null; last_year: number | null;
-  yoy_change: number | null; yoy_pct: number | null; peer_city: number | null; vs_peer_city: number | null;
-  rank: number | null; peers: number; peer_mean: number | null;
+/**
+ * A tracking run with its exports: the report, the warning list as CSV and a notice per
+ * warned unit (plan order).
+ */
+export interface ITrackOutput {
+  notices: INotice[];
+  report: ITrackReport;
+  warnings_csv: string;
 }
 
-export interface ITrackWarning {
-  rule: string; level: "notice" | "warning"; unit: string; indicator?: string; project?: string;
-  milestone?: string; period: string; figures: Record<string, unknown>; message: IText;
-}
-
+/** The analysis of the tracking year up to a period. */
 export interface ITrackReport {
-  plan_id: string; plan_sha256: string; period_kind: "month" | "quarter"; through: string; periods: string[];
-  /** Accepted period rows after `through` (kept out of this analysis). */
+  accepted: number;
+  /** Accepted period rows after `through` (when it is given): kept out of this analysis. */
   after_through: number;
-  read: number; accepted: number;
-  files: { file: string; kind: "periods" | "projects" | "events"; read: number; accepted: number; rejected: number; ignored_columns?: string[] }[];
-  rejected: { file: string; row: number; column?: string | null; code: string; message: IText }[];
-  series: {
-    unit: string; category: string; indicator: string; basis: "sum" | "year_to_date" | "level";
-    direction: "higher_is_better" | "lower_is_better"; start: string; target: number | null;
-    target_source: "data" | "plan_unit" | "plan" | null; points: ITrackPoint[]; missing: string[];
-  }[];
-  behind: { unit: string; indicator: string; completion: number; progress: number; gap: number; rank: number | null; peers: number }[];
-  projects: {
-    project: string; unit: string; indicator: string;
-    milestones: { milestone: string; due: string; done_on: string | null; status: "done" | "done_late" | "overdue" | "open"; slip_days: number }[];
-    done: number; total: number; completion: number; due_by_now: number; done_of_due: number;
-    ratings: { quarter: string; rater: "expert" | "beneficiary" | "builder"; n: number; mean: number }[];
-  }[];
-  events: { unit: string; indicator: string; date: string; veto: boolean; evidence: string; description: string | null; source: { file: string; row: number } }[];
+  /** Who is behind time progress at `through`, furthest behind first. */
+  behind: IBehind[];
+  /** Constraint events, by unit (plan order) and date. */
+  events: IEventEntry[];
+  files: ITrackFileCount[];
+  period_kind: IPeriodKind;
+  periods: string[];
+  plan_id: string;
+  plan_sha256: string;
+  projects: IProjectStatus[];
+  /** Rows read, accepted, and every rejection (read = accepted + rejected). */
+  read: number;
+  rejected: IRejection[];
+  /** Per tracked indicator and unit (plan order): the figures of each period. */
+  series: ISeries[];
+  /** The latest period analysed (warnings are as of its end). */
+  through: string;
+  /** Units flagged by a veto event, for the year. */
   vetoed: string[];
   warnings: ITrackWarning[];
 }
 
-export interface ITrackOutput {
-  report: ITrackReport;
-  /** UTF-8 with BOM, CRLF; formula-like cells neutralised with a leading '. */
-  warnings_csv: string;
-  /** One self-contained printable page per warned unit (plan order). */
-  notices: { unit: string; level: "notice" | "warning"; html: string; body: string }[];
+/** A warning: which rule fired, at which level, for whom, with the figures. */
+export interface ITrackWarning {
+  /** The numbers behind the warning, by name. */
+  figures: Record<string, unknown>;
+  indicator?: string | null;
+  level: ILevel;
+  message: IText;
+  milestone?: string | null;
+  /** A period: a month `2026-03` or a quarter `2026-Q1`. */
+  period: string;
+  project?: string | null;
+  rule: string;
+  unit: string;
 }
 
-/** The demo's tracking files; `site_checks_jsonl` holds the quarterly site-check records (a project file). */
-export interface IDemoPeriods { periods_csv: string; projects_json: string; site_checks_jsonl: string; events_json: string; through: string }
+/** A data indicator watched through the year. */
+export interface ITrackedIndicator {
+  basis?: IBasis;
+  /** Higher or lower is better; default: the indicator's `direction`, else higher. */
+  direction?: IDirection | null;
+  /** The plan's indicator id (a data indicator). */
+  indicator: string;
+  /** Time progress of this indicator, when not the section's. */
+  progress?: IProgress | null;
+  /**
+   * First period counted (追加下达: added during the year); default: the indicator's
+   * `from_period`, else the first period of the year.
+   */
+  start?: string | null;
+  /**
+   * Annual target of every unit that has the indicator, unless in `targets` or given in
+   * the period files (`target` column).
+   */
+  target?: number | null;
+  /** Annual target per unit id. */
+  targets?: Record<string, number>;
+}
+
+/** The `tracking` section of a plan: how progress is watched through the year. */
+export interface ITrackingRules {
+  /** The data indicators watched, with their targets. */
+  indicators?: ITrackedIndicator[];
+  /**
+   * The name of the peer-city benchmark that period files may carry (`peer_city`),
+   * e.g. 副省级城市平均.
+   */
+  peer_city?: IText | null;
+  /** Month (default) or quarter. */
+  period?: IPeriodKind;
+  /** Time progress: the share of the annual target expected by the end of each period. */
+  progress?: IProgress;
+  /** Major projects (项目类) with milestones and due dates. */
+  projects?: IProject[];
+  /**
+   * Quarterly site-check sheets (现场查核评价表): the projects rated on check criteria by
+   * experts, beneficiaries and builders, on the review page; their records are project
+   * reports (see `docs/tracking.md`).
+   */
+  site_checks?: ISiteCheckSheet[];
+  /** Warning rules (预警规则), each with its level. */
+  warnings?: IWarningRule[];
+}
+
+/** A responsible unit (责任单位). */
+export interface IUnit {
+  /** The id of its [`Category`]. */
+  category: string;
+  id: string;
+  name: IText;
+}
+
+/** How far one unit of the sheet is. */
+export interface IUnitProgress {
+  complete: boolean;
+  done: number;
+  recused: boolean;
+  /** Cells of the unit (0 when recused) and cells without any issue. */
+  total: number;
+  unit: string;
+}
+
+export interface IUnitResult {
+  cadres: ICadreResult[];
+  category: string;
+  components: IComponents;
+  composite?: number | null;
+  composite_rounded?: number | null;
+  grade: string;
+  merit: boolean;
+  negative: IListItem[];
+  /** Consecutive non-compliant years up to this one (0 if compliant this year). */
+  non_compliant_years_running: number;
+  positive: IListItem[];
+  /** Rank within the category (ties share the rank: 1, 2, 2, 4). */
+  rank?: number | null;
+  /** 书面整改报告 (non-compliant units). */
+  rectification_required: boolean;
+  status: IStatus;
+  team: ITeamResult;
+  unit: string;
+  vetoes: IVeto[];
+}
+
+/** How many ratings had one value. */
+export interface IValueCount {
+  /**
+   * For a public survey item: the answer given (the scale point whose score is `value`),
+   * when exactly one point has that score.
+   */
+  answer?: number | null;
+  count: number;
+  /** That answer's label in the plan, when it has one. */
+  label?: IText | null;
+  value: number;
+}
+
+/** What [`verify`] found. */
+export interface IVerification {
+  differences: IDifference[];
+  /** No difference at all. */
+  identical: boolean;
+  /** Whether output files were given and compared. */
+  outputs_checked: boolean;
+  /** The SHA-256 of the recomputed canonical result (absent when it could not be computed). */
+  result_sha256?: string | null;
+}
+
+export interface IVeto {
+  indicator: string;
+  reason?: IText | null;
+}
+
+export interface IWarning {
+  code: string;
+  message: IText;
+  subject?: string | null;
+  unit?: string | null;
+}
+
+/**
+ * A warning rule: when its condition holds for a unit (and indicator, project), a warning of
+ * its level is given.
+ */
+export interface IWarningRule {
+  id: string;
+  /** Indicator ids the rule applies to; empty: all. */
+  indicators?: string[];
+  level: ILevel;
+  when: ICondition;
+}
+
+export interface IWeightCell {
+  cell: string;
+  respondents: number;
+  weight: number;
+}

@@ -16,6 +16,8 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "office")]
 mod office;
+#[cfg(feature = "office")]
+pub use office::{JsAggregation, JsFile, JsOutput};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = include_str!("../types.d.ts");

@@ -22,11 +22,11 @@ extern "C" {
     pub type IScoringInputs;
     #[wasm_bindgen(typescript_type = "IEvaluationResult")]
     pub type IEvaluationResult;
-    #[wasm_bindgen(typescript_type = "IRecordFiles")]
+    #[wasm_bindgen(typescript_type = "IRecordFile[]")]
     pub type IRecordFiles;
     #[wasm_bindgen(typescript_type = "IRecordsEvaluation")]
     pub type IRecordsEvaluation;
-    #[wasm_bindgen(typescript_type = "IReviewSheet")]
+    #[wasm_bindgen(typescript_type = "IReviewSheetLayout")]
     pub type IReviewSheet;
     #[wasm_bindgen(typescript_type = "IReviewAnswers")]
     pub type IReviewAnswers;
@@ -50,17 +50,17 @@ extern "C" {
     pub type IDemoPeriods;
     #[wasm_bindgen(typescript_type = "ITable[]")]
     pub type ITables;
-    #[wasm_bindgen(typescript_type = "IIngestReport | null | undefined")]
+    #[wasm_bindgen(typescript_type = "IIngestSummary | null | undefined")]
     pub type IIngestReportArg;
-    #[wasm_bindgen(typescript_type = "IIngestReport")]
+    #[wasm_bindgen(typescript_type = "IIngestSummary")]
     pub type IIngestReport;
     #[wasm_bindgen(typescript_type = "IFileBytes")]
     pub type IFileBytes;
-    #[wasm_bindgen(typescript_type = "IInputFile[]")]
+    #[wasm_bindgen(typescript_type = "IFileBytes[]")]
     pub type IInputFiles;
     #[wasm_bindgen(typescript_type = "IFileBytes[] | null | undefined")]
     pub type IFileBytesListArg;
-    #[wasm_bindgen(typescript_type = "IAggregation")]
+    #[wasm_bindgen(typescript_type = "IAggregationResult")]
     pub type IAggregation;
     #[wasm_bindgen(typescript_type = "IInputRole | null | undefined")]
     pub type IInputRoleArg;
@@ -76,31 +76,41 @@ extern "C" {
     pub type IGivenVerification;
 }
 
-/// A file from the page: `{name, bytes: Uint8Array, role?}`.
-#[derive(Deserialize)]
-struct JsFile {
-    name: String,
+/// A file from the page: `{name, bytes: Uint8Array, role?}` (`role`: an aggregation's input,
+/// detected when absent).
+#[derive(Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "FileBytes")]
+pub struct JsFile {
+    pub name: String,
     #[serde(with = "serde_bytes")]
-    bytes: Vec<u8>,
+    #[schemars(with = "String", extend("tsType" = "Uint8Array"))]
+    pub bytes: Vec<u8>,
     #[serde(default)]
-    role: Option<InputRole>,
+    pub role: Option<InputRole>,
 }
 
 /// An output file for the page: `{name, bytes: Uint8Array}`.
-#[derive(Serialize)]
-struct JsOutput<'a> {
-    name: &'a str,
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "OutputBytes")]
+pub struct JsOutput<'a> {
+    pub name: &'a str,
     #[serde(with = "serde_bytes")]
-    bytes: &'a [u8],
+    #[schemars(with = "String", extend("tsType" = "Uint8Array"))]
+    pub bytes: &'a [u8],
 }
 
-/// `{manifest, result, ingest, outputs: [{name, bytes}]}`.
-#[derive(Serialize)]
-struct JsAggregation<'a> {
-    manifest: serde_json::Value,
-    result: serde_json::Value,
-    ingest: serde_json::Value,
-    outputs: Vec<JsOutput<'a>>,
+/// What an aggregation gives the page: `{manifest, result, ingest, outputs}`, where `outputs`
+/// are the files `kaoping aggregate` writes.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "AggregationResult")]
+pub struct JsAggregation<'a> {
+    #[schemars(with = "Manifest")]
+    pub manifest: serde_json::Value,
+    #[schemars(with = "kaoping_core::score::EvaluationResult")]
+    pub result: serde_json::Value,
+    #[schemars(with = "kaoping_core::ingest::IngestReport")]
+    pub ingest: serde_json::Value,
+    pub outputs: Vec<JsOutput<'a>>,
 }
 
 /// Files straight through serde-wasm-bindgen: their bytes stay a `Uint8Array` (through
