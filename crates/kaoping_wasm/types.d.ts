@@ -411,6 +411,26 @@ export interface IFileRow {
   rejected: number;
 }
 
+/**
+ * What the files a person gave hold: one manifest, verified against the others
+ * ([`verify_given`]); or no manifest, or more than one. JSON: `found` names which.
+ */
+export type IFileSetVerification = {
+  found: "no_manifest";
+} | {
+  found: "many_manifests";
+  names: string[];
+} | {
+  found: "verified";
+  /** The manifest's file name. */
+  manifest: string;
+  /** The plan and input files the manifest names that were not given. */
+  missing: string[];
+  /** How many output files were compared. */
+  outputs: number;
+  verification: IVerification;
+};
+
 /** The state of a form after evaluating the answers. */
 export interface IFormState {
   /** Shown questions with an answer, and the number of shown questions. */

@@ -116,16 +116,14 @@ const handlers = {
     }
     return files;
   },
-  // The audit check: a manifest and the files it names (matched by file name), recomputed.
+  // The audit check: the files a person chose; the engine finds the manifest among them,
+  // matches the others to it by base name (its own demo plan when none is given; outputs
+  // only with result.json) and recomputes.
   async verify({ files }) {
     const read = await Promise.all(files.map(async ({ name, blob }) => ({ name, bytes: new Uint8Array(await blob.arrayBuffer()) })));
-    const manifests = read.filter((f) => f.name.endsWith('.json') && looksLikeManifest(f.bytes));
-    if (manifests.length !== 1) return { error: manifests.length ? 'many' : 'none' };
-    const manifest = JSON.parse(new TextDecoder().decode(manifests[0].bytes));
-    // The engine matches the files to the manifest (by base name; its own demo plan when none
-    // is given; outputs only with result.json) and recomputes.
-    const { verification, missing, outputs } = Engine.verifyGiven(manifest, read.filter((f) => f !== manifests[0]));
-    return { verification, missing, manifest: manifests[0].name, outputs };
+    const v = Engine.verifyFiles(read);
+    if (v.found !== 'verified') return { error: v.found === 'no_manifest' ? 'none' : 'many' };
+    return { verification: v.verification, missing: v.missing, manifest: v.manifest, outputs: v.outputs };
   },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();
@@ -144,14 +142,6 @@ const handlers = {
     return result;
   },
 };
-
-function looksLikeManifest(bytes) {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes))?.format?.startsWith('kaoping.manifest/');
-  } catch {
-    return false;
-  }
-}
 
 function post(msg) {
   self.postMessage(msg);

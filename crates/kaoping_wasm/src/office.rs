@@ -74,6 +74,10 @@ extern "C" {
     pub type IVerification;
     #[wasm_bindgen(typescript_type = "IGivenVerification")]
     pub type IGivenVerification;
+    #[wasm_bindgen(typescript_type = "IFileSetVerification")]
+    pub type IFileSetVerification;
+    #[wasm_bindgen(typescript_type = "IFileBytes[]")]
+    pub type IFileBytesList;
 }
 
 /// A file from the page: `{name, bytes: Uint8Array, role?}` (`role`: an aggregation's input,
@@ -431,6 +435,21 @@ impl Engine {
             Some(kaoping_core::plan::DEMO_PLAN_JSON.as_bytes()),
             verify::DEFAULT_DIFF_LIMIT,
         );
+        Ok(to_js(&v)?.unchecked_into())
+    }
+
+    /// The audit check of the files a person gave: the one manifest among them found
+    /// (`found`: `no_manifest`, `many_manifests`, or `verified` with what
+    /// `verifyGiven` gives and the manifest's name) and the others checked against it.
+    #[wasm_bindgen(js_name = verifyFiles)]
+    pub fn verify_files(files: IFileBytesList) -> Result<IFileSetVerification, JsError> {
+        let files = files_of(files.into())?;
+        let v = verify::verify_files(
+            &named(&files),
+            Some(kaoping_core::plan::DEMO_PLAN_JSON.as_bytes()),
+            verify::DEFAULT_DIFF_LIMIT,
+        )
+        .map_err(into_error)?;
         Ok(to_js(&v)?.unchecked_into())
     }
 

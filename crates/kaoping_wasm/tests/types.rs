@@ -10,7 +10,7 @@
 //! comments become JSDoc. The facade's `typescript_type` names refer to these.
 #![cfg(all(feature = "office", not(target_arch = "wasm32")))]
 
-use kaoping_core::aggregate::verify::{GivenVerification, Verification};
+use kaoping_core::aggregate::verify::{FileSetVerification, GivenVerification, Verification};
 use kaoping_core::aggregate::AggregateProgress;
 use kaoping_core::cells::Table;
 use kaoping_core::export::IngestSummary;
@@ -73,6 +73,7 @@ fn definitions() -> BTreeMap<String, Value> {
         Manifest,
         Verification,
         GivenVerification,
+        FileSetVerification,
         JsAggregation,
     );
     let mut defs: BTreeMap<String, Value> = g.take_definitions(false).into_iter().collect();

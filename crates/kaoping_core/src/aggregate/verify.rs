@@ -603,10 +603,104 @@ pub fn verify_given(
     }
 }
 
+/// What the files a person gave hold: one manifest, verified against the others
+/// ([`verify_given`]); or no manifest, or more than one. JSON: `found` names which.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "found", rename_all = "snake_case")]
+pub enum FileSetVerification {
+    NoManifest,
+    ManyManifests {
+        names: Vec<String>,
+    },
+    Verified {
+        /// The manifest's file name.
+        manifest: String,
+        #[serde(flatten)]
+        given: GivenVerification,
+    },
+}
+
+/// Whether a file is a kaoping manifest: a `.json` file (any case) whose top-level `format`
+/// starts with `kaoping.manifest/`.
+pub fn is_manifest(name: &str, bytes: &[u8]) -> bool {
+    #[derive(Deserialize)]
+    struct Format {
+        format: Option<String>,
+    }
+    name.to_ascii_lowercase().ends_with(".json")
+        && serde_json::from_slice::<Format>(bytes)
+            .ok()
+            .and_then(|f| f.format)
+            .is_some_and(|f| f.starts_with("kaoping.manifest/"))
+}
+
+/// Finds the one manifest among the files a person gave ([`is_manifest`]) and verifies the
+/// others against it ([`verify_given`]). A manifest that cannot be read is an error naming
+/// its file.
+pub fn verify_files(
+    given: &[NamedBytes],
+    builtin_plan: Option<&[u8]>,
+    limit: usize,
+) -> Result<FileSetVerification, AggregateError> {
+    let found: Vec<usize> = (0..given.len())
+        .filter(|&i| is_manifest(given[i].name, given[i].bytes))
+        .collect();
+    let i = match found[..] {
+        [] => return Ok(FileSetVerification::NoManifest),
+        [i] => i,
+        _ => {
+            let names = found.iter().map(|&i| given[i].name.to_owned()).collect();
+            return Ok(FileSetVerification::ManyManifests { names });
+        }
+    };
+    let manifest: Manifest =
+        serde_json::from_slice(given[i].bytes).map_err(|e| AggregateError::BadInput {
+            file: given[i].name.to_owned(),
+            what: "a kaoping manifest",
+            why: e.to_string(),
+        })?;
+    let rest: Vec<NamedBytes> = (0..given.len())
+        .filter(|&j| j != i)
+        .map(|j| given[j])
+        .collect();
+    Ok(FileSetVerification::Verified {
+        manifest: given[i].name.to_owned(),
+        given: verify_given(&manifest, &rest, builtin_plan, limit),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_manifest_is_a_json_file_of_the_manifest_format() {
+        assert!(is_manifest(
+            "out/MANIFEST.JSON",
+            br#"{"format":"kaoping.manifest/1"}"#
+        ));
+        assert!(!is_manifest("m.txt", br#"{"format":"kaoping.manifest/1"}"#));
+        assert!(!is_manifest("r.json", br#"{"format":"kaoping.result/1"}"#));
+        assert!(!is_manifest("r.json", b"[1, 2"));
+        let named = |name, bytes| NamedBytes { name, bytes };
+        let m = br#"{"format":"kaoping.manifest/1"}"#;
+        let none = verify_files(&[named("a.csv", b"x")], None, 5).unwrap();
+        assert_eq!(none, FileSetVerification::NoManifest);
+        let two = verify_files(&[named("a.json", m), named("b.json", m)], None, 5).unwrap();
+        assert_eq!(
+            two,
+            FileSetVerification::ManyManifests {
+                names: vec!["a.json".into(), "b.json".into()]
+            }
+        );
+        let bad = verify_files(&[named("a.json", m)], None, 5).unwrap_err();
+        assert!(
+            bad.to_string()
+                .starts_with("a.json: not a kaoping manifest"),
+            "{bad}"
+        );
+    }
 
     #[test]
     fn json_diff_names_each_differing_value_by_pointer() {
