@@ -156,6 +156,13 @@ export interface IChoice {
   value: string;
 }
 
+export interface IComponentScores {
+  expert: IExpertComponent;
+  indicators: IIndicatorsComponent;
+  leadership: IComponentSummary;
+  public: IPublicComponent;
+}
+
 /** The common figures of a component. */
 export interface IComponentSummary {
   /** weight_used × value. */
@@ -873,7 +880,7 @@ export interface IParameters {
 /** How the year is divided for tracking. */
 export type IPeriodKind = "month" | "quarter";
 
-/** A kaoping evaluation plan (考评方案), as written (docs/plan.md). */
+/** The whole evaluation plan for one year. */
 export interface IPlan {
   categories: ICategory[];
   description?: IText | null;
@@ -1778,7 +1785,7 @@ export interface IUnitProgress {
 export interface IUnitResult {
   cadres: ICadreResult[];
   category: string;
-  components: IComponents;
+  components: IComponentScores;
   composite?: number | null;
   composite_rounded?: number | null;
   grade: string;

@@ -17,10 +17,13 @@ use kaoping_core::export::IngestSummary;
 use kaoping_core::form::{Answers, CarryOver, FormState};
 use kaoping_core::ingest::{FileCount, FileOptions, Progress, RecordFile, RecordsEvaluation};
 use kaoping_core::manifest::{FileEntry, InputRole, Manifest};
+use kaoping_core::plan::Plan;
 use kaoping_core::record::{ResponseRecord, Submission};
 use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
+use kaoping_core::score::ScoringRules;
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
+use kaoping_core::track::TrackingRules;
 use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput};
 use kaoping_core::validate::PlanReport;
 use kaoping_wasm::{JsAggregation, JsFile};
@@ -76,21 +79,24 @@ fn definitions() -> BTreeMap<String, Value> {
         FileSetVerification,
         JsAggregation,
     );
+    // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
+    // (read by the layers above it), so their types are put in here, as kaoping_core::schema
+    // does for docs/plan.schema.json. One generator for all, so that two types of one name
+    // are numbered (and refused below), never one silently taken for the other.
+    g.subschema_for::<Plan>();
+    let scoring = g.subschema_for::<ScoringRules>();
+    let tracking = g.subschema_for::<TrackingRules>();
     let mut defs: BTreeMap<String, Value> = g.take_definitions(false).into_iter().collect();
-    // The plan, with its scoring and tracking sections typed (kaoping_core::schema).
-    let mut plan = kaoping_core::schema::plan_schema();
-    if let Some(obj) = plan.as_object_mut() {
-        if let Some(Value::Object(more)) = obj.remove("$defs") {
-            defs.extend(more);
-        }
-        obj.remove("$schema");
-        obj.remove("title");
-        obj.insert(
-            "description".into(),
-            "A kaoping evaluation plan (考评方案), as written (docs/plan.md).".into(),
-        );
+    let plan = defs.get_mut("Plan").and_then(|p| p.get_mut("properties"));
+    let plan = plan
+        .and_then(Value::as_object_mut)
+        .expect("the plan has properties");
+    for (name, section) in [("scoring", scoring), ("tracking", tracking)] {
+        let section = serde_json::to_value(section).unwrap();
+        let prop = plan.get_mut(name).and_then(Value::as_object_mut).unwrap();
+        prop.remove("type");
+        prop.extend(section.as_object().cloned().unwrap_or_default());
     }
-    defs.insert("Plan".into(), plan);
     // schemars numbers a second type of the same name (`Warning2`): name it apart instead.
     let twice: Vec<&String> = defs
         .keys()

@@ -274,6 +274,7 @@ pub struct IndicatorWeightsResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[schemars(rename = "ComponentScores")]
 pub struct Components {
     pub indicators: IndicatorsComponent,
     pub expert: ExpertComponent,
