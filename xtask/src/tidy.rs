@@ -28,6 +28,7 @@ pub const LAYERS: &[&[&str]] = &[
     &[
         "text",
         "canonical",
+        "date",
         "stats",
         "expr",
         "pattern",

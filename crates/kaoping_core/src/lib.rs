@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub mod canonical;
 pub mod cells;
+pub mod date;
 pub mod export;
 pub mod expr;
 pub mod form;

@@ -326,20 +326,6 @@ fn date_styles(zip: &ZipReader, dir: &str) -> Result<Vec<bool>, XlsxError> {
     Ok(out)
 }
 
-/// Days since 1970-01-01 → (year, month, day) (proleptic Gregorian; Howard Hinnant's method).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// An Excel serial date as ISO 8601: a date, or a date and time when it has a time of day.
 fn serial_to_iso(serial: f64, date1904: bool) -> Option<String> {
     if !serial.is_finite() || !(0.0..2_958_466.0).contains(&serial) {
@@ -357,7 +343,7 @@ fn serial_to_iso(serial: f64, date1904: bool) -> Option<String> {
         }
         -25_569 // 1899-12-30
     };
-    let (y, m, d) = civil(epoch + days);
+    let (y, m, d) = crate::date::civil_from_days(epoch + days);
     if time_only(serial) {
         return Some(format!(
             "{:02}:{:02}:{:02}",

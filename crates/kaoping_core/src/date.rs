@@ -1,0 +1,72 @@
+//! The calendar, once: days since 1970-01-01 to and from (year, month, day) in the proleptic
+//! Gregorian calendar (Howard Hinnant's `days_from_civil` and `civil_from_days`,
+//! <https://howardhinnant.github.io/date_algorithms.html>), and the length of a month. Used by
+//! record timestamps (`record::rfc3339`), Excel serial dates (`xlsx`) and tracking dates
+//! (`track::period::Date`).
+
+/// Days since 1970-01-01 of a date (`month` 1–12; a `day` past the month's end runs on).
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = year - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date (year, month 1–12, day 1–31) of a count of days since 1970-01-01.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Days in a month of a year (`month` 1–12).
+pub fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Known days (the Unix epoch, the leap day of 2000, the Excel 1900 epoch of xlsx,
+    /// 1904-01-01) and a round trip over ±2,000 years, day by day.
+    #[test]
+    fn days_and_dates_agree() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(days_from_civil(2000, 2, 29), 11_016);
+        assert_eq!(civil_from_days(-25_569), (1899, 12, 30));
+        assert_eq!(civil_from_days(-24_107), (1904, 1, 1));
+        assert_eq!(days_from_civil(2026, 6, 30), 20_634);
+        let mut expect = civil_from_days(-730_000);
+        for days in -730_000..730_000 {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!((y, m, d), expect, "day {days}");
+            assert_eq!(days_from_civil(y, m, d), days);
+            expect = if d < days_in_month(y, m) {
+                (y, m, d + 1)
+            } else if m < 12 {
+                (y, m + 1, 1)
+            } else {
+                (y + 1, 1, 1)
+            };
+        }
+        assert_eq!(days_in_month(1900, 2), 28);
+        assert_eq!(days_in_month(2000, 2), 29);
+        assert_eq!(days_in_month(2026, 2), 28);
+    }
+}
