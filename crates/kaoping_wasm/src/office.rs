@@ -147,7 +147,9 @@ fn aggregation_js(agg: &Aggregation) -> Result<IAggregation, JsError> {
             .collect(),
     };
     let js = out
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .serialize(
+            &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
+        )
         .map_err(into_error)?;
     Ok(js.unchecked_into())
 }

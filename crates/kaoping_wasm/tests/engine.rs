@@ -183,6 +183,13 @@ mod office {
             serde_json::to_value(&native.manifest).unwrap(),
             "same manifest in WASM as natively"
         );
+        // The output files come out as the bytes the manifest hashes, as Uint8Arrays.
+        let outputs: js_sys::Array = get(&agg, "outputs").unchecked_into();
+        assert_eq!(outputs.length() as usize, native.outputs.len());
+        for (o, n) in outputs.iter().zip(&native.outputs) {
+            let bytes: js_sys::Uint8Array = get(&o, "bytes").dyn_into().expect("a Uint8Array");
+            assert_eq!(bytes.to_vec(), n.bytes, "{}", n.name);
+        }
         let files = js_sys::Array::new();
         files.push(&file("plan.json", plan));
         files.push(&file("inputs.json", &inputs));
