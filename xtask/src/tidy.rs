@@ -37,7 +37,7 @@ pub const LAYERS: &[&[&str]] = &[
         "ids",
         "cells",
     ],
-    &["plan", "seen"],
+    &["plan", "duplicates"],
     &["form"],
     &["record"],
     &["score"],
@@ -423,12 +423,12 @@ mod tests {
     #[test]
     fn an_import_up_a_layer_is_named_with_file_and_line() {
         let p = layer_problems(&[(
-            "seen.rs",
+            "duplicates.rs",
             "\n\nfn f() { crate::ingest::fingerprint(&[]); }\n",
         )]);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(
-            p[0].starts_with("crates/kaoping_core/src/seen.rs:3: `seen` (layer 2) uses `ingest`"),
+            p[0].starts_with("crates/kaoping_core/src/duplicates.rs:3: `duplicates` (layer 2) uses `ingest`"),
             "{}",
             p[0]
         );
@@ -437,14 +437,14 @@ mod tests {
     #[test]
     fn a_cycle_within_a_layer_is_named() {
         let p = layer_problems(&[
-            ("plan/mod.rs", "use crate::seen::SeenSet;\n"),
-            ("seen.rs", "use crate::plan::Plan;\n"),
+            ("plan/mod.rs", "use crate::duplicates::SeenSet;\n"),
+            ("duplicates.rs", "use crate::plan::Plan;\n"),
         ]);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].contains("the cycle plan → seen → plan"), "{}", p[0]);
+        assert!(p[0].contains("the cycle plan → duplicates → plan"), "{}", p[0]);
         // one way round is fine
         assert_eq!(
-            layer_problems(&[("seen.rs", "use crate::plan::Plan;\n")]),
+            layer_problems(&[("duplicates.rs", "use crate::plan::Plan;\n")]),
             Vec::<String>::new()
         );
     }

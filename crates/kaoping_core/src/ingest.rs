@@ -10,7 +10,7 @@
 //! `finish`). CSV and JSON Lines are read as they come; a whole JSON document or array is kept
 //! until its end. Accepted records go straight into a [`ScoreState`] (or are kept, for
 //! [`Ingest`]). Duplicates are found across files by the set of (instrument, respondent id)
-//! with the first file and row ([`crate::seen`]): ids that count up are held as runs (a few
+//! with the first file and row ([`crate::duplicates`]): ids that count up are held as runs (a few
 //! bytes per gap); others as 64-bit fingerprints (21 to 32 bytes an id;
 //! [`IngestSession::expect_bytes`] sizes that table at its first growth). A fingerprint is not
 //! cryptographic: two different ids could collide (chance about n²/2⁶⁵ for n ids); such a row is
@@ -141,7 +141,7 @@ pub enum IngestError {
 pub(crate) struct Sink<'p> {
     pub plan: &'p Plan,
     /// Fingerprints of (instrument, respondent id) → where each was first seen ([`pack`]).
-    pub seen: crate::seen::SeenSet,
+    pub seen: crate::duplicates::SeenSet,
     pub files: Vec<String>,
     pub report: IngestReport,
     keep_records: bool,
@@ -879,7 +879,7 @@ impl<'p> IngestSession<'p> {
         IngestSession {
             sink: Sink {
                 plan,
-                seen: crate::seen::SeenSet::default(),
+                seen: crate::duplicates::SeenSet::default(),
                 files: Vec::new(),
                 report: IngestReport {
                     read: 0,

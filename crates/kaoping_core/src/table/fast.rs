@@ -421,7 +421,7 @@ impl Compiled {
         row: &Row,
         layout: &Layout,
         d: &mut Dense,
-        seen: &mut crate::seen::SeenSet,
+        seen: &mut crate::duplicates::SeenSet,
         file: usize,
         file_name: &str,
     ) -> Outcome {
