@@ -1,7 +1,7 @@
 //! Identities of rows: where a row was first seen, packed in one word ([`pack`]), the 64-bit
 //! fingerprint of an (instrument, respondent id) pair ([`fingerprint`]), and a map for keys that
 //! are hashes already ([`PreHashedMap`]). A leaf module: ingest, the duplicate set
-//! ([`crate::duplicates`]) and the compiled CSV path ([`crate::table::fast`]) share it.
+//! ([`crate::duplicates`]) and the compiled CSV path ([`crate::table::compiled`]) share it.
 
 use std::collections::HashMap;
 

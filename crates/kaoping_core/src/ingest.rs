@@ -20,7 +20,7 @@
 //! A large CSV file can be read by several threads ([`shard`]): blocks prepared anywhere, taken
 //! in order, the same result.
 //!
-//! CSV rows of the scored public survey take a compiled path ([`crate::table::fast`]) that
+//! CSV rows of the scored public survey take a compiled path ([`crate::table::compiled`]) that
 //! counts into dense per-unit tables instead of building records; it gives the same result and
 //! the same rejections as the record path, which every row it is not sure of goes through.
 
@@ -31,7 +31,7 @@ use crate::record::{seal, verify_record, QualityFlags, ResponseRecord, RECORD_FO
 use crate::score::{ScoreError, ScoreState};
 use crate::table::csv::{CsvProblem, Row, Tokenizer};
 use crate::table::decode::{Decoder, Encoding};
-use crate::table::{self, fast, Layout, Mapping, MappingReport};
+use crate::table::{self, compiled, Layout, Mapping, MappingReport};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -147,7 +147,7 @@ pub(crate) struct Sink<'p> {
     keep_records: bool,
     pub state: Option<ScoreState<'p>>,
     /// Dense counters of the compiled public-survey path, merged into `state` at the end.
-    pub dense: Option<fast::Dense>,
+    pub dense: Option<compiled::Dense>,
     /// Rows accepted by the compiled path.
     pub fast_rows: u64,
 }
@@ -561,7 +561,7 @@ struct CsvCtx {
     layout: Option<Layout>,
     /// The unit question of the instrument, when it names a unit (checked as `unknown_unit`).
     unit_question: Option<usize>,
-    compiled: Option<fast::Compiled>,
+    compiled: Option<compiled::Compiled>,
     allow_fast: bool,
     header_seen: bool,
     error: Option<IngestError>,
@@ -604,9 +604,9 @@ impl CsvCtx {
         self.unit_question = unit_q.and_then(|u| instrument.questions().position(|q| q.id == u));
         if self.allow_fast {
             if let Some(state) = sink.state.as_ref() {
-                self.compiled = fast::Compiled::new(plan, &state.rules, &layout);
+                self.compiled = compiled::Compiled::new(plan, &state.rules, &layout);
                 if self.compiled.is_some() && sink.dense.is_none() {
-                    sink.dense = fast::Dense::new(plan, &state.rules);
+                    sink.dense = compiled::Dense::new(plan, &state.rules);
                 }
             }
         }
@@ -637,7 +637,7 @@ impl CsvCtx {
         if let (Some(c), Some(d)) = (self.compiled.as_ref(), sink.dense.as_mut()) {
             let name = &sink.files[self.file];
             if c.row(sink.plan, row, layout, d, &mut sink.seen, self.file, name)
-                == fast::Outcome::Accepted
+                == compiled::Outcome::Accepted
             {
                 sink.report.read += 1;
                 sink.report.accepted += 1;

@@ -23,9 +23,9 @@
 use super::{CsvCtx, CsvFile, Format, IngestError, IngestSession, Open, Reader, Sink};
 use crate::ids::{pack, unpack};
 use crate::plan::Plan;
+use crate::table::compiled::{Counted, RowId};
 use crate::table::csv::{CsvProblem, Row, Tokenizer};
 use crate::table::decode::Encoding;
-use crate::table::fast::{Counted, RowId};
 
 use super::FileOptions;
 

@@ -118,7 +118,7 @@ pub struct Tokenizer {
     skipped_lines: u64,
 }
 
-/// Word-at-a-time scans (here and in `fast.rs`): a byte repeated in every byte of a word, and
+/// Word-at-a-time scans (here and in `compiled/`): a byte repeated in every byte of a word, and
 /// the high bit of every byte.
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 pub(crate) const HIGHS: u64 = 0x8080_8080_8080_8080;

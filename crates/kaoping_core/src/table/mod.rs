@@ -14,9 +14,9 @@
 //! header). The [`MappingReport`] lists the headers used, those not used and the plan's columns
 //! no header maps to (with whether the question is required).
 
+pub mod compiled;
 pub mod csv;
 pub mod decode;
-pub mod fast;
 pub mod ratings;
 
 use crate::form::{Answers, UNABLE};
