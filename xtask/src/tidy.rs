@@ -61,7 +61,6 @@ pub const LARGE_FILES: &[(&str, &str)] = &[
     ("expr/parser.rs", "to split (issue 14)"),
     ("export/mod.rs", "to split (issue 14)"),
     ("form.rs", "to split (issue 14)"),
-    ("ingest.rs", "to split (issue 14)"),
     ("score/rules.rs", "to split (issue 14)"),
     ("stats/tally.rs", "to split (issue 14)"),
     ("stats/weighting.rs", "to split (issue 14)"),

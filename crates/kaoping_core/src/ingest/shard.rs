@@ -20,7 +20,9 @@
 //! header is row 1), and for a compiled row the id (its bytes, or "FILE:ROW") and its counts
 //! ([`Counted`]), for any other row its fields; at the end the shard's next row number.
 
-use super::{CsvCtx, CsvFile, Format, IngestError, IngestSession, Open, Reader, Sink};
+use super::session::{Open, Reader};
+use super::table_rows::{CsvCtx, CsvFile};
+use super::{Format, IngestError, IngestSession, Sink};
 use crate::ids::{pack, unpack};
 use crate::plan::Plan;
 use crate::table::compiled::{Counted, RowId};

@@ -1,0 +1,105 @@
+//! What an ingest reports (counts per file, rejections with file, row, column and reason),
+//! the options a file is read with, and why a session call is refused.
+
+use crate::record::ResponseRecord;
+use crate::score::ScoreError;
+use crate::table::decode::Encoding;
+use crate::table::{Mapping, MappingReport};
+use crate::text::Text;
+use serde::{Deserialize, Serialize};
+
+/// Why a record was not accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Rejection {
+    pub file: String,
+    pub row: usize,
+    /// The field the problem is in, when there is one (a question id, `checksum`, the CSV
+    /// header, …).
+    pub column: Option<String>,
+    /// Records: `json_syntax`, `not_a_record`, `another_plan`, `checksum_mismatch`,
+    /// `duplicate_response`, `unknown_instrument`, `unknown_unit`, `invalid_answer`.
+    /// CSV rows: `csv_syntax`, `encoding`, `another_plan`, `unknown_unit`, `required_missing`,
+    /// `invalid_answer`, `duplicate_response`.
+    pub code: &'static str,
+    pub message: Text,
+}
+
+/// Counts per file.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct FileCount {
+    pub file: String,
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    /// Tables: the encoding the file was read in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<&'static str>,
+    /// Tables: how the headers were mapped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<MappingReport>,
+}
+
+/// What an ingest produced: the accepted records and everything rejected.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct IngestReport {
+    pub read: usize,
+    pub accepted: usize,
+    pub files: Vec<FileCount>,
+    pub rejected: Vec<Rejection>,
+    #[serde(skip)]
+    pub records: Vec<ResponseRecord>,
+}
+
+/// How a file is read.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// From the name (`.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json`), else from the first
+    /// character (`{` or `[`: JSON, else CSV).
+    #[default]
+    Auto,
+    Json,
+    Jsonl,
+    Csv,
+}
+
+/// Options for one file.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileOptions {
+    pub format: Format,
+    /// Tables: the text encoding (`auto` detects).
+    pub encoding: Encoding,
+    /// Tables: the instrument the rows answer (default: the one the headers fit best).
+    pub instrument: Option<String>,
+    /// Tables: `{header: column_key}`, overriding the default mapping.
+    pub mapping: Mapping,
+}
+
+/// Running totals, for progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, schemars::JsonSchema)]
+#[schemars(rename = "IngestProgress")]
+pub struct Progress {
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+}
+
+/// Why a session call was refused (a programming error of the caller, not a data problem).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum IngestError {
+    #[error("a file is already open: call end() first")]
+    FileOpen,
+    #[error("no file is open: call begin() first")]
+    NoFile,
+    #[error("the plan has no survey or appraisal instrument \"{0}\"")]
+    UnknownInstrument(String),
+    #[error(transparent)]
+    Score(#[from] ScoreError),
+    #[error("prepared rows that this build did not write, or not after shard_point()")]
+    Prepared,
+    #[error("this ingest keeps records and does not score them")]
+    NotScoring,
+}

@@ -1,0 +1,296 @@
+//! Rows of response tables (CSV): the header mapped to the flat layout, then each row on the
+//! compiled path when it can take it, else on the record path (row → answers → the form's
+//! checks → a sealed record).
+
+use super::records::answer_problem;
+use super::{IngestError, Sink};
+use crate::form::{evaluate, Answers};
+use crate::plan::{InstrumentKind, Plan};
+use crate::record::{seal, QualityFlags, ResponseRecord, RECORD_FORMAT};
+use crate::table::csv::{CsvProblem, Row, Tokenizer};
+use crate::table::decode::Decoder;
+use crate::table::{self, compiled, Layout, Mapping};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Reading one CSV file.
+pub(super) struct CsvFile {
+    pub(super) decoder: Decoder,
+    pub(super) tok: Tokenizer,
+    pub(super) ctx: CsvCtx,
+    /// Set when the file goes on with a shard's prepared rows ([`super::shard`]): the shard's row
+    /// numbers + this = the file's.
+    pub(super) shard_offset: Option<u64>,
+}
+
+pub(super) struct CsvCtx {
+    pub(super) file: usize,
+    pub(super) instrument: Option<String>,
+    pub(super) mapping: Mapping,
+    pub(super) layout: Option<Layout>,
+    /// The unit question of the instrument, when it names a unit (checked as `unknown_unit`).
+    pub(super) unit_question: Option<usize>,
+    pub(super) compiled: Option<compiled::Compiled>,
+    pub(super) allow_fast: bool,
+    pub(super) header_seen: bool,
+    pub(super) error: Option<IngestError>,
+}
+
+impl CsvCtx {
+    fn header(&mut self, row: &Row, sink: &mut Sink) {
+        let headers: Vec<String> = (0..row.len())
+            .map(|i| String::from_utf8_lossy(row.field(i)).trim().to_owned())
+            .collect();
+        let plan = sink.plan;
+        let ins = match &self.instrument {
+            Some(id) => match plan.instruments.iter().position(|i| &i.id == id) {
+                Some(i) if plan.instruments[i].kind != InstrumentKind::Review => Some(i),
+                _ => {
+                    self.error = Some(IngestError::UnknownInstrument(id.clone()));
+                    None
+                }
+            },
+            None => table::best_instrument(plan, &headers, &self.mapping),
+        };
+        let Some(ins) = ins else { return };
+        let layout = table::resolve(plan, ins, &headers, &self.mapping);
+        let rules = sink.state.as_ref().map(|s| &s.rules);
+        let instrument = &plan.instruments[ins];
+        let unit_q = match (rules, instrument.kind) {
+            (Some(r), InstrumentKind::Survey) if r.public.instrument == instrument.id => {
+                Some(r.public.unit_question.clone())
+            }
+            (Some(r), InstrumentKind::Appraisal) if r.leadership.instrument == instrument.id => {
+                Some(r.leadership.unit_question.clone())
+            }
+            (None, InstrumentKind::Appraisal) => Some("unit".to_owned()),
+            (None, InstrumentKind::Survey) => crate::score::ScoringRules::of(plan)
+                .ok()
+                .filter(|r| r.public.instrument == instrument.id)
+                .map(|r| r.public.unit_question),
+            _ => None,
+        };
+        self.unit_question = unit_q.and_then(|u| instrument.questions().position(|q| q.id == u));
+        if self.allow_fast {
+            if let Some(state) = sink.state.as_ref() {
+                self.compiled = compiled::Compiled::new(plan, &state.rules, &layout);
+                if self.compiled.is_some() && sink.dense.is_none() {
+                    sink.dense = compiled::Dense::new(plan, &state.rules);
+                }
+            }
+        }
+        self.layout = Some(layout);
+    }
+
+    pub(super) fn row(&mut self, row: &Row, sink: &mut Sink) {
+        if !self.header_seen {
+            self.header_seen = true;
+            if matches!(row.problem, Some((CsvProblem::TooLong, _))) {
+                // Its rows then have more fields than the (empty) header: each says so.
+                sink.report.read += 1;
+                sink.reject(
+                    self.file,
+                    row.number as usize,
+                    None,
+                    "csv_syntax",
+                    "表头行超过 1 MiB（多半是引号未闭合），未读取",
+                    "The header row is over 1 MiB (most often a quote that is not closed) and was not read",
+                );
+            }
+            self.header(row, sink);
+            return;
+        }
+        let Some(layout) = self.layout.as_ref() else {
+            return;
+        };
+        if let (Some(c), Some(d)) = (self.compiled.as_ref(), sink.dense.as_mut()) {
+            let name = &sink.files[self.file];
+            if c.row(sink.plan, row, layout, d, &mut sink.seen, self.file, name)
+                == compiled::Outcome::Accepted
+            {
+                sink.report.read += 1;
+                sink.report.accepted += 1;
+                sink.fast_rows += 1;
+                return;
+            }
+        }
+        self.slow_row(row, sink);
+    }
+
+    /// The record path: row → answers → the form's checks → a sealed record → dedup → scored.
+    fn slow_row(&self, row: &Row, sink: &mut Sink) {
+        let layout = self.layout.as_ref().expect("header read");
+        let file = self.file;
+        let n = row.number as usize;
+        sink.report.read += 1;
+        if let Some((p, field)) = row.problem {
+            let (zh, en) = match p {
+                CsvProblem::UnterminatedQuote => (
+                    "引号未闭合：文件在带引号的字段中结束",
+                    "Unterminated quote: the file ends inside a quoted field",
+                ),
+                CsvProblem::TextAfterQuote => (
+                    "右引号后还有文字（字段中的引号须写成两个引号）",
+                    "Text after a closing quote (a quote inside a field is written twice)",
+                ),
+                CsvProblem::TooLong => (
+                    "此行超过 1 MiB（多半是引号未闭合），未读取；从此后第一个换行处继续读取",
+                    "The row is over 1 MiB (most often a quote that is not closed) and was not read; reading goes on after the first line end past that size",
+                ),
+            };
+            // An over-long row has no fields to name.
+            let column = (p != CsvProblem::TooLong).then(|| layout.header(field));
+            return sink.reject(file, n, column, "csv_syntax", zh, en);
+        }
+        let want = layout.headers.len();
+        if row.len() != want {
+            let field = row.len().min(want);
+            return sink.reject(
+                file,
+                n,
+                Some(layout.header(field)),
+                "csv_syntax",
+                &format!("此行有 {} 个字段，表头有 {want} 个", row.len()),
+                &format!("The row has {} fields, the header {want}", row.len()),
+            );
+        }
+        // Mapped fields must be text in the file's encoding.
+        let mut texts: Vec<&str> = Vec::with_capacity(want);
+        for i in 0..want {
+            let bytes = row.field(i);
+            // U+FFFD marks bytes lost in decoding (here or in an earlier conversion).
+            let ok = layout.targets[i].is_none()
+                || std::str::from_utf8(bytes).is_ok_and(|s| !s.contains('\u{FFFD}'));
+            if !ok {
+                return sink.reject(
+                    file,
+                    n,
+                    Some(layout.header(i)),
+                    "encoding",
+                    "此单元格含有无法按文件编码读取的字节（可指定编码，如 GB18030 或 UTF-8）",
+                    "This cell has bytes that cannot be read in the file's encoding (choose the encoding, e.g. GB18030 or UTF-8)",
+                );
+            }
+            texts.push(std::str::from_utf8(bytes).unwrap_or(""));
+        }
+        let field = |i: usize| -> &str { texts.get(i).copied().unwrap_or("") };
+        let plan = sink.plan;
+        if let Some(f) = layout.plan_field {
+            let p = field(f).trim();
+            if !p.is_empty() && p != plan.id {
+                return sink.reject(
+                    file,
+                    n,
+                    Some(layout.header(f)),
+                    "another_plan",
+                    &format!("此行属于另一方案（{p}），不是本方案（{}）", plan.id),
+                    &format!(
+                        "The row is for another plan ({p}), not this one ({})",
+                        plan.id
+                    ),
+                );
+            }
+        }
+        let ins = &plan.instruments[layout.instrument];
+        let answers = table::row_answers(layout, ins, &field);
+        if let Some(qi) = self.unit_question {
+            let q = ins.questions().nth(qi).expect("unit question");
+            if let (Some(Value::String(u)), crate::plan::QuestionKind::Single { options }) =
+                (answers.values.get(&q.id), &q.kind)
+            {
+                if !options.iter().any(|o| &o.value == u) {
+                    let col = table::issue_column(layout, ins, &q.id, None);
+                    return sink.reject(
+                        file,
+                        n,
+                        Some(col.clone()),
+                        "unknown_unit",
+                        &format!("{col}：方案中没有单位“{u}”"),
+                        &format!("{col}: the plan has no unit \"{u}\""),
+                    );
+                }
+            }
+        }
+        if let Some((code, column, zh, en)) = answer_problem(ins, &answers, &|q, r| {
+            table::issue_column(layout, ins, q, r)
+        }) {
+            return sink.reject(file, n, Some(column), code, &zh, &en);
+        }
+        let id = layout
+            .respondent_field
+            .map(|f| field(f).trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("{}:{n}", sink.files[file]));
+        let submitted = layout
+            .submitted_field
+            .map(|f| field(f).trim().to_owned())
+            .unwrap_or_default();
+        let rec = table_record(plan, ins, &answers, id, submitted);
+        let id_col = layout.respondent_field.map(|f| layout.header(f));
+        sink.accept(file, n, rec, id_col);
+    }
+}
+
+/// The sealed record of a table row whose answers passed the form's checks.
+pub fn table_record(
+    plan: &Plan,
+    ins: &crate::plan::Instrument,
+    answers: &Answers,
+    respondent_id: String,
+    submitted_at: String,
+) -> ResponseRecord {
+    let state = evaluate(ins, answers, "zh-CN");
+    let mut shown = BTreeMap::new();
+    let mut hidden = BTreeMap::new();
+    for (id, v) in &answers.values {
+        if state.questions.contains(id) {
+            shown.insert(id.clone(), v.clone());
+        } else {
+            hidden.insert(id.clone(), v.clone());
+        }
+    }
+    let reasons = answers
+        .reasons
+        .iter()
+        .filter(|(id, _)| state.questions.contains(id))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let straight_lined = ins
+        .questions()
+        .filter(|q| matches!(q.kind, crate::plan::QuestionKind::Matrix { .. }))
+        .filter(|q| {
+            shown
+                .get(&q.id)
+                .and_then(Value::as_object)
+                .is_some_and(|m| {
+                    let nums: Vec<f64> = m.values().filter_map(Value::as_f64).collect();
+                    nums.len() >= 3 && nums.iter().all(|x| *x == nums[0])
+                })
+        })
+        .map(|q| q.id.clone())
+        .collect();
+    seal(ResponseRecord {
+        format: RECORD_FORMAT.into(),
+        plan_id: plan.id.clone(),
+        plan_version: plan.version.clone(),
+        plan_sha256: plan.sha256.clone(),
+        instrument: ins.id.clone(),
+        respondent_id,
+        reviewer: false,
+        started_at: submitted_at.clone(),
+        submitted_at,
+        lang: crate::text::DEFAULT_LANG.into(),
+        answers: shown,
+        reasons,
+        hidden_answers: hidden,
+        quality: QualityFlags {
+            duration_seconds: 0.0,
+            speeder: false,
+            straight_lined,
+            repeat: false,
+        },
+        engine_version: String::new(),
+        checksum: String::new(),
+    })
+}
