@@ -54,8 +54,8 @@ pub(crate) struct Sink<'p> {
     pub report: IngestReport,
     keep_records: bool,
     pub state: Option<ScoreState<'p>>,
-    /// Dense counters of the compiled public-survey path, merged into `state` at the end.
-    pub dense: Option<compiled::Dense>,
+    /// The counters of the compiled public-survey path, merged into `state` at the end.
+    pub tallies: Option<compiled::PublicTallies>,
     /// Rows accepted by the compiled path.
     pub fast_rows: u64,
 }

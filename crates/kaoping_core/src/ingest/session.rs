@@ -74,7 +74,7 @@ impl<'p> IngestSession<'p> {
                 },
                 keep_records,
                 state,
-                dense: None,
+                tallies: None,
                 fast_rows: 0,
             },
             open: None,
@@ -317,8 +317,8 @@ impl<'p> IngestSession<'p> {
             self.end()?;
         }
         let mut sink = self.sink;
-        if let (Some(state), Some(dense)) = (sink.state.as_mut(), sink.dense.take()) {
-            dense.merge_into(state);
+        if let (Some(state), Some(tallies)) = (sink.state.as_mut(), sink.tallies.take()) {
+            tallies.merge_into(state);
         }
         Ok(SessionOutcome {
             report: sink.report,

@@ -94,7 +94,7 @@ impl<'p> CsvShard<'p> {
             && file.ctx.header_seen
             && file.ctx.error.is_none()
             && file.ctx.compiled.is_some()
-            && sink.dense.is_some();
+            && sink.tallies.is_some();
         Ok(CsvShard {
             sink,
             file,
@@ -149,7 +149,7 @@ impl<'p> CsvShard<'p> {
 fn prepare(ctx: &CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) {
     if let (Some(c), Some(d), Some(layout)) = (
         ctx.compiled.as_ref(),
-        sink.dense.as_mut(),
+        sink.tallies.as_mut(),
         ctx.layout.as_ref(),
     ) {
         if let Some(id) = c.prepare(sink.plan, row, layout, d) {
@@ -248,7 +248,7 @@ impl IngestSession<'_> {
     /// prepared rows only.
     pub fn shard_point(&self) -> bool {
         match self.open.as_ref().map(|o| &o.reader) {
-            Some(Reader::Csv(csv)) => self.sink.dense.is_some() && at_shard_point(csv),
+            Some(Reader::Csv(csv)) => self.sink.tallies.is_some() && at_shard_point(csv),
             _ => false,
         }
     }
@@ -276,7 +276,7 @@ impl IngestSession<'_> {
             return Err(IngestError::Prepared);
         }
         if csv.shard_offset.is_none() {
-            if self.sink.dense.is_none() || !at_shard_point(csv) {
+            if self.sink.tallies.is_none() || !at_shard_point(csv) {
                 return Err(IngestError::Prepared);
             }
             // The shard's first row after its header is its row 2.
@@ -336,7 +336,7 @@ impl IngestSession<'_> {
                             }
                         }
                         None => {
-                            let d = sink.dense.as_mut().ok_or(IngestError::Prepared)?;
+                            let d = sink.tallies.as_mut().ok_or(IngestError::Prepared)?;
                             d.apply(&counted);
                             sink.report.accepted += 1;
                             sink.fast_rows += 1;
@@ -386,11 +386,11 @@ impl IngestSession<'_> {
     /// blocks, or at a row start after bytes). False when not (a cut inside a quoted field):
     /// then give the block's bytes with [`IngestSession::push`].
     pub fn take_prepared(&mut self, prepared: &[u8]) -> Result<bool, IngestError> {
-        let dense = self.sink.dense.is_some();
+        let tallies = self.sink.tallies.is_some();
         let usable = prepared.first() == Some(&1)
             && match self.open.as_ref().map(|o| &o.reader) {
                 Some(Reader::Csv(csv)) => {
-                    csv.shard_offset.is_some() || (dense && at_shard_point(csv))
+                    csv.shard_offset.is_some() || (tallies && at_shard_point(csv))
                 }
                 _ => false,
             };

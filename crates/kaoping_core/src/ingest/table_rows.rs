@@ -74,8 +74,8 @@ impl CsvCtx {
         if self.allow_fast {
             if let Some(state) = sink.state.as_ref() {
                 self.compiled = compiled::Compiled::new(plan, &state.rules, &layout);
-                if self.compiled.is_some() && sink.dense.is_none() {
-                    sink.dense = compiled::Dense::new(plan, &state.rules);
+                if self.compiled.is_some() && sink.tallies.is_none() {
+                    sink.tallies = compiled::PublicTallies::new(plan, &state.rules);
                 }
             }
         }
@@ -103,7 +103,7 @@ impl CsvCtx {
         let Some(layout) = self.layout.as_ref() else {
             return;
         };
-        if let (Some(c), Some(d)) = (self.compiled.as_ref(), sink.dense.as_mut()) {
+        if let (Some(c), Some(d)) = (self.compiled.as_ref(), sink.tallies.as_mut()) {
             let name = &sink.files[self.file];
             if c.row(sink.plan, row, layout, d, &mut sink.seen, self.file, name)
                 == compiled::Outcome::Accepted

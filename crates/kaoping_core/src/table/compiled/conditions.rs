@@ -1,8 +1,8 @@
 //! Relevance conditions and constraints, compiled: the common shapes become direct tests on
 //! parsed cells, the rest expressions evaluated on answers built from the row.
 
-use super::spellings::Pv;
-use super::tallies::Dense;
+use super::spellings::ParsedCell;
+use super::tallies::PublicTallies;
 use super::{Compiled, Kind, Layout};
 use crate::expr::{self, Env, Expr, Simple};
 use crate::plan::Instrument;
@@ -36,7 +36,7 @@ impl Compiled {
         cond: &Cond,
         current: Option<usize>,
         ins: &Instrument,
-        d: &Dense,
+        d: &PublicTallies,
         layout: &Layout,
         field_text: &dyn Fn(usize) -> &'s str,
     ) -> Option<bool> {
@@ -57,21 +57,21 @@ impl Compiled {
                 Some(e.eval(&env).truthy())
             }
             Cond::SelectedSingle { q, opt } => match d.shown(*q) {
-                Pv::Empty => Some(false),
-                Pv::Opt(i) => Some(*opt == Some(i)),
+                ParsedCell::Empty => Some(false),
+                ParsedCell::Opt(i) => Some(*opt == Some(i)),
                 _ => None,
             },
             Cond::SelectedMulti { q, bit } => match d.shown(*q) {
-                Pv::Empty => Some(false),
-                Pv::Multi(_, mask) => Some(mask & bit != 0),
+                ParsedCell::Empty => Some(false),
+                ParsedCell::Multi(_, mask) => Some(mask & bit != 0),
                 _ => None,
             },
             Cond::SelfNumber(simple) => {
                 let qi = current?;
                 let x = match (&self.slots[qi].kind, d.pv[qi]) {
-                    (Kind::Scale { table, .. }, Pv::Point(k)) => table.values[k as usize],
-                    (Kind::Checked { number: true, .. }, Pv::Int(x)) => x as f64,
-                    (Kind::Checked { number: true, .. }, Pv::Later) => {
+                    (Kind::Scale { table, .. }, ParsedCell::Point(k)) => table.values[k as usize],
+                    (Kind::Checked { number: true, .. }, ParsedCell::Int(x)) => x as f64,
+                    (Kind::Checked { number: true, .. }, ParsedCell::Later) => {
                         let f = self.slots[qi].field?;
                         let t = field_text(f).trim();
                         crate::table::parse_number(t)?.as_f64()?

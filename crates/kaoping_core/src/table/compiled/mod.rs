@@ -1,10 +1,10 @@
 //! The compiled path for CSV rows of the scored public survey: the instrument is compiled once
 //! per file into column slots (options matched as bytes, scale points looked up, expressions
 //! parsed once and evaluated only where the plan has them), and a valid row is counted
-//! straight into dense per-unit tables ([`Dense`]) without building a record. At the end the
-//! tables are merged into the [`ScoreState`](crate::score::ScoreState), exactly as if every
-//! row had been added as a record (`ScoreState::add`): the multisets and integer sums involved
-//! do not depend on order.
+//! straight into dense per-unit tables ([`PublicTallies`]) without building a record. At the
+//! end the tables are merged into the [`ScoreState`](crate::score::ScoreState), exactly as if
+//! every row had been added as a record (`ScoreState::add`): the multisets and integer sums
+//! involved do not depend on order.
 //!
 //! The compiled path only *accepts*: a row it is not sure of (any problem, any unusual
 //! spelling, a duplicate id, a question kind it does not compile) goes through the record
@@ -18,7 +18,7 @@ mod spellings;
 mod tallies;
 
 pub(crate) use tallies::Counted;
-pub use tallies::Dense;
+pub use tallies::PublicTallies;
 
 use super::Layout;
 use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind};
@@ -89,7 +89,8 @@ pub struct Compiled {
     /// Per question: (section, position in the section).
     qpos: Vec<(usize, usize)>,
     respondent_field: Option<usize>,
-    /// Per item of [`Dense`]: its question, and for a matrix row its index in the row scratch.
+    /// Per item of [`PublicTallies`]: its question, and for a matrix row its index in the row
+    /// scratch.
     item_at: Vec<(usize, Option<usize>)>,
 }
 
@@ -118,7 +119,7 @@ impl Compiled {
         if ins.kind != InstrumentKind::Survey || ins.id != rules.public.instrument {
             return None;
         }
-        let dense = Dense::new(plan, rules)?;
+        let dense = PublicTallies::new(plan, rules)?;
         let mut slots = Vec::new();
         let mut row_fields = Vec::new();
         // Options read as bytes must be spelled as the record path reads them.

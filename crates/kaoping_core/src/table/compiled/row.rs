@@ -2,27 +2,33 @@
 //! each shown one as the form would, and its respondent id.
 
 use super::clean_text::{clean_text, non_ascii_span};
-use super::spellings::{scale_cell, Pv};
-use super::tallies::Dense;
+use super::spellings::{scale_cell, ParsedCell};
+use super::tallies::PublicTallies;
 use super::{Compiled, Kind, Layout, Outcome, RowId, Slot};
 use crate::plan::{Instrument, Plan};
 use crate::table::csv::Row;
 
 impl Compiled {
-    fn parse(&self, slot: &Slot, raw: &[u8], kind_rows: &mut [Pv], row: &Row) -> Pv {
+    fn parse(
+        &self,
+        slot: &Slot,
+        raw: &[u8],
+        kind_rows: &mut [ParsedCell],
+        row: &Row,
+    ) -> ParsedCell {
         match &slot.kind {
             Kind::Single(options) => {
                 if raw.is_empty() {
-                    return Pv::Empty;
+                    return ParsedCell::Empty;
                 }
                 match options.find(raw) {
-                    Some(i) => Pv::Opt(i as u16),
-                    None => Pv::Bad,
+                    Some(i) => ParsedCell::Opt(i as u16),
+                    None => ParsedCell::Bad,
                 }
             }
             Kind::Multiple { options, .. } => {
                 if raw.is_empty() {
-                    return Pv::Empty;
+                    return ParsedCell::Empty;
                 }
                 let mut n = 0u16;
                 let mut mask = 0u64;
@@ -33,11 +39,11 @@ impl Compiled {
                                 mask |= 1 << i;
                             }
                         }
-                        None => return Pv::Bad,
+                        None => return ParsedCell::Bad,
                     }
                     n += 1;
                 }
-                Pv::Multi(n, mask)
+                ParsedCell::Multi(n, mask)
             }
             Kind::Scale { table, unable } => scale_cell(table, *unable, raw),
             Kind::Matrix {
@@ -51,26 +57,26 @@ impl Compiled {
                 for (i, pv) in kind_rows.iter_mut().enumerate().take(*n) {
                     let raw = self.row_fields[first + i].map_or(&[][..], |f| row.field(f));
                     *pv = scale_cell(table, *unable, raw);
-                    any |= !matches!(pv, Pv::Empty);
+                    any |= !matches!(pv, ParsedCell::Empty);
                 }
                 if any {
-                    Pv::Later
+                    ParsedCell::Later
                 } else {
-                    Pv::Empty
+                    ParsedCell::Empty
                 }
             }
             Kind::Checked { whole: Some(_), .. }
                 if !raw.is_empty() && raw.len() <= 15 && raw.iter().all(u8::is_ascii_digit) =>
             {
-                Pv::Int(raw.iter().fold(0u64, |a, b| a * 10 + u64::from(b - b'0')))
+                ParsedCell::Int(raw.iter().fold(0u64, |a, b| a * 10 + u64::from(b - b'0')))
             }
             Kind::Checked { .. } | Kind::Unsupported => {
                 if raw.iter().all(|b| b.is_ascii_whitespace()) {
                     // The record path trims: blank is unanswered for numbers; for text, a
                     // cell of only spaces is unanswered too (`cell_value` trims).
-                    Pv::Empty
+                    ParsedCell::Empty
                 } else {
-                    Pv::Later
+                    ParsedCell::Later
                 }
             }
         }
@@ -83,7 +89,7 @@ impl Compiled {
         plan: &Plan,
         row: &Row,
         layout: &Layout,
-        d: &mut Dense,
+        d: &mut PublicTallies,
         seen: &mut crate::duplicates::SeenSet,
         file: usize,
         file_name: &str,
@@ -120,14 +126,14 @@ impl Compiled {
     }
 
     /// Parses and checks one row, everything but the duplicate check: `None` when the record
-    /// path must read it; else where its respondent id is ([`Dense::count_row`] then gives
+    /// path must read it; else where its respondent id is ([`PublicTallies::count_row`] then gives
     /// what it counts). Changes nothing but `d`'s scratch.
     pub(crate) fn prepare(
         &self,
         plan: &Plan,
         row: &Row,
         layout: &Layout,
-        d: &mut Dense,
+        d: &mut PublicTallies,
     ) -> Option<RowId> {
         if row.problem.is_some() || row.len() != self.n_fields {
             return None;
@@ -152,11 +158,11 @@ impl Compiled {
         // Parse.
         // Every slot's cell and every matrix row is written below: only the sizes matter.
         let n_q = self.slots.len();
-        d.pv.resize(n_q, Pv::Empty);
-        d.rows.resize(self.row_fields.len(), Pv::Empty);
+        d.pv.resize(n_q, ParsedCell::Empty);
+        d.rows.resize(self.row_fields.len(), ParsedCell::Empty);
         for (qi, slot) in self.slots.iter().enumerate() {
             let raw = slot.field.map_or(&[][..], |f| row.field(f));
-            let rows: &mut [Pv] = match &slot.kind {
+            let rows: &mut [ParsedCell] = match &slot.kind {
                 Kind::Matrix { first, n, .. } => &mut d.rows[*first..first + n],
                 _ => &mut [],
             };
@@ -191,7 +197,7 @@ impl Compiled {
             }
         }
         // The record path checks the unit even when its question is hidden.
-        if matches!(d.pv[d.unit_question], Pv::Bad) {
+        if matches!(d.pv[d.unit_question], ParsedCell::Bad) {
             return None;
         }
         // Respondent id: from its column, else FILE:ROW (a duplicate goes to the record path).
@@ -218,21 +224,23 @@ impl Compiled {
         ins: &Instrument,
         qi: usize,
         slot: &Slot,
-        d: &Dense,
+        d: &PublicTallies,
         layout: &Layout,
         field_text: &dyn Fn(usize) -> &'s str,
     ) -> bool {
         let pv = d.pv[qi];
-        if matches!(pv, Pv::Bad) {
+        if matches!(pv, ParsedCell::Bad) {
             return false;
         }
-        if matches!(pv, Pv::Empty) {
+        if matches!(pv, ParsedCell::Empty) {
             return !slot.required;
         }
         let ok = match &slot.kind {
             Kind::Single(_) | Kind::Scale { .. } => true,
             Kind::Multiple { min, max, .. } => {
-                let Pv::Multi(n, _) = pv else { return false };
+                let ParsedCell::Multi(n, _) = pv else {
+                    return false;
+                };
                 let n = u32::from(n);
                 min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
             }
@@ -245,14 +253,14 @@ impl Compiled {
                 let rows = &d.rows[*first..first + n];
                 let missing = slot.required
                     && *each_row_required
-                    && rows.iter().any(|p| matches!(p, Pv::Empty));
-                !(missing || rows.iter().any(|p| matches!(p, Pv::Bad)))
+                    && rows.iter().any(|p| matches!(p, ParsedCell::Empty));
+                !(missing || rows.iter().any(|p| matches!(p, ParsedCell::Bad)))
             }
             Kind::Checked {
                 whole: Some((min, max)),
                 ..
-            } if matches!(pv, Pv::Int(_)) => {
-                let Pv::Int(x) = pv else { return false };
+            } if matches!(pv, ParsedCell::Int(_)) => {
+                let ParsedCell::Int(x) = pv else { return false };
                 let x = x as f64;
                 min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)
             }

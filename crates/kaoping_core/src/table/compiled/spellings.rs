@@ -4,9 +4,9 @@
 use crate::plan::Scale;
 use crate::score::state::point_score;
 
-/// A parsed cell.
+/// A cell as the compiled path parsed it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) enum Pv {
+pub(super) enum ParsedCell {
     Empty,
     /// Option index (single choice).
     Opt(u16),
@@ -171,12 +171,12 @@ impl Options {
 }
 
 #[inline(always)]
-pub(super) fn scale_cell(table: &ScaleTable, unable: bool, raw: &[u8]) -> Pv {
+pub(super) fn scale_cell(table: &ScaleTable, unable: bool, raw: &[u8]) -> ParsedCell {
     if raw.is_empty() {
-        return Pv::Empty;
+        return ParsedCell::Empty;
     }
     if let Some(k) = table.lookup(raw) {
-        return Pv::Point(k);
+        return ParsedCell::Point(k);
     }
     // "unable" compared as one word (a call to memcmp in WASM otherwise).
     if unable
@@ -184,9 +184,9 @@ pub(super) fn scale_cell(table: &ScaleTable, unable: bool, raw: &[u8]) -> Pv {
             || raw == "无法评价".as_bytes()
             || raw.eq_ignore_ascii_case(b"unable to judge"))
     {
-        return Pv::Unable;
+        return ParsedCell::Unable;
     }
-    Pv::Bad
+    ParsedCell::Bad
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The counters of the public survey, per unit and weighting cell, that valid rows are
 //! counted into, and their merge into the [`ScoreState`].
 
-use super::spellings::{Pv, ScaleTable};
+use super::spellings::{ParsedCell, ScaleTable};
 use super::{Compiled, Item};
 use crate::ids::PreHashedMap;
 use crate::plan::{Plan, Question, QuestionKind, Scale};
@@ -10,8 +10,9 @@ use crate::score::{ScoreState, ScoringRules};
 use crate::stats::tally::Tally;
 use std::collections::BTreeMap;
 
-/// Dense counters of the public survey, per unit and weighting cell.
-pub struct Dense {
+/// The tallies of the public survey's valid rows (respondents, scale points, index keys), per
+/// unit and weighting cell.
+pub struct PublicTallies {
     instrument: String,
     n_cells: usize,
     /// Per plan unit: its id.
@@ -40,7 +41,7 @@ pub struct Dense {
     nps: Option<(usize, Vec<Option<u8>>)>,
     /// Per unit × cell.
     groups: Vec<Group>,
-    /// Every index key seen (a multiset of item scores, [`Dense::apply`]) → its number.
+    /// Every index key seen (a multiset of item scores, [`PublicTallies::apply`]) → its number.
     keys: PreHashedMap<u64, u32>,
     /// Per unit: per item slot, counts per scale point, then unable (`stride` per unit).
     counts: Vec<u64>,
@@ -54,15 +55,15 @@ pub struct Dense {
     used: u64,
     skipped: BTreeMap<&'static str, u64>,
     // Scratch.
-    pub(super) pv: Vec<Pv>,
-    pub(super) rows: Vec<Pv>,
+    pub(super) pv: Vec<ParsedCell>,
+    pub(super) rows: Vec<ParsedCell>,
     pub(super) hidden: Vec<bool>,
     pub(super) id_buf: Vec<u8>,
     counted: Counted,
 }
 
-/// What one valid row counts ([`Dense::count_row`]): made where the row is read, counted
-/// where the counters are ([`Dense::apply`]), possibly on another thread.
+/// What one valid row counts ([`PublicTallies::count_row`]): made where the row is read, counted
+/// where the counters are ([`PublicTallies::apply`]), possibly on another thread.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Counted {
     /// Plan unit index; [`Counted::NONE16`]: not a unit of the plan.
@@ -95,7 +96,7 @@ pub(super) const DENSE_KEYS: usize = 4096;
 #[derive(Default, Clone)]
 pub(super) struct Group {
     respondents: u64,
-    /// Respondents per index key, by the key's number in [`Dense::keys`] (dense: a group's
+    /// Respondents per index key, by the key's number in [`PublicTallies::keys`] (dense: a group's
     /// counts stay in cache, where a map per group would not).
     index: Vec<u64>,
     /// Keys numbered [`DENSE_KEYS`] and above: key → respondents.
@@ -108,9 +109,9 @@ pub(super) struct Group {
     detractors: u64,
 }
 
-impl Dense {
+impl PublicTallies {
     /// Empty counters for the plan's public survey, when its scoring can be counted densely.
-    pub fn new(plan: &Plan, rules: &ScoringRules) -> Option<Dense> {
+    pub fn new(plan: &Plan, rules: &ScoringRules) -> Option<PublicTallies> {
         let p = &rules.public;
         let ins = plan.instrument(&p.instrument)?;
         let qs: Vec<&Question> = ins.questions().collect();
@@ -291,7 +292,7 @@ impl Dense {
             point_milli.push(0);
         }
         let stride = point_key.len();
-        Some(Dense {
+        Some(PublicTallies {
             instrument: ins.id.clone(),
             n_cells,
             units,
@@ -328,9 +329,9 @@ impl Dense {
 
     /// The answer of question `qi` as the record has it: `None` when hidden or unanswered.
     #[inline]
-    pub(super) fn shown(&self, qi: usize) -> Pv {
+    pub(super) fn shown(&self, qi: usize) -> ParsedCell {
         if self.hidden[qi] {
-            Pv::Empty
+            ParsedCell::Empty
         } else {
             self.pv[qi]
         }
@@ -342,36 +343,38 @@ impl Dense {
         let mut k = std::mem::take(&mut self.counted);
         k.items.clear();
         k.unit = match self.shown(self.unit_question) {
-            Pv::Opt(o) => self.option_unit[o as usize].map_or(Counted::NONE16, |u| u as u16),
+            ParsedCell::Opt(o) => {
+                self.option_unit[o as usize].map_or(Counted::NONE16, |u| u as u16)
+            }
             _ => Counted::NONE16,
         };
         k.cell = 0;
         for (qi, _, pos) in &self.cell_questions {
             match self.shown(*qi) {
-                Pv::Opt(o) => k.cell += (*pos * o as usize) as u32,
+                ParsedCell::Opt(o) => k.cell += (*pos * o as usize) as u32,
                 _ => {
                     k.cell = Counted::NONE32;
                     break;
                 }
             }
         }
-        // Scale points are below the codes: `Dense::new` takes only scales that short.
+        // Scale points are below the codes: `PublicTallies::new` takes only scales that short.
         for &(qi, at) in &c.item_at {
             let code = if self.hidden[qi] {
                 Counted::SKIP
             } else {
                 match at {
                     None => match self.pv[qi] {
-                        Pv::Point(p) => p as u8,
-                        Pv::Unable => Counted::UNABLE_ITEM,
+                        ParsedCell::Point(p) => p as u8,
+                        ParsedCell::Unable => Counted::UNABLE_ITEM,
                         _ => Counted::SKIP,
                     },
                     // The matrix answer exists when any row is answered.
-                    Some(_) if matches!(self.pv[qi], Pv::Empty) => Counted::SKIP,
+                    Some(_) if matches!(self.pv[qi], ParsedCell::Empty) => Counted::SKIP,
                     Some(at) => match self.rows[at] {
-                        Pv::Point(p) => p as u8,
-                        Pv::Unable => Counted::UNABLE_ROW,
-                        Pv::Empty => Counted::TOUCH,
+                        ParsedCell::Point(p) => p as u8,
+                        ParsedCell::Unable => Counted::UNABLE_ROW,
+                        ParsedCell::Empty => Counted::TOUCH,
                         _ => Counted::SKIP,
                     },
                 }
@@ -379,7 +382,7 @@ impl Dense {
             k.items.push(code);
         }
         let point = |q: Option<usize>| match q.map(|qi| self.shown(qi)) {
-            Some(Pv::Point(p)) => p as u8,
+            Some(ParsedCell::Point(p)) => p as u8,
             _ => Counted::SKIP,
         };
         k.sat = point(self.satisfaction.as_ref().map(|s| s.0));
@@ -387,12 +390,12 @@ impl Dense {
         self.counted = k;
     }
 
-    /// What the last [`Dense::count_row`] found.
+    /// What the last [`PublicTallies::count_row`] found.
     pub(crate) fn counted(&self) -> &Counted {
         &self.counted
     }
 
-    /// Counts `self.counted` ([`Dense::count_row`]).
+    /// Counts `self.counted` ([`PublicTallies::count_row`]).
     pub(crate) fn apply_counted(&mut self) {
         let k = std::mem::take(&mut self.counted);
         self.apply(&k);
@@ -441,7 +444,7 @@ impl Dense {
                     counts[at] += 1;
                     key += self.point_key[at];
                     scored += 1;
-                    // Per row in i64: scores within ±1e6 (`Dense::new`), so thousandths
+                    // Per row in i64: scores within ±1e6 (`PublicTallies::new`), so thousandths
                     // within ±1e9, at most 1000 items.
                     tot += self.point_milli[at];
                 }
