@@ -101,7 +101,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
         "to split (issue 14)",
     ),
     ("stats/weighting.rs", "rake", "to split (issue 14)"),
-    ("table/csv.rs", "feed", "to split (issue 14)"),
     ("track/analyse.rs", "finish", "to split (issue 14)"),
     ("track/analyse.rs", "warnings", "to split (issue 14)"),
     ("track/demo.rs", "demo_periods", "to split (issue 14)"),

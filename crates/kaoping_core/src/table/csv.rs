@@ -241,6 +241,13 @@ fn plain_row(
     next
 }
 
+/// The buffer position of `data[j]` when `data[seg..j]` is not yet copied into the row.
+macro_rules! pos {
+    ($t:expr, $seg:expr, $j:expr) => {
+        ($t.buf.len() + $j - $seg) as u32
+    };
+}
+
 impl Tokenizer {
     pub fn new(delimiter: u8) -> Tokenizer {
         Tokenizer {
@@ -321,159 +328,25 @@ impl Tokenizer {
             }
         }
         // Bytes data[seg..i] are part of the row but not yet copied; the buffer position of
-        // data[j] is buf.len() + j - seg.
+        // data[j] is buf.len() + j - seg (`pos!`).
         let mut seg = i;
-        let splat = self.splat;
-        let delim = self.delimiter;
-        macro_rules! pos {
-            ($j:expr) => {
-                (self.buf.len() + $j - seg) as u32
-            };
-        }
         while i < n {
             // A whole row in this chunk with no quote in it: its fields found in one pass,
             // handed out without a copy.
             if self.state == State::FieldStart && !self.started {
-                if let Some((end, next)) =
-                    plain_row(data, i, &splat, &mut self.starts, &mut self.ends)
-                {
-                    let row = &data[i..end];
-                    // A lone empty field is a blank line: counted, not handed out.
-                    if !row.is_empty() {
-                        on_row(&Row {
-                            number: self.number,
-                            buf: row,
-                            starts: &self.starts,
-                            ends: &self.ends,
-                            problem: None,
-                        });
-                    }
-                    self.number += 1;
-                    self.starts.clear();
-                    self.ends.clear();
+                if let Some(next) = self.plain_row(data, i, on_row) {
                     i = next;
                     seg = i;
-                    if i == n && data[n - 1] == b'\r' {
-                        // A CR at the chunk's end: an LF that starts the next one is its.
-                        self.skip_lf = true;
-                    }
                     continue;
                 }
             }
-            match self.state {
-                State::FieldStart => {
-                    self.starts.push(pos!(i));
-                    self.started = true;
-                    if data[i] == b'"' {
-                        // Copy up to the quote; the field's content starts after it.
-                        if self.copy(data, seg, i + 1) {
-                            i = self.over(data, seg);
-                            seg = i;
-                            continue;
-                        }
-                        i += 1;
-                        seg = i;
-                        *self.starts.last_mut().expect("pushed") = self.buf.len() as u32;
-                        self.state = State::Quoted;
-                    } else {
-                        self.state = State::Unquoted;
-                    }
-                }
-                State::Unquoted => loop {
-                    i = next_stop(data, i, &splat);
-                    if i == n {
-                        break;
-                    }
-                    let b = data[i];
-                    if b == delim {
-                        self.ends.push(pos!(i));
-                        i += 1;
-                        if self.buf.len() + i - seg > MAX_ROW_BYTES {
-                            // Fields and their ends grow with no copy: bounded here.
-                            i = self.over(data, seg);
-                            seg = i;
-                            break;
-                        }
-                        if i < n && data[i] != b'"' {
-                            // The next field starts here, unquoted: read on.
-                            self.starts.push(pos!(i));
-                            continue;
-                        }
-                        // The next field starts with a quote, or in the next chunk.
-                        self.state = State::FieldStart;
-                        break;
-                    } else if b == b'\n' || b == b'\r' {
-                        let end = pos!(i);
-                        if self.copy(data, seg, i) {
-                            i = self.over(data, seg);
-                            seg = i;
-                            break;
-                        }
-                        self.end_row(end, on_row);
-                        i += 1;
-                        if b == b'\r' {
-                            if i < n {
-                                if data[i] == b'\n' {
-                                    i += 1;
-                                }
-                            } else {
-                                self.skip_lf = true;
-                            }
-                        }
-                        seg = i;
-                        break;
-                    } else {
-                        // A quote inside an unquoted field: kept as text.
-                        i += 1;
-                    }
-                },
-                State::Quoted => {
-                    while i < n && data[i] != b'"' {
-                        i += 1;
-                    }
-                    if i < n {
-                        // Copy the content; drop the quote.
-                        if self.copy(data, seg, i) {
-                            i = self.over(data, seg);
-                            seg = i;
-                            continue;
-                        }
-                        i += 1;
-                        seg = i;
-                        self.state = State::QuoteInQuoted;
-                    }
-                }
-                State::QuoteInQuoted => {
-                    let b = data[i];
-                    if b == b'"' {
-                        // A doubled quote: this one is content (copied from seg).
-                        i += 1;
-                        self.state = State::Quoted;
-                    } else if b == delim || b == b'\n' || b == b'\r' {
-                        // The closing quote; the delimiter or line end is read as unquoted.
-                        self.state = State::Unquoted;
-                    } else {
-                        self.note(CsvProblem::TextAfterQuote);
-                        self.state = State::Unquoted;
-                    }
-                }
-                State::Skip => {
-                    let Some(p) = data[i..].iter().position(|&b| b == b'\n' || b == b'\r') else {
-                        seg = n;
-                        break;
-                    };
-                    i += p + 1;
-                    if data[i - 1] == b'\r' {
-                        if i < n {
-                            i += usize::from(data[i] == b'\n');
-                        } else {
-                            self.skip_lf = true;
-                        }
-                    }
-                    self.end_skip(on_row);
-                    seg = i;
-                }
-            }
+            (i, seg) = match self.state {
+                State::FieldStart => self.field_start(data, i, seg),
+                State::Unquoted => self.unquoted(data, i, seg, on_row),
+                State::Quoted => self.quoted(data, i, seg),
+                State::QuoteInQuoted => (self.quote_in_quoted(data, i), seg),
+                State::Skip => self.skip_line(data, i, on_row),
+            };
         }
         // Keep the rest of the row for the next chunk.
         if self.state != State::Skip && self.copy(data, seg, n) {
@@ -482,6 +355,191 @@ impl Tokenizer {
         }
         // A delimiter at the very end of a chunk leaves the next field unstarted; a field
         // that starts in the next chunk begins at the buffer's end, as FieldStart will note.
+    }
+
+    /// A row from `data[i..]` that ends in this chunk and has no quote: handed out as it lies
+    /// in `data`; the position after its line end, or `None` when there is no such row.
+    #[inline(always)]
+    fn plain_row<F: FnMut(&Row)>(
+        &mut self,
+        data: &[u8],
+        i: usize,
+        on_row: &mut F,
+    ) -> Option<usize> {
+        let n = data.len();
+        let splat = self.splat;
+        if let Some((end, next)) = plain_row(data, i, &splat, &mut self.starts, &mut self.ends) {
+            let row = &data[i..end];
+            // A lone empty field is a blank line: counted, not handed out.
+            if !row.is_empty() {
+                on_row(&Row {
+                    number: self.number,
+                    buf: row,
+                    starts: &self.starts,
+                    ends: &self.ends,
+                    problem: None,
+                });
+            }
+            self.number += 1;
+            self.starts.clear();
+            self.ends.clear();
+            if next == n && data[n - 1] == b'\r' {
+                // A CR at the chunk's end: an LF that starts the next one is its.
+                self.skip_lf = true;
+            }
+            return Some(next);
+        }
+        None
+    }
+
+    /// At the start of a field: quoted or not. Returns the new `(i, seg)` (as all the steps
+    /// of [`Tokenizer::feed`] do).
+    #[inline(always)]
+    fn field_start(&mut self, data: &[u8], mut i: usize, mut seg: usize) -> (usize, usize) {
+        self.starts.push(pos!(self, seg, i));
+        self.started = true;
+        if data[i] == b'"' {
+            // Copy up to the quote; the field's content starts after it.
+            if self.copy(data, seg, i + 1) {
+                i = self.over(data, seg);
+                seg = i;
+                return (i, seg);
+            }
+            i += 1;
+            seg = i;
+            *self.starts.last_mut().expect("pushed") = self.buf.len() as u32;
+            self.state = State::Quoted;
+        } else {
+            self.state = State::Unquoted;
+        }
+        (i, seg)
+    }
+
+    /// Inside an unquoted field: up to the next delimiter or line end.
+    #[inline(always)]
+    fn unquoted<F: FnMut(&Row)>(
+        &mut self,
+        data: &[u8],
+        mut i: usize,
+        mut seg: usize,
+        on_row: &mut F,
+    ) -> (usize, usize) {
+        let n = data.len();
+        let splat = self.splat;
+        let delim = self.delimiter;
+        loop {
+            i = next_stop(data, i, &splat);
+            if i == n {
+                break;
+            }
+            let b = data[i];
+            if b == delim {
+                self.ends.push(pos!(self, seg, i));
+                i += 1;
+                if self.buf.len() + i - seg > MAX_ROW_BYTES {
+                    // Fields and their ends grow with no copy: bounded here.
+                    i = self.over(data, seg);
+                    seg = i;
+                    break;
+                }
+                if i < n && data[i] != b'"' {
+                    // The next field starts here, unquoted: read on.
+                    self.starts.push(pos!(self, seg, i));
+                    continue;
+                }
+                // The next field starts with a quote, or in the next chunk.
+                self.state = State::FieldStart;
+                break;
+            } else if b == b'\n' || b == b'\r' {
+                let end = pos!(self, seg, i);
+                if self.copy(data, seg, i) {
+                    i = self.over(data, seg);
+                    seg = i;
+                    break;
+                }
+                self.end_row(end, on_row);
+                i += 1;
+                if b == b'\r' {
+                    if i < n {
+                        if data[i] == b'\n' {
+                            i += 1;
+                        }
+                    } else {
+                        self.skip_lf = true;
+                    }
+                }
+                seg = i;
+                break;
+            } else {
+                // A quote inside an unquoted field: kept as text.
+                i += 1;
+            }
+        }
+        (i, seg)
+    }
+
+    /// Inside a quoted field: up to the next quote.
+    #[inline(always)]
+    fn quoted(&mut self, data: &[u8], mut i: usize, mut seg: usize) -> (usize, usize) {
+        let n = data.len();
+        while i < n && data[i] != b'"' {
+            i += 1;
+        }
+        if i < n {
+            // Copy the content; drop the quote.
+            if self.copy(data, seg, i) {
+                i = self.over(data, seg);
+                seg = i;
+                return (i, seg);
+            }
+            i += 1;
+            seg = i;
+            self.state = State::QuoteInQuoted;
+        }
+        (i, seg)
+    }
+
+    /// Just after a quote inside a quoted field: a doubled quote, or the closing one.
+    #[inline(always)]
+    fn quote_in_quoted(&mut self, data: &[u8], mut i: usize) -> usize {
+        let delim = self.delimiter;
+        let b = data[i];
+        if b == b'"' {
+            // A doubled quote: this one is content (copied from seg).
+            i += 1;
+            self.state = State::Quoted;
+        } else if b == delim || b == b'\n' || b == b'\r' {
+            // The closing quote; the delimiter or line end is read as unquoted.
+            self.state = State::Unquoted;
+        } else {
+            self.note(CsvProblem::TextAfterQuote);
+            self.state = State::Unquoted;
+        }
+        i
+    }
+
+    /// After an over-long row: up to the next line end, which ends it.
+    #[inline(always)]
+    fn skip_line<F: FnMut(&Row)>(
+        &mut self,
+        data: &[u8],
+        mut i: usize,
+        on_row: &mut F,
+    ) -> (usize, usize) {
+        let n = data.len();
+        let Some(p) = data[i..].iter().position(|&b| b == b'\n' || b == b'\r') else {
+            return (n, n);
+        };
+        i += p + 1;
+        if data[i - 1] == b'\r' {
+            if i < n {
+                i += usize::from(data[i] == b'\n');
+            } else {
+                self.skip_lf = true;
+            }
+        }
+        self.end_skip(on_row);
+        (i, i)
     }
 
     /// Appends `data[from..to]` to the row, unless that makes it longer than
