@@ -439,7 +439,7 @@ mod tests {
         ]);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(
-            p[0].contains("the cycle plan → duplicates → plan"),
+            p[0].contains("the cycle duplicates → plan → duplicates"),
             "{}",
             p[0]
         );
