@@ -43,6 +43,22 @@ impl Text {
     }
 }
 
+/// An error a person reads, in both interface languages: English is its `Display` (the
+/// `#[error]` text, as the CLI prints it), zh-CN its [`Bilingual::zh`]. The Chinese texts of
+/// the core's errors live in `crate::messages`, one file per area.
+pub trait Bilingual: std::fmt::Display {
+    /// The message in zh-CN, with the same values as the English.
+    fn zh(&self) -> String;
+
+    /// The message in both languages: `{"zh-CN": zh(), "en": to_string()}`.
+    fn text(&self) -> Text {
+        let mut map = BTreeMap::new();
+        map.insert("zh-CN".to_owned(), self.zh());
+        map.insert("en".to_owned(), self.to_string());
+        Text(map)
+    }
+}
+
 /// Normalise a language tag from a browser or a URL to one of the interface languages.
 pub fn ui_lang(tag: &str) -> &'static str {
     if tag.to_ascii_lowercase().starts_with("en") {
