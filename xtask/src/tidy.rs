@@ -50,6 +50,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["validate", "schema"],
     &["manifest"],
     &["aggregate"],
+    &["messages"],
 ];
 
 pub const MAX_FILE_LINES: usize = 700;

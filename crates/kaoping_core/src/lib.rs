@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod locate;
 #[cfg(feature = "office")]
 pub mod manifest;
+mod messages;
 pub mod pattern;
 pub mod plan;
 mod random;
