@@ -8,7 +8,8 @@ use kaoping_core::form::Answers;
 #[cfg(feature = "office")]
 use kaoping_core::plan::{load_plan_as_written, DEMO_PLAN_JSON};
 use kaoping_core::plan::{FormPlan, Instrument};
-use kaoping_core::record::Submission;
+use kaoping_core::record::{RecordError, Submission};
+use kaoping_core::text::Bilingual;
 use kaoping_core::{form, record};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -48,24 +49,79 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// The one error path: any core error becomes a JS `Error` with the core's message.
-pub(crate) fn into_error(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+/// The one error path: an error becomes a JS `Error` whose `message` is the English text
+/// (as before) and whose `text` is `{"zh-CN": …, "en": …}`, for the pages to show in their
+/// language. The core's errors give their own zh-CN text (`kaoping_core::text::Bilingual`);
+/// the facade's own are a [`FacadeError`].
+pub(crate) fn into_error(e: impl Bilingual) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    let text = js_sys::Object::new();
+    for (lang, s) in &e.text().0 {
+        // Setting a property of a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&text, &JsValue::from_str(lang), &JsValue::from_str(s));
+    }
+    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("text"), &text);
+    err.into()
+}
+
+/// An error of the facade itself, not of the core.
+#[derive(Debug)]
+pub(crate) enum FacadeError {
+    /// A value from JavaScript that is not what the core takes, or a result that does not
+    /// convert back (serde's message, in English: it names the Rust field).
+    Convert(String),
+    /// A call on an ingest run after its `finish()`.
+    #[cfg(feature = "office")]
+    IngestFinished,
+    /// A call on an aggregate run after its `finish()`.
+    #[cfg(feature = "office")]
+    AggregateFinished,
+}
+
+impl FacadeError {
+    pub(crate) fn convert(e: impl std::fmt::Display) -> JsValue {
+        into_error(FacadeError::Convert(e.to_string()))
+    }
+}
+
+impl std::fmt::Display for FacadeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FacadeError::Convert(why) => f.write_str(why),
+            #[cfg(feature = "office")]
+            FacadeError::IngestFinished => f.write_str("the ingest run is finished"),
+            #[cfg(feature = "office")]
+            FacadeError::AggregateFinished => f.write_str("the aggregate run is finished"),
+        }
+    }
+}
+
+impl Bilingual for FacadeError {
+    fn zh(&self) -> String {
+        match self {
+            FacadeError::Convert(why) => format!("传入的数据格式有误：{why}"),
+            #[cfg(feature = "office")]
+            FacadeError::IngestFinished => "本次导入已结束".to_owned(),
+            #[cfg(feature = "office")]
+            FacadeError::AggregateFinished => "本次汇总已结束".to_owned(),
+        }
+    }
 }
 
 // Conversions go through `serde_json::Value`: serde-wasm-bindgen is then instantiated for one
 // type only, and the core's own JSON code is reused, which keeps the WASM small.
 
-pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     serde_json::to_value(value)
-        .map_err(into_error)?
+        .map_err(FacadeError::convert)?
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(into_error)
+        .map_err(FacadeError::convert)
 }
 
-pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
-    let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(into_error)?;
-    serde_json::from_value(json).map_err(into_error)
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    let json: serde_json::Value =
+        serde_wasm_bindgen::from_value(value).map_err(FacadeError::convert)?;
+    serde_json::from_value(json).map_err(FacadeError::convert)
 }
 
 /// One loaded plan and everything the pages ask of it.
@@ -86,7 +142,7 @@ impl Engine {
     /// Load a plan from its JSON text; without text, the built-in demo plan. Throws, with the
     /// line and column, when the text is not a plan.
     #[wasm_bindgen(constructor)]
-    pub fn new(plan_json: Option<String>) -> Result<Engine, JsError> {
+    pub fn new(plan_json: Option<String>) -> Result<Engine, JsValue> {
         // The office build embeds the whole demo plan and reads it whole, once; the forms
         // build only its forms part (fingerprinted as the whole plan), which keeps the
         // respondent's WASM small.
@@ -109,7 +165,7 @@ impl Engine {
     }
 
     /// The loaded plan, as written (keys left out for their defaults stay left out).
-    pub fn plan(&self) -> Result<IPlan, JsError> {
+    pub fn plan(&self) -> Result<IPlan, JsValue> {
         Ok(to_js(&self.json)?.unchecked_into())
     }
 
@@ -125,7 +181,7 @@ impl Engine {
         instrument: &str,
         answers: IAnswers,
         lang: &str,
-    ) -> Result<IFormState, JsError> {
+    ) -> Result<IFormState, JsValue> {
         let ins = self.instrument(instrument)?;
         let answers: Answers = from_js(answers.into())?;
         Ok(to_js(&form::evaluate(ins, &answers, lang))?.unchecked_into())
@@ -134,14 +190,14 @@ impl Engine {
     /// A draft's answers, made under another version of the plan, carried over to this one:
     /// what still fits, and the rest listed with the reason.
     #[wasm_bindgen(js_name = carryOver)]
-    pub fn carry_over(&self, instrument: &str, answers: IAnswers) -> Result<ICarryOver, JsError> {
+    pub fn carry_over(&self, instrument: &str, answers: IAnswers) -> Result<ICarryOver, JsValue> {
         let ins = self.instrument(instrument)?;
         let answers: Answers = from_js(answers.into())?;
         Ok(to_js(&form::carry_over(ins, &answers))?.unchecked_into())
     }
 
     /// The response record of a complete submission; throws when answers are incomplete.
-    pub fn submit(&self, submission: ISubmission) -> Result<IResponseRecord, JsError> {
+    pub fn submit(&self, submission: ISubmission) -> Result<IResponseRecord, JsValue> {
         let sub: Submission = from_js(submission.into())?;
         let ins = self.instrument(&sub.instrument)?;
         let plan = &self.form;
@@ -152,10 +208,10 @@ impl Engine {
 }
 
 impl Engine {
-    fn instrument(&self, id: &str) -> Result<&Instrument, JsError> {
+    fn instrument(&self, id: &str) -> Result<&Instrument, JsValue> {
         self.form
             .instrument(id)
-            .ok_or_else(|| into_error(format!("the plan has no instrument \"{id}\"")))
+            .ok_or_else(|| into_error(RecordError::UnknownInstrument(id.to_owned())))
     }
 
     #[cfg(feature = "office")]

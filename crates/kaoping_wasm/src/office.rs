@@ -1,6 +1,6 @@
 //! The office build's methods (`--features office`): plan validation, record checks, scoring.
 
-use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
+use crate::{from_js, into_error, to_js, Engine, FacadeError, IResponseRecord};
 use kaoping_core::aggregate::verify::{self, NamedBytes};
 use kaoping_core::aggregate::{AggregateRun, Aggregation, InputFile};
 use kaoping_core::export::{self, IngestSummary};
@@ -119,8 +119,8 @@ pub struct JsAggregation<'a> {
 
 /// Files straight through serde-wasm-bindgen: their bytes stay a `Uint8Array` (through
 /// `serde_json::Value` they would become arrays of numbers).
-fn files_of(list: JsValue) -> Result<Vec<JsFile>, JsError> {
-    serde_wasm_bindgen::from_value(list).map_err(into_error)
+fn files_of(list: JsValue) -> Result<Vec<JsFile>, JsValue> {
+    serde_wasm_bindgen::from_value(list).map_err(FacadeError::convert)
 }
 
 fn named(v: &[JsFile]) -> Vec<NamedBytes<'_>> {
@@ -132,11 +132,11 @@ fn named(v: &[JsFile]) -> Vec<NamedBytes<'_>> {
         .collect()
 }
 
-fn aggregation_js(agg: &Aggregation) -> Result<IAggregation, JsError> {
+fn aggregation_js(agg: &Aggregation) -> Result<IAggregation, JsValue> {
     let out = JsAggregation {
-        manifest: serde_json::to_value(&agg.manifest).map_err(into_error)?,
-        result: serde_json::to_value(&agg.result).map_err(into_error)?,
-        ingest: serde_json::to_value(&agg.ingest).map_err(into_error)?,
+        manifest: serde_json::to_value(&agg.manifest).map_err(FacadeError::convert)?,
+        result: serde_json::to_value(&agg.result).map_err(FacadeError::convert)?,
+        ingest: serde_json::to_value(&agg.ingest).map_err(FacadeError::convert)?,
         outputs: agg
             .outputs
             .iter()
@@ -150,7 +150,7 @@ fn aggregation_js(agg: &Aggregation) -> Result<IAggregation, JsError> {
         .serialize(
             &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
         )
-        .map_err(into_error)?;
+        .map_err(FacadeError::convert)?;
     Ok(js.unchecked_into())
 }
 
@@ -169,20 +169,20 @@ impl Engine {
 
     /// Validate a plan text: every problem with its JSON path and line:column.
     #[wasm_bindgen(js_name = validatePlan)]
-    pub fn validate_plan(text: &str) -> Result<IPlanReport, JsError> {
+    pub fn validate_plan(text: &str) -> Result<IPlanReport, JsValue> {
         Ok(to_js(&validate::validate_plan(text))?.unchecked_into())
     }
 
     /// Whether a record's checksum matches its content.
     #[wasm_bindgen(js_name = verifyRecord)]
-    pub fn verify_record(rec: IResponseRecord) -> Result<bool, JsError> {
+    pub fn verify_record(rec: IResponseRecord) -> Result<bool, JsValue> {
         let rec: record::ResponseRecord = from_js(rec.into())?;
         Ok(record::verify_record(&rec))
     }
 
     /// Score the plan: records, indicator figures and history in, the full result out.
     #[wasm_bindgen(js_name = evaluatePlan)]
-    pub fn evaluate_plan(&self, inputs: IScoringInputs) -> Result<IEvaluationResult, JsError> {
+    pub fn evaluate_plan(&self, inputs: IScoringInputs) -> Result<IEvaluationResult, JsValue> {
         let inputs: score::ScoringInputs = from_js(inputs.into())?;
         let result = score::evaluate(self.plan_ref(), &inputs).map_err(into_error)?;
         Ok(to_js(&result)?.unchecked_into())
@@ -190,7 +190,7 @@ impl Engine {
 
     /// Score the synthetic demo data set without leaving WASM (fast for large `n_public`).
     #[wasm_bindgen(js_name = evaluateDemo)]
-    pub fn evaluate_demo(&self, seed: u32, n_public: u32) -> Result<IEvaluationResult, JsError> {
+    pub fn evaluate_demo(&self, seed: u32, n_public: u32) -> Result<IEvaluationResult, JsValue> {
         let inputs = score::demo_inputs(u64::from(seed), n_public as usize);
         let result = score::evaluate(self.plan_ref(), &inputs).map_err(into_error)?;
         Ok(to_js(&result)?.unchecked_into())
@@ -199,7 +199,7 @@ impl Engine {
     /// Read record files (`[{name, text}]`), then score the accepted records: the ingest report
     /// (every rejection with file, row, column, reason) and the result.
     #[wasm_bindgen(js_name = evaluateRecords)]
-    pub fn evaluate_records(&self, files: IRecordFiles) -> Result<IRecordsEvaluation, JsError> {
+    pub fn evaluate_records(&self, files: IRecordFiles) -> Result<IRecordsEvaluation, JsValue> {
         let files: Vec<kaoping_core::ingest::RecordFile> = from_js(files.into())?;
         let out =
             kaoping_core::ingest::evaluate_files(self.plan_ref(), &files).map_err(into_error)?;
@@ -209,7 +209,7 @@ impl Engine {
     /// A streaming ingest of response files for this plan: `begin(name, options)`, `push(chunk)`
     /// as often as needed, `end()` per file, then `finish()` (see [`IngestRun`]).
     #[wasm_bindgen(js_name = ingestStart)]
-    pub fn ingest_start(&self) -> Result<IngestRun, JsError> {
+    pub fn ingest_start(&self) -> Result<IngestRun, JsValue> {
         let session = OwnedSession::try_new(self.plan_rc(), |plan| {
             IngestSession::scoring(plan).map(Some)
         })
@@ -226,7 +226,7 @@ impl Engine {
         name: &str,
         options: IFileOptions,
         header: &[u8],
-    ) -> Result<ShardRun, JsError> {
+    ) -> Result<ShardRun, JsValue> {
         let options = file_options(options)?;
         let shard = OwnedShard::try_new(self.plan_rc(), |plan| {
             CsvShard::new(plan, name, &options, header)
@@ -246,7 +246,7 @@ impl Engine {
         plan_name: &str,
         plan_bytes: &[u8],
         lang: &str,
-    ) -> Result<AggregateRunJs, JsError> {
+    ) -> Result<AggregateRunJs, JsValue> {
         let run = OwnedAggregate::try_new(self.plan_rc(), |plan| {
             AggregateRun::for_plan(plan, plan_name, plan_bytes, lang).map(Some)
         })
@@ -256,14 +256,14 @@ impl Engine {
 
     /// The synthetic demo data set (deterministic for a seed).
     #[wasm_bindgen(js_name = demoInputs)]
-    pub fn demo_inputs(seed: u32, n_public: u32) -> Result<IScoringInputs, JsError> {
+    pub fn demo_inputs(seed: u32, n_public: u32) -> Result<IScoringInputs, JsValue> {
         Ok(to_js(&score::demo_inputs(u64::from(seed), n_public as usize))?.unchecked_into())
     }
 
     /// The units × indicators of a review instrument, units grouped by category; or the
     /// projects × criteria of a site-check sheet of the plan's tracking section.
     #[wasm_bindgen(js_name = reviewSheet)]
-    pub fn review_sheet(&self, instrument: &str) -> Result<IReviewSheet, JsError> {
+    pub fn review_sheet(&self, instrument: &str) -> Result<IReviewSheet, JsValue> {
         let layout = sheet::sheet(self.plan_ref(), instrument).map_err(into_error)?;
         Ok(to_js(&layout)?.unchecked_into())
     }
@@ -275,7 +275,7 @@ impl Engine {
         instrument: &str,
         answers: IReviewAnswers,
         lang: &str,
-    ) -> Result<IReviewState, JsError> {
+    ) -> Result<IReviewState, JsValue> {
         let answers: ReviewAnswers = from_js(answers.into())?;
         let state = sheet::evaluate_review(self.plan_ref(), instrument, &answers, lang)
             .map_err(into_error)?;
@@ -289,7 +289,7 @@ impl Engine {
         &self,
         instrument: &str,
         answers: IReviewAnswers,
-    ) -> Result<IReviewCarryOver, JsError> {
+    ) -> Result<IReviewCarryOver, JsValue> {
         let answers: ReviewAnswers = from_js(answers.into())?;
         let c =
             sheet::carry_over_review(self.plan_ref(), instrument, &answers).map_err(into_error)?;
@@ -298,7 +298,7 @@ impl Engine {
 
     /// The record of a complete review sheet; throws when it is incomplete.
     #[wasm_bindgen(js_name = submitReview)]
-    pub fn submit_review(&self, submission: IReviewSubmission) -> Result<IResponseRecord, JsError> {
+    pub fn submit_review(&self, submission: IReviewSubmission) -> Result<IResponseRecord, JsValue> {
         let sub: ReviewSubmission = from_js(submission.into())?;
         let rec = sheet::build_review_record(self.plan_ref(), &self.plan_sha256(), &sub)
             .map_err(into_error)?;
@@ -313,7 +313,7 @@ impl Engine {
         result: IEvaluationResult,
         lang: &str,
         ingest: IIngestReportArg,
-    ) -> Result<ITables, JsError> {
+    ) -> Result<ITables, JsValue> {
         let result: score::EvaluationResult = from_js(result.into())?;
         let ingest: Option<IngestSummary> = from_js(ingest.into())?;
         let tables = export::checked_tables(self.plan_ref(), &result, ingest.as_ref(), lang)
@@ -328,14 +328,14 @@ impl Engine {
         result: IEvaluationResult,
         table: &str,
         lang: &str,
-    ) -> Result<String, JsError> {
+    ) -> Result<String, JsValue> {
         let result: score::EvaluationResult = from_js(result.into())?;
         export::checked_csv(self.plan_ref(), &result, table, lang).map_err(into_error)
     }
 
     /// The rejection report (file, row, column, code, reason) of an ingest as CSV text.
     #[wasm_bindgen(js_name = exportRejectionsCsv)]
-    pub fn export_rejections_csv(ingest: IIngestReport, lang: &str) -> Result<String, JsError> {
+    pub fn export_rejections_csv(ingest: IIngestReport, lang: &str) -> Result<String, JsValue> {
         let ingest: IngestSummary = from_js(ingest.into())?;
         Ok(export::csv::to_csv(&export::rejections_table(
             &ingest, lang,
@@ -350,7 +350,7 @@ impl Engine {
         result: IEvaluationResult,
         ingest: IIngestReportArg,
         lang: &str,
-    ) -> Result<Vec<u8>, JsError> {
+    ) -> Result<Vec<u8>, JsValue> {
         let result: score::EvaluationResult = from_js(result.into())?;
         let ingest: Option<IngestSummary> = from_js(ingest.into())?;
         export::checked_xlsx(self.plan_ref(), &result, ingest.as_ref(), lang).map_err(into_error)
@@ -358,7 +358,7 @@ impl Engine {
 
     /// The result as canonical JSON text (its SHA-256 is the manifest's result fingerprint).
     #[wasm_bindgen(js_name = exportJson)]
-    pub fn export_json(result: IEvaluationResult) -> Result<String, JsError> {
+    pub fn export_json(result: IEvaluationResult) -> Result<String, JsValue> {
         let result: score::EvaluationResult = from_js(result.into())?;
         Ok(export::json(&result))
     }
@@ -376,8 +376,9 @@ impl Engine {
         plan: IFileBytes,
         inputs: IInputFiles,
         lang: &str,
-    ) -> Result<IAggregation, JsError> {
-        let plan: JsFile = serde_wasm_bindgen::from_value(plan.into()).map_err(into_error)?;
+    ) -> Result<IAggregation, JsValue> {
+        let plan: JsFile =
+            serde_wasm_bindgen::from_value(plan.into()).map_err(FacadeError::convert)?;
         let files = files_of(inputs.into())?;
         let inputs: Vec<InputFile> = files
             .iter()
@@ -405,7 +406,7 @@ impl Engine {
         manifest: IManifest,
         files: IInputFiles,
         outputs: IFileBytesListArg,
-    ) -> Result<IVerification, JsError> {
+    ) -> Result<IVerification, JsValue> {
         let m: Manifest = from_js(manifest.into())?;
         let files = files_of(files.into())?;
         let outputs: JsValue = outputs.into();
@@ -428,7 +429,7 @@ impl Engine {
     pub fn verify_given(
         manifest: IManifest,
         files: IInputFiles,
-    ) -> Result<IGivenVerification, JsError> {
+    ) -> Result<IGivenVerification, JsValue> {
         let m: Manifest = from_js(manifest.into())?;
         let files = files_of(files.into())?;
         let v = verify::verify_given(
@@ -458,7 +459,7 @@ impl Engine {
     /// Tracking through the year: period, project and event files in (CSV or JSON text), the
     /// report (every rejection, series, projects, events, warnings), the warning CSV and a
     /// printable notice per warned unit out.
-    pub fn track(&self, files: ITrackFiles) -> Result<ITrackOutput, JsError> {
+    pub fn track(&self, files: ITrackFiles) -> Result<ITrackOutput, JsValue> {
         let files: kaoping_core::track::TrackFiles = from_js(files.into())?;
         let out = kaoping_core::track::track_files(self.plan_ref(), &files).map_err(into_error)?;
         Ok(to_js(&out)?.unchecked_into())
@@ -466,7 +467,7 @@ impl Engine {
 
     /// The warning list of a tracking run as an Excel workbook (one sheet), in `files.lang`.
     #[wasm_bindgen(js_name = trackWarningsXlsx)]
-    pub fn track_warnings_xlsx(&self, files: ITrackFiles) -> Result<Vec<u8>, JsError> {
+    pub fn track_warnings_xlsx(&self, files: ITrackFiles) -> Result<Vec<u8>, JsValue> {
         let files: kaoping_core::track::TrackFiles = from_js(files.into())?;
         let out = kaoping_core::track::track_files(self.plan_ref(), &files).map_err(into_error)?;
         let lang = kaoping_core::text::ui_lang(files.lang.as_deref().unwrap_or("zh-CN"));
@@ -480,13 +481,13 @@ impl Engine {
     /// A tracking file's text: an XLSX workbook's first sheet as CSV text (cells as they are),
     /// else the bytes decoded (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030).
     #[wasm_bindgen(js_name = fileText)]
-    pub fn file_text(name: &str, bytes: &[u8]) -> Result<String, JsError> {
+    pub fn file_text(name: &str, bytes: &[u8]) -> Result<String, JsValue> {
         kaoping_core::xlsx::file_text(name, bytes).map_err(into_error)
     }
 
     /// The demo plan's synthetic tracking files up to a month (`2026-09`; none: the year).
     #[wasm_bindgen(js_name = demoPeriods)]
-    pub fn demo_periods(seed: u32, through: Option<String>) -> Result<IDemoPeriods, JsError> {
+    pub fn demo_periods(seed: u32, through: Option<String>) -> Result<IDemoPeriods, JsValue> {
         let d = kaoping_core::track::demo_periods(u64::from(seed), through.as_deref())
             .map_err(into_error)?;
         Ok(to_js(&d)?.unchecked_into())
@@ -494,7 +495,7 @@ impl Engine {
 }
 
 /// `IFileOptions` (or nothing: the defaults).
-fn file_options(options: IFileOptions) -> Result<FileOptions, JsError> {
+fn file_options(options: IFileOptions) -> Result<FileOptions, JsValue> {
     let v: JsValue = options.into();
     if v.is_undefined() || v.is_null() {
         Ok(FileOptions::default())
@@ -567,11 +568,11 @@ impl IngestRun {
     /// `f` on the open session; an error once the run is finished.
     fn with<R>(
         &mut self,
-        f: impl FnOnce(&mut IngestSession<'_>) -> Result<R, JsError>,
-    ) -> Result<R, JsError> {
+        f: impl FnOnce(&mut IngestSession<'_>) -> Result<R, JsValue>,
+    ) -> Result<R, JsValue> {
         self.session.with_dependent_mut(|_, s| match s {
             Some(s) => f(s),
-            None => Err(into_error("the ingest run is finished")),
+            None => Err(into_error(FacadeError::IngestFinished)),
         })
     }
 }
@@ -579,25 +580,25 @@ impl IngestRun {
 #[wasm_bindgen]
 impl IngestRun {
     /// Start a file: `options` as `IFileOptions` (format, encoding, instrument, mapping).
-    pub fn begin(&mut self, name: &str, options: IFileOptions) -> Result<(), JsError> {
+    pub fn begin(&mut self, name: &str, options: IFileOptions) -> Result<(), JsValue> {
         let options = file_options(options)?;
         self.with(|s| s.begin(name, options).map_err(into_error))
     }
 
     /// The next bytes of the file (any size; a row may be split anywhere).
-    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
         self.with(|s| s.push(chunk).map_err(into_error))
     }
 
     /// The end of the file: its counts, encoding and header mapping.
-    pub fn end(&mut self) -> Result<IFileCount, JsError> {
+    pub fn end(&mut self) -> Result<IFileCount, JsValue> {
         let count = self.with(|s| s.end().map_err(into_error))?;
         Ok(to_js(&count)?.unchecked_into())
     }
 
     /// Sizes the duplicate set for `bytes` bytes still to come (optional; saves its growth).
     #[wasm_bindgen(js_name = expectBytes)]
-    pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsError> {
+    pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsValue> {
         self.with(|s| {
             s.expect_bytes(bytes as u64);
             Ok(())
@@ -606,19 +607,19 @@ impl IngestRun {
 
     /// Whether the open CSV file can go on with blocks prepared by a [`ShardRun`].
     #[wasm_bindgen(js_name = shardPoint)]
-    pub fn shard_point(&mut self) -> Result<bool, JsError> {
+    pub fn shard_point(&mut self) -> Result<bool, JsValue> {
         self.with(|s| Ok(s.shard_point()))
     }
 
     /// The next block of the open file, prepared by a [`ShardRun`] (in the file's order):
     /// false when its rows cannot be used (a cut inside a quoted field): then `push` its bytes.
     #[wasm_bindgen(js_name = takePrepared)]
-    pub fn take_prepared(&mut self, prepared: &[u8]) -> Result<bool, JsError> {
+    pub fn take_prepared(&mut self, prepared: &[u8]) -> Result<bool, JsValue> {
         self.with(|s| s.take_prepared(prepared).map_err(into_error))
     }
 
     /// Rows read, accepted and rejected so far.
-    pub fn progress(&self) -> Result<IIngestProgress, JsError> {
+    pub fn progress(&self) -> Result<IIngestProgress, JsValue> {
         let p = self
             .session
             .with_dependent(|_, s| s.as_ref().map(|s| s.progress()).unwrap_or_default());
@@ -626,11 +627,11 @@ impl IngestRun {
     }
 
     /// Everything read: the ingest report and the evaluation of the accepted rows.
-    pub fn finish(&mut self) -> Result<IRecordsEvaluation, JsError> {
+    pub fn finish(&mut self) -> Result<IRecordsEvaluation, JsValue> {
         let eval = self.session.with_dependent_mut(|_, s| {
             let session = s
                 .take()
-                .ok_or_else(|| into_error("the ingest run is finished"))?;
+                .ok_or_else(|| into_error(FacadeError::IngestFinished))?;
             session.evaluate().map_err(into_error)
         })?;
         Ok(to_js(&eval)?.unchecked_into())
@@ -648,11 +649,11 @@ impl AggregateRunJs {
     /// `f` on the open run; an error once it is finished.
     fn with<R>(
         &mut self,
-        f: impl FnOnce(&mut AggregateRun<'_>) -> Result<R, JsError>,
-    ) -> Result<R, JsError> {
+        f: impl FnOnce(&mut AggregateRun<'_>) -> Result<R, JsValue>,
+    ) -> Result<R, JsValue> {
         self.run.with_dependent_mut(|_, r| match r {
             Some(r) => f(r),
-            None => Err(into_error("the aggregate run is finished")),
+            None => Err(into_error(FacadeError::AggregateFinished)),
         })
     }
 }
@@ -666,19 +667,19 @@ impl AggregateRunJs {
         name: &str,
         role: IInputRoleArg,
         options: IFileOptions,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let role: Option<InputRole> = from_js(role.into())?;
         let options = file_options(options)?;
         self.with(|r| r.begin(name, role, options).map_err(into_error))
     }
 
     /// The next bytes of the file (any size).
-    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsError> {
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
         self.with(|r| r.push(chunk).map_err(into_error))
     }
 
     /// The end of the file: its manifest entry (name, role, size, sha256, records counts).
-    pub fn end(&mut self) -> Result<IFileEntry, JsError> {
+    pub fn end(&mut self) -> Result<IFileEntry, JsValue> {
         let entry = self.with(|r| r.end().map_err(into_error))?;
         Ok(to_js(&entry)?.unchecked_into())
     }
@@ -686,7 +687,7 @@ impl AggregateRunJs {
     /// Sizes the duplicate set for `bytes` bytes of input still to come (optional; saves its
     /// growth).
     #[wasm_bindgen(js_name = expectBytes)]
-    pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsError> {
+    pub fn expect_bytes(&mut self, bytes: f64) -> Result<(), JsValue> {
         self.with(|r| {
             r.expect_bytes(bytes as u64);
             Ok(())
@@ -695,7 +696,7 @@ impl AggregateRunJs {
 
     /// Whether the open CSV file can go on with blocks prepared by a [`ShardRun`].
     #[wasm_bindgen(js_name = shardPoint)]
-    pub fn shard_point(&mut self) -> Result<bool, JsError> {
+    pub fn shard_point(&mut self) -> Result<bool, JsValue> {
         self.with(|r| Ok(r.shard_point()))
     }
 
@@ -703,12 +704,12 @@ impl AggregateRunJs {
     /// prepared them (in the file's order); false when its rows cannot be used (a cut inside
     /// a quoted field): then `push` its bytes.
     #[wasm_bindgen(js_name = takePrepared)]
-    pub fn take_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<bool, JsError> {
+    pub fn take_prepared(&mut self, bytes: &[u8], prepared: &[u8]) -> Result<bool, JsValue> {
         self.with(|r| r.take_prepared(bytes, prepared).map_err(into_error))
     }
 
     /// Bytes pushed and rows read, accepted and rejected so far.
-    pub fn progress(&self) -> Result<IAggregateProgress, JsError> {
+    pub fn progress(&self) -> Result<IAggregateProgress, JsValue> {
         let p = self
             .run
             .with_dependent(|_, r| r.as_ref().map(|r| r.progress()).unwrap_or_default());
@@ -716,11 +717,11 @@ impl AggregateRunJs {
     }
 
     /// Score and write: `{manifest, result, ingest, outputs: [{name, bytes}]}`.
-    pub fn finish(&mut self) -> Result<IAggregation, JsError> {
+    pub fn finish(&mut self) -> Result<IAggregation, JsValue> {
         let agg = self.run.with_dependent_mut(|_, r| {
             let run = r
                 .take()
-                .ok_or_else(|| into_error("the aggregate run is finished"))?;
+                .ok_or_else(|| into_error(FacadeError::AggregateFinished))?;
             run.finish().map_err(into_error)
         })?;
         aggregation_js(&agg)

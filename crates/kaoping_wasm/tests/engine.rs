@@ -82,6 +82,24 @@ fn a_text_that_is_not_a_plan_is_refused() {
     assert!(Engine::new(Some("{\"id\": 1}".into())).is_err(), "refused");
 }
 
+#[wasm_bindgen_test]
+fn a_refused_plan_says_why_in_both_languages() {
+    let Err(err) = Engine::new(Some("{\"id\": ".into())) else {
+        panic!("a cut plan text was accepted");
+    };
+    let err: js_sys::Error = err.dyn_into().expect("a JS Error");
+    let en = String::from(err.message());
+    assert!(en.contains("the plan cannot be read"), "{en}");
+    let text = rust(js_sys::Reflect::get(&err, &JsValue::from_str("text")).unwrap());
+    assert_eq!(text["en"], json!(en));
+    let zh = text["zh-CN"].as_str().expect("a zh-CN text");
+    assert!(zh.contains("无法读取方案"), "{zh}");
+    assert!(
+        zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{zh}"
+    );
+}
+
 #[cfg(feature = "office")]
 #[wasm_bindgen_test]
 fn validate_plan_lists_every_problem() {
