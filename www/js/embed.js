@@ -6,7 +6,7 @@
 // `?endpoint=`, see store.js); records wait in the outbox until it takes them.
 import { loadEngine } from './engine.js';
 import { FormView } from './form.js';
-import { pickLang, strings } from './i18n.js';
+import { errorText, pickLang, strings } from './i18n.js';
 
 const STYLE = new URL('../css/app.css', import.meta.url).href;
 
@@ -47,7 +47,7 @@ export class KaopingForm extends HTMLElement {
     } catch (err) {
       status.className = 'error-message';
       status.setAttribute('role', 'alert');
-      status.textContent = strings(lang).loadFailed + (err?.message ?? err);
+      status.textContent = strings(lang).loadFailed + errorText(err, lang);
     }
   }
 

@@ -4,7 +4,7 @@
 // the respondent's pages load this module anyway.
 import { loadEngine } from './engine.js';
 import { h } from './dom.js';
-import { pickLang, strings, tr } from './i18n.js';
+import { errorText, pickLang, strings, tr } from './i18n.js';
 import { drafts, draftKey, submissions, outbox, entry, deliver, changes, allowedEndpoint, get, set } from './store.js';
 
 let uid = 0;
@@ -659,7 +659,7 @@ export async function mount(View, lang, options, ready) {
     addEventListener('online', () => view.deliver(true));
     ready(view);
   } catch (err) {
-    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang)[options.failed ?? 'loadFailed'] + (err?.message ?? err) }));
+    main.replaceChildren(h('p', { class: 'error-message', role: 'alert', text: strings(lang)[options.failed ?? 'loadFailed'] + errorText(err, lang) }));
   }
 }
 

@@ -115,3 +115,8 @@ export function tr(text, lang) {
   if (!text) return '';
   return text[lang] ?? text['zh-CN'] ?? Object.values(text)[0] ?? '';
 }
+
+/** What went wrong, in the language: the engine's errors carry `text` ({ "zh-CN": …, en: … }), others a message. */
+export function errorText(err, lang) {
+  return err?.text ? tr(err.text, lang) : String(err?.message ?? err);
+}

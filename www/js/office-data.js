@@ -2,7 +2,7 @@
 // files dropped or chosen (kept as Blobs until removed) that the worker streams through the
 // engine: each record accepted or rejected with its file, row, field and reason. A run shows
 // its progress with Cancel; table files get a column mapping remembered per plan.
-import { tr } from './i18n.js';
+import { errorText, tr } from './i18n.js';
 import { h } from './dom.js';
 import { td, num, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, saveResult, saveMapping, nextId } from './office-state.js';
@@ -71,7 +71,7 @@ async function scoreRun(kind, request, { total = 0, done, focusAfter, focusOnErr
     persist();
     const runMessage = err instanceof Cancelled
       ? { kind: 'cancelled', text: T.officeCancelled }
-      : { kind: 'error', text: T.officeScoreFailed + (err?.message ?? err) };
+      : { kind: 'error', text: T.officeScoreFailed + errorText(err, state.lang) };
     update({ run: null, lastRun: null, runMessage });
     announce(runMessage.text);
     if (focusOnError) document.getElementById(focusOnError)?.focus();

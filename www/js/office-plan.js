@@ -1,6 +1,6 @@
 // Step 1 of the office page: the plan. Check it in the worker (the demo plan or a file the
 // office loads) and show the engine's verdict and problems.
-import { tr } from './i18n.js';
+import { errorText, tr } from './i18n.js';
 import { h } from './dom.js';
 import { td, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, loadMapping } from './office-state.js';
@@ -22,7 +22,7 @@ export async function checkPlan({ focus = false } = {}) {
     Object.assign(after, { report, plan, mapping: state.mapping, encodings: state.encodings });
   } catch (err) {
     if (err instanceof Cancelled) return;
-    after.loadError = String(err?.message ?? err);
+    after.loadError = errorText(err, state.lang);
   }
   update(after);
   const verdict = document.getElementById('plan-status')?.textContent;
@@ -36,7 +36,7 @@ async function loadFile(file) {
   try {
     planText = await file.text();
   } catch (err) {
-    update({ loadError: t().officePlanReadFailed + (err?.message ?? err) });
+    update({ loadError: t().officePlanReadFailed + errorText(err, state.lang) });
     return;
   }
   if (state.run) runner.cancel();

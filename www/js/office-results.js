@@ -1,7 +1,7 @@
 // Step 3 of the office page: the results. The exports (made by the engine in the worker), and
 // per category the ranking, its chart and the experts' agreement; a unit's name opens its
 // dialog (office-unit.js).
-import { tr } from './i18n.js';
+import { errorText, tr } from './i18n.js';
 import { h } from './dom.js';
 import { barChart, mountChart } from './charts.js';
 import { td, num } from './office-view.js';
@@ -45,7 +45,7 @@ function requestExports() {
   runner.request({ type: 'exports', text: state.planText, result: r, ingest: state.ingest, lang: state.lang,
     base: `kaoping-${r.plan_id}-${r.plan_version}` })
     .then((files) => { if (exportsFor?.result === key.result && exportsFor.lang === key.lang) exportsFor.files = files; })
-    .catch((err) => { if (exportsFor?.result === key.result) exportsFor.error = String(err?.message ?? err); })
+    .catch((err) => { if (exportsFor?.result === key.result) exportsFor.error = errorText(err, key.lang); })
     .finally(() => {
       const box = document.getElementById('exports');
       if (box && exportsFor?.result === state.result) box.replaceWith(renderExports());

@@ -20,7 +20,7 @@ export const runner = {
       else {
         this.pending.delete(msg.id);
         if (msg.type === 'done') p.resolve(msg.value);
-        else p.reject(new Error(msg.message));
+        else p.reject(Object.assign(new Error(msg.message), msg.text ? { text: msg.text } : {}));
       }
     });
     this.worker.addEventListener('error', (e) => {

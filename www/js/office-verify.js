@@ -1,6 +1,6 @@
 // Step 4 of the office page: the audit check. A manifest and the files it names, recomputed
 // by the engine in the worker; the page shows the engine's verdict and differences.
-import { tr } from './i18n.js';
+import { errorText, tr } from './i18n.js';
 import { h } from './dom.js';
 import { td, dropZone } from './office-view.js';
 import { state, t, view, announce, update } from './office-state.js';
@@ -19,7 +19,7 @@ async function verifyFiles(list) {
   try {
     verify = await runner.request({ type: 'verify', files });
   } catch (err) {
-    verify = err instanceof Cancelled ? null : { failed: String(err?.message ?? err) };
+    verify = err instanceof Cancelled ? null : { failed: errorText(err, state.lang) };
   }
   update({ verify });
   const el = document.getElementById('verify-status');

@@ -155,7 +155,7 @@ self.addEventListener('message', async (e) => {
     if (!handler) throw new Error(`unknown request "${type}"`);
     post({ id, type: 'done', value: await handler(e.data) });
   } catch (err) {
-    post({ id, type: 'error', message: String(err?.message ?? err) });
+    post({ id, type: 'error', message: String(err?.message ?? err), text: err?.text });
   }
 });
 

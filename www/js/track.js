@@ -3,7 +3,7 @@
 // trend of an indicator with peers side by side, the warning list (CSV export) and a printable
 // notice per warned unit. Tracking is fast, so it runs on the page's thread. No rule about
 // progress or warnings lives here: the engine decides, this page draws.
-import { pickLang, strings, tr } from './i18n.js';
+import { errorText, pickLang, strings, tr } from './i18n.js';
 import './i18n-track.js';
 import { loadEngine } from './engine.js';
 import { mountChart } from './charts.js';
@@ -74,7 +74,7 @@ function analyse() {
     state.output = state.engine.track({ ...state.files, through: state.through, lang: state.lang });
   } catch (err) {
     state.output = null;
-    state.error = String(err?.message ?? err);
+    state.error = errorText(err, state.lang);
   }
   const series = state.output?.report.series ?? [];
   // at first, the indicator and unit furthest behind
@@ -122,7 +122,7 @@ async function loadFiles() {
       events: await read(pick('events-file')),
     };
   } catch (err) {
-    state.error = t().trackReadFailed + (err?.message ?? err);
+    state.error = t().trackReadFailed + errorText(err, state.lang);
     renderAll();
     return;
   }
@@ -390,7 +390,7 @@ try {
   state.engine = await loadEngine(params.get('plan'), { office: true });
   state.plan = state.engine.plan();
 } catch (err) {
-  state.bootError = String(err?.message ?? err);
+  state.bootError = errorText(err, state.lang);
 }
 renderAll();
 if (params.get('demo') !== null && state.engine) loadDemo();
