@@ -50,17 +50,31 @@ pub fn start() {
 }
 
 /// The one error path: an error becomes a JS `Error` whose `message` is the English text
-/// (as before) and whose `text` is `{"zh-CN": …, "en": …}`, for the pages to show in their
-/// language. The core's errors give their own zh-CN text (`kaoping_core::text::Bilingual`);
-/// the facade's own are a [`FacadeError`].
+/// (as before) and, in the office build, whose `text` is `{"zh-CN": …, "en": …}`, for the
+/// pages to show in their language. The core's errors give their own zh-CN text
+/// (`kaoping_core::text::Bilingual`); the facade's own are a [`FacadeError`]. The forms build
+/// throws the English only: its errors (a plan that cannot be read, an incomplete submission
+/// the form prevents) are the office's to fix, and the zh texts cost its size budget 0.6 KB.
 pub(crate) fn into_error(e: impl Bilingual) -> JsValue {
-    let err = js_sys::Error::new(&e.to_string());
-    let text = js_sys::Object::new();
-    for (lang, s) in &e.text().0 {
-        // Setting a property of a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&text, &JsValue::from_str(lang), &JsValue::from_str(s));
+    #[cfg(feature = "office")]
+    {
+        js_error(e.to_string(), e.zh())
     }
-    let _ = js_sys::Reflect::set(&err, &JsValue::from_str("text"), &text);
+    #[cfg(not(feature = "office"))]
+    {
+        js_sys::Error::new(&e.to_string()).into()
+    }
+}
+
+/// `into_error` without its type: one copy in the WASM, not one per error type.
+#[cfg(feature = "office")]
+fn js_error(en: String, zh: String) -> JsValue {
+    let err = js_sys::Error::new(&en);
+    let text = js_sys::Object::new();
+    // Setting a property of a fresh object cannot fail.
+    let _ = js_sys::Reflect::set(&text, &"zh-CN".into(), &zh.into());
+    let _ = js_sys::Reflect::set(&text, &"en".into(), &en.into());
+    let _ = js_sys::Reflect::set(&err, &"text".into(), &text);
     err.into()
 }
 

@@ -82,6 +82,7 @@ fn a_text_that_is_not_a_plan_is_refused() {
     assert!(Engine::new(Some("{\"id\": 1}".into())).is_err(), "refused");
 }
 
+#[cfg(feature = "office")]
 #[wasm_bindgen_test]
 fn a_refused_plan_says_why_in_both_languages() {
     let Err(err) = Engine::new(Some("{\"id\": ".into())) else {
