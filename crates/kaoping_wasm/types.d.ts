@@ -3,6 +3,11 @@
 // `UPDATE_TYPES=1 cargo test -p kaoping_wasm --features office --test types`.
 // Office build: the types of the office methods (scoring, ingest, aggregation, tracking).
 
+/** What every method throws: a JS Error, `message` in English, `text` in zh-CN and en. */
+export interface IEngineError extends Error {
+  text: IText;
+}
+
 /** Running totals of an [`AggregateRun`]. */
 export interface IAggregateProgress {
   accepted: number;

@@ -445,7 +445,7 @@ impl Engine {
     /// (`found`: `no_manifest`, `many_manifests`, or `verified` with what
     /// `verifyGiven` gives and the manifest's name) and the others checked against it.
     #[wasm_bindgen(js_name = verifyFiles)]
-    pub fn verify_files(files: IFileBytesList) -> Result<IFileSetVerification, JsError> {
+    pub fn verify_files(files: IFileBytesList) -> Result<IFileSetVerification, JsValue> {
         let files = files_of(files.into())?;
         let v = verify::verify_files(
             &named(&files),

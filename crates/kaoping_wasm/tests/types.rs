@@ -37,6 +37,11 @@ const HEADER: &str = "\
 // (crates/kaoping_wasm/tests/types.rs). Do not edit: change the Rust type, then run
 // `UPDATE_TYPES=1 cargo test -p kaoping_wasm --features office --test types`.
 // Office build: the types of the office methods (scoring, ingest, aggregation, tracking).
+
+/** What every method throws: a JS Error, `message` in English, `text` in zh-CN and en. */
+export interface IEngineError extends Error {
+  text: IText;
+}
 ";
 
 /// Every type that crosses the API, and its definitions, by name.
