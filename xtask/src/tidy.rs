@@ -109,7 +109,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
         "to split (issue 14)",
     ),
     ("track/rules.rs", "validate_tracking", "to split (issue 14)"),
-    ("validate/meaning.rs", "meaning", "to split (issue 14)"),
     ("xlsx/read.rs", "read_sheet", "to split (issue 14)"),
 ];
 

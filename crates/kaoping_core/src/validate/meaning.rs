@@ -8,6 +8,7 @@ use crate::text::Text;
 use std::collections::BTreeSet;
 
 impl Validator {
+    /// The meaning checks, in the order their problems are reported.
     pub(super) fn meaning(&mut self, plan: &Plan) {
         for p in crate::score::validate_rules(plan) {
             self.push(&p.path, p.code, p.message);
@@ -15,6 +16,45 @@ impl Validator {
         for p in crate::track::validate_tracking(plan) {
             self.push(&p.path, p.code, p.message);
         }
+        self.tracking_texts(plan);
+        let langs = &plan.languages;
+        if langs.is_empty() {
+            self.push(
+                "/languages",
+                "no_language",
+                Text::new("至少需要一种语言", "At least one language is required"),
+            );
+        }
+        self.text(&plan.title, "/title", langs);
+        self.unique(
+            plan.categories.iter().map(|c| c.id.as_str()),
+            "/categories",
+            "id",
+        );
+        self.unique(plan.units.iter().map(|u| u.id.as_str()), "/units", "id");
+        self.unique(
+            plan.indicators.iter().map(|i| i.id.as_str()),
+            "/indicators",
+            "id",
+        );
+        self.unique(
+            plan.instruments.iter().map(|i| i.id.as_str()),
+            "/instruments",
+            "id",
+        );
+        let categories: BTreeSet<&str> = plan.categories.iter().map(|c| c.id.as_str()).collect();
+
+        self.category_weights(plan);
+        self.units(plan, &categories);
+        self.indicators(plan, &categories);
+        for (ii, ins) in plan.instruments.iter().enumerate() {
+            self.instrument(plan, ins, &format!("/instruments/{ii}"));
+        }
+    }
+
+    /// The texts of the tracking section (peer city, projects, milestones, site checks) in
+    /// every language, and the site checks' scales.
+    fn tracking_texts(&mut self, plan: &Plan) {
         let langs = &plan.languages;
         if let Ok(t) = crate::track::TrackingRules::of(plan) {
             if let Some(name) = &t.peer_city {
@@ -42,32 +82,11 @@ impl Validator {
                 }
             }
         }
-        if langs.is_empty() {
-            self.push(
-                "/languages",
-                "no_language",
-                Text::new("至少需要一种语言", "At least one language is required"),
-            );
-        }
-        self.text(&plan.title, "/title", langs);
-        self.unique(
-            plan.categories.iter().map(|c| c.id.as_str()),
-            "/categories",
-            "id",
-        );
-        self.unique(plan.units.iter().map(|u| u.id.as_str()), "/units", "id");
-        self.unique(
-            plan.indicators.iter().map(|i| i.id.as_str()),
-            "/indicators",
-            "id",
-        );
-        self.unique(
-            plan.instruments.iter().map(|i| i.id.as_str()),
-            "/instruments",
-            "id",
-        );
-        let categories: BTreeSet<&str> = plan.categories.iter().map(|c| c.id.as_str()).collect();
+    }
 
+    /// Each category's texts, and its component and indicator weights adding up to 1.
+    fn category_weights(&mut self, plan: &Plan) {
+        let langs = &plan.languages;
         for (ci, c) in plan.categories.iter().enumerate() {
             let p = format!("/categories/{ci}");
             self.text(&c.name, &ptr(&p, "name"), langs);
@@ -106,6 +125,11 @@ impl Validator {
                 );
             }
         }
+    }
+
+    /// Each unit's texts and category.
+    fn units(&mut self, plan: &Plan, categories: &BTreeSet<&str>) {
+        let langs = &plan.languages;
         for (ui, u) in plan.units.iter().enumerate() {
             let p = format!("/units/{ui}");
             self.text(&u.name, &ptr(&p, "name"), langs);
@@ -113,6 +137,11 @@ impl Validator {
                 self.missing_ref(&ptr(&p, "category"), "类别", "category", &u.category);
             }
         }
+    }
+
+    /// Each indicator's texts, and its weights: known categories, between 0 and 1.
+    fn indicators(&mut self, plan: &Plan, categories: &BTreeSet<&str>) {
+        let langs = &plan.languages;
         for (ii, ind) in plan.indicators.iter().enumerate() {
             let p = format!("/indicators/{ii}");
             self.text(&ind.name, &ptr(&p, "name"), langs);
@@ -132,9 +161,6 @@ impl Validator {
                     );
                 }
             }
-        }
-        for (ii, ins) in plan.instruments.iter().enumerate() {
-            self.instrument(plan, ins, &format!("/instruments/{ii}"));
         }
     }
 }
