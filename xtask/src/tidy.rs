@@ -62,7 +62,6 @@ pub const LARGE_FILES: &[(&str, &str)] = &[
     ("expr/parser.rs", "to split (issue 14)"),
     ("export/mod.rs", "to split (issue 14)"),
     ("form.rs", "to split (issue 14)"),
-    ("score/rules.rs", "to split (issue 14)"),
     ("stats/tally.rs", "to split (issue 14)"),
     ("stats/weighting.rs", "to split (issue 14)"),
     ("track/analyse.rs", "to split (issue 14)"),
@@ -82,17 +81,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
     ("review.rs", "build_record", "to split (issue 14)"),
     ("review/carry.rs", "carry_over", "to split (issue 14)"),
     ("score/demo.rs", "demo_inputs", "to split (issue 14)"),
-    ("score/rules.rs", "validate_rules", "to split (issue 14)"),
-    (
-        "score/rules.rs",
-        "validate_indicator_weights",
-        "to split (issue 14)",
-    ),
-    (
-        "score/rules.rs",
-        "validate_weighting",
-        "to split (issue 14)",
-    ),
     ("score/state.rs", "add_public", "to split (issue 14)"),
     (
         "stats/krippendorff.rs",
