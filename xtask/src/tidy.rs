@@ -65,7 +65,6 @@ pub const LARGE_FILES: &[(&str, &str)] = &[
     ("stats/tally.rs", "to split (issue 14)"),
     ("stats/weighting.rs", "to split (issue 14)"),
     ("track/analyse.rs", "to split (issue 14)"),
-    ("track/mod.rs", "to split (issue 14)"),
     ("track/rules.rs", "to split (issue 14)"),
 ];
 
