@@ -64,7 +64,6 @@ pub const LARGE_FILES: &[(&str, &str)] = &[
     ("form.rs", "to split (issue 14)"),
     ("stats/tally.rs", "to split (issue 14)"),
     ("stats/weighting.rs", "to split (issue 14)"),
-    ("track/analyse.rs", "to split (issue 14)"),
     ("track/rules.rs", "to split (issue 14)"),
 ];
 
@@ -87,8 +86,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
         "to split (issue 14)",
     ),
     ("stats/weighting.rs", "rake", "to split (issue 14)"),
-    ("track/analyse.rs", "finish", "to split (issue 14)"),
-    ("track/analyse.rs", "warnings", "to split (issue 14)"),
     ("track/demo.rs", "demo_periods", "to split (issue 14)"),
     (
         "track/records.rs",
