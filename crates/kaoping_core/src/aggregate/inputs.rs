@@ -1,0 +1,99 @@
+//! The small inputs, read whole: scoring-inputs files (their records through the same ingest
+//! checks), indicator figures and history.
+
+use super::{bad, AggregateError, AggregateRun, ListOr};
+use crate::ingest::{FileCount, FileOptions, Format};
+use crate::manifest::InputRole;
+use crate::score::{HistoryEntry, IndicatorInput};
+
+impl AggregateRun<'_> {
+    /// A scoring-inputs, indicator or history file, whole.
+    pub(super) fn read_small(
+        &mut self,
+        name: &str,
+        role: InputRole,
+        bytes: &[u8],
+    ) -> Result<Option<FileCount>, AggregateError> {
+        match role {
+            InputRole::Records => unreachable!("record files are streamed"),
+            InputRole::ScoringInputs => {
+                // Checked whole first (nothing kept), then read once: each record of `records`
+                // goes to the ingest session as it is parsed (row = its position), so the
+                // records are never all in memory; indicators and history are kept.
+                serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+                    .map_err(|e| bad(name, "scoring inputs JSON", e))?;
+                let options = FileOptions {
+                    format: Format::Json,
+                    ..FileOptions::default()
+                };
+                self.session.begin(name, options)?;
+                let mut pushed = Ok(());
+                let session = &mut self.session;
+                let read = serde::Deserializer::deserialize_map(
+                    &mut serde_json::Deserializer::from_slice(bytes),
+                    InputsVisitor {
+                        on_record: |row, v: Result<serde_json::Value, serde_json::Error>| {
+                            if pushed.is_ok() {
+                                pushed = match v {
+                                    Ok(v) => session.push_value(row, v),
+                                    Err(e) => session.push_invalid(row, &e),
+                                };
+                            }
+                        },
+                        indicators: &mut self.indicators,
+                        history: &mut self.history,
+                    },
+                );
+                read.map_err(|e| bad(name, "scoring inputs JSON", e))?;
+                pushed?;
+                Ok(Some(self.session.end()?))
+            }
+            InputRole::Indicators => {
+                let list: ListOr<IndicatorInput> = serde_json::from_slice(bytes)
+                    .map_err(|e| bad(name, "indicator figures (a JSON array)", e))?;
+                self.indicators.extend(list.into_vec());
+                Ok(None)
+            }
+            InputRole::History => {
+                let list: ListOr<HistoryEntry> = serde_json::from_slice(bytes)
+                    .map_err(|e| bad(name, "history (a JSON array)", e))?;
+                self.history.extend(list.into_vec());
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// The keys of a scoring-inputs file ([`ScoringInputs`](crate::score::ScoringInputs)): `records` element by element to
+/// `on_record`, `indicators` and `history` appended; other keys read past.
+struct InputsVisitor<'a, F> {
+    on_record: F,
+    indicators: &'a mut Vec<IndicatorInput>,
+    history: &'a mut Vec<HistoryEntry>,
+}
+
+impl<'de, F: FnMut(usize, Result<serde_json::Value, serde_json::Error>)> serde::de::Visitor<'de>
+    for InputsVisitor<'_, F>
+{
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object with records, indicators and history")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "records" => {
+                    map.next_value_seed(crate::ingest::EachElement(&mut self.on_record))?;
+                }
+                "indicators" => self
+                    .indicators
+                    .extend(map.next_value::<Vec<IndicatorInput>>()?),
+                "history" => self.history.extend(map.next_value::<Vec<HistoryEntry>>()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
