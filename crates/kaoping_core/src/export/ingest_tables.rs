@@ -1,0 +1,122 @@
+//! The ingest tables: the rejections (file, row, column, reason) and the per-file counts.
+
+use super::{INGEST_FILES_TABLE, REJECTIONS_TABLE};
+use crate::cells::{Cell, Table};
+use crate::ingest::IngestReport;
+use crate::text::Text;
+use serde::Serialize;
+
+/// What the ingest tables need of an ingest report; reads the JSON of an [`IngestReport`] too
+/// (the office page hands it back for export).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct IngestSummary {
+    #[serde(default)]
+    pub files: Vec<FileRow>,
+    #[serde(default)]
+    pub rejected: Vec<RejectionRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct FileRow {
+    pub file: String,
+    pub read: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct RejectionRow {
+    pub file: String,
+    pub row: usize,
+    #[serde(default)]
+    pub column: Option<String>,
+    pub code: String,
+    pub message: Text,
+}
+
+impl IngestSummary {
+    pub fn of(report: &IngestReport) -> IngestSummary {
+        IngestSummary {
+            files: report
+                .files
+                .iter()
+                .map(|f| FileRow {
+                    file: f.file.clone(),
+                    read: f.read,
+                    accepted: f.accepted,
+                    rejected: f.rejected,
+                })
+                .collect(),
+            rejected: report
+                .rejected
+                .iter()
+                .map(|r| RejectionRow {
+                    file: r.file.clone(),
+                    row: r.row,
+                    column: r.column.clone(),
+                    code: r.code.to_owned(),
+                    message: r.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The rejection report of an ingest: file, row, column, code and reason of every record
+/// not accepted.
+pub fn rejections_table(report: &IngestSummary, lang: &str) -> Table {
+    let en = lang == "en";
+    let h = |zh: &str, e: &str| if en { e } else { zh }.to_owned();
+    Table {
+        id: REJECTIONS_TABLE.into(),
+        title: h("拒收记录", "Rejected records"),
+        headers: vec![
+            h("文件", "File"),
+            h("行", "Row"),
+            h("列", "Column"),
+            h("代码", "Code"),
+            h("原因", "Reason"),
+        ],
+        rows: report
+            .rejected
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(&r.file),
+                    Cell::count(r.row as f64),
+                    Cell::opt_text(r.column.clone()),
+                    Cell::text(&r.code),
+                    Cell::text(r.message.get(lang)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// Counts per file of an ingest: read, accepted, rejected.
+pub fn ingest_files_table(report: &IngestSummary, lang: &str) -> Table {
+    let en = lang == "en";
+    let h = |zh: &str, e: &str| if en { e } else { zh }.to_owned();
+    Table {
+        id: INGEST_FILES_TABLE.into(),
+        title: h("读取文件", "Files read"),
+        headers: vec![
+            h("文件", "File"),
+            h("读取", "Read"),
+            h("接受", "Accepted"),
+            h("拒收", "Rejected"),
+        ],
+        rows: report
+            .files
+            .iter()
+            .map(|f| {
+                vec![
+                    Cell::text(&f.file),
+                    Cell::count(f.read as f64),
+                    Cell::count(f.accepted as f64),
+                    Cell::count(f.rejected as f64),
+                ]
+            })
+            .collect(),
+    }
+}
