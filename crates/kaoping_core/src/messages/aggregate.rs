@@ -34,6 +34,7 @@ fn what_zh(what: &str) -> String {
         "scoring inputs JSON" => "评分输入数据（JSON）".to_owned(),
         "indicator figures (a JSON array)" => "指标数据（JSON 数组）".to_owned(),
         "history (a JSON array)" => "往年记录（JSON 数组）".to_owned(),
+        "a kaoping manifest" => "kaoping 审计清单".to_owned(),
         other => format!(" {other}"),
     }
 }
@@ -47,6 +48,17 @@ mod tests {
 
     fn s(v: &str) -> String {
         v.to_owned()
+    }
+
+    #[test]
+    fn a_manifest_that_cannot_be_read_is_named_in_chinese() {
+        let e = AggregateError::BadInput {
+            file: s("m.json"),
+            what: "a kaoping manifest",
+            why: s("EOF while parsing"),
+        };
+        bilingual(&e, &["m.json", "EOF while parsing"]);
+        assert!(e.zh().contains("审计清单"), "{}", e.zh());
     }
 
     #[test]
