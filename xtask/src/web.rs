@@ -80,6 +80,25 @@ pub fn site(root: &Path) -> Result<PathBuf> {
         "site: {SITE}/ = www/ with {} .js/.css files minified",
         minify.len()
     );
+    // The API's TypeScript types are generated (crates/kaoping_wasm/tests/types.rs); esbuild
+    // parses them as TypeScript, so a generator slip that breaks the syntax fails here.
+    let types: Vec<PathBuf> = ["pkg", "pkg-office"]
+        .iter()
+        .map(|d| src.join(d).join("kaoping_wasm.d.ts"))
+        .filter(|p| p.is_file())
+        .collect();
+    if !types.is_empty() {
+        Cmd::new(&esbuild)
+            .args(&types)
+            .arg("--log-level=warning")
+            .arg(format!(
+                "--outdir={}",
+                root.join("target/dts-check").display()
+            ))
+            .run()
+            .context("the generated kaoping_wasm.d.ts is not valid TypeScript")?;
+        println!("site: {} .d.ts file(s) parse as TypeScript", types.len());
+    }
     let (hash, files) = stamp_service_worker(&out)?;
     println!(
         "site: build {hash} ({files} files) stamped into {SITE}/{SERVICE_WORKER} and {SITE}/{MANIFEST}"
