@@ -15,24 +15,10 @@ use serde_json::Value;
 pub fn plan_schema() -> Value {
     let mut generator = SchemaGenerator::default();
     let root = generator.root_schema_for::<Plan>();
-    let sections = [
-        ("scoring", generator.subschema_for::<ScoringRules>()),
-        ("tracking", generator.subschema_for::<TrackingRules>()),
-    ];
-    let definitions = generator.take_definitions(false);
     let mut schema = serde_json::to_value(root).unwrap_or_default();
+    put_sections(&mut generator, &mut schema);
+    let definitions = generator.take_definitions(false);
     if let Some(obj) = schema.as_object_mut() {
-        if let Some(Value::Object(props)) = obj.get_mut("properties") {
-            for (name, section) in sections {
-                let reference = serde_json::to_value(section).unwrap_or_default();
-                match (props.get_mut(name), reference) {
-                    (Some(Value::Object(prop)), Value::Object(r)) => prop.extend(r),
-                    (_, r) => {
-                        props.insert(name.into(), r);
-                    }
-                }
-            }
-        }
         obj.insert("$defs".into(), Value::Object(definitions));
         obj.insert(
             "description".into(),
@@ -40,6 +26,28 @@ pub fn plan_schema() -> Value {
         );
     }
     schema
+}
+
+/// Puts the schemas of the `scoring` and `tracking` sections into a plan's schema (`plan`, as
+/// the plan's derive made it, with `generator`): `$ref`s into `generator`'s definitions,
+/// beside each property's description. Also used for the WASM API's generated types.
+pub fn put_sections(generator: &mut SchemaGenerator, plan: &mut Value) {
+    let sections = [
+        ("scoring", generator.subschema_for::<ScoringRules>()),
+        ("tracking", generator.subschema_for::<TrackingRules>()),
+    ];
+    let Some(Value::Object(props)) = plan.get_mut("properties") else {
+        return;
+    };
+    for (name, section) in sections {
+        let reference = serde_json::to_value(section).unwrap_or_default();
+        match (props.get_mut(name), reference) {
+            (Some(Value::Object(prop)), Value::Object(r)) => prop.extend(r),
+            (_, r) => {
+                props.insert(name.into(), r);
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -21,9 +21,7 @@ use kaoping_core::plan::Plan;
 use kaoping_core::record::{ResponseRecord, Submission};
 use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
-use kaoping_core::score::ScoringRules;
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
-use kaoping_core::track::TrackingRules;
 use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput};
 use kaoping_core::validate::PlanReport;
 use kaoping_wasm::{JsAggregation, JsFile};
@@ -85,23 +83,17 @@ fn definitions() -> BTreeMap<String, Value> {
         JsAggregation,
     );
     // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
-    // (read by the layers above it), so their types are put in here, as kaoping_core::schema
-    // does for docs/plan.schema.json. One generator for all, so that two types of one name
+    // (read by the layers above it), so their types are put in by the function that does it
+    // for docs/plan.schema.json (kaoping_core::schema::put_sections). One generator for all, so that two types of one name
     // are numbered (and refused below), never one silently taken for the other.
     g.subschema_for::<Plan>();
-    let scoring = g.subschema_for::<ScoringRules>();
-    let tracking = g.subschema_for::<TrackingRules>();
+    let mut plan = g
+        .definitions_mut()
+        .remove("Plan")
+        .expect("the plan's definition");
+    kaoping_core::schema::put_sections(&mut g, &mut plan);
     let mut defs: BTreeMap<String, Value> = g.take_definitions(false).into_iter().collect();
-    let plan = defs.get_mut("Plan").and_then(|p| p.get_mut("properties"));
-    let plan = plan
-        .and_then(Value::as_object_mut)
-        .expect("the plan has properties");
-    for (name, section) in [("scoring", scoring), ("tracking", tracking)] {
-        let section = serde_json::to_value(section).unwrap();
-        let prop = plan.get_mut(name).and_then(Value::as_object_mut).unwrap();
-        prop.remove("type");
-        prop.extend(section.as_object().cloned().unwrap_or_default());
-    }
+    defs.insert("Plan".into(), plan);
     // schemars numbers a second type of the same name (`Warning2`): name it apart instead.
     let twice: Vec<&String> = defs
         .keys()
