@@ -27,7 +27,7 @@ export const state = {
   files: [], // data files: { name, size, blob }
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
-  verify: null, // { busy } | { verification, missing, outputs } | { error } | { failed }
+  verify: null, // { busy } | { failed } | what Engine.verifyFiles gives ({ found, … })
   manifest: null, // the audit manifest of the last file run
   outputs: null, // its output files [{ name, bytes }], as the manifest records them
   mapping: {}, // header → flat-layout column key, for tables; remembered per plan

@@ -49,7 +49,7 @@ export function renderVerify() {
   sec.append(status);
   if (v.busy) status.append(h('p', { class: 'hint', text: T.officeVerifyBusy }));
   else if (v.failed) { status.classList.add('bad'); status.append(h('p', { class: 'error-message', text: T.officeVerifyFailed + v.failed })); }
-  else if (v.error) { status.classList.add('bad'); status.append(h('p', { class: 'error-message', text: v.error === 'many' ? T.officeVerifyManyManifests : T.officeVerifyNoManifest })); }
+  else if (v.found !== 'verified') { status.classList.add('bad'); status.append(h('p', { class: 'error-message', text: v.found === 'many_manifests' ? T.officeVerifyManyManifests : T.officeVerifyNoManifest })); }
   else {
     const ver = v.verification;
     status.classList.add(ver.identical ? 'good' : 'bad');

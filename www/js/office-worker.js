@@ -121,9 +121,7 @@ const handlers = {
   // only with result.json) and recomputes.
   async verify({ files }) {
     const read = await Promise.all(files.map(async ({ name, blob }) => ({ name, bytes: new Uint8Array(await blob.arrayBuffer()) })));
-    const v = Engine.verifyFiles(read);
-    if (v.found !== 'verified') return { error: v.found === 'no_manifest' ? 'none' : 'many' };
-    return { verification: v.verification, missing: v.missing, manifest: v.manifest, outputs: v.outputs };
+    return Engine.verifyFiles(read);
   },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();
