@@ -45,7 +45,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["ingest"],
     &["review"],
     &["xlsx"],
-    &["export"],
+    &["export", "yearend"],
     &["track"],
     &["validate", "schema"],
     &["manifest"],

@@ -32,6 +32,8 @@ pub mod track;
 pub mod validate;
 #[cfg(feature = "office")]
 pub mod xlsx;
+#[cfg(feature = "office")]
+pub mod yearend;
 
 /// The engine version written into every record and manifest.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -21,6 +21,8 @@ mod track;
 mod weights;
 #[cfg(feature = "office")]
 mod xlsx;
+#[cfg(feature = "office")]
+mod yearend;
 
 #[cfg(test)]
 pub(crate) mod check {
