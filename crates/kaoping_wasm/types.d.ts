@@ -403,6 +403,11 @@ export interface IFileEntry {
   role?: IInputRole | null;
   sha256: string;
   size: number;
+  /**
+   * Rows of an indicator-figures or history table (CSV or XLSX, not JSON): those that gave
+   * an entry and those left blank.
+   */
+  table_rows?: ITableRowCounts | null;
 }
 
 /** Options for one file. */
@@ -1621,6 +1626,15 @@ export interface ITable {
   rows: ICell[][];
   /** Title in the language asked for (also the XLSX sheet name, at most 31 characters). */
   title: string;
+}
+
+/**
+ * The rows of a year-end table ([`crate::yearend`]): `used` gave an entry each, `blank` named
+ * a unit with every value cell empty (a template row not filled in).
+ */
+export interface ITableRowCounts {
+  blank: number;
+  used: number;
 }
 
 export interface ITeamResult {

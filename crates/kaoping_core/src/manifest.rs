@@ -52,6 +52,18 @@ pub struct FileEntry {
     /// Records read, accepted and rejected from this file (record and scoring-inputs files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub records: Option<RecordCounts>,
+    /// Rows of an indicator-figures or history table (CSV or XLSX, not JSON): those that gave
+    /// an entry and those left blank.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_rows: Option<TableRowCounts>,
+}
+
+/// The rows of a year-end table ([`crate::yearend`]): `used` gave an entry each, `blank` named
+/// a unit with every value cell empty (a template row not filled in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TableRowCounts {
+    pub used: usize,
+    pub blank: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -79,6 +91,7 @@ impl FileEntry {
                 accepted: c.accepted,
                 rejected: c.rejected,
             }),
+            table_rows: None,
         }
     }
 }

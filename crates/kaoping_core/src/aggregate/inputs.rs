@@ -3,18 +3,44 @@
 
 use super::{bad, AggregateError, AggregateRun, ListOr};
 use crate::ingest::{FileCount, FileOptions, Format};
-use crate::manifest::InputRole;
+use crate::manifest::{InputRole, TableRowCounts};
 use crate::score::{HistoryEntry, IndicatorInput};
 
 impl AggregateRun<'_> {
-    /// A scoring-inputs, indicator or history file, whole.
+    /// A scoring-inputs, indicator or history file, whole: indicator figures and history as
+    /// JSON, or as a table (CSV or XLSX, [`crate::yearend`]).
     pub(super) fn read_small(
         &mut self,
         name: &str,
         role: InputRole,
         bytes: &[u8],
-    ) -> Result<Option<FileCount>, AggregateError> {
+    ) -> Result<SmallRead, AggregateError> {
+        let json = {
+            let b = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            matches!(
+                b.iter().find(|b| !b.is_ascii_whitespace()),
+                Some(b'[' | b'{')
+            )
+        };
         match role {
+            InputRole::Indicators if !json => {
+                let read = crate::yearend::read_figures(self.plan(), name, bytes)?;
+                let rows = TableRowCounts {
+                    used: read.entries.len(),
+                    blank: read.blank_rows.len(),
+                };
+                self.indicators.extend(read.entries);
+                Ok(SmallRead::Table(rows))
+            }
+            InputRole::History if !json => {
+                let read = crate::yearend::read_history(self.plan(), name, bytes)?;
+                let rows = TableRowCounts {
+                    used: read.entries.len(),
+                    blank: read.blank_rows.len(),
+                };
+                self.history.extend(read.entries);
+                Ok(SmallRead::Table(rows))
+            }
             InputRole::Records => unreachable!("record files are streamed"),
             InputRole::ScoringInputs => {
                 // Checked whole first (nothing kept), then read once: each record of `records`
@@ -46,20 +72,41 @@ impl AggregateRun<'_> {
                 );
                 read.map_err(|e| bad(name, "scoring inputs JSON", e))?;
                 pushed?;
-                Ok(Some(self.session.end()?))
+                Ok(SmallRead::Records(self.session.end()?))
             }
             InputRole::Indicators => {
                 let list: ListOr<IndicatorInput> = serde_json::from_slice(bytes)
                     .map_err(|e| bad(name, "indicator figures (a JSON array)", e))?;
                 self.indicators.extend(list.into_vec());
-                Ok(None)
+                Ok(SmallRead::Json)
             }
             InputRole::History => {
                 let list: ListOr<HistoryEntry> = serde_json::from_slice(bytes)
                     .map_err(|e| bad(name, "history (a JSON array)", e))?;
                 self.history.extend(list.into_vec());
-                Ok(None)
+                Ok(SmallRead::Json)
             }
+        }
+    }
+}
+
+/// What reading a small file gave beside its entries.
+pub(super) enum SmallRead {
+    /// A scoring-inputs file's record counts.
+    Records(FileCount),
+    /// A year-end table's rows.
+    Table(TableRowCounts),
+    /// Indicator figures or history as JSON.
+    Json,
+}
+
+impl SmallRead {
+    /// The file's record counts and table rows, for its manifest entry.
+    pub(super) fn counts(self) -> (Option<FileCount>, Option<TableRowCounts>) {
+        match self {
+            SmallRead::Records(c) => (Some(c), None),
+            SmallRead::Table(t) => (None, Some(t)),
+            SmallRead::Json => (None, None),
         }
     }
 }

@@ -71,6 +71,8 @@ pub enum AggregateError {
         found: String,
         expected: String,
     },
+    #[error("{0}")]
+    YearEnd(#[from] crate::yearend::YearEndError),
     #[error("scoring failed: {0}")]
     Score(#[from] score::ScoreError),
     #[error("{0}")]
@@ -97,6 +99,7 @@ impl AggregateError {
             | AggregateError::NotUtf8 { file, .. }
             | AggregateError::BadInput { file, .. }
             | AggregateError::OtherPlan { file, .. } => Some(file),
+            AggregateError::YearEnd(e) => Some(e.file()),
             AggregateError::Score(_) | AggregateError::Session(_) => None,
         }
     }
@@ -182,6 +185,9 @@ pub fn aggregate(
     }
     run.finish()
 }
+#[cfg(test)]
+mod yearend_tests;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,10 +10,28 @@ impl InputRole {
     /// From the whole file: a JSON object whose first key is `records`, `indicators` or
     /// `history` is indicator figures when `indicators` is its only key, history when `history`
     /// is, else scoring inputs; anything else is response records.
+    /// A table (CSV text, not JSON) is indicator figures or history when its header row says
+    /// so ([`crate::yearend::kind_of_header`]); a workbook is told at its end, by the run.
     pub fn detect(bytes: &[u8]) -> InputRole {
         match InputRole::by_first_key(bytes) {
             InputRole::ScoringInputs => InputRole::by_keys(bytes),
-            r => r,
+            _ if crate::xlsx::is_workbook("", bytes) => InputRole::Records,
+            _ => {
+                let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+                match body.iter().find(|b| !b.is_ascii_whitespace()) {
+                    Some(b'{' | b'[') | None => InputRole::Records,
+                    Some(_) => table_role(bytes, true).unwrap_or(InputRole::Records),
+                }
+            }
+        }
+    }
+
+    /// The role a table's header row gives it: indicator figures, history, else records.
+    pub fn of_header(header: &[String]) -> InputRole {
+        match crate::yearend::kind_of_header(header) {
+            Some(crate::yearend::YearEndKind::Figures) => InputRole::Indicators,
+            Some(crate::yearend::YearEndKind::History) => InputRole::History,
+            None => InputRole::Records,
         }
     }
 
@@ -54,6 +72,23 @@ impl InputRole {
         }
     }
 }
+/// The most bytes held to find a table's header row; a longer first line is a response table's.
+const SNIFF_HEADER: usize = 64 << 10;
+
+/// A table's role from its header row ([`crate::yearend::kind_of_header`]); `None` while the
+/// first line is not complete.
+fn table_role(held: &[u8], end: bool) -> Option<InputRole> {
+    let line_end = held.iter().position(|&b| b == b'\n' || b == b'\r');
+    let line = match line_end {
+        Some(i) => &held[..i],
+        None if end => held,
+        None if held.len() >= SNIFF_HEADER => return Some(InputRole::Records),
+        None => return None,
+    };
+    let header = crate::yearend::header_cells(&crate::table::decode::decode_all(line).0);
+    Some(InputRole::of_header(&header))
+}
+
 /// How many bytes after `{` decide the role (see [`InputRole::detect`]).
 const SNIFF_KEY: usize = 16;
 /// The role and (for record files) the format of a file from its name, the role and options
@@ -81,8 +116,12 @@ pub(super) fn decide(
         return None;
     }
     let c = first.map(|i| body[i]);
+    let table =
+        by_name == Some(Format::Csv) || (by_name.is_none() && !matches!(c, Some(b'{' | b'[')));
     let role = match role {
         Some(r) => r,
+        // A table: its header row tells year-end figures and history from responses.
+        None if table && c.is_some() => table_role(held, end)?,
         None if by_name == Some(Format::Csv) => InputRole::Records,
         None if c == Some(b'{') => {
             let at = first.unwrap_or(0) + 1;

@@ -230,7 +230,7 @@ impl<'p> AggregateRun<'p> {
                 held.extend_from_slice(chunk);
                 if crate::xlsx::is_workbook(&open.name, held) {
                     let held = std::mem::take(held);
-                    open.role = Some(InputRole::Records);
+                    open.role = open.role.or(Some(InputRole::Records));
                     open.mode = Mode::Xlsx(held);
                     return Ok(());
                 }
@@ -310,8 +310,9 @@ impl<'p> AggregateRun<'p> {
         }
         let role = open.role.unwrap_or(InputRole::Records);
         let name = &open.name.clone();
-        let counts = match std::mem::replace(&mut open.mode, Mode::Buffer(Vec::new())) {
-            Mode::Sniff(_) => None,
+        let (counts, table_rows) = match std::mem::replace(&mut open.mode, Mode::Buffer(Vec::new()))
+        {
+            Mode::Sniff(_) => (None, None),
             Mode::Records { utf8 } => {
                 if let Some(u) = utf8 {
                     u.end().map_err(|offset| AggregateError::NotUtf8 {
@@ -319,19 +320,32 @@ impl<'p> AggregateRun<'p> {
                         offset,
                     })?;
                 }
-                Some(self.session.end()?)
+                (Some(self.session.end()?), None)
+            }
+            Mode::Xlsx(bytes) if matches!(role, InputRole::Indicators | InputRole::History) => {
+                self.read_small(name, role, &bytes)?.counts()
             }
             Mode::Xlsx(bytes) => {
+                // A workbook's role is told by its first sheet's header row (a ZIP cannot be
+                // read before its end).
                 let text = crate::xlsx::read_csv_text(&bytes, None)
                     .map_err(|e| bad(name, "XLSX workbook", e))?;
-                drop(bytes);
-                let options = FileOptions {
-                    format: Format::Csv,
-                    ..open.options.clone()
-                };
-                self.session.begin(name, options)?;
-                self.session.push(text.as_bytes())?;
-                Some(self.session.end()?)
+                match InputRole::of_header(&crate::yearend::header_cells(&text)) {
+                    role @ (InputRole::Indicators | InputRole::History) => {
+                        open.role = Some(role);
+                        self.read_small(name, role, &bytes)?.counts()
+                    }
+                    _ => {
+                        drop(bytes);
+                        let options = FileOptions {
+                            format: Format::Csv,
+                            ..open.options.clone()
+                        };
+                        self.session.begin(name, options)?;
+                        self.session.push(text.as_bytes())?;
+                        (Some(self.session.end()?), None)
+                    }
+                }
             }
             Mode::Buffer(bytes) => {
                 let role = match role {
@@ -339,7 +353,7 @@ impl<'p> AggregateRun<'p> {
                     r => r,
                 };
                 open.role = Some(role);
-                self.read_small(name, role, &bytes)?
+                self.read_small(name, role, &bytes)?.counts()
             }
         };
         let (size, sha256) = open.hash.finish();
@@ -353,6 +367,7 @@ impl<'p> AggregateRun<'p> {
                 accepted: c.accepted,
                 rejected: c.rejected,
             }),
+            table_rows,
         };
         self.inputs.push(entry.clone());
         Ok(entry)

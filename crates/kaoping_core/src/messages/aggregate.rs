@@ -20,6 +20,7 @@ impl Bilingual for AggregateError {
                 found,
                 expected,
             } => format!("{file} 不是本引擎的方案（指纹 {found}，本引擎的为 {expected}）"),
+            AggregateError::YearEnd(e) => e.zh(),
             AggregateError::Score(e) => format!("评分失败：{}", e.zh()),
             AggregateError::Session(e) => e.zh(),
         }
