@@ -1,6 +1,6 @@
 //! zh-CN texts of the plan's errors.
 
-use crate::plan::PlanLoadError;
+use crate::plan::{NextYearError, PlanLoadError};
 use crate::text::Bilingual;
 
 impl Bilingual for PlanLoadError {
@@ -14,10 +14,23 @@ impl Bilingual for PlanLoadError {
     }
 }
 
+impl Bilingual for NextYearError {
+    fn zh(&self) -> String {
+        match self {
+            NextYearError::NotAPlan => "这不是方案：应为 JSON 对象，且 `year` 为整数".to_owned(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::messages::check::bilingual;
+
+    #[test]
+    fn next_year_error() {
+        bilingual(&NextYearError::NotAPlan, &["JSON", "`year`"]);
+    }
 
     #[test]
     fn plan_load_error() {

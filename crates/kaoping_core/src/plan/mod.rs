@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod demo;
+mod next_year;
 mod raw;
 pub use demo::{
     demo_plan, form_plan_or_demo, DEMO_FORMS_JSON, DEMO_PLAN_JSON, DEMO_PLAN_SHA256,
     DEMO_PLAN_SOURCE,
 };
+pub use next_year::{next_year, NextYear, NextYearError};
 
 /// The whole evaluation plan for one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
