@@ -11,6 +11,7 @@ use kaoping_core::aggregate::verify::{verify_recomputed, Found, NamedBytes, DEFA
 use kaoping_core::aggregate::{read_plan, AggregateError, AggregateRun, FileHash};
 use kaoping_core::ingest::FileOptions;
 use kaoping_core::manifest::{InputRole, Manifest, Parameters};
+use kaoping_core::text::Bilingual;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
@@ -23,15 +24,18 @@ pub struct AggregateArgs {
     /// The plan (JSON).
     #[arg(long)]
     plan: PathBuf,
-    /// Earlier years' results (JSON array of {unit, year, grade, team_grade}).
+    /// Earlier years' results: a JSON array of {unit, year, grade, team_grade}, or a table
+    /// (CSV or XLSX) with the columns of `kaoping template history`.
     #[arg(long)]
     history: Vec<PathBuf>,
-    /// Indicator figures (JSON array of {unit, indicator, actual, target} and the like).
+    /// Indicator figures: a JSON array of {unit, indicator, actual, target} and the like, or a
+    /// table (CSV or XLSX) with the columns of `kaoping template figures`.
     #[arg(long)]
     indicators: Vec<PathBuf>,
-    /// Response record files (JSON, arrays, JSON Lines, CSV in the flat layout) and
+    /// Response record files (JSON, arrays, JSON Lines, CSV or XLSX in the flat layout) and
     /// scoring-inputs, indicator or history files (as from `kaoping demo inputs` and
-    /// `kaoping demo responses`; told apart by their first bytes), streamed in this order.
+    /// `kaoping demo responses`, or tables as from `kaoping template`; told apart by their
+    /// first bytes or header row), streamed in this order.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Folder for result.json, the CSV tables, rejections.csv and manifest.json.
@@ -184,9 +188,10 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
             .chain(files.iter().map(|f| (&f.0, f.2)))
             .find(|(name, _)| e.file() == Some(name.as_str()))
             .map(|(name, path)| (name.clone(), path.display().to_string()));
+        let text = if en { e.to_string() } else { e.zh() };
         match typed {
-            Some((name, path)) => anyhow::anyhow!(e.to_string().replace(&name, &path)),
-            None => anyhow::anyhow!(e),
+            Some((name, path)) => anyhow::anyhow!(text.replace(&name, &path)),
+            None => anyhow::anyhow!(text),
         }
     };
     let mut total = 0u64;
