@@ -8,6 +8,7 @@ mod ingest;
 mod report;
 mod stats;
 mod track;
+mod yearend;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -68,6 +69,16 @@ enum Command {
     /// Recompute an aggregation from its manifest.json and say whether everything is identical
     /// (exit 0) or exactly what differs (exit 1).
     Verify(aggregate::VerifyArgs),
+    /// Write a year-end table to fill in Excel: indicator figures (one row per unit and
+    /// indicator) or history (one row per unit); `kaoping aggregate` reads them back.
+    Template(yearend::TemplateArgs),
+    /// Next year's history from this year's result.json and this year's history files.
+    CarryForward(yearend::CarryForwardArgs),
+    /// Plans: next year's plan from this year's.
+    Plan {
+        #[command(subcommand)]
+        cmd: yearend::PlanCommand,
+    },
     /// Tracking through the year: figures against targets and time progress, projects,
     /// events, warnings; writes tracking.json, warnings.csv and a notice per warned unit.
     Track(track::TrackArgs),
@@ -232,6 +243,20 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Aggregate(args) => aggregate::run_aggregate(args, lang),
+        Command::Template(args) => {
+            let plan = load_plan_arg(args.plan.clone())?;
+            yearend::template(args, &plan, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CarryForward(args) => {
+            let plan = load_plan_arg(args.plan.clone())?;
+            yearend::carry_forward(args, &plan, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Plan { cmd } => {
+            yearend::plan(cmd, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Verify(args) => aggregate::run_verify(args, lang),
         Command::Demo {
             what: DemoCommand::Inputs { seed, n },
