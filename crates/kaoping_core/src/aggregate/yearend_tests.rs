@@ -91,7 +91,10 @@ fn figures_and_history_as_tables_score_as_the_same_json() {
     for (f, h) in [
         (("figures.csv", csv.clone()), ("history.xlsx", xlsx.clone())),
         (
-            ("figures.xlsx", crate::xlsx::write_tables(std::slice::from_ref(&table))),
+            (
+                "figures.xlsx",
+                crate::xlsx::write_tables(std::slice::from_ref(&table)),
+            ),
             ("history.csv", to_csv(&history_table(&history)).into_bytes()),
         ),
     ] {
