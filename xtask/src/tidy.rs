@@ -77,7 +77,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
         "krippendorff_alpha",
         "to split (issue 14)",
     ),
-    ("stats/weighting/raking.rs", "rake", "to split (issue 14)"),
     ("track/demo.rs", "demo_periods", "to split (issue 14)"),
     (
         "track/records.rs",

@@ -116,9 +116,61 @@ struct Profile {
     weight: f64,
 }
 
+/// A profile's key: its category index in each margin, and the bits of its base weight.
+type ProfileKey = (Vec<usize>, u64);
+
+/// Per margin, the index of each category (in sorted category order).
+type CategoryIndex<'a> = Vec<BTreeMap<&'a str, usize>>;
+
 /// Raking (iterative proportional fitting, Deming & Stephan 1940) of the weights to the
 /// margins, with an optional cap (trim at cap × mean weight, re-rake, repeat).
 pub fn rake(input: &RakeInput) -> Result<RakeResult, WeightingError> {
+    check_options(input)?;
+    let (cat_index, targets) = index_targets(input)?;
+    let first_total = check_totals(input, &targets)?;
+    let (pooled, record_key) = pool_records(input, &cat_index)?;
+    check_categories_present(input, &pooled)?;
+    let mut profiles: Vec<Profile> = pooled
+        .iter()
+        .map(|((cats, b), c)| Profile {
+            cats: cats.clone(),
+            count: *c as f64,
+            count_u: *c,
+            weight: f64::from_bits(*b),
+        })
+        .collect();
+    let n_total: f64 = profiles.iter().map(|p| p.count).sum();
+    let cap_weight = input.cap.map(|c| c * first_total / n_total);
+    let (iterations, trim_rounds, err) = rake_and_trim(input, &targets, &mut profiles, cap_weight);
+    let cap_satisfied = match cap_weight {
+        None => true,
+        Some(cw) => profiles.iter().all(|p| p.weight <= cw * (1.0 + 1e-12)),
+    };
+    let weights = record_weights(&pooled, &profiles, &record_key);
+    let weighted_counts = weights
+        .iter()
+        .zip(&input.records)
+        .map(|(w, r)| w * r.count as f64)
+        .collect();
+    let margins = achieved_margins(input, &targets, &profiles);
+    let pw: Vec<f64> = profiles.iter().map(|p| p.weight).collect();
+    let pc: Vec<u64> = profiles.iter().map(|p| p.count_u).collect();
+    Ok(RakeResult {
+        weights,
+        weighted_counts,
+        converged: err <= input.tolerance,
+        iterations,
+        max_relative_error: err,
+        trim_rounds,
+        cap_satisfied,
+        cap_weight,
+        margins,
+        diagnostics: diagnostics(&pw, &pc),
+    })
+}
+
+/// Rejects an input without records or margins, or with a bad tolerance or cap.
+fn check_options(input: &RakeInput) -> Result<(), WeightingError> {
     if input.records.is_empty() {
         return Err(WeightingError::Empty);
     }
@@ -139,9 +191,14 @@ pub fn rake(input: &RakeInput) -> Result<RakeResult, WeightingError> {
             });
         }
     }
-    let k = input.margins.len();
+    Ok(())
+}
+
+/// Each margin's category indices and its targets in that order; every target must be
+/// finite and ≥ 0.
+fn index_targets(input: &RakeInput) -> Result<(CategoryIndex<'_>, Vec<Vec<f64>>), WeightingError> {
     // category indices per margin (sorted by BTreeMap order)
-    let cat_index: Vec<BTreeMap<&str, usize>> = input
+    let cat_index: CategoryIndex<'_> = input
         .margins
         .iter()
         .map(|m| {
@@ -167,8 +224,13 @@ pub fn rake(input: &RakeInput) -> Result<RakeResult, WeightingError> {
             }
         }
     }
+    Ok((cat_index, targets))
+}
+
+/// The first margin's grand total, which every other margin must share.
+fn check_totals(input: &RakeInput, targets: &[Vec<f64>]) -> Result<f64, WeightingError> {
     let first_total = nsum(targets[0].iter().copied());
-    for (m, t) in input.margins.iter().zip(&targets).skip(1) {
+    for (m, t) in input.margins.iter().zip(targets).skip(1) {
         let total = nsum(t.iter().copied());
         if (total - first_total).abs() > 1e-9 * first_total.abs().max(1.0) {
             return Err(WeightingError::InconsistentTotals {
@@ -179,8 +241,18 @@ pub fn rake(input: &RakeInput) -> Result<RakeResult, WeightingError> {
             });
         }
     }
+    Ok(first_total)
+}
+
+/// Pools the records into sorted profiles (key → count), and gives the key of each
+/// record, in input order.
+fn pool_records(
+    input: &RakeInput,
+    cat_index: &[BTreeMap<&str, usize>],
+) -> Result<(BTreeMap<ProfileKey, u64>, Vec<ProfileKey>), WeightingError> {
+    let k = input.margins.len();
     // pool records into sorted profiles
-    let mut pooled: BTreeMap<(Vec<usize>, u64), u64> = BTreeMap::new();
+    let mut pooled: BTreeMap<ProfileKey, u64> = BTreeMap::new();
     let mut record_key = Vec::with_capacity(input.records.len());
     for (i, r) in input.records.iter().enumerate() {
         if !(r.base_weight.is_finite() && r.base_weight > 0.0) || r.count == 0 {
@@ -212,7 +284,14 @@ pub fn rake(input: &RakeInput) -> Result<RakeResult, WeightingError> {
         *pooled.entry(key.clone()).or_insert(0) += r.count;
         record_key.push(key);
     }
-    // every category with a positive target needs a respondent
+    Ok((pooled, record_key))
+}
+
+/// Every category with a positive target needs a respondent.
+fn check_categories_present(
+    input: &RakeInput,
+    pooled: &BTreeMap<ProfileKey, u64>,
+) -> Result<(), WeightingError> {
     for (m, margin) in input.margins.iter().enumerate() {
         let present: BTreeSet<usize> = pooled.keys().map(|(c, _)| c[m]).collect();
         for (ix, (cat, &t)) in margin.targets.iter().enumerate() {
@@ -225,76 +304,46 @@ pub fn rake(input: &RakeInput) -> Result<RakeResult, WeightingError> {
             }
         }
     }
-    let mut profiles: Vec<Profile> = pooled
-        .iter()
-        .map(|((cats, b), c)| Profile {
-            cats: cats.clone(),
-            count: *c as f64,
-            count_u: *c,
-            weight: f64::from_bits(*b),
-        })
-        .collect();
-    let n_total: f64 = profiles.iter().map(|p| p.count).sum();
-    let cap_weight = input.cap.map(|c| c * first_total / n_total);
+    Ok(())
+}
 
-    let totals = |profiles: &[Profile], m: usize| -> Vec<f64> {
-        let mut t = vec![Vec::new(); targets[m].len()];
-        for p in profiles {
-            t[p.cats[m]].push(p.weight * p.count);
+/// Weighted total of each of the `n_categories` categories of margin `m`.
+fn totals(profiles: &[Profile], m: usize, n_categories: usize) -> Vec<f64> {
+    let mut t = vec![Vec::new(); n_categories];
+    for p in profiles {
+        t[p.cats[m]].push(p.weight * p.count);
+    }
+    t.into_iter().map(nsum).collect()
+}
+
+/// Largest relative distance of a category total from its target, over all margins.
+fn max_rel_error(profiles: &[Profile], targets: &[Vec<f64>]) -> f64 {
+    let mut e = 0.0_f64;
+    for (m, tg) in targets.iter().enumerate() {
+        for (a, t) in totals(profiles, m, tg.len()).iter().zip(tg) {
+            let d = if *t > 0.0 { (a - t).abs() / t } else { a.abs() };
+            e = e.max(d);
         }
-        t.into_iter().map(nsum).collect()
-    };
-    let max_rel_error = |profiles: &[Profile]| -> f64 {
-        let mut e = 0.0_f64;
-        for (m, tg) in targets.iter().enumerate() {
-            for (a, t) in totals(profiles, m).iter().zip(tg) {
-                let d = if *t > 0.0 { (a - t).abs() / t } else { a.abs() };
-                e = e.max(d);
-            }
-        }
-        e
-    };
+    }
+    e
+}
+
+/// Rakes, then while some free profile is over the cap weight, fixes those at the cap and
+/// rakes again (at most `max_trim_rounds` times). Returns the raking iterations, the trim
+/// rounds and the final largest relative error.
+fn rake_and_trim(
+    input: &RakeInput,
+    targets: &[Vec<f64>],
+    profiles: &mut [Profile],
+    cap_weight: Option<f64>,
+) -> (usize, usize, f64) {
     let mut iterations = 0;
     let mut trim_rounds = 0;
     let mut capped: Vec<bool> = vec![false; profiles.len()];
     let mut err;
     loop {
-        // rake: capped profiles are held fixed at the cap, the others absorb the rest
-        let mut run = 0;
-        loop {
-            for m in 0..k {
-                let mut free = vec![Vec::new(); targets[m].len()];
-                let mut fixed = vec![Vec::new(); targets[m].len()];
-                for (p, &is_capped) in profiles.iter().zip(&capped) {
-                    let bucket = if is_capped { &mut fixed } else { &mut free };
-                    bucket[p.cats[m]].push(p.weight * p.count);
-                }
-                let f: Vec<f64> = free
-                    .into_iter()
-                    .zip(fixed)
-                    .zip(&targets[m])
-                    .map(|((fr, fx), t)| {
-                        let fr = nsum(fr);
-                        let fx = nsum(fx);
-                        if fr > 0.0 {
-                            ((t - fx) / fr).max(0.0)
-                        } else {
-                            1.0
-                        }
-                    })
-                    .collect();
-                for (p, &is_capped) in profiles.iter_mut().zip(&capped) {
-                    if !is_capped {
-                        p.weight *= f[p.cats[m]];
-                    }
-                }
-            }
-            run += 1;
-            err = max_rel_error(&profiles);
-            if err <= input.tolerance || run >= input.max_iterations {
-                break;
-            }
-        }
+        let run;
+        (run, err) = rake_run(input, targets, profiles, &capped);
         iterations += run;
         let Some(cw) = cap_weight else { break };
         let over: Vec<usize> = profiles
@@ -312,27 +361,87 @@ pub fn rake(input: &RakeInput) -> Result<RakeResult, WeightingError> {
             capped[i] = true;
         }
     }
-    let cap_satisfied = match cap_weight {
-        None => true,
-        Some(cw) => profiles.iter().all(|p| p.weight <= cw * (1.0 + 1e-12)),
-    };
-    let weight_of: BTreeMap<(Vec<usize>, u64), f64> = pooled
+    (iterations, trim_rounds, err)
+}
+
+/// One raking run: passes over the margins, in order, until every margin is within the
+/// tolerance or after `max_iterations` passes. Capped profiles are held fixed at the cap,
+/// the others absorb the rest. Returns the passes and the final largest relative error.
+fn rake_run(
+    input: &RakeInput,
+    targets: &[Vec<f64>],
+    profiles: &mut [Profile],
+    capped: &[bool],
+) -> (usize, f64) {
+    let mut run = 0;
+    loop {
+        for (m, margin_targets) in targets.iter().enumerate() {
+            adjust_margin(profiles, capped, m, margin_targets);
+        }
+        run += 1;
+        let err = max_rel_error(profiles, targets);
+        if err <= input.tolerance || run >= input.max_iterations {
+            return (run, err);
+        }
+    }
+}
+
+/// Scales the free profiles of each category of margin `m` so that, with the capped ones
+/// held fixed, the category reaches its target.
+fn adjust_margin(profiles: &mut [Profile], capped: &[bool], m: usize, targets: &[f64]) {
+    let mut free = vec![Vec::new(); targets.len()];
+    let mut fixed = vec![Vec::new(); targets.len()];
+    for (p, &is_capped) in profiles.iter().zip(capped) {
+        let bucket = if is_capped { &mut fixed } else { &mut free };
+        bucket[p.cats[m]].push(p.weight * p.count);
+    }
+    let f: Vec<f64> = free
+        .into_iter()
+        .zip(fixed)
+        .zip(targets)
+        .map(|((fr, fx), t)| {
+            let fr = nsum(fr);
+            let fx = nsum(fx);
+            if fr > 0.0 {
+                ((t - fx) / fr).max(0.0)
+            } else {
+                1.0
+            }
+        })
+        .collect();
+    for (p, &is_capped) in profiles.iter_mut().zip(capped) {
+        if !is_capped {
+            p.weight *= f[p.cats[m]];
+        }
+    }
+}
+
+/// The final weight per respondent of each record, in input order: its profile's.
+fn record_weights(
+    pooled: &BTreeMap<ProfileKey, u64>,
+    profiles: &[Profile],
+    record_key: &[ProfileKey],
+) -> Vec<f64> {
+    let weight_of: BTreeMap<ProfileKey, f64> = pooled
         .keys()
         .cloned()
         .zip(profiles.iter().map(|p| p.weight))
         .collect();
-    let weights: Vec<f64> = record_key
+    record_key
         .iter()
         .map(|k| weight_of.get(k).copied().unwrap_or(0.0))
-        .collect();
-    let weighted_counts = weights
-        .iter()
-        .zip(&input.records)
-        .map(|(w, r)| w * r.count as f64)
-        .collect();
+        .collect()
+}
+
+/// Achieved total of every category, margin order then sorted category.
+fn achieved_margins(
+    input: &RakeInput,
+    targets: &[Vec<f64>],
+    profiles: &[Profile],
+) -> Vec<MarginFit> {
     let mut margins = Vec::new();
     for (m, margin) in input.margins.iter().enumerate() {
-        let achieved = totals(&profiles, m);
+        let achieved = totals(profiles, m, targets[m].len());
         for ((cat, &t), a) in margin.targets.iter().zip(achieved) {
             margins.push(MarginFit {
                 margin: margin.name.clone(),
@@ -342,20 +451,7 @@ pub fn rake(input: &RakeInput) -> Result<RakeResult, WeightingError> {
             });
         }
     }
-    let pw: Vec<f64> = profiles.iter().map(|p| p.weight).collect();
-    let pc: Vec<u64> = profiles.iter().map(|p| p.count_u).collect();
-    Ok(RakeResult {
-        weights,
-        weighted_counts,
-        converged: err <= input.tolerance,
-        iterations,
-        max_relative_error: err,
-        trim_rounds,
-        cap_satisfied,
-        cap_weight,
-        margins,
-        diagnostics: diagnostics(&pw, &pc),
-    })
+    margins
 }
 
 #[cfg(test)]
