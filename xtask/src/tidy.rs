@@ -72,11 +72,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
     ("review/carry.rs", "carry_over", "to split (issue 14)"),
     ("score/demo.rs", "demo_inputs", "to split (issue 14)"),
     ("score/state.rs", "add_public", "to split (issue 14)"),
-    (
-        "stats/krippendorff.rs",
-        "krippendorff_alpha",
-        "to split (issue 14)",
-    ),
     ("track/demo.rs", "demo_periods", "to split (issue 14)"),
     (
         "track/records.rs",

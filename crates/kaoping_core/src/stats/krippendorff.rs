@@ -135,21 +135,60 @@ pub fn krippendorff_alpha(
     metric: Metric,
 ) -> Result<KrippendorffAlpha, AlphaError> {
     if metric == Metric::Ratio {
-        for (r, row) in m.cells.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if let Some(v) = v {
-                    if *v < 0.0 {
-                        return Err(AlphaError::NegativeRatio {
-                            rater: m.row_names.get(r).cloned().unwrap_or_default(),
-                            unit: m.col_names.get(c).cloned().unwrap_or_default(),
-                            value: *v,
-                        });
-                    }
+        check_ratio_values(m)?;
+    }
+    let (units, dropped) = pairable_units(m);
+    if units.is_empty() {
+        return Err(AlphaError::NoPairableUnits);
+    }
+    let mut distinct: Vec<f64> = units.iter().flatten().copied().collect();
+    distinct.sort_by(f64::total_cmp);
+    distinct.dedup();
+    if distinct.len() < 2 {
+        return Err(AlphaError::NoVariation { value: distinct[0] });
+    }
+    let (o, n_c) = coincidences(&units, &distinct);
+    let n: u64 = n_c.iter().sum();
+    let nf = n as f64;
+    let (obs, exp) = disagreements(metric, &distinct, &o, &n_c);
+    let d_o = obs / nf;
+    let d_e = exp / (nf * (nf - 1.0));
+    let alpha = 1.0 - d_o / d_e;
+    Ok(KrippendorffAlpha {
+        metric,
+        alpha,
+        observed_disagreement: d_o,
+        expected_disagreement: d_e,
+        pairable_values: n,
+        units_used: units.len(),
+        units_dropped: dropped,
+        raters: m.n_rows(),
+        values: distinct,
+        level: agreement_level(alpha),
+    })
+}
+
+/// The ratio metric needs every value ≥ 0: the first negative one, row by row, is the error.
+fn check_ratio_values(m: &RatingMatrix) -> Result<(), AlphaError> {
+    for (r, row) in m.cells.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if let Some(v) = v {
+                if *v < 0.0 {
+                    return Err(AlphaError::NegativeRatio {
+                        rater: m.row_names.get(r).cloned().unwrap_or_default(),
+                        unit: m.col_names.get(c).cloned().unwrap_or_default(),
+                        value: *v,
+                    });
                 }
             }
         }
     }
-    // Pairable units and their values.
+    Ok(())
+}
+
+/// The values of each pairable unit (column with at least 2 values), in column order, and
+/// the number of units dropped.
+fn pairable_units(m: &RatingMatrix) -> (Vec<Vec<f64>>, usize) {
     let mut units: Vec<Vec<f64>> = Vec::new();
     let mut dropped = 0usize;
     for c in 0..m.n_cols() {
@@ -160,22 +199,20 @@ pub fn krippendorff_alpha(
             dropped += 1;
         }
     }
-    if units.is_empty() {
-        return Err(AlphaError::NoPairableUnits);
-    }
-    let mut distinct: Vec<f64> = units.iter().flatten().copied().collect();
-    distinct.sort_by(f64::total_cmp);
-    distinct.dedup();
-    if distinct.len() < 2 {
-        return Err(AlphaError::NoVariation { value: distinct[0] });
-    }
+    (units, dropped)
+}
+
+/// The coincidence matrix o (v × v, row-major, v = `distinct.len()`) and the pairable-value
+/// frequencies n_c. Pairs are counted exactly as integers grouped by m_u, then divided by
+/// m_u − 1 and summed in ascending m_u.
+fn coincidences(units: &[Vec<f64>], distinct: &[f64]) -> (Vec<f64>, Vec<u64>) {
     let v = distinct.len();
     let index = |x: f64| distinct.binary_search_by(|d| d.total_cmp(&x)).unwrap_or(0);
 
     // Exact integer pair counts, grouped by m_u.
     let mut by_mu: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
     let mut n_c = vec![0u64; v];
-    for vals in &units {
+    for vals in units {
         let mut counts = vec![0u64; v];
         for &x in vals {
             counts[index(x)] += 1;
@@ -203,15 +240,19 @@ pub fn krippendorff_alpha(
             *oi += a as f64 / denom;
         }
     }
-    let n: u64 = n_c.iter().sum();
-    let nf = n as f64;
+    (o, n_c)
+}
 
+/// Σ_c Σ_k o_ck δ²_ck and Σ_c Σ_k n_c n_k δ²_ck (before division by n and n(n − 1)), both
+/// summed with c then k ascending.
+fn disagreements(metric: Metric, distinct: &[f64], o: &[f64], n_c: &[u64]) -> (f64, f64) {
+    let v = distinct.len();
     // Difference function δ².
     let ordinal_cum: Vec<f64> = {
         let mut cum = Vec::with_capacity(v + 1);
         let mut s = 0u64;
         cum.push(0.0);
-        for &x in &n_c {
+        for &x in n_c {
             s += x;
             cum.push(s as f64);
         }
@@ -253,21 +294,7 @@ pub fn krippendorff_alpha(
             exp += (n_c[c] as f64) * (n_c[k] as f64) * d;
         }
     }
-    let d_o = obs / nf;
-    let d_e = exp / (nf * (nf - 1.0));
-    let alpha = 1.0 - d_o / d_e;
-    Ok(KrippendorffAlpha {
-        metric,
-        alpha,
-        observed_disagreement: d_o,
-        expected_disagreement: d_e,
-        pairable_values: n,
-        units_used: units.len(),
-        units_dropped: dropped,
-        raters: m.n_rows(),
-        values: distinct,
-        level: agreement_level(alpha),
-    })
+    (obs, exp)
 }
 
 #[cfg(test)]
