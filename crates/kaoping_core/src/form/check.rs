@@ -1,7 +1,7 @@
 //! The checks of one answer against its question alone, and the issues they report.
 
 use super::{is_answered, AnswerIssue, UNABLE};
-use crate::plan::{Question, QuestionKind, Scale};
+use crate::plan::{Choice, Question, QuestionKind, Scale};
 use crate::text::Text;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -81,7 +81,7 @@ fn check_scale_value(v: &Value, scale: &Scale, unable: bool, row: Option<&str>, 
     }
 }
 
-pub(super) fn option_values(options: &[crate::plan::Choice]) -> BTreeSet<&str> {
+pub(super) fn option_values(options: &[Choice]) -> BTreeSet<&str> {
     options.iter().map(|o| o.value.as_str()).collect()
 }
 
@@ -102,34 +102,13 @@ pub(crate) fn question_ok(q: &Question, value: Option<&Value>) -> bool {
 }
 
 // Inlined into `evaluate` as before `question_ok` (office only) became a second caller: keeps
-// the respondent's WASM from growing.
+// the respondent's WASM from growing. The checks of each kind below are inlined into it too,
+// so that the code is the same as when they were one function.
 #[inline(always)]
 pub(super) fn check_question(q: &Question, value: Option<&Value>, out: &mut Issues) {
     if !is_answered(value) {
         if q.required {
-            match &q.kind {
-                QuestionKind::Single { .. } | QuestionKind::Rating { .. } | QuestionKind::Nps => {
-                    out.push("required", None, "请选择一项。", "Choose an answer.")
-                }
-                QuestionKind::Multiple { .. } => out.push(
-                    "required",
-                    None,
-                    "请至少选择一项。",
-                    "Choose at least one option.",
-                ),
-                QuestionKind::Ranking { .. } => out.push(
-                    "required",
-                    None,
-                    "请排列所有选项。",
-                    "Put every option in order.",
-                ),
-                QuestionKind::Matrix { .. } => {
-                    out.push("required", None, "请对每一项作出评价。", "Rate every item.")
-                }
-                QuestionKind::Number { .. } | QuestionKind::Text { .. } => {
-                    out.push("required", None, "此题必填。", "This answer is required.")
-                }
-            }
+            check_required(&q.kind, out);
         }
         return;
     }
@@ -152,195 +131,34 @@ pub(super) fn check_question(q: &Question, value: Option<&Value>, out: &mut Issu
             options,
             min_select,
             max_select,
-        } => {
-            let Some(items) = v.as_array() else {
-                out.push(
-                    "wrong_type",
-                    None,
-                    "答案格式不正确。",
-                    "The answer has the wrong form.",
-                );
-                return;
-            };
-            let allowed = option_values(options);
-            if items
-                .iter()
-                .any(|i| !i.as_str().is_some_and(|s| allowed.contains(s)))
-            {
-                out.push(
-                    "not_an_option",
-                    None,
-                    "所选答案不在选项中。",
-                    "An answer is not one of the options.",
-                );
-            }
-            let n = items.len() as u32;
-            if let Some(min) = min_select.filter(|&m| n < m) {
-                out.push(
-                    "too_few",
-                    None,
-                    &format!("请至少选择 {min} 项。"),
-                    &format!("Choose at least {min}."),
-                );
-            }
-            if let Some(max) = max_select.filter(|&m| n > m) {
-                out.push(
-                    "too_many",
-                    None,
-                    &format!("最多只能选择 {max} 项。"),
-                    &format!("Choose at most {max}."),
-                );
-            }
-        }
+        } => check_multiple(v, options, *min_select, *max_select, out),
         QuestionKind::Rating { scale } => check_scale_value(v, scale, q.unable, None, out),
         QuestionKind::Nps => check_scale_value(v, &Scale::nps(), q.unable, None, out),
         QuestionKind::Matrix {
             rows,
             scale,
             each_row_required,
-        } => {
-            let Some(map) = v.as_object() else {
-                out.push(
-                    "wrong_type",
-                    None,
-                    "答案格式不正确。",
-                    "The answer has the wrong form.",
-                );
-                return;
-            };
-            for key in map.keys() {
-                if !rows.iter().any(|r| &r.value == key) {
-                    out.push(
-                        "unknown_row",
-                        Some(key),
-                        "此行不在题目中。",
-                        "This row is not part of the question.",
-                    );
-                }
-            }
-            for row in rows {
-                match map.get(&row.value) {
-                    Some(cell) if is_answered(Some(cell)) => {
-                        check_scale_value(cell, scale, q.unable, Some(&row.value), out)
-                    }
-                    _ if q.required && *each_row_required => out.push(
-                        "row_required",
-                        Some(&row.value),
-                        &format!("请评价“{}”。", row.label.get("zh-CN")),
-                        &format!("Rate “{}”.", row.label.get("en")),
-                    ),
-                    _ => {}
-                }
-            }
-        }
+        } => check_matrix(q, v, rows, scale, *each_row_required, out),
         QuestionKind::Number {
             min,
             max,
             step,
             decimals,
-        } => {
-            let Some(x) = v.as_f64() else {
-                out.push("not_a_number", None, "请输入数字。", "Enter a number.");
-                return;
-            };
-            if let Some(lo) = min.filter(|&lo| x < lo) {
-                out.push(
-                    "too_small",
-                    None,
-                    &format!("不能小于 {}。", fmt_num(lo)),
-                    &format!("Must be at least {}.", fmt_num(lo)),
-                );
-            }
-            if let Some(hi) = max.filter(|&hi| x > hi) {
-                out.push(
-                    "too_large",
-                    None,
-                    &format!("不能大于 {}。", fmt_num(hi)),
-                    &format!("Must be at most {}.", fmt_num(hi)),
-                );
-            }
-            if let Some(d) = decimals {
-                let scaled = x * 10f64.powi(*d as i32);
-                if (scaled - scaled.round()).abs() > 1e-6 {
-                    if *d == 0 {
-                        out.push("decimals", None, "请输入整数。", "Enter a whole number.");
-                    } else {
-                        out.push(
-                            "decimals",
-                            None,
-                            &format!("最多保留 {d} 位小数。"),
-                            &format!("Use at most {d} decimal places."),
-                        );
-                    }
-                }
-            }
-            if let Some(s) = step.filter(|s| *s > 0.0) {
-                let base = min.unwrap_or(0.0);
-                let k = (x - base) / s;
-                if (k - k.round()).abs() > 1e-6 {
-                    out.push(
-                        "step",
-                        None,
-                        &format!("数值须为 {} 的整数倍。", fmt_num(s)),
-                        &format!("Use steps of {}.", fmt_num(s)),
-                    );
-                }
-            }
-        }
+        } => check_number(v, *min, *max, *step, *decimals, out),
         QuestionKind::Text {
             min_length,
             max_length,
             pattern,
             pattern_message,
             ..
-        } => {
-            let Some(s) = v.as_str() else {
-                out.push(
-                    "wrong_type",
-                    None,
-                    "答案格式不正确。",
-                    "The answer has the wrong form.",
-                );
-                return;
-            };
-            let n = s.trim().chars().count() as u32;
-            if let Some(lo) = min_length.filter(|&lo| n < lo) {
-                out.push(
-                    "too_short",
-                    None,
-                    &format!("至少需要 {lo} 个字。"),
-                    &format!("Use at least {lo} characters."),
-                );
-            }
-            let too_long = max_length.filter(|&hi| n > hi);
-            if let Some(hi) = too_long {
-                out.push(
-                    "too_long",
-                    None,
-                    &format!("最多 {hi} 个字（现有 {n} 个）。"),
-                    &format!("Use at most {hi} characters (now {n})."),
-                );
-            }
-            // A pattern that does not parse was reported by plan validation; it checks nothing.
-            // An answer already too long is not matched (its length is the issue to fix).
-            let parsed = pattern
-                .as_deref()
-                .filter(|_| too_long.is_none())
-                .map(crate::pattern::Pattern::parse);
-            if let Some(Ok(p)) = parsed {
-                if !p.is_match(s.trim()) {
-                    match pattern_message {
-                        Some(m) => out.push_text("pattern", None, m),
-                        None => out.push(
-                            "pattern",
-                            None,
-                            "答案格式不正确。",
-                            "The answer is not in the expected format.",
-                        ),
-                    }
-                }
-            }
-        }
+        } => check_text(
+            v,
+            *min_length,
+            *max_length,
+            pattern.as_deref(),
+            pattern_message.as_ref(),
+            out,
+        ),
         QuestionKind::Ranking { options } => {
             let items: Vec<&str> = v
                 .as_array()
@@ -354,6 +172,231 @@ pub(super) fn check_question(q: &Question, value: Option<&Value>, out: &mut Issu
                     "请把每个选项排列一次。",
                     "Put each option in order exactly once.",
                 );
+            }
+        }
+    }
+}
+
+/// A required question without an answer: what to ask for depends on its kind.
+#[inline(always)]
+fn check_required(kind: &QuestionKind, out: &mut Issues) {
+    match kind {
+        QuestionKind::Single { .. } | QuestionKind::Rating { .. } | QuestionKind::Nps => {
+            out.push("required", None, "请选择一项。", "Choose an answer.")
+        }
+        QuestionKind::Multiple { .. } => out.push(
+            "required",
+            None,
+            "请至少选择一项。",
+            "Choose at least one option.",
+        ),
+        QuestionKind::Ranking { .. } => out.push(
+            "required",
+            None,
+            "请排列所有选项。",
+            "Put every option in order.",
+        ),
+        QuestionKind::Matrix { .. } => {
+            out.push("required", None, "请对每一项作出评价。", "Rate every item.")
+        }
+        QuestionKind::Number { .. } | QuestionKind::Text { .. } => {
+            out.push("required", None, "此题必填。", "This answer is required.")
+        }
+    }
+}
+
+fn wrong_type(out: &mut Issues) {
+    out.push(
+        "wrong_type",
+        None,
+        "答案格式不正确。",
+        "The answer has the wrong form.",
+    );
+}
+
+#[inline(always)]
+fn check_multiple(
+    v: &Value,
+    options: &[Choice],
+    min_select: Option<u32>,
+    max_select: Option<u32>,
+    out: &mut Issues,
+) {
+    let Some(items) = v.as_array() else {
+        return wrong_type(out);
+    };
+    let allowed = option_values(options);
+    if items
+        .iter()
+        .any(|i| !i.as_str().is_some_and(|s| allowed.contains(s)))
+    {
+        out.push(
+            "not_an_option",
+            None,
+            "所选答案不在选项中。",
+            "An answer is not one of the options.",
+        );
+    }
+    let n = items.len() as u32;
+    if let Some(min) = min_select.filter(|&m| n < m) {
+        out.push(
+            "too_few",
+            None,
+            &format!("请至少选择 {min} 项。"),
+            &format!("Choose at least {min}."),
+        );
+    }
+    if let Some(max) = max_select.filter(|&m| n > m) {
+        out.push(
+            "too_many",
+            None,
+            &format!("最多只能选择 {max} 项。"),
+            &format!("Choose at most {max}."),
+        );
+    }
+}
+
+#[inline(always)]
+fn check_matrix(
+    q: &Question,
+    v: &Value,
+    rows: &[Choice],
+    scale: &Scale,
+    each_row_required: bool,
+    out: &mut Issues,
+) {
+    let Some(map) = v.as_object() else {
+        return wrong_type(out);
+    };
+    for key in map.keys() {
+        if !rows.iter().any(|r| &r.value == key) {
+            out.push(
+                "unknown_row",
+                Some(key),
+                "此行不在题目中。",
+                "This row is not part of the question.",
+            );
+        }
+    }
+    for row in rows {
+        match map.get(&row.value) {
+            Some(cell) if is_answered(Some(cell)) => {
+                check_scale_value(cell, scale, q.unable, Some(&row.value), out)
+            }
+            _ if q.required && each_row_required => out.push(
+                "row_required",
+                Some(&row.value),
+                &format!("请评价“{}”。", row.label.get("zh-CN")),
+                &format!("Rate “{}”.", row.label.get("en")),
+            ),
+            _ => {}
+        }
+    }
+}
+
+#[inline(always)]
+fn check_number(
+    v: &Value,
+    min: Option<f64>,
+    max: Option<f64>,
+    step: Option<f64>,
+    decimals: Option<u32>,
+    out: &mut Issues,
+) {
+    let Some(x) = v.as_f64() else {
+        out.push("not_a_number", None, "请输入数字。", "Enter a number.");
+        return;
+    };
+    if let Some(lo) = min.filter(|&lo| x < lo) {
+        out.push(
+            "too_small",
+            None,
+            &format!("不能小于 {}。", fmt_num(lo)),
+            &format!("Must be at least {}.", fmt_num(lo)),
+        );
+    }
+    if let Some(hi) = max.filter(|&hi| x > hi) {
+        out.push(
+            "too_large",
+            None,
+            &format!("不能大于 {}。", fmt_num(hi)),
+            &format!("Must be at most {}.", fmt_num(hi)),
+        );
+    }
+    if let Some(d) = decimals {
+        let scaled = x * 10f64.powi(d as i32);
+        if (scaled - scaled.round()).abs() > 1e-6 {
+            if d == 0 {
+                out.push("decimals", None, "请输入整数。", "Enter a whole number.");
+            } else {
+                out.push(
+                    "decimals",
+                    None,
+                    &format!("最多保留 {d} 位小数。"),
+                    &format!("Use at most {d} decimal places."),
+                );
+            }
+        }
+    }
+    if let Some(s) = step.filter(|s| *s > 0.0) {
+        let base = min.unwrap_or(0.0);
+        let k = (x - base) / s;
+        if (k - k.round()).abs() > 1e-6 {
+            out.push(
+                "step",
+                None,
+                &format!("数值须为 {} 的整数倍。", fmt_num(s)),
+                &format!("Use steps of {}.", fmt_num(s)),
+            );
+        }
+    }
+}
+
+#[inline(always)]
+fn check_text(
+    v: &Value,
+    min_length: Option<u32>,
+    max_length: Option<u32>,
+    pattern: Option<&str>,
+    pattern_message: Option<&Text>,
+    out: &mut Issues,
+) {
+    let Some(s) = v.as_str() else {
+        return wrong_type(out);
+    };
+    let n = s.trim().chars().count() as u32;
+    if let Some(lo) = min_length.filter(|&lo| n < lo) {
+        out.push(
+            "too_short",
+            None,
+            &format!("至少需要 {lo} 个字。"),
+            &format!("Use at least {lo} characters."),
+        );
+    }
+    let too_long = max_length.filter(|&hi| n > hi);
+    if let Some(hi) = too_long {
+        out.push(
+            "too_long",
+            None,
+            &format!("最多 {hi} 个字（现有 {n} 个）。"),
+            &format!("Use at most {hi} characters (now {n})."),
+        );
+    }
+    // A pattern that does not parse was reported by plan validation; it checks nothing.
+    // An answer already too long is not matched (its length is the issue to fix).
+    let parsed = pattern
+        .filter(|_| too_long.is_none())
+        .map(crate::pattern::Pattern::parse);
+    if let Some(Ok(p)) = parsed {
+        if !p.is_match(s.trim()) {
+            match pattern_message {
+                Some(m) => out.push_text("pattern", None, m),
+                None => out.push(
+                    "pattern",
+                    None,
+                    "答案格式不正确。",
+                    "The answer is not in the expected format.",
+                ),
             }
         }
     }
