@@ -289,11 +289,75 @@ pub fn evaluate_layout(
     answers: &ReviewAnswers,
     lang: &str,
 ) -> ReviewState {
-    let site = layout.kind == SheetKind::SiteCheck;
     let mut out = Out {
         lang,
         issues: Vec::new(),
     };
+    check_rater(layout, answers, &mut out);
+    let recused: BTreeSet<&str> = answers.recused.iter().map(String::as_str).collect();
+    check_recused(layout, &recused, &mut out);
+    let names: BTreeMap<&str, &Text> = layout
+        .indicators
+        .iter()
+        .map(|i| (i.id.as_str(), &i.name))
+        .collect();
+    let mut units = Vec::new();
+    let mut comments_required = Vec::new();
+    let (mut cells_total, mut cells_done) = (0, 0);
+    for unit in layout.categories.iter().flat_map(|c| c.units.iter()) {
+        if recused.contains(unit.id.as_str()) {
+            units.push(UnitProgress {
+                unit: unit.id.clone(),
+                recused: true,
+                total: 0,
+                done: 0,
+                complete: true,
+            });
+            continue;
+        }
+        let mut done = 0;
+        for ind in &unit.indicators {
+            let before = out.issues.len();
+            let iname = names
+                .get(ind.as_str())
+                .copied()
+                .cloned()
+                .unwrap_or_default();
+            let cell = Cell {
+                unit,
+                indicator: ind,
+                name: &iname,
+            };
+            check_cell(layout, answers, &cell, &mut comments_required, &mut out);
+            if out.issues.len() == before {
+                done += 1;
+            }
+        }
+        let total = unit.indicators.len();
+        cells_total += total;
+        cells_done += done;
+        units.push(UnitProgress {
+            unit: unit.id.clone(),
+            recused: false,
+            total,
+            done,
+            complete: done == total,
+        });
+    }
+    let complete = out.issues.is_empty();
+    ReviewState {
+        cells_total,
+        cells_done,
+        units,
+        comments_required,
+        issues: out.issues,
+        complete,
+    }
+}
+
+/// The rater's fields at the top of the sheet: their number, group and (site checks) quarter.
+fn check_rater(layout: &ReviewSheetLayout, answers: &ReviewAnswers, out: &mut Out) {
+    let site = layout.kind == SheetKind::SiteCheck;
     if answers.reviewer.trim().is_empty() {
         if site {
             out.push(
@@ -361,13 +425,18 @@ pub fn evaluate_layout(
             _ => {}
         }
     }
+}
+
+/// Recusals (回避; site checks: projects left out) of units the sheet does not have, and a
+/// site check with every project left out.
+fn check_recused(layout: &ReviewSheetLayout, recused: &BTreeSet<&str>, out: &mut Out) {
+    let site = layout.kind == SheetKind::SiteCheck;
     let all_units: BTreeSet<&str> = layout
         .categories
         .iter()
         .flat_map(|c| c.units.iter().map(|u| u.id.as_str()))
         .collect();
-    let recused: BTreeSet<&str> = answers.recused.iter().map(String::as_str).collect();
-    for r in &recused {
+    for r in recused {
         if !all_units.contains(r) {
             if site {
                 out.push(
@@ -397,127 +466,87 @@ pub fn evaluate_layout(
             "Rate at least one project.",
         );
     }
-    let names: BTreeMap<&str, &Text> = layout
-        .indicators
-        .iter()
-        .map(|i| (i.id.as_str(), &i.name))
-        .collect();
-    let (lo, hi) = (fmt_num(layout.scale.min), fmt_num(layout.scale.max));
-    let whole = layout.scale.step == 1.0 && layout.scale.min.fract() == 0.0;
-    let mut units = Vec::new();
-    let mut comments_required = Vec::new();
-    let (mut cells_total, mut cells_done) = (0, 0);
-    for unit in layout.categories.iter().flat_map(|c| c.units.iter()) {
-        if recused.contains(unit.id.as_str()) {
-            units.push(UnitProgress {
-                unit: unit.id.clone(),
-                recused: true,
-                total: 0,
-                done: 0,
-                complete: true,
-            });
-            continue;
+}
+
+/// One unit × indicator cell of the sheet, with the indicator's name.
+struct Cell<'a> {
+    unit: &'a SheetUnit,
+    indicator: &'a str,
+    name: &'a Text,
+}
+
+/// The score of one cell, and its comment when the score requires one (its key then goes to
+/// `comments_required`).
+fn check_cell(
+    layout: &ReviewSheetLayout,
+    answers: &ReviewAnswers,
+    c: &Cell,
+    comments_required: &mut Vec<String>,
+    out: &mut Out,
+) {
+    let (unit, ind) = (c.unit, c.indicator);
+    let (un_zh, un_en) = (unit.name.get("zh-CN"), unit.name.get("en"));
+    let (in_zh, in_en) = (c.name.get("zh-CN"), c.name.get("en"));
+    let cell = Some((unit.id.as_str(), ind));
+    let value = answers.scores.get(&unit.id).and_then(|m| m.get(ind));
+    if !is_answered(value) {
+        out.push(
+            "score",
+            cell,
+            "score_required",
+            &format!("请为{un_zh}“{in_zh}”打分。"),
+            &format!("Score {un_en}: {in_en}."),
+        );
+    } else if value.and_then(Value::as_str) == Some(UNABLE) {
+        if !layout.unable {
+            out.push(
+                "score",
+                cell,
+                "unable_not_allowed",
+                &format!("{un_zh}“{in_zh}”不能选择“无法评价”，请打分。"),
+                &format!("{un_en}: {in_en} cannot be marked “unable to judge”; enter a score."),
+            );
         }
-        let mut done = 0;
-        for ind in &unit.indicators {
-            let before = out.issues.len();
-            let (un_zh, un_en) = (unit.name.get("zh-CN"), unit.name.get("en"));
-            let iname = names
-                .get(ind.as_str())
-                .copied()
-                .cloned()
-                .unwrap_or_default();
-            let (in_zh, in_en) = (iname.get("zh-CN"), iname.get("en"));
-            let cell = Some((unit.id.as_str(), ind.as_str()));
-            let value = answers.scores.get(&unit.id).and_then(|m| m.get(ind));
-            if !is_answered(value) {
-                out.push(
-                    "score",
-                    cell,
-                    "score_required",
-                    &format!("请为{un_zh}“{in_zh}”打分。"),
-                    &format!("Score {un_en}: {in_en}."),
-                );
-            } else if value.and_then(Value::as_str) == Some(UNABLE) {
-                if !layout.unable {
-                    out.push(
-                        "score",
-                        cell,
-                        "unable_not_allowed",
-                        &format!("{un_zh}“{in_zh}”不能选择“无法评价”，请打分。"),
-                        &format!(
-                            "{un_en}: {in_en} cannot be marked “unable to judge”; enter a score."
-                        ),
-                    );
-                }
-            } else {
-                match value.and_then(Value::as_f64) {
-                    Some(x) if layout.scale.contains(x) => {
-                        if layout.comment_at_or_below.is_some_and(|c| x <= c) {
-                            let key = cell_key(&unit.id, ind);
-                            let given = answers
-                                .comments
-                                .get(&key)
-                                .is_some_and(|s| !s.trim().is_empty());
-                            comments_required.push(key);
-                            if !given {
-                                let c = fmt_num(layout.comment_at_or_below.unwrap_or_default());
-                                out.push(
-                                    "comment",
-                                    cell,
-                                    "comment_required",
-                                    &format!("{un_zh}“{in_zh}”评分为 {c} 分及以下，请填写评语。"),
-                                    &format!(
-                                        "{un_en}: {in_en} is scored {c} or below; write a comment."
-                                    ),
-                                );
-                            }
-                        }
-                    }
-                    _ => {
-                        let (zh, en) = if whole {
-                            (
-                                format!("{un_zh}“{in_zh}”的分数须为 {lo} 到 {hi} 之间的整数。"),
-                                format!(
-                                    "{un_en}: {in_en} must be a whole number from {lo} to {hi}."
-                                ),
-                            )
-                        } else {
-                            let s = fmt_num(layout.scale.step);
-                            (
-                                format!("{un_zh}“{in_zh}”的分数须在 {lo} 到 {hi} 之间，步长 {s}。"),
-                                format!(
-                                    "{un_en}: {in_en} must be from {lo} to {hi} in steps of {s}."
-                                ),
-                            )
-                        };
-                        out.push("score", cell, "not_on_scale", &zh, &en);
+    } else {
+        match value.and_then(Value::as_f64) {
+            Some(x) if layout.scale.contains(x) => {
+                if layout.comment_at_or_below.is_some_and(|c| x <= c) {
+                    let key = cell_key(&unit.id, ind);
+                    let given = answers
+                        .comments
+                        .get(&key)
+                        .is_some_and(|s| !s.trim().is_empty());
+                    comments_required.push(key);
+                    if !given {
+                        let c = fmt_num(layout.comment_at_or_below.unwrap_or_default());
+                        out.push(
+                            "comment",
+                            cell,
+                            "comment_required",
+                            &format!("{un_zh}“{in_zh}”评分为 {c} 分及以下，请填写评语。"),
+                            &format!("{un_en}: {in_en} is scored {c} or below; write a comment."),
+                        );
                     }
                 }
             }
-            if out.issues.len() == before {
-                done += 1;
+            _ => {
+                let (lo, hi) = (fmt_num(layout.scale.min), fmt_num(layout.scale.max));
+                let whole = layout.scale.step == 1.0 && layout.scale.min.fract() == 0.0;
+                let (zh, en) = if whole {
+                    (
+                        format!("{un_zh}“{in_zh}”的分数须为 {lo} 到 {hi} 之间的整数。"),
+                        format!("{un_en}: {in_en} must be a whole number from {lo} to {hi}."),
+                    )
+                } else {
+                    let s = fmt_num(layout.scale.step);
+                    (
+                        format!("{un_zh}“{in_zh}”的分数须在 {lo} 到 {hi} 之间，步长 {s}。"),
+                        format!("{un_en}: {in_en} must be from {lo} to {hi} in steps of {s}."),
+                    )
+                };
+                out.push("score", cell, "not_on_scale", &zh, &en);
             }
         }
-        let total = unit.indicators.len();
-        cells_total += total;
-        cells_done += done;
-        units.push(UnitProgress {
-            unit: unit.id.clone(),
-            recused: false,
-            total,
-            done,
-            complete: done == total,
-        });
-    }
-    let complete = out.issues.is_empty();
-    ReviewState {
-        cells_total,
-        cells_done,
-        units,
-        comments_required,
-        issues: out.issues,
-        complete,
     }
 }
 
