@@ -1,0 +1,143 @@
+//! The record of a complete review or site-check sheet.
+
+use super::{cell_key, evaluate_layout, ReviewSheetLayout, ReviewSubmission, SheetKind};
+use crate::form::{is_answered, AnswerIssue};
+use crate::plan::Plan;
+use crate::record::{rfc3339, seal, QualityFlags, RecordError, ResponseRecord};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Build the record of a complete review sheet. `answers` holds `group` (when the sheet has
+/// groups), `recused` and `scores` of the cells still on the sheet; comments go to `reasons`
+/// keyed `"unit/indicator"`; scores and comments typed for recused units are kept in
+/// `hidden_answers`.
+/// `layout` is that of `sub.instrument` ([`crate::track::sheet::build_review_record`] finds it
+/// by id).
+pub fn build_record(
+    plan: &Plan,
+    plan_sha256: &str,
+    layout: &ReviewSheetLayout,
+    sub: &ReviewSubmission,
+) -> Result<ResponseRecord, RecordError> {
+    let state = evaluate_layout(layout, &sub.answers, &sub.lang);
+    if !state.complete {
+        return Err(RecordError::Incomplete(
+            state
+                .issues
+                .iter()
+                .map(|i| AnswerIssue {
+                    question: match (&i.unit, &i.indicator) {
+                        (Some(u), Some(ind)) => cell_key(u, ind),
+                        _ => i.field.clone(),
+                    },
+                    row: None,
+                    reason: i.field == "comment",
+                    code: i.code.clone(),
+                    message: i.message.clone(),
+                })
+                .collect(),
+        ));
+    }
+    let a = &sub.answers;
+    let recused: BTreeSet<&str> = a.recused.iter().map(String::as_str).collect();
+    let mut scores = Map::new();
+    let mut hidden_scores = Map::new();
+    let mut reasons = BTreeMap::new();
+    let mut hidden_comments = Map::new();
+    let mut numbers = Vec::new();
+    for unit in layout.categories.iter().flat_map(|c| c.units.iter()) {
+        let mut row = Map::new();
+        for ind in &unit.indicators {
+            let Some(v) = a
+                .scores
+                .get(&unit.id)
+                .and_then(|m| m.get(ind))
+                .filter(|v| is_answered(Some(v)))
+            else {
+                continue;
+            };
+            row.insert(ind.clone(), v.clone());
+            if let Some(c) = a
+                .comments
+                .get(&cell_key(&unit.id, ind))
+                .filter(|c| !c.trim().is_empty())
+            {
+                if recused.contains(unit.id.as_str()) {
+                    hidden_comments.insert(cell_key(&unit.id, ind), Value::String(c.clone()));
+                } else {
+                    reasons.insert(cell_key(&unit.id, ind), c.clone());
+                }
+            }
+        }
+        if row.is_empty() {
+            continue;
+        }
+        if recused.contains(unit.id.as_str()) {
+            hidden_scores.insert(unit.id.clone(), Value::Object(row));
+        } else {
+            numbers.extend(row.values().filter_map(Value::as_f64));
+            scores.insert(unit.id.clone(), Value::Object(row));
+        }
+    }
+    let mut answers = BTreeMap::new();
+    if !layout.groups.is_empty() {
+        if let Some(g) = &a.group {
+            answers.insert("group".to_owned(), Value::String(g.trim().to_owned()));
+        }
+    }
+    if layout.kind == SheetKind::SiteCheck {
+        if let Some(q) = &a.quarter {
+            answers.insert("quarter".to_owned(), Value::String(q.trim().to_owned()));
+        }
+    }
+    // In sheet order, so the record does not depend on the order of ticking.
+    let recused_list: Vec<Value> = layout
+        .categories
+        .iter()
+        .flat_map(|c| c.units.iter())
+        .filter(|u| recused.contains(u.id.as_str()))
+        .map(|u| Value::String(u.id.clone()))
+        .collect();
+    answers.insert("recused".to_owned(), Value::Array(recused_list));
+    answers.insert("scores".to_owned(), Value::Object(scores));
+    let mut hidden_answers = BTreeMap::new();
+    if !hidden_scores.is_empty() {
+        hidden_answers.insert("scores".to_owned(), Value::Object(hidden_scores));
+    }
+    if !hidden_comments.is_empty() {
+        hidden_answers.insert("comments".to_owned(), Value::Object(hidden_comments));
+    }
+    let duration_seconds = ((sub.submitted_ms - sub.started_ms) / 1000.0).max(0.0);
+    // One identical score on every cell (3 cells or more) is recorded, never blocked.
+    let straight = numbers.len() >= 3 && numbers.iter().all(|x| *x == numbers[0]);
+    let quality = QualityFlags {
+        duration_seconds,
+        speeder: layout
+            .min_seconds
+            .is_some_and(|m| duration_seconds < f64::from(m)),
+        straight_lined: if straight {
+            vec!["scores".to_owned()]
+        } else {
+            Vec::new()
+        },
+        repeat: sub.earlier_submissions > 0,
+    };
+    Ok(seal(ResponseRecord {
+        format: String::new(),
+        plan_id: plan.id.clone(),
+        plan_version: plan.version.clone(),
+        plan_sha256: plan_sha256.to_owned(),
+        instrument: layout.instrument.clone(),
+        respondent_id: a.reviewer.trim().to_owned(),
+        reviewer: true,
+        started_at: rfc3339(sub.started_ms),
+        submitted_at: rfc3339(sub.submitted_ms),
+        lang: sub.lang.clone(),
+        answers,
+        reasons,
+        hidden_answers,
+        quality,
+        engine_version: String::new(),
+        checksum: String::new(),
+    }))
+}
