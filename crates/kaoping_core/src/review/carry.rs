@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{cell_key, ReviewAnswers, ReviewSheetLayout, SheetKind};
+use super::{cell_key, ReviewAnswers, ReviewSheetLayout, SheetKind, SheetUnit};
 use crate::form::{is_answered, UNABLE};
 use crate::text::Text;
 
@@ -38,26 +38,61 @@ pub struct ReviewDropped {
 /// Carry `answers`, entered on a sheet of another version of the plan, over to `layout`, the
 /// same sheet of this plan ([`crate::track::sheet::carry_over_review`] finds it by id).
 pub fn carry_over(layout: &ReviewSheetLayout, answers: &ReviewAnswers) -> ReviewCarryOver {
-    let site = layout.kind == SheetKind::SiteCheck;
-    let mut out = ReviewCarryOver::default();
-    let mut drop = |field: &str, cell: Option<(&str, &str)>, entered: String, reason: Text| {
-        out.dropped.push(ReviewDropped {
+    let mut c = Carry {
+        layout,
+        site: layout.kind == SheetKind::SiteCheck,
+        dropped: Vec::new(),
+    };
+    let mut kept = ReviewAnswers {
+        reviewer: answers.reviewer.clone(),
+        ..ReviewAnswers::default()
+    };
+    c.group_and_quarter(answers, &mut kept);
+    for r in &answers.recused {
+        if c.unit_of(r).is_some() {
+            if !kept.recused.contains(r) {
+                kept.recused.push(r.clone());
+            }
+        } else {
+            c.drop("recused", Some((r, "")), r.clone(), c.gone_unit());
+        }
+    }
+    c.scores(answers, &mut kept);
+    c.comments(answers, &mut kept);
+    ReviewCarryOver {
+        answers: kept,
+        dropped: c.dropped,
+    }
+}
+
+/// The new sheet, and what did not come over to it so far.
+struct Carry<'a> {
+    layout: &'a ReviewSheetLayout,
+    site: bool,
+    dropped: Vec<ReviewDropped>,
+}
+
+impl Carry<'_> {
+    fn drop(&mut self, field: &str, cell: Option<(&str, &str)>, entered: String, reason: Text) {
+        self.dropped.push(ReviewDropped {
             field: field.to_owned(),
             unit: cell.map(|c| c.0.to_owned()),
             indicator: cell.map(|c| c.1.to_owned()).filter(|s| !s.is_empty()),
             entered,
             reason,
         });
-    };
-    let unit_of = |id: &str| {
-        layout
+    }
+
+    fn unit_of(&self, id: &str) -> Option<&SheetUnit> {
+        self.layout
             .categories
             .iter()
             .flat_map(|c| &c.units)
             .find(|u| u.id == id)
-    };
-    let gone_unit = || {
-        if site {
+    }
+
+    fn gone_unit(&self) -> Text {
+        if self.site {
             Text::new(
                 "这个项目已不在评价表中。",
                 "The project is no longer on the sheet.",
@@ -68,96 +103,92 @@ pub fn carry_over(layout: &ReviewSheetLayout, answers: &ReviewAnswers) -> Review
                 "The unit is no longer on the sheet.",
             )
         }
-    };
-    let mut kept = ReviewAnswers {
-        reviewer: answers.reviewer.clone(),
-        ..ReviewAnswers::default()
-    };
-    if let Some(g) = answers.group.as_deref().filter(|g| !g.trim().is_empty()) {
-        if layout.groups.iter().any(|x| x.id == g.trim()) {
-            kept.group = Some(g.to_owned());
-        } else {
-            drop(
-                "group",
-                None,
-                g.to_owned(),
-                Text::new(
-                    "评审表已不再提供这个组别，请重新选择。",
-                    "The sheet no longer offers this group; choose again.",
-                ),
-            );
-        }
     }
-    if let Some(q) = answers.quarter.as_deref().filter(|q| !q.trim().is_empty()) {
-        if layout.quarters.iter().any(|x| x == q.trim()) {
-            kept.quarter = Some(q.to_owned());
-        } else {
-            drop(
-                "quarter",
-                None,
-                q.to_owned(),
-                Text::new(
-                    "这个季度已不在本年度的评价表中，请重新选择。",
-                    "The quarter is no longer on this year's sheet; choose again.",
-                ),
-            );
-        }
-    }
-    for r in &answers.recused {
-        if unit_of(r).is_some() {
-            if !kept.recused.contains(r) {
-                kept.recused.push(r.clone());
+
+    fn group_and_quarter(&mut self, answers: &ReviewAnswers, kept: &mut ReviewAnswers) {
+        let layout = self.layout;
+        if let Some(g) = answers.group.as_deref().filter(|g| !g.trim().is_empty()) {
+            if layout.groups.iter().any(|x| x.id == g.trim()) {
+                kept.group = Some(g.to_owned());
+            } else {
+                self.drop(
+                    "group",
+                    None,
+                    g.to_owned(),
+                    Text::new(
+                        "评审表已不再提供这个组别，请重新选择。",
+                        "The sheet no longer offers this group; choose again.",
+                    ),
+                );
             }
-        } else {
-            drop("recused", Some((r, "")), r.clone(), gone_unit());
+        }
+        if let Some(q) = answers.quarter.as_deref().filter(|q| !q.trim().is_empty()) {
+            if layout.quarters.iter().any(|x| x == q.trim()) {
+                kept.quarter = Some(q.to_owned());
+            } else {
+                self.drop(
+                    "quarter",
+                    None,
+                    q.to_owned(),
+                    Text::new(
+                        "这个季度已不在本年度的评价表中，请重新选择。",
+                        "The quarter is no longer on this year's sheet; choose again.",
+                    ),
+                );
+            }
         }
     }
-    for (unit, scores) in &answers.scores {
-        let on_sheet = unit_of(unit);
-        for (indicator, v) in scores {
-            if !is_answered(Some(v)) {
+
+    fn scores(&mut self, answers: &ReviewAnswers, kept: &mut ReviewAnswers) {
+        for (unit, scores) in &answers.scores {
+            for (indicator, v) in scores {
+                if !is_answered(Some(v)) {
+                    continue;
+                }
+                let entered = match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let reason = match self.unit_of(unit) {
+                    None => Some(self.gone_unit()),
+                    Some(u) if !u.indicators.contains(indicator) => Some(gone_indicator(self.site)),
+                    Some(_) => fits(self.layout, v),
+                };
+                match reason {
+                    None => {
+                        kept.scores
+                            .entry(unit.clone())
+                            .or_default()
+                            .insert(indicator.clone(), v.clone());
+                    }
+                    Some(reason) => self.drop("score", Some((unit, indicator)), entered, reason),
+                }
+            }
+        }
+    }
+
+    fn comments(&mut self, answers: &ReviewAnswers, kept: &mut ReviewAnswers) {
+        for (key, text) in &answers.comments {
+            if text.trim().is_empty() {
                 continue;
             }
-            let entered = match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let reason = match on_sheet {
-                None => Some(gone_unit()),
-                Some(u) if !u.indicators.contains(indicator) => Some(gone_indicator(site)),
-                Some(_) => fits(layout, v),
+            let (unit, indicator) = key.split_once('/').unwrap_or((key, ""));
+            let reason = match self.unit_of(unit) {
+                None => Some(self.gone_unit()),
+                Some(u) if !u.indicators.iter().any(|i| i == indicator) => {
+                    Some(gone_indicator(self.site))
+                }
+                Some(_) => None,
             };
             match reason {
                 None => {
-                    kept.scores
-                        .entry(unit.clone())
-                        .or_default()
-                        .insert(indicator.clone(), v.clone());
+                    kept.comments
+                        .insert(cell_key(unit, indicator), text.clone());
                 }
-                Some(reason) => drop("score", Some((unit, indicator)), entered, reason),
+                Some(reason) => self.drop("comment", Some((unit, indicator)), text.clone(), reason),
             }
         }
     }
-    for (key, text) in &answers.comments {
-        if text.trim().is_empty() {
-            continue;
-        }
-        let (unit, indicator) = key.split_once('/').unwrap_or((key, ""));
-        let reason = match unit_of(unit) {
-            None => Some(gone_unit()),
-            Some(u) if !u.indicators.iter().any(|i| i == indicator) => Some(gone_indicator(site)),
-            Some(_) => None,
-        };
-        match reason {
-            None => {
-                kept.comments
-                    .insert(cell_key(unit, indicator), text.clone());
-            }
-            Some(reason) => drop("comment", Some((unit, indicator)), text.clone(), reason),
-        }
-    }
-    out.answers = kept;
-    out
 }
 
 fn gone_indicator(site: bool) -> Text {
