@@ -11,7 +11,7 @@
 //! * one history year (plan year − 1).
 
 use super::{HistoryEntry, IndicatorInput, IndicatorValue, ScoringInputs};
-use crate::plan::{demo_plan, IndicatorKind, Plan};
+use crate::plan::{demo_plan, Indicator, IndicatorKind, Plan};
 use crate::record::{rfc3339, seal, QualityFlags, ResponseRecord, RECORD_FORMAT};
 use crate::text::Text;
 use serde_json::{json, Map, Value};
@@ -171,253 +171,292 @@ fn public_answer<'a>(
 /// 20–30 cadre appraisals per unit, indicator figures for every unit, one history year.
 pub fn demo_inputs(seed: u64, n_public: usize) -> ScoringInputs {
     let plan = demo_plan();
-    let sha = plan.sha256.clone();
     let mut rng = Rng(seed ^ 0x6B61_6F70_696E_6721);
+    // The steps draw from `rng` in this order: quality, public, review, cadre, indicators.
     let quality: BTreeMap<&str, f64> = QUALITY
         .iter()
         .map(|(u, q)| (*u, (q + 0.04 * (rng.f64() - 0.5)).clamp(0.0, 1.0)))
         .collect();
-    let q_of = |u: &str| quality.get(u).copied().unwrap_or(0.5);
-    let base_ms = 1_764_547_200_000.0; // 2025-12-01T00:00:00Z
+    let demo = Demo {
+        plan: &plan,
+        sha: &plan.sha256,
+        quality,
+    };
     let mut records = Vec::new();
+    demo.public_records(&mut rng, n_public, &mut records);
+    demo.review_records(&mut rng, &mut records);
+    demo.cadre_records(&mut rng, &mut records);
+    let indicators = demo.indicator_figures(&mut rng);
+    ScoringInputs {
+        records,
+        indicators,
+        history: demo.history(),
+    }
+}
+
+/// What every step of [`demo_inputs`] shares: the plan and each unit's quality this seed.
+struct Demo<'a> {
+    plan: &'a Plan,
+    sha: &'a str,
+    quality: BTreeMap<&'static str, f64>,
+}
+
+/// The time the demo's first sheet is begun.
+const BASE_MS: f64 = 1_764_547_200_000.0; // 2025-12-01T00:00:00Z
+
+impl Demo<'_> {
+    fn q_of(&self, unit: &str) -> f64 {
+        self.quality.get(unit).copied().unwrap_or(0.5)
+    }
+
+    fn record(
+        &self,
+        instrument: &str,
+        id: String,
+        t0: f64,
+        answers: BTreeMap<String, Value>,
+        reasons: BTreeMap<String, String>,
+    ) -> ResponseRecord {
+        record(self.plan, self.sha, instrument, id, t0, answers, reasons)
+    }
 
     // ---- public survey -------------------------------------------------------------
-    let districts: Vec<&str> = plan
-        .units
-        .iter()
-        .filter(|u| u.category == "central" || u.category == "new")
-        .map(|u| u.id.as_str())
-        .collect();
-    for k in 0..n_public {
-        let a = public_answer(&mut rng, &districts, &q_of);
-        let mut ans = BTreeMap::new();
-        ans.insert("district".into(), json!(a.district));
-        ans.insert("age_group".into(), json!(a.age_group));
-        ans.insert("years_resident".into(), json!(a.years_resident));
-        let mut m = Map::new();
-        for (row, v) in PUBLIC_ROWS.iter().zip(a.services) {
-            m.insert(
-                (*row).into(),
-                match v {
-                    Some(v) => json!(v),
-                    None => json!("unable"),
-                },
-            );
-        }
-        ans.insert("services".into(), Value::Object(m));
-        ans.insert("overall".into(), json!(a.overall));
-        if let Some(r) = a.recommend {
-            ans.insert("recommend".into(), json!(r));
-        }
-        ans.insert("priorities".into(), json!(a.priorities));
-        records.push(record(
-            &plan,
-            &sha,
-            "public",
-            format!("P{k:05}"),
-            base_ms + 60_000.0 * k as f64,
-            ans,
-            BTreeMap::new(),
-        ));
-    }
-
-    // ---- expert review ---------------------------------------------------------------
-    let sheet = plan.instrument("expert").and_then(|i| i.review.clone());
-    let reviewed: Vec<String> = sheet
-        .as_ref()
-        .map(|s| s.indicators.clone())
-        .unwrap_or_default();
-    let groups = ["industry", "scholar", "grassroots"];
-    for r in 0..15usize {
-        let id = format!("E{:02}", r + 1);
-        let group = groups[r / 5];
-        let leniency = match r + 1 {
-            3 => 10.0,
-            8 => -10.0,
-            _ => 2.0 * rng.normal(),
-        };
-        let recused = plan.units[(r * 7 + 3) % plan.units.len()].id.clone();
-        let mut scores = Map::new();
-        let mut reasons = BTreeMap::new();
-        for unit in &plan.units {
-            if unit.id == recused {
-                continue;
-            }
-            let q = q_of(&unit.id);
-            let mut inds = Map::new();
-            for ind in plan
-                .indicators
-                .iter()
-                .filter(|i| reviewed.contains(&i.id) && i.weights.contains_key(&unit.category))
-            {
-                if rng.f64() < 0.03 {
-                    inds.insert(ind.id.clone(), json!("unable"));
-                    continue;
-                }
-                let s = clamp_round(40.0 + 55.0 * q + leniency + 4.0 * rng.normal(), 0.0, 100.0);
-                if s <= 60.0 {
-                    reasons.insert(
-                        format!("{}/{}", unit.id, ind.id),
-                        "进度滞后，材料不完整".to_owned(),
-                    );
-                }
-                inds.insert(ind.id.clone(), json!(s as i64));
-            }
-            scores.insert(unit.id.clone(), Value::Object(inds));
-        }
-        let mut ans = BTreeMap::new();
-        ans.insert("group".into(), json!(group));
-        ans.insert("recused".into(), json!([recused]));
-        ans.insert("scores".into(), Value::Object(scores));
-        records.push(record(
-            &plan,
-            &sha,
-            "expert",
-            id,
-            base_ms + 3_600_000.0 * r as f64,
-            ans,
-            reasons,
-        ));
-    }
-
-    // ---- cadre appraisal --------------------------------------------------------------
-    let team_rows = ["political", "leadership", "results", "integrity"];
-    let cadre_rows = ["secretary", "head", "deputy_1", "deputy_2"];
-    let mut k = 0usize;
-    for unit in &plan.units {
-        let q = q_of(&unit.id);
-        let n = 20 + rng.below(11);
-        for _ in 0..n {
+    fn public_records(&self, rng: &mut Rng, n_public: usize, records: &mut Vec<ResponseRecord>) {
+        let districts: Vec<&str> = self
+            .plan
+            .units
+            .iter()
+            .filter(|u| u.category == "central" || u.category == "new")
+            .map(|u| u.id.as_str())
+            .collect();
+        for k in 0..n_public {
+            let a = public_answer(rng, &districts, &|u: &str| self.q_of(u));
             let mut ans = BTreeMap::new();
-            ans.insert("unit".into(), json!(unit.id));
-            let mut t = Map::new();
-            for row in team_rows {
-                t.insert(
-                    row.into(),
-                    json!(clamp_round(1.2 + 3.0 * q + 0.6 * rng.normal(), 1.0, 4.0) as i64),
-                );
-            }
-            ans.insert("team".into(), Value::Object(t));
-            let mut c = Map::new();
-            for (ci, row) in cadre_rows.iter().enumerate() {
-                let cq = if unit.id == LOW_UNIT && ci == 3 {
-                    0.0
-                } else {
-                    q + 0.08 * (1.5 - ci as f64)
-                };
-                c.insert(
+            ans.insert("district".into(), json!(a.district));
+            ans.insert("age_group".into(), json!(a.age_group));
+            ans.insert("years_resident".into(), json!(a.years_resident));
+            let mut m = Map::new();
+            for (row, v) in PUBLIC_ROWS.iter().zip(a.services) {
+                m.insert(
                     (*row).into(),
-                    json!(clamp_round(1.3 + 3.0 * cq + 0.7 * rng.normal(), 1.0, 4.0) as i64),
+                    match v {
+                        Some(v) => json!(v),
+                        None => json!("unable"),
+                    },
                 );
             }
-            ans.insert("cadres".into(), Value::Object(c));
-            records.push(record(
-                &plan,
-                &sha,
-                "cadre",
-                format!("C{k:05}"),
-                base_ms + 120_000.0 * k as f64,
+            ans.insert("services".into(), Value::Object(m));
+            ans.insert("overall".into(), json!(a.overall));
+            if let Some(r) = a.recommend {
+                ans.insert("recommend".into(), json!(r));
+            }
+            ans.insert("priorities".into(), json!(a.priorities));
+            records.push(self.record(
+                "public",
+                format!("P{k:05}"),
+                BASE_MS + 60_000.0 * k as f64,
                 ans,
                 BTreeMap::new(),
             ));
-            k += 1;
+        }
+    }
+
+    // ---- expert review ---------------------------------------------------------------
+    fn review_records(&self, rng: &mut Rng, records: &mut Vec<ResponseRecord>) {
+        let plan = self.plan;
+        let sheet = plan.instrument("expert").and_then(|i| i.review.clone());
+        let reviewed: Vec<String> = sheet
+            .as_ref()
+            .map(|s| s.indicators.clone())
+            .unwrap_or_default();
+        let groups = ["industry", "scholar", "grassroots"];
+        for r in 0..15usize {
+            let id = format!("E{:02}", r + 1);
+            let group = groups[r / 5];
+            let leniency = match r + 1 {
+                3 => 10.0,
+                8 => -10.0,
+                _ => 2.0 * rng.normal(),
+            };
+            let recused = plan.units[(r * 7 + 3) % plan.units.len()].id.clone();
+            let mut scores = Map::new();
+            let mut reasons = BTreeMap::new();
+            for unit in &plan.units {
+                if unit.id == recused {
+                    continue;
+                }
+                let q = self.q_of(&unit.id);
+                let mut inds = Map::new();
+                for ind in plan
+                    .indicators
+                    .iter()
+                    .filter(|i| reviewed.contains(&i.id) && i.weights.contains_key(&unit.category))
+                {
+                    if rng.f64() < 0.03 {
+                        inds.insert(ind.id.clone(), json!("unable"));
+                        continue;
+                    }
+                    let s =
+                        clamp_round(40.0 + 55.0 * q + leniency + 4.0 * rng.normal(), 0.0, 100.0);
+                    if s <= 60.0 {
+                        reasons.insert(
+                            format!("{}/{}", unit.id, ind.id),
+                            "进度滞后，材料不完整".to_owned(),
+                        );
+                    }
+                    inds.insert(ind.id.clone(), json!(s as i64));
+                }
+                scores.insert(unit.id.clone(), Value::Object(inds));
+            }
+            let mut ans = BTreeMap::new();
+            ans.insert("group".into(), json!(group));
+            ans.insert("recused".into(), json!([recused]));
+            ans.insert("scores".into(), Value::Object(scores));
+            records.push(self.record("expert", id, BASE_MS + 3_600_000.0 * r as f64, ans, reasons));
+        }
+    }
+
+    // ---- cadre appraisal --------------------------------------------------------------
+    fn cadre_records(&self, rng: &mut Rng, records: &mut Vec<ResponseRecord>) {
+        let team_rows = ["political", "leadership", "results", "integrity"];
+        let cadre_rows = ["secretary", "head", "deputy_1", "deputy_2"];
+        let mut k = 0usize;
+        for unit in &self.plan.units {
+            let q = self.q_of(&unit.id);
+            let n = 20 + rng.below(11);
+            for _ in 0..n {
+                let mut ans = BTreeMap::new();
+                ans.insert("unit".into(), json!(unit.id));
+                let mut t = Map::new();
+                for row in team_rows {
+                    t.insert(
+                        row.into(),
+                        json!(clamp_round(1.2 + 3.0 * q + 0.6 * rng.normal(), 1.0, 4.0) as i64),
+                    );
+                }
+                ans.insert("team".into(), Value::Object(t));
+                let mut c = Map::new();
+                for (ci, row) in cadre_rows.iter().enumerate() {
+                    let cq = if unit.id == LOW_UNIT && ci == 3 {
+                        0.0
+                    } else {
+                        q + 0.08 * (1.5 - ci as f64)
+                    };
+                    c.insert(
+                        (*row).into(),
+                        json!(clamp_round(1.3 + 3.0 * cq + 0.7 * rng.normal(), 1.0, 4.0) as i64),
+                    );
+                }
+                ans.insert("cadres".into(), Value::Object(c));
+                records.push(self.record(
+                    "cadre",
+                    format!("C{k:05}"),
+                    BASE_MS + 120_000.0 * k as f64,
+                    ans,
+                    BTreeMap::new(),
+                ));
+                k += 1;
+            }
         }
     }
 
     // ---- indicator figures ------------------------------------------------------------
-    let mut indicators = Vec::new();
-    for unit in &plan.units {
-        let q = q_of(&unit.id);
-        for ind in &plan.indicators {
-            if !ind.weights.contains_key(&unit.category) {
-                continue;
+    fn indicator_figures(&self, rng: &mut Rng) -> Vec<IndicatorInput> {
+        let mut indicators = Vec::new();
+        for unit in &self.plan.units {
+            let q = self.q_of(&unit.id);
+            for ind in &self.plan.indicators {
+                if !ind.weights.contains_key(&unit.category) {
+                    continue;
+                }
+                indicators.push(IndicatorInput {
+                    unit: unit.id.clone(),
+                    indicator: ind.id.clone(),
+                    value: indicator_value(rng, ind, &unit.id, q),
+                });
             }
-            let value = match ind.kind {
-                IndicatorKind::Data => {
-                    let target = match ind.id.as_str() {
-                        "gdp_growth" => 6.0,
-                        "investment_growth" => 8.0,
-                        "fiscal_revenue" => 120.0,
-                        "service_time" => 5.0,
-                        _ => 10.0,
-                    };
-                    let perf = 0.62 + 0.45 * q + 0.05 * rng.normal();
-                    let actual = if ind.id == "service_time" {
-                        target * (2.0 - perf)
-                    } else {
-                        target * perf
-                    };
-                    IndicatorValue::Data {
-                        actual: round2(actual),
-                        target,
-                        baseline: Some(round2(target * 0.95)),
-                    }
-                }
-                IndicatorKind::Project => {
-                    let total = 8 + rng.below(5) as u32;
-                    let done = clamp_round(
-                        f64::from(total) * (0.45 + 0.55 * q) + rng.normal(),
-                        0.0,
-                        f64::from(total),
-                    ) as u32;
-                    IndicatorValue::Project {
-                        milestones_done: done,
-                        milestones_total: total,
-                    }
-                }
-                IndicatorKind::Constraint => {
-                    if ind.id == "ecology" && unit.id == VETO_UNIT {
-                        IndicatorValue::Constraint {
-                            passed: false,
-                            veto: true,
-                            reason: Some(Text::new(
-                                "发生重大生态环境事故（后官湖水体污染）",
-                                "Major ecological accident (pollution of Houguan Lake)",
-                            )),
-                        }
-                    } else {
-                        IndicatorValue::Constraint {
-                            passed: q > 0.3 || ind.id == "safety",
-                            veto: false,
-                            reason: None,
-                        }
-                    }
-                }
-            };
-            indicators.push(IndicatorInput {
-                unit: unit.id.clone(),
-                indicator: ind.id.clone(),
-                value,
-            });
         }
+        indicators
     }
 
     // ---- history: last year ---------------------------------------------------------------
-    let history = plan
-        .units
-        .iter()
-        .map(|u| {
-            let q = q_of(&u.id);
-            let (grade, team) = if u.id == LOW_UNIT {
-                ("non_compliant", "non_compliant")
-            } else if q > 0.8 {
-                ("merit", "good")
-            } else {
-                ("compliant", "compliant")
-            };
-            HistoryEntry {
-                unit: u.id.clone(),
-                year: plan.year - 1,
-                grade: grade.into(),
-                team_grade: Some(team.into()),
-            }
-        })
-        .collect();
+    fn history(&self) -> Vec<HistoryEntry> {
+        self.plan
+            .units
+            .iter()
+            .map(|u| {
+                let q = self.q_of(&u.id);
+                let (grade, team) = if u.id == LOW_UNIT {
+                    ("non_compliant", "non_compliant")
+                } else if q > 0.8 {
+                    ("merit", "good")
+                } else {
+                    ("compliant", "compliant")
+                };
+                HistoryEntry {
+                    unit: u.id.clone(),
+                    year: self.plan.year - 1,
+                    grade: grade.into(),
+                    team_grade: Some(team.into()),
+                }
+            })
+            .collect()
+    }
+}
 
-    ScoringInputs {
-        records,
-        indicators,
-        history,
+/// The figure of one indicator of a unit of quality `q`.
+fn indicator_value(rng: &mut Rng, ind: &Indicator, unit: &str, q: f64) -> IndicatorValue {
+    match ind.kind {
+        IndicatorKind::Data => {
+            let target = match ind.id.as_str() {
+                "gdp_growth" => 6.0,
+                "investment_growth" => 8.0,
+                "fiscal_revenue" => 120.0,
+                "service_time" => 5.0,
+                _ => 10.0,
+            };
+            let perf = 0.62 + 0.45 * q + 0.05 * rng.normal();
+            let actual = if ind.id == "service_time" {
+                target * (2.0 - perf)
+            } else {
+                target * perf
+            };
+            IndicatorValue::Data {
+                actual: round2(actual),
+                target,
+                baseline: Some(round2(target * 0.95)),
+            }
+        }
+        IndicatorKind::Project => {
+            let total = 8 + rng.below(5) as u32;
+            let done = clamp_round(
+                f64::from(total) * (0.45 + 0.55 * q) + rng.normal(),
+                0.0,
+                f64::from(total),
+            ) as u32;
+            IndicatorValue::Project {
+                milestones_done: done,
+                milestones_total: total,
+            }
+        }
+        IndicatorKind::Constraint => {
+            if ind.id == "ecology" && unit == VETO_UNIT {
+                IndicatorValue::Constraint {
+                    passed: false,
+                    veto: true,
+                    reason: Some(Text::new(
+                        "发生重大生态环境事故（后官湖水体污染）",
+                        "Major ecological accident (pollution of Houguan Lake)",
+                    )),
+                }
+            } else {
+                IndicatorValue::Constraint {
+                    passed: q > 0.3 || ind.id == "safety",
+                    veto: false,
+                    reason: None,
+                }
+            }
+        }
     }
 }
 
