@@ -3,7 +3,7 @@
 use super::{HistoryEntry, IndicatorInput, IndicatorValue, ScoreError};
 use crate::plan::{IndicatorKind, InstrumentKind, Plan, QuestionKind, Scale};
 use crate::record::ResponseRecord;
-use crate::score::ScoringRules;
+use crate::score::{PublicRules, ScoringRules};
 use crate::stats::tally::Tally;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -178,6 +178,25 @@ fn add_merge<K: Ord + Clone, V: Default>(
     }
 }
 
+/// The weighting cell of a public record (its answers to the weighting questions), `None`
+/// without weighting; `Err` with the reason to skip it when an answer is missing.
+fn weighting_cell(
+    p: &PublicRules,
+    rec: &ResponseRecord,
+) -> Result<Option<Vec<String>>, &'static str> {
+    let Some(w) = &p.weighting else {
+        return Ok(None);
+    };
+    let mut key = Vec::new();
+    for q in w.questions() {
+        match rec.answers.get(&q).and_then(Value::as_str) {
+            Some(v) => key.push(v.to_owned()),
+            None => return Err("public_weighting_answer_missing"),
+        }
+    }
+    Ok(Some(key))
+}
+
 impl<'p> ScoreState<'p> {
     /// An empty state for `plan`.
     pub fn new(plan: &'p Plan) -> Result<Self, ScoreError> {
@@ -238,20 +257,33 @@ impl<'p> ScoreState<'p> {
             Some(u) if self.plan.unit(u).is_some() => u.to_owned(),
             _ => return self.skip("public_unit_not_in_plan"),
         };
-        let cell: Option<Vec<String>> = match &p.weighting {
-            None => None,
-            Some(w) => {
-                let mut key = Vec::new();
-                for q in w.questions() {
-                    match rec.answers.get(&q).and_then(Value::as_str) {
-                        Some(v) => key.push(v.to_owned()),
-                        None => return self.skip("public_weighting_answer_missing"),
-                    }
-                }
-                Some(key)
-            }
+        let cell = match weighting_cell(p, rec) {
+            Ok(cell) => cell,
+            Err(why) => return self.skip(why),
         };
         let mut acc = PublicAcc::default();
+        self.add_public_items(rec, &mut acc);
+        self.add_public_questions(rec, &mut acc);
+        if let Some(key) = cell {
+            let c = CellAcc {
+                respondents: 1,
+                index: acc.index.clone(),
+                satisfied: acc.satisfied,
+                satisfaction_n: acc.satisfaction_n,
+                promoters: acc.promoters,
+                passives: acc.passives,
+                detractors: acc.detractors,
+            };
+            acc.cells.insert(key, c);
+        }
+        *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;
+        merge_public(self.public.entry(unit).or_default(), acc);
+    }
+
+    /// The scale items of a public record: each item's tally, the respondent's index (mean
+    /// of their item scores), and their values for Cronbach's alpha when complete.
+    fn add_public_items(&self, rec: &ResponseRecord, acc: &mut PublicAcc) {
+        let p = &self.rules.public;
         let mut index = Vec::new();
         // The respondent's value on every item of the scale, or None once one is missing.
         let mut scale_values: Option<Vec<f64>> = Some(Vec::new());
@@ -328,6 +360,11 @@ impl<'p> ScoreState<'p> {
                 let _ = acc.index.record(m);
             }
         }
+    }
+
+    /// The satisfaction (top box) and NPS questions of a public record.
+    fn add_public_questions(&self, rec: &ResponseRecord, acc: &mut PublicAcc) {
+        let p = &self.rules.public;
         if let Some(q) = &p.satisfaction_question {
             if let (Some(scale), Some(v)) = (
                 self.question(&rec.instrument, q)
@@ -356,20 +393,6 @@ impl<'p> ScoreState<'p> {
                 }
             }
         }
-        if let Some(key) = cell {
-            let c = CellAcc {
-                respondents: 1,
-                index: acc.index.clone(),
-                satisfied: acc.satisfied,
-                satisfaction_n: acc.satisfaction_n,
-                promoters: acc.promoters,
-                passives: acc.passives,
-                detractors: acc.detractors,
-            };
-            acc.cells.insert(key, c);
-        }
-        *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;
-        merge_public(self.public.entry(unit).or_default(), acc);
     }
 
     fn add_review(&mut self, rec: &ResponseRecord) -> Result<(), ScoreError> {
