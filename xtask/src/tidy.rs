@@ -66,7 +66,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
         "verify_recomputed",
         "to split (issue 14)",
     ),
-    ("track/demo.rs", "demo_periods", "to split (issue 14)"),
     (
         "track/records.rs",
         "site_check_ratings",

@@ -67,6 +67,21 @@ pub fn demo_periods(seed: u64, through: Option<&str>) -> Result<DemoPeriods, Tra
         None => 12,
     };
     let mut rng = Rng(seed ^ 0x7472_6163_6b00_0000);
+    // The monthly figures draw from `rng` first, then the site checks.
+    let csv = monthly_figures(&plan, &rules, last, &mut rng);
+    let end = Period::new(plan.year, PeriodKind::Month, last).last_day();
+    let site_checks_jsonl = site_checks(&plan, &rules, last / 3, &mut rng)?;
+    Ok(DemoPeriods {
+        periods_csv: csv,
+        projects_json: milestone_reports(end),
+        site_checks_jsonl,
+        events_json: constraint_events(end),
+        through: Period::new(plan.year, PeriodKind::Month, last).to_string(),
+    })
+}
+
+/// `periods.csv`: every tracked indicator's monthly figures for every unit, months 1 to `last`.
+fn monthly_figures(plan: &Plan, rules: &TrackingRules, last: u32, rng: &mut Rng) -> String {
     let mut csv = String::from("unit,indicator,period,actual,last_year,peer_city\n");
     for t in &rules.indicators {
         let Some(ind) = plan.indicator(&t.indicator) else {
@@ -129,9 +144,11 @@ pub fn demo_periods(seed: u64, through: Option<&str>) -> Result<DemoPeriods, Tra
             }
         }
     }
+    csv
+}
 
-    let end = Period::new(plan.year, PeriodKind::Month, last).last_day();
-    // milestone reports: (project, milestone, done on); later dates are not written
+/// `projects.json`: the milestone reports done by `end`.
+fn milestone_reports(end: Date) -> String {
     let done: &[(&str, &str, &str)] = &[
         ("garden_expo", "landfill", "2026-04-25"),
         ("garden_expo", "planting", "2026-10-20"),
@@ -155,9 +172,11 @@ pub fn demo_periods(seed: u64, through: Option<&str>) -> Result<DemoPeriods, Tra
             rows.push(json!({"project": p, "milestone": m, "done_on": d}));
         }
     }
-    let site_checks_jsonl = site_checks(&plan, &rules, last / 3, &mut rng)?;
-    let projects_json = serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n";
+    serde_json::to_string_pretty(&rows).unwrap_or_default() + "\n"
+}
 
+/// `events.json`: the constraint events that happened by `end`.
+fn constraint_events(end: Date) -> String {
     let events: Vec<serde_json::Value> = [
         json!({
             "unit": "caidian", "indicator": "ecology", "date": "2026-06-18", "veto": true,
@@ -178,14 +197,7 @@ pub fn demo_periods(seed: u64, through: Option<&str>) -> Result<DemoPeriods, Tra
             .is_some_and(|d| d <= end)
     })
     .collect();
-    let events_json = serde_json::to_string_pretty(&events).unwrap_or_default() + "\n";
-    Ok(DemoPeriods {
-        periods_csv: csv,
-        projects_json,
-        site_checks_jsonl,
-        events_json,
-        through: Period::new(plan.year, PeriodKind::Month, last).to_string(),
-    })
+    serde_json::to_string_pretty(&events).unwrap_or_default() + "\n"
 }
 
 /// The site-check records of quarters 1 to `quarters` (JSON Lines): per quarter, three experts
