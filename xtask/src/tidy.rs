@@ -66,11 +66,6 @@ pub const LARGE_FNS: &[(&str, &str, &str)] = &[
         "verify_recomputed",
         "to split (issue 14)",
     ),
-    (
-        "track/records.rs",
-        "site_check_ratings",
-        "to split (issue 14)",
-    ),
     ("xlsx/read.rs", "read_sheet", "to split (issue 14)"),
 ];
 

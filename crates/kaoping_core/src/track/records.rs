@@ -7,7 +7,7 @@ use super::sheet::{evaluate_review, sheet};
 use super::{Bad, Period, PeriodKind, RaterGroup, SiteRating, Source, TrackingRules};
 use crate::plan::Plan;
 use crate::record::{verify_record, ResponseRecord};
-use crate::review::{ReviewAnswers, ReviewIssue};
+use crate::review::{ReviewAnswers, ReviewIssue, ReviewSheetLayout};
 use crate::text::Text;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -33,6 +33,60 @@ pub(super) fn site_check_ratings(
     value: Value,
     at: &Source,
 ) -> Result<Vec<SiteRating>, Bad> {
+    let rec = read_record(plan, value)?;
+    let Some(sc) = rules.site_check(&rec.instrument) else {
+        return Err(Bad::new(
+            "instrument",
+            "unknown_instrument",
+            &format!(
+                "“{}”不是方案跟踪部分的现场查核表（专家评审表、问卷的记录用于年度考评汇总）",
+                rec.instrument
+            ),
+            &format!(
+                "\"{}\" is not a site-check sheet of the plan's tracking section (review and survey records go to the annual aggregation)",
+                rec.instrument
+            ),
+        ));
+    };
+    let layout = sheet(plan, &sc.id).map_err(|e| {
+        Bad::new(
+            "instrument",
+            "unknown_instrument",
+            &e.to_string(),
+            &e.to_string(),
+        )
+    })?;
+    // The answers as the page had them; anything not on the sheet is named first.
+    let by_project = scores_on_sheet(rules, &sc.id, &layout, &rec)?;
+    let answers = review_answers(&rec, by_project);
+    check_as_the_page(plan, &sc.id, &answers)?;
+    let (Some(group), Some(quarter)) = (
+        answers.group.as_deref().and_then(RaterGroup::parse),
+        answers
+            .quarter
+            .as_deref()
+            .and_then(|q| Period::parse(q, PeriodKind::Quarter)),
+    ) else {
+        // (the checks above make both present and valid)
+        return Err(Bad::missing("answers/quarter"));
+    };
+    let rating = |project: &str, score: f64| SiteRating {
+        project: project.to_owned(),
+        quarter,
+        rater: group,
+        rater_id: Some(answers.reviewer.trim().to_owned()),
+        score,
+        at: at.clone(),
+        record: true,
+    };
+    Ok(project_scores(&layout, &answers)
+        .into_iter()
+        .map(|(project, score)| rating(project, score))
+        .collect())
+}
+
+/// The record in `value`, if it is one of this plan (id and fingerprint) with a good checksum.
+fn read_record(plan: &Plan, value: Value) -> Result<ResponseRecord, Bad> {
     let rec: ResponseRecord = serde_json::from_value(value).map_err(|e| {
         Bad::new(
             "",
@@ -69,36 +123,23 @@ pub(super) fn site_check_ratings(
             "the record's checksum does not match its content",
         ));
     }
-    let Some(sc) = rules.site_check(&rec.instrument) else {
-        return Err(Bad::new(
-            "instrument",
-            "unknown_instrument",
-            &format!(
-                "“{}”不是方案跟踪部分的现场查核表（专家评审表、问卷的记录用于年度考评汇总）",
-                rec.instrument
-            ),
-            &format!(
-                "\"{}\" is not a site-check sheet of the plan's tracking section (review and survey records go to the annual aggregation)",
-                rec.instrument
-            ),
-        ));
-    };
-    let layout = sheet(plan, &sc.id).map_err(|e| {
-        Bad::new(
-            "instrument",
-            "unknown_instrument",
-            &e.to_string(),
-            &e.to_string(),
-        )
-    })?;
+    Ok(rec)
+}
+
+/// The record's scores by project and criterion, once every project and criterion is on the
+/// sheet `sheet_id`.
+fn scores_on_sheet(
+    rules: &TrackingRules,
+    sheet_id: &str,
+    layout: &ReviewSheetLayout,
+    rec: &ResponseRecord,
+) -> Result<BTreeMap<String, BTreeMap<String, Value>>, Bad> {
     let rows: BTreeMap<&str, &[String]> = layout
         .categories
         .iter()
         .flat_map(|c| c.units.iter())
         .map(|u| (u.id.as_str(), u.indicators.as_slice()))
         .collect();
-
-    // The answers as the page had them; anything not on the sheet is named first.
     let scores = match rec.answers.get("scores") {
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(m)) => m.clone(),
@@ -119,15 +160,12 @@ pub(super) fn site_check_ratings(
                 &format!("answers/scores/{project}"),
                 "unknown_project",
                 &if known {
-                    format!("项目“{project}”不在现场查核表“{}”上", sc.id)
+                    format!("项目“{project}”不在现场查核表“{sheet_id}”上")
                 } else {
                     format!("方案的跟踪部分没有项目“{project}”")
                 },
                 &if known {
-                    format!(
-                        "project \"{project}\" is not on site-check sheet \"{}\"",
-                        sc.id
-                    )
+                    format!("project \"{project}\" is not on site-check sheet \"{sheet_id}\"")
                 } else {
                     format!("the plan's tracking section has no project \"{project}\"")
                 },
@@ -146,11 +184,8 @@ pub(super) fn site_check_ratings(
                 return Err(Bad::new(
                     &format!("answers/scores/{project}/{criterion}"),
                     "unknown_criterion",
-                    &format!("现场查核表“{}”没有查核内容“{criterion}”", sc.id),
-                    &format!(
-                        "site-check sheet \"{}\" has no criterion \"{criterion}\"",
-                        sc.id
-                    ),
+                    &format!("现场查核表“{sheet_id}”没有查核内容“{criterion}”"),
+                    &format!("site-check sheet \"{sheet_id}\" has no criterion \"{criterion}\""),
                 ));
             }
         }
@@ -162,13 +197,21 @@ pub(super) fn site_check_ratings(
                 .collect::<BTreeMap<_, _>>(),
         );
     }
+    Ok(by_project)
+}
+
+/// The record's answers as the review page had them.
+fn review_answers(
+    rec: &ResponseRecord,
+    by_project: BTreeMap<String, BTreeMap<String, Value>>,
+) -> ReviewAnswers {
     let text = |key: &str| {
         rec.answers
             .get(key)
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
-    let answers = ReviewAnswers {
+    ReviewAnswers {
         reviewer: rec.respondent_id.clone(),
         group: text("group"),
         quarter: text("quarter"),
@@ -184,10 +227,12 @@ pub(super) fn site_check_ratings(
             .unwrap_or_default(),
         scores: by_project,
         comments: rec.reasons.clone(),
-    };
+    }
+}
 
-    // The review page's checks, in both languages.
-    let state = evaluate_review(plan, &sc.id, &answers, "zh-CN").map_err(|e| {
+/// The review page's checks, in both languages: the first issue rejects the record.
+fn check_as_the_page(plan: &Plan, sheet_id: &str, answers: &ReviewAnswers) -> Result<(), Bad> {
+    let state = evaluate_review(plan, sheet_id, answers, "zh-CN").map_err(|e| {
         Bad::new(
             "instrument",
             "unknown_instrument",
@@ -196,24 +241,21 @@ pub(super) fn site_check_ratings(
         )
     })?;
     if let Some(first) = state.issues.first() {
-        let en = evaluate_review(plan, &sc.id, &answers, "en")
+        let en = evaluate_review(plan, sheet_id, answers, "en")
             .ok()
             .and_then(|s| s.issues.into_iter().next())
             .map(|i| i.message)
             .unwrap_or_default();
         return Err(issue_to_bad(first, &en));
     }
+    Ok(())
+}
 
-    let (Some(group), Some(quarter)) = (
-        answers.group.as_deref().and_then(RaterGroup::parse),
-        answers
-            .quarter
-            .as_deref()
-            .and_then(|q| Period::parse(q, PeriodKind::Quarter)),
-    ) else {
-        // (the checks above make both present and valid)
-        return Err(Bad::missing("answers/quarter"));
-    };
+/// Each project rated (not recused, some criterion scored): the mean of its criteria on 0–100.
+fn project_scores<'a>(
+    layout: &'a ReviewSheetLayout,
+    answers: &ReviewAnswers,
+) -> Vec<(&'a str, f64)> {
     let (lo, hi) = (layout.scale.min, layout.scale.max);
     let mut out = Vec::new();
     for row in layout.categories.iter().flat_map(|c| c.units.iter()) {
@@ -233,17 +275,9 @@ pub(super) fn site_check_ratings(
             continue;
         }
         let mean = points.iter().sum::<f64>() / points.len() as f64;
-        out.push(SiteRating {
-            project: row.id.clone(),
-            quarter,
-            rater: group,
-            rater_id: Some(answers.reviewer.trim().to_owned()),
-            score: crate::score::round_to(mean, 6) + 0.0,
-            at: at.clone(),
-            record: true,
-        });
+        out.push((row.id.as_str(), crate::score::round_to(mean, 6) + 0.0));
     }
-    Ok(out)
+    out
 }
 
 /// A review-sheet issue as a rejection: the tracking code and the field of the record.
