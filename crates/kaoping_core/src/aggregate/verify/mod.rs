@@ -182,6 +182,39 @@ pub fn verify_recomputed(
     let outputs = outputs.unwrap_or_default();
     let mut out = Vec::new();
     check_header(manifest, &mut out);
+    let missing = check_files(manifest, found, &mut out);
+    let mut result_sha256 = None;
+    if let (Some(recomputed), false) = (recomputed, missing) {
+        match recomputed {
+            Err(e) => out.push(diff(
+                "recompute_failed",
+                "",
+                "",
+                e.to_string(),
+                format!("无法重新计算：{e}"),
+                format!("Cannot recompute: {e}"),
+            )),
+            Ok(agg) => {
+                result_sha256 = Some(agg.manifest.result.sha256.clone());
+                compare_recomputed(manifest, &agg.manifest, &mut out);
+                compare_result_values(&agg, outputs, limit, &mut out);
+                compare_outputs_written(manifest, &agg, &mut out);
+            }
+        }
+    }
+    if checked {
+        check_outputs(manifest, outputs, &mut out);
+    }
+    Verification {
+        identical: out.is_empty(),
+        differences: out,
+        result_sha256,
+        outputs_checked: checked,
+    }
+}
+
+/// The plan and the inputs as found now against the manifest; whether any is missing.
+fn check_files(manifest: &Manifest, found: &Found, out: &mut Vec<Difference>) -> bool {
     let mut missing = false;
     let mut present =
         |entry: &FileEntry, now: Option<&(u64, String)>, out: &mut Vec<Difference>| match now {
@@ -199,82 +232,82 @@ pub fn verify_recomputed(
                 ));
             }
         };
-    present(&manifest.plan.file, found.plan.as_ref(), &mut out);
+    present(&manifest.plan.file, found.plan.as_ref(), out);
     for (i, e) in manifest.inputs.iter().enumerate() {
-        present(e, found.inputs.get(i).and_then(Option::as_ref), &mut out);
+        present(e, found.inputs.get(i).and_then(Option::as_ref), out);
     }
-    let mut result_sha256 = None;
-    if let (Some(recomputed), false) = (recomputed, missing) {
-        match recomputed {
-            Err(e) => out.push(diff(
-                "recompute_failed",
-                "",
-                "",
-                e.to_string(),
-                format!("无法重新计算：{e}"),
-                format!("Cannot recompute: {e}"),
-            )),
-            Ok(agg) => {
-                let now = &agg.manifest;
-                result_sha256 = Some(now.result.sha256.clone());
-                compare_recomputed(manifest, now, &mut out);
-                // The values that differ between the result.json beside the manifest and the
-                // result recomputed now (whichever of them changed).
-                let fresh_text = crate::export::json(&agg.result);
-                let stored = outputs.iter().find(|o| o.name == RESULT_FILE);
-                if let Some(stored) = stored.filter(|o| o.bytes != fresh_text.as_bytes()) {
-                    let stored: Value = serde_json::from_slice(stored.bytes).unwrap_or(Value::Null);
-                    let fresh: Value = serde_json::from_str(&fresh_text).unwrap_or(Value::Null);
-                    let (diffs, total) = json_diff(&stored, &fresh, limit);
-                    for d in diffs {
-                        out.push(diff(
-                            "result_value",
-                            &d.path,
-                            d.expected.clone(),
-                            d.found.clone(),
-                            format!(
-                                "结果 {} 不同：{RESULT_FILE} 中为 {}，重新计算为 {}",
-                                d.path, d.expected, d.found
-                            ),
-                            format!(
-                                "Result {} differs: {} in {RESULT_FILE}, {} recomputed",
-                                d.path, d.expected, d.found
-                            ),
-                        ));
-                    }
-                    if total > limit {
-                        out.push(diff(
-                            "result_values_more",
-                            "",
-                            "",
-                            (total - limit).to_string(),
-                            format!("另有 {} 处结果不同未列出", total - limit),
-                            format!("{} more differing values not listed", total - limit),
-                        ));
-                    }
-                }
-                // The outputs the engine writes now must be the ones the manifest records.
-                for (i, o) in agg.outputs.iter().enumerate() {
-                    let recorded = manifest.outputs.iter().find(|e| e.name == o.name);
-                    let same_result = now.result.sha256 == manifest.result.sha256;
-                    if same_result && recorded.is_some_and(|e| e.sha256 != now.outputs[i].sha256) {
-                        let n = &o.name;
-                        out.push(diff(
-                            "output_recomputed",
-                            n,
-                            recorded.map(|e| e.sha256.clone()).unwrap_or_default(),
-                            now.outputs[i].sha256.clone(),
-                            format!("重新生成的 {n} 与清单记录不同"),
-                            format!("{n} as written now differs from the manifest's"),
-                        ));
-                    }
-                }
-            }
+    missing
+}
+
+/// The values that differ between the result.json beside the manifest and the result
+/// recomputed now (whichever of them changed), at most `limit` of them.
+fn compare_result_values(
+    agg: &Aggregation,
+    outputs: &[NamedBytes],
+    limit: usize,
+    out: &mut Vec<Difference>,
+) {
+    let fresh_text = crate::export::json(&agg.result);
+    let stored = outputs.iter().find(|o| o.name == RESULT_FILE);
+    let Some(stored) = stored.filter(|o| o.bytes != fresh_text.as_bytes()) else {
+        return;
+    };
+    let stored: Value = serde_json::from_slice(stored.bytes).unwrap_or(Value::Null);
+    let fresh: Value = serde_json::from_str(&fresh_text).unwrap_or(Value::Null);
+    let (diffs, total) = json_diff(&stored, &fresh, limit);
+    for d in diffs {
+        out.push(diff(
+            "result_value",
+            &d.path,
+            d.expected.clone(),
+            d.found.clone(),
+            format!(
+                "结果 {} 不同：{RESULT_FILE} 中为 {}，重新计算为 {}",
+                d.path, d.expected, d.found
+            ),
+            format!(
+                "Result {} differs: {} in {RESULT_FILE}, {} recomputed",
+                d.path, d.expected, d.found
+            ),
+        ));
+    }
+    if total > limit {
+        out.push(diff(
+            "result_values_more",
+            "",
+            "",
+            (total - limit).to_string(),
+            format!("另有 {} 处结果不同未列出", total - limit),
+            format!("{} more differing values not listed", total - limit),
+        ));
+    }
+}
+
+/// The outputs the engine writes now must be the ones the manifest records.
+fn compare_outputs_written(manifest: &Manifest, agg: &Aggregation, out: &mut Vec<Difference>) {
+    let now = &agg.manifest;
+    for (i, o) in agg.outputs.iter().enumerate() {
+        let recorded = manifest.outputs.iter().find(|e| e.name == o.name);
+        let same_result = now.result.sha256 == manifest.result.sha256;
+        if same_result && recorded.is_some_and(|e| e.sha256 != now.outputs[i].sha256) {
+            let n = &o.name;
+            out.push(diff(
+                "output_recomputed",
+                n,
+                recorded.map(|e| e.sha256.clone()).unwrap_or_default(),
+                now.outputs[i].sha256.clone(),
+                format!("重新生成的 {n} 与清单记录不同"),
+                format!("{n} as written now differs from the manifest's"),
+            ));
         }
     }
-    for entry in manifest.outputs.iter().filter(|_| checked) {
+}
+
+/// The output files given against the manifest's.
+fn check_outputs(manifest: &Manifest, outputs: &[NamedBytes], out: &mut Vec<Difference>) {
+    for entry in &manifest.outputs {
         match outputs.iter().find(|o| o.name == entry.name) {
-            Some(o) => check_file(entry, o.bytes, ("输出文件", "output"), &mut out),
+            Some(o) => check_file(entry, o.bytes, ("输出文件", "output"), out),
             None => out.push(diff(
                 "output_missing",
                 &entry.name,
@@ -284,12 +317,6 @@ pub fn verify_recomputed(
                 format!("Output file {} is missing", entry.name),
             )),
         }
-    }
-    Verification {
-        identical: out.is_empty(),
-        differences: out,
-        result_sha256,
-        outputs_checked: checked,
     }
 }
 
