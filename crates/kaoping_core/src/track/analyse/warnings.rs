@@ -34,6 +34,29 @@ impl RuleCx<'_> {
         self.rule.indicators.is_empty() || self.rule.indicators.iter().any(|i| i == ind)
     }
 
+    /// A warning of this rule about `unit`'s `indicator`, with its message in zh-CN and en (a
+    /// project's warning sets `project` and `milestone` over it).
+    fn warning(
+        &self,
+        unit: &str,
+        indicator: &str,
+        period: Period,
+        figures: Map<String, Value>,
+        msg: impl Fn(&str) -> String,
+    ) -> Warning {
+        Warning {
+            rule: self.rule.id.clone(),
+            level: self.rule.level,
+            unit: unit.to_owned(),
+            indicator: Some(indicator.to_owned()),
+            project: None,
+            milestone: None,
+            period,
+            figures,
+            message: Text::new(&msg("zh-CN"), &msg("en")),
+        }
+    }
+
     /// The rule and its level, at the end of a message.
     fn tail(&self, lang: &str) -> String {
         let (rule, lv) = (self.rule, self.rule.level.name());
@@ -85,7 +108,7 @@ pub(super) fn warnings(
 
 /// Behind time progress by more than `points` in the period analysed.
 fn behind_progress(cx: &RuleCx, points: &f64, series: &[Series], push: &mut dyn FnMut(Warning)) {
-    let (plan, rule, through) = (cx.plan, cx.rule, cx.through);
+    let (plan, through) = (cx.plan, cx.through);
     for s in series.iter().filter(|s| cx.applies(&s.indicator)) {
         let Some(p) = s.points.last().filter(|p| p.period == through) else {
             continue;
@@ -149,17 +172,7 @@ fn behind_progress(cx: &RuleCx, points: &f64, series: &[Series], push: &mut dyn 
                     )
                 }
             };
-            push(Warning {
-                rule: rule.id.clone(),
-                level: rule.level,
-                unit: s.unit.clone(),
-                indicator: Some(s.indicator.clone()),
-                project: None,
-                milestone: None,
-                period: through,
-                figures,
-                message: Text::new(&msg("zh-CN"), &msg("en")),
-            });
+            push(cx.warning(&s.unit, &s.indicator, through, figures, msg));
         }
     }
 }
@@ -172,7 +185,7 @@ fn behind_consecutive(
     series: &[Series],
     push: &mut dyn FnMut(Warning),
 ) {
-    let (rule, through) = (cx.rule, cx.through);
+    let through = cx.through;
     let k = *periods as usize;
     for s in series.iter().filter(|s| cx.applies(&s.indicator)) {
         if s.points.len() < k || s.points.last().map(|p| p.period) != Some(through) {
@@ -216,17 +229,7 @@ fn behind_consecutive(
                     )
                 }
             };
-            push(Warning {
-                rule: rule.id.clone(),
-                level: rule.level,
-                unit: s.unit.clone(),
-                indicator: Some(s.indicator.clone()),
-                project: None,
-                milestone: None,
-                period: through,
-                figures,
-                message: Text::new(&msg("zh-CN"), &msg("en")),
-            });
+            push(cx.warning(&s.unit, &s.indicator, through, figures, msg));
         }
     }
 }
@@ -285,17 +288,13 @@ fn event_warnings(cx: &RuleCx, events: &[EventEntry], push: &mut dyn FnMut(Warni
                 )
             }
         };
-        push(Warning {
-            rule: rule.id.clone(),
-            level: rule.level,
-            unit: e.unit.clone(),
-            indicator: Some(e.indicator.clone()),
-            project: None,
-            milestone: None,
-            period: Period::of_date(e.date, through.kind),
+        push(cx.warning(
+            &e.unit,
+            &e.indicator,
+            Period::of_date(e.date, through.kind),
             figures,
-            message: Text::new(&msg("zh-CN"), &msg("en")),
-        });
+            msg,
+        ));
     }
 }
 
@@ -307,7 +306,7 @@ fn milestone_slipped(
     projects: &[ProjectStatus],
     push: &mut dyn FnMut(Warning),
 ) {
-    let (rule, through) = (cx.rule, cx.through);
+    let through = cx.through;
     let end = through.last_day();
     for pj in projects.iter().filter(|p| cx.applies(&p.indicator)) {
         let plan_pj = rules.project(&pj.project);
@@ -347,15 +346,9 @@ fn milestone_slipped(
                 }
             };
             push(Warning {
-                rule: rule.id.clone(),
-                level: rule.level,
-                unit: pj.unit.clone(),
-                indicator: Some(pj.indicator.clone()),
                 project: Some(pj.project.clone()),
                 milestone: Some(m.milestone.clone()),
-                period: through,
-                figures,
-                message: Text::new(&msg("zh-CN"), &msg("en")),
+                ..cx.warning(&pj.unit, &pj.indicator, through, figures, msg)
             });
         }
     }
@@ -369,7 +362,6 @@ fn site_check_below(
     projects: &[ProjectStatus],
     push: &mut dyn FnMut(Warning),
 ) {
-    let rule = cx.rule;
     for pj in projects.iter().filter(|p| cx.applies(&p.indicator)) {
         let name = |lang: &str| {
             rules
@@ -405,15 +397,8 @@ fn site_check_below(
                 }
             };
             push(Warning {
-                rule: rule.id.clone(),
-                level: rule.level,
-                unit: pj.unit.clone(),
-                indicator: Some(pj.indicator.clone()),
                 project: Some(pj.project.clone()),
-                milestone: None,
-                period: r.quarter,
-                figures,
-                message: Text::new(&msg("zh-CN"), &msg("en")),
+                ..cx.warning(&pj.unit, &pj.indicator, r.quarter, figures, msg)
             });
         }
     }
