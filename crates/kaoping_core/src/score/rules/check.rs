@@ -24,7 +24,19 @@ pub(super) fn bad(out: &mut Vec<RuleProblem>, path: &str, zh: &str, en: &str) {
     });
 }
 
-fn in_range(out: &mut Vec<RuleProblem>, path: &str, v: f64, lo: f64, hi: f64) {
+/// A section's way of reporting a problem: its path prefix and code, then `path`, zh, en.
+pub(crate) type Report = fn(&mut Vec<RuleProblem>, &str, &str, &str);
+
+/// Reports through `bad` (the section's own) a figure `v` that is not a finite number from
+/// `lo` to `hi`: the one range check of the `scoring` and `tracking` sections.
+pub(crate) fn check_range(
+    bad: Report,
+    out: &mut Vec<RuleProblem>,
+    path: &str,
+    v: f64,
+    lo: f64,
+    hi: f64,
+) {
     if !(v.is_finite() && v >= lo && v <= hi) {
         bad(
             out,
@@ -33,6 +45,10 @@ fn in_range(out: &mut Vec<RuleProblem>, path: &str, v: f64, lo: f64, hi: f64) {
             &format!("value {v} must be between {lo} and {hi}"),
         );
     }
+}
+
+fn in_range(out: &mut Vec<RuleProblem>, path: &str, v: f64, lo: f64, hi: f64) {
+    check_range(bad, out, path, v, lo, hi);
 }
 
 /// Checks the plan's `scoring` section against the rest of the plan.

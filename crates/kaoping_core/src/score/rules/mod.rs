@@ -6,6 +6,7 @@
 mod check;
 mod weights;
 
+pub(crate) use check::check_range;
 pub use check::{validate_rules, RuleProblem};
 pub use weights::AHP_CR_THRESHOLD;
 pub(crate) use weights::{ahp_of, entropy_criteria};

@@ -2,7 +2,7 @@
 
 use super::{kind_en, kind_zh, Condition, Date, Period, PeriodKind, Progress, TrackingRules};
 use crate::plan::{IndicatorKind, Plan};
-use crate::score::RuleProblem;
+use crate::score::{check_range, RuleProblem};
 use crate::text::Text;
 use std::collections::BTreeSet;
 
@@ -428,12 +428,5 @@ fn positive(out: &mut Vec<RuleProblem>, path: &str, v: f64) {
 }
 
 fn range(out: &mut Vec<RuleProblem>, path: &str, v: f64, lo: f64, hi: f64) {
-    if !(v.is_finite() && v >= lo && v <= hi) {
-        bad(
-            out,
-            path,
-            &format!("取值 {v} 应在 {lo} 到 {hi} 之间"),
-            &format!("value {v} must be between {lo} and {hi}"),
-        );
-    }
+    check_range(bad, out, path, v, lo, hi);
 }
