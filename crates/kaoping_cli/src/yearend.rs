@@ -4,8 +4,6 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use kaoping_core::cells::{Cell, Table};
-use kaoping_core::score::{EvaluationResult, HistoryEntry};
 use kaoping_core::text::Bilingual;
 use std::path::{Path, PathBuf};
 
@@ -56,12 +54,14 @@ pub enum PlanCommand {
 
 /// `kaoping template figures|history`.
 pub fn template(args: TemplateArgs, plan: &kaoping_core::plan::Plan, lang: &str) -> Result<()> {
-    let table = match args.kind {
-        TemplateKind::Figures => kaoping_core::yearend::figures_template(plan, lang),
-        TemplateKind::History => kaoping_core::yearend::history_template(plan, lang),
+    let kind = match args.kind {
+        TemplateKind::Figures => kaoping_core::yearend::TemplateKind::Figures,
+        TemplateKind::History => kaoping_core::yearend::TemplateKind::History,
     };
-    write_table(&table, &args.out)?;
-    let (n, out) = (table.rows.len(), args.out.display());
+    let out = args.out.display().to_string();
+    let (bytes, n) = kaoping_core::yearend::template_file(plan, kind, lang, &out)
+        .map_err(|e| anyhow::anyhow!("{}", in_lang(&e, lang)))?;
+    write(&args.out, &bytes)?;
     say(
         lang,
         format!("已写入 {out}（{n} 行）"),
@@ -76,38 +76,31 @@ pub fn carry_forward(
     plan: &kaoping_core::plan::Plan,
     lang: &str,
 ) -> Result<()> {
-    let text = read(&args.result)?;
-    let result: EvaluationResult = serde_json::from_slice(&text)
-        .with_context(|| format!("{} is not a kaoping result.json", args.result.display()))?;
-    if result.plan_sha256 != plan.sha256 && args.plan.is_some() {
-        bail!(
-            "{} was scored with another plan (fingerprint {}, the plan given has {})",
-            args.result.display(),
-            result.plan_sha256,
-            plan.sha256
-        );
-    }
-    let mut previous = Vec::new();
+    use kaoping_core::yearend::NamedFile;
+    let result = (args.result.display().to_string(), read(&args.result)?);
+    let mut history = Vec::new();
     for path in &args.history {
-        previous.extend(read_history(plan, path, lang)?);
+        history.push((path.display().to_string(), read(path)?));
     }
-    let next = kaoping_core::yearend::carry_forward(&result, &previous);
-    let lower = args.out.to_string_lossy().to_ascii_lowercase();
-    if lower.ends_with(".json") {
-        let json = serde_json::to_string_pretty(&serde_json::json!({ "history": next }))? + "\n";
-        write(&args.out, json.as_bytes())?;
-    } else {
-        let mut next_plan = plan.clone();
-        next_plan.year = result.year + 1;
-        let mut table = kaoping_core::yearend::history_template(&next_plan, lang);
-        table.rows = next.iter().map(|h| history_row(plan, h, lang)).collect();
-        write_table(&table, &args.out)?;
-    }
-    let (n, y, out) = (next.len(), result.year, args.out.display());
+    let files: Vec<NamedFile> = history
+        .iter()
+        .map(|(name, bytes)| NamedFile { name, bytes })
+        .collect();
+    let out = args.out.display().to_string();
+    let result_file = NamedFile {
+        name: &result.0,
+        bytes: &result.1,
+    };
+    let (bytes, next) =
+        kaoping_core::yearend::carry_forward_file(plan, result_file, &files, lang, &out)
+            .map_err(|e| anyhow::anyhow!("{}", in_lang(&e, lang)))?;
+    write(&args.out, &bytes)?;
+    let n = next.len();
+    let y = next.iter().map(|h| h.year).max().unwrap_or_default();
     say(
         lang,
-        format!("已写入 {out}：{n} 条历史记录（含 {y} 年）"),
-        format!("wrote {out}: {n} history entries (with {y})"),
+        format!("已写入 {out}：{n} 条历史记录（至 {y} 年）"),
+        format!("wrote {out}: {n} history entries (up to {y})"),
     );
     Ok(())
 }
@@ -138,52 +131,6 @@ pub fn plan(cmd: PlanCommand, lang: &str) -> Result<()> {
             Ok(())
         }
     }
-}
-
-fn read_history(
-    plan: &kaoping_core::plan::Plan,
-    path: &Path,
-    lang: &str,
-) -> Result<Vec<HistoryEntry>> {
-    let bytes = read(path)?;
-    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    if matches!(
-        body.iter().find(|b| !b.is_ascii_whitespace()),
-        Some(b'{' | b'[')
-    ) {
-        let v: serde_json::Value = serde_json::from_slice(body)
-            .with_context(|| format!("{} is not JSON", path.display()))?;
-        let list = v.get("history").cloned().unwrap_or(v);
-        return serde_json::from_value(list)
-            .with_context(|| format!("{} is not history JSON", path.display()));
-    }
-    let name = path.display().to_string();
-    kaoping_core::yearend::read_history(plan, &name, &bytes)
-        .map(|r| r.entries)
-        .map_err(|e| anyhow::anyhow!("{}", in_lang(&e, lang)))
-}
-
-fn history_row(plan: &kaoping_core::plan::Plan, h: &HistoryEntry, lang: &str) -> Vec<Cell> {
-    let name = plan.units.iter().find(|u| u.id == h.unit);
-    vec![
-        Cell::Text(h.unit.clone()),
-        name.map_or(Cell::Empty, |u| Cell::Text(u.name.get(lang).to_owned())),
-        Cell::Number(f64::from(h.year)),
-        Cell::Text(h.grade.clone()),
-        h.team_grade.clone().map_or(Cell::Empty, Cell::Text),
-    ]
-}
-
-fn write_table(table: &Table, out: &Path) -> Result<()> {
-    let lower = out.to_string_lossy().to_ascii_lowercase();
-    let bytes = if lower.ends_with(".xlsx") {
-        kaoping_core::xlsx::write_tables(std::slice::from_ref(table))
-    } else if lower.ends_with(".csv") {
-        kaoping_core::export::csv::to_csv(table).into_bytes()
-    } else {
-        bail!("{}: write a .csv or an .xlsx file", out.display());
-    };
-    write(out, &bytes)
 }
 
 fn in_lang(e: &dyn Bilingual, lang: &str) -> String {

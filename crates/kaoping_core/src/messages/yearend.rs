@@ -13,6 +13,20 @@ impl Bilingual for YearEndError {
             YearEndError::TooManyRows { file, max } => {
                 format!("{file}：超过 {max} 行；年终数据表每个单位、每项指标一行")
             }
+            YearEndError::OutName { name } => {
+                format!("{name}：请写为 .csv、.xlsx 文件（往年等次也可写为 .json）")
+            }
+            YearEndError::NotAResult { file, why } => {
+                format!("{file}：不是 kaoping 的 result.json：{why}")
+            }
+            YearEndError::OtherPlan {
+                file,
+                found,
+                expected,
+            } => format!("{file} 按另一方案评分（指纹 {found}；本方案为 {expected}）"),
+            YearEndError::HistoryJson { file, why } => format!(
+                "{file}：不是往年等次 JSON（{{\"history\": [{{unit, year, grade, team_grade}}]}}）：{why}"
+            ),
             YearEndError::Rows { file, problems } => format!(
                 "{file}：{} 处问题，未读入任何数据；{}",
                 problems.len(),
@@ -45,6 +59,34 @@ mod tests {
                 missing: "单位 (unit)".into(),
             },
             &["figures.csv", "单位 (unit)"],
+        );
+        bilingual(
+            &YearEndError::OutName {
+                name: "next.txt".into(),
+            },
+            &["next.txt", ".csv", ".xlsx", ".json"],
+        );
+        bilingual(
+            &YearEndError::NotAResult {
+                file: file(),
+                why: "EOF".into(),
+            },
+            &["figures.csv", "result.json", "EOF"],
+        );
+        bilingual(
+            &YearEndError::OtherPlan {
+                file: file(),
+                found: "ab12".into(),
+                expected: "cd34".into(),
+            },
+            &["figures.csv", "ab12", "cd34"],
+        );
+        bilingual(
+            &YearEndError::HistoryJson {
+                file: file(),
+                why: "EOF".into(),
+            },
+            &["figures.csv", "\"history\"", "EOF"],
         );
         bilingual(
             &YearEndError::TooManyRows {

@@ -16,11 +16,15 @@
 //! gives nothing and is counted in [`TableRead::blank_rows`]; the caller says how many.
 
 mod figures;
+mod files;
 mod history;
 pub mod sheet;
 mod template;
 
 pub use figures::read_figures;
+pub use files::{
+    carry_forward_file, table_bytes, template_file, FileFormat, NamedFile, TemplateKind,
+};
 pub use history::{carry_forward, read_history};
 pub use template::{figures_template, history_template};
 
@@ -65,6 +69,22 @@ pub enum YearEndError {
     MissingColumns { file: String, missing: String },
     #[error("{file}: more than {max} rows; a year-end table has one row per unit and indicator")]
     TooManyRows { file: String, max: usize },
+    #[error("{name}: write a .csv, .xlsx or (history only) .json file")]
+    OutName { name: String },
+    #[error("{file}: not a kaoping result.json: {why}")]
+    NotAResult { file: String, why: String },
+    #[error(
+        "{file} was scored with another plan (fingerprint {found}; this plan's is {expected})"
+    )]
+    OtherPlan {
+        file: String,
+        found: String,
+        expected: String,
+    },
+    #[error(
+        "{file}: not history JSON ({{\"history\": [{{unit, year, grade, team_grade}}]}}): {why}"
+    )]
+    HistoryJson { file: String, why: String },
     #[error("{file}: {} problem(s), nothing was read; {}", problems.len(), list(problems, "en"))]
     Rows {
         file: String,
@@ -79,7 +99,11 @@ impl YearEndError {
             YearEndError::Workbook { file, .. }
             | YearEndError::MissingColumns { file, .. }
             | YearEndError::TooManyRows { file, .. }
-            | YearEndError::Rows { file, .. } => file,
+            | YearEndError::Rows { file, .. }
+            | YearEndError::NotAResult { file, .. }
+            | YearEndError::OtherPlan { file, .. }
+            | YearEndError::HistoryJson { file, .. } => file,
+            YearEndError::OutName { name } => name,
         }
     }
 }
