@@ -70,6 +70,7 @@ pub fn file_options(args: &IngestArgs) -> Result<FileOptions> {
         encoding,
         instrument: args.instrument.clone(),
         mapping,
+        readings: Default::default(),
     })
 }
 

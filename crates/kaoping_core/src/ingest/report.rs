@@ -76,6 +76,10 @@ pub struct FileOptions {
     pub instrument: Option<String>,
     /// Tables: `{header: column_key}`, overriding the default mapping.
     pub mapping: Mapping,
+    /// Tables: `{column_key: reading}`, how a survey tool's cells are read (values, labels,
+    /// option numbers; `table::preview` decides them from the whole file).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub readings: crate::table::recode::Readings,
 }
 
 /// Running totals, for progress.

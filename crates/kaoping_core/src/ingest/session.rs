@@ -161,6 +161,8 @@ impl<'p> IngestSession<'p> {
                         file,
                         instrument: options.instrument.clone(),
                         mapping: options.mapping.clone(),
+                        readings: options.readings.clone(),
+                        recoder: None,
                         layout: None,
                         unit_question: None,
                         compiled: None,

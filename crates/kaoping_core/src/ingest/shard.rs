@@ -146,7 +146,28 @@ impl<'p> CsvShard<'p> {
     }
 }
 
-fn prepare(ctx: &CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) {
+/// A row prepared: on the compiled path when it takes it (an export's row recoded first, as
+/// the session does), else its own fields for the session's record path.
+fn prepare(ctx: &mut CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) {
+    let mut recoder = ctx.recoder.take();
+    let recoded = match (recoder.as_mut(), ctx.layout.as_ref()) {
+        (Some(r), Some(layout)) => r.recode(row, layout),
+        _ => None,
+    };
+    let compiled = match &recoded {
+        None => prepare_compiled(ctx, sink, row, out),
+        Some(Ok(recoded)) => prepare_compiled(ctx, sink, recoded, out),
+        Some(Err(_)) => false,
+    };
+    drop(recoded);
+    ctx.recoder = recoder;
+    if !compiled {
+        prepare_raw(row, out);
+    }
+}
+
+/// The row on the compiled path, if it takes it.
+fn prepare_compiled(ctx: &CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) -> bool {
     if let (Some(c), Some(d), Some(layout)) = (
         ctx.compiled.as_ref(),
         sink.tallies.as_mut(),
@@ -172,9 +193,14 @@ fn prepare(ctx: &CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) {
             out.extend_from_slice(&k.items);
             out.push(k.sat);
             out.push(k.nps);
-            return;
+            return true;
         }
     }
+    false
+}
+
+/// The row's own fields, for the session's record path.
+fn prepare_raw(row: &Row, out: &mut Vec<u8>) {
     out.push(RAW);
     varint(out, row.number);
     match row.problem {

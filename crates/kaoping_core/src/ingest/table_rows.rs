@@ -9,7 +9,9 @@ use crate::plan::{InstrumentKind, Plan};
 use crate::record::{seal, QualityFlags, ResponseRecord, RECORD_FORMAT};
 use crate::table::csv::{CsvProblem, Row, Tokenizer};
 use crate::table::decode::Decoder;
-use crate::table::{self, compiled, Layout, Mapping};
+use crate::table::recode::{NotAnOption, Readings, Recoder};
+use crate::table::{self, compiled, convention, Layout, Mapping};
+use crate::text::Bilingual;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -27,6 +29,9 @@ pub(super) struct CsvCtx {
     pub(super) file: usize,
     pub(super) instrument: Option<String>,
     pub(super) mapping: Mapping,
+    pub(super) readings: Readings,
+    /// Recodes a survey tool's cells (an export, or readings given) before either path.
+    pub(super) recoder: Option<Recoder>,
     pub(super) layout: Option<Layout>,
     /// The unit question of the instrument, when it names a unit (checked as `unknown_unit`).
     pub(super) unit_question: Option<usize>,
@@ -79,6 +84,7 @@ impl CsvCtx {
                 }
             }
         }
+        self.recoder = Recoder::new(instrument, &layout, &self.readings);
         self.layout = Some(layout);
     }
 
@@ -103,6 +109,18 @@ impl CsvCtx {
         let Some(layout) = self.layout.as_ref() else {
             return;
         };
+        let mut recoder = self.recoder.take();
+        match recoder.as_mut().and_then(|r| r.recode(row, layout)) {
+            None => self.read_row(row, sink),
+            Some(Ok(recoded)) => self.read_row(&recoded, sink),
+            Some(Err(problem)) => self.slow_row(row, sink, Some(problem)),
+        }
+        self.recoder = recoder;
+    }
+
+    /// A row (recoded when it is an export's): the compiled path, else the record path.
+    fn read_row(&self, row: &Row, sink: &mut Sink) {
+        let layout = self.layout.as_ref().expect("header read");
         if let (Some(c), Some(d)) = (self.compiled.as_ref(), sink.tallies.as_mut()) {
             let name = &sink.files[self.file];
             if c.row(sink.plan, row, layout, d, &mut sink.seen, self.file, name)
@@ -114,11 +132,13 @@ impl CsvCtx {
                 return;
             }
         }
-        self.slow_row(row, sink);
+        self.slow_row(row, sink, None);
     }
 
     /// The record path: row → answers → the form's checks → a sealed record → dedup → scored.
-    fn slow_row(&self, row: &Row, sink: &mut Sink) {
+    /// `unmatched`: a cell of the row that the recoder found to match no option (the row is
+    /// then the file's own, not recoded).
+    fn slow_row(&self, row: &Row, sink: &mut Sink, unmatched: Option<NotAnOption>) {
         let layout = self.layout.as_ref().expect("header read");
         let file = self.file;
         let n = row.number as usize;
@@ -191,6 +211,17 @@ impl CsvCtx {
                 );
             }
         }
+        if let Some(p) = unmatched {
+            let column = p.column.clone();
+            return sink.reject(
+                file,
+                n,
+                Some(column),
+                "unknown_option",
+                &p.zh(),
+                &p.to_string(),
+            );
+        }
         let ins = &plan.instruments[layout.instrument];
         let answers = table::row_answers(layout, ins, &field);
         if let Some(qi) = self.unit_question {
@@ -226,19 +257,24 @@ impl CsvCtx {
             .submitted_field
             .map(|f| field(f).trim().to_owned())
             .unwrap_or_default();
-        let rec = table_record(plan, ins, &answers, id, submitted);
+        let duration = layout
+            .duration_field
+            .and_then(|f| convention::parse_duration(field(f)));
+        let rec = table_record(plan, ins, &answers, id, submitted, duration);
         let id_col = layout.respondent_field.map(|f| layout.header(f));
         sink.accept(file, n, rec, id_col);
     }
 }
 
-/// The sealed record of a table row whose answers passed the form's checks.
+/// The sealed record of a table row whose answers passed the form's checks; with the time
+/// taken when the file gives it (a speeder by the instrument's `min_seconds`).
 pub fn table_record(
     plan: &Plan,
     ins: &crate::plan::Instrument,
     answers: &Answers,
     respondent_id: String,
     submitted_at: String,
+    duration_seconds: Option<f64>,
 ) -> ResponseRecord {
     let state = evaluate(ins, answers, "zh-CN");
     let mut shown = BTreeMap::new();
@@ -285,8 +321,10 @@ pub fn table_record(
         reasons,
         hidden_answers: hidden,
         quality: QualityFlags {
-            duration_seconds: 0.0,
-            speeder: false,
+            duration_seconds: duration_seconds.unwrap_or(0.0),
+            speeder: duration_seconds
+                .zip(ins.min_seconds)
+                .is_some_and(|(d, m)| d < f64::from(m)),
             straight_lined,
             repeat: false,
         },

@@ -2,7 +2,19 @@
 
 use crate::table::csv::MAX_ROW_BYTES;
 use crate::table::ratings::MatrixError;
+use crate::table::recode::NotAnOption;
 use crate::text::Bilingual;
+
+impl Bilingual for NotAnOption {
+    fn zh(&self) -> String {
+        format!(
+            "{}：“{}”不是此题的选项（可为：{}）",
+            self.column,
+            self.value,
+            self.options.join("；")
+        )
+    }
+}
 
 impl Bilingual for MatrixError {
     fn zh(&self) -> String {
@@ -38,6 +50,16 @@ impl Bilingual for MatrixError {
 mod tests {
     use super::*;
     use crate::messages::check::bilingual;
+
+    #[test]
+    fn not_an_option() {
+        let e = NotAnOption {
+            column: "1、您常住在哪个区？".into(),
+            value: "汉口".into(),
+            options: vec!["jiangan = 江岸区 = Jiang'an District".into()],
+        };
+        bilingual(&e, &["1、您常住在哪个区？", "汉口", "jiangan = 江岸区"]);
+    }
 
     #[test]
     fn matrix_error() {

@@ -13,11 +13,21 @@
 //! columns); an explicit mapping `{header: column_key}` overrides both (`""` ignores the
 //! header). The [`MappingReport`] lists the headers used, those not used and the plan's columns
 //! no header maps to (with whether the question is required).
+//!
+//! **Survey tools' exports** (问卷星/wjx, 腾讯问卷) are read too: their numbered and matrix
+//! headers and their own columns (`convention.rs`: a header matched so makes the layout an
+//! *export*, [`Layout::export`]); their cells (option labels in any of the plan's languages,
+//! option numbers, `┋`-joined items, skip markers) are recoded to the flat layout's values
+//! before anything else reads the row (`recode.rs`, where the rules are); `preview.rs` reads a
+//! whole file before ingest: how each column will be read, and every value that matches no
+//! option, with its column and count.
 
 pub mod compiled;
+pub mod convention;
 pub mod csv;
 pub mod decode;
 pub mod ratings;
+pub mod recode;
 
 use crate::form::{Answers, UNABLE};
 use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind};
@@ -122,7 +132,9 @@ pub struct MappedHeader {
     pub header: String,
     /// The column key, or `None` when the header is not used.
     pub key: Option<String>,
-    /// `key`, `label` or `mapping`: how the header was matched.
+    /// `key`, `label` or `mapping`: how the header was matched; for a survey tool's export
+    /// `numbered`, `matrix` or `tool` (a tool's own column: its key, or none when it is only
+    /// recognised, [`MappingReport::recognised`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub by: Option<&'static str>,
 }
@@ -142,6 +154,10 @@ pub struct MappingReport {
     pub headers: Vec<MappedHeader>,
     pub unmapped_headers: Vec<String>,
     pub missing: Vec<MissingColumn>,
+    /// Survey tools' own columns (time taken, source, IP): recognised, and only the time
+    /// taken used.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recognised: Vec<convention::RecognisedHeader>,
 }
 
 /// A file's header row resolved against an instrument.
@@ -161,6 +177,11 @@ pub struct Layout {
     pub respondent_field: Option<usize>,
     pub submitted_field: Option<usize>,
     pub plan_field: Option<usize>,
+    /// The field of the time taken (a survey tool's column).
+    pub duration_field: Option<usize>,
+    /// Whether a header was matched by a survey tool's convention (numbered, matrix row, tool
+    /// column): the cells are then recoded from the tool's spellings (`recode.rs`).
+    pub export: bool,
     pub report: MappingReport,
 }
 
@@ -199,24 +220,42 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
     let mut used = vec![false; cols.len()];
     let mut targets = Vec::with_capacity(headers.len());
     let mut mapped = Vec::with_capacity(headers.len());
-    for h in headers {
+    let (mut duration_field, mut recognised, mut export) = (None, Vec::new(), false);
+    for (f, h) in headers.iter().enumerate() {
         let h = h.trim();
         let found: Option<(usize, &'static str)> = match mapping.get(h) {
             Some(k) => by_key.get(k.trim()).map(|i| (*i, "mapping")),
             None => by_key
                 .get(h)
                 .map(|i| (*i, "key"))
-                .or_else(|| by_label.get(h).copied().flatten().map(|i| (i, "label"))),
+                .or_else(|| by_label.get(h).copied().flatten().map(|i| (i, "label")))
+                .or_else(|| convention::find(ins, &cols, &by_label, h)),
         };
         let found = found.filter(|(i, _)| !used[*i]);
         if let Some((i, _)) = found {
             used[i] = true;
         }
+        let mut by = found.map(|(_, b)| b);
+        if found.is_none() && !mapping.contains_key(h) {
+            if let Some(convention::ToolHeader::Tool(role)) = convention::tool_header(h) {
+                let read = role == convention::ToolRole::Duration && duration_field.is_none();
+                if read {
+                    duration_field = Some(f);
+                }
+                recognised.push(convention::RecognisedHeader {
+                    header: h.to_owned(),
+                    role,
+                    used: read,
+                });
+                by = Some("tool");
+            }
+        }
+        export |= matches!(by, Some("numbered" | "matrix" | "tool"));
         targets.push(found.map(|(i, _)| cols[i].target));
         mapped.push(MappedHeader {
             header: h.to_owned(),
             key: found.map(|(i, _)| cols[i].key.clone()),
-            by: found.map(|(_, b)| b),
+            by,
         });
     }
     let n_q = ins.questions().count();
@@ -245,7 +284,7 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
         instrument: ins.id.clone(),
         unmapped_headers: mapped
             .iter()
-            .filter(|m| m.key.is_none())
+            .filter(|m| m.key.is_none() && m.by.is_none())
             .map(|m| m.header.clone())
             .collect(),
         headers: mapped,
@@ -263,6 +302,7 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
                 required: c.required,
             })
             .collect(),
+        recognised,
     };
     Layout {
         instrument: ins_index,
@@ -274,6 +314,8 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
         respondent_field,
         submitted_field,
         plan_field,
+        duration_field,
+        export,
         report,
     }
 }

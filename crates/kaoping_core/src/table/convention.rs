@@ -1,0 +1,277 @@
+//! The headers of the common Chinese survey tools' exports (问卷星/wjx, 腾讯问卷), tried after
+//! the flat layout's own matching (key, label, explicit mapping) has found nothing:
+//!
+//! - **Numbered headers**: `N、label`, `N.label`, `N. label`, `N．label`, `QN`, `Q N`,
+//!   `QN.label`. `N` is the question's 1-based number in the instrument (in
+//!   [`Instrument::questions`] order). With no label (`QN`) the header is question `N`; a label
+//!   in parentheses, `N、(row)`, is row `row` (label or value) of matrix question `N`; a label
+//!   equal to question `N`'s (any language) is question `N`, `N、label—row` row `row` of it,
+//!   `N、reason label` the written reason of question `N` (`请说明不满意的原因`);
+//!   otherwise the label is matched as a header of its own (its number then does not matter).
+//! - **Matrix rows** without a number: `label—row`, `label-row`, `label_row`, `label:row`,
+//!   `label：row`, `label(row)`, where `label` is a matrix question's label or id and `row`
+//!   one of its rows' label or value. Separators are tried in that order, each at its
+//!   occurrences from the left: the first split that names a row wins.
+//! - **Tool columns**: `序号`, `编号`, `id` are the respondent id; `提交答卷时间`,
+//!   `结束答题时间`, `submit time`, `submission time` the submission time; `所用时间`,
+//!   `答题时长`, `time taken`, `duration` the time taken (seconds, `123秒`, `2分3秒`), which
+//!   marks a speeder by the instrument's `min_seconds`; `来源`, `来源详情`, `来自IP`, `IP`,
+//!   `IP地址`, `开始答题时间` are recognised and not used (the source and the address of a
+//!   respondent are not read, for privacy), as [`RecognisedHeader`]s of the mapping report.
+
+use super::{Column, Target};
+use crate::plan::{Instrument, QuestionKind};
+use crate::text::Text;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a survey tool's own column is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolRole {
+    /// The time taken (所用时间): read as the record's duration.
+    Duration,
+    /// Where the respondent came from (来源, 来源详情): not used.
+    Source,
+    /// The respondent's IP address (来自IP): not used.
+    Ip,
+    /// When the respondent started (开始答题时间): not used.
+    Started,
+}
+
+/// A header recognised as a survey tool's own column.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RecognisedHeader {
+    pub header: String,
+    pub role: ToolRole,
+    /// Whether its cells are read (only the time taken is; the others are dropped).
+    pub used: bool,
+}
+
+/// What a tool header is: a column of the flat layout (id, time) or a tool column of its own.
+pub(crate) enum ToolHeader {
+    Meta(Target),
+    Tool(ToolRole),
+}
+
+/// The tool column a header names, if any (case and spaces ignored).
+pub(crate) fn tool_header(h: &str) -> Option<ToolHeader> {
+    let norm: String = h
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    Some(match norm.as_str() {
+        "序号" | "编号" | "id" => ToolHeader::Meta(Target::RespondentId),
+        "提交答卷时间" | "结束答题时间" | "submittime" | "submissiontime" => {
+            ToolHeader::Meta(Target::SubmittedAt)
+        }
+        "所用时间" | "答题时长" | "timetaken" | "duration" => {
+            ToolHeader::Tool(ToolRole::Duration)
+        }
+        "来源" | "来源详情" | "source" | "sourcedetail" | "sourcedetails" => {
+            ToolHeader::Tool(ToolRole::Source)
+        }
+        "来自ip" | "ip" | "ip地址" | "ipaddress" => ToolHeader::Tool(ToolRole::Ip),
+        "开始答题时间" | "开始时间" | "starttime" => ToolHeader::Tool(ToolRole::Started),
+        _ => return None,
+    })
+}
+
+/// `N、rest`, `N.rest`, `N．rest`, `QN`, `Q N`, `QN.rest`, `QN rest`: the number and the rest.
+fn numbered(h: &str) -> Option<(usize, &str)> {
+    let s = h.trim();
+    let (q, s) = match s.strip_prefix(['Q', 'q']) {
+        Some(r) => (true, r.trim_start()),
+        None => (false, s),
+    };
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 4 {
+        return None;
+    }
+    let n: usize = s[..digits].parse().ok()?;
+    let rest = &s[digits..];
+    if rest.is_empty() {
+        // A bare number is a number, not a header; `QN` is question N.
+        return q.then_some((n, ""));
+    }
+    let after = rest
+        .strip_prefix(['、', '.', '．', ':', '：'])
+        .or_else(|| q.then(|| rest.strip_prefix(char::is_whitespace)).flatten())?;
+    Some((n, after.trim()))
+}
+
+fn texts(t: &Text) -> impl Iterator<Item = &str> {
+    t.0.values().map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// The strings a row can be named by: its value and its labels.
+fn row_of(ins: &Instrument, qi: usize, name: &str) -> Option<usize> {
+    let q = ins.questions().nth(qi)?;
+    let QuestionKind::Matrix { rows, .. } = &q.kind else {
+        return None;
+    };
+    let name = name
+        .trim()
+        .trim_start_matches(['(', '（'])
+        .trim_end_matches([')', '）'])
+        .trim();
+    rows.iter()
+        .position(|r| r.value == name || texts(&r.label).any(|l| l == name))
+}
+
+fn names_question(ins: &Instrument, qi: usize, name: &str) -> bool {
+    let name = name.trim();
+    ins.questions()
+        .nth(qi)
+        .is_some_and(|q| q.id == name || texts(&q.label).any(|l| l == name))
+}
+
+const MATRIX_SEPARATORS: [&str; 8] = ["—", "－", "-", "_", ":", "：", "(", "（"];
+
+/// `label—row` (and the other separators) naming row `row` of a matrix question: limited to
+/// question `only` when given.
+fn matrix_split(ins: &Instrument, h: &str, only: Option<usize>) -> Option<Target> {
+    for sep in MATRIX_SEPARATORS {
+        for (at, _) in h.match_indices(sep) {
+            let (left, right) = (&h[..at], &h[at + sep.len()..]);
+            let right = if sep == "(" || sep == "（" {
+                match right.strip_suffix([')', '）']) {
+                    Some(r) => r,
+                    None => continue,
+                }
+            } else {
+                right
+            };
+            let found = (0..ins.questions().count())
+                .filter(|qi| only.is_none_or(|o| o == *qi))
+                .find_map(|qi| {
+                    names_question(ins, qi, left)
+                        .then(|| row_of(ins, qi, right).map(|ri| Target::MatrixRow(qi, ri)))
+                        .flatten()
+                });
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
+/// The column a header names by one of the tools' conventions, and how (`numbered`, `matrix`,
+/// `tool`); `by_label` is the flat layout's label lookup (a label shared by two columns maps
+/// to `None`).
+pub(crate) fn find(
+    ins: &Instrument,
+    cols: &[Column],
+    by_label: &BTreeMap<&str, Option<usize>>,
+    h: &str,
+) -> Option<(usize, &'static str)> {
+    let col_of = |t: Target| cols.iter().position(|c| c.target == t);
+    if let Some((n, rest)) = numbered(h) {
+        let qi = n.checked_sub(1).filter(|qi| *qi < ins.questions().count());
+        if let Some(qi) = qi {
+            let q = ins.questions().nth(qi)?;
+            let matrix = matches!(q.kind, QuestionKind::Matrix { .. });
+            let reason = q
+                .reason
+                .as_ref()
+                .is_some_and(|r| texts(&r.label).any(|l| l == rest));
+            let target = if rest.is_empty() || (!matrix && names_question(ins, qi, rest)) {
+                (!matrix).then_some(Target::Question(qi))
+            } else if reason {
+                Some(Target::Reason(qi))
+            } else if rest.starts_with(['(', '（']) {
+                row_of(ins, qi, rest).map(|ri| Target::MatrixRow(qi, ri))
+            } else {
+                matrix_split(ins, rest, Some(qi)).or_else(|| {
+                    row_of(ins, qi, rest)
+                        .filter(|_| matrix)
+                        .map(|ri| Target::MatrixRow(qi, ri))
+                })
+            };
+            if let Some(i) = target.and_then(col_of) {
+                return Some((i, "numbered"));
+            }
+        }
+        if !rest.is_empty() {
+            if let Some(i) = by_label.get(rest).copied().flatten() {
+                return Some((i, "numbered"));
+            }
+            if let Some(i) = matrix_split(ins, rest, None).and_then(col_of) {
+                return Some((i, "numbered"));
+            }
+        }
+        return None;
+    }
+    if let Some(i) = matrix_split(ins, h.trim(), None).and_then(col_of) {
+        return Some((i, "matrix"));
+    }
+    match tool_header(h)? {
+        ToolHeader::Meta(t) => col_of(t).map(|i| (i, "tool")),
+        ToolHeader::Tool(_) => None,
+    }
+}
+
+/// Seconds from a time taken: `123`, `123秒`, `2分3秒`, `1小时2分3秒`, `123s`.
+pub fn parse_duration(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(n) = super::parse_number(t.strip_suffix(['s', 'S']).unwrap_or(t)) {
+        return n.as_f64().filter(|x| *x >= 0.0);
+    }
+    let mut total = 0.0;
+    let mut num = String::new();
+    let mut any = false;
+    for c in t.chars() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            '时' | '小' => 3600.0,
+            '分' => 60.0,
+            '秒' => 1.0,
+            _ => return None,
+        };
+        if c == '小' {
+            continue; // 小时: the 时 follows.
+        }
+        let x: f64 = num.parse().ok()?;
+        total += x * unit;
+        num.clear();
+        any = true;
+    }
+    (any && num.is_empty()).then_some(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_headers() {
+        assert_eq!(numbered("3、您的年龄段"), Some((3, "您的年龄段")));
+        assert_eq!(numbered("3.您的年龄段"), Some((3, "您的年龄段")));
+        assert_eq!(numbered("3. Your age"), Some((3, "Your age")));
+        assert_eq!(numbered("Q12"), Some((12, "")));
+        assert_eq!(numbered("Q 12"), Some((12, "")));
+        assert_eq!(numbered("q4 (绿道)"), Some((4, "(绿道)")));
+        assert_eq!(numbered("12"), None);
+        assert_eq!(numbered("18-29"), None);
+        assert_eq!(numbered("Quality"), None);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("123秒"), Some(123.0));
+        assert_eq!(parse_duration("123"), Some(123.0));
+        assert_eq!(parse_duration("2分3秒"), Some(123.0));
+        assert_eq!(parse_duration("1小时2分3秒"), Some(3723.0));
+        assert_eq!(parse_duration("45s"), Some(45.0));
+        assert_eq!(parse_duration("about 3"), None);
+        assert_eq!(parse_duration("3分4"), None);
+    }
+}
