@@ -26,6 +26,7 @@ pub mod compiled;
 pub mod convention;
 pub mod csv;
 pub mod decode;
+pub mod preview;
 pub mod ratings;
 pub mod recode;
 

@@ -17,9 +17,11 @@
 //! - none given (an export read without a preview): per cell, a value, else a label, else a
 //!   number.
 //!
-//! [`super::preview`] decides each column's reading from all its cells, deterministically: if
-//! every item is a value, `values`; else if every item is a whole number from 1 to the number
-//! of options, `numbers`; else `labels`. A cell that still matches no option rejects its row
+//! [`super::preview`] decides each column's reading from all its cells (skip markers left
+//! out; a multiple choice cell's items as split below), deterministically: if every item is a
+//! value, `values`; else if every item is a whole number from 1 to the number of options (or a
+//! whole number out of that range that is neither a value nor a label: a wrong number, listed
+//! as unmatched), `numbers`; else `labels`. A cell that still matches no option rejects its row
 //! (`unknown_option`, naming the column, the value and the options it could be): never dropped.
 //!
 //! Multiple choice and ranking items are joined by `┋`, `;`, `；`, `|`, `,`, `，` or `→`: a
@@ -212,7 +214,7 @@ impl Choices {
     }
 
     /// Whether a cell is a skip marker for this question (`-3`, `-2` unless they are values).
-    fn skip_code(&self, cell: &str) -> bool {
+    pub(crate) fn skip_code(&self, cell: &str) -> bool {
         matches!(cell, "-3" | "-2") && !self.is_value(cell)
     }
 
@@ -290,7 +292,7 @@ impl Choices {
     }
 }
 
-const SEPARATORS: [char; 7] = ['┋', ';', '；', '|', ',', '，', '→'];
+pub(crate) const SEPARATORS: [char; 7] = ['┋', ';', '；', '|', ',', '，', '→'];
 
 /// `(跳过)` and `(空)`: the tools' marks of a question skipped or left empty.
 pub(crate) fn is_skip(t: &str) -> bool {
