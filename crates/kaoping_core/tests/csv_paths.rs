@@ -456,3 +456,160 @@ fn evaluate_is_finish_then_scoring() {
         Err(kaoping_core::ingest::IngestError::NotScoring)
     ));
 }
+
+/// The fields of every row of a CSV file (quotes as RFC 4180).
+fn parse_csv(bytes: &[u8]) -> Vec<Vec<String>> {
+    let text = std::str::from_utf8(bytes).unwrap();
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let (mut quoted, mut chars) = (false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    rows
+}
+
+fn csv_line(fields: &[String]) -> String {
+    let quoted: Vec<String> = fields
+        .iter()
+        .map(|f| match f.contains([',', '"', '\n', '\r']) {
+            true => format!("\"{}\"", f.replace('"', "\"\"")),
+            false => f.clone(),
+        })
+        .collect();
+    quoted.join(",") + "\n"
+}
+
+/// The demo CSV (flat layout) as 问卷星 exports it: tool columns, numbered headers (`QN` when
+/// `by_number`), option labels (or numbers), items joined by ┋, empty cells as (跳过); with
+/// `spoil`, some rows with a district or an item that is no option.
+fn to_wjx(plan: &Plan, flat: &[u8], by_number: bool, spoil: bool) -> Vec<u8> {
+    use kaoping_core::plan::QuestionKind;
+    use kaoping_core::table::{layout_columns, Target};
+    let ins = &plan.instruments[0];
+    let questions: Vec<_> = ins.questions().collect();
+    let cols = layout_columns(ins);
+    let zh = |t: &kaoping_core::text::Text| t.0["zh-CN"].clone();
+    let rows = parse_csv(flat);
+    let targets: Vec<Target> = rows[0]
+        .iter()
+        .map(|k| cols.iter().find(|c| &c.key == k).unwrap().target)
+        .collect();
+    let mut header = vec!["所用时间".to_owned(), "来自IP".to_owned()];
+    header.extend(targets.iter().map(|t| match *t {
+        Target::RespondentId => "序号".to_owned(),
+        Target::SubmittedAt => "提交答卷时间".to_owned(),
+        Target::PlanId => "plan_id".to_owned(),
+        Target::Question(q) if by_number => format!("Q{}", q + 1),
+        Target::Question(q) => format!("{}、{}", q + 1, zh(&questions[q].label)),
+        Target::MatrixRow(q, r) => match &questions[q].kind {
+            QuestionKind::Matrix { rows, .. } => format!("{}、({})", q + 1, zh(&rows[r].label)),
+            _ => unreachable!(),
+        },
+        Target::Reason(q) => {
+            format!(
+                "{}、{}",
+                q + 1,
+                zh(&questions[q].reason.as_ref().unwrap().label)
+            )
+        }
+    }));
+    let mut out = csv_line(&header);
+    for (k, row) in rows[1..].iter().enumerate() {
+        let mut fields = vec![format!("{}秒", 30 + k % 300), format!("10.0.0.{}", k % 250)];
+        for (t, cell) in targets.iter().zip(row) {
+            let q = match t {
+                Target::Question(q) | Target::MatrixRow(q, _) => Some(questions[*q]),
+                _ => None,
+            };
+            let name = |i: usize, label: &kaoping_core::text::Text| match by_number {
+                true => (i + 1).to_string(),
+                false => zh(label),
+            };
+            let spoiled = spoil && k % 97 == 5;
+            let recoded = match q.map(|q| &q.kind) {
+                _ if cell.is_empty() && !matches!(t, Target::RespondentId) => "(跳过)".into(),
+                Some(QuestionKind::Single { options }) if spoiled => "汉口区".into(),
+                Some(QuestionKind::Single { options }) => {
+                    let i = options.iter().position(|o| &o.value == cell).unwrap();
+                    name(i, &options[i].label)
+                }
+                Some(QuestionKind::Multiple { options, .. }) => {
+                    let mut items: Vec<String> = cell
+                        .split(';')
+                        .map(|v| {
+                            let i = options.iter().position(|o| o.value == v).unwrap();
+                            name(i, &options[i].label)
+                        })
+                        .collect();
+                    if spoil && k % 89 == 7 {
+                        items.push("飞行".into());
+                    }
+                    items.join("┋")
+                }
+                Some(QuestionKind::Rating { scale, .. } | QuestionKind::Matrix { scale, .. }) => {
+                    match cell.parse::<f64>() {
+                        Ok(x) => {
+                            let i = scale.points.iter().position(|p| p.value == x).unwrap();
+                            name(i, &scale.points[i].label)
+                        }
+                        Err(_) if by_number => (scale.points.len() + 1).to_string(),
+                        Err(_) => "无法评价".into(),
+                    }
+                }
+                _ => cell.clone(),
+            };
+            fields.push(recoded);
+        }
+        out.push_str(&csv_line(&fields));
+    }
+    out.into_bytes()
+}
+
+/// 问卷星's exports of the demo data (by option text and by option number) score exactly as
+/// the flat file, on the compiled path and the record path alike, in one pass or in blocks;
+/// spoiled, both paths and blocks reject the same rows the same way.
+#[test]
+fn tool_exports_read_as_the_flat_file_on_both_paths() {
+    let plan = demo_plan();
+    let flat = demo_csv(5, 1200, 0);
+    let (flat_report, flat_result) = run(&plan, &[("public.csv", &flat)], true, 1 << 20);
+    for by_number in [false, true] {
+        for spoil in [false, true] {
+            let wjx = to_wjx(&plan, &flat, by_number, spoil);
+            let file = [("public.csv", wjx.as_slice())];
+            let slow = run(&plan, &file, false, 1 << 20);
+            let (fast, fast_rows) = run_counting(&plan, &file, true, 7919);
+            assert_eq!(slow, fast, "by number {by_number}, spoiled {spoil}");
+            assert!(fast_rows > 1100, "{fast_rows}");
+            if spoil {
+                assert!(slow.0.contains("unknown_option"), "{}", slow.0);
+            } else {
+                assert_eq!(fast.1, flat_result, "scores as the flat file");
+                assert_eq!(
+                    flat_report.contains("\"accepted\":1200"),
+                    fast.0.contains("\"accepted\":1200")
+                );
+            }
+            for (cut, block) in [(0.2, 5000), (0.6, 1), (0.9, 65536)] {
+                let (two, used, _) = run_sharded(&plan, &file, cut, block);
+                assert_eq!(two, slow, "cut at {cut}, blocks of {block}");
+                assert!(used >= 1);
+            }
+        }
+    }
+}
