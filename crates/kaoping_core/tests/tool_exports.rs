@@ -3,9 +3,9 @@
 //! ingest with the preview's readings giving the fixture's report, the GB18030 fixture being
 //! the UTF-8 one's bytes, and the time taken marking speeders.
 
+use kaoping_core::ingest::preview_table as preview;
 use kaoping_core::ingest::{FileOptions, IngestReport, IngestSession};
 use kaoping_core::plan::demo_plan;
-use kaoping_core::table::preview::preview;
 use kaoping_core::table::recode::Reading;
 use std::path::PathBuf;
 

@@ -227,3 +227,22 @@ pub fn evaluate_files(
     let result = crate::score::evaluate(plan, &inputs)?;
     Ok(RecordsEvaluation { ingest, result })
 }
+
+/// What ingest will make of a response table (CSV; a workbook read to CSV text first), read
+/// whole before a run: its header mapping, how each column will be read and every value that
+/// matches no option ([`crate::table::preview`]). Give its `readings` back in the file's
+/// options so that ingest reads each column so. `None` when the file has no header or fits no
+/// instrument.
+pub fn preview_table(
+    plan: &Plan,
+    name: &str,
+    bytes: &[u8],
+    options: &FileOptions,
+) -> Option<crate::table::preview::Preview> {
+    let table = crate::table::preview::TableOptions {
+        encoding: options.encoding,
+        instrument: options.instrument.as_deref(),
+        mapping: &options.mapping,
+    };
+    crate::table::preview::preview(plan, name, bytes, table)
+}

@@ -144,20 +144,7 @@ impl CsvCtx {
         let n = row.number as usize;
         sink.report.read += 1;
         if let Some((p, field)) = row.problem {
-            let (zh, en) = match p {
-                CsvProblem::UnterminatedQuote => (
-                    "引号未闭合：文件在带引号的字段中结束",
-                    "Unterminated quote: the file ends inside a quoted field",
-                ),
-                CsvProblem::TextAfterQuote => (
-                    "右引号后还有文字（字段中的引号须写成两个引号）",
-                    "Text after a closing quote (a quote inside a field is written twice)",
-                ),
-                CsvProblem::TooLong => (
-                    "此行超过 1 MiB（多半是引号未闭合），未读取；从此后第一个换行处继续读取",
-                    "The row is over 1 MiB (most often a quote that is not closed) and was not read; reading goes on after the first line end past that size",
-                ),
-            };
+            let (zh, en) = csv_problem_text(p);
             // An over-long row has no fields to name.
             let column = (p != CsvProblem::TooLong).then(|| layout.header(field));
             return sink.reject(file, n, column, "csv_syntax", zh, en);
@@ -263,6 +250,24 @@ impl CsvCtx {
         let rec = table_record(plan, ins, &answers, id, submitted, duration);
         let id_col = layout.respondent_field.map(|f| layout.header(f));
         sink.accept(file, n, rec, id_col);
+    }
+}
+
+/// The message of a CSV problem in a row.
+fn csv_problem_text(p: CsvProblem) -> (&'static str, &'static str) {
+    match p {
+        CsvProblem::UnterminatedQuote => (
+            "引号未闭合：文件在带引号的字段中结束",
+            "Unterminated quote: the file ends inside a quoted field",
+        ),
+        CsvProblem::TextAfterQuote => (
+            "右引号后还有文字（字段中的引号须写成两个引号）",
+            "Text after a closing quote (a quote inside a field is written twice)",
+        ),
+        CsvProblem::TooLong => (
+            "此行超过 1 MiB（多半是引号未闭合），未读取；从此后第一个换行处继续读取",
+            "The row is over 1 MiB (most often a quote that is not closed) and was not read; reading goes on after the first line end past that size",
+        ),
     }
 }
 

@@ -238,18 +238,7 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
         }
         let mut by = found.map(|(_, b)| b);
         if found.is_none() && !mapping.contains_key(h) {
-            if let Some(convention::ToolHeader::Tool(role)) = convention::tool_header(h) {
-                let read = role == convention::ToolRole::Duration && duration_field.is_none();
-                if read {
-                    duration_field = Some(f);
-                }
-                recognised.push(convention::RecognisedHeader {
-                    header: h.to_owned(),
-                    role,
-                    used: read,
-                });
-                by = Some("tool");
-            }
+            by = tool_column(h, f, &mut duration_field, &mut recognised);
         }
         export |= matches!(by, Some("numbered" | "matrix" | "tool"));
         targets.push(found.map(|(i, _)| cols[i].target));
@@ -319,6 +308,29 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
         export,
         report,
     }
+}
+
+/// A survey tool's own column not in the flat layout (time taken, source, IP): recognised,
+/// and only the first time taken read. `Some("tool")` when it is one.
+fn tool_column(
+    h: &str,
+    field: usize,
+    duration_field: &mut Option<usize>,
+    recognised: &mut Vec<convention::RecognisedHeader>,
+) -> Option<&'static str> {
+    let convention::ToolHeader::Tool(role) = convention::tool_header(h)? else {
+        return None;
+    };
+    let read = role == convention::ToolRole::Duration && duration_field.is_none();
+    if read {
+        *duration_field = Some(field);
+    }
+    recognised.push(convention::RecognisedHeader {
+        header: h.to_owned(),
+        role,
+        used: read,
+    });
+    Some("tool")
 }
 
 /// The instrument a header row fits best (most headers mapped; the first on a tie), among

@@ -11,9 +11,9 @@
 
 use super::csv::{Row, Tokenizer};
 use super::decode::Decoder;
+use super::decode::Encoding;
 use super::recode::{is_skip, Choices, Reading, Readings};
-use super::{parse_number, Layout, MappingReport, Target};
-use crate::ingest::FileOptions;
+use super::{parse_number, Layout, Mapping, MappingReport, Target};
 use crate::plan::{Plan, QuestionKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -65,10 +65,18 @@ struct Stats {
     numbers: bool,
 }
 
-/// Reads the table `bytes` (CSV or TSV by `name`; the options' encoding, instrument and
-/// mapping as ingest uses them), streaming: only each column's distinct cells are kept.
-/// `None` when it has no header or fits no instrument.
-pub fn preview(plan: &Plan, name: &str, bytes: &[u8], options: &FileOptions) -> Option<Preview> {
+/// What a file is read with: as ingest's file options (`FileOptions`) say.
+#[derive(Debug, Clone, Copy)]
+pub struct TableOptions<'a> {
+    pub encoding: Encoding,
+    pub instrument: Option<&'a str>,
+    pub mapping: &'a Mapping,
+}
+
+/// Reads the table `bytes` (CSV or TSV by `name`; encoding, instrument and mapping as ingest
+/// uses them), streaming: only each column's distinct cells are kept. `None` when it has no
+/// header or fits no instrument. `ingest::preview_table` calls it with a file's options.
+pub fn preview(plan: &Plan, name: &str, bytes: &[u8], options: TableOptions) -> Option<Preview> {
     let delimiter = if name.to_ascii_lowercase().ends_with(".tsv") {
         b'\t'
     } else {
@@ -100,15 +108,15 @@ pub fn preview(plan: &Plan, name: &str, bytes: &[u8], options: &FileOptions) -> 
     ))
 }
 
-fn header_layout(plan: &Plan, row: &Row, options: &FileOptions) -> Option<(Layout, Vec<Stats>)> {
+fn header_layout(plan: &Plan, row: &Row, options: TableOptions) -> Option<(Layout, Vec<Stats>)> {
     let headers: Vec<String> = (0..row.len())
         .map(|i| String::from_utf8_lossy(row.field(i)).trim().to_owned())
         .collect();
-    let ins = match &options.instrument {
-        Some(id) => plan.instruments.iter().position(|i| &i.id == id)?,
-        None => super::best_instrument(plan, &headers, &options.mapping)?,
+    let ins = match options.instrument {
+        Some(id) => plan.instruments.iter().position(|i| i.id == id)?,
+        None => super::best_instrument(plan, &headers, options.mapping)?,
     };
-    let layout = super::resolve(plan, ins, &headers, &options.mapping);
+    let layout = super::resolve(plan, ins, &headers, options.mapping);
     let questions: Vec<_> = plan.instruments[ins].questions().collect();
     let stats = layout
         .targets
