@@ -39,6 +39,7 @@ use super::{is_unable, parse_number, Layout, Target};
 use crate::plan::{Instrument, Question, QuestionKind, Scale};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// How the cells of a column are read.
@@ -220,17 +221,17 @@ impl Choices {
 
     /// The cell as the flat layout writes it (empty when skipped), or the items matching no
     /// option.
-    pub(crate) fn read_cell(
-        &self,
-        cell: &str,
+    pub(crate) fn read_cell<'a>(
+        &'a self,
+        cell: &'a str,
         reading: Option<Reading>,
-    ) -> Result<String, Vec<String>> {
+    ) -> Result<Cow<'a, str>, Vec<String>> {
         let t = cell.trim();
         if t.is_empty() || is_skip(t) || self.skip_code(t) {
-            return Ok(String::new());
+            return Ok(Cow::Borrowed(""));
         }
         if let Some(v) = self.read_item(t, reading) {
-            return Ok(v.to_owned());
+            return Ok(Cow::Borrowed(v));
         }
         if !self.multiple {
             return Err(vec![t.to_owned()]);
@@ -248,7 +249,9 @@ impl Choices {
             let read: Vec<Option<&str>> =
                 items.iter().map(|i| self.read_item(i, reading)).collect();
             if read.iter().all(Option::is_some) {
-                return Ok(read.into_iter().flatten().collect::<Vec<_>>().join(";"));
+                return Ok(Cow::Owned(
+                    read.into_iter().flatten().collect::<Vec<_>>().join(";"),
+                ));
             }
             first_bad.get_or_insert_with(|| {
                 items
@@ -461,8 +464,8 @@ mod tests {
             d.read_cell("2", Some(Reading::Labels)),
             Err(vec!["2".into()])
         );
-        assert_eq!(d.read_cell("(跳过)", None), Ok(String::new()));
-        assert_eq!(d.read_cell("-3", None), Ok(String::new()));
+        assert_eq!(d.read_cell("(跳过)", None), Ok("".into()));
+        assert_eq!(d.read_cell("-3", None), Ok("".into()));
         let s = q("overall");
         assert_eq!(s.read_cell("满意", None), Ok("4".into()));
         assert_eq!(
