@@ -419,6 +419,11 @@ export interface IFileOptions {
   instrument?: string | null;
   /** Tables: `{header: column_key}`, overriding the default mapping. */
   mapping?: Record<string, string>;
+  /**
+   * Tables: `{column_key: reading}`, how a survey tool's cells are read (values, labels,
+   * option numbers; `table::preview` decides them from the whole file).
+   */
+  readings?: Record<string, IReading>;
 }
 
 export interface IFileRow {
@@ -798,7 +803,11 @@ export interface IManifest {
 
 /** One header of a file and where it went. */
 export interface IMappedHeader {
-  /** `key`, `label` or `mapping`: how the header was matched. */
+  /**
+   * `key`, `label` or `mapping`: how the header was matched; for a survey tool's export
+   * `numbered`, `matrix` or `tool` (a tool's own column: its key, or none when it is only
+   * recognised, [`MappingReport::recognised`]).
+   */
   by?: string | null;
   header: string;
   /** The column key, or `None` when the header is not used. */
@@ -810,6 +819,11 @@ export interface IMappingReport {
   headers: IMappedHeader[];
   instrument: string;
   missing: IMissingColumn[];
+  /**
+   * Survey tools' own columns (time taken, source, IP): recognised, and only the time
+   * taken used.
+   */
+  recognised?: IRecognisedHeader[];
   unmapped_headers: string[];
 }
 
@@ -1215,11 +1229,22 @@ export interface IRatingSummary {
   rater: ISiteCheckRater;
 }
 
+/** How the cells of a column are read. */
+export type IReading = "values" | "labels" | "numbers" | "skips";
+
 /** 不满意须说明理由: a reason is required when a rating is at or below `at_or_below`. */
 export interface IReasonRule {
   at_or_below: number;
   label: IText;
   min_length?: number | null;
+}
+
+/** A header recognised as a survey tool's own column. */
+export interface IRecognisedHeader {
+  header: string;
+  role: IToolRole;
+  /** Whether its cells are read (only the time taken is; the others are dropped). */
+  used: boolean;
 }
 
 export interface IRecordCounts {
@@ -1660,6 +1685,9 @@ export interface ITeamRules {
 
 /** A piece of text in several languages: `{"zh-CN": "满意", "en": "Satisfied"}`. */
 export type IText = Record<string, string>;
+
+/** What a survey tool's own column is. */
+export type IToolRole = "duration" | "source" | "ip" | "started";
 
 /** Counts per input file. */
 export interface ITrackFileCount {

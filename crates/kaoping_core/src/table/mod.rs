@@ -157,7 +157,7 @@ pub struct MappingReport {
     pub missing: Vec<MissingColumn>,
     /// Survey tools' own columns (time taken, source, IP): recognised, and only the time
     /// taken used.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub recognised: Vec<convention::RecognisedHeader>,
 }
 
