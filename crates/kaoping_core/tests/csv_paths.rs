@@ -348,6 +348,25 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// The same random rows as 问卷星 exports them (labels or numbers; cells that are no value
+    /// kept as they are): both paths and blocks agree.
+    #[test]
+    fn random_export_rows_give_the_same_report_and_result(rows in proptest::collection::vec(row(), 1..60), by_number: bool, chunk in 1usize..200, cut in 0.0f64..1.0) {
+        let plan = demo_plan();
+        let csv = to_wjx(&plan, &to_csv(&rows), by_number, false);
+        let files = [("a.csv", csv.as_slice()), ("b.csv", csv.as_slice())];
+        let slow = run(&plan, &files, false, 1 << 20);
+        let fast = run(&plan, &files, true, chunk);
+        prop_assert_eq!(&slow.0, &fast.0);
+        prop_assert_eq!(&slow.1, &fast.1);
+        let (two, _, _) = run_sharded(&plan, &files, cut, chunk * 7);
+        prop_assert_eq!(&slow.0, &two.0);
+        prop_assert_eq!(&slow.1, &two.1);
+    }
+}
+
 #[test]
 fn the_variant_plan_takes_the_compiled_path_too() {
     let plan = variant_plan();
@@ -543,17 +562,20 @@ fn to_wjx(plan: &Plan, flat: &[u8], by_number: bool, spoil: bool) -> Vec<u8> {
             let spoiled = spoil && k % 97 == 5;
             let recoded = match q.map(|q| &q.kind) {
                 _ if cell.is_empty() && !matches!(t, Target::RespondentId) => "(跳过)".into(),
-                Some(QuestionKind::Single { options }) if spoiled => "汉口区".into(),
+                Some(QuestionKind::Single { .. }) if spoiled => "汉口区".into(),
+                // A cell that is no value (random rows) stays as it is.
                 Some(QuestionKind::Single { options }) => {
-                    let i = options.iter().position(|o| &o.value == cell).unwrap();
-                    name(i, &options[i].label)
+                    match options.iter().position(|o| &o.value == cell) {
+                        Some(i) => name(i, &options[i].label),
+                        None => cell.clone(),
+                    }
                 }
                 Some(QuestionKind::Multiple { options, .. }) => {
                     let mut items: Vec<String> = cell
                         .split(';')
-                        .map(|v| {
-                            let i = options.iter().position(|o| o.value == v).unwrap();
-                            name(i, &options[i].label)
+                        .map(|v| match options.iter().position(|o| o.value == v) {
+                            Some(i) => name(i, &options[i].label),
+                            None => v.to_owned(),
                         })
                         .collect();
                     if spoil && k % 89 == 7 {
@@ -562,13 +584,17 @@ fn to_wjx(plan: &Plan, flat: &[u8], by_number: bool, spoil: bool) -> Vec<u8> {
                     items.join("┋")
                 }
                 Some(QuestionKind::Rating { scale, .. } | QuestionKind::Matrix { scale, .. }) => {
-                    match cell.parse::<f64>() {
-                        Ok(x) => {
-                            let i = scale.points.iter().position(|p| p.value == x).unwrap();
-                            name(i, &scale.points[i].label)
+                    let point = cell
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(|x| scale.points.iter().position(|p| p.value == x));
+                    match (point, cell.as_str()) {
+                        (Some(i), _) => name(i, &scale.points[i].label),
+                        (None, "unable" | "无法评价") if by_number => {
+                            (scale.points.len() + 1).to_string()
                         }
-                        Err(_) if by_number => (scale.points.len() + 1).to_string(),
-                        Err(_) => "无法评价".into(),
+                        (None, "unable" | "无法评价") => "无法评价".into(),
+                        (None, _) => cell.clone(),
                     }
                 }
                 _ => cell.clone(),

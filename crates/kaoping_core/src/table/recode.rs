@@ -23,6 +23,9 @@
 //! whole number out of that range that is neither a value nor a label: a wrong number, listed
 //! as unmatched), `numbers`; else `labels`. A cell that still matches no option rejects its row
 //! (`unknown_option`, naming the column, the value and the options it could be): never dropped.
+//! Without a preview the per-cell order (value, label, number) reads a column as the preview
+//! would except where one column mixes spellings (say option numbers beside a value that is
+//! also a number): give the preview's readings to read such a file exactly by the rule.
 //!
 //! Multiple choice and ranking items are joined by `┋`, `;`, `；`, `|`, `,`, `，` or `→`: a
 //! cell that is one option as a whole is that option; else the first of those separators
