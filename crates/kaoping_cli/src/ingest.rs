@@ -35,6 +35,11 @@ pub struct IngestArgs {
     /// A JSON file {"header": "column_key", …} mapping CSV headers to the plan's columns.
     #[arg(long)]
     pub mapping: Option<PathBuf>,
+    /// Read nothing: print, for each table file (CSV, XLSX), what each column became, how its
+    /// cells are read (option values, labels or numbers, as survey tools export them) and every
+    /// value that matches no option, with its count; exit 1 when there is such a value.
+    #[arg(long)]
+    pub preview: bool,
 }
 
 /// The options given on the command line, for every file.
@@ -115,6 +120,9 @@ pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOption
 
 pub fn run(args: IngestArgs, plan: &Plan, lang: &str) -> Result<ExitCode> {
     let options = file_options(&args)?;
+    if args.preview {
+        return preview(&args, plan, &options, lang);
+    }
     let mut session = IngestSession::scoring(plan)?;
     let total: u64 = args
         .files
@@ -213,5 +221,99 @@ fn print_report(report: &IngestReport, lang: &str, summary: bool) {
                 report.rejected.len()
             );
         }
+    }
+}
+
+/// `kaoping ingest --preview`: each table file's columns, readings and unmatched values.
+fn preview(args: &IngestArgs, plan: &Plan, options: &FileOptions, lang: &str) -> Result<ExitCode> {
+    let en = lang == "en";
+    let mut unmatched = 0;
+    for f in &args.files {
+        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let name = f.display().to_string();
+        let Some(p) = kaoping_core::ingest::preview_table(plan, &name, &bytes, options) else {
+            if en {
+                println!("{name}: not a table (CSV or XLSX) of this plan's instruments");
+            } else {
+                println!("{name}：不是本方案问卷的表格（CSV 或 XLSX）");
+            }
+            continue;
+        };
+        let (rows, ins, enc) = (p.rows, &p.mapping.instrument, p.encoding);
+        if en {
+            println!("{name}: {rows} row(s), instrument {ins}, encoding {enc}");
+        } else {
+            println!("{name}：{rows} 行，问卷 {ins}，编码 {enc}");
+        }
+        for h in p
+            .mapping
+            .headers
+            .iter()
+            .filter(|h| h.key.is_some() || h.by != Some("tool"))
+        {
+            let to = h
+                .key
+                .as_deref()
+                .unwrap_or(if en { "(not used)" } else { "（不使用）" });
+            let reading = p.columns.iter().find(|c| Some(&c.key) == h.key.as_ref());
+            let how = reading
+                .map(|c| format!(" [{}]", reading_word(&word(&c.reading), en)))
+                .unwrap_or_default();
+            println!("  {} → {to}{how}", h.header);
+        }
+        for r in &p.mapping.recognised {
+            let used = if r.used {
+                ""
+            } else if en {
+                " (dropped)"
+            } else {
+                "（丢弃）"
+            };
+            println!("  {} → {}{used}", r.header, word(&r.role));
+        }
+        for m in &p.mapping.missing {
+            if en {
+                println!("  missing column {}", m.key);
+            } else {
+                println!("  缺少列 {}", m.key);
+            }
+        }
+        for u in &p.unmatched {
+            unmatched += 1;
+            let (h, v, n, opts) = (&u.header, &u.value, u.count, u.options.join(", "));
+            if en {
+                println!("  unmatched: {h}: {v:?} × {n} (options: {opts})");
+            } else {
+                println!("  无法匹配：{h}：“{v}” × {n}（可选：{opts}）");
+            }
+        }
+    }
+    Ok(if unmatched > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// How a column's cells are read, in words.
+fn reading_word(reading: &str, en: bool) -> &str {
+    match (reading.to_ascii_lowercase().as_str(), en) {
+        ("values", true) => "option values",
+        ("values", false) => "选项值",
+        ("labels", true) => "option labels",
+        ("labels", false) => "选项文字",
+        ("numbers", true) => "option numbers",
+        ("numbers", false) => "选项序号",
+        ("skips", true) => "numbers, -3 and -2 as skipped",
+        ("skips", false) => "数值（-3、-2 为跳过）",
+        _ => reading,
+    }
+}
+
+/// An enum's name as its JSON says it (`labels`, `ip`).
+fn word<T: serde::Serialize>(t: &T) -> String {
+    match serde_json::to_value(t) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
     }
 }
