@@ -6,6 +6,7 @@
 //! a small XML reader ([`xml`]), so that the office WASM stays modest.
 
 mod read;
+mod sheet;
 mod write;
 pub mod xml;
 pub mod zip;

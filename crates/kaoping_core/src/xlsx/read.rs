@@ -7,10 +7,10 @@
 //! `91.409999999999997` is `91.41`); booleans are `TRUE`/`FALSE`; cells styled as dates or times
 //! are ISO 8601 (`2026-03-31`, `2026-03-31T08:30:00`); error cells keep their text (`#N/A`).
 
+use super::sheet::{CellText, SheetRows};
 use super::xml::{Event, Reader};
 use super::zip::ZipReader;
 use super::XlsxError;
-use crate::cells::format_number;
 
 /// Excel's own limits of a sheet: rows 1 to 1,048,576, columns A to XFD (16,384). A cell or
 /// row past them (`r="ZZZZZZZ1"`, `r="4000000000"`) is an error, not billions of empty cells.
@@ -56,7 +56,7 @@ fn events<'a>(
     })
 }
 
-fn attr<'a>(attrs: &'a [(&str, String)], key: &str) -> Option<&'a str> {
+pub(super) fn attr<'a>(attrs: &'a [(&str, String)], key: &str) -> Option<&'a str> {
     attrs
         .iter()
         .find(|(k, _)| *k == key)
@@ -64,7 +64,7 @@ fn attr<'a>(attrs: &'a [(&str, String)], key: &str) -> Option<&'a str> {
 }
 
 /// Decode SpreadsheetML's `_xHHHH_` escapes of characters XML cannot hold.
-fn decode_escapes(s: &str) -> String {
+pub(super) fn decode_escapes(s: &str) -> String {
     if !s.contains("_x") {
         return s.to_owned();
     }
@@ -327,7 +327,7 @@ fn date_styles(zip: &ZipReader, dir: &str) -> Result<Vec<bool>, XlsxError> {
 }
 
 /// An Excel serial date as ISO 8601: a date, or a date and time when it has a time of day.
-fn serial_to_iso(serial: f64, date1904: bool) -> Option<String> {
+pub(super) fn serial_to_iso(serial: f64, date1904: bool) -> Option<String> {
     if !serial.is_finite() || !(0.0..2_958_466.0).contains(&serial) {
         return None;
     }
@@ -373,18 +373,6 @@ pub fn read_rows(bytes: &[u8], sheet: Option<&str>) -> Result<Vec<Vec<String>>, 
     read_sheet(bytes, sheet).map(|(_, rows)| rows)
 }
 
-/// A cell's column (0-based) from its reference's letters, or `None` past XFD.
-fn column_of(r: &str) -> Option<usize> {
-    let mut col = 0usize;
-    for b in r.bytes().take_while(u8::is_ascii_alphabetic) {
-        col = col * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1);
-        if col > MAX_COLUMNS {
-            return None;
-        }
-    }
-    Some(col.saturating_sub(1))
-}
-
 /// The sheet's name and its rows (see [`read_rows`]).
 pub(crate) fn read_sheet(
     bytes: &[u8],
@@ -395,170 +383,44 @@ pub(crate) fn read_sheet(
         return Err(XlsxError::NoWorkbook);
     }
     let wb = workbook(&zip)?;
-    let available: Vec<String> = wb.sheets.iter().map(|s| s.0.clone()).collect();
-    let (sheet_name, part) = match sheet {
-        Some(name) => wb
-            .sheets
-            .iter()
-            .find(|s| s.0 == name)
-            .or_else(|| {
-                wb.sheets
-                    .iter()
-                    .find(|s| s.0.to_lowercase() == name.to_lowercase())
-            })
-            .cloned()
-            .ok_or_else(|| XlsxError::SheetMissing {
-                name: name.to_owned(),
-                available: available.clone(),
-            })?,
-        None => wb.sheets.first().ok_or(XlsxError::NoSheets)?.clone(),
-    };
+    let (sheet_name, part) = pick_sheet(&wb, sheet)?;
     let strings = shared_strings(&zip, &wb.dir)?;
     let dates = date_styles(&zip, &wb.dir)?;
     let text = text_of(&zip, &part).ok_or_else(|| XlsxError::Corrupt {
         entry: part.clone(),
         why: "the sheet's part is missing".into(),
     })??;
-
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    let mut row: Vec<String> = Vec::new();
-    let mut row_no = 0usize;
-    let mut col = 0usize;
-    let (mut kind, mut style) = (String::new(), 0usize);
-    let (mut value, mut in_v, mut in_is_t) = (String::new(), false, false);
-    let mut in_cell = false;
-    let (mut cell_ref, mut cells, mut text_bytes) = (String::new(), 0usize, 0usize);
-    let limit = |cell: String, why: String| XlsxError::Limit {
-        sheet: sheet_name.clone(),
-        cell,
-        why,
+    let cells = CellText {
+        strings: &strings,
+        dates: &dates,
+        date1904: wb.date1904,
     };
-    let finish_row = |rows: &mut Vec<Vec<String>>, row: &mut Vec<String>, row_no: usize| {
-        while row.last().is_some_and(String::is_empty) {
-            row.pop();
-        }
-        if rows.len() >= MAX_ROWS {
-            return Err(limit(
-                format!("row {}", rows.len() + 1),
-                format!("a sheet has at most {MAX_ROWS} rows"),
-            ));
-        }
-        // Empty rows up to this one (row_no is at most MAX_ROWS): an empty Vec each.
-        while rows.len() + 1 < row_no {
-            rows.push(Vec::new());
-        }
-        rows.push(std::mem::take(row));
-        Ok(())
-    };
+    let mut rows = SheetRows::new(&sheet_name, cells);
     for e in events(&part, &text) {
-        match e? {
-            Event::Start {
-                name: "row",
-                attrs,
-                empty,
-            } => {
-                row_no = attr(&attrs, "r")
-                    .and_then(|r| r.parse().ok())
-                    .unwrap_or(rows.len() + 1);
-                if row_no > MAX_ROWS {
-                    return Err(limit(
-                        format!("row {row_no}"),
-                        format!("a sheet has at most {MAX_ROWS} rows"),
-                    ));
-                }
-                col = 0;
-                if empty {
-                    finish_row(&mut rows, &mut row, row_no)?;
-                }
-            }
-            Event::End { name: "row" } => finish_row(&mut rows, &mut row, row_no)?,
-            Event::Start {
-                name: "c",
-                attrs,
-                empty,
-            } => {
-                cell_ref.clear();
-                if let Some(r) = attr(&attrs, "r") {
-                    cell_ref.push_str(r);
-                    col = column_of(r).unwrap_or(MAX_COLUMNS);
-                }
-                if col >= MAX_COLUMNS {
-                    let cell = match cell_ref.as_str() {
-                        "" => format!("row {row_no}, column {}", col + 1),
-                        r => format!("cell {r}"),
-                    };
-                    return Err(limit(
-                        cell,
-                        format!("a sheet has at most {MAX_COLUMNS} columns (A to XFD)"),
-                    ));
-                }
-                kind = attr(&attrs, "t").unwrap_or("n").to_owned();
-                style = attr(&attrs, "s").and_then(|s| s.parse().ok()).unwrap_or(0);
-                value.clear();
-                in_cell = !empty;
-                if empty {
-                    col += 1;
-                }
-            }
-            Event::End { name: "c" } if in_cell => {
-                let shown = match kind.as_str() {
-                    "s" => value
-                        .trim()
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| strings.get(i).cloned())
-                        .unwrap_or_default(),
-                    "b" => if value.trim() == "1" { "TRUE" } else { "FALSE" }.to_owned(),
-                    "inlineStr" | "str" => decode_escapes(&value),
-                    "n" => match value.trim().parse::<f64>() {
-                        Ok(v) if dates.get(style).copied().unwrap_or(false) => {
-                            serial_to_iso(v, wb.date1904).unwrap_or_else(|| format_number(v))
-                        }
-                        Ok(v) => format_number(v),
-                        Err(_) => value.clone(),
-                    },
-                    _ => value.clone(),
-                };
-                if !shown.is_empty() {
-                    text_bytes += shown.len();
-                    if row.len() <= col {
-                        cells += col + 1 - row.len();
-                    }
-                    if cells > MAX_SHEET_CELLS || text_bytes > MAX_SHEET_TEXT {
-                        let cell = match cell_ref.as_str() {
-                            "" => format!("row {row_no}, column {}", col + 1),
-                            r => format!("cell {r}"),
-                        };
-                        return Err(limit(
-                            cell,
-                            format!("a sheet may have at most {MAX_SHEET_CELLS} cells (gaps in a row included) and {MAX_SHEET_TEXT} bytes of text"),
-                        ));
-                    }
-                    if row.len() <= col {
-                        row.resize(col + 1, String::new());
-                    }
-                    row[col] = shown;
-                }
-                col += 1;
-                in_cell = false;
-            }
-            Event::Start {
-                name: "v",
-                empty: false,
-                ..
-            } => in_v = true,
-            Event::End { name: "v" } => in_v = false,
-            Event::Start {
-                name: "t",
-                empty: false,
-                ..
-            } if in_cell => in_is_t = true,
-            Event::End { name: "t" } => in_is_t = false,
-            Event::Text(t) if in_cell && (in_v || in_is_t) => value.push_str(&t),
-            _ => {}
-        }
+        rows.event(e?)?;
     }
+    let rows = rows.rows;
     Ok((sheet_name, rows))
+}
+
+/// The sheet `sheet` names (exactly, else ignoring case), or the first: its name and part.
+fn pick_sheet(wb: &Workbook, sheet: Option<&str>) -> Result<(String, String), XlsxError> {
+    let Some(name) = sheet else {
+        return wb.sheets.first().cloned().ok_or(XlsxError::NoSheets);
+    };
+    wb.sheets
+        .iter()
+        .find(|s| s.0 == name)
+        .or_else(|| {
+            wb.sheets
+                .iter()
+                .find(|s| s.0.to_lowercase() == name.to_lowercase())
+        })
+        .cloned()
+        .ok_or_else(|| XlsxError::SheetMissing {
+            name: name.to_owned(),
+            available: wb.sheets.iter().map(|s| s.0.clone()).collect(),
+        })
 }
 
 #[cfg(test)]
