@@ -7,23 +7,8 @@ use crate::export::csv::to_csv;
 use crate::score::HistoryEntry;
 use crate::yearend::tests::{demo_figures_table, expected};
 
-/// The demo's history (the demo data set's own) as a history table.
 fn history_table(history: &[HistoryEntry]) -> Table {
-    let plan = crate::plan::demo_plan();
-    let mut table = crate::yearend::history_template(&plan, "zh-CN");
-    table.rows = history
-        .iter()
-        .map(|h| {
-            vec![
-                Cell::Text(h.unit.clone()),
-                Cell::Empty,
-                Cell::Number(f64::from(h.year)),
-                Cell::Text(h.grade.clone()),
-                h.team_grade.clone().map_or(Cell::Empty, Cell::Text),
-            ]
-        })
-        .collect();
-    table
+    crate::yearend::tests::history_table(history, "zh-CN")
 }
 
 /// The demo's public and expert files with figures and history as `figures` and `history`.

@@ -23,18 +23,7 @@ const REASON_EN: usize = 10;
 
 /// The columns of a figures table; the first name of each is the template's zh-CN header.
 pub(super) const FIELDS: &[Field] = &[
-    Field {
-        key: "unit",
-        names: &[
-            "单位",
-            "责任单位",
-            "被考评单位",
-            "单位编号",
-            "单位名称",
-            "unit",
-            "unit_id",
-        ],
-    },
+    sheet::UNIT_FIELD,
     Field {
         key: "indicator",
         names: &["指标", "指标编号", "指标名称", "indicator", "indicator_id"],
@@ -83,13 +72,7 @@ pub fn read_figures(
     file: &str,
     bytes: &[u8],
 ) -> Result<TableRead<IndicatorInput>, YearEndError> {
-    let sheet = sheet::read(file, bytes, FIELDS)?;
-    if let Some(missing) = sheet::missing(&sheet, FIELDS, &[UNIT, INDICATOR]) {
-        return Err(YearEndError::MissingColumns {
-            file: file.to_owned(),
-            missing,
-        });
-    }
+    let sheet = sheet::open(file, bytes, FIELDS, &[UNIT, INDICATOR])?;
     let names = Names::new(plan);
     let mut out = TableRead {
         entries: Vec::new(),
@@ -120,14 +103,7 @@ pub fn read_figures(
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(YearEndError::Rows {
-            file: file.to_owned(),
-            problems,
-        })
-    }
+    sheet::done(file, out, problems)
 }
 
 /// The plan's units and indicators by id and by name in every language.
@@ -159,6 +135,21 @@ impl<'p> Names<'p> {
         Names { units, indicators }
     }
 
+    /// The unit that row `row`'s cell of field `f` names, or the problem that it names none.
+    pub(super) fn unit(
+        &self,
+        sheet: &Sheet,
+        row: &SheetRow,
+        f: usize,
+    ) -> Result<&'p Unit, TableProblem> {
+        let cell = sheet.cell(row, f);
+        self.units.get(cell).copied().ok_or_else(|| {
+            let zh = format!("方案中没有单位“{cell}”（填单位编号或名称）");
+            let en = format!("the plan has no unit {cell:?} (give the unit's id or name)");
+            sheet.problem(row, Some(f), Text::new(&zh, &en))
+        })
+    }
+
     /// The unit and indicator ids that two cells name, when both are the plan's.
     fn key(&self, unit: &str, indicator: &str) -> Option<(String, String)> {
         let u = self.units.get(unit)?;
@@ -174,17 +165,12 @@ fn figure(
     names: &Names,
 ) -> Result<Option<IndicatorInput>, Vec<TableProblem>> {
     let at = |f: usize, zh: String, en: String| sheet.problem(row, Some(f), Text::new(&zh, &en));
-    let unit_cell = sheet.cell(row, UNIT);
     let ind_cell = sheet.cell(row, INDICATOR);
     let mut problems = Vec::new();
-    let unit = names.units.get(unit_cell).copied();
-    if unit.is_none() {
-        problems.push(at(
-            UNIT,
-            format!("方案中没有单位“{unit_cell}”（填单位编号或名称）"),
-            format!("the plan has no unit {unit_cell:?} (give the unit's id or name)"),
-        ));
-    }
+    let unit = names
+        .unit(sheet, row, UNIT)
+        .map_err(|p| problems.push(p))
+        .ok();
     let ind = names.indicators.get(ind_cell).copied();
     if ind.is_none() {
         problems.push(at(

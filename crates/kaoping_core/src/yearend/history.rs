@@ -18,18 +18,7 @@ const TEAM: usize = 3;
 
 /// The columns of a history table; the first name of each is the template's zh-CN header.
 pub(super) const FIELDS: &[Field] = &[
-    Field {
-        key: "unit",
-        names: &[
-            "单位",
-            "责任单位",
-            "被考评单位",
-            "单位编号",
-            "单位名称",
-            "unit",
-            "unit_id",
-        ],
-    },
+    sheet::UNIT_FIELD,
     Field {
         key: "year",
         names: &["年度", "年份", "考评年度", "year"],
@@ -53,13 +42,7 @@ pub fn read_history(
     file: &str,
     bytes: &[u8],
 ) -> Result<TableRead<HistoryEntry>, YearEndError> {
-    let sheet = sheet::read(file, bytes, FIELDS)?;
-    if let Some(missing) = sheet::missing(&sheet, FIELDS, &[UNIT, YEAR, GRADE]) {
-        return Err(YearEndError::MissingColumns {
-            file: file.to_owned(),
-            missing,
-        });
-    }
+    let sheet = sheet::open(file, bytes, FIELDS, &[UNIT, YEAR, GRADE])?;
     let names = Names::new(plan);
     let grades = Grades::new(plan);
     let mut out = TableRead {
@@ -73,18 +56,16 @@ pub fn read_history(
             out.blank_rows.push(row.number);
             continue;
         }
+        let unit = match names.unit(&sheet, row, UNIT) {
+            Ok(u) => Some(u.id.clone()),
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        };
         let mut at = |f: usize, zh: String, en: String| {
             problems.push(sheet.problem(row, Some(f), Text::new(&zh, &en)));
         };
-        let unit_cell = sheet.cell(row, UNIT);
-        let unit = names.units.get(unit_cell).map(|u| u.id.clone());
-        if unit.is_none() {
-            at(
-                UNIT,
-                format!("方案中没有单位“{unit_cell}”（填单位编号或名称）"),
-                format!("the plan has no unit {unit_cell:?} (give the unit's id or name)"),
-            );
-        }
         let year_cell = sheet.cell(row, YEAR);
         let year = year_cell
             .trim_end_matches('年')
@@ -149,14 +130,7 @@ pub fn read_history(
             team_grade,
         });
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(YearEndError::Rows {
-            file: file.to_owned(),
-            problems,
-        })
-    }
+    sheet::done(file, out, problems)
 }
 
 /// Grade ids by id and by label, for units and for teams, with a list to show.

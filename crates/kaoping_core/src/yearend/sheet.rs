@@ -16,6 +16,53 @@ pub(super) struct Field {
     pub(super) names: &'static [&'static str],
 }
 
+/// The unit column, the same in both tables.
+pub(super) const UNIT_FIELD: Field = Field {
+    key: "unit",
+    names: &[
+        "单位",
+        "责任单位",
+        "被考评单位",
+        "单位编号",
+        "单位名称",
+        "unit",
+        "unit_id",
+    ],
+};
+
+/// Reads the table (see [`read`]) and checks that its header has the `required` fields.
+pub(super) fn open(
+    file: &str,
+    bytes: &[u8],
+    fields: &[Field],
+    required: &[usize],
+) -> Result<Sheet, YearEndError> {
+    let sheet = read(file, bytes, fields)?;
+    match missing(&sheet, fields, required) {
+        Some(missing) => Err(YearEndError::MissingColumns {
+            file: file.to_owned(),
+            missing,
+        }),
+        None => Ok(sheet),
+    }
+}
+
+/// What was read, or every problem: a table with any problem is refused whole.
+pub(super) fn done<T>(
+    file: &str,
+    out: super::TableRead<T>,
+    problems: Vec<TableProblem>,
+) -> Result<super::TableRead<T>, YearEndError> {
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(YearEndError::Rows {
+            file: file.to_owned(),
+            problems,
+        })
+    }
+}
+
 /// A table read from a file: its header cells as written, the field each column is (by index
 /// into the caller's field list), and its rows.
 pub(super) struct Sheet {
@@ -162,7 +209,7 @@ fn csv_problem(p: CsvProblem, field: usize, row: u64) -> TableProblem {
 
 /// The fields of `fields` the header lacks among `required`, as their first names
 /// (`单位 (unit)`), or `None` when it has them all.
-pub(super) fn missing(sheet: &Sheet, fields: &[Field], required: &[usize]) -> Option<String> {
+fn missing(sheet: &Sheet, fields: &[Field], required: &[usize]) -> Option<String> {
     let names: Vec<String> = required
         .iter()
         .filter(|&&f| sheet.column(f).is_none())

@@ -320,12 +320,34 @@ fn carrying_forward_adds_this_years_grades_to_the_history() {
         assert_eq!(h.grade, u.grade);
         assert_eq!(h.team_grade.as_deref(), Some(u.team.grade.as_str()));
     }
-    // Written as a table in the history template's layout and read with next year's plan,
-    // it is the same history.
+    // Written by carry_forward_file as a table and read with next year's plan, it is the
+    // same history.
+    let result_json = serde_json::to_vec(&result).unwrap();
+    let result_file = NamedFile {
+        name: "result.json",
+        bytes: &result_json,
+    };
+    let history_json = serde_json::to_vec(&inputs.history).unwrap();
+    let given = [NamedFile {
+        name: "history.json",
+        bytes: &history_json,
+    }];
+    let (csv, entries) = carry_forward_file(&plan, result_file, &given, "en", "next.csv").unwrap();
+    assert_eq!(entries, next);
     let mut next_plan = plan.clone();
     next_plan.year += 1;
-    let mut table = history_template(&next_plan, "en");
-    table.rows = next
+    let read = read_history(&next_plan, "next.csv", &csv).unwrap();
+    assert_eq!(read.entries, next);
+    let mut other = plan.clone();
+    other.sha256 = "0".repeat(64);
+    let e = carry_forward_file(&other, result_file, &given, "en", "next.csv").unwrap_err();
+    assert!(matches!(e, YearEndError::OtherPlan { .. }), "{e}");
+}
+
+/// A history as a table in the history template's layout.
+pub(crate) fn history_table(history: &[crate::score::HistoryEntry], lang: &str) -> Table {
+    let mut table = history_template(&demo_plan(), lang);
+    table.rows = history
         .iter()
         .map(|h| {
             vec![
@@ -337,8 +359,7 @@ fn carrying_forward_adds_this_years_grades_to_the_history() {
             ]
         })
         .collect();
-    let read = read_history(&next_plan, "h.csv", to_csv(&table).as_bytes()).unwrap();
-    assert_eq!(read.entries, next);
+    table
 }
 
 #[test]
