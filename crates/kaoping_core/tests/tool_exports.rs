@@ -198,4 +198,29 @@ fn the_export_as_a_workbook_reads_the_same() {
     let r = ingest(csv.as_bytes(), FileOptions::default(), true);
     let got = serde_json::to_string_pretty(&r).unwrap() + "\n";
     assert_eq!(got, expected("wjx_text_utf8"));
+    // The office page's preview of the workbook is that of its sheet's CSV text.
+    let plan = demo_plan();
+    let options = FileOptions::default();
+    let of_book = kaoping_core::aggregate::preview_file(&plan, "wjx.xlsx", &book, &options)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        Some(of_book),
+        preview(&plan, "wjx.csv", csv.as_bytes(), &options)
+    );
+}
+
+/// A year-end table (the templates, CSV or XLSX) is no response table: no preview.
+#[test]
+fn a_year_end_table_has_no_preview() {
+    use kaoping_core::yearend::{template_file, TemplateKind};
+    let plan = demo_plan();
+    for kind in [TemplateKind::Figures, TemplateKind::History] {
+        for name in ["year-end.csv", "year-end.xlsx"] {
+            let (bytes, _) = template_file(&plan, kind, "zh-CN", name).unwrap();
+            let p =
+                kaoping_core::aggregate::preview_file(&plan, name, &bytes, &FileOptions::default());
+            assert_eq!(p, Ok(None), "{kind:?} {name}");
+        }
+    }
 }

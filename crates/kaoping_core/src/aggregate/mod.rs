@@ -164,6 +164,29 @@ pub fn read_plan(name: &str, bytes: &[u8], lang: &str) -> Result<Plan, Aggregate
     })
 }
 
+/// What ingest will make of an input table before the run ([`crate::ingest::preview_table`]):
+/// a workbook's first sheet is read to CSV text first, as the run reads it. `None` when the
+/// run does not read the file as a response table (a year-end table, by its header row, as
+/// [`InputRole::of_header`] tells it), or when it has no header or fits no instrument.
+pub fn preview_file(
+    plan: &Plan,
+    name: &str,
+    bytes: &[u8],
+    options: &FileOptions,
+) -> Result<Option<crate::table::preview::Preview>, crate::xlsx::XlsxError> {
+    let text;
+    let table = if crate::xlsx::is_workbook(name, bytes) {
+        text = crate::xlsx::read_csv_text(bytes, None)?;
+        text.as_bytes()
+    } else {
+        bytes
+    };
+    if InputRole::detect(table) != InputRole::Records {
+        return Ok(None);
+    }
+    Ok(crate::ingest::preview_table(plan, name, table, options))
+}
+
 /// Read the plan and the inputs, ingest, score, write the outputs and the manifest.
 /// `progress(done, total)` is called with input bytes processed after each file.
 /// (A wrapper over [`AggregateRun`], each file pushed whole.)
