@@ -124,6 +124,12 @@ export interface ICadreRules {
 /** Why a reviewer's scores were left unchanged by calibration. */
 export type ICalibrationFlag = "single_rating" | "zero_spread";
 
+/** Next year's history for the page: the file's bytes and its entries. */
+export interface ICarriedForward {
+  bytes: Uint8Array;
+  entries: IHistoryEntry[];
+}
+
 /**
  * A draft's answers carried over to another version of the plan: what still fits, and the
  * rest listed (never dropped silently).
@@ -159,6 +165,15 @@ export type ICell = null | number | string;
 export interface IChoice {
   label: IText;
   value: string;
+}
+
+/** How one column of the file will be read. */
+export interface IColumnReading {
+  /** Its non-empty cells (skip markers not counted). */
+  cells: number;
+  header: string;
+  key: string;
+  reading: IReading;
 }
 
 export interface IComponentScores {
@@ -984,6 +999,18 @@ export interface IPoint {
   yoy_pct?: number | null;
 }
 
+/** What ingest will make of a response table. */
+export interface IPreview {
+  columns: IColumnReading[];
+  encoding: string;
+  mapping: IMappingReport;
+  /** To give to ingest as the file's `readings`. */
+  readings: Record<string, IReading>;
+  /** Data rows read (the header not counted). */
+  rows: number;
+  unmatched: IUnmatchedValue[];
+}
+
 /** One thing wrong with a plan. */
 export interface IProblem {
   /** A stable machine-readable code, e.g. `unknown_key`, `duplicate_id`. */
@@ -1683,6 +1710,9 @@ export interface ITeamRules {
   veto_makes_non_compliant?: boolean;
 }
 
+/** The two year-end templates. */
+export type ITemplateKind = "figures" | "history";
+
 /** A piece of text in several languages: `{"zh-CN": "满意", "en": "Satisfied"}`. */
 export type IText = Record<string, string>;
 
@@ -1849,6 +1879,17 @@ export interface IUnitResult {
   team: ITeamResult;
   unit: string;
   vetoes: IVeto[];
+}
+
+/** A value of a column that matches no option of its question. */
+export interface IUnmatchedValue {
+  /** How many cells hold it. */
+  count: number;
+  header: string;
+  key: string;
+  /** What it could be (as in the rejection's message). */
+  options: string[];
+  value: string;
 }
 
 /** How many ratings had one value. */

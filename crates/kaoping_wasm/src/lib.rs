@@ -18,7 +18,11 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "office")]
 mod office;
 #[cfg(feature = "office")]
+mod office_files;
+#[cfg(feature = "office")]
 pub use office::{JsAggregation, JsFile, JsOutput};
+#[cfg(feature = "office")]
+pub use office_files::JsCarried;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = include_str!("../types.d.ts");

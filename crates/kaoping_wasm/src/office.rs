@@ -119,7 +119,7 @@ pub struct JsAggregation<'a> {
 
 /// Files straight through serde-wasm-bindgen: their bytes stay a `Uint8Array` (through
 /// `serde_json::Value` they would become arrays of numbers).
-fn files_of(list: JsValue) -> Result<Vec<JsFile>, JsValue> {
+pub(crate) fn files_of(list: JsValue) -> Result<Vec<JsFile>, JsValue> {
     serde_wasm_bindgen::from_value(list).map_err(FacadeError::convert)
 }
 
@@ -495,7 +495,7 @@ impl Engine {
 }
 
 /// `IFileOptions` (or nothing: the defaults).
-fn file_options(options: IFileOptions) -> Result<FileOptions, JsValue> {
+pub(crate) fn file_options(options: IFileOptions) -> Result<FileOptions, JsValue> {
     let v: JsValue = options.into();
     if v.is_undefined() || v.is_null() {
         Ok(FileOptions::default())

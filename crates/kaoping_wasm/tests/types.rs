@@ -22,9 +22,11 @@ use kaoping_core::record::{ResponseRecord, Submission};
 use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
+use kaoping_core::table::preview::Preview;
 use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput};
 use kaoping_core::validate::PlanReport;
-use kaoping_wasm::{JsAggregation, JsFile};
+use kaoping_core::yearend::TemplateKind;
+use kaoping_wasm::{JsAggregation, JsCarried, JsFile};
 use schemars::SchemaGenerator;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -81,6 +83,9 @@ fn definitions() -> BTreeMap<String, Value> {
         GivenVerification,
         FileSetVerification,
         JsAggregation,
+        Preview,
+        TemplateKind,
+        JsCarried,
     );
     // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
     // (read by the layers above it), so their types are put in by the function that does it

@@ -1,0 +1,101 @@
+//! The office build's methods for the office's own files (`--features office`): the preview of
+//! a response table before a run, and the year-end files (templates, next year's history).
+
+use crate::office::{files_of, IFileBytes, IFileOptions, JsFile};
+use crate::{from_js, into_error, to_js, Engine, FacadeError};
+use kaoping_core::score::HistoryEntry;
+use kaoping_core::yearend::{self, NamedFile, TemplateKind};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "IPreview | null")]
+    pub type IPreviewOrNull;
+    #[wasm_bindgen(typescript_type = "ITemplateKind")]
+    pub type ITemplateKind;
+    #[wasm_bindgen(typescript_type = "ICarriedForward")]
+    pub type ICarriedForward;
+}
+
+/// Next year's history for the page: the file's bytes and its entries.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "CarriedForward")]
+pub struct JsCarried<'a> {
+    #[serde(with = "serde_bytes")]
+    #[schemars(with = "String", extend("tsType" = "Uint8Array"))]
+    pub bytes: &'a [u8],
+    pub entries: &'a [HistoryEntry],
+}
+
+fn named(f: &JsFile) -> NamedFile<'_> {
+    NamedFile {
+        name: &f.name,
+        bytes: &f.bytes,
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// What a run will make of the response table `name` (CSV, TSV or XLSX) read with
+    /// `options`: the header mapping, each column's reading, every value that matches no
+    /// option; `null` when it fits no instrument. Give its `readings` back in the file's
+    /// options for the run.
+    #[wasm_bindgen(js_name = previewTable)]
+    pub fn preview_table(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        options: IFileOptions,
+    ) -> Result<IPreviewOrNull, JsValue> {
+        let options = crate::office::file_options(options)?;
+        let preview = kaoping_core::aggregate::preview_file(self.plan_ref(), name, bytes, &options)
+            .map_err(into_error)?;
+        Ok(to_js(&preview)?.unchecked_into())
+    }
+
+    /// A year-end template of this plan (`figures` or `history`), its labels in `lang`, as
+    /// the file `file_name` (`.csv` or `.xlsx`).
+    #[wasm_bindgen(js_name = yearEndTemplate)]
+    pub fn year_end_template(
+        &self,
+        kind: ITemplateKind,
+        lang: &str,
+        file_name: &str,
+    ) -> Result<Vec<u8>, JsValue> {
+        let kind: TemplateKind = from_js(kind.into())?;
+        let (bytes, _rows) =
+            yearend::template_file(self.plan_ref(), kind, lang, file_name).map_err(into_error)?;
+        Ok(bytes)
+    }
+
+    /// Next year's history as the file `out_name` (`.csv`, `.xlsx` or `.json`): this year's
+    /// grades from `result` (result.json of this plan) and the entries of this year's
+    /// `history` files.
+    #[wasm_bindgen(js_name = carryForward)]
+    pub fn carry_forward(
+        &self,
+        result: IFileBytes,
+        history: crate::office::IInputFiles,
+        lang: &str,
+        out_name: &str,
+    ) -> Result<ICarriedForward, JsValue> {
+        let result: JsFile =
+            serde_wasm_bindgen::from_value(result.into()).map_err(FacadeError::convert)?;
+        let history = files_of(history.into())?;
+        let history: Vec<NamedFile> = history.iter().map(named).collect();
+        let (bytes, entries) =
+            yearend::carry_forward_file(self.plan_ref(), named(&result), &history, lang, out_name)
+                .map_err(into_error)?;
+        let out = JsCarried {
+            bytes: &bytes,
+            entries: &entries,
+        };
+        // Through serde-wasm-bindgen: the bytes stay a Uint8Array.
+        out.serialize(
+            &serde_wasm_bindgen::Serializer::json_compatible().serialize_bytes_as_arrays(false),
+        )
+        .map(JsCast::unchecked_into)
+        .map_err(FacadeError::convert)
+    }
+}
