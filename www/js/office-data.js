@@ -7,11 +7,14 @@ import { h } from './dom.js';
 import { td, num, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, saveResult, saveMapping, nextId } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
+import { isTable, baseOptions, previewTables, readingsOf, renderPreview, worthALook, previewOf } from './office-preview.js';
+import { renderYearEnd, roleText } from './office-yearend.js';
 
 const { scrollTable, fmtInt, label, instrumentName } = view;
 
 /** The keys of the state this step reads. */
-export const dataKeys = ['lang', 'plan', 'run', 'runMessage', 'inputError', 'n', 'seed', 'result', 'files', 'ingest', 'mapping', 'encodings'];
+export const dataKeys = ['lang', 'plan', 'run', 'runMessage', 'inputError', 'n', 'seed', 'result', 'files', 'ingest', 'mapping', 'encodings',
+  'previews', 'previewing', 'manifest'];
 
 let tick = null;
 
@@ -101,8 +104,31 @@ function addFiles(list) {
   state.files = files;
   persist();
   announce(t().officeFilesAdded(added.length));
-  if (state.plan) runFiles();
-  else update({ files });
+  update({ files });
+  if (state.plan) checkThenRun(added.map((f) => f.name));
+}
+
+/**
+ * The tables among the files just added are checked first (office-preview.js); when one of
+ * them is a survey tool's export or holds values that match no option, the check is shown and
+ * the office starts the run; otherwise the run starts at once.
+ */
+async function checkThenRun(names) {
+  await previewTables();
+  const look = names.map((n) => [n, previewOf(n)]).filter(([, p]) => p && (p.error || worthALook(p.preview)));
+  if (!look.length) {
+    runFiles();
+    return;
+  }
+  const [name, p] = look[0];
+  // The result of the earlier files no longer holds; a reload waits for the office too.
+  if (state.lastRun === 'files') {
+    state.lastRun = null;
+    persist();
+    update({ result: null, ingest: null, lastRun: null, manifest: null, outputs: null });
+  } else update({ ingest: null });
+  announce(p.error ? t().officePreviewFailed + errorText(p.error, state.lang) : t().officePreviewReady(name, p.preview.unmatched.length));
+  document.getElementById(`preview-${name.replace(/[^\w-]/g, '_')}`)?.focus();
 }
 
 function removeFile(name) {
@@ -115,8 +141,9 @@ function removeFile(name) {
   document.getElementById(state.files.length ? 'run-files' : 'data-files')?.focus();
 }
 
-export function runFiles() {
+export async function runFiles() {
   if (!state.files.length || !state.plan) return undefined;
+  await previewTables();
   return scoreRun('files', { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })), options: fileOptions(),
     planName: state.planSource ?? 'plan.json', lang: state.lang }, {
     total: state.files.reduce((n, f) => n + f.size, 0),
@@ -139,11 +166,11 @@ function filesTable(T, busy) {
   const total = state.files.reduce((n, f) => n + f.size, 0);
   const perFile = new Map((state.ingest?.files ?? []).map((f) => [f.file, f]));
   return scrollTable(T.officeFilesLoaded, T.officeFilesCaption(state.files.length, fmtBytes(total)),
-    [T.officeRecordsFile, T.officeFileSize, T.officeRecordsReadCol, T.officeRecordsAccepted, T.officeRecordsRejected, T.officeFileAction],
+    [T.officeRecordsFile, T.officeFileSize, T.officeRecordsReadCol, T.officeRecordsAccepted, T.officeRecordsRejected, T.officeFileRole, T.officeFileAction],
     state.files.map((f) => {
       const c = perFile.get(f.name);
       return h('tr', {}, h('th', { scope: 'row', text: f.name }), num(fmtBytes(f.size)),
-        num(c ? fmtInt(c.read) : '—'), num(c ? fmtInt(c.accepted) : '—'), num(c ? fmtInt(c.rejected) : '—'),
+        num(c ? fmtInt(c.read) : '—'), num(c ? fmtInt(c.accepted) : '—'), num(c ? fmtInt(c.rejected) : '—'), td(roleText(f.name)),
         h('td', {}, h('button', { type: 'button', class: 'secondary small', disabled: busy,
           'aria-label': T.officeFileRemove(f.name), onclick: () => removeFile(f.name), text: T.officeFileRemoveShort })));
     }), { cls: 'files' });
@@ -169,7 +196,9 @@ function renderRecordFiles() {
 
   if (state.files.length) {
     box.append(filesTable(T, busy), h('div', { class: 'actions' },
-      h('button', { type: 'button', id: 'run-files', class: 'primary', disabled: busy || !state.plan, onclick: runFiles, text: T.officeFilesRun })));
+      h('button', { type: 'button', id: 'run-files', class: 'primary', disabled: busy || state.previewing || !state.plan, onclick: runFiles, text: T.officeFilesRun })));
+    if (state.previewing) box.append(h('p', { class: 'hint', role: 'status', text: T.officePreviewBusy }));
+    for (const f of state.files) if (isTable(f.name)) box.append(renderPreview(f.name) ?? '');
   }
 
   const ing = state.ingest;
@@ -186,17 +215,17 @@ function renderRecordFiles() {
 
 // ---- column mapping of tables (CSV), remembered per plan ------------------------------------
 
-const isTable = (name) => /\.(csv|tsv|txt|xlsx)$/i.test(name);
-
-/** The options the worker passes to the engine for each table file: mapping and encoding. */
+/**
+ * The options the worker passes to the engine for each table file: mapping, encoding and
+ * how each column is read (the readings of the file's check before the run).
+ */
 function fileOptions() {
   const out = {};
   for (const f of state.files) {
     if (!isTable(f.name)) continue;
-    const o = {};
-    if (Object.keys(state.mapping).length) o.mapping = state.mapping;
-    const enc = state.encodings[f.name];
-    if (enc && enc !== 'auto') o.encoding = enc;
+    const o = baseOptions(f.name);
+    const readings = readingsOf(f.name);
+    if (readings) o.readings = readings;
     out[f.name] = o;
   }
   return out;
@@ -307,6 +336,8 @@ export function renderData() {
   sec.append(form, renderRun(T));
   if (state.result) sec.append(renderInputs(state.result.inputs));
   sec.append(renderRecordFiles());
+  const yearEnd = renderYearEnd();
+  if (yearEnd) sec.append(yearEnd);
   return sec;
 }
 

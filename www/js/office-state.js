@@ -32,6 +32,8 @@ export const state = {
   outputs: null, // its output files [{ name, bytes }], as the manifest records them
   mapping: {}, // header → flat-layout column key, for tables; remembered per plan
   encodings: {}, // file name → encoding chosen by the office ('auto' = detect)
+  previews: {}, // table file name → { key, preview } | { key, error }: its check before a run
+  previewing: false, // a check is under way
 };
 
 export const t = () => strings(state.lang);

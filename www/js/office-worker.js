@@ -13,6 +13,10 @@
 //                   `kaoping aggregate` writes it: result.json, the CSV tables, result.xlsx)
 //               { id, type: 'exports', text?, result, ingest?, lang, base }  (files to download)
 //               { id, type: 'verify', files: [{ name, blob }] }  (a manifest and its files)
+//               { id, type: 'preview', text?, name, blob, options? }  → IPreview | null
+//               { id, type: 'template', text?, kind, lang, fileName }  → Uint8Array
+//               { id, type: 'carry', text?, result, resultBytes?, history: [{ name, blob }], lang,
+//                 outName }  → { bytes, entries }
 // Messages out: { id, type: 'progress', stage, records? }
 //               { id, type: 'progress', stage: 'score', file, bytes, read, accepted, rejected }
 //                 while files stream: bytes of all files done so far, rows so far (all files)
@@ -122,6 +126,22 @@ const handlers = {
   async verify({ files }) {
     const read = await Promise.all(files.map(async ({ name, blob }) => ({ name, bytes: new Uint8Array(await blob.arrayBuffer()) })));
     return Engine.verifyFiles(read);
+  },
+  // What a run will make of a response table, before the run (null: it fits no instrument).
+  async preview({ text, name, blob, options }) {
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    return engineFor(text ?? null).previewTable(name, bytes, options);
+  },
+  // A year-end template of the plan (kind 'figures' or 'history') as `fileName` (.csv, .xlsx).
+  template({ text, kind, lang, fileName }) {
+    return engineFor(text ?? null).yearEndTemplate(kind, lang, fileName);
+  },
+  // Next year's history as `outName` from the result (result.json's bytes, or the result
+  // written as JSON) and this year's history files → { bytes, entries }.
+  async carry({ text, result, resultBytes, history, lang, outName }) {
+    const bytes = resultBytes ?? new TextEncoder().encode(Engine.exportJson(result));
+    const files = await Promise.all(history.map(async ({ name, blob }) => ({ name, bytes: new Uint8Array(await blob.arrayBuffer()) })));
+    return engineFor(text ?? null).carryForward({ name: 'result.json', bytes }, files, lang, outName);
   },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();

@@ -1,0 +1,139 @@
+// The check of a response table before a run: the worker reads the whole file with the
+// engine's preview (office-worker.js, `previewTable`), and this draws what the engine
+// returned: what each column becomes, how its cells are read, and every value that matches
+// no option with its count and what it could be. The preview's `readings` go back into the
+// run's file options, so that the run reads each column as shown.
+import { errorText } from './i18n.js';
+import './i18n-office-files.js';
+import { h } from './dom.js';
+import { td, num } from './office-view.js';
+import { state, t, view, update } from './office-state.js';
+import { runner, Cancelled } from './office-runner.js';
+
+const { scrollTable, fmtInt, label, instrumentName, questionOf } = view;
+
+/** Whether a file is read as a table (CSV, TSV, text, XLSX). */
+export const isTable = (name) => /\.(csv|tsv|txt|xlsx)$/i.test(name);
+
+/** A table's options without readings: the mapping and the encoding chosen by the office. */
+export function baseOptions(name) {
+  const o = {};
+  if (Object.keys(state.mapping).length) o.mapping = state.mapping;
+  const enc = state.encodings[name];
+  if (enc && enc !== 'auto') o.encoding = enc;
+  return o;
+}
+
+// What a preview was made with: a new file, plan, mapping or encoding makes it stale.
+const keyOf = (f) => JSON.stringify([f.size, f.blob?.lastModified ?? null, baseOptions(f.name), state.report?.sha256 ?? null]);
+
+/** The current preview of a file: { preview } (null: no instrument), { error } or undefined. */
+export const previewOf = (name) => {
+  const f = state.files.find((x) => x.name === name);
+  const p = state.previews[name];
+  return f && p && p.key === keyOf(f) ? p : undefined;
+};
+
+/** Previews every table file that has no current preview; true when one was made. */
+export async function previewTables() {
+  if (!state.plan) return false;
+  const todo = state.files.filter((f) => isTable(f.name) && !previewOf(f.name));
+  if (!todo.length) return false;
+  update({ previewing: true });
+  const previews = { ...state.previews };
+  try {
+    for (const f of todo) {
+      const key = keyOf(f);
+      try {
+        const preview = await runner.request({ type: 'preview', text: state.planText, name: f.name, blob: f.blob, options: baseOptions(f.name) });
+        previews[f.name] = { key, preview };
+      } catch (err) {
+        if (err instanceof Cancelled) break;
+        previews[f.name] = { key, error: err };
+      }
+    }
+  } finally {
+    for (const name of Object.keys(previews)) if (!state.files.some((f) => f.name === name)) delete previews[name];
+    update({ previews, previewing: false });
+  }
+  return true;
+}
+
+/** Whether a preview asks the office to look before the run: an export, or unmatched values. */
+export const worthALook = (p) => !!p && (Object.keys(p.readings).length > 0 || p.unmatched.length > 0);
+
+/** The readings of a table's current preview, for the run's file options. */
+export function readingsOf(name) {
+  const r = previewOf(name)?.preview?.readings;
+  return r && Object.keys(r).length ? r : null;
+}
+
+// ---- drawing ---------------------------------------------------------------------------------
+
+/** A question's name in the page's language, from a flat-layout key (`q`, `q.row`, `q.reason`). */
+function keyName(ins, key) {
+  const [qid, row] = key.split('.');
+  const q = questionOf(ins, qid);
+  if (!q) return key;
+  const text = (x) => (x ? x[state.lang] ?? x['zh-CN'] ?? '' : '');
+  const rowLabel = row && row !== 'reason' ? text(q.rows?.find((r) => r.value === row)?.label) : '';
+  return rowLabel ? `${text(q.label)} — ${rowLabel}` : text(q.label) || key;
+}
+
+/** What a header becomes: [kind, detail]. */
+function became(T, mapping, header) {
+  const rec = (mapping.recognised ?? []).find((r) => r.header === header.header);
+  if (rec) return rec.used ? [T.officeBecame.duration, ''] : [T.officeBecame.dropped, label(T.officeToolRoles, rec.role)];
+  const key = header.key;
+  if (!key) return [T.officeBecame.unused, ''];
+  const special = { respondent_id: 'respondent', submitted_at: 'submitted', plan_id: 'plan' }[key];
+  if (special) return [T.officeBecame[special], ''];
+  const kind = key.endsWith('.reason') ? 'reason' : key.includes('.') ? 'matrix' : 'question';
+  return [T.officeBecame[kind], `${keyName(mapping.instrument, key)} (${key})`];
+}
+
+function columnsTable(T, name, p) {
+  const readings = new Map(p.columns.map((c) => [c.header, c]));
+  const rows = p.mapping.headers.map((x) => {
+    const [kind, detail] = became(T, p.mapping, x);
+    const c = readings.get(x.header);
+    return h('tr', { class: x.key || kind === T.officeBecame.dropped || kind === T.officeBecame.duration ? null : 'flagged' },
+      h('th', { scope: 'row', text: x.header }),
+      h('td', {}, kind, detail ? h('span', { class: 'muted' }, ` ${detail}`) : null),
+      td(c ? label(T.officeReadings, c.reading) : '—', c ? null : 'muted'),
+      num(c ? fmtInt(c.cells) : '—'));
+  });
+  return scrollTable(T.officePreviewColumns(name), T.officePreviewColumns(name),
+    [T.officePreviewHeader, T.officePreviewBecame, T.officePreviewReading, T.officePreviewCells], rows, { cls: 'preview-columns' });
+}
+
+function unmatchedTable(T, name, p) {
+  const rows = p.unmatched.map((u) => h('tr', {},
+    h('th', { scope: 'row', text: u.header }), td(u.value, 'flag'), num(fmtInt(u.count)), td(u.options.join(T.officeSep))));
+  return scrollTable(T.officeUnmatchedCaption(name), T.officeUnmatchedCaption(name),
+    [T.officeUnmatchedColumn, T.officeUnmatchedValue, T.officeUnmatchedCount, T.officeUnmatchedOptions], rows, { cls: 'unmatched' });
+}
+
+/** The check of one table file, or null when there is nothing to show. */
+export function renderPreview(name) {
+  const T = t();
+  const entry = previewOf(name);
+  if (!entry) return null;
+  const hid = `preview-${name.replace(/[^\w-]/g, '_')}`;
+  const box = h('section', { class: 'preview', 'aria-labelledby': hid, 'data-file': name },
+    h('h3', { id: hid, tabindex: '-1', text: T.officePreviewHeading(name) }));
+  if (entry.error) {
+    box.append(h('p', { class: 'error-message', text: T.officePreviewFailed + errorText(entry.error, state.lang) }));
+    return box;
+  }
+  const p = entry.preview;
+  if (!p) return null;
+  box.append(h('p', { class: 'hint', text: T.officePreviewSummary(fmtInt(p.rows), label(T.officeEncodings, p.encoding.toLowerCase()), instrumentName(p.mapping.instrument)) }));
+  if (!state.ingest && worthALook(p)) box.append(h('p', { class: 'notice', text: T.officePreviewHold }));
+  const n = p.unmatched.length;
+  box.append(h('h4', { class: n ? 'flag' : null, text: n ? T.officeUnmatchedHeading(n) : T.officeUnmatchedNone }));
+  if (n) box.append(h('p', { class: 'hint', text: T.officeUnmatchedHint }), unmatchedTable(T, name, p));
+  box.append(h('details', { class: 'preview-columns', open: !state.ingest },
+    h('summary', { text: T.officePreviewColumns(name) }), columnsTable(T, name, p)));
+  return box;
+}
