@@ -102,8 +102,19 @@ test('a survey tool export is checked before the run, and the year-end files go 
     assert.ok(lines.length > 1, 'a header and a row per unit');
     assert.equal(await page.locator('#yearend-message').innerText(), '');
 
+    // With this year's history file loaded, next year's history carries it on (as XLSX).
+    const history = await readFile(new URL('../fixtures/office-demo/history.json', import.meta.url));
+    await page.getByLabel('数据文件', { exact: true }).setInputFiles({ name: 'history.json', mimeType: 'application/json', buffer: history });
+    await page.getByRole('table', { name: /^已载入的数据文件：3 个/ }).getByText('往年等次', { exact: true }).waitFor();
+    await page.getByText(/^由本次结果和已载入的 1 个往年等次文件生成/).waitFor();
+    const nextXlsx = await downloaded(page, page.getByRole('button', { name: '下载明年的往年等次（XLSX）' }));
+    assert.match(nextXlsx.name, /-history\.xlsx$/);
+    assert.deepEqual([...nextXlsx.bytes.subarray(0, 2)], [0x50, 0x4b], 'a ZIP');
+    assert.equal(await page.locator('#yearend-message').innerText(), '');
+
     // At 320 px wide: the check and the year-end buttons stay usable.
     await page.setViewportSize({ width: 320, height: 800 });
+    await page.getByRole('button', { name: '移除 history.json' }).click();
     await page.getByRole('button', { name: '移除 figures.csv' }).click();
     await page.getByRole('button', { name: '移除 wjx-export.csv' }).click();
     await page.getByLabel('数据文件', { exact: true }).setInputFiles({ name: 'wjx-export.csv', mimeType: 'text/csv', buffer: await readFile(EXPORT) });
