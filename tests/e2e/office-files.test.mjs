@@ -122,6 +122,10 @@ test('a survey tool export is checked before the run, and the year-end files go 
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no sideways scroll at 320 px (${overflow})`);
     assert.deepEqual(await axeCheck(page), [], 'axe at 320 px');
+    // A reload shows the check again, still before the run.
+    await page.reload();
+    await unmatched.waitFor();
+    assert.equal(await page.locator('#ingest-h').count(), 0, 'still not run');
     if (OUT) {
       await page.locator('section.preview').screenshot({ path: `${OUT}/office-preview-320.png` });
       await page.locator('section.yearend').screenshot({ path: `${OUT}/office-yearend-320.png` });

@@ -7,7 +7,7 @@ import { h } from './dom.js';
 import { td, num, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, saveResult, saveMapping, nextId } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
-import { isTable, baseOptions, previewTables, readingsOf, renderPreview, worthALook, previewOf } from './office-preview.js';
+import { isTable, baseOptions, previewTables, previewWhenIdle, readingsOf, renderPreview, worthALook, previewOf } from './office-preview.js';
 import { renderYearEnd, roleText } from './office-yearend.js';
 
 const { scrollTable, fmtInt, label, instrumentName } = view;
@@ -199,6 +199,7 @@ function renderRecordFiles() {
       h('button', { type: 'button', id: 'run-files', class: 'primary', disabled: busy || state.previewing || !state.plan, onclick: runFiles, text: T.officeFilesRun })));
     if (state.previewing) box.append(h('p', { class: 'hint', role: 'status', text: T.officePreviewBusy }));
     for (const f of state.files) if (isTable(f.name)) box.append(renderPreview(f.name) ?? '');
+    previewWhenIdle();
   }
 
   const ing = state.ingest;

@@ -34,29 +34,44 @@ export const previewOf = (name) => {
   return f && p && p.key === keyOf(f) ? p : undefined;
 };
 
-/** Previews every table file that has no current preview; true when one was made. */
-export async function previewTables() {
-  if (!state.plan) return false;
-  const todo = state.files.filter((f) => isTable(f.name) && !previewOf(f.name));
-  if (!todo.length) return false;
+const missing = () => state.files.filter((f) => isTable(f.name) && !previewOf(f.name));
+
+async function previewAll() {
   update({ previewing: true });
   const previews = { ...state.previews };
   try {
-    for (const f of todo) {
-      const key = keyOf(f);
-      try {
-        const preview = await runner.request({ type: 'preview', text: state.planText, name: f.name, blob: f.blob, options: baseOptions(f.name) });
-        previews[f.name] = { key, preview };
-      } catch (err) {
-        if (err instanceof Cancelled) break;
-        previews[f.name] = { key, error: err };
+    // Files added while the worker reads are taken in the next round.
+    for (let todo = missing(); todo.length; todo = missing()) {
+      for (const f of todo) {
+        const key = keyOf(f);
+        try {
+          const preview = await runner.request({ type: 'preview', text: state.planText, name: f.name, blob: f.blob, options: baseOptions(f.name) });
+          previews[f.name] = { key, preview };
+        } catch (err) {
+          if (err instanceof Cancelled) return;
+          previews[f.name] = { key, error: err };
+        }
+        state.previews = previews;
       }
     }
   } finally {
     for (const name of Object.keys(previews)) if (!state.files.some((f) => f.name === name)) delete previews[name];
     update({ previews, previewing: false });
   }
-  return true;
+}
+
+let inflight = null;
+
+/** Previews every table file that has no current preview (one pass at a time, shared). */
+export function previewTables() {
+  if (!state.plan || !missing().length) return inflight ?? Promise.resolve();
+  inflight ??= previewAll().finally(() => { inflight = null; });
+  return inflight;
+}
+
+/** Starts the check of tables that have none (after a reload, or another plan), unless busy. */
+export function previewWhenIdle() {
+  if (state.plan && !state.run && !inflight && missing().length) queueMicrotask(previewTables);
 }
 
 /** Whether a preview asks the office to look before the run: an export, or unmatched values. */
