@@ -216,33 +216,48 @@ fn ensure_browser() -> Result<()> {
 
 fn ensure_npm(root: &Path) -> Result<()> {
     let lock = root.join("package-lock.json");
-    let stamp = root.join("node_modules/.package-lock.json");
-    let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let lock_time = mtime(&lock).with_context(|| format!("{} is missing", lock.display()))?;
-    match mtime(&stamp) {
-        Some(t) if t >= lock_time => {
-            println!("tools: node_modules up to date with package-lock.json");
-            Ok(())
+    let lock_bytes =
+        std::fs::read(&lock).with_context(|| format!("{} is missing", lock.display()))?;
+    let modules = root.join("node_modules");
+    // A copy of the package-lock.json that the last `npm ci` installed: the content decides,
+    // not file dates (a fresh checkout or worktree has a new package-lock.json date).
+    let stamp = modules.join(".kaoping-package-lock.json");
+    let installed = std::fs::read(&stamp).ok();
+    let legacy_fresh = || {
+        let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        matches!(
+            (mtime(&modules.join(".package-lock.json")), mtime(&lock)),
+            (Some(t), Some(l)) if t >= l
+        )
+    };
+    let fresh = match &installed {
+        Some(bytes) => *bytes == lock_bytes,
+        None => legacy_fresh(),
+    };
+    let linked = std::fs::symlink_metadata(&modules).is_ok_and(|m| m.file_type().is_symlink());
+    if fresh {
+        println!("tools: node_modules up to date with package-lock.json");
+        if installed.is_none() && !linked {
+            std::fs::write(&stamp, &lock_bytes).ok();
         }
-        Some(_) => {
-            println!("tools: package-lock.json changed: npm ci");
-            Cmd::new("npm")
-                .arg("ci")
-                .arg("--no-audit")
-                .arg("--no-fund")
-                .dir(root)
-                .run()
-        }
-        None => {
-            println!("tools: node_modules missing: npm ci");
-            Cmd::new("npm")
-                .arg("ci")
-                .arg("--no-audit")
-                .arg("--no-fund")
-                .dir(root)
-                .run()
-        }
+        return Ok(());
     }
+    if linked {
+        // `npm ci` empties node_modules first: through a link it would empty another
+        // checkout's folder.
+        bail!(
+            "node_modules is a link to another folder and does not match package-lock.json; \
+             run `npm ci` where it points, or remove the link"
+        );
+    }
+    println!("tools: node_modules missing or not from this package-lock.json: npm ci");
+    Cmd::new("npm")
+        .arg("ci")
+        .arg("--no-audit")
+        .arg("--no-fund")
+        .dir(root)
+        .run()?;
+    std::fs::write(&stamp, &lock_bytes).with_context(|| format!("cannot write {}", stamp.display()))
 }
 
 #[cfg(test)]
