@@ -45,7 +45,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["ingest"],
     &["review"],
     &["xlsx"],
-    &["export", "yearend"],
+    &["export", "yearend", "import"],
     &["track"],
     &["validate", "schema"],
     &["manifest"],

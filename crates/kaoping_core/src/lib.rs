@@ -13,6 +13,8 @@ pub mod export;
 pub mod expr;
 pub mod form;
 pub(crate) mod ids;
+#[cfg(feature = "office")]
+pub mod import;
 pub mod ingest;
 pub mod locate;
 #[cfg(feature = "office")]

@@ -11,6 +11,8 @@
 #[cfg(feature = "office")]
 mod aggregate;
 mod export;
+#[cfg(feature = "office")]
+mod import;
 mod ingest;
 mod plan;
 mod record;
