@@ -121,7 +121,7 @@ fn lex(src: &str, xls: bool) -> Result<Vec<Tok>, Text> {
                 })
                 .unwrap_or(cs.len());
             let w: String = cs[i..end].iter().collect();
-            out.push(word(w));
+            out.push(if xls { word(w) } else { survey_word(w) });
             i = end;
         } else {
             let (tok, len) = symbol(c, next, xls).ok_or_else(|| {
@@ -146,6 +146,20 @@ fn word(w: String) -> Tok {
         "div" => Tok::Op("/"),
         "mod" => Tok::Op("%"),
         _ => Tok::Word(w),
+    }
+}
+
+/// SurveyJS's operator words: `equal`, `notequal`, `less`, `lessorequal`, `greater`,
+/// `greaterorequal`.
+fn survey_word(w: String) -> Tok {
+    match w.to_ascii_lowercase().as_str() {
+        "equal" => Tok::Op("="),
+        "notequal" => Tok::Op("!="),
+        "less" => Tok::Op("<"),
+        "lessorequal" => Tok::Op("<="),
+        "greater" => Tok::Op(">"),
+        "greaterorequal" => Tok::Op(">="),
+        _ => word(w),
     }
 }
 
@@ -493,5 +507,6 @@ mod tests {
         );
         assert_eq!(sjs("{m.row1} >= 4").unwrap(), "m.row1 >= 4");
         assert!(sjs("age({birthdate}) >= 18").is_err());
+        assert_eq!(sjs("{x} greaterorequal 3").unwrap(), "x >= 3");
     }
 }

@@ -25,6 +25,26 @@ pub struct Imported {
     pub skipped: Vec<Skipped>,
 }
 
+impl Imported {
+    /// The instrument as plan JSON: without the `null` of options it does not set (such as
+    /// `review`), which a plan does not accept.
+    pub fn instrument_json(&self) -> serde_json::Value {
+        fn strip(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Object(m) => {
+                    m.retain(|_, x| !x.is_null());
+                    m.values_mut().for_each(strip);
+                }
+                serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+                _ => {}
+            }
+        }
+        let mut v = serde_json::to_value(&self.instrument).unwrap_or_default();
+        strip(&mut v);
+        v
+    }
+}
+
 /// One thing of the source form that is not in the instrument, or not wholly.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Skipped {

@@ -9,83 +9,8 @@ use crate::plan::{Choice, Instrument, InstrumentKind, Question, QuestionKind, Se
 use crate::text::Text;
 use std::collections::BTreeMap;
 
-/// A sheet: its header (base name, language) and rows with their 1-based row numbers.
-struct Sheet {
-    name: String,
-    cols: Vec<(String, Option<String>)>,
-    rows: Vec<(usize, Vec<String>)>,
-}
-
-impl Sheet {
-    fn read(bytes: &[u8], name: &str) -> Result<Sheet, ImportError> {
-        let mut rows = crate::xlsx::read_rows(bytes, Some(name)).map_err(ImportError::Workbook)?;
-        if rows.is_empty() {
-            rows.push(Vec::new());
-        }
-        let header = rows.remove(0);
-        let cols = header
-            .iter()
-            .map(|h| match h.split_once("::") {
-                Some((base, lang)) => (base.trim().to_lowercase(), Some(lang_code(lang))),
-                None => (h.trim().to_lowercase(), None),
-            })
-            .collect();
-        let rows = rows
-            .into_iter()
-            .enumerate()
-            .map(|(k, r)| (k + 2, r))
-            .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
-            .collect();
-        Ok(Sheet {
-            name: name.to_owned(),
-            cols,
-            rows,
-        })
-    }
-
-    fn cell<'a>(&self, row: &'a [String], col: &str) -> &'a str {
-        self.cols
-            .iter()
-            .position(|(b, l)| b == col && l.is_none())
-            .and_then(|k| row.get(k))
-            .map_or("", |s| s.trim())
-    }
-
-    /// The texts of a column in every language; `None` when all are empty.
-    fn text(&self, row: &[String], col: &str, default: &str) -> Option<Text> {
-        let mut t = Text::default();
-        for (k, (base, lang)) in self.cols.iter().enumerate() {
-            let v = row.get(k).map_or("", |s| s.trim());
-            if base == col && !v.is_empty() {
-                t.0.insert(
-                    lang.clone().unwrap_or_else(|| default.to_owned()),
-                    v.to_owned(),
-                );
-            }
-        }
-        (!t.0.is_empty()).then_some(t)
-    }
-
-    /// Every non-empty cell of a column not in `known`, as a skipped item.
-    fn unmapped(&self, n: usize, row: &[String], known: &[&str], out: &mut Vec<Skipped>) {
-        for (k, (base, lang)) in self.cols.iter().enumerate() {
-            let v = row.get(k).map_or("", |s| s.trim());
-            if v.is_empty() || known.contains(&base.as_str()) {
-                continue;
-            }
-            let col = match lang {
-                Some(l) => format!("{base}::{l}"),
-                None => base.clone(),
-            };
-            out.push(skip(
-                format!("{} row {n}", self.name),
-                format!("{col} = {v}"),
-                &format!("kaoping 不使用“{col}”列"),
-                &format!("kaoping has no use for the \"{col}\" column"),
-            ));
-        }
-    }
-}
+mod sheet;
+use sheet::Sheet;
 
 /// A question read from the survey sheet, its expressions still in XLSForm's language.
 struct Draft {
@@ -113,6 +38,8 @@ struct Reader<'a> {
     sections: Vec<(Section, Vec<String>)>,
     current: Option<usize>,
     groups: Vec<Group>,
+    /// Which part of the top level (outside groups) comes next: `main`, `main-2`, …
+    top_part: u32,
     note: Option<Text>,
     drafts: Vec<Draft>,
     skipped: Vec<Skipped>,
@@ -128,6 +55,7 @@ const SURVEY_COLUMNS: &[&str] = &[
     "constraint",
     "constraint_message",
     "parameters",
+    "appearance",
 ];
 
 /// Reads an XLSForm workbook. See `docs/import.md` for what maps and what is skipped.
@@ -173,6 +101,7 @@ pub fn import_xlsform(bytes: &[u8]) -> Result<Imported, ImportError> {
         sections: Vec::new(),
         current: None,
         groups: Vec::new(),
+        top_part: 1,
         note: None,
         drafts: Vec::new(),
         skipped,
@@ -266,13 +195,17 @@ impl Reader<'_> {
                 ("end", "repeat") => "end_repeat".to_owned(),
                 _ => ty,
             };
-            if !in_repeat.is_empty() {
+            // pyxform's aliases `select one [from] L`, `select all that apply [from] L`, …
+            let (ty, arg) = match (ty.as_str(), old_select(&arg)) {
+                ("select", Some((t, list))) => (t.to_owned(), list.to_owned()),
+                _ => (ty, arg),
+            };
+            if let Some(repeat) = in_repeat.first().cloned() {
                 match ty.as_str() {
                     "begin_repeat" => in_repeat.push(name),
                     "end_repeat" => drop(in_repeat.pop()),
                     _ => {}
                 }
-                let repeat = in_repeat.first().cloned().unwrap_or_default();
                 self.skipped.push(skip(
                     item,
                     what,
@@ -320,8 +253,9 @@ impl Reader<'_> {
 
     fn end_group(&mut self) {
         self.groups.pop();
-        if let Some(g) = self.groups.last_mut() {
-            g.part += 1;
+        match self.groups.last_mut() {
+            Some(g) => g.part += 1,
+            None => self.top_part += 1,
         }
         self.current = None;
     }
@@ -385,6 +319,7 @@ impl Reader<'_> {
             return k;
         }
         let (id, title) = match self.groups.last() {
+            None if self.top_part > 1 => (format!("main-{}", self.top_part), self.title.clone()),
             None => ("main".to_owned(), self.title.clone()),
             Some(g) => {
                 let id = if g.part > 1 {
@@ -644,6 +579,18 @@ impl Reader<'_> {
             skipped: self.skipped,
         })
     }
+}
+
+fn old_select(arg: &str) -> Option<(&'static str, &str)> {
+    [
+        ("one from ", "select_one"),
+        ("all that apply from ", "select_multiple"),
+        ("one ", "select_one"),
+        ("all that apply ", "select_multiple"),
+        ("multiple ", "select_multiple"),
+    ]
+    .into_iter()
+    .find_map(|(p, t)| arg.strip_prefix(p).map(|rest| (t, rest.trim())))
 }
 
 /// `range` with `parameters` such as `start=0 end=10 step=1` (XLSForm's defaults 1, 10, 1).
