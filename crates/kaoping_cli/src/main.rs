@@ -4,6 +4,7 @@ mod aggregate;
 mod ahp;
 mod blocks;
 mod demo_responses;
+mod import_form;
 mod ingest;
 mod report;
 mod stats;

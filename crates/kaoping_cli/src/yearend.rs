@@ -50,6 +50,9 @@ pub enum PlanCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Add a questionnaire from another tool to a plan: an XLSForm workbook (.xlsx) or a
+    /// SurveyJS JSON. Prints every item that could not be imported, with its reason.
+    ImportForm(crate::import_form::ImportFormArgs),
 }
 
 /// `kaoping template figures|history`.
@@ -108,6 +111,7 @@ pub fn carry_forward(
 /// `kaoping plan next-year plan.json --out next.json`.
 pub fn plan(cmd: PlanCommand, lang: &str) -> Result<()> {
     match cmd {
+        PlanCommand::ImportForm(args) => crate::import_form::run(args, lang),
         PlanCommand::NextYear { plan, out } => {
             let text = String::from_utf8(read(&plan)?)
                 .with_context(|| format!("{} is not UTF-8 text", plan.display()))?;
@@ -133,7 +137,7 @@ pub fn plan(cmd: PlanCommand, lang: &str) -> Result<()> {
     }
 }
 
-fn in_lang(e: &dyn Bilingual, lang: &str) -> String {
+pub(crate) fn in_lang(e: &dyn Bilingual, lang: &str) -> String {
     if lang == "en" {
         e.to_string()
     } else {
@@ -141,14 +145,14 @@ fn in_lang(e: &dyn Bilingual, lang: &str) -> String {
     }
 }
 
-fn say(lang: &str, zh: String, en: String) {
+pub(crate) fn say(lang: &str, zh: String, en: String) {
     println!("{}", if lang == "en" { en } else { zh });
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

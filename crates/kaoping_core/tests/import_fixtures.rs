@@ -4,7 +4,7 @@
 //! of the demo plan with the instrument added (its texts completed in the plan's languages),
 //! which should be none. `UPDATE_FIXTURES=1` rewrites the expectations (read the diff first).
 
-use kaoping_core::import::{complete_languages, import_surveyjs, import_xlsform, Imported};
+use kaoping_core::import::{add_to_plan, import_surveyjs, import_xlsform, Imported};
 use kaoping_core::plan::DEMO_PLAN_JSON;
 use kaoping_core::validate::validate_plan;
 use serde_json::{json, Value};
@@ -12,21 +12,14 @@ use serde_json::{json, Value};
 mod common;
 
 fn in_demo_plan(imported: &Imported) -> Value {
-    let mut plan: Value = serde_json::from_str(DEMO_PLAN_JSON).unwrap();
-    let langs: Vec<String> = serde_json::from_value(plan["languages"].clone()).unwrap();
-    let mut imported = imported.clone();
-    let filled = complete_languages(&mut imported.instrument, &langs);
-    plan["instruments"]
-        .as_array_mut()
-        .unwrap()
-        .push(imported.instrument_json());
-    let report = validate_plan(&plan.to_string());
+    let added = add_to_plan(DEMO_PLAN_JSON, imported, None).unwrap();
+    let report = validate_plan(&added.json);
     let problems: Vec<Value> = report
         .problems
         .iter()
         .map(|p| json!({"path": p.path, "code": p.code, "en": p.message.get("en")}))
         .collect();
-    json!({"texts_filled": filled, "problems": problems})
+    json!({"texts_filled": added.texts_filled, "problems": problems})
 }
 
 #[test]

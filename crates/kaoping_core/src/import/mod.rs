@@ -69,6 +69,58 @@ pub enum ImportError {
     Json(String),
     #[error("the form has no question that kaoping can use ({skipped} item(s) skipped)")]
     NoQuestions { skipped: usize },
+    #[error("not a plan: {0}")]
+    NotAPlan(String),
+    #[error("the plan already has an instrument \"{0}\"; choose another id")]
+    DuplicateInstrument(String),
+}
+
+/// The plan with an imported instrument added: its JSON (pretty, with a final newline) and
+/// how many texts were copied into plan languages the form lacks (they need translating).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WithInstrument {
+    pub json: String,
+    pub texts_filled: usize,
+}
+
+/// Adds the imported instrument to the plan `plan_json`, under `id` when given, with its texts
+/// completed in the plan's languages ([`complete_languages`]). Refuses an id the plan already
+/// has. The result is not validated here: run [`crate::validate::validate_plan`] on it.
+pub fn add_to_plan(
+    plan_json: &str,
+    imported: &Imported,
+    id: Option<&str>,
+) -> Result<WithInstrument, ImportError> {
+    let plan_json = plan_json.strip_prefix('\u{feff}').unwrap_or(plan_json);
+    let mut plan: serde_json::Value =
+        serde_json::from_str(plan_json).map_err(|e| ImportError::NotAPlan(e.to_string()))?;
+    let obj = plan
+        .as_object_mut()
+        .ok_or_else(|| ImportError::NotAPlan("the top level is not an object".into()))?;
+    let langs: Vec<String> = obj
+        .get("languages")
+        .and_then(|l| serde_json::from_value(l.clone()).ok())
+        .unwrap_or_else(|| vec![crate::text::DEFAULT_LANG.to_owned()]);
+    let mut imported = imported.clone();
+    if let Some(id) = id {
+        imported.instrument.id = id.to_owned();
+    }
+    let texts_filled = complete_languages(&mut imported.instrument, &langs);
+    let list = obj
+        .entry("instruments")
+        .or_insert_with(|| serde_json::Value::Array(Vec::new()))
+        .as_array_mut()
+        .ok_or_else(|| ImportError::NotAPlan("\"instruments\" is not an array".into()))?;
+    let new_id = imported.instrument.id.as_str();
+    if list
+        .iter()
+        .any(|i| i.get("id").and_then(|v| v.as_str()) == Some(new_id))
+    {
+        return Err(ImportError::DuplicateInstrument(new_id.to_owned()));
+    }
+    list.push(imported.instrument_json());
+    let json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
+    Ok(WithInstrument { json, texts_filled })
 }
 
 /// A language tag of another tool as kaoping writes it: `zh`, `zh-cn`, `Chinese (zh)`,

@@ -13,6 +13,10 @@ impl Bilingual for ImportError {
             ImportError::NoQuestions { skipped } => {
                 format!("表单中没有 kaoping 可用的题目（跳过 {skipped} 项）")
             }
+            ImportError::NotAPlan(e) => format!("不是评价方案：{e}"),
+            ImportError::DuplicateInstrument(id) => {
+                format!("方案中已有问卷“{id}”；请另选编号")
+            }
         }
     }
 }
@@ -34,6 +38,11 @@ mod tests {
         );
         bilingual(&ImportError::Json("line 1".into()), &["line 1"]);
         bilingual(&ImportError::NoQuestions { skipped: 3 }, &["3"]);
+        bilingual(&ImportError::NotAPlan("line 2".into()), &["line 2"]);
+        bilingual(
+            &ImportError::DuplicateInstrument("public".into()),
+            &["public"],
+        );
         bilingual(
             &ImportError::Workbook(crate::xlsx::XlsxError::NoSheets),
             &[],
