@@ -534,6 +534,20 @@ impl Reader<'_> {
                 }
             }
             if let Some(src) = &d.constraint {
+                if let (
+                    Some(p),
+                    QuestionKind::Text {
+                        pattern,
+                        pattern_message,
+                        ..
+                    },
+                ) = (regex_of(src), &mut q.kind)
+                {
+                    *pattern = Some(p);
+                    *pattern_message = d.constraint_message;
+                    self.sections[d.section].0.questions.push(q);
+                    continue;
+                }
                 match tr(src) {
                     Ok(e) => constrain(&mut q, e, d.constraint_message),
                     Err(why) => self
@@ -581,6 +595,17 @@ impl Reader<'_> {
     }
 }
 
+/// The pattern of a whole constraint `regex(., 'p')`, when kaoping's pattern language reads
+/// it (see [`crate::pattern`]).
+fn regex_of(src: &str) -> Option<String> {
+    let inner = src.trim().strip_prefix("regex(")?.strip_suffix(')')?.trim();
+    let quoted = inner.strip_prefix('.')?.trim().strip_prefix(',')?.trim();
+    let q = quoted.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let p = quoted.strip_prefix(q)?.strip_suffix(q)?;
+    crate::pattern::Pattern::parse(p).ok()?;
+    Some(p.to_owned())
+}
+
 fn old_select(arg: &str) -> Option<(&'static str, &str)> {
     [
         ("one from ", "select_one"),
@@ -622,4 +647,20 @@ fn range(params: &str) -> Result<QuestionKind, (String, String)> {
         step: Some(step.abs()),
         decimals: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex_of;
+
+    #[test]
+    fn a_whole_regex_constraint_is_a_pattern() {
+        assert_eq!(regex_of("regex(., '[0-9]+')").as_deref(), Some("[0-9]+"));
+        assert_eq!(
+            regex_of(" regex(. , \"[a-z]*\") ").as_deref(),
+            Some("[a-z]*")
+        );
+        assert_eq!(regex_of("regex(${q}, '[0-9]+')"), None);
+        assert_eq!(regex_of("regex(., '[0-9]+') and . != '0'"), None);
+    }
 }
