@@ -201,13 +201,21 @@ impl Reader {
             .map(str::to_owned)
             .into_iter()
             .collect();
-        let s = self.open(
-            kaoping_id(&name),
-            title,
-            self.text(m.get("description")),
-            visible,
-            Some(path.to_owned()),
-        );
+        self.container(m, kaoping_id(&name), title, visible, path);
+    }
+
+    /// A page or a panel: a section of its own, then its `elements` (or, in older JSON,
+    /// `questions`) into it.
+    fn container(
+        &mut self,
+        m: &Map<String, Value>,
+        id: String,
+        title: Text,
+        visible: Vec<String>,
+        path: &str,
+    ) {
+        let description = self.text(m.get("description"));
+        let s = self.open(id, title, description, visible, Some(path.to_owned()));
         let key = if m.contains_key("elements") {
             "elements"
         } else {
@@ -286,24 +294,7 @@ impl Reader {
                 .and_then(Value::as_str)
                 .map(str::to_owned),
         );
-        let s = self.open(
-            kaoping_id(name),
-            title,
-            self.text(m.get("description")),
-            visible,
-            Some(path.to_owned()),
-        );
-        let key = if m.contains_key("elements") {
-            "elements"
-        } else {
-            "questions"
-        };
-        let els = m
-            .get(key)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        self.elements(&els, &format!("{path}/{key}"), s);
+        self.container(m, kaoping_id(name), title, visible, path);
     }
 }
 
