@@ -90,16 +90,7 @@ pub fn import_surveyjs(json: &str) -> Result<Imported, ImportError> {
             }
         }
         None => {
-            let key = if survey.contains_key("elements") {
-                "elements"
-            } else {
-                "questions"
-            };
-            let els = survey
-                .get(key)
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+            let (key, els) = element_list(survey);
             let s = r.open(
                 "page1".into(),
                 title.clone(),
@@ -111,6 +102,22 @@ pub fn import_surveyjs(json: &str) -> Result<Imported, ImportError> {
         }
     }
     r.finish(title, intro)
+}
+
+/// A survey's, page's or panel's questions: `elements`, or in older JSON `questions`, with
+/// the key they were under.
+fn element_list(m: &Map<String, Value>) -> (&'static str, Vec<Value>) {
+    let key = if m.contains_key("elements") {
+        "elements"
+    } else {
+        "questions"
+    };
+    let els = m
+        .get(key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    (key, els)
 }
 
 /// The texts of the default language: plain strings of localizable keys, `default` entries.
@@ -216,16 +223,7 @@ impl Reader {
     ) {
         let description = self.text(m.get("description"));
         let s = self.open(id, title, description, visible, Some(path.to_owned()));
-        let key = if m.contains_key("elements") {
-            "elements"
-        } else {
-            "questions"
-        };
-        let els = m
-            .get(key)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let (key, els) = element_list(m);
         self.elements(&els, &format!("{path}/{key}"), s);
     }
 
