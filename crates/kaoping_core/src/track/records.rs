@@ -48,14 +48,7 @@ pub(super) fn site_check_ratings(
             ),
         ));
     };
-    let layout = sheet(plan, &sc.id).map_err(|e| {
-        Bad::new(
-            "instrument",
-            "unknown_instrument",
-            &e.to_string(),
-            &e.to_string(),
-        )
-    })?;
+    let layout = sheet(plan, &sc.id).map_err(|e| Bad::unknown_instrument(&e))?;
     // The answers as the page had them; anything not on the sheet is named first.
     let by_project = scores_on_sheet(rules, &sc.id, &layout, &rec)?;
     let answers = review_answers(&rec, by_project);
@@ -232,14 +225,8 @@ fn review_answers(
 
 /// The review page's checks, in both languages: the first issue rejects the record.
 fn check_as_the_page(plan: &Plan, sheet_id: &str, answers: &ReviewAnswers) -> Result<(), Bad> {
-    let state = evaluate_review(plan, sheet_id, answers, "zh-CN").map_err(|e| {
-        Bad::new(
-            "instrument",
-            "unknown_instrument",
-            &e.to_string(),
-            &e.to_string(),
-        )
-    })?;
+    let state = evaluate_review(plan, sheet_id, answers, "zh-CN")
+        .map_err(|e| Bad::unknown_instrument(&e))?;
     if let Some(first) = state.issues.first() {
         let en = evaluate_review(plan, sheet_id, answers, "en")
             .ok()

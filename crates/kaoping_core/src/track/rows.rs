@@ -346,6 +346,12 @@ impl Bad {
         }
     }
 
+    /// A record whose sheet is not the plan's: the error's text in both languages.
+    pub(super) fn unknown_instrument(e: &crate::record::RecordError) -> Bad {
+        use crate::text::Bilingual;
+        Bad::new("instrument", "unknown_instrument", &e.zh(), &e.to_string())
+    }
+
     pub(super) fn missing(column: &str) -> Bad {
         Bad::new(
             column,
