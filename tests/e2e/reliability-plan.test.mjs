@@ -138,3 +138,23 @@ test('review sheet: a sheet begun under the earlier plan is carried over; what h
     await browser.close();
   }
 });
+
+test('a plan that cannot be read: the page says why in its own language', async () => {
+  const browser = await launch();
+  const context = await browser.newContext();
+  try {
+    // A trailing comma on line 3: the engine's PlanLoadError, thrown by the forms build.
+    await context.route('**/broken-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: '{\n  "id": "x",\n}' }));
+    const page = await context.newPage();
+    await page.goto(url('respond.html?plan=broken-plan.json'));
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: '问卷加载失败：无法读取方案：' }).waitFor();
+    assert.match(await alert.innerText(), /（第 3 行，第 \d+ 列）/, 'the zh text names the line and column');
+    assert.deepEqual(await axeCheck(page), [], 'axe with the load error');
+    await page.goto(url('respond.html?plan=broken-plan.json&lang=en'));
+    await alert.filter({ hasText: 'The survey could not be loaded: ' }).waitFor();
+    assert.doesNotMatch(await alert.innerText(), /无法读取方案/, 'the English page shows no zh text');
+  } finally {
+    await browser.close();
+  }
+});

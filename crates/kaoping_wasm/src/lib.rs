@@ -53,25 +53,16 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// The one error path: an error becomes a JS `Error` whose `message` is the English text
-/// (as before) and, in the office build, whose `text` is `{"zh-CN": …, "en": …}`, for the
-/// pages to show in their language. The core's errors give their own zh-CN text
-/// (`kaoping_core::text::Bilingual`); the facade's own are a [`FacadeError`]. The forms build
-/// throws the English only: its errors (a plan that cannot be read, an incomplete submission
-/// the form prevents) are the office's to fix, and the zh texts cost its size budget 0.6 KB.
+/// The one error path: an error becomes a JS `Error` whose `message` is the English text and
+/// whose `text` is `{"zh-CN": …, "en": …}`, for the pages to show in their language, in both
+/// builds. The core's errors give their own zh-CN text (`kaoping_core::text::Bilingual`); the
+/// facade's own are a [`FacadeError`]. In the forms build the zh texts cost 0.6 KB gzip, paid
+/// for by its wasm-opt settings (`xtask/src/web.rs`, `settings`).
 pub(crate) fn into_error(e: impl Bilingual) -> JsValue {
-    #[cfg(feature = "office")]
-    {
-        js_error(e.to_string(), e.zh())
-    }
-    #[cfg(not(feature = "office"))]
-    {
-        js_sys::Error::new(&e.to_string()).into()
-    }
+    js_error(e.to_string(), e.zh())
 }
 
 /// `into_error` without its type: one copy in the WASM, not one per error type.
-#[cfg(feature = "office")]
 fn js_error(en: String, zh: String) -> JsValue {
     let err = js_sys::Error::new(&en);
     let text = js_sys::Object::new();
