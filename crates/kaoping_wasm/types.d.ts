@@ -61,6 +61,33 @@ export interface IAgreementResult {
   units: number;
 }
 
+/** One amendment of the plan: the plan of `replaces_sha256` became the plan of `version`. */
+export interface IAmendment {
+  /** What changed, one short line each. */
+  changes?: IText[];
+  /**
+   * The instruments (and site-check sheets) whose records made under the replaced plan
+   * stay valid: unchanged, or changed only compatibly (texts, added optional questions,
+   * added options).
+   */
+  compatible?: string[];
+  /** The day it was made, `YYYY-MM-DD`. */
+  date: string;
+  /** The instruments whose records do not stay valid, each with the first reason. */
+  incompatible?: Record<string, IText>;
+  /** Why (in every language of the plan). */
+  reason: IText;
+  /**
+   * The SHA-256 of the plan it replaced (as written, with its own earlier amendments): the
+   * `plan_sha256` of the records made under it.
+   */
+  replaces_sha256: string;
+  /** The `version` of the plan it replaced. */
+  replaces_version: string;
+  /** The plan's `version` after this amendment. */
+  version: string;
+}
+
 /** One thing to fix before the form can be submitted. */
 export interface IAnswerIssue {
   code: string;
@@ -711,6 +738,11 @@ export interface IIngestReport {
   files: IFileCount[];
   read: number;
   rejected: IRejection[];
+  /**
+   * Accepted records per version of the plan they answered (the plan's own and those its
+   * amendments replaced); only for a plan with amendments, else empty and left out.
+   */
+  versions: Record<string, number>;
 }
 
 /**
@@ -921,6 +953,12 @@ export type IPeriodKind = "month" | "quarter";
 
 /** The whole evaluation plan for one year. */
 export interface IPlan {
+  /**
+   * The plan's version history (修订记录), oldest first: what each amendment replaced and
+   * which instruments' earlier records stay valid (see `docs/plan.md`). Left out of the
+   * plan's JSON when empty, so plans without amendments keep their fingerprint.
+   */
+  amendments?: IAmendment[];
   categories: ICategory[];
   description?: IText | null;
   /** Stable identifier, e.g. `wuhan-2026`. */
@@ -1298,7 +1336,9 @@ export interface IRecordsEvaluation {
 /** Why a record was not accepted. */
 export interface IRejection {
   /**
-   * Records: `json_syntax`, `not_a_record`, `another_plan`, `checksum_mismatch`,
+   * Records: `json_syntax`, `not_a_record`, `another_plan`, `incompatible_version` (an
+   * earlier version of the plan whose records of the instrument did not stay valid),
+   * `checksum_mismatch`,
    * `duplicate_response`, `unknown_instrument`, `unknown_unit`, `invalid_answer`.
    * CSV rows: `csv_syntax`, `encoding`, `another_plan`, `unknown_unit`, `required_missing`,
    * `invalid_answer`, `duplicate_response`.

@@ -38,6 +38,25 @@ pub fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
+/// Whether `s` is a calendar date written `YYYY-MM-DD` (year 1000–9999).
+pub fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(m), Some(d)) => {
+            y >= 1000 && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(i64::from(y), m)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +87,22 @@ mod tests {
         assert_eq!(days_in_month(1900, 2), 28);
         assert_eq!(days_in_month(2000, 2), 29);
         assert_eq!(days_in_month(2026, 2), 28);
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert!(is_iso_date("2026-07-01"));
+        assert!(is_iso_date("2028-02-29"));
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-7-01",
+            "26-07-01x",
+            "2026/07/01",
+            "",
+            "2026-00-10",
+        ] {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
     }
 }

@@ -130,6 +130,9 @@ impl<'p> Sink<'p> {
             }
         }
         self.report.accepted += 1;
+        if !self.plan.amendments.is_empty() {
+            self.report.count_version(self.plan, &rec.plan_sha256);
+        }
         if self.keep_records {
             self.report.records.push(rec);
         }
@@ -183,13 +186,7 @@ impl<'p> Ingest<'p> {
         // Every file was ended by `add_bytes`, so finishing cannot fail.
         match self.session.finish() {
             Ok(o) => o.report,
-            Err(_) => IngestReport {
-                read: 0,
-                accepted: 0,
-                files: Vec::new(),
-                rejected: Vec::new(),
-                records: Vec::new(),
-            },
+            Err(_) => IngestReport::empty(),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::Sink;
 use crate::form::{evaluate, Answers};
-use crate::plan::{InstrumentKind, Plan};
+use crate::plan::{incompatible_message, InstrumentKind, Plan, RecordVersion};
 use crate::record::{verify_record, ResponseRecord};
 use serde_json::Value;
 
@@ -102,7 +102,16 @@ fn check_record(
     plan: &Plan,
     rec: &ResponseRecord,
 ) -> Option<(&'static str, Option<String>, String, String)> {
-    if rec.plan_id != plan.id || rec.plan_sha256 != plan.sha256 {
+    let version = if rec.plan_id == plan.id {
+        plan.record_version(&rec.plan_sha256, &rec.instrument)
+    } else {
+        RecordVersion::Unknown
+    };
+    if let RecordVersion::Incompatible { version, by, why } = version {
+        let (zh, en) = incompatible_message(&rec.instrument, version, by, why);
+        return Some(("incompatible_version", Some("plan_sha256".into()), zh, en));
+    }
+    if version == RecordVersion::Unknown {
         return Some((
             "another_plan",
             Some("plan_sha256".into()),

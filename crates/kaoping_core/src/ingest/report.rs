@@ -7,6 +7,7 @@ use crate::table::decode::Encoding;
 use crate::table::{Mapping, MappingReport};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Why a record was not accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -16,7 +17,9 @@ pub struct Rejection {
     /// The field the problem is in, when there is one (a question id, `checksum`, the CSV
     /// header, …).
     pub column: Option<String>,
-    /// Records: `json_syntax`, `not_a_record`, `another_plan`, `checksum_mismatch`,
+    /// Records: `json_syntax`, `not_a_record`, `another_plan`, `incompatible_version` (an
+    /// earlier version of the plan whose records of the instrument did not stay valid),
+    /// `checksum_mismatch`,
     /// `duplicate_response`, `unknown_instrument`, `unknown_unit`, `invalid_answer`.
     /// CSV rows: `csv_syntax`, `encoding`, `another_plan`, `unknown_unit`, `required_missing`,
     /// `invalid_answer`, `duplicate_response`.
@@ -46,8 +49,46 @@ pub struct IngestReport {
     pub accepted: usize,
     pub files: Vec<FileCount>,
     pub rejected: Vec<Rejection>,
+    /// Accepted records per version of the plan they answered (the plan's own and those its
+    /// amendments replaced); only for a plan with amendments, else empty and left out.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub versions: BTreeMap<String, usize>,
     #[serde(skip)]
     pub records: Vec<ResponseRecord>,
+}
+
+impl IngestReport {
+    /// An empty report.
+    pub fn empty() -> Self {
+        IngestReport {
+            read: 0,
+            accepted: 0,
+            files: Vec::new(),
+            rejected: Vec::new(),
+            versions: BTreeMap::new(),
+            records: Vec::new(),
+        }
+    }
+
+    /// Counts a record accepted under the plan `sha256` (`plan` with amendments only; the
+    /// plan's own version is counted at the end, by [`IngestReport::settle_versions`]).
+    pub(crate) fn count_version(&mut self, plan: &crate::plan::Plan, sha256: &str) {
+        if sha256 != plan.sha256 {
+            if let Some(v) = plan.version_of(sha256) {
+                *self.versions.entry(v.to_owned()).or_default() += 1;
+            }
+        }
+    }
+
+    /// The plan's own version gets every accepted record not counted under an earlier one.
+    pub(crate) fn settle_versions(&mut self, plan: &crate::plan::Plan) {
+        if plan.amendments.is_empty() {
+            return;
+        }
+        let earlier: usize = self.versions.values().sum();
+        *self.versions.entry(plan.version.clone()).or_default() +=
+            self.accepted.saturating_sub(earlier);
+    }
 }
 
 /// How a file is read.

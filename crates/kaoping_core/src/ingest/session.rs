@@ -65,13 +65,7 @@ impl<'p> IngestSession<'p> {
                 plan,
                 seen: crate::duplicates::SeenSet::default(),
                 files: Vec::new(),
-                report: IngestReport {
-                    read: 0,
-                    accepted: 0,
-                    files: Vec::new(),
-                    rejected: Vec::new(),
-                    records: Vec::new(),
-                },
+                report: IngestReport::empty(),
                 keep_records,
                 state,
                 tallies: None,
@@ -322,6 +316,7 @@ impl<'p> IngestSession<'p> {
         if let (Some(state), Some(tallies)) = (sink.state.as_mut(), sink.tallies.take()) {
             tallies.merge_into(state);
         }
+        sink.report.settle_versions(sink.plan);
         Ok(SessionOutcome {
             report: sink.report,
             state: sink.state,

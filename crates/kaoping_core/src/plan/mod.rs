@@ -9,12 +9,14 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod demo;
+mod history;
 mod next_year;
 mod raw;
 pub use demo::{
     demo_plan, form_plan_or_demo, DEMO_FORMS_JSON, DEMO_PLAN_JSON, DEMO_PLAN_SHA256,
     DEMO_PLAN_SOURCE,
 };
+pub use history::{incompatible_message, Amendment, RecordVersion};
 pub use next_year::{next_year, NextYear, NextYearError};
 
 /// The whole evaluation plan for one year.
@@ -46,6 +48,11 @@ pub struct Plan {
     // Its schema is `TrackingRules`', put in by `crate::schema::plan_schema`.
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub tracking: serde_json::Value,
+    /// The plan's version history (修订记录), oldest first: what each amendment replaced and
+    /// which instruments' earlier records stay valid (see `docs/plan.md`). Left out of the
+    /// plan's JSON when empty, so plans without amendments keep their fingerprint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<Amendment>,
     /// SHA-256 of the plan as written: the canonical JSON of its text parsed as a JSON value
     /// (see [`crate::canonical`]). Set when the plan is read ([`load_plan`],
     /// [`crate::validate::validate_plan`]); not part of the plan's JSON.

@@ -5,7 +5,7 @@
 
 use super::sheet::{evaluate_review, sheet};
 use super::{Bad, Period, PeriodKind, RaterGroup, SiteRating, Source, TrackingRules};
-use crate::plan::Plan;
+use crate::plan::{incompatible_message, Plan, RecordVersion};
 use crate::record::{verify_record, ResponseRecord};
 use crate::review::{ReviewAnswers, ReviewIssue, ReviewSheetLayout};
 use crate::text::Text;
@@ -88,7 +88,16 @@ fn read_record(plan: &Plan, value: Value) -> Result<ResponseRecord, Bad> {
             &format!("not a response record: {e}"),
         )
     })?;
-    if rec.plan_id != plan.id || rec.plan_sha256 != plan.sha256 {
+    let version = if rec.plan_id == plan.id {
+        plan.record_version(&rec.plan_sha256, &rec.instrument)
+    } else {
+        RecordVersion::Unknown
+    };
+    if let RecordVersion::Incompatible { version, by, why } = version {
+        let (zh, en) = incompatible_message(&rec.instrument, version, by, why);
+        return Err(Bad::new("plan_sha256", "incompatible_version", &zh, &en));
+    }
+    if version == RecordVersion::Unknown {
         return Err(Bad::new(
             "plan_sha256",
             "another_plan",

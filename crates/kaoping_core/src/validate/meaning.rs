@@ -50,6 +50,7 @@ impl Validator {
         for (ii, ins) in plan.instruments.iter().enumerate() {
             self.instrument(plan, ins, &format!("/instruments/{ii}"));
         }
+        self.amendments(plan);
     }
 
     /// The texts of the tracking section (peer city, projects, milestones, site checks) in

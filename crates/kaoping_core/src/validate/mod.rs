@@ -4,6 +4,7 @@
 //! element by element so that one bad question does not hide the others; (3) meaning:
 //! duplicate ids, references, weights, scales, expressions and relevance cycles.
 
+mod history;
 mod instrument;
 mod meaning;
 mod shape;

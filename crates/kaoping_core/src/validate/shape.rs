@@ -2,7 +2,7 @@
 //! does not hide the others.
 
 use super::{ptr, Validator};
-use crate::plan::{Category, Indicator, Instrument, Question, Unit};
+use crate::plan::{Amendment, Category, Indicator, Instrument, Question, Unit};
 use crate::text::Text;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -27,6 +27,7 @@ const PLAN_KEYS: &[&str] = &[
     "instruments",
     "scoring",
     "tracking",
+    "amendments",
 ];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "components"];
 const COMPONENT_KEYS: &[&str] = &["indicators", "expert", "public", "leadership"];
@@ -75,6 +76,16 @@ const REVIEW_KEYS: &[&str] = &[
     "comment_at_or_below",
     "groups",
     "unable",
+];
+const AMENDMENT_KEYS: &[&str] = &[
+    "version",
+    "date",
+    "reason",
+    "replaces_version",
+    "replaces_sha256",
+    "compatible",
+    "incompatible",
+    "changes",
 ];
 const GROUP_KEYS: &[&str] = &["id", "name", "weight"];
 
@@ -285,6 +296,11 @@ impl Validator {
         }
         for (p, ins) in self.each(root, "instruments", "") {
             self.shape_instrument(ins, &p);
+        }
+        for (p, a) in self.each(root, "amendments", "") {
+            if self.keys(a, &p, AMENDMENT_KEYS, ("修订记录", "an amendment")) {
+                self.typed::<Amendment>(a, &p);
+            }
         }
     }
 
