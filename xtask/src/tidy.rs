@@ -47,7 +47,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["xlsx"],
     &["export", "yearend", "import"],
     &["track"],
-    &["validate", "schema"],
+    &["validate", "schema", "amend"],
     &["manifest"],
     &["aggregate"],
     &["messages"],

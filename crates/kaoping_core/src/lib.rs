@@ -5,6 +5,8 @@
 
 #[cfg(feature = "office")]
 pub mod aggregate;
+#[cfg(feature = "office")]
+pub mod amend;
 pub mod canonical;
 pub mod cells;
 pub mod date;

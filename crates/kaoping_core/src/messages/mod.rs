@@ -10,6 +10,8 @@
 
 #[cfg(feature = "office")]
 mod aggregate;
+#[cfg(feature = "office")]
+mod amend;
 mod export;
 #[cfg(feature = "office")]
 mod import;

@@ -1,0 +1,56 @@
+//! zh-CN texts of the amendment's errors.
+
+use crate::amend::AmendError;
+use crate::text::Bilingual;
+
+impl Bilingual for AmendError {
+    fn zh(&self) -> String {
+        match self {
+            AmendError::NotAPlan { which, message } => {
+                let which = if *which == "old" { "旧" } else { "新" };
+                format!("{which}方案不是有效的方案：{message}")
+            }
+            AmendError::OtherPlan { old, new } => {
+                format!("两个方案的编号不同（{old}、{new}）：修订须保持方案编号不变")
+            }
+            AmendError::SameVersion(v) => {
+                format!("新方案的版本仍是旧方案的 {v}：请给新方案一个新的版本号")
+            }
+            AmendError::RepeatedVersion(v) => format!("版本 {v} 已在方案的修订记录中"),
+            AmendError::BadDate(d) => format!("日期 {d} 不是 YYYY-MM-DD 格式的日期"),
+            AmendError::Reason(langs) => format!("修订理由缺少方案语言 {langs} 的文字"),
+            AmendError::History => {
+                "新方案的修订记录（amendments）与旧方案的不同：请从旧方案改起".to_owned()
+            }
+            AmendError::Unchanged => "除版本号外没有任何改动".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::check::bilingual;
+
+    #[test]
+    fn amend_error() {
+        let e = AmendError::NotAPlan {
+            which: "old",
+            message: "/units bad".into(),
+        };
+        bilingual(&e, &["/units bad"]);
+        bilingual(
+            &AmendError::OtherPlan {
+                old: "a-2026".into(),
+                new: "b-2026".into(),
+            },
+            &["a-2026", "b-2026"],
+        );
+        bilingual(&AmendError::SameVersion("3".into()), &["3"]);
+        bilingual(&AmendError::RepeatedVersion("2".into()), &["2"]);
+        bilingual(&AmendError::BadDate("2026-13-01".into()), &["2026-13-01"]);
+        bilingual(&AmendError::Reason("en".into()), &["en"]);
+        bilingual(&AmendError::History, &[]);
+        bilingual(&AmendError::Unchanged, &[]);
+    }
+}
