@@ -222,6 +222,18 @@ fn print_report(report: &IngestReport, lang: &str, summary: bool) {
             );
         }
     }
+    if !report.versions.is_empty() {
+        let by: Vec<String> = report
+            .versions
+            .iter()
+            .map(|(v, n)| format!("{v}: {n}"))
+            .collect();
+        if lang == "en" {
+            println!("accepted by plan version: {}", by.join(", "));
+        } else {
+            println!("按方案版本接受：{}", by.join("，"));
+        }
+    }
 }
 
 /// `kaoping ingest --preview`: each table file's columns, readings and unmatched values.

@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod ahp;
+mod amend;
 mod blocks;
 mod demo_responses;
 mod import_form;
@@ -75,7 +76,8 @@ enum Command {
     Template(yearend::TemplateArgs),
     /// Next year's history from this year's result.json and this year's history files.
     CarryForward(yearend::CarryForwardArgs),
-    /// Plans: next year's plan from this year's.
+    /// Plans: next year's plan from this year's, a questionnaire imported, two versions
+    /// compared (diff), a new version with its amendment (amend).
     Plan {
         #[command(subcommand)]
         cmd: yearend::PlanCommand,
@@ -254,10 +256,7 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             yearend::carry_forward(args, &plan, lang)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Plan { cmd } => {
-            yearend::plan(cmd, lang)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Plan { cmd } => yearend::plan(cmd, lang),
         Command::Verify(args) => aggregate::run_verify(args, lang),
         Command::Demo {
             what: DemoCommand::Inputs { seed, n },

@@ -53,6 +53,12 @@ pub enum PlanCommand {
     /// Add a questionnaire from another tool to a plan: an XLSForm workbook (.xlsx) or a
     /// SurveyJS JSON. Prints every item that could not be imported, with its reason.
     ImportForm(crate::import_form::ImportFormArgs),
+    /// What changed between two versions of a plan, and whether records made under the old
+    /// one stay valid. Exit code 0 when every instrument's records stay valid, 1 otherwise.
+    Diff(crate::amend::DiffArgs),
+    /// Write the new version of a plan with its amendment (date, reason, what changed, which
+    /// instruments' earlier records stay valid) appended to its history.
+    Amend(crate::amend::AmendArgs),
 }
 
 /// `kaoping template figures|history`.
@@ -108,10 +114,15 @@ pub fn carry_forward(
     Ok(())
 }
 
-/// `kaoping plan next-year plan.json --out next.json`.
-pub fn plan(cmd: PlanCommand, lang: &str) -> Result<()> {
+/// `kaoping plan next-year | import-form | diff | amend`.
+pub fn plan(cmd: PlanCommand, lang: &str) -> Result<std::process::ExitCode> {
     match cmd {
-        PlanCommand::ImportForm(args) => crate::import_form::run(args, lang),
+        PlanCommand::Diff(args) => crate::amend::diff(args, lang),
+        PlanCommand::Amend(args) => crate::amend::amend(args, lang),
+        PlanCommand::ImportForm(args) => {
+            crate::import_form::run(args, lang)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
         PlanCommand::NextYear { plan, out } => {
             let text = String::from_utf8(read(&plan)?)
                 .with_context(|| format!("{} is not UTF-8 text", plan.display()))?;
@@ -132,7 +143,7 @@ pub fn plan(cmd: PlanCommand, lang: &str) -> Result<()> {
             }
             let out = out.display();
             say(lang, format!("已写入 {out}"), format!("wrote {out}"));
-            Ok(())
+            Ok(std::process::ExitCode::SUCCESS)
         }
     }
 }
