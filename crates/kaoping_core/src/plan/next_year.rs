@@ -23,7 +23,7 @@ pub enum NextYearError {
 
 /// Next year's plan from `plan_json` (a plan as written): `year` + 1; the year in `id`, the
 /// title and the description moved on (or `-<year>` added to an id without it); `version`
-/// back to `1`; indicators added during the year (`from_period`, 追加下达) apply from the
+/// back to `1`; the version history (`amendments`) left out; indicators added during the year (`from_period`, 追加下达) apply from the
 /// start; and the dates of the tracking section (`YYYY-MM`, `YYYY-MM-DD` of this year, such
 /// as milestone due dates) moved one year on (29 February becomes the 28th).
 pub fn next_year(plan_json: &str) -> Result<NextYear, NextYearError> {
@@ -91,6 +91,15 @@ pub fn next_year(plan_json: &str) -> Result<NextYear, NextYearError> {
                 ));
             }
         }
+    }
+    if let Some(Value::Array(history)) = obj.remove("amendments") {
+        let n = history.len();
+        changes.push(Text::new(
+            &format!("删去今年的 {n} 条修订记录（明年的方案从第 1 版开始）"),
+            &format!(
+                "this year's {n} amendment(s) left out (next year's plan starts at version 1)"
+            ),
+        ));
     }
     if let Some(tracking) = obj.get_mut("tracking") {
         let n = move_dates(tracking, &old, &new);
@@ -213,8 +222,13 @@ mod tests {
         );
         assert_eq!(moved_date("2025-12", "2026", "2027"), None);
         assert_eq!(moved_date("2026-1", "2026", "2027"), None);
-        let n = next_year(r#"{"id":"x","year":2026,"version":"3"}"#).unwrap();
+        let n = next_year(r#"{"id":"x","year":2026,"version":"3","amendments":[{},{}]}"#).unwrap();
         assert!(n.json.contains("\"id\": \"x-2027\"") && n.json.contains("\"version\": \"1\""));
+        assert!(!n.json.contains("amendments"));
+        assert!(n
+            .changes
+            .iter()
+            .any(|c| c.get("en").contains("2 amendment(s)")));
         assert_eq!(next_year("[]").unwrap_err(), NextYearError::NotAPlan);
     }
 }
