@@ -9,6 +9,11 @@
 //! `plan_sha256` = OLD gets the demo plan's fingerprint; its checksum is recomputed only when
 //! it matched the record before (a record tampered with on purpose stays tampered). The text is
 //! changed in place, string for string, so the layout of the file stays as it was.
+//!
+//! This is for kaoping's own test fixtures only. An office whose published plan changes does
+//! not reseal anything: `kaoping plan amend old.json new.json` records the amendment in the
+//! plan, and records of the earlier version are accepted where their instrument stayed
+//! compatible (docs/plan.md, 修订).
 
 use kaoping_core::plan::DEMO_PLAN_SHA256;
 use kaoping_core::record::{record_checksum, verify_record, ResponseRecord};
