@@ -1848,6 +1848,11 @@ export interface ITrackedIndicator {
    */
   start?: string | null;
   /**
+   * First period counted per unit id, for an indicator handed to some units during the
+   * year (追加下达 to one unit); overrides `start` for that unit.
+   */
+  starts?: Record<string, string>;
+  /**
    * Annual target of every unit that has the indicator, unless in `targets` or given in
    * the period files (`target` column).
    */

@@ -35,7 +35,7 @@ impl<'p> Tracker<'p> {
             let (ind, tracked) = self.data_indicator(&row, unit)?;
             let kind = self.rules.period;
             let period = row.period(kind, self.plan.year)?;
-            let start = start_of(self.plan, tracked, ind, kind);
+            let start = start_of(self.plan, tracked, ind, kind, &unit.id);
             if period < start {
                 return Err(Bad::new(
                     "period",
@@ -315,15 +315,19 @@ fn applies(ind: &Indicator, unit: &Unit) -> Result<(), Bad> {
     }
 }
 
-/// The first period an indicator counts from (validated with the plan).
+/// The first period an indicator counts from in `unit` (validated with the plan): the unit's
+/// own start, else the indicator's.
 pub(crate) fn start_of(
     plan: &Plan,
     t: &TrackedIndicator,
     ind: &Indicator,
     kind: PeriodKind,
+    unit: &str,
 ) -> Period {
-    t.start
-        .as_deref()
+    t.starts
+        .get(unit)
+        .map(String::as_str)
+        .or(t.start.as_deref())
         .or(ind.from_period.as_deref())
         .and_then(|s| Period::parse(s, kind))
         .filter(|p| p.year == plan.year)

@@ -32,7 +32,6 @@ pub(super) fn series(
         let Some(ind) = plan.indicator(&t.indicator) else {
             continue;
         };
-        let start = start_of(plan, t, ind, kind);
         let direction = t
             .direction
             .or(ind.direction)
@@ -45,7 +44,7 @@ pub(super) fn series(
             let tracked = Tracked {
                 t,
                 ind,
-                start,
+                start: start_of(plan, t, ind, kind, &unit.id),
                 direction,
                 profile,
             };

@@ -147,26 +147,9 @@ fn check_indicators(out: &mut Vec<RuleProblem>, plan: &Plan, r: &TrackingRules) 
             } else {
                 format!("/indicators/{}/from_period", plan_index(plan, &t.indicator))
             };
-            match Period::parse(s, r.period) {
-                Some(per) if per.year == plan.year => {}
-                _ => out.push(RuleProblem {
-                    path: sp,
-                    code: "invalid_tracking",
-                    message: Text::new(
-                        &format!(
-                            "起始期“{s}”无效：应为 {} 年内的{}",
-                            plan.year,
-                            kind_zh(r.period)
-                        ),
-                        &format!(
-                            "start period \"{s}\" is not a {} of {}",
-                            kind_en(r.period),
-                            plan.year
-                        ),
-                    ),
-                }),
-            }
+            check_start(out, &sp, s, plan, r.period);
         }
+        check_unit_starts(out, plan, r, t, ind, &p);
         if let Some(pr) = &t.progress {
             check_progress(out, &format!("{p}/progress"), pr, r.period);
         }
@@ -408,6 +391,62 @@ fn check_site_checks(out: &mut Vec<RuleProblem>, plan: &Plan, r: &TrackingRules)
                     ),
                 );
             }
+        }
+    }
+}
+
+/// A first period counted: a period of the plan's year.
+fn check_start(out: &mut Vec<RuleProblem>, path: &str, s: &str, plan: &Plan, kind: PeriodKind) {
+    match Period::parse(s, kind) {
+        Some(per) if per.year == plan.year => {}
+        _ => out.push(RuleProblem {
+            path: path.to_owned(),
+            code: "invalid_tracking",
+            message: Text::new(
+                &format!(
+                    "起始期“{s}”无效：应为 {} 年内的{}",
+                    plan.year,
+                    kind_zh(kind)
+                ),
+                &format!(
+                    "start period \"{s}\" is not a {} of {}",
+                    kind_en(kind),
+                    plan.year
+                ),
+            ),
+        }),
+    }
+}
+
+/// `starts` (追加下达 to one unit): each a unit of the plan that has the indicator, and a
+/// period of the year.
+fn check_unit_starts(
+    out: &mut Vec<RuleProblem>,
+    plan: &Plan,
+    r: &TrackingRules,
+    t: &super::TrackedIndicator,
+    ind: &crate::plan::Indicator,
+    p: &str,
+) {
+    for (unit, s) in &t.starts {
+        let up = format!("{p}/starts/{unit}");
+        match plan.unit(unit) {
+            None => bad(
+                out,
+                &up,
+                &format!("方案中没有责任单位“{unit}”"),
+                &format!("the plan has no unit \"{unit}\""),
+            ),
+            Some(u) if !ind.weights.contains_key(&u.category) => bad(
+                out,
+                &up,
+                &format!("单位“{unit}”的类别没有指标“{}”", t.indicator),
+                &format!(
+                    "unit \"{unit}\" is in a category without indicator \"{}\"",
+                    t.indicator
+                ),
+            ),
+            Some(_) => check_start(out, &format!("/tracking{up}"), s, plan, r.period),
         }
     }
 }

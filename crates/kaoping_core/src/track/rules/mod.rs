@@ -156,6 +156,10 @@ pub struct TrackedIndicator {
     /// `from_period`, else the first period of the year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
+    /// First period counted per unit id, for an indicator handed to some units during the
+    /// year (追加下达 to one unit); overrides `start` for that unit.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub starts: BTreeMap<String, String>,
     /// Time progress of this indicator, when not the section's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,
@@ -378,5 +382,25 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec!["/indicators/0/from_period"]
         );
+    }
+
+    #[test]
+    fn a_unit_s_own_start_must_be_a_unit_with_the_indicator_and_a_period_of_the_year() {
+        let p = demo_with(json!({"indicators": [{
+            "indicator": "hightech_output",
+            "target": 100,
+            "starts": {"wedz": "2026-07", "atlantis": "2026-07", "jiangan": "2026-07", "donghu_hitech": "2025-13"}
+        }]}));
+        let paths: Vec<&str> = p.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/tracking/indicators/0/starts/atlantis",
+                "/tracking/indicators/0/starts/donghu_hitech",
+                "/tracking/indicators/0/starts/jiangan"
+            ],
+            "{p:?}"
+        );
+        assert!(p[1].1.contains("2025-13"), "{p:?}");
     }
 }
