@@ -61,6 +61,14 @@ export interface IAgreementResult {
   units: number;
 }
 
+/** The new version of a plan with its amendment appended. */
+export interface IAmended {
+  amendment: IAmendment;
+  diff: IPlanDiff;
+  /** The new plan's JSON (as written, with `amendments`), pretty-printed. */
+  json: string;
+}
+
 /** One amendment of the plan: the plan of `replaces_sha256` became the plan of `version`. */
 export interface IAmendment {
   /** What changed, one short line each. */
@@ -187,6 +195,22 @@ export interface ICategoryResult {
 
 /** One cell of a table. */
 export type ICell = null | number | string;
+
+/** One change between two versions of a plan. */
+export interface IChange {
+  /**
+   * What kind of change: `question_added`, `option_removed`, `text_changed`, … (see
+   * `docs/plan.md`).
+   */
+  code: string;
+  /** Whether records of `instrument` made before the change stay valid after it. */
+  compatible: boolean;
+  /** The instrument (or site-check sheet) it changes; none for the plan's other parts. */
+  instrument?: string | null;
+  message: IText;
+  /** Where, as a JSON Pointer into the new plan (the old one for what was removed). */
+  path: string;
+}
 
 /** An option of a choice question, or a row of a matrix. */
 export interface IChoice {
@@ -786,6 +810,14 @@ export interface IInstrument {
 
 export type IInstrumentKind = "survey" | "review" | "appraisal";
 
+/** Whether the records of one instrument of the old plan stay valid under the new one. */
+export interface IInstrumentVerdict {
+  compatible: boolean;
+  instrument: string;
+  /** The first incompatible change, when there is one. */
+  reason?: IText | null;
+}
+
 /** A two-sided interval around an estimate. */
 export interface IInterval {
   estimate: number;
@@ -980,6 +1012,19 @@ export interface IPlan {
   /** The plan's own revision, chosen by the office. */
   version: string;
   year: number;
+}
+
+/** What changed from one version of a plan to another. */
+export interface IPlanDiff {
+  changes: IChange[];
+  /** Whether every instrument's records stay valid. */
+  compatible: boolean;
+  /** Every instrument and site-check sheet of the old plan, in its order. */
+  instruments: IInstrumentVerdict[];
+  new_sha256: string;
+  new_version: string;
+  old_sha256: string;
+  old_version: string;
 }
 
 /** The plan file and the plan's own fingerprint. */

@@ -18,6 +18,12 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(typescript_type = "IPlanReport")]
     pub type IPlanReport;
+    #[wasm_bindgen(typescript_type = "IPlanDiff")]
+    pub type IPlanDiff;
+    #[wasm_bindgen(typescript_type = "IAmended")]
+    pub type IAmended;
+    #[wasm_bindgen(typescript_type = "IText")]
+    pub type ITextValue;
     #[wasm_bindgen(typescript_type = "IScoringInputs")]
     pub type IScoringInputs;
     #[wasm_bindgen(typescript_type = "IEvaluationResult")]
@@ -171,6 +177,29 @@ impl Engine {
     #[wasm_bindgen(js_name = validatePlan)]
     pub fn validate_plan(text: &str) -> Result<IPlanReport, JsValue> {
         Ok(to_js(&validate::validate_plan(text))?.unchecked_into())
+    }
+
+    /// What changed between two versions of a plan (texts) and whether each instrument's
+    /// earlier records stay valid.
+    #[wasm_bindgen(js_name = planDiff)]
+    pub fn plan_diff(old: &str, new: &str) -> Result<IPlanDiff, JsValue> {
+        let diff = kaoping_core::amend::diff_plan_texts(old, new).map_err(into_error)?;
+        Ok(to_js(&diff)?.unchecked_into())
+    }
+
+    /// The new version of a plan with its amendment (date `YYYY-MM-DD`, reason in every
+    /// language of the plan) appended: its JSON, the amendment and the diff.
+    #[wasm_bindgen(js_name = amendPlan)]
+    pub fn amend_plan(
+        old: &str,
+        new: &str,
+        date: &str,
+        reason: ITextValue,
+    ) -> Result<IAmended, JsValue> {
+        let reason: kaoping_core::text::Text = from_js(reason.into())?;
+        let amended =
+            kaoping_core::amend::amend_plan(old, new, date, reason).map_err(into_error)?;
+        Ok(to_js(&amended)?.unchecked_into())
     }
 
     /// Whether a record's checksum matches its content.

@@ -12,6 +12,7 @@
 
 use kaoping_core::aggregate::verify::{FileSetVerification, GivenVerification, Verification};
 use kaoping_core::aggregate::AggregateProgress;
+use kaoping_core::amend::{Amended, PlanDiff};
 use kaoping_core::cells::Table;
 use kaoping_core::export::IngestSummary;
 use kaoping_core::form::{Answers, CarryOver, FormState};
@@ -23,6 +24,7 @@ use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
 use kaoping_core::table::preview::Preview;
+use kaoping_core::text::Text;
 use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput};
 use kaoping_core::validate::PlanReport;
 use kaoping_core::yearend::TemplateKind;
@@ -57,6 +59,9 @@ fn definitions() -> BTreeMap<String, Value> {
         Submission,
         ResponseRecord,
         PlanReport,
+        PlanDiff,
+        Amended,
+        Text,
         ScoringInputs,
         EvaluationResult,
         RecordFile,

@@ -351,8 +351,33 @@ impl Diff {
     }
 }
 
+/// What changed from the plan `old_text` to `new_text` (both must be valid plans): the
+/// office page's and `kaoping plan diff`'s comparison from the two files.
+pub fn diff_plan_texts(old_text: &str, new_text: &str) -> Result<PlanDiff, AmendError> {
+    Ok(diff_plans(
+        &valid("old", old_text)?,
+        &valid("new", new_text)?,
+    ))
+}
+
+/// The plan `text`, when it is valid; else its first problem.
+fn valid(which: &'static str, text: &str) -> Result<Plan, AmendError> {
+    let report = crate::validate::validate_plan(text);
+    match report.plan {
+        Some(plan) if report.ok => Ok(plan),
+        _ => Err(AmendError::NotAPlan {
+            which,
+            message: report
+                .problems
+                .first()
+                .map(|p| format!("{} {}", p.path, p.message.get("en")))
+                .unwrap_or_default(),
+        }),
+    }
+}
+
 /// The new version of a plan with its amendment appended.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Amended {
     /// The new plan's JSON (as written, with `amendments`), pretty-printed.
     pub json: String,
@@ -394,20 +419,6 @@ pub fn amend_plan(
     date: &str,
     reason: Text,
 ) -> Result<Amended, AmendError> {
-    let read = |which: &'static str, text: &str| {
-        let report = crate::validate::validate_plan(text);
-        match report.plan {
-            Some(plan) if report.ok => Ok(plan),
-            _ => Err(AmendError::NotAPlan {
-                which,
-                message: report
-                    .problems
-                    .first()
-                    .map(|p| format!("{} {}", p.path, p.message.get("en")))
-                    .unwrap_or_default(),
-            }),
-        }
-    };
     // The new plan is read without its history: copied from the old one, it still ends at
     // the old version (the amendment made here completes it).
     let mut value: Value = serde_json::from_str(
@@ -424,8 +435,8 @@ pub fn amend_plan(
         })?,
         None => Vec::new(),
     };
-    let old = read("old", old_text)?;
-    let new = read("new", &value.to_string())?;
+    let old = valid("old", old_text)?;
+    let new = valid("new", &value.to_string())?;
     if old.id != new.id {
         return Err(AmendError::OtherPlan {
             old: old.id,

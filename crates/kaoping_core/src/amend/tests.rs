@@ -29,7 +29,12 @@ const Q: &str = "/instruments/0/sections/0/questions";
 
 #[test]
 fn the_same_plan_has_no_changes() {
-    let d = diff_plans(&demo_plan(), &demo_plan());
+    let d = diff_plan_texts(DEMO_PLAN_JSON, DEMO_PLAN_JSON).unwrap();
+    assert_eq!(d, diff_plans(&demo_plan(), &demo_plan()));
+    assert!(matches!(
+        diff_plan_texts(DEMO_PLAN_JSON, "{}"),
+        Err(AmendError::NotAPlan { which: "new", .. })
+    ));
     assert!(d.changes.is_empty(), "{:?}", d.changes);
     assert!(d.compatible);
     assert!(d.instruments.iter().all(|v| v.compatible));
