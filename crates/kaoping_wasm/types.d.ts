@@ -303,6 +303,11 @@ export interface ICounts {
   indicator_inputs: number;
   read: number;
   rejected: number;
+  /**
+   * Accepted records per version of the plan they answered; only for a plan with
+   * amendments (`docs/plan.md`, 修订), else left out.
+   */
+  versions?: Record<string, number>;
 }
 
 /** A check criterion of a site-check sheet. */

@@ -112,6 +112,10 @@ pub struct Counts {
     pub rejected: usize,
     pub indicator_inputs: usize,
     pub history_entries: usize,
+    /// Accepted records per version of the plan they answered; only for a plan with
+    /// amendments (`docs/plan.md`, 修订), else left out.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub versions: std::collections::BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -5,9 +5,11 @@
 //! (accepted when their instrument stayed compatible, else `incompatible_version`).
 //! `UPDATE_FIXTURES=1` rewrites it (read the diff first).
 
+use kaoping_core::aggregate::{aggregate, InputFile};
 use kaoping_core::amend::{amend_plan, diff_plans};
 use kaoping_core::form::Answers;
 use kaoping_core::ingest::Ingest;
+use kaoping_core::manifest::Parameters;
 use kaoping_core::record::{build_record, Submission};
 use kaoping_core::text::Text;
 use serde_json::{json, Value};
@@ -81,6 +83,19 @@ fn amend_fixtures() {
         ingest.add_file("records.jsonl", &records);
         let report = ingest.finish();
         assert_eq!(report.read, report.accepted + report.rejected.len());
+        // An aggregation's manifest counts the same records per version.
+        let input = InputFile::new("records.jsonl", None, records.as_bytes());
+        let params = Parameters { lang: "en".into() };
+        let agg = aggregate(
+            "plan.json",
+            amended.json.as_bytes(),
+            &[input],
+            &params,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(agg.manifest.counts.versions, report.versions);
+        assert!(!report.versions.is_empty());
         let got = json!({
             "diff": diff,
             "amendment": amended.amendment,

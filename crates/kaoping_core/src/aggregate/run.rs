@@ -425,6 +425,7 @@ impl<'p> AggregateRun<'p> {
                 rejected: ingest.rejected.len(),
                 indicator_inputs: self.indicators.len(),
                 history_entries: self.history.len(),
+                versions: ingest.versions.clone(),
             },
             result: ResultEntry {
                 format: result.format.clone(),
