@@ -539,6 +539,7 @@ fn to_wjx(plan: &Plan, flat: &[u8], by_number: bool, spoil: bool) -> Vec<u8> {
             QuestionKind::Matrix { rows, .. } => format!("{}、({})", q + 1, zh(&rows[r].label)),
             _ => unreachable!(),
         },
+        Target::Option(..) => unreachable!("the flat layout has no option columns"),
         Target::Reason(q) => {
             format!(
                 "{}、{}",

@@ -224,3 +224,179 @@ fn a_year_end_table_has_no_preview() {
         }
     }
 }
+
+/// 腾讯问卷's multiple choice, one column per option (`tests/fixtures/ingest/tencent_options_*`):
+/// the preview lists every value of an option column that is neither chosen nor not chosen,
+/// with its count, in both encodings; the rows reconcile.
+#[test]
+fn one_column_per_option_is_one_answer() {
+    let plan = demo_plan();
+    for case in ["tencent_options_utf8", "tencent_options_gb18030"] {
+        let bytes = fixture(case);
+        let p = preview(&plan, "public.csv", &bytes, &FileOptions::default()).unwrap();
+        assert_eq!(p.rows, 9);
+        let unmatched: Vec<(&str, &str, usize)> = p
+            .unmatched
+            .iter()
+            .map(|u| (u.key.as_str(), u.value.as_str(), u.count))
+            .collect();
+        assert_eq!(
+            unmatched,
+            [
+                ("priorities[traffic]", "是", 1),
+                ("priorities[other]", "yes", 1)
+            ],
+            "{case}"
+        );
+        let choices: Vec<&str> = p.unmatched[0]
+            .choices
+            .iter()
+            .map(|c| c.value.as_str())
+            .collect();
+        assert_eq!(choices, ["1", ""]);
+        let r = ingest(&bytes, FileOptions::default(), true);
+        assert_eq!((r.read, r.accepted, r.rejected.len()), (9, 4, 5));
+        assert!(p.mapping.missing.is_empty(), "{:?}", p.mapping.missing);
+    }
+    let r = ingest(
+        &fixture("tencent_options_utf8"),
+        FileOptions::default(),
+        false,
+    );
+    let chosen: Vec<serde_json::Value> = r
+        .records
+        .iter()
+        .map(|r| r.answers["priorities"].clone())
+        .collect();
+    assert_eq!(
+        chosen,
+        [
+            serde_json::json!(["traffic", "health"]),
+            serde_json::json!(["elderly"]),
+            serde_json::json!(["housing", "other"]),
+            serde_json::json!(["education"]),
+        ]
+    );
+}
+
+/// The office's recoding (`FileOptions::recode`): a value mapped to an option is read so, one
+/// mapped to empty is an empty answer; a value left unmapped still rejects its row, and a
+/// recoded row then meets the form's own checks.
+#[test]
+fn recoded_values_are_read_and_unmapped_ones_still_reject() {
+    let recode = |pairs: &[(&str, &str, &str)]| {
+        let mut r = kaoping_core::table::recode::Recodes::new();
+        for (k, v, to) in pairs {
+            r.entry(k.to_string())
+                .or_default()
+                .insert(v.to_string(), to.to_string());
+        }
+        r
+    };
+    let options = FileOptions {
+        recode: recode(&[
+            ("priorities[traffic]", "是", "1"),
+            ("priorities[other]", "yes", ""),
+        ]),
+        ..FileOptions::default()
+    };
+    let r = ingest(&fixture("tencent_options_utf8"), options, true);
+    assert_eq!((r.read, r.accepted), (9, 6));
+    let codes: Vec<(usize, &str)> = r.rejected.iter().map(|x| (x.row, x.code)).collect();
+    assert_eq!(
+        codes,
+        [
+            (5, "invalid_answer"),
+            (6, "required_missing"),
+            (8, "required_missing")
+        ]
+    );
+    // 汉口区 mapped to 江汉区 and 飞行 to nothing: the wjx fixture's two unmatched rows now
+    // meet the form's checks; without the 飞行 entry its row is still rejected, by name.
+    let options = FileOptions {
+        recode: recode(&[("district", "汉口区", "jianghan")]),
+        ..FileOptions::default()
+    };
+    let r = ingest(&fixture("wjx_text_utf8"), options, false);
+    assert_eq!((r.read, r.accepted), (6, 3));
+    let last = r.rejected.last().unwrap();
+    assert_eq!((last.row, last.code), (7, "unknown_option"));
+    assert!(last.message.0["en"].contains("飞行"), "{:?}", last.message);
+}
+
+/// The other spellings of an option column: `N.label:option` with the option's text or
+/// nothing (腾讯问卷's text export), and 问卷星's by-number `第N题(option)` with 1 and 0: the
+/// wjx fixture with its multiple choice column so split reads to the same report.
+#[test]
+fn option_column_headers() {
+    let plan = demo_plan();
+    let text = String::from_utf8(fixture("wjx_text_utf8")).unwrap();
+    let rows: Vec<Vec<&str>> = text.lines().map(|l| l.split(',').collect()).collect();
+    let at = rows[0].iter().position(|h| h.starts_with("7、")).unwrap();
+    let options = [
+        ("7.您最希望改进的方面:交通出行", "交通出行"),
+        ("第7题(医疗卫生)", "医疗卫生"),
+        ("7、您最希望改进的方面（最多选3项）—养老", "养老"),
+        ("第7题(政务服务)", "政务服务"),
+        ("第7题(住房)", "住房"),
+        ("7.您最希望改进的方面:其他", "其他"),
+    ];
+    let mut csv = String::new();
+    for (n, row) in rows.iter().enumerate() {
+        let mut cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+        let joined = cells.remove(at);
+        for (i, (header, label)) in options.iter().enumerate().rev() {
+            let chosen = joined.split('┋').any(|x| x == *label);
+            let cell = match (n, i % 2) {
+                (0, _) => header.to_string(),
+                (_, 0) if chosen => label.to_string(),
+                (_, 0) => String::new(),
+                (_, _) => u8::from(chosen).to_string(),
+            };
+            cells.insert(at, cell);
+        }
+        csv += &(cells.join(",") + "\n");
+    }
+    let p = preview(&plan, "public.csv", csv.as_bytes(), &FileOptions::default()).unwrap();
+    let keys: Vec<&str> = p.mapping.headers[at..at + options.len()]
+        .iter()
+        .map(|h| h.key.as_deref().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "priorities[traffic]",
+            "priorities[health]",
+            "priorities[elderly]",
+            "priorities[services]",
+            "priorities[housing]",
+            "priorities[other]"
+        ]
+    );
+    // 飞行 has no column here: the unmatched value is 汉口区 alone.
+    assert_eq!(p.unmatched.len(), 1, "{:?}", p.unmatched);
+    let r = ingest(csv.as_bytes(), FileOptions::default(), false);
+    let codes: Vec<(usize, &str)> = r.rejected.iter().map(|x| (x.row, x.code)).collect();
+    assert_eq!(
+        codes,
+        [
+            (4, "unknown_option"),
+            (5, "required_missing"),
+            (6, "invalid_answer")
+        ]
+    );
+    assert_eq!(r.rejected[1].column.as_deref(), Some("8、请写明其他方面"));
+    let chosen: Vec<serde_json::Value> = r
+        .records
+        .iter()
+        .map(|r| r.answers["priorities"].clone())
+        .collect();
+    assert_eq!(
+        chosen,
+        [
+            serde_json::json!(["traffic", "health"]),
+            serde_json::json!(["elderly"]),
+            serde_json::json!(["housing"]),
+        ]
+    );
+}

@@ -121,6 +121,11 @@ pub struct FileOptions {
     /// option numbers; `table::preview` decides them from the whole file).
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub readings: crate::table::recode::Readings,
+    /// Tables: `{column_key: {value: target}}`, the office's recoding of values that match no
+    /// option (`table::recode::Recodes`; `""` is an empty answer). Unrecoded values still
+    /// reject their rows.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub recode: crate::table::recode::Recodes,
 }
 
 /// Running totals, for progress.

@@ -156,6 +156,7 @@ impl<'p> IngestSession<'p> {
                         instrument: options.instrument.clone(),
                         mapping: options.mapping.clone(),
                         readings: options.readings.clone(),
+                        recode: options.recode.clone(),
                         recoder: None,
                         layout: None,
                         unit_question: None,

@@ -154,7 +154,9 @@ fn prepare(ctx: &mut CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) {
         (Some(r), Some(layout)) => r.recode(row, layout),
         _ => None,
     };
+    let joined = ctx.layout.as_ref().is_some_and(|l| !l.joined.is_empty());
     let compiled = match &recoded {
+        None if joined => false,
         None => prepare_compiled(ctx, sink, row, out),
         Some(Ok(recoded)) => prepare_compiled(ctx, sink, recoded, out),
         Some(Err(_)) => false,

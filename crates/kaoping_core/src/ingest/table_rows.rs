@@ -9,7 +9,7 @@ use crate::plan::{InstrumentKind, Plan};
 use crate::record::{seal, QualityFlags, ResponseRecord, RECORD_FORMAT};
 use crate::table::csv::{CsvProblem, Row, Tokenizer};
 use crate::table::decode::Decoder;
-use crate::table::recode::{NotAnOption, Readings, Recoder};
+use crate::table::recode::{NotAnOption, Readings, Recoder, Recodes};
 use crate::table::{self, compiled, convention, Layout, Mapping};
 use crate::text::Bilingual;
 use serde_json::Value;
@@ -30,6 +30,7 @@ pub(super) struct CsvCtx {
     pub(super) instrument: Option<String>,
     pub(super) mapping: Mapping,
     pub(super) readings: Readings,
+    pub(super) recode: Recodes,
     /// Recodes a survey tool's cells (an export, or readings given) before either path.
     /// Boxed: it is taken out and put back for every row, which must cost a pointer, not
     /// a copy of the recoder (that copy cost a flat file's ingest 2.7 % more instructions).
@@ -86,7 +87,8 @@ impl CsvCtx {
                 }
             }
         }
-        self.recoder = Recoder::new(instrument, &layout, &self.readings).map(Box::new);
+        self.recoder =
+            Recoder::new(instrument, &layout, &self.readings, &self.recode).map(Box::new);
         self.layout = Some(layout);
     }
 
@@ -113,15 +115,18 @@ impl CsvCtx {
         };
         let mut recoder = self.recoder.take();
         match recoder.as_mut().and_then(|r| r.recode(row, layout)) {
-            None => self.read_row(row, sink),
-            Some(Ok(recoded)) => self.read_row(&recoded, sink),
-            Some(Err(problem)) => self.slow_row(row, sink, Some(problem)),
+            // A file row the recoder could not read (a CSV problem, the wrong number of
+            // fields) has no joined fields: it is rejected on the record path.
+            None if !layout.joined.is_empty() => self.slow_row(row, sink, false, None),
+            None => self.read_row(row, sink, false),
+            Some(Ok(recoded)) => self.read_row(&recoded, sink, true),
+            Some(Err(problem)) => self.slow_row(row, sink, false, Some(problem)),
         }
         self.recoder = recoder;
     }
 
     /// A row (recoded when it is an export's): the compiled path, else the record path.
-    fn read_row(&self, row: &Row, sink: &mut Sink) {
+    fn read_row(&self, row: &Row, sink: &mut Sink, recoded: bool) {
         let layout = self.layout.as_ref().expect("header read");
         if let (Some(c), Some(d)) = (self.compiled.as_ref(), sink.tallies.as_mut()) {
             let name = &sink.files[self.file];
@@ -134,13 +139,13 @@ impl CsvCtx {
                 return;
             }
         }
-        self.slow_row(row, sink, None);
+        self.slow_row(row, sink, recoded, None);
     }
 
     /// The record path: row → answers → the form's checks → a sealed record → dedup → scored.
     /// `unmatched`: a cell of the row that the recoder found to match no option (the row is
     /// then the file's own, not recoded).
-    fn slow_row(&self, row: &Row, sink: &mut Sink, unmatched: Option<NotAnOption>) {
+    fn slow_row(&self, row: &Row, sink: &mut Sink, recoded: bool, unmatched: Option<NotAnOption>) {
         let layout = self.layout.as_ref().expect("header read");
         let file = self.file;
         let n = row.number as usize;
@@ -151,8 +156,10 @@ impl CsvCtx {
             let column = (p != CsvProblem::TooLong).then(|| layout.header(field));
             return sink.reject(file, n, column, "csv_syntax", zh, en);
         }
-        let want = layout.headers.len();
-        if row.len() != want {
+        // A recoded row has the joined fields too ([`Layout::joined`]); a file's row has not.
+        let want = layout.file_fields;
+        let fields = if recoded { layout.headers.len() } else { want };
+        if row.len() != fields {
             let field = row.len().min(want);
             return sink.reject(
                 file,
@@ -164,8 +171,8 @@ impl CsvCtx {
             );
         }
         // Mapped fields must be text in the file's encoding.
-        let mut texts: Vec<&str> = Vec::with_capacity(want);
-        for i in 0..want {
+        let mut texts: Vec<&str> = Vec::with_capacity(fields);
+        for i in 0..fields {
             let bytes = row.field(i);
             // U+FFFD marks bytes lost in decoding (here or in an earlier conversion).
             let ok = layout.targets[i].is_none()

@@ -3,6 +3,7 @@
 use crate::table::csv::MAX_ROW_BYTES;
 use crate::table::ratings::MatrixError;
 use crate::table::recode::NotAnOption;
+use crate::table::recodes::RecodeFileError;
 use crate::text::Bilingual;
 
 impl Bilingual for NotAnOption {
@@ -13,6 +14,22 @@ impl Bilingual for NotAnOption {
             self.value,
             self.options.join("；")
         )
+    }
+}
+
+impl Bilingual for RecodeFileError {
+    fn zh(&self) -> String {
+        match self {
+            RecodeFileError::Header => {
+                "重新编码表的表头须有 column（列）、value（值）和 to（改为）三列".to_owned()
+            }
+            RecodeFileError::Csv { row } => {
+                format!("第 {row} 行：CSV 文本格式有误（引号未闭合，或引号后还有文字）")
+            }
+            RecodeFileError::Twice { row, column, value } => {
+                format!("第 {row} 行：{column} 的“{value}”被重复编码")
+            }
+        }
     }
 }
 

@@ -12,6 +12,11 @@
 //!   `label：row`, `label(row)`, where `label` is a matrix question's label or id and `row`
 //!   one of its rows' label or value. Separators are tried in that order, each at its
 //!   occurrences from the left: the first split that names a row wins.
+//! - **One column per option** of a multiple choice question (腾讯问卷; 问卷星 by number):
+//!   `N、label(option)`, `N.label:option`, the other matrix separators, `N、(option)` and
+//!   `第N题(option)` ([`option_column`]; with a number the label may be shortened), and
+//!   without a number `label(option)` where `label` is the question's. Tried after every
+//!   other match; the columns are joined into the question's answer by the recoder.
 //! - **Tool columns**: `序号`, `编号`, `id` are the respondent id; `提交答卷时间`,
 //!   `结束答题时间`, `submit time`, `submission time` the submission time; `所用时间`,
 //!   `答题时长`, `time taken`, `duration` the time taken (seconds, `123秒`, `2分3秒`), which
@@ -78,9 +83,19 @@ pub(crate) fn tool_header(h: &str) -> Option<ToolHeader> {
     })
 }
 
-/// `N、rest`, `N.rest`, `N．rest`, `QN`, `Q N`, `QN.rest`, `QN rest`: the number and the rest.
+/// `N、rest`, `N.rest`, `N．rest`, `QN`, `Q N`, `QN.rest`, `QN rest`, `第N题rest`: the number
+/// and the rest.
 fn numbered(h: &str) -> Option<(usize, &str)> {
     let s = h.trim();
+    if let Some(r) = s.strip_prefix('第') {
+        let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > 4 {
+            return None;
+        }
+        let n: usize = r[..digits].parse().ok()?;
+        let rest = r[digits..].strip_prefix('题')?;
+        return Some((n, rest.trim()));
+    }
     let (q, s) = match s.strip_prefix(['Q', 'q']) {
         Some(r) => (true, r.trim_start()),
         None => (false, s),
@@ -213,6 +228,95 @@ pub(crate) fn find(
     }
 }
 
+/// A column of one option of a multiple choice question (the tools' "one column per option"
+/// export): the question, the option, and the length of the header's part before the option
+/// (the question's own header, for messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OptionColumn {
+    pub(crate) question: usize,
+    pub(crate) option: usize,
+    pub(crate) stem: usize,
+}
+
+/// Option `name` (its value or a label, in parentheses or not) of multiple choice question `qi`.
+pub(crate) fn option_of(ins: &Instrument, qi: usize, name: &str) -> Option<usize> {
+    let q = ins.questions().nth(qi)?;
+    let QuestionKind::Multiple { options, .. } = &q.kind else {
+        return None;
+    };
+    let name = name
+        .trim()
+        .trim_start_matches(['(', '（'])
+        .trim_end_matches([')', '）'])
+        .trim();
+    options
+        .iter()
+        .position(|o| o.value == name || texts(&o.label).any(|l| l == name))
+}
+
+/// `label(option)` and the other separators of matrix rows naming an option of a multiple
+/// choice question; with `only` (a numbered header) the label may be anything (the tools
+/// shorten long ones), else it must name the question. The last split that names an option
+/// wins (a label may hold the separator itself, `（最多选3项）`).
+fn option_split(ins: &Instrument, h: &str, only: Option<usize>) -> Option<(usize, usize, usize)> {
+    for sep in MATRIX_SEPARATORS {
+        for (at, _) in h.rmatch_indices(sep) {
+            let (left, right) = (&h[..at], &h[at + sep.len()..]);
+            let right = if sep == "(" || sep == "（" {
+                match right.strip_suffix([')', '）']) {
+                    Some(r) => r,
+                    None => continue,
+                }
+            } else {
+                right
+            };
+            let found = (0..ins.questions().count())
+                .filter(|qi| only.is_none_or(|o| o == *qi))
+                .find_map(|qi| {
+                    (only.is_some() || names_question(ins, qi, left))
+                        .then(|| option_of(ins, qi, right).map(|oi| (qi, oi, at)))
+                        .flatten()
+                });
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
+/// The option column a header names: `N、label(option)`, `N.label:option`, `第N题(option)`,
+/// `N、(option)`, `label—option` and the other matrix separators (see the module's notes).
+pub(crate) fn option_column(ins: &Instrument, h: &str) -> Option<OptionColumn> {
+    let h = h.trim();
+    if let Some((n, rest)) = numbered(h) {
+        let qi = n.checked_sub(1)?;
+        // `rest` ends the (trimmed) header.
+        let offset = h.len() - rest.len();
+        if rest.starts_with(['(', '（']) {
+            if let Some(option) = option_of(ins, qi, rest) {
+                return Some(OptionColumn {
+                    question: qi,
+                    option,
+                    stem: offset,
+                });
+            }
+        }
+        let (question, option, at) = option_split(ins, rest, Some(qi))?;
+        return Some(OptionColumn {
+            question,
+            option,
+            stem: offset + at,
+        });
+    }
+    let (question, option, stem) = option_split(ins, h, None)?;
+    Some(OptionColumn {
+        question,
+        option,
+        stem,
+    })
+}
+
 /// Seconds from a time taken: `123`, `123秒`, `2分3秒`, `1小时2分3秒`, `123s`.
 pub fn parse_duration(cell: &str) -> Option<f64> {
     let t = cell.trim();
@@ -262,6 +366,8 @@ mod tests {
         assert_eq!(numbered("12"), None);
         assert_eq!(numbered("18-29"), None);
         assert_eq!(numbered("Quality"), None);
+        assert_eq!(numbered("第7题(交通出行)"), Some((7, "(交通出行)")));
+        assert_eq!(numbered("第7(交通出行)"), None);
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub mod decode;
 pub mod preview;
 pub mod ratings;
 pub mod recode;
+pub mod recodes;
 
 use crate::form::{Answers, UNABLE};
 use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind};
@@ -52,6 +53,10 @@ pub enum Target {
     MatrixRow(usize, usize),
     /// The written reason of question `q`.
     Reason(usize),
+    /// Option `o` of multiple choice question `q`, in a column of its own (a survey tool's
+    /// "one column per option" export): read into the question's joined field
+    /// ([`Layout::joined`]).
+    Option(usize, usize),
 }
 
 /// A column of the flat layout of an instrument.
@@ -183,7 +188,40 @@ pub struct Layout {
     /// Whether a header was matched by a survey tool's convention (numbered, matrix row, tool
     /// column): the cells are then recoded from the tool's spellings (`recode.rs`).
     pub export: bool,
+    /// The fields of the file; fields past them are joined ones, made by the recoder.
+    pub file_fields: usize,
+    /// Multiple choice questions exported one column per option: each is read as one field
+    /// after the file's (its header the option headers' common part), which the recoder fills.
+    pub joined: Vec<Joined>,
     pub report: MappingReport,
+}
+
+/// A multiple choice question whose options came in columns of their own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Joined {
+    /// The joined field (past the file's).
+    pub field: usize,
+    pub question: usize,
+    /// Each option column: its field and the option.
+    pub options: Vec<(usize, usize)>,
+}
+
+/// The column key of an option column: `question[option]`.
+pub fn option_key(ins: &Instrument, q: usize, o: usize) -> Option<String> {
+    let question = ins.questions().nth(q)?;
+    let QuestionKind::Multiple { options, .. } = &question.kind else {
+        return None;
+    };
+    Some(format!("{}[{}]", question.id, options.get(o)?.value))
+}
+
+/// The option column an explicit mapping's `question[option]` names.
+fn option_by_key(ins: &Instrument, key: &str) -> Option<(usize, usize)> {
+    let (id, rest) = key.trim().split_once('[')?;
+    let value = rest.strip_suffix(']')?;
+    let q = ins.questions().position(|q| q.id == id)?;
+    let o = convention::option_of(ins, q, value)?;
+    (option_key(ins, q, o)? == key.trim()).then_some((q, o))
 }
 
 impl Layout {
@@ -196,10 +234,9 @@ impl Layout {
     }
 }
 
-/// Resolve the headers against instrument `ins_index` of `plan`.
-pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapping) -> Layout {
-    let ins = &plan.instruments[ins_index];
-    let cols = layout_columns(ins);
+/// The columns by key, and by label (a label shared by two columns maps to `None`).
+#[allow(clippy::type_complexity)]
+fn lookups(cols: &[Column]) -> (BTreeMap<&str, usize>, BTreeMap<&str, Option<usize>>) {
     let by_key: BTreeMap<&str, usize> = cols
         .iter()
         .enumerate()
@@ -218,10 +255,20 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
                 .or_insert(Some(i));
         }
     }
+    (by_key, by_label)
+}
+
+/// Resolve the headers against instrument `ins_index` of `plan`.
+pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapping) -> Layout {
+    let ins = &plan.instruments[ins_index];
+    let cols = layout_columns(ins);
+    let (by_key, by_label) = lookups(&cols);
     let mut used = vec![false; cols.len()];
     let mut targets = Vec::with_capacity(headers.len());
     let mut mapped = Vec::with_capacity(headers.len());
     let (mut duration_field, mut recognised, mut export) = (None, Vec::new(), false);
+    // Option columns: (field, question, option, the header's stem).
+    let mut option_cols: Vec<(usize, usize, usize, String)> = Vec::new();
     for (f, h) in headers.iter().enumerate() {
         let h = h.trim();
         let found: Option<(usize, &'static str)> = match mapping.get(h) {
@@ -233,6 +280,21 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
                 .or_else(|| convention::find(ins, &cols, &by_label, h)),
         };
         let found = found.filter(|(i, _)| !used[*i]);
+        if found.is_none() {
+            if let Some((q, o, stem, by)) = option_header(ins, mapping, h) {
+                if !option_cols.iter().any(|c| c.1 == q && c.2 == o) {
+                    option_cols.push((f, q, o, stem));
+                    export |= by == "option";
+                    targets.push(Some(Target::Option(q, o)));
+                    mapped.push(MappedHeader {
+                        header: h.to_owned(),
+                        key: option_key(ins, q, o),
+                        by: Some(by),
+                    });
+                    continue;
+                }
+            }
+        }
         if let Some((i, _)) = found {
             used[i] = true;
         }
@@ -248,6 +310,15 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
             by,
         });
     }
+    let mut all_headers: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
+    let joined = join_options(
+        &cols,
+        &mut used,
+        &mut targets,
+        &mut mapped,
+        &mut all_headers,
+        option_cols,
+    );
     let n_q = ins.questions().count();
     let mut question_field = vec![None; n_q];
     let mut reason_field = vec![None; n_q];
@@ -267,7 +338,7 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
             Some(Target::Question(q)) => question_field[*q] = Some(f),
             Some(Target::MatrixRow(q, r)) => row_fields[*q][*r] = Some(f),
             Some(Target::Reason(q)) => reason_field[*q] = Some(f),
-            None => {}
+            Some(Target::Option(..)) | None => {}
         }
     }
     let report = MappingReport {
@@ -278,25 +349,12 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
             .map(|m| m.header.clone())
             .collect(),
         headers: mapped,
-        missing: cols
-            .iter()
-            .zip(&used)
-            .filter(|(c, u)| {
-                !**u && !matches!(
-                    c.target,
-                    Target::RespondentId | Target::SubmittedAt | Target::PlanId
-                )
-            })
-            .map(|(c, _)| MissingColumn {
-                key: c.key.clone(),
-                required: c.required,
-            })
-            .collect(),
+        missing: missing_columns(&cols, &used),
         recognised,
     };
     Layout {
         instrument: ins_index,
-        headers: headers.iter().map(|h| h.trim().to_owned()).collect(),
+        headers: all_headers,
         targets,
         question_field,
         row_fields,
@@ -306,8 +364,89 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
         plan_field,
         duration_field,
         export,
+        file_fields: headers.len(),
+        joined,
         report,
     }
+}
+
+/// The question columns no header maps to.
+fn missing_columns(cols: &[Column], used: &[bool]) -> Vec<MissingColumn> {
+    cols.iter()
+        .zip(used)
+        .filter(|(c, u)| {
+            !**u && !matches!(
+                c.target,
+                Target::RespondentId | Target::SubmittedAt | Target::PlanId
+            )
+        })
+        .map(|(c, _)| MissingColumn {
+            key: c.key.clone(),
+            required: c.required,
+        })
+        .collect()
+}
+
+/// An option column (`question[option]`) by an explicit mapping, else by a tool's header
+/// convention (only when the mapping does not name the header), and how.
+fn option_header(
+    ins: &Instrument,
+    mapping: &Mapping,
+    h: &str,
+) -> Option<(usize, usize, String, &'static str)> {
+    match mapping.get(h) {
+        Some(k) => option_by_key(ins, k).map(|(q, o)| (q, o, String::new(), "mapping")),
+        None => convention::option_column(ins, h).map(|c| {
+            let stem = h[..c.stem]
+                .trim_end_matches([':', '：', '—', '－', '-', '_', '(', '（'])
+                .trim()
+                .to_owned();
+            (c.question, c.option, stem, "option")
+        }),
+    }
+}
+
+/// Joins the option columns of each multiple choice question whose own column is not in the
+/// file into one field past the file's; when it is, the option columns are not used.
+fn join_options(
+    cols: &[Column],
+    used: &mut [bool],
+    targets: &mut Vec<Option<Target>>,
+    mapped: &mut [MappedHeader],
+    headers: &mut Vec<String>,
+    option_cols: Vec<(usize, usize, usize, String)>,
+) -> Vec<Joined> {
+    let mut joined: Vec<Joined> = Vec::new();
+    for (f, q, o, stem) in option_cols {
+        let Some(col) = cols.iter().position(|c| c.target == Target::Question(q)) else {
+            continue;
+        };
+        if let Some(j) = joined.iter_mut().find(|j| j.question == q) {
+            j.options.push((f, o));
+            continue;
+        }
+        if used[col] {
+            // The question's own column is in the file: its option columns are not used.
+            targets[f] = None;
+            mapped[f].key = None;
+            mapped[f].by = None;
+            continue;
+        }
+        used[col] = true;
+        let field = headers.len();
+        headers.push(if stem.is_empty() {
+            cols[col].key.clone()
+        } else {
+            stem
+        });
+        targets.push(Some(Target::Question(q)));
+        joined.push(Joined {
+            field,
+            question: q,
+            options: vec![(f, o)],
+        });
+    }
+    joined
 }
 
 /// A survey tool's own column not in the flat layout (time taken, source, IP): recognised,
@@ -351,6 +490,7 @@ pub fn best_instrument(plan: &Plan, headers: &[String], mapping: &Mapping) -> Op
                     Some(Target::Question(_))
                         | Some(Target::MatrixRow(..))
                         | Some(Target::Reason(_))
+                        | Some(Target::Option(..))
                 )
             })
             .count();

@@ -12,7 +12,7 @@
 use super::csv::{Row, Tokenizer};
 use super::decode::Decoder;
 use super::decode::Encoding;
-use super::recode::{is_skip, Choices, Reading, Readings};
+use super::recode::{is_skip, Choices, Reading, Readings, RecodeChoice};
 use super::{parse_number, Layout, Mapping, MappingReport, Target};
 use crate::plan::{Plan, QuestionKind};
 use serde::Serialize;
@@ -38,6 +38,8 @@ pub struct UnmatchedValue {
     pub count: usize,
     /// What it could be (as in the rejection's message).
     pub options: Vec<String>,
+    /// What the office may recode it to (`FileOptions::recode`).
+    pub choices: Vec<RecodeChoice>,
 }
 
 /// What ingest will make of a response table.
@@ -60,6 +62,8 @@ struct Stats {
     cells: BTreeMap<String, usize>,
     /// The column of a number question.
     number: bool,
+    /// The column of one option of a multiple choice question.
+    option: Option<(usize, usize)>,
     /// A number column: holds `-3` or `-2`; holds another number.
     skip_codes: bool,
     numbers: bool,
@@ -126,6 +130,10 @@ fn header_layout(plan: &Plan, row: &Row, options: TableOptions) -> Option<(Layou
                 t,
                 Some(Target::Question(q)) if matches!(questions[*q].kind, QuestionKind::Number { .. })
             ),
+            option: match t {
+                Some(Target::Option(q, o)) => Some((*q, *o)),
+                _ => None,
+            },
             ..Stats::default()
         })
         .collect();
@@ -135,11 +143,14 @@ fn header_layout(plan: &Plan, row: &Row, options: TableOptions) -> Option<(Layou
 /// Adds a row's cells to the stats of the question columns. Rows that ingest rejects before
 /// their cells are read (CSV problems, the wrong number of fields) say nothing of the columns.
 fn add_row(layout: &Layout, stats: &mut [Stats], row: &Row) {
-    if row.problem.is_some() || row.len() != layout.headers.len() {
+    if row.problem.is_some() || row.len() != layout.file_fields {
         return;
     }
-    for (f, t) in layout.targets.iter().enumerate() {
-        if !matches!(t, Some(Target::Question(_) | Target::MatrixRow(..))) {
+    for (f, t) in layout.targets.iter().enumerate().take(layout.file_fields) {
+        if !matches!(
+            t,
+            Some(Target::Question(_) | Target::MatrixRow(..) | Target::Option(..))
+        ) {
             continue;
         }
         let Ok(cell) = std::str::from_utf8(row.field(f)) else {
@@ -199,9 +210,33 @@ fn decide(
     let (mut readings, mut columns, mut unmatched) = (Readings::new(), Vec::new(), Vec::new());
     let mut plain = !layout.export;
     for (f, s) in stats.into_iter().enumerate() {
-        let (Some(Target::Question(q) | Target::MatrixRow(q, _)), Some(key)) =
-            (layout.targets[f], layout.report.headers[f].key.clone())
-        else {
+        if let (Some((q, o)), Some(key)) = (
+            s.option,
+            layout.report.headers.get(f).and_then(|m| m.key.clone()),
+        ) {
+            let Some(c) = choices[q].as_ref() else {
+                continue;
+            };
+            let header = layout.header(f);
+            unmatched.extend(
+                s.cells
+                    .iter()
+                    .filter(|(cell, _)| c.option_cell(o, cell, None).is_none())
+                    .map(|(value, count)| UnmatchedValue {
+                        header: header.clone(),
+                        key: key.clone(),
+                        value: value.clone(),
+                        count: *count,
+                        options: c.describe_option(o),
+                        choices: c.option_targets(o),
+                    }),
+            );
+            continue;
+        }
+        let (Some(Target::Question(q) | Target::MatrixRow(q, _)), Some(key)) = (
+            layout.targets[f],
+            layout.report.headers.get(f).and_then(|m| m.key.clone()),
+        ) else {
             continue;
         };
         let header = layout.header(f);
@@ -237,19 +272,21 @@ fn decide(
                 continue;
             }
             cells += n;
-            if let Err(items) = c.read_cell(cell, Some(reading)) {
+            if let Err(items) = c.read_cell(cell, Some(reading), None) {
                 for item in items {
                     *bad.entry(item).or_default() += n;
                 }
             }
         }
         let options = c.describe(Some(reading));
+        let targets = c.targets();
         unmatched.extend(bad.into_iter().map(|(value, count)| UnmatchedValue {
             header: header.clone(),
             key: key.clone(),
             value,
             count,
             options: options.clone(),
+            choices: targets.clone(),
         }));
         readings.insert(key.clone(), reading);
         columns.push(ColumnReading {

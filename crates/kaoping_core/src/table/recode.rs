@@ -59,6 +59,26 @@ pub enum Reading {
 /// Column key → how its cells are read ([`super::preview`] decides them).
 pub type Readings = BTreeMap<String, Reading>;
 
+pub use super::recodes::Recodes;
+
+/// What an unmatched value may be recoded to ([`Recodes`]): a value of the question and its
+/// labels (in an option column `1`, chosen); `value` `""` is an empty answer (not chosen),
+/// with no label: the page names it in its own language.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RecodeChoice {
+    pub value: String,
+    pub label: String,
+}
+
+impl RecodeChoice {
+    fn empty() -> RecodeChoice {
+        RecodeChoice {
+            value: String::new(),
+            label: String::new(),
+        }
+    }
+}
+
 /// A cell matching no option of its question.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error(
@@ -199,8 +219,17 @@ impl Choices {
         }
     }
 
-    /// The value an item reads as, `None` when it matches nothing.
-    fn read_item<'a>(&'a self, item: &'a str, reading: Option<Reading>) -> Option<&'a str> {
+    /// The value an item reads as (`""`: recoded to empty), `None` when it matches nothing.
+    fn read_item<'a>(
+        &'a self,
+        item: &'a str,
+        reading: Option<Reading>,
+        recode: Option<&'a BTreeMap<String, String>>,
+    ) -> Option<&'a str> {
+        if let Some(to) = recode.and_then(|r| r.get(item)) {
+            let to = to.trim();
+            return (to.is_empty() || self.is_value(to)).then_some(to);
+        }
         let c = self.classify(item);
         let value = c.value.then_some(item);
         let label = c.label.map(|i| self.values[i].as_str());
@@ -228,12 +257,13 @@ impl Choices {
         &'a self,
         cell: &'a str,
         reading: Option<Reading>,
+        recode: Option<&'a BTreeMap<String, String>>,
     ) -> Result<Cow<'a, str>, Vec<String>> {
         let t = cell.trim();
         if t.is_empty() || is_skip(t) || self.skip_code(t) {
             return Ok(Cow::Borrowed(""));
         }
-        if let Some(v) = self.read_item(t, reading) {
+        if let Some(v) = self.read_item(t, reading, recode) {
             return Ok(Cow::Borrowed(v));
         }
         if !self.multiple {
@@ -249,11 +279,17 @@ impl Choices {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .collect();
-            let read: Vec<Option<&str>> =
-                items.iter().map(|i| self.read_item(i, reading)).collect();
+            let read: Vec<Option<&str>> = items
+                .iter()
+                .map(|i| self.read_item(i, reading, recode))
+                .collect();
             if read.iter().all(Option::is_some) {
                 return Ok(Cow::Owned(
-                    read.into_iter().flatten().collect::<Vec<_>>().join(";"),
+                    read.into_iter()
+                        .flatten()
+                        .filter(|v| !v.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(";"),
                 ));
             }
             first_bad.get_or_insert_with(|| {
@@ -266,6 +302,68 @@ impl Choices {
             });
         }
         Err(first_bad.unwrap_or_else(|| vec![t.to_owned()]))
+    }
+
+    /// Whether the cell of option `o`'s own column chooses it (`1`, its value or a label), or
+    /// not (empty, `0`, a skip marker); `None` when it is neither. A recoded cell is read as
+    /// its target (`1` or empty).
+    pub(crate) fn option_cell(
+        &self,
+        o: usize,
+        cell: &str,
+        recode: Option<&BTreeMap<String, String>>,
+    ) -> Option<bool> {
+        let t = cell.trim();
+        let t = recode.and_then(|r| r.get(t)).map_or(t, |to| to.trim());
+        if t.is_empty() || t == "0" || is_skip(t) || t == "-2" || t == "-3" {
+            return Some(false);
+        }
+        let chosen = t == "1"
+            || self.values.get(o).is_some_and(|v| v == t)
+            || self.labels[o].iter().any(|l| l == t);
+        chosen.then_some(true)
+    }
+
+    /// What the cell of option `o`'s own column could be, for a message.
+    pub(crate) fn describe_option(&self, o: usize) -> Vec<String> {
+        let names = std::iter::once(self.values[o].as_str())
+            .chain(self.labels[o].iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(" = ");
+        vec![format!("1 = {names}"), "0".to_owned(), "(空)".to_owned()]
+    }
+
+    /// What an unmatched value may be recoded to: each option (scale point) by value, with
+    /// its labels; "unable to judge" when the question allows it; `""`, an empty answer.
+    pub(crate) fn targets(&self) -> Vec<RecodeChoice> {
+        let mut out: Vec<RecodeChoice> = self
+            .values
+            .iter()
+            .zip(&self.labels)
+            .map(|(v, l)| RecodeChoice {
+                value: v.clone(),
+                label: l.join(" = "),
+            })
+            .collect();
+        if self.unable {
+            out.push(RecodeChoice {
+                value: crate::form::UNABLE.to_owned(),
+                label: "无法评价 = Unable to judge".to_owned(),
+            });
+        }
+        out.push(RecodeChoice::empty());
+        out
+    }
+
+    /// What an option column's unmatched value may be recoded to: chosen or not.
+    pub(crate) fn option_targets(&self, o: usize) -> Vec<RecodeChoice> {
+        vec![
+            RecodeChoice {
+                value: "1".to_owned(),
+                label: self.labels[o].join(" = "),
+            },
+            RecodeChoice::empty(),
+        ]
     }
 
     /// What a cell could be, for a message.
@@ -320,6 +418,8 @@ enum Rule {
         question: usize,
         reading: Option<Reading>,
     },
+    /// A joined field: the options chosen in its option columns ([`super::Layout::joined`]).
+    Joined(usize),
 }
 
 /// Recodes the rows of one file's layout.
@@ -328,30 +428,45 @@ pub struct Recoder {
     /// Per question: its choices, if it has options or a scale.
     choices: Vec<Option<Choices>>,
     readings: Vec<Option<Reading>>,
+    /// Per field: its recoding table, if the file's options give one.
+    recodes: Vec<Option<BTreeMap<String, String>>>,
     buf: Vec<u8>,
     starts: Vec<u32>,
     ends: Vec<u32>,
 }
 
 impl Recoder {
-    /// The recoder of `layout`, when it is an export or `readings` are given.
-    pub fn new(ins: &Instrument, layout: &Layout, readings: &Readings) -> Option<Recoder> {
-        if !layout.export && readings.is_empty() {
+    /// The recoder of `layout`, when it is an export, has joined fields, or `readings` or
+    /// `recodes` are given.
+    pub fn new(
+        ins: &Instrument,
+        layout: &Layout,
+        readings: &Readings,
+        recodes: &Recodes,
+    ) -> Option<Recoder> {
+        if !layout.export && readings.is_empty() && recodes.is_empty() && layout.joined.is_empty() {
             return None;
         }
         let questions: Vec<&Question> = ins.questions().collect();
         let choices: Vec<Option<Choices>> = questions.iter().map(|q| Choices::of(q)).collect();
-        let field_readings: Vec<Option<Reading>> = layout
-            .report
-            .headers
-            .iter()
-            .map(|m| m.key.as_ref().and_then(|k| readings.get(k)).copied())
+        let key = |f: usize| layout.report.headers.get(f).and_then(|m| m.key.as_ref());
+        let field_readings: Vec<Option<Reading>> = (0..layout.targets.len())
+            .map(|f| key(f).and_then(|k| readings.get(k)).copied())
+            .collect();
+        let field_recodes = (0..layout.targets.len())
+            .map(|f| key(f).and_then(|k| recodes.get(k)).cloned())
             .collect();
         let rules = layout
             .targets
             .iter()
             .zip(&field_readings)
-            .map(|(t, r)| match t {
+            .enumerate()
+            .map(|(f, (t, r))| match t {
+                _ if f >= layout.file_fields => layout
+                    .joined
+                    .iter()
+                    .position(|j| j.field == f)
+                    .map_or(Rule::Keep, Rule::Joined),
                 Some(Target::Question(q) | Target::MatrixRow(q, _)) => match &questions[*q].kind {
                     QuestionKind::Number { .. } => Rule::Number {
                         skips: *r == Some(Reading::Skips),
@@ -371,6 +486,7 @@ impl Recoder {
             rules,
             choices,
             readings: field_readings,
+            recodes: field_recodes,
             buf: Vec::new(),
             starts: Vec::new(),
             ends: Vec::new(),
@@ -385,18 +501,46 @@ impl Recoder {
         row: &Row,
         layout: &Layout,
     ) -> Option<Result<Row<'s>, NotAnOption>> {
-        if row.problem.is_some() || row.len() != self.rules.len() {
+        if row.problem.is_some() || row.len() != layout.file_fields {
             return None;
         }
         self.buf.clear();
         self.starts.clear();
         self.ends.clear();
         for (i, rule) in self.rules.iter().enumerate() {
+            if let Rule::Joined(j) = rule {
+                self.starts.push(self.buf.len() as u32);
+                let joined = &layout.joined[*j];
+                let c = self.choices[joined.question].as_ref().expect("choices");
+                let mut first = true;
+                for &(f, o) in &joined.options {
+                    let cell = std::str::from_utf8(row.field(f)).unwrap_or("\u{FFFD}");
+                    match c.option_cell(o, cell, self.recodes[f].as_ref()) {
+                        Some(false) => {}
+                        Some(true) => {
+                            if !first {
+                                self.buf.push(b';');
+                            }
+                            first = false;
+                            self.buf.extend_from_slice(c.values[o].as_bytes());
+                        }
+                        None => {
+                            return Some(Err(NotAnOption {
+                                column: layout.header(f),
+                                value: cell.trim().to_owned(),
+                                options: c.describe_option(o),
+                            }))
+                        }
+                    }
+                }
+                self.ends.push(self.buf.len() as u32);
+                continue;
+            }
             let bytes = row.field(i);
             self.starts.push(self.buf.len() as u32);
             let text = std::str::from_utf8(bytes).ok();
             match (rule, text) {
-                (Rule::Keep, _) | (_, None) => self.buf.extend_from_slice(bytes),
+                (Rule::Keep | Rule::Joined(_), _) | (_, None) => self.buf.extend_from_slice(bytes),
                 (Rule::Text, Some(t)) => {
                     let x = t.trim();
                     if !(is_skip(x) || x == "-3" || x == "-2") {
@@ -411,7 +555,7 @@ impl Recoder {
                 }
                 (Rule::Choice { question, reading }, Some(t)) => {
                     let c = self.choices[*question].as_ref().expect("choices");
-                    match c.read_cell(t, *reading) {
+                    match c.read_cell(t, *reading, self.recodes[i].as_ref()) {
                         Ok(v) => self.buf.extend_from_slice(v.as_bytes()),
                         Err(bad) => {
                             return Some(Err(NotAnOption {
@@ -453,46 +597,76 @@ mod tests {
     #[test]
     fn cells_read_by_value_label_and_number() {
         let d = q("district");
-        assert_eq!(d.read_cell("jiangan", None), Ok("jiangan".into()));
-        assert_eq!(d.read_cell("江岸区", None), Ok("jiangan".into()));
+        assert_eq!(d.read_cell("jiangan", None, None), Ok("jiangan".into()));
+        assert_eq!(d.read_cell("江岸区", None, None), Ok("jiangan".into()));
         assert_eq!(
-            d.read_cell("Jiang'an District", Some(Reading::Labels)),
+            d.read_cell("Jiang'an District", Some(Reading::Labels), None),
             Ok("jiangan".into())
         );
         assert_eq!(
-            d.read_cell("2", Some(Reading::Numbers)),
+            d.read_cell("2", Some(Reading::Numbers), None),
             Ok("jianghan".into())
         );
         assert_eq!(
-            d.read_cell("2", Some(Reading::Labels)),
+            d.read_cell("2", Some(Reading::Labels), None),
             Err(vec!["2".into()])
         );
-        assert_eq!(d.read_cell("(跳过)", None), Ok("".into()));
-        assert_eq!(d.read_cell("-3", None), Ok("".into()));
+        assert_eq!(d.read_cell("(跳过)", None, None), Ok("".into()));
+        assert_eq!(d.read_cell("-3", None, None), Ok("".into()));
         let s = q("overall");
-        assert_eq!(s.read_cell("满意", None), Ok("4".into()));
+        assert_eq!(s.read_cell("满意", None, None), Ok("4".into()));
         assert_eq!(
-            s.read_cell("Satisfied", Some(Reading::Labels)),
+            s.read_cell("Satisfied", Some(Reading::Labels), None),
             Ok("4".into())
         );
-        assert_eq!(s.read_cell("4", Some(Reading::Values)), Ok("4".into()));
         assert_eq!(
-            s.read_cell("9", Some(Reading::Values)),
+            s.read_cell("4", Some(Reading::Values), None),
+            Ok("4".into())
+        );
+        assert_eq!(
+            s.read_cell("9", Some(Reading::Values), None),
             Err(vec!["9".into()])
         );
         let m = q("priorities");
         assert_eq!(
-            m.read_cell("交通出行┋生态环境", None),
+            m.read_cell("交通出行┋生态环境", None, None),
             Ok("traffic;environment".into())
         );
         assert_eq!(
-            m.read_cell("1┋2", Some(Reading::Numbers)),
+            m.read_cell("1┋2", Some(Reading::Numbers), None),
             Ok("traffic;environment".into())
         );
         assert_eq!(
-            m.read_cell("traffic|environment", None),
+            m.read_cell("traffic|environment", None, None),
             Ok("traffic;environment".into())
         );
-        assert_eq!(m.read_cell("交通出行┋飞行", None), Err(vec!["飞行".into()]));
+        assert_eq!(
+            m.read_cell("交通出行┋飞行", None, None),
+            Err(vec!["飞行".into()])
+        );
+        // The office's recoding: 飞行 is read as 交通出行, 无 as nothing; a target that is no
+        // option is still unmatched.
+        let r: BTreeMap<String, String> = [("飞行", "traffic"), ("无", ""), ("x", "flying")]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .into();
+        assert_eq!(
+            m.read_cell("生态环境┋飞行", None, Some(&r)),
+            Ok("environment;traffic".into())
+        );
+        assert_eq!(m.read_cell("无", None, Some(&r)), Ok("".into()));
+        assert_eq!(m.read_cell("x", None, Some(&r)), Err(vec!["x".into()]));
+        assert_eq!(
+            d.read_cell("汉口区", None, Some(&r)),
+            Err(vec!["汉口区".into()])
+        );
+        // One column per option.
+        assert_eq!(m.option_cell(0, "1", None), Some(true));
+        assert_eq!(m.option_cell(0, "交通出行", None), Some(true));
+        assert_eq!(m.option_cell(0, "0", None), Some(false));
+        assert_eq!(m.option_cell(0, "(跳过)", None), Some(false));
+        assert_eq!(m.option_cell(0, "生态环境", None), None);
+        assert_eq!(m.option_cell(0, "是", None), None);
+        let yes: BTreeMap<String, String> = [("是".to_owned(), "1".to_owned())].into();
+        assert_eq!(m.option_cell(0, "是", Some(&yes)), Some(true));
     }
 }
