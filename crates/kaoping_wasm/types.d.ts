@@ -495,6 +495,12 @@ export interface IFileOptions {
    * option numbers; `table::preview` decides them from the whole file).
    */
   readings?: Record<string, IReading>;
+  /**
+   * Tables: `{column_key: {value: target}}`, the office's recoding of values that match no
+   * option (`table::recode::Recodes`; `""` is an empty answer). Unrecoded values still
+   * reject their rows.
+   */
+  recode?: Record<string, Record<string, string>>;
 }
 
 export interface IFileRow {
@@ -1354,6 +1360,16 @@ export interface IReasonRule {
   min_length?: number | null;
 }
 
+/**
+ * What an unmatched value may be recoded to ([`Recodes`]): a value of the question and its
+ * labels (in an option column `1`, chosen); `value` `""` is an empty answer (not chosen),
+ * with no label: the page names it in its own language.
+ */
+export interface IRecodeChoice {
+  label: string;
+  value: string;
+}
+
 /** A header recognised as a survey tool's own column. */
 export interface IRecognisedHeader {
   header: string;
@@ -1978,6 +1994,8 @@ export interface IUnitResult {
 
 /** A value of a column that matches no option of its question. */
 export interface IUnmatchedValue {
+  /** What the office may recode it to (`FileOptions::recode`). */
+  choices: IRecodeChoice[];
   /** How many cells hold it. */
   count: number;
   header: string;

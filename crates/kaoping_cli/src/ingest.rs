@@ -40,10 +40,15 @@ pub struct IngestArgs {
     /// value that matches no option, with its count; exit 1 when there is such a value.
     #[arg(long)]
     pub preview: bool,
+    /// A CSV file (column,value,to) recoding values that match no option: `column` the column
+    /// key the preview lists, `value` the file's value, `to` an option's value (`1` in an
+    /// option column) or empty for an empty answer. Values not in it still reject their rows.
+    #[arg(long)]
+    pub recode: Option<PathBuf>,
 }
 
 /// The options given on the command line, for every file.
-pub fn file_options(args: &IngestArgs) -> Result<FileOptions> {
+pub fn file_options(args: &IngestArgs, lang: &str) -> Result<FileOptions> {
     let format = match args.format.as_str() {
         "auto" => Format::Auto,
         "json" => Format::Json,
@@ -70,12 +75,22 @@ pub fn file_options(args: &IngestArgs) -> Result<FileOptions> {
         }
         None => Default::default(),
     };
+    let recode = match &args.recode {
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+            kaoping_core::table::recodes::parse_recodes(&bytes).map_err(|e| {
+                anyhow::anyhow!("{}: {}", p.display(), crate::yearend::in_lang(&e, lang))
+            })?
+        }
+        None => Default::default(),
+    };
     Ok(FileOptions {
         format,
         encoding,
         instrument: args.instrument.clone(),
         mapping,
         readings: Default::default(),
+        recode,
     })
 }
 
@@ -119,7 +134,7 @@ pub fn stream_file(session: &mut IngestSession, path: &Path, options: FileOption
 }
 
 pub fn run(args: IngestArgs, plan: &Plan, lang: &str) -> Result<ExitCode> {
-    let options = file_options(&args)?;
+    let options = file_options(&args, lang)?;
     if args.preview {
         return preview(&args, plan, &options, lang);
     }
@@ -291,8 +306,16 @@ fn preview(args: &IngestArgs, plan: &Plan, options: &FileOptions, lang: &str) ->
             }
         }
         for u in &p.unmatched {
-            unmatched += 1;
             let (h, v, n, opts) = (&u.header, &u.value, u.count, u.options.join(", "));
+            if let Some(to) = options.recode.get(&u.key).and_then(|m| m.get(v)) {
+                if en {
+                    println!("  recoded: {h}: {v:?} × {n} → {to:?}");
+                } else {
+                    println!("  重新编码：{h}：“{v}” × {n} → “{to}”");
+                }
+                continue;
+            }
+            unmatched += 1;
             if en {
                 println!("  unmatched: {h}: {v:?} × {n} (options: {opts})");
             } else {
