@@ -400,3 +400,27 @@ fn option_column_headers() {
         ]
     );
 }
+
+/// The tools' submission times are China time: the record holds UTC (问卷星's
+/// `2026/5/12 10:23:45`, 腾讯问卷's `2026-05-12 10:23:45`); a time with a zone is kept.
+#[test]
+fn submission_times_become_utc() {
+    let times = |bytes: &[u8]| -> Vec<String> {
+        ingest(bytes, FileOptions::default(), false)
+            .records
+            .iter()
+            .map(|r| r.submitted_at.clone())
+            .collect()
+    };
+    assert_eq!(
+        times(&fixture("wjx_text_utf8")),
+        ["2026-05-12T02:23:45.000Z", "2026-05-12T02:25:01.000Z"]
+    );
+    assert_eq!(
+        times(&fixture("tencent_options_utf8"))[0],
+        "2026-05-12T02:23:45.000Z"
+    );
+    let text = String::from_utf8(fixture("wjx_text_utf8")).unwrap();
+    let zoned = text.replace("2026/5/12 10:23:45", "2026-05-12T10:23:45+08:00");
+    assert_eq!(times(zoned.as_bytes())[0], "2026-05-12T10:23:45+08:00");
+}

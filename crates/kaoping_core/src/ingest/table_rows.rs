@@ -249,9 +249,13 @@ impl CsvCtx {
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
             .unwrap_or_else(|| format!("{}:{n}", sink.files[file]));
+        // A tool's China time is the record's UTC time; anything else is kept as written.
         let submitted = layout
             .submitted_field
-            .map(|f| field(f).trim().to_owned())
+            .map(|f| {
+                let t = field(f).trim();
+                convention::parse_submit_time(t).unwrap_or_else(|| t.to_owned())
+            })
             .unwrap_or_default();
         let duration = layout
             .duration_field

@@ -18,7 +18,8 @@
 //!   without a number `label(option)` where `label` is the question's. Tried after every
 //!   other match; the columns are joined into the question's answer by the recoder.
 //! - **Tool columns**: `序号`, `编号`, `id` are the respondent id; `提交答卷时间`,
-//!   `结束答题时间`, `submit time`, `submission time` the submission time; `所用时间`,
+//!   `结束答题时间`, `submit time`, `submission time` the submission time (China time read to
+//!   UTC by [`parse_submit_time`]); `所用时间`,
 //!   `答题时长`, `time taken`, `duration` the time taken (seconds, `123秒`, `2分3秒`), which
 //!   marks a speeder by the instrument's `min_seconds`; `来源`, `来源详情`, `来自IP`, `IP`,
 //!   `IP地址`, `开始答题时间` are recognised and not used (the source and the address of a
@@ -351,6 +352,90 @@ pub fn parse_duration(cell: &str) -> Option<f64> {
     (any && num.is_empty()).then_some(total)
 }
 
+/// China's time zone (Asia/Shanghai): UTC+8 all year since 1992 (the tools' times are China
+/// time without a zone; daylight saving of 1986–1991 is not applied).
+const CHINA_OFFSET_SECONDS: i64 = 8 * 3600;
+
+/// A submission time as the tools write it, read as China time and given as the record's UTC
+/// timestamp (`2026-05-12T02:23:45.000Z`): `2026/5/12 10:23:45`, `2026-05-12 10:23`,
+/// `2026-05-12T10:23:45` (a workbook's date cell), `2026年5月12日 10:23:45`, or an Excel serial
+/// number with a time of day (`46154.4331`). `None` for anything else (a time with its own
+/// zone, a date without a time, text): the cell is then kept as it is.
+pub fn parse_submit_time(cell: &str) -> Option<String> {
+    let t = cell.trim();
+    let (y, mo, d, h, mi, sec) = match excel_serial(t) {
+        Some(parts) => parts,
+        None => local_time(t)?,
+    };
+    let valid = (1..=12).contains(&mo)
+        && d >= 1
+        && d <= crate::date::days_in_month(y, mo)
+        && h < 24
+        && mi < 60
+        && sec < 60;
+    if !valid || !(1900..=9999).contains(&y) {
+        return None;
+    }
+    let days = crate::date::days_from_civil(y, mo, d);
+    let secs = days * 86_400 + i64::from(h * 3600 + mi * 60 + sec) - CHINA_OFFSET_SECONDS;
+    Some(crate::record::rfc3339(secs as f64 * 1000.0))
+}
+
+type Parts = (i64, u32, u32, u32, u32, u32);
+
+/// `Y-M-D H:M[:S]` after the tools' other spellings are brought to it.
+fn local_time(t: &str) -> Option<Parts> {
+    let norm: String = t
+        .chars()
+        .map(|c| match c {
+            '年' | '月' | '/' => '-',
+            '日' | 'T' => ' ',
+            c => c,
+        })
+        .collect();
+    let mut parts = norm.split_whitespace();
+    let (date, time) = (parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let num = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let date: Vec<u32> = date.split('-').map(num).collect::<Option<_>>()?;
+    let time: Vec<u32> = time.split(':').map(num).collect::<Option<_>>()?;
+    let ([y, mo, d], [h, mi, rest @ ..]) = (date.as_slice(), time.as_slice()) else {
+        return None;
+    };
+    let sec = match rest {
+        [] => 0,
+        [s] => *s,
+        _ => return None,
+    };
+    Some((i64::from(*y), *mo, *d, *h, *mi, sec))
+}
+
+/// An Excel serial date with a time of day (1900 date system), as a workbook's cell without a
+/// date format reads.
+fn excel_serial(t: &str) -> Option<Parts> {
+    let (whole, frac) = t.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(frac) || whole.len() > 7 {
+        return None;
+    }
+    let serial: f64 = t.parse().ok()?;
+    if !(61.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let seconds = (serial * 86_400.0).round() as i64;
+    let (days, secs) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
+    // From serial 61 on, day 0 is 1899-12-30 (Excel counts a 1900-02-29 that did not exist).
+    let (y, mo, d) = crate::date::civil_from_days(days - 25_569);
+    let secs = secs as u32;
+    Some((y, mo, d, secs / 3600, secs / 60 % 60, secs % 60))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +453,42 @@ mod tests {
         assert_eq!(numbered("Quality"), None);
         assert_eq!(numbered("第7题(交通出行)"), Some((7, "(交通出行)")));
         assert_eq!(numbered("第7(交通出行)"), None);
+    }
+
+    #[test]
+    fn submit_times() {
+        let want = Some("2026-05-12T02:23:45.000Z".to_owned());
+        assert_eq!(parse_submit_time("2026/5/12 10:23:45"), want);
+        assert_eq!(parse_submit_time("2026-05-12 10:23:45"), want);
+        assert_eq!(parse_submit_time("2026-05-12T10:23:45"), want);
+        assert_eq!(parse_submit_time("2026年5月12日 10:23:45"), want);
+        assert_eq!(parse_submit_time("2026年5月12日10:23:45"), want);
+        assert_eq!(
+            parse_submit_time("2026-05-12 10:23"),
+            Some("2026-05-12T02:23:00.000Z".to_owned())
+        );
+        // Before 08:00 China time is the day before in UTC.
+        assert_eq!(
+            parse_submit_time("2026/1/1 07:30:00"),
+            Some("2025-12-31T23:30:00.000Z".to_owned())
+        );
+        // 46154 is 2026-05-12; .4331 of a day is 10:23:40 (rounded to the second).
+        assert_eq!(
+            parse_submit_time("46154.4331"),
+            Some("2026-05-12T02:23:40.000Z".to_owned())
+        );
+        for kept in [
+            "2026-05-12T10:23:45Z",
+            "2026-05-12T10:23:45+08:00",
+            "2026/5/12",
+            "46154",
+            "2026/2/30 10:00",
+            "2026/5/12 24:00",
+            "soon",
+            "",
+        ] {
+            assert_eq!(parse_submit_time(kept), None, "{kept}");
+        }
     }
 
     #[test]
