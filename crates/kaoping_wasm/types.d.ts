@@ -1097,6 +1097,12 @@ export interface IPoint {
 export interface IPreview {
   columns: IColumnReading[];
   encoding: string;
+  /**
+   * The fingerprint of the header row (SHA-256 of the headers, each ended by U+001F): files
+   * a tool exports from one questionnaire share it, so the office can offer the mapping and
+   * recoding it chose for an earlier one.
+   */
+  layout: string;
   mapping: IMappingReport;
   /** To give to ingest as the file's `readings`. */
   readings: Record<string, IReading>;

@@ -41,8 +41,10 @@ fn ingest(bytes: &[u8], options: FileOptions, scoring: bool) -> IngestReport {
 #[test]
 fn the_preview_reads_labels_and_lists_unmatched_values() {
     let plan = demo_plan();
+    let mut layouts = Vec::new();
     for case in ["wjx_text_utf8", "wjx_text_gb18030"] {
         let p = preview(&plan, "public.csv", &fixture(case), &FileOptions::default()).unwrap();
+        layouts.push(p.layout.clone());
         assert_eq!(p.rows, 6);
         assert_eq!(p.readings["district"], Reading::Labels);
         assert_eq!(p.readings["services.parking"], Reading::Labels);
@@ -72,6 +74,7 @@ fn the_preview_reads_labels_and_lists_unmatched_values() {
             .collect();
         assert_eq!(recognised, ["来源", "来源详情", "来自IP"]);
     }
+    assert_eq!(layouts[0], layouts[1]);
 }
 
 #[test]
@@ -254,6 +257,15 @@ fn one_column_per_option_is_one_answer() {
             .map(|c| c.value.as_str())
             .collect();
         assert_eq!(choices, ["1", ""]);
+        // The two encodings are one layout; another tool's file is another.
+        assert_eq!(p.layout.len(), 64);
+        let wjx = preview(
+            &plan,
+            "public.csv",
+            &fixture("wjx_text_gb18030"),
+            &FileOptions::default(),
+        );
+        assert_ne!(wjx.unwrap().layout, p.layout);
         let r = ingest(&bytes, FileOptions::default(), true);
         assert_eq!((r.read, r.accepted, r.rejected.len()), (9, 4, 5));
         assert!(p.mapping.missing.is_empty(), "{:?}", p.mapping.missing);

@@ -46,6 +46,10 @@ pub struct UnmatchedValue {
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Preview {
     pub encoding: &'static str,
+    /// The fingerprint of the header row (SHA-256 of the headers, each ended by U+001F): files
+    /// a tool exports from one questionnaire share it, so the office can offer the mapping and
+    /// recoding it chose for an earlier one.
+    pub layout: String,
     /// Data rows read (the header not counted).
     pub rows: usize,
     pub mapping: MappingReport,
@@ -299,8 +303,14 @@ fn decide(
     if plain {
         readings.clear();
     }
+    let mut header_row = String::new();
+    for h in &layout.headers[..layout.file_fields] {
+        header_row.push_str(h);
+        header_row.push('\u{1f}');
+    }
     Preview {
         encoding,
+        layout: crate::canonical::sha256_hex(header_row.as_bytes()),
         rows,
         mapping: layout.report.clone(),
         readings,
