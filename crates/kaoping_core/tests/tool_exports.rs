@@ -436,3 +436,38 @@ fn submission_times_become_utc() {
     let zoned = text.replace("2026/5/12 10:23:45", "2026-05-12T10:23:45+08:00");
     assert_eq!(times(zoned.as_bytes())[0], "2026-05-12T10:23:45+08:00");
 }
+
+/// The office-page fixture saved by LibreOffice Calc as a workbook
+/// (`soffice --headless --infilter="CSV:44,34,UTF8" --convert-to xlsx wjx-export.csv`: shared
+/// strings, the submission times become date cells, numbers become numbers) reads to the CSV's
+/// report, preview and submission times.
+#[cfg(feature = "office")]
+#[test]
+fn a_libreoffice_workbook_reads_as_its_csv() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/office-files");
+    let csv = std::fs::read(dir.join("wjx-export.csv")).unwrap();
+    let book = std::fs::read(dir.join("wjx-export.xlsx")).unwrap();
+    let plan = demo_plan();
+    let options = FileOptions::default();
+    let of_book = kaoping_core::aggregate::preview_file(&plan, "wjx-export.xlsx", &book, &options)
+        .unwrap()
+        .unwrap();
+    let of_csv = preview(&plan, "wjx-export.csv", &csv, &options).unwrap();
+    assert_eq!(of_book.unmatched, of_csv.unmatched);
+    assert_eq!(of_book.readings, of_csv.readings);
+    assert_eq!(of_book.layout, of_csv.layout);
+    let text = kaoping_core::xlsx::read_csv_text(&book, None).unwrap();
+    let (a, b) = (
+        ingest(text.as_bytes(), options.clone(), false),
+        ingest(&csv, options, false),
+    );
+    assert_eq!(
+        (a.read, a.accepted, a.rejected.len()),
+        (b.read, b.accepted, b.rejected.len())
+    );
+    let times = |r: &IngestReport| -> Vec<String> {
+        r.records.iter().map(|x| x.submitted_at.clone()).collect()
+    };
+    assert_eq!(times(&a), times(&b));
+    assert!(times(&a)[0].ends_with('Z'), "{:?}", times(&a));
+}
