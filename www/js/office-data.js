@@ -7,14 +7,14 @@ import { h } from './dom.js';
 import { td, num, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, saveResult, saveMapping, nextId } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
-import { isTable, baseOptions, previewTables, previewWhenIdle, readingsOf, renderPreview, worthALook, previewOf } from './office-preview.js';
+import { isTable, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
 import { renderYearEnd, roleText } from './office-yearend.js';
 
 const { scrollTable, fmtInt, label, instrumentName } = view;
 
 /** The keys of the state this step reads. */
 export const dataKeys = ['lang', 'plan', 'run', 'runMessage', 'inputError', 'n', 'seed', 'result', 'files', 'ingest', 'mapping', 'encodings',
-  'previews', 'previewing', 'manifest'];
+  'previews', 'previewing', 'manifest', 'recodes', 'remembered'];
 
 let tick = null;
 
@@ -132,7 +132,10 @@ async function checkThenRun(names) {
 }
 
 function removeFile(name) {
-  const patch = { files: state.files.filter((f) => f.name !== name), ingest: null };
+  // Its recoding goes with it (a file dropped later gets its layout's, offered again).
+  const { [name]: _r, ...recodes } = state.recodes;
+  const { [name]: _m, ...remembered } = state.remembered;
+  const patch = { files: state.files.filter((f) => f.name !== name), ingest: null, recodes, remembered };
   if (state.lastRun === 'files') Object.assign(patch, { result: null, lastRun: null });
   Object.assign(state, patch);
   persist();
@@ -227,6 +230,8 @@ function fileOptions() {
     const o = baseOptions(f.name);
     const readings = readingsOf(f.name);
     if (readings) o.readings = readings;
+    const recode = recodeOf(f.name);
+    if (recode) o.recode = recode;
     out[f.name] = o;
   }
   return out;
@@ -260,6 +265,7 @@ function renderMapping(f) {
     }
     state.encodings[f.file] = encSel.value;
     saveMapping();
+    rememberLayout(f.file);
     runFiles();
   };
   const open = m.unmapped_headers.length > 0 || required.size > 0;

@@ -2,12 +2,15 @@
 // engine's preview (office-worker.js, `previewTable`), and this draws what the engine
 // returned: what each column becomes, how its cells are read, and every value that matches
 // no option with its count and what it could be. The preview's `readings` go back into the
-// run's file options, so that the run reads each column as shown.
+// run's file options, so that the run reads each column as shown; so does the office's
+// recoding of unmatched values (`recode`), chosen here among what the engine says each value
+// may become. Both the mapping and the recoding are remembered per plan and per tool layout
+// (the engine's fingerprint of the header row) and offered again for a file of that layout.
 import { errorText } from './i18n.js';
 import './i18n-office-files.js';
 import { h } from './dom.js';
 import { td, num } from './office-view.js';
-import { state, t, view, update } from './office-state.js';
+import { state, t, view, update, loadLayout, saveLayout, saveMapping } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
 
 const { scrollTable, fmtInt, label, instrumentName, questionOf } = view;
@@ -47,6 +50,7 @@ async function previewAll() {
         try {
           const preview = await runner.request({ type: 'preview', text: state.planText, name: f.name, blob: f.blob, options: baseOptions(f.name) });
           previews[f.name] = { key, preview };
+          if (preview) await offerLayout(f.name, preview);
         } catch (err) {
           if (err instanceof Cancelled) return;
           previews[f.name] = { key, error: err };
@@ -57,6 +61,58 @@ async function previewAll() {
   } finally {
     for (const name of Object.keys(previews)) if (!state.files.some((f) => f.name === name)) delete previews[name];
     update({ previews, previewing: false });
+  }
+}
+
+/**
+ * Offers what was chosen for an earlier file of the same layout: its recoding (unless this
+ * file has one) and the mapping of headers not mapped yet (the file is then checked again).
+ */
+async function offerLayout(name, preview) {
+  const saved = await loadLayout(preview.layout);
+  if (!saved) return;
+  let offered = false;
+  if (!state.recodes[name] && saved.recode && Object.keys(saved.recode).length) {
+    state.recodes = { ...state.recodes, [name]: saved.recode };
+    offered = true;
+  }
+  const headers = new Set(preview.mapping.headers.map((x) => x.header));
+  const add = Object.entries(saved.mapping ?? {}).filter(([hd]) => headers.has(hd) && !(hd in state.mapping));
+  if (add.length) {
+    state.mapping = { ...state.mapping, ...Object.fromEntries(add) };
+    saveMapping();
+    offered = true;
+  }
+  if (offered) state.remembered = { ...state.remembered, [name]: true };
+}
+
+/** Remembers the mapping of a table's headers and its recoding for its layout. */
+export function rememberLayout(name) {
+  const p = previewOf(name)?.preview;
+  if (!p) return;
+  const mapping = {};
+  for (const x of p.mapping.headers) if (x.header in state.mapping) mapping[x.header] = state.mapping[x.header];
+  saveLayout(p.layout, { mapping, recode: state.recodes[name] ?? {} });
+}
+
+/** The office's recoding of a table's unmatched values, for the run's file options. */
+export function recodeOf(name) {
+  const r = state.recodes[name];
+  return r && Object.keys(r).length ? r : null;
+}
+
+function setRecode(name, key, value, to) {
+  const file = { ...(state.recodes[name] ?? {}) };
+  const column = { ...(file[key] ?? {}) };
+  if (to === null) delete column[value];
+  else column[value] = to;
+  if (Object.keys(column).length) file[key] = column;
+  else delete file[key];
+  update({ recodes: { ...state.recodes, [name]: file } });
+  rememberLayout(name);
+  // The check was drawn afresh: keep the keyboard on the select just changed.
+  for (const sel of document.querySelectorAll('section.preview select[data-key]')) {
+    if (sel.closest('section').dataset.file === name && sel.dataset.key === key && sel.dataset.value === value) sel.focus();
   }
 }
 
@@ -103,6 +159,7 @@ function became(T, mapping, header) {
   if (!key) return [T.officeBecame.unused, ''];
   const special = { respondent_id: 'respondent', submitted_at: 'submitted', plan_id: 'plan' }[key];
   if (special) return [T.officeBecame[special], ''];
+  if (header.by === 'option') return [T.officeBecame.option, `${keyName(mapping.instrument, key.split('[')[0])} (${key})`];
   const kind = key.endsWith('.reason') ? 'reason' : key.includes('.') ? 'matrix' : 'question';
   return [T.officeBecame[kind], `${keyName(mapping.instrument, key)} (${key})`];
 }
@@ -122,11 +179,29 @@ function columnsTable(T, name, p) {
     [T.officePreviewHeader, T.officePreviewBecame, T.officePreviewReading, T.officePreviewCells], rows, { cls: 'preview-columns' });
 }
 
+/** The select recoding one unmatched value: not recoded, or one of the engine's choices. */
+function recodeSelect(T, name, u) {
+  const current = state.recodes[name]?.[u.key]?.[u.value];
+  const sel = h('select', { 'aria-label': T.officeRecodeSelect(u.value, u.header), 'data-key': u.key, 'data-value': u.value },
+    h('option', { value: '', text: T.officeRecodeKeep }),
+    u.choices.map((c) => h('option', {
+      value: `=${c.value}`,
+      selected: current === c.value,
+      text: c.value === '' ? T.officeRecodeEmpty : c.label ? `${c.label} (${c.value})` : c.value,
+    })));
+  sel.addEventListener('change', () => setRecode(name, u.key, u.value, sel.value ? sel.value.slice(1) : null));
+  return sel;
+}
+
 function unmatchedTable(T, name, p) {
-  const rows = p.unmatched.map((u) => h('tr', {},
-    h('th', { scope: 'row', text: u.header }), td(u.value, 'flag'), num(fmtInt(u.count)), td(u.options.join(T.officeSep))));
+  const rows = p.unmatched.map((u) => {
+    const recoded = state.recodes[name]?.[u.key]?.[u.value] !== undefined;
+    return h('tr', {},
+      h('th', { scope: 'row', text: u.header }), td(u.value, recoded ? null : 'flag'), num(fmtInt(u.count)),
+      h('td', {}, recodeSelect(T, name, u)), td(u.options.join(T.officeSep), 'muted'));
+  });
   return scrollTable(T.officeUnmatchedCaption(name), T.officeUnmatchedCaption(name),
-    [T.officeUnmatchedColumn, T.officeUnmatchedValue, T.officeUnmatchedCount, T.officeUnmatchedOptions], rows, { cls: 'unmatched' });
+    [T.officeUnmatchedColumn, T.officeUnmatchedValue, T.officeUnmatchedCount, T.officeRecodeColumn, T.officeUnmatchedOptions], rows, { cls: 'unmatched' });
 }
 
 /** The check of one table file, or null when there is nothing to show. */
@@ -147,6 +222,7 @@ export function renderPreview(name) {
   if (!state.ingest && worthALook(p)) box.append(h('p', { class: 'notice', text: T.officePreviewHold }));
   const n = p.unmatched.length;
   box.append(h('h4', { class: n ? 'flag' : null, text: n ? T.officeUnmatchedHeading(n) : T.officeUnmatchedNone }));
+  if (n && state.remembered[name]) box.append(h('p', { class: 'notice', text: T.officeRecodeRemembered }));
   if (n) box.append(h('p', { class: 'hint', text: T.officeUnmatchedHint }), unmatchedTable(T, name, p));
   box.append(h('details', { class: 'preview-columns', open: !state.ingest },
     h('summary', { text: T.officePreviewColumns(name) }), columnsTable(T, name, p)));

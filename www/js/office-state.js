@@ -34,6 +34,8 @@ export const state = {
   encodings: {}, // file name → encoding chosen by the office ('auto' = detect)
   previews: {}, // table file name → { key, preview } | { key, error }: its check before a run
   previewing: false, // a check is under way
+  recodes: {}, // table file name → { column key: { value: target } }: the office's recoding
+  remembered: {}, // table file name → true when its layout's earlier choices were offered
 };
 
 export const t = () => strings(state.lang);
@@ -126,4 +128,16 @@ export async function loadMapping() {
 
 export function saveMapping() {
   saved.put(mappingKey(), { mapping: state.mapping, encodings: state.encodings });
+}
+
+// Per plan and per tool layout (the engine's fingerprint of a file's header row): the mapping
+// of its headers and the recoding of its unmatched values, offered again for a file of the
+// same layout.
+const layoutKey = (layout) => `layout:${state.report?.sha256 ?? 'demo'}:${layout}`;
+
+/** What was chosen for files of this layout: { mapping, recode } or undefined. */
+export const loadLayout = (layout) => saved.get(layoutKey(layout));
+
+export function saveLayout(layout, value) {
+  saved.put(layoutKey(layout), value);
 }
