@@ -4,6 +4,7 @@
 use crate::yearend::{in_lang, read, say, write};
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use kaoping_core::import::{import_form, ImportError, ImportOptions};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -24,52 +25,53 @@ pub struct ImportFormArgs {
 pub fn run(args: ImportFormArgs, lang: &str) -> Result<()> {
     let bytes = read(&args.file)?;
     let name = args.file.display().to_string();
-    let imported = if kaoping_core::xlsx::is_workbook(&name, &bytes) {
-        kaoping_core::import::import_xlsform(&bytes)
-    } else {
-        let text = String::from_utf8(bytes).with_context(|| format!("{name} is not UTF-8 text"))?;
-        kaoping_core::import::import_surveyjs(&text)
-    }
-    .map_err(|e| anyhow::anyhow!("{name}: {}", in_lang(&e, lang)))?;
     let plan_text = String::from_utf8(read(&args.into)?)
         .with_context(|| format!("{} is not UTF-8 text", args.into.display()))?;
-    let added = kaoping_core::import::add_to_plan(&plan_text, &imported, args.id.as_deref())
-        .map_err(|e| anyhow::anyhow!("{}: {}", args.into.display(), in_lang(&e, lang)))?;
-    let report = kaoping_core::validate::validate_plan(&added.json);
+    let options = ImportOptions { id: args.id };
+    let got = import_form(&name, &bytes, &plan_text, &options).map_err(|e| {
+        // The plan's errors name the plan, the form's the form.
+        let plan_error = matches!(
+            e,
+            ImportError::NotAPlan(_) | ImportError::DuplicateInstrument(_)
+        );
+        let at = if plan_error {
+            args.into.display().to_string()
+        } else {
+            name.clone()
+        };
+        anyhow::anyhow!("{at}: {}", in_lang(&e, lang))
+    })?;
     let out = args.out.unwrap_or(args.into);
-    let ins = &imported.instrument;
-    let questions: usize = ins.sections.iter().map(|s| s.questions.len()).sum();
-    let n = imported.skipped.len();
-    let id = args.id.as_deref().unwrap_or(&ins.id);
+    let (id, sections, questions) = (&got.instrument, got.sections, got.questions);
+    let n = got.skipped.len();
     say(
         lang,
-        format!("{name}：问卷 {id}，{} 节 {questions} 题；未导入 {n} 项", ins.sections.len()),
+        format!("{name}：问卷 {id}，{sections} 节 {questions} 题；未导入 {n} 项"),
         format!(
-            "{name}: instrument {id}, {} section(s), {questions} question(s); {n} item(s) not imported",
-            ins.sections.len()
+            "{name}: instrument {id}, {sections} section(s), {questions} question(s); {n} item(s) not imported"
         ),
     );
-    for s in &imported.skipped {
+    for s in &got.skipped {
         println!("  {}  {}: {}", s.item, s.what, s.reason.get(lang));
     }
-    if added.texts_filled > 0 {
-        let k = added.texts_filled;
+    if got.texts_filled > 0 {
+        let k = got.texts_filled;
         say(
             lang,
             format!("{k} 处文字缺少方案的某些语言，已照抄现有语言，请翻译"),
             format!("{k} text(s) lacked some of the plan's languages and were copied from another; translate them"),
         );
     }
-    if !report.ok {
-        for p in &report.problems {
+    if !got.report.ok {
+        for p in &got.report.problems {
             eprintln!("{}: {}", p.path, p.message.get(lang));
         }
         bail!(
             "the plan with the form is not valid ({} problem(s)); nothing was written",
-            report.problems.len()
+            got.report.problems.len()
         );
     }
-    write(&out, added.json.as_bytes())?;
+    write(&out, got.plan_json.as_bytes())?;
     let out = out.display();
     say(lang, format!("已写入 {out}"), format!("wrote {out}"));
     Ok(())

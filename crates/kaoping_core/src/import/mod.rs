@@ -7,6 +7,7 @@
 //! dropped without an entry there. The rules are in `docs/import.md`.
 
 mod expr;
+mod file;
 mod surveyjs;
 mod xlsform;
 
@@ -15,6 +16,7 @@ use crate::text::Text;
 use expr::RefKind;
 use serde::Serialize;
 
+pub use file::{import_form, FormImport, ImportOptions};
 pub use surveyjs::import_surveyjs;
 pub use xlsform::import_xlsform;
 
@@ -46,7 +48,7 @@ impl Imported {
 }
 
 /// One thing of the source form that is not in the instrument, or not wholly.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Skipped {
     /// Where it is: `survey row 12` (XLSForm) or a JSON path such as `/pages/0/elements/3`.
     pub item: String,
@@ -67,6 +69,8 @@ pub enum ImportError {
     NoColumn { sheet: String, column: String },
     #[error("not SurveyJS JSON: {0}")]
     Json(String),
+    #[error("neither an XLSForm workbook nor UTF-8 text: {0}")]
+    NotUtf8(String),
     #[error("the form has no question that kaoping can use ({skipped} item(s) skipped)")]
     NoQuestions { skipped: usize },
     #[error("not a plan: {0}")]

@@ -10,6 +10,7 @@ impl Bilingual for ImportError {
             ImportError::NoSheet(s) => format!("工作簿中没有“{s}”表"),
             ImportError::NoColumn { sheet, column } => format!("“{sheet}”表中没有“{column}”列"),
             ImportError::Json(e) => format!("不是 SurveyJS 的 JSON：{e}"),
+            ImportError::NotUtf8(e) => format!("既不是 XLSForm 工作簿，也不是 UTF-8 文本：{e}"),
             ImportError::NoQuestions { skipped } => {
                 format!("表单中没有 kaoping 可用的题目（跳过 {skipped} 项）")
             }
@@ -37,6 +38,7 @@ mod tests {
             &["survey", "type"],
         );
         bilingual(&ImportError::Json("line 1".into()), &["line 1"]);
+        bilingual(&ImportError::NotUtf8("byte 0".into()), &["byte 0"]);
         bilingual(&ImportError::NoQuestions { skipped: 3 }, &["3"]);
         bilingual(&ImportError::NotAPlan("line 2".into()), &["line 2"]);
         bilingual(
