@@ -530,6 +530,27 @@ export type IFileSetVerification = {
   verification: IVerification;
 };
 
+/**
+ * A questionnaire file added to a plan: the new plan, what the instrument holds, what was
+ * not imported, and the new plan's validation.
+ */
+export interface IFormImport {
+  /** The new instrument's id. */
+  instrument: string;
+  /** The plan with the instrument added (pretty JSON with a final newline). */
+  plan_json: string;
+  /** How many questions the instrument has. */
+  questions: number;
+  /** The new plan checked: when not `ok`, it should not replace the plan. */
+  report: IPlanReport;
+  /** How many sections the instrument has. */
+  sections: number;
+  /** Every item of the form that is not in the instrument, or not wholly, with its reason. */
+  skipped: ISkipped[];
+  /** How many texts lacked one of the plan's languages and were copied from another. */
+  texts_filled: number;
+}
+
 /** The state of a form after evaluating the answers. */
 export interface IFormState {
   /** Shown questions with an answer, and the number of shown questions. */
@@ -592,6 +613,12 @@ export interface IHistoryEntry {
   team_grade?: string | null;
   unit: string;
   year: number;
+}
+
+/** What the office chooses for an import. */
+export interface IImportOptions {
+  /** The instrument's id in the plan (default: the XLSForm's form_id, else `imported`). */
+  id?: string | null;
 }
 
 /** One indicator of the annual model (年度绩效管理指标). */
@@ -1753,6 +1780,16 @@ export interface ISiteCheckSheet {
   title: IText;
   /** Offer "unable to judge" (无法评价) on every cell; such a cell is left out of the mean. */
   unable?: boolean;
+}
+
+/** One thing of the source form that is not in the instrument, or not wholly. */
+export interface ISkipped {
+  /** Where it is: `survey row 12` (XLSForm) or a JSON path such as `/pages/0/elements/3`. */
+  item: string;
+  /** Why it is not imported. */
+  reason: IText;
+  /** What it is: a type, a column, a property, with its value. */
+  what: string;
 }
 
 /**

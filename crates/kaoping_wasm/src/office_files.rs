@@ -1,8 +1,10 @@
 //! The office build's methods for the office's own files (`--features office`): the preview of
-//! a response table before a run, and the year-end files (templates, next year's history).
+//! a response table before a run, the year-end files (templates, next year's history), and a
+//! questionnaire from another tool imported into the plan.
 
 use crate::office::{files_of, IFileBytes, IFileOptions, JsFile};
 use crate::{from_js, into_error, to_js, Engine, FacadeError};
+use kaoping_core::import::{self, ImportOptions};
 use kaoping_core::score::HistoryEntry;
 use kaoping_core::yearend::{self, NamedFile, TemplateKind};
 use serde::Serialize;
@@ -16,6 +18,10 @@ extern "C" {
     pub type ITemplateKind;
     #[wasm_bindgen(typescript_type = "ICarriedForward")]
     pub type ICarriedForward;
+    #[wasm_bindgen(typescript_type = "IImportOptions | undefined")]
+    pub type IImportOptions;
+    #[wasm_bindgen(typescript_type = "IFormImport")]
+    pub type IFormImport;
 }
 
 /// Next year's history for the page: the file's bytes and its entries.
@@ -37,6 +43,26 @@ fn named(f: &JsFile) -> NamedFile<'_> {
 
 #[wasm_bindgen]
 impl Engine {
+    /// The questionnaire `bytes` (an XLSForm workbook, or SurveyJS JSON), named `file_name`,
+    /// added to the plan `plan_json` as an instrument: the new plan, every item not imported
+    /// with its reason, and the new plan's validation.
+    #[wasm_bindgen(js_name = importForm)]
+    pub fn import_form(
+        bytes: &[u8],
+        file_name: &str,
+        plan_json: &str,
+        options: IImportOptions,
+    ) -> Result<IFormImport, JsValue> {
+        let options: JsValue = options.into();
+        let options: ImportOptions = if options.is_undefined() || options.is_null() {
+            ImportOptions::default()
+        } else {
+            from_js(options)?
+        };
+        let got = import::import_form(file_name, bytes, plan_json, &options).map_err(into_error)?;
+        Ok(to_js(&got)?.unchecked_into())
+    }
+
     /// What a run will make of the response table `name` (CSV, TSV or XLSX) read with
     /// `options`: the header mapping, each column's reading, every value that matches no
     /// option; `null` when it fits no instrument. Give its `readings` back in the file's

@@ -16,6 +16,7 @@ use kaoping_core::amend::{Amended, PlanDiff};
 use kaoping_core::cells::Table;
 use kaoping_core::export::IngestSummary;
 use kaoping_core::form::{Answers, CarryOver, FormState};
+use kaoping_core::import::{FormImport, ImportOptions};
 use kaoping_core::ingest::{FileCount, FileOptions, Progress, RecordFile, RecordsEvaluation};
 use kaoping_core::manifest::{FileEntry, InputRole, Manifest};
 use kaoping_core::plan::Plan;
@@ -91,6 +92,8 @@ fn definitions() -> BTreeMap<String, Value> {
         Preview,
         TemplateKind,
         JsCarried,
+        ImportOptions,
+        FormImport,
     );
     // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
     // (read by the layers above it), so their types are put in by the function that does it
