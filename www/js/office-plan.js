@@ -5,6 +5,7 @@ import { h } from './dom.js';
 import { td, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, loadMapping } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
+import { placeOf, showPlace } from './office-forms.js';
 
 const { scrollTable, fmtInt, label } = view;
 
@@ -110,6 +111,14 @@ export function renderPlan() {
   return sec;
 }
 
+/** A button to the place of a problem in the forms' preview, when its path is in an instrument. */
+function placeLink(T, path) {
+  const place = placeOf(path);
+  if (!place) return null;
+  const text = place.question === null ? T.officeProblemShowForm : T.officeProblemShowQuestion;
+  return [' ', h('button', { type: 'button', class: 'linklike', onclick: () => showPlace(place), text })];
+}
+
 function renderProblems(problems) {
   const T = t();
   const groups = new Map();
@@ -123,7 +132,7 @@ function renderProblems(problems) {
     list.map((p) => h('tr', {},
       td(p.line ? (p.column ? `${p.line}:${p.column}` : String(p.line)) : T.officeNoLine, 'num nowrap'),
       td(p.path || '/', 'mono'),
-      td(tr(p.message, state.lang))))));
+      h('td', {}, tr(p.message, state.lang), placeLink(T, p.path))))));
   return scrollTable(T.officeProblemsRegion, T.officeProblemsCaption,
     [T.officeProblemWhere, T.officeProblemPath, T.officeProblemMessage], null, { bodies, cls: 'problems' });
 }

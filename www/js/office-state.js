@@ -36,6 +36,8 @@ export const state = {
   previewing: false, // a check is under way
   recodes: {}, // table file name → { column key: { value: target } }: the office's recoding
   remembered: {}, // table file name → true when its layout's earlier choices were offered
+  forms: { instrument: null, lang: null, phone: false, trying: false, attempt: 0 }, // the forms' preview (office-forms.js)
+  importing: null, // a questionnaire import: { busy, file } | { file, error } | { file, result, engine, previewError }
 };
 
 export const t = () => strings(state.lang);

@@ -3,7 +3,8 @@
 // draws what the engine returns. No rule about scores or grades lives here.
 //
 // One state object (office-state.js) changed through `update(patch)`, which redraws only the
-// steps that read a changed key: the plan (office-plan.js), the data (office-data.js), the
+// steps that read a changed key: the plan (office-plan.js), the forms' preview and import
+// (office-forms.js, office-import.js), the data (office-data.js), the
 // results (office-results.js), the audit check (office-verify.js) and a unit's dialog
 // (office-unit.js). The language switch redraws them all.
 import { h } from './dom.js';
@@ -11,6 +12,7 @@ import { applyChrome } from './page.js';
 import { state, t, region, drawAll, restore } from './office-state.js';
 import { runner } from './office-runner.js';
 import { planKeys, renderPlan, checkPlan } from './office-plan.js';
+import { formsKeys, renderForms } from './office-forms.js';
 import { dataKeys, renderData, runDemo, runFiles } from './office-data.js';
 import { resultsKeys, renderResults } from './office-results.js';
 import { verifyKeys, renderVerify } from './office-verify.js';
@@ -20,6 +22,7 @@ const main = document.getElementById('main');
 const switcher = document.getElementById('lang-switch');
 
 region(planKeys, renderPlan);
+region(formsKeys, renderForms);
 region(dataKeys, renderData);
 region(resultsKeys, renderResults);
 region(verifyKeys, renderVerify);
