@@ -49,7 +49,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["track"],
     &["validate", "schema", "amend"],
     &["import"],
-    &["manifest"],
+    &["manifest", "planbook"],
     &["aggregate"],
     &["messages"],
 ];

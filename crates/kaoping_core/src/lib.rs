@@ -24,6 +24,8 @@ pub mod manifest;
 mod messages;
 pub mod pattern;
 pub mod plan;
+#[cfg(feature = "office")]
+pub mod planbook;
 mod random;
 pub mod record;
 pub mod review;

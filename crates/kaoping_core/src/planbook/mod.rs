@@ -1,0 +1,179 @@
+//! The plan as a workbook (方案工作簿): a plan written as an XLSX workbook that an office edits
+//! in Excel or WPS, in the manner of XLSForm (ODK, Kobo), and read back into the same plan.
+//!
+//! Sheets: `设置`/`settings` (one row: id, version, year, languages, title, description),
+//! `类别`/`categories` (component weights), `单位`/`units`, `指标`/`indicators` (one weight
+//! column per category), `表单`/`instruments` (one row per instrument, naming its own sheet of
+//! questions with `begin_group`/`end_group` rows as sections), `选项`/`choices`,
+//! `量表`/`scales`, `评审组`/`rater_groups`, `计分`/`scoring` and `跟踪`/`tracking` (key and
+//! value). Texts have a column per language (`label::zh-CN`, `label::en`). A value no column
+//! can hold exactly (an empty text, a number of more than 15 digits, a list of constraints)
+//! stays in the row's `其他JSON`/`json` cell, so the round trip loses nothing: plan → workbook
+//! → plan gives the same canonical plan. See `docs/plan.md`, "方案工作簿".
+//!
+//! Reading reports every problem with its cell (`指标!D7`) and the JSON path it maps to; the
+//! plan built is then validated ([`crate::validate`]) and each of those problems is placed at
+//! the cell its value came from.
+
+mod build;
+mod read;
+mod spec;
+mod table;
+mod value;
+mod write;
+
+#[cfg(test)]
+mod tests;
+
+pub use spec::BookLang;
+
+use crate::text::Text;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Whether a problem stops the plan from being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    /// Read anyway (an unknown column, a skipped title row); shown so that nothing is dropped
+    /// unsaid.
+    Warning,
+}
+
+/// One problem of a plan workbook, at its cell and its JSON path.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Problem {
+    /// The cell, with its sheet: `指标!D7` (or only the sheet's name, or empty for the whole
+    /// workbook).
+    pub cell: String,
+    /// JSON Pointer (RFC 6901) of the plan value the cell maps to, e.g. `/indicators/5/weights/new`
+    /// (empty when the problem is not about one value).
+    pub path: String,
+    pub severity: Severity,
+    /// A stable machine-readable code, e.g. `not_a_number`, or the validation's own code.
+    pub code: &'static str,
+    /// What is wrong, in zh-CN and en, naming the cell.
+    pub message: Text,
+}
+
+impl Problem {
+    pub(crate) fn at(
+        cell: &str,
+        path: &str,
+        severity: Severity,
+        code: &'static str,
+        message: Text,
+    ) -> Problem {
+        Problem {
+            cell: cell.to_owned(),
+            path: path.to_owned(),
+            severity,
+            code,
+            message,
+        }
+    }
+
+    pub(crate) fn at_sheet(
+        sheet: &str,
+        severity: Severity,
+        code: &'static str,
+        message: Text,
+    ) -> Problem {
+        Problem::at(sheet, "", severity, code, message)
+    }
+}
+
+/// A plan read from a workbook.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PlanFromBook {
+    /// The plan's JSON (pretty-printed, keys in order), ready to save as `plan.json`.
+    pub json: String,
+    /// The plan's fingerprint (as [`crate::plan::Plan::sha256`]).
+    pub sha256: String,
+    /// Warnings (nothing that stops the plan).
+    pub warnings: Vec<Problem>,
+}
+
+/// The plan (a plan's JSON value, as written) as a workbook, sheets and columns named in
+/// `lang`. Any JSON value is accepted; a value that is not a plan's is kept in JSON cells.
+pub fn plan_to_xlsx(plan: &Value, lang: BookLang) -> Vec<u8> {
+    crate::xlsx::write_workbook(&write::Writer::new(plan, lang).sheets(plan))
+}
+
+/// A blank plan workbook: every sheet with its columns, no rows.
+pub fn template_xlsx(lang: BookLang) -> Vec<u8> {
+    let empty = serde_json::json!({"languages": ["zh-CN", "en"]});
+    let mut sheets = write::Writer::new(&empty, lang).sheets(&serde_json::json!({}));
+    for s in &mut sheets {
+        s.rows.clear();
+    }
+    crate::xlsx::write_workbook(&sheets)
+}
+
+/// The plan's JSON value built from a workbook, without validating it, with every problem of
+/// the reading (errors and warnings) and the pointer → cell map.
+pub fn read_workbook(bytes: &[u8]) -> (Option<Value>, Vec<Problem>) {
+    let (plan, problems, _) = read_located(bytes);
+    (plan, problems)
+}
+
+fn read_located(bytes: &[u8]) -> (Option<Value>, Vec<Problem>, Vec<(String, String)>) {
+    let mut r = match read::Reader::new(bytes) {
+        Ok(r) => r,
+        Err(p) => return (None, vec![p], Vec::new()),
+    };
+    let plan = r.plan();
+    (Some(plan), r.b.problems, r.b.located)
+}
+
+/// The cell a JSON Pointer's value came from: the longest recorded pointer that is it or
+/// contains it.
+fn cell_of<'a>(located: &'a [(String, String)], path: &str) -> Option<&'a str> {
+    located
+        .iter()
+        .filter(|(p, _)| path == p || path.starts_with(&format!("{p}/")) || p.is_empty())
+        .max_by_key(|(p, _)| p.len())
+        .map(|(_, c)| c.as_str())
+}
+
+/// A plan read from a workbook and validated: the plan's JSON with its warnings, or every
+/// problem (the reading's and the validation's, each at its cell).
+pub fn plan_from_xlsx(bytes: &[u8]) -> Result<PlanFromBook, Vec<Problem>> {
+    let (plan, mut problems, located) = read_located(bytes);
+    let Some(plan) = plan else {
+        return Err(problems);
+    };
+    let json = serde_json::to_string_pretty(&plan).unwrap_or_default();
+    let report = crate::validate::validate_plan(&json);
+    for p in report.problems {
+        let cell = cell_of(&located, &p.path).unwrap_or("").to_owned();
+        let at = |lang: &str| {
+            let m = p.message.get(lang);
+            if cell.is_empty() {
+                format!("{}: {m}", p.path)
+            } else {
+                format!("{cell}（{}）：{m}", p.path)
+            }
+        };
+        let mut message = Text::new(&at("zh-CN"), &at("en"));
+        if let Some(en) = message.0.get_mut("en") {
+            *en = en.replacen('（', " (", 1).replacen("）：", "): ", 1);
+        }
+        problems.push(Problem::at(
+            &cell,
+            &p.path,
+            Severity::Error,
+            p.code,
+            message,
+        ));
+    }
+    if problems.iter().any(|p| p.severity == Severity::Error) {
+        return Err(problems);
+    }
+    Ok(PlanFromBook {
+        sha256: crate::canonical::fingerprint_value(&plan),
+        json,
+        warnings: problems,
+    })
+}
