@@ -7,6 +7,7 @@ mod blocks;
 mod demo_responses;
 mod import_form;
 mod ingest;
+mod planbook;
 mod report;
 mod stats;
 mod track;
@@ -34,7 +35,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check a plan and print every problem with its line:column and JSON path.
+    /// Check a plan and print every problem with its line:column and JSON path (a plan
+    /// workbook, .xlsx: with its cell).
     Validate {
         plan: PathBuf,
         /// Print the report as JSON.
@@ -166,8 +168,13 @@ fn main() -> ExitCode {
 fn run(command: Command, lang: &str) -> Result<ExitCode> {
     match command {
         Command::Validate { plan, json } => {
-            let text = std::fs::read_to_string(&plan)
-                .with_context(|| format!("cannot read {}", plan.display()))?;
+            let bytes =
+                std::fs::read(&plan).with_context(|| format!("cannot read {}", plan.display()))?;
+            if kaoping_core::xlsx::is_workbook(&plan.display().to_string(), &bytes) {
+                return Ok(planbook::validate_book(&plan, &bytes, json, lang)?);
+            }
+            let text = String::from_utf8(bytes)
+                .with_context(|| format!("{} is not UTF-8 text", plan.display()))?;
             let report = kaoping_core::validate::validate_plan(&text);
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);

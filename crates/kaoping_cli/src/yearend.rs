@@ -59,6 +59,14 @@ pub enum PlanCommand {
     /// Write the new version of a plan with its amendment (date, reason, what changed, which
     /// instruments' earlier records stay valid) appended to its history.
     Amend(crate::amend::AmendArgs),
+    /// The plan as a workbook to edit in Excel or WPS (sheets named in the message language:
+    /// `--lang en` for English).
+    ToXlsx(crate::planbook::ToXlsxArgs),
+    /// A plan workbook back to the plan's JSON; every problem with its cell (`指标!D7`) and
+    /// JSON path, and nothing written when there is one.
+    FromXlsx(crate::planbook::FromXlsxArgs),
+    /// A blank plan workbook: every sheet with its columns.
+    TemplateXlsx(crate::planbook::TemplateXlsxArgs),
 }
 
 /// `kaoping template figures|history`.
@@ -114,13 +122,25 @@ pub fn carry_forward(
     Ok(())
 }
 
-/// `kaoping plan next-year | import-form | diff | amend`.
+/// `kaoping plan next-year | import-form | diff | amend | to-xlsx | from-xlsx | template-xlsx`.
 pub fn plan(cmd: PlanCommand, lang: &str) -> Result<std::process::ExitCode> {
     match cmd {
         PlanCommand::Diff(args) => crate::amend::diff(args, lang),
         PlanCommand::Amend(args) => crate::amend::amend(args, lang),
         PlanCommand::ImportForm(args) => {
             crate::import_form::run(args, lang)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        PlanCommand::ToXlsx(args) => {
+            crate::planbook::to_xlsx(args, lang)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        PlanCommand::FromXlsx(args) => {
+            crate::planbook::from_xlsx(args, lang)?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        PlanCommand::TemplateXlsx(args) => {
+            crate::planbook::template_xlsx(args, lang)?;
             Ok(std::process::ExitCode::SUCCESS)
         }
         PlanCommand::NextYear { plan, out } => {
