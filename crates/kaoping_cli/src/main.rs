@@ -171,7 +171,7 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             let bytes =
                 std::fs::read(&plan).with_context(|| format!("cannot read {}", plan.display()))?;
             if kaoping_core::xlsx::is_workbook(&plan.display().to_string(), &bytes) {
-                return Ok(planbook::validate_book(&plan, &bytes, json, lang)?);
+                return planbook::validate_book(&plan, &bytes, json, lang);
             }
             let text = String::from_utf8(bytes)
                 .with_context(|| format!("{} is not UTF-8 text", plan.display()))?;
