@@ -17,6 +17,7 @@
 
 mod build;
 mod read;
+mod records;
 mod spec;
 mod table;
 mod value;

@@ -389,12 +389,59 @@ impl<'a> Reader<'a> {
         (!out.is_empty()).then_some(Value::Array(out))
     }
 
-    /// `scoring` or `tracking` from its sheet of keys and values.
+    /// `scoring` or `tracking` from its sheet of keys and values and its list sheets.
     fn keys(&mut self, kind: SheetKind, key: &str) -> Option<Value> {
-        let t = self.sheet(kind, spec::KEYS)?;
         let mut m = Map::new();
+        if let Some(t) = self.sheet(kind, spec::KEYS) {
+            self.key_rows(&t, key, &mut m);
+        }
+        for name in self.names.clone() {
+            let Some((section, k)) = super::records::list_of_sheet(&name) else {
+                continue;
+            };
+            if section != key || self.read.contains(&name) {
+                continue;
+            }
+            self.read.push(name.clone());
+            let rows = match xlsx::read_rows(self.bytes, Some(&name)) {
+                Ok(rows) => rows,
+                Err(e) => {
+                    use crate::text::Bilingual;
+                    self.b.problems.push(Problem::at_sheet(
+                        &name,
+                        Severity::Error,
+                        "unreadable_sheet",
+                        e.text(),
+                    ));
+                    continue;
+                }
+            };
+            let ptr = format!("/{key}/{}", pointer_step(&k));
+            let list = super::records::read(
+                &name,
+                &rows,
+                &ptr,
+                &mut self.b.located,
+                &mut self.b.problems,
+            );
+            if m.insert(k.clone(), list).is_some() {
+                self.b.error(
+                    &name,
+                    &ptr,
+                    "duplicate_key",
+                    format!("键“{k}”既在键值表中又有自己的工作表。"),
+                    format!(
+                        "the key \"{k}\" is both a row of the key sheet and a sheet of its own."
+                    ),
+                );
+            }
+        }
+        (!m.is_empty()).then_some(Value::Object(m))
+    }
+
+    fn key_rows(&mut self, t: &Table, key: &str, m: &mut Map<String, Value>) {
         for row in &t.rows {
-            let Some((k, at)) = self.b.special(&t, row, "key") else {
+            let Some((k, at)) = self.b.special(t, row, "key") else {
                 self.b.error(
                     &t.at(0, row.0),
                     "",
@@ -424,7 +471,6 @@ impl<'a> Reader<'a> {
             }
             self.b.located.push((ptr, t.at(c, row.0)));
         }
-        (!m.is_empty()).then_some(Value::Object(m))
     }
 
     /// The whole plan.

@@ -48,7 +48,10 @@ fn exact_number(v: &Value) -> Option<f64> {
     let f = n.as_f64()?;
     let big = n.as_i64().is_some_and(|i| i.unsigned_abs() > 1 << 53)
         || n.as_u64().is_some_and(|u| u > 1 << 53);
-    (f.is_finite() && !big && round15(f) == f).then_some(f)
+    // `6.0` is a different JSON text from `6` (and so another fingerprint), but the same
+    // number in a cell: an integral number written with a fraction stays in JSON.
+    let fraction_written = n.is_f64() && f.fract() == 0.0;
+    (f.is_finite() && !big && !fraction_written && round15(f) == f).then_some(f)
 }
 
 const LIST_SEPARATORS: [char; 4] = [',', '，', ';', '；'];
@@ -106,10 +109,9 @@ pub(super) fn from_cell(text: &str, kind: Kind) -> Result<Value, CellError> {
                 .collect(),
         )),
         Kind::Any => Ok(match serde_json::from_str::<Value>(text) {
+            // A spreadsheet's `0.30000000000000004` is 0.3; `6.0` (text) stays `6.0`.
             Ok(Value::Number(n)) => match n.as_f64() {
-                Some(f) if exact_number(&Value::Number(n.clone())).is_none() => {
-                    number_value(round15(f))
-                }
+                Some(f) if n.is_f64() && round15(f) != f => Value::from(round15(f)),
                 _ => Value::Number(n),
             },
             Ok(v) => v,
@@ -270,6 +272,13 @@ mod tests {
     fn only_exact_values_go_in_columns() {
         assert!(to_cell(&json!(0.1), Kind::Num).is_some());
         assert!(to_cell(&json!(0.30000000000000004), Kind::Num).is_none());
+        assert!(to_cell(&json!(6.0), Kind::Num).is_none());
+        assert_eq!(
+            to_cell(&json!(6.0), Kind::Any),
+            Some(Cell::Text("6.0".into()))
+        );
+        assert_eq!(from_cell("6.0", Kind::Any), Ok(json!(6.0)));
+        assert_eq!(from_cell("0.30000000000000004", Kind::Any), Ok(json!(0.3)));
         assert!(to_cell(&json!(" x"), Kind::Str).is_none());
         assert!(to_cell(&json!(""), Kind::Str).is_none());
         assert!(to_cell(&json!(["a", "b,c"]), Kind::List).is_none());

@@ -144,8 +144,13 @@ impl Writer {
                 take(&mut obj, &path_of(f, s.as_deref()), f.kind).unwrap_or(Cell::Empty)
             })
             .collect();
+        let empty = cells.iter().all(|c| *c == Cell::Empty);
         if let Some(last) = cells.last_mut() {
             *last = rest_cell(&obj);
+            // An empty object still has its row: `{}` in its JSON cell.
+            if empty && *last == Cell::Empty {
+                *last = Cell::Text("{}".into());
+            }
         }
         cells
     }
@@ -331,9 +336,13 @@ impl Writer {
         Self::row(cols, inst, &special)
     }
 
-    /// `scoring` or `tracking` as rows of key and value.
-    fn keys_sheet(&self, plan: &mut Value, key: &str, kind: SheetKind) -> Option<Sheet> {
-        let section = plan.get_mut(key)?.as_object_mut()?;
+    /// `scoring` or `tracking` as rows of key and value, and a sheet of its own for each
+    /// list of objects in it ([`super::records`]).
+    fn keys_sheets(&mut self, plan: &mut Value, key: &str, kind: SheetKind) -> Vec<Sheet> {
+        let mut out = Vec::new();
+        let Some(section) = plan.get_mut(key).and_then(Value::as_object_mut) else {
+            return out;
+        };
         let cols = self.cols(spec::KEYS);
         let mut rows = Vec::new();
         let keys: Vec<String> = section
@@ -343,22 +352,35 @@ impl Writer {
             .collect();
         for k in keys {
             let v = section.remove(&k).unwrap_or(Value::Null);
+            let name = super::records::sheet_for(key, &k, self.lang);
+            let free = sheet_name(&name, &self.taken) == name;
+            let table = free
+                .then(|| super::records::sheet(name.clone(), &v, &self.langs, self.lang))
+                .flatten();
+            if let Some(table) = table {
+                self.taken.push(name);
+                out.push(table);
+                continue;
+            }
             let value = to_cell(&v, Kind::Any).unwrap_or(Cell::Empty);
             rows.push(vec![Cell::Text(k), value]);
-        }
-        if rows.is_empty() {
-            return None;
         }
         if section.is_empty() {
             take_key(plan, key);
         }
-        let mut headers = self.headers(&cols);
-        headers.pop(); // no JSON column: the value is JSON already
-        Some(Sheet {
-            name: sheet_title(kind, self.lang).to_owned(),
-            headers,
-            rows,
-        })
+        if !rows.is_empty() {
+            let mut headers = self.headers(&cols);
+            headers.pop(); // no JSON column: the value is JSON already
+            out.insert(
+                0,
+                Sheet {
+                    name: sheet_title(kind, self.lang).to_owned(),
+                    headers,
+                    rows,
+                },
+            );
+        }
+        out
     }
 
     /// The workbook's sheets for `plan`.
@@ -381,13 +403,8 @@ impl Writer {
             .into_iter()
             .map(|i| self.instrument_row(&icols, i))
             .collect();
-        let keys: Vec<Sheet> = [
-            ("scoring", SheetKind::Scoring),
-            ("tracking", SheetKind::Tracking),
-        ]
-        .into_iter()
-        .filter_map(|(k, kind)| self.keys_sheet(&mut plan, k, kind))
-        .collect();
+        let mut keys = self.keys_sheets(&mut plan, "scoring", SheetKind::Scoring);
+        keys.extend(self.keys_sheets(&mut plan, "tracking", SheetKind::Tracking));
         out.push(self.sheet(SheetKind::Settings, spec::SETTINGS, vec![plan]));
         out.extend(tables);
         out.push(Sheet {
