@@ -128,13 +128,21 @@ fn read_located(bytes: &[u8]) -> (Option<Value>, Vec<Problem>, Vec<(String, Stri
     (Some(plan), r.b.problems, r.b.located)
 }
 
-/// The cell a JSON Pointer's value came from: the longest recorded pointer that is it or
-/// contains it.
+/// The cell a JSON Pointer's value came from: its own cell; else, for an object or list made
+/// of several cells, the first of them (`/categories/1/components` → the first weight); else
+/// the cell of the nearest value that contains it (its row).
 fn cell_of<'a>(located: &'a [(String, String)], path: &str) -> Option<&'a str> {
+    let inside = format!("{path}/");
     located
         .iter()
-        .filter(|(p, _)| path == p || path.starts_with(&format!("{p}/")) || p.is_empty())
-        .max_by_key(|(p, _)| p.len())
+        .find(|(p, _)| p == path)
+        .or_else(|| located.iter().find(|(p, _)| p.starts_with(&inside)))
+        .or_else(|| {
+            located
+                .iter()
+                .filter(|(p, _)| p.is_empty() || path.starts_with(&format!("{p}/")))
+                .max_by_key(|(p, _)| p.len())
+        })
         .map(|(_, c)| c.as_str())
 }
 

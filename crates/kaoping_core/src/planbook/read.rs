@@ -543,14 +543,14 @@ impl<'a> Reader<'a> {
                 )));
             }
         }
-        for (which, lists) in [
-            ("choices", &self.choices),
-            ("scales", &self.scales),
-            ("rater_groups", &self.groups),
+        for (kind, lists) in [
+            (SheetKind::Choices, &self.choices),
+            (SheetKind::Scales, &self.scales),
+            (SheetKind::Groups, &self.groups),
         ] {
             for (name, l) in lists {
                 if !l.used {
-                    let sheet = which;
+                    let sheet = self.sheets.get(&kind).map_or("", String::as_str);
                     self.b.problems.push(Problem::at_sheet(sheet, Severity::Warning, "unused_list", Text::new(
                         &format!("列表“{name}”（{sheet}）没有被任何题目或表单使用，未读入。"),
                         &format!("The list \"{name}\" ({sheet}) is used by no question or instrument; it is not read."),

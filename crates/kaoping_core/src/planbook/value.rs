@@ -77,9 +77,12 @@ pub(super) fn to_cell(v: &Value, kind: Kind) -> Option<Cell> {
         {
             Some(Cell::Text(s.clone()))
         }
-        (Kind::Any, Value::Number(_)) => match exact_number(v) {
-            Some(f) => Some(Cell::Number(f)),
-            None => Some(Cell::Text(v.to_string())),
+        (Kind::Any, Value::Number(n)) => match (exact_number(v), n.as_f64()) {
+            (Some(f), _) => Some(Cell::Number(f)),
+            // In exponent form (Rust's shortest, read back exactly): a spreadsheet's own
+            // numbers never are, so this one is not rounded to 15 digits when read.
+            (None, Some(f)) if n.is_f64() && f.fract() != 0.0 => Some(Cell::Text(format!("{f:e}"))),
+            (None, _) => Some(Cell::Text(v.to_string())),
         },
         (Kind::Any, v) => Some(Cell::Text(v.to_string())),
         _ => None,
@@ -110,9 +113,10 @@ pub(super) fn from_cell(text: &str, kind: Kind) -> Result<Value, CellError> {
         )),
         Kind::Any => Ok(match serde_json::from_str::<Value>(text) {
             // A spreadsheet's `0.30000000000000004` is 0.3; `6.0` (text) stays `6.0`.
-            Ok(Value::Number(n)) => match n.as_f64() {
-                Some(f) if n.is_f64() && round15(f) != f => Value::from(round15(f)),
-                _ => Value::Number(n),
+            Ok(Value::Number(n)) if n.is_f64() => match text.parse::<f64>() {
+                Ok(f) if text.contains(['e', 'E']) => Value::from(f),
+                Ok(f) => Value::from(round15(f)),
+                Err(_) => Value::Number(n),
             },
             Ok(v) => v,
             Err(_) => Value::String(text.to_owned()),
@@ -216,8 +220,8 @@ pub(super) fn put(v: &mut Value, path: &[String], value: Value) -> bool {
     }
 }
 
-/// Merges the row's JSON cell into what its columns made: objects key by key, anything else
-/// replaced.
+/// Merges the row's JSON cell into what its columns made: objects key by key, lists of the
+/// same length element by element, anything else replaced.
 pub(super) fn merge(into: &mut Value, extra: Value) {
     match (into, extra) {
         (Value::Object(a), Value::Object(b)) => {
@@ -228,6 +232,12 @@ pub(super) fn merge(into: &mut Value, extra: Value) {
                         a.insert(k, v);
                     }
                 }
+            }
+        }
+        // A constraint's columns and the rest of it in JSON: element by element.
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            for (slot, v) in a.iter_mut().zip(b) {
+                merge(slot, v);
             }
         }
         (slot, v) => *slot = v,
