@@ -93,6 +93,61 @@ fn joined_header(head: &[String], below: &[String], fields: &[Field]) -> Option<
     Some(out)
 }
 
+/// The field of each header cell (row `row`); duplicate and unknown columns reported.
+fn columns(
+    sheet: &str,
+    head: &[String],
+    row: usize,
+    fields: &[Field],
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<(Field, Option<String>)>> {
+    let mut cols = Vec::with_capacity(head.len());
+    for (c, name) in head.iter().enumerate() {
+        let name = name.trim();
+        let at = cell_ref(sheet, c, row);
+        let field = if name.is_empty() {
+            None
+        } else {
+            field_of(name, fields).map(|(f, s)| (*f, s))
+        };
+        let dup = field.as_ref().is_some_and(|(f, s)| {
+            cols.iter().any(|o: &Option<(Field, Option<String>)>| {
+                o.as_ref().is_some_and(|(g, t)| g.en == f.en && t == s)
+            })
+        });
+        if dup {
+            problems.push(Problem::at(
+                &at,
+                "",
+                Severity::Error,
+                "duplicate_column",
+                Text::new(
+                    &format!("{at}：列“{name}”重复出现。"),
+                    &format!("{at}: the column \"{name}\" appears twice."),
+                ),
+            ));
+            cols.push(None);
+            continue;
+        }
+        if field.is_none() && !name.is_empty() {
+            problems.push(Problem::at(
+                &at,
+                "",
+                Severity::Warning,
+                "unknown_column",
+                Text::new(
+                    &format!("{at}：不认识的列“{name}”，其内容未读入方案。"),
+                    &format!(
+                        "{at}: unknown column \"{name}\"; its cells are not read into the plan."
+                    ),
+                ),
+            ));
+        }
+        cols.push(field);
+    }
+    cols
+}
+
 /// The sheet's rows as a table of `fields`. Problems (title rows skipped, unknown columns)
 /// are added to `problems`.
 pub(super) fn table(
@@ -151,50 +206,7 @@ pub(super) fn table(
         head = joined;
         first_data = h + 2;
     }
-    let mut cols = Vec::with_capacity(head.len());
-    for (c, name) in head.iter().enumerate() {
-        let name = name.trim();
-        let at = cell_ref(sheet, c, h + 1);
-        let field = if name.is_empty() {
-            None
-        } else {
-            field_of(name, fields).map(|(f, s)| (*f, s))
-        };
-        let dup = field.as_ref().is_some_and(|(f, s)| {
-            cols.iter().any(|o: &Option<(Field, Option<String>)>| {
-                o.as_ref().is_some_and(|(g, t)| g.en == f.en && t == s)
-            })
-        });
-        if dup {
-            problems.push(Problem::at(
-                &at,
-                "",
-                Severity::Error,
-                "duplicate_column",
-                Text::new(
-                    &format!("{at}：列“{name}”重复出现。"),
-                    &format!("{at}: the column \"{name}\" appears twice."),
-                ),
-            ));
-            cols.push(None);
-            continue;
-        }
-        if field.is_none() && !name.is_empty() {
-            problems.push(Problem::at(
-                &at,
-                "",
-                Severity::Warning,
-                "unknown_column",
-                Text::new(
-                    &format!("{at}：不认识的列“{name}”，其内容未读入方案。"),
-                    &format!(
-                        "{at}: unknown column \"{name}\"; its cells are not read into the plan."
-                    ),
-                ),
-            ));
-        }
-        cols.push(field);
-    }
+    let cols = columns(sheet, &head, h + 1, fields, problems);
     let mut data = Vec::new();
     let mut unnamed_reported = vec![false; 0];
     for (i, r) in rows.into_iter().enumerate().skip(first_data) {
