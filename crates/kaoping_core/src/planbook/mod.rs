@@ -102,11 +102,12 @@ pub fn plan_to_xlsx(plan: &Value, lang: BookLang) -> Vec<u8> {
     crate::xlsx::write_workbook(&write::Writer::new(plan, lang).sheets(plan))
 }
 
-/// A blank plan workbook: every sheet with its columns, no rows.
+/// A blank plan workbook: every sheet with its columns, no rows but the settings' with the
+/// languages (zh-CN and en).
 pub fn template_xlsx(lang: BookLang) -> Vec<u8> {
-    let empty = serde_json::json!({"languages": ["zh-CN", "en"]});
-    let mut sheets = write::Writer::new(&empty, lang).sheets(&serde_json::json!({}));
-    for s in &mut sheets {
+    let blank = serde_json::json!({"languages": ["zh-CN", "en"]});
+    let mut sheets = write::Writer::new(&blank, lang).sheets(&blank);
+    for s in sheets.iter_mut().skip(1) {
         s.rows.clear();
     }
     crate::xlsx::write_workbook(&sheets)

@@ -217,3 +217,244 @@ mod generated {
         }
     }
 }
+
+mod arbitrary_books {
+    //! Any workbook of the right sheet and column names with any cells is read without a
+    //! panic: every oddity is a problem at its cell.
+    use super::*;
+    use crate::cells::Cell;
+    use crate::xlsx::{write_workbook, Sheet};
+    use proptest::prelude::*;
+
+    const SHEET_NAMES: &[&str] = &[
+        "设置",
+        "settings",
+        "类别",
+        "单位",
+        "指标",
+        "表单",
+        "instruments",
+        "表单-a",
+        "a",
+        "选项",
+        "量表",
+        "评审组",
+        "计分",
+        "跟踪",
+        "等次",
+        "计分-x",
+        "targets",
+        "其他",
+    ];
+    const HEADERS: &[&str] = &[
+        "id",
+        "编号",
+        "name",
+        "名称::zh-CN",
+        "name::en",
+        "label::zh-CN",
+        "标签::en",
+        "type",
+        "题型",
+        "sheet",
+        "工作表",
+        "list_name",
+        "choices",
+        "rows",
+        "scale",
+        "min",
+        "max",
+        "step",
+        "value",
+        "score",
+        "weight::a",
+        "权重::b",
+        "veto",
+        "json",
+        "其他JSON",
+        "key",
+        "值",
+        "instrument",
+        "review_scale",
+        "constraint",
+        "constraint_message::en",
+        "languages",
+        "kind",
+        "category",
+        "indicators",
+        "",
+        "zh-CN",
+        "en",
+    ];
+    const CELLS: &[&str] = &[
+        "",
+        "a",
+        "b",
+        "x",
+        "表单-a",
+        "a",
+        "begin_group",
+        "end_group",
+        "begin group",
+        "single",
+        "matrix",
+        "TRUE",
+        "否",
+        "0.30000000000000004",
+        "1",
+        "-3",
+        "1e400",
+        "abc",
+        "{",
+        "[1]",
+        "{\"a\":1}",
+        "{\"questions\":[]}",
+        "null",
+        "\"s\"",
+        "zh-CN",
+        "en",
+        "a, b",
+        "::",
+    ];
+
+    fn sheet() -> impl Strategy<Value = Sheet> {
+        (
+            prop::sample::select(SHEET_NAMES),
+            prop::collection::vec(prop::sample::select(HEADERS), 0..8),
+            prop::collection::vec(
+                prop::collection::vec(prop::sample::select(CELLS), 0..8),
+                0..8,
+            ),
+        )
+            .prop_map(|(name, headers, rows)| Sheet {
+                name: name.to_owned(),
+                headers: headers.into_iter().map(str::to_owned).collect(),
+                rows: rows
+                    .into_iter()
+                    .map(|r| r.into_iter().map(|c| Cell::Text(c.to_owned())).collect())
+                    .collect(),
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+        #[test]
+        fn any_book_is_read_without_a_panic(sheets in prop::collection::vec(sheet(), 0..7)) {
+            let book = write_workbook(&sheets);
+            let (plan, problems) = read_workbook(&book);
+            prop_assert!(plan.is_some() || !problems.is_empty());
+            if let Err(problems) = plan_from_xlsx(&book) {
+                prop_assert!(!problems.is_empty());
+                for p in problems {
+                    prop_assert!(!p.message.get("zh-CN").is_empty() && !p.message.get("en").is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_a_workbook_are_one_problem() {
+        let (plan, problems) = read_workbook(b"not a zip");
+        assert!(plan.is_none());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].code, "not_a_workbook");
+        assert!(plan_from_xlsx(b"").is_err());
+    }
+}
+
+mod hand_made {
+    //! Workbooks as a person might write them, and the problem each mistake gives.
+    use super::*;
+    use crate::cells::Cell;
+    use crate::xlsx::{write_workbook, Sheet};
+
+    fn sheet(name: &str, headers: &[&str], rows: &[&[&str]]) -> Sheet {
+        Sheet {
+            name: name.into(),
+            headers: headers.iter().map(|s| (*s).to_owned()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| Cell::Text((*c).to_owned())).collect())
+                .collect(),
+        }
+    }
+
+    fn codes(problems: &[Problem]) -> Vec<(String, &'static str)> {
+        problems.iter().map(|p| (p.cell.clone(), p.code)).collect()
+    }
+
+    #[test]
+    fn each_mistake_is_named_at_its_cell() {
+        let book = write_workbook(&[
+            sheet(
+                "settings",
+                &["id", "version", "year", "title::zh-CN"],
+                &[&["p", "1", "2026", "方案"], &["q"]],
+            ),
+            sheet(
+                "表单",
+                &["编号", "类型", "工作表", "标题::zh-CN"],
+                &[
+                    &["s", "survey", "问卷", "问卷"],
+                    &["t", "survey", "没有这张表", "问卷二"],
+                ],
+            ),
+            sheet(
+                "问卷",
+                &["type", "name", "label::zh-CN", "required", "required"],
+                &[
+                    &["text", "q0", "在分组之外"],
+                    &["end_group"],
+                    &["begin_group", "p1", "第一页", "TRUE"],
+                    &["text", "q1", "问题", "也许"],
+                    &["begin_group", "p2", "第二页"],
+                ],
+            ),
+            sheet("杂项", &["x"], &[&["1"]]),
+        ]);
+        let (plan, problems) = read_workbook(&book);
+        let got = codes(&problems);
+        let want = [
+            ("问卷!E1", "duplicate_column"),
+            ("问卷!A2", "outside_group"),
+            ("问卷!A3", "end_without_begin"),
+            ("问卷!D4", "not_for_group"),
+            ("问卷!D5", "not_yes_no"),
+            ("问卷!A6", "group_not_closed"),
+            ("问卷", "group_not_closed"),
+            ("表单!C3", "missing_sheet"),
+            ("settings!A3", "extra_settings_row"),
+            ("杂项", "unknown_sheet"),
+        ];
+        for w in want {
+            assert!(got.contains(&(w.0.to_owned(), w.1)), "{w:?} not in {got:?}");
+        }
+        let plan = plan.unwrap();
+        assert_eq!(plan["instruments"][0]["sections"][1]["id"], "p2");
+        assert_eq!(plan["year"], 2026);
+        let e = problems.iter().find(|p| p.code == "not_yes_no").unwrap();
+        assert_eq!(e.path, "/instruments/0/sections/0/questions/0/required");
+        assert!(e.message.get("zh-CN").contains("“也许”不是“是/否”"));
+        assert!(e.message.get("en").contains("\"也许\" is not yes or no"));
+    }
+
+    #[test]
+    fn a_blank_template_has_every_sheet_and_reads_as_an_empty_plan() {
+        for lang in [BookLang::Zh, BookLang::En] {
+            let book = template_xlsx(lang);
+            let names = crate::xlsx::sheet_names(&book).unwrap();
+            assert!(names.len() >= 8, "{names:?}");
+            let (plan, problems) = read_workbook(&book);
+            assert!(
+                problems.iter().all(|p| p.severity == Severity::Warning),
+                "{problems:?}"
+            );
+            assert_eq!(
+                plan.unwrap()["languages"],
+                serde_json::json!(["zh-CN", "en"])
+            );
+        }
+        let names = crate::xlsx::sheet_names(&template_xlsx(BookLang::Zh)).unwrap();
+        assert!(names.contains(&"指标".to_owned()) && names.contains(&"选项".to_owned()));
+    }
+}
