@@ -134,6 +134,28 @@ export interface IBehind {
   unit: string;
 }
 
+/** One problem of a plan workbook, at its cell and its JSON path. */
+export interface IBookProblem {
+  /**
+   * The cell, with its sheet: `指标!D7` (or only the sheet's name, or empty for the whole
+   * workbook).
+   */
+  cell: string;
+  /** A stable machine-readable code, e.g. `not_a_number`, or the validation's own code. */
+  code: string;
+  /** What is wrong, in zh-CN and en, naming the cell. */
+  message: IText;
+  /**
+   * JSON Pointer (RFC 6901) of the plan value the cell maps to, e.g. `/indicators/5/weights/new`
+   * (empty when the problem is not about one value).
+   */
+  path: string;
+  severity: IBookSeverity;
+}
+
+/** Whether a problem stops the plan from being read. */
+export type IBookSeverity = "error" | "warning";
+
 export interface ICadreResult {
   admonition_talk: boolean;
   cadre: string;
@@ -1072,6 +1094,17 @@ export interface IPlanEntry {
   /** SHA-256 of the canonical JSON of the plan as written (`Plan.sha256`). */
   sha256: string;
   version: string;
+}
+
+/**
+ * A plan file read for the page: the plan's JSON text to validate and load (`ok`), or every
+ * problem of the workbook at its cell (`problems`; warnings too when `ok`).
+ */
+export interface IPlanFile {
+  json?: string | null;
+  ok: boolean;
+  problems: IBookProblem[];
+  sha256?: string | null;
 }
 
 /** The outcome of validating a plan text: the plan when it is usable, and every problem. */

@@ -22,7 +22,7 @@ mod office_files;
 #[cfg(feature = "office")]
 pub use office::{JsAggregation, JsFile, JsOutput};
 #[cfg(feature = "office")]
-pub use office_files::JsCarried;
+pub use office_files::{JsCarried, JsPlanFile};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = include_str!("../types.d.ts");

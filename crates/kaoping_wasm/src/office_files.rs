@@ -125,3 +125,59 @@ impl Engine {
         .map_err(FacadeError::convert)
     }
 }
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "IPlanFile")]
+    pub type IPlanFile;
+}
+
+/// A plan file read for the page: the plan's JSON text to validate and load (`ok`), or every
+/// problem of the workbook at its cell (`problems`; warnings too when `ok`).
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "PlanFile")]
+pub struct JsPlanFile {
+    pub ok: bool,
+    pub json: Option<String>,
+    pub sha256: Option<String>,
+    pub problems: Vec<kaoping_core::planbook::Problem>,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A plan as a workbook (`lang`: `en` names sheets and columns in English, else zh-CN).
+    #[wasm_bindgen(js_name = planToXlsx)]
+    pub fn plan_to_xlsx(plan_json: &str, lang: &str) -> Result<Vec<u8>, JsValue> {
+        let (value, _) = kaoping_core::plan::read_plan_value(plan_json).map_err(into_error)?;
+        Ok(kaoping_core::planbook::plan_to_xlsx(
+            &value,
+            kaoping_core::planbook::BookLang::parse(lang),
+        ))
+    }
+
+    /// A plan file the office gives (a workbook or a JSON text): see [`JsPlanFile`].
+    #[wasm_bindgen(js_name = planFromFile)]
+    pub fn plan_from_file(name: &str, bytes: &[u8]) -> Result<IPlanFile, JsValue> {
+        let out = match kaoping_core::planbook::plan_text_of_file(name, bytes) {
+            Ok(read) => JsPlanFile {
+                ok: true,
+                json: Some(read.json),
+                sha256: Some(read.sha256),
+                problems: read.warnings,
+            },
+            Err(problems) => JsPlanFile {
+                ok: false,
+                json: None,
+                sha256: None,
+                problems,
+            },
+        };
+        Ok(to_js(&out)?.unchecked_into())
+    }
+
+    /// A blank plan workbook (`lang` as in `planToXlsx`).
+    #[wasm_bindgen(js_name = planTemplateXlsx)]
+    pub fn plan_template_xlsx(lang: &str) -> Vec<u8> {
+        kaoping_core::planbook::template_xlsx(kaoping_core::planbook::BookLang::parse(lang))
+    }
+}

@@ -29,7 +29,7 @@ use kaoping_core::text::Text;
 use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput};
 use kaoping_core::validate::PlanReport;
 use kaoping_core::yearend::TemplateKind;
-use kaoping_wasm::{JsAggregation, JsCarried, JsFile};
+use kaoping_wasm::{JsAggregation, JsCarried, JsFile, JsPlanFile};
 use schemars::SchemaGenerator;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -94,6 +94,7 @@ fn definitions() -> BTreeMap<String, Value> {
         JsCarried,
         ImportOptions,
         FormImport,
+        JsPlanFile,
     );
     // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
     // (read by the layers above it), so their types are put in by the function that does it

@@ -35,6 +35,7 @@ use serde_json::Value;
 /// Whether a problem stops the plan from being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "BookSeverity")]
 pub enum Severity {
     Error,
     /// Read anyway (an unknown column, a skipped title row); shown so that nothing is dropped
@@ -44,6 +45,7 @@ pub enum Severity {
 
 /// One problem of a plan workbook, at its cell and its JSON path.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "BookProblem")]
 pub struct Problem {
     /// The cell, with its sheet: `指标!D7` (or only the sheet's name, or empty for the whole
     /// workbook).
@@ -185,5 +187,24 @@ pub fn plan_from_xlsx(bytes: &[u8]) -> Result<PlanFromBook, Vec<Problem>> {
         sha256: crate::canonical::fingerprint_value(&plan),
         json,
         warnings: problems,
+    })
+}
+
+/// A plan file as the office gives it, by its name and bytes: a plan workbook (an `.xlsx`
+/// name or ZIP bytes, [`crate::xlsx::is_workbook`]) read with [`plan_from_xlsx`], or a JSON
+/// text (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030) as it is. The plan's JSON
+/// text to validate and load, or every problem of the workbook.
+pub fn plan_text_of_file(name: &str, bytes: &[u8]) -> Result<PlanFromBook, Vec<Problem>> {
+    if crate::xlsx::is_workbook(name, bytes) {
+        return plan_from_xlsx(bytes);
+    }
+    let json = crate::table::decode::decode_all(bytes).0;
+    let sha256 = crate::plan::read_plan_value(&json)
+        .map(|(_, sha)| sha)
+        .unwrap_or_default();
+    Ok(PlanFromBook {
+        json,
+        sha256,
+        warnings: Vec::new(),
     })
 }

@@ -34,6 +34,18 @@ fn the_demo_plan_comes_back_the_same_in_both_languages() {
     assert!(read.warnings.is_empty(), "{:#?}", read.warnings);
 }
 
+#[test]
+fn a_plan_file_is_a_workbook_or_a_json_text() {
+    let book = plan_to_xlsx(&demo(), BookLang::En);
+    let read = plan_text_of_file("plan.bin", &book).unwrap();
+    assert_eq!(read.sha256, crate::plan::DEMO_PLAN_SHA256);
+    let text = plan_text_of_file("plan.json", DEMO_PLAN_JSON.as_bytes()).unwrap();
+    assert_eq!(text.json, DEMO_PLAN_JSON);
+    assert_eq!(text.sha256, crate::plan::DEMO_PLAN_SHA256);
+    let broken = plan_text_of_file("plan.xlsx", b"{}").unwrap_err();
+    assert_eq!(broken[0].code, "not_a_workbook");
+}
+
 mod generated {
     //! Plans generated from the demo plan: values of every JSON type (nested, empty, `null`,
     //! texts that look like numbers or booleans, spreadsheet-hostile characters) put at
