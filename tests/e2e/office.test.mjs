@@ -85,7 +85,7 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
 
     // 2. An invalid plan through the file input: both problems with line:column.
     const bad = await invalidPlan();
-    await page.getByLabel('方案文件（JSON）').setInputFiles({
+    await page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）').setInputFiles({
       name: 'bad-plan.json', mimeType: 'application/json', buffer: Buffer.from(bad.text),
     });
     await status.getByText('方案有 2 个问题').waitFor();

@@ -6,11 +6,14 @@ import { td, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, loadMapping } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
 import { placeOf, showPlace } from './office-forms.js';
+import { download } from './page.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const { scrollTable, fmtInt, label } = view;
 
 /** The keys of the state this step reads. */
-export const planKeys = ['lang', 'checking', 'report', 'plan', 'loadError', 'planSource'];
+export const planKeys = ['lang', 'checking', 'report', 'plan', 'loadError', 'planSource', 'bookProblems'];
 
 /** Checks the plan of the state in the worker; `focus`: move the focus to its verdict after. */
 export async function checkPlan({ focus = false } = {}) {
@@ -33,22 +36,46 @@ export async function checkPlan({ focus = false } = {}) {
 
 async function loadFile(file) {
   if (!file) return;
-  let planText;
+  if (state.run) runner.cancel();
+  let read;
   try {
-    planText = await file.text();
+    // A JSON text or a plan workbook: the engine reads either into the plan's JSON text.
+    read = await runner.request({ type: 'planFile', name: file.name, blob: file });
   } catch (err) {
+    if (err instanceof Cancelled) return;
     update({ loadError: t().officePlanReadFailed + errorText(err, state.lang) });
     return;
   }
-  if (state.run) runner.cancel();
-  Object.assign(state, { loadError: null, planText, planSource: file.name, run: null, lastRun: null });
+  if (!read.ok) {
+    update({ loadError: null, report: null, plan: null, planSource: file.name, bookProblems: read.problems });
+    announce(t().officeBookInvalid(read.problems.length));
+    document.getElementById('plan-status')?.focus();
+    return;
+  }
+  Object.assign(state, {
+    loadError: null, planText: read.json, planSource: file.name, run: null, lastRun: null,
+    bookProblems: read.problems.length ? read.problems : null,
+  });
   persist();
   await checkPlan({ focus: true });
 }
 
+async function saveBook(type) {
+  const T = t();
+  try {
+    const bytes = await runner.request({ type, text: state.planText, lang: state.lang });
+    const name = type === 'planBook' ? `${state.plan?.id ?? 'plan'}.xlsx` : 'plan-template.xlsx';
+    download(name, new Blob([bytes], { type: XLSX }));
+    announce(T.officeBookSaved(name));
+  } catch (err) {
+    if (err instanceof Cancelled) return;
+    update({ loadError: T.officeBookSaveFailed + errorText(err, state.lang) });
+  }
+}
+
 function useDemo() {
   if (state.run) runner.cancel();
-  Object.assign(state, { run: null, planText: null, planSource: null, loadError: null, lastRun: null });
+  Object.assign(state, { run: null, planText: null, planSource: null, loadError: null, lastRun: null, bookProblems: null });
   persist();
   checkPlan({ focus: true });
 }
@@ -58,6 +85,9 @@ function planStatus(T) {
   const status = h('div', { id: 'plan-status', class: 'plan-status', tabindex: '-1' });
   if (state.checking) {
     status.append(h('p', { class: 'hint', text: T.officePlanChecking }));
+  } else if (state.bookProblems && !report) {
+    status.classList.add('bad');
+    status.append(h('p', { class: 'verdict' }, h('strong', { text: T.officeBookInvalid(state.bookProblems.length) })));
   } else if (state.loadError) {
     status.classList.add('bad');
     status.append(h('p', { class: 'error-message', text: state.loadError }));
@@ -92,11 +122,12 @@ export function renderPlan() {
     h('dt', { text: k }), h('dd', { text: v })))));
 
   const report = state.report;
-  if (report && !report.ok) sec.append(renderProblems(report.problems));
+  if (state.bookProblems) sec.append(renderProblems(state.bookProblems, T.officeBookProblemsCaption));
+  if (report && !report.ok) sec.append(renderProblems(report.problems, T.officeProblemsCaption));
 
   // Loading another plan: a drop zone with a real button and the file input behind it.
   const input = h('input', {
-    type: 'file', id: 'plan-file', accept: '.json,application/json', class: 'visually-hidden', tabindex: '-1',
+    type: 'file', id: 'plan-file', accept: `.json,application/json,.xlsx,${XLSX}`, class: 'visually-hidden', tabindex: '-1',
     'aria-label': T.officePlanFileLabel,
     onchange: (e) => { loadFile(e.target.files[0]); e.target.value = ''; },
   });
@@ -106,7 +137,10 @@ export function renderPlan() {
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'secondary', onclick: () => input.click(), text: T.officePlanChoose }),
       state.planSource !== null
-        ? h('button', { type: 'button', class: 'secondary', onclick: useDemo, text: T.officePlanUseDemo }) : null),
+        ? h('button', { type: 'button', class: 'secondary', onclick: useDemo, text: T.officePlanUseDemo }) : null,
+      report?.ok
+        ? h('button', { type: 'button', class: 'secondary', onclick: () => saveBook('planBook'), text: T.officeBookDownload }) : null,
+      h('button', { type: 'button', class: 'secondary', onclick: () => saveBook('planTemplate'), text: T.officeBookTemplate })),
     input], (files) => loadFile(files?.[0])));
   return sec;
 }
@@ -119,20 +153,22 @@ function placeLink(T, path) {
   return [' ', h('button', { type: 'button', class: 'linklike', onclick: () => showPlace(place), text })];
 }
 
-function renderProblems(problems) {
+function renderProblems(problems, caption) {
   const T = t();
   const groups = new Map();
   for (const p of problems) {
     if (!groups.has(p.code)) groups.set(p.code, []);
     groups.get(p.code).push(p);
   }
+  // A workbook's problem names its cell (指标!D7); a JSON text's its line:column.
+  const where = (p) => p.cell ?? (p.line ? (p.column ? `${p.line}:${p.column}` : String(p.line)) : null);
   const bodies = [...groups].map(([code, list]) => h('tbody', {},
     h('tr', { class: 'group' }, h('th', { scope: 'colgroup', colspan: '3' },
       T.officeProblemKind(label(T.officeProblemKinds, code), list.length), ' ', h('code', { text: code }))),
     list.map((p) => h('tr', {},
-      td(p.line ? (p.column ? `${p.line}:${p.column}` : String(p.line)) : T.officeNoLine, 'num nowrap'),
+      td(where(p) || T.officeNoLine, 'num nowrap mono'),
       td(p.path || '/', 'mono'),
       h('td', {}, tr(p.message, state.lang), placeLink(T, p.path))))));
-  return scrollTable(T.officeProblemsRegion, T.officeProblemsCaption,
+  return scrollTable(T.officeProblemsRegion, caption,
     [T.officeProblemWhere, T.officeProblemPath, T.officeProblemMessage], null, { bodies, cls: 'problems' });
 }

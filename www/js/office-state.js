@@ -17,6 +17,7 @@ export const state = {
   report: null, // { ok, sha256, problems }
   plan: null, // the plan (when valid)
   loadError: null,
+  bookProblems: null, // a plan workbook's problems at their cells (IBookProblem[])
   n: '2000',
   seed: '42',
   inputError: null,

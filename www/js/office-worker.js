@@ -17,6 +17,9 @@
 //               { id, type: 'template', text?, kind, lang, fileName }  → Uint8Array
 //               { id, type: 'carry', text?, result, resultBytes?, history: [{ name, blob }], lang,
 //                 outName }  → { bytes, entries }
+//               { id, type: 'planFile', name, blob }  → IPlanFile (a JSON text or a workbook)
+//               { id, type: 'planBook', text?, lang }  → Uint8Array (the plan as a workbook)
+//               { id, type: 'planTemplate', lang }  → Uint8Array (a blank plan workbook)
 // Messages out: { id, type: 'progress', stage, records? }
 //               { id, type: 'progress', stage: 'score', file, bytes, read, accepted, rejected }
 //                 while files stream: bytes of all files done so far, rows so far (all files)
@@ -142,6 +145,16 @@ const handlers = {
     const bytes = resultBytes ?? new TextEncoder().encode(Engine.exportJson(result));
     const files = await Promise.all(history.map(async ({ name, blob }) => ({ name, bytes: new Uint8Array(await blob.arrayBuffer()) })));
     return engineFor(text ?? null).carryForward({ name: 'result.json', bytes }, files, lang, outName);
+  },
+  // A plan file the office gives: the core tells a workbook from a JSON text.
+  async planFile({ name, blob }) {
+    return Engine.planFromFile(name, new Uint8Array(await blob.arrayBuffer()));
+  },
+  planBook({ text, lang }) {
+    return Engine.planToXlsx(text ?? Engine.demoPlanJson(), lang);
+  },
+  planTemplate({ lang }) {
+    return Engine.planTemplateXlsx(lang);
   },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();

@@ -1,0 +1,63 @@
+// The plan as a workbook on the office page: a workbook with mistakes is refused with each
+// problem at its cell, a hand-edited workbook loads as the plan, the current plan and a blank
+// template download as workbooks; at 320 px; axe on each new state.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { launch, url, axeCheck, watchErrors } from './harness.mjs';
+
+const fixture = (name) => new URL(`../fixtures/planbook/${name}/book.xlsx`, import.meta.url);
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const OUT = process.env.KAOPING_SCREENSHOTS;
+
+async function downloaded(page, button) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { name: dl.suggestedFilename(), bytes: await readFile(await dl.path()) };
+}
+
+test('a plan workbook is read with its problems at their cells, and the plan downloads as one', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 320, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  const errors = watchErrors(page);
+  try {
+    await page.goto(url('office.html'));
+    await page.getByText('方案有效').first().waitFor();
+
+    // The demo plan as a workbook: a ZIP named by the plan's id.
+    const book = await downloaded(page, page.getByRole('button', { name: '下载方案工作簿（.xlsx）' }));
+    assert.equal(book.name, 'wuhan-2026.xlsx');
+    assert.equal(book.bytes.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004');
+    const blank = await downloaded(page, page.getByRole('button', { name: '下载空白方案工作簿' }));
+    assert.equal(blank.name, 'plan-template.xlsx');
+
+    // A workbook with mistakes: refused, each problem at its cell.
+    const input = page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）');
+    await input.setInputFiles({ name: 'errors.xlsx', mimeType: XLSX, buffer: await readFile(fixture('errors')) });
+    await page.getByText(/方案工作簿有 4 个问题/).first().waitFor();
+    const table = page.getByRole('table', { name: '方案工作簿的问题（按类型分组，附单元格）' });
+    await table.waitFor();
+    const text = await table.textContent();
+    assert.match(text, /指标!F3/);
+    assert.match(text, /\/indicators\/1\/weights\/central/);
+    assert.match(text, /“abc”不是数字/);
+    assert.match(text, /'表单-public'!Q3/);
+    assert.deepEqual(await axeCheck(page), [], 'axe with the problems of a plan workbook');
+    if (OUT) await page.screenshot({ path: `${OUT}/office-planbook-problems-320.png`, fullPage: true });
+
+    // The same mistakes fixed in a spreadsheet (a typo fixed, numbers as text…): the plan loads.
+    await input.setInputFiles({ name: 'edited.xlsx', mimeType: XLSX, buffer: await readFile(fixture('edited_in_libreoffice')) });
+    await page.getByText('方案有效').first().waitFor();
+    const status = await page.locator('#plan-status').textContent();
+    assert.match(status, /2358223c0017b91f4cf78b94d31bacd13e8e9dda8208b475ae3b3e9b850b2ce2/);
+    // Its warnings stay in view (a skipped title row, an unknown column).
+    const warnings = await page.getByRole('table', { name: '方案工作簿的问题（按类型分组，附单元格）' }).textContent();
+    assert.match(warnings, /单位!F2/);
+    assert.deepEqual(await axeCheck(page), [], 'axe with a plan workbook loaded');
+    if (OUT) await page.screenshot({ path: `${OUT}/office-planbook-loaded-320.png`, fullPage: true });
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+  }
+});
