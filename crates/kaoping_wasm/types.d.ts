@@ -1004,6 +1004,14 @@ export interface INamedFile {
   text: string;
 }
 
+/** Next year's plan and what was changed to make it. */
+export interface INextYear {
+  /** One line per change, in both languages. */
+  changes: IText[];
+  /** The plan's JSON, pretty-printed. */
+  json: string;
+}
+
 /** A unit's printable notice. */
 export interface INotice {
   /** The same content as a fragment, to show inside a page. */

@@ -61,3 +61,42 @@ test('a plan workbook is read with its problems at their cells, and the plan dow
     await browser.close();
   }
 });
+
+test('next year’s plan: downloaded as a workbook, loaded back as the plan, saved as JSON', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 320, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  const errors = watchErrors(page);
+  try {
+    await page.goto(url('office.html'));
+    await page.getByText('方案有效').first().waitFor();
+
+    // This year's plan (the demo's, 2026) → next year's as a workbook, with each change listed.
+    const next = await downloaded(page, page.getByRole('button', { name: '下载明年的方案（XLSX）' }));
+    assert.equal(next.name, 'kaoping-plan-2027.xlsx');
+    assert.equal(next.bytes.subarray(0, 4).toString('latin1'), 'PK\u0003\u0004');
+    const changes = page.getByRole('list', { name: 'kaoping-plan-2027.xlsx 中的改动' });
+    await changes.waitFor();
+    const items = await changes.getByRole('listitem').allInnerTexts();
+    assert.ok(items.includes('年度 2026 → 2027'), items.join('\n'));
+    assert.ok(items.some((x) => x.startsWith('编号 wuhan-2026 → wuhan-2027')), items.join('\n'));
+    assert.deepEqual(await axeCheck(page), [], 'axe with next year’s changes listed');
+
+    // The workbook, as the office would drop it back after editing: it is next year's plan.
+    await page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）').setInputFiles({ name: next.name, mimeType: XLSX, buffer: next.bytes });
+    await page.getByText('方案有效').first().waitFor();
+    await page.getByText('wuhan-2027').first().waitFor();
+
+    // Saved as the JSON the web site publishes.
+    const json = await downloaded(page, page.getByRole('button', { name: '下载方案（JSON）' }));
+    assert.equal(json.name, 'wuhan-2027.json');
+    const plan = JSON.parse(json.bytes.toString('utf8'));
+    assert.equal(plan.year, 2027);
+    assert.equal(plan.version, '1');
+    assert.equal(plan.amendments, undefined);
+    assert.deepEqual(errors, [], 'no page errors');
+  } finally {
+    await browser.close();
+  }
+});

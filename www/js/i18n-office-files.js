@@ -49,6 +49,12 @@ export const STRINGS = {
     officeCarryButton: (fmt) => `下载明年的往年等次（${fmt}）`,
     officeCarryDone: (file, n) => `已下载 ${file}：${n} 条往年等次。`,
     officeCarryFailed: '无法生成明年的往年等次：',
+    officeNextHeading: '明年的方案',
+    officeNextHint: '由本方案生成：年度加一，编号和标题中的年份顺延，版本重置为 1，去掉今年的修订记录，年中追加的指标改为全年考核，跟踪日期顺延一年。工作簿可在 Excel 或 WPS 中修改后拖回第 1 步。',
+    officeNextButton: (fmt) => `下载明年的方案（${fmt}）`,
+    officeNextDone: (file, n) => `已下载 ${file}：${n} 处改动，见下方列表。`,
+    officeNextChanges: (file) => `${file} 中的改动`,
+    officeNextFailed: '无法生成明年的方案：',
   },
   en: {
     officePreviewHeading: (file) => `“${file}” before the run`,
@@ -96,6 +102,12 @@ export const STRINGS = {
     officeCarryButton: (fmt) => `Next year’s history (${fmt})`,
     officeCarryDone: (file, n) => `${file} downloaded: ${n} history entr${n === 1 ? 'y' : 'ies'}.`,
     officeCarryFailed: 'Next year’s history cannot be made: ',
+    officeNextHeading: 'Next year’s plan',
+    officeNextHint: 'Made from this plan: the year one on, the year in the id and title moved on, the version back to 1, this year’s amendments left out, indicators added during the year counted all year, tracking dates a year later. Edit the workbook in Excel or WPS and drop it back on step 1.',
+    officeNextButton: (fmt) => `Next year’s plan (${fmt})`,
+    officeNextDone: (file, n) => `${file} downloaded: ${n} change${n === 1 ? '' : 's'}, listed below.`,
+    officeNextChanges: (file) => `Changes in ${file}`,
+    officeNextFailed: 'Next year’s plan cannot be made: ',
   },
 };
 

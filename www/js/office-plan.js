@@ -64,8 +64,8 @@ async function saveBook(type) {
   const T = t();
   try {
     const bytes = await runner.request({ type, text: state.planText, lang: state.lang });
-    const name = type === 'planBook' ? `${state.plan?.id ?? 'plan'}.xlsx` : 'plan-template.xlsx';
-    download(name, new Blob([bytes], { type: XLSX }));
+    const name = { planBook: `${state.plan?.id ?? 'plan'}.xlsx`, planJson: `${state.plan?.id ?? 'plan'}.json` }[type] ?? 'plan-template.xlsx';
+    download(name, new Blob([bytes], { type: type === 'planJson' ? 'application/json' : XLSX }));
     announce(T.officeBookSaved(name));
   } catch (err) {
     if (err instanceof Cancelled) return;
@@ -140,6 +140,8 @@ export function renderPlan() {
         ? h('button', { type: 'button', class: 'secondary', onclick: useDemo, text: T.officePlanUseDemo }) : null,
       report?.ok
         ? h('button', { type: 'button', class: 'secondary', onclick: () => saveBook('planBook'), text: T.officeBookDownload }) : null,
+      report?.ok
+        ? h('button', { type: 'button', class: 'secondary', onclick: () => saveBook('planJson'), text: T.officePlanJsonDownload }) : null,
       h('button', { type: 'button', class: 'secondary', onclick: () => saveBook('planTemplate'), text: T.officeBookTemplate })),
     input], (files) => loadFile(files?.[0])));
   return sec;

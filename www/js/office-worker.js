@@ -19,7 +19,10 @@
 //                 outName }  → { bytes, entries }
 //               { id, type: 'planFile', name, blob }  → IPlanFile (a JSON text or a workbook)
 //               { id, type: 'planBook', text?, lang }  → Uint8Array (the plan as a workbook)
+//               { id, type: 'planJson', text? }  → Uint8Array (the plan's JSON as loaded)
 //               { id, type: 'planTemplate', lang }  → Uint8Array (a blank plan workbook)
+//               { id, type: 'nextYear', text?, lang, book }  → { bytes, changes } (next year's
+//                 plan: its JSON, or as a workbook when `book`; each change made, in both languages)
 // Messages out: { id, type: 'progress', stage, records? }
 //               { id, type: 'progress', stage: 'score', file, bytes, read, accepted, rejected }
 //                 while files stream: bytes of all files done so far, rows so far (all files)
@@ -153,8 +156,16 @@ const handlers = {
   planBook({ text, lang }) {
     return Engine.planToXlsx(text ?? Engine.demoPlanJson(), lang);
   },
+  planJson({ text }) {
+    return new TextEncoder().encode(text ?? Engine.demoPlanJson());
+  },
   planTemplate({ lang }) {
     return Engine.planTemplateXlsx(lang);
+  },
+  nextYear({ text, lang, book }) {
+    const next = Engine.nextYearPlan(text ?? Engine.demoPlanJson());
+    const bytes = book ? Engine.planToXlsx(next.json, lang) : new TextEncoder().encode(next.json);
+    return { bytes, changes: next.changes };
   },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();

@@ -2,7 +2,7 @@
 // pre-filled with the plan's units and indicators (CSV or XLSX, made by the engine in the
 // worker), next year's history from the result and this year's history files, and what the
 // run made of a year-end table (its role, the rows used and left blank, from the manifest).
-import { errorText } from './i18n.js';
+import { errorText, tr } from './i18n.js';
 import './i18n-office-files.js';
 import { h } from './dom.js';
 import { download } from './page.js';
@@ -13,6 +13,7 @@ const { fmtInt, label } = view;
 
 const TYPES = {
   csv: 'text/csv;charset=utf-8',
+  json: 'application/json',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
@@ -46,7 +47,8 @@ async function fetchAndSave(request, name, done) {
     announce(done(out));
   } catch (err) {
     const T = t();
-    const text = (request.type === 'carry' ? T.officeCarryFailed : T.officeTemplateFailed) + errorText(err, state.lang);
+    const failed = { carry: T.officeCarryFailed, nextYear: T.officeNextFailed }[request.type] ?? T.officeTemplateFailed;
+    const text = failed + errorText(err, state.lang);
     showMessage(text);
     announce(text);
   }
@@ -72,6 +74,26 @@ function carry(ext) {
   }, name, (out) => t().officeCarryDone(name, out.entries.length));
 }
 
+// Next year's plan as last downloaded: { name, changes }, listed under its buttons.
+let nextPlan = null;
+
+function nextYear(ext) {
+  const name = `kaoping-plan-${state.plan.year + 1}.${ext}`;
+  return fetchAndSave({ type: 'nextYear', text: state.planText, lang: state.lang, book: ext === 'xlsx' }, name, (out) => {
+    nextPlan = { name, changes: out.changes };
+    const list = document.getElementById('next-changes');
+    if (list) list.replaceWith(nextChanges());
+    return t().officeNextDone(name, out.changes.length);
+  });
+}
+
+function nextChanges() {
+  if (!nextPlan) return h('div', { id: 'next-changes' });
+  return h('div', { id: 'next-changes' },
+    h('h5', { id: 'next-changes-h', text: t().officeNextChanges(nextPlan.name) }),
+    h('ul', { 'aria-labelledby': 'next-changes-h' }, nextPlan.changes.map((c) => h('li', { text: tr(c, state.lang) }))));
+}
+
 /** The year-end part of the data step: templates, and next year's history once a result exists. */
 export function renderYearEnd() {
   if (!state.plan) return null;
@@ -93,6 +115,12 @@ export function renderYearEnd() {
         button('carry-csv', T.officeCarryButton('CSV'), () => carry('csv')),
         button('carry-xlsx', T.officeCarryButton('XLSX'), () => carry('xlsx'))));
   }
+  box.append(h('h4', { id: 'next-h', text: T.officeNextHeading }),
+    h('p', { class: 'hint', text: T.officeNextHint }),
+    h('div', { class: 'actions', role: 'group', 'aria-labelledby': 'next-h' },
+      button('next-xlsx', T.officeNextButton('XLSX'), () => nextYear('xlsx')),
+      button('next-json', T.officeNextButton('JSON'), () => nextYear('json'))),
+    nextChanges());
   box.append(h('p', { id: 'yearend-message', class: 'error-message', text: message ?? '' }));
   return box;
 }

@@ -18,6 +18,8 @@ extern "C" {
     pub type ITemplateKind;
     #[wasm_bindgen(typescript_type = "ICarriedForward")]
     pub type ICarriedForward;
+    #[wasm_bindgen(typescript_type = "INextYear")]
+    pub type INextYear;
     #[wasm_bindgen(typescript_type = "IImportOptions | undefined")]
     pub type IImportOptions;
     #[wasm_bindgen(typescript_type = "IFormImport")]
@@ -173,6 +175,13 @@ impl Engine {
             },
         };
         Ok(to_js(&out)?.unchecked_into())
+    }
+
+    /// Next year's plan from this one (the plan's JSON as written), with each change made.
+    #[wasm_bindgen(js_name = nextYearPlan)]
+    pub fn next_year_plan(plan_json: &str) -> Result<INextYear, JsValue> {
+        let next = kaoping_core::plan::next_year(plan_json).map_err(into_error)?;
+        Ok(to_js(&next)?.unchecked_into())
     }
 
     /// A blank plan workbook (`lang` as in `planToXlsx`).

@@ -19,7 +19,7 @@ use kaoping_core::form::{Answers, CarryOver, FormState};
 use kaoping_core::import::{FormImport, ImportOptions};
 use kaoping_core::ingest::{FileCount, FileOptions, Progress, RecordFile, RecordsEvaluation};
 use kaoping_core::manifest::{FileEntry, InputRole, Manifest};
-use kaoping_core::plan::Plan;
+use kaoping_core::plan::{NextYear, Plan};
 use kaoping_core::record::{ResponseRecord, Submission};
 use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
@@ -95,6 +95,7 @@ fn definitions() -> BTreeMap<String, Value> {
         ImportOptions,
         FormImport,
         JsPlanFile,
+        NextYear,
     );
     // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
     // (read by the layers above it), so their types are put in by the function that does it

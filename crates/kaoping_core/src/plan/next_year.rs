@@ -6,7 +6,7 @@ use crate::text::Text;
 use serde_json::Value;
 
 /// Next year's plan and what was changed to make it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct NextYear {
     /// The plan's JSON, pretty-printed.
     pub json: String,
