@@ -116,8 +116,22 @@ pub fn amend(args: AmendArgs, lang: &str) -> Result<ExitCode> {
     if let Some(en) = &args.reason_en {
         reason.0.insert("en".into(), en.clone());
     }
-    let amended = kaoping_core::amend::amend_plan(&old, &new, &args.date, reason)
-        .map_err(|e| anyhow::anyhow!("{}", in_lang(&e, lang)))?;
+    let amended = kaoping_core::amend::amend_plan(&old, &new, &args.date, reason).map_err(|e| {
+        // The CLI takes the zh-CN reason as --reason and the English as --reason-en: say so.
+        let hint = match &e {
+            kaoping_core::amend::AmendError::Reason(langs)
+                if langs.split(", ").any(|l| l == "en") =>
+            {
+                if lang == "en" {
+                    " (give the English reason with --reason-en)"
+                } else {
+                    "（英文理由用 --reason-en 给出）"
+                }
+            }
+            _ => "",
+        };
+        anyhow::anyhow!("{}{hint}", in_lang(&e, lang))
+    })?;
     let out = args.out.unwrap_or(args.new);
     write(&out, amended.json.as_bytes())?;
     print_diff(&amended.diff, lang);
