@@ -7,13 +7,14 @@ import { state, t, view, announce, update, persist, loadMapping } from './office
 import { runner, Cancelled } from './office-runner.js';
 import { placeOf, showPlace } from './office-forms.js';
 import { download } from './page.js';
+import { offerAmend, amendAction, renderAmend } from './office-amend.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const { scrollTable, fmtInt, label } = view;
 
 /** The keys of the state this step reads. */
-export const planKeys = ['lang', 'checking', 'report', 'plan', 'loadError', 'planSource', 'bookProblems'];
+export const planKeys = ['lang', 'checking', 'report', 'plan', 'loadError', 'planSource', 'bookProblems', 'amend', 'amendDone'];
 
 /** Checks the plan of the state in the worker; `focus`: move the focus to its verdict after. */
 export async function checkPlan({ focus = false } = {}) {
@@ -47,17 +48,28 @@ async function loadFile(file) {
     return;
   }
   if (!read.ok) {
-    update({ loadError: null, report: null, plan: null, planSource: file.name, bookProblems: read.problems });
+    update({ loadError: null, report: null, plan: null, planSource: file.name, bookProblems: read.problems, amend: null, amendDone: null });
     announce(t().officeBookInvalid(read.problems.length));
     document.getElementById('plan-status')?.focus();
     return;
   }
+  const bookProblems = read.problems.length ? read.problems : null;
+  // Another version of the plan in use: its changes first, and the choice to record them.
+  if (state.report?.ok && await offerAmend(read.json, file.name)) return;
+  await usePlan(read.json, file.name, { bookProblems });
+}
+
+/**
+ * `planText` (the file `source`) becomes the plan in use, kept across reloads, and is
+ * checked; `patch`: more of the state to change with it.
+ */
+export async function usePlan(planText, source, patch = {}) {
+  if (state.run) runner.cancel();
   Object.assign(state, {
-    loadError: null, planText: read.json, planSource: file.name, run: null, lastRun: null,
-    bookProblems: read.problems.length ? read.problems : null,
+    loadError: null, planText, planSource: source, run: null, lastRun: null, bookProblems: null, amend: null, amendDone: null, ...patch,
   });
   persist();
-  await checkPlan({ focus: true });
+  await checkPlan({ focus: !patch.amendDone });
 }
 
 async function saveBook(type) {
@@ -75,7 +87,7 @@ async function saveBook(type) {
 
 function useDemo() {
   if (state.run) runner.cancel();
-  Object.assign(state, { run: null, planText: null, planSource: null, loadError: null, lastRun: null, bookProblems: null });
+  Object.assign(state, { run: null, planText: null, planSource: null, loadError: null, lastRun: null, bookProblems: null, amend: null, amendDone: null });
   persist();
   checkPlan({ focus: true });
 }
@@ -144,6 +156,13 @@ export function renderPlan() {
         ? h('button', { type: 'button', class: 'secondary', onclick: () => saveBook('planJson'), text: T.officePlanJsonDownload }) : null,
       h('button', { type: 'button', class: 'secondary', onclick: () => saveBook('planTemplate'), text: T.officeBookTemplate })),
     input], (files) => loadFile(files?.[0])));
+  if (report?.ok) {
+    sec.append(h('div', { class: 'amend-action' },
+      h('p', { class: 'hint', id: 'amend-hint', text: T.amendHint }),
+      h('div', { class: 'actions' }, amendAction(T, !!state.amend?.busy))));
+  }
+  const amend = renderAmend();
+  if (amend) sec.append(amend);
   return sec;
 }
 

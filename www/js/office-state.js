@@ -38,6 +38,8 @@ export const state = {
   recodes: {}, // table file name → { column key: { value: target } }: the office's recoding
   remembered: {}, // table file name → true when its layout's earlier choices were offered
   forms: { instrument: null, lang: null, phone: false, trying: false, attempt: 0 }, // the forms' preview (office-forms.js)
+  amend: null, // an amendment under way: { next, source, diff, languages, date, reason, busy?, error? } | { source, error }
+  amendDone: null, // the amendment just recorded: { json, source, version, date }
   importing: null, // a questionnaire import: { busy, file } | { file, error } | { file, result, engine, previewError }
 };
 
