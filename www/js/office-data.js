@@ -7,6 +7,7 @@ import { h } from './dom.js';
 import { td, num, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, saveResult, saveMapping, nextId } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
+import './i18n-office-amend.js';
 import { isTable, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
 import { renderYearEnd, roleText } from './office-yearend.js';
 
@@ -210,7 +211,14 @@ function renderRecordFiles() {
     box.append(h('h3', { id: 'ingest-h', tabindex: '-1', text: T.officeRecordsRead(fmtInt(ing.read), fmtInt(ing.accepted), fmtInt(ing.rejected.length)) }));
     if (ing.rejected.length) {
       box.append(scrollTable(T.officeRecordsRejections, T.officeRecordsRejections, [T.officeRecordsFile, T.officeRecordsRow, T.officeRecordsColumn, T.officeRecordsReason],
-        ing.rejected.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.file }), num(fmtInt(r.row)), td(r.column ?? '—'), td(tr(r.message, state.lang))))));
+        ing.rejected.map((r) => h('tr', {}, h('th', { scope: 'row', text: r.file }), num(fmtInt(r.row)), td(r.column ?? '—'),
+          h('td', {}, h('strong', { text: label(T.rejectKinds, r.code) }), ' ', tr(r.message, state.lang))))));
+    }
+    // Only a plan with amendments counts its records per version.
+    const versions = Object.entries(ing.versions ?? {});
+    if (versions.length) {
+      box.append(scrollTable(T.versionsHeading, T.versionsHeading, [T.versionsVersion, T.versionsAccepted],
+        versions.map(([v, n]) => h('tr', {}, h('th', { scope: 'row', text: v }), num(fmtInt(n)))), { cls: 'versions' }));
     }
     for (const f of ing.files) if (f.mapping) box.append(renderMapping(f));
   }
