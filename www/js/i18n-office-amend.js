@@ -6,7 +6,7 @@ export const STRINGS = {
   'zh-CN': {
     amendHint: '方案发布后需要修改时，载入修改后的新版本（同一方案编号、新的版本号）：先看改了什么、旧答卷是否仍然有效，再记录这次修订。',
     amendChoose: '修订方案',
-    amendFileLabel: '修订用的新版本（JSON 文件）',
+    amendFileLabel: '修订用的新版本（JSON 或 .xlsx 工作簿）',
     amendAnnounce: (n) => `新版本与现行方案相比有 ${n} 处改动`,
     amendHeading: (from, to) => `修订方案：版本 ${from} → ${to}`,
     amendHeadingFailed: '无法比较两个版本',
@@ -49,7 +49,7 @@ export const STRINGS = {
   en: {
     amendHint: 'When a published plan must change, load the edited new version (same plan id, a new version): see what changed and whether earlier records stay valid, then record the amendment.',
     amendChoose: 'Amend the plan',
-    amendFileLabel: 'New version to amend with (JSON file)',
+    amendFileLabel: 'New version to amend with (JSON or .xlsx workbook)',
     amendAnnounce: (n) => `The new version has ${n} change(s) from the plan in use`,
     amendHeading: (from, to) => `Amending the plan: version ${from} → ${to}`,
     amendHeadingFailed: 'The two versions cannot be compared',

@@ -52,14 +52,20 @@ export async function offerAmend(text, source, { force = false } = {}) {
 /** The "amend the plan" action: a button and the file input behind it. */
 export function amendAction(T, busy) {
   const input = h('input', {
-    type: 'file', id: 'amend-file', accept: '.json,application/json', class: 'visually-hidden', tabindex: '-1',
+    type: 'file', id: 'amend-file', accept: '.json,application/json,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', class: 'visually-hidden', tabindex: '-1',
     'aria-label': T.amendFileLabel,
     onchange: async (e) => {
       const file = e.target.files[0];
       e.target.value = '';
       if (!file) return;
       try {
-        await offerAmend(await file.text(), file.name, { force: true });
+        // A JSON text or a plan workbook, read by the engine as on step 1.
+        const read = await runner.request({ type: 'planFile', name: file.name, blob: file });
+        if (!read.ok) {
+          update({ amend: { source: file.name, error: t().officeBookInvalid(read.problems.length) }, bookProblems: read.problems });
+          return;
+        }
+        await offerAmend(read.json, file.name, { force: true });
       } catch (err) {
         update({ amend: { source: file.name, error: errorText(err, state.lang) } });
       }
