@@ -144,11 +144,13 @@ export function renderAmend() {
   const T = t();
   if (state.amendDone) {
     const d = state.amendDone;
+    // The amended plan is JSON whatever the new version came as (a workbook too).
+    const name = `${d.source.replace(/\.[^.]*$/, '')}.json`;
     return h('div', { class: 'amend-done good', id: 'amend-done', tabindex: '-1' },
       h('p', {}, h('strong', { text: T.amendRecorded(d.version, d.date) }), ' ', T.amendPublish),
       h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'secondary', onclick: () => download(d.source, new Blob([d.json], { type: 'application/json' })),
-          text: T.amendDownload(d.source) })));
+        h('button', { type: 'button', class: 'secondary', onclick: () => download(name, new Blob([d.json], { type: 'application/json' })),
+          text: T.amendDownload(name) })));
   }
   const a = state.amend;
   if (!a) return null;
