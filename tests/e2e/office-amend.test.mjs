@@ -12,6 +12,7 @@ const FIX = new URL('../fixtures/amend/', import.meta.url);
 const OUT = process.env.KAOPING_SCREENSHOTS;
 const fixture = (name) => readFile(new URL(name, FIX));
 const json = async (name, file) => ({ name, mimeType: 'application/json', buffer: await fixture(file) });
+const book = async (name, file) => ({ name, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await fixture(file) });
 
 async function axeClean(page, what) {
   assert.deepEqual(await axeCheck(page), [], `axe: ${what}`);
@@ -38,7 +39,7 @@ async function withOldPlan(browser, dir) {
   await page.goto(url('office.html'));
   await page.getByText('方案有效').first().waitFor();
   // Another plan than the demo: loaded as before, no amendment offered.
-  await page.getByLabel('方案文件（JSON）').setInputFiles(await json('方案-v1.json', `${dir}/old.json`));
+  await page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）').setInputFiles(await json('方案-v1.json', `${dir}/old.json`));
   await page.locator('.facts').first().getByText('方案-v1.json').waitFor();
   await page.locator('#plan-status').getByText('方案有效').waitFor();
   assert.equal(await page.locator('section.amend').count(), 0, 'no amendment for another plan');
@@ -50,8 +51,9 @@ test('a label fix is recorded as an amendment and the old records count', async 
   try {
     const { page, errors } = await withOldPlan(browser, 'label_fix');
 
-    // The new version through the same input: its changes, all keeping the records valid.
-    await page.getByLabel('方案文件（JSON）').setInputFiles(await json('方案-v2.json', 'label_fix/new.json'));
+    // The new version through the same input, as the workbook the office edited in Excel
+    // (new.xlsx is `kaoping plan to-xlsx new.json`): its changes, all keeping the records valid.
+    await page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）').setInputFiles(await book('方案-v2.xlsx', 'label_fix/new.xlsx'));
     const panel = page.locator('section.amend');
     await panel.getByRole('heading', { name: '修订方案：版本 1 → 2' }).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'amend-h', 'focus on the amendment');
