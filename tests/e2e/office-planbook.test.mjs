@@ -85,8 +85,10 @@ test('next year’s plan: downloaded as a workbook, loaded back as the plan, sav
 
     // The workbook, as the office would drop it back after editing: it is next year's plan.
     await page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）').setInputFiles({ name: next.name, mimeType: XLSX, buffer: next.bytes });
-    await page.getByText('方案有效').first().waitFor();
-    await page.getByText('wuhan-2027').first().waitFor();
+    // (Another plan id than the one in use: loaded as the plan, no amendment offered.)
+    await page.locator('.facts').first().getByText(next.name).waitFor();
+    await page.locator('#plan-status').getByText('方案有效').waitFor();
+    assert.equal(await page.locator('section.amend').count(), 0);
 
     // Saved as the JSON the web site publishes.
     const json = await downloaded(page, page.getByRole('button', { name: '下载方案（JSON）' }));
