@@ -145,33 +145,40 @@ fn names_question(ins: &Instrument, qi: usize, name: &str) -> bool {
 
 const MATRIX_SEPARATORS: [&str; 8] = ["—", "－", "-", "_", ":", "：", "(", "（"];
 
-/// `label—row` (and the other separators) naming row `row` of a matrix question: limited to
-/// question `only` when given.
-fn matrix_split(ins: &Instrument, h: &str, only: Option<usize>) -> Option<Target> {
-    for sep in MATRIX_SEPARATORS {
-        for (at, _) in h.match_indices(sep) {
+/// Every way `h` splits into a left and a right part at one of [`MATRIX_SEPARATORS`], as
+/// `(at, left, right)`, separator by separator, each from its first occurrence on (from its
+/// last when `last_first`). An opening parenthesis must close at the header's end
+/// (`label(row)`), and `right` is then what the parentheses hold.
+fn separator_splits(h: &str, last_first: bool) -> impl Iterator<Item = (usize, &str, &str)> + '_ {
+    MATRIX_SEPARATORS.into_iter().flat_map(move |sep| {
+        let mut starts: Vec<usize> = h.match_indices(sep).map(|(at, _)| at).collect();
+        if last_first {
+            starts.reverse();
+        }
+        starts.into_iter().filter_map(move |at| {
             let (left, right) = (&h[..at], &h[at + sep.len()..]);
             let right = if sep == "(" || sep == "（" {
-                match right.strip_suffix([')', '）']) {
-                    Some(r) => r,
-                    None => continue,
-                }
+                right.strip_suffix([')', '）'])?
             } else {
                 right
             };
-            let found = (0..ins.questions().count())
-                .filter(|qi| only.is_none_or(|o| o == *qi))
-                .find_map(|qi| {
-                    names_question(ins, qi, left)
-                        .then(|| row_of(ins, qi, right).map(|ri| Target::MatrixRow(qi, ri)))
-                        .flatten()
-                });
-            if found.is_some() {
-                return found;
-            }
-        }
-    }
-    None
+            Some((at, left, right))
+        })
+    })
+}
+
+/// `label—row` (and the other separators) naming row `row` of a matrix question: limited to
+/// question `only` when given.
+fn matrix_split(ins: &Instrument, h: &str, only: Option<usize>) -> Option<Target> {
+    separator_splits(h, false).find_map(|(_, left, right)| {
+        (0..ins.questions().count())
+            .filter(|qi| only.is_none_or(|o| o == *qi))
+            .find_map(|qi| {
+                names_question(ins, qi, left)
+                    .then(|| row_of(ins, qi, right).map(|ri| Target::MatrixRow(qi, ri)))
+                    .flatten()
+            })
+    })
 }
 
 /// The column a header names by one of the tools' conventions, and how (`numbered`, `matrix`,
@@ -260,30 +267,15 @@ pub(crate) fn option_of(ins: &Instrument, qi: usize, name: &str) -> Option<usize
 /// shorten long ones), else it must name the question. The last split that names an option
 /// wins (a label may hold the separator itself, `（最多选3项）`).
 fn option_split(ins: &Instrument, h: &str, only: Option<usize>) -> Option<(usize, usize, usize)> {
-    for sep in MATRIX_SEPARATORS {
-        for (at, _) in h.rmatch_indices(sep) {
-            let (left, right) = (&h[..at], &h[at + sep.len()..]);
-            let right = if sep == "(" || sep == "（" {
-                match right.strip_suffix([')', '）']) {
-                    Some(r) => r,
-                    None => continue,
-                }
-            } else {
-                right
-            };
-            let found = (0..ins.questions().count())
-                .filter(|qi| only.is_none_or(|o| o == *qi))
-                .find_map(|qi| {
-                    (only.is_some() || names_question(ins, qi, left))
-                        .then(|| option_of(ins, qi, right).map(|oi| (qi, oi, at)))
-                        .flatten()
-                });
-            if found.is_some() {
-                return found;
-            }
-        }
-    }
-    None
+    separator_splits(h, true).find_map(|(at, left, right)| {
+        (0..ins.questions().count())
+            .filter(|qi| only.is_none_or(|o| o == *qi))
+            .find_map(|qi| {
+                (only.is_some() || names_question(ins, qi, left))
+                    .then(|| option_of(ins, qi, right).map(|oi| (qi, oi, at)))
+                    .flatten()
+            })
+    })
 }
 
 /// The option column a header names: `N、label(option)`, `N.label:option`, `第N题(option)`,
