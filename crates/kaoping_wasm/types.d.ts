@@ -1089,10 +1089,14 @@ export interface IPlanDiff {
   compatible: boolean;
   /** Every instrument and site-check sheet of the old plan, in its order. */
   instruments: IInstrumentVerdict[];
+  /** The new version's languages: an amendment's reason is written in each. */
+  languages: string[];
   new_sha256: string;
   new_version: string;
   old_sha256: string;
   old_version: string;
+  /** Whether both versions have the same plan id (an amendment needs it). */
+  same_id: boolean;
 }
 
 /** The plan file and the plan's own fingerprint. */

@@ -32,19 +32,19 @@ function focusSoon(id) {
  * same plan, or a file that is not a valid plan: its check then shows why).
  */
 export async function offerAmend(text, source, { force = false } = {}) {
-  let out;
+  let diff;
   try {
-    out = await runner.request({ type: 'planDiff', text: state.planText, next: text });
+    diff = await runner.request({ type: 'planDiff', text: state.planText, next: text });
   } catch (err) {
     if (!force) return false;
     update({ amend: { source, error: errorText(err, state.lang) }, amendDone: null });
     focusSoon('amend-h');
     return true;
   }
-  if (!force && (!out.sameId || out.diff.changes.length === 0)) return false;
-  const reason = Object.fromEntries(out.languages.map((l) => [l, '']));
-  update({ amend: { next: text, source, diff: out.diff, languages: out.languages, date: today(), reason }, amendDone: null });
-  announce(t().amendAnnounce(out.diff.changes.length));
+  if (!force && (!diff.same_id || diff.changes.length === 0)) return false;
+  const reason = Object.fromEntries(diff.languages.map((l) => [l, '']));
+  update({ amend: { next: text, source, diff, languages: diff.languages, date: today(), reason }, amendDone: null });
+  announce(t().amendAnnounce(diff.changes.length));
   focusSoon('amend-h');
   return true;
 }

@@ -15,8 +15,8 @@
 //               { id, type: 'verify', files: [{ name, blob }] }  (a manifest and its files)
 //               { id, type: 'preview', text?, name, blob, options? }  → IPreview | null
 //               { id, type: 'template', text?, kind, lang, fileName }  → Uint8Array
-//               { id, type: 'planDiff', text?, next }  → { diff, languages, sameId } (the plan
-//                 in use `text` against the plan `next`; languages: those of `next`)
+//               { id, type: 'planDiff', text?, next }  → IPlanDiff (the plan in use `text`
+//                 against the plan `next`, with `next`'s languages and whether the ids match)
 //               { id, type: 'amendPlan', text?, next, date, reason }  → IAmended
 //               { id, type: 'carry', text?, result, resultBytes?, history: [{ name, blob }], lang,
 //                 outName }  → { bytes, entries }
@@ -170,17 +170,9 @@ const handlers = {
     const bytes = book ? Engine.planToXlsx(next.json, lang) : new TextEncoder().encode(next.json);
     return { bytes, changes: next.changes };
   },
-  // What changed from the plan in use to `next` (both valid plans, else an error), with the
-  // languages of `next` (its amendment's reason is asked in each) and whether its id is the same.
+  // What changed from the plan in use to `next` (both valid plans, else an error): IPlanDiff.
   planDiff({ text, next }) {
-    const diff = Engine.planDiff(text ?? Engine.demoPlanJson(), next);
-    const engine = new Engine(next);
-    try {
-      const plan = engine.plan();
-      return { diff, languages: plan.languages, sameId: plan.id === engineFor(text ?? null).plan().id };
-    } finally {
-      engine.free();
-    }
+    return Engine.planDiff(text ?? Engine.demoPlanJson(), next);
   },
   amendPlan({ text, next, date, reason }) {
     return Engine.amendPlan(text ?? Engine.demoPlanJson(), next, date, reason);

@@ -55,6 +55,10 @@ pub struct PlanDiff {
     pub instruments: Vec<InstrumentVerdict>,
     /// Whether every instrument's records stay valid.
     pub compatible: bool,
+    /// Whether both versions have the same plan id (an amendment needs it).
+    pub same_id: bool,
+    /// The new version's languages: an amendment's reason is written in each.
+    pub languages: Vec<String>,
 }
 
 /// The changes found so far.
@@ -140,6 +144,8 @@ pub fn diff_plans(old: &Plan, new: &Plan) -> PlanDiff {
         compatible: instruments.iter().all(|v| v.compatible),
         changes: d.changes,
         instruments,
+        same_id: old.id == new.id,
+        languages: new.languages.clone(),
     }
 }
 
