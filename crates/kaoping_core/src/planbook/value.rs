@@ -125,12 +125,12 @@ pub(super) fn from_cell(text: &str, kind: Kind) -> Result<Value, CellError> {
 }
 
 /// A number as a spreadsheet cell may hold it: `0.3`, ` 1,000 `, `0.30000000000000004`, a
-/// full-width `０.３`; rounded to 15 significant digits.
+/// full-width `０.３`; rounded to 15 significant digits. A comma counts only as a thousands
+/// separator (`1,000`, `12,345.5`): `0,4` (a decimal comma) is not a number, rather than 4.
 pub(super) fn parse_number(text: &str) -> Option<f64> {
     let t: String = text
         .trim()
         .chars()
-        .filter(|c| *c != ',')
         .map(|c| match c {
             '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
             '．' => '.',
@@ -138,8 +138,24 @@ pub(super) fn parse_number(text: &str) -> Option<f64> {
             c => c,
         })
         .collect();
+    let t = without_thousands(&t)?;
     let v: f64 = t.parse().ok()?;
     v.is_finite().then(|| round15(v))
+}
+
+/// `t` without its thousands separators, when every comma is one (groups of three digits in
+/// the integer part); `None` when a comma stands anywhere else.
+fn without_thousands(t: &str) -> Option<String> {
+    if !t.contains(',') {
+        return Some(t.to_owned());
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = int.strip_prefix(['-', '+']).unwrap_or(int);
+    let mut groups = digits.split(',');
+    let first = groups.next()?;
+    let first_ok = (1..=3).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_digit());
+    let rest_ok = groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    (first_ok && rest_ok && !frac.contains(',')).then(|| t.replace(',', ""))
 }
 
 /// A yes/no cell: `TRUE`/`FALSE`, `1`/`0`, `是`/`否`, `yes`/`no`, `y`/`n`, `√`/`×`.
@@ -272,6 +288,15 @@ mod tests {
         assert_eq!(parse_number(" 1,000 "), Some(1000.0));
         assert_eq!(parse_number("０.３"), Some(0.3));
         assert_eq!(parse_number("abc"), None);
+        // A comma is a thousands separator or not part of a number: a decimal comma is refused
+        // (it was read as 4 and 45, and the plan refused with the wrong reason).
+        assert_eq!(parse_number("12,345.5"), Some(12345.5));
+        assert_eq!(parse_number("-1,000,000"), Some(-1_000_000.0));
+        assert_eq!(parse_number("0,4"), None);
+        assert_eq!(parse_number("0,45"), None);
+        assert_eq!(parse_number("1,00"), None);
+        assert_eq!(parse_number("1,000.5,0"), None);
+        assert_eq!(parse_number(",100"), None);
         assert_eq!(number_value(2026.0), json!(2026));
         assert_eq!(parse_bool("是"), Some(true));
         assert_eq!(parse_bool("FALSE"), Some(false));
