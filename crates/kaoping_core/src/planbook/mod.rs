@@ -158,7 +158,20 @@ pub fn plan_from_xlsx(bytes: &[u8]) -> Result<PlanFromBook, Vec<Problem>> {
     };
     let json = serde_json::to_string_pretty(&plan).unwrap_or_default();
     let report = crate::validate::validate_plan(&json);
+    // A cell that could not be read already has its problem; the value it left out (a missing
+    // field, an empty list) is not a second one.
+    let read_paths: Vec<String> = problems.iter().map(|p| p.path.clone()).collect();
+    // Only an unreadable value (serde's "missing field") above the cell, or the cell's own path.
+    let explained = |p: &crate::validate::Problem| {
+        let inside = format!("{}/", p.path);
+        read_paths.iter().any(|r| {
+            !r.is_empty() && (*r == p.path || (p.code == "invalid_value" && r.starts_with(&inside)))
+        })
+    };
     for p in report.problems {
+        if explained(&p) {
+            continue;
+        }
         let cell = cell_of(&located, &p.path).unwrap_or("").to_owned();
         let at = |lang: &str| {
             let m = p.message.get(lang);
