@@ -67,3 +67,71 @@ pub fn ui_lang(tag: &str) -> &'static str {
         DEFAULT_LANG
     }
 }
+
+/// serde's messages for a value of the wrong shape, in Chinese: `missing field `x``,
+/// `unknown field `x`, expected …`, `unknown variant `x`, expected …`, `invalid type: …,
+/// expected …`; anything else as serde says it.
+pub fn serde_zh(e: &str) -> String {
+    let quoted = |s: &str| s.split('`').nth(1).unwrap_or("").to_owned();
+    let expected = |s: &str| s.split_once("expected ").map_or("", |(_, x)| x).to_owned();
+    if e.starts_with("missing field") {
+        format!("缺少字段“{}”", quoted(e))
+    } else if e.starts_with("unknown field") {
+        format!("未知字段“{}”，可用：{}", quoted(e), expected(e))
+    } else if e.starts_with("unknown variant") {
+        format!("“{}”不是可用的取值，可用：{}", quoted(e), expected(e))
+    } else if let Some(rest) = e.strip_prefix("invalid type: ") {
+        let got = rest.split(", expected").next().unwrap_or(rest);
+        format!("类型不对（现为 {got}），应为 {}", expected(e))
+    } else if let Some(rest) = e.strip_prefix("a \"") {
+        // crate::plan::raw's `a "single" question needs "options"`.
+        let mut parts = rest.split('"');
+        let kind = parts.next().unwrap_or("");
+        let what = parts.nth(1).unwrap_or("");
+        format!("“{kind}”题须有“{what}”")
+    } else if let Some(rest) = e.strip_prefix("unknown question type \"") {
+        format!("未知的题型“{}”", rest.trim_end_matches('"'))
+    } else {
+        e.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serde_zh;
+
+    #[test]
+    fn serde_messages_in_chinese() {
+        let e = |json: &str| {
+            serde_json::from_str::<crate::plan::Unit>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        let missing = e(r#"{"id": "u"}"#);
+        assert!(missing.starts_with("missing field"), "{missing}");
+        assert!(
+            serde_zh(&missing).starts_with("缺少字段“"),
+            "{}",
+            serde_zh(&missing)
+        );
+        let wrong = e(r#"{"id": 3}"#);
+        assert!(
+            serde_zh(&wrong).starts_with("类型不对（现为 integer `3`），应为"),
+            "{}",
+            serde_zh(&wrong)
+        );
+        assert_eq!(serde_zh("something else"), "something else");
+        assert_eq!(
+            serde_zh("a \"single\" question needs \"options\""),
+            "“single”题须有“options”"
+        );
+        assert_eq!(
+            serde_zh("unknown question type \"slider\""),
+            "未知的题型“slider”"
+        );
+        assert_eq!(
+            serde_zh("unknown variant `x`, expected `a` or `b`"),
+            "“x”不是可用的取值，可用：`a` or `b`"
+        );
+    }
+}

@@ -85,7 +85,7 @@ impl Sink<'_> {
                     row,
                     None,
                     "not_a_record",
-                    &format!("不是答卷记录：{e}"),
+                    &format!("不是答卷记录：{}", crate::text::serde_zh(&e.to_string())),
                     &format!("Not a response record: {e}"),
                 );
             }

@@ -84,7 +84,7 @@ fn read_record(plan: &Plan, value: Value) -> Result<ResponseRecord, Bad> {
         Bad::new(
             "",
             "not_a_record",
-            &format!("不是答卷记录：{e}"),
+            &format!("不是答卷记录：{}", crate::text::serde_zh(&e.to_string())),
             &format!("not a response record: {e}"),
         )
     })?;

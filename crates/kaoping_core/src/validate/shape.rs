@@ -191,10 +191,14 @@ impl Validator {
     /// Check an element's type by deserialising it alone, so each bad element is reported.
     fn typed<T: DeserializeOwned>(&mut self, value: &Value, path: &str) {
         if let Err(e) = serde_json::from_value::<T>(value.clone()) {
+            let e = e.to_string();
             self.push(
                 path,
                 "invalid_value",
-                Text::new(&format!("取值无效：{e}"), &format!("Invalid value: {e}")),
+                Text::new(
+                    &format!("取值无效：{}", crate::text::serde_zh(&e)),
+                    &format!("Invalid value: {e}"),
+                ),
             );
         }
     }
