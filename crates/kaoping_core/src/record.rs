@@ -63,8 +63,29 @@ pub struct ResponseRecord {
     pub hidden_answers: BTreeMap<String, Value>,
     pub quality: QualityFlags,
     pub engine_version: String,
-    /// SHA-256 of the canonical JSON of this record without this field.
+    /// SHA-256 of the canonical JSON of this record without this field (and with
+    /// `signed.signature` blank).
     pub checksum: String,
+    /// The rater's device signature and the office's invitation token, on a sheet of an
+    /// instrument that needs an invitation (see `docs/trust.md`). Left out when absent, so
+    /// unsigned records (and their checksums) are as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<Signed>,
+    /// The one-time code (normalised) of an instrument that needs one. Left out when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// A sheet signed by the rater's device under an office invitation (`crate::trust`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Signed {
+    /// The invitation token text: payload and office signature, base64url.
+    pub token: String,
+    /// The device's public key, `ed25519:` + base64url of its 32 bytes.
+    pub key: String,
+    /// The device's signature (base64url, 64 bytes) of `"kaoping.sheet/1\n"` + checksum; the
+    /// checksum is taken with this field blank.
+    pub signature: String,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -140,6 +161,8 @@ pub fn build_record(
         quality,
         engine_version: String::new(),
         checksum: String::new(),
+        signed: None,
+        code: None,
     }))
 }
 
@@ -160,10 +183,14 @@ fn straight_line(v: &Value) -> bool {
     nums.len() >= 3 && nums.iter().all(|x| *x == nums[0])
 }
 
-/// The checksum of a record: SHA-256 of its canonical JSON with `checksum` set to "".
+/// The checksum of a record: SHA-256 of its canonical JSON with `checksum` set to "" (and
+/// `signed.signature` too, so that the device signs the checksum).
 pub fn record_checksum(record: &ResponseRecord) -> String {
     let mut copy = record.clone();
     copy.checksum = String::new();
+    if let Some(signed) = &mut copy.signed {
+        signed.signature = String::new();
+    }
     fingerprint(&copy)
 }
 

@@ -348,5 +348,7 @@ pub fn table_record(
         },
         engine_version: String::new(),
         checksum: String::new(),
+        signed: None,
+        code: None,
     })
 }

@@ -48,6 +48,13 @@ pub struct Plan {
     // Its schema is `TrackingRules`', put in by `crate::schema::plan_schema`.
     #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
     pub tracking: serde_json::Value,
+    /// Who may rate: the office's public keys and which instruments need an invitation or a
+    /// one-time code (see `docs/trust.md`). Kept as JSON and read by
+    /// `crate::trust::TrustRules::of`, like `scoring`; left out when null, so plans without it
+    /// keep their fingerprint.
+    // Its schema is `TrustRules`', put in by `crate::schema::plan_schema`.
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub trust: serde_json::Value,
     /// The plan's version history (修订记录), oldest first: what each amendment replaced and
     /// which instruments' earlier records stay valid (see `docs/plan.md`). Left out of the
     /// plan's JSON when empty, so plans without amendments keep their fingerprint.

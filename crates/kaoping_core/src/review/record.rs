@@ -74,6 +74,8 @@ pub fn build_record(
         quality: quality(layout, sub, &cells.numbers),
         engine_version: String::new(),
         checksum: String::new(),
+        signed: None,
+        code: None,
     }))
 }
 

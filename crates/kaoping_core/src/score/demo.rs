@@ -77,6 +77,8 @@ fn record(
         },
         engine_version: crate::ENGINE_VERSION.into(),
         checksum: String::new(),
+        signed: None,
+        code: None,
     };
     seal(r)
 }

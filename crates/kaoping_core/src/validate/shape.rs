@@ -27,6 +27,7 @@ const PLAN_KEYS: &[&str] = &[
     "instruments",
     "scoring",
     "tracking",
+    "trust",
     "amendments",
 ];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "components"];
