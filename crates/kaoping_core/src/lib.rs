@@ -35,6 +35,7 @@ pub mod stats;
 pub mod table;
 pub mod text;
 pub mod track;
+pub mod trust;
 pub mod validate;
 #[cfg(feature = "office")]
 pub mod xlsx;

@@ -1,13 +1,14 @@
 //! The JSON Schema of a plan (published as `docs/plan.schema.json`), generated from the plan's
-//! types ([`crate::plan`]) with the schemas of its `scoring` and `tracking` sections
-//! ([`ScoringRules`], [`TrackingRules`]) put in. The plan keeps those sections as JSON, read by
-//! the layers above it, so its own derived schema leaves them open; this module, above all
-//! three, puts the two in, as `$ref`s into `$defs` (definitions named in the same order as
+//! types ([`crate::plan`]) with the schemas of its `scoring`, `tracking` and `trust` sections
+//! ([`ScoringRules`], [`TrackingRules`], [`TrustRules`]) put in. The plan keeps those sections
+//! as JSON, read by the layers above it, so its own derived schema leaves them open; this
+//! module, above all four, puts the three in, as `$ref`s into `$defs` (definitions named in the same order as
 //! the plan's fields, so that the schema is what a derive through the sections would give).
 
 use crate::plan::Plan;
 use crate::score::ScoringRules;
 use crate::track::TrackingRules;
+use crate::trust::TrustRules;
 use schemars::SchemaGenerator;
 use serde_json::Value;
 
@@ -28,13 +29,14 @@ pub fn plan_schema() -> Value {
     schema
 }
 
-/// Puts the schemas of the `scoring` and `tracking` sections into a plan's schema (`plan`, as
+/// Puts the schemas of the `scoring`, `tracking` and `trust` sections into a plan's schema (`plan`, as
 /// the plan's derive made it, with `generator`): `$ref`s into `generator`'s definitions,
 /// beside each property's description. Also used for the WASM API's generated types.
 pub fn put_sections(generator: &mut SchemaGenerator, plan: &mut Value) {
     let sections = [
         ("scoring", generator.subschema_for::<ScoringRules>()),
         ("tracking", generator.subschema_for::<TrackingRules>()),
+        ("trust", generator.subschema_for::<TrustRules>()),
     ];
     let Some(Value::Object(props)) = plan.get_mut("properties") else {
         return;

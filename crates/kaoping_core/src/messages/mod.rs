@@ -22,6 +22,7 @@ mod score;
 mod stats;
 mod table;
 mod track;
+mod trust;
 mod weights;
 #[cfg(feature = "office")]
 mod xlsx;

@@ -17,6 +17,11 @@ impl Validator {
             self.push(&p.path, p.code, p.message);
         }
         self.tracking_texts(plan);
+        // The trust checks read keys (Ed25519): office build only, like the trust module.
+        #[cfg(feature = "office")]
+        for p in crate::trust::check::validate_trust(plan) {
+            self.push(&p.path, p.code, p.message);
+        }
         let langs = &plan.languages;
         if langs.is_empty() {
             self.push(
