@@ -8,6 +8,9 @@ export interface IEngineError extends Error {
   text: IText;
 }
 
+/** How an instrument's raters are admitted. */
+export type IAccess = "open" | "invitation" | "code";
+
 /** Running totals of an [`AggregateRun`]. */
 export interface IAggregateProgress {
   accepted: number;
@@ -1031,6 +1034,16 @@ export interface INps {
   promoters: number;
 }
 
+/** One of the office's public keys. */
+export interface IOfficeKey {
+  /** The key id: the first 16 hex characters of SHA-256 of the key's 32 bytes. */
+  id: string;
+  /** `ed25519:` + base64url (no padding) of the key's 32 bytes. */
+  public: string;
+  /** A revoked key verifies nothing (a lost laptop: revoke it and invite again). */
+  revoked?: boolean;
+}
+
 export type IOrientation = "goal" | "duty" | "problem";
 
 /** An output file for the page: `{name, bytes: Uint8Array}`. */
@@ -1076,6 +1089,13 @@ export interface IPlan {
    * `crate::track::TrackingRules::of`, like `scoring`.
    */
   tracking?: ITrackingRules;
+  /**
+   * Who may rate: the office's public keys and which instruments need an invitation or a
+   * one-time code (see `docs/trust.md`). Kept as JSON and read by
+   * `crate::trust::TrustRules::of`, like `scoring`; left out when null, so plans without it
+   * keep their fingerprint.
+   */
+  trust?: ITrustRules;
   units: IUnit[];
   /** The plan's own revision, chosen by the office. */
   version: string;
@@ -1510,8 +1530,13 @@ export interface IRejectionRow {
 export interface IResponseRecord {
   /** The answers to the questions that were shown. */
   answers: Record<string, unknown>;
-  /** SHA-256 of the canonical JSON of this record without this field. */
+  /**
+   * SHA-256 of the canonical JSON of this record without this field (and with
+   * `signed.signature` blank).
+   */
   checksum: string;
+  /** The one-time code (normalised) of an instrument that needs one. Left out when absent. */
+  code?: string | null;
   engine_version: string;
   format: string;
   /** Answers the respondent gave to questions that their later answers hid; kept, not lost. */
@@ -1526,6 +1551,12 @@ export interface IResponseRecord {
   reasons: Record<string, string>;
   respondent_id: string;
   reviewer: boolean;
+  /**
+   * The rater's device signature and the office's invitation token, on a sheet of an
+   * instrument that needs an invitation (see `docs/trust.md`). Left out when absent, so
+   * unsigned records (and their checksums) are as before.
+   */
+  signed?: ISigned | null;
   /** RFC 3339 UTC times. */
   started_at: string;
   submitted_at: string;
@@ -1794,6 +1825,19 @@ export interface ISheetUnit {
   name: IText;
 }
 
+/** A sheet signed by the rater's device under an office invitation (`crate::trust`). */
+export interface ISigned {
+  /** The device's public key, `ed25519:` + base64url of its 32 bytes. */
+  key: string;
+  /**
+   * The device's signature (base64url, 64 bytes) of `"kaoping.sheet/1\n"` + checksum; the
+   * checksum is taken with this field blank.
+   */
+  signature: string;
+  /** The invitation token text: payload and office signature, base64url. */
+  token: string;
+}
+
 /** Who rates a project at the quarterly site check. */
 export type ISiteCheckRater = "expert" | "beneficiary" | "builder";
 
@@ -2038,6 +2082,20 @@ export interface ITrackingRules {
   site_checks?: ISiteCheckSheet[];
   /** Warning rules (预警规则), each with its level. */
   warnings?: IWarningRule[];
+}
+
+/** Who may rate (see `docs/trust.md`). */
+export interface ITrustRules {
+  /**
+   * How each instrument's raters are admitted, by instrument id; an instrument not listed
+   * is `open`.
+   */
+  instruments?: Record<string, IAccess>;
+  /**
+   * The office's public keys: invitations and code batches signed by one of them (not
+   * revoked) are accepted.
+   */
+  keys?: IOfficeKey[];
 }
 
 /** A responsible unit (责任单位). */
