@@ -40,6 +40,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["plan", "duplicates"],
     &["form"],
     &["record"],
+    &["trust"],
     &["score"],
     &["table"],
     &["ingest"],
