@@ -348,7 +348,9 @@ pub fn table_record(
         },
         engine_version: String::new(),
         checksum: String::new(),
+        #[cfg(feature = "office")]
         signed: None,
+        #[cfg(feature = "office")]
         code: None,
     })
 }

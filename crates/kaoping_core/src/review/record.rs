@@ -74,7 +74,9 @@ pub fn build_record(
         quality: quality(layout, sub, &cells.numbers),
         engine_version: String::new(),
         checksum: String::new(),
+        #[cfg(feature = "office")]
         signed: None,
+        #[cfg(feature = "office")]
         code: None,
     }))
 }

@@ -77,7 +77,9 @@ fn record(
         },
         engine_version: crate::ENGINE_VERSION.into(),
         checksum: String::new(),
+        #[cfg(feature = "office")]
         signed: None,
+        #[cfg(feature = "office")]
         code: None,
     };
     seal(r)
