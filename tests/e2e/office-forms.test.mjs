@@ -122,7 +122,9 @@ test('a plan problem links to its question in the preview', async () => {
     await page.goto(url('office.html'));
     await page.getByText('方案有效').first().waitFor();
     // Every instrument of the demo plan shows: the survey and the cadre appraisal as FormView draws
-    // them, the expert review as the review sheet does.
+    // them, the expert review as the review sheet does. The list is filled after the plan's
+    // check shows (a loaded machine once read it empty): wait for its last option.
+    await page.locator('#forms-instrument option').nth(2).waitFor({ state: 'attached' });
     const ids = await page.locator('#forms-instrument option').evaluateAll((os) => os.map((o) => o.value));
     assert.deepEqual(ids, ['public', 'expert', 'cadre']);
     for (const id of ids) {
