@@ -46,7 +46,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["ingest"],
     &["review"],
     &["xlsx"],
-    &["export", "yearend"],
+    &["export", "yearend", "roster"],
     &["track"],
     &["validate", "schema", "amend"],
     &["import"],

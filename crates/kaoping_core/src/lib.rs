@@ -29,6 +29,8 @@ pub mod planbook;
 mod random;
 pub mod record;
 pub mod review;
+#[cfg(feature = "office")]
+pub mod roster;
 pub mod schema;
 pub mod score;
 pub mod stats;

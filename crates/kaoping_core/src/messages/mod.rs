@@ -18,6 +18,8 @@ mod import;
 mod ingest;
 mod plan;
 mod record;
+#[cfg(feature = "office")]
+mod roster;
 mod score;
 mod stats;
 mod table;

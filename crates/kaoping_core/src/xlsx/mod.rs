@@ -11,6 +11,7 @@ mod write;
 pub mod xml;
 pub mod zip;
 
+pub(crate) use read::read_sheet;
 pub use read::{
     read_rows, sheet_names, MAX_COLUMNS, MAX_ROWS, MAX_SHARED_STRINGS, MAX_SHARED_STRING_BYTES,
     MAX_SHEET_CELLS, MAX_SHEET_TEXT,
