@@ -7,6 +7,7 @@ mod blocks;
 mod demo_responses;
 mod import_form;
 mod ingest;
+mod keys;
 mod planbook;
 mod report;
 mod stats;
@@ -87,6 +88,12 @@ enum Command {
     /// Tracking through the year: figures against targets and time progress, projects,
     /// events, warnings; writes tracking.json, warnings.csv and a notice per warned unit.
     Track(track::TrackArgs),
+    /// The office's signing key (docs/trust.md): make one with its password-protected backup
+    /// file, or show a key file's id and public key.
+    Keys {
+        #[command(subcommand)]
+        cmd: keys::KeysCommand,
+    },
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
         #[command(subcommand)]
@@ -264,6 +271,7 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { cmd } => yearend::plan(cmd, lang),
+        Command::Keys { cmd } => keys::run(cmd, lang),
         Command::Verify(args) => aggregate::run_verify(args, lang),
         Command::Demo {
             what: DemoCommand::Inputs { seed, n },
