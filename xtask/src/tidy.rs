@@ -46,7 +46,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["ingest"],
     &["review"],
     &["xlsx"],
-    &["export", "yearend", "roster"],
+    &["export", "yearend", "roster", "qr"],
     &["track"],
     &["validate", "schema", "amend"],
     &["import"],

@@ -26,6 +26,8 @@ pub mod pattern;
 pub mod plan;
 #[cfg(feature = "office")]
 pub mod planbook;
+#[cfg(feature = "office")]
+pub mod qr;
 mod random;
 pub mod record;
 pub mod review;

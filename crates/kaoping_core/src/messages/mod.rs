@@ -17,6 +17,8 @@ mod export;
 mod import;
 mod ingest;
 mod plan;
+#[cfg(feature = "office")]
+mod qr;
 mod record;
 #[cfg(feature = "office")]
 mod roster;
