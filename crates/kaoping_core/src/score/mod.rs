@@ -9,6 +9,7 @@
 mod demo;
 mod finish;
 pub mod labels;
+mod reliability;
 mod result;
 mod rules;
 pub(crate) mod state;
