@@ -42,6 +42,36 @@ pub struct EvaluationResult {
     pub warnings: Vec<Warning>,
     /// Words for every grade id, keyed `unit.<id>`, `team.<id>`, `cadre.<id>`.
     pub labels: BTreeMap<String, Text>,
+    /// The quality rules' totals over the units, per instrument (only with a `quality`
+    /// section in the rules).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quality: Vec<QualityResult>,
+}
+
+/// What the quality rules did to one instrument's records (of a unit, or in total).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct QualityResult {
+    pub instrument: String,
+    /// Records of the unit the rules looked at (before any was excluded).
+    pub records: u64,
+    /// One entry per rule: `speeder`, `straight_lining`, `repeat`.
+    pub rules: Vec<QualityRuleResult>,
+    /// Records left out (touched by a rule that excludes).
+    pub excluded: u64,
+    /// Records counted with a weight below 1.
+    pub down_weighted: u64,
+}
+
+/// One quality rule: its action and how many records it touched (records with its flag,
+/// whatever the action; a record with two flags is touched by two rules).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct QualityRuleResult {
+    pub rule: String,
+    /// `count`, `down_weight` or `exclude`.
+    pub action: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    pub touched: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -341,6 +371,10 @@ pub struct UnitResult {
     pub negative: Vec<ListItem>,
     pub team: TeamResult,
     pub cadres: Vec<CadreResult>,
+    /// What the quality rules did to the unit's records, per instrument (only with a
+    /// `quality` section in the rules).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quality: Vec<QualityResult>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -3,7 +3,7 @@
 use super::{HistoryEntry, IndicatorInput, IndicatorValue, ScoreError};
 use crate::plan::{IndicatorKind, InstrumentKind, Plan, QuestionKind, Scale};
 use crate::record::ResponseRecord;
-use crate::score::{PublicRules, ScoringRules};
+use crate::score::{PublicRules, QualityOutcome, QualityRules, ScoringRules};
 use crate::stats::tally::Tally;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,6 +43,28 @@ pub(crate) struct CellAcc {
     pub detractors: u64,
 }
 
+/// What the quality rules saw of one instrument's records of one unit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct QualityTally {
+    /// Records the rules looked at.
+    pub records: u64,
+    /// Records touched by each rule, in [`crate::score::QUALITY_RULES`] order.
+    pub touched: [u64; 3],
+    pub excluded: u64,
+    pub down_weighted: u64,
+}
+
+impl QualityTally {
+    fn merge(&mut self, b: QualityTally) {
+        self.records += b.records;
+        for (a, b) in self.touched.iter_mut().zip(b.touched) {
+            *a += b;
+        }
+        self.excluded += b.excluded;
+        self.down_weighted += b.down_weighted;
+    }
+}
+
 /// One reviewer's sheet.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Sheet {
@@ -69,6 +91,10 @@ pub struct ScoreState<'p> {
     /// The plan's scoring rules, read once.
     pub(crate) rules: ScoringRules,
     pub(crate) public: BTreeMap<String, PublicAcc>,
+    /// Public answers of down-weighted records, by unit and the bits of their weight.
+    pub(crate) public_down: BTreeMap<(String, u64), PublicAcc>,
+    /// Per (unit, instrument): what the quality rules saw (only with `rules.quality`).
+    pub(crate) quality: BTreeMap<(String, String), QualityTally>,
     pub(crate) sheets: BTreeMap<String, Sheet>,
     pub(crate) cadre: BTreeMap<String, CadreAcc>,
     pub(crate) indicators: BTreeMap<(String, String), IndicatorValue>,
@@ -125,10 +151,16 @@ fn weighting_cell(
 impl<'p> ScoreState<'p> {
     /// An empty state for `plan`.
     pub fn new(plan: &'p Plan) -> Result<Self, ScoreError> {
+        let rules = ScoringRules::of(plan)?;
+        if let Some(e) = crate::score::quality_error(plan, &rules) {
+            return Err(ScoreError::Rules(e));
+        }
         Ok(ScoreState {
             plan,
-            rules: ScoringRules::of(plan)?,
+            rules,
             public: BTreeMap::new(),
+            public_down: BTreeMap::new(),
+            quality: BTreeMap::new(),
             sheets: BTreeMap::new(),
             cadre: BTreeMap::new(),
             indicators: BTreeMap::new(),
@@ -136,6 +168,38 @@ impl<'p> ScoreState<'p> {
             skipped: BTreeMap::new(),
             used: BTreeMap::new(),
         })
+    }
+
+    /// What the quality rules make of a record of `unit`, counted into its tally; `Full`
+    /// without rules for its instrument.
+    fn quality_outcome(&mut self, rec: &ResponseRecord, unit: &str) -> QualityOutcome {
+        let Some(q) = self
+            .rules
+            .quality
+            .as_ref()
+            .filter(|q| q.applies_to(self.plan, &rec.instrument))
+        else {
+            return QualityOutcome::Full;
+        };
+        let outcome = q.outcome(&rec.quality);
+        let t = self
+            .quality
+            .entry((unit.to_owned(), rec.instrument.clone()))
+            .or_default();
+        t.records += 1;
+        for (n, hit) in t
+            .touched
+            .iter_mut()
+            .zip(QualityRules::touched(&rec.quality))
+        {
+            *n += u64::from(hit);
+        }
+        match outcome {
+            QualityOutcome::Excluded => t.excluded += 1,
+            QualityOutcome::Weighted(_) => t.down_weighted += 1,
+            QualityOutcome::Full => {}
+        }
+        outcome
     }
 
     fn skip(&mut self, why: &str) {
@@ -186,6 +250,10 @@ impl<'p> ScoreState<'p> {
             Ok(cell) => cell,
             Err(why) => return self.skip(why),
         };
+        let outcome = self.quality_outcome(rec, &unit);
+        if outcome == QualityOutcome::Excluded {
+            return;
+        }
         let mut acc = PublicAcc::default();
         self.add_public_items(rec, &mut acc);
         self.add_public_questions(rec, &mut acc);
@@ -202,7 +270,11 @@ impl<'p> ScoreState<'p> {
             acc.cells.insert(key, c);
         }
         *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;
-        merge_public(self.public.entry(unit).or_default(), acc);
+        let target = match outcome {
+            QualityOutcome::Weighted(w) => self.public_down.entry((unit, w.to_bits())),
+            _ => return merge_public(self.public.entry(unit).or_default(), acc),
+        };
+        merge_public(target.or_default(), acc);
     }
 
     /// The scale items of a public record: each item's tally, the respondent's index (mean
@@ -390,6 +462,12 @@ impl<'p> ScoreState<'p> {
             Some(u) if self.plan.unit(u).is_some() => u.to_owned(),
             _ => return self.skip("cadre_unit_not_in_plan"),
         };
+        // Appraisal votes cannot be down-weighted (the rules' check refuses it): excluded or
+        // counted.
+        if self.quality_outcome(rec, &unit) == QualityOutcome::Excluded {
+            return;
+        }
+        let l = &self.rules.leadership;
         let mut acc = CadreAcc::default();
         if let (Some(kind), Some(Value::Object(map))) = (
             self.question(&rec.instrument, &l.team_question),
@@ -520,6 +598,8 @@ impl<'p> ScoreState<'p> {
             self.history.insert(k, v);
         }
         add_merge(&mut self.public, other.public, merge_public);
+        add_merge(&mut self.public_down, other.public_down, merge_public);
+        add_merge(&mut self.quality, other.quality, QualityTally::merge);
         add_merge(&mut self.cadre, other.cadre, merge_cadre);
         add_merge(&mut self.skipped, other.skipped, |a, b| *a += b);
         add_merge(&mut self.used, other.used, |a, b| *a += b);

@@ -15,6 +15,7 @@ mod lists;
 mod panel;
 mod public;
 mod public_weighting;
+mod quality;
 mod ranking;
 mod summary;
 mod team;
@@ -53,6 +54,7 @@ impl ScoreState<'_> {
             indicator_weights,
             calibration: panel.calibration,
             warnings,
+            quality: quality::quality_totals(&year),
             ..summary::result_header(&year)
         })
     }

@@ -12,6 +12,7 @@ use crate::stats::tally::Tally;
 
 use super::figures::{aggregate, distribution, empty_summary, interval_of, status_of};
 use super::public_weighting::apply_weighting;
+use super::quality::{all_records, apply_quality_weights, down_weighted};
 use super::warnings::warn;
 use super::Year;
 
@@ -25,7 +26,12 @@ pub(super) fn public_component(
 ) -> PublicComponent {
     let rules = year.rules;
     let pr = &rules.public;
-    let mut public = match year.state.public.get(u) {
+    let full = year.state.public.get(u);
+    let down = down_weighted(year, u);
+    // With down-weighted records: their headcounts joined to the others'.
+    let joined = (!down.is_empty()).then(|| all_records(full, &down));
+    let all = joined.as_ref().or(full);
+    let mut public = match all {
         Some(acc) => unweighted(year, acc, weight),
         None => PublicComponent {
             summary: empty_summary(weight),
@@ -38,8 +44,11 @@ pub(super) fn public_component(
             weighting: None,
         },
     };
-    if let (Some(w), Some(acc)) = (&pr.weighting, year.state.public.get(u)) {
-        apply_weighting(&mut public, acc, w, u, rules, weight, warnings);
+    let classes: Vec<(f64, &PublicAcc)> = full.map(|a| (1.0, a)).into_iter().chain(down).collect();
+    if let (Some(w), Some(acc)) = (&pr.weighting, all) {
+        apply_weighting(&mut public, acc, &classes, w, u, rules, weight, warnings);
+    } else if let Some(acc) = &joined {
+        apply_quality_weights(&mut public, acc, &classes, year, u, weight, warnings);
     }
     if weight > 0.0 && public.low_reliability {
         warn_low_reliability(year, u, &public, warnings);

@@ -133,10 +133,15 @@ fn wilson_weighted(p: f64, n_eff: f64, n: u64, level: f64) -> Option<Interval> {
     })
 }
 
-/// Replaces the unit's public index, rate and NPS by their weighted versions.
+/// Replaces the unit's public index, rate and NPS by their weighted versions. The cell
+/// weights come from the headcounts of `acc` (every record of the unit); each record then
+/// counts with its cell's weight times its quality weight (`classes`: each quality weight
+/// with the records that have it; `[(1.0, acc)]` without down-weighting).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn apply_weighting(
     public: &mut PublicComponent,
     acc: &PublicAcc,
+    classes: &[(f64, &PublicAcc)],
     w: &PublicWeighting,
     unit: &str,
     rules: &ScoringRules,
@@ -188,18 +193,24 @@ pub(super) fn apply_weighting(
             return;
         }
     };
-    let cells: Vec<(&Vec<String>, &CellAcc, f64)> = acc
+    result.cells = acc
         .cells
         .iter()
         .zip(&weights)
-        .map(|((k, c), w)| (k, c, *w))
-        .collect();
-    result.cells = cells
-        .iter()
-        .map(|(k, c, w)| WeightCell {
+        .map(|((k, c), w)| WeightCell {
             cell: k.join("|"),
             respondents: c.respondents,
             weight: *w,
+        })
+        .collect();
+    let by_cell: BTreeMap<&Vec<String>, f64> = acc.cells.keys().zip(weights).collect();
+    let index = &by_cell;
+    let cells: Vec<(&Vec<String>, &CellAcc, f64)> = classes
+        .iter()
+        .flat_map(|(q, a)| {
+            a.cells
+                .iter()
+                .map(move |(k, c)| (k, c, index.get(k).copied().unwrap_or(0.0) * q))
         })
         .collect();
     let n: f64 = cells.iter().map(|c| c.1.respondents as f64).sum();
@@ -217,7 +228,7 @@ pub(super) fn apply_weighting(
 
 /// The weighted index of the unit's respondents (mean or median), its Kish effective n and
 /// the t interval of the weighted mean; warns when the effective n is below the minimum.
-fn weighted_index(
+pub(super) fn weighted_index(
     public: &mut PublicComponent,
     cells: &[(&Vec<String>, &CellAcc, f64)],
     rules: &ScoringRules,
@@ -293,7 +304,7 @@ fn weighted_index(
 
 /// The weighted top-box satisfaction rate (Wilson interval with Kish n) and the weighted NPS
 /// (its counts stay raw).
-fn weighted_rate_and_nps(
+pub(super) fn weighted_rate_and_nps(
     public: &mut PublicComponent,
     cells: &[(&Vec<String>, &CellAcc, f64)],
     acc: &PublicAcc,

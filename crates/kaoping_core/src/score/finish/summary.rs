@@ -33,5 +33,6 @@ pub(super) fn result_header(year: &Year) -> EvaluationResult {
         calibration: Vec::new(),
         warnings: Vec::new(),
         labels: labels(year.rules),
+        quality: Vec::new(),
     }
 }

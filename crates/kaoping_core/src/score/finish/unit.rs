@@ -60,5 +60,6 @@ pub(super) fn score_unit(
             reorganisation: false,
         },
         cadres: cadre_grades(year, u),
+        quality: super::quality::unit_quality(year, u),
     })
 }

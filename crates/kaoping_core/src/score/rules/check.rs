@@ -16,7 +16,7 @@ pub struct RuleProblem {
     pub message: Text,
 }
 
-pub(super) fn bad(out: &mut Vec<RuleProblem>, path: &str, zh: &str, en: &str) {
+pub(crate) fn bad(out: &mut Vec<RuleProblem>, path: &str, zh: &str, en: &str) {
     out.push(RuleProblem {
         path: format!("/scoring{path}"),
         code: "invalid_scoring",
@@ -54,6 +54,9 @@ fn in_range(out: &mut Vec<RuleProblem>, path: &str, v: f64, lo: f64, hi: f64) {
 /// Checks the plan's `scoring` section against the rest of the plan.
 pub fn validate_rules(plan: &Plan) -> Vec<RuleProblem> {
     let mut out = Vec::new();
+    if super::quality::check_quality_json(&plan.scoring, &mut out) {
+        return out;
+    }
     let r = match ScoringRules::of(plan) {
         Ok(r) => r,
         Err(e) => {
@@ -74,6 +77,7 @@ pub fn validate_rules(plan: &Plan) -> Vec<RuleProblem> {
     check_instruments(plan, r, &mut out);
     validate_indicator_weights(plan, r, &mut out);
     validate_weighting(plan, r, &mut out);
+    super::quality::check_quality(plan, r, &mut out);
     out
 }
 

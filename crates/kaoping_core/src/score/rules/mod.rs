@@ -4,10 +4,13 @@
 //! section is scored by the defaults.
 
 mod check;
+mod quality;
 mod weights;
 
 pub(crate) use check::check_range;
 pub use check::{validate_rules, RuleProblem};
+pub(crate) use quality::quality_error;
+pub use quality::{QualityAction, QualityOutcome, QualityRules, QUALITY_RULES};
 pub use weights::AHP_CR_THRESHOLD;
 pub(crate) use weights::{ahp_of, entropy_criteria};
 
@@ -94,6 +97,10 @@ pub struct ScoringRules {
     /// flags low reliability of the scale (`low_reliability` and a warning). 0.7 is the
     /// usual floor for a scale used to compare groups (Nunnally 1978).
     pub cronbach_threshold: f64,
+    /// What happens to records with quality flags (speeders, straight-lining, repeats);
+    /// absent: they are counted like any record and nothing is reported.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<QualityRules>,
 }
 
 impl Default for ScoringRules {
@@ -129,6 +136,7 @@ impl Default for ScoringRules {
             list_size: 3,
             alpha_threshold: 0.667,
             cronbach_threshold: 0.7,
+            quality: None,
         }
     }
 }

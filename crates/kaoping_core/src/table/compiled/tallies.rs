@@ -113,6 +113,14 @@ impl PublicTallies {
     /// Empty counters for the plan's public survey, when its scoring can be counted densely.
     pub fn new(plan: &Plan, rules: &ScoringRules) -> Option<PublicTallies> {
         let p = &rules.public;
+        // Quality rules read each record's flags (speeder, straight-lining): the record path.
+        if rules
+            .quality
+            .as_ref()
+            .is_some_and(|q| q.applies_to(plan, &p.instrument))
+        {
+            return None;
+        }
         let ins = plan.instrument(&p.instrument)?;
         let qs: Vec<&Question> = ins.questions().collect();
         let qindex = |id: &str| qs.iter().position(|q| q.id == id);
