@@ -35,6 +35,30 @@ fn the_demo_plan_comes_back_the_same_in_both_languages() {
 }
 
 #[test]
+fn quality_rules_come_back_the_same_and_valid() {
+    let mut plan = demo();
+    plan["scoring"]["quality"] = serde_json::json!({
+        "speeder": {"action": "down_weight", "weight": 0.5},
+        "straight_lining": {"action": "exclude"},
+        "repeat": {"action": "count"},
+        "instruments": ["public"]
+    });
+    for lang in [BookLang::Zh, BookLang::En] {
+        let back = round_trip(&plan, lang);
+        assert_eq!(back, plan, "{lang:?}");
+    }
+    let read = plan_from_xlsx(&plan_to_xlsx(&plan, BookLang::En)).expect("a valid plan");
+    let parsed = crate::validate::validate_plan(&read.json)
+        .plan
+        .expect("a plan");
+    let rules = crate::score::ScoringRules::of(&parsed).unwrap();
+    assert_eq!(
+        rules.quality.map(|q| q.speeder),
+        Some(crate::score::QualityAction::DownWeight { weight: 0.5 })
+    );
+}
+
+#[test]
 fn a_plan_file_is_a_workbook_or_a_json_text() {
     let book = plan_to_xlsx(&demo(), BookLang::En);
     let read = plan_text_of_file("plan.bin", &book).unwrap();
