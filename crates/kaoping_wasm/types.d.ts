@@ -406,6 +406,11 @@ export interface IEvaluationResult {
   plan_version: string;
   /** Decimals of `composite_rounded`, used for ranks and grades. */
   precision: number;
+  /**
+   * The quality rules' totals over the units, per instrument (only with a `quality`
+   * section in the rules).
+   */
+  quality?: IQualityResult[];
   /** The rules applied (the plan's `scoring` section with its defaults filled in). */
   rules: IScoringRules;
   /** One entry per unit, in plan order. */
@@ -1368,6 +1373,17 @@ export interface IPublicWeightingResult {
   unweighted_value?: number | null;
 }
 
+/** What a quality rule does with the records it touches. */
+export type IQualityAction = {
+  action: "count";
+} | {
+  action: "down_weight";
+  /** The record's weight, above 0 and below 1 (e.g. 0.5). */
+  weight: number;
+} | {
+  action: "exclude";
+};
+
 /** Signals about the quality of a response: recorded, never blocking. */
 export interface IQualityFlags {
   duration_seconds: number;
@@ -1377,6 +1393,46 @@ export interface IQualityFlags {
   speeder: boolean;
   /** Matrix questions answered with one identical value on every row (3 rows or more). */
   straight_lined: string[];
+}
+
+/** What the quality rules did to one instrument's records (of a unit, or in total). */
+export interface IQualityResult {
+  /** Records counted with a weight below 1. */
+  down_weighted: number;
+  /** Records left out (touched by a rule that excludes). */
+  excluded: number;
+  instrument: string;
+  /** Records of the unit the rules looked at (before any was excluded). */
+  records: number;
+  /** One entry per rule: `speeder`, `straight_lining`, `repeat`. */
+  rules: IQualityRuleResult[];
+}
+
+/**
+ * One quality rule: its action and how many records it touched (records with its flag,
+ * whatever the action; a record with two flags is touched by two rules).
+ */
+export interface IQualityRuleResult {
+  /** `count`, `down_weight` or `exclude`. */
+  action: string;
+  rule: string;
+  touched: number;
+  weight?: number | null;
+}
+
+/** The `scoring.quality` section: one action per quality flag. */
+export interface IQualityRules {
+  /**
+   * Instrument ids the rules apply to (survey or appraisal instruments); empty: every
+   * survey (public) instrument of the plan.
+   */
+  instruments?: string[];
+  /** The same browser submitted before (`quality.repeat`). */
+  repeat?: IQualityAction;
+  /** Faster than the instrument's `min_seconds` (`quality.speeder`). */
+  speeder?: IQualityAction;
+  /** A matrix answered with one value on every row (`quality.straight_lined` not empty). */
+  straight_lining?: IQualityAction;
 }
 
 /**
@@ -1769,6 +1825,11 @@ export interface IScoringRules {
   /** Decimals that composite scores are rounded to before ranking and grading. */
   precision?: number;
   public?: IPublicRules;
+  /**
+   * What happens to records with quality flags (speeders, straight-lining, repeats);
+   * absent: they are counted like any record and nothing is reported.
+   */
+  quality?: IQualityRules | null;
   quota_rounding?: IQuotaRounding;
   team?: ITeamRules;
 }
@@ -2128,6 +2189,11 @@ export interface IUnitResult {
   /** Consecutive non-compliant years up to this one (0 if compliant this year). */
   non_compliant_years_running: number;
   positive: IListItem[];
+  /**
+   * What the quality rules did to the unit's records, per instrument (only with a
+   * `quality` section in the rules).
+   */
+  quality?: IQualityResult[];
   /** Rank within the category (ties share the rank: 1, 2, 2, 4). */
   rank?: number | null;
   /** 书面整改报告 (non-compliant units). */
