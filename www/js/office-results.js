@@ -8,7 +8,7 @@ import { td, num } from './office-view.js';
 import { download } from './page.js';
 import { state, t, view } from './office-state.js';
 import { runner } from './office-runner.js';
-import { gradeBadge, renderAgreement, renderWarnings, warningsOf } from './office-tables.js';
+import { gradeBadge, renderAgreement, renderQuality, renderWarnings, warningsOf } from './office-tables.js';
 import { openUnit } from './office-unit.js';
 
 const { scrollTable, fmt, fmtUpTo, unitName, categoryName, vetoText } = view;
@@ -29,6 +29,7 @@ export function renderResults() {
   const units = new Map(r.units.map((u) => [u.unit, u]));
   sec.append(renderExports());
   for (const cat of r.categories) sec.append(renderCategory(cat, units));
+  sec.append(renderQualitySection(r));
   sec.append(renderWarnings(r.warnings));
   return sec;
 }
@@ -136,4 +137,18 @@ function renderCategory(cat, units) {
 
   box.append(renderAgreement(cat.category, name));
   return box;
+}
+
+/** What the quality rules did, per unit and in total (nothing without rules in the plan). */
+function renderQualitySection(r) {
+  const T = t();
+  const rows = [
+    ...r.units.flatMap((u) => (u.quality ?? []).map((q) => [u.unit, q])),
+    ...(r.quality ?? []).map((q) => [null, q]),
+  ];
+  const table = renderQuality(rows);
+  if (!table) return '';
+  return h('section', { class: 'quality-rules', 'aria-labelledby': 'quality-h' },
+    h('h3', { id: 'quality-h', text: T.officeQualityHeading }),
+    h('p', { class: 'hint', text: T.officeQualityHint }), table);
 }

@@ -1,11 +1,12 @@
 // What the results and a unit's dialog both draw: a grade badge, the agreement of the
-// experts in a category and a list of warnings, from the engine's result.
+// experts in a category, what the quality rules did and a list of warnings, from the engine's
+// result.
 import { tr } from './i18n.js';
 import { h } from './dom.js';
 import { td, num } from './office-view.js';
 import { state, t, view, nextId } from './office-state.js';
 
-const { scrollTable, fmtUpTo, fmtInt, unitName, indicatorName, gradeName } = view;
+const { scrollTable, fmtUpTo, fmtInt, label, unitName, indicatorName, gradeName, instrumentName } = view;
 
 /** The engine's warnings about `unit`. */
 export const warningsOf = (unit) => state.result.warnings.filter((w) => w.unit === unit);
@@ -41,4 +42,27 @@ export function renderWarnings(warnings, heading = t().officeAllWarnings, { leve
     subjects ? h('span', { class: 'subject', text: w.unit ? unitName(w.unit) : T.officeGeneral }) : null, subjects ? ' ' : null,
     tr(w.message, state.lang)))));
   return box;
+}
+
+/** One quality rule's cell: records touched, and the rule's action (with its weight). */
+function ruleCell(T, rule) {
+  const action = label(T.officeQualityActions, rule.action);
+  return num(`${fmtInt(rule.touched)}${T.officeParen(rule.weight != null ? `${action} ×${fmtUpTo(rule.weight)}` : action)}`);
+}
+
+/**
+ * What the quality rules did, as the engine counted it: `rows` are `[unit or null, entry]`
+ * (an entry of a unit's `quality`, or of the result's totals: unit null), or null without rows.
+ */
+export function renderQuality(rows, { units = true, heading = t().officeQualityHeading } = {}) {
+  const T = t();
+  if (!rows.length) return null;
+  const head = [...(units ? [T.officeUnit] : []), T.officeQualityInstrument, T.officeQualityRecords,
+    ...rows[0][1].rules.map((r) => label(T.officeQualityRules, r.rule)), T.officeQualityExcluded, T.officeQualityDownWeighted];
+  const body = rows.map(([unit, q]) => h('tr', { class: unit ? null : 'total' },
+    ...(units ? [h('th', { scope: 'row', text: unit ? unitName(unit) : T.officeQualityTotal })] : []),
+    units ? td(instrumentName(q.instrument)) : h('th', { scope: 'row', text: instrumentName(q.instrument) }),
+    num(fmtInt(q.records)), ...q.rules.map((r) => ruleCell(T, r)),
+    num(fmtInt(q.excluded)), num(fmtInt(q.down_weighted))));
+  return scrollTable(heading, T.officeQualityCaption, head, body, { cls: 'quality' });
 }

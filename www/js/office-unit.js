@@ -6,7 +6,7 @@ import { h } from './dom.js';
 import { barChart, profileChart, mountChart } from './charts.js';
 import { td, num } from './office-view.js';
 import { state, t, view, nextId } from './office-state.js';
-import { gradeBadge, renderAgreement, renderWarnings, warningsOf } from './office-tables.js';
+import { gradeBadge, renderAgreement, renderQuality, renderWarnings, warningsOf } from './office-tables.js';
 
 const {
   scrollTable, fmt, fmtUpTo, fmtInt, fmtPct, fmtInterval, yesNo, label,
@@ -180,7 +180,7 @@ function publicOf(T, u, level, mounts) {
   }
   return sub(T.officePublicHeading,
     p.n ? dl([
-      [T.officeValue, `${fmt(p.value)}${T.officeParen(`${fmtInterval(p.interval)}, n = ${fmtInt(p.n)}`)}`],
+      [T.officeValue, `${fmt(p.value)}${T.officeParen(`${fmtInterval(p.interval)}, n = ${fmtInt(p.n)}${p.n_eff != null ? `, n_eff = ${fmtUpTo(p.n_eff, 1)}` : ''}`)}`],
       [T.officeSatisfaction, p.satisfaction_rate
         ? `${fmtPct(p.satisfaction_rate.estimate)}${T.officeParen(fmtInterval(p.satisfaction_rate, fmtPct))}` : '—'],
       [T.officeNps, p.nps ? `${fmt(p.nps.nps)}${T.officeParen(`n = ${fmtInt(p.nps.n)}`)}` : '—'],
@@ -230,9 +230,10 @@ function renderUnit(d) {
     h('button', { type: 'button', class: 'secondary small', onclick: () => d.close(), text: T.officeClose }));
   const agreement = sub(T.officeAgreementHeading, renderAgreement(u.category, categoryName(u.category)) ?? h('p', { class: 'muted', text: T.officeNone }));
   const warnings = renderWarnings(warningsOf(u.unit), T.officeUnitWarnings, { subjects: false });
+  const quality = u.quality?.length ? sub(T.officeQualityHeading, renderQuality(u.quality.map((q) => [u.unit, q]), { units: false })) : null;
 
   d.replaceChildren(head, h('div', { class: 'dialog-body' },
     summaryOf(T, u), componentsOf(T, c, level), breakdownOf(T, u, means, mounts), listsOf(T, u),
-    expertOf(T, c.expert, level), publicOf(T, u, level, mounts), teamOf(T, u), cadresOf(T, u), agreement, warnings));
+    expertOf(T, c.expert, level), publicOf(T, u, level, mounts), quality, teamOf(T, u), cadresOf(T, u), agreement, warnings));
   for (const mount of mounts) mount();
 }
