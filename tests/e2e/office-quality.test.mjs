@@ -32,6 +32,10 @@ test('the results show what the quality rules touched, by unit and in total', as
     await page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）').setInputFiles({
       name: 'quality-plan.json', mimeType: 'application/json', buffer: Buffer.from(await qualityPlan()),
     });
+    // The same plan id as the built-in plan: the page offers to record an amendment; the
+    // demo's records name that id, so the new rules replace the plan without one.
+    await page.getByRole('button', { name: '不记录，直接替换' }).click();
+    await page.locator('.facts').first().getByText('quality-plan.json').waitFor();
     await page.locator('#plan-status').getByText('方案有效').waitFor();
     await page.getByRole('button', { name: '生成示例数据' }).click();
     await page.locator('#results-h:focus').waitFor({ timeout: 120_000 });
