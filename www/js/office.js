@@ -4,7 +4,7 @@
 //
 // One state object (office-state.js) changed through `update(patch)`, which redraws only the
 // steps that read a changed key: the plan (office-plan.js), the forms' preview and import
-// (office-forms.js, office-import.js), the data (office-data.js), the
+// (office-forms.js, office-import.js), the signing key (office-keys.js), the data (office-data.js), the
 // results (office-results.js), the audit check (office-verify.js) and a unit's dialog
 // (office-unit.js). The language switch redraws them all.
 import { h } from './dom.js';
@@ -16,6 +16,7 @@ import { formsKeys, renderForms } from './office-forms.js';
 import { dataKeys, renderData, runDemo, runFiles } from './office-data.js';
 import { resultsKeys, renderResults } from './office-results.js';
 import { verifyKeys, renderVerify } from './office-verify.js';
+import { keysKeys, renderKeys, loadKey } from './office-keys.js';
 import { unitKeys, redrawUnit } from './office-unit.js';
 
 const main = document.getElementById('main');
@@ -23,6 +24,7 @@ const switcher = document.getElementById('lang-switch');
 
 region(planKeys, renderPlan);
 region(formsKeys, renderForms);
+region(keysKeys, renderKeys);
 region(dataKeys, renderData);
 region(resultsKeys, renderResults);
 region(verifyKeys, renderVerify);
@@ -54,6 +56,7 @@ runner.spawn();
 (async () => {
   await restore();
   renderAll();
+  loadKey();
   await checkPlan();
   if (!state.plan) return;
   if (state.lastRun === 'files' && state.files.length) runFiles();

@@ -1,0 +1,137 @@
+// Who may rate (issue 16, docs/trust.md), in the browser. The office makes its signing key on
+// the office page: the backup file downloaded is the `kaoping.key/1` JSON (PBKDF2-SHA-256 600 000,
+// AES-GCM) and its content decrypts, with the password, to the PKCS#8 of an Ed25519 key whose
+// public half and id are the file's; the key is kept non-extractable in IndexedDB and comes back
+// after a reload; a restore with a wrong password is refused with its message, with the right
+// one it brings the same key back on another browser profile. axe on each state, 320 px.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, pbkdf2Sync, createDecipheriv, createPrivateKey, createPublicKey } from 'node:crypto';
+import { launch, url, axeCheck, watchErrors } from './harness.mjs';
+
+const OUT = process.env.KAOPING_SCREENSHOTS;
+const PASSWORD = '考评办 2026 secret';
+
+const fromB64u = (s) => Buffer.from(s, 'base64url');
+
+async function axeClean(page, what) {
+  assert.deepEqual(await axeCheck(page), [], `axe: ${what}`);
+}
+
+async function at320(page, what) {
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scroll at 320 px: ${what} (${overflow})`);
+  if (OUT) await page.locator('#keys').screenshot({ path: `${OUT}/trust-320-${what.replace(/\W+/g, '-')}.png` });
+  await axeClean(page, `${what} at 320 px`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  if (OUT) await page.locator('#keys').screenshot({ path: `${OUT}/trust-desktop-${what.replace(/\W+/g, '-')}.png` });
+}
+
+/** The office page in a fresh profile, the plan checked. */
+async function officePage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30000);
+  const errors = watchErrors(page);
+  await page.goto(url('office.html'));
+  await page.getByText('方案有效').first().waitFor();
+  return { page, errors };
+}
+
+/** Checks the backup file as the CLI will read it: format, KDF, cipher, and what it decrypts to. */
+function checkBackup(text, password) {
+  const f = JSON.parse(text);
+  assert.deepEqual(Object.keys(f).sort(), ['cipher', 'created', 'format', 'id', 'kdf', 'public', 'secret']);
+  assert.equal(f.format, 'kaoping.key/1');
+  assert.deepEqual({ ...f.kdf, salt: undefined }, { name: 'PBKDF2', hash: 'SHA-256', iterations: 600000, salt: undefined });
+  assert.equal(fromB64u(f.kdf.salt).length, 16);
+  assert.equal(f.cipher.name, 'AES-GCM');
+  assert.equal(fromB64u(f.cipher.iv).length, 12);
+  assert.match(f.created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  assert.match(f.public, /^ed25519:[A-Za-z0-9_-]{43}$/);
+  const raw = fromB64u(f.public.slice(8));
+  assert.equal(f.id, createHash('sha256').update(raw).digest('hex').slice(0, 16));
+  const secret = fromB64u(f.secret);
+  const key = pbkdf2Sync(password, fromB64u(f.kdf.salt), 600000, 32, 'sha256');
+  const d = createDecipheriv('aes-256-gcm', key, fromB64u(f.cipher.iv));
+  d.setAuthTag(secret.subarray(secret.length - 16));
+  const der = Buffer.concat([d.update(secret.subarray(0, secret.length - 16)), d.final()]);
+  assert.equal(der.subarray(0, 16).toString('hex'), '302e020100300506032b657004220420', 'PKCS#8 of an Ed25519 seed');
+  assert.equal(der.length, 48);
+  const pub = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({ format: 'jwk' });
+  assert.equal(pub.x, f.public.slice(8), 'the secret is the public key’s');
+  return f;
+}
+
+/** Makes the key on the office page (keyboard for the form); returns the backup file's text. */
+async function makeKey(page) {
+  await page.locator('#keys-make').click();
+  await page.waitForFunction(() => document.activeElement?.id === 'keys-password'); // focus on the password
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('not the same');
+  await page.keyboard.press('Enter');
+  await page.locator('#keys-error').getByText('两次输入的密码不一致。').waitFor();
+  await page.getByLabel('再次输入备份密码').fill(PASSWORD);
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: '生成密钥并下载备份文件' }).click()]);
+  const text = await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
+  assert.match(download.suggestedFilename(), /^kaoping-key-[0-9a-f]{16}\.json$/);
+  return text;
+}
+
+test('the office makes its signing key, backs it up and restores it', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await officePage(browser);
+    const keys = page.locator('#keys');
+    await keys.getByRole('heading', { name: '签名密钥' }).waitFor();
+    await keys.getByText('本浏览器还没有考评办的签名密钥。').waitFor();
+    await at320(page, 'no key');
+
+    const text = await makeKey(page);
+    const f = checkBackup(text, PASSWORD);
+    await page.locator('#keys-id').getByText(f.id).waitFor();
+    await keys.getByText(f.public).waitFor();
+    await at320(page, 'key made');
+
+    // Kept non-extractable in IndexedDB: after a reload it is still there, and cannot be exported.
+    await page.reload();
+    await page.locator('#keys-id').getByText(f.id).waitFor();
+    const stored = await page.evaluate(async () => {
+      const { officeKey, signAsOffice } = await import('./js/keys.js');
+      const db = await new Promise((resolve, reject) => {
+        const r = indexedDB.open('kaoping-keys');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const e = await new Promise((resolve) => { db.transaction('kv').objectStore('kv').get('office').onsuccess = (ev) => resolve(ev.target.result); });
+      const sig = await signAsOffice(new TextEncoder().encode('abc'));
+      return { key: await officeKey(), extractable: e.key.extractable, type: e.key.type, alg: e.key.algorithm.name, sig: sig.length };
+    });
+    assert.deepEqual({ ...stored, key: stored.key.id }, { key: f.id, extractable: false, type: 'private', alg: 'Ed25519', sig: 64 });
+
+    // In English.
+    await page.locator('#lang-switch').click();
+    await keys.getByRole('heading', { name: 'Signing key' }).waitFor();
+    await page.locator('#lang-switch').click();
+    assert.deepEqual(errors, []);
+
+    // Another browser profile: restore from the file (a wrong password first).
+    const other = await officePage(browser);
+    await other.page.locator('#keys-restore').click();
+    await other.page.getByLabel('备份文件（kaoping-key-….json）').setInputFiles({ name: `kaoping-key-${f.id}.json`, mimeType: 'application/json', buffer: Buffer.from(text) });
+    await other.page.getByLabel('备份密码', { exact: true }).fill('wrong password');
+    await other.page.getByRole('button', { name: '恢复密钥' }).click();
+    await other.page.locator('#keys-error').getByText('密码不对，或备份文件已损坏。').waitFor();
+    await at320(other.page, 'wrong password');
+    await other.page.getByLabel('备份密码', { exact: true }).fill(PASSWORD);
+    await other.page.getByRole('button', { name: '恢复密钥' }).click();
+    await other.page.locator('#keys-status').getByText(`已恢复签名密钥 ${f.id}。`).waitFor();
+    await other.page.locator('#keys-id').getByText(f.id).waitFor();
+    assert.deepEqual(other.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
