@@ -49,7 +49,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["export", "yearend", "roster", "qr"],
     &["track"],
     &["validate", "schema", "amend"],
-    &["import"],
+    &["import", "invite"],
     &["manifest", "planbook"],
     &["aggregate"],
     &["messages"],

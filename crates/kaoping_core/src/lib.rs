@@ -18,6 +18,8 @@ pub(crate) mod ids;
 #[cfg(feature = "office")]
 pub mod import;
 pub mod ingest;
+#[cfg(feature = "office")]
+pub mod invite;
 pub mod locate;
 #[cfg(feature = "office")]
 pub mod manifest;
