@@ -897,6 +897,74 @@ export interface IInterval {
   upper: number;
 }
 
+/** An opened, verified token. */
+export interface IInvitation {
+  payload: IInvitationPayload;
+  /** The first 16 hex characters of SHA-256 of the payload bytes. */
+  token_id: string;
+}
+
+/**
+ * An invitation to be signed, as the roster gives it; [`InvitationDraft::payload`] checks
+ * it against the plan.
+ */
+export interface IInvitationDraft {
+  group?: string | null;
+  instrument: string;
+  /** The id of the office key that will sign. */
+  key: string;
+  name: string;
+  rater: string;
+  /** 16 hex characters from the caller's randomness. */
+  serial: string;
+  /** Unit ids (a roster's categories and names resolved already). */
+  units: string[];
+  /** RFC 3339 times (any offset); written as UTC with milliseconds. */
+  valid_from: string;
+  valid_until: string;
+}
+
+/** An invitation ready to hand out. */
+export interface IInvitationLink {
+  /**
+   * `<base>review.html?plan=<plan url>&instrument=<id>#invite=<token>`; the token in the
+   * fragment never reaches a server's log.
+   */
+  link: string;
+  payload: IInvitationPayload;
+  token: string;
+  token_id: string;
+}
+
+/** What an invitation says (the signed payload). */
+export interface IInvitationPayload {
+  /** Always [`INVITATION_FORMAT`]. */
+  format: string;
+  /** The rater's review group, when the sheet has groups. */
+  group?: string | null;
+  instrument: string;
+  /** The id of the office key that signed. */
+  key: string;
+  name: string;
+  plan_id: string;
+  /** The rater's id: the sheet's `respondent_id`. */
+  rater: string;
+  /** 16 random hex characters, so that a re-issue is a new token. */
+  serial: string;
+  /** The unit ids the rater rates. */
+  units: string[];
+  /** RFC 3339 UTC times with milliseconds: the sheet must be submitted within. */
+  valid_from: string;
+  valid_until: string;
+}
+
+/** What the review page shows for an invitation. */
+export interface IInvitedSheet {
+  invitation: IInvitation;
+  /** The instrument's review sheet with only the invitation's units. */
+  layout: IReviewSheetLayout;
+}
+
 export interface IItemScore {
   /** How many respondents gave each score (0–100, ascending). */
   distribution: IValueCount[];

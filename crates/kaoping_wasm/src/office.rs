@@ -5,10 +5,12 @@ use kaoping_core::aggregate::verify::{self, NamedBytes};
 use kaoping_core::aggregate::{AggregateRun, Aggregation, InputFile};
 use kaoping_core::export::{self, IngestSummary};
 use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession};
+use kaoping_core::invite;
 use kaoping_core::manifest::{InputRole, Manifest, Parameters};
 use kaoping_core::plan::Plan;
-use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
+use kaoping_core::review::{self, ReviewAnswers, ReviewSheetLayout, ReviewSubmission};
 use kaoping_core::track::sheet;
+use kaoping_core::trust::{self, InvitationDraft};
 use kaoping_core::{record, score, validate};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
@@ -42,6 +44,12 @@ extern "C" {
     pub type IReviewCarryOver;
     #[wasm_bindgen(typescript_type = "IReviewSubmission")]
     pub type IReviewSubmission;
+    #[wasm_bindgen(typescript_type = "IInvitedSheet")]
+    pub type IInvitedSheet;
+    #[wasm_bindgen(typescript_type = "IInvitationDraft")]
+    pub type IInvitationDraft;
+    #[wasm_bindgen(typescript_type = "IInvitationLink")]
+    pub type IInvitationLink;
     #[wasm_bindgen(typescript_type = "IFileOptions | undefined")]
     pub type IFileOptions;
     #[wasm_bindgen(typescript_type = "IFileCount")]
@@ -332,6 +340,103 @@ impl Engine {
         let rec = sheet::build_review_record(self.plan_ref(), &self.plan_sha256(), &sub)
             .map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
+    }
+
+    /// The review sheet an office invitation opens at `now_ms` (ms since the epoch): the
+    /// invitation and the sheet with only its units. Throws why it is refused (another
+    /// office's or damaged token, revoked key, another plan or instrument, not valid now).
+    #[wasm_bindgen(js_name = openInvitation)]
+    pub fn open_invitation(
+        &self,
+        instrument: &str,
+        token: &str,
+        now_ms: f64,
+    ) -> Result<IInvitedSheet, JsValue> {
+        let sheet = invite::invited_sheet(self.plan_ref(), instrument, token, now_ms)
+            .map_err(into_error)?;
+        Ok(to_js(&sheet)?.unchecked_into())
+    }
+
+    /// `evaluateReview` against a given layout (an invited sheet's, from `openInvitation`).
+    #[wasm_bindgen(js_name = evaluateReviewLayout)]
+    pub fn evaluate_review_layout(
+        &self,
+        layout: IReviewSheet,
+        answers: IReviewAnswers,
+        lang: &str,
+    ) -> Result<IReviewState, JsValue> {
+        let layout: ReviewSheetLayout = from_js(layout.into())?;
+        let answers: ReviewAnswers = from_js(answers.into())?;
+        Ok(to_js(&review::evaluate_layout(&layout, &answers, lang))?.unchecked_into())
+    }
+
+    /// The record of a complete invited sheet under `token`, with the device's public key
+    /// `key` and a blank signature, for the device to sign (`sheetMessage`).
+    #[wasm_bindgen(js_name = submitInvited)]
+    pub fn submit_invited(
+        &self,
+        layout: IReviewSheet,
+        submission: IReviewSubmission,
+        token: &str,
+        key: &str,
+    ) -> Result<IResponseRecord, JsValue> {
+        let layout: ReviewSheetLayout = from_js(layout.into())?;
+        let sub: ReviewSubmission = from_js(submission.into())?;
+        let rec = invite::invited_record(
+            self.plan_ref(),
+            &self.plan_sha256(),
+            &layout,
+            &sub,
+            token,
+            key,
+        )
+        .map_err(into_error)?;
+        Ok(to_js(&rec)?.unchecked_into())
+    }
+
+    /// The bytes the rater's device signs for a prepared record (`"kaoping.sheet/1\n"` +
+    /// its checksum).
+    #[wasm_bindgen(js_name = sheetMessage)]
+    pub fn sheet_message(&self, record: IResponseRecord) -> Result<Vec<u8>, JsValue> {
+        let rec: record::ResponseRecord = from_js(record.into())?;
+        Ok(trust::sheet_message(&rec))
+    }
+
+    /// The record with the device's signature (base64url) put in; throws when it does not
+    /// verify under the record's device key.
+    #[wasm_bindgen(js_name = attachSignature)]
+    pub fn attach_signature(
+        &self,
+        record: IResponseRecord,
+        signature: &str,
+    ) -> Result<IResponseRecord, JsValue> {
+        let rec: record::ResponseRecord = from_js(record.into())?;
+        let rec = trust::attach_signature(rec, signature).map_err(into_error)?;
+        Ok(to_js(&rec)?.unchecked_into())
+    }
+
+    /// The bytes of an invitation for the office key to sign; throws what the plan refuses
+    /// of the draft (unknown unit or group, a key not the plan's, …).
+    #[wasm_bindgen(js_name = invitationPayload)]
+    pub fn invitation_payload(&self, draft: IInvitationDraft) -> Result<Vec<u8>, JsValue> {
+        let draft: InvitationDraft = from_js(draft.into())?;
+        invite::invitation_payload(self.plan_ref(), &draft).map_err(into_error)
+    }
+
+    /// The token and link of an invitation from its payload and the office's signature
+    /// (base64url), checked as the review page will check it; `base` is the site's address
+    /// (ending in `/`), `planUrl` where the plan is published.
+    #[wasm_bindgen(js_name = invitationLink)]
+    pub fn invitation_link(
+        &self,
+        payload: &[u8],
+        signature: &str,
+        base: &str,
+        plan_url: &str,
+    ) -> Result<IInvitationLink, JsValue> {
+        let link = invite::invitation_link(self.plan_ref(), payload, signature, base, plan_url)
+            .map_err(into_error)?;
+        Ok(to_js(&link)?.unchecked_into())
     }
 
     /// The result's tables (ranking, components, …) with titles, headers and rows in `lang`;

@@ -18,6 +18,7 @@ use kaoping_core::export::IngestSummary;
 use kaoping_core::form::{Answers, CarryOver, FormState};
 use kaoping_core::import::{FormImport, ImportOptions};
 use kaoping_core::ingest::{FileCount, FileOptions, Progress, RecordFile, RecordsEvaluation};
+use kaoping_core::invite::{InvitationLink, InvitedSheet};
 use kaoping_core::manifest::{FileEntry, InputRole, Manifest};
 use kaoping_core::plan::{NextYear, Plan};
 use kaoping_core::record::{ResponseRecord, Submission};
@@ -27,6 +28,7 @@ use kaoping_core::score::{EvaluationResult, ScoringInputs};
 use kaoping_core::table::preview::Preview;
 use kaoping_core::text::Text;
 use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput};
+use kaoping_core::trust::InvitationDraft;
 use kaoping_core::validate::PlanReport;
 use kaoping_core::yearend::TemplateKind;
 use kaoping_wasm::{JsAggregation, JsCarried, JsFile, JsPlanFile};
@@ -96,6 +98,9 @@ fn definitions() -> BTreeMap<String, Value> {
         FormImport,
         JsPlanFile,
         NextYear,
+        InvitedSheet,
+        InvitationDraft,
+        InvitationLink,
     );
     // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
     // (read by the layers above it), so their types are put in by the function that does it
