@@ -6,11 +6,14 @@
 // criteria as columns, the rater groups expert / beneficiary / builder and the quarters to
 // choose from; the page's words come from the `site…` strings.
 // It shares with the survey's FormView what any sheet has (form.js: SheetView).
+// Opened with an office invitation (#invite=TOKEN), the sheet is the engine's for that token
+// only (review-invite.js): its units, the rater and group it names, each record signed.
 import { h } from './dom.js';
 import { SheetView, startPage } from './form.js';
-import { tr } from './i18n.js';
+import { errorText, tr } from './i18n.js';
 import './i18n-review.js';
-import { drafts } from './store.js';
+import { drafts, draftKey, submissions } from './store.js';
+import { inviteToken, openInvitation, refusedView, invitedWho, signedRecord } from './review-invite.js';
 import { registerOffline } from './offline.js';
 
 const vh = (text) => h('span', { class: 'vh', text });
@@ -41,13 +44,24 @@ export class ReviewView extends SheetView {
    * @param {{instrument: string, lang: string, endpoint?: string}} options
    */
   constructor(root, engine, options) {
-    const layout = engine.reviewSheet(options.instrument);
+    const token = inviteToken();
+    const invited = token ? openInvitation(engine, options.instrument, token) : null;
+    const layout = invited?.layout ?? engine.reviewSheet(options.instrument);
     super(root, engine, options, layout.instrument, 'rv');
     this.layout = layout;
     this.site = layout.kind === 'site_check';
+    if (invited?.refused) {
+      this.refusal = invited.refused;
+      this.render();
+      return;
+    }
+    if (invited) {
+      // One draft per invitation, so that two raters sharing a browser never mix their sheets.
+      Object.assign(this, { invited, token, key: draftKey(engine.planSha256, `${layout.instrument}@${invited.invitation.token_id}`) });
+    }
     let saved = drafts.load(this.key);
     this.planId = engine.plan().id;
-    const other = !saved && drafts.other(this.key, layout.instrument, this.planId);
+    const other = !saved && !invited && drafts.other(this.key, layout.instrument, this.planId);
     if (other) {
       // A sheet begun under another version of the plan: what still has its place is carried
       // over, the rest listed (the core decides); the earlier entries stay downloadable.
@@ -63,6 +77,7 @@ export class ReviewView extends SheetView {
     ans.recused ??= [];
     ans.scores ??= {};
     ans.comments ??= {};
+    this.fromInvitation(ans);
     this.showErrors = false;
     this.units = this.layout.categories.flatMap((c) => c.units);
     this.start(!saved);
@@ -104,7 +119,16 @@ export class ReviewView extends SheetView {
   }
 
   evaluate() {
+    if (this.invited) return this.engine.evaluateReviewLayout(this.layout, this.draft.answers, this.lang);
     return this.engine.evaluateReview(this.layout.instrument, this.draft.answers, this.lang);
+  }
+
+  /** The rater and group the invitation names, put in the answers (they are not typed). */
+  fromInvitation(ans) {
+    if (!this.invited) return;
+    const p = this.invited.invitation.payload;
+    ans.reviewer = p.rater;
+    ans.group = p.group ?? ans.group;
   }
 
   indicatorName(id) {
@@ -117,6 +141,7 @@ export class ReviewView extends SheetView {
     const t = this.t;
     const lang = this.lang;
     this.root.replaceChildren();
+    if (this.refusal) return this.root.append(refusedView(t, lang, this.refusal));
     if (this.draft.done) return this.renderDone();
     const ans = this.draft.answers;
 
@@ -141,14 +166,14 @@ export class ReviewView extends SheetView {
       'aria-describedby': `${this.id('reviewer-hint')} ${this.id('reviewer-error')}`,
       oninput: (e) => this.change(() => { ans.reviewer = e.target.value; }) });
     reviewer.value = ans.reviewer ?? '';
-    const who = h('section', { class: 'review-who', 'aria-labelledby': this.id('who-title') },
+    const who = this.invited ? invitedWho(this) : h('section', { class: 'review-who', 'aria-labelledby': this.id('who-title') },
       h('h2', { id: this.id('who-title'), text: t.reviewWho }),
       h('div', { class: 'group', 'data-field': 'reviewer' },
         h('label', { for: rid, class: 'label', text: `${t.reviewReviewerId}${t.reviewRequired}` }),
         h('p', { class: 'hint', id: this.id('reviewer-hint'), text: t.reviewReviewerHint }),
         h('p', { class: 'error-message', id: this.id('reviewer-error'), hidden: true }),
         reviewer));
-    if (this.layout.groups.length) {
+    if (this.layout.groups.length && !this.invited) {
       who.append(h('fieldset', { class: 'group', id: this.id('group'), 'data-field': 'group', 'aria-describedby': this.id('group-error') },
         h('legend', { text: `${t.reviewGroup}${t.reviewRequired}` }),
         h('p', { class: 'error-message', id: this.id('group-error'), hidden: true }),
@@ -225,6 +250,7 @@ export class ReviewView extends SheetView {
         c.units.map((u) => this.renderUnit(c, u)))));
 
     form.append(who, conflicts, sheet,
+      h('p', { class: 'error-message sign-failed', role: 'alert', hidden: true }),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', text: t.reviewSubmit })),
       h('p', { class: 'hint saved', text: t.reviewSaved }));
     this.root.append(head, this.summary, form);
@@ -438,7 +464,39 @@ export class ReviewView extends SheetView {
       this.showIssues(state.issues, true);
       return;
     }
-    this.finish('submitReview', { instrument: this.layout.instrument });
+    if (this.invited) this.finishSigned();
+    else this.finish('submitReview', { instrument: this.layout.instrument });
+  }
+
+  /**
+   * SheetView.finish for an invited sheet: the record is signed (asynchronously) before it is
+   * remembered, kept as the receipt and sent. (form.js stays as it is: the respondent's page
+   * has a size budget.)
+   */
+  async finishSigned() {
+    if (this.signing) return;
+    this.signing = true;
+    const sha = this.engine.planSha256;
+    const instrument = this.layout.instrument;
+    let record;
+    try {
+      record = await signedRecord(this, {
+        instrument, started_ms: this.draft.started_ms, submitted_ms: Date.now(), lang: this.lang,
+        answers: this.draft.answers, earlier_submissions: submissions.count(sha, instrument),
+      });
+    } catch (err) {
+      const el = this.root.querySelector('.sign-failed');
+      el.hidden = false;
+      el.textContent = this.t.inviteSignFailed + errorText(err, this.lang);
+      return;
+    } finally {
+      this.signing = false;
+    }
+    submissions.remember(sha, instrument, { checksum: record.checksum, submitted_at: record.submitted_at });
+    this.draft = { done: true, record, endpoint: this.endpoint };
+    this.save();
+    this.render();
+    this.dispatchEvent(new CustomEvent('submit', { detail: record }));
   }
 
   /** What came over from a sheet begun under another plan version, and what did not. */
@@ -478,6 +536,7 @@ export class ReviewView extends SheetView {
   restart() {
     drafts.clear(this.key);
     this.draft = emptyDraft();
+    this.fromInvitation(this.draft.answers);
     this.restored = false;
     this.showErrors = false;
     this.render();
@@ -489,6 +548,6 @@ export class ReviewView extends SheetView {
 
 if (document.body?.dataset.page === 'review') {
   startPage(ReviewView, { instrument: 'expert', office: true, failed: 'reviewLoadFailed', title: 'reviewPageTitle' }, () => {
-    registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/engine.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
+    registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/review-invite.js', 'js/keys.js', 'js/office-store.js', 'js/engine.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
   });
 }
