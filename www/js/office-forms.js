@@ -109,7 +109,7 @@ class ShowForm extends TryForm {
 let engineFor = { text: undefined, engine: null, error: null, ready: null };
 
 /** The office engine for the plan of the page, made once per plan text: { engine } or { error }. */
-function planEngine() {
+export function planEngine() {
   const text = state.planText;
   if (engineFor.text !== text || !engineFor.ready) {
     const e = { text, engine: null, error: null, ready: null };

@@ -6,9 +6,10 @@ import { download } from './page.js';
 import './i18n-office-keys.js';
 import { state, t, announce, update } from './office-state.js';
 import { makeOfficeKey, restoreOfficeKey, officeKey, KeyError } from './keys.js';
+import { renderInvite } from './office-invite.js';
 
 /** The keys of the state this step reads. */
-export const keysKeys = ['lang', 'keys'];
+export const keysKeys = ['lang', 'keys', 'plan', 'invite'];
 
 const MIN_PASSWORD = 8;
 
@@ -127,5 +128,7 @@ export function renderKeys() {
     sec.append(h('p', { class: 'error-message', id: 'keys-error', tabindex: '-1', role: 'alert',
       text: T.keysErrors[k.error] ?? k.error }));
   }
+  const invite = renderInvite();
+  if (invite) sec.append(invite);
   return sec;
 }

@@ -40,6 +40,7 @@ export const state = {
   forms: { instrument: null, lang: null, phone: false, trying: false, attempt: 0 }, // the forms' preview (office-forms.js)
   amend: null, // an amendment under way: { next, source, diff, languages, date, reason, busy?, error? } | { source, error }
   amendDone: null, // the amendment just recorded: { json, source, version, date }
+  invite: null, // the invitation form and the invitations issued (office-invite.js)
   keys: { key: null }, // the office's signing key (office-keys.js): { key, mode?, busy?, error?, done? }
   importing: null, // a questionnaire import: { busy, file } | { file, error } | { file, result, engine, previewError }
 };
