@@ -4,9 +4,15 @@
 // public half and id are the file's; the key is kept non-extractable in IndexedDB and comes back
 // after a reload; a restore with a wrong password is refused with its message, with the right
 // one it brings the same key back on another browser profile. axe on each state, 320 px.
+// Then an invitation: the plan lists the office key, the engine makes the payload, the office
+// key signs it in the page, the engine makes the link; the rater's page opened with it shows
+// only the assigned units with the id and group from the token, and the record it submits
+// carries the token, the device key and a signature that verifies; an expired or forged token
+// shows the refusal and no sheet.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, pbkdf2Sync, createDecipheriv, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, pbkdf2Sync, createDecipheriv, createPrivateKey, createPublicKey, verify } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { launch, url, axeCheck, watchErrors } from './harness.mjs';
 
 const OUT = process.env.KAOPING_SCREENSHOTS;
@@ -131,6 +137,116 @@ test('the office makes its signing key, backs it up and restores it', async () =
     await other.page.locator('#keys-status').getByText(`已恢复签名密钥 ${f.id}。`).waitFor();
     await other.page.locator('#keys-id').getByText(f.id).waitFor();
     assert.deepEqual(other.errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+const demo = JSON.parse(await readFile(new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url), 'utf8'));
+const DAY = 86400000;
+
+/** `YYYY-MM-DD` of the instant `ms` in China time (the invitation form's dates). */
+const chinaDay = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
+
+/** Issues an invitation on the office page's form; returns its link. */
+async function issue(page, n, { rater, from, until }) {
+  const form = page.locator('section.invite');
+  await form.getByLabel('评审人编号').fill(rater);
+  await form.getByLabel('姓名').fill('张三');
+  await form.getByLabel('组别').selectOption('industry');
+  for (const unit of ['江岸区', '汉阳区']) {
+    const box = form.getByLabel(unit, { exact: true });
+    if (!(await box.isChecked())) await box.check();
+  }
+  await form.getByLabel('有效期起（北京时间）').fill(from);
+  await form.getByLabel('有效期止（北京时间，含当天）').fill(until);
+  await form.getByRole('button', { name: '签发邀请' }).click();
+  const link = page.locator(`#invite-link-${n}`);
+  await link.or(page.locator('#invite-error')).waitFor();
+  assert.equal(await page.locator('#invite-error').count(), 0, `refused: ${await page.locator('#invite-error').textContent().catch(() => '')}`);
+  return link.getAttribute('href');
+}
+
+test('an invited expert sees only the assigned units and submits a signed sheet', async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await officePage(browser);
+    const f = checkBackup(await makeKey(page), PASSWORD);
+    await page.locator('#keys-id').getByText(f.id).waitFor();
+    // Another plan than the demo (the same id would offer an amendment).
+    const plan = { ...demo, id: 'trust-test', trust: { keys: [{ id: f.id, public: f.public }], instruments: { expert: 'invitation' } } };
+    const planText = JSON.stringify(plan);
+    await page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）').setInputFiles({ name: 'trust-plan.json', mimeType: 'application/json', buffer: Buffer.from(planText) });
+    await page.locator('.facts').first().getByText('trust-plan.json').waitFor();
+    await page.locator('#plan-status').getByText('方案有效').waitFor();
+    await page.locator('section.invite').getByRole('heading', { name: '邀请评审专家' }).waitFor();
+    await at320(page, 'invitation form');
+    const now = Date.now();
+    const good = { link: await issue(page, 0, { rater: 'E07', from: chinaDay(now - DAY), until: chinaDay(now + 30 * DAY) }) };
+    const expired = { link: await issue(page, 1, { rater: 'E08', from: chinaDay(now - 30 * DAY), until: chinaDay(now - 2 * DAY) }) };
+    good.token = good.link.split('#invite=')[1];
+    expired.token = expired.link.split('#invite=')[1];
+    await page.locator('.invite-issued').getByText('已签发的邀请（2 份）').waitFor();
+    await at320(page, 'invitations issued');
+    assert.match(good.link, /review\.html\?plan=trust-plan\.json&instrument=expert#invite=[\w-]+\.[\w-]+$/);
+    assert.deepEqual(errors, []);
+
+    // The rater, on a phone.
+    const context = await browser.newContext({ viewport: { width: 320, height: 700 } });
+    await context.route('**/trust-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: planText }));
+    const rater = await context.newPage();
+    rater.setDefaultTimeout(30000);
+    const raterErrors = watchErrors(rater);
+    await rater.goto(good.link);
+    await rater.getByRole('heading', { level: 1, name: '专家评审团现场评议表' }).waitFor();
+    const who = rater.locator('.review-who');
+    await who.getByText('E07', { exact: true }).waitFor();
+    await who.getByText('张三', { exact: true }).waitFor();
+    assert.equal(await rater.getByLabel('工号/编号').count(), 0, 'the id is not typed');
+    const units = await rater.locator('.unit-card').evaluateAll((cards) => cards.map((c) => c.dataset.unit));
+    assert.deepEqual(units, ['jiangan', 'hanyang'], 'only the assigned units');
+    assert.deepEqual(await rater.locator('.coi-units input').evaluateAll((xs) => xs.map((x) => x.value)), ['jiangan', 'hanyang']);
+    if (OUT) await rater.screenshot({ path: `${OUT}/trust-320-invited-sheet.png`, fullPage: true });
+    await axeClean(rater, 'the invited sheet at 320 px');
+
+    // Every cell scored, then submitted: the record is signed.
+    for (const input of await rater.locator('input.score').all()) await input.fill('88');
+    const submitted = rater.evaluate(() => new Promise((resolve) => addEventListener('kaoping-submit', (e) => resolve(e.detail), { once: true })));
+    await rater.getByRole('button', { name: '提交评审表' }).click();
+    const record = await submitted;
+    assert.equal(record.respondent_id, 'E07');
+    assert.equal(record.answers.group, 'industry');
+    assert.deepEqual(Object.keys(record.answers.scores).sort(), ['hanyang', 'jiangan']);
+    assert.equal(record.signed.token, good.token);
+    assert.match(record.signed.key, /^ed25519:[\w-]{43}$/);
+    const device = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: record.signed.key.slice(8) }, format: 'jwk' });
+    assert.ok(verify(null, Buffer.from(`kaoping.sheet/1\n${record.checksum}`), device, fromB64u(record.signed.signature)), 'the device signature verifies');
+    await rater.getByRole('heading', { level: 1, name: '评审表已提交，谢谢！' }).waitFor();
+    if (OUT) await rater.screenshot({ path: `${OUT}/trust-320-invited-done.png`, fullPage: true });
+    // The device key is the browser's, kept non-extractable.
+    const kept = await rater.evaluate(async () => {
+      const { deviceKey } = await import('./js/keys.js');
+      return (await deviceKey()).public;
+    });
+    assert.equal(kept, record.signed.key);
+
+    // An expired invitation, and a forged one (another signature): the reason, no sheet.
+    await rater.goto(expired.link);
+    await rater.reload(); // only the fragment changed: the page is loaded again by hand
+    await rater.getByRole('heading', { level: 1, name: '无法使用这个评审邀请' }).waitFor();
+    await rater.getByText(/有效期/).first().waitFor();
+    assert.equal(await rater.locator('form.review').count(), 0, 'no sheet for an expired invitation');
+    if (OUT) await rater.screenshot({ path: `${OUT}/trust-320-expired.png`, fullPage: true });
+    await axeClean(rater, 'the refused invitation at 320 px');
+    const forged = `${good.token.split('.')[0]}.${expired.token.split('.')[1]}`;
+    await rater.goto(good.link.replace(/#invite=.*$/, `#invite=${forged}`));
+    await rater.reload(); // likewise
+    await rater.getByRole('heading', { level: 1, name: '无法使用这个评审邀请' }).waitFor();
+    await rater.locator('#lang-switch').click();
+    await rater.getByRole('heading', { level: 1, name: 'This review invitation cannot be used' }).waitFor();
+    await rater.setViewportSize({ width: 1280, height: 900 });
+    if (OUT) await rater.screenshot({ path: `${OUT}/trust-desktop-forged-en.png`, fullPage: true });
+    assert.deepEqual(raterErrors, []);
   } finally {
     await browser.close();
   }
