@@ -101,7 +101,9 @@ function keyFacts(T, key) {
   return h('dl', { class: 'facts keys-facts' },
     h('div', {}, h('dt', { text: T.keysId }), h('dd', { class: 'mono', id: 'keys-id', text: key.id })),
     h('div', {}, h('dt', { text: T.keysPublic }), h('dd', { class: 'mono keys-public', text: key.public })),
-    h('div', {}, h('dt', { text: T.keysCreated }), h('dd', { text: new Date(key.created).toLocaleString(state.lang) })));
+    h('div', {}, h('dt', { text: T.keysCreated }), h('dd', { text: new Date(key.created).toLocaleString(state.lang) })),
+    // The entry of the plan's trust.keys that names this key, to put into the plan.
+    h('div', {}, h('dt', { text: T.keysPlanEntry }), h('dd', {}, h('code', { class: 'keys-public', id: 'keys-entry', text: JSON.stringify({ id: key.id, public: key.public }) }))));
 }
 
 export function renderKeys() {
