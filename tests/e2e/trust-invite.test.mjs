@@ -99,7 +99,8 @@ test('the office makes its signing key, backs it up and restores it', async () =
     const text = await makeKey(page);
     const f = checkBackup(text, PASSWORD);
     await page.locator('#keys-id').getByText(f.id).waitFor();
-    await keys.getByText(f.public).waitFor();
+    await keys.getByText(f.public, { exact: true }).waitFor();
+    assert.deepEqual(JSON.parse(await page.locator('#keys-entry').textContent()), { id: f.id, public: f.public }, 'the plan entry');
     await at320(page, 'key made');
 
     // Kept non-extractable in IndexedDB: after a reload it is still there, and cannot be exported.
