@@ -65,6 +65,15 @@ impl Bilingual for TrustError {
             TrustError::BadBatch { batch, why } => {
                 format!("一次性码批次“{batch}”无效：{}", why.zh())
             }
+            TrustError::NotCoded(i) => {
+                format!("问卷“{i}”不使用一次性评价码（方案的 trust.instruments 未设为 \"code\"）")
+            }
+            TrustError::CodeCount { count, max } => {
+                format!("一批须有 1 至 {max} 个评价码，要求的是 {count} 个")
+            }
+            TrustError::BatchName { max } => {
+                format!("批次须有名称（如“2026-12 会议”），至多 {max} 个字符")
+            }
         }
     }
 }
@@ -154,6 +163,15 @@ mod tests {
         );
         bilingual(&TrustError::BadSerial(s("xyz")), &["xyz"]);
         bilingual(&TrustError::BadCode(s("12")), &["12"]);
+        bilingual(&TrustError::NotCoded(s("expert")), &["expert", "code"]);
+        bilingual(
+            &TrustError::CodeCount {
+                count: 0,
+                max: 100000,
+            },
+            &["0", "100000"],
+        );
+        bilingual(&TrustError::BatchName { max: 100 }, &["100"]);
         for why in [
             BatchFault::Format,
             BatchFault::TooMany,

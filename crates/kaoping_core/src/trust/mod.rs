@@ -8,6 +8,7 @@
 //! - [`sheet`]: signed sheets: the message a device signs, attaching and checking a signature,
 //!   and [`settle`] (which signed sheet counts).
 //! - [`codes`]: one-time codes and the office-signed batches of their hashes.
+//! - [`issue`]: a new batch of codes for an instrument, and its slips to print and cut.
 //! - [`check`]: the plan validation's trust checks.
 //!
 //! Everything but [`rules`] is in the office build only (feature `office`): the respondent's
@@ -17,6 +18,8 @@
 pub mod check;
 #[cfg(feature = "office")]
 pub mod codes;
+#[cfg(feature = "office")]
+pub mod issue;
 #[cfg(feature = "office")]
 pub mod keys;
 #[cfg(all(test, feature = "office"))]
@@ -48,6 +51,8 @@ pub const MAX_TOKEN_CHARS: usize = 32 * 1024;
 pub const MAX_TOKEN_UNITS: usize = 1000;
 /// Most code hashes in one batch.
 pub const MAX_BATCH_CODES: usize = 100_000;
+/// Most characters in a batch's name.
+pub const MAX_BATCH_NAME_CHARS: usize = 100;
 
 /// Why a token is not a valid invitation (`bad_token`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +125,12 @@ pub enum TrustError {
     BadCode(String),
     #[error("the code batch \"{batch}\" is not valid: {}", .why.en())]
     BadBatch { batch: String, why: BatchFault },
+    #[error("the instrument \"{0}\" does not take one-time codes (the plan's trust.instruments does not say \"code\")")]
+    NotCoded(String),
+    #[error("a batch has between 1 and {max} codes; {count} were asked for")]
+    CodeCount { count: usize, max: usize },
+    #[error("a batch needs a name (e.g. 2026-12 会议), of at most {max} characters")]
+    BatchName { max: usize },
 }
 
 /// Why a batch of code hashes is not valid (`code_batch_invalid`).
@@ -209,6 +220,9 @@ impl TrustError {
             TrustError::BadSerial(_) => "bad_serial",
             TrustError::BadCode(_) => "bad_code",
             TrustError::BadBatch { .. } => "code_batch_invalid",
+            TrustError::NotCoded(_) => "not_coded",
+            TrustError::CodeCount { .. } => "code_count",
+            TrustError::BatchName { .. } => "batch_name",
         }
     }
 }
