@@ -26,6 +26,9 @@ pub struct Submission {
     /// How many records this browser has already submitted for this plan and instrument.
     #[serde(default)]
     pub earlier_submissions: u32,
+    /// The one-time code as typed, for an instrument that takes one (else ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// Signals about the quality of a response: recorded, never blocking.
@@ -75,7 +78,7 @@ pub struct ResponseRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<Signed>,
     /// The one-time code (normalised) of an instrument that needs one. Left out when absent.
-    #[cfg(feature = "office")]
+    // In both builds (the respondent's page puts it on), unlike `signed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
@@ -98,6 +101,8 @@ pub enum RecordError {
     UnknownInstrument(String),
     #[error("the instrument \"{0}\" is not a review sheet")]
     NotAReview(String),
+    #[error("enter the one-time code from your slip (12 characters, e.g. 7K3M-Q9XA-2BFH); \"{0}\" is not one")]
+    BadCode(String),
     #[error("the answers are not complete: {} issue(s), first: {}", .0.len(), .0.first().map(|i| format!("{} — {}", i.question, i.message)).unwrap_or_default())]
     Incomplete(Vec<AnswerIssue>),
 }
@@ -167,9 +172,33 @@ pub fn build_record(
         checksum: String::new(),
         #[cfg(feature = "office")]
         signed: None,
-        #[cfg(feature = "office")]
         code: None,
     }))
+}
+
+/// The record of a submission to an instrument of a form plan: as [`build_record`], with the
+/// normalised one-time code of an instrument that takes one ([`RecordError::BadCode`] when
+/// it is missing or not a code); a code given for another instrument is not kept.
+pub fn build_form_record(
+    plan: &crate::plan::FormPlan,
+    sub: &Submission,
+) -> Result<ResponseRecord, RecordError> {
+    let ins = plan
+        .instrument(&sub.instrument)
+        .ok_or_else(|| RecordError::UnknownInstrument(sub.instrument.clone()))?;
+    let code = if plan.needs_code(&ins.id) {
+        let typed = sub.code.as_deref().unwrap_or_default();
+        let code = crate::trust::rules::normalize_code(typed)
+            .ok_or_else(|| RecordError::BadCode(typed.to_owned()))?;
+        Some(code)
+    } else {
+        None
+    };
+    let record = build_record(&plan.id, &plan.version, &plan.sha256, ins, sub)?;
+    Ok(match code {
+        None => record,
+        code => seal(ResponseRecord { code, ..record }),
+    })
 }
 
 /// Finish a record its builder filled in: the format tag, the engine version and the checksum.
@@ -231,5 +260,76 @@ mod tests {
         assert_eq!(rfc3339(0.0), "1970-01-01T00:00:00.000Z");
         // 2000-02-29T12:34:56.789Z, a leap day.
         assert_eq!(rfc3339(951_827_696_789.0), "2000-02-29T12:34:56.789Z");
+    }
+
+    /// The cadre appraisal of a demo plan whose trust says `cadre` takes codes, answered.
+    fn coded_submission(code: Option<&str>) -> (crate::plan::FormPlan, Submission) {
+        let mut plan = crate::plan::demo_plan();
+        plan.trust =
+            serde_json::json!({"keys": [], "instruments": {"cadre": "code", "public": "open"}});
+        let form = crate::plan::FormPlan::of(&plan);
+        let ins = form.instrument("cadre").unwrap();
+        let mut answers = Answers::default();
+        for q in ins.questions() {
+            let value = match &q.kind {
+                QuestionKind::Matrix { rows, .. } => serde_json::json!(rows
+                    .iter()
+                    .map(|r| (r.value.clone(), serde_json::json!(3)))
+                    .collect::<BTreeMap<_, _>>()),
+                _ if q.id == "unit" => serde_json::json!("jiangan"),
+                _ => serde_json::json!(3),
+            };
+            answers.values.insert(q.id.clone(), value);
+        }
+        let sub = Submission {
+            instrument: "cadre".into(),
+            respondent_id: "r1".into(),
+            reviewer: false,
+            started_ms: 0.0,
+            submitted_ms: 60_000.0,
+            lang: "zh-CN".into(),
+            answers,
+            earlier_submissions: 0,
+            code: code.map(str::to_owned),
+        };
+        (form, sub)
+    }
+
+    #[test]
+    fn a_coded_instrument_s_record_carries_the_normalised_code() {
+        let (form, sub) = coded_submission(Some("7k3m-q9xa-2bfh"));
+        assert!(form.needs_code("cadre") && !form.needs_code("public"));
+        let rec = build_form_record(&form, &sub).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(rec.code.as_deref(), Some("7K3MQ9XA2BFH"));
+        assert!(verify_record(&rec));
+        let (_, missing) = coded_submission(None);
+        assert_eq!(
+            build_form_record(&form, &missing),
+            Err(RecordError::BadCode(String::new()))
+        );
+        let (_, bad) = coded_submission(Some("7K3M"));
+        assert_eq!(
+            build_form_record(&form, &bad),
+            Err(RecordError::BadCode("7K3M".into()))
+        );
+        let (open, sub) = coded_submission(Some("7K3M-Q9XA-2BFH"));
+        let open = crate::plan::FormPlan {
+            coded: vec![],
+            ..open
+        };
+        let rec = build_form_record(&open, &sub).unwrap();
+        assert_eq!(rec.code, None, "a code on an open instrument is not kept");
+        let json = serde_json::to_string(&rec).unwrap();
+        assert!(!json.contains("\"code\""), "left out when absent: {json}");
+    }
+
+    #[test]
+    fn the_form_plan_reads_which_instruments_take_codes() {
+        let text = r#"{"id":"p","version":"1","instruments":[],"trust":{"keys":[{"x":1}],"instruments":{"cadre":"code","expert":"invitation"}}}"#;
+        let (_, form) = crate::plan::load_form_plan(text).unwrap();
+        assert_eq!(form.coded, ["cadre"]);
+        let (_, form) =
+            crate::plan::load_form_plan(r#"{"id":"p","version":"1","instruments":[]}"#).unwrap();
+        assert!(form.coded.is_empty());
     }
 }

@@ -43,6 +43,7 @@ fn seal(case: &Path, old: &kaoping_core::plan::Plan) -> String {
                 reasons: Default::default(),
             },
             earlier_submissions: 0,
+            code: None,
         };
         let rec = build_record(&old.id, &old.version, &old.sha256, ins, &sub).unwrap();
         out += &serde_json::to_string(&rec).unwrap();

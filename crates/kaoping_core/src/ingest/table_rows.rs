@@ -350,7 +350,6 @@ pub fn table_record(
         checksum: String::new(),
         #[cfg(feature = "office")]
         signed: None,
-        #[cfg(feature = "office")]
         code: None,
     })
 }

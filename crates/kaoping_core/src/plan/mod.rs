@@ -518,6 +518,15 @@ pub struct FormPlan {
     #[serde(skip)]
     pub sha256: String,
     pub instruments: Vec<Instrument>,
+    /// The instruments that take a one-time code (the plan's `trust.instruments` says `code`),
+    /// read from `trust` without the rest of that section.
+    #[serde(default, rename = "trust", deserialize_with = "coded_of_trust")]
+    #[schemars(skip)]
+    pub coded: Vec<String>,
+}
+
+fn coded_of_trust<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    serde_json::Value::deserialize(d).map(|v| crate::trust::rules::coded_instruments(&v))
 }
 
 impl FormPlan {
@@ -528,7 +537,13 @@ impl FormPlan {
             version: plan.version.clone(),
             sha256: plan.sha256.clone(),
             instruments: plan.instruments.clone(),
+            coded: crate::trust::rules::coded_instruments(&plan.trust),
         }
+    }
+
+    /// Whether a response to this instrument carries a one-time code (the page asks for it).
+    pub fn needs_code(&self, instrument: &str) -> bool {
+        self.coded.iter().any(|i| i == instrument)
     }
 
     pub fn instrument(&self, id: &str) -> Option<&Instrument> {

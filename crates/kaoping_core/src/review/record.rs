@@ -76,7 +76,6 @@ pub fn build_record(
         checksum: String::new(),
         #[cfg(feature = "office")]
         signed: None,
-        #[cfg(feature = "office")]
         code: None,
     }))
 }

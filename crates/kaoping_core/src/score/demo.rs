@@ -79,7 +79,6 @@ fn record(
         checksum: String::new(),
         #[cfg(feature = "office")]
         signed: None,
-        #[cfg(feature = "office")]
         code: None,
     };
     seal(r)

@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A batch's `format`.
 pub const BATCH_FORMAT: &str = "kaoping.codes/1";
-/// Crockford's base32 alphabet (no I, L, O, U).
-const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+pub use super::rules::normalize_code;
+use super::rules::CROCKFORD;
 
 /// The codes of `random` (8 bytes per code; the top 60 bits of each 8 are used), shown
 /// `XXXX-XXXX-XXXX`. Bytes that are not a multiple of 8 leave the rest unused.
@@ -36,21 +36,6 @@ pub fn format_code(code: &str) -> String {
         .map(|g| g.iter().collect::<String>())
         .collect::<Vec<_>>()
         .join("-")
-}
-
-/// A typed code normalised: uppercase, `-` and spaces dropped, O read as 0 and I, L as 1;
-/// `None` unless that is 12 characters of Crockford's alphabet.
-pub fn normalize_code(text: &str) -> Option<String> {
-    let code: String = text
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}'))
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect();
-    (code.len() == 12 && code.bytes().all(|b| CROCKFORD.contains(&b))).then_some(code)
 }
 
 /// The hash kaoping keeps of a normalised code: hex SHA-256 of `"kaoping.code/1\n"` + code.
