@@ -32,7 +32,7 @@ pub fn coded_instruments(plan: &Plan, lang: &str) -> Vec<CodedInstrument> {
 
 /// A new batch: the codes (secret until handed out), the batch of their hashes (unsigned)
 /// and the bytes to sign ([`batch_message`]).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct CodeIssue {
     /// `XXXX-XXXX-XXXX`, in the order made (duplicates, at 60 random bits, dropped).
     pub codes: Vec<String>,
@@ -92,6 +92,54 @@ pub fn issue_codes(
         batch,
         message,
     })
+}
+
+/// The files of a batch the office key signed: the batch (JSON, public: hashes only) and the
+/// codes as CSV and printable slips (secret until handed out).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CodeFiles {
+    /// `codes-<batch>` with characters other than letters, digits, `-`, `_` as `_`.
+    pub stem: String,
+    pub batch_json: String,
+    pub csv: String,
+    pub html: String,
+}
+
+/// A batch from [`issue_codes`] with its signature (base64url of the office key's signature
+/// of [`CodeIssue::message`]) put in and checked against the plan's keys, and its files.
+pub fn sign_issue(
+    plan: &Plan,
+    issue: &CodeIssue,
+    signature: &str,
+    respond_url: Option<&str>,
+) -> Result<CodeFiles, TrustError> {
+    let batch = CodeBatch {
+        signature: signature.to_owned(),
+        ..issue.batch.clone()
+    };
+    super::codes::verify_batch(&TrustRules::of(plan)?, &batch)?;
+    Ok(CodeFiles {
+        stem: file_stem(&batch.batch),
+        batch_json: serde_json::to_string_pretty(&batch).unwrap_or_default() + "\n",
+        csv: slips_csv(&batch, &issue.codes),
+        html: slips_html(plan, &batch, &issue.codes, respond_url),
+    })
+}
+
+/// The files' name without extension: `codes-` and the batch's name, with characters other
+/// than letters, digits, `-` and `_` as `_`.
+pub fn file_stem(batch: &str) -> String {
+    let name: String = batch
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("codes-{name}")
 }
 
 /// The codes as CSV (BOM, CRLF): number, code, batch, instrument.
@@ -189,6 +237,12 @@ mod tests {
     }
 
     #[test]
+    fn batch_names_become_file_names() {
+        assert_eq!(file_stem("2026-12 会议"), "codes-2026-12_会议");
+        assert_eq!(file_stem("../x"), "codes-___x");
+    }
+
+    #[test]
     fn only_coded_instruments_are_offered() {
         let (plan, _) = plan();
         let ids: Vec<_> = coded_instruments(&plan, "en")
@@ -230,6 +284,19 @@ mod tests {
         assert!(html.contains(&issue.codes[4]));
         assert!(html.contains("https://x.cn/respond.html?instrument=cadre"));
         assert!(html.contains("2026-12 会议"));
+        let sig = crate::trust::keys::b64u(&crate::trust::keys::sign(&SEED, &issue.message));
+        let files = sign_issue(&plan, &issue, &sig, None).unwrap();
+        assert_eq!(files.stem, "codes-2026-12_会议");
+        let back: crate::trust::codes::CodeBatch = serde_json::from_str(&files.batch_json).unwrap();
+        assert_eq!(back, signed);
+        assert!(
+            files.html.contains(&issue.codes[0]) && !files.batch_json.contains(&issue.codes[0])
+        );
+        let other = crate::trust::keys::b64u(&crate::trust::keys::sign(&[8; 32], &issue.message));
+        assert_eq!(
+            sign_issue(&plan, &issue, &other, None).unwrap_err().code(),
+            "code_batch_invalid"
+        );
         let csv = slips_csv(&signed, &issue.codes);
         assert_eq!(csv.lines().count(), 6);
         assert!(csv.contains(&format!("5,{},", issue.codes[4])));
