@@ -4,6 +4,7 @@ mod aggregate;
 mod ahp;
 mod amend;
 mod blocks;
+mod codes;
 mod demo_responses;
 mod import_form;
 mod ingest;
@@ -93,6 +94,12 @@ enum Command {
     Keys {
         #[command(subcommand)]
         cmd: keys::KeysCommand,
+    },
+    /// One-time codes for an instrument that takes them (docs/trust.md): a signed batch of
+    /// their hashes, and the codes as slips to print.
+    Codes {
+        #[command(subcommand)]
+        cmd: codes::CodesCommand,
     },
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
@@ -272,6 +279,7 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
         }
         Command::Plan { cmd } => yearend::plan(cmd, lang),
         Command::Keys { cmd } => keys::run(cmd, lang),
+        Command::Codes { cmd } => codes::run(cmd, lang),
         Command::Verify(args) => aggregate::run_verify(args, lang),
         Command::Demo {
             what: DemoCommand::Inputs { seed, n },
