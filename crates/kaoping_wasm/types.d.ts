@@ -243,6 +243,52 @@ export interface IChoice {
   value: string;
 }
 
+/** A batch of code hashes the office signed. */
+export interface ICodeBatch {
+  /** The office's name for the batch, e.g. `2026-12 会议`. */
+  batch: string;
+  /** RFC 3339. */
+  created: string;
+  format: string;
+  hashes: string[];
+  instrument: string;
+  /** The id of the office key that signed. */
+  key: string;
+  plan_id: string;
+  /** base64url of the signature of [`batch_message`]; empty before signing. */
+  signature?: string;
+}
+
+/**
+ * The files of a batch the office key signed: the batch (JSON, public: hashes only) and the
+ * codes as CSV and printable slips (secret until handed out).
+ */
+export interface ICodeFiles {
+  batch_json: string;
+  csv: string;
+  html: string;
+  /** `codes-<batch>` with characters other than letters, digits, `-`, `_` as `_`. */
+  stem: string;
+}
+
+/**
+ * A new batch: the codes (secret until handed out), the batch of their hashes (unsigned)
+ * and the bytes to sign ([`batch_message`]).
+ */
+export interface ICodeIssue {
+  batch: ICodeBatch;
+  /** `XXXX-XXXX-XXXX`, in the order made (duplicates, at 60 random bits, dropped). */
+  codes: string[];
+  /** The UTF-8 bytes the office key signs. */
+  message: number[];
+}
+
+/** An instrument that takes codes: its id and its title in the language asked for. */
+export interface ICodedInstrument {
+  id: string;
+  title: string;
+}
+
 /** How one column of the file will be read. */
 export interface IColumnReading {
   /** Its non-empty cells (skip markers not counted). */
@@ -2025,6 +2071,8 @@ export type IStatus = "ok" | "insufficient" | "missing" | "incomplete" | "not_ap
 /** What the page knows at submission; the engine turns it into a [`ResponseRecord`]. */
 export interface ISubmission {
   answers: IAnswers;
+  /** The one-time code as typed, for an instrument that takes one (else ignored). */
+  code?: string | null;
   /** How many records this browser has already submitted for this plan and instrument. */
   earlier_submissions?: number;
   instrument: string;

@@ -18,6 +18,8 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "office")]
 mod office;
 #[cfg(feature = "office")]
+mod office_codes;
+#[cfg(feature = "office")]
 mod office_files;
 #[cfg(feature = "office")]
 pub use office::{JsAggregation, JsFile, JsOutput};
@@ -205,14 +207,18 @@ impl Engine {
         Ok(to_js(&form::carry_over(ins, &answers))?.unchecked_into())
     }
 
-    /// The response record of a complete submission; throws when answers are incomplete.
+    /// The response record of a complete submission; throws when answers are incomplete or
+    /// the instrument takes a one-time code and `code` is not one.
     pub fn submit(&self, submission: ISubmission) -> Result<IResponseRecord, JsValue> {
         let sub: Submission = from_js(submission.into())?;
-        let ins = self.instrument(&sub.instrument)?;
-        let plan = &self.form;
-        let rec = record::build_record(&plan.id, &plan.version, &plan.sha256, ins, &sub)
-            .map_err(into_error)?;
+        let rec = record::build_form_record(&self.form, &sub).map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
+    }
+
+    /// Whether the instrument takes a one-time code (the page asks for it before the questions).
+    #[wasm_bindgen(js_name = needsCode)]
+    pub fn needs_code(&self, instrument: &str) -> bool {
+        self.form.needs_code(instrument)
     }
 }
 

@@ -29,6 +29,7 @@ use kaoping_core::table::preview::Preview;
 use kaoping_core::text::Text;
 use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput};
 use kaoping_core::trust::InvitationDraft;
+use kaoping_core::trust::issue::{CodeFiles, CodeIssue, CodedInstrument};
 use kaoping_core::validate::PlanReport;
 use kaoping_core::yearend::TemplateKind;
 use kaoping_wasm::{JsAggregation, JsCarried, JsFile, JsPlanFile};
@@ -101,6 +102,9 @@ fn definitions() -> BTreeMap<String, Value> {
         InvitedSheet,
         InvitationDraft,
         InvitationLink,
+        CodedInstrument,
+        CodeIssue,
+        CodeFiles,
     );
     // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
     // (read by the layers above it), so their types are put in by the function that does it

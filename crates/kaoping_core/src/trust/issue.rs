@@ -9,7 +9,7 @@ use super::{Access, TrustError, TrustRules, MAX_BATCH_CODES, MAX_BATCH_NAME_CHAR
 use crate::plan::Plan;
 use serde::Serialize;
 
-/// An instrument that takes codes: its id and title in the plan's first language.
+/// An instrument that takes codes: its id and its title in the language asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CodedInstrument {
     pub id: String,
