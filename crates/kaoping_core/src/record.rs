@@ -101,7 +101,7 @@ pub enum RecordError {
     UnknownInstrument(String),
     #[error("the instrument \"{0}\" is not a review sheet")]
     NotAReview(String),
-    #[error("enter the one-time code from your slip (12 characters, e.g. 7K3M-Q9XA-2BFH); \"{0}\" is not one")]
+    #[error("\"{0}\" is not a one-time code (12 characters)")]
     BadCode(String),
     #[error("the answers are not complete: {} issue(s), first: {}", .0.len(), .0.first().map(|i| format!("{} — {}", i.question, i.message)).unwrap_or_default())]
     Incomplete(Vec<AnswerIssue>),

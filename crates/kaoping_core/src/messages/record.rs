@@ -8,9 +8,7 @@ impl Bilingual for RecordError {
         match self {
             RecordError::UnknownInstrument(id) => format!("方案中没有问卷“{id}”"),
             RecordError::NotAReview(id) => format!("问卷“{id}”不是评审表"),
-            RecordError::BadCode(c) => format!(
-                "请输入纸条上的一次性评价码（12 个字符，如 7K3M-Q9XA-2BFH）；“{c}”不是评价码"
-            ),
+            RecordError::BadCode(c) => format!("“{c}”不是评价码（12 个字符）"),
             RecordError::Incomplete(issues) => {
                 let first = issues
                     .first()
