@@ -261,6 +261,10 @@ export class FormView extends SheetView {
       answers: { values: {}, reasons: {} },
     };
     if (this.draft.answers) this.draft.answers.reasons ??= {};
+    // A one-time code (the core says if the instrument takes one), or #code= in the link.
+    this.coded = engine.needsCode(instrument.id);
+    const code = /code=([^&]*)/.exec(location.hash);
+    if (this.coded && code) this.draft.code = decodeURIComponent(code[1]);
     this.showErrorsFor = new Set(); // sections whose errors are shown (after a Next attempt)
     this.start(!saved || other);
   }
@@ -316,6 +320,7 @@ export class FormView extends SheetView {
     });
     const heading = h('h2', { id: this.id('section-title'), tabindex: '-1', text: tr(section.title, this.lang) });
     form.append(heading);
+    if (this.coded && !this.draft.section) form.append(this.codeField());
     if (section.description) form.append(h('p', { class: 'hint', text: tr(section.description, this.lang) }));
     this.blocks = new Map();
     for (const q of section.questions) {
@@ -615,7 +620,27 @@ export class FormView extends SheetView {
   }
 
   submit() {
-    this.finish('submit', { instrument: this.instrument.id, respondent_id: this.draft.respondent_id, reviewer: false });
+    try {
+      this.finish('submit', { instrument: this.instrument.id, respondent_id: this.draft.respondent_id, reviewer: false, code: this.draft.code });
+    } catch (e) {
+      // Only the code can be wrong now (every section is complete).
+      this.draft.section = 0;
+      this.render();
+      const id = this.id('code');
+      this.markIssue(`${id}-e`, errorText(e, this.lang), '.question');
+      this.$(id).focus();
+    }
+  }
+
+  codeField() {
+    const id = this.id('code');
+    return h('div', { class: 'question' },
+      h('label', { for: id, text: this.t.code }),
+      h('p', { class: 'error-message', id: `${id}-e`, hidden: true }),
+      h('input', { id, value: this.draft.code ?? '', autocomplete: 'off', 'aria-describedby': `${id}-e`, oninput: (e) => {
+        this.draft.code = e.target.value;
+        this.save();
+      } }));
   }
 
   renderDone() {
