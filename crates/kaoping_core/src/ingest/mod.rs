@@ -28,10 +28,14 @@ mod report;
 mod session;
 mod shard;
 mod table_rows;
+#[cfg(feature = "office")]
+mod trust;
 
 #[cfg(feature = "office")]
 pub(crate) use records::EachElement;
-pub use report::{FileCount, FileOptions, Format, IngestError, IngestReport, Progress, Rejection};
+pub use report::{
+    FileCount, FileOptions, Format, IngestError, IngestReport, Progress, Rejection, Superseded,
+};
 pub use session::{IngestSession, SessionOutcome};
 pub use shard::CsvShard;
 pub use table_rows::table_record;
@@ -58,6 +62,10 @@ pub(crate) struct Sink<'p> {
     pub tallies: Option<compiled::PublicTallies>,
     /// Rows accepted by the compiled path.
     pub fast_rows: u64,
+    /// Who may rate: signed sheets checked and held, codes claimed (`None`: the plan has no
+    /// `trust` section).
+    #[cfg(feature = "office")]
+    pub trust: Option<Box<trust::TrustGate>>,
 }
 
 impl<'p> Sink<'p> {
@@ -105,21 +113,36 @@ impl<'p> Sink<'p> {
         );
     }
 
-    /// A record that passed every check: dedup, then scored or kept. `column` names the
-    /// respondent id's column in the rejection.
-    fn accept(&mut self, file: usize, row: usize, rec: ResponseRecord, id_column: Option<String>) {
+    /// A record that passed the plan's checks: who may rate (signed sheets checked, an
+    /// invitation instrument's held for the end), dedup, its one-time code claimed, then
+    /// scored or kept. `id_column` names the respondent id's column in the rejection,
+    /// `code_column` the code's.
+    fn accept(&mut self, file: usize, row: usize, rec: ResponseRecord, columns: Columns) {
+        #[cfg(feature = "office")]
+        let Some(rec) = self.trust_gate(file, row, rec) else {
+            return;
+        };
         if let Some(first) = self.first_seen(&rec.instrument, &rec.respondent_id, file, row as u64)
         {
             self.duplicate(file, row, &rec.respondent_id, first);
-            if let (Some(c), Some(last)) = (id_column, self.report.rejected.last_mut()) {
+            if let (Some(c), Some(last)) = (columns.id, self.report.rejected.last_mut()) {
                 last.column = Some(c);
             }
             return;
         }
+        #[cfg(feature = "office")]
+        if !self.claim_code(file, row, &rec, columns.code) {
+            return;
+        }
+        self.admit(file, row, rec);
+    }
+
+    /// A record that counts: scored (or rejected when it cannot be) or kept; whether accepted.
+    fn admit(&mut self, file: usize, row: usize, rec: ResponseRecord) -> bool {
         if let Some(state) = self.state.as_mut() {
             if let Err(e) = state.add(&rec) {
                 let msg = e.to_string();
-                return self.reject(
+                self.reject(
                     file,
                     row,
                     None,
@@ -127,6 +150,7 @@ impl<'p> Sink<'p> {
                     &format!("无法计分：{msg}"),
                     &format!("Cannot be scored: {msg}"),
                 );
+                return false;
             }
         }
         self.report.accepted += 1;
@@ -136,7 +160,16 @@ impl<'p> Sink<'p> {
         if self.keep_records {
             self.report.records.push(rec);
         }
+        true
     }
+}
+
+/// The columns a table row's rejection names: the respondent id's and the one-time code's.
+#[derive(Default)]
+pub(crate) struct Columns {
+    pub id: Option<String>,
+    #[cfg_attr(not(feature = "office"), allow(dead_code))]
+    pub code: Option<String>,
 }
 
 /// Records of one plan, read file by file; duplicates are found across files. The accepted

@@ -93,7 +93,7 @@ impl Sink<'_> {
         if let Some((code, column, zh, en)) = check_record(self.plan, &rec) {
             return self.reject(file, row, column, code, &zh, &en);
         }
-        self.accept(file, row, rec, None);
+        self.accept(file, row, rec, super::Columns::default());
     }
 }
 

@@ -23,6 +23,10 @@ pub struct Rejection {
     /// `duplicate_response`, `unknown_instrument`, `unknown_unit`, `invalid_answer`.
     /// CSV rows: `csv_syntax`, `encoding`, `another_plan`, `unknown_unit`, `required_missing`,
     /// `invalid_answer`, `duplicate_response`.
+    /// Who may rate (`crate::trust`): `unsigned`, `bad_signature`, `bad_token`,
+    /// `revoked_key`, `token_mismatch`, `token_expired`, `outside_assignment`, `other_key`,
+    /// `invalid_trust`; `code_missing`, `code_unknown`, `code_reused`, and
+    /// `code_batch_invalid` (file = the batch, row 0).
     pub code: &'static str,
     pub message: Text,
 }
@@ -53,8 +57,32 @@ pub struct IngestReport {
     /// amendments replaced); only for a plan with amendments, else empty and left out.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub versions: BTreeMap<String, usize>,
+    /// Signed sheets accepted but not counted: a later sheet of the same (instrument, rater)
+    /// counts instead (`crate::trust::settle`). Left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<Superseded>,
+    /// Per instrument that needs a one-time code: codes issued (in the valid batches given),
+    /// used, unknown and reused, and responses without a code. Left out when empty.
+    #[cfg(feature = "office")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub codes: BTreeMap<String, crate::trust::codes::CodeCounts>,
     #[serde(skip)]
     pub records: Vec<ResponseRecord>,
+}
+
+/// A signed sheet that a later one of the same (instrument, rater) replaced: both passed
+/// every check, the later counts (a correction). Counted as accepted, not scored.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Superseded {
+    pub file: String,
+    pub row: usize,
+    pub instrument: String,
+    pub rater: String,
+    pub submitted_at: String,
+    /// Where the sheet that counts is, and when it was submitted.
+    pub counted_file: String,
+    pub counted_row: usize,
+    pub counted_submitted_at: String,
 }
 
 impl IngestReport {
@@ -66,6 +94,9 @@ impl IngestReport {
             files: Vec::new(),
             rejected: Vec::new(),
             versions: BTreeMap::new(),
+            superseded: Vec::new(),
+            #[cfg(feature = "office")]
+            codes: BTreeMap::new(),
             records: Vec::new(),
         }
     }
@@ -152,4 +183,6 @@ pub enum IngestError {
     Prepared,
     #[error("this ingest keeps records and does not score them")]
     NotScoring,
+    #[error("code batches are given before the first file")]
+    BatchAfterFiles,
 }

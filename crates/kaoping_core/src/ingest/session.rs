@@ -70,6 +70,8 @@ impl<'p> IngestSession<'p> {
                 state,
                 tallies: None,
                 fast_rows: 0,
+                #[cfg(feature = "office")]
+                trust: super::trust::TrustGate::of(plan),
             },
             open: None,
             fast: true,
@@ -82,6 +84,36 @@ impl<'p> IngestSession<'p> {
     pub fn expect_bytes(&mut self, bytes: u64) {
         let rows = usize::try_from(bytes / 96).unwrap_or(usize::MAX);
         self.sink.seen.expect(rows);
+    }
+
+    /// Gives the session one of the office's batches of one-time codes (`kaoping.codes/1`
+    /// JSON, [`crate::trust::codes::CodeBatch`]), before the first file: each is checked; one
+    /// that is not valid is rejected once (`code_batch_invalid`, its name as the file, row 0)
+    /// and issues no code.
+    #[cfg(feature = "office")]
+    pub fn add_code_batch(&mut self, name: &str, text: &[u8]) -> Result<(), IngestError> {
+        if !self.sink.files.is_empty() {
+            return Err(IngestError::BatchAfterFiles);
+        }
+        match serde_json::from_slice::<crate::trust::codes::CodeBatch>(text) {
+            Ok(batch) => self.sink.add_code_batch(name, &batch),
+            Err(_) => self
+                .sink
+                .add_code_batch(name, &super::trust::not_a_batch(name)),
+        }
+        Ok(())
+    }
+
+    /// [`IngestSession::add_code_batch`] for each (name, text).
+    #[cfg(feature = "office")]
+    pub fn with_code_batches<N: AsRef<str>, T: AsRef<[u8]>>(
+        mut self,
+        batches: &[(N, T)],
+    ) -> Result<Self, IngestError> {
+        for (n, t) in batches {
+            self.add_code_batch(n.as_ref(), t.as_ref())?;
+        }
+        Ok(self)
     }
 
     /// The plan the session reads for.
@@ -162,6 +194,9 @@ impl<'p> IngestSession<'p> {
                         unit_question: None,
                         compiled: None,
                         allow_fast: self.fast,
+                        invitation: false,
+                        code_field: None,
+                        needs_code: false,
                         header_seen: false,
                         error: None,
                     },
@@ -294,7 +329,12 @@ impl<'p> IngestSession<'p> {
             }
         }
         let read = sink.report.read - open.before.0;
-        let accepted = sink.report.accepted - open.before.1;
+        #[cfg(feature = "office")]
+        let held = sink.trust.as_ref().map_or(0, |t| t.held_in(open.file));
+        #[cfg(not(feature = "office"))]
+        let held = 0;
+        // Signed sheets held for the end count as accepted until then (`trust.rs`).
+        let accepted = sink.report.accepted - open.before.1 + held;
         let count = FileCount {
             file: sink.files[open.file].clone(),
             read,
@@ -316,6 +356,11 @@ impl<'p> IngestSession<'p> {
         let mut sink = self.sink;
         if let (Some(state), Some(tallies)) = (sink.state.as_mut(), sink.tallies.take()) {
             tallies.merge_into(state);
+        }
+        #[cfg(feature = "office")]
+        {
+            sink.settle_signed();
+            sink.report.codes = sink.code_counts();
         }
         sink.report.settle_versions(sink.plan);
         Ok(SessionOutcome {

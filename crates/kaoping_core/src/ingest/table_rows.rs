@@ -40,6 +40,13 @@ pub(super) struct CsvCtx {
     pub(super) unit_question: Option<usize>,
     pub(super) compiled: Option<compiled::Compiled>,
     pub(super) allow_fast: bool,
+    /// The instrument needs an invitation: a table row cannot carry a signature, so each is
+    /// rejected `unsigned`.
+    pub(super) invitation: bool,
+    /// The instrument needs a one-time code: the field of the code column (`code`, `评价码`,
+    /// `测评码`), when there is one.
+    pub(super) code_field: Option<usize>,
+    pub(super) needs_code: bool,
     pub(super) header_seen: bool,
     pub(super) error: Option<IngestError>,
 }
@@ -79,7 +86,20 @@ impl CsvCtx {
             _ => None,
         };
         self.unit_question = unit_q.and_then(|u| instrument.questions().position(|q| q.id == u));
-        if self.allow_fast {
+        #[cfg(feature = "office")]
+        if let Some(gate) = sink.trust.as_ref() {
+            use crate::trust::Access;
+            match gate.access(&instrument.id) {
+                Access::Open => {}
+                // Off the compiled (and so the sharded) path: every row is checked.
+                Access::Invitation => self.invitation = true,
+                Access::Code => {
+                    self.needs_code = true;
+                    self.code_field = headers.iter().position(|h| is_code_header(h));
+                }
+            }
+        }
+        if self.allow_fast && !self.invitation && !self.needs_code {
             if let Some(state) = sink.state.as_ref() {
                 self.compiled = compiled::Compiled::new(plan, &state.rules, &layout);
                 if self.compiled.is_some() && sink.tallies.is_none() {
@@ -191,6 +211,17 @@ impl CsvCtx {
         }
         let field = |i: usize| -> &str { texts.get(i).copied().unwrap_or("") };
         let plan = sink.plan;
+        if self.invitation {
+            let id = &plan.instruments[layout.instrument].id;
+            return sink.reject(
+                file,
+                n,
+                None,
+                "unsigned",
+                &format!("问卷“{id}”须凭邀请填写：表格中的行不能带评审人的签名，只能导入评审页面提交的已签名评分表（JSON）"),
+                &format!("The instrument \"{id}\" needs an invitation: a table row cannot carry the rater's signature; only signed sheets from the review page (JSON) can be read"),
+            );
+        }
         if let Some(f) = layout.plan_field {
             let p = field(f).trim();
             if !p.is_empty() && p != plan.id {
@@ -260,10 +291,31 @@ impl CsvCtx {
         let duration = layout
             .duration_field
             .and_then(|f| convention::parse_duration(field(f)));
-        let rec = table_record(plan, ins, &answers, id, submitted, duration);
-        let id_col = layout.respondent_field.map(|f| layout.header(f));
-        sink.accept(file, n, rec, id_col);
+        #[allow(unused_mut)]
+        let mut rec = table_record(plan, ins, &answers, id, submitted, duration);
+        let columns = super::Columns {
+            id: layout.respondent_field.map(|f| layout.header(f)),
+            code: self.code_field.map(|f| layout.header(f)),
+        };
+        #[cfg(feature = "office")]
+        if self.needs_code {
+            // The typed code, normalised when it is one (else as typed: `code_unknown`).
+            rec.code = self
+                .code_field
+                .map(|f| field(f).trim())
+                .filter(|c| !c.is_empty())
+                .map(|c| crate::trust::codes::normalize_code(c).unwrap_or_else(|| c.to_owned()));
+            rec = crate::record::seal(rec);
+        }
+        sink.accept(file, n, rec, columns);
     }
+}
+
+/// Whether a header names a one-time code column.
+#[cfg(feature = "office")]
+fn is_code_header(h: &str) -> bool {
+    let h = h.trim();
+    h.eq_ignore_ascii_case("code") || h == "评价码" || h == "测评码"
 }
 
 /// The message of a CSV problem in a row.

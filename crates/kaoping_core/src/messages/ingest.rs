@@ -16,6 +16,7 @@ impl Bilingual for IngestError {
                 "预处理的行不是本版本生成的，或不在 shard_point() 之后".to_owned()
             }
             IngestError::NotScoring => "本次导入只保留记录，不计分".to_owned(),
+            IngestError::BatchAfterFiles => "一次性码批次须在第一个文件之前给出".to_owned(),
         }
     }
 }
@@ -30,6 +31,7 @@ mod tests {
     fn ingest_error() {
         bilingual(&IngestError::FileOpen, &["end()"]);
         bilingual(&IngestError::NoFile, &["begin()"]);
+        bilingual(&IngestError::BatchAfterFiles, &[]);
         bilingual(&IngestError::UnknownInstrument("poll".into()), &["poll"]);
         let inner = ScoreError::DuplicateReviewer("E07".into());
         let e = IngestError::Score(inner.clone());

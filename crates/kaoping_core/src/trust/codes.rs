@@ -168,13 +168,14 @@ impl CodeUse {
     }
 }
 
-/// Per instrument: codes issued, used, unknown and reused.
+/// Per instrument: codes issued, used, unknown and reused, and sheets without a code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct CodeCounts {
     pub issued: usize,
     pub used: usize,
     pub unknown: usize,
     pub reused: usize,
+    pub missing: usize,
 }
 
 /// The hashes of the valid batches, per instrument, and which have been used.
@@ -241,7 +242,7 @@ impl CodeBook {
             CodeUse::Counted => c.used += 1,
             CodeUse::Unknown => c.unknown += 1,
             CodeUse::Reused => c.reused += 1,
-            CodeUse::Missing => {}
+            CodeUse::Missing => c.missing += 1,
         }
         result
     }
@@ -360,7 +361,8 @@ mod tests {
                 issued: 3,
                 used: 2,
                 unknown: 2,
-                reused: 1
+                reused: 1,
+                missing: 1
             }
         );
         assert_eq!(CodeUse::Reused.rejection(), Some("code_reused"));
