@@ -117,9 +117,9 @@ impl Sink<'_> {
         });
     }
 
-    /// Gives the session the office's code batches: each one checked; an invalid one is
-    /// rejected once (`code_batch_invalid`, file = the batch's name, row 0) and issues
-    /// nothing.
+    /// Gives the session the office's code batches: each one checked; an invalid one issues
+    /// nothing: rejected once (`code_batch_invalid`, file = the batch's name, row 0; counted
+    /// as one item read).
     pub(crate) fn add_code_batch(&mut self, name: &str, batch: &CodeBatch) {
         let Some(gate) = self.trust.as_mut() else {
             let e = TrustError::Rules {
@@ -145,6 +145,8 @@ impl Sink<'_> {
                 &format!("The code batch \"{name}\" is not valid: {other}"),
             ),
         };
+        // Counted as one item read and rejected, so that the counts still reconcile.
+        self.report.read += 1;
         self.report.rejected.push(super::Rejection {
             file: name.to_owned(),
             row: 0,
