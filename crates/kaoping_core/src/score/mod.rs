@@ -154,6 +154,40 @@ mod tests {
         assert!(matches!(a.merge(b), Err(ScoreError::DuplicateReviewer(_))));
     }
 
+    /// Issue 16: one reviewer id on two review instruments is two sheets, not a duplicate
+    /// (only the scored instrument's sheets count; the other's are skipped, not an error).
+    #[test]
+    fn one_reviewer_on_two_review_instruments_is_no_duplicate() {
+        let mut plan = crate::plan::demo_plan();
+        let mut site = plan.instrument("expert").cloned().expect("expert");
+        site.id = "expert_site".into();
+        plan.instruments.push(site);
+        let inputs = demo_inputs(1, 5);
+        let sheet = inputs
+            .records
+            .iter()
+            .find(|r| r.instrument == "expert")
+            .cloned()
+            .expect("a review sheet");
+        let mut other = sheet.clone();
+        other.instrument = "expert_site".into();
+        let mut a = ScoreState::new(&plan).unwrap();
+        a.add(&sheet).expect("the expert sheet");
+        a.add(&other)
+            .expect("the same reviewer on the other instrument");
+        let mut b = ScoreState::new(&plan).unwrap();
+        b.add(&other).expect("in b");
+        a.merge(b).expect("merged");
+        assert_eq!(a.sheets.len(), 1, "only the scored instrument's sheet");
+        // The same reviewer twice on one instrument is still refused.
+        assert_eq!(
+            a.add(&sheet),
+            Err(ScoreError::DuplicateReviewer(sheet.respondent_id.clone()))
+        );
+        let r = a.finish().expect("scored");
+        assert!(!r.units.is_empty());
+    }
+
     /// Each score in a public item's distribution names the answer behind it and its label in
     /// the plan: 1–5 scale points scored 0, 25, 50, 75, 100 in the demo plan.
     #[test]
