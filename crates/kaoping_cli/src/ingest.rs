@@ -45,6 +45,20 @@ pub struct IngestArgs {
     /// option column) or empty for an empty answer. Values not in it still reject their rows.
     #[arg(long)]
     pub recode: Option<PathBuf>,
+    /// A batch of one-time codes the office signed (`kaoping.codes/1` JSON), for the plan's
+    /// instruments that need a code; repeat for several. An invalid batch is rejected once
+    /// and issues no code.
+    #[arg(long = "codes", value_name = "FILE")]
+    pub codes: Vec<PathBuf>,
+}
+
+/// Gives the session each code batch file (before any record file).
+pub fn add_code_batches(session: &mut IngestSession, files: &[PathBuf]) -> Result<()> {
+    for f in files {
+        let bytes = std::fs::read(f).with_context(|| format!("cannot read {}", f.display()))?;
+        session.add_code_batch(&f.display().to_string(), &bytes)?;
+    }
+    Ok(())
 }
 
 /// The options given on the command line, for every file.
@@ -146,6 +160,7 @@ pub fn run(args: IngestArgs, plan: &Plan, lang: &str) -> Result<ExitCode> {
         .map(|m| m.len())
         .sum();
     session.expect_bytes(total);
+    add_code_batches(&mut session, &args.codes)?;
     for f in &args.files {
         stream_file(&mut session, f, options.clone())?;
     }
@@ -236,6 +251,9 @@ fn print_report(report: &IngestReport, lang: &str, summary: bool) {
                 report.rejected.len()
             );
         }
+    }
+    for line in crate::report::trust_lines(report, lang) {
+        println!("{line}");
     }
     if !report.versions.is_empty() {
         let by: Vec<String> = report

@@ -124,3 +124,64 @@ pub fn rejection_line(
     let col = column.map(|c| format!(" [{c}]")).unwrap_or_default();
     format!("{file}:{row}: {code}{col} {message}")
 }
+
+/// Who may rate, for the terminal: each superseded sheet (which one counted instead) and the
+/// one-time codes of each code instrument. Empty when the report has neither.
+pub fn trust_lines(report: &kaoping_core::ingest::IngestReport, lang: &str) -> Vec<String> {
+    let en = lang == "en";
+    let mut out = Vec::new();
+    if !report.superseded.is_empty() {
+        out.push(if en {
+            format!(
+                "superseded by a later sheet (accepted, not counted): {}",
+                report.superseded.len()
+            )
+        } else {
+            format!(
+                "被更晚的评分表取代（已接受，不计分）：{} 份",
+                report.superseded.len()
+            )
+        });
+    }
+    for s in &report.superseded {
+        out.push(if en {
+            format!(
+                "  {} row {}: {} {} submitted {}; counted: {} row {} (submitted {})",
+                s.file,
+                s.row,
+                s.instrument,
+                s.rater,
+                s.submitted_at,
+                s.counted_file,
+                s.counted_row,
+                s.counted_submitted_at
+            )
+        } else {
+            format!(
+                "  {} 第 {} 条：{} {}，提交于 {}；计分的是 {} 第 {} 条（提交于 {}）",
+                s.file,
+                s.row,
+                s.instrument,
+                s.rater,
+                s.submitted_at,
+                s.counted_file,
+                s.counted_row,
+                s.counted_submitted_at
+            )
+        });
+    }
+    for (ins, c) in &report.codes {
+        out.push(if en {
+            format!(
+                "one-time codes of {ins}: issued {}, used {}, unknown {}, reused {}, missing {}",
+                c.issued, c.used, c.unknown, c.reused, c.missing
+            )
+        } else {
+            format!(
+                "{ins} 的一次性评价码：发放 {}，已用 {}，无效 {}，重复使用 {}，未填 {}",
+                c.issued, c.used, c.unknown, c.reused, c.missing
+            )
+        });
+    }
+    out
+}

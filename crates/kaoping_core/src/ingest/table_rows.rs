@@ -68,7 +68,8 @@ impl CsvCtx {
             None => table::best_instrument(plan, &headers, &self.mapping),
         };
         let Some(ins) = ins else { return };
-        let layout = table::resolve(plan, ins, &headers, &self.mapping);
+        #[allow(unused_mut)]
+        let mut layout = table::resolve(plan, ins, &headers, &self.mapping);
         let rules = sink.state.as_ref().map(|s| &s.rules);
         let instrument = &plan.instruments[ins];
         let unit_q = match (rules, instrument.kind) {
@@ -96,6 +97,14 @@ impl CsvCtx {
                 Access::Code => {
                     self.needs_code = true;
                     self.code_field = headers.iter().position(|h| is_code_header(h));
+                    // The code column is used: the mapping says so.
+                    if let Some(f) = self.code_field {
+                        let r = &mut layout.report;
+                        r.unmapped_headers.retain(|h| *h != headers[f]);
+                        if let Some(m) = r.headers.get_mut(f) {
+                            m.key = Some("code".to_owned());
+                        }
+                    }
                 }
             }
         }
