@@ -44,6 +44,11 @@ pub struct AggregateArgs {
     /// Show a progress bar on stderr even when it is not a terminal.
     #[arg(long)]
     progress: bool,
+    /// A batch of one-time codes the office signed (`kaoping.codes/1` JSON), read before the
+    /// records and named in the manifest (role `code_batch`) so that `kaoping verify` checks
+    /// the codes again; repeat for several.
+    #[arg(long = "codes", value_name = "FILE")]
+    codes: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -167,6 +172,10 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     let plan_name = relative_to(&args.plan, &args.out)?;
     let plan_bytes = read(&args.plan)?;
     let mut files: Vec<(String, Option<InputRole>, &PathBuf)> = Vec::new();
+    // Code batches first: the records claim their codes from them.
+    for p in &args.codes {
+        files.push((relative_to(p, &args.out)?, Some(InputRole::CodeBatch), p));
+    }
     for p in &args.inputs {
         files.push((relative_to(p, &args.out)?, None, p));
     }
@@ -263,6 +272,16 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
         say(
             format!("拒收 {x} 条记录：见 rejections.csv"),
             format!("{x} record(s) rejected: see rejections.csv"),
+        );
+    }
+    for line in crate::report::trust_lines(&agg.ingest, lang) {
+        println!("{line}");
+    }
+    let superseded = agg.ingest.superseded.len();
+    if superseded > 0 {
+        say(
+            format!("被取代的评分表 {superseded} 份：见 superseded.csv"),
+            format!("{superseded} sheet(s) superseded: see superseded.csv"),
         );
     }
     Ok(if c.rejected > 0 {

@@ -137,4 +137,7 @@ pub enum InputRole {
     Indicators,
     /// Earlier years' results: a JSON array, or `{"history": [...]}`.
     History,
+    /// A batch of one-time codes the office signed (`kaoping.codes/1`, `crate::trust::codes`):
+    /// given before the record files, so that `kaoping verify` checks the codes again.
+    CodeBatch,
 }

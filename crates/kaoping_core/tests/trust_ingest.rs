@@ -466,3 +466,58 @@ fn the_expert_component_counts_the_correction() {
     );
     assert_eq!(expert(&got), want);
 }
+
+/// `kaoping aggregate --codes`: the batches are inputs of role `code_batch` in the manifest,
+/// read before the records; the run gives the session's report, and `superseded.csv`.
+#[test]
+fn an_aggregation_names_its_code_batches_and_writes_the_superseded_sheets() {
+    use kaoping_core::aggregate::AggregateRun;
+    use kaoping_core::manifest::{InputRole, Parameters};
+    let (plan, made) = fixtures();
+    let text = plan_text();
+    let params = Parameters { lang: "en".into() };
+    let mut run = AggregateRun::new(&plan, "plan.json", text.as_bytes(), params).unwrap();
+    for (name, body) in &made.batches {
+        run.begin(name, Some(InputRole::CodeBatch), Default::default())
+            .unwrap();
+        run.push(body.as_bytes()).unwrap();
+        let entry = run.end().unwrap();
+        assert_eq!(entry.records, None);
+    }
+    for (name, body) in &made.files {
+        run.begin(name, None, Default::default()).unwrap();
+        run.push(body.as_bytes()).unwrap();
+        run.end().unwrap();
+    }
+    let agg = run.finish().unwrap();
+    let names: Vec<&String> = made.files.keys().collect();
+    assert_eq!(
+        normalised(&agg.ingest),
+        normalised(&ingest(&plan, &made, &names).ingest)
+    );
+    let roles: Vec<_> = agg.manifest.inputs.iter().map(|i| i.role).collect();
+    assert_eq!(roles[..2], [Some(InputRole::CodeBatch); 2]);
+    // Each record file's counts in the manifest are final (other_key decided at the end).
+    let resigned = agg
+        .manifest
+        .inputs
+        .iter()
+        .find(|i| i.name == "expert-resigned.json")
+        .and_then(|i| i.records.clone())
+        .unwrap();
+    assert_eq!(
+        (resigned.read, resigned.accepted, resigned.rejected),
+        (1, 0, 1)
+    );
+    let csv = agg
+        .outputs
+        .iter()
+        .find(|o| o.name == "superseded.csv")
+        .map(|o| String::from_utf8_lossy(&o.bytes).into_owned())
+        .expect("superseded.csv");
+    assert!(csv.contains("Counted file"), "{csv}");
+    assert!(
+        csv.contains("experts.jsonl,1,expert,E01,") && csv.contains("expert-correction.json,1,"),
+        "{csv}"
+    );
+}

@@ -42,6 +42,10 @@ impl AggregateRun<'_> {
                 Ok(SmallRead::Table(rows))
             }
             InputRole::Records => unreachable!("record files are streamed"),
+            InputRole::CodeBatch => {
+                self.session.add_code_batch(name, bytes)?;
+                Ok(SmallRead::Json)
+            }
             InputRole::ScoringInputs => {
                 // Checked whole first (nothing kept), then read once: each record of `records`
                 // goes to the ingest session as it is parsed (row = its position), so the

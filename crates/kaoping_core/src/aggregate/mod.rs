@@ -402,6 +402,7 @@ mod tests {
                     let l: ListOr<HistoryEntry> = serde_json::from_slice(bytes).unwrap();
                     inputs.history.extend(l.into_vec());
                 }
+                InputRole::CodeBatch => unreachable!("never detected"),
             }
         }
         let mut report = ingest.finish();

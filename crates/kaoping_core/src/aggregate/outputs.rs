@@ -50,7 +50,8 @@ pub fn outputs(
     out
 }
 
-/// The names of the output files, in order.
+/// The names of the output files, in order (`superseded.csv` after `rejections.csv` too when
+/// signed sheets were superseded).
 pub fn output_names() -> Vec<String> {
     let mut names = vec![RESULT_FILE.to_owned()];
     names.extend(export::RESULT_TABLES.iter().map(|t| format!("{t}.csv")));

@@ -396,6 +396,16 @@ impl<'p> AggregateRun<'p> {
         let plan = self.plan;
         let outcome = self.session.finish()?;
         let ingest = outcome.report;
+        // Signed sheets are decided at the end (`ingest::trust`): the record files' counts
+        // as the session has them now.
+        let mut files = ingest.files.iter();
+        for entry in self.inputs.iter_mut() {
+            if let Some(c) = entry.records.as_mut() {
+                if let Some(f) = files.next().filter(|f| f.file == entry.name) {
+                    (c.read, c.accepted, c.rejected) = (f.read, f.accepted, f.rejected);
+                }
+            }
+        }
         let mut state = match outcome.state {
             Some(s) => s,
             None => ScoreState::new(plan)?,

@@ -1,6 +1,6 @@
 //! The ingest tables: the rejections (file, row, column, reason) and the per-file counts.
 
-use super::{INGEST_FILES_TABLE, REJECTIONS_TABLE};
+use super::{INGEST_FILES_TABLE, REJECTIONS_TABLE, SUPERSEDED_TABLE};
 use crate::cells::{Cell, Table};
 use crate::ingest::IngestReport;
 use crate::text::Text;
@@ -14,6 +14,9 @@ pub struct IngestSummary {
     pub files: Vec<FileRow>,
     #[serde(default)]
     pub rejected: Vec<RejectionRow>,
+    /// Signed sheets a later one replaced (`IngestReport::superseded`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub superseded: Vec<crate::ingest::Superseded>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
@@ -58,8 +61,49 @@ impl IngestSummary {
                     message: r.message.clone(),
                 })
                 .collect(),
+            superseded: report.superseded.clone(),
         }
     }
+}
+
+/// The signed sheets a later sheet of the same rater replaced, and which one counted (only
+/// when there is one: an ingest without invitations has no such table).
+pub fn superseded_table(report: &IngestSummary, lang: &str) -> Option<Table> {
+    if report.superseded.is_empty() {
+        return None;
+    }
+    let en = lang == "en";
+    let h = |zh: &str, e: &str| if en { e } else { zh }.to_owned();
+    Some(Table {
+        id: SUPERSEDED_TABLE.into(),
+        title: h("被取代的评分表", "Superseded sheets"),
+        headers: vec![
+            h("文件", "File"),
+            h("行", "Row"),
+            h("问卷", "Instrument"),
+            h("评审人", "Rater"),
+            h("提交时间", "Submitted at"),
+            h("计分的文件", "Counted file"),
+            h("计分的行", "Counted row"),
+            h("计分的提交时间", "Counted submitted at"),
+        ],
+        rows: report
+            .superseded
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::text(&s.file),
+                    Cell::count(s.row as f64),
+                    Cell::text(&s.instrument),
+                    Cell::text(&s.rater),
+                    Cell::text(&s.submitted_at),
+                    Cell::text(&s.counted_file),
+                    Cell::count(s.counted_row as f64),
+                    Cell::text(&s.counted_submitted_at),
+                ]
+            })
+            .collect(),
+    })
 }
 
 /// The rejection report of an ingest: file, row, column, code and reason of every record

@@ -14,7 +14,7 @@ mod ingest_tables;
 mod result_tables;
 
 pub use ingest_tables::{
-    ingest_files_table, rejections_table, FileRow, IngestSummary, RejectionRow,
+    ingest_files_table, rejections_table, superseded_table, FileRow, IngestSummary, RejectionRow,
 };
 use result_tables::build;
 
@@ -76,6 +76,8 @@ pub const RESULT_TABLES: [&str; 11] = [
 pub const REJECTIONS_TABLE: &str = "rejections";
 /// The id of the per-file ingest counts ([`ingest_files_table`]).
 pub const INGEST_FILES_TABLE: &str = "ingest_files";
+/// The id of the superseded sheets table ([`superseded_table`]; only when there are some).
+pub const SUPERSEDED_TABLE: &str = "superseded";
 
 /// Why an export could not be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -242,6 +244,7 @@ pub fn tables_with_ingest(
     let mut t = tables(plan, result, lang);
     if let Some(i) = ingest {
         t.push(rejections_table(i, lang));
+        t.extend(superseded_table(i, lang));
         t.push(ingest_files_table(i, lang));
     }
     t

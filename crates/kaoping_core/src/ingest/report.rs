@@ -72,7 +72,7 @@ pub struct IngestReport {
 
 /// A signed sheet that a later one of the same (instrument, rater) replaced: both passed
 /// every check, the later counts (a correction). Counted as accepted, not scored.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Superseded {
     pub file: String,
     pub row: usize,
