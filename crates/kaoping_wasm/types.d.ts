@@ -287,6 +287,13 @@ export interface ICodeIssue {
 export interface ICodedInstrument {
   id: string;
   title: string;
+/** Per instrument: codes issued, used, unknown and reused, and sheets without a code. */
+export interface ICodeCounts {
+  issued: number;
+  missing: number;
+  reused: number;
+  unknown: number;
+  used: number;
 }
 
 /** How one column of the file will be read. */
@@ -873,9 +880,19 @@ export interface IIngestProgress {
 /** What an ingest produced: the accepted records and everything rejected. */
 export interface IIngestReport {
   accepted: number;
+  /**
+   * Per instrument that needs a one-time code: codes issued (in the valid batches given),
+   * used, unknown and reused, and responses without a code. Left out when empty.
+   */
+  codes?: Record<string, ICodeCounts>;
   files: IFileCount[];
   read: number;
   rejected: IRejection[];
+  /**
+   * Signed sheets accepted but not counted: a later sheet of the same (instrument, rater)
+   * counts instead (`crate::trust::settle`). Left out when empty.
+   */
+  superseded?: ISuperseded[];
   /**
    * Accepted records per version of the plan they answered (the plan's own and those its
    * amendments replaced); only for a plan with amendments, else empty and left out.
@@ -890,13 +907,15 @@ export interface IIngestReport {
 export interface IIngestSummary {
   files?: IFileRow[];
   rejected?: IRejectionRow[];
+  /** Signed sheets a later one replaced (`IngestReport::superseded`). */
+  superseded?: ISuperseded[];
 }
 
 /** What a file holds. */
 export type IInputKind = "periods" | "projects" | "events";
 
 /** What an input file holds. */
-export type IInputRole = "records" | "scoring_inputs" | "indicators" | "history";
+export type IInputRole = "records" | "scoring_inputs" | "indicators" | "history" | "code_batch";
 
 export interface IInputSummary {
   history_entries: number;
@@ -1676,6 +1695,10 @@ export interface IRejection {
    * `duplicate_response`, `unknown_instrument`, `unknown_unit`, `invalid_answer`.
    * CSV rows: `csv_syntax`, `encoding`, `another_plan`, `unknown_unit`, `required_missing`,
    * `invalid_answer`, `duplicate_response`.
+   * Who may rate (`crate::trust`): `unsigned`, `bad_signature`, `bad_token`,
+   * `revoked_key`, `token_mismatch`, `token_expired`, `outside_assignment`, `other_key`,
+   * `invalid_trust`; `code_missing`, `code_unknown`, `code_reused`, and
+   * `code_batch_invalid` (file = the batch, row 0).
    */
   code: string;
   /**
@@ -2083,6 +2106,22 @@ export interface ISubmission {
   /** Milliseconds since the Unix epoch (UTC) when the form was opened and submitted. */
   started_ms: number;
   submitted_ms: number;
+}
+
+/**
+ * A signed sheet that a later one of the same (instrument, rater) replaced: both passed
+ * every check, the later counts (a correction). Counted as accepted, not scored.
+ */
+export interface ISuperseded {
+  /** Where the sheet that counts is, and when it was submitted. */
+  counted_file: string;
+  counted_row: number;
+  counted_submitted_at: string;
+  file: string;
+  instrument: string;
+  rater: string;
+  row: number;
+  submitted_at: string;
 }
 
 /** A table of an export: one CSV file, one XLSX sheet. */
