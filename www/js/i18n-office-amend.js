@@ -44,6 +44,10 @@ export const STRINGS = {
       incompatible_version: '旧版答卷不再有效', checksum_mismatch: '校验和不符', duplicate_response: '重复答卷',
       unknown_instrument: '问卷不存在', unknown_unit: '单位不存在', invalid_answer: '答案无效',
       csv_syntax: 'CSV 语法错误', encoding: '编码错误', required_missing: '缺少必答题',
+      unsigned: '未签名', bad_signature: '签名不符', bad_token: '邀请无效', revoked_key: '密钥已吊销',
+      token_mismatch: '与邀请不符', token_expired: '邀请已过期', outside_assignment: '超出评审对象',
+      other_key: '另一台设备签名', invalid_trust: '信任设置有误', code_missing: '缺少评价码',
+      code_unknown: '评价码无效', code_reused: '评价码重复使用', code_batch_invalid: '评价码批次无效',
     },
   },
   en: {
@@ -87,6 +91,10 @@ export const STRINGS = {
       incompatible_version: 'Earlier version no longer valid', checksum_mismatch: 'Checksum mismatch', duplicate_response: 'Duplicate response',
       unknown_instrument: 'Unknown instrument', unknown_unit: 'Unknown unit', invalid_answer: 'Invalid answer',
       csv_syntax: 'CSV syntax', encoding: 'Encoding', required_missing: 'Required answer missing',
+      unsigned: 'Not signed', bad_signature: 'Signature does not verify', bad_token: 'Invalid invitation', revoked_key: 'Revoked key',
+      token_mismatch: 'Does not match the invitation', token_expired: 'Invitation expired', outside_assignment: 'Outside the assignment',
+      other_key: 'Signed on another device', invalid_trust: 'Invalid trust section', code_missing: 'No code',
+      code_unknown: 'Unknown code', code_reused: 'Code used before', code_batch_invalid: 'Invalid code batch',
     },
   },
 };

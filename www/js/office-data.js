@@ -8,6 +8,7 @@ import { td, num, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, saveResult, saveMapping, nextId } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
 import './i18n-office-amend.js';
+import './i18n-office-trust.js';
 import { isTable, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
 import { renderYearEnd, roleText } from './office-yearend.js';
 
@@ -219,6 +220,23 @@ function renderRecordFiles() {
     if (versions.length) {
       box.append(scrollTable(T.versionsHeading, T.versionsHeading, [T.versionsVersion, T.versionsAccepted],
         versions.map(([v, n]) => h('tr', {}, h('th', { scope: 'row', text: v }), num(fmtInt(n)))), { cls: 'versions' }));
+    }
+    // Signed sheets a later one of the same rater replaced, and the one-time codes: drawn
+    // only when the core reports them.
+    const superseded = ing.superseded ?? [];
+    if (superseded.length) {
+      box.append(scrollTable(T.supersededHeading, T.supersededHeading,
+        [T.supersededFile, T.supersededRow, T.codesInstrument, T.supersededRater, T.supersededAt, T.supersededCounted],
+        superseded.map((s) => h('tr', {}, h('th', { scope: 'row', text: s.file }), num(fmtInt(s.row)), td(instrumentName(s.instrument)),
+          td(s.rater), td(s.submitted_at), td(T.supersededCountedAt(s.counted_file, fmtInt(s.counted_row), s.counted_submitted_at)))),
+        { cls: 'superseded' }));
+    }
+    const codes = Object.entries(ing.codes ?? {});
+    if (codes.length) {
+      box.append(scrollTable(T.codesHeading, T.codesHeading,
+        [T.codesInstrument, T.codesIssued, T.codesUsed, T.codesUnknown, T.codesReused, T.codesMissing],
+        codes.map(([ins, c]) => h('tr', {}, h('th', { scope: 'row', text: instrumentName(ins) }), num(fmtInt(c.issued)), num(fmtInt(c.used)),
+          num(fmtInt(c.unknown)), num(fmtInt(c.reused)), num(fmtInt(c.missing)))), { cls: 'codes' }));
     }
     for (const f of ing.files) if (f.mapping) box.append(renderMapping(f));
   }
