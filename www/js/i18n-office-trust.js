@@ -18,6 +18,9 @@ export const STRINGS = {
     codesUnknown: '无效',
     codesReused: '重复使用',
     codesMissing: '未填',
+    codeBatchesLabel: '评价码批次文件',
+    codeBatchesHint: '需要一次性评价码的问卷：选择考评办签发的批次文件（JSON），汇总时先读。',
+    codeBatchesChosen: (names) => `已选批次：${names}`,
   },
   en: {
     supersededHeading: 'Sheets superseded by a later sheet (accepted, not counted)',
@@ -34,6 +37,9 @@ export const STRINGS = {
     codesUnknown: 'Unknown',
     codesReused: 'Reused',
     codesMissing: 'Missing',
+    codeBatchesLabel: 'Code batch files',
+    codeBatchesHint: 'For instruments that need a one-time code: choose the batch files the office signed (JSON); they are read first.',
+    codeBatchesChosen: (names) => `Batches chosen: ${names}`,
   },
 };
 

@@ -16,7 +16,7 @@ const { scrollTable, fmtInt, label, instrumentName } = view;
 
 /** The keys of the state this step reads. */
 export const dataKeys = ['lang', 'plan', 'run', 'runMessage', 'inputError', 'n', 'seed', 'result', 'files', 'ingest', 'mapping', 'encodings',
-  'previews', 'previewing', 'manifest', 'recodes', 'remembered'];
+  'previews', 'previewing', 'manifest', 'recodes', 'remembered', 'codeBatches'];
 
 let tick = null;
 
@@ -149,7 +149,11 @@ function removeFile(name) {
 export async function runFiles() {
   if (!state.files.length || !state.plan) return undefined;
   await previewTables();
-  return scoreRun('files', { type: 'records', text: state.planText, files: state.files.map(({ name, blob }) => ({ name, blob })), options: fileOptions(),
+  // The office's code batches go first, with their role: the records claim codes from them.
+  const batches = state.codeBatches ?? [];
+  const files = [...batches, ...state.files].map(({ name, blob }) => ({ name, blob }));
+  const roles = Object.fromEntries(batches.map((b) => [b.name, 'code_batch']));
+  return scoreRun('files', { type: 'records', text: state.planText, files, options: fileOptions(), roles,
     planName: state.planSource ?? 'plan.json', lang: state.lang }, {
     total: state.files.reduce((n, f) => n + f.size, 0),
     focusAfter: 'ingest-h',
@@ -181,6 +185,26 @@ function filesTable(T, busy) {
     }), { cls: 'files' });
 }
 
+/** The office's batches of one-time codes for this run (kept for the page's session only). */
+function codeBatchInput(T, busy) {
+  const batches = state.codeBatches ?? [];
+  const input = h('input', {
+    type: 'file', id: 'code-batches', multiple: true, accept: '.json,application/json', disabled: busy,
+    'aria-describedby': 'code-batches-hint',
+    onchange: (e) => {
+      const added = [...e.target.files].map((f) => ({ name: f.name, blob: f, size: f.size }));
+      const codeBatches = [...batches.filter((b) => !added.some((a) => a.name === b.name)), ...added];
+      e.target.value = '';
+      Object.assign(state, { codeBatches, ingest: null });
+      update({ codeBatches, ingest: null });
+    },
+  });
+  return h('div', { class: 'code-batches' },
+    h('label', { for: 'code-batches', text: T.codeBatchesLabel }),
+    h('p', { class: 'hint', id: 'code-batches-hint', text: batches.length ? T.codeBatchesChosen(batches.map((b) => b.name).join(', ')) : T.codeBatchesHint }),
+    input);
+}
+
 function renderRecordFiles() {
   const T = t();
   const busy = !!state.run;
@@ -197,7 +221,7 @@ function renderRecordFiles() {
       h('button', { type: 'button', class: 'secondary', id: 'choose-files', disabled: busy,
         'aria-describedby': 'records-hint', onclick: () => input.click(), text: T.officeRecordsChoose })),
     input], addFiles, () => !busy);
-  const box = h('div', { class: 'record-files' }, zone);
+  const box = h('div', { class: 'record-files' }, zone, codeBatchInput(T, busy));
 
   if (state.files.length) {
     box.append(filesTable(T, busy), h('div', { class: 'actions' },
