@@ -521,3 +521,46 @@ fn an_aggregation_names_its_code_batches_and_writes_the_superseded_sheets() {
         "{csv}"
     );
 }
+
+/// Table rows cannot carry a signature: an invitation instrument's rows are each rejected
+/// `unsigned`, and neither the compiled nor the sharded path takes them; a code instrument's
+/// rows leave both paths too (each claims its code).
+#[test]
+fn table_rows_of_a_trusted_instrument_take_the_checked_path() {
+    use kaoping_core::ingest::CsvShard;
+    let mut csv = Vec::new();
+    kaoping_core::score::demo_public_csv(3, 40, 0, &mut |b| csv.extend_from_slice(b));
+    let header_end = csv.iter().position(|b| *b == b'\n').unwrap() + 1;
+    for (access, code) in [("invitation", "unsigned"), ("code", "code_missing")] {
+        let mut v: Value = serde_json::from_str(&plan_text()).unwrap();
+        v["trust"]["instruments"]["public"] = json!(access);
+        let plan = load_plan(&v.to_string()).unwrap();
+        let mut s = IngestSession::scoring(&plan).unwrap();
+        s.begin("public.csv", Default::default()).unwrap();
+        s.push(&csv[..header_end]).unwrap();
+        assert!(!s.shard_point(), "{access}: no sharding");
+        s.push(&csv[header_end..]).unwrap();
+        s.end().unwrap();
+        let out = s.finish().unwrap();
+        assert_eq!(out.fast_rows, 0, "{access}: no compiled rows");
+        assert_eq!(out.report.read, 40);
+        assert_eq!(out.report.accepted, 0);
+        assert!(
+            out.report.rejected.iter().all(|r| r.code == code),
+            "{access}: {:?}",
+            out.report.rejected.first()
+        );
+        let shard = CsvShard::new(&plan, "public.csv", &Default::default(), &csv[..header_end]);
+        assert!(
+            !shard.unwrap().ready(),
+            "{access}: a shard prepares nothing"
+        );
+    }
+    // Without trust, the same file takes the compiled path.
+    let plan = kaoping_core::plan::demo_plan();
+    let mut s = IngestSession::scoring(&plan).unwrap();
+    s.begin("public.csv", Default::default()).unwrap();
+    s.push(&csv).unwrap();
+    s.end().unwrap();
+    assert!(s.finish().unwrap().fast_rows > 0);
+}
