@@ -142,6 +142,11 @@ impl CsvCtx {
         let Some(layout) = self.layout.as_ref() else {
             return;
         };
+        if self.invitation {
+            sink.report.read += 1;
+            let id = &sink.plan.instruments[layout.instrument].id;
+            return unsigned_row(sink, self.file, row.number as usize, id);
+        }
         let mut recoder = self.recoder.take();
         match recoder.as_mut().and_then(|r| r.recode(row, layout)) {
             // A file row the recoder could not read (a CSV problem, the wrong number of
@@ -220,17 +225,6 @@ impl CsvCtx {
         }
         let field = |i: usize| -> &str { texts.get(i).copied().unwrap_or("") };
         let plan = sink.plan;
-        if self.invitation {
-            let id = &plan.instruments[layout.instrument].id;
-            return sink.reject(
-                file,
-                n,
-                None,
-                "unsigned",
-                &format!("问卷“{id}”须凭邀请填写：表格中的行不能带评审人的签名，只能导入评审页面提交的已签名评分表（JSON）"),
-                &format!("The instrument \"{id}\" needs an invitation: a table row cannot carry the rater's signature; only signed sheets from the review page (JSON) can be read"),
-            );
-        }
         if let Some(f) = layout.plan_field {
             let p = field(f).trim();
             if !p.is_empty() && p != plan.id {
@@ -300,24 +294,56 @@ impl CsvCtx {
         let duration = layout
             .duration_field
             .and_then(|f| convention::parse_duration(field(f)));
-        #[allow(unused_mut)]
-        let mut rec = table_record(plan, ins, &answers, id, submitted, duration);
-        let columns = super::Columns {
-            id: layout.respondent_field.map(|f| layout.header(f)),
-            code: self.code_field.map(|f| layout.header(f)),
-        };
+        let rec = table_record(plan, ins, &answers, id, submitted, duration);
+        let columns = self.columns(layout);
+        let rec = self.with_code(rec, &field);
+        sink.accept(file, n, rec, columns);
+    }
+}
+
+impl CsvCtx {
+    /// A code instrument's record with the row's typed code, normalised when it is one (else
+    /// as typed: `code_unknown`), sealed again.
+    #[cfg_attr(
+        not(feature = "office"),
+        allow(clippy::unused_self, unused_variables, unused_mut)
+    )]
+    fn with_code<'a>(
+        &self,
+        mut rec: ResponseRecord,
+        field: &dyn Fn(usize) -> &'a str,
+    ) -> ResponseRecord {
         #[cfg(feature = "office")]
         if self.needs_code {
-            // The typed code, normalised when it is one (else as typed: `code_unknown`).
             rec.code = self
                 .code_field
                 .map(|f| field(f).trim())
                 .filter(|c| !c.is_empty())
                 .map(|c| crate::trust::codes::normalize_code(c).unwrap_or_else(|| c.to_owned()));
-            rec = crate::record::seal(rec);
+            return crate::record::seal(rec);
         }
-        sink.accept(file, n, rec, columns);
+        rec
     }
+
+    /// The columns a row's rejection names: the respondent id's and the code's.
+    fn columns(&self, layout: &Layout) -> super::Columns {
+        super::Columns {
+            id: layout.respondent_field.map(|f| layout.header(f)),
+            code: self.code_field.map(|f| layout.header(f)),
+        }
+    }
+}
+
+/// A table row of an instrument that needs an invitation: rejected, a row cannot be signed.
+fn unsigned_row(sink: &mut Sink, file: usize, n: usize, id: &str) {
+    sink.reject(
+        file,
+        n,
+        None,
+        "unsigned",
+        &format!("问卷“{id}”须凭邀请填写：表格中的行不能带评审人的签名，只能导入评审页面提交的已签名评分表（JSON）"),
+        &format!("The instrument \"{id}\" needs an invitation: a table row cannot carry the rater's signature; only signed sheets from the review page (JSON) can be read"),
+    );
 }
 
 /// Whether a header names a one-time code column.
