@@ -259,6 +259,15 @@ export interface ICodeBatch {
   signature?: string;
 }
 
+/** Per instrument: codes issued, used, unknown and reused, and sheets without a code. */
+export interface ICodeCounts {
+  issued: number;
+  missing: number;
+  reused: number;
+  unknown: number;
+  used: number;
+}
+
 /**
  * The files of a batch the office key signed: the batch (JSON, public: hashes only) and the
  * codes as CSV and printable slips (secret until handed out).
@@ -287,13 +296,6 @@ export interface ICodeIssue {
 export interface ICodedInstrument {
   id: string;
   title: string;
-/** Per instrument: codes issued, used, unknown and reused, and sheets without a code. */
-export interface ICodeCounts {
-  issued: number;
-  missing: number;
-  reused: number;
-  unknown: number;
-  used: number;
 }
 
 /** How one column of the file will be read. */
