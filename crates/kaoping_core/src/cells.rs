@@ -4,6 +4,10 @@
 
 use serde::Serialize;
 
+/// The UTF-8 byte-order mark that starts every CSV kaoping writes (so that Excel reads
+/// Chinese text as UTF-8).
+pub const BOM: &str = "\u{feff}";
+
 /// One cell of a table.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]

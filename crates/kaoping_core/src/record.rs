@@ -188,7 +188,7 @@ pub fn build_form_record(
         .ok_or_else(|| RecordError::UnknownInstrument(sub.instrument.clone()))?;
     let code = if plan.needs_code(&ins.id) {
         let typed = sub.code.as_deref().unwrap_or_default();
-        let code = crate::trust::rules::normalize_code(typed)
+        let code = crate::plan::access::normalize_code(typed)
             .ok_or_else(|| RecordError::BadCode(typed.to_owned()))?;
         Some(code)
     } else {

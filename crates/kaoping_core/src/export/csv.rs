@@ -8,10 +8,8 @@
 //! negative number; a negative number that arrived as text (a unit named `-1`) is prefixed
 //! like any other text.
 
+pub use crate::cells::BOM;
 use crate::cells::{format_number, Cell, Table};
-
-/// The UTF-8 byte-order mark that starts every CSV kaoping writes.
-pub const BOM: &str = "\u{feff}";
 
 /// The CSV text of a table: BOM, the header row, then the rows, each line ended by CRLF.
 pub fn to_csv(table: &Table) -> String {

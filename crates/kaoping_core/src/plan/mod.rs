@@ -8,6 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod access;
 mod demo;
 mod history;
 mod next_year;
@@ -534,7 +535,7 @@ impl FormPlan {
             version: plan.version.clone(),
             sha256: plan.sha256.clone(),
             instruments: plan.instruments.clone(),
-            coded: crate::trust::rules::coded_instruments(&plan.trust),
+            coded: access::coded_instruments(&plan.trust),
         }
     }
 
@@ -556,7 +557,7 @@ pub fn load_form_plan(text: &str) -> Result<(serde_json::Value, FormPlan), PlanL
     // instead of two (about 6 KB gzip). Content errors then carry no position.
     let form = FormPlan::deserialize(&value)?;
     let trust = value.get("trust").unwrap_or(&serde_json::Value::Null);
-    let coded = crate::trust::rules::coded_instruments(trust);
+    let coded = access::coded_instruments(trust);
     Ok((
         value,
         FormPlan {

@@ -144,7 +144,7 @@ pub fn file_stem(batch: &str) -> String {
 
 /// The codes as CSV (BOM, CRLF): number, code, batch, instrument.
 pub fn slips_csv(batch: &CodeBatch, codes: &[String]) -> String {
-    let mut out = String::from(crate::export::csv::BOM);
+    let mut out = String::from(crate::cells::BOM);
     out.push_str("序号 No.,评价码 Code,批次 Batch,问卷 Instrument\r\n");
     let quoted = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
     for (i, c) in codes.iter().enumerate() {

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+pub(crate) use crate::plan::access::CROCKFORD;
+pub use crate::plan::access::{coded_instruments, normalize_code};
+
 /// Who may rate (see `docs/trust.md`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -113,40 +116,6 @@ impl TrustRules {
     pub fn key(&self, id: &str) -> Option<&OfficeKey> {
         self.keys.iter().find(|k| k.id == id)
     }
-}
-
-/// Crockford's base32 alphabet (no I, L, O, U): the one-time codes' characters.
-pub(crate) const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/// A typed one-time code normalised: uppercase, `-` and spaces dropped, O read as 0 and I, L
-/// as 1; `None` unless that is 12 characters of Crockford's alphabet. In every build: the
-/// respondent's page puts the normalised code on the record.
-pub fn normalize_code(text: &str) -> Option<String> {
-    let code: String = text
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '\u{3000}'))
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect();
-    (code.len() == 12 && code.bytes().all(|b| CROCKFORD.contains(&b))).then_some(code)
-}
-
-/// The instruments of the plan's `trust` section (as written) that take one-time codes, read
-/// without the rest of the section (the respondent's page asks for a code for these).
-pub fn coded_instruments(trust: &Value) -> Vec<String> {
-    trust
-        .get("instruments")
-        .and_then(Value::as_object)
-        .map(|o| {
-            o.iter()
-                .filter(|(_, a)| a.as_str() == Some("code"))
-                .map(|(id, _)| id.clone())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
