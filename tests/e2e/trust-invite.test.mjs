@@ -213,8 +213,11 @@ test('an invited expert sees only the assigned units and submits a signed sheet'
     // Every cell scored, then submitted: the record is signed.
     for (const input of await rater.locator('input.score').all()) await input.fill('88');
     const submitted = rater.evaluate(() => new Promise((resolve) => addEventListener('kaoping-submit', (e) => resolve(e.detail), { once: true })));
+    // Leaving the page while the sheet is sent would abort the request: wait for the answer.
+    const delivered = rater.waitForResponse((r) => r.url().endsWith('/api/responses') && r.request().method() === 'POST');
     await rater.getByRole('button', { name: '提交评审表' }).click();
     const record = await submitted;
+    assert.ok([200, 201].includes((await delivered).status()), 'the signed sheet is delivered');
     assert.equal(record.respondent_id, 'E07');
     assert.equal(record.answers.group, 'industry');
     assert.deepEqual(Object.keys(record.answers.scores).sort(), ['hanyang', 'jiangan']);
