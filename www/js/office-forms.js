@@ -29,6 +29,7 @@ function previewEngine(engine) {
     evaluate: (id, answers, lang) => engine.evaluate(inner(id), answers, lang),
     reviewSheet: (id) => ({ ...engine.reviewSheet(inner(id)), instrument: id }),
     evaluateReview: (id, answers, lang) => engine.evaluateReview(inner(id), answers, lang),
+    needsCode: (id) => engine.needsCode(inner(id)),
   };
 }
 
