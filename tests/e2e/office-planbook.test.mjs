@@ -35,7 +35,7 @@ test('a plan workbook is read with its problems at their cells, and the plan dow
     // A workbook with mistakes: refused, each problem at its cell.
     const input = page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）');
     await input.setInputFiles({ name: 'errors.xlsx', mimeType: XLSX, buffer: await readFile(fixture('errors')) });
-    await page.getByText(/方案工作簿有 4 个问题/).first().waitFor();
+    await page.getByText(/方案工作簿有 3 个问题/).first().waitFor();
     const table = page.getByRole('table', { name: '方案工作簿的问题（按类型分组，附单元格）' });
     await table.waitFor();
     const text = await table.textContent();
