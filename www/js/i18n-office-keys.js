@@ -16,7 +16,7 @@ export const STRINGS = {
     keysRestore: '从备份文件恢复',
     keysMakeLegend: '生成签名密钥',
     keysReplaceWarn: '新密钥会取代本浏览器中的现有密钥；用旧密钥签发的邀请仍然有效，只要旧密钥仍登记在方案中。',
-    keysPassword: '备份密码（至少 8 个字符）',
+    keysPassword: '备份密码（至少 12 个字符）',
     keysPasswordAgain: '再次输入备份密码',
     keysPasswordHint: '密码用来加密备份文件。请把备份文件和密码分开保管：任何人拿到两者就能以考评办的名义签发邀请；忘记密码则无法恢复。',
     keysMakeSubmit: '生成密钥并下载备份文件',
@@ -48,7 +48,6 @@ export const STRINGS = {
     issueIssuedHeading: (n) => `已签发的邀请（${n} 份）`,
     issueUnitCount: (n) => `${n} 个单位`,
     keysErrors: {
-      too_short: '密码至少需要 8 个字符。',
       not_same: '两次输入的密码不一致。',
       no_file: '请选择备份文件。',
       unsupported: '这个浏览器不支持 Ed25519 签名（WebCrypto），请换用新版 Chrome、Edge、Firefox 或 Safari。',
@@ -72,7 +71,7 @@ export const STRINGS = {
     keysRestore: 'Restore from a backup file',
     keysMakeLegend: 'Make a signing key',
     keysReplaceWarn: 'The new key replaces the one in this browser; invitations signed with the old key stay valid as long as the plan still lists it.',
-    keysPassword: 'Backup password (at least 8 characters)',
+    keysPassword: 'Backup password (at least 12 characters)',
     keysPasswordAgain: 'Backup password again',
     keysPasswordHint: 'The password encrypts the backup file. Keep the file and the password apart: anyone holding both can sign invitations as the office; without the password the file cannot be restored.',
     keysMakeSubmit: 'Make the key and download its backup file',
@@ -104,7 +103,6 @@ export const STRINGS = {
     issueIssuedHeading: (n) => `Invitations issued (${n})`,
     issueUnitCount: (n) => `${n} unit${n === 1 ? '' : 's'}`,
     keysErrors: {
-      too_short: 'The password needs at least 8 characters.',
       not_same: 'The two passwords differ.',
       no_file: 'Choose the backup file.',
       unsupported: 'This browser cannot make Ed25519 signatures (WebCrypto): use a recent Chrome, Edge, Firefox or Safari.',

@@ -2,16 +2,16 @@
 // encrypted backup file is downloaded), restore one from its backup file, and show the key in
 // this browser. The crypto is keys.js (WebCrypto); what a key may sign is the engine's matter.
 import { h } from './dom.js';
+import { tr } from './i18n.js';
 import { download } from './page.js';
 import './i18n-office-keys.js';
 import { state, t, announce, update } from './office-state.js';
 import { makeOfficeKey, restoreOfficeKey, officeKey, KeyError } from './keys.js';
 import { renderInvite } from './office-invite.js';
+import { engineClass } from './engine.js';
 
 /** The keys of the state this step reads. */
 export const keysKeys = ['lang', 'keys', 'plan', 'invite'];
-
-const MIN_PASSWORD = 8;
 
 const set = (patch) => update({ keys: { ...state.keys, ...patch } });
 
@@ -37,7 +37,8 @@ async function busy(work) {
     set({ busy: false, mode: null, ...FORM, ...patch });
     focusSoon('keys-status');
   } catch (err) {
-    set({ busy: false, error: err instanceof KeyError ? err.code : String(err?.message ?? err) });
+    // A KeyError names its text by code; the engine's errors carry their own (err.text).
+    set({ busy: false, error: err instanceof KeyError ? err.code : err?.text ?? String(err?.message ?? err) });
     focusSoon('keys-error');
   }
 }
@@ -45,7 +46,7 @@ async function busy(work) {
 function make() {
   const { password = '', again = '' } = state.keys;
   busy(async () => {
-    if ([...(password ?? '')].length < MIN_PASSWORD) throw new KeyError('too_short');
+    (await engineClass(true)).checkKeyPassword(password ?? '');
     if (password !== again) throw new KeyError('not_same');
     const made = await makeOfficeKey(password);
     const name = `kaoping-key-${made.id}.json`;
@@ -128,7 +129,7 @@ export function renderKeys() {
   if (k.busy) sec.append(h('p', { class: 'hint', role: 'status', text: k.mode === 'restore' ? T.keysRestoring : T.keysMaking }));
   if (k.error) {
     sec.append(h('p', { class: 'error-message', id: 'keys-error', tabindex: '-1', role: 'alert',
-      text: T.keysErrors[k.error] ?? k.error }));
+      text: typeof k.error === 'object' ? tr(k.error, state.lang) : T.keysErrors[k.error] ?? k.error }));
   }
   const invite = renderInvite();
   if (invite) sec.append(invite);

@@ -10,6 +10,7 @@ use anyhow::{bail, Context, Result};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64U;
 use base64::Engine;
 use clap::{Args, Subcommand};
+use kaoping_core::text::Bilingual;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -20,8 +21,6 @@ pub const FORMAT: &str = "kaoping.key/1";
 pub const ITERATIONS: u32 = 600_000;
 /// The most iterations a file may ask for: reading takes about a second per million.
 pub const MAX_ITERATIONS: u32 = 10_000_000;
-/// The shortest password `keys new` accepts.
-pub const MIN_PASSWORD_CHARS: usize = 12;
 /// PKCS#8 DER of an Ed25519 private key, before its 32-byte seed (RFC 8410; what WebCrypto's
 /// `exportKey('pkcs8')` gives).
 const PKCS8_PREFIX: [u8; 16] = [
@@ -399,12 +398,8 @@ fn password(args: &NewArgs, lang: &str) -> Result<String> {
             first
         }
     };
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        bail!(t(
-            lang,
-            &format!("密码太短：至少 {MIN_PASSWORD_CHARS} 个字符"),
-            &format!("the password is too short: at least {MIN_PASSWORD_CHARS} characters"),
-        ));
+    if let Err(e) = kaoping_core::trust::keys::check_backup_password(&password) {
+        bail!(t(lang, &e.zh(), &e.to_string()));
     }
     Ok(password)
 }

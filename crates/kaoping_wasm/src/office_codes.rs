@@ -1,5 +1,6 @@
 //! The office build's one-time codes (`docs/trust.md`): the instruments that take codes, a new
-//! batch from the page's random bytes, and its files once the page has signed it.
+//! batch from the page's random bytes, and its files once the page has signed it. Also the
+//! password rule of the office key's backup file, which the page asks before encrypting.
 
 use crate::{from_js, into_error, to_js, Engine};
 use kaoping_core::trust::issue;
@@ -17,6 +18,13 @@ extern "C" {
 
 #[wasm_bindgen]
 impl Engine {
+    /// Throws unless `password` may protect an office key's backup file (at least 12
+    /// characters, as `kaoping keys new` asks).
+    #[wasm_bindgen(js_name = checkKeyPassword)]
+    pub fn check_key_password(password: &str) -> Result<(), JsValue> {
+        kaoping_core::trust::keys::check_backup_password(password).map_err(into_error)
+    }
+
     /// The plan's instruments that take one-time codes, titled in `lang`.
     #[wasm_bindgen(js_name = codedInstruments)]
     pub fn coded_instruments(&self, lang: &str) -> Result<ICodedInstruments, JsValue> {

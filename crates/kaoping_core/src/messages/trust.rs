@@ -74,6 +74,7 @@ impl Bilingual for TrustError {
             TrustError::BatchName { max } => {
                 format!("批次须有名称（如“2026-12 会议”），至多 {max} 个字符")
             }
+            TrustError::ShortPassword { min } => format!("密码太短：至少 {min} 个字符"),
         }
     }
 }
@@ -172,6 +173,7 @@ mod tests {
             &["0", "100000"],
         );
         bilingual(&TrustError::BatchName { max: 100 }, &["100"]);
+        bilingual(&TrustError::ShortPassword { min: 12 }, &["12"]);
         for why in [
             BatchFault::Format,
             BatchFault::TooMany,

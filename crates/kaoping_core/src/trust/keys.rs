@@ -8,6 +8,21 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 
+/// The shortest password that may protect an office key's backup file (`kaoping.key/1`), in
+/// characters: the CLI and the office page both ask this of the password they encrypt with.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A password for an office key's backup file, or [`TrustError::ShortPassword`] when it has
+/// fewer than [`MIN_PASSWORD_CHARS`] characters (Unicode scalar values: 十二个汉字 count 12).
+pub fn check_backup_password(password: &str) -> Result<(), TrustError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(TrustError::ShortPassword {
+            min: MIN_PASSWORD_CHARS,
+        });
+    }
+    Ok(())
+}
+
 /// The prefix of a public key's text.
 pub const KEY_PREFIX: &str = "ed25519:";
 
@@ -82,6 +97,18 @@ mod tests {
     use super::*;
 
     use super::super::rfc8032::{rfc8032_hex as hex, RFC8032_7_1};
+
+    #[test]
+    fn a_backup_password_needs_twelve_characters() {
+        assert_eq!(
+            check_backup_password("elevenchars"),
+            Err(TrustError::ShortPassword { min: 12 })
+        );
+        assert_eq!(check_backup_password("twelve chars"), Ok(()));
+        // Characters, not bytes: eleven Chinese characters are 33 bytes and still too short.
+        assert!(check_backup_password("一二三四五六七八九十壹").is_err());
+        assert_eq!(check_backup_password("一二三四五六七八九十壹贰"), Ok(()));
+    }
 
     fn check_vector(name: &str, secret: &[u8], public: &[u8], msg: &[u8], sig: &[u8]) {
         let seed: [u8; 32] = secret.try_into().unwrap();

@@ -131,6 +131,8 @@ pub enum TrustError {
     CodeCount { count: usize, max: usize },
     #[error("a batch needs a name (e.g. 2026-12 会议), of at most {max} characters")]
     BatchName { max: usize },
+    #[error("the password is too short: at least {min} characters")]
+    ShortPassword { min: usize },
 }
 
 /// Why a batch of code hashes is not valid (`code_batch_invalid`).
@@ -223,6 +225,7 @@ impl TrustError {
             TrustError::NotCoded(_) => "not_coded",
             TrustError::CodeCount { .. } => "code_count",
             TrustError::BatchName { .. } => "batch_name",
+            TrustError::ShortPassword { .. } => "short_password",
         }
     }
 }
