@@ -16,7 +16,7 @@ use crate::tools;
 /// Every target and its longest input (bytes): large enough for the seeds that matter (the
 /// demo plan is 50 KB, a workbook 10–40 KB, an aggregation's result.json 150 KB), small
 /// enough that a run is not spent on huge inputs.
-pub const TARGETS: [(&str, usize); 8] = [
+pub const TARGETS: [(&str, usize); 9] = [
     ("plan", 65_536),
     ("expr", 4_096),
     ("pattern", 16_384),
@@ -25,6 +25,7 @@ pub const TARGETS: [(&str, usize); 8] = [
     ("xlsx", 65_536),
     ("zip", 65_536),
     ("manifest", 160_000),
+    ("trust", 32_768),
 ];
 
 /// The smoke step of `cargo xtask test` runs each target for a fixed number of inputs from a
@@ -32,7 +33,7 @@ pub const TARGETS: [(&str, usize); 8] = [
 /// and every run, so CI is repeatable (a 15-second run found a new bug on one CI run and not
 /// on the next). New bugs are the long runs' job (`cargo xtask fuzz`). About 5–10 s each at
 /// the speeds of fuzz/README.md.
-const SMOKE_RUNS: [(&str, u64); 8] = [
+const SMOKE_RUNS: [(&str, u64); 9] = [
     ("plan", 20_000),
     ("expr", 100_000),
     ("pattern", 100_000),
@@ -41,6 +42,7 @@ const SMOKE_RUNS: [(&str, u64); 8] = [
     ("xlsx", 8_000),
     ("zip", 4_000),
     ("manifest", 150),
+    ("trust", 3_000),
 ];
 /// A cap on one smoke run's seconds, for a machine far slower than this one.
 pub const SMOKE_SECONDS: u64 = 120;

@@ -127,6 +127,8 @@ fn main() {
         seeds.push(("manifest", [&[ctl][..], &bytes.1].concat()));
     }
 
+    trust_seeds(fixtures, &all, &mut seeds);
+
     for (target, bytes) in &seeds {
         let dir = out.join(target);
         fs::create_dir_all(&dir).unwrap();
@@ -134,6 +136,49 @@ fn main() {
         fs::write(dir.join(name), bytes).unwrap();
     }
     println!("{} seeds written under {}", seeds.len(), out.display());
+}
+
+/// trust (see `src/trust.rs` for the first byte): invitation payloads, the fixtures' tokens,
+/// their code batches, every roster fixture, and signed sheets.
+fn trust_seeds(fixtures: &Path, all: &[PathBuf], seeds: &mut Vec<(&str, Vec<u8>)>) {
+    let dir = fixtures.join("trust");
+    let plan: Value = serde_json::from_slice(&read(&dir.join("plan.json"))).unwrap();
+    let key = plan["trust"]["keys"][0]["id"].clone();
+    let payload = serde_json::json!({"format": "kaoping.invitation/1", "plan_id": "wuhan-2026",
+        "instrument": "expert", "rater": "E07", "name": "张三", "group": "industry",
+        "units": ["jiangan", "hanyang"], "valid_from": "2026-01-01T00:00:00.000Z",
+        "valid_until": "2026-12-31T15:59:59.999Z", "key": key, "serial": "0123456789abcdef"});
+    let canonical = |v: &Value| kaoping_core::canonical::canonical_value(v).into_bytes();
+    seeds.push(("trust", [&[0u8][..], &canonical(&payload)].concat()));
+    let mut cadre = payload.clone();
+    cadre["instrument"] = "cadre".into();
+    cadre["units"] = Value::Array(vec![]);
+    seeds.push(("trust", [&[0u8][..], &canonical(&cadre)].concat()));
+    let experts = String::from_utf8(read(&dir.join("experts.jsonl"))).unwrap();
+    for line in experts.lines().take(3) {
+        let record: Value = serde_json::from_str(line).unwrap();
+        if let Some(token) = record["signed"]["token"].as_str() {
+            seeds.push(("trust", [&[1u8][..], token.as_bytes()].concat()));
+        }
+    }
+    for name in ["codes-2025-12.json", "codes-tampered.json"] {
+        seeds.push(("trust", [&[2u8][..], &read(&dir.join(name))].concat()));
+    }
+    for p in all.iter().filter(|p| {
+        p.starts_with(fixtures.join("roster"))
+            && p.extension().is_some_and(|e| e == "csv" || e == "xlsx")
+    }) {
+        seeds.push(("trust", [&[3u8][..], &read(p)].concat()));
+    }
+    let first: Vec<&str> = experts.lines().take(8).collect();
+    seeds.push(("trust", [&[4u8][..], first.join("\n").as_bytes()].concat()));
+    for name in [
+        "cadre.jsonl",
+        "expert-correction.json",
+        "expert-forged.json",
+    ] {
+        seeds.push(("trust", [&[4u8][..], &read(&dir.join(name))].concat()));
+    }
 }
 
 fn read(p: &Path) -> Vec<u8> {

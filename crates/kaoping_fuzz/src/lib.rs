@@ -12,12 +12,14 @@ mod csv;
 mod json;
 mod manifest;
 mod text;
+mod trust;
 mod xlsx;
 
 pub use csv::csv;
 pub use json::json;
 pub use manifest::manifest;
 pub use text::{expr, pattern, plan};
+pub use trust::trust;
 pub use xlsx::{xlsx, zip};
 
 use std::sync::OnceLock;
@@ -37,6 +39,7 @@ pub const TARGETS: &[Target] = &[
     ("xlsx", xlsx),
     ("zip", zip),
     ("manifest", manifest),
+    ("trust", trust),
 ];
 
 /// The target of this name.
