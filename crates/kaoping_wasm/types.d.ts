@@ -907,6 +907,8 @@ export interface IIngestReport {
  * (the office page hands it back for export).
  */
 export interface IIngestSummary {
+  /** One-time codes per instrument that takes them (`IngestReport::codes`). */
+  codes?: Record<string, ICodeCounts>;
   files?: IFileRow[];
   rejected?: IRejectionRow[];
   /** Signed sheets a later one replaced (`IngestReport::superseded`). */

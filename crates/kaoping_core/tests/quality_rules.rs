@@ -351,3 +351,44 @@ fn bad_rules_are_problems_at_their_json_path_in_both_languages() {
     let err = ScoreState::new(&plan).unwrap_err().to_string();
     assert!(err.contains("/scoring/quality/speeder/weight"), "{err}");
 }
+
+#[test]
+fn the_exports_carry_what_the_rules_touched_only_when_the_plan_has_rules() {
+    use kaoping_core::export::{table, tables, QUALITY_TABLE};
+    let mut inputs = demo_inputs(5, 400);
+    let n = flag_speeders(&mut inputs, 4);
+    let plan = demo_with(|s| s["quality"] = json!({"speeder": {"action": "exclude"}}));
+    let r = evaluate(&plan, &inputs).unwrap();
+    let all = tables(&plan, &r, "zh-CN");
+    let q = all
+        .iter()
+        .find(|t| t.id == QUALITY_TABLE)
+        .expect("a quality table");
+    assert_eq!(q.title, "答卷质量规则");
+    // The total row first (no unit id), then one row per unit with public records.
+    let total = &q.rows[0];
+    let cell =
+        |row: &Vec<kaoping_core::cells::Cell>, i: usize| serde_json::to_value(&row[i]).unwrap();
+    assert_eq!(cell(total, 0), Value::Null);
+    assert_eq!(cell(total, 1), json!("全部单位"));
+    assert_eq!(cell(total, 4), json!("过快作答"));
+    assert_eq!(cell(total, 5), json!("剔除"));
+    assert_eq!(cell(total, 7), json!(n as f64));
+    assert_eq!(cell(total, 8), json!(n as f64));
+    let by_unit: f64 = q.rows[1..]
+        .iter()
+        .map(|row| cell(row, 7).as_f64().unwrap())
+        .sum();
+    assert_eq!(by_unit, n as f64, "the units' rows add up to the total");
+    // English, and the table by its id (the office page's CSV per table).
+    let en = table(&plan, &r, QUALITY_TABLE, "en").unwrap();
+    assert_eq!(en.title, "Quality rules");
+    assert_eq!(cell(&en.rows[0], 4), json!("Speeders"));
+    assert_eq!(en.rows.len(), q.rows.len());
+    // A plan without rules: no such table, and asking for it is an unknown table.
+    let plain = evaluate(&demo_plan(), &inputs).unwrap();
+    assert!(tables(&demo_plan(), &plain, "zh-CN")
+        .iter()
+        .all(|t| t.id != QUALITY_TABLE));
+    assert!(table(&demo_plan(), &plain, QUALITY_TABLE, "zh-CN").is_err());
+}

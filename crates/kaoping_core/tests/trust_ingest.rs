@@ -520,6 +520,27 @@ fn an_aggregation_names_its_code_batches_and_writes_the_superseded_sheets() {
         csv.contains("experts.jsonl,1,expert,E01,") && csv.contains("expert-correction.json,1,"),
         "{csv}"
     );
+    // The codes: issued, used and rejected per coded instrument, as the ingest report says.
+    let codes = agg
+        .outputs
+        .iter()
+        .find(|o| o.name == "codes.csv")
+        .map(|o| String::from_utf8_lossy(&o.bytes).into_owned())
+        .expect("codes.csv");
+    let c = &agg.ingest.codes["cadre"];
+    let row = format!(
+        "cadre,{},{},{},{},{}",
+        c.issued, c.used, c.unknown, c.reused, c.missing
+    );
+    assert!(
+        codes.contains("Instrument,Issued,Used,Unknown code,Reused,No code"),
+        "{codes}"
+    );
+    assert!(codes.contains(&row), "{codes} lacks {row}");
+    assert!(
+        c.issued > 0 && c.used > 0 && c.unknown + c.reused > 0,
+        "{c:?}"
+    );
 }
 
 /// Table rows cannot carry a signature: an invitation instrument's rows are each rejected

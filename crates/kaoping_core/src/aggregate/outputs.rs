@@ -50,8 +50,10 @@ pub fn outputs(
     out
 }
 
-/// The names of the output files, in order (`superseded.csv` after `rejections.csv` too when
-/// signed sheets were superseded).
+/// The names of the output files every aggregation writes, in order. Some write more:
+/// `quality.csv` after `warnings.csv` when the plan has quality rules, `superseded.csv` and
+/// `codes.csv` after `rejections.csv` when signed sheets were superseded or an instrument
+/// takes one-time codes.
 pub fn output_names() -> Vec<String> {
     let mut names = vec![RESULT_FILE.to_owned()];
     names.extend(export::RESULT_TABLES.iter().map(|t| format!("{t}.csv")));

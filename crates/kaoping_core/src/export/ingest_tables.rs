@@ -1,10 +1,13 @@
-//! The ingest tables: the rejections (file, row, column, reason) and the per-file counts.
+//! The ingest tables: the rejections (file, row, column, reason), the per-file counts, and
+//! (when the plan has trust rules) the superseded sheets and the one-time codes.
 
-use super::{INGEST_FILES_TABLE, REJECTIONS_TABLE, SUPERSEDED_TABLE};
+use super::{CODES_TABLE, INGEST_FILES_TABLE, REJECTIONS_TABLE, SUPERSEDED_TABLE};
 use crate::cells::{Cell, Table};
 use crate::ingest::IngestReport;
 use crate::text::Text;
+use crate::trust::codes::CodeCounts;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// What the ingest tables need of an ingest report; reads the JSON of an [`IngestReport`] too
 /// (the office page hands it back for export).
@@ -17,6 +20,9 @@ pub struct IngestSummary {
     /// Signed sheets a later one replaced (`IngestReport::superseded`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub superseded: Vec<crate::ingest::Superseded>,
+    /// One-time codes per instrument that takes them (`IngestReport::codes`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub codes: BTreeMap<String, CodeCounts>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
@@ -62,6 +68,7 @@ impl IngestSummary {
                 })
                 .collect(),
             superseded: report.superseded.clone(),
+            codes: report.codes.clone(),
         }
     }
 }
@@ -100,6 +107,43 @@ pub fn superseded_table(report: &IngestSummary, lang: &str) -> Option<Table> {
                     Cell::text(&s.counted_file),
                     Cell::count(s.counted_row as f64),
                     Cell::text(&s.counted_submitted_at),
+                ]
+            })
+            .collect(),
+    })
+}
+
+/// The one-time codes of each instrument that takes them: issued in the valid batches given,
+/// used once (their sheets counted), and the sheets rejected for an unknown, reused or missing
+/// code (only when an instrument takes codes).
+pub fn codes_table(report: &IngestSummary, lang: &str) -> Option<Table> {
+    if report.codes.is_empty() {
+        return None;
+    }
+    let en = lang == "en";
+    let h = |zh: &str, e: &str| if en { e } else { zh }.to_owned();
+    Some(Table {
+        id: CODES_TABLE.into(),
+        title: h("一次性评价码", "One-time codes"),
+        headers: vec![
+            h("问卷", "Instrument"),
+            h("发放", "Issued"),
+            h("已使用", "Used"),
+            h("未知码", "Unknown code"),
+            h("重复使用", "Reused"),
+            h("未填码", "No code"),
+        ],
+        rows: report
+            .codes
+            .iter()
+            .map(|(instrument, c)| {
+                vec![
+                    Cell::text(instrument),
+                    Cell::count(c.issued as f64),
+                    Cell::count(c.used as f64),
+                    Cell::count(c.unknown as f64),
+                    Cell::count(c.reused as f64),
+                    Cell::count(c.missing as f64),
                 ]
             })
             .collect(),

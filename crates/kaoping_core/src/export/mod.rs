@@ -14,7 +14,8 @@ mod ingest_tables;
 mod result_tables;
 
 pub use ingest_tables::{
-    ingest_files_table, rejections_table, superseded_table, FileRow, IngestSummary, RejectionRow,
+    codes_table, ingest_files_table, rejections_table, superseded_table, FileRow, IngestSummary,
+    RejectionRow,
 };
 use result_tables::build;
 
@@ -76,6 +77,10 @@ pub const RESULT_TABLES: [&str; 11] = [
 pub const REJECTIONS_TABLE: &str = "rejections";
 /// The id of the per-file ingest counts ([`ingest_files_table`]).
 pub const INGEST_FILES_TABLE: &str = "ingest_files";
+/// The id of the quality rules' table (only when the plan has quality rules: [`tables`]).
+pub const QUALITY_TABLE: &str = "quality";
+/// The id of the one-time codes table ([`codes_table`]; only when an instrument takes codes).
+pub const CODES_TABLE: &str = "codes";
 /// The id of the superseded sheets table ([`superseded_table`]; only when there are some).
 pub const SUPERSEDED_TABLE: &str = "superseded";
 
@@ -126,6 +131,13 @@ impl Ctx<'_> {
         self.plan
             .category(id)
             .map_or(id, |c| c.name.get(self.lang))
+            .to_owned()
+    }
+
+    fn instrument_name(&self, id: &str) -> String {
+        self.plan
+            .instrument(id)
+            .map_or(id, |i| i.title.get(self.lang))
             .to_owned()
     }
 
@@ -215,10 +227,21 @@ fn interval_cells(i: Option<&Interval>) -> [Cell; 2] {
     ]
 }
 
-/// Every result table, in the order of [`RESULT_TABLES`].
+/// Every result table, in the order of [`RESULT_TABLES`], then [`QUALITY_TABLE`] when the
+/// result has quality rules' figures (a plan without quality rules has no such table).
 pub fn tables(plan: &Plan, result: &EvaluationResult, lang: &str) -> Vec<Table> {
     let cx = Ctx { plan, result, lang };
-    RESULT_TABLES.iter().map(|id| build(&cx, id)).collect()
+    let quality = has_quality(result).then_some(QUALITY_TABLE);
+    RESULT_TABLES
+        .iter()
+        .copied()
+        .chain(quality)
+        .map(|id| build(&cx, id))
+        .collect()
+}
+
+fn has_quality(result: &EvaluationResult) -> bool {
+    !result.quality.is_empty() || result.units.iter().any(|u| !u.quality.is_empty())
 }
 
 /// One result table by id (see [`RESULT_TABLES`]).
@@ -228,7 +251,7 @@ pub fn table(
     id: &str,
     lang: &str,
 ) -> Result<Table, ExportError> {
-    if !RESULT_TABLES.contains(&id) {
+    if !RESULT_TABLES.contains(&id) && !(id == QUALITY_TABLE && has_quality(result)) {
         return Err(ExportError::UnknownTable(id.to_owned()));
     }
     Ok(build(&Ctx { plan, result, lang }, id))
@@ -245,6 +268,7 @@ pub fn tables_with_ingest(
     if let Some(i) = ingest {
         t.push(rejections_table(i, lang));
         t.extend(superseded_table(i, lang));
+        t.extend(codes_table(i, lang));
         t.push(ingest_files_table(i, lang));
     }
     t

@@ -3,7 +3,7 @@
 
 use super::{interval_cells, Ctx};
 use crate::cells::{Cell, Table};
-use crate::score::{ComponentSummary, UnitResult};
+use crate::score::{ComponentSummary, QualityResult, UnitResult};
 
 pub(super) fn build(cx: &Ctx, id: &str) -> Table {
     let (title, headers, rows) = match id {
@@ -17,6 +17,7 @@ pub(super) fn build(cx: &Ctx, id: &str) -> Table {
         "agreement" => agreement(cx),
         "cadres" => cadres(cx),
         "teams" => teams(cx),
+        super::QUALITY_TABLE => quality(cx),
         _ => warnings(cx),
     };
     Table {
@@ -527,4 +528,56 @@ fn warnings(cx: &Ctx) -> Parts {
         })
         .collect();
     (cx.t("提示", "Warnings"), headers, rows)
+}
+
+/// What the plan's quality rules did: per instrument, over all units (unit columns empty),
+/// then per unit; one row per rule (a record with two flags is touched by two rules).
+fn quality(cx: &Ctx) -> Parts {
+    let headers = cx.headers(&[
+        ("单位编号", "Unit id"),
+        ("单位", "Unit"),
+        ("问卷", "Instrument"),
+        ("答卷数", "Records"),
+        ("规则", "Rule"),
+        ("处理", "Action"),
+        ("权重", "Weight"),
+        ("涉及答卷", "Records touched"),
+        ("剔除答卷", "Records excluded"),
+        ("降权答卷", "Records down-weighted"),
+    ]);
+    let all = cx.result.quality.iter().map(|q| (None, q));
+    let by_unit =
+        (cx.result.units.iter()).flat_map(|u| u.quality.iter().map(move |q| (Some(u), q)));
+    let rows = all
+        .chain(by_unit)
+        .flat_map(|(u, q): (Option<&UnitResult>, &QualityResult)| {
+            q.rules.iter().map(move |r| {
+                vec![
+                    Cell::opt_text(u.map(|u| u.unit.clone())),
+                    Cell::text(
+                        u.map_or_else(|| cx.t("全部单位", "All units"), |u| cx.unit_name(&u.unit)),
+                    ),
+                    Cell::text(cx.instrument_name(&q.instrument)),
+                    Cell::count(q.records as f64),
+                    Cell::text(match r.rule.as_str() {
+                        "speeder" => cx.t("过快作答", "Speeders"),
+                        "straight_lining" => cx.t("直线作答", "Straight-lining"),
+                        "repeat" => cx.t("重复提交", "Repeats"),
+                        other => other.to_owned(),
+                    }),
+                    Cell::text(match r.action.as_str() {
+                        "count" => cx.t("照常计入", "counted"),
+                        "down_weight" => cx.t("降权", "down-weighted"),
+                        "exclude" => cx.t("剔除", "excluded"),
+                        other => other.to_owned(),
+                    }),
+                    Cell::score(r.weight),
+                    Cell::count(r.touched as f64),
+                    Cell::count(q.excluded as f64),
+                    Cell::count(q.down_weighted as f64),
+                ]
+            })
+        })
+        .collect();
+    (cx.t("答卷质量规则", "Quality rules"), headers, rows)
 }

@@ -169,7 +169,7 @@ impl CodeUse {
 }
 
 /// Per instrument: codes issued, used, unknown and reused, and sheets without a code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CodeCounts {
     pub issued: usize,
     pub used: usize,
