@@ -41,6 +41,7 @@ export const state = {
   amend: null, // an amendment under way: { next, source, diff, languages, date, reason, busy?, error? } | { source, error }
   amendDone: null, // the amendment just recorded: { json, source, version, date }
   invite: null, // the invitation form and the invitations issued (office-invite.js)
+  codes: null, // the one-time codes' form (office-codes.js); the codes themselves are never kept here
   keys: { key: null }, // the office's signing key (office-keys.js): { key, mode?, busy?, error?, done? }
   importing: null, // a questionnaire import: { busy, file } | { file, error } | { file, result, engine, previewError }
 };

@@ -4,9 +4,10 @@
 //
 // One state object (office-state.js) changed through `update(patch)`, which redraws only the
 // steps that read a changed key: the plan (office-plan.js), the forms' preview and import
-// (office-forms.js, office-import.js), the signing key (office-keys.js), the data (office-data.js), the
-// results (office-results.js), the audit check (office-verify.js) and a unit's dialog
-// (office-unit.js). The language switch redraws them all.
+// (office-forms.js, office-import.js), the signing key (office-keys.js), the one-time codes
+// (office-codes.js), the data (office-data.js), the results (office-results.js), the audit
+// check (office-verify.js) and a unit's dialog (office-unit.js). The language switch redraws
+// them all.
 import { h } from './dom.js';
 import { applyChrome } from './page.js';
 import { state, t, region, drawAll, restore } from './office-state.js';
@@ -17,6 +18,7 @@ import { dataKeys, renderData, runDemo, runFiles } from './office-data.js';
 import { resultsKeys, renderResults } from './office-results.js';
 import { verifyKeys, renderVerify } from './office-verify.js';
 import { keysKeys, renderKeys, loadKey } from './office-keys.js';
+import { codesKeys, renderCodes } from './office-codes.js';
 import { unitKeys, redrawUnit } from './office-unit.js';
 
 const main = document.getElementById('main');
@@ -25,6 +27,7 @@ const switcher = document.getElementById('lang-switch');
 region(planKeys, renderPlan);
 region(formsKeys, renderForms);
 region(keysKeys, renderKeys);
+region(codesKeys, renderCodes);
 region(dataKeys, renderData);
 region(resultsKeys, renderResults);
 region(verifyKeys, renderVerify);
