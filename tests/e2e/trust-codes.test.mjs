@@ -2,10 +2,14 @@
 // trust section saying `cadre` takes codes (its key: RFC 8032 7.1 TEST 1's, public only). The
 // page asks for the code because the core says so (Engine.needsCode), takes it from #code=,
 // refuses a code that is not one with the core's message, and the record carries the code
-// normalised. The office's side (making and signing the batch) is tested in the CLI and the
-// core (crates/kaoping_cli/tests/codes.rs, trust::issue).
+// normalised. The office's side: the office page makes its key, the plan lists it, the page
+// makes 5 codes (the engine), signs the batch with the office key (WebCrypto) and gives the
+// batch file (kaoping.codes/1: the codes' hashes, the signature) and the slips; a slip's code
+// typed on the respondent's page ends on the record normalised. (The CLI and the core test the
+// same in crates/kaoping_cli/tests/codes.rs and trust::issue.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { launch, url, axeCheck, watchErrors } from './harness.mjs';
 
@@ -68,6 +72,133 @@ test('a coded instrument asks for the code, refuses a wrong one and records it n
     await open.goto(url('respond.html?plan=code-plan.json#code=7K3M-Q9XA-2BFH'));
     await open.getByRole('heading', { level: 1 }).waitFor();
     assert.equal(await open.getByLabel(/一次性评价码/).count(), 0);
+  } finally {
+    await browser.close();
+  }
+});
+
+const OUT = process.env.KAOPING_SCREENSHOTS;
+const PASSWORD = '考评办 2026 secret';
+const hashOf = (code) => createHash('sha256').update(`kaoping.code/1\n${code.replace(/-/g, '')}`).digest('hex');
+
+async function textOf(download) {
+  return (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8'));
+}
+
+async function at320(page, what) {
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scroll at 320 px: ${what} (${overflow})`);
+  if (OUT) await page.locator('#codes').screenshot({ path: `${OUT}/codes-320-${what.replace(/\W+/g, '-')}.png` });
+  assert.deepEqual(await axeCheck(page), [], `axe: ${what} at 320 px`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  if (OUT) await page.locator('#codes').screenshot({ path: `${OUT}/codes-desktop-${what.replace(/\W+/g, '-')}.png` });
+}
+
+async function usePlan(page, name, value) {
+  await page.getByLabel('方案文件（JSON 或 .xlsx 工作簿）').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(value)) });
+  await page.locator('.facts').first().getByText(name).waitFor();
+  await page.locator('#plan-status').getByText('方案有效').waitFor();
+}
+
+test('the office page makes a signed batch of codes, and a slip’s code is taken', async () => {
+  const browser = await launch();
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30000);
+    const errors = watchErrors(page);
+    await page.goto(url('office.html'));
+    await page.getByText('方案有效').first().waitFor();
+    const codes = page.locator('#codes');
+    await codes.getByRole('heading', { level: 2, name: '一次性评价码' }).waitFor();
+    // The demo plan names no coded instrument: the page says how to set one.
+    await codes.locator('#codes-none').getByText(/trust\.instruments/).waitFor();
+    await at320(page, 'no coded instrument');
+
+    // A plan with a coded instrument but no office key in this browser: the way to the key.
+    await usePlan(page, 'codes-nokey.json', { ...JSON.parse(plan), id: 'codes-nokey' }); // not the demo's id (that offers an amendment)
+    await codes.locator('#codes-no-key').getByRole('link', { name: '前往“签名密钥”一步' }).waitFor();
+    await at320(page, 'no key');
+
+    // The office key made on the page; its entry (read from the page) put into the plan.
+    await page.locator('#keys-make').click();
+    await page.getByLabel('备份密码（至少 8 个字符）').fill(PASSWORD);
+    await page.getByLabel('再次输入备份密码').fill(PASSWORD);
+    await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '生成密钥并下载备份文件' }).click()]);
+    const entry = JSON.parse(await page.locator('#keys-entry').textContent());
+    await usePlan(page, 'codes-plan.json', { ...demo, id: 'codes-test', trust: { keys: [entry], instruments: { cadre: 'code' } } });
+
+    // The form, by keyboard where it is typed.
+    await codes.getByText(/评价码条在发放前是机密/).waitFor();
+    await codes.getByText(/kaoping 不记录谁拿到了哪个码/).waitFor();
+    assert.equal(await codes.getByLabel('问卷', { exact: true }).inputValue(), 'cadre');
+    await at320(page, 'form');
+    await codes.getByLabel('数量', { exact: true }).fill('');
+    await codes.getByLabel('数量', { exact: true }).focus();
+    await page.keyboard.type('5');
+    await codes.getByLabel('批次名称').fill('2026-12 会议');
+    await page.keyboard.press('Enter');
+    await codes.locator('#codes-status').getByText('已生成并签署 5 个评价码（批次“2026-12 会议”）。').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'codes-files-h');
+    await at320(page, 'files');
+
+    // The batch file: public, the codes' hashes and the office key's signature.
+    const [batchDl] = await Promise.all([page.waitForEvent('download'), codes.getByRole('button', { name: '下载批次文件（公开，汇总时使用）' }).click()]);
+    assert.equal(batchDl.suggestedFilename(), 'codes-2026-12_会议.json');
+    const batch = JSON.parse(await textOf(batchDl));
+    assert.equal(batch.format, 'kaoping.codes/1');
+    assert.deepEqual([batch.plan_id, batch.instrument, batch.batch, batch.key], ['codes-test', 'cadre', '2026-12 会议', entry.id]);
+    assert.equal(batch.hashes.length, 5);
+    assert.match(batch.signature, /^[\w-]{86}$/);
+    // Signed by the office key: over the canonical JSON (sorted keys, no spaces) without it.
+    const { signature, ...unsigned } = batch;
+    const message = JSON.stringify(Object.fromEntries(Object.entries(unsigned).sort(([a], [b]) => (a < b ? -1 : 1))));
+    const office = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: entry.public.slice(8) }, format: 'jwk' });
+    assert.ok(verify(null, Buffer.from(message), office, Buffer.from(signature, 'base64url')), 'the office key signed the batch');
+
+    // The slips, in a new window (by keyboard); each code's hash is the batch's.
+    const [slips] = await Promise.all([context.waitForEvent('page'), (async () => {
+      await codes.getByRole('button', { name: '打开评价码条以打印' }).focus();
+      await page.keyboard.press('Enter');
+    })()]);
+    await slips.waitForLoadState();
+    await slips.locator('.code').first().waitFor();
+    const printed = await slips.locator('.code').allTextContents();
+    assert.equal(await slips.locator('.code').first().evaluate((e) => getComputedStyle(e).fontWeight), '700', 'the slips are styled');
+    await slips.getByText(/不登记姓名/).waitFor();
+    assert.equal(printed.length, 5);
+    for (const c of printed) assert.match(c, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    assert.deepEqual(printed.map(hashOf).sort(), [...batch.hashes].sort(), 'the batch holds the slips’ hashes');
+    const [csvDl] = await Promise.all([page.waitForEvent('download'), codes.getByRole('button', { name: '下载评价码 CSV' }).click()]);
+    const csv = (await textOf(csvDl)).trim().split('\r\n');
+    assert.deepEqual(csv.slice(1).map((l) => l.split(',')[1]), printed, 'the CSV holds the same codes');
+
+    // Cleared from the page: the files go.
+    await codes.getByRole('button', { name: '从本页清除这批评价码' }).click();
+    await codes.locator('#codes-status').getByText('已从本页清除这批评价码。').waitFor();
+    assert.equal(await codes.locator('.codes-files').count(), 0);
+    await page.locator('#lang-switch').click();
+    await codes.getByRole('heading', { level: 2, name: 'One-time codes' }).waitFor();
+    await codes.getByText(/Nothing in kaoping records who got which code/).waitFor();
+    assert.deepEqual(errors, []);
+
+    // A slip's code typed on the respondent's page: on the record, normalised.
+    const phone = await browser.newContext({ viewport: { width: 320, height: 720 } });
+    const planText = JSON.stringify({ ...demo, id: 'codes-test', trust: { keys: [entry], instruments: { cadre: 'code' } } });
+    await phone.route('**/codes-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: planText }));
+    const respondent = await phone.newPage();
+    respondent.setDefaultTimeout(30000);
+    await respondent.goto(url('respond.html?plan=codes-plan.json&instrument=cadre'));
+    const field = respondent.getByLabel(/一次性评价码/);
+    await field.waitFor();
+    await field.focus();
+    await respondent.keyboard.type(printed[2].toLowerCase());
+    const record = respondent.evaluate(() => new Promise((resolve) => addEventListener('kaoping-submit', (e) => resolve(e.detail))));
+    await answerCadre(respondent);
+    const rec = await record;
+    assert.equal(rec.code, printed[2].replace(/-/g, ''));
+    assert.equal(hashOf(rec.code), hashOf(printed[2]));
   } finally {
     await browser.close();
   }
