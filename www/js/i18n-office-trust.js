@@ -21,6 +21,8 @@ export const STRINGS = {
     codeBatchesLabel: '评价码批次文件',
     codeBatchesHint: '需要一次性评价码的问卷：选择考评办签发的批次文件（JSON），汇总时先读。',
     codeBatchesChosen: (names) => `已选批次：${names}`,
+    codeBatchesClear: '清除已选批次',
+    codeBatchesCleared: '已清除评价码批次文件。',
   },
   en: {
     supersededHeading: 'Sheets superseded by a later sheet (accepted, not counted)',
@@ -40,6 +42,8 @@ export const STRINGS = {
     codeBatchesLabel: 'Code batch files',
     codeBatchesHint: 'For instruments that need a one-time code: choose the batch files the office signed (JSON); they are read first.',
     codeBatchesChosen: (names) => `Batches chosen: ${names}`,
+    codeBatchesClear: 'Clear the batches chosen',
+    codeBatchesCleared: 'The code batch files were cleared.',
   },
 };
 

@@ -185,7 +185,13 @@ function filesTable(T, busy) {
     }), { cls: 'files' });
 }
 
-/** The office's batches of one-time codes for this run (kept for the page's session only). */
+function setCodeBatches(codeBatches) {
+  Object.assign(state, { codeBatches, ingest: null });
+  persist();
+  update({ codeBatches, ingest: null });
+}
+
+/** The office's batches of one-time codes for the runs (kept with the data files across reloads). */
 function codeBatchInput(T, busy) {
   const batches = state.codeBatches ?? [];
   const input = h('input', {
@@ -193,16 +199,20 @@ function codeBatchInput(T, busy) {
     'aria-describedby': 'code-batches-hint',
     onchange: (e) => {
       const added = [...e.target.files].map((f) => ({ name: f.name, blob: f, size: f.size }));
-      const codeBatches = [...batches.filter((b) => !added.some((a) => a.name === b.name)), ...added];
       e.target.value = '';
-      Object.assign(state, { codeBatches, ingest: null });
-      update({ codeBatches, ingest: null });
+      setCodeBatches([...batches.filter((b) => !added.some((a) => a.name === b.name)), ...added]);
     },
   });
+  const clear = () => {
+    setCodeBatches([]);
+    announce(T.codeBatchesCleared);
+    document.getElementById('code-batches')?.focus();
+  };
   return h('div', { class: 'code-batches' },
     h('label', { for: 'code-batches', text: T.codeBatchesLabel }),
     h('p', { class: 'hint', id: 'code-batches-hint', text: batches.length ? T.codeBatchesChosen(batches.map((b) => b.name).join(', ')) : T.codeBatchesHint }),
-    input);
+    input,
+    batches.length ? h('button', { type: 'button', class: 'secondary small', id: 'code-batches-clear', disabled: busy, onclick: clear, text: T.codeBatchesClear }) : null);
 }
 
 function renderRecordFiles() {

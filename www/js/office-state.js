@@ -26,6 +26,7 @@ export const state = {
   result: null,
   ingest: null, // the last ingest report (data files)
   files: [], // data files: { name, size, blob }
+  codeBatches: [], // the office's code batch files for the runs (kaoping.codes/1): { name, size, blob }
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
   verify: null, // { busy } | { failed } | what Engine.verifyFiles gives ({ found, … })
@@ -100,6 +101,7 @@ export function persist() {
     planText: state.planText,
     planSource: state.planSource,
     files: state.files.map(({ name, blob }) => ({ name, blob })),
+    codeBatches: (state.codeBatches ?? []).map(({ name, blob }) => ({ name, blob })),
     n: state.n,
     seed: state.seed,
     lastRun: state.lastRun,
@@ -118,6 +120,7 @@ export async function restore() {
     planText: w.planText ?? null,
     planSource: w.planSource ?? null,
     files: (w.files ?? []).filter((f) => f?.blob).map(({ name, blob }) => ({ name, size: blob.size, blob })),
+    codeBatches: (w.codeBatches ?? []).filter((f) => f?.blob).map(({ name, blob }) => ({ name, size: blob.size, blob })),
     n: w.n ?? state.n,
     seed: w.seed ?? state.seed,
     lastRun: w.lastRun ?? null,
