@@ -183,23 +183,77 @@ test('the office page makes a signed batch of codes, and a slip’s code is take
     await codes.getByText(/Nothing in kaoping records who got which code/).waitFor();
     assert.deepEqual(errors, []);
 
-    // A slip's code typed on the respondent's page: on the record, normalised.
-    const phone = await browser.newContext({ viewport: { width: 320, height: 720 } });
+    // A slip's code typed on the respondent's page: on the record, normalised. The same code
+    // once more (reused), and a well-formed code the batch does not hold (unknown).
     const planText = JSON.stringify({ ...demo, id: 'codes-test', trust: { keys: [entry], instruments: { cadre: 'code' } } });
-    await phone.route('**/codes-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: planText }));
-    const respondent = await phone.newPage();
-    respondent.setDefaultTimeout(30000);
-    await respondent.goto(url('respond.html?plan=codes-plan.json&instrument=cadre'));
-    const field = respondent.getByLabel(/一次性评价码/);
-    await field.waitFor();
-    await field.focus();
-    await respondent.keyboard.type(printed[2].toLowerCase());
-    const record = respondent.evaluate(() => new Promise((resolve) => addEventListener('kaoping-submit', (e) => resolve(e.detail))));
-    await answerCadre(respondent);
-    const rec = await record;
+    const rec = await respondWith(browser, planText, printed[2].toLowerCase());
     assert.equal(rec.code, printed[2].replace(/-/g, ''));
     assert.equal(hashOf(rec.code), hashOf(printed[2]));
+    const again = await respondWith(browser, planText, printed[2]);
+    const stranger = await respondWith(browser, planText, '7K3M-Q9XA-2BFH');
+    assert.ok(!printed.map((c) => c.replace(/-/g, '')).includes(stranger.code));
+
+    // Ingest with the batch: the codes issued, used, reused and unknown.
+    await page.locator('#lang-switch').click();
+    await codes.getByRole('heading', { level: 2, name: '一次性评价码' }).waitFor();
+    const batchText = JSON.stringify(batch);
+    const records = [rec, again, stranger].map((r) => JSON.stringify(r)).join('\n');
+    await ingest(page, batchText, records, batchDl.suggestedFilename());
+    // The batch is kept with the data files across a reload, and counts again.
+    await page.reload();
+    await page.locator('#plan-status').getByText('方案有效').waitFor();
+    await page.locator('#code-batches-hint').getByText(`已选批次：${batchDl.suggestedFilename()}`).waitFor();
+    await page.getByRole('button', { name: '用这些文件重新评分' }).click();
+    await expectCounts(page);
+    await page.getByRole('button', { name: '清除已选批次' }).click();
+    await page.locator('#code-batches-hint').getByText(/汇总时先读/).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'code-batches');
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
   }
 });
+
+/** A respondent on a phone answers the cadre appraisal with `code`; the record submitted. */
+async function respondWith(browser, planText, code) {
+  const phone = await browser.newContext({ viewport: { width: 320, height: 720 } });
+  await phone.route('**/codes-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: planText }));
+  const page = await phone.newPage();
+  page.setDefaultTimeout(30000);
+  await page.goto(url('respond.html?plan=codes-plan.json&instrument=cadre'));
+  const field = page.getByLabel(/一次性评价码/);
+  await field.waitFor();
+  await field.focus();
+  await page.keyboard.type(code);
+  const record = page.evaluate(() => new Promise((resolve) => addEventListener('kaoping-submit', (e) => resolve(e.detail))));
+  await answerCadre(page);
+  const rec = await record;
+  await phone.close();
+  return rec;
+}
+
+/** The rows of a table's body as text. */
+const rowsOf = (table) => table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+
+async function expectCounts(page) {
+  await page.getByRole('heading', { name: '读取 3 条，接受 1 条，拒绝 2 条' }).waitFor();
+  const rejected = await rowsOf(page.locator('table', { has: page.locator('caption', { hasText: '被拒绝的记录' }) }));
+  assert.deepEqual(rejected.map((r) => r[3].split(' ')[0]), ['评价码重复使用', '评价码无效']);
+  const codes = await rowsOf(page.locator('table.codes'));
+  // instrument, issued, used, unknown, reused, missing
+  assert.deepEqual(codes, [['领导班子和领导干部年度考评表', '5', '1', '1', '1', '0']]);
+}
+
+/** The office's data step: the batch file, then the records; the run's counts. */
+async function ingest(page, batchText, records, batchName) {
+  await page.locator('#code-batches').setInputFiles({ name: batchName, mimeType: 'application/json', buffer: Buffer.from(batchText) });
+  await page.locator('#code-batches-hint').getByText(`已选批次：${batchName}`).waitFor();
+  await page.getByLabel('数据文件', { exact: true }).setInputFiles({ name: 'records.jsonl', mimeType: 'application/json', buffer: Buffer.from(records) });
+  await expectCounts(page);
+  assert.deepEqual(await axeCheck(page), [], 'axe: the ingest with codes');
+  await page.setViewportSize({ width: 320, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `no sideways scroll at 320 px: the ingest with codes (${overflow})`);
+  if (OUT) await page.locator('.record-files').screenshot({ path: `${OUT}/codes-320-ingest.png` });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
