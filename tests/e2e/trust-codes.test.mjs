@@ -167,6 +167,7 @@ test('the office page makes a signed batch of codes, and a slip’s code is take
     const printed = await slips.locator('.code').allTextContents();
     assert.equal(await slips.locator('.code').first().evaluate((e) => getComputedStyle(e).fontWeight), '700', 'the slips are styled');
     await slips.getByText(/不登记姓名/).waitFor();
+    if (OUT) await slips.screenshot({ path: `${OUT}/codes-slips.png`, fullPage: true });
     assert.equal(printed.length, 5);
     for (const c of printed) assert.match(c, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     assert.deepEqual(printed.map(hashOf).sort(), [...batch.hashes].sort(), 'the batch holds the slips’ hashes');
