@@ -1,6 +1,8 @@
 // Every dictionary of the pages (www/js/i18n.js and www/js/i18n-*.js) has the same keys in
 // zh-CN and en, and a key whose text is a function takes the same number of parameters in
 // both. Nested tables (e.g. the names of grades) are compared key by key, lists by length.
+// No top-level key is in two files: addStrings merges them all into one dictionary, where the
+// file loaded last would silently replace the other's text.
 //
 //   node tests/tidy/dictionaries.mjs
 //
@@ -48,6 +50,7 @@ const own = { 'i18n.js': base && Object.fromEntries(Object.entries(base).map(([l
 
 const problems = [];
 let keys = 0;
+const owner = new Map(); // top-level key -> the file that defines it
 for (const file of files) {
   const name = relative(root, join(dir, file));
   const dict = file in own ? own[file] : (await import(pathToFileURL(join(dir, file)).href)).STRINGS;
@@ -65,6 +68,10 @@ for (const file of files) {
   for (const la of LANGS) for (const lb of LANGS) if (la !== lb) compare(dict[la], dict[lb], la, lb, '', out);
   for (const [lang, key, what] of out) problems.push(`${name}: ${lang}: ${key}: ${what}`);
   keys += Object.keys(dict[LANGS[0]]).length;
+  for (const key of Object.keys(dict[LANGS[0]])) {
+    if (owner.has(key)) problems.push(`${name}: ${key}: also in ${owner.get(key)} (one would replace the other)`);
+    else owner.set(key, name);
+  }
 }
 
 if (problems.length) {
