@@ -1,13 +1,15 @@
 //! The ingest tables: the rejections (file, row, column, reason), the per-file counts, and
 //! (when the plan has trust rules) the superseded sheets and the one-time codes.
 
-use super::{CODES_TABLE, INGEST_FILES_TABLE, REJECTIONS_TABLE, SUPERSEDED_TABLE};
+#[cfg(feature = "office")]
+use super::CODES_TABLE;
+use super::{INGEST_FILES_TABLE, REJECTIONS_TABLE, SUPERSEDED_TABLE};
 use crate::cells::{Cell, Table};
 use crate::ingest::IngestReport;
 use crate::text::Text;
-use crate::trust::codes::CodeCounts;
 use serde::Serialize;
-use std::collections::BTreeMap;
+#[cfg(feature = "office")]
+use {crate::trust::codes::CodeCounts, std::collections::BTreeMap};
 
 /// What the ingest tables need of an ingest report; reads the JSON of an [`IngestReport`] too
 /// (the office page hands it back for export).
@@ -21,6 +23,7 @@ pub struct IngestSummary {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub superseded: Vec<crate::ingest::Superseded>,
     /// One-time codes per instrument that takes them (`IngestReport::codes`).
+    #[cfg(feature = "office")]
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub codes: BTreeMap<String, CodeCounts>,
 }
@@ -68,6 +71,7 @@ impl IngestSummary {
                 })
                 .collect(),
             superseded: report.superseded.clone(),
+            #[cfg(feature = "office")]
             codes: report.codes.clone(),
         }
     }
@@ -116,6 +120,7 @@ pub fn superseded_table(report: &IngestSummary, lang: &str) -> Option<Table> {
 /// The one-time codes of each instrument that takes them: issued in the valid batches given,
 /// used once (their sheets counted), and the sheets rejected for an unknown, reused or missing
 /// code (only when an instrument takes codes).
+#[cfg(feature = "office")]
 pub fn codes_table(report: &IngestSummary, lang: &str) -> Option<Table> {
     if report.codes.is_empty() {
         return None;

@@ -13,9 +13,10 @@ pub mod csv;
 mod ingest_tables;
 mod result_tables;
 
+#[cfg(feature = "office")]
+pub use ingest_tables::codes_table;
 pub use ingest_tables::{
-    codes_table, ingest_files_table, rejections_table, superseded_table, FileRow, IngestSummary,
-    RejectionRow,
+    ingest_files_table, rejections_table, superseded_table, FileRow, IngestSummary, RejectionRow,
 };
 use result_tables::build;
 
@@ -251,7 +252,8 @@ pub fn table(
     id: &str,
     lang: &str,
 ) -> Result<Table, ExportError> {
-    if !RESULT_TABLES.contains(&id) && !(id == QUALITY_TABLE && has_quality(result)) {
+    let known = RESULT_TABLES.contains(&id) || (id == QUALITY_TABLE && has_quality(result));
+    if !known {
         return Err(ExportError::UnknownTable(id.to_owned()));
     }
     Ok(build(&Ctx { plan, result, lang }, id))
@@ -268,6 +270,7 @@ pub fn tables_with_ingest(
     if let Some(i) = ingest {
         t.push(rejections_table(i, lang));
         t.extend(superseded_table(i, lang));
+        #[cfg(feature = "office")]
         t.extend(codes_table(i, lang));
         t.push(ingest_files_table(i, lang));
     }

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A batch's `format`.
 pub const BATCH_FORMAT: &str = "kaoping.codes/1";
 pub use super::rules::normalize_code;
-use super::rules::CROCKFORD;
+use crate::plan::access::CROCKFORD;
 
 /// The codes of `random` (8 bytes per code; the top 60 bits of each 8 are used), shown
 /// `XXXX-XXXX-XXXX`. Bytes that are not a multiple of 8 leave the rest unused.

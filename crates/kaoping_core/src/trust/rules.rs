@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub(crate) use crate::plan::access::CROCKFORD;
 pub use crate::plan::access::{coded_instruments, normalize_code};
 
 /// Who may rate (see `docs/trust.md`).
