@@ -57,6 +57,26 @@ pub fn is_iso_date(s: &str) -> bool {
     }
 }
 
+/// China time (UTC+8, no daylight saving) ahead of UTC, in milliseconds.
+const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
+
+/// The first instant (ms since the epoch, UTC) of the China-time day `YYYY-MM-DD`: its
+/// 00:00:00.000 +08:00. `None` when `day` is not such a date.
+pub fn china_day_start_ms(day: &str) -> Option<i64> {
+    if !is_iso_date(day) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| day[r].parse::<u32>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    Some(days_from_civil(i64::from(y), m, d) * 86_400_000 - CHINA_OFFSET_MS)
+}
+
+/// The last millisecond (ms since the epoch, UTC) of the China-time day `YYYY-MM-DD`: its
+/// 23:59:59.999 +08:00. `None` when `day` is not such a date.
+pub fn china_day_end_ms(day: &str) -> Option<i64> {
+    china_day_start_ms(day).map(|ms| ms + 86_400_000 - 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +123,43 @@ mod tests {
             "2026-00-10",
         ] {
             assert!(!is_iso_date(bad), "{bad}");
+        }
+    }
+
+    /// China-time days as UTC instants: the day starts at 16:00 UTC the day before and ends
+    /// at 15:59:59.999 UTC; a year's end and a leap day cross over; non-dates give nothing.
+    #[test]
+    fn china_days() {
+        // 2026-12-01T00:00:00+08:00 = 2026-11-30T16:00:00Z
+        let start = china_day_start_ms("2026-12-01").unwrap();
+        assert_eq!(
+            start,
+            (days_from_civil(2026, 11, 30) * 86_400 + 16 * 3600) * 1000
+        );
+        // 2026-12-31T23:59:59.999+08:00 = 2026-12-31T15:59:59.999Z
+        let end = china_day_end_ms("2026-12-31").unwrap();
+        assert_eq!(
+            end,
+            (days_from_civil(2026, 12, 31) * 86_400 + 16 * 3600) * 1000 - 1
+        );
+        assert_eq!(
+            china_day_start_ms("2027-01-01").unwrap(),
+            china_day_end_ms("2026-12-31").unwrap() + 1
+        );
+        assert_eq!(
+            china_day_end_ms("2028-02-29").unwrap() - china_day_start_ms("2028-02-29").unwrap(),
+            86_400_000 - 1
+        );
+        for bad in [
+            "2026-02-29",
+            "2026-12-1",
+            "26-12-01",
+            "",
+            "2026-13-01",
+            "二〇二六-12-01",
+        ] {
+            assert_eq!(china_day_start_ms(bad), None, "{bad}");
+            assert_eq!(china_day_end_ms(bad), None, "{bad}");
         }
     }
 }
