@@ -12,6 +12,15 @@
 //! The signatures themselves are made by the caller: the office key and the device key never
 //! leave the browser's WebCrypto.
 
+mod batch;
+mod sheet;
+
+pub use batch::{
+    day_end_utc, day_start_utc, invitations_csv, roster_invitations, roster_payloads, BatchError,
+    PrintedInvitation, RosterPayload, RosterPayloads,
+};
+pub use sheet::print_sheet;
+
 use crate::plan::Plan;
 use crate::record::{rfc3339, RecordError, ResponseRecord};
 use crate::review::{self, ReviewSheetLayout, ReviewSubmission};
@@ -158,5 +167,7 @@ fn query_value(text: &str) -> String {
     out
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,8 @@ mod export;
 #[cfg(feature = "office")]
 mod import;
 mod ingest;
+#[cfg(feature = "office")]
+mod invite;
 mod plan;
 #[cfg(feature = "office")]
 mod qr;
