@@ -8,6 +8,7 @@ mod codes;
 mod demo_responses;
 mod import_form;
 mod ingest;
+mod invite;
 mod keys;
 mod planbook;
 mod report;
@@ -101,6 +102,10 @@ enum Command {
         #[command(subcommand)]
         cmd: codes::CodesCommand,
     },
+    /// Sign a roster (CSV or XLSX) into invitations with the office key: invitations.csv
+    /// (one link per rater) and invitations.html (a printable sheet of QR codes) in --out;
+    /// every roster problem listed with its row and cell, and then nothing written (exit 1).
+    Invite(invite::InviteArgs),
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
         #[command(subcommand)]
@@ -280,6 +285,10 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
         Command::Plan { cmd } => yearend::plan(cmd, lang),
         Command::Keys { cmd } => keys::run(cmd, lang),
         Command::Codes { cmd } => codes::run(cmd, lang),
+        Command::Invite(args) => {
+            let plan = load_plan_arg(Some(args.plan_path().to_owned()))?;
+            invite::run(args, &plan, lang)
+        }
         Command::Verify(args) => aggregate::run_verify(args, lang),
         Command::Demo {
             what: DemoCommand::Inputs { seed, n },
