@@ -1345,6 +1345,12 @@ export interface IPreview {
   unmatched: IUnmatchedValue[];
 }
 
+/** An invitation ready to print: its link and the QR code of the link (SVG text). */
+export interface IPrintedInvitation {
+  invitation: IInvitationLink;
+  qr_svg: string;
+}
+
 /** One thing wrong with a plan. */
 export interface IProblem {
   /** A stable machine-readable code, e.g. `unknown_key`, `duplicate_id`. */
@@ -1908,6 +1914,47 @@ export interface IReviewerCalibration {
   reviewer: string;
   /** Reviewer's own sample SD (`None` with one rating). */
   sd?: number | null;
+}
+
+/** What the command or page gives for the whole roster. */
+export interface IRosterOptions {
+  /** The instrument of rows whose instrument cell is empty (or of a roster without that column). */
+  instrument?: string | null;
+  /** The first and last day (`YYYY-MM-DD`, China time) of rows whose cells are empty. */
+  valid_from?: string | null;
+  valid_until?: string | null;
+}
+
+/** One rater's invitation waiting for the office's signature. */
+export interface IRosterPayload {
+  draft: IInvitationDraft;
+  /** The bytes the office key signs. */
+  payload: number[];
+  /** The roster's row. */
+  row: number;
+}
+
+/** A roster read into payloads: all of them, or (when anything is wrong) none and every problem. */
+export interface IRosterPayloads {
+  payloads: IRosterPayload[];
+  problems: IRosterProblem[];
+}
+
+/** One problem of a roster, where it is. */
+export interface IRosterProblem {
+  /** The cell: `C4`, or `名单!C4` in a workbook. */
+  cell?: string | null;
+  /**
+   * `empty_rater`, `duplicate_rater`, `unknown_unit`, `unit_not_rated`,
+   * `missing_instrument`, `unknown_instrument`, `not_rated_instrument`, `unknown_group`,
+   * `bad_date`, `dates_reversed` or `csv_syntax`.
+   */
+  code: string;
+  /** The column's header, as written. */
+  column?: string | null;
+  message: IText;
+  /** The spreadsheet row. */
+  row: number;
 }
 
 /** A numeric scale with labelled points, e.g. 1–5 满意度, 0–10, 0–100. */

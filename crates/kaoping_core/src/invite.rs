@@ -117,7 +117,7 @@ pub fn invitation_payload(plan: &Plan, draft: &InvitationDraft) -> Result<Vec<u8
 }
 
 /// An invitation ready to hand out.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct InvitationLink {
     pub payload: InvitationPayload,
     pub token_id: String,

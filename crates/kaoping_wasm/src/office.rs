@@ -5,10 +5,11 @@ use kaoping_core::aggregate::verify::{self, NamedBytes};
 use kaoping_core::aggregate::{AggregateRun, Aggregation, InputFile};
 use kaoping_core::export::{self, IngestSummary};
 use kaoping_core::ingest::{CsvShard, FileOptions, IngestSession};
-use kaoping_core::invite;
+use kaoping_core::invite::{self, InvitationLink, PrintedInvitation};
 use kaoping_core::manifest::{InputRole, Manifest, Parameters};
 use kaoping_core::plan::Plan;
 use kaoping_core::review::{self, ReviewAnswers, ReviewSheetLayout, ReviewSubmission};
+use kaoping_core::roster::RosterOptions;
 use kaoping_core::track::sheet;
 use kaoping_core::trust::{self, InvitationDraft};
 use kaoping_core::{record, score, validate};
@@ -50,6 +51,16 @@ extern "C" {
     pub type IInvitationDraft;
     #[wasm_bindgen(typescript_type = "IInvitationLink")]
     pub type IInvitationLink;
+    #[wasm_bindgen(typescript_type = "IInvitationLink[]")]
+    pub type IInvitationLinks;
+    #[wasm_bindgen(typescript_type = "IRosterOptions")]
+    pub type IRosterOptions;
+    #[wasm_bindgen(typescript_type = "IRosterPayloads")]
+    pub type IRosterPayloads;
+    #[wasm_bindgen(typescript_type = "number[][]")]
+    pub type IPayloadBytes;
+    #[wasm_bindgen(typescript_type = "IPrintedInvitation[]")]
+    pub type IPrintedInvitations;
     #[wasm_bindgen(typescript_type = "IFileOptions | undefined")]
     pub type IFileOptions;
     #[wasm_bindgen(typescript_type = "IFileCount")]
@@ -437,6 +448,60 @@ impl Engine {
         let link = invite::invitation_link(self.plan_ref(), payload, signature, base, plan_url)
             .map_err(into_error)?;
         Ok(to_js(&link)?.unchecked_into())
+    }
+
+    /// A roster file (CSV or XLSX, named `file`) read into every rater's invitation payload
+    /// for the office key `key` (its id) to sign, serials from the caller's 16 random hex
+    /// characters `seed`; with any problem (by row and cell) no payload. Throws when the file
+    /// cannot be read as a roster at all.
+    #[wasm_bindgen(js_name = invitationsFromRoster)]
+    pub fn invitations_from_roster(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        options: IRosterOptions,
+        key: &str,
+        seed: &str,
+    ) -> Result<IRosterPayloads, JsValue> {
+        let options: RosterOptions = from_js(options.into())?;
+        let read = invite::roster_payloads(self.plan_ref(), file, bytes, &options, key, seed)
+            .map_err(into_error)?;
+        Ok(to_js(&read)?.unchecked_into())
+    }
+
+    /// The invitations of signed roster payloads (`signatures`, base64url, one per payload in
+    /// order), each with its link and QR code (SVG).
+    #[wasm_bindgen(js_name = rosterInvitations)]
+    pub fn roster_invitations(
+        &self,
+        payloads: IPayloadBytes,
+        signatures: Vec<String>,
+        base: &str,
+        plan_url: &str,
+    ) -> Result<IPrintedInvitations, JsValue> {
+        let payloads: Vec<Vec<u8>> = from_js(payloads.into())?;
+        let printed =
+            invite::roster_invitations(self.plan_ref(), &payloads, &signatures, base, plan_url)
+                .map_err(into_error)?;
+        Ok(to_js(&printed)?.unchecked_into())
+    }
+
+    /// The list of invitations as CSV text (headers in `lang`).
+    #[wasm_bindgen(js_name = invitationsCsv)]
+    pub fn invitations_csv(&self, links: IInvitationLinks, lang: &str) -> Result<String, JsValue> {
+        let links: Vec<InvitationLink> = from_js(links.into())?;
+        Ok(invite::invitations_csv(self.plan_ref(), &links, lang))
+    }
+
+    /// The printable HTML page of QR cards, one per invitation, text in `lang`.
+    #[wasm_bindgen(js_name = invitationSheet)]
+    pub fn invitation_sheet(
+        &self,
+        printed: IPrintedInvitations,
+        lang: &str,
+    ) -> Result<String, JsValue> {
+        let printed: Vec<PrintedInvitation> = from_js(printed.into())?;
+        Ok(invite::print_sheet(self.plan_ref(), &printed, lang))
     }
 
     /// The result's tables (ranking, components, …) with titles, headers and rows in `lang`;

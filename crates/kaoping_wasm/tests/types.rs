@@ -18,12 +18,13 @@ use kaoping_core::export::IngestSummary;
 use kaoping_core::form::{Answers, CarryOver, FormState};
 use kaoping_core::import::{FormImport, ImportOptions};
 use kaoping_core::ingest::{FileCount, FileOptions, Progress, RecordFile, RecordsEvaluation};
-use kaoping_core::invite::{InvitationLink, InvitedSheet};
+use kaoping_core::invite::{InvitationLink, InvitedSheet, PrintedInvitation, RosterPayloads};
 use kaoping_core::manifest::{FileEntry, InputRole, Manifest};
 use kaoping_core::plan::{NextYear, Plan};
 use kaoping_core::record::{ResponseRecord, Submission};
 use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
+use kaoping_core::roster::RosterOptions;
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
 use kaoping_core::table::preview::Preview;
 use kaoping_core::text::Text;
@@ -105,6 +106,9 @@ fn definitions() -> BTreeMap<String, Value> {
         CodedInstrument,
         CodeIssue,
         CodeFiles,
+        RosterOptions,
+        RosterPayloads,
+        PrintedInvitation,
     );
     // The plan, with its scoring and tracking sections typed: the plan keeps them as JSON
     // (read by the layers above it), so their types are put in by the function that does it

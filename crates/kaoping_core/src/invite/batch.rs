@@ -125,7 +125,7 @@ fn payload_of(
 }
 
 /// An invitation ready to print: its link and the QR code of the link (SVG text).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct PrintedInvitation {
     pub invitation: InvitationLink,
     pub qr_svg: String,
