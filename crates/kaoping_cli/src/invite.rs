@@ -109,7 +109,7 @@ pub fn run(args: InviteArgs, plan: &kaoping_core::plan::Plan, lang: &str) -> Res
     let html = args.out.join("invitations.html");
     std::fs::write(&csv, invitations_csv(plan, &links, lang))
         .with_context(|| csv.display().to_string())?;
-    std::fs::write(&html, print_sheet(plan, &printed, lang))
+    std::fs::write(&html, print_sheet(plan, &printed, lang, None))
         .with_context(|| html.display().to_string())?;
     println!(
         "{}",

@@ -19,7 +19,7 @@ pub use batch::{
     day_end_utc, day_start_utc, invitations_csv, roster_invitations, roster_payloads, BatchError,
     PrintedInvitation, RosterPayload, RosterPayloads,
 };
-pub use sheet::print_sheet;
+pub use sheet::{print_sheet, SHEET_STYLE};
 
 use crate::plan::Plan;
 use crate::record::{rfc3339, RecordError, ResponseRecord};

@@ -493,15 +493,22 @@ impl Engine {
         Ok(invite::invitations_csv(self.plan_ref(), &links, lang))
     }
 
-    /// The printable HTML page of QR cards, one per invitation, text in `lang`.
+    /// The printable HTML page of QR cards, one per invitation, text in `lang`, its style linked
+    /// from `stylesheet` (an absolute URL of `css/invite-sheet.css`: the page allows no inline style).
     #[wasm_bindgen(js_name = invitationSheet)]
     pub fn invitation_sheet(
         &self,
         printed: IPrintedInvitations,
         lang: &str,
+        stylesheet: &str,
     ) -> Result<String, JsValue> {
         let printed: Vec<PrintedInvitation> = from_js(printed.into())?;
-        Ok(invite::print_sheet(self.plan_ref(), &printed, lang))
+        Ok(invite::print_sheet(
+            self.plan_ref(),
+            &printed,
+            lang,
+            Some(stylesheet),
+        ))
     }
 
     /// The result's tables (ranking, components, …) with titles, headers and rows in `lang`;

@@ -119,7 +119,7 @@ fn a_roster_gives_invitations_that_open_with_its_units() {
     assert!(lines[1].ends_with(&links[0].link));
     assert!(invitations_csv(&plan, &links, "en").starts_with("\u{feff}rater,name,group"));
 
-    let html = print_sheet(&plan, &printed, "en");
+    let html = print_sheet(&plan, &printed, "en", None);
     assert_eq!(html.matches("<li class=\"card\">").count(), 2);
     assert_eq!(html.matches("<svg").count(), 2);
     assert_eq!(html.matches("role=\"img\"").count(), 2);
@@ -127,7 +127,17 @@ fn a_roster_gives_invitations_that_open_with_its_units() {
     assert!(html.contains("break-inside:avoid"));
     assert!(html.contains("size:A4"));
     assert!(html.contains("Invitation: X2 Bob"));
-    assert!(print_sheet(&plan, &printed, "zh-CN").contains("评审对象"));
+    assert!(html.contains("<style>"));
+    let linked = print_sheet(
+        &plan,
+        &printed,
+        "zh-CN",
+        Some("https://kp.example/css/invite-sheet.css"),
+    );
+    assert!(linked.contains("评审对象"));
+    assert!(linked
+        .contains("<link rel=\"stylesheet\" href=\"https://kp.example/css/invite-sheet.css\">"));
+    assert!(!linked.contains("<style>"));
 }
 
 #[test]

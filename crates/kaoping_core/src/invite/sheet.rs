@@ -6,7 +6,10 @@
 use super::batch::{group_name, unit_names, PrintedInvitation};
 use crate::plan::Plan;
 
-const STYLE: &str = "\
+/// The sheet's CSS: inlined in the file `kaoping invite` writes; the office page (whose
+/// Content-Security-Policy allows no inline style) links the same text as
+/// `www/css/invite-sheet.css` (a test keeps the two equal).
+pub const SHEET_STYLE: &str = "\
 *{box-sizing:border-box}\
 body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:1rem;color:#111;background:#fff}\
 h1{font-size:1.25rem;margin:0 0 .25rem}\
@@ -22,8 +25,14 @@ h1{font-size:1.25rem;margin:0 0 .25rem}\
 @media print{@page{size:A4;margin:12mm}body{margin:0}.hint{display:none}\
 .cards{grid-template-columns:repeat(2,1fr);gap:6mm}.card{border-color:#000}.qr{max-width:55mm}}";
 
-/// The printable HTML page of `invitations`, its text in `lang` (zh-CN unless `en`).
-pub fn print_sheet(plan: &Plan, invitations: &[PrintedInvitation], lang: &str) -> String {
+/// The printable HTML page of `invitations`, its text in `lang` (zh-CN unless `en`), with
+/// [`SHEET_STYLE`] inline, or linked from `stylesheet` (an absolute URL) when given.
+pub fn print_sheet(
+    plan: &Plan,
+    invitations: &[PrintedInvitation],
+    lang: &str,
+    stylesheet: Option<&str>,
+) -> String {
     let en = lang == "en";
     let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
     let title = format!(
@@ -40,10 +49,14 @@ pub fn print_sheet(plan: &Plan, invitations: &[PrintedInvitation], lang: &str) -
     let mut out = format!(
         "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n\
+         <title>{}</title>\n{}\n</head>\n<body>\n<main>\n<h1>{}</h1>\n\
          <p class=\"hint\">{}</p>\n<ul class=\"cards\" role=\"list\">\n",
         if en { "en" } else { "zh-CN" },
         esc(&title),
+        match stylesheet {
+            Some(href) => format!("<link rel=\"stylesheet\" href=\"{}\">", esc(href)),
+            None => format!("<style>{SHEET_STYLE}</style>"),
+        },
         esc(&title),
         esc(&hint),
     );
@@ -102,4 +115,14 @@ fn esc(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// The office page links `www/css/invite-sheet.css`: the same style as the CLI's file.
+    #[test]
+    fn the_web_stylesheet_is_the_sheet_style() {
+        let web = include_str!("../../../../www/css/invite-sheet.css");
+        assert_eq!(web.trim_end(), super::SHEET_STYLE);
+    }
 }
