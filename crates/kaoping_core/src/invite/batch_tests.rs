@@ -127,6 +127,7 @@ fn a_roster_gives_invitations_that_open_with_its_units() {
     assert!(html.contains("break-inside:avoid"));
     assert!(html.contains("size:A4"));
     assert!(html.contains("Invitation: X2 Bob"));
+    assert!(html.contains("<dt>Valid (China time)</dt><dd>2026-12-01 – 2026-12-15</dd>"));
     assert!(html.contains("<style>"));
     let linked = print_sheet(
         &plan,

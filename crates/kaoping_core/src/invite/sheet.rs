@@ -14,7 +14,7 @@ pub const SHEET_STYLE: &str = "\
 body{font-family:system-ui,'PingFang SC','Microsoft YaHei',sans-serif;margin:1rem;color:#111;background:#fff}\
 h1{font-size:1.25rem;margin:0 0 .25rem}\
 .hint{margin:0 0 1rem;color:#333}\
-.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem}\
+.cards{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem}\
 .card{border:1px solid #555;border-radius:4px;padding:.75rem;break-inside:avoid;page-break-inside:avoid}\
 .card h2{font-size:1.1rem;margin:0 0 .25rem}\
 .card dl{margin:0 0 .5rem;display:grid;grid-template-columns:auto 1fr;gap:.1rem .5rem}\
@@ -90,15 +90,28 @@ fn card(out: &mut String, plan: &Plan, x: &PrintedInvitation, lang: &str) {
         "<dt>{}</dt><dd>{}</dd>\n<dt>{}</dt><dd>{} – {}</dd>\n</dl>\n",
         t("评审对象", "Units"),
         esc(&units),
-        t("有效期", "Valid"),
-        esc(&p.valid_from),
-        esc(&p.valid_until),
+        t("有效期（北京时间）", "Valid (China time)"),
+        esc(&china_day(&p.valid_from)),
+        esc(&china_day(&p.valid_until)),
     ));
     out.push_str(&format!(
         "<div class=\"qr\">{}</div>\n<p class=\"link\">{}</p>\n</li>\n",
         x.qr_svg,
         esc(&x.invitation.link)
     ));
+}
+
+/// The China-time day (`YYYY-MM-DD`) of an RFC 3339 instant: a rater reads the days the
+/// office chose, not UTC instants. The text itself when it is no such instant.
+fn china_day(instant: &str) -> String {
+    match crate::trust::parse_instant(instant) {
+        Some(ms) => {
+            let days = (ms + 8 * 3_600_000).div_euclid(86_400_000);
+            let (y, m, d) = crate::date::civil_from_days(days);
+            format!("{y:04}-{m:02}-{d:02}")
+        }
+        None => instant.to_owned(),
+    }
 }
 
 /// `s` escaped for HTML text and attribute values.
