@@ -3,13 +3,13 @@
 // group, the key listed in the plan), the office key signs it here (keys.js, WebCrypto), and the
 // engine makes the token and the link, checked as the review page will check it. Every refusal
 // is the engine's, shown as it says it.
-// (A roster file read into many invitations at once, and the sheet of QR codes, come with the
-// core's roster reader and QR code.)
+// A roster file read into many invitations at once, and the sheet of QR codes: office-roster.js.
 import { h } from './dom.js';
 import { errorText, tr } from './i18n.js';
 import { state, t, announce, update } from './office-state.js';
 import { planEngine } from './office-forms.js';
 import { signAsOffice, b64u } from './keys.js';
+import { renderRoster } from './office-roster.js';
 
 /** What is typed is kept in the state as it changes (no redraw), like the key's form. */
 const form = () => (state.invite ??= { units: [], issued: [] });
@@ -128,5 +128,6 @@ export function renderInvite() {
         h('p', { class: 'hint', id: 'invite-plan-url-hint', text: T.issuePlanUrlHint }),
         h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: !!f.busy, text: T.issueIssue })))),
     f.error ? h('p', { class: 'error-message', id: 'invite-error', tabindex: '-1', role: 'alert', text: f.error }) : null,
-    issued(T, f.issued));
+    issued(T, f.issued),
+    renderRoster(f));
 }
