@@ -38,7 +38,7 @@ const QUIET: usize = 4;
 
 fn svg(width: usize, colors: &[Color], label: &str) -> String {
     let size = width + 2 * QUIET;
-    let label = crate::xlsx::xml::escape(label);
+    let label = crate::text::escape_html(label);
     let mut path = String::new();
     for (y, row) in colors.chunks(width).enumerate() {
         let mut x = 0;

@@ -5,6 +5,7 @@
 
 use super::batch::{group_name, unit_names, PrintedInvitation};
 use crate::plan::Plan;
+use crate::text::escape_html as esc;
 
 /// The sheet's CSS: inlined in the file `kaoping invite` writes; the office page (whose
 /// Content-Security-Policy allows no inline style) links the same text as
@@ -112,22 +113,6 @@ fn china_day(instant: &str) -> String {
         }
         None => instant.to_owned(),
     }
-}
-
-/// `s` escaped for HTML text and attribute values.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::{Level, TrackReport, Warning};
 use crate::plan::Plan;
+use crate::text::escape_html as esc;
 
 use crate::cells::{Cell, Table};
 
@@ -85,13 +86,6 @@ pub fn warnings_csv(plan: &Plan, report: &TrackReport, lang: &str) -> String {
 #[cfg(feature = "office")]
 pub fn warnings_xlsx(plan: &Plan, report: &TrackReport, lang: &str) -> Vec<u8> {
     crate::xlsx::write_tables(&[warnings_table(plan, report, lang)])
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The units with warnings, in plan order.

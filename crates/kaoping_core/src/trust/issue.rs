@@ -7,6 +7,7 @@
 use super::codes::{batch_message, generate_codes, CodeBatch};
 use super::{Access, TrustError, TrustRules, MAX_BATCH_CODES, MAX_BATCH_NAME_CHARS};
 use crate::plan::Plan;
+use crate::text::escape_html as esc;
 use serde::Serialize;
 
 /// An instrument that takes codes: its id and its title in the language asked for.
@@ -156,13 +157,6 @@ pub fn slips_csv(batch: &CodeBatch, codes: &[String]) -> String {
         ));
     }
     out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 const SLIPS_CSS: &str = "body{font-family:system-ui,sans-serif;margin:1rem;color:#111}\
