@@ -61,7 +61,7 @@ fn svg(width: usize, colors: &[Color], label: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The dark modules of an SVG made by [`svg`], read back from its path.
@@ -96,7 +96,7 @@ mod tests {
     }
 
     /// Decodes the SVG's modules with `rqrr` (an independent decoder), 4 pixels a module.
-    fn decode(svg: &str) -> String {
+    pub(crate) fn decode(svg: &str) -> String {
         let (size, dark) = modules(svg);
         const PX: usize = 4;
         let img = rqrr::PreparedImage::prepare_from_greyscale(size * PX, size * PX, |x, y| {

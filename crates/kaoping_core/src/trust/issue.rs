@@ -166,11 +166,14 @@ ol{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(
 li{border:1px dashed #555;padding:.75rem;break-inside:avoid}\
 .code{font:700 1.5rem/1.4 ui-monospace,monospace;letter-spacing:.08em;margin:.3rem 0}\
 .where,.plan{font-size:.85rem;margin:0}\
+.qr svg{width:7.5rem;height:7.5rem;display:block;margin:.4rem 0}\
 @media print{header{display:none}body{margin:0}}";
 
 /// The printable slips: one per code, each with the plan's title, the instrument's title,
-/// the code, and where to enter it (`respond_url` + `?instrument=…`, or the questionnaire
-/// page when none is given), in Chinese and English. No names anywhere.
+/// the code, and where to enter it, in Chinese and English. With `respond_url` (the
+/// questionnaire page's address, which may carry `?plan=…`), the slip shows that address with
+/// `instrument=…` and a QR code of it with `#code=` and the code, which opens the page with the
+/// code filled in (a fragment: the code reaches no server log). No names anywhere.
 pub fn slips_html(
     plan: &Plan,
     batch: &CodeBatch,
@@ -183,15 +186,28 @@ pub fn slips_html(
         .map(|i| (title(&i.title, "zh-CN"), title(&i.title, "en")))
         .unwrap_or_else(|| (esc(&batch.instrument), esc(&batch.instrument)));
     let (plan_zh, plan_en) = (title(&plan.title, "zh-CN"), title(&plan.title, "en"));
-    let address = respond_url
-        .map(|u| format!("{u}?instrument={}", batch.instrument))
-        .map(|a| format!("<br><span class=\"addr\">{}</span>", esc(&a)))
+    let link = respond_url.map(|u| {
+        let join = if u.contains('?') { '&' } else { '?' };
+        format!("{u}{join}instrument={}", batch.instrument)
+    });
+    let address = link
+        .as_ref()
+        .map(|a| format!("<br><span class=\"addr\">{}</span>", esc(a)))
         .unwrap_or_default();
     let mut slips = String::new();
     for (i, code) in codes.iter().enumerate() {
+        // A link of a few hundred bytes always fits a QR code; one that does not is left out.
+        let qr = link
+            .as_ref()
+            .and_then(|l| {
+                let label = format!("评价码 {n} 的二维码 QR code of code {n}", n = i + 1);
+                crate::qr::qr_svg(&format!("{l}#code={code}"), &label).ok()
+            })
+            .map(|svg| format!("<div class=\"qr\">{svg}</div>"))
+            .unwrap_or_default();
         slips.push_str(&format!(
             "<li><p class=\"plan\">{plan_zh} · {ins_zh}<br><span lang=\"en\">{plan_en} · {ins_en}</span></p>\
-<p class=\"code\" aria-label=\"评价码 {n} Code {n}\">{code}</p>\
+<p class=\"code\" aria-label=\"评价码 {n} Code {n}\">{code}</p>{qr}\
 <p class=\"where\">请在问卷页面输入此码，每码只能使用一次。<br><span lang=\"en\">Enter this code on the questionnaire page; it counts once.</span>{address}</p></li>\n",
             n = i + 1
         ));
@@ -277,6 +293,30 @@ mod tests {
         assert_eq!(html.matches("<li>").count(), 5);
         assert!(html.contains(&issue.codes[4]));
         assert!(html.contains("https://x.cn/respond.html?instrument=cadre"));
+        // Each slip's QR code opens the page with its code.
+        let svgs: Vec<&str> = html.split("<svg").skip(1).collect();
+        assert_eq!(svgs.len(), 5);
+        let first = format!("<svg{}", &svgs[0][..svgs[0].find("</svg>").unwrap() + 6]);
+        assert_eq!(
+            crate::qr::tests::decode(&first),
+            format!(
+                "https://x.cn/respond.html?instrument=cadre#code={}",
+                issue.codes[0]
+            )
+        );
+        // An address that names the plan keeps it.
+        let with_plan = slips_html(
+            &plan,
+            &signed,
+            &issue.codes[..1],
+            Some("r.html?plan=p.json"),
+        );
+        assert!(
+            with_plan.contains("r.html?plan=p.json&amp;instrument=cadre"),
+            "{with_plan}"
+        );
+        // Without an address: no QR code.
+        assert!(!slips_html(&plan, &signed, &issue.codes, None).contains("<svg"));
         assert!(html.contains("2026-12 会议"));
         let sig = crate::trust::keys::b64u(&crate::trust::keys::sign(&SEED, &issue.message));
         let files = sign_issue(&plan, &issue, &sig, None).unwrap();
