@@ -10,6 +10,7 @@
 
 mod instrument;
 mod sheet;
+pub mod trust;
 
 use crate::plan::{Amendment, Plan};
 use crate::text::Text;
@@ -354,6 +355,7 @@ impl Diff {
                 "the tracking section changed",
             );
         }
+        self.trust(old, new);
     }
 }
 
@@ -367,7 +369,7 @@ pub fn diff_plan_texts(old_text: &str, new_text: &str) -> Result<PlanDiff, Amend
 }
 
 /// The plan `text`, when it is valid; else its first problem.
-fn valid(which: &'static str, text: &str) -> Result<Plan, AmendError> {
+pub(crate) fn valid(which: &'static str, text: &str) -> Result<Plan, AmendError> {
     let report = crate::validate::validate_plan(text);
     match report.plan {
         Some(plan) if report.ok => Ok(plan),

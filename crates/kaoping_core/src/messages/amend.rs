@@ -27,6 +27,26 @@ impl Bilingual for AmendError {
     }
 }
 
+#[cfg(feature = "office")]
+impl Bilingual for crate::amend::trust::TrustEditError {
+    fn zh(&self) -> String {
+        use crate::amend::trust::TrustEditError as E;
+        match self {
+            E::Amend(e) => e.zh(),
+            E::BadKey(why) => format!(
+                "密钥既不是密钥备份文件（kaoping.key/1），也不是公钥文字（ed25519: 加 43 个 base64url 字符）：{why}"
+            ),
+            E::KeyIdMismatch { file, id } => {
+                format!("密钥文件中的编号 {file} 不是其公钥的编号 {id}")
+            }
+            E::KeyRevoked(id) => format!("密钥 {id} 已在方案中吊销：请新建一个密钥"),
+            E::UnknownKey(id) => format!("方案的信任设置（trust）中没有密钥 {id}"),
+            E::UnknownInstrument(id) => format!("方案中没有问卷 {id}"),
+            E::Rules(at) => format!("方案的信任设置（trust）有误：{at}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +72,24 @@ mod tests {
         bilingual(&AmendError::Reason("en".into()), &["en"]);
         bilingual(&AmendError::History, &[]);
         bilingual(&AmendError::Unchanged, &[]);
+    }
+
+    #[cfg(feature = "office")]
+    #[test]
+    fn trust_edit_error() {
+        use crate::amend::trust::TrustEditError as E;
+        bilingual(&E::Amend(AmendError::BadDate("x".into())), &["x"]);
+        bilingual(&E::BadKey("ed25519:zz".into()), &["ed25519:zz"]);
+        bilingual(
+            &E::KeyIdMismatch {
+                file: "aaaa".into(),
+                id: "bbbb".into(),
+            },
+            &["aaaa", "bbbb"],
+        );
+        bilingual(&E::KeyRevoked("k1".into()), &["k1"]);
+        bilingual(&E::UnknownKey("k2".into()), &["k2"]);
+        bilingual(&E::UnknownInstrument("nope".into()), &["nope"]);
+        bilingual(&E::Rules("/trust/keys".into()), &["/trust/keys"]);
     }
 }
