@@ -60,7 +60,7 @@ fn plan(path: &Path) -> Result<kaoping_core::plan::Plan> {
 
 /// The diff as lines a person reads: each change (`!` where records do not stay valid), then
 /// each instrument's verdict.
-fn print_diff(diff: &PlanDiff, lang: &str) {
+pub(crate) fn print_diff(diff: &PlanDiff, lang: &str) {
     let en = lang == "en";
     say(
         lang,

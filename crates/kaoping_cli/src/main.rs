@@ -1,5 +1,6 @@
 //! `kaoping`: the command line on the same core as the browser.
 
+mod addkey;
 mod aggregate;
 mod ahp;
 mod amend;

@@ -59,6 +59,9 @@ pub enum PlanCommand {
     /// Write the new version of a plan with its amendment (date, reason, what changed, which
     /// instruments' earlier records stay valid) appended to its history.
     Amend(crate::amend::AmendArgs),
+    /// Put the office's public key into the plan's `trust` (or revoke a key, change an
+    /// instrument's access: open, invitation, code) as an amendment.
+    AddKey(crate::addkey::AddKeyArgs),
     /// The plan as a workbook to edit in Excel or WPS (sheets named in the message language:
     /// `--lang en` for English).
     ToXlsx(crate::planbook::ToXlsxArgs),
@@ -127,6 +130,7 @@ pub fn plan(cmd: PlanCommand, lang: &str) -> Result<std::process::ExitCode> {
     match cmd {
         PlanCommand::Diff(args) => crate::amend::diff(args, lang),
         PlanCommand::Amend(args) => crate::amend::amend(args, lang),
+        PlanCommand::AddKey(args) => crate::addkey::run(args, lang),
         PlanCommand::ImportForm(args) => {
             crate::import_form::run(args, lang)?;
             Ok(std::process::ExitCode::SUCCESS)
