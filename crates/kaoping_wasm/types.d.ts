@@ -2351,6 +2351,24 @@ export interface ITrackingRules {
   warnings?: IWarningRule[];
 }
 
+/** What to change in a plan's `trust` section. */
+export interface ITrustEdit {
+  /** New access by instrument id (`open` takes the instrument out of `trust.instruments`). */
+  access?: Record<string, IAccess>;
+  /**
+   * An office key to put into `trust.keys`: its backup file (`kaoping.key/1`, the public
+   * part is read; the secret is not needed) or its public key text `ed25519:…`.
+   */
+  key?: string | null;
+  /** Ids of keys of `trust.keys` to revoke. */
+  revoke?: string[];
+  /**
+   * The new version; by default the plan's version with its last number increased
+   * (`1` → `2`, `2026.3` → `2026.4`; `.1` appended when it ends in no number).
+   */
+  version?: string | null;
+}
+
 /** Who may rate (see `docs/trust.md`). */
 export interface ITrustRules {
   /**
