@@ -98,7 +98,8 @@ fn the_office_key_goes_into_the_plan_as_an_amendment() {
     let revoke = ["plan", "add-key", p, "--revoke", &id];
     let (ok, _, err) = kaoping(&[&revoke[..], &reason].concat());
     assert!(
-        !ok && err.contains("新方案不是有效的方案：/trust/keys"),
+        !ok && err.contains("这样修改后的方案不成立：/trust/keys：")
+            && err.contains("须有至少一把未吊销的考评办密钥"),
         "{err}"
     );
     let reopen = ["--access", "expert=open"];

@@ -147,7 +147,10 @@ impl Diff {
 #[cfg(feature = "office")]
 mod edit;
 #[cfg(feature = "office")]
-pub use edit::{amend_trust, edit_trust, with_access, with_office_key, TrustEdit, TrustEditError};
+pub use edit::{
+    amend_trust, edit_trust, trust_choices, with_access, with_office_key, AccessChoice,
+    TrustChoices, TrustEdit, TrustEditError,
+};
 
 #[cfg(all(test, feature = "office"))]
 mod tests;

@@ -43,6 +43,9 @@ impl Bilingual for crate::amend::trust::TrustEditError {
             E::UnknownKey(id) => format!("方案的信任设置（trust）中没有密钥 {id}"),
             E::UnknownInstrument(id) => format!("方案中没有问卷 {id}"),
             E::Rules(at) => format!("方案的信任设置（trust）有误：{at}"),
+            E::Invalid { path, message } => {
+                format!("这样修改后的方案不成立：{path}：{}", message.get("zh-CN"))
+            }
         }
     }
 }
@@ -91,5 +94,12 @@ mod tests {
         bilingual(&E::UnknownKey("k2".into()), &["k2"]);
         bilingual(&E::UnknownInstrument("nope".into()), &["nope"]);
         bilingual(&E::Rules("/trust/keys".into()), &["/trust/keys"]);
+        bilingual(
+            &E::Invalid {
+                path: "/trust/keys".into(),
+                message: crate::text::Text::new("没有密钥", "no key"),
+            },
+            &["/trust/keys"],
+        );
     }
 }

@@ -1,14 +1,16 @@
 //! A new version of a plan with its `trust` section changed: the office's public key put in
 //! (from its backup file or its public key text), keys revoked, instruments' access changed;
 //! as a draft ([`edit_trust`], for the office page's amendment panel) or amended at once
-//! ([`amend_trust`], [`with_office_key`], [`with_access`]: `kaoping plan add-key`).
+//! ([`amend_trust`], [`with_office_key`], [`with_access`]: `kaoping plan add-key`); and what
+//! the office page offers to change ([`trust_choices`]).
 
 use super::access_name;
 use crate::amend::{amend_plan, valid, AmendError, Amended};
+use crate::plan::Plan;
 use crate::text::Text;
 use crate::trust::keys::{key_id, parse_public};
-use crate::trust::{Access, TrustRules};
-use serde::Deserialize;
+use crate::trust::{Access, OfficeKey, TrustRules};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -51,6 +53,10 @@ pub enum TrustEditError {
     UnknownInstrument(String),
     #[error("the plan's trust section is invalid at {0}")]
     Rules(String),
+    /// The plan so changed breaks a check of the plan (e.g. no key left that is not revoked
+    /// while an instrument needs invitations or codes).
+    #[error("the plan so changed is not valid: {path}: {}", .message.get("en"))]
+    Invalid { path: String, message: Text },
 }
 
 /// The public key text and id of `text`: a key backup file or a public key text.
@@ -151,6 +157,11 @@ pub fn edit_trust(plan_text: &str, edit: &TrustEdit) -> Result<String, TrustEdit
             }
         }
     }
+    // Every instrument open: no `instruments` the plan did not have.
+    let had_map = plan.trust.get("instruments").is_some();
+    if !had_map && trust.get("instruments") == Some(&json!({})) {
+        trust.remove("instruments");
+    }
     let trust = Value::Object(trust);
     if trust == plan.trust || (plan.trust.is_null() && trust == json!({})) {
         return Err(AmendError::Unchanged.into());
@@ -175,9 +186,15 @@ pub fn edit_trust(plan_text: &str, edit: &TrustEdit) -> Result<String, TrustEdit
     }
     let text = serde_json::to_string_pretty(&value).expect("a JSON value serialises") + "\n";
     // What the plan's checks refuse (an invitation for an instrument without a review
-    // sheet, …) is said now, with its path.
-    valid("new", &text)?;
-    Ok(text)
+    // sheet, no key left that is not revoked, …) is said now, with its path.
+    let report = crate::validate::validate_plan(&text);
+    match report.problems.into_iter().next() {
+        Some(p) if !report.ok => Err(TrustEditError::Invalid {
+            path: p.path,
+            message: p.message,
+        }),
+        _ => Ok(text),
+    }
 }
 
 /// The keys of `trust`, made an empty list when it has none.
@@ -229,4 +246,50 @@ pub fn with_access(
         ..TrustEdit::default()
     };
     amend_trust(plan_text, &edit, date, reason)
+}
+
+/// The plan's trust section as the office page offers to change it: its keys (to revoke) and
+/// each instrument's access with the accesses the plan's checks allow it.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TrustChoices {
+    /// The keys of `trust.keys`, in the plan's order.
+    pub keys: Vec<OfficeKey>,
+    /// Every instrument of the plan, in the plan's order.
+    pub instruments: Vec<AccessChoice>,
+}
+
+/// An instrument's access and the accesses it may take.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct AccessChoice {
+    pub instrument: String,
+    /// Its access in the plan (`open` when `trust.instruments` does not name it).
+    pub access: Access,
+    /// `open` and `code` always; `invitation` only with a review sheet (an invitation opens
+    /// the review page).
+    pub choices: Vec<Access>,
+}
+
+/// What the office page offers for the plan's trust section.
+pub fn trust_choices(plan: &Plan) -> Result<TrustChoices, TrustEditError> {
+    let rules = TrustRules::of(plan).map_err(|e| TrustEditError::Rules(e.to_string()))?;
+    let instruments = plan
+        .instruments
+        .iter()
+        .map(|ins| {
+            let mut choices = vec![Access::Open];
+            if ins.review.is_some() {
+                choices.push(Access::Invitation);
+            }
+            choices.push(Access::Code);
+            AccessChoice {
+                instrument: ins.id.clone(),
+                access: rules.access(&ins.id),
+                choices,
+            }
+        })
+        .collect();
+    Ok(TrustChoices {
+        keys: rules.keys,
+        instruments,
+    })
 }

@@ -4,6 +4,7 @@ use crate::plan::DEMO_PLAN_JSON;
 use crate::text::Text;
 use crate::trust::keys::{format_public, key_id, public_from_seed};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 fn public(seed: u8) -> (String, String) {
     let p = public_from_seed(&[seed; 32]);
@@ -155,4 +156,87 @@ fn the_next_version_skips_the_history() {
     assert_eq!(edit::next_version("2026.09", &[]), "2026.10");
     assert_eq!(edit::next_version("v2", &["v3"]), "v4");
     assert_eq!(edit::next_version("draft", &[]), "draft.1");
+}
+
+#[test]
+fn the_choices_offered_are_those_the_plan_accepts() {
+    use Access::{Code, Invitation, Open};
+    let plan = crate::plan::demo_plan();
+    let c = trust_choices(&plan).unwrap();
+    assert!(c.keys.is_empty());
+    let got: Vec<(&str, Access, &[Access])> = c
+        .instruments
+        .iter()
+        .map(|a| (a.instrument.as_str(), a.access, a.choices.as_slice()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("public", Open, &[Open, Code][..]),
+            ("expert", Open, &[Open, Invitation, Code][..]),
+            ("cadre", Open, &[Open, Code][..]),
+        ]
+    );
+    // Each choice offered makes a valid plan with the key; an invitation not offered does not.
+    let (pubtext, _) = public(5);
+    for a in &c.instruments {
+        for access in [Open, Invitation, Code] {
+            let edit = TrustEdit {
+                key: Some(pubtext.clone()),
+                access: BTreeMap::from([(a.instrument.clone(), access)]),
+                ..TrustEdit::default()
+            };
+            let made = edit_trust(DEMO_PLAN_JSON, &edit);
+            assert_eq!(
+                made.is_ok(),
+                a.choices.contains(&access),
+                "{} {access:?}: {made:?}",
+                a.instrument
+            );
+        }
+    }
+    // The page sends every instrument's access: all open writes no `instruments`.
+    let all_open = TrustEdit {
+        key: Some(pubtext.clone()),
+        access: c
+            .instruments
+            .iter()
+            .map(|a| (a.instrument.clone(), Open))
+            .collect(),
+        ..TrustEdit::default()
+    };
+    let v: Value = serde_json::from_str(&edit_trust(DEMO_PLAN_JSON, &all_open).unwrap()).unwrap();
+    assert_eq!(
+        v["trust"],
+        json!({"keys": [{"id": public(5).1, "public": pubtext}]})
+    );
+    // The amended plan's keys and access come back, a revoked key marked.
+    let edit = TrustEdit {
+        key: Some(pubtext),
+        access: BTreeMap::from([("cadre".to_owned(), Code)]),
+        ..TrustEdit::default()
+    };
+    let a = amend_trust(DEMO_PLAN_JSON, &edit, "2026-12-02", reason()).unwrap();
+    let id = public(5).1;
+    // Revoking the only key of a plan whose cadre needs codes leaves no key to check them.
+    let revoke = TrustEdit {
+        revoke: vec![id.clone()],
+        ..TrustEdit::default()
+    };
+    assert!(matches!(
+        amend_trust(&a.json, &revoke, "2026-12-03", reason()),
+        Err(TrustEditError::Invalid { path, .. }) if path == "/trust/keys"
+    ));
+    // A new key put in with the revocation (a lost laptop) does.
+    let revoke = TrustEdit {
+        key: Some(public(6).0),
+        ..revoke
+    };
+    let b = amend_trust(&a.json, &revoke, "2026-12-03", reason()).unwrap();
+    assert_eq!(codes(&b), ["version_changed", "key_revoked", "key_added"]);
+    let plan = crate::validate::validate_plan(&b.json).plan.unwrap();
+    let c = trust_choices(&plan).unwrap();
+    let keys: Vec<(&str, bool)> = c.keys.iter().map(|k| (k.id.as_str(), k.revoked)).collect();
+    assert_eq!(keys, [(id.as_str(), true), (public(6).1.as_str(), false)]);
+    assert_eq!(c.instruments[2].access, Code);
 }
