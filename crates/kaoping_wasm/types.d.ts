@@ -11,6 +11,18 @@ export interface IEngineError extends Error {
 /** How an instrument's raters are admitted. */
 export type IAccess = "open" | "invitation" | "code";
 
+/** An instrument's access and the accesses it may take. */
+export interface IAccessChoice {
+  /** Its access in the plan (`open` when `trust.instruments` does not name it). */
+  access: IAccess;
+  /**
+   * `open` and `code` always; `invitation` only with a review sheet (an invitation opens
+   * the review page).
+   */
+  choices: IAccess[];
+  instrument: string;
+}
+
 /** Running totals of an [`AggregateRun`]. */
 export interface IAggregateProgress {
   accepted: number;
@@ -2349,6 +2361,17 @@ export interface ITrackingRules {
   site_checks?: ISiteCheckSheet[];
   /** Warning rules (预警规则), each with its level. */
   warnings?: IWarningRule[];
+}
+
+/**
+ * The plan's trust section as the office page offers to change it: its keys (to revoke) and
+ * each instrument's access with the accesses the plan's checks allow it.
+ */
+export interface ITrustChoices {
+  /** Every instrument of the plan, in the plan's order. */
+  instruments: IAccessChoice[];
+  /** The keys of `trust.keys`, in the plan's order. */
+  keys: IOfficeKey[];
 }
 
 /** What to change in a plan's `trust` section. */

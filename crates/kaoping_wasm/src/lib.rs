@@ -22,6 +22,8 @@ mod office_codes;
 #[cfg(feature = "office")]
 mod office_files;
 #[cfg(feature = "office")]
+mod office_trust;
+#[cfg(feature = "office")]
 pub use office::{JsAggregation, JsFile, JsOutput};
 #[cfg(feature = "office")]
 pub use office_files::{JsCarried, JsPlanFile};

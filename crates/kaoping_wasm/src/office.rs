@@ -27,8 +27,6 @@ extern "C" {
     pub type IAmended;
     #[wasm_bindgen(typescript_type = "IText")]
     pub type ITextValue;
-    #[wasm_bindgen(typescript_type = "ITrustEdit")]
-    pub type ITrustEdit;
     #[wasm_bindgen(typescript_type = "IScoringInputs")]
     pub type IScoringInputs;
     #[wasm_bindgen(typescript_type = "IEvaluationResult")]
@@ -221,15 +219,6 @@ impl Engine {
         let amended =
             kaoping_core::amend::amend_plan(old, new, date, reason).map_err(into_error)?;
         Ok(to_js(&amended)?.unchecked_into())
-    }
-
-    /// The plan `text` with its `trust` section changed by `edit` (the office's public key
-    /// put in, keys revoked, instruments' access changed) and a new version, not yet amended:
-    /// the new plan `planDiff` and `amendPlan` take.
-    #[wasm_bindgen(js_name = planWithTrust)]
-    pub fn plan_with_trust(text: &str, edit: ITrustEdit) -> Result<String, JsValue> {
-        let edit: kaoping_core::amend::trust::TrustEdit = from_js(edit.into())?;
-        kaoping_core::amend::trust::edit_trust(text, &edit).map_err(into_error)
     }
 
     /// Whether a record's checksum matches its content.

@@ -12,7 +12,7 @@
 
 use kaoping_core::aggregate::verify::{FileSetVerification, GivenVerification, Verification};
 use kaoping_core::aggregate::AggregateProgress;
-use kaoping_core::amend::trust::TrustEdit;
+use kaoping_core::amend::trust::{TrustChoices, TrustEdit};
 use kaoping_core::amend::{Amended, PlanDiff};
 use kaoping_core::cells::Table;
 use kaoping_core::export::IngestSummary;
@@ -68,6 +68,7 @@ fn definitions() -> BTreeMap<String, Value> {
         PlanDiff,
         Amended,
         TrustEdit,
+        TrustChoices,
         Text,
         ScoringInputs,
         EvaluationResult,
