@@ -1,5 +1,6 @@
-// Interface strings of the ingest report's trust parts (office-data.js): the signed sheets a
-// later one superseded and the one-time codes of each instrument. zh-CN and en.
+// Interface strings of the office page's trust parts: the ingest report's signed sheets a later
+// one superseded and one-time codes of each instrument (office-data.js), and putting the office's
+// public key into the plan (office-trust.js). zh-CN and en.
 import { addStrings } from './i18n.js';
 
 export const STRINGS = {
@@ -23,6 +24,26 @@ export const STRINGS = {
     codeBatchesChosen: (names) => `已选批次：${names}`,
     codeBatchesClear: '清除已选批次',
     codeBatchesCleared: '已清除评价码批次文件。',
+    trustHeading: '方案中的公钥和准入方式',
+    trustHint: '公钥、吊销和各问卷的准入方式作为一次方案修订写入方案：下一步先看改了什么，再填写日期和理由记录修订，然后发布新版本的方案。',
+    trustMineOut: '本浏览器的密钥还不在方案中：写入后，以它签发的邀请和一次性码才被接受。',
+    trustMineIn: '本浏览器的密钥已在方案中。',
+    trustMineRevoked: '本浏览器的密钥已在方案中吊销：请新建密钥并写入方案，再重新邀请。',
+    trustKeysLegend: '方案中的考评办公钥',
+    trustKeysCaption: '方案中的公钥（吊销后，以它签发的邀请和一次性码不再被接受）',
+    trustNoKeys: '方案中还没有公钥。',
+    trustKeyId: '密钥编号',
+    trustKeyState: '状态',
+    trustRevoked: '已吊销',
+    trustRevoke: '吊销',
+    trustRevokeKey: (id) => `密钥 ${id}`,
+    trustRevokeMine: '（本浏览器的密钥）',
+    trustAccessLegend: '各问卷的准入方式',
+    trustAccess: (title, id) => `${title}（${id}）的准入方式`,
+    trustAccessNames: { open: '公开（任何持链接者）', invitation: '邀请（须考评办签发的邀请）', code: '一次性码' },
+    trustPut: '把公钥写入方案',
+    trustPutChanges: '把改动写入方案',
+    trustBusy: '正在生成新版本的方案…',
   },
   en: {
     supersededHeading: 'Sheets superseded by a later sheet (accepted, not counted)',
@@ -44,6 +65,26 @@ export const STRINGS = {
     codeBatchesChosen: (names) => `Batches chosen: ${names}`,
     codeBatchesClear: 'Clear the batches chosen',
     codeBatchesCleared: 'The code batch files were cleared.',
+    trustHeading: 'The public keys and access in the plan',
+    trustHint: 'The public key, revocations and each instrument’s access go into the plan as an amendment: next you see what changed, then give the date and reasons to record the amendment, and publish the new version of the plan.',
+    trustMineOut: 'This browser’s key is not in the plan yet: invitations and codes it signs are accepted once it is.',
+    trustMineIn: 'This browser’s key is in the plan.',
+    trustMineRevoked: 'This browser’s key is revoked in the plan: make a new key, put it into the plan and invite again.',
+    trustKeysLegend: 'The office’s public keys in the plan',
+    trustKeysCaption: 'Public keys in the plan (invitations and codes signed by a revoked key are no longer accepted)',
+    trustNoKeys: 'The plan has no public key yet.',
+    trustKeyId: 'Key id',
+    trustKeyState: 'State',
+    trustRevoked: 'Revoked',
+    trustRevoke: 'Revoke',
+    trustRevokeKey: (id) => ` key ${id}`,
+    trustRevokeMine: ' (this browser’s key)',
+    trustAccessLegend: 'Access to each instrument',
+    trustAccess: (title, id) => `Access to ${title} (${id})`,
+    trustAccessNames: { open: 'Open (anyone with the link)', invitation: 'Invitation (signed by the office)', code: 'One-time code' },
+    trustPut: 'Put the public key into the plan',
+    trustPutChanges: 'Put the changes into the plan',
+    trustBusy: 'Making the new version of the plan…',
   },
 };
 

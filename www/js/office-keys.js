@@ -9,9 +9,10 @@ import { state, t, announce, update } from './office-state.js';
 import { makeOfficeKey, restoreOfficeKey, officeKey, KeyError } from './keys.js';
 import { renderInvite } from './office-invite.js';
 import { engineClass } from './engine.js';
+import { renderTrust } from './office-trust.js';
 
 /** The keys of the state this step reads. */
-export const keysKeys = ['lang', 'keys', 'plan', 'invite'];
+export const keysKeys = ['lang', 'keys', 'plan', 'trust', 'invite', 'trustEdit', 'amend'];
 
 const set = (patch) => update({ keys: { ...state.keys, ...patch } });
 
@@ -34,6 +35,8 @@ async function busy(work) {
   set({ busy: true, error: null, done: null });
   try {
     const patch = await work();
+    // Another key: what was chosen (and refused) for the plan's trust part is the old key's.
+    state.trustEdit = null;
     set({ busy: false, mode: null, ...FORM, ...patch });
     focusSoon('keys-status');
   } catch (err) {
@@ -131,6 +134,8 @@ export function renderKeys() {
     sec.append(h('p', { class: 'error-message', id: 'keys-error', tabindex: '-1', role: 'alert',
       text: typeof k.error === 'object' ? tr(k.error, state.lang) : T.keysErrors[k.error] ?? k.error }));
   }
+  const trust = k.mode ? null : renderTrust();
+  if (trust) sec.append(trust);
   const invite = renderInvite();
   if (invite) sec.append(invite);
   return sec;

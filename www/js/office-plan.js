@@ -18,13 +18,13 @@ export const planKeys = ['lang', 'checking', 'report', 'plan', 'loadError', 'pla
 
 /** Checks the plan of the state in the worker; `focus`: move the focus to its verdict after. */
 export async function checkPlan({ focus = false } = {}) {
-  update({ checking: true, report: null, plan: null, result: null, runMessage: null });
+  update({ checking: true, report: null, plan: null, trust: null, result: null, runMessage: null });
   const after = { checking: false };
   try {
-    const { report, plan } = await runner.request({ type: 'validate', text: state.planText });
+    const { report, plan, trust } = await runner.request({ type: 'validate', text: state.planText });
     state.report = report;
     await loadMapping();
-    Object.assign(after, { report, plan, mapping: state.mapping, encodings: state.encodings });
+    Object.assign(after, { report, plan, trust, mapping: state.mapping, encodings: state.encodings });
   } catch (err) {
     if (err instanceof Cancelled) return;
     after.loadError = errorText(err, state.lang);
@@ -48,7 +48,7 @@ async function loadFile(file) {
     return;
   }
   if (!read.ok) {
-    update({ loadError: null, report: null, plan: null, planSource: file.name, bookProblems: read.problems, amend: null, amendDone: null });
+    update({ loadError: null, report: null, plan: null, trust: null, planSource: file.name, bookProblems: read.problems, amend: null, amendDone: null });
     announce(t().officeBookInvalid(read.problems.length));
     document.getElementById('plan-status')?.focus();
     return;

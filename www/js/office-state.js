@@ -16,6 +16,7 @@ export const state = {
   checking: true,
   report: null, // { ok, sha256, problems }
   plan: null, // the plan (when valid)
+  trust: null, // its keys and each instrument's access with the choices (Engine.trustChoices)
   loadError: null,
   bookProblems: null, // a plan workbook's problems at their cells (IBookProblem[])
   n: '2000',
@@ -44,6 +45,7 @@ export const state = {
   invite: null, // the invitation form and the invitations issued (office-invite.js)
   codes: null, // the one-time codes' form (office-codes.js); the codes themselves are never kept here
   keys: { key: null }, // the office's signing key (office-keys.js): { key, mode?, busy?, error?, done? }
+  trustEdit: null, // the trust part's choices (office-trust.js): { access: { instrument: access }, revoke: [key id], busy?, error? }
   importing: null, // a questionnaire import: { busy, file } | { file, error } | { file, result, engine, previewError }
 };
 

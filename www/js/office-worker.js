@@ -2,6 +2,7 @@
 // scoring off the main thread, so that the page never freezes. It decides nothing itself.
 //
 // Messages in:  { id, type: 'validate', text? }            (no text: the built-in demo plan)
+//                 → { report, plan, trust } (plan and trust, ITrustChoices, when it is valid)
 //               { id, type: 'demo', text?, seed, n }       (score demo inputs on the plan)
 //               { id, type: 'records', text?, files, options?, planName?, lang?, roles? }
 //                 files: { name, blob } (the Blob streamed chunk by chunk, never read whole) or
@@ -18,6 +19,8 @@
 //               { id, type: 'planDiff', text?, next }  → IPlanDiff (the plan in use `text`
 //                 against the plan `next`, with `next`'s languages and whether the ids match)
 //               { id, type: 'amendPlan', text?, next, date, reason }  → IAmended
+//               { id, type: 'planWithTrust', text?, edit }  → string (the plan with its trust
+//                 section changed by the ITrustEdit `edit` and a new version, to amend)
 //               { id, type: 'carry', text?, result, resultBytes?, history: [{ name, blob }], lang,
 //                 outName }  → { bytes, entries }
 //               { id, type: 'planFile', name, blob }  → IPlanFile (a JSON text or a workbook)
@@ -177,12 +180,20 @@ const handlers = {
   amendPlan({ text, next, date, reason }) {
     return Engine.amendPlan(text ?? Engine.demoPlanJson(), next, date, reason);
   },
+  planWithTrust({ text, edit }) {
+    return Engine.planWithTrust(text ?? Engine.demoPlanJson(), edit);
+  },
   validate({ text }) {
     const planText = text ?? Engine.demoPlanJson();
     const report = Engine.validatePlan(planText);
     let plan = null;
-    if (report.ok) plan = engineFor(text ?? null).plan();
-    return { report, plan };
+    let trust = null;
+    if (report.ok) {
+      const engine = engineFor(text ?? null);
+      plan = engine.plan();
+      trust = engine.trustChoices();
+    }
+    return { report, plan, trust };
   },
   demo({ id, text, seed, n }) {
     post({ id, type: 'progress', stage: 'plan' });
