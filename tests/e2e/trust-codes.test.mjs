@@ -123,7 +123,7 @@ test('the office page makes a signed batch of codes, and a slip’s code is take
 
     // The office key made on the page; its entry (read from the page) put into the plan.
     await page.locator('#keys-make').click();
-    await page.getByLabel('备份密码（至少 8 个字符）').fill(PASSWORD);
+    await page.getByLabel('备份密码（至少 12 个字符）').fill(PASSWORD);
     await page.getByLabel('再次输入备份密码').fill(PASSWORD);
     await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '生成密钥并下载备份文件' }).click()]);
     const entry = JSON.parse(await page.locator('#keys-entry').textContent());
