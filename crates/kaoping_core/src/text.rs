@@ -96,6 +96,23 @@ pub fn serde_zh(e: &str) -> String {
     }
 }
 
+/// `s` escaped for HTML (and SVG) text and attribute values: `&`, `<`, `>`, `"` and `'`. The
+/// printed sheets (invitations, code slips, the tracking report) and QR labels use it.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::serde_zh;
@@ -134,21 +151,4 @@ mod tests {
             "“x”不是可用的取值，可用：`a` or `b`"
         );
     }
-}
-
-/// `s` escaped for HTML (and SVG) text and attribute values: `&`, `<`, `>`, `"` and `'`. The
-/// printed sheets (invitations, code slips, the tracking report) and QR labels use it.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
