@@ -93,7 +93,7 @@ pub fn run(cmd: CodesCommand, lang: &str) -> Result<std::process::ExitCode> {
             ),
         ));
     }
-    let password = password(&args, lang)?;
+    let password = crate::keys::unlock_password(args.password_env.as_deref(), lang)?;
     let seed = crate::keys::open(&kf, &password, &args.key.display().to_string())
         .map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     if key_id(&public_from_seed(&seed)) != kf.id {
@@ -157,23 +157,6 @@ fn random_bytes(args: &NewArgs, lang: &str) -> Result<Vec<u8>> {
     let mut random = vec![0u8; args.count * 8];
     getrandom::getrandom(&mut random).map_err(|e| anyhow::anyhow!("getrandom: {e}"))?;
     Ok(random)
-}
-
-fn password(args: &NewArgs, lang: &str) -> Result<String> {
-    match &args.password_env {
-        Some(var) => std::env::var(var).map_err(|_| {
-            anyhow::anyhow!(t(
-                lang,
-                &format!("环境变量 {var} 未设置或不是 UTF-8"),
-                &format!("the environment variable {var} is not set or not UTF-8"),
-            ))
-        }),
-        None => Ok(rpassword::prompt_password(t(
-            lang,
-            "密钥文件的密码：",
-            "Password for the key file: ",
-        ))?),
-    }
 }
 
 /// Writes a new file (never an existing one); the codes readable by their owner only on Unix.

@@ -96,7 +96,7 @@ pub fn run(args: InviteArgs, plan: &kaoping_core::plan::Plan, lang: &str) -> Res
     if read.payloads.is_empty() {
         bail!(t(lang, "名单中没有评审人", "the roster names no rater"));
     }
-    let password = password(&args, lang)?;
+    let password = crate::keys::unlock_password(args.password_env.as_deref(), lang)?;
     let seed = load_key(&args.key, &password).map_err(|e| anyhow::anyhow!(e.message(lang)))?;
     let payloads: Vec<Vec<u8>> = read.payloads.into_iter().map(|p| p.payload).collect();
     let signatures: Vec<String> = payloads.iter().map(|p| b64u(&sign(&seed, p))).collect();
@@ -137,22 +137,5 @@ fn roster_error(e: &kaoping_core::roster::RosterError, lang: &str) -> String {
         e.to_string()
     } else {
         e.zh()
-    }
-}
-
-fn password(args: &InviteArgs, lang: &str) -> Result<String> {
-    match &args.password_env {
-        Some(var) => std::env::var(var).map_err(|_| {
-            anyhow::anyhow!(t(
-                lang,
-                &format!("环境变量 {var} 未设置或不是 UTF-8"),
-                &format!("the environment variable {var} is not set or not UTF-8"),
-            ))
-        }),
-        None => Ok(rpassword::prompt_password(t(
-            lang,
-            "密钥文件的密码：",
-            "Password for the key file: ",
-        ))?),
     }
 }

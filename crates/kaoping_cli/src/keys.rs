@@ -376,15 +376,34 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
         .with_context(|| path.display().to_string())
 }
 
+/// The password of a key file, to unlock it (`codes new`, `invite`): from the environment
+/// variable `env` (scripts), or asked once on the terminal.
+pub fn unlock_password(env: Option<&str>, lang: &str) -> Result<String> {
+    match env {
+        Some(var) => env_password(var, lang),
+        None => Ok(rpassword::prompt_password(t(
+            lang,
+            "密钥文件的密码：",
+            "Password for the key file: ",
+        ))?),
+    }
+}
+
+fn env_password(var: &str, lang: &str) -> Result<String> {
+    std::env::var(var).map_err(|_| {
+        anyhow::anyhow!(t(
+            lang,
+            &format!("环境变量 {var} 未设置或不是 UTF-8"),
+            &format!("the environment variable {var} is not set or not UTF-8"),
+        ))
+    })
+}
+
+/// The password of a new key file: from the environment, or typed twice; at least as long as
+/// the core asks.
 fn password(args: &NewArgs, lang: &str) -> Result<String> {
     let password = match &args.password_env {
-        Some(var) => std::env::var(var).map_err(|_| {
-            anyhow::anyhow!(t(
-                lang,
-                &format!("环境变量 {var} 未设置或不是 UTF-8"),
-                &format!("the environment variable {var} is not set or not UTF-8"),
-            ))
-        })?,
+        Some(var) => env_password(var, lang)?,
         None => {
             let first = rpassword::prompt_password(t(
                 lang,
