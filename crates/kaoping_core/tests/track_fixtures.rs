@@ -381,3 +381,52 @@ fn project_files_in_gb18030_are_decoded_and_broken_bytes_rejected() {
         .unwrap();
     assert_eq!(expo.done, 2);
 }
+
+/// Site-check records of version 1 still count after a compatible amendment (a label fixed in
+/// the public survey), and the report says which version each answered (issue 15, point 4).
+/// A plan without amendments reports no versions.
+#[test]
+fn site_check_records_of_an_earlier_version_count_under_it() {
+    let v1 = kaoping_core::plan::demo_plan();
+    let d = kaoping_core::track::demo_periods(42, Some("2026-09")).unwrap();
+    let records = d
+        .site_checks_jsonl
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert!(records > 0);
+    let track = |plan: &Plan| {
+        let mut t = Tracker::new(plan).unwrap();
+        t.add_file(InputKind::Periods, "periods.csv", &d.periods_csv);
+        t.add_file(
+            InputKind::Projects,
+            "site-checks.jsonl",
+            &d.site_checks_jsonl,
+        );
+        t.finish(None).unwrap()
+    };
+    let before = track(&v1);
+    assert!(before.versions.is_empty());
+    assert_eq!(before.rejected, vec![]);
+
+    let mut v2: serde_json::Value = serde_json::from_str(DEMO_PLAN_JSON).unwrap();
+    v2["version"] = serde_json::json!("2");
+    v2.pointer_mut("/instruments/0/sections/0/questions/0/label/en")
+        .map(|l| *l = serde_json::json!("Your district?"))
+        .expect("the demo's first question has an English label");
+    let amended = kaoping_core::amend::amend_plan(
+        DEMO_PLAN_JSON,
+        &v2.to_string(),
+        "2026-07-01",
+        kaoping_core::text::Text::new("改错字", "typo"),
+    )
+    .unwrap();
+    assert!(amended.diff.compatible);
+    let v2 = validate_plan(&amended.json).plan.unwrap();
+    let after = track(&v2);
+    assert_eq!(after.rejected, vec![]);
+    assert_eq!(after.projects, before.projects);
+    let want: std::collections::BTreeMap<String, usize> =
+        [("1".to_owned(), records), ("2".to_owned(), 0)].into();
+    assert_eq!(after.versions, want);
+}

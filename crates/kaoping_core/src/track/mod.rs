@@ -181,6 +181,8 @@ pub struct Tracker<'p> {
     milestones: BTreeMap<(String, String), Vec<MilestoneReport>>,
     ratings: Vec<SiteRating>,
     events: Vec<ConstraintEvent>,
+    /// Accepted site-check records per plan version (plans with amendments only).
+    versions: BTreeMap<String, usize>,
 }
 impl<'p> Tracker<'p> {
     pub fn new(plan: &'p Plan) -> Result<Tracker<'p>, TrackError> {
@@ -194,6 +196,7 @@ impl<'p> Tracker<'p> {
             milestones: BTreeMap::new(),
             ratings: Vec::new(),
             events: Vec::new(),
+            versions: BTreeMap::new(),
         })
     }
 
@@ -225,6 +228,9 @@ impl<'p> Tracker<'p> {
         }
         self.ratings.extend(other.ratings);
         self.events.extend(other.events);
+        for (v, n) in other.versions {
+            *self.versions.entry(v).or_default() += n;
+        }
     }
 }
 

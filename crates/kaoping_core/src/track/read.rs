@@ -107,7 +107,12 @@ impl<'p> Tracker<'p> {
                                 Value::Object(m),
                                 &at,
                             ) {
-                                Ok(ratings) => self.ratings.extend(ratings),
+                                Ok(check) => {
+                                    self.ratings.extend(check.ratings);
+                                    if !self.plan.amendments.is_empty() {
+                                        *self.versions.entry(check.version).or_default() += 1;
+                                    }
+                                }
                                 Err(b) => self.bad(&at, b),
                             }
                         } else {

@@ -25,15 +25,25 @@ fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
 
+/// An accepted site-check record: the ratings it gives and the plan version it answered.
+pub(super) struct SiteCheck {
+    pub ratings: Vec<SiteRating>,
+    pub version: String,
+}
+
 /// The ratings a site-check record gives (one per project rated; a project whose every
-/// criterion is "unable to judge" gives none), or why it is rejected.
+/// criterion is "unable to judge" gives none) and its plan version, or why it is rejected.
 pub(super) fn site_check_ratings(
     plan: &Plan,
     rules: &TrackingRules,
     value: Value,
     at: &Source,
-) -> Result<Vec<SiteRating>, Bad> {
+) -> Result<SiteCheck, Bad> {
     let rec = read_record(plan, value)?;
+    let version = plan
+        .version_of(&rec.plan_sha256)
+        .unwrap_or(&plan.version)
+        .to_owned();
     let Some(sc) = rules.site_check(&rec.instrument) else {
         return Err(Bad::new(
             "instrument",
@@ -72,10 +82,13 @@ pub(super) fn site_check_ratings(
         at: at.clone(),
         record: true,
     };
-    Ok(project_scores(&layout, &answers)
-        .into_iter()
-        .map(|(project, score)| rating(project, score))
-        .collect())
+    Ok(SiteCheck {
+        ratings: project_scores(&layout, &answers)
+            .into_iter()
+            .map(|(project, score)| rating(project, score))
+            .collect(),
+        version,
+    })
 }
 
 /// The record in `value`, if it is one of this plan (id and fingerprint) with a good checksum.

@@ -16,6 +16,7 @@ use crate::score::round_to;
 use crate::text::Text;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// The analysis of the tracking year up to a period.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -33,6 +34,10 @@ pub struct TrackReport {
     pub accepted: usize,
     pub files: Vec<FileCount>,
     pub rejected: Vec<Rejection>,
+    /// Accepted site-check records per plan version they answered; present only when the plan
+    /// has amendments (a record of an earlier version whose sheet stayed compatible counts).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub versions: BTreeMap<String, usize>,
     /// Per tracked indicator and unit (plan order): the figures of each period.
     pub series: Vec<Series>,
     /// Who is behind time progress at `through`, furthest behind first.
@@ -256,6 +261,11 @@ impl Tracker<'_> {
             f.rejected = self.rejected.iter().filter(|r| r.file == f.file).count();
             f.accepted = f.read - f.rejected.min(f.read);
         }
+        // As ingest does: with amendments, the plan's own version is listed even at 0.
+        let mut versions = std::mem::take(&mut self.versions);
+        if !plan.amendments.is_empty() {
+            versions.entry(plan.version.clone()).or_default();
+        }
         let read = files.iter().map(|f| f.read).sum();
         let accepted = files.iter().map(|f| f.accepted).sum();
         Ok(TrackReport {
@@ -271,6 +281,7 @@ impl Tracker<'_> {
             accepted,
             files,
             rejected: self.rejected,
+            versions,
             series,
             behind,
             projects,
