@@ -2290,6 +2290,11 @@ export interface ITrackReport {
   series: ISeries[];
   /** The latest period analysed (warnings are as of its end). */
   through: string;
+  /**
+   * Accepted site-check records per plan version they answered; present only when the plan
+   * has amendments (a record of an earlier version whose sheet stayed compatible counts).
+   */
+  versions: Record<string, number>;
   /** Units flagged by a veto event, for the year. */
   vetoed: string[];
   warnings: ITrackWarning[];
