@@ -185,13 +185,19 @@ function renderSummary(r) {
     scrollTable(T.trackRejectedHeading, [T.trackFile, T.trackRow, T.trackColumn, T.trackReason],
       r.rejected.map((x) => h('tr', {}, td(x.file), num(x.row), td(x.column ?? ''), td(tr(x.message, state.lang))))),
   ] : [];
+  const byVersion = Object.entries(r.versions ?? {});
+  const versions = byVersion.length ? [
+    h('h3', { text: T.trackVersionsHeading }),
+    scrollTable(T.trackVersionsHeading, [T.trackVersion, T.trackAccepted],
+      byVersion.map(([v, n]) => h('tr', {}, rowHead(v), num(fmt(n))))),
+  ] : [];
   const gaps = r.series.filter((s) => s.missing.length);
   const missing = gaps.length ? [
     h('h3', { text: T.trackMissingHeading }),
     scrollTable(T.trackMissingHeading, [T.trackUnit, T.trackIndicator, T.trackMissingPeriods],
       gaps.map((s) => h('tr', {}, rowHead(unitName(s.unit)), td(indicatorName(s.indicator)), td(s.missing.join(', '))))),
   ] : [];
-  return section('summary-h', T.trackSummaryHeading, h('p', { class: 'muted', text: T.trackSource(source) }), facts, rejected, missing);
+  return section('summary-h', T.trackSummaryHeading, h('p', { class: 'muted', text: T.trackSource(source) }), facts, rejected, versions, missing);
 }
 
 function renderBehind(r) {
