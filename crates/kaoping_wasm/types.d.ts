@@ -1000,7 +1000,10 @@ export interface IInvitationDraft {
   serial: string;
   /** Unit ids (a roster's categories and names resolved already). */
   units: string[];
-  /** RFC 3339 times (any offset); written as UTC with milliseconds. */
+  /**
+   * RFC 3339 times (any offset), or China-time days `YYYY-MM-DD` (valid from the day's first
+   * millisecond until its last, +08:00); written as UTC with milliseconds.
+   */
   valid_from: string;
   valid_until: string;
 }

@@ -30,10 +30,10 @@ async function issue() {
   try {
     const { engine, error } = await planEngine();
     if (error) throw error;
-    // Dates are China time (UTC+8), as in rosters; the engine checks them.
+    // The days as typed: the engine reads them as China-time days, as in rosters, and checks them.
     const payload = engine.invitationPayload({
       rater: f.rater ?? '', name: f.name ?? '', group: f.group || null, instrument: f.instrument,
-      units: f.units, valid_from: `${f.from}T00:00:00+08:00`, valid_until: `${f.until}T23:59:59.999+08:00`,
+      units: f.units, valid_from: f.from ?? '', valid_until: f.until ?? '',
       key: state.keys.key?.id ?? '', serial: hex(8),
     });
     const signature = b64u(await signAsOffice(payload));

@@ -191,3 +191,20 @@ fn a_draft_the_plan_refuses_makes_no_payload() {
     d.units = vec!["no-such-unit".into()];
     assert!(invitation_payload(&plan, &d).is_err());
 }
+
+/// The office page's form gives days; the payload holds the same instants as the explicit
+/// China-time bounds, and a day that is no date is refused by name.
+#[test]
+fn a_draft_with_days_is_valid_for_those_china_days() {
+    let plan = plan();
+    let explicit = draft(&plan, &OFFICE).payload(&plan).unwrap();
+    let mut d = draft(&plan, &OFFICE);
+    d.valid_from = "2026-12-01".into();
+    d.valid_until = " 2026-12-31 ".into();
+    let by_days = d.payload(&plan).unwrap();
+    assert_eq!(by_days, explicit);
+    assert_eq!(by_days.valid_from, "2026-11-30T16:00:00.000Z");
+    assert_eq!(by_days.valid_until, "2026-12-31T15:59:59.999Z");
+    d.valid_until = "2026-02-30".into();
+    assert!(matches!(d.payload(&plan), Err(TrustError::BadTime(t)) if t == "2026-02-30"));
+}

@@ -6,6 +6,7 @@
 
 use super::keys::{b64u, from_b64u, key_id, parse_public, sign, verify};
 use super::{parse_instant, TokenFault, TrustError, TrustRules, MAX_TOKEN_CHARS, MAX_TOKEN_UNITS};
+use crate::date::{china_day_end_ms, china_day_start_ms};
 use crate::plan::{Instrument, Plan};
 use crate::record::rfc3339;
 use serde::{Deserialize, Serialize};
@@ -142,7 +143,8 @@ pub struct InvitationDraft {
     pub instrument: String,
     /// Unit ids (a roster's categories and names resolved already).
     pub units: Vec<String>,
-    /// RFC 3339 times (any offset); written as UTC with milliseconds.
+    /// RFC 3339 times (any offset), or China-time days `YYYY-MM-DD` (valid from the day's first
+    /// millisecond until its last, +08:00); written as UTC with milliseconds.
     pub valid_from: String,
     pub valid_until: String,
     /// The id of the office key that will sign.
@@ -214,8 +216,14 @@ impl InvitationDraft {
             Some(k) if k.revoked => return Err(TrustError::RevokedKey(k.id.clone())),
             Some(_) => {}
         }
-        let time = |t: &str| parse_instant(t).ok_or_else(|| TrustError::BadTime(t.to_owned()));
-        let (from, until) = (time(&self.valid_from)?, time(&self.valid_until)?);
+        // A bare day is a China-time day: from its first instant, until its last.
+        let time = |t: &str, day: fn(&str) -> Option<i64>| {
+            parse_instant(t)
+                .or_else(|| day(t.trim()))
+                .ok_or_else(|| TrustError::BadTime(t.to_owned()))
+        };
+        let from = time(&self.valid_from, china_day_start_ms)?;
+        let until = time(&self.valid_until, china_day_end_ms)?;
         let (valid_from, valid_until) = (rfc3339(from as f64), rfc3339(until as f64));
         if until < from {
             return Err(TrustError::EmptyValidity {
