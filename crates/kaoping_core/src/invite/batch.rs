@@ -173,13 +173,23 @@ pub fn roster_invitations(
     Ok(out)
 }
 
-/// The names of `ids` among the plan's units in `lang` (an unknown id as it is).
+/// The names of `ids` among the plan's units in `lang`, in the plan's order (a token lists
+/// its units sorted by id, for one signed form; a person reads them as the plan lists them);
+/// an unknown id as it is, last.
 pub(super) fn unit_names(plan: &Plan, ids: &[String], lang: &str) -> Vec<String> {
-    ids.iter()
-        .map(|id| match plan.units.iter().find(|u| &u.id == id) {
-            Some(u) => u.name.get(lang).to_owned(),
-            None => id.clone(),
-        })
+    let mut known: Vec<(usize, String)> = Vec::new();
+    let mut unknown = Vec::new();
+    for id in ids {
+        match plan.units.iter().position(|u| &u.id == id) {
+            Some(i) => known.push((i, plan.units[i].name.get(lang).to_owned())),
+            None => unknown.push(id.clone()),
+        }
+    }
+    known.sort_by_key(|(i, _)| *i);
+    known
+        .into_iter()
+        .map(|(_, name)| name)
+        .chain(unknown)
         .collect()
 }
 

@@ -208,3 +208,29 @@ fn a_draft_with_days_is_valid_for_those_china_days() {
     d.valid_until = "2026-02-30".into();
     assert!(matches!(d.payload(&plan), Err(TrustError::BadTime(t)) if t == "2026-02-30"));
 }
+
+/// Unit names on the printed sheet and in the list follow the plan's order, not the token's
+/// (sorted by id).
+#[test]
+fn unit_names_follow_the_plan() {
+    let plan = plan();
+    let mut ids: Vec<String> = plan
+        .units
+        .iter()
+        .rev()
+        .take(3)
+        .map(|u| u.id.clone())
+        .collect();
+    ids.push("nowhere".into());
+    let names = batch::unit_names(&plan, &ids, "en");
+    let mut want: Vec<String> = plan
+        .units
+        .iter()
+        .rev()
+        .take(3)
+        .map(|u| u.name.get("en").to_owned())
+        .collect();
+    want.reverse();
+    want.push("nowhere".into());
+    assert_eq!(names, want);
+}
