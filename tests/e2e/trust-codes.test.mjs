@@ -208,7 +208,7 @@ test('the office page makes a signed batch of codes, and a slip’s code is take
     await expectCounts(page);
     await page.getByRole('button', { name: '清除已选批次' }).click();
     await page.locator('#code-batches-hint').getByText(/汇总时先读/).waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'code-batches');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'code-batches-choose');
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

@@ -194,9 +194,11 @@ function setCodeBatches(codeBatches) {
 /** The office's batches of one-time codes for the runs (kept with the data files across reloads). */
 function codeBatchInput(T, busy) {
   const batches = state.codeBatches ?? [];
+  // The chooser is a button, like the data files' (the browser's own file field speaks the
+  // browser's language, not the page's); the hidden field is what the button opens.
   const input = h('input', {
     type: 'file', id: 'code-batches', multiple: true, accept: '.json,application/json', disabled: busy,
-    'aria-describedby': 'code-batches-hint',
+    class: 'visually-hidden', tabindex: '-1', 'aria-label': T.codeBatchesLabel,
     onchange: (e) => {
       const added = [...e.target.files].map((f) => ({ name: f.name, blob: f, size: f.size }));
       e.target.value = '';
@@ -206,13 +208,15 @@ function codeBatchInput(T, busy) {
   const clear = () => {
     setCodeBatches([]);
     announce(T.codeBatchesCleared);
-    document.getElementById('code-batches')?.focus();
+    document.getElementById('code-batches-choose')?.focus();
   };
-  return h('div', { class: 'code-batches' },
-    h('label', { for: 'code-batches', text: T.codeBatchesLabel }),
+  return h('div', { class: 'code-batches', role: 'group', 'aria-labelledby': 'code-batches-label' },
+    h('p', { class: 'label', id: 'code-batches-label', text: T.codeBatchesLabel }),
     h('p', { class: 'hint', id: 'code-batches-hint', text: batches.length ? T.codeBatchesChosen(batches.map((b) => b.name).join(', ')) : T.codeBatchesHint }),
     input,
-    batches.length ? h('button', { type: 'button', class: 'secondary small', id: 'code-batches-clear', disabled: busy, onclick: clear, text: T.codeBatchesClear }) : null);
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', id: 'code-batches-choose', disabled: busy, 'aria-describedby': 'code-batches-hint', onclick: () => input.click(), text: T.codeBatchesChoose }),
+      batches.length ? h('button', { type: 'button', class: 'secondary', id: 'code-batches-clear', disabled: busy, onclick: clear, text: T.codeBatchesClear }) : null));
 }
 
 function renderRecordFiles() {
