@@ -3,17 +3,32 @@
 // checked, scores by label with the keyboard, a required comment; the sealed record is
 // downloaded, then loaded on track.html as a project file: the rating (the 1–5 scores mapped
 // onto 0–100 and averaged) is in the projects table and the low rating fires its notice.
-// Zero axe violations on both pages, in zh-CN and in English.
+// Zero axe violations on both pages, in zh-CN and in English. Then the plan is amended
+// (a label fixed, by the office build of the engine): the record still counts, under version 1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { launch, url, axeCheck, watchErrors } from './harness.mjs';
 
 const plan = JSON.parse(await readFile(new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url), 'utf8'));
+const officeGlue = await import(new URL('../../www/pkg-office/kaoping_wasm.js', import.meta.url).href);
+officeGlue.initSync({ module: await readFile(new URL('../../www/pkg-office/kaoping_wasm_bg.wasm', import.meta.url)) });
+const OfficeEngine = officeGlue.Engine;
 const sheet = plan.tracking.site_checks.find((s) => s.id === 'site_check');
 const projects = plan.tracking.projects;
 const projectName = (id, lang = 'zh-CN') => projects.find((p) => p.id === id).name[lang];
 const criterion = (id, lang = 'zh-CN') => sheet.criteria.find((c) => c.id === id).name[lang];
+
+/** The demo plan as version 2: one English label fixed, recorded as an amendment by the
+ * office build of the engine (Engine.amendPlan, as the office page records one). */
+function amendedPlan() {
+  const v2 = JSON.parse(OfficeEngine.demoPlanJson());
+  v2.version = '2';
+  v2.instruments[0].sections[0].questions[0].label.en = 'Your district?';
+  const out = OfficeEngine.amendPlan(OfficeEngine.demoPlanJson(), JSON.stringify(v2), '2026-07-01', { 'zh-CN': '改错字', en: 'typo' });
+  assert.ok(out.diff.compatible);
+  return out.json;
+}
 
 async function noHorizontalScroll(page, when) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -142,6 +157,23 @@ test('a site-check sheet filled in on the review page becomes a rating on the tr
     const warnings = await rowsOf(track.getByRole('region', { name: /预警清单/ }));
     assert.ok(warnings.some((w) => w[1] === '硚口区' && w[4] === 'site_check_low'), JSON.stringify(warnings));
     assert.deepEqual(await axeCheck(track), [], 'axe: tracking with the site-check record');
+    assert.equal(await track.getByRole('region', { name: /按方案版本/ }).count(), 0, 'no versions without amendments');
+
+    // Mid-year the plan is amended compatibly (a label fixed); the version 1 record still
+    // counts, and the summary says which version it answered.
+    await track.route('**/amended-plan.json', (route) => route.fulfill({ contentType: 'application/json', body: amendedPlan() }));
+    await track.goto(url('track.html?plan=amended-plan.json'));
+    await track.getByRole('heading', { level: 1, name: '跟踪管理：月度、季度监测与预警' }).waitFor();
+    await track.getByLabel('月度数据文件（可多选）').setInputFiles({ name: 'june.csv', mimeType: 'text/csv', buffer: Buffer.from(periods) });
+    await track.getByLabel(/项目节点与现场检查文件/).setInputFiles(
+      { name: 'kaoping-site_check-B-0412.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(record)) });
+    await track.getByRole('button', { name: '分析所选文件' }).click();
+    const versions = track.getByRole('region', { name: '按方案版本接受的现场查核记录' });
+    await versions.waitFor();
+    assert.deepEqual(await rowsOf(versions), [['1', '1'], ['2', '0']]);
+    const again = await rowsOf(track.getByRole('region', { name: /重大项目/ }));
+    assert.match(again.find((r) => r[0] === projectName('garden_expo'))[5], /2026-Q2：受益主体 50/);
+    assert.deepEqual(await axeCheck(track), [], 'axe: tracking under an amended plan');
     assert.deepEqual(trackErrors, []);
   } finally {
     await office.close();
