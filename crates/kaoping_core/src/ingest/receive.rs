@@ -85,6 +85,11 @@ impl<'p> Receiver<'p> {
         }
     }
 
+    /// The plan the records are checked against.
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
     /// Adds a batch of one-time codes (`kaoping.codes/1` JSON) the office signed; an invalid
     /// one issues nothing and is refused (`code_batch_invalid`) with ingest's reason.
     pub fn add_code_batch(&mut self, name: &str, text: &[u8]) -> Result<(), Refusal> {
