@@ -149,7 +149,7 @@ async fn stream_page(s: Shared, page: Page) -> Response {
         let page = page.clone();
         tokio::task::spawn_blocking(move || {
             let mut buf = Vec::with_capacity(CHUNK * 2);
-            let sent = s.store.each(&page, last, &mut |_, _, body| {
+            let sent = s.store.each(&page, last, &mut |_, body| {
                 line_of(body, &mut buf);
                 if buf.len() >= CHUNK {
                     let chunk = Bytes::from(std::mem::take(&mut buf));

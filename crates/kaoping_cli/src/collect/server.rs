@@ -63,7 +63,7 @@ impl Caller {
             return Caller::NoOrigin;
         };
         let origin = String::from_utf8_lossy(origin.as_bytes()).into_owned();
-        if origins.iter().any(|o| *o == origin) {
+        if origins.contains(&origin) {
             return Caller::Allowed(origin);
         }
         let host = headers.get(header::HOST).map(HeaderValue::as_bytes);

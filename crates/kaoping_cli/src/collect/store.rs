@@ -58,6 +58,9 @@ pub struct Extent {
     pub last: Option<i64>,
 }
 
+/// What [`Store::each`] hands each record to: its id and its bytes as received.
+pub type Visit<'a> = &'a mut dyn FnMut(i64, &[u8]) -> Result<()>;
+
 /// What the collector needs of a database.
 pub trait Store: Send + Sync {
     /// Keeps a record unless held; durable when it returns [`Put::Stored`].
@@ -65,15 +68,10 @@ pub trait Store: Send + Sync {
     /// The extent of a page, fixed before its records are sent (so that the cursor can go in
     /// the answer's headers).
     fn extent(&self, page: &Page) -> Result<Extent>;
-    /// Hands each record of the page up to id `last` to `each` (id, instrument, bytes), in
+    /// Hands each record of the page up to id `last` to `each`, in
     /// arrival order. Records are never changed or removed and ids only grow, so this reads
     /// exactly the records [`Store::extent`] counted.
-    fn each(
-        &self,
-        page: &Page,
-        last: i64,
-        each: &mut dyn FnMut(i64, &str, &[u8]) -> Result<()>,
-    ) -> Result<()>;
+    fn each(&self, page: &Page, last: i64, each: Visit) -> Result<()>;
     /// Records held.
     fn count(&self) -> Result<u64>;
 }
@@ -268,24 +266,17 @@ impl Store for Sqlite {
         Ok(Extent { count, last })
     }
 
-    fn each(
-        &self,
-        page: &Page,
-        last: i64,
-        each: &mut dyn FnMut(i64, &str, &[u8]) -> Result<()>,
-    ) -> Result<()> {
+    fn each(&self, page: &Page, last: i64, each: Visit) -> Result<()> {
         let c = self.reader()?;
         let sql = format!(
-            "SELECT id, instrument, body FROM records WHERE {} AND id <= ?3 ORDER BY id",
+            "SELECT id, body FROM records WHERE {} AND id <= ?3 ORDER BY id",
             page_where(page)
         );
         let mut stmt = c.prepare(&sql)?;
         let mut rows = stmt.query(params![page.since, page.instrument, last])?;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
-            let instrument = row.get_ref(1)?.as_str()?;
-            let body = row.get_ref(2)?.as_blob()?;
-            each(id, instrument, body)?;
+            each(id, row.get_ref(1)?.as_blob()?)?;
         }
         Ok(())
     }
