@@ -599,6 +599,7 @@ fn a_restart_keeps_the_records_and_what_was_seen() {
     assert_eq!(svc.post(records[4].as_bytes(), &[]).status, 201);
     let (ok, err) = svc.stop();
     assert!(ok && err.contains("(5 records held)"), "{err}");
+    stored_fields(&db, &records[0]);
     // The database belongs to its plan.
     let mut other: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     other["id"] = Value::from("another-city");
@@ -634,5 +635,72 @@ fn it_listens_beyond_loopback_only_with_public() {
     assert!(
         !dir.join("r.sqlite").exists(),
         "nothing made before the refusal"
+    );
+}
+
+/// What a row holds: the bytes as received and the fields the office filters on; no column
+/// for the client's address; the database in WAL mode.
+fn stored_fields(db: &Path, first: &str) {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let stmt = c.prepare("SELECT * FROM records").unwrap();
+    let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+    assert_eq!(
+        columns,
+        [
+            "id",
+            "received_at",
+            "instrument",
+            "checksum",
+            "plan_version",
+            "plan_sha256",
+            "unit",
+            "respondent",
+            "code_hash",
+            "body"
+        ]
+    );
+    let rec = record(first);
+    let row = c
+        .query_row(
+            "SELECT received_at, instrument, checksum, plan_version, plan_sha256, unit, body \
+             FROM records WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    [r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?],
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Vec<u8>>(6)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert!(row.0.ends_with('Z') && row.0.len() == 24, "{}", row.0);
+    assert_eq!(
+        row.1,
+        [
+            rec.instrument,
+            rec.checksum,
+            rec.plan_version,
+            rec.plan_sha256
+        ]
+    );
+    assert_eq!(row.2.as_deref(), rec.answers["district"].as_str());
+    assert!(row.2.is_some());
+    assert_eq!(row.3, first.as_bytes());
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        tables,
+        ["idempotency_keys", "meta", "records", "sqlite_sequence"]
     );
 }

@@ -199,8 +199,7 @@ async fn receive_checked(s: &Shared, peer: IpAddr, headers: &HeaderMap, body: Bo
             )
         }
     };
-    let bytes = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY)).await
-    {
+    let bytes = match tokio::time::timeout(BODY_TIMEOUT, read_body(body)).await {
         Err(_) => {
             let secs = BODY_TIMEOUT.as_secs();
             return refuse(
@@ -210,7 +209,7 @@ async fn receive_checked(s: &Shared, peer: IpAddr, headers: &HeaderMap, body: Bo
                 &format!("The body did not arrive within {secs} s."),
             );
         }
-        Ok(Err(_)) => return too_large(declared),
+        Ok(Err(r)) => return r,
         Ok(Ok(b)) => b,
     };
     let shared = s.clone();
@@ -218,6 +217,29 @@ async fn receive_checked(s: &Shared, peer: IpAddr, headers: &HeaderMap, body: Bo
         Ok(r) => r,
         Err(e) => store_failed(&anyhow::anyhow!("{e}")),
     }
+}
+
+/// The body, read to its end: at most [`MAX_BODY`] bytes (413 past it, with or without a
+/// `Content-Length`), 400 when the client's stream breaks.
+async fn read_body(body: Body) -> Result<Vec<u8>, Response> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut out = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| {
+            refuse(
+                StatusCode::BAD_REQUEST,
+                "bad_body",
+                &format!("请求体未能读完：{e}"),
+                &format!("The body could not be read: {e}"),
+            )
+        })?;
+        if out.len() + chunk.len() > MAX_BODY {
+            return Err(too_large(None));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 fn too_large(len: Option<u64>) -> Response {
@@ -261,6 +283,7 @@ fn take(s: &Service, body: &[u8], key: Option<&str>) -> Response {
         body,
         checksum: &rec.checksum,
         instrument: &rec.instrument,
+        plan_version: &rec.plan_version,
         plan_sha256: &rec.plan_sha256,
         unit: got.unit.as_deref(),
         respondent: got.respondent.as_deref(),

@@ -18,6 +18,7 @@ pub struct NewRecord<'a> {
     pub body: &'a [u8],
     pub checksum: &'a str,
     pub instrument: &'a str,
+    pub plan_version: &'a str,
     pub plan_sha256: &'a str,
     pub unit: Option<&'a str>,
     /// Held once per instrument (`None` for a signed sheet of an invitation instrument).
@@ -84,6 +85,7 @@ CREATE TABLE IF NOT EXISTS records (
     received_at TEXT NOT NULL,
     instrument TEXT NOT NULL,
     checksum TEXT NOT NULL UNIQUE,
+    plan_version TEXT NOT NULL,
     plan_sha256 TEXT NOT NULL,
     unit TEXT,
     respondent TEXT,
@@ -228,12 +230,14 @@ impl Store for Sqlite {
             }
         }
         tx.execute(
-            "INSERT INTO records (received_at, instrument, checksum, plan_sha256, unit, \
-             respondent, code_hash, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO records (received_at, instrument, checksum, plan_version, \
+             plan_sha256, unit, respondent, code_hash, body) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 rec.received_at,
                 rec.instrument,
                 rec.checksum,
+                rec.plan_version,
                 rec.plan_sha256,
                 rec.unit,
                 rec.respondent,
