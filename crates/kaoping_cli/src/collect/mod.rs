@@ -158,7 +158,8 @@ fn check_origin(o: &str) -> Result<String> {
             "--origin {o}: not an origin (scheme://host[:port], e.g. https://www.example.gov.cn)"
         );
     }
-    Ok(o.to_owned())
+    // Browsers send the scheme and host in lower case.
+    Ok(o.to_ascii_lowercase())
 }
 
 /// The service's checks of one plan, with its code batches.
@@ -303,5 +304,74 @@ async fn stopped() {
     tokio::select! {
         () = ctrl_c => {}
         () = term => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{header, HeaderMap, HeaderValue};
+    use server::Caller;
+
+    #[test]
+    fn origins_are_checked_and_written_as_browsers_send_them() {
+        assert_eq!(
+            check_origin("https://Portal.Example/").unwrap(),
+            "https://portal.example"
+        );
+        assert_eq!(
+            check_origin("http://127.0.0.1:8474").unwrap(),
+            "http://127.0.0.1:8474"
+        );
+        for bad in [
+            "portal.example",
+            "https://",
+            "https://a.example/path",
+            "ftp://a.example",
+        ] {
+            assert!(check_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn callers_by_origin_and_host() {
+        let allowed = vec!["https://portal.example".to_owned()];
+        let with = |origin: Option<&str>| {
+            let mut h = HeaderMap::new();
+            h.insert(
+                header::HOST,
+                HeaderValue::from_static("records.example:8443"),
+            );
+            if let Some(o) = origin {
+                h.insert(header::ORIGIN, HeaderValue::from_str(o).unwrap());
+            }
+            Caller::of(&h, &allowed)
+        };
+        assert_eq!(with(None), Caller::NoOrigin);
+        assert_eq!(
+            with(Some("https://portal.example")),
+            Caller::Allowed("https://portal.example".into())
+        );
+        assert_eq!(
+            with(Some("https://records.example:8443")),
+            Caller::SameOrigin
+        );
+        assert!(with(Some("https://records.example")).refused().is_some());
+        assert!(with(Some("null")).refused().is_some());
+        assert!(with(Some("https://portal.example.evil"))
+            .refused()
+            .is_some());
+    }
+
+    #[test]
+    fn a_record_becomes_one_line_with_the_same_value() {
+        let body = b"{\r\n  \"a\": \"x\\ny\",\n  \"b\": [1,\n2]\n}";
+        let mut out = Vec::new();
+        read::line_of(body, &mut out);
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1);
+        assert_eq!(out.last(), Some(&b'\n'));
+        let a: serde_json::Value = serde_json::from_slice(body).unwrap();
+        let b: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(a, b);
     }
 }
