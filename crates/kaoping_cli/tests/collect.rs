@@ -478,6 +478,14 @@ fn a_restart_keeps_the_records_and_what_was_seen() {
     let dup = resealed(&records[1], |r| r.lang = "en".into());
     assert_eq!(svc.post(dup.as_bytes(), &[]).status, 409);
     assert_eq!(svc.post(records[4].as_bytes(), &[]).status, 201);
+    // Started without --token-file: reading is off. Other methods and addresses: 405, 404.
+    let r = svc.get("/api/records", &[("Authorization", "Bearer anything")]);
+    assert_eq!((r.status, r.code().as_str()), (403, "reading_off"));
+    let r = svc.get("/api/responses", &[]);
+    assert_eq!((r.status, r.code().as_str()), (405, "method_not_allowed"));
+    assert_eq!(r.header("allow"), Some("POST"));
+    let r = svc.get("/records.sqlite", &[]);
+    assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
     let (ok, err) = svc.stop();
     assert!(ok && err.contains("(5 records held)"), "{err}");
     stored_fields(&db, &records[0]);

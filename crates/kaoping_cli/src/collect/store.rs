@@ -139,7 +139,9 @@ impl Sqlite {
     /// Opens (or creates) the database of plan `plan_id`.
     pub fn open(path: &Path, plan_id: &str) -> Result<Sqlite> {
         let c = open(path, OpenFlags::default())?;
-        let mode: String = c.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        let mode: String = c
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .with_context(|| format!("{} is not a SQLite database", path.display()))?;
         if !mode.eq_ignore_ascii_case("wal") {
             bail!("{}: SQLite refused WAL mode ({mode})", path.display());
         }
