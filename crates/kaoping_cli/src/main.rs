@@ -6,6 +6,7 @@ mod ahp;
 mod amend;
 mod blocks;
 mod codes;
+mod collect;
 mod demo_responses;
 mod import_form;
 mod ingest;
@@ -107,6 +108,10 @@ enum Command {
     /// (one link per rater) and invitations.html (a printable sheet of QR codes) in --out;
     /// every roster problem listed with its row and cell, and then nothing written (exit 1).
     Invite(invite::InviteArgs),
+    /// The collector: an HTTP service that takes respondents' records (POST /api/responses),
+    /// checks each as ingest does and keeps it in SQLite; the office reads them back
+    /// (docs/collect.md). Also `token`, `export`, `backup`.
+    Collect(collect::CollectArgs),
     /// The built-in demo (Wuhan's annual comprehensive evaluation).
     Demo {
         #[command(subcommand)]
@@ -291,6 +296,7 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             invite::run(args, &plan, lang)
         }
         Command::Verify(args) => aggregate::run_verify(args, lang),
+        Command::Collect(args) => collect::run(args, lang),
         Command::Demo {
             what: DemoCommand::Inputs { seed, n },
         } => {

@@ -23,6 +23,8 @@
 //! CSV rows of the scored public survey take a compiled path ([`crate::table::compiled`]) that
 //! counts into dense per-unit tables instead of building records; it gives the same result and
 
+#[cfg(feature = "office")]
+mod receive;
 mod records;
 mod report;
 mod session;
@@ -31,6 +33,8 @@ mod table_rows;
 #[cfg(feature = "office")]
 mod trust;
 
+#[cfg(feature = "office")]
+pub use receive::{Received, Receiver, Refusal};
 #[cfg(feature = "office")]
 pub(crate) use records::EachElement;
 pub use report::{

@@ -63,16 +63,8 @@ impl Sink<'_> {
 
     pub(super) fn syntax(&mut self, file: usize, row: usize, at: String, e: &serde_json::Error) {
         self.report.read += 1;
-        let what = e.to_string();
-        let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
-        self.reject(
-            file,
-            row,
-            Some(at),
-            "json_syntax",
-            &format!("JSON 格式错误：{what}"),
-            &format!("Invalid JSON: {what}"),
-        );
+        let (zh, en) = syntax_message(e);
+        self.reject(file, row, Some(at), "json_syntax", &zh, &en);
     }
 
     pub(super) fn add_value(&mut self, file: usize, row: usize, v: Value) {
@@ -80,14 +72,8 @@ impl Sink<'_> {
         let rec: ResponseRecord = match serde_json::from_value(v) {
             Ok(r) => r,
             Err(e) => {
-                return self.reject(
-                    file,
-                    row,
-                    None,
-                    "not_a_record",
-                    &format!("不是答卷记录：{}", crate::text::serde_zh(&e.to_string())),
-                    &format!("Not a response record: {e}"),
-                );
+                let (zh, en) = not_a_record_message(&e);
+                return self.reject(file, row, None, "not_a_record", &zh, &en);
             }
         };
         if let Some((code, column, zh, en)) = check_record(self.plan, &rec) {
@@ -97,8 +83,27 @@ impl Sink<'_> {
     }
 }
 
+/// The `json_syntax` message (zh, en) of a JSON error, without serde's position (the
+/// rejection names it).
+pub(super) fn syntax_message(e: &serde_json::Error) -> (String, String) {
+    let what = e.to_string();
+    let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
+    (
+        format!("JSON 格式错误：{what}"),
+        format!("Invalid JSON: {what}"),
+    )
+}
+
+/// The `not_a_record` message (zh, en) of a value that does not read as a record.
+pub(super) fn not_a_record_message(e: &serde_json::Error) -> (String, String) {
+    (
+        format!("不是答卷记录：{}", crate::text::serde_zh(&e.to_string())),
+        format!("Not a response record: {e}"),
+    )
+}
+
 /// The first reason to reject a well-formed record, if any.
-fn check_record(
+pub(super) fn check_record(
     plan: &Plan,
     rec: &ResponseRecord,
 ) -> Option<(&'static str, Option<String>, String, String)> {

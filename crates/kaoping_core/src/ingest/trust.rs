@@ -79,7 +79,7 @@ pub(crate) fn not_a_batch(name: &str) -> CodeBatch {
 }
 
 /// The rejection of a trust error: its code, the column it is about, its message.
-fn rejection_of(e: &TrustError) -> (&'static str, Option<String>, Text) {
+pub(super) fn rejection_of(e: &TrustError) -> (&'static str, Option<String>, Text) {
     let column = match e {
         TrustError::Unsigned(_)
         | TrustError::BadSignature
@@ -97,6 +97,45 @@ fn rejection_of(e: &TrustError) -> (&'static str, Option<String>, Text) {
         _ => None,
     };
     (e.code(), column.map(str::to_owned), e.text())
+}
+
+/// The message of a code batch that issues nothing.
+pub(super) fn batch_message(name: &str, e: &TrustError) -> Text {
+    match e {
+        TrustError::BadBatch { .. } => e.text(),
+        other => Text::new(
+            &format!("一次性码批次“{name}”无效：{}", other.zh()),
+            &format!("The code batch \"{name}\" is not valid: {other}"),
+        ),
+    }
+}
+
+/// Why a code instrument's record is rejected for its code (its rejection code and message),
+/// `None` when the code counts.
+pub(super) fn code_refusal(used: &CodeUse, rec: &ResponseRecord) -> Option<(&'static str, Text)> {
+    let code = used.rejection()?;
+    let shown = rec.code.clone().unwrap_or_default();
+    let (zh, en) = match used {
+        CodeUse::Missing => (
+            format!(
+                "问卷“{}”须凭一次性评价码填写：这份答卷没有评价码",
+                rec.instrument
+            ),
+            format!(
+                "The instrument \"{}\" needs a one-time code: the response has none",
+                rec.instrument
+            ),
+        ),
+        CodeUse::Unknown => (
+            format!("评价码“{shown}”不是本问卷有效批次中的码"),
+            format!("The code \"{shown}\" is not in a valid batch for this instrument"),
+        ),
+        _ => (
+            format!("评价码“{shown}”已被更早的答卷用过（每个码只计一次）"),
+            format!("The code \"{shown}\" was used by an earlier response (each code counts once)"),
+        ),
+    };
+    Some((code, Text::new(&zh, &en)))
 }
 
 impl Sink<'_> {
@@ -138,13 +177,7 @@ impl Sink<'_> {
     }
 
     fn batch_rejected(&mut self, name: &str, e: &TrustError) {
-        let message = match e {
-            TrustError::BadBatch { .. } => e.text(),
-            other => Text::new(
-                &format!("一次性码批次“{name}”无效：{}", other.zh()),
-                &format!("The code batch \"{name}\" is not valid: {other}"),
-            ),
-        };
+        let message = batch_message(name, e);
         // Counted as one item read and rejected, so that the counts still reconcile.
         self.report.read += 1;
         self.report.rejected.push(super::Rejection {
@@ -216,34 +249,11 @@ impl Sink<'_> {
             return true;
         }
         let used = gate.book.claim(&rec.instrument, rec.code.as_deref());
-        let Some(code) = used.rejection() else {
+        let Some((code, text)) = code_refusal(&used, rec) else {
             return true;
         };
-        let shown = rec.code.clone().unwrap_or_default();
-        let (zh, en) = match used {
-            CodeUse::Missing => (
-                format!(
-                    "问卷“{}”须凭一次性评价码填写：这份答卷没有评价码",
-                    rec.instrument
-                ),
-                format!(
-                    "The instrument \"{}\" needs a one-time code: the response has none",
-                    rec.instrument
-                ),
-            ),
-            CodeUse::Unknown => (
-                format!("评价码“{shown}”不是本问卷有效批次中的码"),
-                format!("The code \"{shown}\" is not in a valid batch for this instrument"),
-            ),
-            _ => (
-                format!("评价码“{shown}”已被更早的答卷用过（每个码只计一次）"),
-                format!(
-                    "The code \"{shown}\" was used by an earlier response (each code counts once)"
-                ),
-            ),
-        };
         let column = code_column.or_else(|| Some("code".to_owned()));
-        self.reject_text(file, row, column, code, Text::new(&zh, &en));
+        self.reject_text(file, row, column, code, text);
         false
     }
 

@@ -1,0 +1,46 @@
+//! Every limit of the collector, with its reason (listed in docs/limits.md).
+
+use std::time::Duration;
+
+/// The largest request body taken (bytes); over it: 413. The same as the development server's
+/// (`xtask/src/serve.rs`): a review sheet of every unit and indicator with long comments stays
+/// far below, and no record comes near it.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The longest `Idempotency-Key` header (characters), as the development server: the page sends
+/// a record's checksum (64 hex digits).
+pub const MAX_KEY: usize = 256;
+
+/// Records a client may send in a burst before it is slowed down (429): a classroom or office
+/// behind one address submitting at the same moment.
+pub const RATE_BURST: f64 = 60.0;
+
+/// Records a second a client may send after its burst (the bucket's refill): far more than a
+/// person submits, far less than a script flooding the store. The page retries a 429 later.
+pub const RATE_PER_SECOND: f64 = 10.0;
+
+/// Clients whose rate is tracked at once: past this, buckets full again are dropped first, and
+/// when none is, a new client waits (429) rather than memory growing with addresses (about
+/// 64 bytes a client: 6.4 MB at most).
+pub const MAX_CLIENTS: usize = 100_000;
+
+/// Connections served at once; more wait in the system's accept queue until one closes. Each
+/// holds a little memory and, while writing, the one SQLite writer; a city's respondents come
+/// at a few a second, each connection lasting milliseconds.
+pub const MAX_CONNECTIONS: usize = 1024;
+
+/// A connection with nothing read or written for this long is closed, so that clients that
+/// open connections and send nothing (or stop halfway) do not hold the places of others.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long reading one request body may take in all (408 past it): 2 MiB at 70 KB/s, a slow
+/// mobile line.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Records in one answer of `GET /api/records` at most (the default too); the office asks again
+/// from the cursor for the next. Bounds one answer's time and the read transaction's length.
+pub const PAGE_SIZE: u32 = 10_000;
+
+/// How long a write waits for SQLite's lock (held by a backup or another process reading the
+/// file) before the POST fails with 503 and the page retries.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

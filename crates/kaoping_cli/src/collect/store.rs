@@ -1,0 +1,294 @@
+//! Where the collector keeps records. [`Store`] is what the service needs of a database; SQLite
+//! ([`Sqlite`]) is the one kept here, and a PostgreSQL store for a city that runs one would be
+//! another implementation (issue 17, later).
+//!
+//! SQLite in WAL mode with `synchronous=FULL`: [`Store::put`] returns only after its
+//! transaction committed and the log was synced, so a record acknowledged is on disk. One
+//! writer connection (behind a mutex: SQLite has one writer at a time anyway); each read opens
+//! its own connection and sees a committed snapshot.
+
+use super::limits::BUSY_TIMEOUT;
+use anyhow::{bail, Context, Result};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A record to keep: its bytes as received and the fields the office filters on.
+pub struct NewRecord<'a> {
+    pub body: &'a [u8],
+    pub checksum: &'a str,
+    pub instrument: &'a str,
+    pub plan_version: &'a str,
+    pub plan_sha256: &'a str,
+    pub unit: Option<&'a str>,
+    /// Held once per instrument (`None` for a signed sheet of an invitation instrument).
+    pub respondent: Option<&'a str>,
+    /// The one-time code's hash: held once per instrument.
+    pub code_hash: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+    /// RFC 3339, UTC.
+    pub received_at: &'a str,
+}
+
+/// What [`Store::put`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// Kept, with its id (the arrival order).
+    Stored(i64),
+    /// Already held (same checksum or same idempotency key): nothing written.
+    Repeat(i64),
+    /// Another record of the same instrument and respondent id is held.
+    Duplicate,
+    /// Another record of the same instrument used this one-time code.
+    CodeReused,
+}
+
+/// Which records [`Store::page`] reads: after the id `since`, of one instrument or all, at most
+/// `limit`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub since: i64,
+    pub instrument: Option<String>,
+    pub limit: u32,
+}
+
+/// A page's extent: how many records, and the id of its last (the next page's `since`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Extent {
+    pub count: u32,
+    pub last: Option<i64>,
+}
+
+/// What [`Store::each`] hands each record to: its id and its bytes as received.
+pub type Visit<'a> = &'a mut dyn FnMut(i64, &[u8]) -> Result<()>;
+
+/// What the collector needs of a database.
+pub trait Store: Send + Sync {
+    /// Keeps a record unless held; durable when it returns [`Put::Stored`].
+    fn put(&self, rec: &NewRecord) -> Result<Put>;
+    /// The extent of a page, fixed before its records are sent (so that the cursor can go in
+    /// the answer's headers).
+    fn extent(&self, page: &Page) -> Result<Extent>;
+    /// Hands each record of the page up to id `last` to `each`, in
+    /// arrival order. Records are never changed or removed and ids only grow, so this reads
+    /// exactly the records [`Store::extent`] counted.
+    fn each(&self, page: &Page, last: i64, each: Visit) -> Result<()>;
+    /// Records held.
+    fn count(&self) -> Result<u64>;
+}
+
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at TEXT NOT NULL,
+    instrument TEXT NOT NULL,
+    checksum TEXT NOT NULL UNIQUE,
+    plan_version TEXT NOT NULL,
+    plan_sha256 TEXT NOT NULL,
+    unit TEXT,
+    respondent TEXT,
+    code_hash TEXT,
+    body BLOB NOT NULL,
+    UNIQUE (instrument, respondent),
+    UNIQUE (instrument, code_hash)
+);
+CREATE INDEX IF NOT EXISTS records_by_instrument ON records (instrument, id);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key TEXT PRIMARY KEY,
+    record INTEGER NOT NULL REFERENCES records (id)
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+";
+
+/// The SQLite store of one plan (the plan's id is kept in the file: a database of another plan
+/// is refused at start).
+pub struct Sqlite {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+}
+
+fn open(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    let c = Connection::open_with_flags(path, flags)
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    c.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(c)
+}
+
+/// An existing database, for reading (export, backup): never created.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    if !path.is_file() {
+        bail!("{} is not a file (a collector's database)", path.display());
+    }
+    let c = open(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if v != SCHEMA_VERSION {
+        bail!(
+            "{} is not a collector's database (schema version {v}, expected {SCHEMA_VERSION})",
+            path.display()
+        );
+    }
+    Ok(c)
+}
+
+impl Sqlite {
+    /// Opens (or creates) the database of plan `plan_id`.
+    pub fn open(path: &Path, plan_id: &str) -> Result<Sqlite> {
+        let c = open(path, OpenFlags::default())?;
+        let mode: String = c
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .with_context(|| format!("{} is not a SQLite database", path.display()))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            bail!("{}: SQLite refused WAL mode ({mode})", path.display());
+        }
+        c.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: i64 = c.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if v == 0 && tables > 0 {
+            bail!(
+                "{} is a database of something else, not a collector's",
+                path.display()
+            );
+        }
+        if v > SCHEMA_VERSION {
+            bail!(
+                "{} was made by a newer kaoping (schema version {v})",
+                path.display()
+            );
+        }
+        c.execute_batch(SCHEMA)?;
+        c.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        let held: Option<String> = c
+            .query_row("SELECT value FROM meta WHERE key = 'plan_id'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match held {
+            Some(p) if p != plan_id => bail!(
+                "{} holds the records of plan {p}, not of plan {plan_id}: give another --db",
+                path.display()
+            ),
+            Some(_) => {}
+            None => {
+                c.execute(
+                    "INSERT INTO meta (key, value) VALUES ('plan_id', ?1)",
+                    [plan_id],
+                )?;
+            }
+        }
+        Ok(Sqlite {
+            path: path.to_owned(),
+            writer: Mutex::new(c),
+        })
+    }
+
+    fn reader(&self) -> Result<Connection> {
+        open(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }
+}
+
+fn page_where(page: &Page) -> &'static str {
+    if page.instrument.is_some() {
+        "id > ?1 AND instrument = ?2"
+    } else {
+        "id > ?1 AND ?2 IS NULL"
+    }
+}
+
+impl Store for Sqlite {
+    fn put(&self, rec: &NewRecord) -> Result<Put> {
+        let mut c = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let held = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Option<i64>> {
+            Ok(tx.query_row(sql, p, |r| r.get(0)).optional()?)
+        };
+        let mut repeat = held(
+            "SELECT id FROM records WHERE checksum = ?1",
+            &[&rec.checksum],
+        )?;
+        if let (None, Some(k)) = (repeat, rec.idempotency_key) {
+            repeat = held("SELECT record FROM idempotency_keys WHERE key = ?1", &[&k])?;
+        }
+        if let Some(id) = repeat {
+            return Ok(Put::Repeat(id));
+        }
+        if let Some(r) = rec.respondent {
+            let sql = "SELECT id FROM records WHERE instrument = ?1 AND respondent = ?2";
+            if held(sql, &[&rec.instrument, &r])?.is_some() {
+                return Ok(Put::Duplicate);
+            }
+        }
+        if let Some(h) = rec.code_hash {
+            let sql = "SELECT id FROM records WHERE instrument = ?1 AND code_hash = ?2";
+            if held(sql, &[&rec.instrument, &h])?.is_some() {
+                return Ok(Put::CodeReused);
+            }
+        }
+        tx.execute(
+            "INSERT INTO records (received_at, instrument, checksum, plan_version, \
+             plan_sha256, unit, respondent, code_hash, body) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                rec.received_at,
+                rec.instrument,
+                rec.checksum,
+                rec.plan_version,
+                rec.plan_sha256,
+                rec.unit,
+                rec.respondent,
+                rec.code_hash,
+                rec.body
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        if let Some(k) = rec.idempotency_key {
+            tx.execute(
+                "INSERT OR IGNORE INTO idempotency_keys (key, record) VALUES (?1, ?2)",
+                params![k, id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Put::Stored(id))
+    }
+
+    fn extent(&self, page: &Page) -> Result<Extent> {
+        let c = self.reader()?;
+        let sql = format!(
+            "SELECT count(*), max(id) FROM (SELECT id FROM records WHERE {} ORDER BY id LIMIT ?3)",
+            page_where(page)
+        );
+        let (count, last) = c.query_row(
+            &sql,
+            params![page.since, page.instrument, page.limit],
+            |r| Ok((r.get::<_, u32>(0)?, r.get::<_, Option<i64>>(1)?)),
+        )?;
+        Ok(Extent { count, last })
+    }
+
+    fn each(&self, page: &Page, last: i64, each: Visit) -> Result<()> {
+        let c = self.reader()?;
+        let sql = format!(
+            "SELECT id, body FROM records WHERE {} AND id <= ?3 ORDER BY id",
+            page_where(page)
+        );
+        let mut stmt = c.prepare(&sql)?;
+        let mut rows = stmt.query(params![page.since, page.instrument, last])?;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            each(id, row.get_ref(1)?.as_blob()?)?;
+        }
+        Ok(())
+    }
+
+    fn count(&self) -> Result<u64> {
+        let c = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(c.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?)
+    }
+}
