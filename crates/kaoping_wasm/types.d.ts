@@ -158,6 +158,11 @@ export interface IBookProblem {
   cell: string;
   /** A stable machine-readable code, e.g. `not_a_number`, or the validation's own code. */
   code: string;
+  /**
+   * The id of the instrument `path` is inside, when it is inside one that has an id (as a
+   * validation problem's): the office page links the problem to that form's preview.
+   */
+  instrument?: string | null;
   /** What is wrong, in zh-CN and en, naming the cell. */
   message: IText;
   /**
@@ -165,6 +170,8 @@ export interface IBookProblem {
    * (empty when the problem is not about one value).
    */
   path: string;
+  /** The id of the question `path` is inside, when it has one. */
+  question?: string | null;
   severity: IBookSeverity;
 }
 
@@ -1368,12 +1375,19 @@ export interface IProblem {
   /** A stable machine-readable code, e.g. `unknown_key`, `duplicate_id`. */
   code: string;
   column?: number | null;
+  /**
+   * The id of the instrument the path is inside, when it is inside one that has an id: the
+   * office page links the problem to that form's preview.
+   */
+  instrument?: string | null;
   /** 1-based line and column in the plan text, when the path can be found in it. */
   line?: number | null;
   /** What is wrong, in zh-CN and en. */
   message: IText;
   /** JSON Pointer (RFC 6901) to the offending value, e.g. `/units/3/category`. */
   path: string;
+  /** The id of the question the path is inside (in that instrument), when it has one. */
+  question?: string | null;
 }
 
 /**
