@@ -711,6 +711,12 @@ export interface IGroupScore {
   weight_used?: number | null;
 }
 
+/**
+ * What a header of a file became: a column of the flat layout, a survey tool's own column, or
+ * nothing.
+ */
+export type IHeaderKind = "respondent_id" | "submitted_at" | "plan_id" | "question" | "matrix_row" | "reason" | "option" | "code" | "tool_duration" | "tool_column" | "unused";
+
 /** An earlier year's result of a unit. */
 export interface IHistoryEntry {
   grade: string;
@@ -1115,6 +1121,12 @@ export interface IMappedHeader {
   header: string;
   /** The column key, or `None` when the header is not used. */
   key?: string | null;
+  /** What the header became. */
+  kind: IHeaderKind;
+  /** The id of the question it is (or is a matrix row, the reason or an option of). */
+  question?: string | null;
+  /** For a matrix row: the row's value. */
+  row?: string | null;
 }
 
 /** How a file's headers were mapped to the instrument's layout. */
