@@ -123,6 +123,23 @@ export interface IAnswerIssue {
   row?: string | null;
 }
 
+/** One answer to the satisfaction question in one unit. */
+export interface IAnswerShare {
+  /** The answer given (the scale point), when exactly one point has that score. */
+  answer?: number | null;
+  /** How many respondents gave it. */
+  count: number;
+  /** That answer's label in the plan, when it has one. */
+  label?: IText | null;
+  /**
+   * `count` over all answers of the unit to the question (0–1, not rounded: the page
+   * shows it as a percentage with its usual digits).
+   */
+  share: number;
+  /** Its score (0–100). */
+  value: number;
+}
+
 /** What a respondent has entered so far. */
 export interface IAnswers {
   /** Written reasons per question id (不满意须说明理由). */
@@ -1993,6 +2010,15 @@ export interface IRosterProblem {
   message: IText;
   /** The spreadsheet row. */
   row: number;
+}
+
+/** A unit's answers to the satisfaction question (the rules' `public.satisfaction_question`). */
+export interface ISatisfactionAnswers {
+  /** Every score given, highest first. */
+  answers: IAnswerShare[];
+  /** The question's id. */
+  question: string;
+  unit: string;
 }
 
 /** A numeric scale with labelled points, e.g. 1–5 满意度, 0–10, 0–100. */
