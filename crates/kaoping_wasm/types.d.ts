@@ -123,6 +123,23 @@ export interface IAnswerIssue {
   row?: string | null;
 }
 
+/** One answer to the satisfaction question in one unit. */
+export interface IAnswerShare {
+  /** The answer given (the scale point), when exactly one point has that score. */
+  answer?: number | null;
+  /** How many respondents gave it. */
+  count: number;
+  /** That answer's label in the plan, when it has one. */
+  label?: IText | null;
+  /**
+   * `count` over all answers of the unit to the question (0–1, not rounded: the page
+   * shows it as a percentage with its usual digits).
+   */
+  share: number;
+  /** Its score (0–100). */
+  value: number;
+}
+
 /** What a respondent has entered so far. */
 export interface IAnswers {
   /** Written reasons per question id (不满意须说明理由). */
@@ -158,6 +175,11 @@ export interface IBookProblem {
   cell: string;
   /** A stable machine-readable code, e.g. `not_a_number`, or the validation's own code. */
   code: string;
+  /**
+   * The id of the instrument `path` is inside, when it is inside one that has an id (as a
+   * validation problem's): the office page links the problem to that form's preview.
+   */
+  instrument?: string | null;
   /** What is wrong, in zh-CN and en, naming the cell. */
   message: IText;
   /**
@@ -165,6 +187,8 @@ export interface IBookProblem {
    * (empty when the problem is not about one value).
    */
   path: string;
+  /** The id of the question `path` is inside, when it has one. */
+  question?: string | null;
   severity: IBookSeverity;
 }
 
@@ -704,6 +728,12 @@ export interface IGroupScore {
   weight_used?: number | null;
 }
 
+/**
+ * What a header of a file became: a column of the flat layout, a survey tool's own column, or
+ * nothing.
+ */
+export type IHeaderKind = "respondent_id" | "submitted_at" | "plan_id" | "question" | "matrix_row" | "reason" | "option" | "code" | "tool_duration" | "tool_column" | "unused";
+
 /** An earlier year's result of a unit. */
 export interface IHistoryEntry {
   grade: string;
@@ -1111,6 +1141,12 @@ export interface IMappedHeader {
   header: string;
   /** The column key, or `None` when the header is not used. */
   key?: string | null;
+  /** What the header became. */
+  kind: IHeaderKind;
+  /** The id of the question it is (or is a matrix row, the reason or an option of). */
+  question?: string | null;
+  /** For a matrix row: the row's value. */
+  row?: string | null;
 }
 
 /** How a file's headers were mapped to the instrument's layout. */
@@ -1371,12 +1407,19 @@ export interface IProblem {
   /** A stable machine-readable code, e.g. `unknown_key`, `duplicate_id`. */
   code: string;
   column?: number | null;
+  /**
+   * The id of the instrument the path is inside, when it is inside one that has an id: the
+   * office page links the problem to that form's preview.
+   */
+  instrument?: string | null;
   /** 1-based line and column in the plan text, when the path can be found in it. */
   line?: number | null;
   /** What is wrong, in zh-CN and en. */
   message: IText;
   /** JSON Pointer (RFC 6901) to the offending value, e.g. `/units/3/category`. */
   path: string;
+  /** The id of the question the path is inside (in that instrument), when it has one. */
+  question?: string | null;
 }
 
 /**
@@ -1970,6 +2013,15 @@ export interface IRosterProblem {
   message: IText;
   /** The spreadsheet row. */
   row: number;
+}
+
+/** A unit's answers to the satisfaction question (the rules' `public.satisfaction_question`). */
+export interface ISatisfactionAnswers {
+  /** Every score given, highest first. */
+  answers: IAnswerShare[];
+  /** The question's id. */
+  question: string;
+  unit: string;
 }
 
 /** A numeric scale with labelled points, e.g. 1–5 满意度, 0–10, 0–100. */

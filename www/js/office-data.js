@@ -89,7 +89,7 @@ export function runDemo() {
   return scoreRun('demo', { type: 'demo', text: state.planText, seed: Number(state.seed), n: Number(state.n) }, {
     focusAfter: 'results-h',
     focusOnError: 'generate',
-    done: (result) => ({ patch: { result }, say: t().officeScored(result.units.length) }),
+    done: ({ result, satisfaction }) => ({ patch: { result, satisfaction }, say: t().officeScored(result.units.length) }),
   });
 }
 
@@ -158,7 +158,9 @@ export async function runFiles() {
     total: state.files.reduce((n, f) => n + f.size, 0),
     focusAfter: 'ingest-h',
     done: (out) => ({
-      patch: { ingest: out.ingest, result: out.result, manifest: out.manifest ?? null, outputs: out.outputs ?? null },
+      patch: {
+        ingest: out.ingest, result: out.result, satisfaction: out.satisfaction, manifest: out.manifest ?? null, outputs: out.outputs ?? null,
+      },
       say: t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length)),
     }),
   });

@@ -210,13 +210,11 @@ export function renderForms() {
 // ---- from a plan problem to its place ------------------------------------------------------
 
 /**
- * Where a plan problem's JSON path points in the preview: the indices of its instrument and,
- * when the pointer is in a question, of its section and question; null when it is not in an
- * instrument.
+ * Where a plan problem is in the preview, as the engine names it: the id of its instrument
+ * and, when it is in a question, the question's id; null when it is not in an instrument.
  */
-export function placeOf(path) {
-  const m = /^\/instruments\/(\d+)(?:\/sections\/(\d+)\/questions\/(\d+))?(?:\/|$)/.exec(path ?? '');
-  return m ? { instrument: Number(m[1]), section: m[2] === undefined ? null : Number(m[2]), question: m[3] === undefined ? null : Number(m[3]) } : null;
+export function placeOf(problem) {
+  return problem?.instrument ? { instrument: problem.instrument, question: problem.question ?? null } : null;
 }
 
 /**
@@ -226,12 +224,11 @@ export function placeOf(path) {
 export async function showPlace(place) {
   const e = await planEngine();
   const plan = e.engine ? instrumentsOf(e.engine) : null;
-  const ins = plan?.instruments?.[place.instrument];
-  const q = place.section === null ? null : ins?.sections?.[place.section]?.questions?.[place.question];
+  const ins = plan?.instruments?.find((i) => i.id === place.instrument);
   if (ins) update({ forms: { ...state.forms, instrument: ins.id, trying: false } });
   else update({ forms: { ...state.forms } });
   const frame = document.getElementById('forms-frame');
-  const target = (q?.id && frame?.querySelector(`[data-question="${CSS.escape(q.id)}"]`))
+  const target = (ins && place.question && frame?.querySelector(`[data-question="${CSS.escape(place.question)}"]`))
     || (ins && frame?.querySelector('h1')) || document.getElementById('forms-h');
   target?.scrollIntoView({ block: 'center' });
   target?.focus();

@@ -166,9 +166,9 @@ export function renderPlan() {
   return sec;
 }
 
-/** A button to the place of a problem in the forms' preview, when its path is in an instrument. */
-function placeLink(T, path) {
-  const place = placeOf(path);
+/** A button to the place of a problem in the forms' preview, when the engine placed it in an instrument. */
+function placeLink(T, problem) {
+  const place = placeOf(problem);
   if (!place) return null;
   const text = place.question === null ? T.officeProblemShowForm : T.officeProblemShowQuestion;
   return [' ', h('button', { type: 'button', class: 'linklike', onclick: () => showPlace(place), text })];
@@ -189,7 +189,7 @@ function renderProblems(problems, caption) {
     list.map((p) => h('tr', {},
       td(where(p) || T.officeNoLine, 'num nowrap mono'),
       td(p.path || '/', 'mono'),
-      h('td', {}, tr(p.message, state.lang), placeLink(T, p.path))))));
+      h('td', {}, tr(p.message, state.lang), placeLink(T, p))))));
   return scrollTable(T.officeProblemsRegion, caption,
     [T.officeProblemWhere, T.officeProblemPath, T.officeProblemMessage], null, { bodies, cls: 'problems' });
 }

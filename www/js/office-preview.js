@@ -141,27 +141,23 @@ export function readingsOf(name) {
 
 // ---- drawing ---------------------------------------------------------------------------------
 
-/** A question's name in the page's language, from a flat-layout key (`q`, `q.row`, `q.reason`). */
-function keyName(ins, key) {
-  const [qid, row] = key.split('.');
-  const q = questionOf(ins, qid);
-  if (!q) return key;
+/** The name of the question a header became (with its matrix row's), in the page's language. */
+function questionName(ins, header) {
+  const q = questionOf(ins, header.question);
+  if (!q) return header.key;
   const text = (x) => (x ? x[state.lang] ?? x['zh-CN'] ?? '' : '');
-  const rowLabel = row && row !== 'reason' ? text(q.rows?.find((r) => r.value === row)?.label) : '';
-  return rowLabel ? `${text(q.label)} — ${rowLabel}` : text(q.label) || key;
+  const rowLabel = header.row != null ? text(q.rows?.find((r) => r.value === header.row)?.label) : '';
+  return rowLabel ? `${text(q.label)} — ${rowLabel}` : text(q.label) || header.key;
 }
 
-/** What a header becomes: [kind, detail]. */
+/** What a header became, as the engine names it: [kind, detail]. */
 function became(T, mapping, header) {
-  const rec = (mapping.recognised ?? []).find((r) => r.header === header.header);
-  if (rec) return rec.used ? [T.officeBecame.duration, ''] : [T.officeBecame.dropped, label(T.officeToolRoles, rec.role)];
-  const key = header.key;
-  if (!key) return [T.officeBecame.unused, ''];
-  const special = { respondent_id: 'respondent', submitted_at: 'submitted', plan_id: 'plan' }[key];
-  if (special) return [T.officeBecame[special], ''];
-  if (header.by === 'option') return [T.officeBecame.option, `${keyName(mapping.instrument, key.split('[')[0])} (${key})`];
-  const kind = key.endsWith('.reason') ? 'reason' : key.includes('.') ? 'matrix' : 'question';
-  return [T.officeBecame[kind], `${keyName(mapping.instrument, key)} (${key})`];
+  const kind = T.officeBecame[header.kind] ?? T.officeBecame.unused;
+  if (header.kind === 'tool_column') {
+    const rec = (mapping.recognised ?? []).find((r) => r.header === header.header);
+    return [kind, rec ? label(T.officeToolRoles, rec.role) : ''];
+  }
+  return [kind, header.question ? `${questionName(mapping.instrument, header)} (${header.key})` : ''];
 }
 
 function columnsTable(T, name, p) {
@@ -169,7 +165,7 @@ function columnsTable(T, name, p) {
   const rows = p.mapping.headers.map((x) => {
     const [kind, detail] = became(T, p.mapping, x);
     const c = readings.get(x.header);
-    return h('tr', { class: x.key || kind === T.officeBecame.dropped || kind === T.officeBecame.duration ? null : 'flagged' },
+    return h('tr', { class: x.kind === 'unused' ? 'flagged' : null },
       h('th', { scope: 'row', text: x.header }),
       h('td', {}, kind, detail ? h('span', { class: 'muted' }, ` ${detail}`) : null),
       td(c ? label(T.officeReadings, c.reading) : '—', c ? null : 'muted'),

@@ -25,6 +25,7 @@ export const state = {
   run: null, // { stage, records, started, total?, bytes?, counts?, file? }
   runMessage: null, // { kind: 'cancelled' | 'error', text }
   result: null,
+  satisfaction: [], // each unit's answers to the satisfaction question, with the result (ISatisfactionAnswers[])
   ingest: null, // the last ingest report (data files)
   files: [], // data files: { name, size, blob }
   codeBatches: [], // the office's code batch files for the runs (kaoping.codes/1): { name, size, blob }

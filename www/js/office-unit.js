@@ -14,7 +14,7 @@ const {
 } = view;
 
 /** The keys of the state the dialog reads. */
-export const unitKeys = ['lang', 'result', 'unit'];
+export const unitKeys = ['lang', 'result', 'satisfaction', 'unit'];
 
 let opener = null;
 
@@ -150,25 +150,24 @@ function expertOf(T, e, level) {
 }
 
 /**
- * The satisfaction question's answers: how many gave each score, named as the engine names
- * them (the scale point's label, else the answer, else the score), highest first.
+ * The unit's answers to the satisfaction question as the engine gives them with the result:
+ * how many gave each score and their share, highest first, each named by the scale point's
+ * label, else the answer, else the score.
  */
-function satisfactionOf(p) {
-  const satQ = state.result.rules?.public?.satisfaction_question;
-  const item = p.items.find((it) => it.item === satQ && it.distribution?.length);
-  if (!item) return null;
-  const total = item.distribution.reduce((n, d) => n + d.count, 0);
-  const rows = item.distribution.map((d) => ({
+function satisfactionOf(unit) {
+  const s = (state.satisfaction ?? []).find((x) => x.unit === unit);
+  if (!s) return null;
+  const rows = s.answers.map((d) => ({
     label: d.label ? tr(d.label, state.lang) : fmtUpTo(d.answer ?? d.value),
-    value: d.value, count: d.count, share: d.count / total,
-  })).reverse();
-  return { item: item.item, rows };
+    value: d.value, count: d.count, share: d.share,
+  }));
+  return { item: s.question, rows };
 }
 
 /** The public's scores, with the satisfaction question's chart (into `mounts`). */
 function publicOf(T, u, level, mounts) {
   const p = u.components.public;
-  const sat = satisfactionOf(p);
+  const sat = satisfactionOf(u.unit);
   const distHost = h('div', { class: 'chart-host' });
   if (sat) {
     mounts.push(() => mountChart(distHost, (width) => barChart({

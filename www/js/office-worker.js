@@ -4,14 +4,17 @@
 // Messages in:  { id, type: 'validate', text? }            (no text: the built-in demo plan)
 //                 → { report, plan, trust } (plan and trust, ITrustChoices, when it is valid)
 //               { id, type: 'demo', text?, seed, n }       (score demo inputs on the plan)
+//                 → { result, satisfaction } (satisfaction: each unit's answers to the
+//                   satisfaction question with their shares, ISatisfactionAnswers[])
 //               { id, type: 'records', text?, files, options?, planName?, lang?, roles? }
 //                 files: { name, blob } (the Blob streamed chunk by chunk, never read whole) or
 //                 { name, text } (read as it is); options: { [file name]: IFileOptions };
 //                 roles: { [file name]: IInputRole } (default: detected from the first bytes);
 //                 the plan file of the manifest: `text` as `planName` (default plan.json), or
 //                 the built-in demo plan's text as plan.json; lang: the output tables' language
-//                 → { ingest, result, manifest, outputs: [{ name, bytes }] } (an aggregation as
-//                   `kaoping aggregate` writes it: result.json, the CSV tables, result.xlsx)
+//                 → { ingest, result, manifest, outputs: [{ name, bytes }], satisfaction } (an
+//                   aggregation as `kaoping aggregate` writes it: result.json, the CSV tables,
+//                   result.xlsx; satisfaction as for 'demo')
 //               { id, type: 'exports', text?, result, ingest?, lang, base }  (files to download)
 //               { id, type: 'verify', files: [{ name, blob }] }  (a manifest and its files)
 //               { id, type: 'preview', text?, name, blob, options? }  → IPreview | null
@@ -107,7 +110,8 @@ const handlers = {
           offset += bytes.byteLength;
         }
       }
-      return run.finish();
+      const out = run.finish();
+      return { ...out, satisfaction: Engine.satisfactionAnswers(out.result) };
     } finally {
       run.free();
     }
@@ -201,8 +205,9 @@ const handlers = {
     // Generated and scored inside WASM: the inputs never cross into JavaScript.
     post({ id, type: 'progress', stage: 'score' });
     const result = engine.evaluateDemo(seed, n);
+    const satisfaction = Engine.satisfactionAnswers(result);
     post({ id, type: 'progress', stage: 'transfer' });
-    return result;
+    return { result, satisfaction };
   },
 };
 

@@ -1,6 +1,7 @@
 //! Plan validation as data: each folder of `tests/fixtures/plans/` holds a `plan.json` and, in
-//! `expected.txt`, every problem the validator reports: `line:column code path` and the message
-//! in both languages. `UPDATE_FIXTURES=1` rewrites the expectations (read the diff first).
+//! `expected.txt`, every problem the validator reports: `line:column code path`, then the ids
+//! of the instrument and question the path is in (`in instrument/question`) when it is in one,
+//! and the message in both languages. `UPDATE_FIXTURES=1` rewrites the expectations (read the diff first).
 
 use kaoping_core::validate::validate_plan;
 use std::fmt::Write;
@@ -22,9 +23,15 @@ fn plan_fixtures() {
                 _ => "-".into(),
             };
             let path = if p.path.is_empty() { "/" } else { &p.path };
+            let place = match (&p.instrument, &p.question) {
+                (Some(i), Some(q)) => format!(" in {i}/{q}"),
+                (Some(i), None) => format!(" in {i}"),
+                (None, Some(q)) => format!(" in ?/{q}"),
+                (None, None) => String::new(),
+            };
             let _ = writeln!(
                 got,
-                "{at} {} {path}\n  zh-CN: {}\n  en: {}",
+                "{at} {} {path}{place}\n  zh-CN: {}\n  en: {}",
                 p.code,
                 p.message.get("zh-CN"),
                 p.message.get("en")

@@ -40,11 +40,18 @@ fn problems_json(problems: &[kaoping_core::planbook::Problem]) -> Value {
         problems
             .iter()
             .map(|p| {
-                json!({
+                let mut out = json!({
                     "cell": p.cell, "path": p.path, "code": p.code,
                     "severity": if p.severity == Severity::Error { "error" } else { "warning" },
                     "zh-CN": p.message.get("zh-CN"), "en": p.message.get("en"),
-                })
+                });
+                // The instrument and question the path is in, when it is in one.
+                for (key, id) in [("instrument", &p.instrument), ("question", &p.question)] {
+                    if let Some(id) = id {
+                        out[key] = json!(id);
+                    }
+                }
+                out
             })
             .collect(),
     )

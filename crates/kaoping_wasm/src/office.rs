@@ -31,6 +31,8 @@ extern "C" {
     pub type IScoringInputs;
     #[wasm_bindgen(typescript_type = "IEvaluationResult")]
     pub type IEvaluationResult;
+    #[wasm_bindgen(typescript_type = "ISatisfactionAnswers[]")]
+    pub type ISatisfactionAnswersList;
     #[wasm_bindgen(typescript_type = "IRecordFile[]")]
     pub type IRecordFiles;
     #[wasm_bindgen(typescript_type = "IRecordsEvaluation")]
@@ -567,6 +569,17 @@ impl Engine {
     pub fn export_json(result: IEvaluationResult) -> Result<String, JsValue> {
         let result: score::EvaluationResult = from_js(result.into())?;
         Ok(export::json(&result))
+    }
+
+    /// Each unit's answers to the satisfaction question with their shares, highest score
+    /// first, as the office page's unit dialog draws them
+    /// (`score::satisfaction::satisfaction_answers`).
+    #[wasm_bindgen(js_name = satisfactionAnswers)]
+    pub fn satisfaction_answers(
+        result: IEvaluationResult,
+    ) -> Result<ISatisfactionAnswersList, JsValue> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        Ok(to_js(&score::satisfaction::satisfaction_answers(&result))?.unchecked_into())
     }
 
     /// Lower-case hex SHA-256 of bytes (the same function as the manifest's).

@@ -379,6 +379,34 @@ mod office {
             .export_csv(result_js.unchecked_into(), "nope", "en")
             .is_err());
     }
+
+    #[wasm_bindgen_test]
+    fn the_satisfaction_answers_of_a_result_are_the_cores() {
+        let engine = Engine::new(None).unwrap();
+        let result = engine.evaluate_demo(1, 60).unwrap();
+        let result_js: JsValue = result.into();
+        let native: kaoping_core::score::EvaluationResult =
+            serde_wasm_bindgen::from_value(result_js.clone()).unwrap();
+        let answers = Engine::satisfaction_answers(result_js.unchecked_into()).unwrap();
+        let expected = kaoping_core::score::satisfaction::satisfaction_answers(&native);
+        assert!(!expected.is_empty());
+        // Numbers compared as numbers (JS has no integer type: 5.0 comes back as 5).
+        fn numbers(v: serde_json::Value) -> serde_json::Value {
+            use serde_json::Value;
+            match v {
+                Value::Number(n) => json!(n.as_f64()),
+                Value::Array(a) => Value::Array(a.into_iter().map(numbers).collect()),
+                Value::Object(o) => {
+                    Value::Object(o.into_iter().map(|(k, v)| (k, numbers(v))).collect())
+                }
+                v => v,
+            }
+        }
+        assert_eq!(
+            numbers(rust(answers.into())),
+            numbers(serde_json::to_value(&expected).unwrap())
+        );
+    }
 }
 
 /// Tracking the demo through September gives the same report in WASM as natively (its SHA-256

@@ -26,6 +26,7 @@ use kaoping_core::record::{ResponseRecord, Submission};
 use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
 use kaoping_core::roster::RosterOptions;
+use kaoping_core::score::satisfaction::SatisfactionAnswers;
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
 use kaoping_core::table::preview::Preview;
 use kaoping_core::text::Text;
@@ -72,6 +73,7 @@ fn definitions() -> BTreeMap<String, Value> {
         Text,
         ScoringInputs,
         EvaluationResult,
+        SatisfactionAnswers,
         RecordFile,
         RecordsEvaluation,
         ReviewSheetLayout,

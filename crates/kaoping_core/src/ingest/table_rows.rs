@@ -103,6 +103,7 @@ impl CsvCtx {
                         r.unmapped_headers.retain(|h| *h != headers[f]);
                         if let Some(m) = r.headers.get_mut(f) {
                             m.key = Some("code".to_owned());
+                            m.kind = crate::table::HeaderKind::Code;
                         }
                     }
                 }

@@ -58,6 +58,13 @@ pub struct Problem {
     pub code: &'static str,
     /// What is wrong, in zh-CN and en, naming the cell.
     pub message: Text,
+    /// The id of the instrument `path` is inside, when it is inside one that has an id (as a
+    /// validation problem's): the office page links the problem to that form's preview.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
+    /// The id of the question `path` is inside, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
 }
 
 impl Problem {
@@ -74,6 +81,8 @@ impl Problem {
             severity,
             code,
             message,
+            instrument: None,
+            question: None,
         }
     }
 
@@ -125,10 +134,14 @@ pub fn read_workbook(bytes: &[u8]) -> (Option<Value>, Vec<Problem>) {
 fn read_located(bytes: &[u8]) -> (Option<Value>, Vec<Problem>, Vec<(String, String)>) {
     let mut r = match read::Reader::new(bytes) {
         Ok(r) => r,
-        Err(p) => return (None, vec![p], Vec::new()),
+        Err(p) => return (None, vec![*p], Vec::new()),
     };
     let plan = r.plan();
-    (Some(plan), r.b.problems, r.b.located)
+    let mut problems = r.b.problems;
+    for p in &mut problems {
+        (p.instrument, p.question) = crate::validate::place_of(&plan, &p.path);
+    }
+    (Some(plan), problems, r.b.located)
 }
 
 /// The cell a JSON Pointer's value came from: its own cell; else, for an object or list made
@@ -185,13 +198,11 @@ pub fn plan_from_xlsx(bytes: &[u8]) -> Result<PlanFromBook, Vec<Problem>> {
         if let Some(en) = message.0.get_mut("en") {
             *en = en.replacen('（', " (", 1).replacen("）：", "): ", 1);
         }
-        problems.push(Problem::at(
-            &cell,
-            &p.path,
-            Severity::Error,
-            p.code,
-            message,
-        ));
+        problems.push(Problem {
+            instrument: p.instrument,
+            question: p.question,
+            ..Problem::at(&cell, &p.path, Severity::Error, p.code, message)
+        });
     }
     if problems.iter().any(|p| p.severity == Severity::Error) {
         return Err(problems);

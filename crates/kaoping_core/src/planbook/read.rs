@@ -32,10 +32,18 @@ fn located_under(base: &str, located: &Located) -> Located {
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(bytes: &'a [u8]) -> Result<Reader<'a>, Problem> {
+    /// A reader of the workbook `bytes`, or the problem that it is not one (boxed: a
+    /// problem is large and this is the only place one is returned alone).
+    pub fn new(bytes: &'a [u8]) -> Result<Reader<'a>, Box<Problem>> {
         let names = xlsx::sheet_names(bytes).map_err(|e| {
             use crate::text::Bilingual;
-            Problem::at("", "", Severity::Error, "not_a_workbook", e.text())
+            Box::new(Problem::at(
+                "",
+                "",
+                Severity::Error,
+                "not_a_workbook",
+                e.text(),
+            ))
         })?;
         let mut sheets = BTreeMap::new();
         for n in &names {

@@ -12,6 +12,7 @@ pub mod labels;
 mod reliability;
 mod result;
 mod rules;
+pub mod satisfaction;
 pub(crate) mod state;
 
 pub use demo::{demo_files, demo_inputs, demo_public_csv, demo_public_header, DemoFiles};

@@ -26,6 +26,7 @@ pub mod compiled;
 pub mod convention;
 pub mod csv;
 pub mod decode;
+mod mapping_report;
 pub mod preview;
 pub mod ratings;
 pub mod recode;
@@ -34,7 +35,7 @@ pub mod recodes;
 use crate::form::{Answers, UNABLE};
 use crate::plan::{Instrument, InstrumentKind, Plan, Question, QuestionKind};
 use crate::text::Text;
-use serde::Serialize;
+pub use mapping_report::{HeaderKind, MappedHeader, MappingReport, MissingColumn};
 use serde_json::{Number, Value};
 use std::collections::BTreeMap;
 
@@ -130,40 +131,6 @@ pub fn layout_columns(ins: &Instrument) -> Vec<Column> {
         }
     }
     out
-}
-
-/// One header of a file and where it went.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct MappedHeader {
-    pub header: String,
-    /// The column key, or `None` when the header is not used.
-    pub key: Option<String>,
-    /// `key`, `label` or `mapping`: how the header was matched; for a survey tool's export
-    /// `numbered`, `matrix` or `tool` (a tool's own column: its key, or none when it is only
-    /// recognised, [`MappingReport::recognised`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub by: Option<&'static str>,
-}
-
-/// A column of the plan's layout that no header maps to.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct MissingColumn {
-    pub key: String,
-    /// Whether its question must always be answered (such rows will be rejected).
-    pub required: bool,
-}
-
-/// How a file's headers were mapped to the instrument's layout.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
-pub struct MappingReport {
-    pub instrument: String,
-    pub headers: Vec<MappedHeader>,
-    pub unmapped_headers: Vec<String>,
-    pub missing: Vec<MissingColumn>,
-    /// Survey tools' own columns (time taken, source, IP): recognised, and only the time
-    /// taken used.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub recognised: Vec<convention::RecognisedHeader>,
 }
 
 /// A file's header row resolved against an instrument.
@@ -285,12 +252,10 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
                 if !option_cols.iter().any(|c| c.1 == q && c.2 == o) {
                     option_cols.push((f, q, o, stem));
                     export |= by == "option";
-                    targets.push(Some(Target::Option(q, o)));
-                    mapped.push(MappedHeader {
-                        header: h.to_owned(),
-                        key: option_key(ins, q, o),
-                        by: Some(by),
-                    });
+                    let target = Some(Target::Option(q, o));
+                    targets.push(target);
+                    let key = option_key(ins, q, o);
+                    mapped.push(MappedHeader::new(ins, h, key, target, Some(by)));
                     continue;
                 }
             }
@@ -304,11 +269,16 @@ pub fn resolve(plan: &Plan, ins_index: usize, headers: &[String], mapping: &Mapp
         }
         export |= matches!(by, Some("numbered" | "matrix" | "tool"));
         targets.push(found.map(|(i, _)| cols[i].target));
-        mapped.push(MappedHeader {
-            header: h.to_owned(),
-            key: found.map(|(i, _)| cols[i].key.clone()),
-            by,
-        });
+        let key = found.map(|(i, _)| cols[i].key.clone());
+        let mut header = MappedHeader::new(ins, h, key, found.map(|(i, _)| cols[i].target), by);
+        if found.is_none() && by == Some("tool") {
+            // A tool's own column, just recognised: read when it is the time taken.
+            header.kind = match recognised.last() {
+                Some(r) if r.used => HeaderKind::ToolDuration,
+                _ => HeaderKind::ToolColumn,
+            };
+        }
+        mapped.push(header);
     }
     let mut all_headers: Vec<String> = headers.iter().map(|h| h.trim().to_owned()).collect();
     let joined = join_options(
@@ -430,6 +400,8 @@ fn join_options(
             targets[f] = None;
             mapped[f].key = None;
             mapped[f].by = None;
+            mapped[f].kind = HeaderKind::Unused;
+            mapped[f].question = None;
             continue;
         }
         used[col] = true;

@@ -12,7 +12,7 @@ mod shape;
 use crate::locate::Locator;
 use crate::plan::Plan;
 use crate::text::Text;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -28,6 +28,51 @@ pub struct Problem {
     pub code: &'static str,
     /// What is wrong, in zh-CN and en.
     pub message: Text,
+    /// The id of the instrument the path is inside, when it is inside one that has an id: the
+    /// office page links the problem to that form's preview.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
+    /// The id of the question the path is inside (in that instrument), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+}
+
+/// The ids of the instrument and of the question that a JSON Pointer into the plan `root`
+/// points inside (`/instruments/i/...`, `/instruments/i/sections/j/questions/k/...`), each
+/// when the pointer is inside one and it has a non-empty id.
+pub(crate) fn place_of(root: &Value, path: &str) -> (Option<String>, Option<String>) {
+    let id = |v: Option<&Value>| {
+        v.and_then(|v| v.get("id"))
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let mut parts = path.split('/').skip(1);
+    if parts.next() != Some("instruments") {
+        return (None, None);
+    }
+    let index = |s: Option<&str>| {
+        s.filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|s| s.parse::<usize>().ok())
+    };
+    let Some(i) = index(parts.next()) else {
+        return (None, None);
+    };
+    let instrument = root.get("instruments").and_then(|l| l.get(i));
+    let question = match (
+        parts.next(),
+        index(parts.next()),
+        parts.next(),
+        index(parts.next()),
+    ) {
+        (Some("sections"), Some(j), Some("questions"), Some(k)) => id(instrument
+            .and_then(|v| v.get("sections"))
+            .and_then(|l| l.get(j))
+            .and_then(|v| v.get("questions"))
+            .and_then(|l| l.get(k))),
+        _ => None,
+    };
+    (id(instrument), question)
 }
 
 /// The outcome of validating a plan text: the plan when it is usable, and every problem.
@@ -64,8 +109,10 @@ pub fn validate_plan(text: &str) -> PlanReport {
                         &format!("Invalid JSON: {what}"),
                     )
                 },
+                instrument: None,
+                question: None,
             });
-            return v.finish(text, None);
+            return v.finish(text, None, None);
         }
     };
     // A key given twice in one object: JSON reading keeps the last value without a word, the
@@ -97,7 +144,8 @@ pub fn validate_plan(text: &str) -> PlanReport {
         .all(|p| matches!(p.code, "unknown_key" | "duplicate_key"))
     {
         let sha256 = crate::canonical::fingerprint_value(&root);
-        match serde_json::from_value(root) {
+        // Read from a reference: the value is kept to place each problem (`place_of`).
+        match Plan::deserialize(&root) {
             Ok(plan) => Some(Plan { sha256, ..plan }),
             Err(e) => {
                 v.push(
@@ -114,7 +162,7 @@ pub fn validate_plan(text: &str) -> PlanReport {
     if let Some(plan) = &plan {
         v.meaning(plan);
     }
-    v.finish(text, plan)
+    v.finish(text, Some(&root), plan)
 }
 
 struct Validator {
@@ -144,11 +192,16 @@ impl Validator {
             column: None,
             code,
             message,
+            instrument: None,
+            question: None,
         });
     }
-    fn finish(mut self, text: &str, plan: Option<Plan>) -> PlanReport {
+    fn finish(mut self, text: &str, root: Option<&Value>, plan: Option<Plan>) -> PlanReport {
         let locator = Locator::new(text);
         for p in &mut self.problems {
+            if let Some(root) = root {
+                (p.instrument, p.question) = place_of(root, &p.path);
+            }
             if p.line.is_none() {
                 if let Some(pos) = locator.position(&p.path) {
                     p.line = Some(pos.line);
@@ -242,6 +295,37 @@ mod tests {
         assert_eq!(report.problems, vec![], "demo plan problems");
         assert!(report.ok);
         assert_eq!(report.sha256.as_deref().map(str::len), Some(64));
+    }
+
+    #[test]
+    fn a_path_inside_an_instrument_names_its_instrument_and_question() {
+        let root = serde_json::json!({"instruments": [
+            {"id": "a", "sections": [{"questions": [{"id": "q1"}, {"id": ""}]}]},
+            {"sections": []},
+        ]});
+        let place = |path: &str| place_of(&root, path);
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(place("/instruments/0"), (some("a"), None));
+        assert_eq!(place("/instruments/0/title"), (some("a"), None));
+        assert_eq!(place("/instruments/0/sections/0"), (some("a"), None));
+        assert_eq!(
+            place("/instruments/0/sections/0/questions/0/options/2/value"),
+            (some("a"), some("q1"))
+        );
+        // No id, an empty id, an index out of range, not an index, not in an instrument.
+        assert_eq!(place("/instruments/1/sections"), (None, None));
+        assert_eq!(
+            place("/instruments/0/sections/0/questions/1"),
+            (some("a"), None)
+        );
+        assert_eq!(
+            place("/instruments/0/sections/0/questions/9"),
+            (some("a"), None)
+        );
+        assert_eq!(place("/instruments/+0"), (None, None));
+        assert_eq!(place("/instruments"), (None, None));
+        assert_eq!(place("/units/0"), (None, None));
+        assert_eq!(place(""), (None, None));
     }
 }
 
