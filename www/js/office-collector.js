@@ -152,15 +152,17 @@ async function pull(e, addFiles) {
   const T = t();
   const base = baseOf(state.collector.url);
   const fail = (error) => {
-    setCollector({ busy: false, error });
+    setCollector({ busy: false, error, pulled: null, cancelled: false });
     announce(errorText(t(), error));
     document.getElementById(fieldOf(error.kind))?.focus();
   };
   if (!base) return fail({ kind: 'url' });
-  if (!token.trim()) return fail({ kind: 'token' });
+  // A token is printable ASCII (what `kaoping collect token` writes); anything else cannot
+  // even be sent in a header.
+  if (!/^[\x21-\x7e]+$/.test(token.trim())) return fail({ kind: 'token' });
   saveCollector(base.href);
   aborter = new AbortController();
-  setCollector({ url: base.href, busy: true, error: null, pulled: null });
+  setCollector({ url: base.href, busy: true, error: null, pulled: null, cancelled: false });
   document.getElementById('collector-cancel')?.focus();
   try {
     const { parts, count } = await pullAll(base, token.trim(), aborter.signal, (n) => {
