@@ -18,12 +18,13 @@ import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { launch, url, axeCheck, watchErrors, ARGS } from './harness.mjs';
 import { fillSurvey, outbox, receiptChecksum, setOffline } from './reliability-lib.mjs';
 
 const BIN = process.env.KAOPING_BIN;
-const PLAN = new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url);
+const PLAN = fileURLToPath(new URL('../../crates/kaoping_core/plans/demo.json', import.meta.url));
 const APP = new URL(url('')).origin;
 const QUEUED = '当前无法连接服务器，答卷已保存在本机，联网后将自动发送。';
 const DELIVERED = '答卷已送达。';
@@ -33,17 +34,21 @@ const DELIVERED = '答卷已送达。';
 // hosts; here both are on 127.0.0.1, and only that check is turned off.
 const browserArgs = { args: [...ARGS, '--disable-features=LocalNetworkAccessChecks'] };
 
-let dir;
-let collector; // { child, origin, token }
+let collector; // the one the pages use: { child, origin, token, dir }
+const started = []; // every collector started, stopped after the tests
 
-/** Starts `kaoping collect` on a free port; resolves when it says where it listens. */
-async function startCollector() {
-  dir = await mkdtemp(join(tmpdir(), 'kaoping-collect-e2e-'));
+/**
+ * Starts `kaoping collect` on a free port in a temporary folder, allowing the origin `allow`;
+ * resolves when it says where it listens.
+ */
+async function startCollector(allow = APP) {
+  const dir = await mkdtemp(join(tmpdir(), 'kaoping-collect-e2e-'));
   const tokenFile = join(dir, 'office.token');
   await promisify(execFile)(BIN, ['collect', 'token', '--out', tokenFile]);
   const token = (await readFile(tokenFile, 'utf8')).trim();
-  const child = spawn(BIN, ['collect', '--plan', PLAN.pathname, '--db', join(dir, 'records.sqlite'),
-    '--listen', '127.0.0.1:0', '--origin', APP, '--token-file', `${tokenFile}.hash`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BIN, ['collect', '--plan', PLAN, '--db', join(dir, 'records.sqlite'),
+    '--listen', '127.0.0.1:0', '--origin', allow, '--token-file', `${tokenFile}.hash`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push({ child, dir });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const origin = await new Promise((resolve, reject) => {
@@ -62,7 +67,7 @@ async function startCollector() {
       reject(new Error(`kaoping collect exited with ${code}: ${stderr}`));
     });
   });
-  return { child, origin, token, stderr: () => stderr };
+  return { child, origin, token, dir };
 }
 
 before(async () => {
@@ -70,13 +75,19 @@ before(async () => {
   collector = await startCollector();
 });
 
+/** Stops a collector (SIGTERM: it finishes what is under way) and waits for it. */
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 after(async () => {
-  if (collector?.child.exitCode === null) {
-    const exited = new Promise((r) => collector.child.once('exit', r));
-    collector.child.kill('SIGTERM');
-    await exited;
+  for (const { child, dir } of started) {
+    await stop(child);
+    await rm(dir, { recursive: true, force: true });
   }
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** The records the collector holds, read as the office reads them (node, no Origin). */
@@ -90,8 +101,8 @@ async function held() {
  * Serves `page` as a deployment that uses the collector would: its connect-src (header and
  * meta) names the collector's origin and, with `endpoints`, the page lists it as an endpoint.
  */
-async function deployed(context, page, { endpoints = false } = {}) {
-  const widen = (csp) => csp.replace("connect-src 'self'", `connect-src 'self' ${collector.origin}`);
+async function deployed(context, page, { endpoints = false, also = [] } = {}) {
+  const widen = (csp) => csp.replace("connect-src 'self'", `connect-src 'self' ${[collector.origin, ...also].join(' ')}`);
   await context.route((u) => u.pathname.endsWith(`/${page}`), async (route) => {
     const res = await route.fetch();
     let html = (await res.text()).replace(/(<meta http-equiv="Content-Security-Policy" content=")([^"]*)"/, (_, a, csp) => `${a}${widen(csp)}"`);
@@ -222,13 +233,13 @@ test('the respondent page delivers to the collector, offline then online; the of
 
     // The same records as the file `kaoping collect export` writes, dropped on a fresh office
     // page: the same counts.
-    await promisify(execFile)(BIN, ['collect', 'export', '--db', join(dir, 'records.sqlite'), '--out', join(dir, 'export')]);
+    await promisify(execFile)(BIN, ['collect', 'export', '--db', join(collector.dir, 'records.sqlite'), '--out', join(collector.dir, 'export')]);
     const files = await browser.newContext({ serviceWorkers: 'block' });
     const fp = await files.newPage();
     fp.setDefaultTimeout(30000);
     await fp.goto(url('office.html'));
     await fp.getByText('方案有效').first().waitFor();
-    await fp.getByLabel('数据文件', { exact: true }).setInputFiles(join(dir, 'export', 'public.jsonl'));
+    await fp.getByLabel('数据文件', { exact: true }).setInputFiles(join(collector.dir, 'export', 'public.jsonl'));
     await fp.locator('#ingest-h').waitFor();
     assert.equal(await fp.locator('#ingest-h').innerText(), '读取 2 条，接受 2 条，拒绝 0 条');
     await files.close();
@@ -237,11 +248,13 @@ test('the respondent page delivers to the collector, offline then online; the of
   }
 });
 
-test('the pull form in English at 320 px, and a collector that cannot be reached', async () => {
+test('the pull form in English at 320 px: CSP, a bad address, a foreign origin, no collector', async () => {
+  // A collector that allows another portal only: it refuses this page's origin.
+  const other = await startCollector('https://portal.example.gov.cn');
   const browser = await launch(browserArgs);
   try {
     const office = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 320, height: 800 } });
-    await deployed(office, 'office.html');
+    await deployed(office, 'office.html', { also: [other.origin] });
     const op = await office.newPage();
     op.setDefaultTimeout(30000);
     await op.goto(url('office.html?lang=en'));
@@ -263,14 +276,18 @@ test('the pull form in English at 320 px, and a collector that cannot be reached
     const overflow = await op.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no sideways scrolling at 320 px (${overflow} px)`);
 
-    // The collector stopped: the same address no longer answers.
-    await op.getByLabel('Collector address').fill(collector.origin);
-    const child = collector.child;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
+    // The origin refused: the collector answers, but not to this page.
+    await op.getByLabel('Collector address').fill(other.origin);
+    await op.getByLabel('Office token').fill(other.token);
     await op.getByRole('button', { name: 'Pull and score' }).click();
-    await op.getByText(`Cannot reach ${collector.origin}`).waitFor();
+    await op.getByText(`The collector at ${other.origin} refused this page’s origin: start it with --origin ${APP}`).waitFor();
+
+    // The collector stopped: the same address no longer answers.
+    await stop(other.child);
+    await op.getByRole('button', { name: 'Pull and score' }).click();
+    await op.getByText(`Cannot reach ${other.origin}`).waitFor();
+    assert.equal(await op.evaluate(() => document.activeElement?.id), 'collector-url');
+    assert.deepEqual(await axeCheck(op), [], 'axe at 320 px, no connection');
     await office.close();
   } finally {
     await browser.close();
