@@ -28,7 +28,8 @@ export const BASE = process.env.KAOPING_URL;
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-const ARGS = [
+/** The flags every launch passes; a test that needs one more passes `args: [...ARGS, flag]`. */
+export const ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -11,12 +11,13 @@ import './i18n-office-amend.js';
 import './i18n-office-trust.js';
 import { isTable, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
 import { renderYearEnd, roleText } from './office-yearend.js';
+import { renderCollector } from './office-collector.js';
 
 const { scrollTable, fmtInt, label, instrumentName } = view;
 
 /** The keys of the state this step reads. */
 export const dataKeys = ['lang', 'plan', 'run', 'runMessage', 'inputError', 'n', 'seed', 'result', 'files', 'ingest', 'mapping', 'encodings',
-  'previews', 'previewing', 'manifest', 'recodes', 'remembered', 'codeBatches'];
+  'previews', 'previewing', 'manifest', 'recodes', 'remembered', 'codeBatches', 'collector'];
 
 let tick = null;
 
@@ -237,7 +238,7 @@ function renderRecordFiles() {
       h('button', { type: 'button', class: 'secondary', id: 'choose-files', disabled: busy,
         'aria-describedby': 'records-hint', onclick: () => input.click(), text: T.officeRecordsChoose })),
     input], addFiles, () => !busy);
-  const box = h('div', { class: 'record-files' }, zone, codeBatchInput(T, busy));
+  const box = h('div', { class: 'record-files' }, zone, renderCollector(addFiles), codeBatchInput(T, busy));
 
   if (state.files.length) {
     box.append(filesTable(T, busy), h('div', { class: 'actions' },

@@ -3,7 +3,7 @@
 import { errorText, tr } from './i18n.js';
 import { h } from './dom.js';
 import { td, dropZone } from './office-view.js';
-import { state, t, view, announce, update, persist, loadMapping } from './office-state.js';
+import { state, t, view, announce, update, persist, loadMapping, loadCollector } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
 import { placeOf, showPlace } from './office-forms.js';
 import { download } from './page.js';
@@ -24,7 +24,8 @@ export async function checkPlan({ focus = false } = {}) {
     const { report, plan, trust } = await runner.request({ type: 'validate', text: state.planText });
     state.report = report;
     await loadMapping();
-    Object.assign(after, { report, plan, trust, mapping: state.mapping, encodings: state.encodings });
+    await loadCollector();
+    Object.assign(after, { report, plan, trust, mapping: state.mapping, encodings: state.encodings, collector: state.collector });
   } catch (err) {
     if (err instanceof Cancelled) return;
     after.loadError = errorText(err, state.lang);

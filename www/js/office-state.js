@@ -29,6 +29,7 @@ export const state = {
   ingest: null, // the last ingest report (data files)
   files: [], // data files: { name, size, blob }
   codeBatches: [], // the office's code batch files for the runs (kaoping.codes/1): { name, size, blob }
+  collector: { url: '' }, // the pull from a collector (office-collector.js): { url, busy?, error?, pulled?, cancelled? }; never its token
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
   verify: null, // { busy } | { failed } | what Engine.verifyFiles gives ({ found, … })
@@ -142,6 +143,18 @@ export async function loadMapping() {
 
 export function saveMapping() {
   saved.put(mappingKey(), { mapping: state.mapping, encodings: state.encodings });
+}
+
+const collectorKey = () => `collector:${state.report?.sha256 ?? 'demo'}`;
+
+/** The collector's address remembered for the current plan (its token never is). */
+export async function loadCollector() {
+  const c = await saved.get(collectorKey());
+  state.collector = { url: typeof c?.url === 'string' ? c.url : '' };
+}
+
+export function saveCollector(url) {
+  saved.put(collectorKey(), { url });
 }
 
 // Per plan and per tool layout (the engine's fingerprint of a file's header row): the mapping

@@ -203,6 +203,12 @@ pub fn run(root: &Path) -> Result<()> {
             anyhow::bail!("no browser tests found in tests/e2e/ (expected *.test.mjs files)");
         }
         println!("e2e test files: {}", files.join(", "));
+        // tests/e2e/collect.test.mjs starts a real `kaoping collect` with this binary.
+        Cmd::cargo()
+            .args(["build", "-p", "kaoping_cli", "--bin", "kaoping"])
+            .dir(root)
+            .run()?;
+        let kaoping = cli_binary(root);
         // The cross-origin test serves a portal at http://localhost:PORTAL itself; the app's
         // server allows that origin to frame it and to load its scripts, CSS and WASM and POST.
         let portal_port = free_port()?;
@@ -223,6 +229,7 @@ pub fn run(root: &Path) -> Result<()> {
             .env("KAOPING_URL", &url)
             .env("KAOPING_PORTAL_PORT", portal_port.to_string())
             .env("KAOPING_RECEIVED_DIR", serve::received_dir())
+            .env("KAOPING_BIN", &kaoping)
             .env("CHROMIUM", size::chromium())
             .dir(root)
             .run()
@@ -246,6 +253,17 @@ pub fn run(root: &Path) -> Result<()> {
         std::process::exit(1);
     }
     Ok(())
+}
+
+/// The debug `kaoping` binary `cargo build -p kaoping_cli` made: under `CARGO_TARGET_DIR` when
+/// it is set (relative to the workspace, as cargo reads it), else under `target/`.
+fn cli_binary(root: &Path) -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .map_or_else(|| root.join("target"), |d| root.join(d));
+    target
+        .join("debug")
+        .join(format!("kaoping{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// A port free on 127.0.0.1 now (bound and released), for a server a test starts itself.
