@@ -96,6 +96,45 @@ pub fn serde_zh(e: &str) -> String {
     }
 }
 
+/// serde_json's syntax error `what` (its message without the position) in Chinese, for the
+/// zh-CN text of a `json_syntax` problem or rejection; a message not known here stays as it is.
+/// The messages are serde_json's `ErrorCode` texts.
+pub fn json_syntax_zh(what: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        ("EOF while parsing a list", "数组未结束（缺少“]”）"),
+        ("EOF while parsing an object", "对象未结束（缺少“}”）"),
+        ("EOF while parsing a string", "字符串未结束（缺少右引号）"),
+        ("EOF while parsing a value", "内容不完整，此处缺少一个值"),
+        ("expected `:`", "此处应为冒号“:”"),
+        ("expected `,` or `]`", "此处应为逗号“,”或“]”"),
+        ("expected `,` or `}`", "此处应为逗号“,”或“}”"),
+        ("expected ident", "此处应为 true、false 或 null"),
+        ("expected value", "此处应为一个值"),
+        ("expected `\"`", "此处应为双引号"),
+        ("invalid escape", "无效的转义字符"),
+        ("invalid number", "无效的数字"),
+        ("number out of range", "数字超出范围"),
+        ("invalid unicode code point", "无效的 Unicode 码点"),
+        (
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            "字符串中有控制字符（U+0000–U+001F）",
+        ),
+        ("key must be a string", "对象的键必须是字符串"),
+        (
+            "lone leading surrogate in hex escape",
+            "十六进制转义中有落单的代理项",
+        ),
+        ("trailing comma", "多余的逗号"),
+        ("trailing characters", "值之后还有多余的字符"),
+        ("unexpected end of hex escape", "十六进制转义不完整"),
+        ("recursion limit exceeded", "嵌套层数超过上限（128 层）"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(en, _)| *en == what)
+        .map_or_else(|| what.to_owned(), |(_, zh)| (*zh).to_owned())
+}
+
 /// `s` escaped for HTML (and SVG) text and attribute values: `&`, `<`, `>`, `"` and `'`. The
 /// printed sheets (invitations, code slips, the tracking report) and QR labels use it.
 pub fn escape_html(s: &str) -> String {
@@ -115,7 +154,39 @@ pub fn escape_html(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::serde_zh;
+    use super::{json_syntax_zh, serde_zh};
+
+    /// Every syntax error serde_json gives for these texts has its Chinese (a new wording in
+    /// serde_json makes this fail rather than show English on a zh-CN page).
+    #[test]
+    fn json_syntax_errors_in_chinese() {
+        let deep = "[".repeat(200);
+        for text in [
+            "[1,",
+            "{\"a\":1",
+            "\"abc",
+            "",
+            "{\"a\" 1}",
+            "[1 2]",
+            "{\"a\":1 \"b\":2}",
+            "tru",
+            "[,]",
+            "{a:1}",
+            "\"\\q\"",
+            "1e999",
+            "[1,]",
+            "1 2",
+            "\"\\u12\"",
+            "\"\u{1}\"",
+            &deep,
+        ] {
+            let e = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+            let full = e.to_string();
+            let what = full.split(" at line ").next().unwrap_or(&full);
+            let zh = json_syntax_zh(what);
+            assert_ne!(zh, what, "{text:?} gives {what:?}, not translated");
+        }
+    }
 
     #[test]
     fn serde_messages_in_chinese() {

@@ -89,7 +89,7 @@ pub(super) fn syntax_message(e: &serde_json::Error) -> (String, String) {
     let what = e.to_string();
     let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
     (
-        format!("JSON 格式错误：{what}"),
+        format!("JSON 格式错误：{}", crate::text::json_syntax_zh(&what)),
         format!("Invalid JSON: {what}"),
     )
 }

@@ -288,7 +288,10 @@ fn json_items(text: &str) -> Vec<(usize, JsonItem)> {
         let what = e.to_string();
         let what = what.split(" at line ").next().unwrap_or(&what).to_owned();
         (
-            format!("JSON 格式错误：{what}（第 {line} 行第 {column} 列）"),
+            format!(
+                "JSON 格式错误：{}（第 {line} 行第 {column} 列）",
+                crate::text::json_syntax_zh(&what)
+            ),
             format!("invalid JSON: {what} (line {line}, column {column})"),
         )
     };

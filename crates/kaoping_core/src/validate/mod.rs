@@ -105,7 +105,7 @@ pub fn validate_plan(text: &str) -> PlanReport {
                     let full = e.to_string();
                     let what = full.split(" at line ").next().unwrap_or(&full).to_owned();
                     Text::new(
-                        &format!("JSON 格式错误：{what}"),
+                        &format!("JSON 格式错误：{}", crate::text::json_syntax_zh(&what)),
                         &format!("Invalid JSON: {what}"),
                     )
                 },
