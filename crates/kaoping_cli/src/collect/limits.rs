@@ -41,6 +41,12 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// from the cursor for the next. Bounds one answer's time and the read transaction's length.
 pub const PAGE_SIZE: u32 = 10_000;
 
+/// Records committed together at most (one transaction, one sync): those that arrived while
+/// the last commit was syncing. Bounds how long one commit holds the writer and how many
+/// answers wait on it; far above the records that arrive during one sync at the aim of
+/// 5,000 a second.
+pub const MAX_GROUP: usize = 256;
+
 /// How long a write waits for SQLite's lock (held by a backup or another process reading the
 /// file) before the POST fails with 503 and the page retries.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
