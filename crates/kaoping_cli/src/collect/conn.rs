@@ -1,8 +1,12 @@
-//! The collector's listener: at most [`MAX_CONNECTIONS`] connections at once (the others wait
-//! in the system's accept queue), each closed after [`IDLE_TIMEOUT`] without a byte read or
-//! written (hyper, as axum runs it, has no timer of its own for a client that sends nothing).
+//! The collector's listener: at most `--max-connections` (`limits::MAX_CONNECTIONS` unless
+//! given) connections at once, each closed after
+//! [`IDLE_TIMEOUT`] without a byte read or written (hyper, as axum runs it, has no timer of its
+//! own for a client that sends nothing). A connection past the cap is answered 503 `busy` at
+//! once and closed, rather than left waiting in the system's accept queue: there it would wait
+//! unanswered, and once that queue is full, new clients (honest ones among them) could not even
+//! connect until silent connections were cut.
 
-use super::limits::{IDLE_TIMEOUT, MAX_CONNECTIONS};
+use super::limits::{BUSY_LINGER, IDLE_TIMEOUT};
 use axum::extract::connect_info::Connected;
 use axum::serve::{IncomingStream, Listener};
 use std::future::Future;
@@ -22,10 +26,10 @@ pub struct Limited {
 }
 
 impl Limited {
-    pub fn new(inner: TcpListener) -> Self {
+    pub fn new(inner: TcpListener, max: usize) -> Self {
         Limited {
             inner,
-            permits: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
+            permits: Arc::new(Semaphore::new(max.clamp(1, Semaphore::MAX_PERMITS))),
         }
     }
 }
@@ -35,16 +39,13 @@ impl Listener for Limited {
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Conn, SocketAddr) {
-        // The semaphore is never closed, so acquiring fails never; if it did, wait a moment.
-        let permit = loop {
-            match self.permits.clone().acquire_owned().await {
-                Ok(p) => break p,
-                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
-            }
-        };
         loop {
             match self.inner.accept().await {
                 Ok((stream, addr)) => {
+                    let Ok(permit) = self.permits.clone().try_acquire_owned() else {
+                        tokio::spawn(busy(stream));
+                        continue;
+                    };
                     let _ = stream.set_nodelay(true);
                     let conn = Conn {
                         stream,
@@ -64,6 +65,35 @@ impl Listener for Limited {
     }
 }
 
+/// The answer past the cap: 503 `busy` with `Retry-After` (the page retries a
+/// 503 later), then the connection closed. What the client sent meanwhile is read and dropped
+/// for at most [`BUSY_LINGER`], so that closing does not reset the connection before the
+/// client has read the answer.
+async fn busy(mut stream: TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = serde_json::json!({
+        "error": "busy",
+        "message": {
+            "zh-CN": "服务正忙（同时连接过多），请稍后重试。",
+            "en": "The service is busy (too many connections at once): try again later.",
+        }
+    })
+    .to_string();
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         retry-after: 5\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let linger = async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await?;
+        let mut sink = [0u8; 4096];
+        while stream.read(&mut sink).await? > 0 {}
+        Ok::<(), io::Error>(())
+    };
+    let _ = tokio::time::timeout(BUSY_LINGER, linger).await;
+}
+
 /// The peer's address, as the handlers see it.
 #[derive(Clone, Copy, Debug)]
 pub struct Peer(pub SocketAddr);
@@ -74,7 +104,7 @@ impl Connected<IncomingStream<'_, Limited>> for Peer {
     }
 }
 
-/// A connection holding its place ([`MAX_CONNECTIONS`]) until dropped.
+/// A connection holding its place (of the cap) until dropped.
 pub struct Conn {
     stream: TcpStream,
     _permit: OwnedSemaphorePermit,

@@ -24,10 +24,16 @@ pub const RATE_PER_SECOND: f64 = 10.0;
 /// 64 bytes a client: 6.4 MB at most).
 pub const MAX_CLIENTS: usize = 100_000;
 
-/// Connections served at once; more wait in the system's accept queue until one closes. Each
-/// holds a little memory and, while writing, the one SQLite writer; a city's respondents come
-/// at a few a second, each connection lasting milliseconds.
-pub const MAX_CONNECTIONS: usize = 1024;
+/// Connections served at once; past it a connection is answered 503 `busy` and closed (the
+/// page retries). A silent connection costs a few kilobytes (3,000 held: about 30 MB of the
+/// service's memory, docs/collect.md), so the cap is set where a flood of silent connections
+/// (10,000, issue 17) is still held and cut after [`IDLE_TIMEOUT`] while others are answered.
+/// The service's file limit (`ulimit -n`, systemd's `LimitNOFILE`) must allow as many.
+pub const MAX_CONNECTIONS: u32 = 10_000;
+
+/// How long a connection refused as busy is kept to read what its client sent, so that
+/// closing it does not reset it before the client read the 503.
+pub const BUSY_LINGER: Duration = Duration::from_secs(1);
 
 /// A connection with nothing read or written for this long is closed, so that clients that
 /// open connections and send nothing (or stop halfway) do not hold the places of others.
