@@ -409,3 +409,45 @@ fn a_full_disk_is_a_503_and_loses_nothing() {
     drop(c);
     drop(disk);
 }
+
+/// A client trickling its request head a byte every 2 s is never idle; it is cut once it has
+/// had no answer for `ANSWER_TIMEOUT` (60 s). Takes about a minute.
+#[test]
+fn a_client_trickling_its_head_is_cut_after_the_answer_limit() {
+    let dir = temp_dir("trickle");
+    let recs = records(&dir, 1);
+    let db = dir.join("r.sqlite");
+    let svc = Service::start(&dir.join("plan.json"), &db, &[]);
+    let mut s = connect(svc.port);
+    let start = Instant::now();
+    let head = "POST /api/responses HTTP/1.1\r\nHost: x\r\nX-Slow: ".to_owned() + &"a".repeat(100);
+    let mut cut = None;
+    for b in head.bytes() {
+        if s.write_all(&[b]).is_err() {
+            cut = Some(start.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        // Closed by the service (or answered): a read that does not wait sees it.
+        s.set_nonblocking(true).unwrap();
+        let mut buf = [0u8; 64];
+        let open = matches!(s.read(&mut buf), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+        s.set_nonblocking(false).unwrap();
+        if !open {
+            cut = Some(start.elapsed());
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(90), "not cut");
+    }
+    let cut = cut.expect("the head was sent whole without being cut");
+    println!(
+        "a client trickling its head a byte every 2 s: cut after {:.0} s",
+        cut.as_secs_f64()
+    );
+    assert!(
+        cut >= Duration::from_secs(58) && cut < Duration::from_secs(70),
+        "{cut:?}"
+    );
+    // Others were answered all the while.
+    assert_eq!(svc.post(recs[0].as_bytes(), &[]).status, 201);
+}

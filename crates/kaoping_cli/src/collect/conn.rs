@@ -1,12 +1,13 @@
 //! The collector's listener: at most `--max-connections` (`limits::MAX_CONNECTIONS` unless
-//! given) connections at once, each closed after
-//! [`IDLE_TIMEOUT`] without a byte read or written (hyper, as axum runs it, has no timer of its
-//! own for a client that sends nothing). A connection past the cap is answered 503 `busy` at
-//! once and closed, rather than left waiting in the system's accept queue: there it would wait
+//! given) connections at once, each closed after [`IDLE_TIMEOUT`] without a byte read or
+//! written (hyper, as axum runs it, has no timer of its own for a client that sends nothing),
+//! and after [`ANSWER_TIMEOUT`] without an answer written (a client trickling its request a
+//! byte at a time is never idle). A connection past the cap is answered 503 `busy` at once and
+//! closed, rather than left waiting in the system's accept queue: there it would wait
 //! unanswered, and once that queue is full, new clients (honest ones among them) could not even
 //! connect until silent connections were cut.
 
-use super::limits::{BUSY_LINGER, IDLE_TIMEOUT};
+use super::limits::{ANSWER_TIMEOUT, BUSY_LINGER, IDLE_TIMEOUT};
 use axum::extract::connect_info::Connected;
 use axum::serve::{IncomingStream, Listener};
 use std::future::Future;
@@ -51,6 +52,7 @@ impl Listener for Limited {
                         stream,
                         _permit: permit,
                         idle: Box::pin(sleep(IDLE_TIMEOUT)),
+                        unanswered: Box::pin(sleep(ANSWER_TIMEOUT)),
                     };
                     return (conn, addr);
                 }
@@ -109,6 +111,9 @@ pub struct Conn {
     stream: TcpStream,
     _permit: OwnedSemaphorePermit,
     idle: Pin<Box<Sleep>>,
+    /// Since the connection opened or last wrote: a client trickling its request a byte at a
+    /// time keeps it from being idle, but not from this ([`ANSWER_TIMEOUT`]).
+    unanswered: Pin<Box<Sleep>>,
 }
 
 impl Conn {
@@ -116,8 +121,18 @@ impl Conn {
         self.idle.as_mut().reset(Instant::now() + IDLE_TIMEOUT);
     }
 
+    fn wrote(&mut self) {
+        self.progress();
+        self.unanswered
+            .as_mut()
+            .reset(Instant::now() + ANSWER_TIMEOUT);
+    }
+
     /// `Pending` from the stream: an error once the connection has been idle too long.
     fn pending<T>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<T>> {
+        if self.unanswered.as_mut().poll(cx).is_ready() {
+            return Poll::Ready(Err(io::ErrorKind::TimedOut.into()));
+        }
         match self.idle.as_mut().poll(cx) {
             Poll::Ready(()) => Poll::Ready(Err(io::ErrorKind::TimedOut.into())),
             Poll::Pending => Poll::Pending,
@@ -134,6 +149,10 @@ impl AsyncRead for Conn {
         let this = &mut *self;
         match Pin::new(&mut this.stream).poll_read(cx, buf) {
             Poll::Pending => this.pending(cx),
+            // A byte at a time keeps coming, and no answer for all that time.
+            Poll::Ready(Ok(())) if this.unanswered.is_elapsed() => {
+                Poll::Ready(Err(io::ErrorKind::TimedOut.into()))
+            }
             done => {
                 this.progress();
                 done
@@ -152,7 +171,7 @@ impl AsyncWrite for Conn {
         match Pin::new(&mut this.stream).poll_write(cx, buf) {
             Poll::Pending => this.pending(cx),
             done => {
-                this.progress();
+                this.wrote();
                 done
             }
         }
@@ -175,7 +194,7 @@ impl AsyncWrite for Conn {
         match Pin::new(&mut this.stream).poll_write_vectored(cx, bufs) {
             Poll::Pending => this.pending(cx),
             done => {
-                this.progress();
+                this.wrote();
                 done
             }
         }

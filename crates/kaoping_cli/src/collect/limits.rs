@@ -39,6 +39,12 @@ pub const BUSY_LINGER: Duration = Duration::from_secs(1);
 /// open connections and send nothing (or stop halfway) do not hold the places of others.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// A connection that has written nothing for this long since it opened or last answered is
+/// closed: a client trickling its request head a byte at a time is never idle, and hyper as
+/// axum runs it has no timer for the head. A request's head and body ([`BODY_TIMEOUT`]) take
+/// less; between requests, [`IDLE_TIMEOUT`] closes a kept-alive connection first.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// How long reading one request body may take in all (408 past it): 2 MiB at 70 KB/s, a slow
 /// mobile line.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
