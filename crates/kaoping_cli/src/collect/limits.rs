@@ -31,6 +31,12 @@ pub const MAX_CLIENTS: usize = 100_000;
 /// The service's file limit (`ulimit -n`, systemd's `LimitNOFILE`) must allow as many.
 pub const MAX_CONNECTIONS: u32 = 10_000;
 
+/// Connections the system holds waiting to be accepted (the listen backlog; the system caps
+/// it at `net.core.somaxconn`, 4,096 on Debian 12). With the 128 of a plain bind, a burst of
+/// new connections while the service is busy for a moment overflowed it, and each connection
+/// dropped there waited a second for its client's retry.
+pub const ACCEPT_BACKLOG: u32 = 1024;
+
 /// How long a connection refused as busy is kept to read what its client sent, so that
 /// closing it does not reset it before the client read the 503.
 pub const BUSY_LINGER: Duration = Duration::from_secs(1);

@@ -250,11 +250,22 @@ fn app(service: Shared) -> Router {
         .with_state(service)
 }
 
+/// The listening socket, with room for [`limits::ACCEPT_BACKLOG`] connections waiting to be
+/// accepted (`TcpListener::bind` gives 128).
+fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(limits::ACCEPT_BACKLOG)
+}
+
 async fn listen(service: Shared, args: &ServeArgs, db: &std::path::Path, lang: &str) -> Result<()> {
     let addr = args.listen;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+    let listener = bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let bound = listener.local_addr()?;
     let plan = service.receiver.plan();
     let held = service.store.count()?;
