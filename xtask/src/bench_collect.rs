@@ -72,7 +72,46 @@ pub fn run(root: &Path, o: &Options) -> Result<()> {
     }
     if let Some(db) = last_db {
         recovery(&bin, &dir, &db, &spare[0], records.len())?;
+        silent(&bin, &dir, &db, &spare[0])?;
+        wrk(&bin, &dir, &db, &records[0])?;
     }
+    Ok(())
+}
+
+/// 10,000 connections opened and left silent (the service's cap; fewer when this process's
+/// file limit is lower): the time to open them, the service's memory holding them, and how long
+/// a record then takes. The repeat of a record held: 200.
+fn silent(bin: &Path, dir: &Path, db: &Path, rec: &Record) -> Result<()> {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let files: usize = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1024);
+    let n = 10_000.min(files.saturating_sub(200));
+    let svc = Svc::start(bin, dir, db)?;
+    let before = svc.peak_rss_kib().unwrap_or(0);
+    let t = Instant::now();
+    let mut open = Vec::with_capacity(n);
+    for _ in 0..n {
+        open.push(TcpStream::connect(("127.0.0.1", svc.port))?);
+    }
+    let opened = t.elapsed();
+    std::thread::sleep(Duration::from_millis(500));
+    let t = Instant::now();
+    let status = Conn::open(svc.port)?.post(rec, "10.255.0.1")?;
+    let took = t.elapsed();
+    let rss = svc.peak_rss_kib().unwrap_or(0);
+    println!(
+        "  {n} silent connections (file limit {files}) opened in {:.1} s: service RSS {:.1} MB \
+         (from {:.1} MB); a record then answered {status} in {:.1} ms",
+        opened.as_secs_f64(),
+        rss as f64 / 1024.0,
+        before as f64 / 1024.0,
+        took.as_secs_f64() * 1000.0
+    );
+    drop(open);
     Ok(())
 }
 
@@ -302,5 +341,43 @@ fn recovery(bin: &Path, dir: &Path, db: &Path, rec: &Record, held: usize) -> Res
         listening.as_secs_f64() * 1000.0,
         first.as_secs_f64() * 1000.0
     );
+    Ok(())
+}
+
+/// wrk's script: the same record each time (a repeat: the dedup path, 200), each request from
+/// a random address (one respondent each, for the rate per client).
+const WRK_SCRIPT: &str = r#"
+local f = assert(io.open(os.getenv("KAOPING_RECORD"), "rb"))
+local body = f:read("*a")
+f:close()
+request = function()
+  local ip = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(0, 255))
+  return wrk.format("POST", "/api/responses", { ["Content-Type"] = "application/json", ["X-Real-IP"] = ip }, body)
+end
+"#;
+
+/// A cross-check by another load generator, when `wrk` is installed: 64 connections on 2
+/// threads for 10 s, one record held sent again and again (200).
+fn wrk(bin: &Path, dir: &Path, db: &Path, rec: &Record) -> Result<()> {
+    if Command::new("wrk").arg("--version").output().is_err() {
+        println!("  (wrk is not installed: no cross-check)");
+        return Ok(());
+    }
+    let script = dir.join("repeat.lua");
+    std::fs::write(&script, WRK_SCRIPT)?;
+    let record = dir.join("record.json");
+    std::fs::write(&record, &rec.body)?;
+    let svc = Svc::start(bin, dir, db)?;
+    let url = format!("http://127.0.0.1:{}/api/responses", svc.port);
+    println!("  wrk -t2 -c64 -d10s --latency -s repeat.lua (repeats, 200):");
+    let out = Cmd::new("wrk")
+        .args(["-t2", "-c64", "-d10s", "--latency", "-s"])
+        .arg(&script)
+        .arg(&url)
+        .env("KAOPING_RECORD", &record)
+        .read()?;
+    for line in out.lines() {
+        println!("    {line}");
+    }
     Ok(())
 }
