@@ -187,6 +187,79 @@ fn held(db: &Path) -> HashMap<String, (usize, Vec<u8>)> {
     out
 }
 
+/// The load with its kills: the clients sending while the service is killed at `at`
+/// acknowledgements (and a random moment more) and restarted by `start`; the last kill ends
+/// it. Each client's outcome, the times from each restart to its first 201, the load's time.
+fn load_with_kills(
+    recs: &[Rec],
+    at: &[usize],
+    rng: &mut Rng,
+    start: impl Fn() -> Service,
+) -> (Vec<Outcome>, Vec<Duration>, Duration) {
+    let run = Run {
+        port: AtomicU16::new(0),
+        stop: AtomicBool::new(false),
+        acked: AtomicUsize::new(0),
+        restarted: Mutex::new(None),
+        recoveries: Mutex::new(Vec::new()),
+        started: Instant::now(),
+    };
+    let mut svc = Some(start());
+    run.port.store(svc.as_ref().unwrap().port, Ordering::SeqCst);
+    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|c| {
+                let mine: VecDeque<usize> = (c..N).step_by(CLIENTS).collect();
+                let run = &run;
+                s.spawn(move || client(recs, mine, run))
+            })
+            .collect();
+        for (k, &n) in at.iter().enumerate() {
+            while run.acked.load(Ordering::SeqCst) < n {
+                assert!(run.started.elapsed() < DEADLINE, "the run took too long");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            std::thread::sleep(Duration::from_micros(rng.below(20_000)));
+            run.port.store(0, Ordering::SeqCst);
+            svc.take().unwrap().kill();
+            if k + 1 == at.len() {
+                // The last kill ends the load: what is in the outboxes stays there.
+                run.stop.store(true, Ordering::SeqCst);
+                break;
+            }
+            let t = Instant::now();
+            let again = start();
+            *run.restarted.lock().unwrap() = Some((t, again.port));
+            run.port.store(again.port, Ordering::SeqCst);
+            svc = Some(again);
+        }
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let recoveries = run.recoveries.lock().unwrap().clone();
+    (outcomes, recoveries, run.started.elapsed())
+}
+
+/// The office's export reads the same: N records, each once.
+fn exported_once(dir: &Path, db: &Path) {
+    let export = dir.join("export");
+    let (ok, out, err) = kaoping(&[
+        "collect",
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains(&format!("\t{N}")), "{out}");
+    let lines = std::fs::read_to_string(export.join("public.jsonl")).unwrap();
+    let sums: HashSet<String> = lines
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["checksum"].to_string())
+        .collect();
+    assert_eq!((lines.lines().count(), sums.len()), (N, N));
+}
+
 #[test]
 fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
     let seed: u64 = std::env::var("KAOPING_KILL_SEED")
@@ -209,45 +282,9 @@ fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
     at.sort_unstable();
     println!("seed {seed}: {kills} kills after {at:?} acknowledgements");
 
-    let run = Run {
-        port: AtomicU16::new(0),
-        stop: AtomicBool::new(false),
-        acked: AtomicUsize::new(0),
-        restarted: Mutex::new(None),
-        recoveries: Mutex::new(Vec::new()),
-        started: Instant::now(),
-    };
-    let mut svc = Some(Service::start_logged(&plan, &db, &extra, &log));
-    run.port.store(svc.as_ref().unwrap().port, Ordering::SeqCst);
-    let outcomes: Vec<Outcome> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..CLIENTS)
-            .map(|c| {
-                let mine: VecDeque<usize> = (c..N).step_by(CLIENTS).collect();
-                let (recs, run) = (&recs, &run);
-                s.spawn(move || client(recs, mine, run))
-            })
-            .collect();
-        for (k, &n) in at.iter().enumerate() {
-            while run.acked.load(Ordering::SeqCst) < n {
-                assert!(run.started.elapsed() < DEADLINE, "the run took too long");
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            std::thread::sleep(Duration::from_micros(rng.below(20_000)));
-            run.port.store(0, Ordering::SeqCst);
-            svc.take().unwrap().kill();
-            if k + 1 == kills {
-                // The last kill ends the load: what is in the outboxes stays there.
-                run.stop.store(true, Ordering::SeqCst);
-                break;
-            }
-            let t = Instant::now();
-            let again = Service::start_logged(&plan, &db, &extra, &log);
-            *run.restarted.lock().unwrap() = Some((t, again.port));
-            run.port.store(again.port, Ordering::SeqCst);
-            svc = Some(again);
-        }
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
+    let start = || Service::start_logged(&plan, &db, &extra, &log);
+    let (outcomes, recoveries, elapsed) = load_with_kills(&recs, &at, &mut rng, start);
+    println!("{:.1} s of load", elapsed.as_secs_f64());
 
     // The service is down: what the database holds now.
     let acked: Vec<(usize, u16)> = outcomes.iter().flat_map(|o| o.acked.clone()).collect();
@@ -278,8 +315,6 @@ fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
         .filter(|&i| stored.contains_key(&recs[i].checksum))
         .collect();
     assert_eq!(stored.len(), acked.len() + unanswered.len());
-    let recoveries = run.recoveries.lock().unwrap().clone();
-    println!("{:.1} s of load", run.started.elapsed().as_secs_f64());
     println!(
         "after {kills} kills: {} acknowledged ({} as 201, {} as 200 repeats), {resent} sends \
          repeated after a failure, {} held, {} waiting in the outboxes ({} of them held, \
@@ -306,7 +341,7 @@ fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
     );
 
     // The outboxes replayed: the ones held are repeats (200), the others stored now (201).
-    let svc = Service::start_logged(&plan, &db, &extra, &log);
+    let svc = start();
     for &i in &left {
         let want = if unanswered.contains(&i) { 200 } else { 201 };
         assert_eq!(send(svc.port, &recs[i]), Some(want), "record {i}");
@@ -323,24 +358,7 @@ fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
             "record {i}"
         );
     }
-    // The office's export reads the same: N records, each once.
-    let export = dir.join("export");
-    let (ok, out, err) = kaoping(&[
-        "collect",
-        "export",
-        "--db",
-        db.to_str().unwrap(),
-        "--out",
-        export.to_str().unwrap(),
-    ]);
-    assert!(ok, "{err}");
-    assert!(out.contains(&format!("\t{N}")), "{out}");
-    let lines = std::fs::read_to_string(export.join("public.jsonl")).unwrap();
-    let sums: HashSet<String> = lines
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["checksum"].to_string())
-        .collect();
-    assert_eq!((lines.lines().count(), sums.len()), (N, N));
+    exported_once(&dir, &db);
     println!(
         "replayed {} records from the outboxes: {} stored exactly once",
         left.len(),
