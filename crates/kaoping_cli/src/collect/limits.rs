@@ -25,9 +25,10 @@ pub const RATE_PER_SECOND: f64 = 10.0;
 pub const MAX_CLIENTS: usize = 100_000;
 
 /// Connections served at once; past it a connection is answered 503 `busy` and closed (the
-/// page retries). A silent connection costs a few kilobytes (3,000 held: about 30 MB of the
-/// service's memory, docs/collect.md), so the cap is set where a flood of silent connections
-/// (10,000, issue 17) is still held and cut after [`IDLE_TIMEOUT`] while others are answered.
+/// page retries). A silent connection costs about 2 KB (9,990 held: the service's memory went
+/// from 10 to 29 MB, `cargo xtask bench collect`), so the cap is set where a flood of silent
+/// connections (10,000, issue 17) is still held and cut after [`IDLE_TIMEOUT`] while others
+/// are answered.
 /// The service's file limit (`ulimit -n`, systemd's `LimitNOFILE`) must allow as many.
 pub const MAX_CONNECTIONS: u32 = 10_000;
 
