@@ -9,12 +9,15 @@
 //! cargo xtask tidy                             the core's layers and sizes, the dictionaries' keys
 //! cargo xtask size [--budget-kb 157.5] [--no-build]  gzip size of what respond.html loads
 //! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
+//! cargo xtask bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH]
+//!                                                the collector's records/s, latency, memory, recovery
 //! cargo xtask fuzz [--seconds 600] [--quiet MIN] [TARGET…]  cargo-fuzz targets (nightly), one after another
 //! cargo xtask recipe [--no-build] [nginx|caddy…]  docs/deploy.md's snippets, run with the browser
 //!                                                tests through them (a step of `test`)
 //! ```
 
 mod bench;
+mod bench_collect;
 mod cmd;
 mod fuzz;
 mod recipe;
@@ -49,6 +52,12 @@ tasks:
                                      ingest speed: WASM vs PapaParse + JS in Chromium (n public
                                      responses), and the native CLI's MB/s and peak memory per size
                                      (data cached in target/bench/)
+  bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH]
+                                     the release `kaoping collect` on loopback: records/s and POST
+                                     latency (p50/p95/p99) per client count, distinct records (201)
+                                     then the same again (200), peak RSS, time to the first 201
+                                     after SIGKILL and restart, 9,990 silent connections, wrk
+                                     (--rate-only: the rates alone; --bin: another kaoping build)
   fuzz [--seconds 600] [--quiet MIN] [TARGET...]
                                      build the cargo-fuzz targets of fuzz/ (nightly, installs cargo-fuzz)
                                      and run each (all when none named) for that long, or until its
@@ -127,6 +136,28 @@ fn run() -> Result<()> {
                     .parse::<usize>()
                     .with_context(|| format!("expected a number of rows, got {v:?}"))
             };
+            if args.rest.first().map(String::as_str) == Some("collect") {
+                args.rest.remove(0);
+                let n = args.value("--n")?.map(|v| num(&v)).transpose()?;
+                let clients = match args.value("--clients")? {
+                    Some(v) => v.split(',').map(num).collect::<Result<Vec<_>>>()?,
+                    None => vec![1, 16, 64],
+                };
+                let no_build = args.flag("--no-build");
+                let rate_only = args.flag("--rate-only");
+                let bin = args.value("--bin")?.map(PathBuf::from);
+                args.finish()?;
+                return bench_collect::run(
+                    &root,
+                    &bench_collect::Options {
+                        n: n.unwrap_or(10_000),
+                        clients,
+                        build: !no_build && bin.is_none(),
+                        rate_only,
+                        bin,
+                    },
+                );
+            }
             let n = args.value("--n")?.map(|v| num(&v)).transpose()?;
             let native = match args.value("--native")? {
                 Some(v) => v.split(',').map(num).collect::<Result<Vec<_>>>()?,

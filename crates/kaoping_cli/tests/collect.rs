@@ -5,111 +5,17 @@
 
 use kaoping_core::record::{record_checksum, ResponseRecord};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 
 mod http;
-use http::{request, Reply};
+mod service;
+use http::request;
+use service::{kaoping, temp_dir, Service};
 
-const BIN: &str = env!("CARGO_BIN_EXE_kaoping");
 const PORTAL: &str = "https://portal.example";
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/trust")
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("kaoping-collect-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn kaoping(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
-        .args(["--lang", "en"])
-        .args(args)
-        .output()
-        .unwrap();
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (out.status.success(), text(out.stdout), text(out.stderr))
-}
-
-/// A running service; killed when dropped.
-struct Service {
-    child: Child,
-    port: u16,
-}
-
-impl Service {
-    fn start(plan: &Path, db: &Path, extra: &[&str]) -> Service {
-        let mut child = Command::new(BIN)
-            .args([
-                "--lang",
-                "en",
-                "collect",
-                "--listen",
-                "127.0.0.1:0",
-                "--plan",
-            ])
-            .arg(plan)
-            .arg("--db")
-            .arg(db)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let Some(port) = line
-            .trim()
-            .strip_prefix("listening on http://127.0.0.1:")
-            .and_then(|p| p.parse().ok())
-        else {
-            let mut err = String::new();
-            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
-            panic!("the service did not start: {line:?} {err}");
-        };
-        Service { child, port }
-    }
-
-    /// SIGTERM, then its exit status and stderr.
-    fn stop(mut self) -> (bool, String) {
-        let pid = self.child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success());
-        let mut err = String::new();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        let ok = self.child.wait().unwrap().success();
-        (ok, err)
-    }
-
-    fn post(&self, body: &[u8], headers: &[(&str, &str)]) -> Reply {
-        request(self.port, "POST", "/api/responses", headers, Some(body))
-    }
-
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
-        request(self.port, "GET", path, headers, None)
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Records made by `kaoping demo inputs`: all public ones, all expert sheets and some cadre

@@ -24,14 +24,33 @@ pub const RATE_PER_SECOND: f64 = 10.0;
 /// 64 bytes a client: 6.4 MB at most).
 pub const MAX_CLIENTS: usize = 100_000;
 
-/// Connections served at once; more wait in the system's accept queue until one closes. Each
-/// holds a little memory and, while writing, the one SQLite writer; a city's respondents come
-/// at a few a second, each connection lasting milliseconds.
-pub const MAX_CONNECTIONS: usize = 1024;
+/// Connections served at once; past it a connection is answered 503 `busy` and closed (the
+/// page retries). A silent connection costs about 2 KB (9,990 held: the service's memory went
+/// from 10 to 29 MB, `cargo xtask bench collect`), so the cap is set where a flood of silent
+/// connections (10,000, issue 17) is still held and cut after [`IDLE_TIMEOUT`] while others
+/// are answered.
+/// The service's file limit (`ulimit -n`, systemd's `LimitNOFILE`) must allow as many.
+pub const MAX_CONNECTIONS: u32 = 10_000;
+
+/// Connections the system holds waiting to be accepted (the listen backlog; the system caps
+/// it at `net.core.somaxconn`, 4,096 on Debian 12). With the 128 of a plain bind, a burst of
+/// new connections while the service is busy for a moment overflowed it, and each connection
+/// dropped there waited a second for its client's retry.
+pub const ACCEPT_BACKLOG: u32 = 1024;
+
+/// How long a connection refused as busy is kept to read what its client sent, so that
+/// closing it does not reset it before the client read the 503.
+pub const BUSY_LINGER: Duration = Duration::from_secs(1);
 
 /// A connection with nothing read or written for this long is closed, so that clients that
 /// open connections and send nothing (or stop halfway) do not hold the places of others.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A connection that has written nothing for this long since it opened or last answered is
+/// closed: a client trickling its request head a byte at a time is never idle, and hyper as
+/// axum runs it has no timer for the head. A request's head and body ([`BODY_TIMEOUT`]) take
+/// less; between requests, [`IDLE_TIMEOUT`] closes a kept-alive connection first.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How long reading one request body may take in all (408 past it): 2 MiB at 70 KB/s, a slow
 /// mobile line.
@@ -40,6 +59,12 @@ pub const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Records in one answer of `GET /api/records` at most (the default too); the office asks again
 /// from the cursor for the next. Bounds one answer's time and the read transaction's length.
 pub const PAGE_SIZE: u32 = 10_000;
+
+/// Records committed together at most (one transaction, one sync): those that arrived while
+/// the last commit was syncing. Bounds how long one commit holds the writer and how many
+/// answers wait on it; far above the records that arrive during one sync at the aim of
+/// 5,000 a second.
+pub const MAX_GROUP: usize = 256;
 
 /// How long a write waits for SQLite's lock (held by a backup or another process reading the
 /// file) before the POST fails with 503 and the page retries.

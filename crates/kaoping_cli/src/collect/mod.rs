@@ -68,6 +68,11 @@ struct ServeArgs {
     /// from a loopback peer.
     #[arg(long, value_name = "HEADER")]
     client_header: Option<String>,
+    /// Connections served at once; past it a connection is answered 503 (busy) and closed.
+    /// The service's file limit (ulimit -n) must allow as many.
+    #[arg(long, value_name = "N", default_value_t = limits::MAX_CONNECTIONS,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: u32,
 }
 
 #[derive(clap::Subcommand)]
@@ -219,7 +224,7 @@ fn serve(args: ServeArgs, lang: &str) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the runtime")?;
-    rt.block_on(listen(service, args.listen, &db, lang))?;
+    rt.block_on(listen(service, &args, &db, lang))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -245,10 +250,22 @@ fn app(service: Shared) -> Router {
         .with_state(service)
 }
 
-async fn listen(service: Shared, addr: SocketAddr, db: &std::path::Path, lang: &str) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
+/// The listening socket, with room for [`limits::ACCEPT_BACKLOG`] connections waiting to be
+/// accepted (`TcpListener::bind` gives 128).
+fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(limits::ACCEPT_BACKLOG)
+}
+
+async fn listen(service: Shared, args: &ServeArgs, db: &std::path::Path, lang: &str) -> Result<()> {
+    let addr = args.listen;
+    let listener = bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let bound = listener.local_addr()?;
     let plan = service.receiver.plan();
     let held = service.store.count()?;
@@ -269,10 +286,13 @@ async fn listen(service: Shared, addr: SocketAddr, db: &std::path::Path, lang: &
         )
     );
     let make = app(service.clone()).into_make_service_with_connect_info::<conn::Peer>();
-    axum::serve(conn::Limited::new(listener), make)
-        .with_graceful_shutdown(stopped())
-        .await
-        .context("the service failed")?;
+    axum::serve(
+        conn::Limited::new(listener, args.max_connections as usize),
+        make,
+    )
+    .with_graceful_shutdown(stopped())
+    .await
+    .context("the service failed")?;
     let held = service.store.count()?;
     eprintln!(
         "{}",

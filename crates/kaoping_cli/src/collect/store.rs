@@ -4,13 +4,17 @@
 //!
 //! SQLite in WAL mode with `synchronous=FULL`: [`Store::put`] returns only after its
 //! transaction committed and the log was synced, so a record acknowledged is on disk. One
-//! writer connection (behind a mutex: SQLite has one writer at a time anyway); each read opens
-//! its own connection and sees a committed snapshot.
+//! writer thread owns the writing connection (SQLite has one writer at a time anyway) and
+//! commits in groups: the records that arrived while the last commit was syncing go into the
+//! next transaction together, each checked against those before it, and each `put` returns
+//! when its group committed. One sync then covers many records, which is what bounds the rate
+//! with a sync per commit. Each read opens its own connection and sees a committed snapshot.
 
-use super::limits::BUSY_TIMEOUT;
-use anyhow::{bail, Context, Result};
+use super::limits::{BUSY_TIMEOUT, MAX_GROUP};
+use anyhow::{anyhow, bail, Context, Result};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::sync::Mutex;
 
 /// A record to keep: its bytes as received and the fields the office filters on.
@@ -102,11 +106,62 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 ";
 
+/// A [`NewRecord`] on its way to the writer thread (owned: the request's thread waits, but
+/// the borrow cannot say so), with where its answer goes.
+struct Job {
+    body: Vec<u8>,
+    checksum: String,
+    instrument: String,
+    plan_version: String,
+    plan_sha256: String,
+    unit: Option<String>,
+    respondent: Option<String>,
+    code_hash: Option<String>,
+    idempotency_key: Option<String>,
+    received_at: String,
+    reply: mpsc::SyncSender<Result<Put, String>>,
+}
+
+impl Job {
+    fn of(rec: &NewRecord, reply: mpsc::SyncSender<Result<Put, String>>) -> Job {
+        let o = |v: Option<&str>| v.map(str::to_owned);
+        Job {
+            body: rec.body.to_vec(),
+            checksum: rec.checksum.to_owned(),
+            instrument: rec.instrument.to_owned(),
+            plan_version: rec.plan_version.to_owned(),
+            plan_sha256: rec.plan_sha256.to_owned(),
+            unit: o(rec.unit),
+            respondent: o(rec.respondent),
+            code_hash: o(rec.code_hash),
+            idempotency_key: o(rec.idempotency_key),
+            received_at: rec.received_at.to_owned(),
+            reply,
+        }
+    }
+
+    fn record(&self) -> NewRecord<'_> {
+        NewRecord {
+            body: &self.body,
+            checksum: &self.checksum,
+            instrument: &self.instrument,
+            plan_version: &self.plan_version,
+            plan_sha256: &self.plan_sha256,
+            unit: self.unit.as_deref(),
+            respondent: self.respondent.as_deref(),
+            code_hash: self.code_hash.as_deref(),
+            idempotency_key: self.idempotency_key.as_deref(),
+            received_at: &self.received_at,
+        }
+    }
+}
+
 /// The SQLite store of one plan (the plan's id is kept in the file: a database of another plan
 /// is refused at start).
 pub struct Sqlite {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    /// To the writer thread; it stops when this is dropped.
+    jobs: Mutex<mpsc::Sender<Job>>,
 }
 
 fn open(path: &Path, flags: OpenFlags) -> Result<Connection> {
@@ -180,9 +235,14 @@ impl Sqlite {
                 )?;
             }
         }
+        let (jobs, queue) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("collect-writer".into())
+            .spawn(move || write_groups(c, &queue))
+            .context("cannot start the writer thread")?;
         Ok(Sqlite {
             path: path.to_owned(),
-            writer: Mutex::new(c),
+            jobs: Mutex::new(jobs),
         })
     }
 
@@ -202,60 +262,115 @@ fn page_where(page: &Page) -> &'static str {
     }
 }
 
+/// The writer thread: takes the jobs waiting (at most [`MAX_GROUP`]), stores them in one
+/// transaction, answers each once it committed; until the store is dropped.
+fn write_groups(mut c: Connection, queue: &mpsc::Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match queue.try_recv() {
+                Ok(j) => group.push(j),
+                Err(_) => break,
+            }
+        }
+        match commit_group(&mut c, &group) {
+            Ok(puts) => {
+                for (job, put) in group.iter().zip(puts) {
+                    let _ = job.reply.send(put.map_err(|e| format!("{e:#}")));
+                }
+            }
+            // Nothing of the group is kept: each is answered 503 and sent again by its page.
+            Err(e) => {
+                for job in &group {
+                    let _ = job.reply.send(Err(format!("{e:#}")));
+                }
+            }
+        }
+    }
+}
+
+/// One transaction for the group; each record under its own savepoint, so that one failing
+/// (an error, not a refusal) leaves the others. The outer error: the commit failed.
+fn commit_group(c: &mut Connection, group: &[Job]) -> Result<Vec<Result<Put>>> {
+    let mut tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut puts = Vec::with_capacity(group.len());
+    for job in group {
+        let sp = tx.savepoint()?;
+        let put = put_one(&sp, &job.record());
+        if put.is_ok() {
+            sp.commit()?;
+        }
+        puts.push(put);
+    }
+    tx.commit()?;
+    Ok(puts)
+}
+
+/// A record's checks against those held (and those before it in its group), then its rows.
+fn put_one(tx: &Connection, rec: &NewRecord) -> Result<Put> {
+    let held = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Option<i64>> {
+        Ok(tx.query_row(sql, p, |r| r.get(0)).optional()?)
+    };
+    let mut repeat = held(
+        "SELECT id FROM records WHERE checksum = ?1",
+        &[&rec.checksum],
+    )?;
+    if let (None, Some(k)) = (repeat, rec.idempotency_key) {
+        repeat = held("SELECT record FROM idempotency_keys WHERE key = ?1", &[&k])?;
+    }
+    if let Some(id) = repeat {
+        return Ok(Put::Repeat(id));
+    }
+    if let Some(r) = rec.respondent {
+        let sql = "SELECT id FROM records WHERE instrument = ?1 AND respondent = ?2";
+        if held(sql, &[&rec.instrument, &r])?.is_some() {
+            return Ok(Put::Duplicate);
+        }
+    }
+    if let Some(h) = rec.code_hash {
+        let sql = "SELECT id FROM records WHERE instrument = ?1 AND code_hash = ?2";
+        if held(sql, &[&rec.instrument, &h])?.is_some() {
+            return Ok(Put::CodeReused);
+        }
+    }
+    tx.execute(
+        "INSERT INTO records (received_at, instrument, checksum, plan_version, \
+         plan_sha256, unit, respondent, code_hash, body) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            rec.received_at,
+            rec.instrument,
+            rec.checksum,
+            rec.plan_version,
+            rec.plan_sha256,
+            rec.unit,
+            rec.respondent,
+            rec.code_hash,
+            rec.body
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    if let Some(k) = rec.idempotency_key {
+        tx.execute(
+            "INSERT OR IGNORE INTO idempotency_keys (key, record) VALUES (?1, ?2)",
+            params![k, id],
+        )?;
+    }
+    Ok(Put::Stored(id))
+}
+
 impl Store for Sqlite {
     fn put(&self, rec: &NewRecord) -> Result<Put> {
-        let mut c = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let held = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Option<i64>> {
-            Ok(tx.query_row(sql, p, |r| r.get(0)).optional()?)
+        let (reply, answer) = mpsc::sync_channel(1);
+        let sent = {
+            let jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
+            jobs.send(Job::of(rec, reply))
         };
-        let mut repeat = held(
-            "SELECT id FROM records WHERE checksum = ?1",
-            &[&rec.checksum],
-        )?;
-        if let (None, Some(k)) = (repeat, rec.idempotency_key) {
-            repeat = held("SELECT record FROM idempotency_keys WHERE key = ?1", &[&k])?;
-        }
-        if let Some(id) = repeat {
-            return Ok(Put::Repeat(id));
-        }
-        if let Some(r) = rec.respondent {
-            let sql = "SELECT id FROM records WHERE instrument = ?1 AND respondent = ?2";
-            if held(sql, &[&rec.instrument, &r])?.is_some() {
-                return Ok(Put::Duplicate);
-            }
-        }
-        if let Some(h) = rec.code_hash {
-            let sql = "SELECT id FROM records WHERE instrument = ?1 AND code_hash = ?2";
-            if held(sql, &[&rec.instrument, &h])?.is_some() {
-                return Ok(Put::CodeReused);
-            }
-        }
-        tx.execute(
-            "INSERT INTO records (received_at, instrument, checksum, plan_version, \
-             plan_sha256, unit, respondent, code_hash, body) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                rec.received_at,
-                rec.instrument,
-                rec.checksum,
-                rec.plan_version,
-                rec.plan_sha256,
-                rec.unit,
-                rec.respondent,
-                rec.code_hash,
-                rec.body
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        if let Some(k) = rec.idempotency_key {
-            tx.execute(
-                "INSERT OR IGNORE INTO idempotency_keys (key, record) VALUES (?1, ?2)",
-                params![k, id],
-            )?;
-        }
-        tx.commit()?;
-        Ok(Put::Stored(id))
+        sent.map_err(|_| anyhow!("the writer thread has stopped"))?;
+        answer
+            .recv()
+            .map_err(|_| anyhow!("the writer thread has stopped"))?
+            .map_err(|e| anyhow!(e))
     }
 
     fn extent(&self, page: &Page) -> Result<Extent> {
@@ -288,7 +403,68 @@ impl Store for Sqlite {
     }
 
     fn count(&self) -> Result<u64> {
-        let c = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let c = self.reader()?;
         Ok(c.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec<'a>(checksum: &'a str, respondent: &'a str, key: Option<&'a str>) -> NewRecord<'a> {
+        NewRecord {
+            body: checksum.as_bytes(),
+            checksum,
+            instrument: "public",
+            plan_version: "1",
+            plan_sha256: "00",
+            unit: None,
+            respondent: Some(respondent),
+            code_hash: None,
+            idempotency_key: key,
+            received_at: "2026-12-07T00:00:00.000Z",
+        }
+    }
+
+    /// Records committed in one group are checked against each other as against those held.
+    #[test]
+    fn a_group_sees_its_own_records() {
+        let dir = std::env::temp_dir().join(format!("kaoping-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Sqlite::open(&dir.join("r.sqlite"), "plan").unwrap();
+        let mut c = open(&dir.join("r.sqlite"), OpenFlags::default()).unwrap();
+        let (reply, _answers) = mpsc::sync_channel(8);
+        let jobs: Vec<Job> = [
+            rec("a", "P1", Some("k1")),
+            rec("a", "P1", None),
+            rec("b", "P1", None),
+            rec("c", "P2", Some("k1")),
+            rec("d", "P3", None),
+        ]
+        .iter()
+        .map(|r| Job::of(r, reply.clone()))
+        .collect();
+        let puts: Vec<Put> = commit_group(&mut c, &jobs)
+            .unwrap()
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            puts,
+            [
+                Put::Stored(1),
+                Put::Repeat(1),
+                Put::Duplicate,
+                Put::Repeat(1),
+                Put::Stored(2)
+            ]
+        );
+        // Committed: the writer thread's connection sees them.
+        assert_eq!(store.put(&rec("d", "P3", None)).unwrap(), Put::Repeat(2));
+        assert_eq!(store.put(&rec("e", "P4", None)).unwrap(), Put::Stored(3));
+        assert_eq!(store.count().unwrap(), 3);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

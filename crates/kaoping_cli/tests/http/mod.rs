@@ -1,9 +1,12 @@
 //! A few lines of HTTP/1.1 client over `std::net`, for the collector's tests (no HTTP library
 //! to build): one request per connection, the answer read to its end, chunked bodies decoded.
 
+// Each test file uses its own part of this module.
+#![allow(dead_code)]
+
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
 pub struct Reply {
@@ -49,8 +52,22 @@ pub fn request(
     headers: &[(&str, &str)],
     body: Option<&[u8]>,
 ) -> Reply {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    try_request(port, method, path, headers, body).unwrap()
+}
+
+/// [`request`], with the failures a client meets when the service is down or killed under
+/// way (refused, reset, cut short, timed out) as errors instead of panics.
+pub fn try_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> io::Result<Reply> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(10))?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))?;
+    s.set_write_timeout(Some(Duration::from_secs(30)))?;
     let mut head =
         format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (n, v) in headers {
@@ -65,30 +82,31 @@ pub fn request(
         }
     }
     head.push_str("\r\n");
-    s.write_all(head.as_bytes()).unwrap();
+    s.write_all(head.as_bytes())?;
     if let Some(b) = body {
-        s.write_all(b).unwrap();
+        s.write_all(b)?;
     }
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
+    s.read_to_end(&mut raw)?;
     parse_reply(&raw)
 }
 
-fn parse_reply(raw: &[u8]) -> Reply {
+/// The answer's status, headers and body; an error for an answer cut short (the service
+/// killed while writing it).
+pub fn parse_reply(raw: &[u8]) -> io::Result<Reply> {
+    let cut = |what: &str| io::Error::new(io::ErrorKind::UnexpectedEof, what.to_owned());
     let end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
-        .expect("a whole head");
-    let head = std::str::from_utf8(&raw[..end]).unwrap();
+        .ok_or_else(|| cut("no whole head"))?;
+    let bad = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_owned());
+    let head = std::str::from_utf8(&raw[..end]).map_err(|_| bad("a head not in UTF-8"))?;
     let mut lines = head.split("\r\n");
     let status = lines
         .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| bad("no status"))?;
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
@@ -100,11 +118,18 @@ fn parse_reply(raw: &[u8]) -> Reply {
     if chunked {
         body = dechunk(&body);
     }
-    Reply {
+    let reply = Reply {
         status,
         headers,
         body,
+    };
+    // As a browser's fetch: a body shorter than announced is a failed request.
+    if let Some(n) = reply.header("content-length") {
+        if n.parse::<usize>().ok() != Some(reply.body.len()) {
+            return Err(cut("a body cut short"));
+        }
     }
+    Ok(reply)
 }
 
 /// A chunked body decoded; panics on a body cut short (no last chunk).
