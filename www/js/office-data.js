@@ -9,7 +9,7 @@ import { state, t, view, announce, update, persist, saveResult, saveMapping, nex
 import { runner, Cancelled } from './office-runner.js';
 import './i18n-office-amend.js';
 import './i18n-office-trust.js';
-import { isTable, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
+import { isTable, withKinds, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
 import { renderYearEnd, roleText } from './office-yearend.js';
 
 const { scrollTable, fmtInt, label, instrumentName } = view;
@@ -93,13 +93,13 @@ export function runDemo() {
   });
 }
 
-function addFiles(list) {
-  const added = [...(list ?? [])];
-  if (!added.length) return;
+async function addFiles(list) {
+  const chosen = [...(list ?? [])];
+  if (!chosen.length) return;
+  const added = await withKinds(chosen.map((f) => ({ name: f.name, size: f.size, blob: f })));
   const files = [...state.files];
-  for (const f of added) {
-    const i = files.findIndex((x) => x.name === f.name);
-    const entry = { name: f.name, size: f.size, blob: f };
+  for (const entry of added) {
+    const i = files.findIndex((x) => x.name === entry.name);
     if (i >= 0) files[i] = entry;
     else files.push(entry);
   }
@@ -243,7 +243,7 @@ function renderRecordFiles() {
     box.append(filesTable(T, busy), h('div', { class: 'actions' },
       h('button', { type: 'button', id: 'run-files', class: 'primary', disabled: busy || state.previewing || !state.plan, onclick: runFiles, text: T.officeFilesRun })));
     if (state.previewing) box.append(h('p', { class: 'hint', role: 'status', text: T.officePreviewBusy }));
-    for (const f of state.files) if (isTable(f.name)) box.append(renderPreview(f.name) ?? '');
+    for (const f of state.files) if (isTable(f)) box.append(renderPreview(f.name) ?? '');
     previewWhenIdle();
   }
 
@@ -292,7 +292,7 @@ function renderRecordFiles() {
 function fileOptions() {
   const out = {};
   for (const f of state.files) {
-    if (!isTable(f.name)) continue;
+    if (!isTable(f)) continue;
     const o = baseOptions(f.name);
     const readings = readingsOf(f.name);
     if (readings) o.readings = readings;

@@ -27,7 +27,7 @@ export const state = {
   result: null,
   satisfaction: [], // each unit's answers to the satisfaction question, with the result (ISatisfactionAnswers[])
   ingest: null, // the last ingest report (data files)
-  files: [], // data files: { name, size, blob }
+  files: [], // data files: { name, size, blob, table } (table: the engine's, office-preview.js)
   codeBatches: [], // the office's code batch files for the runs (kaoping.codes/1): { name, size, blob }
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
