@@ -31,6 +31,8 @@ extern "C" {
     pub type IScoringInputs;
     #[wasm_bindgen(typescript_type = "IEvaluationResult")]
     pub type IEvaluationResult;
+    #[wasm_bindgen(typescript_type = "Record<string, number>")]
+    pub type IUnitConfidences;
     #[wasm_bindgen(typescript_type = "IDemoSettingsCheck")]
     pub type IDemoSettingsCheck;
     #[wasm_bindgen(typescript_type = "ISatisfactionAnswers[]")]
@@ -594,6 +596,14 @@ impl Engine {
     pub fn export_json(result: IEvaluationResult) -> Result<String, JsValue> {
         let result: score::EvaluationResult = from_js(result.into())?;
         Ok(export::json(&result))
+    }
+
+    /// Each unit's confidence level, by unit id, for the intervals of its view: its first
+    /// component's with an interval, else the rules' (`score::satisfaction::unit_confidence`).
+    #[wasm_bindgen(js_name = unitConfidences)]
+    pub fn unit_confidences(result: IEvaluationResult) -> Result<IUnitConfidences, JsValue> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        Ok(to_js(&score::satisfaction::unit_confidences(&result))?.unchecked_into())
     }
 
     /// Each unit's answers to the satisfaction question with their shares, highest score
