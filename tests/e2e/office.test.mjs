@@ -186,6 +186,8 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     assert.match(dtext, /不达标单位/);
     assert.match(dtext, /生态环境保护：/);
     assert.match(dtext, /须提交书面整改报告\s*是/);
+    // The intervals' level is the engine's (Engine.unitConfidences): the demo rules' 95%.
+    assert.match(dtext, /95% 区间/);
     for (const h of ['组成部分', '指标得分明细', '正向与反向清单', '专家评审团（按评审组）', '领导班子', '领导干部', '本类别专家评分一致性']) {
       await dialog.getByRole('heading', { name: h, exact: true }).waitFor();
     }
