@@ -432,6 +432,9 @@ export interface ICriterion {
   name: IText;
 }
 
+/** A field of the demo form. */
+export type IDemoField = "n" | "seed";
+
 /** The demo's input files, as the office would load them. */
 export interface IDemoPeriods {
   /** `events.json`: constraint events. */
@@ -444,6 +447,26 @@ export interface IDemoPeriods {
   site_checks_jsonl: string;
   /** The last month written. */
   through: string;
+}
+
+/** A field refused, with the reason in both languages. */
+export interface IDemoProblem {
+  field: IDemoField;
+  message: IText;
+}
+
+/** The settings a demo data set is made with ([`super::demo_inputs`]). */
+export interface IDemoSettings {
+  /** Public responses, at most [`MAX_DEMO_PUBLIC`]. */
+  n: number;
+  /** The generator's seed (32 bits: what the office page's engine takes). */
+  seed: number;
+}
+
+/** The demo form read: its settings, or the first field refused (the number before the seed). */
+export interface IDemoSettingsCheck {
+  problem?: IDemoProblem | null;
+  settings?: IDemoSettings | null;
 }
 
 /** One difference found by [`verify`]. */

@@ -186,6 +186,8 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     assert.match(dtext, /不达标单位/);
     assert.match(dtext, /生态环境保护：/);
     assert.match(dtext, /须提交书面整改报告\s*是/);
+    // The intervals' level is the engine's (Engine.unitConfidences): the demo rules' 95%.
+    assert.match(dtext, /95% 区间/);
     for (const h of ['组成部分', '指标得分明细', '正向与反向清单', '专家评审团（按评审组）', '领导班子', '领导干部', '本类别专家评分一致性']) {
       await dialog.getByRole('heading', { name: h, exact: true }).waitFor();
     }
@@ -254,14 +256,20 @@ test('the page stays responsive during a long run, and Cancel stops it', async (
     assert.match(await page.locator('.results').innerText(), /生成数据并评分后/);
     assert.deepEqual(await axeCheck(page), [], 'axe: cancelled');
 
-    // A number that is not a whole number is refused next to its field.
+    // A number the engine refuses (not a whole number, over its limit) is refused next to
+    // its field with the engine's reason.
     await page.getByLabel('随机种子').fill('4.2');
     await generate.click();
-    await page.getByText('请输入 0 或正整数。').waitFor();
+    await page.getByText('随机种子须为 0 到 4294967295 的整数（现为“4.2”）。').waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'seed');
     assert.equal(await page.getByLabel('随机种子').getAttribute('aria-invalid'), 'true');
     assert.deepEqual(await axeCheck(page), [], 'axe: number error');
     await page.getByLabel('随机种子').fill('42');
+    await page.getByLabel('公众答卷数').fill('600000');
+    await generate.click();
+    await page.getByText('公众答卷数须为 0 到 500000 的整数（现为“600000”）。').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'n');
+    assert.equal(await page.getByLabel('随机种子').getAttribute('aria-invalid'), null);
 
     // The fresh worker scores the next run.
     await page.getByLabel('公众答卷数').fill('300');

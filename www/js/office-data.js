@@ -4,12 +4,13 @@
 // its progress with Cancel; table files get a column mapping remembered per plan.
 import { errorText, tr } from './i18n.js';
 import { h } from './dom.js';
+import { engineClass } from './engine.js';
 import { td, num, dropZone } from './office-view.js';
 import { state, t, view, announce, update, persist, saveResult, saveMapping, nextId } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
 import './i18n-office-amend.js';
 import './i18n-office-trust.js';
-import { isTable, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
+import { isTable, withKinds, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
 import { renderYearEnd, roleText } from './office-yearend.js';
 import { renderCollector } from './office-collector.js';
 
@@ -24,17 +25,9 @@ let tick = null;
 async function generate(e) {
   e.preventDefault();
   const form = e.target;
-  const n = form.elements.n.value.trim();
-  const seed = form.elements.seed.value.trim();
-  const ok = (v) => /^\d+$/.test(v) && Number(v) <= 0xffffffff;
-  const inputError = ok(n) ? (ok(seed) ? null : 'seed') : 'n';
-  Object.assign(state, { n, seed, inputError });
-  if (inputError) {
-    update({ runMessage: null });
-    document.getElementById(inputError)?.focus();
-    return;
-  }
-  await runDemo();
+  Object.assign(state, { n: form.elements.n.value.trim(), seed: form.elements.seed.value.trim() });
+  const problem = await runDemo();
+  if (problem) document.getElementById(problem.field)?.focus();
 }
 
 /** Follows a progress message of the worker into `state.run` and its status line. */
@@ -86,21 +79,33 @@ async function scoreRun(kind, request, { total = 0, done, focusAfter, focusOnErr
   }
 }
 
-export function runDemo() {
-  return scoreRun('demo', { type: 'demo', text: state.planText, seed: Number(state.seed), n: Number(state.n) }, {
+/**
+ * Scores the demo data set made with the form's numbers as the engine reads them
+ * (`Engine.demoSettings`); when it refuses one, marks that field with its reason instead and
+ * returns the problem ({ field, message }).
+ */
+export async function runDemo() {
+  const { settings, problem } = (await engineClass(true)).demoSettings(state.n ?? '', state.seed ?? '');
+  if (problem) {
+    update({ inputError: problem, runMessage: null });
+    return problem;
+  }
+  state.inputError = null;
+  await scoreRun('demo', { type: 'demo', text: state.planText, seed: settings.seed, n: settings.n }, {
     focusAfter: 'results-h',
     focusOnError: 'generate',
-    done: ({ result, satisfaction }) => ({ patch: { result, satisfaction }, say: t().officeScored(result.units.length) }),
+    done: ({ result, satisfaction, levels }) => ({ patch: { result, satisfaction, levels }, say: t().officeScored(result.units.length) }),
   });
+  return null;
 }
 
-function addFiles(list) {
-  const added = [...(list ?? [])];
-  if (!added.length) return;
+async function addFiles(list) {
+  const chosen = [...(list ?? [])];
+  if (!chosen.length) return;
+  const added = await withKinds(chosen.map((f) => ({ name: f.name, size: f.size, blob: f })));
   const files = [...state.files];
-  for (const f of added) {
-    const i = files.findIndex((x) => x.name === f.name);
-    const entry = { name: f.name, size: f.size, blob: f };
+  for (const entry of added) {
+    const i = files.findIndex((x) => x.name === entry.name);
     if (i >= 0) files[i] = entry;
     else files.push(entry);
   }
@@ -160,7 +165,7 @@ export async function runFiles() {
     focusAfter: 'ingest-h',
     done: (out) => ({
       patch: {
-        ingest: out.ingest, result: out.result, satisfaction: out.satisfaction, manifest: out.manifest ?? null, outputs: out.outputs ?? null,
+        ingest: out.ingest, result: out.result, satisfaction: out.satisfaction, levels: out.levels, manifest: out.manifest ?? null, outputs: out.outputs ?? null,
       },
       say: t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length)),
     }),
@@ -244,7 +249,7 @@ function renderRecordFiles() {
     box.append(filesTable(T, busy), h('div', { class: 'actions' },
       h('button', { type: 'button', id: 'run-files', class: 'primary', disabled: busy || state.previewing || !state.plan, onclick: runFiles, text: T.officeFilesRun })));
     if (state.previewing) box.append(h('p', { class: 'hint', role: 'status', text: T.officePreviewBusy }));
-    for (const f of state.files) if (isTable(f.name)) box.append(renderPreview(f.name) ?? '');
+    for (const f of state.files) if (isTable(f)) box.append(renderPreview(f.name) ?? '');
     previewWhenIdle();
   }
 
@@ -293,7 +298,7 @@ function renderRecordFiles() {
 function fileOptions() {
   const out = {};
   for (const f of state.files) {
-    if (!isTable(f.name)) continue;
+    if (!isTable(f)) continue;
     const o = baseOptions(f.name);
     const readings = readingsOf(f.name);
     if (readings) o.readings = readings;
@@ -400,10 +405,10 @@ export function renderData() {
   const field = (id, text, value) => h('div', { class: 'field' },
     h('label', { for: id, text }),
     h('input', { type: 'text', id, name: id, inputmode: 'numeric', autocomplete: 'off', value,
-      'aria-invalid': state.inputError === id ? 'true' : null, 'aria-describedby': state.inputError === id ? 'num-error' : null }));
+      'aria-invalid': state.inputError?.field === id ? 'true' : null, 'aria-describedby': state.inputError?.field === id ? 'num-error' : null }));
   const form = h('form', { class: 'demo-form', novalidate: true, onsubmit: generate },
     h('div', { class: 'fields' }, field('n', T.officeDataPublicN, state.n), field('seed', T.officeDataSeed, state.seed)),
-    state.inputError ? h('p', { id: 'num-error', class: 'error-message', text: T.officeDataBadNumber }) : null,
+    state.inputError ? h('p', { id: 'num-error', class: 'error-message', text: tr(state.inputError.message, state.lang) }) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', id: 'generate', class: 'primary', disabled: !canRun, text: T.officeDataGenerate }),
       state.plan ? null : h('span', { class: 'hint', text: T.officeDataNeedsPlan })));

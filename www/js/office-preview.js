@@ -9,14 +9,29 @@
 import { errorText } from './i18n.js';
 import './i18n-office-files.js';
 import { h } from './dom.js';
+import { engineClass } from './engine.js';
 import { td, num } from './office-view.js';
 import { state, t, view, update, loadLayout, saveLayout, saveMapping } from './office-state.js';
 import { runner, Cancelled } from './office-runner.js';
 
 const { scrollTable, fmtInt, label, instrumentName, questionOf } = view;
 
-/** Whether a file is read as a table (CSV, TSV, text, XLSX). */
-export const isTable = (name) => /\.(csv|tsv|txt|xlsx)$/i.test(name);
+/** Whether a data file is read as a table (CSV, TSV, XLSX), as the engine told (`withKinds`). */
+export const isTable = (f) => f.table === true;
+
+/**
+ * The files with what the engine makes of each (`table`: whether a run reads it as a table),
+ * told from its name and only its first bytes: a large file is never read whole for this.
+ */
+export async function withKinds(files) {
+  const Engine = await engineClass(true);
+  const head = Engine.tableHeadBytes();
+  return Promise.all(files.map(async (f) => {
+    if (typeof f.table === 'boolean') return f;
+    const bytes = new Uint8Array(await f.blob.slice(0, head).arrayBuffer());
+    return { ...f, table: Engine.readsAsTable(f.name, bytes) };
+  }));
+}
 
 /** A table's options without readings: the mapping and the encoding chosen by the office. */
 export function baseOptions(name) {
@@ -37,7 +52,7 @@ export const previewOf = (name) => {
   return f && p && p.key === keyOf(f) ? p : undefined;
 };
 
-const missing = () => state.files.filter((f) => isTable(f.name) && !previewOf(f.name));
+const missing = () => state.files.filter((f) => isTable(f) && !previewOf(f.name));
 
 async function previewAll() {
   update({ previewing: true });

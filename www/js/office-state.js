@@ -26,8 +26,9 @@ export const state = {
   runMessage: null, // { kind: 'cancelled' | 'error', text }
   result: null,
   satisfaction: [], // each unit's answers to the satisfaction question, with the result (ISatisfactionAnswers[])
+  levels: {}, // each unit's confidence level for its view's intervals, with the result (by unit id)
   ingest: null, // the last ingest report (data files)
-  files: [], // data files: { name, size, blob }
+  files: [], // data files: { name, size, blob, table } (table: the engine's, office-preview.js)
   codeBatches: [], // the office's code batch files for the runs (kaoping.codes/1): { name, size, blob }
   collector: { url: '' }, // the pull from a collector (office-collector.js): { url, busy?, error?, pulled?, cancelled? }; never its token
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload

@@ -14,7 +14,7 @@ const {
 } = view;
 
 /** The keys of the state the dialog reads. */
-export const unitKeys = ['lang', 'result', 'satisfaction', 'unit'];
+export const unitKeys = ['lang', 'result', 'satisfaction', 'levels', 'unit'];
 
 let opener = null;
 
@@ -221,7 +221,7 @@ function renderUnit(d) {
   if (!u) return;
   const means = r.categories.find((c) => c.category === u.category)?.indicator_means ?? {};
   const c = u.components;
-  const level = [c.indicators, c.expert, c.public, c.leadership].find((s) => s.interval)?.interval.level ?? r.rules?.confidence;
+  const level = state.levels?.[u.unit]; // the engine's (Engine.unitConfidences)
   const mounts = [];
 
   const head = h('div', { class: 'dialog-head' },

@@ -20,6 +20,7 @@ import { verifyKeys, renderVerify } from './office-verify.js';
 import { keysKeys, renderKeys, loadKey } from './office-keys.js';
 import { codesKeys, renderCodes } from './office-codes.js';
 import { unitKeys, redrawUnit } from './office-unit.js';
+import { withKinds } from './office-preview.js';
 
 const main = document.getElementById('main');
 const switcher = document.getElementById('lang-switch');
@@ -57,7 +58,7 @@ switcher.addEventListener('click', () => {
 // check, then the same run again so that the results come back as they were.
 runner.spawn();
 (async () => {
-  await restore();
+  if (await restore()) state.files = await withKinds(state.files);
   renderAll();
   loadKey();
   await checkPlan();

@@ -31,6 +31,10 @@ extern "C" {
     pub type IScoringInputs;
     #[wasm_bindgen(typescript_type = "IEvaluationResult")]
     pub type IEvaluationResult;
+    #[wasm_bindgen(typescript_type = "Record<string, number>")]
+    pub type IUnitConfidences;
+    #[wasm_bindgen(typescript_type = "IDemoSettingsCheck")]
+    pub type IDemoSettingsCheck;
     #[wasm_bindgen(typescript_type = "ISatisfactionAnswers[]")]
     pub type ISatisfactionAnswersList;
     #[wasm_bindgen(typescript_type = "IRecordFile[]")]
@@ -181,6 +185,19 @@ fn aggregation_js(agg: &Aggregation) -> Result<IAggregation, JsValue> {
     Ok(js.unchecked_into())
 }
 
+/// A demo data set's number of public responses, refused over `MAX_DEMO_PUBLIC` as
+/// `demoSettings` refuses it (more would not fit in WASM's memory).
+fn demo_count(n_public: u32) -> Result<usize, JsValue> {
+    use score::demo_settings::{DemoSettingError, MAX_DEMO_PUBLIC};
+    if n_public > MAX_DEMO_PUBLIC {
+        return Err(into_error(DemoSettingError::N {
+            text: n_public.to_string(),
+            max: MAX_DEMO_PUBLIC,
+        }));
+    }
+    Ok(n_public as usize)
+}
+
 #[wasm_bindgen]
 impl Engine {
     /// The engine version.
@@ -238,10 +255,18 @@ impl Engine {
         Ok(to_js(&result)?.unchecked_into())
     }
 
-    /// Score the synthetic demo data set without leaving WASM (fast for large `n_public`).
+    /// The demo form's settings as typed (`n` public responses, `seed`): the numbers for
+    /// `evaluateDemo`, or the field refused and why (`score::demo_settings`).
+    #[wasm_bindgen(js_name = demoSettings)]
+    pub fn demo_settings(n: &str, seed: &str) -> Result<IDemoSettingsCheck, JsValue> {
+        Ok(to_js(&score::demo_settings::check_demo_settings(n, seed))?.unchecked_into())
+    }
+
+    /// Score the synthetic demo data set without leaving WASM (fast for large `n_public`, up
+    /// to `MAX_DEMO_PUBLIC`; more is refused as `demoSettings` refuses it).
     #[wasm_bindgen(js_name = evaluateDemo)]
     pub fn evaluate_demo(&self, seed: u32, n_public: u32) -> Result<IEvaluationResult, JsValue> {
-        let inputs = score::demo_inputs(u64::from(seed), n_public as usize);
+        let inputs = score::demo_inputs(u64::from(seed), demo_count(n_public)?);
         let result = score::evaluate(self.plan_ref(), &inputs).map_err(into_error)?;
         Ok(to_js(&result)?.unchecked_into())
     }
@@ -304,10 +329,12 @@ impl Engine {
         Ok(AggregateRunJs { run })
     }
 
-    /// The synthetic demo data set (deterministic for a seed).
+    /// The synthetic demo data set (deterministic for a seed; `n_public` as for
+    /// `evaluateDemo`).
     #[wasm_bindgen(js_name = demoInputs)]
     pub fn demo_inputs(seed: u32, n_public: u32) -> Result<IScoringInputs, JsValue> {
-        Ok(to_js(&score::demo_inputs(u64::from(seed), n_public as usize))?.unchecked_into())
+        let inputs = score::demo_inputs(u64::from(seed), demo_count(n_public)?);
+        Ok(to_js(&inputs)?.unchecked_into())
     }
 
     /// The units × indicators of a review instrument, units grouped by category; or the
@@ -569,6 +596,14 @@ impl Engine {
     pub fn export_json(result: IEvaluationResult) -> Result<String, JsValue> {
         let result: score::EvaluationResult = from_js(result.into())?;
         Ok(export::json(&result))
+    }
+
+    /// Each unit's confidence level, by unit id, for the intervals of its view: its first
+    /// component's with an interval, else the rules' (`score::satisfaction::unit_confidence`).
+    #[wasm_bindgen(js_name = unitConfidences)]
+    pub fn unit_confidences(result: IEvaluationResult) -> Result<IUnitConfidences, JsValue> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        Ok(to_js(&score::satisfaction::unit_confidences(&result))?.unchecked_into())
     }
 
     /// Each unit's answers to the satisfaction question with their shares, highest score

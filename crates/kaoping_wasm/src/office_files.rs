@@ -65,6 +65,20 @@ impl Engine {
         Ok(to_js(&got)?.unchecked_into())
     }
 
+    /// Whether a run reads the file `name` as a table (CSV, TSV or XLSX), from its name and
+    /// `head`, its first bytes (`tableHeadBytes()` of them are enough): the files the page
+    /// checks with `previewTable` and gives column options.
+    #[wasm_bindgen(js_name = readsAsTable)]
+    pub fn reads_as_table(name: &str, head: &[u8]) -> bool {
+        kaoping_core::aggregate::reads_as_table(name, head)
+    }
+
+    /// How many first bytes of a file `readsAsTable` looks at.
+    #[wasm_bindgen(js_name = tableHeadBytes)]
+    pub fn table_head_bytes() -> usize {
+        kaoping_core::aggregate::TABLE_HEAD_BYTES
+    }
+
     /// What a run will make of the response table `name` (CSV, TSV or XLSX) read with
     /// `options`: the header mapping, each column's reading, every value that matches no
     /// option; `null` when it fits no instrument. Give its `readings` back in the file's

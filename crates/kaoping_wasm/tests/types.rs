@@ -26,6 +26,7 @@ use kaoping_core::record::{ResponseRecord, Submission};
 use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
 use kaoping_core::roster::RosterOptions;
+use kaoping_core::score::demo_settings::DemoSettingsCheck;
 use kaoping_core::score::satisfaction::SatisfactionAnswers;
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
 use kaoping_core::table::preview::Preview;
@@ -74,6 +75,7 @@ fn definitions() -> BTreeMap<String, Value> {
         ScoringInputs,
         EvaluationResult,
         SatisfactionAnswers,
+        DemoSettingsCheck,
         RecordFile,
         RecordsEvaluation,
         ReviewSheetLayout,

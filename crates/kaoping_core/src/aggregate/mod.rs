@@ -16,6 +16,7 @@ mod run;
 pub mod verify;
 
 pub use outputs::{all_tables, output_names, outputs, RESULT_FILE, XLSX_FILE};
+pub use roles::{reads_as_table, TABLE_HEAD_BYTES};
 pub use run::{AggregateProgress, AggregateRun, FileHash};
 
 use crate::ingest::{FileOptions, IngestError, IngestReport};

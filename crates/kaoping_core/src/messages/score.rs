@@ -31,6 +31,17 @@ impl Bilingual for ScoreError {
     }
 }
 
+#[cfg(feature = "office")]
+impl Bilingual for crate::score::demo_settings::DemoSettingError {
+    fn zh(&self) -> String {
+        use crate::score::demo_settings::DemoSettingError as E;
+        match self {
+            E::N { text, max } => format!("公众答卷数须为 0 到 {max} 的整数（现为“{text}”）。"),
+            E::Seed { text, max } => format!("随机种子须为 0 到 {max} 的整数（现为“{text}”）。"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -38,6 +49,26 @@ mod tests {
 
     fn s(v: &str) -> String {
         v.to_owned()
+    }
+
+    #[cfg(feature = "office")]
+    #[test]
+    fn demo_setting_error() {
+        use crate::score::demo_settings::DemoSettingError as E;
+        bilingual(
+            &E::N {
+                text: s("4.2"),
+                max: 500_000,
+            },
+            &["4.2", "500000"],
+        );
+        bilingual(
+            &E::Seed {
+                text: s("-1"),
+                max: u32::MAX,
+            },
+            &["-1", "4294967295"],
+        );
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! or from maps keyed by id, never from the order of arrival. See `docs/scoring.md`.
 
 mod demo;
+#[cfg(feature = "office")]
+pub mod demo_settings;
 mod finish;
 pub mod labels;
 mod reliability;

@@ -1,6 +1,7 @@
 //! The satisfaction question's answers in each unit with their shares, as the office page's
 //! unit dialog draws them (a bar chart and a table). Computed here from a finished
-//! [`EvaluationResult`] rather than stored in it, so `result.json` stays as it is.
+//! [`EvaluationResult`] rather than stored in it, so `result.json` stays as it is; so is the
+//! confidence level the dialog's intervals are given at ([`unit_confidence`]).
 
 use super::result::EvaluationResult;
 use crate::text::Text;
@@ -76,6 +77,32 @@ pub fn satisfaction_answers(result: &EvaluationResult) -> Vec<SatisfactionAnswer
         .collect()
 }
 
+/// The confidence level of the intervals shown in a unit's view: that of its first component
+/// with an interval (indicators, expert, public, leadership, the order the view lists them
+/// in), else the rules' level (`scoring.confidence`), so that a unit with no interval still
+/// says at what level one would be given.
+pub fn unit_confidence(result: &EvaluationResult, unit: &super::result::UnitResult) -> f64 {
+    let c = &unit.components;
+    [
+        &c.indicators.summary,
+        &c.expert.summary,
+        &c.public.summary,
+        &c.leadership,
+    ]
+    .iter()
+    .find_map(|s| s.interval.as_ref())
+    .map_or(result.rules.confidence, |i| i.level)
+}
+
+/// [`unit_confidence`] of every unit, by unit id.
+pub fn unit_confidences(result: &EvaluationResult) -> std::collections::BTreeMap<String, f64> {
+    result
+        .units
+        .iter()
+        .map(|u| (u.unit.clone(), unit_confidence(result, u)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +137,38 @@ mod tests {
         let mut none = result.clone();
         none.rules.public.satisfaction_question = None;
         assert_eq!(satisfaction_answers(&none), vec![]);
+    }
+
+    #[test]
+    fn a_unit_is_shown_at_its_first_intervals_level_else_the_rules() {
+        let mut result = evaluate(&crate::plan::demo_plan(), &demo_inputs(7, 400)).unwrap();
+        result.rules.confidence = 0.9;
+        let u = &mut result.units[0];
+        let c = &mut u.components;
+        for s in [
+            &mut c.indicators.summary,
+            &mut c.expert.summary,
+            &mut c.public.summary,
+            &mut c.leadership,
+        ] {
+            s.interval = None;
+        }
+        let unit = u.unit.clone();
+        assert_eq!(unit_confidences(&result)[&unit], 0.9);
+        let interval = |level| crate::stats::interval::Interval {
+            estimate: 80.0,
+            lower: 70.0,
+            upper: 90.0,
+            level,
+            n: 10,
+        };
+        let c = &mut result.units[0].components;
+        c.leadership.interval = Some(interval(0.8));
+        assert_eq!(unit_confidences(&result)[&unit], 0.8);
+        result.units[0].components.expert.summary.interval = Some(interval(0.99));
+        assert_eq!(unit_confidences(&result)[&unit], 0.99);
+        result.units[0].components.indicators.summary.interval = Some(interval(0.5));
+        assert_eq!(unit_confidences(&result)[&unit], 0.5);
+        assert_eq!(unit_confidences(&result).len(), result.units.len());
     }
 }
