@@ -83,3 +83,8 @@ pub const PG_EXPORT_BATCH: i32 = 500;
 /// Reading connections to PostgreSQL kept open between reads; more are opened while the office
 /// reads at the same time, then closed.
 pub const PG_IDLE_READERS: usize = 4;
+
+/// How long a starting service waits for another's hold on a PostgreSQL database (one writer
+/// per database) to end before refusing to start: a service killed and restarted at once
+/// holds it until PostgreSQL has seen its connection close, a moment later.
+pub const PG_LOCK_WAIT: Duration = Duration::from_secs(5);

@@ -8,7 +8,7 @@
 //! No TLS: the database is on this machine (loopback or a local socket) or behind a proxy that
 //! adds it (docs/collect.md).
 
-use super::limits::{PG_CONNECT_TIMEOUT, PG_EXPORT_BATCH, PG_IDLE_READERS};
+use super::limits::{PG_CONNECT_TIMEOUT, PG_EXPORT_BATCH, PG_IDLE_READERS, PG_LOCK_WAIT};
 use super::store::{put_through, write_groups, Extent, Job, NewRecord, Page, Put, Store, Visit};
 use anyhow::{bail, Context, Result};
 use postgres::{Client, Config, GenericClient, NoTls, Statement};
@@ -135,9 +135,18 @@ impl Writer {
     /// The writer's session: durable commits, and the only writer of the database.
     fn open(url: &str) -> Result<(Client, Statements)> {
         let mut c = connect(url)?;
-        let locked: bool = c
-            .query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK])?
-            .get(0);
+        // A service restarted at once after being killed: its old session may take a moment
+        // to end (and free the lock) after PostgreSQL sees the connection closed.
+        let since = std::time::Instant::now();
+        let locked = loop {
+            let locked: bool = c
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK])?
+                .get(0);
+            if locked || since.elapsed() >= PG_LOCK_WAIT {
+                break locked;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
         if !locked {
             bail!(
                 "another kaoping collect writes {} already (one service per database)",
