@@ -119,21 +119,39 @@ fn prepare_database(c: &mut Client, url: &str, plan_id: &str) -> Result<()> {
 /// The writer's connection with its statements prepared once.
 struct Writer {
     url: String,
-    client: Option<(Client, Statements)>,
+    client: Option<(Client, Statement)>,
 }
 
-struct Statements {
-    by_checksum: Statement,
-    by_key: Statement,
-    by_respondent: Statement,
-    by_code: Statement,
-    insert: Statement,
-    insert_key: Statement,
-}
+/// A record's checks against those held (and those before it in its group) and, when none
+/// holds, its rows: one statement, one round trip (each took one before, and the writer's rate
+/// was bounded by them). Its columns: the id held with the same checksum, with the same key,
+/// with the same respondent, with the same code; the id stored.
+const PUT: &str = "
+WITH held AS (
+    SELECT (SELECT id FROM records WHERE checksum = $3::TEXT) AS checksum,
+           (SELECT record FROM idempotency_keys WHERE key = $10::TEXT) AS key,
+           (SELECT id FROM records WHERE instrument = $2::TEXT AND respondent = $7::TEXT)
+               AS respondent,
+           (SELECT id FROM records WHERE instrument = $2::TEXT AND code_hash = $8::TEXT)
+               AS code
+), stored AS (
+    INSERT INTO records (received_at, instrument, checksum, plan_version, plan_sha256, unit,
+                         respondent, code_hash, body)
+    SELECT $1::TEXT, $2::TEXT, $3::TEXT, $4::TEXT, $5::TEXT, $6::TEXT, $7::TEXT, $8::TEXT,
+           $9::BYTEA
+    FROM held
+    WHERE checksum IS NULL AND key IS NULL AND respondent IS NULL AND code IS NULL
+    RETURNING id
+), keyed AS (
+    INSERT INTO idempotency_keys (key, record)
+    SELECT $10::TEXT, id FROM stored WHERE $10::TEXT IS NOT NULL
+    ON CONFLICT DO NOTHING
+)
+SELECT checksum, key, respondent, code, (SELECT id FROM stored) FROM held";
 
 impl Writer {
     /// The writer's session: durable commits, and the only writer of the database.
-    fn open(url: &str) -> Result<(Client, Statements)> {
+    fn open(url: &str) -> Result<(Client, Statement)> {
         let mut c = connect(url)?;
         // A service restarted at once after being killed: its old session may take a moment
         // to end (and free the lock) after PostgreSQL sees the connection closed.
@@ -157,23 +175,7 @@ impl Writer {
         if sync == "off" {
             c.batch_execute("SET synchronous_commit TO on")?;
         }
-        let s = Statements {
-            by_checksum: c.prepare("SELECT id FROM records WHERE checksum = $1")?,
-            by_key: c.prepare("SELECT record FROM idempotency_keys WHERE key = $1")?,
-            by_respondent: c
-                .prepare("SELECT id FROM records WHERE instrument = $1 AND respondent = $2")?,
-            by_code: c
-                .prepare("SELECT id FROM records WHERE instrument = $1 AND code_hash = $2")?,
-            insert: c.prepare(
-                "INSERT INTO records (received_at, instrument, checksum, plan_version, \
-                 plan_sha256, unit, respondent, code_hash, body) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-            )?,
-            insert_key: c.prepare(
-                "INSERT INTO idempotency_keys (key, record) VALUES ($1, $2) \
-                 ON CONFLICT DO NOTHING",
-            )?,
-        };
+        let s = c.prepare(PUT)?;
         Ok((c, s))
     }
 
@@ -202,47 +204,34 @@ impl Writer {
     }
 }
 
-fn put_one(tx: &mut postgres::Transaction, s: &Statements, rec: &NewRecord) -> Result<Put> {
-    let mut held = |st: &Statement, p: &[&(dyn postgres::types::ToSql + Sync)]| {
-        Ok::<_, anyhow::Error>(tx.query_opt(st, p)?.map(|r| r.get::<_, i64>(0)))
-    };
-    let mut repeat = held(&s.by_checksum, &[&rec.checksum])?;
-    if let (None, Some(k)) = (repeat, rec.idempotency_key) {
-        repeat = held(&s.by_key, &[&k])?;
-    }
-    if let Some(id) = repeat {
-        return Ok(Put::Repeat(id));
-    }
-    if let Some(r) = rec.respondent {
-        if held(&s.by_respondent, &[&rec.instrument, &r])?.is_some() {
-            return Ok(Put::Duplicate);
-        }
-    }
-    if let Some(h) = rec.code_hash {
-        if held(&s.by_code, &[&rec.instrument, &h])?.is_some() {
-            return Ok(Put::CodeReused);
-        }
-    }
-    let id: i64 = tx
-        .query_one(
-            &s.insert,
-            &[
-                &rec.received_at,
-                &rec.instrument,
-                &rec.checksum,
-                &rec.plan_version,
-                &rec.plan_sha256,
-                &rec.unit,
-                &rec.respondent,
-                &rec.code_hash,
-                &rec.body,
-            ],
-        )?
-        .get(0);
-    if let Some(k) = rec.idempotency_key {
-        tx.execute(&s.insert_key, &[&k, &id])?;
-    }
-    Ok(Put::Stored(id))
+fn put_one(tx: &mut postgres::Transaction, put: &Statement, rec: &NewRecord) -> Result<Put> {
+    let row = tx.query_one(
+        put,
+        &[
+            &rec.received_at,
+            &rec.instrument,
+            &rec.checksum,
+            &rec.plan_version,
+            &rec.plan_sha256,
+            &rec.unit,
+            &rec.respondent,
+            &rec.code_hash,
+            &rec.body,
+            &rec.idempotency_key,
+        ],
+    )?;
+    let id = |i: usize| row.get::<_, Option<i64>>(i);
+    Ok(if let Some(held) = id(0).or(id(1)) {
+        Put::Repeat(held)
+    } else if id(2).is_some() {
+        Put::Duplicate
+    } else if id(3).is_some() {
+        Put::CodeReused
+    } else if let Some(stored) = id(4) {
+        Put::Stored(stored)
+    } else {
+        bail!("the record was neither held nor stored")
+    })
 }
 
 /// The PostgreSQL store of one plan (the plan's id is kept in the database's `meta` table: a
