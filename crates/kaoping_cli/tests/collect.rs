@@ -334,7 +334,7 @@ fn signed_sheets_and_codes(dir: &Path, db: &Path) {
     ]);
     assert!(!ok && err.contains("--codes"), "{err}");
     let batch = fixtures().join("codes-2025-12.json");
-    let svc = Service::start(&plan, &db, &["--codes", batch.to_str().unwrap()]);
+    let svc = Service::start(&plan, db, &["--codes", batch.to_str().unwrap()]);
     for line in lines(&read("experts.jsonl")) {
         assert_eq!(svc.post(line.as_bytes(), &[]).status, 201);
     }
@@ -366,7 +366,7 @@ fn signed_sheets_and_codes(dir: &Path, db: &Path) {
     // The reused code again after a restart: the database, not memory, holds it.
     let (ok, err) = svc.stop();
     assert!(ok, "{err}");
-    let svc = Service::start(&plan, &db, &["--codes", batch.to_str().unwrap()]);
+    let svc = Service::start(&plan, db, &["--codes", batch.to_str().unwrap()]);
     let third = lines(&cadre)[2].to_owned();
     assert_eq!(svc.post(third.as_bytes(), &[]).status, 409);
     drop(svc);
@@ -433,7 +433,7 @@ fn a_restart_keeps_the_records_and_what_was_seen_postgres() {
 fn restart_keeps(dir: &Path, db: &Path) -> String {
     let records = demo_records(dir);
     let plan = dir.join("plan.json");
-    let svc = Service::start(&plan, &db, &[]);
+    let svc = Service::start(&plan, db, &[]);
     for r in &records[..3] {
         assert_eq!(svc.post(r.as_bytes(), &[]).status, 201);
     }
@@ -447,7 +447,7 @@ fn restart_keeps(dir: &Path, db: &Path) -> String {
         ok && err.contains("collector stopped (4 records held)"),
         "{err}"
     );
-    let svc = Service::start(&plan, &db, &[]);
+    let svc = Service::start(&plan, db, &[]);
     assert_eq!(svc.post(records[0].as_bytes(), &[]).status, 200);
     // The key is kept too: a record sent again under it is a repeat.
     assert_eq!(

@@ -60,7 +60,7 @@ CREATE TABLE idempotency_keys (
 
 /// A key both the writer and a second service would take: one service writes a database (the
 /// records' ids are their arrival order only with one writer).
-const WRITER_LOCK: i64 = 0x6b61_6f70_696e_67;
+const WRITER_LOCK: i64 = 0x006b_616f_7069_6e67; // "kaoping" in ASCII
 
 fn connect(url: &str) -> Result<Client> {
     let mut config: Config = url
