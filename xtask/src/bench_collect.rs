@@ -4,7 +4,8 @@
 //! latency of each POST (p50, p95, p99) for a few client counts, first distinct records (each
 //! a real write: 201), then the same records again (the dedup path: 200); the service's peak
 //! memory; and the time from a restart after SIGKILL to the first 201. Prints figures; asserts
-//! only that every answer was the expected one.
+//! only that every answer was the expected one. With `--pg URL`, PostgreSQL instead: a fresh
+//! database per run, made and dropped with `createdb`/`dropdb` through URL's server.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -26,6 +27,26 @@ pub struct Options {
     pub rate_only: bool,
     /// The binary to measure instead of the release build (an earlier build, kept).
     pub bin: Option<PathBuf>,
+    /// A PostgreSQL server's URL (its database for `createdb`/`dropdb` to connect to): the
+    /// runs' databases are made there instead of SQLite files.
+    pub pg: Option<String>,
+}
+
+/// A fresh PostgreSQL database `name` on `server`'s cluster; its URL.
+fn fresh_pg(server: &str, name: &str) -> Result<String> {
+    let maintenance = format!("--maintenance-db={server}");
+    Cmd::new("dropdb")
+        .args(["--if-exists", &maintenance, name])
+        .run()?;
+    Cmd::new("createdb").args([&maintenance, name]).run()?;
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let Some((host, _)) = base.rsplit_once('/').filter(|(h, _)| h.contains("://")) else {
+        bail!("--pg {server}: expected postgres://USER@HOST:PORT/DATABASE");
+    };
+    Ok(format!("{host}/{name}{query}"))
 }
 
 /// The release binary, in the target directory cargo builds into.
@@ -50,17 +71,23 @@ pub fn run(root: &Path, o: &Options) -> Result<()> {
     // One more than n: the record the restart is timed with.
     let records = records(&bin, &dir, o.n + 1)?;
     let (records, spare) = records.split_at(o.n);
+    let store = match &o.pg {
+        Some(server) => format!("PostgreSQL on {server}"),
+        None => format!("SQLite in {}", dir.display()),
+    };
     println!(
         "collect: {} distinct public records of the demo plan ({:.1} KB each), {} cores, \
-         one database per run in {}",
+         one database per run, {store}",
         o.n,
         records.iter().map(|r| r.body.len()).sum::<usize>() as f64 / o.n as f64 / 1024.0,
         std::thread::available_parallelism().map_or(0, |n| n.get()),
-        dir.display()
     );
     let mut last_db = None;
     for &c in &o.clients {
-        let db = dir.join(format!("c{c}.sqlite"));
+        let db = match &o.pg {
+            Some(server) => PathBuf::from(fresh_pg(server, &format!("kaoping_bench_c{c}"))?),
+            None => dir.join(format!("c{c}.sqlite")),
+        };
         let mut svc = Svc::start(&bin, &dir, &db)?;
         let fresh = load(svc.port, records, c, 201)?;
         report(&format!("distinct (201, written), {c:>2} clients"), &fresh);

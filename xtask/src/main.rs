@@ -10,7 +10,8 @@
 //! cargo xtask size [--budget-kb 157.5] [--no-build]  gzip size of what respond.html loads
 //! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
 //! cargo xtask bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH]
-//!                                                the collector's records/s, latency, memory, recovery
+//!                          [--pg URL]            the collector's records/s, latency, memory, recovery
+//!                                                (--pg: PostgreSQL, a fresh database per run)
 //! cargo xtask fuzz [--seconds 600] [--quiet MIN] [TARGET…]  cargo-fuzz targets (nightly), one after another
 //! cargo xtask recipe [--no-build] [nginx|caddy…]  docs/deploy.md's snippets, run with the browser
 //!                                                tests through them (a step of `test`)
@@ -52,10 +53,12 @@ tasks:
                                      ingest speed: WASM vs PapaParse + JS in Chromium (n public
                                      responses), and the native CLI's MB/s and peak memory per size
                                      (data cached in target/bench/)
-  bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH]
+  bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH] [--pg URL]
                                      the release `kaoping collect` on loopback: records/s and POST
                                      latency (p50/p95/p99) per client count, distinct records (201)
-                                     then the same again (200), peak RSS, time to the first 201
+                                     then the same again (200), peak RSS, time to the first 201;
+                                     --pg postgres://USER@HOST:PORT/DB: PostgreSQL instead of
+                                     SQLite (DB for createdb/dropdb, a kaoping_bench_cN per run)
                                      after SIGKILL and restart, 9,990 silent connections, wrk
                                      (--rate-only: the rates alone; --bin: another kaoping build)
   fuzz [--seconds 600] [--quiet MIN] [TARGET...]
@@ -146,6 +149,7 @@ fn run() -> Result<()> {
                 let no_build = args.flag("--no-build");
                 let rate_only = args.flag("--rate-only");
                 let bin = args.value("--bin")?.map(PathBuf::from);
+                let pg = args.value("--pg")?;
                 args.finish()?;
                 return bench_collect::run(
                     &root,
@@ -155,6 +159,7 @@ fn run() -> Result<()> {
                         build: !no_build && bin.is_none(),
                         rate_only,
                         bin,
+                        pg,
                     },
                 );
             }

@@ -9,12 +9,15 @@ use crate::cmd::Cmd;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// `nginx` and `caddy`: the test step "recipe" runs docs/deploy.md's snippets under them.
-const APT_PACKAGES: [&str; 5] = [
+/// `postgresql`: the collector's tests run against PostgreSQL too (tests/service/pg.rs starts
+/// a cluster of its own with its `initdb`).
+const APT_PACKAGES: [&str; 6] = [
     "chromium",
     "chromium-driver",
     "fonts-noto-cjk",
     "nginx",
     "caddy",
+    "postgresql",
 ];
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -172,15 +175,24 @@ pub fn ensure_fuzz() -> Result<()> {
     Cmd::cargo().args(["install", "cargo-fuzz"]).run()
 }
 
+/// Debian's PostgreSQL server programs (any version): `/usr/lib/postgresql/VERSION/bin/initdb`.
+fn postgres_installed() -> bool {
+    std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|d| {
+        d.filter_map(|e| e.ok())
+            .any(|e| e.path().join("bin/initdb").is_file())
+    })
+}
+
 fn ensure_browser() -> Result<()> {
     let servers = crate::recipe::Server::ALL.map(|s| s.program());
     if [CHROMIUM, CHROMEDRIVER, CJK_FONT]
         .iter()
         .chain(&servers)
         .all(|p| Path::new(p).exists())
+        && postgres_installed()
     {
         println!(
-            "tools: {CHROMIUM}, {CHROMEDRIVER}, the CJK fonts, {} already installed",
+            "tools: {CHROMIUM}, {CHROMEDRIVER}, the CJK fonts, {}, PostgreSQL already installed",
             servers.join(", ")
         );
         return Ok(());
@@ -210,6 +222,9 @@ fn ensure_browser() -> Result<()> {
                 APT_PACKAGES.join(" ")
             );
         }
+    }
+    if !postgres_installed() {
+        bail!("PostgreSQL's initdb is still missing after installing postgresql");
     }
     Ok(())
 }

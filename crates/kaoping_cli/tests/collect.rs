@@ -1,7 +1,8 @@
 //! `kaoping collect` as an office runs it: the built binary started on a free loopback port
 //! with a fresh database, records posted over plain HTTP/1.1 (a few lines of client below, so
 //! that the tests need no HTTP library), read back as the office, exported for `kaoping
-//! aggregate`, backed up, restarted.
+//! aggregate`, backed up, restarted. The main cases run against PostgreSQL too, in a cluster
+//! of their own (`service::pg`), when it is installed.
 
 use kaoping_core::record::{record_checksum, ResponseRecord};
 use serde_json::Value;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 mod http;
 mod service;
 use http::request;
+use service::pg::Cluster;
 use service::{kaoping, temp_dir, Service};
 
 const PORTAL: &str = "https://portal.example";
@@ -64,9 +66,27 @@ fn token(dir: &Path) -> (String, PathBuf) {
 #[test]
 fn records_are_checked_kept_once_and_read_back_by_the_office() {
     let dir = temp_dir("main");
+    checked_kept_once_and_read_back(&dir, &dir.join("records.sqlite"));
+}
+
+#[test]
+fn records_are_checked_kept_once_and_read_back_by_the_office_postgres() {
+    let Some(pg) = Cluster::start("main") else {
+        return;
+    };
+    let url = pg.database("records");
+    checked_kept_once_and_read_back(&temp_dir("main-pg"), Path::new(&url));
+}
+
+fn is_url(db: &Path) -> bool {
+    db.to_str().is_some_and(|d| d.starts_with("postgres://"))
+}
+
+fn checked_kept_once_and_read_back(dir: &Path, db: &Path) {
+    let dir = dir.to_owned();
     let records = demo_records(&dir);
     let (secret, hash) = token(&dir);
-    let db = dir.join("records.sqlite");
+    let db = db.to_owned();
     let svc = Service::start(
         &dir.join("plan.json"),
         &db,
@@ -239,6 +259,12 @@ fn export_and_backup(dir: &Path, db: &Path, records: &[String]) {
     let from_original = aggregate(vec![s(&original)], "agg-original");
     assert_eq!(from_export["counts"]["accepted"], 35);
     assert_eq!(from_export, from_original);
+    if is_url(db) {
+        // PostgreSQL is backed up with its own tools.
+        let (ok, _, err) = kaoping(&["collect", "backup", "--db", &s(db), "--out", "copy"]);
+        assert!(!ok && err.contains("pg_dump"), "{err}");
+        return;
+    }
     let copy = dir.join("copy.sqlite");
     let (ok, out, err) = kaoping(&["collect", "backup", "--db", &s(db), "--out", &s(&copy)]);
     assert!(ok && out.contains("35 records"), "{out} {err}");
@@ -283,8 +309,20 @@ fn a_burst_over_the_rate_is_answered_429() {
 #[test]
 fn signed_sheets_are_all_kept_and_a_code_counts_once() {
     let dir = temp_dir("trust");
+    signed_sheets_and_codes(&dir, &dir.join("r.sqlite"));
+}
+
+#[test]
+fn signed_sheets_are_all_kept_and_a_code_counts_once_postgres() {
+    let Some(pg) = Cluster::start("trust") else {
+        return;
+    };
+    let url = pg.database("records");
+    signed_sheets_and_codes(&temp_dir("trust-pg"), Path::new(&url));
+}
+
+fn signed_sheets_and_codes(dir: &Path, db: &Path) {
     let plan = fixtures().join("plan.json");
-    let db = dir.join("r.sqlite");
     let read = |name: &str| std::fs::read_to_string(fixtures().join(name)).unwrap();
     // The plan's cadre appraisal takes codes: without their batch the service does not start.
     let (ok, _, err) = kaoping(&[
@@ -296,7 +334,7 @@ fn signed_sheets_are_all_kept_and_a_code_counts_once() {
     ]);
     assert!(!ok && err.contains("--codes"), "{err}");
     let batch = fixtures().join("codes-2025-12.json");
-    let svc = Service::start(&plan, &db, &["--codes", batch.to_str().unwrap()]);
+    let svc = Service::start(&plan, db, &["--codes", batch.to_str().unwrap()]);
     for line in lines(&read("experts.jsonl")) {
         assert_eq!(svc.post(line.as_bytes(), &[]).status, 201);
     }
@@ -328,7 +366,7 @@ fn signed_sheets_are_all_kept_and_a_code_counts_once() {
     // The reused code again after a restart: the database, not memory, holds it.
     let (ok, err) = svc.stop();
     assert!(ok, "{err}");
-    let svc = Service::start(&plan, &db, &["--codes", batch.to_str().unwrap()]);
+    let svc = Service::start(&plan, db, &["--codes", batch.to_str().unwrap()]);
     let third = lines(&cadre)[2].to_owned();
     assert_eq!(svc.post(third.as_bytes(), &[]).status, 409);
     drop(svc);
@@ -363,10 +401,39 @@ fn signed_sheets_are_all_kept_and_a_code_counts_once() {
 #[test]
 fn a_restart_keeps_the_records_and_what_was_seen() {
     let dir = temp_dir("restart");
-    let records = demo_records(&dir);
-    let plan = dir.join("plan.json");
     let db = dir.join("r.sqlite");
-    let svc = Service::start(&plan, &db, &[]);
+    let first = restart_keeps(&dir, &db);
+    stored_fields(&db, &first);
+}
+
+#[test]
+fn a_restart_keeps_the_records_and_what_was_seen_postgres() {
+    let Some(pg) = Cluster::start("restart") else {
+        return;
+    };
+    let url = pg.database("records");
+    let first = restart_keeps(&temp_dir("restart-pg"), Path::new(&url));
+    stored_fields_pg(&pg, &first);
+    // A database with tables of something else is not taken.
+    pg.database("other");
+    pg.psql("other", "CREATE TABLE records (id INT)");
+    let dir = temp_dir("restart-pg");
+    demo_records(&dir);
+    let (ok, _, err) = kaoping(&[
+        "collect",
+        "--plan",
+        dir.join("plan.json").to_str().unwrap(),
+        "--db",
+        &pg.url("other"),
+    ]);
+    assert!(!ok && err.contains("database of something else"), "{err}");
+}
+
+/// Records and keys kept over a restart, the plan kept by the database; the first record.
+fn restart_keeps(dir: &Path, db: &Path) -> String {
+    let records = demo_records(dir);
+    let plan = dir.join("plan.json");
+    let svc = Service::start(&plan, db, &[]);
     for r in &records[..3] {
         assert_eq!(svc.post(r.as_bytes(), &[]).status, 201);
     }
@@ -380,7 +447,7 @@ fn a_restart_keeps_the_records_and_what_was_seen() {
         ok && err.contains("collector stopped (4 records held)"),
         "{err}"
     );
-    let svc = Service::start(&plan, &db, &[]);
+    let svc = Service::start(&plan, db, &[]);
     assert_eq!(svc.post(records[0].as_bytes(), &[]).status, 200);
     // The key is kept too: a record sent again under it is a repeat.
     assert_eq!(
@@ -401,7 +468,6 @@ fn a_restart_keeps_the_records_and_what_was_seen() {
     assert_eq!((r.status, r.code().as_str()), (404, "not_found"));
     let (ok, err) = svc.stop();
     assert!(ok && err.contains("(5 records held)"), "{err}");
-    stored_fields(&db, &records[0]);
     // The database belongs to its plan.
     let mut other: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     other["id"] = Value::from("another-city");
@@ -418,6 +484,7 @@ fn a_restart_keeps_the_records_and_what_was_seen() {
         !ok && err.contains("holds the records of plan wuhan-2026"),
         "{err}"
     );
+    records[0].clone()
 }
 
 #[test]
@@ -505,4 +572,44 @@ fn stored_fields(db: &Path, first: &str) {
         tables,
         ["idempotency_keys", "meta", "records", "sqlite_sequence"]
     );
+}
+
+/// The same columns in PostgreSQL, the bytes as received.
+fn stored_fields_pg(pg: &Cluster, first: &str) {
+    let columns = pg.psql(
+        "records",
+        "SELECT column_name FROM information_schema.columns \
+         WHERE table_name = 'records' ORDER BY ordinal_position",
+    );
+    assert_eq!(
+        lines(&columns),
+        [
+            "id",
+            "received_at",
+            "instrument",
+            "checksum",
+            "plan_version",
+            "plan_sha256",
+            "unit",
+            "respondent",
+            "code_hash",
+            "body"
+        ]
+    );
+    let rec = record(first);
+    let row = pg.psql(
+        "records",
+        "SELECT instrument || ' ' || checksum || ' ' || encode(body, 'hex') \
+         FROM records WHERE id = 1",
+    );
+    let hex: String = first.bytes().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(
+        row.trim(),
+        format!("{} {} {hex}", rec.instrument, rec.checksum)
+    );
+    let tables = pg.psql(
+        "records",
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    );
+    assert_eq!(lines(&tables), ["idempotency_keys", "meta", "records"]);
 }

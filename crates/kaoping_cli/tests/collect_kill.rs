@@ -5,7 +5,8 @@
 //! database. Afterwards every acknowledged record is held exactly once, and the outboxes,
 //! replayed, deliver the rest, each exactly once.
 //!
-//! `KAOPING_KILL_SEED=N` picks other moments (the seed is printed).
+//! `KAOPING_KILL_SEED=N` picks other moments (the seed is printed). The same against
+//! PostgreSQL (a cluster of the test's own, `service::pg`) when it is installed.
 
 use rusqlite::Connection;
 use serde_json::Value;
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 mod http;
 mod service;
 use http::try_request;
+use service::pg::Cluster;
 use service::{kaoping, temp_dir, Service};
 
 /// Distinct records sent.
@@ -165,8 +167,24 @@ fn client(recs: &[Rec], mut outbox: VecDeque<usize>, run: &Run) -> Outcome {
     out
 }
 
-/// The records held: checksum → (times held, bytes); and SQLite's own check of the file.
-fn held(db: &Path) -> HashMap<String, (usize, Vec<u8>)> {
+/// The records held: checksum → (times held, bytes); with SQLite, its own check of the file.
+fn held(db: &Path, pg: Option<&Cluster>) -> HashMap<String, (usize, Vec<u8>)> {
+    if let Some(pg) = pg {
+        let rows = pg.psql(
+            "records",
+            "SELECT checksum, encode(body, 'hex') FROM records",
+        );
+        let mut out: HashMap<String, (usize, Vec<u8>)> = HashMap::new();
+        for line in rows.lines().filter(|l| !l.is_empty()) {
+            let (sum, hex) = line.split_once('|').unwrap();
+            let body = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect();
+            out.entry(sum.to_owned()).or_insert((0, body)).0 += 1;
+        }
+        return out;
+    }
     let c = Connection::open(db).unwrap();
     let ok: String = c
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
@@ -262,15 +280,27 @@ fn exported_once(dir: &Path, db: &Path) {
 
 #[test]
 fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
+    let dir = temp_dir("kill");
+    killed_and_restarted(&dir, &dir.join("r.sqlite"), None);
+}
+
+#[test]
+fn nothing_acknowledged_is_lost_when_the_service_is_killed_postgres() {
+    let Some(pg) = Cluster::start("kill") else {
+        return;
+    };
+    let url = pg.database("records");
+    killed_and_restarted(&temp_dir("kill-pg"), Path::new(&url), Some(&pg));
+}
+
+fn killed_and_restarted(dir: &Path, db: &Path, pg: Option<&Cluster>) {
     let seed: u64 = std::env::var("KAOPING_KILL_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(20_261_207);
     let mut rng = Rng(seed | 1);
-    let dir = temp_dir("kill");
-    let recs = records(&dir, N);
+    let recs = records(dir, N);
     let plan = dir.join("plan.json");
-    let db = dir.join("r.sqlite");
     let log = dir.join("service.log");
     let extra = ["--client-header", "X-Real-IP"];
     // The kill moments: after a random count of acknowledgements between 10 % and 90 % of
@@ -282,7 +312,7 @@ fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
     at.sort_unstable();
     println!("seed {seed}: {kills} kills after {at:?} acknowledgements");
 
-    let start = || Service::start_logged(&plan, &db, &extra, &log);
+    let start = || Service::start_logged(&plan, db, &extra, &log);
     let (outcomes, recoveries, elapsed) = load_with_kills(&recs, &at, &mut rng, start);
     println!("{:.1} s of load", elapsed.as_secs_f64());
 
@@ -290,7 +320,7 @@ fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
     let acked: Vec<(usize, u16)> = outcomes.iter().flat_map(|o| o.acked.clone()).collect();
     let left: Vec<usize> = outcomes.iter().flat_map(|o| o.outbox.clone()).collect();
     let resent: usize = outcomes.iter().map(|o| o.resent).sum();
-    let stored = held(&db);
+    let stored = held(db, pg);
     for &(i, _) in &acked {
         let Some((times, body)) = stored.get(&recs[i].checksum) else {
             panic!("record {i} was acknowledged but is not held");
@@ -348,7 +378,7 @@ fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
     }
     let (ok, err) = svc.stop();
     assert!(ok, "{err}");
-    let stored = held(&db);
+    let stored = held(db, pg);
     assert_eq!(stored.len(), N);
     for (i, r) in recs.iter().enumerate() {
         let (times, body) = &stored[&r.checksum];
@@ -358,7 +388,7 @@ fn nothing_acknowledged_is_lost_when_the_service_is_killed() {
             "record {i}"
         );
     }
-    exported_once(&dir, &db);
+    exported_once(dir, db);
     println!(
         "replayed {} records from the outboxes: {} stored exactly once",
         left.len(),

@@ -69,3 +69,22 @@ pub const MAX_GROUP: usize = 256;
 /// How long a write waits for SQLite's lock (held by a backup or another process reading the
 /// file) before the POST fails with 503 and the page retries.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long connecting to PostgreSQL may take (unless the URL gives `connect_timeout`) before
+/// the service refuses to start or a write or read fails with 503: the database is on this
+/// machine or near it, and a page waiting longer would rather retry.
+pub const PG_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Rows fetched from PostgreSQL at a time when a page of `GET /api/records` or an export is
+/// read (through a cursor), so that a page of [`PAGE_SIZE`] records of up to [`MAX_BODY`] each
+/// is never held in memory at once.
+pub const PG_EXPORT_BATCH: i32 = 500;
+
+/// Reading connections to PostgreSQL kept open between reads; more are opened while the office
+/// reads at the same time, then closed.
+pub const PG_IDLE_READERS: usize = 4;
+
+/// How long a starting service waits for another's hold on a PostgreSQL database (one writer
+/// per database) to end before refusing to start: a service killed and restarted at once
+/// holds it until PostgreSQL has seen its connection close, a moment later.
+pub const PG_LOCK_WAIT: Duration = Duration::from_secs(5);

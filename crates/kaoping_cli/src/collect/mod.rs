@@ -4,12 +4,13 @@
 //!
 //! - `server.rs`: `POST /api/responses`, CORS and `Origin`, the answers' shapes;
 //! - `read.rs`: `GET /api/records` for the office, `export`, `backup`;
-//! - `store.rs`: the `Store` trait and its SQLite implementation;
+//! - `store.rs`: the `Store` trait and its SQLite implementation; `pg.rs`: PostgreSQL's;
 //! - `conn.rs`: the listener (connection cap, idle timeout); `rate.rs`: the rate per client;
 //! - `token.rs`: the office token; `limits.rs`: every limit with its reason.
 
 mod conn;
 mod limits;
+mod pg;
 mod rate;
 mod read;
 mod server;
@@ -40,8 +41,9 @@ struct ServeArgs {
     /// The plan (JSON) whose records are taken; records of other plans are refused.
     #[arg(long, required = true)]
     plan: Option<PathBuf>,
-    /// The SQLite database the records are kept in (created if missing).
-    #[arg(long, required = true)]
+    /// The SQLite database the records are kept in (created if missing), or a PostgreSQL
+    /// database's URL (postgres://USER@HOST:PORT/DATABASE; no TLS: docs/collect.md).
+    #[arg(long, required = true, value_name = "FILE|URL")]
     db: Option<PathBuf>,
     /// The address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8787")]
@@ -86,7 +88,8 @@ enum CollectCommand {
     /// Write the records of a collector's database as JSON Lines, one file per instrument
     /// (INSTRUMENT.jsonl), as `kaoping aggregate` reads them.
     Export {
-        #[arg(long)]
+        /// The SQLite file or the PostgreSQL URL the service was given.
+        #[arg(long, value_name = "FILE|URL")]
         db: PathBuf,
         #[arg(long)]
         out: PathBuf,
@@ -138,6 +141,13 @@ pub fn run(args: CollectArgs, lang: &str) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(CollectCommand::Backup { db, out }) => {
+            if db.to_str().is_some_and(pg::is_url) {
+                bail!(t(
+                    lang,
+                    "collect backup 只复制 SQLite 数据库；PostgreSQL 数据库请用 pg_dump 备份（如 pg_dump --format=custom --file=records.dump 数据库名，见 docs/collect.md）",
+                    "collect backup copies SQLite databases only: back a PostgreSQL database up with pg_dump (e.g. pg_dump --format=custom --file=records.dump DATABASE, docs/collect.md)"
+                ));
+            }
             let n = read::backup(&db, &out)?;
             println!(
                 "{}",
@@ -211,10 +221,21 @@ fn serve(args: ServeArgs, lang: &str) -> Result<ExitCode> {
         .transpose()?;
     let receiver = receiver(&args, &plan_path)?;
     let plan = receiver.plan();
-    let store = store::Sqlite::open(&db, &plan.id)?;
+    let (store, shown): (Box<dyn store::Store>, String) = match db.to_str() {
+        Some(url) if pg::is_url(url) => (
+            Box::new(pg::Postgres::open(url, &plan.id)?),
+            pg::redacted(url),
+        ),
+        _ => (
+            Box::new(store::Sqlite::open(&db, &plan.id)?),
+            db.display().to_string(),
+        ),
+    };
+    // Counted outside the runtime: PostgreSQL's client runs one of its own.
+    let held = store.count()?;
     let service = Arc::new(Service {
         receiver,
-        store: Box::new(store),
+        store,
         origins,
         token,
         rate: rate::RateLimit::default(),
@@ -224,7 +245,17 @@ fn serve(args: ServeArgs, lang: &str) -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the runtime")?;
-    rt.block_on(listen(service, &args, &db, lang))?;
+    rt.block_on(listen(service.clone(), &args, &shown, held, lang))?;
+    drop(rt);
+    let held = service.store.count()?;
+    eprintln!(
+        "{}",
+        t(
+            lang,
+            &format!("收集服务已停止（{held} 份答卷）"),
+            &format!("collector stopped ({held} records held)")
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -263,12 +294,11 @@ fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     socket.listen(limits::ACCEPT_BACKLOG)
 }
 
-async fn listen(service: Shared, args: &ServeArgs, db: &std::path::Path, lang: &str) -> Result<()> {
+async fn listen(service: Shared, args: &ServeArgs, db: &str, held: u64, lang: &str) -> Result<()> {
     let addr = args.listen;
     let listener = bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
     let bound = listener.local_addr()?;
     let plan = service.receiver.plan();
-    let held = service.store.count()?;
     // The first line on stdout: scripts and tests read the port from it.
     println!("listening on http://{bound}");
     eprintln!(
@@ -277,11 +307,11 @@ async fn listen(service: Shared, args: &ServeArgs, db: &std::path::Path, lang: &
             lang,
             &format!(
                 "收集服务：方案 {} {}（sha256 {}），数据库 {}（已有 {held} 份答卷）；Ctrl-C 或 SIGTERM 停止",
-                plan.id, plan.version, plan.sha256, db.display()
+                plan.id, plan.version, plan.sha256, db
             ),
             &format!(
                 "collector: plan {} {} (sha256 {}), database {} ({held} records held); Ctrl-C or SIGTERM stops it",
-                plan.id, plan.version, plan.sha256, db.display()
+                plan.id, plan.version, plan.sha256, db
             )
         )
     );
@@ -293,15 +323,6 @@ async fn listen(service: Shared, args: &ServeArgs, db: &std::path::Path, lang: &
     .with_graceful_shutdown(stopped())
     .await
     .context("the service failed")?;
-    let held = service.store.count()?;
-    eprintln!(
-        "{}",
-        t(
-            lang,
-            &format!("收集服务已停止（{held} 份答卷）"),
-            &format!("collector stopped ({held} records held)")
-        )
-    );
     Ok(())
 }
 

@@ -6,6 +6,7 @@
 //! which leaves the same JSON value (and checksum).
 
 use super::limits::PAGE_SIZE;
+use super::pg;
 use super::server::{refuse, Caller, Shared};
 use super::store::{open_existing, Page};
 use anyhow::{bail, Context, Result};
@@ -212,15 +213,16 @@ fn file_name(instrument: &str) -> String {
 /// `kaoping collect export`: one JSON Lines file per instrument in `out`, records in arrival
 /// order, as `kaoping aggregate` and `kaoping ingest` read them; the count per file.
 pub fn export(db: &Path, out: &Path) -> Result<BTreeMap<PathBuf, u64>> {
-    let c = open_existing(db)?;
+    let url = db.to_str().filter(|d| pg::is_url(d));
+    let c = match url {
+        Some(_) => None,
+        None => Some(open_existing(db)?),
+    };
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut files: BTreeMap<String, (PathBuf, std::io::BufWriter<std::fs::File>, u64)> =
         BTreeMap::new();
-    let mut stmt = c.prepare("SELECT instrument, body FROM records ORDER BY id")?;
-    let mut rows = stmt.query([])?;
     let mut line = Vec::new();
-    while let Some(row) = rows.next()? {
-        let instrument = row.get_ref(0)?.as_str()?;
+    let mut write = |instrument: &str, body: &[u8]| -> Result<()> {
         let name = file_name(instrument);
         if !files.contains_key(&name) {
             let p = out.join(&name);
@@ -232,10 +234,22 @@ pub fn export(db: &Path, out: &Path) -> Result<BTreeMap<PathBuf, u64>> {
             bail!("{name} was not opened");
         };
         line.clear();
-        line_of(row.get_ref(1)?.as_blob()?, &mut line);
+        line_of(body, &mut line);
         w.write_all(&line)
             .with_context(|| format!("cannot write {}", p.display()))?;
         *n += 1;
+        Ok(())
+    };
+    match (url, c) {
+        (Some(url), _) => pg::each_record(url, &mut write)?,
+        (None, Some(c)) => {
+            let mut stmt = c.prepare("SELECT instrument, body FROM records ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                write(row.get_ref(0)?.as_str()?, row.get_ref(1)?.as_blob()?)?;
+            }
+        }
+        (None, None) => bail!("no database"),
     }
     let mut counts = BTreeMap::new();
     for (_, (p, w, n)) in files {

@@ -1,6 +1,6 @@
 //! Where the collector keeps records. [`Store`] is what the service needs of a database; SQLite
-//! ([`Sqlite`]) is the one kept here, and a PostgreSQL store for a city that runs one would be
-//! another implementation (issue 17, later).
+//! ([`Sqlite`]) is kept here, PostgreSQL (for a city that runs one) in `pg.rs`. Both commit in
+//! groups through [`write_groups`].
 //!
 //! SQLite in WAL mode with `synchronous=FULL`: [`Store::put`] returns only after its
 //! transaction committed and the log was synced, so a record acknowledged is on disk. One
@@ -108,7 +108,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 /// A [`NewRecord`] on its way to the writer thread (owned: the request's thread waits, but
 /// the borrow cannot say so), with where its answer goes.
-struct Job {
+pub(super) struct Job {
     body: Vec<u8>,
     checksum: String,
     instrument: String,
@@ -123,7 +123,7 @@ struct Job {
 }
 
 impl Job {
-    fn of(rec: &NewRecord, reply: mpsc::SyncSender<Result<Put, String>>) -> Job {
+    pub(super) fn of(rec: &NewRecord, reply: mpsc::SyncSender<Result<Put, String>>) -> Job {
         let o = |v: Option<&str>| v.map(str::to_owned);
         Job {
             body: rec.body.to_vec(),
@@ -140,7 +140,7 @@ impl Job {
         }
     }
 
-    fn record(&self) -> NewRecord<'_> {
+    pub(super) fn record(&self) -> NewRecord<'_> {
         NewRecord {
             body: &self.body,
             checksum: &self.checksum,
@@ -238,7 +238,7 @@ impl Sqlite {
         let (jobs, queue) = mpsc::channel();
         std::thread::Builder::new()
             .name("collect-writer".into())
-            .spawn(move || write_groups(c, &queue))
+            .spawn(move || write_groups(c, &queue, commit_group))
             .context("cannot start the writer thread")?;
         Ok(Sqlite {
             path: path.to_owned(),
@@ -263,8 +263,13 @@ fn page_where(page: &Page) -> &'static str {
 }
 
 /// The writer thread: takes the jobs waiting (at most [`MAX_GROUP`]), stores them in one
-/// transaction, answers each once it committed; until the store is dropped.
-fn write_groups(mut c: Connection, queue: &mpsc::Receiver<Job>) {
+/// transaction with `commit` (each record's answer, or the error of the whole group), answers
+/// each once it committed; until the store is dropped.
+pub(super) fn write_groups<C>(
+    mut c: C,
+    queue: &mpsc::Receiver<Job>,
+    commit: impl Fn(&mut C, &[Job]) -> Result<Vec<Result<Put>>>,
+) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -273,7 +278,7 @@ fn write_groups(mut c: Connection, queue: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        match commit_group(&mut c, &group) {
+        match commit(&mut c, &group) {
             Ok(puts) => {
                 for (job, put) in group.iter().zip(puts) {
                     let _ = job.reply.send(put.map_err(|e| format!("{e:#}")));
@@ -287,6 +292,20 @@ fn write_groups(mut c: Connection, queue: &mpsc::Receiver<Job>) {
             }
         }
     }
+}
+
+/// Sends a record to the writer thread and waits for its answer.
+pub(super) fn put_through(jobs: &Mutex<mpsc::Sender<Job>>, rec: &NewRecord) -> Result<Put> {
+    let (reply, answer) = mpsc::sync_channel(1);
+    let sent = {
+        let jobs = jobs.lock().unwrap_or_else(|e| e.into_inner());
+        jobs.send(Job::of(rec, reply))
+    };
+    sent.map_err(|_| anyhow!("the writer thread has stopped"))?;
+    answer
+        .recv()
+        .map_err(|_| anyhow!("the writer thread has stopped"))?
+        .map_err(|e| anyhow!(e))
 }
 
 /// One transaction for the group; each record under its own savepoint, so that one failing
@@ -361,16 +380,7 @@ fn put_one(tx: &Connection, rec: &NewRecord) -> Result<Put> {
 
 impl Store for Sqlite {
     fn put(&self, rec: &NewRecord) -> Result<Put> {
-        let (reply, answer) = mpsc::sync_channel(1);
-        let sent = {
-            let jobs = self.jobs.lock().unwrap_or_else(|e| e.into_inner());
-            jobs.send(Job::of(rec, reply))
-        };
-        sent.map_err(|_| anyhow!("the writer thread has stopped"))?;
-        answer
-            .recv()
-            .map_err(|_| anyhow!("the writer thread has stopped"))?
-            .map_err(|e| anyhow!(e))
+        put_through(&self.jobs, rec)
     }
 
     fn extent(&self, page: &Page) -> Result<Extent> {

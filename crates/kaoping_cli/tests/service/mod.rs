@@ -4,6 +4,8 @@
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use super::http::{request, try_request, Reply};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
