@@ -255,17 +255,13 @@ fn print_report(report: &IngestReport, lang: &str, summary: bool) {
     for line in crate::report::trust_lines(report, lang) {
         println!("{line}");
     }
-    if !report.versions.is_empty() {
-        let by: Vec<String> = report
-            .versions
-            .iter()
-            .map(|(v, n)| format!("{v}: {n}"))
-            .collect();
-        if lang == "en" {
-            println!("accepted by plan version: {}", by.join(", "));
-        } else {
-            println!("按方案版本接受：{}", by.join("，"));
-        }
+    if let Some(line) = crate::report::versions_line(
+        &report.versions,
+        lang,
+        "按方案版本接受",
+        "accepted by plan version",
+    ) {
+        println!("{line}");
     }
 }
 

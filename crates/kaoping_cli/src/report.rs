@@ -185,3 +185,23 @@ pub fn trust_lines(report: &kaoping_core::ingest::IngestReport, lang: &str) -> V
     }
     out
 }
+
+/// The line of counts per plan version (`version: count`, joined in `lang`) after `zh` or `en`,
+/// when there are any (a plan with amendments): ingest's accepted records and tracking's
+/// site-check records say it the same way.
+pub fn versions_line(
+    versions: &std::collections::BTreeMap<String, usize>,
+    lang: &str,
+    zh: &str,
+    en: &str,
+) -> Option<String> {
+    if versions.is_empty() {
+        return None;
+    }
+    let by: Vec<String> = versions.iter().map(|(v, n)| format!("{v}: {n}")).collect();
+    Some(if lang == "en" {
+        format!("{en}: {}", by.join(", "))
+    } else {
+        format!("{zh}：{}", by.join("，"))
+    })
+}

@@ -114,17 +114,13 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
             }
         }
     }
-    if !report.versions.is_empty() {
-        let by: Vec<String> = report
-            .versions
-            .iter()
-            .map(|(v, n)| format!("{v}: {n}"))
-            .collect();
-        if en {
-            println!("site-check records by plan version: {}", by.join(", "));
-        } else {
-            println!("按方案版本接受的现场查核记录：{}", by.join("，"));
-        }
+    if let Some(line) = crate::report::versions_line(
+        &report.versions,
+        lang,
+        "按方案版本接受的现场查核记录",
+        "site-check records by plan version",
+    ) {
+        println!("{line}");
     }
     if report.after_through > 0 {
         if en {
