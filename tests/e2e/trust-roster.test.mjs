@@ -62,7 +62,7 @@ test('a roster becomes invitations, a CSV list and a printed sheet of QR codes',
     await list.getByText('已按名单签发 3 份邀请').first().waitFor();
     assert.equal(await list.locator('tbody tr').count(), 3);
     assert.deepEqual((await list.locator('tbody tr').first().locator('td').allTextContents()).slice(0, 4),
-      ['R01', '王五', '行业专家', '汉阳区、江岸区'], 'the group and units by name');
+      ['R01', '王五', '行业专家', '江岸区、汉阳区'], 'the group and units by name, in the plan\'s order');
     assert.equal(await page.locator('#roster-problems').count(), 0);
     const links = await list.locator('a.invite-link').evaluateAll((as) => as.map((a) => a.href));
     assert.equal(links.length, 3);
@@ -95,7 +95,7 @@ test('a roster becomes invitations, a CSV list and a printed sheet of QR codes',
     assert.equal(names.length, 3);
     for (const n of names) assert.match(n, /^邀请 \/ Invitation: R0\d /);
     assert.deepEqual(await sheet.locator('li.card p.link').allTextContents(), links, 'each card has its link');
-    await sheet.getByText('汉阳区、江岸区').waitFor(); // the token's units, by id
+    await sheet.getByText('江岸区、汉阳区').waitFor(); // the token's units, in the plan's order
     // The days of the form (a roster without dates takes them), as the office chose them.
     assert.equal(await sheet.locator('li.card dd').nth(3).textContent(), `${days.join(' – ')}`);
     assert.deepEqual(await axeCheck(sheet), [], 'axe: the printed sheet');

@@ -55,9 +55,14 @@ async function print() {
   window.open(URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' })), '_blank');
 }
 
+/** The units' names in the plan's order, as the printed sheet and the CSV list them (a token
+ * lists its units sorted by id); an id the plan does not have last, as it is. */
 function unitNames(ids) {
-  const names = new Map((state.plan?.units ?? []).map((u) => [u.id, tr(u.name, state.lang)]));
-  return ids.map((id) => names.get(id) ?? id).join(state.lang === 'en' ? ', ' : '、');
+  const units = state.plan?.units ?? [];
+  const at = new Map(units.map((u, i) => [u.id, i]));
+  const names = new Map(units.map((u) => [u.id, tr(u.name, state.lang)]));
+  const place = (id) => at.get(id) ?? units.length;
+  return [...ids].sort((a, b) => place(a) - place(b)).map((id) => names.get(id) ?? id).join(state.lang === 'en' ? ', ' : '、');
 }
 
 /** A review group's name (its id when the sheet has none). */
