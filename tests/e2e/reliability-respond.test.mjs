@@ -133,6 +133,39 @@ for (const locks of [true, false]) test(`two tabs and many delivery triggers at 
   }
 });
 
+test('two tabs mid-way: an answer in one is taken over by the other; a late notice never undoes a newer answer', async () => {
+  const browser = await launch();
+  const context = await browser.newContext();
+  try {
+    const a = await context.newPage();
+    await a.goto(url('respond.html'));
+    await a.getByText('答案随填随存，只保存在本机的这个浏览器中').waitFor();
+    await a.getByLabel('武昌区', { exact: true }).check();
+    // A second tab opens on the same draft and changes the answer: the first tab follows.
+    const b = await context.newPage();
+    await b.goto(url('respond.html'));
+    await b.getByText('答案随填随存，只保存在本机的这个浏览器中').waitFor();
+    assert.equal(await b.getByLabel('武昌区', { exact: true }).isChecked(), true);
+    await b.getByLabel('江岸区', { exact: true }).check();
+    await a.waitForFunction(() => document.querySelector('main input[type=radio]:checked')?.labels?.[0]?.textContent === '江岸区');
+    // The storage notice of an earlier save arrives after the first tab answered again (what a
+    // portal with the form both as an element and in an iframe met in CI): the newer answer stays.
+    const stale = await a.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('kaoping:draft:') && k.endsWith(':public'));
+      return { key, value: localStorage.getItem(key) };
+    });
+    await a.getByLabel('汉阳区', { exact: true }).check();
+    await a.evaluate(({ key, value }) => dispatchEvent(new StorageEvent('storage', { key, oldValue: null, newValue: value })), stale);
+    await a.waitForTimeout(200);
+    assert.equal(await a.getByLabel('汉阳区', { exact: true }).isChecked(), true, 'the newer answer is still shown');
+    const kept = await a.evaluate((key) => JSON.parse(localStorage.getItem(key)).answers.values, stale.key);
+    assert.equal(kept.district, 'hanyang', 'and it is the one kept on the device');
+    await b.waitForFunction(() => document.querySelector('main input[type=radio]:checked')?.labels?.[0]?.textContent === '汉阳区');
+  } finally {
+    await browser.close();
+  }
+});
+
 test('server 500, then 200: the page says it will retry, and the record arrives once', async () => {
   const browser = await launch();
   const context = await browser.newContext();

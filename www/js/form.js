@@ -41,16 +41,19 @@ export class SheetView extends EventTarget {
    * Draw the sheet once the subclass has its draft: a new draft is saved at once (so blocked
    * storage shows at once); a draft another tab changes is taken over; the receipt follows its
    * record's delivery.
+   *
+   * A `storage` event arrives after the fact: by then this sheet may have saved a newer answer
+   * (two tabs, or a portal page with the form both as an element and in an iframe, answering at
+   * once). So the draft is read again from storage, not from the event, and taken over only
+   * when it is newer than this sheet's own: a late event never undoes an answer.
    */
   start(fresh) {
     if (fresh) this.save();
     addEventListener('storage', (e) => {
-      if (e.key !== `kaoping:${this.key}` || !e.newValue) return;
-      try {
-        this.draft = JSON.parse(e.newValue);
-      } catch {
-        return;
-      }
+      if (e.key !== `kaoping:${this.key}`) return;
+      const now = drafts.load(this.key);
+      if (!now || (now.saved_ms ?? 0) <= (this.draft.saved_ms ?? 0)) return;
+      this.draft = now;
       this.render();
     });
     changes.addEventListener('change', () => this.draft.done && this.showDelivery());
