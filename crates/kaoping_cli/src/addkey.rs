@@ -2,11 +2,11 @@
 //! public key put into the plan's `trust.keys` (or a key revoked, an instrument's access
 //! changed) as an amendment of the plan (see docs/plan.md, 信任设置).
 
-use crate::yearend::{in_lang, read, say, write};
+use crate::amend::Amendment;
+use crate::yearend::{read, say, write};
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use kaoping_core::amend::trust::{amend_trust, TrustEdit};
-use kaoping_core::text::Text;
+use kaoping_core::amend::trust::{amend_trust, TrustEdit, TrustEditError};
 use kaoping_core::trust::Access;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,15 +27,8 @@ pub struct AddKeyArgs {
     /// An instrument's access, `INSTRUMENT=open|invitation|code` (repeatable).
     #[arg(long, value_name = "INSTRUMENT=ACCESS")]
     pub access: Vec<String>,
-    /// The day of the amendment, YYYY-MM-DD.
-    #[arg(long)]
-    pub date: String,
-    /// Why, in Chinese (the plan's zh-CN).
-    #[arg(long)]
-    pub reason: String,
-    /// Why, in English (needed when the plan is also in English).
-    #[arg(long)]
-    pub reason_en: Option<String>,
+    #[command(flatten)]
+    pub amendment: Amendment,
     /// The new version (default: the plan's version with its last number increased).
     #[arg(long)]
     pub version: Option<String>,
@@ -89,13 +82,14 @@ pub fn run(args: AddKeyArgs, lang: &str) -> Result<ExitCode> {
             .collect::<Result<_>>()?,
         version: args.version.clone(),
     };
-    let mut reason = Text::default();
-    reason.0.insert("zh-CN".into(), args.reason.clone());
-    if let Some(en) = &args.reason_en {
-        reason.0.insert("en".into(), en.clone());
-    }
-    let amended = amend_trust(&text(&args.plan)?, &edit, &args.date, reason)
-        .map_err(|e| anyhow::anyhow!("{}", in_lang(&e, lang)))?;
+    let a = &args.amendment;
+    let amended = amend_trust(&text(&args.plan)?, &edit, &a.date, a.reason()).map_err(|e| {
+        let amend = match &e {
+            TrustEditError::Amend(inner) => Some(inner),
+            _ => None,
+        };
+        a.error(&e, amend, lang)
+    })?;
     let out = args.out.unwrap_or(args.plan);
     write(&out, amended.json.as_bytes())?;
     crate::amend::print_diff(&amended.diff, lang);

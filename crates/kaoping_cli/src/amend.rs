@@ -6,7 +6,7 @@ use crate::yearend::{in_lang, read, say, write};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use kaoping_core::amend::PlanDiff;
-use kaoping_core::text::Text;
+use kaoping_core::text::{Bilingual, Text};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,6 +27,17 @@ pub struct AmendArgs {
     pub old: PathBuf,
     /// The edited plan, with a new `version` (JSON).
     pub new: PathBuf,
+    #[command(flatten)]
+    pub amendment: Amendment,
+    /// Where to write the amended plan (default: over the new plan's file).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// What every amendment of the plan takes on the command line (`plan amend`, `plan add-key`):
+/// its day and its reason in the plan's languages.
+#[derive(Args)]
+pub struct Amendment {
     /// The day of the amendment, YYYY-MM-DD.
     #[arg(long)]
     pub date: String,
@@ -36,9 +47,41 @@ pub struct AmendArgs {
     /// Why, in English (needed when the plan is also in English).
     #[arg(long)]
     pub reason_en: Option<String>,
-    /// Where to write the amended plan (default: over the new plan's file).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+}
+
+impl Amendment {
+    /// The reason as the plan's text: zh-CN from --reason, English from --reason-en.
+    pub fn reason(&self) -> Text {
+        let mut reason = Text::default();
+        reason.0.insert("zh-CN".into(), self.reason.clone());
+        if let Some(en) = &self.reason_en {
+            reason.0.insert("en".into(), en.clone());
+        }
+        reason
+    }
+
+    /// The core's refusal `e` in `lang`; when it is the amendment error `amend` asking for an
+    /// English reason, with a hint at --reason-en (the option the core does not know about).
+    pub fn error(
+        &self,
+        e: &dyn Bilingual,
+        amend: Option<&kaoping_core::amend::AmendError>,
+        lang: &str,
+    ) -> anyhow::Error {
+        let hint = match amend {
+            Some(kaoping_core::amend::AmendError::Reason(langs))
+                if langs.split(", ").any(|l| l == "en") =>
+            {
+                if lang == "en" {
+                    " (give the English reason with --reason-en)"
+                } else {
+                    "（英文理由用 --reason-en 给出）"
+                }
+            }
+            _ => "",
+        };
+        anyhow::anyhow!("{}{hint}", in_lang(e, lang))
+    }
 }
 
 fn text(path: &Path) -> Result<String> {
@@ -111,27 +154,9 @@ pub fn diff(args: DiffArgs, lang: &str) -> Result<ExitCode> {
 /// `kaoping plan amend`: writes the amended plan and prints the diff.
 pub fn amend(args: AmendArgs, lang: &str) -> Result<ExitCode> {
     let (old, new) = (text(&args.old)?, text(&args.new)?);
-    let mut reason = Text::default();
-    reason.0.insert("zh-CN".into(), args.reason.clone());
-    if let Some(en) = &args.reason_en {
-        reason.0.insert("en".into(), en.clone());
-    }
-    let amended = kaoping_core::amend::amend_plan(&old, &new, &args.date, reason).map_err(|e| {
-        // The CLI takes the zh-CN reason as --reason and the English as --reason-en: say so.
-        let hint = match &e {
-            kaoping_core::amend::AmendError::Reason(langs)
-                if langs.split(", ").any(|l| l == "en") =>
-            {
-                if lang == "en" {
-                    " (give the English reason with --reason-en)"
-                } else {
-                    "（英文理由用 --reason-en 给出）"
-                }
-            }
-            _ => "",
-        };
-        anyhow::anyhow!("{}{hint}", in_lang(&e, lang))
-    })?;
+    let a = &args.amendment;
+    let amended = kaoping_core::amend::amend_plan(&old, &new, &a.date, a.reason())
+        .map_err(|e| a.error(&e, Some(&e), lang))?;
     let out = args.out.unwrap_or(args.new);
     write(&out, amended.json.as_bytes())?;
     print_diff(&amended.diff, lang);

@@ -49,6 +49,14 @@ fn the_office_key_goes_into_the_plan_as_an_amendment() {
         "--reason-en",
         "key in",
     ];
+    // The demo plan is also in English: without --reason-en the refusal names the option,
+    // and the plan is left as it was.
+    let no_en = ["plan", "add-key", p, "--key", k, "--date", "2026-12-02"];
+    let (ok, _, err) = kaoping(&[&no_en[..], &["--reason", "写入公钥"]].concat());
+    assert!(!ok && err.contains("--reason-en"), "{err}");
+    assert!(json(&plan)["trust"]["keys"]
+        .as_array()
+        .is_none_or(Vec::is_empty));
     let add = [
         &["--lang", "en", "plan", "add-key", p, "--key", k][..],
         &reason,
