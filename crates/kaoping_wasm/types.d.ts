@@ -1278,7 +1278,7 @@ export interface IParameters {
 }
 
 /** How the year is divided for tracking. */
-export type IPeriodKind = "month" | "quarter";
+export type IPeriodKind = "month" | "quarter" | "half_year";
 
 /** The whole evaluation plan for one year. */
 export interface IPlan {
@@ -1379,7 +1379,7 @@ export interface IPoint {
   /** Mean completion of those peers. */
   peer_mean?: number | null;
   peers: number;
-  /** A period: a month `2026-03` or a quarter `2026-Q1`. */
+  /** A period: a month `2026-03`, a quarter `2026-Q1` or a half-year `2026-H1`. */
   period: string;
   /** Time progress in % (expected share of the target by the end of the period). */
   progress: number;
@@ -1723,7 +1723,7 @@ export interface IRaterGroup {
 export interface IRatingSummary {
   mean: number;
   n: number;
-  /** A period: a month `2026-03` or a quarter `2026-Q1`. */
+  /** A period: a month `2026-03`, a quarter `2026-Q1` or a half-year `2026-H1`. */
   quarter: string;
   rater: ISiteCheckRater;
 }
@@ -2386,7 +2386,7 @@ export interface ITrackWarning {
   level: ILevel;
   message: IText;
   milestone?: string | null;
-  /** A period: a month `2026-03` or a quarter `2026-Q1`. */
+  /** A period: a month `2026-03`, a quarter `2026-Q1` or a half-year `2026-H1`. */
   period: string;
   project?: string | null;
   rule: string;
@@ -2430,7 +2430,7 @@ export interface ITrackingRules {
    * e.g. 副省级城市平均.
    */
   peer_city?: IText | null;
-  /** Month (default) or quarter. */
+  /** Month (default), quarter or half-year. */
   period?: IPeriodKind;
   /** Time progress: the share of the annual target expected by the end of each period. */
   progress?: IProgress;

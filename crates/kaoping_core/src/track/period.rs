@@ -1,4 +1,5 @@
-//! Periods of the tracking year (`2026-03`, `2026-Q1`) and calendar dates (`2026-06-30`).
+//! Periods of the tracking year (`2026-03`, `2026-Q1`, `2026-H1`) and calendar dates
+//! (`2026-06-30`).
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,8 @@ pub enum PeriodKind {
     Month,
     /// Four quarters, written `2026-Q1`.
     Quarter,
+    /// Two half-years (上半年, 下半年), written `2026-H1`, `2026-H2`.
+    HalfYear,
 }
 
 impl PeriodKind {
@@ -31,6 +34,7 @@ impl PeriodKind {
         match self {
             PeriodKind::Month => 12,
             PeriodKind::Quarter => 4,
+            PeriodKind::HalfYear => 2,
         }
     }
 
@@ -40,7 +44,7 @@ impl PeriodKind {
     }
 }
 
-/// One period of a year: month 1–12 or quarter 1–4.
+/// One period of a year: month 1–12, quarter 1–4 or half-year 1–2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Period {
     pub year: i32,
@@ -54,8 +58,8 @@ impl Period {
         Period { year, kind, index }
     }
 
-    /// Reads `2026-03` / `2026-3` (month) or `2026-Q1` / `2026Q1` (quarter); the form must
-    /// match `kind`.
+    /// Reads `2026-03` / `2026-3` (month), `2026-Q1` / `2026Q1` (quarter), or `2026-H1` /
+    /// `2026H2` / `2026上半年` / `2026年下半年` (half-year); the form must match `kind`.
     pub fn parse(text: &str, kind: PeriodKind) -> Option<Period> {
         let t = text.trim();
         match kind {
@@ -81,6 +85,25 @@ impl Period {
                 (1..=4)
                     .contains(&index)
                     .then_some(Period::new(year, kind, index))
+            }
+            PeriodKind::HalfYear => {
+                let upper = t.to_ascii_uppercase();
+                let (y, index) = if let Some((y, h)) = upper.split_once('H') {
+                    let index = match h {
+                        "1" => 1,
+                        "2" => 2,
+                        _ => return None,
+                    };
+                    (y.strip_suffix('-').unwrap_or(y), index)
+                } else if let Some(y) = t.strip_suffix("上半年") {
+                    (y, 1)
+                } else if let Some(y) = t.strip_suffix("下半年") {
+                    (y, 2)
+                } else {
+                    return None;
+                };
+                let y = y.strip_suffix('年').unwrap_or(y);
+                Some(Period::new(year_of(y)?, kind, index))
             }
         }
     }
@@ -124,6 +147,7 @@ impl std::fmt::Display for Period {
         match self.kind {
             PeriodKind::Month => write!(f, "{}-{:02}", self.year, self.index),
             PeriodKind::Quarter => write!(f, "{}-Q{}", self.year, self.index),
+            PeriodKind::HalfYear => write!(f, "{}-H{}", self.year, self.index),
         }
     }
 }
@@ -147,7 +171,7 @@ impl schemars::JsonSchema for Period {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "description": "A period: a month `2026-03` or a quarter `2026-Q1`."
+            "description": "A period: a month `2026-03`, a quarter `2026-Q1` or a half-year `2026-H1`."
         })
     }
 }
@@ -258,5 +282,41 @@ mod tests {
             Period::parse("2026-Q1", q).unwrap().last_day().to_string(),
             "2026-03-31"
         );
+    }
+
+    #[test]
+    fn half_years_read_count_and_end() {
+        let h = PeriodKind::HalfYear;
+        for (text, shown) in [
+            ("2026-H1", "2026-H1"),
+            ("2026h2", "2026-H2"),
+            ("2026上半年", "2026-H1"),
+            ("2026年下半年", "2026-H2"),
+            (" 2026-H2 ", "2026-H2"),
+        ] {
+            assert_eq!(Period::parse(text, h).unwrap().to_string(), shown, "{text}");
+        }
+        for bad in [
+            "2026-H3",
+            "2026-H0",
+            "2026-H",
+            "2026-Q1",
+            "2026-06",
+            "26-H1",
+            "2026-H12",
+            "2026中半年",
+        ] {
+            assert_eq!(Period::parse(bad, h), None, "{bad}");
+        }
+        assert_eq!(Period::parse("2026-H1", PeriodKind::Quarter), None);
+        let h1 = Period::parse("2026-H1", h).unwrap();
+        assert_eq!(h1.last_day().to_string(), "2026-06-30");
+        assert_eq!(h1.plus(1).last_day().to_string(), "2026-12-31");
+        assert_eq!(h1.plus(2).to_string(), "2027-H1");
+        assert_eq!(h1.plus(-1).to_string(), "2025-H2");
+        assert_eq!(h1.until(h1.plus(3)), 3);
+        let d = |t| Date::parse(t).unwrap();
+        assert_eq!(Period::of_date(d("2026-06-30"), h).to_string(), "2026-H1");
+        assert_eq!(Period::of_date(d("2026-07-01"), h).to_string(), "2026-H2");
     }
 }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct TrackingRules {
-    /// Month (default) or quarter.
+    /// Month (default), quarter or half-year.
     pub period: PeriodKind,
     /// Time progress: the share of the annual target expected by the end of each period.
     pub progress: Progress,
@@ -270,6 +270,7 @@ pub(crate) fn kind_zh(k: PeriodKind) -> &'static str {
     match k {
         PeriodKind::Month => "月份（如 2026-03）",
         PeriodKind::Quarter => "季度（如 2026-Q1）",
+        PeriodKind::HalfYear => "半年（如 2026-H1 上半年、2026-H2 下半年）",
     }
 }
 
@@ -277,6 +278,7 @@ pub(crate) fn kind_en(k: PeriodKind) -> &'static str {
     match k {
         PeriodKind::Month => "month (e.g. 2026-03)",
         PeriodKind::Quarter => "quarter (e.g. 2026-Q1)",
+        PeriodKind::HalfYear => "half-year (e.g. 2026-H1 for January to June, 2026-H2)",
     }
 }
 
