@@ -130,6 +130,7 @@ mod common;
 /// Every workbook of `tests/fixtures/limits/` (hostile ZIP and XLSX files, written by
 /// `make_xlsx.py`; `note.txt` says what each is), read as ingest reads it (a sheet as CSV
 /// text) on a 1 MiB stack: `expected.json` holds the error, or the table's size and ends.
+#[cfg(feature = "office")] // the XLSX reader is an office feature
 #[test]
 fn hostile_workbooks_give_errors_naming_where() {
     let failures = small_stack(|| {
@@ -163,6 +164,7 @@ fn hostile_workbooks_give_errors_naming_where() {
 
 /// Every prefix of a workbook, and the workbook with bytes changed here and there, reads
 /// to an error or to rows: never a panic.
+#[cfg(feature = "office")] // the XLSX reader is an office feature
 #[test]
 fn damaged_workbooks_never_panic() {
     small_stack(|| {
@@ -187,6 +189,7 @@ fn damaged_workbooks_never_panic() {
 
 /// A kilobyte-sized workbook whose one shared string (1 MiB) is shown by 200 cells: 200 MiB
 /// of text, over the sheet's limit; the error names the cell where it went over.
+#[cfg(feature = "office")] // the XLSX reader is an office feature
 #[test]
 fn shared_strings_shown_many_times_are_bounded() {
     use kaoping_core::xlsx::{zip::ZipWriter, MAX_SHEET_TEXT};

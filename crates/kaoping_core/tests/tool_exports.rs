@@ -214,6 +214,7 @@ fn the_export_as_a_workbook_reads_the_same() {
 }
 
 /// A year-end table (the templates, CSV or XLSX) is no response table: no preview.
+#[cfg(feature = "office")]
 #[test]
 fn a_year_end_table_has_no_preview() {
     use kaoping_core::yearend::{template_file, TemplateKind};
