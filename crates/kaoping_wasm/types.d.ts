@@ -246,6 +246,18 @@ export interface ICategory {
   name: IText;
 }
 
+/**
+ * A category's subtotals: its orientations (goal, duty, problem; those it has indicators
+ * of), each unit's subtotals in the result's unit order, and the mean over its units.
+ */
+export interface ICategoryOrientations {
+  category: string;
+  /** Per orientation (same order): the mean of the units' `score`s, over the units with one. */
+  means: (number | null)[];
+  orientations: IOrientation[];
+  units: IUnitOrientations[];
+}
+
 export interface ICategoryResult {
   category: string;
   /** Mean indicator scores over the category's units (basis of the lists). */
@@ -1261,6 +1273,21 @@ export interface IOfficeKey {
 }
 
 export type IOrientation = "goal" | "duty" | "problem";
+
+/** One unit's indicators of one orientation. */
+export interface IOrientationSubtotal {
+  /** Their contributions to the indicator component, summed; none when none contributes. */
+  contribution?: number | null;
+  /** The indicators of this orientation the unit's category is assessed on. */
+  indicators: number;
+  orientation: IOrientation;
+  /** Weighted mean score of the scored ones (0–100); none when none is scored. */
+  score?: number | null;
+  /** How many of them have a score. */
+  scored: number;
+  /** Their weights in the category, summed (the plan's or the derived ones). */
+  weight: number;
+}
 
 /** An output file for the page: `{name, bytes: Uint8Array}`. */
 export interface IOutputBytes {
@@ -2495,6 +2522,12 @@ export interface IUnit {
   category: string;
   id: string;
   name: IText;
+}
+
+/** A unit's subtotals, one per orientation its category has indicators of. */
+export interface IUnitOrientations {
+  subtotals: IOrientationSubtotal[];
+  unit: string;
 }
 
 /** How far one unit of the sheet is. */

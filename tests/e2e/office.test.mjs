@@ -158,6 +158,15 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     }
     assert.ok(vetoed, 'a unit is vetoed for an ecological accident');
 
+    // Subtotals by orientation (issue 18): every ranked unit has a row, then the category
+    // mean; a mean is the mean of the units' subtotals above it.
+    const orient = await rowsOf(page.getByRole('table', { name: /^中心城区：各单位按目标导向、职责导向、问题导向的指标小计/ }));
+    assert.deepEqual(orient.map((r) => r[0]), [...centralRows.map((r) => r[1]), '类别平均']);
+    const goalScores = orient.slice(0, -1).map((r) => Number(r[1]));
+    assert.ok(goalScores.every((x) => x >= 0 && x <= 150), `goal subtotals are scores (${goalScores})`);
+    const goalMean = goalScores.reduce((a, x) => a + x, 0) / goalScores.length;
+    assert.ok(Math.abs(goalMean - Number(orient.at(-1)[1])) < 0.02, `category mean ${orient.at(-1)[1]} vs ${goalMean}`);
+
     // Exports: the ranking as CSV (UTF-8 with BOM) says what the page says; XLSX is a ZIP
     // workbook; the JSON is the result.
     await page.getByRole('button', { name: '下载全部表格（Excel 工作簿）' }).waitFor();
@@ -188,7 +197,14 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     assert.match(dtext, /须提交书面整改报告\s*是/);
     // The intervals' level is the engine's (Engine.unitConfidences): the demo rules' 95%.
     assert.match(dtext, /95% 区间/);
-    for (const h of ['组成部分', '指标得分明细', '正向与反向清单', '专家评审团（按评审组）', '领导班子', '领导干部', '本类别专家评分一致性']) {
+    // The unit's subtotals by orientation: the contributions add up to its indicator score.
+    const subtotals = await rowsOf(dialog.getByRole('region', { name: '按导向小计（可横向滚动）' }).getByRole('table'));
+    assert.deepEqual(subtotals.map((r) => r[0]), ['目标导向', '职责导向', '问题导向']);
+    const components = await rowsOf(dialog.getByRole('region', { name: '组成部分（可横向滚动）' }).getByRole('table'));
+    const indicatorScore = Number(components.find((r) => r[0] === '指标考核')?.[3]);
+    const added = subtotals.reduce((a, r) => a + Number(r[5]), 0);
+    assert.ok(Math.abs(added - indicatorScore) < 0.05, `contributions ${added} add up to the indicator score ${indicatorScore}`);
+    for (const h of ['组成部分', '指标得分明细', '按导向小计', '正向与反向清单', '专家评审团（按评审组）', '领导班子', '领导干部', '本类别专家评分一致性']) {
       await dialog.getByRole('heading', { name: h, exact: true }).waitFor();
     }
     const breakdown = await rowsOf(dialog.getByRole('region', { name: '指标得分明细（可横向滚动）' }).getByRole('table'));

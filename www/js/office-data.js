@@ -94,7 +94,7 @@ export async function runDemo() {
   await scoreRun('demo', { type: 'demo', text: state.planText, seed: settings.seed, n: settings.n }, {
     focusAfter: 'results-h',
     focusOnError: 'generate',
-    done: ({ result, satisfaction, levels }) => ({ patch: { result, satisfaction, levels }, say: t().officeScored(result.units.length) }),
+    done: ({ result, satisfaction, levels, orientations }) => ({ patch: { result, satisfaction, levels, orientations }, say: t().officeScored(result.units.length) }),
   });
   return null;
 }
@@ -165,7 +165,7 @@ export async function runFiles() {
     focusAfter: 'ingest-h',
     done: (out) => ({
       patch: {
-        ingest: out.ingest, result: out.result, satisfaction: out.satisfaction, levels: out.levels, manifest: out.manifest ?? null, outputs: out.outputs ?? null,
+        ingest: out.ingest, result: out.result, satisfaction: out.satisfaction, levels: out.levels, orientations: out.orientations, manifest: out.manifest ?? null, outputs: out.outputs ?? null,
       },
       say: t().officeRecordsRead(fmtInt(out.ingest.read), fmtInt(out.ingest.accepted), fmtInt(out.ingest.rejected.length)),
     }),

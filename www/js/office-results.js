@@ -14,7 +14,7 @@ import { openUnit } from './office-unit.js';
 const { scrollTable, fmt, fmtUpTo, unitName, categoryName, vetoText } = view;
 
 /** The keys of the state this step reads. */
-export const resultsKeys = ['lang', 'result', 'ingest', 'manifest', 'outputs', 'lastRun'];
+export const resultsKeys = ['lang', 'result', 'orientations', 'ingest', 'manifest', 'outputs', 'lastRun'];
 
 export function renderResults() {
   const T = t();
@@ -135,8 +135,25 @@ function renderCategory(cat, units) {
     refs: refs.length < 4 ? refs.map((x) => ({ ...x, label: fmtUpTo(x.value) })) : [],
   }));
 
+  box.append(renderOrientations(cat, name));
   box.append(renderAgreement(cat.category, name));
   return box;
+}
+
+/** The category's subtotals by orientation (the engine's, Engine.orientationSubtotals), units in ranking order. */
+function renderOrientations(cat, name) {
+  const T = t();
+  const o = (state.orientations ?? []).find((x) => x.category === cat.category);
+  if (!o || !o.orientations.length) return null;
+  const byUnit = new Map(o.units.map((u) => [u.unit, u.subtotals]));
+  const rows = cat.ranking.filter((e) => byUnit.has(e.unit)).map((e) => h('tr', {},
+    h('th', { scope: 'row', text: unitName(e.unit) }),
+    ...byUnit.get(e.unit).map((s) => num(fmt(s.score)))));
+  rows.push(h('tr', { class: 'mean-row' }, h('th', { scope: 'row', text: T.officeCategoryMean }), ...o.means.map((m) => num(fmt(m)))));
+  return h('div', { class: 'orientations' },
+    h('h4', { text: T.officeOrientationHeading }),
+    scrollTable(T.officeOrientationRegion(name), T.officeOrientationCaption(name),
+      [T.officeUnit, ...o.orientations.map((x) => T.officeOrientations[x] ?? x)], rows, { cls: 'orientation' }));
 }
 
 /** What the quality rules did, per unit and in total (nothing without rules in the plan). */

@@ -27,6 +27,7 @@ export const state = {
   result: null,
   satisfaction: [], // each unit's answers to the satisfaction question, with the result (ISatisfactionAnswers[])
   levels: {}, // each unit's confidence level for its view's intervals, with the result (by unit id)
+  orientations: [], // subtotals by orientation per category, with the result (ICategoryOrientations[])
   ingest: null, // the last ingest report (data files)
   files: [], // data files: { name, size, blob, table } (table: the engine's, office-preview.js)
   codeBatches: [], // the office's code batch files for the runs (kaoping.codes/1): { name, size, blob }

@@ -14,7 +14,7 @@ const {
 } = view;
 
 /** The keys of the state the dialog reads. */
-export const unitKeys = ['lang', 'result', 'satisfaction', 'levels', 'unit'];
+export const unitKeys = ['lang', 'result', 'satisfaction', 'levels', 'orientations', 'unit'];
 
 let opener = null;
 
@@ -121,6 +121,21 @@ function breakdownOf(T, u, means, mounts) {
         num(fmt(it.score)), num(fmt(means[it.indicator])), num(fmtUpTo(it.weight)), num(fmtUpTo(it.weight_used)),
         num(fmt(it.contribution)))),
       { cls: 'breakdown' }));
+}
+
+/** The unit's subtotals by orientation against its category's means (Engine.orientationSubtotals). */
+function orientationsOf(T, u) {
+  const o = (state.orientations ?? []).find((x) => x.category === u.category);
+  const mine = o?.units.find((x) => x.unit === u.unit);
+  if (!mine || !mine.subtotals.length) return null;
+  return sub(T.officeOrientationHeading,
+    h('p', { class: 'hint', text: T.officeOrientationHint }),
+    scrollTable(T.officeOrientationHeading, null,
+      [T.officeOrientation, T.officeOrientationScored, T.officeWeight, T.officeScore, T.officeCategoryMean, T.officeContribution],
+      mine.subtotals.map((s, k) => h('tr', {},
+        h('th', { scope: 'row', text: label(T.officeOrientations, s.orientation) }),
+        num(`${s.scored} / ${s.indicators}`), num(fmtUpTo(s.weight)), num(fmt(s.score)), num(fmt(o.means[k])), num(fmt(s.contribution)))),
+      { cls: 'orientation' }));
 }
 
 function listsOf(T, u) {
@@ -232,7 +247,7 @@ function renderUnit(d) {
   const quality = u.quality?.length ? sub(T.officeQualityHeading, renderQuality(u.quality.map((q) => [u.unit, q]), { units: false })) : null;
 
   d.replaceChildren(head, h('div', { class: 'dialog-body' },
-    summaryOf(T, u), componentsOf(T, c, level), breakdownOf(T, u, means, mounts), listsOf(T, u),
+    summaryOf(T, u), componentsOf(T, c, level), breakdownOf(T, u, means, mounts), orientationsOf(T, u), listsOf(T, u),
     expertOf(T, c.expert, level), publicOf(T, u, level, mounts), quality, teamOf(T, u), cadresOf(T, u), agreement, warnings));
   for (const mount of mounts) mount();
 }

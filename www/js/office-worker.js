@@ -4,9 +4,10 @@
 // Messages in:  { id, type: 'validate', text? }            (no text: the built-in demo plan)
 //                 → { report, plan, trust } (plan and trust, ITrustChoices, when it is valid)
 //               { id, type: 'demo', text?, seed, n }       (score demo inputs on the plan)
-//                 → { result, satisfaction, levels } (satisfaction: each unit's answers to
-//                   the satisfaction question with their shares, ISatisfactionAnswers[];
-//                   levels: each unit's confidence level for its view's intervals)
+//                 → { result, satisfaction, levels, orientations } (satisfaction: each unit's
+//                   answers to the satisfaction question with their shares,
+//                   ISatisfactionAnswers[]; levels: each unit's confidence level for its view's
+//                   intervals; orientations: subtotals by orientation, ICategoryOrientations[])
 //               { id, type: 'records', text?, files, options?, planName?, lang?, roles? }
 //                 files: { name, blob } (the Blob streamed chunk by chunk, never read whole) or
 //                 { name, text } (read as it is); options: { [file name]: IFileOptions };
@@ -15,7 +16,7 @@
 //                 the built-in demo plan's text as plan.json; lang: the output tables' language
 //                 → { ingest, result, manifest, outputs: [{ name, bytes }], satisfaction } (an
 //                   aggregation as `kaoping aggregate` writes it: result.json, the CSV tables,
-//                   result.xlsx; satisfaction and levels as for 'demo')
+//                   result.xlsx; satisfaction, levels and orientations as for 'demo')
 //               { id, type: 'exports', text?, result, ingest?, lang, base }  (files to download)
 //               { id, type: 'verify', files: [{ name, blob }] }  (a manifest and its files)
 //               { id, type: 'preview', text?, name, blob, options? }  → IPreview | null
@@ -112,7 +113,7 @@ const handlers = {
         }
       }
       const out = run.finish();
-      return { ...out, satisfaction: Engine.satisfactionAnswers(out.result), levels: Engine.unitConfidences(out.result) };
+      return { ...out, satisfaction: Engine.satisfactionAnswers(out.result), levels: Engine.unitConfidences(out.result), orientations: engine.orientationSubtotals(out.result) };
     } finally {
       run.free();
     }
@@ -208,8 +209,9 @@ const handlers = {
     const result = engine.evaluateDemo(seed, n);
     const satisfaction = Engine.satisfactionAnswers(result);
     const levels = Engine.unitConfidences(result);
+    const orientations = engine.orientationSubtotals(result);
     post({ id, type: 'progress', stage: 'transfer' });
-    return { result, satisfaction, levels };
+    return { result, satisfaction, levels, orientations };
   },
 };
 

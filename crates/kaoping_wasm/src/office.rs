@@ -37,6 +37,8 @@ extern "C" {
     pub type IDemoSettingsCheck;
     #[wasm_bindgen(typescript_type = "ISatisfactionAnswers[]")]
     pub type ISatisfactionAnswersList;
+    #[wasm_bindgen(typescript_type = "ICategoryOrientations[]")]
+    pub type ICategoryOrientationsList;
     #[wasm_bindgen(typescript_type = "IRecordFile[]")]
     pub type IRecordFiles;
     #[wasm_bindgen(typescript_type = "IRecordsEvaluation")]
@@ -615,6 +617,19 @@ impl Engine {
     ) -> Result<ISatisfactionAnswersList, JsValue> {
         let result: score::EvaluationResult = from_js(result.into())?;
         Ok(to_js(&score::satisfaction::satisfaction_answers(&result))?.unchecked_into())
+    }
+
+    /// Subtotals by orientation (目标/职责/问题导向) of every category of the result under this
+    /// engine's plan: each unit's and the category's mean
+    /// (`score::orientation::orientation_subtotals`).
+    #[wasm_bindgen(js_name = orientationSubtotals)]
+    pub fn orientation_subtotals(
+        &self,
+        result: IEvaluationResult,
+    ) -> Result<ICategoryOrientationsList, JsValue> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        let table = score::orientation::orientation_subtotals(self.plan_ref(), &result);
+        Ok(to_js(&table)?.unchecked_into())
     }
 
     /// Lower-case hex SHA-256 of bytes (the same function as the manifest's).

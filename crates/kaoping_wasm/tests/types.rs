@@ -27,6 +27,7 @@ use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
 use kaoping_core::roster::RosterOptions;
 use kaoping_core::score::demo_settings::DemoSettingsCheck;
+use kaoping_core::score::orientation::CategoryOrientations;
 use kaoping_core::score::satisfaction::SatisfactionAnswers;
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
 use kaoping_core::table::preview::Preview;
@@ -75,6 +76,7 @@ fn definitions() -> BTreeMap<String, Value> {
         ScoringInputs,
         EvaluationResult,
         SatisfactionAnswers,
+        CategoryOrientations,
         DemoSettingsCheck,
         RecordFile,
         RecordsEvaluation,

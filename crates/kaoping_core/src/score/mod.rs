@@ -11,6 +11,7 @@ mod demo;
 pub mod demo_settings;
 mod finish;
 pub mod labels;
+pub mod orientation;
 mod reliability;
 mod result;
 mod rules;
