@@ -1253,6 +1253,23 @@ export interface INotice {
   unit: string;
 }
 
+/** How notices are numbered and when the units' replies are due. */
+export interface INoticeRules {
+  /** Weekdays that are not working days (法定节假日), `YYYY-MM-DD`. */
+  holidays?: string[];
+  /**
+   * The document number (文号) of a notice (通知单): `{year}` is the year of issue, `{seq}`
+   * the notice's number in that year and kind (`{seq:3}` pads it to 3 digits).
+   */
+  notice_number?: string;
+  /** Working days a unit has to answer in writing, from the day after issue. */
+  reply_working_days?: number;
+  /** The document number of a warning notice (预警通知单), with the same placeholders. */
+  warning_number?: string;
+  /** Weekend days that are working days (调休上班), `YYYY-MM-DD`. */
+  workdays?: string[];
+}
+
 export interface INps {
   detractors: number;
   n: number;
@@ -2452,6 +2469,11 @@ export interface ITrackedIndicator {
 export interface ITrackingRules {
   /** The data indicators watched, with their targets. */
   indicators?: ITrackedIndicator[];
+  /**
+   * The notice register (通知单台账): document numbers, the reply deadline in working days,
+   * the holiday calendar (see `docs/tracking.md`, 通知单台账).
+   */
+  notices?: INoticeRules;
   /**
    * The name of the peer-city benchmark that period files may carry (`peer_city`),
    * e.g. 副省级城市平均.

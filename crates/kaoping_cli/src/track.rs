@@ -73,7 +73,7 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
         .with_context(|| format!("cannot write {}", xlsx.display()))?;
     let units = warned_units(&plan, &report);
     for u in &units {
-        if let Some(html) = notice_html(&plan, &report, u, lang) {
+        if let Some(html) = notice_html(&plan, &report, u, None, lang) {
             write(&format!("notice-{u}.html"), &html)?;
         }
     }

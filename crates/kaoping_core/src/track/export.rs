@@ -1,6 +1,7 @@
 //! The warning list (CSV) and the printable notice per unit (HTML), in zh-CN or en.
 
-use super::{Level, TrackReport, Warning};
+use super::register::RegisterEntry;
+use super::{Date, Level, TrackReport, Warning};
 use crate::plan::Plan;
 use crate::text::escape_html as esc;
 
@@ -99,13 +100,25 @@ pub fn warned_units(plan: &Plan, report: &TrackReport) -> Vec<String> {
 
 /// A printable notice (通知单 or, when any warning is of level warning, 预警通知单) to one unit:
 /// a whole HTML page, plain and print-friendly, with no scripts and no external resources.
-/// `None` when the unit has no warning.
-pub fn notice_html(plan: &Plan, report: &TrackReport, unit: &str, lang: &str) -> Option<String> {
-    let (title, body) = notice_body(plan, report, unit, lang)?;
+/// `None` when the unit has no warning. With its `entry` in the notice register, the notice
+/// carries its document number, issue date and reply deadline.
+pub fn notice_html(
+    plan: &Plan,
+    report: &TrackReport,
+    unit: &str,
+    entry: Option<&RegisterEntry>,
+    lang: &str,
+) -> Option<String> {
+    let (title, body) = notice_body(plan, report, unit, entry, lang)?;
     Some(format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>{}</title>\n<style>\nbody {{ font-family: \"Noto Serif CJK SC\", \"Songti SC\", serif; max-width: 46em; margin: 2em auto; padding: 0 1em; color: #000; background: #fff; line-height: 1.6; }}\nh1 {{ text-align: center; font-size: 1.6em; letter-spacing: 0.1em; }}\ntable {{ border-collapse: collapse; width: 100%; }}\nth, td {{ border: 1px solid #000; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }}\n.sign {{ text-align: right; margin-top: 3em; }}\n@media print {{ body {{ margin: 0; }} }}\n</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
         esc(&title),
     ))
+}
+
+/// `2026年9月21日`.
+fn zh_date(d: Date) -> String {
+    format!("{}年{}月{}日", d.year, d.month, d.day)
 }
 
 /// The notice's title (level and unit) and its content as an HTML fragment (heading,
@@ -115,6 +128,7 @@ pub fn notice_body(
     plan: &Plan,
     report: &TrackReport,
     unit: &str,
+    entry: Option<&RegisterEntry>,
     lang: &str,
 ) -> Option<(String, String)> {
     let en = lang == "en";
@@ -148,31 +162,51 @@ pub fn notice_body(
     } else {
         ("序号", "级别", "指标", "期间", "情况")
     };
+    let days = super::TrackingRules::of(plan).map_or(10, |r| r.notices.reply_working_days);
+    let deadline = entry.and_then(|e| Date::parse(&e.deadline));
+    let by = match (deadline, en) {
+        (Some(d), true) => format!("by {d} (within {days} working days)"),
+        (None, true) => format!("within {days} working days"),
+        (Some(d), false) => format!("于 {}前（{days} 个工作日内）", zh_date(d)),
+        (None, false) => format!("于 {days} 个工作日内"),
+    };
     let body = if en {
         format!(
-            "<p>To: {}</p>\n<p>The evaluation office's tracking of the {} plan up to {} found the following. Please take measures, and report in writing on the progress of rectification within 10 working days.</p>",
+            "<p>To: {}</p>\n<p>The evaluation office's tracking of the {} plan up to {} found the following. Please take measures, and report in writing on the progress of rectification {by}.</p>",
             esc(unit_name),
             plan.year,
             report.through
         )
     } else {
         format!(
-            "<p>{}：</p>\n<p>根据 {} 年度综合考评跟踪管理情况，截至 {}，你单位存在以下情况。请认真分析原因，采取有效措施，并于 10 个工作日内书面报送整改落实情况。</p>",
+            "<p>{}：</p>\n<p>根据 {} 年度综合考评跟踪管理情况，截至 {}，你单位存在以下情况。请认真分析原因，采取有效措施，并{by}书面报送整改落实情况。</p>",
             esc(unit_name),
             plan.year,
             report.through
         )
     };
+    let number = entry.map_or(String::new(), |e| {
+        format!("<p class=\"number\">{}</p>\n", esc(&e.number))
+    });
+    let issued = entry
+        .and_then(|e| Date::parse(&e.issued))
+        .map_or(String::new(), |d| {
+            if en {
+                format!("<br>{d}")
+            } else {
+                format!("<br>{}", zh_date(d))
+            }
+        });
     let foot = if en {
         format!(
-            "<p class=\"sign\">The evaluation office (考评办)<br>Plan {} {} (sha256 {}…)</p>",
+            "<p class=\"sign\">The evaluation office (考评办){issued}<br>Plan {} {} (sha256 {}…)</p>",
             esc(&plan.id),
             esc(&plan.version),
             &report.plan_sha256.get(..12).unwrap_or("")
         )
     } else {
         format!(
-            "<p class=\"sign\">市考评办<br>方案 {} {}（sha256 {}…）</p>",
+            "<p class=\"sign\">市考评办{issued}<br>方案 {} {}（sha256 {}…）</p>",
             esc(&plan.id),
             esc(&plan.version),
             &report.plan_sha256.get(..12).unwrap_or("")
@@ -181,7 +215,7 @@ pub fn notice_body(
     Some((
         format!("{} {}", kind.get(lang), unit_name),
         format!(
-            "<h1>{}</h1>\n<p>{}</p>\n{body}\n<table>\n<thead><tr><th scope=\"col\">{h_no}</th><th scope=\"col\">{h_level}</th><th scope=\"col\">{h_ind}</th><th scope=\"col\">{h_period}</th><th scope=\"col\">{h_what}</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n{foot}\n",
+            "<h1>{}</h1>\n{number}<p>{}</p>\n{body}\n<table>\n<thead><tr><th scope=\"col\">{h_no}</th><th scope=\"col\">{h_level}</th><th scope=\"col\">{h_ind}</th><th scope=\"col\">{h_period}</th><th scope=\"col\">{h_what}</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n{foot}\n",
             esc(kind.get(lang)),
             esc(title),
         ),
@@ -238,13 +272,52 @@ mod tests {
             warned_units(&plan, &report),
             vec!["qiaokou", "caidian", "jiangxia", "huangpi", "transport"]
         );
-        let html = notice_html(&plan, &report, "huangpi", "zh-CN").unwrap();
+        let html = notice_html(&plan, &report, "huangpi", None, "zh-CN").unwrap();
         assert!(html.contains("<h1>预警通知单</h1>"), "{html}");
         assert!(html.contains("<p>黄陂区：</p>"));
+        assert!(html.contains("并于 10 个工作日内书面报送"), "{html}");
         assert_eq!(html.matches("<tr><td>").count(), 3);
         assert!(!html.contains("<script") && !html.contains("://") && !html.contains("src="));
-        let html = notice_html(&plan, &report, "jiangxia", "en").unwrap();
+        let html = notice_html(&plan, &report, "jiangxia", None, "en").unwrap();
         assert!(html.contains("<h1>Notice</h1>"), "{html}");
-        assert!(notice_html(&plan, &report, "jiangan", "zh-CN").is_none());
+        assert!(notice_html(&plan, &report, "jiangan", None, "zh-CN").is_none());
+    }
+
+    /// A notice in the register carries its number, issue date and deadline; the reply
+    /// period is the plan's, not a fixed 10 days.
+    #[test]
+    fn a_registered_notice_carries_its_number_and_dates() {
+        let mut plan = crate::plan::demo_plan();
+        plan.tracking["notices"] = serde_json::json!({"reply_working_days": 5});
+        let report = demo_report(&plan);
+        let entry = RegisterEntry {
+            number: "武考评预〔2026〕3号".into(),
+            level: Level::Warning,
+            unit: "huangpi".into(),
+            period: report.through.to_string(),
+            issued: "2026-10-09".into(),
+            deadline: "2026-10-16".into(),
+            warnings: 3,
+            answered: None,
+            reply: None,
+            rectified: None,
+        };
+        let html = notice_html(&plan, &report, "huangpi", Some(&entry), "zh-CN").unwrap();
+        assert!(
+            html.contains("<p class=\"number\">武考评预〔2026〕3号</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("并于 2026年10月16日前（5 个工作日内）书面报送"),
+            "{html}"
+        );
+        assert!(html.contains("市考评办<br>2026年10月9日"), "{html}");
+        let html = notice_html(&plan, &report, "huangpi", Some(&entry), "en").unwrap();
+        assert!(
+            html.contains("by 2026-10-16 (within 5 working days)"),
+            "{html}"
+        );
+        let (_, body) = notice_body(&plan, &report, "huangpi", None, "zh-CN").unwrap();
+        assert!(body.contains("并于 5 个工作日内"), "{body}");
     }
 }

@@ -15,6 +15,8 @@ mod export;
 mod period;
 mod read;
 mod records;
+pub mod register;
+mod register_file;
 mod rows;
 mod rules;
 pub mod sheet;
@@ -28,6 +30,7 @@ pub use demo::{demo_periods, DemoPeriods};
 pub use export::warnings_xlsx;
 pub use export::{notice_body, notice_html, warned_units, warnings_csv, warnings_table};
 pub use period::{Date, Period, PeriodKind};
+pub use register_file::{read_register, register_csv, register_table};
 pub(crate) use rows::start_of;
 use rows::Bad;
 pub use rules::*;
@@ -301,8 +304,8 @@ pub fn track_files(plan: &Plan, files: &TrackFiles) -> Result<TrackOutput, Track
                 .filter(|w| w.unit == u)
                 .map(|w| w.level)
                 .max()?;
-            let html = notice_html(plan, &report, &u, lang)?;
-            let (_, body) = notice_body(plan, &report, &u, lang)?;
+            let html = notice_html(plan, &report, &u, None, lang)?;
+            let (_, body) = notice_body(plan, &report, &u, None, lang)?;
             Some(Notice {
                 unit: u,
                 level,

@@ -74,7 +74,75 @@ pub fn validate_tracking(plan: &Plan) -> Vec<RuleProblem> {
     check_projects(&mut out, plan, &r);
     check_site_checks(&mut out, plan, &r);
     check_warnings(&mut out, plan, &r);
+    check_notices(&mut out, &r.notices);
     out
+}
+
+/// The notice rules: each number pattern has `{seq}` (else two notices could share a number),
+/// a reply period of 1 to 60 working days, holidays on weekdays and workdays on weekends,
+/// every date real.
+fn check_notices(out: &mut Vec<RuleProblem>, n: &super::NoticeRules) {
+    for (field, pattern) in [
+        ("notice_number", &n.notice_number),
+        ("warning_number", &n.warning_number),
+    ] {
+        if !pattern.contains("{seq}") && !pattern.contains("{seq:") {
+            bad(
+                out,
+                &format!("/notices/{field}"),
+                &format!("文号格式“{pattern}”中没有 {{seq}}（序号），各通知单的文号会相同"),
+                &format!("the number pattern \"{pattern}\" has no {{seq}}: every notice would get the same number"),
+            );
+        }
+    }
+    if !(1..=super::MAX_REPLY_WORKING_DAYS).contains(&n.reply_working_days) {
+        bad(
+            out,
+            "/notices/reply_working_days",
+            &format!(
+                "答复期限应为 1 至 {} 个工作日",
+                super::MAX_REPLY_WORKING_DAYS
+            ),
+            &format!(
+                "the reply period must be 1 to {} working days",
+                super::MAX_REPLY_WORKING_DAYS
+            ),
+        );
+    }
+    for (field, list, weekend) in [
+        ("holidays", &n.holidays, false),
+        ("workdays", &n.workdays, true),
+    ] {
+        for (i, d) in list.iter().enumerate() {
+            let path = format!("/notices/{field}/{i}");
+            match Date::parse(d) {
+                None => bad(
+                    out,
+                    &path,
+                    &format!("“{d}”不是日期（应为 YYYY-MM-DD）"),
+                    &format!("\"{d}\" is not a date (YYYY-MM-DD)"),
+                ),
+                Some(date) if crate::track::register::is_weekend(date) != weekend => {
+                    if weekend {
+                        bad(
+                            out,
+                            &path,
+                            &format!("{d} 不是周末，无需列为调休上班日"),
+                            &format!("{d} is not a weekend day, so it is a working day anyway"),
+                        );
+                    } else {
+                        bad(
+                            out,
+                            &path,
+                            &format!("{d} 是周末，无需列为节假日"),
+                            &format!("{d} is a weekend day, so it is not a working day anyway"),
+                        );
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
 }
 /// The tracked indicators: each once, a data indicator of the plan, targets positive and of
 /// units whose category has it, a start period in the plan's year, progress profiles.

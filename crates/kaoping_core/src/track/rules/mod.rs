@@ -34,6 +34,51 @@ pub struct TrackingRules {
     /// reports (see `docs/tracking.md`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub site_checks: Vec<SiteCheckSheet>,
+    /// The notice register (通知单台账): document numbers, the reply deadline in working days,
+    /// the holiday calendar (see `docs/tracking.md`, 通知单台账).
+    #[serde(skip_serializing_if = "NoticeRules::is_default")]
+    pub notices: NoticeRules,
+}
+
+/// The longest reply period a plan may set (working days): three months; a longer one is
+/// more likely a typo than a deadline.
+pub const MAX_REPLY_WORKING_DAYS: u32 = 60;
+
+/// How notices are numbered and when the units' replies are due.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoticeRules {
+    /// The document number (文号) of a notice (通知单): `{year}` is the year of issue, `{seq}`
+    /// the notice's number in that year and kind (`{seq:3}` pads it to 3 digits).
+    pub notice_number: String,
+    /// The document number of a warning notice (预警通知单), with the same placeholders.
+    pub warning_number: String,
+    /// Working days a unit has to answer in writing, from the day after issue.
+    pub reply_working_days: u32,
+    /// Weekdays that are not working days (法定节假日), `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<String>,
+    /// Weekend days that are working days (调休上班), `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workdays: Vec<String>,
+}
+
+impl Default for NoticeRules {
+    fn default() -> Self {
+        NoticeRules {
+            notice_number: "考评通〔{year}〕{seq}号".into(),
+            warning_number: "考评预〔{year}〕{seq}号".into(),
+            reply_working_days: 10,
+            holidays: Vec::new(),
+            workdays: Vec::new(),
+        }
+    }
+}
+
+impl NoticeRules {
+    fn is_default(&self) -> bool {
+        *self == NoticeRules::default()
+    }
 }
 
 /// A site-check sheet: the expert review sheet's form with the plan's tracking projects as
@@ -297,6 +342,34 @@ mod tests {
         assert_eq!(r.indicators.len(), 7);
         assert_eq!(r.projects.len(), 6);
         assert_eq!(r.warnings.len(), 7);
+    }
+
+    #[test]
+    fn bad_notice_rules_are_reported_with_json_paths() {
+        let problems = demo_with(json!({
+            "notices": {
+                "notice_number": "考评通〔{year}〕号",
+                "reply_working_days": 0,
+                "holidays": ["2026-10-01", "2026-10-03", "2026-02-30"],
+                "workdays": ["2026-10-10", "2026-10-12"]
+            }
+        }));
+        let paths: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "/tracking/notices/notice_number",
+                "/tracking/notices/reply_working_days",
+                "/tracking/notices/holidays/1",
+                "/tracking/notices/holidays/2",
+                "/tracking/notices/workdays/1",
+            ],
+            "{problems:?}"
+        );
+        assert!(demo_with(
+            json!({"notices": {"warning_number": "W{seq:3}", "reply_working_days": 60}})
+        )
+        .is_empty());
     }
 
     #[test]
