@@ -12,6 +12,7 @@ mod import_form;
 mod ingest;
 mod invite;
 mod keys;
+mod notices;
 mod planbook;
 mod report;
 mod stats;

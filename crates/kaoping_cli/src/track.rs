@@ -28,9 +28,12 @@ pub struct TrackArgs {
     /// The latest period analysed (e.g. 2026-09); default the latest with a figure.
     #[arg(long)]
     through: Option<String>,
-    /// Folder for tracking.json, warnings.csv, warnings.xlsx and notice-UNIT.html.
+    /// Folder for tracking.json, warnings.csv, warnings.xlsx, notice-UNIT.html (and
+    /// notices.csv with --register or --issue).
     #[arg(long)]
     out: PathBuf,
+    #[command(flatten)]
+    register: crate::notices::RegisterArgs,
 }
 
 /// Adds a tracking file: CSV or JSON (the engine detects the encoding), or an XLSX workbook's
@@ -71,9 +74,14 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
     let xlsx = args.out.join("warnings.xlsx");
     std::fs::write(&xlsx, warnings_xlsx(&plan, &report, lang))
         .with_context(|| format!("cannot write {}", xlsx.display()))?;
+    let register = crate::notices::run(&args.register, &plan, &report, &args.out, lang)?;
+    let through = report.through.to_string();
     let units = warned_units(&plan, &report);
     for u in &units {
-        if let Some(html) = notice_html(&plan, &report, u, None, lang) {
+        let entry = register
+            .iter()
+            .find(|e| &e.unit == u && e.period == through);
+        if let Some(html) = notice_html(&plan, &report, u, entry, lang) {
             write(&format!("notice-{u}.html"), &html)?;
         }
     }

@@ -143,6 +143,8 @@ pub fn read_register(
         let mut p = RowCheck {
             row: *row,
             problems: &mut problems,
+            header,
+            index: &index,
         };
         let number = p.required(cell("number"), "number");
         if !number.is_empty() && !numbers.insert(number.to_owned()) {
@@ -252,11 +254,20 @@ impl RegisterProblem {
 struct RowCheck<'a> {
     row: u64,
     problems: &'a mut Vec<RegisterProblem>,
+    /// The file's header, and the column each of its cells is.
+    header: &'a [String],
+    index: &'a [Option<&'static str>],
 }
 
 impl RowCheck<'_> {
+    /// A problem in the column `key`, named as the file's header names it.
     fn bad(&mut self, key: &str, zh: &str, en: &str) {
-        let column = COLUMNS.iter().find(|c| c.0 == key).map_or(key, |c| c.1);
+        let column = self
+            .index
+            .iter()
+            .position(|k| *k == Some(key))
+            .and_then(|i| self.header.get(i))
+            .map_or(key, |h| h.trim_start_matches('\u{feff}'));
         self.problems.push(RegisterProblem {
             row: self.row,
             column: Some(column.to_owned()),
@@ -278,7 +289,7 @@ impl RowCheck<'_> {
             }
             return None;
         }
-        let d = Date::parse(v);
+        let d = read_date(v);
         if d.is_none() {
             self.bad(
                 key,
@@ -288,6 +299,23 @@ impl RowCheck<'_> {
         }
         d
     }
+}
+
+/// A date as spreadsheets write it: `2026-09-15`, `2026/9/15`, `2026.9.15`, `2026年9月15日`,
+/// or an Excel date serial (a workbook's date cell read as its number; 61 and up, past
+/// Excel's 1900 leap-year error).
+fn read_date(v: &str) -> Option<Date> {
+    let norm = v.replace(['年', '月', '.'], "-");
+    if let Some(d) = Date::parse(norm.trim_end_matches('日')) {
+        return Some(d);
+    }
+    let serial: u32 = v.parse().ok().filter(|n| (61..=2_958_465).contains(n))?;
+    let (y, m, d) = crate::date::civil_from_days(i64::from(serial) - 25_569);
+    Some(Date {
+        year: y as i32,
+        month: m,
+        day: d,
+    })
 }
 
 /// The column a header names (Chinese or English, any case; a BOM is ignored).

@@ -257,4 +257,13 @@ fn a_register_with_problems_is_refused_whole_with_each_place() {
     assert_eq!(p[0].row, 2);
     // Empty.
     assert_eq!(read_register(&plan, b"").unwrap_err()[0].row, 0);
+    // Dates as spreadsheets write them, and an Excel date serial (46280 is 2026-09-15).
+    let forms = format!("{head}1,江岸区,通知单,2026-08,2026/9/7,2026年9月21日,46280\n2,江岸区,notice,2026-09,2026.10.9,2026-10-23,\n");
+    let e = read_register(&plan, forms.as_bytes()).unwrap();
+    assert_eq!(
+        (e[0].issued.as_str(), e[0].deadline.as_str()),
+        ("2026-09-07", "2026-09-21")
+    );
+    assert_eq!(e[0].answered.as_deref(), Some("2026-09-15"));
+    assert_eq!(e[1].issued, "2026-10-09");
 }

@@ -1,0 +1,191 @@
+//! `kaoping track … --register notices.csv --issue DATE`: the notice register (通知单台账)
+//! kept from month to month: notices issued to the units warned at the period analysed, each
+//! with its document number and reply deadline, and every notice's status on the day.
+
+use anyhow::{bail, Context, Result};
+use kaoping_core::plan::Plan;
+use kaoping_core::track::register::{issue_notices, register_on, NoticeStatus, RegisterEntry};
+use kaoping_core::track::{read_register, register_csv, Date, TrackReport, TrackingRules};
+use std::path::{Path, PathBuf};
+
+/// The register's options of `kaoping track`.
+#[derive(clap::Args)]
+pub struct RegisterArgs {
+    /// The notice register kept so far (CSV as this command writes it, or the same saved as
+    /// an XLSX workbook, with the office's replies filled in); it is written back, updated, as
+    /// notices.csv in --out.
+    #[arg(long)]
+    pub register: Option<PathBuf>,
+    /// Issue notices dated this day (YYYY-MM-DD) to the units warned at the period analysed
+    /// that have none for it yet; without it the register's statuses are only brought up to date.
+    #[arg(long, value_name = "DATE")]
+    pub issue: Option<String>,
+    /// The day the statuses are for (YYYY-MM-DD); default today in China.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+}
+
+impl RegisterArgs {
+    fn wanted(&self) -> bool {
+        self.register.is_some() || self.issue.is_some()
+    }
+}
+
+fn date(text: &str, option: &str, lang: &str) -> Result<Date> {
+    match Date::parse(text) {
+        Some(d) => Ok(d),
+        None if lang == "en" => bail!("--{option} {text}: not a date (YYYY-MM-DD)"),
+        None => bail!("--{option} {text}：不是日期（应为 YYYY-MM-DD）"),
+    }
+}
+
+/// Today in China (UTC+8), from the system clock.
+fn china_today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let (y, m, d) = kaoping_core::date::civil_from_days((secs + 8 * 3600).div_euclid(86_400));
+    Date {
+        year: y as i32,
+        month: m,
+        day: d,
+    }
+}
+
+/// Reads, issues, writes notices.csv into `out` and prints what changed; returns the entries
+/// (for the numbered notices). Nothing when neither --register nor --issue is given.
+pub fn run(
+    args: &RegisterArgs,
+    plan: &Plan,
+    report: &TrackReport,
+    out: &Path,
+    lang: &str,
+) -> Result<Vec<RegisterEntry>> {
+    if !args.wanted() {
+        return Ok(Vec::new());
+    }
+    let en = lang == "en";
+    let entries = match &args.register {
+        Some(path) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            // A register saved as a workbook: its first sheet.
+            let text = kaoping_core::xlsx::file_text(&path.display().to_string(), &bytes)
+                .with_context(|| format!("{}: not a readable XLSX workbook", path.display()))?;
+            match read_register(plan, text.as_bytes()) {
+                Ok(e) => e,
+                Err(problems) => {
+                    for p in &problems {
+                        let place = match (&p.column, p.row, en) {
+                            (_, 0, _) => String::new(),
+                            (Some(c), r, true) => format!(", row {r}, column {c}"),
+                            (Some(c), r, false) => format!("，第 {r} 行“{c}”列"),
+                            (None, r, true) => format!(", row {r}"),
+                            (None, r, false) => format!("，第 {r} 行"),
+                        };
+                        eprintln!("{}{place}: {}", path.display(), p.message.get(lang));
+                    }
+                    if en {
+                        bail!(
+                            "{}: the register is not read ({} problem(s)); nothing was issued",
+                            path.display(),
+                            problems.len()
+                        );
+                    }
+                    bail!(
+                        "{}：台账未读入（{} 处问题），未下发任何通知单",
+                        path.display(),
+                        problems.len()
+                    );
+                }
+            }
+        }
+        None => Vec::new(),
+    };
+    let rules = TrackingRules::of(plan).map_err(anyhow::Error::msg)?.notices;
+    let (entries, issued) = match &args.issue {
+        Some(day) => issue_notices(plan, &rules, entries, report, date(day, "issue", lang)?),
+        None => (entries, Vec::new()),
+    };
+    let today = match (&args.today, &args.issue) {
+        (Some(t), _) => date(t, "today", lang)?,
+        (None, Some(i)) => date(i, "issue", lang)?,
+        (None, None) => china_today(),
+    };
+    let register = register_on(&rules, entries.clone(), issued, today);
+    let path = out.join("notices.csv");
+    std::fs::write(&path, register_csv(plan, &register, lang))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let unit = |id: &str| {
+        plan.unit(id)
+            .map_or(id.to_owned(), |u| u.name.get(lang).to_owned())
+    };
+    for r in register
+        .rows
+        .iter()
+        .filter(|r| register.issued_now.contains(&r.entry.number))
+    {
+        let e = &r.entry;
+        if en {
+            println!(
+                "issued: {} {} to {}, reply by {}",
+                e.level.name().get(lang),
+                e.number,
+                unit(&e.unit),
+                e.deadline
+            );
+        } else {
+            println!(
+                "下发：{} {} → {}，答复期限 {}",
+                e.level.name().get(lang),
+                e.number,
+                unit(&e.unit),
+                e.deadline
+            );
+        }
+    }
+    for r in register
+        .rows
+        .iter()
+        .filter(|r| r.status == NoticeStatus::Overdue)
+    {
+        let e = &r.entry;
+        if en {
+            println!(
+                "overdue: {} {} ({}), reply was due {}",
+                e.number,
+                unit(&e.unit),
+                e.level.name().get(lang),
+                e.deadline
+            );
+        } else {
+            println!(
+                "逾期未答复：{} {}（{}），答复期限 {}",
+                e.number,
+                unit(&e.unit),
+                e.level.name().get(lang),
+                e.deadline
+            );
+        }
+    }
+    if en {
+        println!(
+            "notice register on {}: {} notice(s), {} issued now, {} overdue; written to {}",
+            register.today,
+            register.rows.len(),
+            register.issued_now.len(),
+            register.overdue,
+            path.display()
+        );
+    } else {
+        println!(
+            "通知单台账（{}）：共 {} 份，本次下发 {} 份，逾期未答复 {} 份；已写入 {}",
+            register.today,
+            register.rows.len(),
+            register.issued_now.len(),
+            register.overdue,
+            path.display()
+        );
+    }
+    Ok(entries)
+}
