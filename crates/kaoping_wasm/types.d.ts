@@ -1270,6 +1270,9 @@ export interface INoticeRules {
   workdays?: string[];
 }
 
+/** What became of a notice, on a given day. */
+export type INoticeStatus = "issued" | "answered" | "rectified" | "overdue";
+
 export interface INps {
   detractors: number;
   n: number;
@@ -1819,6 +1822,56 @@ export interface IRecordFile {
 export interface IRecordsEvaluation {
   ingest: IIngestReport;
   result: IEvaluationResult;
+}
+
+/**
+ * The register on a day: every notice in issue order with its status, and which were issued
+ * by this run.
+ */
+export interface IRegister {
+  /** Document numbers issued by this run. */
+  issued_now: string[];
+  /** Notices overdue on `today`. */
+  overdue: number;
+  rows: IRegisterRow[];
+  /** The day the statuses are for, `YYYY-MM-DD`. */
+  today: string;
+}
+
+/** A register that cannot be used, or a run that cannot issue. */
+export interface IRegisterProblem {
+  column?: string | null;
+  message: IText;
+  /** Row of the register file (the header is row 1); 0 for the file as a whole. */
+  row: number;
+}
+
+/** A notice with its status on the register's day. */
+export interface IRegisterRow {
+  /** The day the unit's written reply came, `YYYY-MM-DD`. */
+  answered?: string | null;
+  /** The last day of the reply period, `YYYY-MM-DD`. */
+  deadline: string;
+  /** `YYYY-MM-DD`. */
+  issued: string;
+  /** Answered after the deadline. */
+  late: boolean;
+  level: ILevel;
+  /** The document number (文号), unique in the register. */
+  number: string;
+  /** The tracking period the notice was issued for (`2026-09`). */
+  period: string;
+  /** The day the office found the matter rectified, `YYYY-MM-DD`. */
+  rectified?: string | null;
+  /** The unit's reply: its text, or the name of the file it came as. */
+  reply?: string | null;
+  status: INoticeStatus;
+  /** The unit's id. */
+  unit: string;
+  /** The warnings the notice lists. */
+  warnings: number;
+  /** Working days left to the deadline (negative: past it), while not answered. */
+  working_days_left?: number | null;
 }
 
 /** Why a record was not accepted. */
@@ -2372,12 +2425,27 @@ export interface ITrackFileCount {
 /** Everything one tracking run reads (the office page's input). */
 export interface ITrackFiles {
   events?: INamedFile[];
+  /**
+   * Issue notices dated this day (`YYYY-MM-DD`) to the units warned at `through` that
+   * have none for it in the register.
+   */
+  issue?: string | null;
   /** Language of the exports: zh-CN (default) or en. */
   lang?: string | null;
   periods?: INamedFile[];
   projects?: INamedFile[];
+  /**
+   * The notice register kept so far (its text, as `register_csv` writes it), see
+   * [`register`].
+   */
+  register?: INamedFile | null;
   /** The period analysed; default the latest with a figure. */
   through?: string | null;
+  /**
+   * The day the register's statuses are for (`YYYY-MM-DD`); default the issue day, else the
+   * last day of `through`. The page passes today's date in China.
+   */
+  today?: string | null;
 }
 
 /**
@@ -2386,6 +2454,12 @@ export interface ITrackFiles {
  */
 export interface ITrackOutput {
   notices: INotice[];
+  /** The notice register, when one was given or notices were issued. */
+  register?: IRegister | null;
+  /** That register as CSV (in `lang`), to keep for next month. */
+  register_csv?: string | null;
+  /** Why the register given was not read (then nothing was issued). */
+  register_problems: IRegisterProblem[];
   report: ITrackReport;
   warnings_csv: string;
 }

@@ -128,3 +128,64 @@ test('tracking files chosen by the office: rejections are listed with file, row 
     await browser.close();
   }
 });
+
+test('the notice register: notices issued with numbers and deadlines, kept, and overdue the next month', async () => {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 320, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  try {
+    // The page's statuses are for today in China: the test sets the day.
+    await page.clock.setFixedTime(new Date('2026-09-07T09:00:00+08:00'));
+    await page.goto(url('track.html'));
+    await page.getByLabel('截至月份').selectOption('2026-08');
+    await page.getByRole('button', { name: '载入示例数据' }).click();
+    await page.getByRole('heading', { level: 3, name: '通知单台账' }).waitFor();
+    // The first month: no register yet; issued on Monday 7 September.
+    await page.getByLabel('下发日期').fill('2026-09-07');
+    await page.getByRole('button', { name: '下发通知单并更新台账' }).click();
+    await page.getByText('台账共 5 份通知单，本次下发 5 份，逾期未答复 0 份。').first().waitFor();
+    const first = await rowsOf(page.getByRole('region', { name: /通知单台账/ }));
+    assert.deepEqual(first.map((r) => r[1]), ['硚口区', '蔡甸区', '江夏区', '黄陂区', '市交通运输局']);
+    assert.deepEqual([...new Set(first.map((r) => r[5]))], ['2026-09-21'], 'ten working days later');
+    assert.deepEqual([...new Set(first.map((r) => r[7]))], ['已下发']);
+    assert.deepEqual(first.filter((r) => r[2] === '预警通知单').map((r) => r[0]), ['考评预〔2026〕1号', '考评预〔2026〕2号', '考评预〔2026〕3号']);
+    // The printed notice carries its number and deadline.
+    await page.getByRole('button', { name: '查看黄陂区的通知单' }).click();
+    const notice = page.locator('.notice-view');
+    await notice.getByText('考评预〔2026〕3号').waitFor();
+    assert.match(await notice.innerText(), /于 2026年9月21日前（10 个工作日内）书面报送/);
+    assert.deepEqual(await axeCheck(page), [], 'axe: register at 320 px');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载通知单台账（CSV）' }).click()]);
+    const csv = await readFile(await dl.path(), 'utf8');
+    assert.ok(csv.startsWith('\ufeff文号,单位,级别,期间,下发日期,答复期限,'), csv.slice(0, 60));
+
+    // The office records 硚口区's reply, then runs September with the register it kept.
+    const kept = csv.replace(/^(考评预〔2026〕1号,硚口区,.*?,2026-09-21,\d+),,/m, '$1,2026-09-18,已报送整改方案,');
+    assert.notEqual(kept, csv);
+    await page.clock.setFixedTime(new Date('2026-10-09T09:00:00+08:00'));
+    await page.getByLabel('截至月份').selectOption('2026-09');
+    await page.getByRole('button', { name: '载入示例数据' }).click();
+    await page.getByLabel(/此前的通知单台账/).setInputFiles({ name: '通知单台账.csv', mimeType: 'text/csv', buffer: Buffer.from(kept) });
+    await page.getByLabel('下发日期').fill('2026-10-09');
+    await page.getByRole('button', { name: '下发通知单并更新台账' }).click();
+    await page.getByText('台账共 10 份通知单，本次下发 5 份，逾期未答复 4 份。').first().waitFor();
+    const next = await rowsOf(page.getByRole('region', { name: /通知单台账/ }));
+    assert.equal(next.length, 10);
+    assert.deepEqual(next[0].slice(6), ['2026-09-18', '已答复']);
+    // On 9 October, August's unanswered notices (due 21 September) are overdue; September's are not yet.
+    assert.deepEqual(next.slice(1, 5).map((r) => r[7]), ['逾期未答复', '逾期未答复', '逾期未答复', '逾期未答复']);
+    assert.deepEqual([...new Set(next.slice(5).map((r) => `${r[5]} ${r[7]}`))], ['2026-10-23 已下发']);
+    assert.equal(new Set(next.map((r) => r[0])).size, 10, 'every number once');
+
+    // A register with a date that does not exist: refused, each problem with its row.
+    await page.getByLabel(/此前的通知单台账/).setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(kept.replace('2026-09-18', '2026-09-31')) });
+    await page.getByRole('button', { name: '下发通知单并更新台账' }).click();
+    await page.getByRole('alert').getByText(/第 2 行“答复日期”列：“2026-09-31”不是日期/).waitFor();
+    assert.deepEqual(await axeCheck(page), [], 'axe: register refused');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await browser.close();
+  }
+});

@@ -28,7 +28,14 @@ const state = {
   indicator: null,
   unit: null,
   notice: null, // unit id of the notice shown
+  register: null, // the notice register kept so far: { name, text } (the engine reads it)
+  issue: null, // the day notices are issued (YYYY-MM-DD), when the office asks to issue
 };
+
+/** Today's date in China (YYYY-MM-DD): the day of the register's statuses. */
+function chinaToday() {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
 
 const t = () => strings(state.lang);
 
@@ -71,7 +78,10 @@ const download = (name, text, type) => offer(name, new Blob([text], { type }));
 function analyse() {
   state.error = null;
   try {
-    state.output = state.engine.track({ ...state.files, through: state.through, lang: state.lang });
+    state.output = state.engine.track({
+      ...state.files, through: state.through, lang: state.lang,
+      register: state.register, issue: state.issue, today: chinaToday(),
+    });
   } catch (err) {
     state.output = null;
     state.error = errorText(err, state.lang);
@@ -284,8 +294,7 @@ function renderWarnings(out) {
 
 function renderNotices(out) {
   const T = t();
-  if (!out.notices.length) return null;
-  const list = scrollTable(T.trackNoticesHeading, [T.trackUnit, T.trackLevel, T.trackNoticeCol],
+  const list = !out.notices.length ? h('p', { text: T.trackNoNotices }) : scrollTable(T.trackNoticesHeading, [T.trackUnit, T.trackLevel, T.trackNoticeCol],
     out.notices.map((n) => h('tr', {},
       rowHead(unitName(n.unit)), h('td', {}, levelTag(n.level)),
       h('td', {}, h('button', {
@@ -319,7 +328,71 @@ function renderNotices(out) {
   }
   return h('section', { class: 'office-step', id: 'notice-section', 'aria-labelledby': 'notices-h' },
     h('h2', { id: 'notices-h', tabindex: '-1', text: T.trackNoticesHeading }),
-    h('p', { class: 'hint', text: T.trackNoticesHint }), list, view);
+    h('p', { class: 'hint', text: T.trackNoticesHint }), list, view, renderRegister(out));
+}
+
+/** Reads the register file and the issue day from the form, then runs the year again with them. */
+async function issueNotices() {
+  const T = t();
+  const file = document.getElementById('register-file')?.files?.[0];
+  const day = document.getElementById('issue-date')?.value || null;
+  try {
+    state.register = file
+      ? { name: file.name, text: state.engine.constructor.fileText(file.name, new Uint8Array(await file.arrayBuffer())) }
+      : state.register;
+  } catch (err) {
+    state.error = T.trackReadFailed + errorText(err, state.lang);
+    renderAll();
+    document.getElementById('track-error')?.focus();
+    return;
+  }
+  state.issue = day;
+  analyse();
+  renderAll();
+  const r = state.output?.register;
+  announce(r ? T.trackRegisterDone(r.rows.length, r.issued_now.length, r.overdue) : T.trackRegisterRefused);
+  document.getElementById('register-h')?.focus();
+}
+
+/** The notice register: the form to issue, its problems, its table and download. */
+function renderRegister(out) {
+  const T = t();
+  const r = out.register;
+  const form = h('div', { class: 'track-inputs' },
+    h('p', { class: 'hint', text: T.trackRegisterHint }),
+    h('div', { class: 'field' }, h('label', { for: 'register-file', text: T.trackRegisterFile }),
+      state.register ? h('p', { class: 'hint', id: 'register-file-hint', text: T.trackRegisterLoaded(state.register.name) }) : null,
+      h('input', { type: 'file', id: 'register-file', accept: '.csv,.xlsx,text/csv', 'aria-describedby': state.register ? 'register-file-hint' : null })),
+    h('div', { class: 'field' }, h('label', { for: 'issue-date', text: T.trackIssueDate }),
+      h('input', { type: 'date', id: 'issue-date', value: state.issue ?? chinaToday() })),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'issue-notices', onclick: issueNotices, text: T.trackIssue })));
+  const problems = out.register_problems?.length
+    ? h('div', { class: 'error-summary', role: 'alert' },
+      h('p', { text: T.trackRegisterRefused }),
+      h('ul', {}, out.register_problems.map((p) => h('li', {
+        text: `${p.row ? T.trackRegisterAt(p.row, p.column) : ''}${tr(p.message, state.lang)}`,
+      }))))
+    : null;
+  let table = null;
+  if (r) {
+    const status = (row) => `${T.trackStatuses[row.status] ?? row.status}${row.late ? T.trackLate : ''}`;
+    table = [
+      h('p', { class: r.overdue ? 'notice warn' : 'hint', role: r.overdue ? 'status' : null, text: T.trackRegisterDone(r.rows.length, r.issued_now.length, r.overdue) }),
+      scrollTable(T.trackRegisterHeading,
+        [T.trackNumber, T.trackUnit, T.trackLevel, T.trackPeriod, T.trackIssued, T.trackDeadline, T.trackAnswered, T.trackStatus],
+        r.rows.map((row) => h('tr', { class: row.status === 'overdue' ? 'behind' : null },
+          rowHead(row.number), td(unitName(row.unit)), h('td', {}, levelTag(row.level)),
+          td(row.period, 'nowrap'), td(row.issued, 'nowrap'), td(row.deadline, 'nowrap'),
+          td(row.answered ?? '—', 'nowrap'), td(status(row))))),
+      h('div', { class: 'actions' }, h('button', {
+        type: 'button', class: 'secondary', id: 'download-register',
+        onclick: () => download(state.lang === 'en' ? 'notices.csv' : '通知单台账.csv', out.register_csv, 'text/csv;charset=utf-8'),
+        text: T.trackRegisterDownload,
+      })),
+    ];
+  }
+  return h('div', { class: 'register' },
+    h('h3', { id: 'register-h', tabindex: '-1', text: T.trackRegisterHeading }), form, problems, table);
 }
 
 function renderProjects(r) {

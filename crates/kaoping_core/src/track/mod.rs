@@ -259,6 +259,18 @@ pub struct TrackFiles {
     /// Language of the exports: zh-CN (default) or en.
     #[serde(default)]
     pub lang: Option<String>,
+    /// The notice register kept so far (its text, as `register_csv` writes it), see
+    /// [`register`].
+    #[serde(default)]
+    pub register: Option<NamedFile>,
+    /// Issue notices dated this day (`YYYY-MM-DD`) to the units warned at `through` that
+    /// have none for it in the register.
+    #[serde(default)]
+    pub issue: Option<String>,
+    /// The day the register's statuses are for (`YYYY-MM-DD`); default the issue day, else the
+    /// last day of `through`. The page passes today's date in China.
+    #[serde(default)]
+    pub today: Option<String>,
 }
 
 /// A unit's printable notice.
@@ -279,6 +291,15 @@ pub struct TrackOutput {
     pub report: TrackReport,
     pub warnings_csv: String,
     pub notices: Vec<Notice>,
+    /// The notice register, when one was given or notices were issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register: Option<register::Register>,
+    /// That register as CSV (in `lang`), to keep for next month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register_csv: Option<String>,
+    /// Why the register given was not read (then nothing was issued).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub register_problems: Vec<register::RegisterProblem>,
 }
 
 /// Reads the files, analyses the year up to `through` and makes the exports.
@@ -295,6 +316,18 @@ pub fn track_files(plan: &Plan, files: &TrackFiles) -> Result<TrackOutput, Track
     }
     let report = t.finish(files.through.as_deref())?;
     let lang = crate::text::ui_lang(files.lang.as_deref().unwrap_or("zh-CN"));
+    let (register, register_problems) = track_register(plan, &report, files);
+    let through = report.through.to_string();
+    let entry = |u: &str| {
+        register
+            .as_ref()
+            .and_then(|r| {
+                r.rows
+                    .iter()
+                    .find(|x| x.entry.unit == u && x.entry.period == through)
+            })
+            .map(|x| &x.entry)
+    };
     let notices = warned_units(plan, &report)
         .into_iter()
         .filter_map(|u| {
@@ -304,8 +337,8 @@ pub fn track_files(plan: &Plan, files: &TrackFiles) -> Result<TrackOutput, Track
                 .filter(|w| w.unit == u)
                 .map(|w| w.level)
                 .max()?;
-            let html = notice_html(plan, &report, &u, None, lang)?;
-            let (_, body) = notice_body(plan, &report, &u, None, lang)?;
+            let html = notice_html(plan, &report, &u, entry(&u), lang)?;
+            let (_, body) = notice_body(plan, &report, &u, entry(&u), lang)?;
             Some(Notice {
                 unit: u,
                 level,
@@ -317,6 +350,60 @@ pub fn track_files(plan: &Plan, files: &TrackFiles) -> Result<TrackOutput, Track
     Ok(TrackOutput {
         warnings_csv: warnings_csv(plan, &report, lang),
         notices,
+        register_csv: register.as_ref().map(|r| register_csv(plan, r, lang)),
+        register,
+        register_problems,
         report,
     })
+}
+
+/// The run's notice register: read, notices issued, statuses on the day. None when the files
+/// give neither a register nor an issue day; problems when the register or a day is not read.
+fn track_register(
+    plan: &Plan,
+    report: &TrackReport,
+    files: &TrackFiles,
+) -> (Option<register::Register>, Vec<register::RegisterProblem>) {
+    use register::RegisterProblem;
+    if files.register.is_none() && files.issue.is_none() {
+        return (None, Vec::new());
+    }
+    let day = |text: &Option<String>, zh: &str, en: &str| match text {
+        None => Ok(None),
+        Some(t) => Date::parse(t).map(Some).ok_or_else(|| RegisterProblem {
+            row: 0,
+            column: None,
+            message: Text::new(
+                &format!("{zh}“{t}”不是日期（应为 YYYY-MM-DD）"),
+                &format!("the {en} \"{t}\" is not a date (YYYY-MM-DD)"),
+            ),
+        }),
+    };
+    let (issue, today) = match (
+        day(&files.issue, "下发日期", "issue date"),
+        day(&files.today, "台账日期", "register's date"),
+    ) {
+        (Ok(i), Ok(t)) => (i, t),
+        (i, t) => return (None, [i.err(), t.err()].into_iter().flatten().collect()),
+    };
+    let entries = match &files.register {
+        Some(f) => match read_register(plan, f.text.as_bytes()) {
+            Ok(e) => e,
+            Err(problems) => return (None, problems),
+        },
+        None => Vec::new(),
+    };
+    let rules = match TrackingRules::of(plan) {
+        Ok(r) => r.notices,
+        Err(_) => NoticeRules::default(),
+    };
+    let (entries, issued) = match issue {
+        Some(d) => register::issue_notices(plan, &rules, entries, report, d),
+        None => (entries, Vec::new()),
+    };
+    let today = today.or(issue).unwrap_or_else(|| report.through.last_day());
+    (
+        Some(register::register_on(&rules, entries, issued, today)),
+        Vec::new(),
+    )
 }

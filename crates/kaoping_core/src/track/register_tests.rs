@@ -267,3 +267,70 @@ fn a_register_with_problems_is_refused_whole_with_each_place() {
     assert_eq!(e[0].answered.as_deref(), Some("2026-09-15"));
     assert_eq!(e[1].issued, "2026-10-09");
 }
+
+/// The page's path: one `track_files` call reads the register, issues, and numbers the notices.
+#[test]
+fn a_tracking_run_issues_and_numbers_its_notices() {
+    use crate::track::{track_files, NamedFile, TrackFiles};
+    let plan = crate::plan::demo_plan();
+    let data = demo_periods(42, Some("2026-09")).unwrap();
+    let named = |name: &str, text: &str| NamedFile {
+        name: name.into(),
+        text: text.into(),
+    };
+    let mut files = TrackFiles {
+        periods: vec![named("periods.csv", &data.periods_csv)],
+        events: vec![named("events.json", &data.events_json)],
+        through: Some("2026-08".into()),
+        issue: Some("2026-09-07".into()),
+        ..TrackFiles::default()
+    };
+    let aug = track_files(&plan, &files).unwrap();
+    let register = aug.register.as_ref().unwrap();
+    assert_eq!(register.issued_now.len(), aug.notices.len());
+    for (n, row) in aug.notices.iter().zip(&register.rows) {
+        assert_eq!(n.unit, row.entry.unit);
+        assert!(
+            n.html
+                .contains(&format!("<p class=\"number\">{}</p>", row.entry.number)),
+            "{}",
+            n.html
+        );
+    }
+    // The next month, from the register the office kept: numbers go on.
+    files.through = Some("2026-09".into());
+    files.issue = Some("2026-10-09".into());
+    files.register = Some(named("notices.csv", aug.register_csv.as_deref().unwrap()));
+    let sep = track_files(&plan, &files).unwrap();
+    let r = sep.register.unwrap();
+    assert_eq!(r.rows.len(), register.rows.len() + r.issued_now.len());
+    assert_eq!(
+        r.overdue,
+        register.rows.len(),
+        "last month's notices, unanswered, are overdue"
+    );
+    // Without a register or an issue day, nothing about one.
+    let plain = track_files(
+        &plan,
+        &TrackFiles {
+            register: None,
+            issue: None,
+            ..files.clone()
+        },
+    )
+    .unwrap();
+    assert!(plain.register.is_none() && plain.register_csv.is_none());
+    // A register that cannot be read: its problems, nothing issued, notices unnumbered.
+    files.register = Some(named("notices.csv", "文号,单位\n1,江岸区\n"));
+    let bad = track_files(&plan, &files).unwrap();
+    assert!(bad.register.is_none());
+    assert_eq!(bad.register_problems.len(), 1);
+    assert!(!bad.notices[0].html.contains("class=\"number\""));
+    files.register = None;
+    files.issue = Some("2026-10-32".into());
+    let bad = track_files(&plan, &files).unwrap();
+    assert!(bad.register_problems[0]
+        .message
+        .get("en")
+        .contains("issue date"));
+}
