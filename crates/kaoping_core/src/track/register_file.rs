@@ -133,105 +133,14 @@ pub fn read_register(
         if cells.iter().all(String::is_empty) {
             continue;
         }
-        let cell = |key: &str| {
-            index
-                .iter()
-                .position(|k| *k == Some(key))
-                .and_then(|i| cells.get(i))
-                .map_or("", |c| unquote(c))
-        };
         let mut p = RowCheck {
             row: *row,
             problems: &mut problems,
             header,
             index: &index,
         };
-        let number = p.required(cell("number"), "number");
-        if !number.is_empty() && !numbers.insert(number.to_owned()) {
-            p.bad(
-                "number",
-                &format!("文号“{number}”重复"),
-                &format!("the number \"{number}\" appears twice"),
-            );
-        }
-        let unit = plan
-            .units
-            .iter()
-            .find(|u| {
-                let c = cell("unit");
-                u.id == c || u.name.0.values().any(|n| n == c)
-            })
-            .map(|u| u.id.clone());
-        if unit.is_none() {
-            let c = cell("unit");
-            p.bad(
-                "unit",
-                &format!("方案中没有单位“{c}”"),
-                &format!("the plan has no unit \"{c}\""),
-            );
-        }
-        let level = match cell("level").to_lowercase().as_str() {
-            "通知单" | "notice" => Some(Level::Notice),
-            "预警通知单" | "warning" | "warning notice" => Some(Level::Warning),
-            other => {
-                p.bad(
-                    "level",
-                    &format!("级别“{other}”应为 通知单 或 预警通知单"),
-                    &format!("level \"{other}\" must be notice or warning notice"),
-                );
-                None
-            }
-        };
-        let period = p.required(cell("period"), "period").to_owned();
-        let issued = p.date(cell("issued"), "issued", true);
-        let deadline = p.date(cell("deadline"), "deadline", true);
-        let answered = p.date(cell("answered"), "answered", false);
-        let rectified = p.date(cell("rectified"), "rectified", false);
-        if let (Some(i), Some(d)) = (issued, deadline) {
-            if d < i {
-                p.bad(
-                    "deadline",
-                    "答复期限早于下发日期",
-                    "the deadline is before the issue date",
-                );
-            }
-        }
-        if let (Some(i), Some(a)) = (issued, answered) {
-            if a < i {
-                p.bad(
-                    "answered",
-                    "答复日期早于下发日期",
-                    "the reply is dated before the notice",
-                );
-            }
-        }
-        let warnings = match cell("warnings") {
-            "" => 0,
-            w => w.parse().unwrap_or_else(|_| {
-                p.bad(
-                    "warnings",
-                    &format!("预警条数“{w}”不是整数"),
-                    &format!("warnings \"{w}\" is not a whole number"),
-                );
-                0
-            }),
-        };
-        let reply = Some(cell("reply").to_owned()).filter(|r| !r.is_empty());
-        if let (Some(unit), Some(level), Some(issued), Some(deadline)) =
-            (unit, level, issued, deadline)
-        {
-            entries.push(RegisterEntry {
-                number: number.to_owned(),
-                level,
-                unit,
-                period,
-                issued: issued.to_string(),
-                deadline: deadline.to_string(),
-                warnings,
-                answered: answered.map(|d| d.to_string()),
-                reply,
-                rectified: rectified.map(|d| d.to_string()),
-            });
+        if let Some(e) = read_row(plan, &mut p, cells, &mut numbers) {
+            entries.push(e);
         }
     }
     if problems.is_empty() {
@@ -239,6 +148,110 @@ pub fn read_register(
     } else {
         Err(problems)
     }
+}
+
+/// One row of the register (its cells by column key): the entry, or its problems into `p`.
+fn read_row(
+    plan: &Plan,
+    p: &mut RowCheck<'_>,
+    cells: &[String],
+    numbers: &mut BTreeSet<String>,
+) -> Option<RegisterEntry> {
+    let index = p.index;
+    let cell = |key: &str| {
+        index
+            .iter()
+            .position(|k| *k == Some(key))
+            .and_then(|i| cells.get(i))
+            .map_or("", |c| unquote(c))
+    };
+    let number = p.required(cell("number"), "number");
+    if !number.is_empty() && !numbers.insert(number.to_owned()) {
+        p.bad(
+            "number",
+            &format!("文号“{number}”重复"),
+            &format!("the number \"{number}\" appears twice"),
+        );
+    }
+    let unit = plan
+        .units
+        .iter()
+        .find(|u| {
+            let c = cell("unit");
+            u.id == c || u.name.0.values().any(|n| n == c)
+        })
+        .map(|u| u.id.clone());
+    if unit.is_none() {
+        let c = cell("unit");
+        p.bad(
+            "unit",
+            &format!("方案中没有单位“{c}”"),
+            &format!("the plan has no unit \"{c}\""),
+        );
+    }
+    let level = match cell("level").to_lowercase().as_str() {
+        "通知单" | "notice" => Some(Level::Notice),
+        "预警通知单" | "warning" | "warning notice" => Some(Level::Warning),
+        other => {
+            p.bad(
+                "level",
+                &format!("级别“{other}”应为 通知单 或 预警通知单"),
+                &format!("level \"{other}\" must be notice or warning notice"),
+            );
+            None
+        }
+    };
+    let period = p.required(cell("period"), "period").to_owned();
+    let issued = p.date(cell("issued"), "issued", true);
+    let deadline = p.date(cell("deadline"), "deadline", true);
+    let answered = p.date(cell("answered"), "answered", false);
+    let rectified = p.date(cell("rectified"), "rectified", false);
+    if let (Some(i), Some(d)) = (issued, deadline) {
+        if d < i {
+            p.bad(
+                "deadline",
+                "答复期限早于下发日期",
+                "the deadline is before the issue date",
+            );
+        }
+    }
+    if let (Some(i), Some(a)) = (issued, answered) {
+        if a < i {
+            p.bad(
+                "answered",
+                "答复日期早于下发日期",
+                "the reply is dated before the notice",
+            );
+        }
+    }
+    let warnings = match cell("warnings") {
+        "" => 0,
+        w => w.parse().unwrap_or_else(|_| {
+            p.bad(
+                "warnings",
+                &format!("预警条数“{w}”不是整数"),
+                &format!("warnings \"{w}\" is not a whole number"),
+            );
+            0
+        }),
+    };
+    let reply = Some(cell("reply").to_owned()).filter(|r| !r.is_empty());
+    let (Some(unit), Some(level), Some(issued), Some(deadline)) = (unit, level, issued, deadline)
+    else {
+        return None;
+    };
+    Some(RegisterEntry {
+        number: number.to_owned(),
+        level,
+        unit,
+        period,
+        issued: issued.to_string(),
+        deadline: deadline.to_string(),
+        warnings,
+        answered: answered.map(|d| d.to_string()),
+        reply,
+        rectified: rectified.map(|d| d.to_string()),
+    })
 }
 
 impl RegisterProblem {
