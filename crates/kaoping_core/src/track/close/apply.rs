@@ -293,6 +293,25 @@ fn check(
             ),
         ));
     }
+    let value = field.and_then(|f| field_value(f, &r.value));
+    if let (Some(field), None) = (field, value) {
+        let v = name(&r.value);
+        let (zh, en) = match field {
+            "passed" | "veto" => (
+                format!("“{v}”应为“是”或“否”"),
+                format!("{v:?} should be yes or no"),
+            ),
+            "milestones_done" | "milestones_total" => (
+                format!("节点数应为不小于 0 的整数，而不是“{v}”"),
+                format!("a count of milestones is a whole number ≥ 0, not {v:?}"),
+            ),
+            _ => (
+                format!("“{v}”不是数字（如 12.5，不带单位或 %）"),
+                format!("{v:?} is not a number (such as 12.5, without a unit or %)"),
+            ),
+        };
+        problems.push(problem(row, "value", &zh, &en));
+    }
     let (Some(unit), Some(ind), Some(field)) = (unit, ind, field) else {
         return None;
     };
@@ -342,25 +361,6 @@ fn check(
             &format!("指标“{}”不是一票否决指标", ind.id),
             &format!("indicator {:?} has no veto", ind.id),
         ));
-    }
-    let value = field_value(field, &r.value);
-    if value.is_none() {
-        let v = name(&r.value);
-        let (zh, en) = match field {
-            "passed" | "veto" => (
-                format!("“{v}”应为“是”或“否”"),
-                format!("{v:?} should be yes or no"),
-            ),
-            "milestones_done" | "milestones_total" => (
-                format!("节点数应为不小于 0 的整数，而不是“{v}”"),
-                format!("a count of milestones is a whole number ≥ 0, not {v:?}"),
-            ),
-            _ => (
-                format!("“{v}”不是数字（如 12.5，不带单位或 %）"),
-                format!("{v:?} is not a number (such as 12.5, without a unit or %)"),
-            ),
-        };
-        problems.push(problem(row, "value", &zh, &en));
     }
     (problems.len() == before).then_some((i, field, value?))
 }

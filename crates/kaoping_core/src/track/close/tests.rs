@@ -240,7 +240,7 @@ fn every_override_problem_is_listed_and_nothing_is_changed() {
     let report = demo_report(&plan, None, true);
     let reqs = [
         request("jiangan", "gdp_growth", "actual", "6.1", "  ", 2),
-        request("nowhere", "gdp_growth", "actual", "6.1", "r", 3),
+        request("nowhere", "gdp_growth", "actual", "abc", "r", 3),
         request("jiangan", "gdp_growth", "milestones_done", "3", "r", 4),
         request("jiangan", "ecology", "passed", "maybe", "r", 5),
         request("ndrc", "gdp_growth", "actual", "6", "r", 6),
@@ -263,6 +263,7 @@ fn every_override_problem_is_listed_and_nothing_is_changed() {
         [
             (2, "reason"),
             (3, "unit"),
+            (3, "value"),
             (4, "field"),
             (5, "value"),
             (6, "indicator"),
@@ -274,11 +275,11 @@ fn every_override_problem_is_listed_and_nothing_is_changed() {
         "{problems:#?}"
     );
     assert!(problems[0].message.get("zh-CN").contains("原因"));
-    assert!(problems[6]
+    assert!(problems[7]
         .message
         .get("en")
         .contains("also give: milestones_total"));
-    assert!(problems[8]
+    assert!(problems[9]
         .message
         .get("en")
         .contains("more than the 3 in all"));
