@@ -44,8 +44,8 @@ pub fn write(
             .unwrap_or_default();
         anyhow::anyhow!("{at}{}", crate::yearend::in_lang(&e, lang))
     })?;
-    let text = serde_json::to_string_pretty(&figures)? + "\n";
-    std::fs::write(out, text).with_context(|| format!("cannot write {}", out.display()))?;
+    std::fs::write(out, figures.to_json())
+        .with_context(|| format!("cannot write {}", out.display()))?;
     for f in figures.figures.iter().filter(|f| f.gap.is_some()) {
         let why = f.gap.as_ref().map(|g| g.get(lang)).unwrap_or_default();
         let filled = match (f.value.is_some(), en) {

@@ -35,6 +35,7 @@ impl Bilingual for crate::track::CloseError {
             CloseError::NotYearEnd { through, last } => {
                 format!("跟踪数据截至 {through}；年终指标数据取全年最后一期（{last}）的数据")
             }
+            CloseError::Track(e) => e.zh(),
             CloseError::Overrides { problems } => format!(
                 "{} 处人工调整有问题，未作任何调整；{}",
                 problems.len(),
@@ -77,6 +78,10 @@ mod close_tests {
                 }],
             },
             &["reason"],
+        );
+        bilingual(
+            &CloseError::Track(crate::track::TrackError::Through("2026-13".into())),
+            &["2026-13"],
         );
     }
 }

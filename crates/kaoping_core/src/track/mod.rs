@@ -27,8 +27,8 @@ use crate::text::Text;
 pub use analyse::*;
 #[cfg(feature = "office")]
 pub use close::{
-    year_end_figures, CloseError, DerivedFigure, ProjectRatings, Provenance, YearEndFigures,
-    YEAR_END_FORMAT,
+    year_end_figures, year_end_files, CloseError, DerivedFigure, ProjectRatings, Provenance,
+    YearEndFigures, YearEndOutput, YearEndRequest, YEAR_END_FORMAT,
 };
 pub use demo::{demo_periods, DemoPeriods};
 #[cfg(feature = "office")]

@@ -22,6 +22,9 @@ pub(super) fn derive(plan: &Plan, report: &TrackReport) -> Vec<DerivedFigure> {
                 kind: ind.kind,
                 derived: None,
                 value: None,
+                derived_text: None,
+                value_text: None,
+                fields: fields(ind),
                 sources: Vec::new(),
                 gap: None,
                 overridden: false,
@@ -43,6 +46,20 @@ pub(super) fn derive(plan: &Plan, report: &TrackReport) -> Vec<DerivedFigure> {
         }
     }
     out
+}
+
+/// The fields of the indicator's kind an override may set.
+fn fields(ind: &Indicator) -> Vec<&'static str> {
+    use crate::yearend::{CONSTRAINT_FIELDS, DATA_FIELDS, PROJECT_FIELDS};
+    let of = match ind.kind {
+        IndicatorKind::Data => DATA_FIELDS,
+        IndicatorKind::Project => PROJECT_FIELDS,
+        IndicatorKind::Constraint => CONSTRAINT_FIELDS,
+    };
+    of.iter()
+        .map(|f| f.0)
+        .filter(|f| *f != "veto" || ind.veto)
+        .collect()
 }
 
 fn said(zh: &str, en: &str) -> Provenance {

@@ -20,12 +20,12 @@
 mod apply;
 mod derive;
 
-use super::{Period, RatingSummary, Source, TrackReport};
+use super::{Period, RatingSummary, Source, TrackFiles, TrackReport};
 use crate::plan::{IndicatorKind, Plan};
 use crate::score::{IndicatorInput, IndicatorValue};
 use crate::text::Text;
 use crate::yearend::{IndicatorOverride, OverrideRequest, TableProblem};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The format tag of a year-end figures file.
 pub const YEAR_END_FORMAT: &str = "kaoping.year-end/1";
@@ -62,6 +62,11 @@ pub struct DerivedFigure {
     pub derived: Option<IndicatorValue>,
     /// The value scored (after overrides); none when it stays a gap.
     pub value: Option<IndicatorValue>,
+    /// `derived` and `value` in words, as the page shows them.
+    pub derived_text: Option<Text>,
+    pub value_text: Option<Text>,
+    /// The fields an override may set for this indicator (`veto` only for a veto indicator).
+    pub fields: Vec<&'static str>,
     /// Where each part of the value came from: periods, target, milestones, events.
     pub sources: Vec<Provenance>,
     /// Why tracking has no value (a gap); none when it has one.
@@ -103,6 +108,8 @@ pub enum CloseError {
     NotYearEnd { through: String, last: String },
     #[error("{} override(s) refused, nothing was changed; {}", problems.len(), crate::yearend::list(problems, "en"))]
     Overrides { problems: Vec<TableProblem> },
+    #[error(transparent)]
+    Track(super::TrackError),
 }
 
 /// The year's indicator figures from the tracking `report` of `plan` (analysed through the
@@ -129,6 +136,10 @@ pub fn year_end_figures(
     let mut figures = derive::derive(plan, report);
     let made = apply::apply(plan, &mut figures, overrides)
         .map_err(|problems| CloseError::Overrides { problems })?;
+    for f in &mut figures {
+        f.derived_text = f.derived.as_ref().map(describe);
+        f.value_text = f.value.as_ref().map(describe);
+    }
     let indicators = figures
         .iter()
         .filter_map(|f| {
@@ -147,6 +158,78 @@ pub fn year_end_figures(
         plan_sha256: plan.sha256.clone(),
         through: report.through,
         gaps: figures.iter().filter(|f| f.value.is_none()).count(),
+        figures,
+    })
+}
+
+/// A figure in words: `实际值 6.1，目标值 6` / `actual 6.1, target 6`.
+fn describe(v: &IndicatorValue) -> Text {
+    let n = |x: f64| crate::cells::format_number(crate::score::round_to(x, 6) + 0.0);
+    match v {
+        IndicatorValue::Data {
+            actual,
+            target,
+            baseline,
+        } => {
+            let (a, t) = (n(*actual), n(*target));
+            let (bz, be) = baseline.map_or((String::new(), String::new()), |b| {
+                (format!("，基期值 {}", n(b)), format!(", baseline {}", n(b)))
+            });
+            Text::new(
+                &format!("实际值 {a}，目标值 {t}{bz}"),
+                &format!("actual {a}, target {t}{be}"),
+            )
+        }
+        IndicatorValue::Project {
+            milestones_done: d,
+            milestones_total: t,
+        } => Text::new(
+            &format!("完成节点 {d}/{t}"),
+            &format!("{d} of {t} milestones"),
+        ),
+        IndicatorValue::Constraint { passed, veto, .. } => match (passed, veto) {
+            (true, false) => Text::new("达标", "passed"),
+            (false, false) => Text::new("未达标", "not passed"),
+            (true, true) => Text::new("达标，一票否决", "passed, veto"),
+            (false, true) => Text::new("未达标，一票否决", "not passed, veto"),
+        },
+    }
+}
+
+/// What the office page gives for the year-end figures in one step: the tracking files (as
+/// for a tracking run) and the overrides.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, schemars::JsonSchema)]
+pub struct YearEndRequest {
+    pub files: TrackFiles,
+    #[serde(default)]
+    pub overrides: Vec<OverrideRequest>,
+}
+
+/// The year-end figures, and the file to hand to the aggregation (its name and JSON text).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct YearEndOutput {
+    pub figures: YearEndFigures,
+    pub name: String,
+    pub json: String,
+}
+
+impl YearEndFigures {
+    /// The file's text: pretty JSON, `indicators` first (the aggregation tells the file's role
+    /// from its first key).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+}
+
+/// The tracking files read and analysed (through the year's last period unless
+/// `files.through` says otherwise), made into the year-end figures with the overrides: what
+/// `kaoping track --year-end` does, in one call for the office page.
+pub fn year_end_files(plan: &Plan, req: &YearEndRequest) -> Result<YearEndOutput, CloseError> {
+    let out = super::track_files(plan, &req.files).map_err(CloseError::Track)?;
+    let figures = year_end_figures(plan, &out.report, &req.overrides)?;
+    Ok(YearEndOutput {
+        name: format!("year-end-figures-{}.json", plan.year),
+        json: figures.to_json(),
         figures,
     })
 }

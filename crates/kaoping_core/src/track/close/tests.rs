@@ -295,3 +295,62 @@ fn a_report_of_another_plan_is_refused() {
         Err(CloseError::OtherPlan { .. })
     ));
 }
+
+#[test]
+fn one_call_reads_the_files_and_gives_the_file_to_aggregate() {
+    let plan = demo_plan();
+    let d = demo_periods(42, None).unwrap();
+    let named = |name: &str, text: &str| crate::track::NamedFile {
+        name: name.into(),
+        text: text.into(),
+    };
+    let req = YearEndRequest {
+        files: crate::track::TrackFiles {
+            periods: vec![named("periods.csv", &d.periods_csv)],
+            projects: vec![named("projects.json", &d.projects_json)],
+            events: vec![named("events.json", &d.events_json)],
+            through: None,
+            lang: None,
+        },
+        overrides: vec![request(
+            "caidian",
+            "ecology",
+            "veto",
+            "否",
+            "复核认定非重大事故",
+            1,
+        )],
+    };
+    let out = year_end_files(&plan, &req).unwrap();
+    assert_eq!(out.name, "year-end-figures-2026.json");
+    assert!(
+        out.json.starts_with("{\n  \"indicators\": ["),
+        "the role is told by the first key"
+    );
+    let eco = figure(&out.figures, "caidian", "ecology");
+    assert_eq!(
+        eco.derived_text.as_ref().unwrap().get("zh-CN"),
+        "未达标，一票否决"
+    );
+    assert_eq!(eco.value_text.as_ref().unwrap().get("en"), "not passed");
+    assert_eq!(eco.fields, ["passed", "veto"]);
+    assert_eq!(
+        figure(&out.figures, "jiangan", "work_style").fields,
+        ["passed"]
+    );
+    assert_eq!(
+        figure(&out.figures, "qiaokou", "major_projects")
+            .value_text
+            .as_ref()
+            .unwrap()
+            .get("en"),
+        "2 of 4 milestones"
+    );
+    // a tracking error comes through as it is
+    let mut bad = req.clone();
+    bad.files.through = Some("2026-13".into());
+    assert!(matches!(
+        year_end_files(&plan, &bad),
+        Err(CloseError::Track(_))
+    ));
+}
