@@ -240,61 +240,10 @@ fn check(
 ) -> Option<(usize, &'static str, FieldValue)> {
     let before = problems.len();
     let row = r.row;
-    if r.reason.trim().is_empty() {
-        problems.push(problem(
-            row,
-            "reason",
-            "调整须写明原因（必填）",
-            "an override needs a reason (required)",
-        ));
-    }
-    let name = |s: &str| s.trim().to_owned();
-    let unit = plan
-        .units
-        .iter()
-        .find(|u| u.id == r.unit.trim() || u.name.0.values().any(|n| n.trim() == r.unit.trim()));
-    if unit.is_none() {
-        problems.push(problem(
-            row,
-            "unit",
-            &format!("方案中没有单位“{}”（填单位编号或名称）", name(&r.unit)),
-            &format!(
-                "the plan has no unit {:?} (give the unit's id or name)",
-                name(&r.unit)
-            ),
-        ));
-    }
-    let ind = plan.indicators.iter().find(|i| {
-        i.id == r.indicator.trim() || i.name.0.values().any(|n| n.trim() == r.indicator.trim())
-    });
-    if ind.is_none() {
-        problems.push(problem(
-            row,
-            "indicator",
-            &format!("方案中没有指标“{}”（填指标编号或名称）", name(&r.indicator)),
-            &format!(
-                "the plan has no indicator {:?} (give the indicator's id or name)",
-                name(&r.indicator)
-            ),
-        ));
-    }
-    let field = field_key(&r.field);
-    if field.is_none() {
-        problems.push(problem(
-            row,
-            "field",
-            &format!(
-                "“{}”不是可调整的项（实际值、目标值、基期值、已完成节点、节点总数、是否达标、一票否决）",
-                name(&r.field)
-            ),
-            &format!(
-                "{:?} is not a field that can be overridden (actual, target, baseline, milestones_done, milestones_total, passed, veto)",
-                name(&r.field)
-            ),
-        ));
-    }
+    let (unit, ind, field) = names(plan, r, problems);
     let value = field.and_then(|f| field_value(f, &r.value));
     if let (Some(field), None) = (field, value) {
+        let name = |s: &str| s.trim().to_owned();
         let v = name(&r.value);
         let (zh, en) = match field {
             "passed" | "veto" => (
@@ -363,6 +312,73 @@ fn check(
         ));
     }
     (problems.len() == before).then_some((i, field, value?))
+}
+
+/// The unit, indicator and field an override names, each problem pushed (its reason too).
+fn names<'p>(
+    plan: &'p Plan,
+    r: &OverrideRequest,
+    problems: &mut Vec<TableProblem>,
+) -> (
+    Option<&'p crate::plan::Unit>,
+    Option<&'p crate::plan::Indicator>,
+    Option<&'static str>,
+) {
+    let row = r.row;
+    if r.reason.trim().is_empty() {
+        problems.push(problem(
+            row,
+            "reason",
+            "调整须写明原因（必填）",
+            "an override needs a reason (required)",
+        ));
+    }
+    let name = |s: &str| s.trim().to_owned();
+    let unit = plan
+        .units
+        .iter()
+        .find(|u| u.id == r.unit.trim() || u.name.0.values().any(|n| n.trim() == r.unit.trim()));
+    if unit.is_none() {
+        problems.push(problem(
+            row,
+            "unit",
+            &format!("方案中没有单位“{}”（填单位编号或名称）", name(&r.unit)),
+            &format!(
+                "the plan has no unit {:?} (give the unit's id or name)",
+                name(&r.unit)
+            ),
+        ));
+    }
+    let ind = plan.indicators.iter().find(|i| {
+        i.id == r.indicator.trim() || i.name.0.values().any(|n| n.trim() == r.indicator.trim())
+    });
+    if ind.is_none() {
+        problems.push(problem(
+            row,
+            "indicator",
+            &format!("方案中没有指标“{}”（填指标编号或名称）", name(&r.indicator)),
+            &format!(
+                "the plan has no indicator {:?} (give the indicator's id or name)",
+                name(&r.indicator)
+            ),
+        ));
+    }
+    let field = field_key(&r.field);
+    if field.is_none() {
+        problems.push(problem(
+            row,
+            "field",
+            &format!(
+                "“{}”不是可调整的项（实际值、目标值、基期值、已完成节点、节点总数、是否达标、一票否决）",
+                name(&r.field)
+            ),
+            &format!(
+                "{:?} is not a field that can be overridden (actual, target, baseline, milestones_done, milestones_total, passed, veto)",
+                name(&r.field)
+            ),
+        ));
+    }
+    (unit, ind, field)
 }
 
 /// The typed value of a field from its text.
