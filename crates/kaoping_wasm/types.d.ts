@@ -481,6 +481,33 @@ export interface IDemoSettingsCheck {
   settings?: IDemoSettings | null;
 }
 
+/** One unit's figure for one indicator as tracking gives it. */
+export interface IDerivedFigure {
+  /** The value tracking gives; none for a gap. */
+  derived?: IIndicatorValue | null;
+  /** `derived` and `value` in words, as the page shows them. */
+  derived_text?: IText | null;
+  /** The fields an override may set for this indicator (`veto` only for a veto indicator). */
+  fields: string[];
+  /** Why tracking has no value (a gap); none when it has one. */
+  gap?: IText | null;
+  indicator: string;
+  kind: IIndicatorKind;
+  /** Whether an override changed it. */
+  overridden: boolean;
+  /**
+   * Project indicators: the site-check ratings of its projects, per quarter and rater group
+   * (shown, not scored).
+   */
+  site_checks: IProjectRatings[];
+  /** Where each part of the value came from: periods, target, milestones, events. */
+  sources: IProvenance[];
+  unit: string;
+  /** The value scored (after overrides); none when it stays a gap. */
+  value?: IIndicatorValue | null;
+  value_text?: IText | null;
+}
+
 /** One difference found by [`verify`]. */
 export interface IDifference {
   /**
@@ -600,6 +627,9 @@ export interface IExpertRules {
   min_n?: number;
 }
 
+/** A value of one field of a figure. */
+export type IFieldValue = boolean | number;
+
 /**
  * A file from the page: `{name, bytes: Uint8Array, role?}` (`role`: an aggregation's input,
  * detected when absent).
@@ -625,6 +655,11 @@ export interface IFileCount {
 /** A file: its name (a path relative to the manifest), size in bytes and SHA-256 of its bytes. */
 export interface IFileEntry {
   name: string;
+  /**
+   * The office's overrides that an indicator-figures file made from tracking carries
+   * (`kaoping track --year-end`): each field's value before and after, and why.
+   */
+  overrides?: IIndicatorOverride[];
   /** Records read, accepted and rejected from this file (record and scoring-inputs files). */
   records?: IRecordCounts | null;
   role?: IInputRole | null;
@@ -822,6 +857,21 @@ export type IIndicatorInput = {
 });
 
 export type IIndicatorKind = "data" | "project" | "constraint";
+
+/**
+ * An override made: the field's value before (none where tracking had no value) and after,
+ * and why. Kept in the year-end figures file and in the manifest entry of that file.
+ */
+export interface IIndicatorOverride {
+  /** The field's key (`actual`, `milestones_done`, `veto`, …). */
+  field: string;
+  indicator: string;
+  /** The value derived from tracking; none for a gap. */
+  original?: IFieldValue | null;
+  reason: string;
+  unit: string;
+  value: IFieldValue;
+}
 
 /** Scoring of indicator data. */
 export interface IIndicatorRules {
@@ -1315,6 +1365,31 @@ export interface IOutputBytes {
   name: string;
 }
 
+/**
+ * One override the office asks for: a field of a unit's figure for an indicator set to a
+ * value (the cell's text, read by the field's kind where it is applied), with its reason.
+ */
+export interface IOverrideRequest {
+  /**
+   * `actual`, `target`, `baseline`, `milestones_done`, `milestones_total`, `passed`, `veto`
+   * (or the figures table's header: 实际值, 目标值, 基期值, 已完成节点, 节点总数, 是否达标, 一票否决).
+   */
+  field: string;
+  /** The indicator's id or its name in any plan language. */
+  indicator: string;
+  /** Why (required). */
+  reason?: string;
+  /**
+   * Where the override was given: the spreadsheet row of a file (the header is row 1), or
+   * its place in the page's list (from 1).
+   */
+  row?: number;
+  /** The unit's id or its name in any plan language. */
+  unit: string;
+  /** The new value as typed: a number, a whole number of milestones, or yes/no (是/否). */
+  value: string;
+}
+
 /** Every parameter of an aggregation that is not in a file. */
 export interface IParameters {
   /**
@@ -1513,6 +1588,12 @@ export interface IProject {
   unit: string;
 }
 
+/** A tracking project's site-check ratings. */
+export interface IProjectRatings {
+  project: string;
+  ratings: IRatingSummary[];
+}
+
 export interface IProjectStatus {
   /** done ÷ total, in %. */
   completion: number;
@@ -1527,6 +1608,12 @@ export interface IProjectStatus {
   ratings: IRatingSummary[];
   total: number;
   unit: string;
+}
+
+/** One fact a figure was made from, in words, and the file row it was read from (when one). */
+export interface IProvenance {
+  source?: ISource | null;
+  text: IText;
 }
 
 /** The common figures of a component. */
@@ -2728,4 +2815,45 @@ export interface IWeightCell {
   cell: string;
   respondents: number;
   weight: number;
+}
+
+/**
+ * The year's indicator figures made from tracking: what the aggregation reads (`indicators`,
+ * with the `overrides` its manifest records), and per unit × indicator how it was made.
+ * Written as JSON, `indicators` first, so that `kaoping aggregate` and the office page take
+ * the file as indicator figures.
+ */
+export interface IYearEndFigures {
+  /**
+   * Every unit × indicator of the plan (plan order): the value derived, the value scored,
+   * where it came from, or why tracking has none.
+   */
+  figures: IDerivedFigure[];
+  format: string;
+  /** How many unit × indicator pairs have no value (neither tracking nor an override). */
+  gaps: number;
+  /** The figures scored: every unit × indicator with a value, after the overrides. */
+  indicators: IIndicatorInput[];
+  /** The overrides made, with the values before and after and the reasons. */
+  overrides: IIndicatorOverride[];
+  plan_id: string;
+  plan_sha256: string;
+  /** The tracking year's last period, whose figures these are. */
+  through: string;
+}
+
+/** The year-end figures, and the file to hand to the aggregation (its name and JSON text). */
+export interface IYearEndOutput {
+  figures: IYearEndFigures;
+  json: string;
+  name: string;
+}
+
+/**
+ * What the office page gives for the year-end figures in one step: the tracking files (as
+ * for a tracking run) and the overrides.
+ */
+export interface IYearEndRequest {
+  files: ITrackFiles;
+  overrides?: IOverrideRequest[];
 }

@@ -8,6 +8,7 @@ import './i18n-track.js';
 import { loadEngine } from './engine.js';
 import { mountChart } from './charts.js';
 import { trendChart } from './track-chart.js';
+import { yearEndStep } from './track-yearend.js';
 import { h } from './dom.js';
 import { applyChrome as chrome, announce as say, download as offer } from './page.js';
 
@@ -24,6 +25,7 @@ const state = {
   files: null, // { periods, projects, events }: [{ name, text }]
   source: null, // text describing where the files came from
   output: null, // { report, warnings_csv, notices }
+  yearEnd: null, // { out, error, overrides, pick, draft }: the year-end step (track-yearend.js)
   error: null,
   indicator: null,
   unit: null,
@@ -106,6 +108,7 @@ function loadDemo() {
     events: [{ name: 'events.json', text: d.events_json }],
   };
   state.source = { demo: d.through };
+  state.yearEnd = null;
   analyse();
   renderAll();
   announce(state.error ?? t().trackDone(state.output.report.warnings.length));
@@ -138,6 +141,7 @@ async function loadFiles() {
   }
   state.source = { files: [...state.files.periods, ...state.files.projects, ...state.files.events].map((f) => f.name) };
   state.through = null;
+  state.yearEnd = null;
   analyse();
   renderAll();
   announce(state.error ?? t().trackDone(state.output.report.warnings.length));
@@ -451,8 +455,13 @@ function renderAll() {
     out ? renderNotices(out) : null,
     out ? renderProjects(out.report) : null,
     out ? renderEvents(out.report) : null,
+    out ? yearEnd.render() : null,
   );
 }
+
+const yearEnd = yearEndStep({
+  state, rerender: renderAll, announce, download, section, scrollTable, td, rowHead, unitName, indicatorName, fmt,
+});
 
 window.addEventListener('afterprint', () => document.body.classList.remove('print-notice'));
 

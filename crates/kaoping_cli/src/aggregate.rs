@@ -277,6 +277,13 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     for line in crate::report::trust_lines(&agg.ingest, lang) {
         println!("{line}");
     }
+    for e in m.inputs.iter().filter(|e| !e.overrides.is_empty()) {
+        let (n, name) = (e.overrides.len(), &e.name);
+        say(
+            format!("{name}：人工调整 {n} 处（原值、调整后、原因见 {MANIFEST_FILE}）"),
+            format!("{name}: {n} override(s) (before, after and reason in {MANIFEST_FILE})"),
+        );
+    }
     let superseded = agg.ingest.superseded.len();
     if superseded > 0 {
         say(

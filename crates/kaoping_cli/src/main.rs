@@ -5,6 +5,7 @@ mod aggregate;
 mod ahp;
 mod amend;
 mod blocks;
+mod close;
 mod codes;
 mod collect;
 mod demo_responses;

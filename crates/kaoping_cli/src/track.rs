@@ -3,7 +3,8 @@
 use anyhow::{Context, Result};
 use kaoping_core::plan::Plan;
 use kaoping_core::track::{
-    demo_periods, notice_html, warned_units, warnings_csv, warnings_xlsx, InputKind, Tracker,
+    demo_periods, notice_html, warned_units, warnings_csv, warnings_xlsx, InputKind, TrackReport,
+    Tracker,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -29,9 +30,19 @@ pub struct TrackArgs {
     #[arg(long)]
     through: Option<String>,
     /// Folder for tracking.json, warnings.csv, warnings.xlsx, notice-UNIT.html (and
-    /// notices.csv with --register or --issue).
+    /// notices.csv with --register or --issue); with --year-end, the year-end figures file
+    /// (.json).
     #[arg(long)]
     out: PathBuf,
+    /// Write the year's indicator figures (年终指标数据) made from the tracking year to --out
+    /// instead: a JSON file `kaoping aggregate` reads, each figure with its sources, every gap
+    /// listed. The data must reach the year's last period.
+    #[arg(long)]
+    year_end: bool,
+    /// With --year-end: the office's overrides (CSV or XLSX; unit, indicator, field, value,
+    /// reason: 单位, 指标, 调整项, 调整后, 调整原因), each with a reason.
+    #[arg(long, requires = "year_end")]
+    overrides: Option<PathBuf>,
     #[command(flatten)]
     register: crate::notices::RegisterArgs,
 }
@@ -60,6 +71,11 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
         add(&mut tracker, InputKind::Events, f)?;
     }
     let report = tracker.finish(args.through.as_deref())?;
+    if args.year_end {
+        print_reading(&report, lang);
+        crate::close::write(&plan, &report, args.overrides.as_deref(), &args.out, lang)?;
+        return Ok(exit(&report));
+    }
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))?;
     let write = |name: &str, text: &str| -> Result<()> {
@@ -86,50 +102,7 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
         }
     }
     let en = lang == "en";
-    for r in &report.rejected {
-        println!(
-            "{}",
-            crate::report::rejection_line(
-                &r.file,
-                r.row,
-                r.code,
-                r.column.as_deref(),
-                r.message.get(lang)
-            )
-        );
-    }
-    for f in &report.files {
-        if en {
-            println!(
-                "{}: read {}, accepted {}, rejected {}",
-                f.file, f.read, f.accepted, f.rejected
-            );
-        } else {
-            println!(
-                "{}：读取 {}，接受 {}，拒绝 {}",
-                f.file, f.read, f.accepted, f.rejected
-            );
-        }
-        if !f.ignored_columns.is_empty() {
-            if en {
-                println!(
-                    "{}: columns not used: {}",
-                    f.file,
-                    f.ignored_columns.join(", ")
-                );
-            } else {
-                println!("{}：未使用的列：{}", f.file, f.ignored_columns.join("、"));
-            }
-        }
-    }
-    if let Some(line) = crate::report::versions_line(
-        &report.versions,
-        lang,
-        "按方案版本接受的现场查核记录",
-        "site-check records by plan version",
-    ) {
-        println!("{line}");
-    }
+    print_reading(&report, lang);
     if report.after_through > 0 {
         if en {
             println!(
@@ -189,11 +162,65 @@ pub fn run(args: TrackArgs, plan: Plan, lang: &str) -> Result<ExitCode> {
             args.out.display()
         );
     }
-    Ok(if report.rejected.is_empty() {
+    Ok(exit(&report))
+}
+
+/// Exit 1 when a row was rejected.
+fn exit(report: &TrackReport) -> ExitCode {
+    if report.rejected.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
+}
+
+/// Prints every rejection and the counts per file.
+fn print_reading(report: &TrackReport, lang: &str) {
+    let en = lang == "en";
+    for r in &report.rejected {
+        println!(
+            "{}",
+            crate::report::rejection_line(
+                &r.file,
+                r.row,
+                r.code,
+                r.column.as_deref(),
+                r.message.get(lang)
+            )
+        );
+    }
+    for f in &report.files {
+        if en {
+            println!(
+                "{}: read {}, accepted {}, rejected {}",
+                f.file, f.read, f.accepted, f.rejected
+            );
+        } else {
+            println!(
+                "{}：读取 {}，接受 {}，拒绝 {}",
+                f.file, f.read, f.accepted, f.rejected
+            );
+        }
+        if !f.ignored_columns.is_empty() {
+            if en {
+                println!(
+                    "{}: columns not used: {}",
+                    f.file,
+                    f.ignored_columns.join(", ")
+                );
+            } else {
+                println!("{}：未使用的列：{}", f.file, f.ignored_columns.join("、"));
+            }
+        }
+    }
+    if let Some(line) = crate::report::versions_line(
+        &report.versions,
+        lang,
+        "按方案版本接受的现场查核记录",
+        "site-check records by plan version",
+    ) {
+        println!("{line}");
+    }
 }
 
 /// `kaoping demo periods`: writes periods.csv, projects.json, site-checks.jsonl and events.json.

@@ -10,6 +10,7 @@
 
 use crate::canonical::sha256_hex;
 use crate::ingest::FileCount;
+use crate::yearend::IndicatorOverride;
 use serde::{Deserialize, Serialize};
 
 /// The format tag of a manifest.
@@ -56,6 +57,10 @@ pub struct FileEntry {
     /// an entry and those left blank.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_rows: Option<TableRowCounts>,
+    /// The office's overrides that an indicator-figures file made from tracking carries
+    /// (`kaoping track --year-end`): each field's value before and after, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<IndicatorOverride>,
 }
 
 /// The rows of a year-end table ([`crate::yearend`]): `used` gave an entry each, `blank` named
@@ -92,6 +97,7 @@ impl FileEntry {
                 rejected: c.rejected,
             }),
             table_rows: None,
+            overrides: Vec::new(),
         }
     }
 }
@@ -133,7 +139,8 @@ pub enum InputRole {
     Records,
     /// `{"records": [...], "indicators": [...], "history": [...]}` (each optional).
     ScoringInputs,
-    /// Indicator figures: a JSON array, or `{"indicators": [...]}`.
+    /// Indicator figures: a JSON array, or `{"indicators": [...]}` (with `overrides` and the
+    /// other keys of a year-end figures file made from tracking).
     Indicators,
     /// Earlier years' results: a JSON array, or `{"history": [...]}`.
     History,

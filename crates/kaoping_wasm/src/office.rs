@@ -79,6 +79,10 @@ extern "C" {
     pub type ITrackFiles;
     #[wasm_bindgen(typescript_type = "ITrackOutput")]
     pub type ITrackOutput;
+    #[wasm_bindgen(typescript_type = "IYearEndRequest")]
+    pub type IYearEndRequest;
+    #[wasm_bindgen(typescript_type = "IYearEndOutput")]
+    pub type IYearEndOutput;
     #[wasm_bindgen(typescript_type = "IDemoPeriods")]
     pub type IDemoPeriods;
     #[wasm_bindgen(typescript_type = "ITable[]")]
@@ -731,6 +735,17 @@ impl Engine {
     pub fn track(&self, files: ITrackFiles) -> Result<ITrackOutput, JsValue> {
         let files: kaoping_core::track::TrackFiles = from_js(files.into())?;
         let out = kaoping_core::track::track_files(self.plan_ref(), &files).map_err(into_error)?;
+        Ok(to_js(&out)?.unchecked_into())
+    }
+
+    /// The year's indicator figures made from the tracking files in one step (年终指标数据):
+    /// every unit × indicator with its sources, the gaps, the overrides applied (each with a
+    /// reason), and the JSON file the aggregation reads.
+    #[wasm_bindgen(js_name = yearEnd)]
+    pub fn year_end(&self, request: IYearEndRequest) -> Result<IYearEndOutput, JsValue> {
+        let request: kaoping_core::track::YearEndRequest = from_js(request.into())?;
+        let out =
+            kaoping_core::track::year_end_files(self.plan_ref(), &request).map_err(into_error)?;
         Ok(to_js(&out)?.unchecked_into())
     }
 

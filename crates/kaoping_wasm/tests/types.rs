@@ -32,7 +32,7 @@ use kaoping_core::score::satisfaction::SatisfactionAnswers;
 use kaoping_core::score::{EvaluationResult, ScoringInputs};
 use kaoping_core::table::preview::Preview;
 use kaoping_core::text::Text;
-use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput};
+use kaoping_core::track::{DemoPeriods, TrackFiles, TrackOutput, YearEndOutput, YearEndRequest};
 use kaoping_core::trust::issue::{CodeFiles, CodeIssue, CodedInstrument};
 use kaoping_core::trust::InvitationDraft;
 use kaoping_core::validate::PlanReport;
@@ -90,6 +90,8 @@ fn definitions() -> BTreeMap<String, Value> {
         Progress,
         TrackFiles,
         TrackOutput,
+        YearEndRequest,
+        YearEndOutput,
         DemoPeriods,
         Table,
         IngestSummary,

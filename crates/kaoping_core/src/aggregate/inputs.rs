@@ -5,6 +5,7 @@ use super::{bad, AggregateError, AggregateRun, ListOr};
 use crate::ingest::{FileCount, FileOptions, Format};
 use crate::manifest::{InputRole, TableRowCounts};
 use crate::score::{HistoryEntry, IndicatorInput};
+use crate::yearend::IndicatorOverride;
 
 impl AggregateRun<'_> {
     /// A scoring-inputs, indicator or history file, whole: indicator figures and history as
@@ -82,6 +83,7 @@ impl AggregateRun<'_> {
                 let list: ListOr<IndicatorInput> = serde_json::from_slice(bytes)
                     .map_err(|e| bad(name, "indicator figures (a JSON array)", e))?;
                 self.indicators.extend(list.into_vec());
+                self.overrides = overrides(name, bytes)?;
                 Ok(SmallRead::Json)
             }
             InputRole::History => {
@@ -92,6 +94,30 @@ impl AggregateRun<'_> {
             }
         }
     }
+}
+
+/// The `overrides` of an indicator-figures object (a year-end figures file made from
+/// tracking), for the manifest; each must say why.
+fn overrides(name: &str, bytes: &[u8]) -> Result<Vec<IndicatorOverride>, AggregateError> {
+    #[derive(serde::Deserialize)]
+    struct Overrides {
+        #[serde(default)]
+        overrides: Vec<IndicatorOverride>,
+    }
+    let what = "indicator figures' overrides ({unit, indicator, field, original, value, reason})";
+    let list = match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(v @ serde_json::Value::Object(_)) => {
+            serde_json::from_value::<Overrides>(v)
+                .map_err(|e| bad(name, what, e))?
+                .overrides
+        }
+        _ => Vec::new(),
+    };
+    if let Some(o) = list.iter().find(|o| o.reason.trim().is_empty()) {
+        let why = format!("{} {} {}: no reason", o.unit, o.indicator, o.field);
+        return Err(bad(name, what, why));
+    }
+    Ok(list)
 }
 
 /// What reading a small file gave beside its entries.

@@ -56,8 +56,9 @@ impl InputRole {
         InputRole::Records
     }
 
-    /// A whole scoring-inputs-like object: `{"indicators": …}` alone is indicator figures,
-    /// `{"history": …}` alone history (as `kaoping demo responses` writes them).
+    /// A whole scoring-inputs-like object: `{"indicators": …}` without `records` and `history`
+    /// is indicator figures (a year-end figures file made from tracking has other keys beside
+    /// it), `{"history": …}` alone history (as `kaoping demo responses` writes them).
     pub(super) fn by_keys(bytes: &[u8]) -> InputRole {
         let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
         let keys: Vec<String> =
@@ -65,9 +66,10 @@ impl InputRole {
                 Ok(m) => m.into_keys().collect(),
                 Err(_) => return InputRole::ScoringInputs,
             };
+        let has = |k: &str| keys.iter().any(|x| x == k);
         match keys.as_slice() {
-            [k] if k == "indicators" => InputRole::Indicators,
             [k] if k == "history" => InputRole::History,
+            _ if has("indicators") && !has("records") && !has("history") => InputRole::Indicators,
             _ => InputRole::ScoringInputs,
         }
     }

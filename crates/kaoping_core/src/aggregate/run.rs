@@ -134,6 +134,8 @@ pub struct AggregateRun<'p> {
     pub(super) session: IngestSession<'p>,
     pub(super) indicators: Vec<IndicatorInput>,
     pub(super) history: Vec<HistoryEntry>,
+    /// The overrides of the file being read (a year-end figures file), for its entry.
+    pub(super) overrides: Vec<crate::yearend::IndicatorOverride>,
     inputs: Vec<FileEntry>,
     open: Option<OpenInput>,
     bytes: u64,
@@ -153,6 +155,7 @@ impl<'p> AggregateRun<'p> {
             session: IngestSession::scoring(plan)?,
             indicators: Vec::new(),
             history: Vec::new(),
+            overrides: Vec::new(),
             inputs: Vec::new(),
             open: None,
             bytes: 0,
@@ -368,6 +371,7 @@ impl<'p> AggregateRun<'p> {
                 rejected: c.rejected,
             }),
             table_rows,
+            overrides: std::mem::take(&mut self.overrides),
         };
         self.inputs.push(entry.clone());
         Ok(entry)

@@ -10,6 +10,8 @@
 //! by arrival).
 
 mod analyse;
+#[cfg(feature = "office")]
+mod close;
 mod demo;
 mod export;
 mod period;
@@ -25,6 +27,11 @@ use crate::ingest::Rejection;
 use crate::plan::Plan;
 use crate::text::Text;
 pub use analyse::*;
+#[cfg(feature = "office")]
+pub use close::{
+    year_end_figures, year_end_files, CloseError, DerivedFigure, ProjectRatings, Provenance,
+    YearEndFigures, YearEndOutput, YearEndRequest, YEAR_END_FORMAT,
+};
 pub use demo::{demo_periods, DemoPeriods};
 #[cfg(feature = "office")]
 pub use export::warnings_xlsx;

@@ -358,7 +358,7 @@ impl RowCx<'_> {
 
 /// A plain decimal (`12.5`, `-3`, `1e3`), with thousands separators allowed (`1,234.5`, as
 /// spreadsheets format numbers); not a percentage or a number with a unit.
-pub(super) fn parse_number(cell: &str) -> Option<f64> {
+pub(crate) fn parse_number(cell: &str) -> Option<f64> {
     let plain: String = cell.chars().filter(|&c| c != ',').collect();
     if cell.contains(',') && !grouped_right(cell) {
         return None;
@@ -378,7 +378,7 @@ fn grouped_right(cell: &str) -> bool {
         && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()))
 }
 
-pub(super) fn parse_flag(cell: &str) -> Option<bool> {
+pub(crate) fn parse_flag(cell: &str) -> Option<bool> {
     let c = cell.trim().to_lowercase();
     match c.as_str() {
         "是" | "达标" | "通过" | "合格" | "true" | "yes" | "y" | "1" | "√" | "✓" => {

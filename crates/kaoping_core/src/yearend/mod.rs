@@ -18,14 +18,20 @@
 mod figures;
 mod files;
 mod history;
+mod overrides;
 pub mod sheet;
 mod template;
 
 pub use figures::read_figures;
+pub(crate) use figures::{parse_flag, parse_number};
 pub use files::{
     carry_forward_file, table_bytes, template_file, FileFormat, NamedFile, TemplateKind,
 };
 pub use history::{carry_forward, read_history};
+pub use overrides::{
+    field_key, read_overrides, FieldValue, IndicatorOverride, OverrideRequest, CONSTRAINT_FIELDS,
+    DATA_FIELDS, PROJECT_FIELDS,
+};
 pub use template::{figures_template, history_template};
 
 use crate::text::Text;
@@ -48,10 +54,16 @@ pub struct TableProblem {
 impl TableProblem {
     /// `D7 (实际值): …` in `lang`.
     pub fn describe(&self, lang: &str) -> String {
+        let row = if lang == "en" {
+            format!("row {}", self.row)
+        } else {
+            format!("第 {} 行", self.row)
+        };
         let at = match (&self.cell, &self.column) {
             (Some(c), Some(h)) => format!("{c} ({h})"),
             (Some(c), None) => c.clone(),
-            (None, _) => format!("row {}", self.row),
+            (None, Some(h)) => format!("{row} ({h})"),
+            (None, None) => row,
         };
         format!("{at}: {}", self.message.get(lang))
     }
