@@ -133,9 +133,20 @@ fn sheets(bytes: &[u8]) {
         report.accepted + report.rejected.len(),
         "read = accepted + rejected"
     );
+    // A signed sheet a later one of the same rater supersedes is accepted and listed, not kept.
     assert_eq!(
-        report.records.len(),
+        report.records.len() + report.superseded.len(),
         report.accepted,
-        "every accepted record kept"
+        "every accepted record kept or listed as superseded"
     );
+    for s in &report.superseded {
+        assert!(
+            !report
+                .rejected
+                .iter()
+                .any(|r| r.row == s.counted_row || r.row == s.row),
+            "a superseded sheet, and the one that counts instead, are not rejected (row {})",
+            s.row
+        );
+    }
 }
