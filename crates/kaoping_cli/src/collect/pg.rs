@@ -172,9 +172,10 @@ SELECT checksum, key, respondent, code, (SELECT id FROM stored) FROM held";
 /// code ([`batches`]), so each is checked against the records held before the statement, as
 /// [`PUT`] checks it after those before it. Those that none holds are inserted in arrival order
 /// (the ids stay the arrival order). A row per record, in order: the ids held with the same
-/// checksum, key, respondent, code; the id stored. `ON CONFLICT DO NOTHING` only in case
-/// something held was not seen (it cannot be with one writer): such a record is neither held nor
-/// stored, and the group is done again a record at a time.
+/// checksum, key, respondent, code; the id stored. No `ON CONFLICT`: it would only repeat those
+/// checks. Should a unique constraint be hit all the same (something held not seen; it cannot be
+/// with one writer), the statement fails, keeps nothing, and the group is done again a record
+/// at a time.
 const PUT_BATCH: &str = "
 WITH input AS (
     SELECT * FROM unnest($1::TEXT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
@@ -198,12 +199,10 @@ WITH input AS (
     FROM held
     WHERE by_checksum IS NULL AND by_key IS NULL AND by_respondent IS NULL AND by_code IS NULL
     ORDER BY n
-    ON CONFLICT DO NOTHING
     RETURNING id, checksum
 ), keyed AS (
     INSERT INTO idempotency_keys (key, record)
     SELECT h.key, s.id FROM stored s JOIN held h USING (checksum) WHERE h.key IS NOT NULL
-    ON CONFLICT DO NOTHING
 )
 SELECT h.by_checksum, h.by_key, h.by_respondent, h.by_code, s.id
 FROM held h LEFT JOIN stored s USING (checksum)
@@ -339,11 +338,14 @@ fn put_batch<'a>(c: &mut Client, put: &Statement, batch: &'a [Job]) -> Result<Ve
             &opt(|r| r.idempotency_key),
         ],
     )?;
-    // Committed now: a record the answer does not account for is answered 503 (its page sends
-    // it again and is then told what is held), the others as the answer says.
+    // Committed now: should the answer not account for every record, each is answered 503
+    // (its page sends it again and is then told what is held).
     if rows.len() != batch.len() {
         let e = format!("{} answers for a batch of {}", rows.len(), batch.len());
-        return Ok(batch.iter().map(|_| Err(anyhow::anyhow!(e.clone()))).collect());
+        return Ok(batch
+            .iter()
+            .map(|_| Err(anyhow::anyhow!(e.clone())))
+            .collect());
     }
     Ok(rows.iter().map(put_of).collect())
 }
