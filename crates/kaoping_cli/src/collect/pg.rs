@@ -281,9 +281,12 @@ impl Writer {
         if sync == "off" {
             c.batch_execute("SET synchronous_commit TO on")?;
         }
-        // The batch's statement is the same whatever its arrays hold: planned once, not for
-        // each group (half the server's time for it went to planning).
-        c.batch_execute("SET plan_cache_mode TO force_generic_plan")?;
+        // Planned at each execution, for the table as it is then. A plan made once and kept
+        // (PostgreSQL's choice for a prepared statement after a few executions) was made when
+        // the table was empty or small, and looked a record's respondent and code up through
+        // the index by instrument, reading every record of the instrument, until autovacuum's
+        // next ANALYZE (at most once a minute) had it planned again (docs/collect.md).
+        c.batch_execute("SET plan_cache_mode TO force_custom_plan")?;
         let one = c.prepare(PUT)?;
         let batch = c.prepare(PUT_BATCH)?;
         Ok((c, Statements { one, batch }))
