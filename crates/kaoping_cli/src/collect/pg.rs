@@ -569,7 +569,7 @@ mod tests {
         assert_eq!(batches(&group), [0..1, 1..3]);
         // A record larger than the bound alone is still a batch.
         let huge = vec![b'x'; PG_BATCH_BYTES + 1];
-        assert_eq!(batches(&[job("a", None, None, &huge)]), [0..1]);
+        assert_eq!(batches(&[job("a", None, None, &huge)]), vec![0..1]);
         assert!(batches(&[]).is_empty());
     }
 
