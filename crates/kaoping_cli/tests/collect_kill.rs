@@ -108,7 +108,9 @@ struct Outcome {
 }
 
 /// Sends one record: `Some(status)` for 201 or 200, `None` for a failure to send again
-/// (connection refused or cut, 503). Any other answer to a valid record is a loss: it panics.
+/// (connection refused or cut, 503; 429 too, as the page takes it: a record sent again and
+/// again while the database server is down uses up its address's rate). Any other answer to a
+/// valid record is a loss: it panics.
 fn send(port: u16, rec: &Rec) -> Option<u16> {
     let headers = [
         ("Idempotency-Key", rec.checksum.as_str()),
@@ -124,7 +126,7 @@ fn send(port: u16, rec: &Rec) -> Option<u16> {
     .ok()?;
     match reply.status {
         200 | 201 => Some(reply.status),
-        503 => None,
+        429 | 503 => None,
         s => panic!(
             "a valid record refused: {s} {}",
             String::from_utf8_lossy(&reply.body)
