@@ -2,7 +2,9 @@
 // on a free loopback port with the demo plan, a temporary database and the app's origin allowed.
 // The respondent's page delivers to it (first offline: the record waits in the outbox; then
 // online: stored, 201), and the office page pulls every record back with the office token and
-// scores them: the counts on the page are the records sent; a wrong token is said as such.
+// scores them: the counts on the page are the records sent; a wrong token is said as such. A
+// later pull fetches only the records that arrived since (counted request by request), and
+// "pull all again" everything.
 //
 // The collector runs on another origin than the pages (another port), as on its own host name
 // (docs/deploy.md, "The collector"): the deployment lists it in the respondent page's
@@ -176,6 +178,11 @@ test('the respondent page delivers to the collector, offline then online; the of
       sinces.push(Number(u.searchParams.get('since')));
       return route.continue({ url: u.href });
     });
+    // The records each answer brought (its Kaoping-Count), answer by answer.
+    const counts = [];
+    office.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/api/records' && r.status() === 200) counts.push(Number(r.headers()['kaoping-count']));
+    });
     const op = await office.newPage();
     op.setDefaultTimeout(30000);
     const officeErrors = watchErrors(op);
@@ -229,6 +236,44 @@ test('the respondent page delivers to the collector, offline then online; the of
     await op.getByText('方案有效').first().waitFor();
     assert.equal(await op.getByLabel('收集服务地址').inputValue(), `${collector.origin}/`);
     assert.equal(await op.getByLabel('考评办的令牌').inputValue(), '', 'the token is asked again');
+
+    // A third record arrives; the next pull (after the reload: the cursor is kept with the
+    // file) asks from where the last one ended and fetches that record alone.
+    const third = await respondOnline(browser, endpoint);
+    assert.deepEqual((await held()).map((r) => r.checksum), [first, second, third]);
+    const cursor = sinces.at(-1);
+    sinces.length = 0;
+    counts.length = 0;
+    await op.getByLabel('考评办的令牌').fill(collector.token);
+    await op.getByRole('button', { name: '拉取新答卷并评分' }).click();
+    await op.getByText(`已拉取上次之后的 1 条新答卷；数据文件“${name}”现有 3 条，重新评分。`).waitFor();
+    await op.locator('#ingest-h').waitFor();
+    assert.equal(await op.locator('#ingest-h').innerText(), '读取 3 条，接受 3 条，拒绝 0 条');
+    assert.deepEqual(sinces, [cursor, sinces[1]], `from the last cursor on: ${sinces}`);
+    assert.ok(sinces[1] > cursor, `the cursor moved on: ${sinces}`);
+    assert.deepEqual(counts, [1, 0], 'the new record alone was fetched');
+    const row = op.getByRole('row', { name: new RegExp(`^${name.replace(/\./g, '\\.')}`) });
+    assert.match(await row.innerText(), /\t3\t3\t0\t/, 'the file: 3 read, 3 accepted, 0 rejected');
+
+    // Nothing new: one request, nothing fetched, the result as it was.
+    sinces.length = 0;
+    counts.length = 0;
+    await op.getByRole('button', { name: '拉取新答卷并评分' }).click();
+    await op.getByText(`上次拉取之后没有新答卷；数据文件“${name}”仍为 3 条，结果未变。`).waitFor();
+    assert.deepEqual([sinces.length, counts], [1, [0]]);
+    assert.equal(await op.locator('#ingest-h').innerText(), '读取 3 条，接受 3 条，拒绝 0 条');
+
+    // Pull all again: from the start, the file replaced, the same counts.
+    sinces.length = 0;
+    counts.length = 0;
+    await op.getByRole('button', { name: '重新拉取全部' }).click();
+    await op.getByText(`已拉取 3 条答卷，作为数据文件“${name}”评分。`).waitFor();
+    await op.locator('#ingest-h').waitFor();
+    assert.equal(await op.locator('#ingest-h').innerText(), '读取 3 条，接受 3 条，拒绝 0 条');
+    assert.equal(sinces[0], 0);
+    assert.deepEqual(counts, [1, 1, 1, 0], 'every record again, once');
+    assert.deepEqual(await axeCheck(op), [], 'axe after the pulls');
+    assert.deepEqual(officeErrors.filter((e) => !/status of 401/.test(e)), []);
     await office.close();
 
     // The same records as the file `kaoping collect export` writes, dropped on a fresh office
@@ -241,7 +286,7 @@ test('the respondent page delivers to the collector, offline then online; the of
     await fp.getByText('方案有效').first().waitFor();
     await fp.getByLabel('数据文件', { exact: true }).setInputFiles(join(collector.dir, 'export', 'public.jsonl'));
     await fp.locator('#ingest-h').waitFor();
-    assert.equal(await fp.locator('#ingest-h').innerText(), '读取 2 条，接受 2 条，拒绝 0 条');
+    assert.equal(await fp.locator('#ingest-h').innerText(), '读取 3 条，接受 3 条，拒绝 0 条');
     await files.close();
   } finally {
     await browser.close();

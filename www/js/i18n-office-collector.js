@@ -5,7 +5,7 @@ import { addStrings } from './i18n.js';
 export const STRINGS = {
   'zh-CN': {
     collectorHeading: '从收集服务拉取答卷',
-    collectorHint: '填写收集服务（kaoping collect）的地址和考评办的令牌，拉取服务收到的全部答卷，按与数据文件相同的规则检查和评分。',
+    collectorHint: '填写收集服务（kaoping collect）的地址和考评办的令牌，拉取服务收到的全部答卷，按与数据文件相同的规则检查和评分。再次拉取时只取上次拉取之后收到的答卷，加入同一数据文件；服务的数据库换过时，请用“重新拉取全部”。',
     collectorUrl: '收集服务地址',
     collectorUrlHint: '例如 https://records.example.gov.cn/。地址按方案记住。',
     collectorToken: '考评办的令牌',
@@ -13,7 +13,11 @@ export const STRINGS = {
     collectorPull: '拉取并评分',
     collectorCancel: '取消拉取',
     collectorPulling: (n) => `正在拉取：已收到 ${n} 条答卷…`,
+    collectorPullNew: '拉取新答卷并评分',
+    collectorPullAll: '重新拉取全部',
     collectorPulled: (n, file) => `已拉取 ${n} 条答卷，作为数据文件“${file}”评分。`,
+    collectorPulledNew: (n, total, file) => `已拉取上次之后的 ${n} 条新答卷；数据文件“${file}”现有 ${total} 条，重新评分。`,
+    collectorNothingNew: (total, file) => `上次拉取之后没有新答卷；数据文件“${file}”仍为 ${total} 条，结果未变。`,
     collectorCancelled: '已取消拉取，未改动数据文件。',
     collectorErrors: {
       url: '收集服务地址须为以 http:// 或 https:// 开头的网址，例如 https://records.example.gov.cn/。',
@@ -32,7 +36,7 @@ export const STRINGS = {
   },
   en: {
     collectorHeading: 'Pull records from a collector',
-    collectorHint: 'Give the address of a collector (kaoping collect) and the office’s token to pull every record it received; they are checked and scored by the same rules as data files.',
+    collectorHint: 'Give the address of a collector (kaoping collect) and the office’s token to pull every record it received; they are checked and scored by the same rules as data files. Pulling again fetches only the records received since the last pull and adds them to the same data file; if the collector’s database was replaced, use “Pull all again”.',
     collectorUrl: 'Collector address',
     collectorUrlHint: 'For example https://records.example.gov.cn/. The address is remembered for this plan.',
     collectorToken: 'Office token',
@@ -40,7 +44,11 @@ export const STRINGS = {
     collectorPull: 'Pull and score',
     collectorCancel: 'Cancel the pull',
     collectorPulling: (n) => `Pulling: ${n} record${n === '1' ? '' : 's'} received so far…`,
+    collectorPullNew: 'Pull new records and score',
+    collectorPullAll: 'Pull all again',
     collectorPulled: (n, file) => `Pulled ${n} record${n === '1' ? '' : 's'}, scored as the data file “${file}”.`,
+    collectorPulledNew: (n, total, file) => `Pulled ${n} new record${n === '1' ? '' : 's'} since the last pull; the data file “${file}” now holds ${total}, scored again.`,
+    collectorNothingNew: (total, file) => `No new records since the last pull; the data file “${file}” still holds ${total}, and the result is unchanged.`,
     collectorCancelled: 'The pull was cancelled; the data files are unchanged.',
     collectorErrors: {
       url: 'The collector’s address must be a URL starting with http:// or https://, e.g. https://records.example.gov.cn/.',

@@ -1,9 +1,15 @@
 // Step 2's pull from a collector (`kaoping collect`, docs/collect.md): the office gives the
-// collector's address and its token; every page of `GET /api/records` is fetched (the cursor
+// collector's address and its token; the pages of `GET /api/records` are fetched (the cursor
 // `Kaoping-Next-Since` followed until `Kaoping-More` is no longer 1) and the records, as the
 // collector sent them, become one data file, collector-HOST.jsonl, which goes through the very
 // same run as a file dropped (office-data.js): the engine decides what is accepted. Nothing
 // here reads a record.
+//
+// The data file keeps the collector's cursor after its last record (`cursor` on the file's
+// entry, kept with it across reloads): the next pull asks only for what came after it and adds
+// it to the file's end, so each record is fetched once. "Pull all again" starts from the
+// beginning and replaces the file (for a collector whose database was replaced). A file
+// dropped in its place, or changed, has no cursor: the next pull is a whole one.
 //
 // The token is a secret: it lives in this module's memory only (never in the state, IndexedDB,
 // localStorage or a DOM attribute), so a reload asks for it again. The address is remembered
@@ -73,13 +79,14 @@ async function unreachable(base, violated, signal) {
 }
 
 /**
- * Every record the collector holds, as the Blobs of its pages in order, following the cursor
- * until `Kaoping-More` says there is no more; `onPage(count so far)` after each page.
+ * Every record the collector holds after the cursor `from` (0: all), as the Blobs of its pages
+ * in order, following the cursor until `Kaoping-More` says there is no more; `onPage(count so
+ * far)` after each page. With the cursor after the last record (`since`: the next pull's `from`).
  */
-async function pullAll(base, secret, signal, onPage) {
+async function pullFrom(base, secret, from, signal, onPage) {
   const parts = [];
   let count = 0;
-  let since = 0;
+  let since = from;
   let violatedNow = false;
   const onViolation = (e) => {
     try {
@@ -120,14 +127,25 @@ async function pullAll(base, secret, signal, onPage) {
       }
       count += n;
       onPage(count);
-      if (more !== '1') break;
-      if (next <= since) throw new PullError('stuck');
+      if (next < since || (more === '1' && next === since)) throw new PullError('stuck');
       since = next;
+      if (more !== '1') break;
     }
   } finally {
     document.removeEventListener('securitypolicyviolation', onViolation);
   }
-  return { parts, count };
+  return { parts, count, since };
+}
+
+/**
+ * The data file pulled earlier from the collector at `base`, if it can be continued: it holds
+ * the records up to its cursor and nothing else (its size is the one pulled).
+ */
+function continued(base) {
+  const f = state.files.find((x) => x.name === pulledName(base));
+  const c = f?.cursor;
+  const ok = c && c.base === base.href && c.size === f.size && Number.isSafeInteger(c.since) && Number.isSafeInteger(c.count);
+  return ok ? f : null;
 }
 
 function setCollector(patch) {
@@ -147,7 +165,8 @@ function errorText(T, e) {
 const fieldOf = (kind) => ({ url: 'collector-url', network: 'collector-url', cors: 'collector-url', csp: 'collector-url', notCollector: 'collector-url',
   token: 'collector-token', unauthorized: 'collector-token' })[kind] ?? 'collector-pull';
 
-async function pull(e, addFiles) {
+/** A pull: only what came after the data file's cursor, or with `all` everything again. */
+async function pull(e, addFiles, { all = false } = {}) {
   e.preventDefault();
   const T = t();
   const base = baseOf(state.collector.url);
@@ -165,14 +184,25 @@ async function pull(e, addFiles) {
   setCollector({ url: base.href, busy: true, error: null, pulled: null, cancelled: false });
   document.getElementById('collector-cancel')?.focus();
   try {
-    const { parts, count } = await pullAll(base, token.trim(), aborter.signal, (n) => {
+    const name = pulledName(base);
+    const held = all ? null : continued(base);
+    const before = held?.cursor.count ?? 0;
+    const { parts, count, since } = await pullFrom(base, token.trim(), held?.cursor.since ?? 0, aborter.signal, (n) => {
       const el = document.getElementById('collector-status');
       if (el) el.textContent = T.collectorPulling(fmtInt(n));
     });
-    const name = pulledName(base);
-    setCollector({ busy: false, pulled: { count, name } });
-    announce(T.collectorPulled(fmtInt(count), name));
-    await addFiles([new File(parts, name, { type: 'application/jsonl' })]);
+    const pulled = { count, total: before + count, name, added: !!held };
+    if (held && !count) {
+      // Nothing new: the file, its cursor and the result stay as they are.
+      setCollector({ busy: false, pulled });
+      announce(statusText(T, pulled));
+      return undefined;
+    }
+    const file = new File(held ? [held.blob, ...parts] : parts, name, { type: 'application/jsonl' });
+    const cursor = { base: base.href, since, count: before + count, size: file.size };
+    setCollector({ busy: false, pulled });
+    announce(statusText(T, pulled));
+    await addFiles([file], { [name]: { cursor } });
   } catch (err) {
     if (aborter?.signal.aborted) {
       setCollector({ busy: false, error: null, pulled: null, cancelled: true });
@@ -185,9 +215,16 @@ async function pull(e, addFiles) {
   return undefined;
 }
 
+/** What the last pull brought, in words. */
+function statusText(T, p) {
+  if (!p.added) return T.collectorPulled(fmtInt(p.count), p.name);
+  return p.count ? T.collectorPulledNew(fmtInt(p.count), fmtInt(p.total), p.name) : T.collectorNothingNew(fmtInt(p.total), p.name);
+}
+
 /**
- * The pull form (in the data step, beside the data files): `addFiles(files)` is the data step's
- * own way in for files, so the pulled records run exactly as a file would.
+ * The pull form (in the data step, beside the data files): `addFiles(files, about)` is the data
+ * step's own way in for files, so the pulled records run exactly as a file would (`about` puts
+ * the cursor on the file's entry). "Pull all again" is offered once a pulled file can be continued.
  */
 export function renderCollector(addFiles) {
   const T = t();
@@ -212,8 +249,10 @@ export function renderCollector(addFiles) {
   secret.value = token; // a property, never an attribute: the token stays out of the DOM's markup
   let status = '';
   if (c.busy) status = T.collectorPulling(fmtInt(0));
-  else if (c.pulled) status = T.collectorPulled(fmtInt(c.pulled.count), c.pulled.name);
+  else if (c.pulled) status = statusText(T, c.pulled);
   else if (c.cancelled) status = T.collectorCancelled;
+  const base = baseOf(c.url ?? '');
+  const again = base && continued(base);
   return h('form', { class: 'collector-form', novalidate: true, 'aria-labelledby': 'collector-h', onsubmit: (ev) => pull(ev, addFiles) },
     h('h3', { id: 'collector-h', text: T.collectorHeading }),
     h('p', { class: 'hint', text: T.collectorHint }),
@@ -222,7 +261,9 @@ export function renderCollector(addFiles) {
     c.error ? h('p', { id: 'collector-error', class: 'error-message', text: errorText(T, c.error) }) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', id: 'collector-pull', class: 'secondary', disabled: busy || !state.plan,
-        'aria-describedby': bad === 'collector-pull' ? 'collector-error' : null, text: T.collectorPull }),
+        'aria-describedby': bad === 'collector-pull' ? 'collector-error' : null, text: again ? T.collectorPullNew : T.collectorPull }),
+      again ? h('button', { type: 'button', id: 'collector-pull-all', class: 'secondary', disabled: busy || !state.plan,
+        onclick: (ev) => pull(ev, addFiles, { all: true }), text: T.collectorPullAll }) : null,
       c.busy ? h('button', { type: 'button', id: 'collector-cancel', class: 'secondary', onclick: () => aborter?.abort(), text: T.collectorCancel }) : null),
     h('p', { id: 'collector-status', class: 'hint', role: 'status', text: status }));
 }

@@ -99,10 +99,11 @@ export async function runDemo() {
   return null;
 }
 
-async function addFiles(list) {
+/** Adds files (replacing those of the same name); `about[name]` is kept on a file's entry (a pull's `cursor`). */
+async function addFiles(list, about = {}) {
   const chosen = [...(list ?? [])];
   if (!chosen.length) return;
-  const added = await withKinds(chosen.map((f) => ({ name: f.name, size: f.size, blob: f })));
+  const added = await withKinds(chosen.map((f) => ({ name: f.name, size: f.size, blob: f, ...about[f.name] })));
   const files = [...state.files];
   for (const entry of added) {
     const i = files.findIndex((x) => x.name === entry.name);

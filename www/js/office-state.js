@@ -29,7 +29,7 @@ export const state = {
   levels: {}, // each unit's confidence level for its view's intervals, with the result (by unit id)
   orientations: [], // subtotals by orientation per category, with the result (ICategoryOrientations[])
   ingest: null, // the last ingest report (data files)
-  files: [], // data files: { name, size, blob, table } (table: the engine's, office-preview.js)
+  files: [], // data files: { name, size, blob, table, cursor? } (table: the engine's, office-preview.js; cursor: a collector's, office-collector.js)
   codeBatches: [], // the office's code batch files for the runs (kaoping.codes/1): { name, size, blob }
   collector: { url: '' }, // the pull from a collector (office-collector.js): { url, busy?, error?, pulled?, cancelled? }; never its token
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
@@ -106,7 +106,7 @@ export function persist() {
   saved.put('work', {
     planText: state.planText,
     planSource: state.planSource,
-    files: state.files.map(({ name, blob }) => ({ name, blob })),
+    files: state.files.map(({ name, blob, cursor }) => ({ name, blob, cursor })),
     codeBatches: (state.codeBatches ?? []).map(({ name, blob }) => ({ name, blob })),
     n: state.n,
     seed: state.seed,
@@ -125,7 +125,7 @@ export async function restore() {
   Object.assign(state, {
     planText: w.planText ?? null,
     planSource: w.planSource ?? null,
-    files: (w.files ?? []).filter((f) => f?.blob).map(({ name, blob }) => ({ name, size: blob.size, blob })),
+    files: (w.files ?? []).filter((f) => f?.blob).map(({ name, blob, cursor }) => ({ name, size: blob.size, blob, ...(cursor ? { cursor } : {}) })),
     codeBatches: (w.codeBatches ?? []).filter((f) => f?.blob).map(({ name, blob }) => ({ name, size: blob.size, blob })),
     n: w.n ?? state.n,
     seed: w.seed ?? state.seed,

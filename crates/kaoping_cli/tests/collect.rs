@@ -613,3 +613,117 @@ fn stored_fields_pg(pg: &Cluster, first: &str) {
     );
     assert_eq!(lines(&tables), ["idempotency_keys", "meta", "records"]);
 }
+
+#[test]
+fn records_sent_at_once_are_answered_as_if_one_at_a_time() {
+    let dir = temp_dir("race");
+    sent_at_once(&dir, &dir.join("records.sqlite"));
+}
+
+#[test]
+fn records_sent_at_once_are_answered_as_if_one_at_a_time_postgres() {
+    let Some(pg) = Cluster::start("race") else {
+        return;
+    };
+    let url = pg.database("records");
+    sent_at_once(&temp_dir("race-pg"), Path::new(&url));
+    // A record PostgreSQL cannot keep (a NUL character in a text column) fails alone: its
+    // group is done again a record at a time, and the others sent with it are stored.
+    let dir = temp_dir("race-pg-nul");
+    let records = demo_records(&dir);
+    let url = pg.database("nul");
+    let svc = Service::start(&dir.join("plan.json"), Path::new(&url), &[]);
+    let bad = resealed(&records[0], |r| r.respondent_id = "P\u{0}1".into());
+    let mut sends: Vec<(String, String)> = vec![(bad.clone(), record(&bad).checksum)];
+    sends.extend(records[1..].iter().map(|r| (r.clone(), record(r).checksum)));
+    let statuses = all_at_once(&svc, &sends);
+    assert_eq!(statuses[0], 503, "the record PostgreSQL refuses");
+    assert!(statuses[1..].iter().all(|s| *s == 201), "{statuses:?}");
+    let held = pg.psql("nul", "SELECT count(*) FROM records");
+    assert_eq!(held.trim(), (records.len() - 1).to_string());
+}
+
+/// Each of `sends` (a body and its `Idempotency-Key`) POSTed from its own thread, all released
+/// at once so that they arrive while a commit is under way and share groups; the statuses in
+/// the order of `sends`.
+fn all_at_once(svc: &Service, sends: &[(String, String)]) -> Vec<u16> {
+    let gate = std::sync::Barrier::new(sends.len());
+    std::thread::scope(|s| {
+        let handles: Vec<_> = sends
+            .iter()
+            .map(|(body, key)| {
+                let gate = &gate;
+                s.spawn(move || {
+                    gate.wait();
+                    svc.post(body.as_bytes(), &[("Idempotency-Key", key)])
+                        .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+/// Records racing each other: copies of one record (one 201, the others 200), records of one
+/// respondent (one 201, the others 409 `duplicate_response`), different records under one key
+/// (one 201, the others 200), and the rest of the demo's records (201 each); what is held is
+/// one record of each kind and all the rest, once each, whatever the grouping was.
+fn sent_at_once(dir: &Path, db: &Path) {
+    let records = demo_records(dir);
+    let svc = Service::start(&dir.join("plan.json"), db, &[]);
+    let mut sends: Vec<(String, String)> = Vec::new();
+    let copy = &records[0];
+    sends.extend((0..6).map(|_| (copy.clone(), record(copy).checksum)));
+    for lang in ["zh-CN", "en", "fr", "de", "ja"] {
+        let r = resealed(&records[1], |r| r.lang = lang.into());
+        let key = record(&r).checksum;
+        sends.push((r, key));
+    }
+    for r in &records[2..6] {
+        sends.push((r.clone(), "one-key-for-four".into()));
+    }
+    sends.extend(records[6..].iter().map(|r| (r.clone(), record(r).checksum)));
+    let statuses = all_at_once(&svc, &sends);
+    let count = |range: std::ops::Range<usize>, status: u16| {
+        statuses[range].iter().filter(|s| **s == status).count()
+    };
+    assert_eq!(
+        (count(0..6, 201), count(0..6, 200)),
+        (1, 5),
+        "copies: {statuses:?}"
+    );
+    assert_eq!(
+        (count(6..11, 201), count(6..11, 409)),
+        (1, 4),
+        "one respondent: {statuses:?}"
+    );
+    assert_eq!(
+        (count(11..15, 201), count(11..15, 200)),
+        (1, 3),
+        "one key: {statuses:?}"
+    );
+    assert_eq!(
+        count(15..sends.len(), 201),
+        sends.len() - 15,
+        "{statuses:?}"
+    );
+    // One of the copies, one of the respondent's, one of the key's, and records[6..].
+    let held = 3 + records.len() - 6;
+    let (ok, err) = svc.stop();
+    assert!(ok, "{err}");
+    let export = dir.join("export");
+    let (ok, out, err) = kaoping(&[
+        "collect",
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let exported: usize = std::fs::read_dir(&export)
+        .unwrap()
+        .map(|f| lines(&std::fs::read_to_string(f.unwrap().path()).unwrap()).len())
+        .sum();
+    assert_eq!(exported, held, "{out}");
+}

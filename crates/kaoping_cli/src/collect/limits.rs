@@ -84,6 +84,12 @@ pub const PG_EXPORT_BATCH: i32 = 500;
 /// reads at the same time, then closed.
 pub const PG_IDLE_READERS: usize = 4;
 
+/// Bodies' bytes stored by one PostgreSQL statement at most (a group's records go in one
+/// statement, their columns as arrays): past it the group takes another statement. Bounds the
+/// message to the server and its copy there; far above a group of the records pages send
+/// ([`MAX_GROUP`] records of about 1 KB), and any one record ([`MAX_BODY`]) fits.
+pub const PG_BATCH_BYTES: usize = 16 * 1024 * 1024;
+
 /// How long a starting service waits for another's hold on a PostgreSQL database (one writer
 /// per database) to end before refusing to start: a service killed and restarted at once
 /// holds it until PostgreSQL has seen its connection close, a moment later.

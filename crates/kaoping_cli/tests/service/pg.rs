@@ -87,11 +87,7 @@ impl Cluster {
         // A port free now; if another process takes it before the server, start again.
         for _ in 0..5 {
             cluster.port = free_port();
-            let opts = format!(
-                "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
-                cluster.port,
-                cluster.dir.display()
-            );
+            let opts = cluster.options();
             let log = cluster.dir.join("log");
             if cluster.try_run(
                 "pg_ctl",
@@ -199,6 +195,38 @@ impl Cluster {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The server crashed: every PostgreSQL process ended at once (`pg_ctl -m immediate`, no
+    /// shutdown checkpoint; what was committed is in its log, which it replays at the next
+    /// start).
+    pub fn crash(&self) {
+        let data = self.dir.join("data");
+        self.run(
+            "pg_ctl",
+            &["-D", data.to_str().unwrap(), "-m", "immediate", "stop"],
+        );
+    }
+
+    /// The server started again on its port after [`Cluster::crash`].
+    pub fn restart(&self) {
+        let data = self.dir.join("data");
+        let opts = self.options();
+        let log = self.dir.join("log");
+        let args = ["-D", data.to_str().unwrap(), "-o", &opts, "-l"];
+        let started = self.try_run(
+            "pg_ctl",
+            &[&args[..], &[log.to_str().unwrap(), "-w", "start"]].concat(),
+        );
+        assert!(started, "PostgreSQL did not start again: {}", self.log());
+    }
+
+    fn options(&self) -> String {
+        format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            self.port,
+            self.dir.display()
+        )
     }
 }
 
