@@ -627,19 +627,33 @@ fn records_sent_at_once_are_answered_as_if_one_at_a_time_postgres() {
     };
     let url = pg.database("records");
     sent_at_once(&temp_dir("race-pg"), Path::new(&url));
-    // A record PostgreSQL cannot keep (a NUL character in a text column) fails alone: its
-    // group is done again a record at a time, and the others sent with it are stored.
-    let dir = temp_dir("race-pg-nul");
+    // A record PostgreSQL refuses fails alone: its group is done again a record at a time, and
+    // the others sent with it are stored. The refusal is made here by a constraint added to the
+    // test's table (no record the engine accepts is refused by the schema itself: a NUL in a
+    // respondent id, which PostgreSQL cannot keep as text, is refused by the engine first).
+    let dir = temp_dir("race-pg-refused");
     let records = demo_records(&dir);
-    let url = pg.database("nul");
+    let url = pg.database("refused");
     let svc = Service::start(&dir.join("plan.json"), Path::new(&url), &[]);
-    let bad = resealed(&records[0], |r| r.respondent_id = "P\u{0}1".into());
-    let mut sends: Vec<(String, String)> = vec![(bad.clone(), record(&bad).checksum)];
+    pg.psql(
+        "refused",
+        "ALTER TABLE records ADD CONSTRAINT test_refuses CHECK (respondent IS DISTINCT FROM 'P-refused')",
+    );
+    let bad = resealed(&records[0], |r| r.respondent_id = "P-refused".into());
+    let nul = resealed(&records[0], |r| r.respondent_id = "P\u{0}1".into());
+    let mut sends: Vec<(String, String)> = vec![
+        (bad.clone(), record(&bad).checksum),
+        (nul.clone(), record(&nul).checksum),
+    ];
     sends.extend(records[1..].iter().map(|r| (r.clone(), record(r).checksum)));
     let statuses = all_at_once(&svc, &sends);
     assert_eq!(statuses[0], 503, "the record PostgreSQL refuses");
-    assert!(statuses[1..].iter().all(|s| *s == 201), "{statuses:?}");
-    let held = pg.psql("nul", "SELECT count(*) FROM records");
+    assert_eq!(
+        statuses[1], 422,
+        "a NUL in the respondent id: the engine's bad_respondent_id"
+    );
+    assert!(statuses[2..].iter().all(|s| *s == 201), "{statuses:?}");
+    let held = pg.psql("refused", "SELECT count(*) FROM records");
     assert_eq!(held.trim(), (records.len() - 1).to_string());
 }
 

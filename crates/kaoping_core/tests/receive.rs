@@ -149,6 +149,20 @@ fn malformed_tampered_and_foreign_bodies_are_refused() {
         refusal(&serde_json::to_string(&rec).unwrap()).code,
         "another_plan"
     );
+    // A NUL or a line break in the respondent id, sealed with a right checksum: refused with
+    // its reason (PostgreSQL cannot keep a NUL as text, so the collector would fail for ever).
+    for id in ["r\u{0}1", "r\n1"] {
+        let mut rec = inputs.records[0].clone();
+        rec.respondent_id = id.into();
+        rec.checksum = record_checksum(&rec);
+        let e = refusal(&serde_json::to_string(&rec).unwrap());
+        assert_eq!(
+            (e.code, e.column.as_deref()),
+            ("bad_respondent_id", Some("respondent_id")),
+            "{id:?}"
+        );
+        assert!(e.message.get("zh-CN").contains("控制字符"));
+    }
     // A plan without a trust section takes no code batch.
     let e = Receiver::new(&plan)
         .add_code_batch("b.json", read("codes-2025-12.json").as_bytes())

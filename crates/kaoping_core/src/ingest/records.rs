@@ -146,6 +146,17 @@ pub(super) fn check_record(
             "The record's checksum does not match its content".into(),
         ));
     }
+    // An id is a name, not text with line breaks or NULs: a NUL cannot be stored as text by
+    // PostgreSQL (the collector's option), so such a record would be refused there for ever.
+    if let Some(c) = rec.respondent_id.chars().find(|c| c.is_control()) {
+        let code = c as u32;
+        return Some((
+            "bad_respondent_id",
+            Some("respondent_id".into()),
+            format!("答卷编号含有控制字符（U+{code:04X}）"),
+            format!("The respondent id contains a control character (U+{code:04X})"),
+        ));
+    }
     let Some(ins) = plan.instrument(&rec.instrument) else {
         return Some((
             "unknown_instrument",
