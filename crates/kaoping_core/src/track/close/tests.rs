@@ -309,8 +309,7 @@ fn one_call_reads_the_files_and_gives_the_file_to_aggregate() {
             periods: vec![named("periods.csv", &d.periods_csv)],
             projects: vec![named("projects.json", &d.projects_json)],
             events: vec![named("events.json", &d.events_json)],
-            through: None,
-            lang: None,
+            ..crate::track::TrackFiles::default()
         },
         overrides: vec![request(
             "caidian",
