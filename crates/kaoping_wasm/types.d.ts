@@ -1966,7 +1966,7 @@ export interface IRejection {
   /**
    * Records: `json_syntax`, `not_a_record`, `another_plan`, `incompatible_version` (an
    * earlier version of the plan whose records of the instrument did not stay valid),
-   * `checksum_mismatch`,
+   * `checksum_mismatch`, `bad_respondent_id` (a control character in it),
    * `duplicate_response`, `unknown_instrument`, `unknown_unit`, `invalid_answer`.
    * CSV rows: `csv_syntax`, `encoding`, `another_plan`, `unknown_unit`, `required_missing`,
    * `invalid_answer`, `duplicate_response`.
