@@ -20,6 +20,7 @@
 mod bench;
 mod bench_collect;
 mod cmd;
+mod compress;
 mod fuzz;
 mod recipe;
 mod serve;

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::Cmd;
+use crate::compress;
 use crate::tools::WASM_TARGET;
 
 const CRATE: &str = "kaoping_wasm";
@@ -121,6 +122,15 @@ pub fn site(root: &Path) -> Result<PathBuf> {
     println!(
         "site: build {hash} ({files} files) stamped into {SITE}/{SERVICE_WORKER} and {SITE}/{MANIFEST}"
     );
+    // Last, so that the copies are of the stamped sw.js and build.json too.
+    let w = compress::precompress(&out)?;
+    println!(
+        "site: .br and .gz beside {} files ({} KB: {} KB brotli, {} KB gzip)",
+        w.files,
+        w.raw / 1024,
+        w.brotli / 1024,
+        w.gzip / 1024
+    );
     Ok(out)
 }
 
@@ -151,7 +161,7 @@ pub const SHELL: [&str; 11] = [
 pub const DIGEST_HEX: usize = 12;
 
 /// Stamp the build into `site`: the build's hash (over the paths and bytes of all its files and
-/// the worker's code) and each file's digest go into [`MANIFEST`] (`{"hash", "files": {path: digest}}`), and the
+/// the worker's code; not the precompressed copies, [`compress::is_precompressed`]) and each file's digest go into [`MANIFEST`] (`{"hash", "files": {path: digest}}`), and the
 /// hash with the [`SHELL`]'s digests before the (minified) worker:
 /// `self.KAOPING_BUILD={"hash":…,"shell":{path: digest,…}};`. The worker caches one build as a
 /// unit under a cache named by the hash and accepts a file into it only when its digest
@@ -160,7 +170,7 @@ pub const DIGEST_HEX: usize = 12;
 pub fn stamp_service_worker(site: &Path) -> Result<(String, usize)> {
     let mut paths = Vec::new();
     list_files(site, site, &mut paths)?;
-    paths.retain(|p| p != SERVICE_WORKER && p != MANIFEST);
+    paths.retain(|p| p != SERVICE_WORKER && p != MANIFEST && !compress::is_precompressed(p));
     paths.sort();
     let mut build = Sha256::new();
     let mut files = serde_json::Map::new();
