@@ -7,8 +7,10 @@
 //! scoring).
 
 use kaoping_core::form::Answers;
+#[cfg(feature = "office")]
+use kaoping_core::plan::load_plan_as_written;
 #[cfg(feature = "review")]
-use kaoping_core::plan::{load_plan_as_written, DEMO_PLAN_JSON};
+use kaoping_core::plan::DEMO_PLAN_JSON;
 use kaoping_core::plan::{FormPlan, Instrument};
 use kaoping_core::record::{RecordError, Submission};
 use kaoping_core::text::Bilingual;
@@ -167,7 +169,13 @@ impl Engine {
         #[cfg(feature = "review")]
         {
             let text = plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON);
+            // The review build reads the plan's types from the value (one deserializer of
+            // them, not two: its size budget); the office's locates a content error.
+            #[cfg(feature = "office")]
             let (json, plan) = load_plan_as_written(text).map_err(into_error)?;
+            #[cfg(not(feature = "office"))]
+            let (json, plan) =
+                kaoping_core::plan::load_plan_from_value(text).map_err(into_error)?;
             Ok(Engine {
                 json,
                 form: FormPlan::of(&plan),
