@@ -249,7 +249,7 @@ pub fn run(root: &Path) -> Result<()> {
         crate::recipe::run(root, crate::recipe::Server::Caddy)
     });
     suite.step("size", &["ensure tools", "build-web"], || {
-        size::run(root, size::DEFAULT_BUDGET_KB)
+        size::run(root, size::DEFAULT_BUDGET_KB, size::REVIEW_BUDGET_KB)
     });
 
     let (_, failed) = suite.report(started.elapsed());
