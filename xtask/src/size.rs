@@ -22,13 +22,13 @@ pub const DEFAULT_BUDGET_KB: f64 = 157.5;
 
 /// The review page's budget (review.html with the demo plan's expert sheet; the site-check
 /// sheet loads the same files), KiB of gzip: what a reviewer's phone downloads. Issue 19 asks
-/// for at most 200. Before the review build (www/pkg-review) the page loaded the office's WASM:
-/// 1,893.9 KB gzip in all (4.5 MB raw WASM; measured on this build's office WASM). With it,
-/// 274.6 KB, then 268.5 KB with the plan read once from its value. What is left over 200 is
-/// the WASM (236 KB gzip), nearly all of it serde's code for the whole plan's types (scoring
-/// and tracking sections included) and the sheets' JSON; a plan model of what the sheets read
-/// is the next step. Until then this budget holds the page where it is, and only moves down.
-pub const REVIEW_BUDGET_KB: f64 = 272.0;
+/// for at most 200. Before the review build (www/pkg-review) the page loaded the office's WASM
+/// and, through the service worker's install, part of the respondent's shell: 1,893.9 KB gzip
+/// in all (measured here with a 4.5 MB office WASM). Now 265.9 KB gzip, 212.3 KB brotli: the review WASM is 238.2 KB of
+/// it, nearly all serde's code for the whole plan's types (scoring and tracking included) and
+/// for the sheets' JSON; a plan model of only what the sheets read is the next step to 200.
+/// Until then this budget holds the page where it is (1 KB over), and only moves down.
+pub const REVIEW_BUDGET_KB: f64 = 267.0;
 
 /// The review page, as measured: the expert sheet of the demo plan.
 const REVIEW_PAGE: &str = "review.html";
