@@ -9,7 +9,8 @@
 // - The build's files live in one cache named by the build's hash, and are served from it,
 //   never refreshed one by one: the JS glue and the WASM always come from the same build.
 // - Install fetches the shell and checks every file against its digest; the cache gets all of
-//   them or none. Any other file of the build joins the cache when a page loads it or asks for
+//   them or none. (Not when every open page is review.html: a reviewer's phone does not fetch
+//   the respondent's shell.) Any other file of the build joins the cache when a page loads it or asks for
 //   it (a 'kaoping-cache' message), checked against build.json (only while the server still
 //   has this build).
 // - An update waits: the page offers it (offline.js) and posts 'kaoping-update' when the person
@@ -79,8 +80,12 @@ async function digestOf(path) {
 self.addEventListener('install', (event) => {
   // All files are fetched and checked before the first is stored; a failed store leaves no
   // half cache behind. No skipWaiting: an update waits for the person (see 'message').
+  // Installed from review pages only (reviewers on a phone), the respondent's shell is left
+  // out: those pages keep their own files ('kaoping-cache'), and respond.html its own if opened.
   event.waitUntil((async () => {
-    const files = await Promise.all(Object.entries(BUILD.shell).map(async ([p, d]) => [p, await fetchChecked(p, d)]));
+    const pages = await self.clients.matchAll({ includeUncontrolled: true, type: 'window' });
+    const review = pages.length && pages.every((c) => pathOf(c.url) === 'review.html');
+    const files = await Promise.all(Object.entries(review ? {} : BUILD.shell).map(async ([p, d]) => [p, await fetchChecked(p, d)]));
     const cache = await caches.open(CACHE);
     try {
       await Promise.all(files.map(([p, res]) => cache.put(new URL(p, SCOPE), res)));

@@ -40,10 +40,18 @@ test('an expert declares a conflict, scores every unit, fixes an error, reloads 
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 320, height: 640 } });
   const page = await context.newPage();
   const errors = watchErrors(page);
+  // Which engine the page (and its service worker) fetched: the review build, never the office's.
+  const engines = new Set();
+  context.on('request', (req) => {
+    const m = new URL(req.url()).pathname.match(/\/(pkg[^/]*)\/kaoping_wasm/);
+    if (m) engines.add(m[1]);
+  });
   try {
     await page.goto(url('review.html'));
     await page.getByRole('heading', { level: 1, name: '专家评审团现场评议表' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    assert.ok(engines.has('pkg-review'), `the review build is loaded: ${[...engines]}`);
+    assert.ok(!engines.has('pkg-office'), `the office build is not: ${[...engines]}`);
     const all = cells();
     assert.equal(all.length, 48);
     assert.equal(await page.getByText(`已完成 0 / ${all.length} 项`).count(), 1);
@@ -164,6 +172,7 @@ test('an expert declares a conflict, scores every unit, fixes an error, reloads 
     }
     await page.getByText('评审记录已送达。').waitFor();
     assert.deepEqual(errors, []);
+    assert.ok(!engines.has('pkg-office'), `nor later (the service worker): ${[...engines]}`);
   } finally {
     await browser.close();
   }

@@ -1,15 +1,16 @@
-// Size report: what the respondent page costs over the wire.
+// Size report: what a page (the respondent's, the reviewer's) costs over the wire.
 //
 //   node tests/e2e/size.mjs [--budget-kb 150] [--page respond.html]
 //
-// Opens `respond.html` under KAOPING_URL in headless Chromium, waits until the network is
-// idle (the survey has rendered), records every response the page and its workers loaded
-// (HTML, JS, CSS, WASM, plan JSON, fonts, ...), gzips each body with zlib level 9, prints a
-// table and exits 1 when the gzip total exceeds the budget. 1 KB = 1024 bytes.
+// Opens the page under KAOPING_URL in headless Chromium, waits until the network is
+// idle (the survey or sheet has rendered), records every response the page and its workers
+// loaded (HTML, JS, CSS, WASM, plan JSON, fonts, ...), gzips each body with zlib level 9 and
+// brotli quality 11 (the encodings the servers send, docs/deploy.md), prints a table and exits
+// 1 when the gzip total exceeds the budget. 1 KB = 1024 bytes.
 // Normally run by `cargo xtask size` / `cargo xtask test`, which serve target/www/ (www/ with
 // JS and CSS minified) in-process.
 
-import { gzipSync, constants } from 'node:zlib';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import { parseArgs } from 'node:util';
 import { launch, url, watchErrors } from './harness.mjs';
 
@@ -56,6 +57,7 @@ try {
         status: res.status(),
         raw: body.length,
         gzip: gzipSync(body, { level: constants.Z_BEST_COMPRESSION }).length,
+        br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }).length,
       };
     })());
   });
@@ -65,7 +67,10 @@ try {
   if (!nav || !nav.ok()) {
     throw new Error(`${pageUrl} answered ${nav ? nav.status() : 'nothing'}`);
   }
-  // A beat for anything kicked off by the last responses (e.g. a service worker's precache).
+  // The service worker installed (its precache fetched, whatever the timing), then a beat for
+  // anything kicked off by the last responses.
+  await page.evaluate(() => 'serviceWorker' in navigator && Promise.race([
+    navigator.serviceWorker.ready, new Promise((resolve) => setTimeout(resolve, 15_000))]));
   await page.waitForLoadState('networkidle');
   rows = (await Promise.all(seen.values())).filter(Boolean);
   await context.close();
@@ -75,19 +80,19 @@ try {
 
 rows.sort((a, b) => b.gzip - a.gzip || a.file.localeCompare(b.file));
 const kb = (n) => (n / 1024).toFixed(1);
-const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip }), { raw: 0, gzip: 0 });
+const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, br: t.br + r.br }), { raw: 0, gzip: 0, br: 0 });
 const w = Math.max(4, ...rows.map((r) => r.file.length));
-const line = '-'.repeat(w + 48);
-console.log(`size of ${pageUrl} (every response loaded until network idle; gzip level 9)`);
+const line = '-'.repeat(w + 58);
+console.log(`size of ${pageUrl} (every response loaded until network idle; gzip level 9, brotli 11)`);
 console.log(line);
-console.log(`${'file'.padEnd(w)}  ${'type'.padEnd(22)}  ${'raw B'.padStart(9)}  ${'gzip B'.padStart(8)}`);
+console.log(`${'file'.padEnd(w)}  ${'type'.padEnd(22)}  ${'raw B'.padStart(9)}  ${'gzip B'.padStart(8)}  ${'br B'.padStart(8)}`);
 console.log(line);
 for (const r of rows) {
-  console.log(`${r.file.padEnd(w)}  ${r.type.slice(0, 22).padEnd(22)}  ${String(r.raw).padStart(9)}  ${String(r.gzip).padStart(8)}`);
+  console.log(`${r.file.padEnd(w)}  ${r.type.slice(0, 22).padEnd(22)}  ${String(r.raw).padStart(9)}  ${String(r.gzip).padStart(8)}  ${String(r.br).padStart(8)}`);
 }
 console.log(line);
-console.log(`${'total'.padEnd(w)}  ${`${rows.length} files`.padEnd(22)}  ${String(total.raw).padStart(9)}  ${String(total.gzip).padStart(8)}`);
-console.log(`total: ${kb(total.gzip)} KB gzip (${kb(total.raw)} KB raw), budget ${budgetKb} KB`);
+console.log(`${'total'.padEnd(w)}  ${`${rows.length} files`.padEnd(22)}  ${String(total.raw).padStart(9)}  ${String(total.gzip).padStart(8)}  ${String(total.br).padStart(8)}`);
+console.log(`total: ${kb(total.gzip)} KB gzip, ${kb(total.br)} KB brotli (${kb(total.raw)} KB raw), budget ${budgetKb} KB gzip`);
 for (const e of errors) console.warn(`size: warning: the page reported ${e}`);
 
 if (rows.length === 0) {

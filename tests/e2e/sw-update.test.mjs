@@ -192,7 +192,7 @@ test('the review page and the iframe page work offline after one visit: their fi
   const context = await browser.newContext();
   try {
     const visits = [
-      ['review.html', '专家评审团现场评议表', ['review.html', 'js/review.js', 'pkg-office/kaoping_wasm_bg.wasm']],
+      ['review.html', '专家评审团现场评议表', ['review.html', 'js/review.js', 'pkg-review/kaoping_wasm_bg.wasm']],
       ['embed.html?instrument=public', '武汉市2026年度社会公众满意度调查', ['embed.html', 'js/frame.js']],
     ];
     for (const [path, title, files] of visits) {

@@ -664,7 +664,7 @@ export class FormView extends SheetView {
 
 /**
  * Draw a `View` (FormView, or ReviewView in review.js) in `#main` with the engine for `?plan=`
- * (the office build if `options.office`), for `?instrument=` (else `options.instrument`, else
+ * (the office build if `options.office`, the review build if `options.build` is 'review'), for `?instrument=` (else `options.instrument`, else
  * public), sending records to `?endpoint=` (else `options.endpoint`); send what waits in the
  * outbox, then `ready(view)`. If any of that fails, `#main` says so with the text of key
  * `options.failed` (else loadFailed).

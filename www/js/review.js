@@ -40,7 +40,7 @@ const quarterName = (q, lang) => {
 export class ReviewView extends SheetView {
   /**
    * @param {HTMLElement} root where to draw
-   * @param {import('../pkg-office/kaoping_wasm.js').Engine} engine
+   * @param {import('../pkg-review/kaoping_wasm.js').Engine} engine
    * @param {{instrument: string, lang: string, endpoint?: string}} options
    */
   constructor(root, engine, options) {
@@ -547,7 +547,7 @@ export class ReviewView extends SheetView {
 // ---- the page -----------------------------------------------------------------------------
 
 if (document.body?.dataset.page === 'review') {
-  startPage(ReviewView, { instrument: 'expert', office: true, failed: 'reviewLoadFailed', title: 'reviewPageTitle' }, () => {
-    registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/review-invite.js', 'js/keys.js', 'js/office-store.js', 'js/engine.js', 'pkg-office/kaoping_wasm.js', 'pkg-office/kaoping_wasm_bg.wasm']);
+  startPage(ReviewView, { instrument: 'expert', build: 'review', failed: 'reviewLoadFailed', title: 'reviewPageTitle' }, () => {
+    registerOffline(null, ['review.html', 'css/review.css', 'js/review.js', 'js/i18n-review.js', 'js/review-invite.js', 'js/keys.js', 'js/office-store.js', 'js/engine.js', 'pkg-review/kaoping_wasm.js', 'pkg-review/kaoping_wasm_bg.wasm']);
   });
 }

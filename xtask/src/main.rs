@@ -3,11 +3,14 @@
 //! ```text
 //! cargo xtask serve [--port 8080] [--no-build] [--frame-ancestors ORIGINS] [--cors-origin ORIGINS]
 //!                                                build the front end, serve it (target/www/)
-//! cargo xtask build-web                          wasm build + wasm-bindgen + wasm-opt into www/pkg,
-//!                                                then target/www/: www/ with JS and CSS minified
+//! cargo xtask build-web                          wasm builds + wasm-bindgen + wasm-opt into www/pkg,
+//!                                                www/pkg-review and www/pkg-office, then target/www/:
+//!                                                www/ with JS and CSS minified, .br and .gz beside
 //! cargo xtask test                               the whole suite, with a summary table
 //! cargo xtask tidy                             the core's layers and sizes, the dictionaries' keys
-//! cargo xtask size [--budget-kb 157.5] [--no-build]  gzip size of what respond.html loads
+//! cargo xtask size [--budget-kb 157.5] [--review-budget-kb 267] [--no-build]
+//!                                                gzip (and brotli) size of what respond.html and
+//!                                                review.html load
 //! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
 //! cargo xtask bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH]
 //!                          [--pg URL]            the collector's records/s, latency, memory, recovery
@@ -20,6 +23,7 @@
 mod bench;
 mod bench_collect;
 mod cmd;
+mod compress;
 mod fuzz;
 mod recipe;
 mod serve;
@@ -42,13 +46,16 @@ tasks:
         [--cors-origin ORIGINS]      --frame-ancestors: portals that may frame embed.html, besides 'self';
                                      --cors-origin: portals whose pages may load the scripts, CSS and
                                      WASM and POST records; ORIGINS: scheme://host[:port], comma-separated)
-  build-web                          cargo build (wasm32, profile wasm) + wasm-bindgen + wasm-opt -> www/pkg,
-                                     then target/www/ = www/ with .js/.css minified (esbuild)
+  build-web                          cargo build (wasm32) + wasm-bindgen + wasm-opt -> www/pkg (forms),
+                                     www/pkg-review (review page), www/pkg-office; then target/www/ =
+                                     www/ with .js/.css minified (esbuild), .br and .gz copies beside
   test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
   tidy                               the core's modules import only lower layers (no cycles), no core
                                      file over 700 lines or fn over 120 (except listed ones), and
                                      node tests/tidy/dictionaries.mjs (see ARCHITECTURE.md, Layers)
-  size [--budget-kb 157.5] [--no-build]  gzip size of everything respond.html loads
+  size [--budget-kb 157.5] [--review-budget-kb 267] [--no-build]
+                                     gzip (and brotli) size of everything respond.html and
+                                     review.html load, each against its budget
   bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
                                      ingest speed: WASM vs PapaParse + JS in Chromium (n public
                                      responses), and the native CLI's MB/s and peak memory per size
@@ -124,6 +131,14 @@ fn run() -> Result<()> {
                 })
                 .transpose()?
                 .unwrap_or(size::DEFAULT_BUDGET_KB);
+            let review_budget = args
+                .value("--review-budget-kb")?
+                .map(|b| {
+                    b.parse::<f64>()
+                        .with_context(|| format!("--review-budget-kb expects a number, got {b:?}"))
+                })
+                .transpose()?
+                .unwrap_or(size::REVIEW_BUDGET_KB);
             let no_build = args.flag("--no-build");
             args.finish()?;
             if !no_build {
@@ -131,7 +146,7 @@ fn run() -> Result<()> {
                 web::build(&root)?;
             }
             tools::ensure(&root, tools::Needs::BROWSER)?;
-            size::run(&root, budget)
+            size::run(&root, budget, review_budget)
         }
         Some("bench") => {
             let num = |v: &str| {

@@ -25,7 +25,8 @@ use crate::{serve, size, web};
 
 /// The browser tests that exercise what the recipe's headers decide (CSP and frame-ancestors,
 /// CORS, the service worker's caching, the POST through the proxy).
-pub const TESTS: [&str; 3] = [
+pub const TESTS: [&str; 4] = [
+    "tests/e2e/compression.test.mjs",
     "tests/e2e/crossorigin.test.mjs",
     "tests/e2e/sw-update.test.mjs",
     "tests/e2e/offline.test.mjs",

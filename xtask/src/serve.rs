@@ -5,6 +5,8 @@
 //! `frame-ancestors` ('self' plus `--frame-ancestors`), CORS for the scripts, styles, WASM and the
 //! POST for the origins of `--cors-origin`, `Cache-Control: no-cache` (the service worker file
 //! above all), and JSON bodies for every 4xx: `{"error": code, "message": {"zh-CN", "en"}}`.
+//! Text and WASM files go out brotli- or gzip-compressed when the request's `Accept-Encoding`
+//! takes it, from the copies `cargo xtask build-web` wrote beside them ([`compress`]).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -18,7 +20,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 
-use crate::{tools, web};
+use crate::{compress, tools, web};
 
 /// Sent on every response, followed by `frame-ancestors` (see [`Options::csp`]). The app must
 /// work under it: no inline scripts or styles. The pages carry the same policy in a `<meta>`
@@ -317,7 +319,7 @@ impl Site {
         }
         match req.method.as_str() {
             "GET" | "HEAD" => {
-                let resp = self.file(path);
+                let resp = self.file(path, req.header("accept-encoding"));
                 // The custom element on a portal loads these from here (module scripts, the
                 // WASM and fetch() go in CORS mode).
                 if matches!(
@@ -452,7 +454,10 @@ impl Site {
         }
     }
 
-    fn file(&self, url_path: &str) -> Response {
+    /// The file at `url_path`; for a compressible one, its precompressed copy (`F.br`, `F.gz`,
+    /// from [`compress::precompress`]) in the best coding `accept` (`Accept-Encoding`) takes,
+    /// with `Content-Encoding`, and `Vary: Accept-Encoding` either way.
+    fn file(&self, url_path: &str, accept: Option<&str>) -> Response {
         let Some(rel) = safe_relative_path(url_path) else {
             return Response::not_found();
         };
@@ -472,8 +477,24 @@ impl Site {
         if !real.starts_with(&self.root) || !real.is_file() {
             return Response::not_found();
         }
+        let kind = mime_type(&real);
+        if !compress::compressible(&real) {
+            return match std::fs::read(&real) {
+                Ok(body) => Response::new(200, kind, body),
+                Err(_) => Response::not_found(),
+            };
+        }
+        for e in compress::negotiate(accept) {
+            let mut copy = real.clone().into_os_string();
+            copy.push(e.suffix());
+            if let Ok(body) = std::fs::read(&copy) {
+                return Response::new(200, kind, body)
+                    .with("Content-Encoding", e.token())
+                    .with("Vary", "Accept-Encoding");
+            }
+        }
         match std::fs::read(&real) {
-            Ok(body) => Response::new(200, mime_type(&real), body),
+            Ok(body) => Response::new(200, kind, body).with("Vary", "Accept-Encoding"),
             Err(_) => Response::not_found(),
         }
     }
@@ -803,6 +824,82 @@ mod tests {
             "GET /m.wasm HTTP/1.1\r\n\r\nGET /m.wasm HTTP/1.1\r\nConnection: close\r\n\r\n",
         );
         assert_eq!(r.matches("HTTP/1.1 200 OK").count(), 2, "{r}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The head (as text) and the body (as bytes) of one answer.
+    fn fetch_bytes(port: u16, raw: &str) -> (String, Vec<u8>) {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(raw.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).unwrap();
+        let at = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let body = out.split_off(at);
+        (String::from_utf8(out).unwrap(), body)
+    }
+
+    #[test]
+    fn sends_the_precompressed_copy_the_request_takes() {
+        let (dir, www) = temp_site("encoding");
+        let text = "export const x = 1;\n".repeat(400);
+        std::fs::write(www.join("js/app.js"), &text).unwrap();
+        crate::compress::precompress(&www).unwrap();
+        let (_h, port) = start_with(&www, 0, &dir.join("received"), Options::default()).unwrap();
+        let get = |accept: &str| {
+            fetch_bytes(
+                port,
+                &format!("GET /js/app.js HTTP/1.1\r\n{accept}Connection: close\r\n\r\n"),
+            )
+        };
+        let (head, body) = get("Accept-Encoding: gzip, deflate, br\r\n");
+        assert!(head.contains("Content-Encoding: br\r\n"), "{head}");
+        assert!(head.contains("Vary: Accept-Encoding\r\n"), "{head}");
+        assert!(head.contains("Content-Type: text/javascript"), "{head}");
+        assert!(
+            head.contains(&format!("Content-Length: {}\r\n", body.len())),
+            "{head}"
+        );
+        assert!(
+            head.contains("Content-Security-Policy: default-src"),
+            "{head}"
+        );
+        assert!(head.contains("Cache-Control: no-cache"), "{head}");
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &body[..], &mut back).unwrap();
+        assert_eq!(back, text.as_bytes());
+
+        let (head, body) = get("Accept-Encoding: gzip, br;q=0\r\n");
+        assert!(head.contains("Content-Encoding: gzip\r\n"), "{head}");
+        let mut back = String::new();
+        flate2::read::GzDecoder::new(&body[..])
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+
+        for accept in ["", "Accept-Encoding: identity\r\n"] {
+            let (head, body) = get(accept);
+            assert!(!head.contains("Content-Encoding"), "{accept}: {head}");
+            assert!(head.contains("Vary: Accept-Encoding\r\n"), "{head}");
+            assert_eq!(body, text.as_bytes());
+        }
+        // No copy (too small to gain): sent as it is, whatever the request takes.
+        let (head, body) = fetch_bytes(
+            port,
+            "GET /js/embed.js HTTP/1.1\r\nAccept-Encoding: br, gzip\r\nConnection: close\r\n\r\n",
+        );
+        assert!(!head.contains("Content-Encoding"), "{head}");
+        assert_eq!(body, b"export {};");
+        // HEAD: the copy's length, no body.
+        let (head, body) = fetch_bytes(
+            port,
+            "HEAD /js/app.js HTTP/1.1\r\nAccept-Encoding: gzip\r\nConnection: close\r\n\r\n",
+        );
+        let gz = std::fs::read(www.join("js/app.js.gz")).unwrap();
+        assert!(
+            head.contains(&format!("Content-Length: {}\r\n", gz.len())),
+            "{head}"
+        );
+        assert!(body.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
     }
 

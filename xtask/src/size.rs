@@ -1,8 +1,9 @@
-//! `cargo xtask size`: what the respondent page costs over the wire (gzip -9), against a budget.
+//! `cargo xtask size`: what the respondent page and the review page cost over the wire (gzip -9,
+//! brotli 11 beside it), each against its budget.
 
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::cmd::Cmd;
 use crate::{serve, tools, web};
@@ -19,19 +20,40 @@ use crate::{serve, tools, web};
 /// page) brings the budget down, and apart from such a measured feature it only moves down.
 pub const DEFAULT_BUDGET_KB: f64 = 157.5;
 
+/// The review page's budget (review.html with the demo plan's expert sheet; the site-check
+/// sheet loads the same files), KiB of gzip: what a reviewer's phone downloads. Issue 19 asks
+/// for at most 200. Before the review build (www/pkg-review) the page loaded the office's WASM
+/// and, through the service worker's install, part of the respondent's shell: 1,893.9 KB gzip
+/// in all (measured here with a 4.5 MB office WASM). Now 265.9 KB gzip, 212.3 KB brotli: the review WASM is 238.2 KB of
+/// it, nearly all serde's code for the whole plan's types (scoring and tracking included) and
+/// for the sheets' JSON; a plan model of only what the sheets read is the next step to 200.
+/// Until then this budget holds the page where it is (1 KB over), and only moves down.
+pub const REVIEW_BUDGET_KB: f64 = 267.0;
+
+/// The review page, as measured: the expert sheet of the demo plan.
+const REVIEW_PAGE: &str = "review.html";
+
 /// Make the site from `www/` ([`web::site`]), serve it in-process on a free port and run
-/// `tests/e2e/size.mjs` against it.
-pub fn run(root: &Path, budget_kb: f64) -> Result<()> {
+/// `tests/e2e/size.mjs` against respond.html with `budget_kb` and review.html with
+/// `review_budget_kb`. Both are measured and reported before either fails.
+pub fn run(root: &Path, budget_kb: f64, review_budget_kb: f64) -> Result<()> {
     let site = web::site(root)?;
     let (_server, port) = serve::start(&site, 0)?;
-    Cmd::new("node")
-        .arg("tests/e2e/size.mjs")
-        .arg("--budget-kb")
-        .arg(budget_kb.to_string())
-        .env("KAOPING_URL", format!("http://127.0.0.1:{port}/"))
-        .env("CHROMIUM", chromium())
-        .dir(root)
-        .run()
+    let measure = |page: &str, budget: f64| {
+        Cmd::new("node")
+            .arg("tests/e2e/size.mjs")
+            .arg("--budget-kb")
+            .arg(budget.to_string())
+            .args(["--page", page])
+            .env("KAOPING_URL", format!("http://127.0.0.1:{port}/"))
+            .env("CHROMIUM", chromium())
+            .dir(root)
+            .run()
+    };
+    let respond = measure("respond.html", budget_kb);
+    let review = measure(REVIEW_PAGE, review_budget_kb);
+    respond.context("respond.html is over its budget")?;
+    review.with_context(|| format!("{REVIEW_PAGE} is over its budget"))
 }
 
 /// `$CHROMIUM`, else Debian's.

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::Cmd;
+use crate::compress;
 use crate::tools::WASM_TARGET;
 
 const CRATE: &str = "kaoping_wasm";
@@ -29,9 +30,15 @@ const BASE_FEATURES: [&str; 6] = [
     "multivalue",
 ];
 
-/// The two browser builds of the one facade: the respondent build (forms, records; small,
-/// under the size budget) and the office build (plus plan validation, scoring, statistics).
-const VARIANTS: [(&str, Option<&str>); 2] = [("www/pkg", None), ("www/pkg-office", Some("office"))];
+/// The three browser builds of the one facade: the respondent build (forms, records; small,
+/// under the size budget), the review build (review.html: the review and site-check sheets,
+/// invitations and signed sheets; under the review page's budget) and the office build (all
+/// of that plus plan validation, scoring, statistics, ingest).
+const VARIANTS: [(&str, Option<&str>); 3] = [
+    ("www/pkg", None),
+    ("www/pkg-review", Some("review")),
+    ("www/pkg-office", Some("office")),
+];
 
 /// The cargo profile and the wasm-opt options of a build.
 ///
@@ -42,6 +49,9 @@ const VARIANTS: [(&str, Option<&str>); 2] = [("www/pkg", None), ("www/pkg-office
 /// sound when nothing lives in the first 1 KiB of memory: rustc's wasm32 layout puts the
 /// 1 MiB stack first (it grows down from 1,048,576 towards 0) and the data after it, so only
 /// a stack within 1 KiB of overflowing would reach there.
+///
+/// The review build takes the respondent's settings: it is for reviewers on a phone, under a
+/// budget of its own (`cargo xtask size`), and its work (one sheet, one signature) is small.
 fn settings(feature: Option<&str>) -> (&'static str, &'static str) {
     match feature {
         Some("office") => (PROFILE_OFFICE, "-O3"),
@@ -61,7 +71,8 @@ pub fn build(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Make `target/www/` afresh: a copy of `www/` (with the builds in `pkg/` and `pkg-office/`)
+/// Make `target/www/` afresh: a copy of `www/` (with the builds in `pkg/`, `pkg-review/` and
+/// `pkg-office/`)
 /// whose `.js` and `.css` files are minified by esbuild (npm), file by file, no bundling: the
 /// same files under the same names, so the service worker's shell list and the
 /// Content-Security-Policy hold as they are. Takes well under a second.
@@ -90,7 +101,7 @@ pub fn site(root: &Path) -> Result<PathBuf> {
     );
     // The API's TypeScript types are generated (crates/kaoping_wasm/tests/types.rs); esbuild
     // parses them as TypeScript, so a generator slip that breaks the syntax fails here.
-    let types: Vec<PathBuf> = ["pkg", "pkg-office"]
+    let types: Vec<PathBuf> = ["pkg", "pkg-review", "pkg-office"]
         .iter()
         .map(|d| src.join(d).join("kaoping_wasm.d.ts"))
         .filter(|p| p.is_file())
@@ -110,6 +121,15 @@ pub fn site(root: &Path) -> Result<PathBuf> {
     let (hash, files) = stamp_service_worker(&out)?;
     println!(
         "site: build {hash} ({files} files) stamped into {SITE}/{SERVICE_WORKER} and {SITE}/{MANIFEST}"
+    );
+    // Last, so that the copies are of the stamped sw.js and build.json too.
+    let w = compress::precompress(&out)?;
+    println!(
+        "site: .br and .gz beside {} files ({} KB: {} KB brotli, {} KB gzip)",
+        w.files,
+        w.raw / 1024,
+        w.brotli / 1024,
+        w.gzip / 1024
     );
     Ok(out)
 }
@@ -141,7 +161,7 @@ pub const SHELL: [&str; 11] = [
 pub const DIGEST_HEX: usize = 12;
 
 /// Stamp the build into `site`: the build's hash (over the paths and bytes of all its files and
-/// the worker's code) and each file's digest go into [`MANIFEST`] (`{"hash", "files": {path: digest}}`), and the
+/// the worker's code; not the precompressed copies, [`compress::is_precompressed`]) and each file's digest go into [`MANIFEST`] (`{"hash", "files": {path: digest}}`), and the
 /// hash with the [`SHELL`]'s digests before the (minified) worker:
 /// `self.KAOPING_BUILD={"hash":…,"shell":{path: digest,…}};`. The worker caches one build as a
 /// unit under a cache named by the hash and accepts a file into it only when its digest
@@ -150,7 +170,7 @@ pub const DIGEST_HEX: usize = 12;
 pub fn stamp_service_worker(site: &Path) -> Result<(String, usize)> {
     let mut paths = Vec::new();
     list_files(site, site, &mut paths)?;
-    paths.retain(|p| p != SERVICE_WORKER && p != MANIFEST);
+    paths.retain(|p| p != SERVICE_WORKER && p != MANIFEST && !compress::is_precompressed(p));
     paths.sort();
     let mut build = Sha256::new();
     let mut files = serde_json::Map::new();
@@ -253,8 +273,11 @@ fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
     cargo.run()?;
 
     let out_dir = root.join(dir);
-    let input = root
-        .join("target")
+    // Where cargo put it: under `CARGO_TARGET_DIR` when set (relative to the workspace, as
+    // cargo reads it; a worktree with its own target directory), else `target/`.
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), |d| root.join(d));
+    let input = target
         .join(WASM_TARGET)
         .join(profile)
         .join(format!("{CRATE}.wasm"));
@@ -316,6 +339,9 @@ fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
         .read()
         .context("the wasm-opt output does not compile in V8")?;
 
+    if let Some(dir) = stamp_path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
     std::fs::write(&stamp_path, &stamp)
         .with_context(|| format!("cannot write {}", stamp_path.display()))?;
     println!(

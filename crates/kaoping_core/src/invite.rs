@@ -11,14 +11,21 @@
 //!
 //! The signatures themselves are made by the caller: the office key and the device key never
 //! leave the browser's WebCrypto.
+//!
+//! Behind the feature `trust` (the review build has it); the batches from a roster and their
+//! printed sheet (`batch`, `sheet`: rosters, QR codes) only with `office`.
 
+#[cfg(feature = "office")]
 mod batch;
+#[cfg(feature = "office")]
 mod sheet;
 
+#[cfg(feature = "office")]
 pub use batch::{
     day_end_utc, day_start_utc, invitations_csv, roster_invitations, roster_payloads, BatchError,
     PrintedInvitation, RosterPayload, RosterPayloads,
 };
+#[cfg(feature = "office")]
 pub use sheet::{print_sheet, SHEET_STYLE};
 
 use crate::plan::Plan;
@@ -167,7 +174,7 @@ fn query_value(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "office"))]
 mod batch_tests;
 #[cfg(test)]
 mod tests;

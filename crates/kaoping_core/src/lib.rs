@@ -18,7 +18,7 @@ pub(crate) mod ids;
 #[cfg(feature = "office")]
 pub mod import;
 pub mod ingest;
-#[cfg(feature = "office")]
+#[cfg(feature = "trust")]
 pub mod invite;
 pub mod locate;
 #[cfg(feature = "office")]

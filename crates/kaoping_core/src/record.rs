@@ -72,9 +72,10 @@ pub struct ResponseRecord {
     /// The rater's device signature and the office's invitation token, on a sheet of an
     /// instrument that needs an invitation (see `docs/trust.md`). Left out when absent, so
     /// unsigned records (and their checksums) are as before.
-    // Office build only, like `crate::trust`: in the respondent's WASM the two fields cost
-    // 1.3 KB gzipped (measured before wasm-opt), over its size budget's headroom.
-    #[cfg(feature = "office")]
+    // With the feature `trust` only (office and review builds), like `crate::trust`'s keys: in
+    // the respondent's WASM the two fields cost 1.3 KB gzipped (measured before wasm-opt), over
+    // its size budget's headroom.
+    #[cfg(feature = "trust")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed: Option<Signed>,
     /// The one-time code (normalised) of an instrument that needs one. Left out when absent.
@@ -170,7 +171,7 @@ pub fn build_record(
         quality,
         engine_version: String::new(),
         checksum: String::new(),
-        #[cfg(feature = "office")]
+        #[cfg(feature = "trust")]
         signed: None,
         code: None,
     }))
@@ -223,7 +224,7 @@ fn straight_line(v: &Value) -> bool {
 pub fn record_checksum(record: &ResponseRecord) -> String {
     let mut copy = record.clone();
     copy.checksum = String::new();
-    #[cfg(feature = "office")]
+    #[cfg(feature = "trust")]
     if let Some(signed) = &mut copy.signed {
         signed.signature = String::new();
     }

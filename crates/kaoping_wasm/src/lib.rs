@@ -1,12 +1,16 @@
 //! The wasm-bindgen facade over `kaoping_core`: one [`Engine`], each method converts JS values
 //! in, calls the core, converts the result out. No logic lives here.
 //!
-//! Two builds of this one facade: the default (respondent) build has what the forms need;
-//! `--features office` adds what the office needs (plan validation, record checks, scoring).
+//! Three builds of this one facade: the default (respondent) build has what the forms need;
+//! `--features review` adds the review page's sheets and invitations (`review.rs`);
+//! `--features office` adds those and what the office needs (plan validation, record checks,
+//! scoring).
 
 use kaoping_core::form::Answers;
 #[cfg(feature = "office")]
-use kaoping_core::plan::{load_plan_as_written, DEMO_PLAN_JSON};
+use kaoping_core::plan::load_plan_as_written;
+#[cfg(feature = "review")]
+use kaoping_core::plan::DEMO_PLAN_JSON;
 use kaoping_core::plan::{FormPlan, Instrument};
 use kaoping_core::record::{RecordError, Submission};
 use kaoping_core::text::Bilingual;
@@ -23,6 +27,8 @@ mod office_codes;
 mod office_files;
 #[cfg(feature = "office")]
 mod office_trust;
+#[cfg(feature = "review")]
+mod review;
 #[cfg(feature = "office")]
 pub use office::{JsAggregation, JsFile, JsOutput};
 #[cfg(feature = "office")]
@@ -144,9 +150,10 @@ pub struct Engine {
     json: serde_json::Value,
     /// What the forms need of it.
     form: FormPlan,
-    /// The whole typed plan (office build: validation, scoring), shared with the runs that
-    /// borrow it (an ingest or aggregate run outlives any borrow of its engine).
-    #[cfg(feature = "office")]
+    /// The whole typed plan (review and office builds: sheets, validation, scoring), shared
+    /// with the runs that borrow it (an ingest or aggregate run outlives any borrow of its
+    /// engine).
+    #[cfg(feature = "review")]
     plan: std::rc::Rc<kaoping_core::plan::Plan>,
 }
 
@@ -156,20 +163,26 @@ impl Engine {
     /// line and column, when the text is not a plan.
     #[wasm_bindgen(constructor)]
     pub fn new(plan_json: Option<String>) -> Result<Engine, JsValue> {
-        // The office build embeds the whole demo plan and reads it whole, once; the forms
-        // build only its forms part (fingerprinted as the whole plan), which keeps the
-        // respondent's WASM small.
-        #[cfg(feature = "office")]
+        // The review and office builds embed the whole demo plan and read it whole, once;
+        // the forms build only its forms part (fingerprinted as the whole plan), which keeps
+        // the respondent's WASM small.
+        #[cfg(feature = "review")]
         {
             let text = plan_json.as_deref().unwrap_or(DEMO_PLAN_JSON);
+            // The review build reads the plan's types from the value (one deserializer of
+            // them, not two: its size budget); the office's locates a content error.
+            #[cfg(feature = "office")]
             let (json, plan) = load_plan_as_written(text).map_err(into_error)?;
+            #[cfg(not(feature = "office"))]
+            let (json, plan) =
+                kaoping_core::plan::load_plan_from_value(text).map_err(into_error)?;
             Ok(Engine {
                 json,
                 form: FormPlan::of(&plan),
                 plan: std::rc::Rc::new(plan),
             })
         }
-        #[cfg(not(feature = "office"))]
+        #[cfg(not(feature = "review"))]
         {
             let loaded = kaoping_core::plan::form_plan_or_demo(plan_json.as_deref());
             let (json, form) = loaded.map_err(into_error)?;
@@ -231,7 +244,7 @@ impl Engine {
             .ok_or_else(|| into_error(RecordError::UnknownInstrument(id.to_owned())))
     }
 
-    #[cfg(feature = "office")]
+    #[cfg(feature = "review")]
     pub(crate) fn plan_ref(&self) -> &kaoping_core::plan::Plan {
         &self.plan
     }

@@ -369,6 +369,7 @@ fn the_facade_names_only_generated_types() {
     let src = [
         include_str!("../src/lib.rs"),
         include_str!("../src/office.rs"),
+        include_str!("../src/review.rs"),
     ]
     .concat();
     let mut named = 0;

@@ -436,7 +436,7 @@ pub fn table_record(
         },
         engine_version: String::new(),
         checksum: String::new(),
-        #[cfg(feature = "office")]
+        #[cfg(feature = "trust")]
         signed: None,
         code: None,
     })

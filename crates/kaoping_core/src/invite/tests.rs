@@ -211,6 +211,7 @@ fn a_draft_with_days_is_valid_for_those_china_days() {
 
 /// Unit names on the printed sheet and in the list follow the plan's order, not the token's
 /// (sorted by id).
+#[cfg(feature = "office")]
 #[test]
 fn unit_names_follow_the_plan() {
     let plan = plan();

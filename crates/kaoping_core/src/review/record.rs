@@ -74,7 +74,7 @@ pub fn build_record(
         quality: quality(layout, sub, &cells.numbers),
         engine_version: String::new(),
         checksum: String::new(),
-        #[cfg(feature = "office")]
+        #[cfg(feature = "trust")]
         signed: None,
         code: None,
     }))

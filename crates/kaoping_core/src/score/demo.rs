@@ -77,7 +77,7 @@ fn record(
         },
         engine_version: crate::ENGINE_VERSION.into(),
         checksum: String::new(),
-        #[cfg(feature = "office")]
+        #[cfg(feature = "trust")]
         signed: None,
         code: None,
     };

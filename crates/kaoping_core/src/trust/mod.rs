@@ -11,8 +11,11 @@
 //! - [`issue`]: a new batch of codes for an instrument, and its slips to print and cut.
 //! - [`check`]: the plan validation's trust checks.
 //!
-//! Everything but [`rules`] is in the office build only (feature `office`): the respondent's
-//! page neither signs nor verifies, and its WASM has a size budget.
+//! [`keys`], [`token`] and [`sheet`] are behind the feature `trust` (ed25519-dalek, base64),
+//! which the office build and the review build (the review page opens invitations and has
+//! its sheets signed) turn on; [`settle`], [`codes`], [`issue`] and [`check`] are the office's
+//! (feature `office`). The respondent's page neither signs nor verifies, and its WASM has a
+//! size budget.
 
 #[cfg(feature = "office")]
 pub mod check;
@@ -20,28 +23,28 @@ pub mod check;
 pub mod codes;
 #[cfg(feature = "office")]
 pub mod issue;
-#[cfg(feature = "office")]
+#[cfg(feature = "trust")]
 pub mod keys;
-#[cfg(all(test, feature = "office"))]
+#[cfg(all(test, feature = "trust"))]
 pub(crate) mod rfc8032;
 pub mod rules;
 #[cfg(feature = "office")]
 pub mod settle;
-#[cfg(feature = "office")]
+#[cfg(feature = "trust")]
 pub mod sheet;
 #[cfg(all(test, feature = "office"))]
 mod tamper_tests;
-#[cfg(feature = "office")]
+#[cfg(feature = "trust")]
 pub mod token;
 
 pub use rules::{Access, OfficeKey, TrustRules};
 #[cfg(feature = "office")]
 pub use settle::{settle, SheetDecision, SignedSheetRef};
-#[cfg(feature = "office")]
+#[cfg(feature = "trust")]
 pub use sheet::{
     attach_signature, check_signed_record, prepare_signed, sheet_message, SheetSigner,
 };
-#[cfg(feature = "office")]
+#[cfg(feature = "trust")]
 pub use token::{open_token, Invitation, InvitationDraft, InvitationPayload};
 
 /// Longest token text [`token::open_token`] reads (characters): a token names at most
