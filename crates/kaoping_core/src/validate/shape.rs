@@ -305,7 +305,12 @@ impl Validator {
             self.shape_instrument(ins, &p);
         }
         if let Some(p) = root.get("publication") {
-            if self.keys(p, "/publication", PUBLICATION_KEYS, ("公示设置", "publication")) {
+            if self.keys(
+                p,
+                "/publication",
+                PUBLICATION_KEYS,
+                ("公示设置", "publication"),
+            ) {
                 self.min_publish_n(p);
             }
         }
@@ -322,7 +327,9 @@ impl Validator {
         let Some(v) = publication.get("min_publish_n") else {
             return;
         };
-        if v.as_u64().is_some_and(|n| n >= 1 && n <= u64::from(u32::MAX)) {
+        if v.as_u64()
+            .is_some_and(|n| n >= 1 && n <= u64::from(u32::MAX))
+        {
             return;
         }
         self.push(
