@@ -13,6 +13,7 @@ mod ingest;
 mod invite;
 mod keys;
 mod planbook;
+mod publish;
 mod report;
 mod stats;
 mod track;
@@ -89,6 +90,10 @@ enum Command {
         #[command(subcommand)]
         cmd: yearend::PlanCommand,
     },
+    /// The public results page (公示) of a result.json: rankings and grades, merit units,
+    /// vetoes with their reason, public satisfaction with its interval (small cells withheld);
+    /// one HTML file in zh-CN and English, no script, printable on A4.
+    Publish(publish::PublishArgs),
     /// Tracking through the year: figures against targets and time progress, projects,
     /// events, warnings; writes tracking.json, warnings.csv and a notice per warned unit.
     Track(track::TrackArgs),
@@ -289,6 +294,11 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { cmd } => yearend::plan(cmd, lang),
+        Command::Publish(args) => {
+            let plan = load_plan_arg(args.plan.clone())?;
+            publish::run(args, &plan, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Keys { cmd } => keys::run(cmd, lang),
         Command::Codes { cmd } => codes::run(cmd, lang),
         Command::Invite(args) => {

@@ -72,11 +72,7 @@ pub fn public_page(plan: &Plan, results: &PublicResults) -> String {
         lang: "en",
         en: true,
     };
-    let title = format!(
-        "{} · {}",
-        heading(plan, results, &zh),
-        heading(plan, results, &en)
-    );
+    let title = format!("{} · {}", heading(plan, &zh), heading(plan, &en));
     let mut out = String::with_capacity(32 * 1024);
     let _ = write!(
         out,
@@ -94,10 +90,12 @@ pub fn public_page(plan: &Plan, results: &PublicResults) -> String {
     out
 }
 
-fn heading(plan: &Plan, r: &PublicResults, w: &Words) -> String {
+fn heading(plan: &Plan, w: &Words) -> String {
     let title = plan.title.get(w.lang);
     if w.en {
-        format!("{title}: results ({})", r.year)
+        format!("{title}: public results")
+    } else if title.ends_with("考评") {
+        format!("{title}结果公示")
     } else {
         format!("{title}考评结果公示")
     }
@@ -110,7 +108,7 @@ fn article(out: &mut String, plan: &Plan, r: &PublicResults, w: &Words) {
         "<article id=\"{id}\" lang=\"{}\" aria-labelledby=\"{id}-title\">\n\
          <h1 id=\"{id}-title\">{}</h1>\n<p class=\"meta\">{}</p>\n",
         w.lang,
-        esc(&heading(plan, r, w)),
+        esc(&heading(plan, w)),
         esc(&meta(r, w)),
     );
     if w.en {

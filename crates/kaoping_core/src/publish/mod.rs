@@ -176,6 +176,24 @@ pub fn publication(plan: &Plan, result: &EvaluationResult) -> Result<PublicResul
     })
 }
 
+/// The public results page of `result` ([`publication`], then [`html::public_page`]): one
+/// HTML file, refused unless the result was computed from `plan`.
+pub fn public_page(plan: &Plan, result: &EvaluationResult) -> Result<String, ExportError> {
+    Ok(html::public_page(plan, &publication(plan, result)?))
+}
+
+impl PublicResults {
+    /// How many units' satisfaction figures are not shown: (too few answers, withheld).
+    pub fn suppressed(&self) -> (usize, usize) {
+        let rows = self.categories.iter().flat_map(|c| &c.satisfaction);
+        let count = |f: &dyn Fn(&Figure) -> bool| rows.clone().filter(|s| f(&s.rate)).count();
+        (
+            count(&|f| *f == Figure::TooFew),
+            count(&|f| *f == Figure::Withheld),
+        )
+    }
+}
+
 /// A category's satisfaction rows and pooled rate, suppressed as [`suppress::suppress`] says.
 /// A unit's rate and index are shown or withheld together: one row, one decision (the index
 /// could otherwise bound a withheld rate).
