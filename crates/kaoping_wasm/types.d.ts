@@ -1296,6 +1296,12 @@ export interface IPlan {
   instruments: IInstrument[];
   /** Languages every text of the plan is written in; the first is the default. */
   languages: string[];
+  /**
+   * What the public results page (公示) may show (see `docs/publish.md`); the defaults
+   * when absent. Left out of the plan's JSON when absent, so plans without it keep their
+   * fingerprint.
+   */
+  publication?: IPublication | null;
   /** How the year is scored, ranked and graded (see `docs/scoring.md`). */
   scoring?: IScoringRules;
   title: IText;
@@ -1595,6 +1601,16 @@ export interface IPublicWeightingResult {
   status: string;
   /** The index aggregate without weights, for comparison. */
   unweighted_value?: number | null;
+}
+
+/** The plan's `publication` section: what the public results page (公示) may show. */
+export interface IPublication {
+  /**
+   * A public share or mean from fewer respondents than this is shown as "too few answers"
+   * (with complementary suppression, so that it cannot be recovered from a total). At
+   * least 1; default 10.
+   */
+  min_publish_n?: number;
 }
 
 /** What a quality rule does with the records it touches. */
