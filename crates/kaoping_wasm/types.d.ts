@@ -544,6 +544,16 @@ export interface IEventEntry {
   veto: boolean;
 }
 
+/** A reviewer's comment on a unit's indicator (its reviewer not named). */
+export interface IExpertComment {
+  /** The reviewer's rater group. */
+  group: string;
+  indicator: string;
+  /** The score the comment goes with (`None`: unable to judge). */
+  score?: number | null;
+  text: string;
+}
+
 /** The common figures of a component. */
 export interface IExpertComponent {
   /** weight_used × value. */
@@ -2526,6 +2536,11 @@ export interface IUnitProgress {
 export interface IUnitResult {
   cadres: ICadreResult[];
   category: string;
+  /**
+   * The expert panel's comments on the unit, without the reviewers' ids: by indicator in
+   * the plan's order, then rater group, then text.
+   */
+  comments?: IExpertComment[];
   components: IComponentScores;
   composite?: number | null;
   composite_rounded?: number | null;
