@@ -79,6 +79,14 @@ pub struct Plan {
 /// share says more about a few people than about a unit).
 pub const DEFAULT_MIN_PUBLISH_N: u32 = 10;
 
+/// The days a unit's feedback letter gives it to report its rectification when
+/// `publication.rectify_within_days` is not given (a month, as offices commonly ask).
+pub const DEFAULT_RECTIFY_WITHIN_DAYS: u32 = 30;
+
+/// The most days `publication.rectify_within_days` may give: a rectification is reported
+/// within the next year's evaluation.
+pub const MAX_RECTIFY_WITHIN_DAYS: u32 = 366;
+
 /// The plan's `publication` section: what the public results page (公示) may show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +97,15 @@ pub struct Publication {
     #[serde(default = "default_min_publish_n")]
     #[schemars(range(min = 1))]
     pub min_publish_n: u32,
+    /// Each unit's feedback letter asks for its rectification report within this many days
+    /// of the letter. 1 to 366; default 30.
+    #[serde(default = "default_rectify_within_days")]
+    #[schemars(range(min = 1, max = 366))]
+    pub rectify_within_days: u32,
+}
+
+fn default_rectify_within_days() -> u32 {
+    DEFAULT_RECTIFY_WITHIN_DAYS
 }
 
 fn default_min_publish_n() -> u32 {
@@ -99,6 +116,7 @@ impl Default for Publication {
     fn default() -> Self {
         Publication {
             min_publish_n: DEFAULT_MIN_PUBLISH_N,
+            rectify_within_days: DEFAULT_RECTIFY_WITHIN_DAYS,
         }
     }
 }

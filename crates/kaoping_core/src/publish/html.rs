@@ -46,13 +46,25 @@ tr{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}\
 .table{overflow:visible}.ci{color:#000}}";
 
 /// One language's words of the page.
-struct Words {
-    lang: &'static str,
-    en: bool,
+pub(super) struct Words {
+    pub(super) lang: &'static str,
+    pub(super) en: bool,
 }
 
+/// The two languages, zh-CN first.
+pub(super) const LANGS: [Words; 2] = [
+    Words {
+        lang: "zh-CN",
+        en: false,
+    },
+    Words {
+        lang: "en",
+        en: true,
+    },
+];
+
 impl Words {
-    fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+    pub(super) fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
         if self.en {
             en
         } else {
@@ -64,15 +76,8 @@ impl Words {
 /// The public results page of `results` (from [`super::publication`]) with the names of
 /// `plan`, in zh-CN then English.
 pub fn public_page(plan: &Plan, results: &PublicResults) -> String {
-    let zh = Words {
-        lang: "zh-CN",
-        en: false,
-    };
-    let en = Words {
-        lang: "en",
-        en: true,
-    };
-    let title = format!("{} · {}", heading(plan, &zh), heading(plan, &en));
+    let [zh, en] = &LANGS;
+    let title = format!("{} · {}", heading(plan, zh), heading(plan, en));
     let mut out = String::with_capacity(32 * 1024);
     let _ = write!(
         out,
@@ -84,8 +89,8 @@ pub fn public_page(plan: &Plan, results: &PublicResults) -> String {
          <main>\n",
         esc(&title)
     );
-    article(&mut out, plan, results, &zh);
-    article(&mut out, plan, results, &en);
+    article(&mut out, plan, results, zh);
+    article(&mut out, plan, results, en);
     out.push_str("</main>\n</div>\n</body>\n</html>\n");
     out
 }
@@ -139,20 +144,20 @@ fn meta(r: &PublicResults, w: &Words) -> String {
     }
 }
 
-fn unit_name<'a>(plan: &'a Plan, id: &'a str, w: &Words) -> &'a str {
+pub(super) fn unit_name<'a>(plan: &'a Plan, id: &'a str, w: &Words) -> &'a str {
     plan.unit(id).map_or(id, |u| u.name.get(w.lang))
 }
 
-fn category_name<'a>(plan: &'a Plan, id: &'a str, w: &Words) -> &'a str {
+pub(super) fn category_name<'a>(plan: &'a Plan, id: &'a str, w: &Words) -> &'a str {
     plan.category(id).map_or(id, |c| c.name.get(w.lang))
 }
 
-fn indicator_name<'a>(plan: &'a Plan, id: &'a str, w: &Words) -> &'a str {
+pub(super) fn indicator_name<'a>(plan: &'a Plan, id: &'a str, w: &Words) -> &'a str {
     plan.indicator(id).map_or(id, |i| i.name.get(w.lang))
 }
 
 /// A table in its own scrolling region (it scrolls only where the screen is narrower).
-fn table_open(out: &mut String, id: &str, caption: &str, headers: &[(&str, bool)]) {
+pub(super) fn table_open(out: &mut String, id: &str, caption: &str, headers: &[(&str, bool)]) {
     let _ = write!(
         out,
         "<div class=\"table\" role=\"region\" aria-labelledby=\"{id}\" tabindex=\"0\">\n<table>\n\
@@ -166,11 +171,11 @@ fn table_open(out: &mut String, id: &str, caption: &str, headers: &[(&str, bool)
     out.push_str("</tr></thead>\n<tbody>\n");
 }
 
-fn table_close(out: &mut String) {
+pub(super) fn table_close(out: &mut String) {
     out.push_str("</tbody>\n</table>\n</div>\n");
 }
 
-fn fixed(x: f64, decimals: u32) -> String {
+pub(super) fn fixed(x: f64, decimals: u32) -> String {
     format!("{x:.prec$}", prec = decimals as usize)
 }
 

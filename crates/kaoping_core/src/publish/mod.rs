@@ -6,6 +6,7 @@
 //! in both languages (`docs/publish.md`).
 
 pub mod html;
+pub mod letters;
 pub mod suppress;
 
 use crate::export::{check_plan, ExportError};

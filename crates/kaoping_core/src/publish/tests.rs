@@ -10,7 +10,10 @@ fn demo() -> (Plan, EvaluationResult) {
 
 fn with_threshold(plan: &Plan, n: u32) -> Plan {
     let mut plan = plan.clone();
-    plan.publication = Some(Publication { min_publish_n: n });
+    plan.publication = Some(Publication {
+        min_publish_n: n,
+        ..Publication::default()
+    });
     plan
 }
 
