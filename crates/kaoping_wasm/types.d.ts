@@ -1621,6 +1621,11 @@ export interface IPublication {
    * least 1; default 10.
    */
   min_publish_n?: number;
+  /**
+   * Each unit's feedback letter asks for its rectification report within this many days
+   * of the letter. 1 to 366; default 30.
+   */
+  rectify_within_days?: number;
 }
 
 /** What a quality rule does with the records it touches. */
