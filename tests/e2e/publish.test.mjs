@@ -6,9 +6,31 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch, url, axeCheck, watchErrors, serveFiles } from './harness.mjs';
+
+/** The files of a ZIP archive (stored or deflated), by name, read from its central directory. */
+function unzip(buf) {
+  const end = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buf.readUInt16LE(end + 10);
+  let at = buf.readUInt32LE(end + 16);
+  const files = new Map();
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(at + 10);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const skip = nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString('utf8');
+    const local = buf.readUInt32LE(at + 42);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const body = buf.subarray(start, start + size);
+    files.set(name, (method === 8 ? inflateRawSync(body) : body).toString('utf8'));
+    at += 46 + skip;
+  }
+  return files;
+}
 
 /** Rows of a table as arrays of cell texts (th and td). */
 async function rowsOf(table) {
@@ -16,7 +38,7 @@ async function rowsOf(table) {
     Array.from(tr.querySelectorAll('th, td'), (c) => c.textContent.trim())));
 }
 
-test('the office publishes the public page, readable at 320 px without JavaScript', { timeout: 180_000 }, async () => {
+test('the office publishes the public page, readable at 320 px without JavaScript, and downloads the letters', { timeout: 180_000 }, async () => {
   const browser = await launch();
   const dir = await mkdtemp(join(tmpdir(), 'kaoping-publish-'));
   try {
@@ -103,6 +125,38 @@ test('the office publishes the public page, readable at 320 px without JavaScrip
       await axeContext.close();
     } finally {
       server.close();
+    }
+
+    // The feedback letters: one per unit in a ZIP; the vetoed unit's says what to rectify and
+    // by when, quotes no reviewer, and passes axe at 320 px.
+    const [zipDl] = await Promise.all([page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载各单位反馈函（ZIP，中英文网页，可打印）' }).click()]);
+    assert.equal(zipDl.suggestedFilename(), 'kaoping-wuhan-2026-1-反馈函.zip');
+    const letters = unzip(await readFile(await zipDl.path()));
+    assert.equal(letters.size, 16);
+    assert.ok(letters.has('01-jiangan.html'));
+    const [, vetoedLetter] = [...letters].find(([, text]) => text.includes('一票否决事项“')) ?? [];
+    assert.ok(vetoedLetter, 'a letter names its veto');
+    assert.ok(vetoedLetter.includes(`（${vetoes[0][0]}）`), `the letter to ${vetoes[0][0]}`);
+    assert.match(vetoedLetter, /须提交书面整改报告/);
+    assert.match(vetoedLetter, /请于本函印发之日起 30 日内/);
+    for (const text of letters.values()) {
+      assert.doesNotMatch(text, /<script|src=|https?:|E0\d/);
+      assert.match(text, /正向清单与反向清单[\s\S]*专家意见[\s\S]*整改要求/);
+    }
+    const letterServer = await serveFiles(0, { '/letter.html': { type: 'text/html; charset=utf-8', body: vetoedLetter,
+      headers: { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'none'" } } });
+    try {
+      const letterContext = await browser.newContext({ viewport: { width: 320, height: 640 } });
+      const letterPage = await letterContext.newPage();
+      await letterPage.goto(`http://127.0.0.1:${letterServer.address().port}/letter.html`);
+      await letterPage.getByRole('heading', { level: 2, name: '整改要求' }).waitFor();
+      const letterWidth = await letterPage.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(letterWidth <= 320, `letter width ${letterWidth} at 320 px`);
+      assert.deepEqual(await axeCheck(letterPage), [], 'axe: a letter at 320 px');
+      await letterContext.close();
+    } finally {
+      letterServer.close();
     }
     await office.close();
   } finally {

@@ -82,7 +82,8 @@ function renderExports() {
     report);
   const pub = of('public');
   const publicBox = pub.length ? [h('h4', { text: T.officeExportPublicHeading }), h('p', { class: 'hint', text: T.officeExportPublicHint }),
-    h('div', { class: 'actions' }, ...pub.map((f) => button(f, T.officeExportPublic, 'export-public')))] : [];
+    h('div', { class: 'actions' }, ...pub.map((f) => button(f, T.officeExportPublic, 'export-public')),
+      ...of('letters').map((f) => button(f, T.officeExportLetters, 'export-letters')))] : [];
   const csv = of('csv');
   const list = h('ul', { class: 'csv-list' }, csv.map((f) => h('li', {},
     h('button', { type: 'button', class: 'linklike', 'aria-label': T.officeExportCsvOne(f.title),
