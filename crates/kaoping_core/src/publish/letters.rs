@@ -272,9 +272,14 @@ fn lists(out: &mut String, plan: &Plan, u: &UnitResult, w: &Words) {
     .into_iter()
     .enumerate()
     {
-        let _ = writeln!(out, "<h3>{}</h3>", esc(title));
+        // A list with items is named by its table's caption; an empty one by a heading.
         if items.is_empty() {
-            let _ = writeln!(out, "<p>{}</p>", w.t("无。", "None."));
+            let _ = writeln!(
+                out,
+                "<h3>{}</h3>\n<p>{}</p>",
+                esc(title),
+                w.t("无。", "None.")
+            );
             continue;
         }
         let headers = [
