@@ -583,6 +583,16 @@ export interface IEventEntry {
   veto: boolean;
 }
 
+/** A reviewer's comment on a unit's indicator (its reviewer not named). */
+export interface IExpertComment {
+  /** The reviewer's rater group. */
+  group: string;
+  indicator: string;
+  /** The score the comment goes with (`None`: unable to judge). */
+  score?: number | null;
+  text: string;
+}
+
 /** The common figures of a component. */
 export interface IExpertComponent {
   /** weight_used × value. */
@@ -1418,6 +1428,12 @@ export interface IPlan {
   instruments: IInstrument[];
   /** Languages every text of the plan is written in; the first is the default. */
   languages: string[];
+  /**
+   * What the public results page (公示) may show (see `docs/publish.md`); the defaults
+   * when absent. Left out of the plan's JSON when absent, so plans without it keep their
+   * fingerprint.
+   */
+  publication?: IPublication | null;
   /** How the year is scored, ranked and graded (see `docs/scoring.md`). */
   scoring?: IScoringRules;
   title: IText;
@@ -1729,6 +1745,21 @@ export interface IPublicWeightingResult {
   status: string;
   /** The index aggregate without weights, for comparison. */
   unweighted_value?: number | null;
+}
+
+/** The plan's `publication` section: what the public results page (公示) may show. */
+export interface IPublication {
+  /**
+   * A public share or mean from fewer respondents than this is shown as "too few answers"
+   * (with complementary suppression, so that it cannot be recovered from a total). At
+   * least 1; default 10.
+   */
+  min_publish_n?: number;
+  /**
+   * Each unit's feedback letter asks for its rectification report within this many days
+   * of the letter. 1 to 366; default 30.
+   */
+  rectify_within_days?: number;
 }
 
 /** What a quality rule does with the records it touches. */
@@ -2726,6 +2757,11 @@ export interface IUnitProgress {
 export interface IUnitResult {
   cadres: ICadreResult[];
   category: string;
+  /**
+   * The expert panel's comments on the unit, without the reviewers' ids: by indicator in
+   * the plan's order, then rater group, then text.
+   */
+  comments?: IExpertComment[];
   components: IComponentScores;
   composite?: number | null;
   composite_rounded?: number | null;

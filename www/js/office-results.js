@@ -80,12 +80,16 @@ function renderExports() {
       onclick: () => download('manifest.json', new Blob([`${JSON.stringify(state.manifest, null, 2)}\n`], { type: 'application/json' })),
       text: T.officeExportManifest }) : null,
     report);
+  const pub = of('public');
+  const publicBox = pub.length ? [h('h4', { text: T.officeExportPublicHeading }), h('p', { class: 'hint', text: T.officeExportPublicHint }),
+    h('div', { class: 'actions' }, ...pub.map((f) => button(f, T.officeExportPublic, 'export-public')),
+      ...of('letters').map((f) => button(f, T.officeExportLetters, 'export-letters')))] : [];
   const csv = of('csv');
   const list = h('ul', { class: 'csv-list' }, csv.map((f) => h('li', {},
     h('button', { type: 'button', class: 'linklike', 'aria-label': T.officeExportCsvOne(f.title),
       onclick: () => download(f.name, new Blob([f.bytes], { type: f.type })) }, f.title), ' ',
     h('span', { class: 'muted', text: f.name }))));
-  box.append(main, h('h4', { text: T.officeExportCsvHeading }), h('p', { class: 'hint', text: T.officeExportCsvHint }), list);
+  box.append(main, ...publicBox, h('h4', { text: T.officeExportCsvHeading }), h('p', { class: 'hint', text: T.officeExportCsvHint }), list);
   // The run's own output files, byte for byte as the manifest hashes them (in the run's
   // language), under the manifest's names: what `kaoping verify` and the check below compare.
   if (state.manifest && state.lastRun === 'files' && state.outputs?.length) {

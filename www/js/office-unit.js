@@ -164,6 +164,16 @@ function expertOf(T, e, level) {
       num(ei.distribution?.length ? `${fmtUpTo(ei.distribution[0].value)} – ${fmtUpTo(ei.distribution.at(-1).value)}` : '—')))) : null);
 }
 
+/** The panel's comments on the unit, as the engine keeps them (no reviewer named). */
+function commentsOf(T, u) {
+  const comments = u.comments ?? [];
+  return sub(T.officeCommentsHeading, comments.length ? scrollTable(T.officeCommentsHeading, null,
+    [T.officeIndicator, T.officeGroup, T.officeScore, T.officeComment],
+    comments.map((c) => h('tr', {}, h('th', { scope: 'row', text: indicatorName(c.indicator) }),
+      td(groupName(c.group)), num(c.score === null || c.score === undefined ? T.officeUnable : fmtUpTo(c.score)), td(c.text))))
+    : h('p', { class: 'muted', text: T.officeNone }));
+}
+
 /**
  * The unit's answers to the satisfaction question as the engine gives them with the result:
  * how many gave each score and their share, highest first, each named by the scale point's
@@ -248,6 +258,6 @@ function renderUnit(d) {
 
   d.replaceChildren(head, h('div', { class: 'dialog-body' },
     summaryOf(T, u), componentsOf(T, c, level), breakdownOf(T, u, means, mounts), orientationsOf(T, u), listsOf(T, u),
-    expertOf(T, c.expert, level), publicOf(T, u, level, mounts), quality, teamOf(T, u), cadresOf(T, u), agreement, warnings));
+    expertOf(T, c.expert, level), commentsOf(T, u), publicOf(T, u, level, mounts), quality, teamOf(T, u), cadresOf(T, u), agreement, warnings));
   for (const mount of mounts) mount();
 }

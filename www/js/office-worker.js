@@ -118,7 +118,8 @@ const handlers = {
       run.free();
     }
   },
-  // Exports of a result in `lang`: every table as CSV, the XLSX workbook, canonical JSON and,
+  // Exports of a result in `lang`: every table as CSV, the XLSX workbook, canonical JSON, the
+  // public results page and each unit's feedback letter in a ZIP (both in both languages) and,
   // when an ingest report is given, the rejections as CSV. Files as { name, bytes, type }.
   exports({ text, result, ingest, lang, base }) {
     const engine = engineFor(text ?? null);
@@ -128,6 +129,8 @@ const handlers = {
     files.push({ name: `${base}.xlsx`, bytes: engine.exportXlsx(result, ingest ?? null, lang),
       type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', kind: 'xlsx' });
     files.push({ name: `${base}.json`, bytes: enc.encode(Engine.exportJson(result)), type: 'application/json', kind: 'json' });
+    files.push({ name: `${base}-公示.html`, bytes: enc.encode(engine.publicPage(result)), type: 'text/html;charset=utf-8', kind: 'public' });
+    files.push({ name: `${base}-反馈函.zip`, bytes: engine.unitLettersZip(result), type: 'application/zip', kind: 'letters' });
     for (const table of engine.exportTables(result, lang)) {
       files.push({ name: `${base}-${table.id}.csv`, bytes: enc.encode(engine.exportCsv(result, table.id, lang)),
         type: csvType, kind: 'csv', title: table.title });

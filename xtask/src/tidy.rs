@@ -47,7 +47,7 @@ pub const LAYERS: &[&[&str]] = &[
     &["ingest"],
     &["review"],
     &["xlsx"],
-    &["export", "yearend", "roster"],
+    &["export", "yearend", "roster", "publish"],
     &["track"],
     &["validate", "schema", "amend"],
     &["import", "invite"],

@@ -15,6 +15,7 @@ mod invite;
 mod keys;
 mod notices;
 mod planbook;
+mod publish;
 mod report;
 mod stats;
 mod track;
@@ -91,6 +92,14 @@ enum Command {
         #[command(subcommand)]
         cmd: yearend::PlanCommand,
     },
+    /// The public results page (公示) of a result.json: rankings and grades, merit units,
+    /// vetoes with their reason, public satisfaction with its interval (small cells withheld);
+    /// one HTML file in zh-CN and English, no script, printable on A4.
+    Publish(publish::PublishArgs),
+    /// Each unit's feedback letter (结果反馈函) from a result.json, all in one ZIP: its score
+    /// against its category, positive and negative lists, the experts' comments (without
+    /// their names), what to rectify and by when; HTML in zh-CN and English, printable.
+    Letters(publish::LettersArgs),
     /// Tracking through the year: figures against targets and time progress, projects,
     /// events, warnings; writes tracking.json, warnings.csv and a notice per warned unit.
     Track(track::TrackArgs),
@@ -291,6 +300,16 @@ fn run(command: Command, lang: &str) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Plan { cmd } => yearend::plan(cmd, lang),
+        Command::Publish(args) => {
+            let plan = load_plan_arg(args.plan.clone())?;
+            publish::run(args, &plan, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Letters(args) => {
+            let plan = load_plan_arg(args.plan.clone())?;
+            publish::run_letters(args, &plan, lang)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Keys { cmd } => keys::run(cmd, lang),
         Command::Codes { cmd } => codes::run(cmd, lang),
         Command::Invite(args) => {

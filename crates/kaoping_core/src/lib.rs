@@ -29,6 +29,8 @@ pub mod plan;
 #[cfg(feature = "office")]
 pub mod planbook;
 #[cfg(feature = "office")]
+pub mod publish;
+#[cfg(feature = "office")]
 pub mod qr;
 mod random;
 pub mod record;

@@ -465,6 +465,22 @@ impl Engine {
         export::checked_xlsx(self.plan_ref(), &result, ingest.as_ref(), lang).map_err(into_error)
     }
 
+    /// The public results page (公示) of a result of the engine's plan: one HTML file, zh-CN
+    /// then English, no script, small cells withheld (`publish::public_page`).
+    #[wasm_bindgen(js_name = publicPage)]
+    pub fn public_page(&self, result: IEvaluationResult) -> Result<String, JsValue> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        kaoping_core::publish::public_page(self.plan_ref(), &result).map_err(into_error)
+    }
+
+    /// Each unit's feedback letter (HTML, zh-CN then English) in one ZIP, for a result of the
+    /// engine's plan (`publish::letters::letters_zip`).
+    #[wasm_bindgen(js_name = unitLettersZip)]
+    pub fn unit_letters_zip(&self, result: IEvaluationResult) -> Result<Vec<u8>, JsValue> {
+        let result: score::EvaluationResult = from_js(result.into())?;
+        kaoping_core::publish::letters::letters_zip(self.plan_ref(), &result).map_err(into_error)
+    }
+
     /// The result as canonical JSON text (its SHA-256 is the manifest's result fingerprint).
     #[wasm_bindgen(js_name = exportJson)]
     pub fn export_json(result: IEvaluationResult) -> Result<String, JsValue> {

@@ -80,6 +80,8 @@ pub const REJECTIONS_TABLE: &str = "rejections";
 pub const INGEST_FILES_TABLE: &str = "ingest_files";
 /// The id of the quality rules' table (only when the plan has quality rules: [`tables`]).
 pub const QUALITY_TABLE: &str = "quality";
+/// The id of the expert comments' table (only when the result has comments: [`tables`]).
+pub const COMMENTS_TABLE: &str = "comments";
 /// The id of the one-time codes table ([`codes_table`]; only when an instrument takes codes).
 pub const CODES_TABLE: &str = "codes";
 /// The id of the superseded sheets table ([`superseded_table`]; only when there are some).
@@ -229,16 +231,23 @@ fn interval_cells(i: Option<&Interval>) -> [Cell; 2] {
 }
 
 /// Every result table, in the order of [`RESULT_TABLES`], then [`QUALITY_TABLE`] when the
-/// result has quality rules' figures (a plan without quality rules has no such table).
+/// result has quality rules' figures (a plan without quality rules has no such table), then
+/// [`COMMENTS_TABLE`] when the experts wrote comments.
 pub fn tables(plan: &Plan, result: &EvaluationResult, lang: &str) -> Vec<Table> {
     let cx = Ctx { plan, result, lang };
     let quality = has_quality(result).then_some(QUALITY_TABLE);
+    let comments = has_comments(result).then_some(COMMENTS_TABLE);
     RESULT_TABLES
         .iter()
         .copied()
         .chain(quality)
+        .chain(comments)
         .map(|id| build(&cx, id))
         .collect()
+}
+
+fn has_comments(result: &EvaluationResult) -> bool {
+    result.units.iter().any(|u| !u.comments.is_empty())
 }
 
 fn has_quality(result: &EvaluationResult) -> bool {
@@ -252,7 +261,9 @@ pub fn table(
     id: &str,
     lang: &str,
 ) -> Result<Table, ExportError> {
-    let known = RESULT_TABLES.contains(&id) || (id == QUALITY_TABLE && has_quality(result));
+    let known = RESULT_TABLES.contains(&id)
+        || (id == QUALITY_TABLE && has_quality(result))
+        || (id == COMMENTS_TABLE && has_comments(result));
     if !known {
         return Err(ExportError::UnknownTable(id.to_owned()));
     }

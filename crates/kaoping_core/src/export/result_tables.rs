@@ -18,6 +18,7 @@ pub(super) fn build(cx: &Ctx, id: &str) -> Table {
         "cadres" => cadres(cx),
         "teams" => teams(cx),
         super::QUALITY_TABLE => quality(cx),
+        super::COMMENTS_TABLE => comments(cx),
         _ => warnings(cx),
     };
     Table {
@@ -580,4 +581,36 @@ fn quality(cx: &Ctx) -> Parts {
         })
         .collect();
     (cx.t("答卷质量规则", "Quality rules"), headers, rows)
+}
+
+/// The expert panel's comments, unit by unit in plan order; no reviewer is named.
+fn comments(cx: &Ctx) -> Parts {
+    let headers = cx.headers(&[
+        ("单位编号", "Unit id"),
+        ("单位", "Unit"),
+        ("指标编号", "Indicator id"),
+        ("指标", "Indicator"),
+        ("评审组", "Rater group"),
+        ("评分", "Score"),
+        ("意见", "Comment"),
+    ]);
+    let rows = cx
+        .result
+        .units
+        .iter()
+        .flat_map(|u| {
+            u.comments.iter().map(move |c| {
+                vec![
+                    Cell::text(&u.unit),
+                    Cell::text(cx.unit_name(&u.unit)),
+                    Cell::text(&c.indicator),
+                    Cell::text(cx.indicator_name(&c.indicator)),
+                    Cell::text(cx.group_name(&c.group)),
+                    Cell::score(c.score),
+                    Cell::text(&c.text),
+                ]
+            })
+        })
+        .collect();
+    (cx.t("专家意见", "Expert comments"), headers, rows)
 }

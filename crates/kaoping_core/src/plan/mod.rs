@@ -61,12 +61,71 @@ pub struct Plan {
     /// plan's JSON when empty, so plans without amendments keep their fingerprint.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amendments: Vec<Amendment>,
+    /// What the public results page (公示) may show (see `docs/publish.md`); the defaults
+    /// when absent. Left out of the plan's JSON when absent, so plans without it keep their
+    /// fingerprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<Publication>,
     /// SHA-256 of the plan as written: the canonical JSON of its text parsed as a JSON value
     /// (see [`crate::canonical`]). Set when the plan is read ([`load_plan`],
     /// [`crate::validate::validate_plan`]); not part of the plan's JSON.
     #[serde(skip)]
     #[schemars(skip)]
     pub sha256: String,
+}
+
+/// The respondents a published share or mean needs when `publication.min_publish_n` is not
+/// given: a common floor of statistical offices for small cells (fewer answers than this and a
+/// share says more about a few people than about a unit).
+pub const DEFAULT_MIN_PUBLISH_N: u32 = 10;
+
+/// The days a unit's feedback letter gives it to report its rectification when
+/// `publication.rectify_within_days` is not given (a month, as offices commonly ask).
+pub const DEFAULT_RECTIFY_WITHIN_DAYS: u32 = 30;
+
+/// The most days `publication.rectify_within_days` may give: a rectification is reported
+/// within the next year's evaluation.
+pub const MAX_RECTIFY_WITHIN_DAYS: u32 = 366;
+
+/// The plan's `publication` section: what the public results page (公示) may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// A public share or mean from fewer respondents than this is shown as "too few answers"
+    /// (with complementary suppression, so that it cannot be recovered from a total). At
+    /// least 1; default 10.
+    #[serde(default = "default_min_publish_n")]
+    #[schemars(range(min = 1))]
+    pub min_publish_n: u32,
+    /// Each unit's feedback letter asks for its rectification report within this many days
+    /// of the letter. 1 to 366; default 30.
+    #[serde(default = "default_rectify_within_days")]
+    #[schemars(range(min = 1, max = 366))]
+    pub rectify_within_days: u32,
+}
+
+fn default_rectify_within_days() -> u32 {
+    DEFAULT_RECTIFY_WITHIN_DAYS
+}
+
+fn default_min_publish_n() -> u32 {
+    DEFAULT_MIN_PUBLISH_N
+}
+
+impl Default for Publication {
+    fn default() -> Self {
+        Publication {
+            min_publish_n: DEFAULT_MIN_PUBLISH_N,
+            rectify_within_days: DEFAULT_RECTIFY_WITHIN_DAYS,
+        }
+    }
+}
+
+impl Plan {
+    /// The plan's `publication` section, its defaults filled in.
+    pub fn publication(&self) -> Publication {
+        self.publication.unwrap_or_default()
+    }
 }
 
 /// A type of unit with its own core indicators and its own component weights

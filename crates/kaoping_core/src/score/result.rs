@@ -375,6 +375,21 @@ pub struct UnitResult {
     /// `quality` section in the rules).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub quality: Vec<QualityResult>,
+    /// The expert panel's comments on the unit, without the reviewers' ids: by indicator in
+    /// the plan's order, then rater group, then text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<ExpertComment>,
+}
+
+/// A reviewer's comment on a unit's indicator (its reviewer not named).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ExpertComment {
+    pub indicator: String,
+    /// The reviewer's rater group.
+    pub group: String,
+    /// The score the comment goes with (`None`: unable to judge).
+    pub score: Option<f64>,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

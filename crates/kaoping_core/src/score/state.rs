@@ -72,6 +72,9 @@ pub(crate) struct Sheet {
     pub recused: BTreeSet<String>,
     /// (unit, indicator) → score, `None` = unable to judge.
     pub scores: BTreeMap<(String, String), Option<f64>>,
+    /// (unit, indicator) → the reviewer's comment (the record's reasons, keyed
+    /// `unit/indicator`), for the cells of `scores` only.
+    pub comments: BTreeMap<(String, String), String>,
 }
 
 /// Cadre appraisal votes of one unit.
@@ -444,12 +447,23 @@ impl<'p> ScoreState<'p> {
                 }
             }
         }
+        let comments = rec
+            .reasons
+            .iter()
+            .filter_map(|(key, text)| {
+                let (unit, ind) = key.split_once('/')?;
+                let cell = (unit.to_owned(), ind.to_owned());
+                let text = text.trim();
+                (scores.contains_key(&cell) && !text.is_empty()).then(|| (cell, text.to_owned()))
+            })
+            .collect();
         self.sheets.insert(
             rec.respondent_id.clone(),
             Sheet {
                 group: group.to_owned(),
                 recused,
                 scores,
+                comments,
             },
         );
         *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;

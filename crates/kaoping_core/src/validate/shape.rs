@@ -29,7 +29,9 @@ const PLAN_KEYS: &[&str] = &[
     "tracking",
     "trust",
     "amendments",
+    "publication",
 ];
+const PUBLICATION_KEYS: &[&str] = &["min_publish_n", "rectify_within_days"];
 const CATEGORY_KEYS: &[&str] = &["id", "name", "components"];
 const COMPONENT_KEYS: &[&str] = &["indicators", "expert", "public", "leadership"];
 const UNIT_KEYS: &[&str] = &["id", "name", "category"];
@@ -302,11 +304,63 @@ impl Validator {
         for (p, ins) in self.each(root, "instruments", "") {
             self.shape_instrument(ins, &p);
         }
+        if let Some(p) = root.get("publication") {
+            if self.keys(
+                p,
+                "/publication",
+                PUBLICATION_KEYS,
+                ("公示设置", "publication"),
+            ) {
+                self.min_publish_n(p);
+                self.rectify_within_days(p);
+            }
+        }
         for (p, a) in self.each(root, "amendments", "") {
             if self.keys(a, &p, AMENDMENT_KEYS, ("修订记录", "an amendment")) {
                 self.typed::<Amendment>(a, &p);
             }
         }
+    }
+
+    /// `publication.min_publish_n`: a whole number from 1 (0 would publish a share of no
+    /// one) within `u32`.
+    fn min_publish_n(&mut self, publication: &Value) {
+        let Some(v) = publication.get("min_publish_n") else {
+            return;
+        };
+        if v.as_u64()
+            .is_some_and(|n| n >= 1 && n <= u64::from(u32::MAX))
+        {
+            return;
+        }
+        self.push(
+            "/publication/min_publish_n",
+            "invalid_min_publish_n",
+            Text::new(
+                &format!("“min_publish_n”应为不小于 1 的整数（公示一个比例或平均值至少需要的答卷数），现为 {v}"),
+                &format!("\"min_publish_n\" must be a whole number of at least 1 (the answers a published share or mean needs), not {v}"),
+            ),
+        );
+    }
+
+    /// `publication.rectify_within_days`: whole days from 1 to
+    /// [`crate::plan::MAX_RECTIFY_WITHIN_DAYS`].
+    fn rectify_within_days(&mut self, publication: &Value) {
+        let Some(v) = publication.get("rectify_within_days") else {
+            return;
+        };
+        let max = crate::plan::MAX_RECTIFY_WITHIN_DAYS;
+        if v.as_u64().is_some_and(|n| n >= 1 && n <= u64::from(max)) {
+            return;
+        }
+        self.push(
+            "/publication/rectify_within_days",
+            "invalid_rectify_within_days",
+            Text::new(
+                &format!("“rectify_within_days”应为 1 到 {max} 之间的整数（反馈函要求报送整改情况的天数），现为 {v}"),
+                &format!("\"rectify_within_days\" must be a whole number from 1 to {max} (the days a feedback letter gives for the rectification report), not {v}"),
+            ),
+        );
     }
 
     fn shape_instrument(&mut self, ins: &Value, p: &str) {

@@ -3,7 +3,7 @@
 //! grade are filled in per category afterwards.
 
 use crate::plan::Unit;
-use crate::score::result::{Components, TeamResult, UnitResult, Warning};
+use crate::score::result::{Components, ExpertComment, TeamResult, UnitResult, Warning};
 use crate::score::round_to;
 
 use super::composite::{composite, unit_status};
@@ -61,5 +61,43 @@ pub(super) fn score_unit(
         },
         cadres: cadre_grades(year, u),
         quality: super::quality::unit_quality(year, u),
+        comments: comments(year, u),
     })
+}
+
+/// The panel's comments on unit `u`, ordered without regard to who wrote them (indicator in
+/// the plan's order, group, text), so that the order names no reviewer.
+fn comments(year: &Year, u: &str) -> Vec<ExpertComment> {
+    let order = |ind: &str| year.plan.indicators.iter().position(|i| i.id == ind);
+    let mut out: Vec<ExpertComment> = year
+        .state
+        .sheets
+        .values()
+        .flat_map(|sheet| {
+            sheet
+                .comments
+                .iter()
+                .filter(|((unit, _), _)| unit == u)
+                .map(|((unit, ind), text)| ExpertComment {
+                    indicator: ind.clone(),
+                    group: sheet.group.clone(),
+                    score: sheet
+                        .scores
+                        .get(&(unit.clone(), ind.clone()))
+                        .copied()
+                        .flatten(),
+                    text: text.clone(),
+                })
+        })
+        .collect();
+    let score = |c: &ExpertComment| c.score.map(f64::to_bits);
+    out.sort_by(|a, b| {
+        (order(&a.indicator), &a.group, &a.text, score(a)).cmp(&(
+            order(&b.indicator),
+            &b.group,
+            &b.text,
+            score(b),
+        ))
+    });
+    out
 }
