@@ -253,8 +253,10 @@ fn build_variant(root: &Path, dir: &str, feature: Option<&str>) -> Result<()> {
     cargo.run()?;
 
     let out_dir = root.join(dir);
-    let input = root
-        .join("target")
+    // Where cargo put it: under CARGO_TARGET_DIR when that is set.
+    let input = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
         .join(WASM_TARGET)
         .join(profile)
         .join(format!("{CRATE}.wasm"));
