@@ -226,7 +226,12 @@ fn browser(root: &Path, layouts: &[&Layout], data: &[Data], o: &Options) -> Resu
         }
     }
     std::fs::create_dir_all(site.join("js"))?;
-    for f in ["blocks.js", "shard-worker.js", "read-worker.js"] {
+    for f in [
+        "blocks.js",
+        "engine.js",
+        "shard-worker.js",
+        "read-worker.js",
+    ] {
         std::fs::copy(www.join("js").join(f), site.join("js").join(f))
             .with_context(|| format!("cannot copy www/js/{f}"))?;
     }
