@@ -50,7 +50,7 @@ try {
       s: best[m].ms / 1000, read: best[m].read, accepted: best[m].accepted, rejected: best[m].rejected,
       ...(best[m].stats ? { stats: best[m].stats } : {}),
     }]));
-    results[layout].bytes = w.bytes;
+    results[layout].size = w.bytes;
     console.log(`${layout}: best of ${runs}: WASM ${(w.ms / 1000).toFixed(3)} s; PapaParse fastMode ${(best['js-fast'].ms / w.ms).toFixed(1)}x, `
       + `quote-aware ${(best.js.ms / w.ms).toFixed(1)}x; byte loop ${(best.bytes.ms / 1000).toFixed(3)} s (WASM ${(w.ms / best.bytes.ms).toFixed(1)}x slower)`);
   }

@@ -155,6 +155,15 @@ fn table(
     for l in layouts {
         println!("{}: {}", l.name, l.about);
     }
+    // The office path's own steps (js/blocks.js), milliseconds in the best WASM run. The core
+    // keeps no clock (no IO, and its rows are read, checked and counted in one pass), so it
+    // cannot say how long tokenising, checking or counting took apart.
+    for l in layouts {
+        if let Some(st) = browser[l.name]["wasm"]["stats"].as_object() {
+            let steps: Vec<String> = st.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            println!("{}: WASM steps (ms): {}", l.name, steps.join(", "));
+        }
+    }
     out
 }
 
