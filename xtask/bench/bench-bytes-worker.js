@@ -77,8 +77,9 @@ function run(buf, spec) {
     return true;
   };
   const sel = new Int32Array(width); // options chosen in multiple columns, a bit each
-  const unitN = new Float64Array(64);
-  const unitSum = new Float64Array(64);
+  const units = unitCol >= 0 ? cols[unitCol].opts.length : 0;
+  const unitN = new Float64Array(units);
+  const unitSum = new Float64Array(units);
   let read = 0; let accepted = 0; let rejected = 0;
   while (pos < n) {
     if (buf[pos] === 10 || buf[pos] === 13) { pos++; continue; } // an empty line
@@ -172,9 +173,7 @@ function run(buf, spec) {
     accepted++;
     if (unit >= 0) { unitN[unit]++; unitSum[unit] += sum; }
   }
-  let units = 0;
-  for (let u = 0; u < 64; u++) if (unitN[u]) units++;
-  return { read, accepted, rejected, units };
+  return { read, accepted, rejected, units: unitN.filter((x) => x > 0).length };
 }
 
 const blobs = {};

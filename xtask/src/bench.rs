@@ -357,3 +357,16 @@ fn timed(kaoping: &Path, csv: &Path, plan: Option<&Path>) -> Result<(f64, u64, S
     }
     Ok((secs, peak, std::fs::read_to_string(&printed)?))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_totals_are_read_from_the_summary() {
+        let out = "a.csv: read 5, accepted 4, rejected 1\ntotal: read 5, accepted 4, rejected 1\n";
+        assert_eq!(super::counts(out), Some([5, 4, 1]));
+        assert_eq!(
+            super::counts("a.csv: read 5, accepted 4, rejected 1\n"),
+            None
+        );
+    }
+}

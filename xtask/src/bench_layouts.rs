@@ -358,3 +358,58 @@ fn generate(spec: &Value, n: usize, gb18030: bool, csv: &Path) -> Result<()> {
     w.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(name: &str) -> Value {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("bench/plans/{name}.json"));
+        serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    }
+
+    fn keys(spec: &Value) -> Vec<String> {
+        spec["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["key"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_spec_lists_the_flat_layouts_columns() {
+        let s = spec(&plan("survey20"), false, false).unwrap();
+        let mut want = vec!["respondent_id".to_owned(), "district".to_owned()];
+        want.extend((1..=20).map(|k| format!("q{k:02}")));
+        want.push("comment".to_owned());
+        assert_eq!(keys(&s), want);
+        assert_eq!(s["columns"][1]["kind"], "unit");
+        let w = spec(&plan("wide"), false, false).unwrap();
+        assert_eq!(keys(&w).len(), 67);
+        assert_eq!(keys(&w)[2], "grid.r01");
+    }
+
+    #[test]
+    fn rows_are_the_same_from_the_same_seed_in_either_encoding() {
+        let dir = std::env::temp_dir().join(format!("kaoping-bench-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let s = spec(&plan("text"), false, false).unwrap();
+        let (a, b, g) = (dir.join("a.csv"), dir.join("b.csv"), dir.join("g.csv"));
+        generate(&s, 3000, false, &a).unwrap();
+        generate(&s, 3000, false, &b).unwrap();
+        generate(&spec(&plan("text"), true, false).unwrap(), 3000, true, &g).unwrap();
+        let utf8 = std::fs::read(&a).unwrap();
+        assert_eq!(utf8, std::fs::read(&b).unwrap());
+        let gb = std::fs::read(&g).unwrap();
+        let (decoded, _, bad) = encoding_rs::GB18030.decode(&gb);
+        assert!(!bad);
+        assert_eq!(decoded.as_bytes(), utf8.as_slice());
+        // Quoted line breaks and non-ASCII text are there, as the layout means them to be.
+        let text = String::from_utf8(utf8).unwrap();
+        assert!(text.split("\r\n").any(|l| l.contains('\n')));
+        assert!(text.contains('👍') && text.contains("绿道"));
+        assert!(text.contains("\"\"wait\"\""));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
