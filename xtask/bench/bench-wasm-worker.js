@@ -1,4 +1,5 @@
-// The WASM path: the office build's streaming ingest (IngestRun) over the CSV Blob, read as the
+// The WASM path: the office build's streaming ingest (IngestRun) of the layout's plan over the
+// CSV Blob, read as the
 // office page reads it (js/blocks.js: a large CSV file in blocks, prepared by this worker and
 // a helper worker, taken in order), then the full evaluation result as a JS object. The file
 // is fetched into a Blob before timing; the helper is started (and its engine loaded) before
@@ -8,6 +9,7 @@ import { pushFile } from './js/blocks.js';
 
 const ready = init({ module_or_path: new URL('./pkg-office/kaoping_wasm_bg.wasm', import.meta.url) });
 const blobs = {};
+const plans = {};
 let helper = null;
 let reader = null;
 
@@ -23,18 +25,20 @@ async function warmHelper() {
 self.onmessage = async (e) => {
   try {
     await ready;
-    const { file, helpers } = e.data;
+    const { file, plan: planFile, helpers } = e.data;
     blobs[file] ??= await (await fetch(file)).blob();
+    plans[planFile] ??= await (await fetch(planFile)).text();
+    const plan = plans[planFile];
     const blob = blobs[file];
     if (helpers !== 0) await warmHelper();
     reader ??= new Worker(new URL('./js/read-worker.js', import.meta.url), { type: 'module' });
     const t0 = performance.now();
-    const engine = new Engine();
+    const engine = new Engine(plan);
     const run = engine.ingestStart();
     run.expectBytes(blob.size);
     run.begin(file, undefined);
     const stats = {};
-    const byHelper = await pushFile({ run, blob, name: file, options: null, engine, plan: null, helper: helpers === 0 ? null : helper, reader: helpers === 0 ? null : reader, aggregate: false, stats });
+    const byHelper = await pushFile({ run, blob, name: file, options: null, engine, plan, helper: helpers === 0 ? null : helper, reader: helpers === 0 ? null : reader, aggregate: false, stats });
     run.end();
     let t1 = performance.now();
     const out = run.finish();

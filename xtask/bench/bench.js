@@ -15,11 +15,16 @@ function workerFor(mode) {
     workers.wasm ??= new Worker(new URL('./bench-wasm-worker.js', import.meta.url), { type: 'module' });
     return workers.wasm;
   }
+  if (mode === 'bytes') {
+    workers.bytes ??= new Worker(new URL('./bench-bytes-worker.js', import.meta.url));
+    return workers.bytes;
+  }
   workers.js ??= new Worker(new URL('./bench-js-worker.js', import.meta.url));
   return workers.js;
 }
 
-window.runBench = async (mode, file) => {
+// `layout`: the folder of the layout's CSV file, plan.json and spec.json.
+window.runBench = async (mode, layout) => {
   let last = performance.now();
   let longest = 0;
   const tick = setInterval(() => {
@@ -29,7 +34,8 @@ window.runBench = async (mode, file) => {
   }, 10);
   try {
     // wasm: the office page's way (two workers for a large CSV file); wasm-1: one worker.
-    const out = await runIn(workerFor(mode), { mode, file, helpers: mode === 'wasm-1' ? 0 : 1 });
+    const msg = { mode, file: `${layout}/${layout}.csv`, plan: `${layout}/plan.json`, spec: `${layout}/spec.json` };
+    const out = await runIn(workerFor(mode), { ...msg, helpers: mode === 'wasm-1' ? 0 : 1 });
     return { ...out, longestMainThreadGapMs: Math.round(longest) };
   } finally {
     clearInterval(tick);

@@ -11,7 +11,8 @@
 //! cargo xtask size [--budget-kb 157.5] [--review-budget-kb 267] [--no-build]
 //!                                                gzip (and brotli) size of what respond.html and
 //!                                                review.html load
-//! cargo xtask bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
+//! cargo xtask bench [--rows 200000] [--layouts demo,survey20,wide,text,gb18030] [--native 1000000,10000000]
+//!                   [--runs 3] [--no-build] [--no-browser] [--no-history]   ingest speed per layout
 //! cargo xtask bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH]
 //!                          [--pg URL]            the collector's records/s, latency, memory, recovery
 //!                                                (--pg: PostgreSQL, a fresh database per run)
@@ -22,6 +23,7 @@
 
 mod bench;
 mod bench_collect;
+mod bench_layouts;
 mod cmd;
 mod compress;
 mod fuzz;
@@ -56,10 +58,14 @@ tasks:
   size [--budget-kb 157.5] [--review-budget-kb 267] [--no-build]
                                      gzip (and brotli) size of everything respond.html and
                                      review.html load, each against its budget
-  bench [--n 1000000] [--native 1000000,10000000] [--runs 3] [--no-build] [--no-browser]
-                                     ingest speed: WASM vs PapaParse + JS in Chromium (n public
-                                     responses), and the native CLI's MB/s and peak memory per size
-                                     (data cached in target/bench/)
+  bench [--rows 200000] [--layouts demo,survey20,wide,text,gb18030] [--native 1000000,10000000]
+        [--runs 3] [--no-build] [--no-browser] [--no-history]
+                                     ingest speed per layout (plans in xtask/bench/plans/, rows
+                                     generated from a seed, cached in target/bench/): WASM vs
+                                     PapaParse fastMode and quote-aware vs a JS byte loop in
+                                     Chromium, all counting the same rows, and the native CLI;
+                                     a table, and a line in xtask/bench/history.jsonl
+                                     (--n: --rows; --native: the demo natively at those sizes too)
   bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH] [--pg URL]
                                      the release `kaoping collect` on loopback: records/s and POST
                                      latency (p50/p95/p99) per client count, distinct records (201)
@@ -178,23 +184,35 @@ fn run() -> Result<()> {
                     },
                 );
             }
-            let n = args.value("--n")?.map(|v| num(&v)).transpose()?;
+            // --n: the option's earlier name.
+            let n = match args.value("--rows")? {
+                Some(v) => Some(v),
+                None => args.value("--n")?,
+            };
+            let n = n.map(|v| num(&v)).transpose()?;
+            let layouts = match args.value("--layouts")? {
+                Some(v) => v.split(',').map(str::to_owned).collect(),
+                None => Vec::new(),
+            };
             let native = match args.value("--native")? {
                 Some(v) => v.split(',').map(num).collect::<Result<Vec<_>>>()?,
-                None => vec![1_000_000, 10_000_000],
+                None => Vec::new(),
             };
             let runs = args.value("--runs")?.map(|v| num(&v)).transpose()?;
             let no_build = args.flag("--no-build");
             let no_browser = args.flag("--no-browser");
+            let no_history = args.flag("--no-history");
             args.finish()?;
             bench::run(
                 &root,
                 &bench::Options {
-                    n: n.unwrap_or(1_000_000),
+                    n: n.unwrap_or(200_000),
+                    layouts,
                     native,
                     runs: runs.unwrap_or(3),
                     build: !no_build,
                     browser: !no_browser,
+                    history: !no_history,
                 },
             )
         }
