@@ -122,6 +122,7 @@ fn article(out: &mut String, plan: &Plan, r: &PublicResults, w: &Words) {
         );
     }
     rankings(out, plan, r, w);
+    orientations(out, plan, r, w);
     merit(out, plan, r, w);
     vetoes(out, plan, &r.vetoes, w);
     satisfaction(out, plan, r, w);
@@ -220,6 +221,64 @@ fn rankings(out: &mut String, plan: &Plan, r: &PublicResults, w: &Words) {
             );
         }
         table_close(out);
+    }
+    out.push_str("</section>\n");
+}
+
+/// Per category, each unit's indicator subtotals by orientation and the category's mean.
+fn orientations(out: &mut String, plan: &Plan, r: &PublicResults, w: &Words) {
+    let id = if w.en { "en" } else { "zh" };
+    if r.categories.iter().all(|c| c.orientations.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<section aria-labelledby=\"{id}-orient\">\n<h2 id=\"{id}-orient\">{}</h2>\n<p>{}</p>",
+        w.t("按导向小计", "Subtotals by orientation"),
+        w.t(
+            "各单位在目标导向、职责导向、问题导向指标上的得分：同一导向内各项指标得分按其在考评方案中所占比重的平均分。",
+            "Each unit's score on its goal-, duty- and problem-oriented indicators: the mean of the indicator scores within each orientation, each counted by its share in the plan.",
+        )
+    );
+    let label = |o: &crate::plan::Orientation| match o {
+        crate::plan::Orientation::Goal => w.t("目标导向", "Goal-oriented"),
+        crate::plan::Orientation::Duty => w.t("职责导向", "Duty-oriented"),
+        crate::plan::Orientation::Problem => w.t("问题导向", "Problem-oriented"),
+    };
+    let cell = |x: &Option<f64>| x.map_or_else(|| "—".to_owned(), |v| fixed(v, r.precision));
+    for (ci, cat) in r.categories.iter().enumerate() {
+        if cat.orientations.is_empty() {
+            continue;
+        }
+        let name = category_name(plan, &cat.category, w);
+        let caption = if w.en {
+            format!("{name}: subtotals by orientation")
+        } else {
+            format!("{name}按导向小计")
+        };
+        let mut headers = vec![(w.t("单位", "Unit"), false)];
+        headers.extend(cat.orientations.iter().map(|o| (label(o), true)));
+        table_open(out, &format!("{id}-orient-{ci}"), &caption, &headers);
+        for row in &cat.orientation_rows {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{}</th>",
+                esc(unit_name(plan, &row.unit, w))
+            );
+            for x in &row.scores {
+                let _ = write!(out, "<td class=\"num\">{}</td>", cell(x));
+            }
+            out.push_str("</tr>\n");
+        }
+        let _ = write!(
+            out,
+            "</tbody>\n<tfoot>\n<tr><th scope=\"row\">{}</th>",
+            w.t("类别平均", "Category mean")
+        );
+        for x in &cat.orientation_means {
+            let _ = write!(out, "<td class=\"num\">{}</td>", cell(x));
+        }
+        out.push_str("</tr>\n</tfoot>\n</table>\n</div>\n");
     }
     out.push_str("</section>\n");
 }

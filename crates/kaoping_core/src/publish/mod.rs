@@ -47,6 +47,21 @@ pub struct PublicCategory {
     pub satisfaction: Vec<PublicSatisfaction>,
     /// The category's pooled satisfaction rate (all its respondents), unless suppressed.
     pub total: Figure,
+    /// Subtotals by orientation (目标/职责/问题导向, those the category has indicators of):
+    /// each unit's weighted mean indicator score per orientation, in the ranking's order, and
+    /// the category's means ([`crate::score::orientation`]). Indicator scores, not answers of
+    /// respondents: nothing to suppress.
+    pub orientations: Vec<crate::plan::Orientation>,
+    pub orientation_rows: Vec<PublicOrientationRow>,
+    pub orientation_means: Vec<Option<f64>>,
+}
+
+/// One unit's subtotals by orientation on the public page.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PublicOrientationRow {
+    pub unit: String,
+    /// Per orientation of the category, rounded to the result's precision.
+    pub scores: Vec<Option<f64>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -123,6 +138,8 @@ pub fn publication(plan: &Plan, result: &EvaluationResult) -> Result<PublicResul
     let mut merit = Vec::new();
     let mut vetoes = Vec::new();
     let mut categories = Vec::new();
+    let subtotals = crate::score::orientation::orientation_subtotals(plan, result);
+    let round = |x: Option<f64>| x.map(|v| crate::score::round_to(v, result.precision));
     for cat in &result.categories {
         let units: Vec<&UnitResult> = cat.ranking.iter().filter_map(|e| unit(&e.unit)).collect();
         let ranking = cat
@@ -156,11 +173,28 @@ pub fn publication(plan: &Plan, result: &EvaluationResult) -> Result<PublicResul
             }));
         }
         let (satisfaction, total) = satisfaction(&units, u64::from(min), result.rules.confidence);
+        let o = subtotals.iter().find(|o| o.category == cat.category);
+        let orientation_rows = cat
+            .ranking
+            .iter()
+            .filter_map(|e| {
+                let u = o?.units.iter().find(|u| u.unit == e.unit)?;
+                Some(PublicOrientationRow {
+                    unit: e.unit.clone(),
+                    scores: u.subtotals.iter().map(|s| round(s.score)).collect(),
+                })
+            })
+            .collect();
         categories.push(PublicCategory {
             category: cat.category.clone(),
             ranking,
             satisfaction,
             total,
+            orientations: o.map(|o| o.orientations.clone()).unwrap_or_default(),
+            orientation_rows,
+            orientation_means: o
+                .map(|o| o.means.iter().map(|m| round(*m)).collect())
+                .unwrap_or_default(),
         });
     }
     Ok(PublicResults {

@@ -195,3 +195,38 @@ fn suppressed_figures_leave_no_number_on_the_page() {
         assert!(!r.contains('%') && !r.contains('.'), "{r}");
     }
 }
+
+/// Issue 18, point 5: the public page shows each unit's subtotals by orientation and the
+/// category's mean, as the office page does, rounded to the result's precision.
+#[test]
+fn the_page_shows_subtotals_by_orientation() {
+    let (plan, result) = demo();
+    let p = publication(&plan, &result).unwrap();
+    let table = crate::score::orientation::orientation_subtotals(&plan, &result);
+    for (cat, o) in p.categories.iter().zip(&table) {
+        assert_eq!(cat.orientations, o.orientations);
+        assert_eq!(cat.orientation_rows.len(), cat.ranking.len());
+        for (row, rank) in cat.orientation_rows.iter().zip(&cat.ranking) {
+            assert_eq!(row.unit, rank.unit, "in the ranking's order");
+            let u = o.units.iter().find(|u| u.unit == row.unit).unwrap();
+            for (got, s) in row.scores.iter().zip(&u.subtotals) {
+                let want = s.score.map(|x| crate::score::round_to(x, result.precision));
+                assert_eq!(*got, want);
+            }
+        }
+    }
+    let html = html::public_page(&plan, &p);
+    assert!(html.contains("<h2 id=\"zh-orient\">按导向小计</h2>"));
+    assert!(html.contains("<h2 id=\"en-orient\">Subtotals by orientation</h2>"));
+    let first = &p.categories[0];
+    let name = plan.category(&first.category).unwrap().name.get("zh-CN");
+    assert!(html.contains(&format!(
+        "<caption id=\"zh-orient-0\">{name}按导向小计</caption>"
+    )));
+    assert!(html.contains("<th scope=\"col\" class=\"num\">目标导向</th>"));
+    let mean = first.orientation_means[0].unwrap();
+    assert!(html.contains(&format!(
+        "<tr><th scope=\"row\">类别平均</th><td class=\"num\">{}</td>",
+        html::fixed(mean, result.precision)
+    )));
+}
