@@ -4,8 +4,8 @@
 
 use anyhow::{bail, Context, Result};
 use kaoping_core::plan::Plan;
-use kaoping_core::track::register::{issue_notices, register_on, NoticeStatus, RegisterEntry};
-use kaoping_core::track::{read_register, register_csv, Date, TrackReport, TrackingRules};
+use kaoping_core::track::register::{update_register, NoticeStatus, RegisterEntry};
+use kaoping_core::track::{register_csv, Date, TrackReport};
 use std::path::{Path, PathBuf};
 
 /// The register's options of `kaoping track`.
@@ -28,14 +28,6 @@ pub struct RegisterArgs {
 impl RegisterArgs {
     fn wanted(&self) -> bool {
         self.register.is_some() || self.issue.is_some()
-    }
-}
-
-fn date(text: &str, option: &str, lang: &str) -> Result<Date> {
-    match Date::parse(text) {
-        Some(d) => Ok(d),
-        None if lang == "en" => bail!("--{option} {text}: not a date (YYYY-MM-DD)"),
-        None => bail!("--{option} {text}：不是日期（应为 YYYY-MM-DD）"),
     }
 }
 
@@ -65,54 +57,61 @@ pub fn run(
         return Ok(Vec::new());
     }
     let en = lang == "en";
-    let entries = match &args.register {
+    let text = match &args.register {
         Some(path) => {
             let bytes =
                 std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             // A register saved as a workbook: its first sheet.
-            let text = kaoping_core::xlsx::file_text(&path.display().to_string(), &bytes)
-                .with_context(|| format!("{}: not a readable XLSX workbook", path.display()))?;
-            match read_register(plan, text.as_bytes()) {
-                Ok(e) => e,
-                Err(problems) => {
-                    for p in &problems {
-                        let place = match (&p.column, p.row, en) {
-                            (_, 0, _) => String::new(),
-                            (Some(c), r, true) => format!(", row {r}, column {c}"),
-                            (Some(c), r, false) => format!("，第 {r} 行“{c}”列"),
-                            (None, r, true) => format!(", row {r}"),
-                            (None, r, false) => format!("，第 {r} 行"),
-                        };
-                        eprintln!("{}{place}: {}", path.display(), p.message.get(lang));
-                    }
-                    if en {
-                        bail!(
-                            "{}: the register is not read ({} problem(s)); nothing was issued",
-                            path.display(),
-                            problems.len()
-                        );
-                    }
-                    bail!(
-                        "{}：台账未读入（{} 处问题），未下发任何通知单",
-                        path.display(),
-                        problems.len()
-                    );
-                }
-            }
+            Some(
+                kaoping_core::xlsx::file_text(&path.display().to_string(), &bytes)
+                    .with_context(|| format!("{}: not a readable XLSX workbook", path.display()))?,
+            )
         }
-        None => Vec::new(),
+        None => None,
     };
-    let rules = TrackingRules::of(plan).map_err(anyhow::Error::msg)?.notices;
-    let (entries, issued) = match &args.issue {
-        Some(day) => issue_notices(plan, &rules, entries, report, date(day, "issue", lang)?),
-        None => (entries, Vec::new()),
-    };
+    // Statuses are for today in China unless a day is given (the core's default, the issue
+    // day, applies when notices are issued).
     let today = match (&args.today, &args.issue) {
-        (Some(t), _) => date(t, "today", lang)?,
-        (None, Some(i)) => date(i, "issue", lang)?,
-        (None, None) => china_today(),
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(_)) => None,
+        (None, None) => Some(china_today().to_string()),
     };
-    let register = register_on(&rules, entries.clone(), issued, today);
+    let register = match update_register(
+        plan,
+        report,
+        text.as_deref(),
+        args.issue.as_deref(),
+        today.as_deref(),
+    ) {
+        Ok(r) => r,
+        Err(problems) => {
+            let name = args
+                .register
+                .as_ref()
+                .map_or_else(|| "--issue/--today".to_owned(), |p| p.display().to_string());
+            for p in &problems {
+                let place = match (&p.column, p.row, en) {
+                    (_, 0, _) => String::new(),
+                    (Some(c), r, true) => format!(", row {r}, column {c}"),
+                    (Some(c), r, false) => format!("，第 {r} 行“{c}”列"),
+                    (None, r, true) => format!(", row {r}"),
+                    (None, r, false) => format!("，第 {r} 行"),
+                };
+                eprintln!("{name}{place}: {}", p.message.get(lang));
+            }
+            if en {
+                bail!(
+                    "{name}: the register is not read ({} problem(s)); nothing was issued",
+                    problems.len()
+                );
+            }
+            bail!(
+                "{name}：台账未读入（{} 处问题），未下发任何通知单",
+                problems.len()
+            );
+        }
+    };
+    let entries: Vec<RegisterEntry> = register.rows.iter().map(|r| r.entry.clone()).collect();
     let path = out.join("notices.csv");
     std::fs::write(&path, register_csv(plan, &register, lang))
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -364,53 +364,24 @@ pub fn track_files(plan: &Plan, files: &TrackFiles) -> Result<TrackOutput, Track
     })
 }
 
-/// The run's notice register: read, notices issued, statuses on the day. None when the files
-/// give neither a register nor an issue day; problems when the register or a day is not read.
+/// The run's notice register ([`register::update_register`]); none when the files give
+/// neither a register nor an issue day.
 fn track_register(
     plan: &Plan,
     report: &TrackReport,
     files: &TrackFiles,
 ) -> (Option<register::Register>, Vec<register::RegisterProblem>) {
-    use register::RegisterProblem;
     if files.register.is_none() && files.issue.is_none() {
         return (None, Vec::new());
     }
-    let day = |text: &Option<String>, zh: &str, en: &str| match text {
-        None => Ok(None),
-        Some(t) => Date::parse(t).map(Some).ok_or_else(|| RegisterProblem {
-            row: 0,
-            column: None,
-            message: Text::new(
-                &format!("{zh}“{t}”不是日期（应为 YYYY-MM-DD）"),
-                &format!("the {en} \"{t}\" is not a date (YYYY-MM-DD)"),
-            ),
-        }),
-    };
-    let (issue, today) = match (
-        day(&files.issue, "下发日期", "issue date"),
-        day(&files.today, "台账日期", "register's date"),
+    match register::update_register(
+        plan,
+        report,
+        files.register.as_ref().map(|f| f.text.as_str()),
+        files.issue.as_deref(),
+        files.today.as_deref(),
     ) {
-        (Ok(i), Ok(t)) => (i, t),
-        (i, t) => return (None, [i.err(), t.err()].into_iter().flatten().collect()),
-    };
-    let entries = match &files.register {
-        Some(f) => match read_register(plan, f.text.as_bytes()) {
-            Ok(e) => e,
-            Err(problems) => return (None, problems),
-        },
-        None => Vec::new(),
-    };
-    let rules = match TrackingRules::of(plan) {
-        Ok(r) => r.notices,
-        Err(_) => NoticeRules::default(),
-    };
-    let (entries, issued) = match issue {
-        Some(d) => register::issue_notices(plan, &rules, entries, report, d),
-        None => (entries, Vec::new()),
-    };
-    let today = today.or(issue).unwrap_or_else(|| report.through.last_day());
-    (
-        Some(register::register_on(&rules, entries, issued, today)),
-        Vec::new(),
-    )
+        Ok(r) => (Some(r), Vec::new()),
+        Err(problems) => (None, problems),
+    }
 }

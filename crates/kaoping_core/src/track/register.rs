@@ -303,6 +303,50 @@ pub fn register_on(
     }
 }
 
+/// One month's step of the register: the register kept so far (`register`, its text; none
+/// the first time) read, notices issued dated `issue` (`YYYY-MM-DD`) to the units warned at
+/// the report's period, and every status on `today` (default the issue day, else the last day
+/// of the period). The page and `kaoping track` both call this. Any problem (a register that
+/// does not read, a day that is not a date) refuses the step: nothing is issued.
+pub fn update_register(
+    plan: &Plan,
+    report: &TrackReport,
+    register: Option<&str>,
+    issue: Option<&str>,
+    today: Option<&str>,
+) -> Result<Register, Vec<RegisterProblem>> {
+    let day = |text: Option<&str>, zh: &str, en: &str| match text {
+        None => Ok(None),
+        Some(t) => Date::parse(t).map(Some).ok_or_else(|| RegisterProblem {
+            row: 0,
+            column: None,
+            message: Text::new(
+                &format!("{zh}“{t}”不是日期（应为 YYYY-MM-DD）"),
+                &format!("the {en} \"{t}\" is not a date (YYYY-MM-DD)"),
+            ),
+        }),
+    };
+    let (issue, today) = match (
+        day(issue, "下发日期", "issue date"),
+        day(today, "台账日期", "register's date"),
+    ) {
+        (Ok(i), Ok(t)) => (i, t),
+        (i, t) => return Err([i.err(), t.err()].into_iter().flatten().collect()),
+    };
+    let entries = match register {
+        Some(text) => super::read_register(plan, text.as_bytes())?,
+        None => Vec::new(),
+    };
+    let rules =
+        super::TrackingRules::of(plan).map_or_else(|_| NoticeRules::default(), |r| r.notices);
+    let (entries, issued) = match issue {
+        Some(d) => issue_notices(plan, &rules, entries, report, d),
+        None => (entries, Vec::new()),
+    };
+    let today = today.or(issue).unwrap_or_else(|| report.through.last_day());
+    Ok(register_on(&rules, entries, issued, today))
+}
+
 #[cfg(test)]
 #[path = "register_tests.rs"]
 mod tests;
