@@ -2,6 +2,7 @@
 //! kept from month to month: notices issued to the units warned at the period analysed, each
 //! with its document number and reply deadline, and every notice's status on the day.
 
+use crate::yearend::say;
 use anyhow::{bail, Context, Result};
 use kaoping_core::plan::Plan;
 use kaoping_core::track::register::{update_register, NoticeStatus, RegisterEntry};
@@ -119,27 +120,19 @@ pub fn run(
         plan.unit(id)
             .map_or(id.to_owned(), |u| u.name.get(lang).to_owned())
     };
-    for r in register
-        .rows
-        .iter()
-        .filter(|r| register.issued_now.contains(&r.entry.number))
-    {
+    for r in &register.rows {
         let e = &r.entry;
-        if en {
-            println!(
-                "issued: {} {} to {}, reply by {}",
-                e.level.name().get(lang),
-                e.number,
-                unit(&e.unit),
-                e.deadline
-            );
-        } else {
-            println!(
-                "下发：{} {} → {}，答复期限 {}",
-                e.level.name().get(lang),
-                e.number,
-                unit(&e.unit),
-                e.deadline
+        let (level, u, by) = (
+            e.level.name().get(lang).to_owned(),
+            unit(&e.unit),
+            &e.deadline,
+        );
+        if register.issued_now.contains(&e.number) {
+            let n = &e.number;
+            say(
+                lang,
+                format!("下发：{level} {n} → {u}，答复期限 {by}"),
+                format!("issued: {level} {n} to {u}, reply by {by}"),
             );
         }
     }
@@ -149,42 +142,29 @@ pub fn run(
         .filter(|r| r.status == NoticeStatus::Overdue)
     {
         let e = &r.entry;
-        if en {
-            println!(
-                "overdue: {} {} ({}), reply was due {}",
-                e.number,
-                unit(&e.unit),
-                e.level.name().get(lang),
-                e.deadline
-            );
-        } else {
-            println!(
-                "逾期未答复：{} {}（{}），答复期限 {}",
-                e.number,
-                unit(&e.unit),
-                e.level.name().get(lang),
-                e.deadline
-            );
-        }
-    }
-    if en {
-        println!(
-            "notice register on {}: {} notice(s), {} issued now, {} overdue; written to {}",
-            register.today,
-            register.rows.len(),
-            register.issued_now.len(),
-            register.overdue,
-            path.display()
+        let (level, u, by, n) = (
+            e.level.name().get(lang).to_owned(),
+            unit(&e.unit),
+            &e.deadline,
+            &e.number,
         );
-    } else {
-        println!(
-            "通知单台账（{}）：共 {} 份，本次下发 {} 份，逾期未答复 {} 份；已写入 {}",
-            register.today,
-            register.rows.len(),
-            register.issued_now.len(),
-            register.overdue,
-            path.display()
+        say(
+            lang,
+            format!("逾期未答复：{n} {u}（{level}），答复期限 {by}"),
+            format!("overdue: {n} {u} ({level}), reply was due {by}"),
         );
     }
+    let (day, all, now, late) = (
+        &register.today,
+        register.rows.len(),
+        register.issued_now.len(),
+        register.overdue,
+    );
+    let out = path.display();
+    say(
+        lang,
+        format!("通知单台账（{day}）：共 {all} 份，本次下发 {now} 份，逾期未答复 {late} 份；已写入 {out}"),
+        format!("notice register on {day}: {all} notice(s), {now} issued now, {late} overdue; written to {out}"),
+    );
     Ok(entries)
 }
