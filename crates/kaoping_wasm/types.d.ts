@@ -1563,6 +1563,27 @@ export interface IPrintedInvitation {
   qr_svg: string;
 }
 
+/**
+ * 最希望改进的方面: how many of a unit's respondents chose each option of the plan's
+ * priorities question (unweighted; records the quality rules exclude are not counted).
+ */
+export interface IPriorities {
+  /** Respondents who answered the question. */
+  n: number;
+  /** Every option of the question, most chosen first (ties in the plan's order). */
+  options: IPriorityCount[];
+  question: string;
+}
+
+/** One option of the priorities question with the respondents who chose it. */
+export interface IPriorityCount {
+  count: number;
+  label: IText;
+  option: string;
+  /** `count / n` (0 when nobody answered). */
+  share: number;
+}
+
 /** One thing wrong with a plan. */
 export interface IProblem {
   /** A stable machine-readable code, e.g. `unknown_key`, `duplicate_id`. */
@@ -1656,6 +1677,11 @@ export interface IPublicComponent {
   /** Kish effective n of a weighted part (expert panel). */
   n_eff?: number | null;
   nps?: INps | null;
+  /**
+   * What the unit's residents most want improved, when the rules name a
+   * `priorities_question`.
+   */
+  priorities?: IPriorities | null;
   /** Top-box share with its Wilson interval. */
   satisfaction_rate?: IInterval | null;
   status: IStatus;
@@ -1683,10 +1709,24 @@ export interface IPublicRules {
   min_n?: number;
   /** NPS question (0–10): promoters 9–10, detractors 0–6. */
   nps_question?: string | null;
+  /**
+   * A choice question (最希望改进的方面) counted per unit of `unit_question`: how many
+   * respondents chose each option (records the quality rules exclude are not counted;
+   * counts are unweighted).
+   */
+  priorities_question?: string | null;
   /** Rating question of the satisfaction rate (top-box share). */
   satisfaction_question?: string | null;
   /** Number of top scale points counted as satisfied (2 = top-2 box). */
   top_box?: number;
+  /**
+   * A matrix of the survey whose rows are units the public uses rather than lives in
+   * (city departments, development zones): "which of these did you use this year, and how
+   * satisfied were you". Each row a respondent rated is that respondent's rating of the
+   * unit, scored beside the residents of `unit_question`'s units (rows left empty: not
+   * used). No row may be an option of `unit_question`.
+   */
+  unit_matrix?: string | null;
   /** The single-choice question whose answer is the unit rated. */
   unit_question?: string;
   /** Survey weighting of each unit's respondents (none: every respondent counts 1). */

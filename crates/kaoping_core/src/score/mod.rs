@@ -12,6 +12,7 @@ pub mod demo_settings;
 mod finish;
 pub mod labels;
 pub mod orientation;
+mod public_state;
 mod reliability;
 mod result;
 mod rules;

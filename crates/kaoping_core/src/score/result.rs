@@ -237,6 +237,31 @@ pub struct PublicComponent {
     /// Survey weighting of the unit's respondents, when the rules ask for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighting: Option<PublicWeightingResult>,
+    /// What the unit's residents most want improved, when the rules name a
+    /// `priorities_question`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priorities: Option<Priorities>,
+}
+
+/// 最希望改进的方面: how many of a unit's respondents chose each option of the plan's
+/// priorities question (unweighted; records the quality rules exclude are not counted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Priorities {
+    pub question: String,
+    /// Respondents who answered the question.
+    pub n: u64,
+    /// Every option of the question, most chosen first (ties in the plan's order).
+    pub options: Vec<PriorityCount>,
+}
+
+/// One option of the priorities question with the respondents who chose it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PriorityCount {
+    pub option: String,
+    pub label: Text,
+    pub count: u64,
+    /// `count / n` (0 when nobody answered).
+    pub share: f64,
 }
 
 /// How a unit's public respondents were weighted.

@@ -30,6 +30,24 @@ pub(crate) struct PublicAcc {
     pub scale: ScaleSums,
 }
 
+/// The answers of one unit's respondents to the priorities question.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct PriorityAcc {
+    /// Respondents who chose at least one option.
+    pub respondents: u64,
+    /// Option value → respondents who chose it.
+    pub counts: BTreeMap<String, u64>,
+}
+
+impl PriorityAcc {
+    fn merge(&mut self, b: PriorityAcc) {
+        self.respondents += b.respondents;
+        for (k, n) in b.counts {
+            *self.counts.entry(k).or_insert(0) += n;
+        }
+    }
+}
+
 /// Public answers of one weighting cell of a unit.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct CellAcc {
@@ -96,6 +114,8 @@ pub struct ScoreState<'p> {
     pub(crate) public: BTreeMap<String, PublicAcc>,
     /// Public answers of down-weighted records, by unit and the bits of their weight.
     pub(crate) public_down: BTreeMap<(String, u64), PublicAcc>,
+    /// The priorities question's answers, by the respondents' unit.
+    pub(crate) priorities: BTreeMap<String, PriorityAcc>,
     /// Per (unit, instrument): what the quality rules saw (only with `rules.quality`).
     pub(crate) quality: BTreeMap<(String, String), QualityTally>,
     pub(crate) sheets: BTreeMap<String, Sheet>,
@@ -134,7 +154,7 @@ fn add_merge<K: Ord + Clone, V: Default>(
 
 /// The weighting cell of a public record (its answers to the weighting questions), `None`
 /// without weighting; `Err` with the reason to skip it when an answer is missing.
-fn weighting_cell(
+pub(super) fn weighting_cell(
     p: &PublicRules,
     rec: &ResponseRecord,
 ) -> Result<Option<Vec<String>>, &'static str> {
@@ -163,6 +183,7 @@ impl<'p> ScoreState<'p> {
             rules,
             public: BTreeMap::new(),
             public_down: BTreeMap::new(),
+            priorities: BTreeMap::new(),
             quality: BTreeMap::new(),
             sheets: BTreeMap::new(),
             cadre: BTreeMap::new(),
@@ -175,7 +196,7 @@ impl<'p> ScoreState<'p> {
 
     /// What the quality rules make of a record of `unit`, counted into its tally; `Full`
     /// without rules for its instrument.
-    fn quality_outcome(&mut self, rec: &ResponseRecord, unit: &str) -> QualityOutcome {
+    pub(super) fn quality_outcome(&mut self, rec: &ResponseRecord, unit: &str) -> QualityOutcome {
         let Some(q) = self
             .rules
             .quality
@@ -205,7 +226,7 @@ impl<'p> ScoreState<'p> {
         outcome
     }
 
-    fn skip(&mut self, why: &str) {
+    pub(super) fn skip(&mut self, why: &str) {
         *self.skipped.entry(why.to_owned()).or_insert(0) += 1;
     }
 
@@ -235,164 +256,12 @@ impl<'p> ScoreState<'p> {
         Ok(())
     }
 
-    fn question(&self, instrument: &str, id: &str) -> Option<&'p QuestionKind> {
+    pub(super) fn question(&self, instrument: &str, id: &str) -> Option<&'p QuestionKind> {
         let plan: &'p Plan = self.plan;
         plan.instrument(instrument)?
             .questions()
             .find(|q| q.id == id)
             .map(|q| &q.kind)
-    }
-
-    fn add_public(&mut self, rec: &ResponseRecord) {
-        let p = &self.rules.public;
-        let unit = match rec.answers.get(&p.unit_question).and_then(Value::as_str) {
-            Some(u) if self.plan.unit(u).is_some() => u.to_owned(),
-            _ => return self.skip("public_unit_not_in_plan"),
-        };
-        let cell = match weighting_cell(p, rec) {
-            Ok(cell) => cell,
-            Err(why) => return self.skip(why),
-        };
-        let outcome = self.quality_outcome(rec, &unit);
-        if outcome == QualityOutcome::Excluded {
-            return;
-        }
-        let mut acc = PublicAcc::default();
-        self.add_public_items(rec, &mut acc);
-        self.add_public_questions(rec, &mut acc);
-        if let Some(key) = cell {
-            let c = CellAcc {
-                respondents: 1,
-                index: acc.index.clone(),
-                satisfied: acc.satisfied,
-                satisfaction_n: acc.satisfaction_n,
-                promoters: acc.promoters,
-                passives: acc.passives,
-                detractors: acc.detractors,
-            };
-            acc.cells.insert(key, c);
-        }
-        *self.used.entry(rec.instrument.clone()).or_insert(0) += 1;
-        let target = match outcome {
-            QualityOutcome::Weighted(w) => self.public_down.entry((unit, w.to_bits())),
-            _ => return merge_public(self.public.entry(unit).or_default(), acc),
-        };
-        merge_public(target.or_default(), acc);
-    }
-
-    /// The scale items of a public record: each item's tally, the respondent's index (mean
-    /// of their item scores), and their values for Cronbach's alpha when complete.
-    fn add_public_items(&self, rec: &ResponseRecord, acc: &mut PublicAcc) {
-        let p = &self.rules.public;
-        let mut index = Vec::new();
-        // The respondent's value on every item of the scale, or None once one is missing.
-        let mut scale_values: Option<Vec<f64>> = Some(Vec::new());
-        for item in &p.items {
-            let Some(kind) = self.question(&rec.instrument, item) else {
-                continue;
-            };
-            let Some(scale) = kind.scale() else { continue };
-            let Some(ans) = rec.answers.get(item) else {
-                continue;
-            };
-            match (kind, ans) {
-                (QuestionKind::Matrix { rows, .. }, Value::Object(map)) => {
-                    for row in rows {
-                        let key = format!("{item}/{}", row.value);
-                        let t = acc.items.entry(key).or_default();
-                        match map.get(&row.value).and_then(Value::as_f64) {
-                            Some(v) if scale.contains(v) => {
-                                let s = point_score(&scale, v);
-                                let _ = t.record(s);
-                                index.push(s);
-                                if let Some(vals) = scale_values.as_mut() {
-                                    vals.push(s);
-                                }
-                            }
-                            Some(_) => {}
-                            None => {
-                                if map.contains_key(&row.value) {
-                                    t.record_unable();
-                                }
-                            }
-                        }
-                    }
-                }
-                (_, v) => {
-                    let t = acc.items.entry(item.clone()).or_default();
-                    match v.as_f64() {
-                        Some(v) if scale.contains(v) => {
-                            let s = point_score(&scale, v);
-                            let _ = t.record(s);
-                            index.push(s);
-                            if let Some(vals) = scale_values.as_mut() {
-                                vals.push(s);
-                            }
-                        }
-                        _ => {
-                            t.record_unable();
-                            scale_values = None;
-                        }
-                    }
-                }
-            }
-        }
-        let expected_items: usize = p
-            .items
-            .iter()
-            .map(|item| match self.question(&rec.instrument, item) {
-                Some(QuestionKind::Matrix { rows, .. }) => rows.len(),
-                Some(_) => 1,
-                None => 0,
-            })
-            .sum();
-        if let Some(vals) = scale_values.filter(|v| v.len() == expected_items) {
-            acc.scale.add(&vals);
-        }
-        if index.is_empty() {
-            acc.index.record_unable();
-        } else {
-            let mut t = Tally::new();
-            for s in &index {
-                let _ = t.record(*s);
-            }
-            if let Some(m) = t.mean() {
-                let _ = acc.index.record(m);
-            }
-        }
-    }
-
-    /// The satisfaction (top box) and NPS questions of a public record.
-    fn add_public_questions(&self, rec: &ResponseRecord, acc: &mut PublicAcc) {
-        let p = &self.rules.public;
-        if let Some(q) = &p.satisfaction_question {
-            if let (Some(scale), Some(v)) = (
-                self.question(&rec.instrument, q)
-                    .and_then(QuestionKind::scale),
-                rec.answers.get(q).and_then(Value::as_f64),
-            ) {
-                if scale.contains(v) {
-                    acc.satisfaction_n += 1;
-                    let cut = scale.max - scale.step * f64::from(p.top_box.saturating_sub(1));
-                    if v >= cut - 1e-9 {
-                        acc.satisfied += 1;
-                    }
-                }
-            }
-        }
-        if let Some(q) = &p.nps_question {
-            if let Some(v) = rec.answers.get(q).and_then(Value::as_f64) {
-                if (0.0..=10.0).contains(&v) {
-                    if v >= 9.0 {
-                        acc.promoters += 1;
-                    } else if v >= 7.0 {
-                        acc.passives += 1;
-                    } else {
-                        acc.detractors += 1;
-                    }
-                }
-            }
-        }
     }
 
     fn add_review(&mut self, rec: &ResponseRecord) -> Result<(), ScoreError> {
@@ -613,6 +482,7 @@ impl<'p> ScoreState<'p> {
         }
         add_merge(&mut self.public, other.public, merge_public);
         add_merge(&mut self.public_down, other.public_down, merge_public);
+        add_merge(&mut self.priorities, other.priorities, PriorityAcc::merge);
         add_merge(&mut self.quality, other.quality, QualityTally::merge);
         add_merge(&mut self.cadre, other.cadre, merge_cadre);
         add_merge(&mut self.skipped, other.skipped, |a, b| *a += b);

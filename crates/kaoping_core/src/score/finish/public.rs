@@ -2,11 +2,12 @@
 //! satisfaction rate, NPS, each survey item's scores with the answers behind them, the scale's
 //! reliability, and the survey weighting when the rules ask for it.
 
-use crate::plan::Plan;
+use crate::plan::{Plan, QuestionKind};
 use crate::score::result::{
-    ComponentSummary, ItemScore, Nps, PublicComponent, Status, ValueCount, Warning,
+    ComponentSummary, ItemScore, Nps, Priorities, PriorityCount, PublicComponent, Status,
+    ValueCount, Warning,
 };
-use crate::score::state::{point_score, PublicAcc};
+use crate::score::state::{point_score, PriorityAcc, PublicAcc};
 use crate::stats::interval::wilson_interval;
 use crate::stats::tally::Tally;
 
@@ -42,6 +43,7 @@ pub(super) fn public_component(
             cronbach_n: 0,
             low_reliability: false,
             weighting: None,
+            priorities: None,
         },
     };
     let classes: Vec<(f64, &PublicAcc)> = full.map(|a| (1.0, a)).into_iter().chain(down).collect();
@@ -50,6 +52,7 @@ pub(super) fn public_component(
     } else if let Some(acc) = &joined {
         apply_quality_weights(&mut public, acc, &classes, year, u, weight, warnings);
     }
+    public.priorities = priorities(year, u);
     if weight > 0.0 && public.low_reliability {
         warn_low_reliability(year, u, &public, warnings);
     }
@@ -120,7 +123,53 @@ fn unweighted(year: &Year, acc: &PublicAcc, weight: f64) -> PublicComponent {
             .alpha()
             .is_some_and(|a| a < rules.cronbach_threshold),
         weighting: None,
+        priorities: None,
     }
+}
+
+/// The unit's respondents' answers to the priorities question, every option of it, most
+/// chosen first (ties in the plan's order).
+fn priorities(year: &Year, u: &str) -> Option<Priorities> {
+    let pr = &year.rules.public;
+    let q = pr.priorities_question.as_ref()?;
+    let ins = year.plan.instrument(&pr.instrument)?;
+    let options_of = |id: &str| {
+        ins.questions()
+            .find(|x| x.id == id)
+            .and_then(|x| match &x.kind {
+                QuestionKind::Single { options } | QuestionKind::Multiple { options, .. } => {
+                    Some(options)
+                }
+                _ => None,
+            })
+    };
+    // Only the units people live in are asked; those rated as used are not.
+    if !options_of(&pr.unit_question)?.iter().any(|o| o.value == u) {
+        return None;
+    }
+    let options = options_of(q)?;
+    let empty = PriorityAcc::default();
+    let acc = year.state.priorities.get(u).unwrap_or(&empty);
+    let n = acc.respondents;
+    let mut out: Vec<PriorityCount> = options
+        .iter()
+        .map(|o| {
+            let count = acc.counts.get(&o.value).copied().unwrap_or(0);
+            PriorityCount {
+                option: o.value.clone(),
+                label: o.label.clone(),
+                count,
+                share: if n == 0 { 0.0 } else { count as f64 / n as f64 },
+            }
+        })
+        .collect();
+    // Stable: equal counts keep the plan's order.
+    out.sort_by_key(|b| std::cmp::Reverse(b.count));
+    Some(Priorities {
+        question: q.clone(),
+        n,
+        options: out,
+    })
 }
 
 /// Warns that the items do not hang together well enough to be read as one satisfaction

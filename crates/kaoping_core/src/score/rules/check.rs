@@ -229,6 +229,7 @@ fn check_instruments(plan: &Plan, r: &ScoringRules, out: &mut Vec<RuleProblem>) 
         if let Some(q) = &p.nps_question {
             question_fits(out, "/public/nps_question", ins, q, &nps);
         }
+        check_public_units(plan, ins, p, out);
     }
     if p.top_box == 0 {
         bad(
@@ -329,5 +330,66 @@ fn question_fits(
                 ins.id
             ),
         ),
+    }
+}
+
+/// `public.unit_matrix`: a matrix whose rows are all units of the plan and none an option of
+/// `unit_question` (a unit is rated by its residents or by its users, not both);
+/// `public.priorities_question`: a choice question.
+fn check_public_units(
+    plan: &Plan,
+    ins: &crate::plan::Instrument,
+    p: &crate::score::PublicRules,
+    out: &mut Vec<RuleProblem>,
+) {
+    let choice = |k: &QuestionKind| {
+        matches!(
+            k,
+            QuestionKind::Single { .. } | QuestionKind::Multiple { .. }
+        )
+    };
+    if let Some(q) = &p.priorities_question {
+        question_fits(out, "/public/priorities_question", ins, q, &choice);
+    }
+    let Some(id) = &p.unit_matrix else { return };
+    let Some(q) = ins.questions().find(|q| &q.id == id) else {
+        return question_fits(out, "/public/unit_matrix", ins, id, &|_| false);
+    };
+    let QuestionKind::Matrix { rows, .. } = &q.kind else {
+        return question_fits(out, "/public/unit_matrix", ins, id, &|_| false);
+    };
+    let resident: Vec<&str> = ins
+        .questions()
+        .find(|q| q.id == p.unit_question)
+        .map(|q| match &q.kind {
+            QuestionKind::Single { options } => options.iter().map(|c| c.value.as_str()).collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default();
+    for row in rows {
+        if plan.unit(&row.value).is_none() {
+            bad(
+                out,
+                "/public/unit_matrix",
+                &format!("题目 \"{id}\" 的行 \"{}\" 不是方案中的单位", row.value),
+                &format!(
+                    "row \"{}\" of question \"{id}\" is not a unit of the plan",
+                    row.value
+                ),
+            );
+        } else if resident.contains(&row.value.as_str()) {
+            bad(
+                out,
+                "/public/unit_matrix",
+                &format!(
+                    "单位 \"{}\" 既是 \"{}\" 的选项又是 \"{id}\" 的行：同一单位只能由居民或使用者之一评价",
+                    row.value, p.unit_question
+                ),
+                &format!(
+                    "unit \"{}\" is both an option of \"{}\" and a row of \"{id}\": a unit is rated by its residents or by its users, not both",
+                    row.value, p.unit_question
+                ),
+            );
+        }
     }
 }

@@ -164,6 +164,18 @@ pub struct PublicRules {
     /// Survey weighting of each unit's respondents (none: every respondent counts 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighting: Option<PublicWeighting>,
+    /// A matrix of the survey whose rows are units the public uses rather than lives in
+    /// (city departments, development zones): "which of these did you use this year, and how
+    /// satisfied were you". Each row a respondent rated is that respondent's rating of the
+    /// unit, scored beside the residents of `unit_question`'s units (rows left empty: not
+    /// used). No row may be an option of `unit_question`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit_matrix: Option<String>,
+    /// A choice question (最希望改进的方面) counted per unit of `unit_question`: how many
+    /// respondents chose each option (records the quality rules exclude are not counted;
+    /// counts are unweighted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priorities_question: Option<String>,
 }
 
 /// How the indicator weights of a category are obtained.
@@ -262,6 +274,8 @@ impl Default for PublicRules {
             aggregation: Aggregation::Mean,
             min_n: 30,
             weighting: None,
+            unit_matrix: None,
+            priorities_question: None,
         }
     }
 }
