@@ -168,6 +168,32 @@ fn prepare(ctx: &mut CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) {
     }
 }
 
+/// A compiled row's counts as [`prepare_compiled`] wrote them.
+fn read_counted(input: &mut Input, counted: &mut Counted) -> Result<(), IngestError> {
+    let unit = input.bytes(2)?;
+    counted.unit = u16::from_le_bytes([unit[0], unit[1]]);
+    let cell = input.bytes(4)?;
+    counted.cell = u32::from_le_bytes([cell[0], cell[1], cell[2], cell[3]]);
+    let n = input.len()?;
+    counted.items.clear();
+    counted.items.extend_from_slice(input.bytes(n)?);
+    counted.sat = input.u8()?;
+    counted.nps = input.u8()?;
+    let n = input.len()?;
+    counted.used.clear();
+    counted.used.extend_from_slice(input.bytes(n)?);
+    counted.pri = match input.u8()? {
+        0 => None,
+        1 => {
+            let mut bits = [0u8; 8];
+            bits.copy_from_slice(input.bytes(8)?);
+            Some(u64::from_le_bytes(bits))
+        }
+        _ => return Err(IngestError::Prepared),
+    };
+    Ok(())
+}
+
 /// The row on the compiled path, if it takes it.
 fn prepare_compiled(ctx: &CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>) -> bool {
     if let (Some(c), Some(d), Some(layout)) = (
@@ -195,6 +221,15 @@ fn prepare_compiled(ctx: &CsvCtx, sink: &mut Sink, row: &Row, out: &mut Vec<u8>)
             out.extend_from_slice(&k.items);
             out.push(k.sat);
             out.push(k.nps);
+            varint(out, k.used.len() as u64);
+            out.extend_from_slice(&k.used);
+            match k.pri {
+                Some(bits) => {
+                    out.push(1);
+                    out.extend_from_slice(&bits.to_le_bytes());
+                }
+                None => out.push(0),
+            }
             return true;
         }
     }
@@ -337,15 +372,7 @@ impl IngestSession<'_> {
                         ID_FILE_ROW => format!("{}:{number}", sink.files[file]).into_bytes().into(),
                         _ => return Err(IngestError::Prepared),
                     };
-                    let unit = input.bytes(2)?;
-                    counted.unit = u16::from_le_bytes([unit[0], unit[1]]);
-                    let cell = input.bytes(4)?;
-                    counted.cell = u32::from_le_bytes([cell[0], cell[1], cell[2], cell[3]]);
-                    let n = input.len()?;
-                    counted.items.clear();
-                    counted.items.extend_from_slice(input.bytes(n)?);
-                    counted.sat = input.u8()?;
-                    counted.nps = input.u8()?;
+                    read_counted(&mut input, &mut counted)?;
                     let (Some(c), Some(layout)) = (ctx.compiled.as_ref(), ctx.layout.as_ref())
                     else {
                         return Err(IngestError::Prepared);

@@ -14,8 +14,10 @@
 mod clean_text;
 mod conditions;
 mod row;
+mod setup;
 mod spellings;
 mod tallies;
+mod unit_rows;
 
 pub(crate) use tallies::Counted;
 pub use tallies::PublicTallies;
@@ -92,6 +94,8 @@ pub struct Compiled {
     /// Per item of [`PublicTallies`]: its question, and for a matrix row its index in the row
     /// scratch.
     item_at: Vec<(usize, Option<usize>)>,
+    /// Per row of the rules' `unit_matrix`: its index in the row scratch.
+    unit_row_at: Vec<usize>,
 }
 
 /// What the compiled path did with a row.
@@ -207,15 +211,7 @@ impl Compiled {
             .into_iter()
             .map(|(rel, range)| (rel.map(compile), range))
             .collect();
-        let item_at = dense
-            .items
-            .iter()
-            .map(|it| match (it.row, &slots[it.question].kind) {
-                (None, _) => Some((it.question, None)),
-                (Some(ri), Kind::Matrix { first, .. }) => Some((it.question, Some(first + ri))),
-                (Some(_), _) => None,
-            })
-            .collect::<Option<Vec<_>>>()?;
+        let (item_at, unit_row_at) = row_positions(&dense, &slots)?;
         Some(Compiled {
             instrument: layout.instrument,
             n_fields: layout.headers.len(),
@@ -226,6 +222,7 @@ impl Compiled {
             by_id,
             respondent_field: layout.respondent_field,
             item_at,
+            unit_row_at,
             qpos: ins
                 .sections
                 .iter()
@@ -234,6 +231,30 @@ impl Compiled {
                 .collect(),
         })
     }
+}
+
+/// Where each item of [`PublicTallies`] is (its question, and a matrix row's index in the row
+/// scratch), and where the rows of the rules' `unit_matrix` are (none without it).
+#[allow(clippy::type_complexity)]
+fn row_positions(
+    dense: &PublicTallies,
+    slots: &[Slot],
+) -> Option<(Vec<(usize, Option<usize>)>, Vec<usize>)> {
+    let item_at = dense
+        .items
+        .iter()
+        .map(|it| match (it.row, &slots[it.question].kind) {
+            (None, _) => Some((it.question, None)),
+            (Some(ri), Kind::Matrix { first, .. }) => Some((it.question, Some(first + ri))),
+            (Some(_), _) => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let unit_row_at = match dense.unit_rows.as_ref().map(|ur| &slots[ur.question].kind) {
+        None => Vec::new(),
+        Some(Kind::Matrix { first, n, .. }) => (*first..first + n).collect(),
+        Some(_) => return None,
+    };
+    Some((item_at, unit_row_at))
 }
 
 impl Compiled {

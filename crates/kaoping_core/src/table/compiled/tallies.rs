@@ -1,12 +1,16 @@
 //! The counters of the public survey, per unit and weighting cell, that valid rows are
 //! counted into, and their merge into the [`ScoreState`].
 
-use super::spellings::{ParsedCell, ScaleTable};
+use super::setup::{
+    index_key_digits, item_slots, point_layout, satisfaction_and_nps, weighting_cells,
+};
+use super::spellings::ParsedCell;
+pub(super) use super::unit_rows::UnitRows;
 use super::{Compiled, Item};
 use crate::ids::PreHashedMap;
-use crate::plan::{Plan, Question, QuestionKind, Scale};
+use crate::plan::{Plan, Question, QuestionKind};
 use crate::score::state::{merge_public, CellAcc, PublicAcc, ScaleSums};
-use crate::score::{PublicRules, ScoreState, ScoringRules};
+use crate::score::{ScoreState, ScoringRules};
 use crate::stats::tally::Tally;
 use std::collections::BTreeMap;
 
@@ -52,6 +56,13 @@ pub struct PublicTallies {
     /// Per unit × item slot: whether touched.
     touched: Vec<bool>,
     scale: Vec<ScaleSums>,
+    /// The rules' `unit_matrix`: units rated as used.
+    pub(super) unit_rows: Option<UnitRows>,
+    /// The rules' `priorities_question`: its index and options; per unit, the respondents who
+    /// answered it and, per option, those who chose it (`options` per unit).
+    priorities: Option<(usize, Vec<String>)>,
+    pri_n: Vec<u64>,
+    pri_counts: Vec<u64>,
     used: u64,
     skipped: BTreeMap<&'static str, u64>,
     // Scratch.
@@ -75,6 +86,11 @@ pub(crate) struct Counted {
     /// Scale point of the satisfaction and NPS questions, or [`Counted::SKIP`].
     pub sat: u8,
     pub nps: u8,
+    /// Per row of the unit matrix: the scale point, [`Counted::UNABLE_ROW`] or
+    /// [`Counted::SKIP`] (not used).
+    pub used: Vec<u8>,
+    /// The options chosen of the priorities question (bit i: option i), when answered.
+    pub pri: Option<u64>,
 }
 
 impl Counted {
@@ -95,15 +111,15 @@ pub(super) const DENSE_KEYS: usize = 4096;
 
 #[derive(Default, Clone)]
 pub(super) struct Group {
-    respondents: u64,
+    pub(super) respondents: u64,
     /// Respondents per index key, by the key's number in [`PublicTallies::keys`] (dense: a group's
     /// counts stay in cache, where a map per group would not).
     index: Vec<u64>,
     /// Keys numbered [`DENSE_KEYS`] and above: key → respondents.
     index_more: PreHashedMap<u64, u64>,
     index_unable: u64,
-    satisfied: u64,
-    satisfaction_n: u64,
+    pub(super) satisfied: u64,
+    pub(super) satisfaction_n: u64,
     promoters: u64,
     passives: u64,
     detractors: u64,
@@ -137,6 +153,26 @@ impl PublicTallies {
         let (items, item_keys, item_scores, expected_items) = item_slots(p, &qs)?;
         let (distinct, item_distinct, pow) = index_key_digits(&items, &item_scores)?;
         let (satisfaction, nps) = satisfaction_and_nps(p, &qs)?;
+        let unit_rows = UnitRows::new(p, plan, &qs, n_cells)?;
+        let priorities = match &p.priorities_question {
+            Some(id) => match qindex(id).map(|qi| (qi, &qs[qi].kind)) {
+                Some((
+                    qi,
+                    QuestionKind::Single { options } | QuestionKind::Multiple { options, .. },
+                )) => {
+                    // Chosen options are held in 64 bits (`ParsedCell::Multi`).
+                    if options.len() > 64 {
+                        return None;
+                    }
+                    Some((qi, options.iter().map(|o| o.value.clone()).collect()))
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        let n_pri = priorities
+            .as_ref()
+            .map_or(0, |(_, o): &(usize, Vec<String>)| o.len());
         let n_units = units.len();
         let n_items = item_keys.len();
         let (base, point_key, point_milli) = point_layout(&item_scores, &item_distinct, &pow);
@@ -166,6 +202,10 @@ impl PublicTallies {
             keys: PreHashedMap::default(),
             touched: vec![false; n_units * n_items],
             scale: vec![ScaleSums::default(); n_units],
+            unit_rows,
+            priorities,
+            pri_n: vec![0; n_units],
+            pri_counts: vec![0; n_units * n_pri],
             used: 0,
             skipped: BTreeMap::new(),
             pv: Vec::new(),
@@ -236,6 +276,23 @@ impl PublicTallies {
         };
         k.sat = point(self.satisfaction.as_ref().map(|s| s.0));
         k.nps = point(self.nps.as_ref().map(|s| s.0));
+        k.used.clear();
+        if let Some(ur) = &self.unit_rows {
+            // The matrix answer exists when any row is answered (as for the items).
+            let shown = !matches!(self.shown(ur.question), ParsedCell::Empty);
+            for &at in &c.unit_row_at {
+                k.used.push(match self.rows[at] {
+                    ParsedCell::Point(p) if shown => p as u8,
+                    ParsedCell::Unable if shown => Counted::UNABLE_ROW,
+                    _ => Counted::SKIP,
+                });
+            }
+        }
+        k.pri = match self.priorities.as_ref().map(|(qi, _)| self.shown(*qi)) {
+            Some(ParsedCell::Multi(n, bits)) if n > 0 => Some(bits),
+            Some(ParsedCell::Opt(o)) if o < 64 => Some(1u64 << o),
+            _ => None,
+        };
         self.counted = k;
     }
 
@@ -253,17 +310,43 @@ impl PublicTallies {
 
     /// Counts a row's counts: what `ScoreState::add_public` does with its record.
     pub(crate) fn apply(&mut self, k: &Counted) {
-        if k.unit == Counted::NONE16 || usize::from(k.unit) >= self.units.len() {
+        let resident = k.unit != Counted::NONE16 && usize::from(k.unit) < self.units.len();
+        let rated = self
+            .unit_rows
+            .as_ref()
+            .is_some_and(|ur| ur.rates_any(&k.used));
+        if !resident && !rated {
             *self.skipped.entry("public_unit_not_in_plan").or_insert(0) += 1;
             return;
         }
-        let unit = usize::from(k.unit);
         if k.cell == Counted::NONE32 {
             *self
                 .skipped
                 .entry("public_weighting_answer_missing")
                 .or_insert(0) += 1;
             return;
+        }
+        if resident {
+            self.apply_resident(k);
+        }
+        if let Some(ur) = self.unit_rows.as_mut().filter(|_| rated) {
+            ur.apply(&k.used, k.cell as usize, self.n_cells, &mut self.groups);
+        }
+        self.used += 1;
+    }
+
+    /// Counts a respondent's own unit: their items, index, satisfaction, NPS and priorities.
+    fn apply_resident(&mut self, k: &Counted) {
+        let unit = usize::from(k.unit);
+        if let (Some((_, options)), Some(bits)) = (&self.priorities, k.pri) {
+            let n = options.len();
+            self.pri_n[unit] += 1;
+            for (o, c) in self.pri_counts[unit * n..(unit + 1) * n]
+                .iter_mut()
+                .enumerate()
+            {
+                *c += (bits >> o) & 1;
+            }
         }
         let cell = k.cell as usize;
         let n_items = self.item_keys.len();
@@ -347,7 +430,6 @@ impl PublicTallies {
                 _ => {}
             }
         }
-        self.used += 1;
     }
 
     fn index_tally(&self, g: &Group) -> Tally {
@@ -394,7 +476,10 @@ impl PublicTallies {
                 if g.respondents == 0 {
                     continue;
                 }
-                let index = self.index_tally(g);
+                let mut index = self.index_tally(g);
+                if let Some(ur) = &self.unit_rows {
+                    ur.add_index(&mut index, u * self.n_cells + ci);
+                }
                 acc.index.merge(&index);
                 acc.satisfied += g.satisfied;
                 acc.satisfaction_n += g.satisfaction_n;
@@ -439,6 +524,9 @@ impl PublicTallies {
                 tally.record_unable_n(counts[scores.len()]);
                 acc.items.insert(self.item_keys[s].clone(), tally);
             }
+            if let Some((key, t)) = self.unit_rows.as_ref().and_then(|r| r.item_tally(u, unit)) {
+                acc.items.insert(key, t);
+            }
             acc.scale = self.scale[u].clone();
             if acc.scale.n > 0 {
                 // Per item: the sum of its scores and of their squares, in thousandths.
@@ -460,6 +548,21 @@ impl PublicTallies {
             }
             merge_public(state.public.entry(unit.clone()).or_default(), acc);
         }
+        if let Some((_, options)) = &self.priorities {
+            let n = options.len();
+            for (u, unit) in self.units.iter().enumerate() {
+                if self.pri_n[u] == 0 {
+                    continue;
+                }
+                let acc = state.priorities.entry(unit.clone()).or_default();
+                acc.respondents += self.pri_n[u];
+                for (o, c) in options.iter().zip(&self.pri_counts[u * n..(u + 1) * n]) {
+                    if *c > 0 {
+                        *acc.counts.entry(o.clone()).or_insert(0) += c;
+                    }
+                }
+            }
+        }
         if self.used > 0 {
             *state.used.entry(self.instrument.clone()).or_insert(0) += self.used;
         }
@@ -467,224 +570,4 @@ impl PublicTallies {
             *state.skipped.entry(k.to_owned()).or_insert(0) += v;
         }
     }
-}
-
-/// The weighting questions (question index, options, radix position) and the number of
-/// weighting cells; `None` when a cell cannot be counted densely.
-#[allow(clippy::type_complexity)]
-fn weighting_cells(
-    p: &PublicRules,
-    qs: &[&Question],
-) -> Option<(Vec<(usize, Vec<String>, usize)>, usize)> {
-    let qindex = |id: &str| qs.iter().position(|q| q.id == id);
-    let mut cell_questions = Vec::new();
-    let mut n_cells = 1usize;
-    if let Some(w) = &p.weighting {
-        for id in w.questions() {
-            let qi = qindex(&id)?;
-            let QuestionKind::Single { options } = &qs[qi].kind else {
-                return None;
-            };
-            cell_questions.push((
-                qi,
-                options.iter().map(|o| o.value.clone()).collect(),
-                n_cells,
-            ));
-            n_cells = n_cells.checked_mul(options.len().max(1))?;
-        }
-        if n_cells > 4096 {
-            return None;
-        }
-    }
-    Some((cell_questions, n_cells))
-}
-
-/// The item slots (a scored question, or a matrix row), their keys and point scores, and how
-/// many items a complete respondent answers; `None` when they cannot be counted densely.
-#[allow(clippy::type_complexity)]
-fn item_slots(
-    p: &PublicRules,
-    qs: &[&Question],
-) -> Option<(Vec<Item>, Vec<String>, Vec<Vec<f64>>, usize)> {
-    let qindex = |id: &str| qs.iter().position(|q| q.id == id);
-    let mut items = Vec::new();
-    let mut item_keys = Vec::new();
-    let mut item_scores = Vec::new();
-    let mut expected_items = 0;
-    for id in &p.items {
-        let Some(qi) = qindex(id) else { continue };
-        let q = qs[qi];
-        match &q.kind {
-            QuestionKind::Matrix { rows, .. } => expected_items += rows.len(),
-            _ => expected_items += 1,
-        }
-        let Some(scale) = q.kind.scale() else {
-            continue;
-        };
-        let table = ScaleTable::new(&scale)?;
-        match &q.kind {
-            QuestionKind::Matrix { rows, .. } => {
-                for (ri, r) in rows.iter().enumerate() {
-                    items.push(Item {
-                        question: qi,
-                        row: Some(ri),
-                    });
-                    item_keys.push(format!("{id}/{}", r.value));
-                    item_scores.push(table.scores.clone());
-                }
-            }
-            _ => {
-                items.push(Item {
-                    question: qi,
-                    row: None,
-                });
-                item_keys.push(id.clone());
-                item_scores.push(table.scores.clone());
-            }
-        }
-    }
-    // Per-row sums in i64 need scores within ±1e6 (thousandths within ±1e9); a row's
-    // counts hold scale points in a byte below the codes of `Counted`.
-    let in_range = item_scores.iter().flatten().all(|s| s.abs() <= 1e6);
-    let few_points = item_scores
-        .iter()
-        .all(|s| s.len() < usize::from(Counted::UNABLE_ROW));
-    if !in_range || !few_points || item_scores.len() > 1000 {
-        return None;
-    }
-    Some((items, item_keys, item_scores, expected_items))
-}
-
-/// An index key is a number whose digits (radix: items + 1) count the items at each distinct
-/// score: the distinct scores, each point's digit, and the digits' values.
-#[allow(clippy::type_complexity)]
-fn index_key_digits(
-    items: &[Item],
-    item_scores: &[Vec<f64>],
-) -> Option<(Vec<f64>, Vec<Vec<usize>>, Vec<u64>)> {
-    let mut distinct: Vec<f64> = Vec::new();
-    let item_distinct: Vec<Vec<usize>> = item_scores
-        .iter()
-        .map(|scores| {
-            scores
-                .iter()
-                .map(|s| {
-                    let s = if *s == 0.0 { 0.0 } else { *s };
-                    match distinct.iter().position(|d| d.to_bits() == s.to_bits()) {
-                        Some(i) => i,
-                        None => {
-                            distinct.push(s);
-                            distinct.len() - 1
-                        }
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let radix = items.len() as u64 + 1;
-    let mut pow = Vec::new();
-    let mut x: u64 = 1;
-    for _ in 0..distinct.len() {
-        pow.push(x);
-        x = x.checked_mul(radix)?;
-    }
-    Some((distinct, item_distinct, pow))
-}
-
-/// Per point of the satisfaction question, whether it is in the top box; per point of the
-/// NPS question, its class (0 promoter, 1 passive, 2 detractor). `None`: not counted densely.
-#[allow(clippy::type_complexity)]
-fn satisfaction_and_nps(
-    p: &PublicRules,
-    qs: &[&Question],
-) -> Option<(
-    Option<(usize, Vec<Option<bool>>)>,
-    Option<(usize, Vec<Option<u8>>)>,
-)> {
-    let qindex = |id: &str| qs.iter().position(|q| q.id == id);
-    // Points of the satisfaction and NPS scales are held in a byte below `Counted::SKIP`.
-    let point_table = |qi: usize| -> Option<ScaleTable> {
-        ScaleTable::new(&qs[qi].kind.scale()?)
-            .filter(|t| t.values.len() < usize::from(Counted::SKIP))
-    };
-    let satisfaction = match &p.satisfaction_question {
-        Some(id) => {
-            let qi = qindex(id);
-            match qi.map(|qi| (qi, &qs[qi].kind)) {
-                Some((qi, QuestionKind::Rating { scale })) => {
-                    let t = point_table(qi)?;
-                    let cut = scale.max - scale.step * f64::from(p.top_box.saturating_sub(1));
-                    Some((
-                        qi,
-                        t.values.iter().map(|v| Some(*v >= cut - 1e-9)).collect(),
-                    ))
-                }
-                Some((qi, QuestionKind::Nps)) => {
-                    let scale = Scale::nps();
-                    let t = point_table(qi)?;
-                    let cut = scale.max - scale.step * f64::from(p.top_box.saturating_sub(1));
-                    Some((
-                        qi,
-                        t.values.iter().map(|v| Some(*v >= cut - 1e-9)).collect(),
-                    ))
-                }
-                // Other kinds have no scale or no number: nothing is counted.
-                _ => None,
-            }
-        }
-        None => None,
-    };
-    let nps = match &p.nps_question {
-        Some(id) => match qindex(id).map(|qi| (qi, &qs[qi].kind)) {
-            Some((qi, QuestionKind::Rating { .. } | QuestionKind::Nps)) => {
-                let t = point_table(qi)?;
-                Some((
-                    qi,
-                    t.values
-                        .iter()
-                        .map(|v| {
-                            if (0.0..=10.0).contains(v) {
-                                Some(if *v >= 9.0 {
-                                    0
-                                } else if *v >= 7.0 {
-                                    1
-                                } else {
-                                    2
-                                })
-                            } else {
-                                None
-                            }
-                        })
-                        .collect(),
-                ))
-            }
-            // A number question's answers would count: left to the record path.
-            Some((_, QuestionKind::Number { .. })) => return None,
-            _ => None,
-        },
-        None => None,
-    };
-    Some((satisfaction, nps))
-}
-
-/// Where each item slot starts in a unit's counters, and per point what it adds to an index
-/// key and its score in thousandths (then the unable position).
-fn point_layout(
-    item_scores: &[Vec<f64>],
-    item_distinct: &[Vec<usize>],
-    pow: &[u64],
-) -> (Vec<usize>, Vec<u64>, Vec<i64>) {
-    let mut base = Vec::new();
-    let (mut point_key, mut point_milli) = (Vec::new(), Vec::new());
-    for (scores, distinct) in item_scores.iter().zip(item_distinct) {
-        base.push(point_key.len());
-        for (s, d) in scores.iter().zip(distinct) {
-            point_key.push(pow[*d]);
-            point_milli.push((s * 1000.0).round() as i64);
-        }
-        // The unable position.
-        point_key.push(0);
-        point_milli.push(0);
-    }
-    (base, point_key, point_milli)
 }
