@@ -28,8 +28,9 @@ impl ScoreState<'_> {
             Err(why) => return self.skip(why),
         };
         let mut used = false;
+        let mut first = true;
         if let Some(unit) = resident {
-            let outcome = self.quality_outcome(rec, &unit);
+            let outcome = self.quality_outcome(rec, &unit, std::mem::take(&mut first));
             if outcome != QualityOutcome::Excluded {
                 let mut acc = PublicAcc::default();
                 self.add_public_items(rec, &mut acc);
@@ -40,7 +41,7 @@ impl ScoreState<'_> {
             }
         }
         for (unit, acc) in rated {
-            let outcome = self.quality_outcome(rec, &unit);
+            let outcome = self.quality_outcome(rec, &unit, std::mem::take(&mut first));
             if outcome != QualityOutcome::Excluded {
                 self.file_public(unit, outcome, cell.clone(), acc);
                 used = true;

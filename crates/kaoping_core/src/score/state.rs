@@ -73,6 +73,19 @@ pub(crate) struct QualityTally {
 }
 
 impl QualityTally {
+    /// Counts one record the rules looked at.
+    fn count(&mut self, touched: &[bool], outcome: QualityOutcome) {
+        self.records += 1;
+        for (n, hit) in self.touched.iter_mut().zip(touched) {
+            *n += u64::from(*hit);
+        }
+        match outcome {
+            QualityOutcome::Excluded => self.excluded += 1,
+            QualityOutcome::Weighted(_) => self.down_weighted += 1,
+            QualityOutcome::Full => {}
+        }
+    }
+
     fn merge(&mut self, b: QualityTally) {
         self.records += b.records;
         for (a, b) in self.touched.iter_mut().zip(b.touched) {
@@ -116,8 +129,11 @@ pub struct ScoreState<'p> {
     pub(crate) public_down: BTreeMap<(String, u64), PublicAcc>,
     /// The priorities question's answers, by the respondents' unit.
     pub(crate) priorities: BTreeMap<String, PriorityAcc>,
-    /// Per (unit, instrument): what the quality rules saw (only with `rules.quality`).
+    /// Per (unit, instrument): what the quality rules saw (only with `rules.quality`). A public
+    /// record that rates several units (`unit_matrix`) is counted in each.
     pub(crate) quality: BTreeMap<(String, String), QualityTally>,
+    /// Per instrument: the same, each record counted once.
+    pub(crate) quality_total: BTreeMap<String, QualityTally>,
     pub(crate) sheets: BTreeMap<String, Sheet>,
     pub(crate) cadre: BTreeMap<String, CadreAcc>,
     pub(crate) indicators: BTreeMap<(String, String), IndicatorValue>,
@@ -185,6 +201,7 @@ impl<'p> ScoreState<'p> {
             public_down: BTreeMap::new(),
             priorities: BTreeMap::new(),
             quality: BTreeMap::new(),
+            quality_total: BTreeMap::new(),
             sheets: BTreeMap::new(),
             cadre: BTreeMap::new(),
             indicators: BTreeMap::new(),
@@ -194,9 +211,15 @@ impl<'p> ScoreState<'p> {
         })
     }
 
-    /// What the quality rules make of a record of `unit`, counted into its tally; `Full`
-    /// without rules for its instrument.
-    pub(super) fn quality_outcome(&mut self, rec: &ResponseRecord, unit: &str) -> QualityOutcome {
+    /// What the quality rules make of a record of `unit`, counted into its tally (and, the
+    /// first time the record is seen, `first`, into the instrument's total); `Full` without
+    /// rules for its instrument.
+    pub(super) fn quality_outcome(
+        &mut self,
+        rec: &ResponseRecord,
+        unit: &str,
+        first: bool,
+    ) -> QualityOutcome {
         let Some(q) = self
             .rules
             .quality
@@ -206,22 +229,17 @@ impl<'p> ScoreState<'p> {
             return QualityOutcome::Full;
         };
         let outcome = q.outcome(&rec.quality);
-        let t = self
+        let touched = QualityRules::touched(&rec.quality);
+        let unit_tally = self
             .quality
             .entry((unit.to_owned(), rec.instrument.clone()))
             .or_default();
-        t.records += 1;
-        for (n, hit) in t
-            .touched
-            .iter_mut()
-            .zip(QualityRules::touched(&rec.quality))
-        {
-            *n += u64::from(hit);
-        }
-        match outcome {
-            QualityOutcome::Excluded => t.excluded += 1,
-            QualityOutcome::Weighted(_) => t.down_weighted += 1,
-            QualityOutcome::Full => {}
+        unit_tally.count(&touched, outcome);
+        if first {
+            self.quality_total
+                .entry(rec.instrument.clone())
+                .or_default()
+                .count(&touched, outcome);
         }
         outcome
     }
@@ -347,7 +365,7 @@ impl<'p> ScoreState<'p> {
         };
         // Appraisal votes cannot be down-weighted (the rules' check refuses it): excluded or
         // counted.
-        if self.quality_outcome(rec, &unit) == QualityOutcome::Excluded {
+        if self.quality_outcome(rec, &unit, true) == QualityOutcome::Excluded {
             return;
         }
         let l = &self.rules.leadership;
@@ -484,6 +502,11 @@ impl<'p> ScoreState<'p> {
         add_merge(&mut self.public_down, other.public_down, merge_public);
         add_merge(&mut self.priorities, other.priorities, PriorityAcc::merge);
         add_merge(&mut self.quality, other.quality, QualityTally::merge);
+        add_merge(
+            &mut self.quality_total,
+            other.quality_total,
+            QualityTally::merge,
+        );
         add_merge(&mut self.cadre, other.cadre, merge_cadre);
         add_merge(&mut self.skipped, other.skipped, |a, b| *a += b);
         add_merge(&mut self.used, other.used, |a, b| *a += b);

@@ -67,7 +67,7 @@ pub(super) fn unit_quality(year: &Year, unit: &str) -> Vec<QualityResult> {
         .collect()
 }
 
-/// The totals over every unit of the plan, per instrument.
+/// The totals over every record, per instrument.
 pub(super) fn quality_totals(year: &Year) -> Vec<QualityResult> {
     let Some(q) = &year.rules.quality else {
         return Vec::new();
@@ -75,17 +75,13 @@ pub(super) fn quality_totals(year: &Year) -> Vec<QualityResult> {
     scored_instruments(year, q)
         .into_iter()
         .map(|ins| {
-            let mut total = QualityTally::default();
-            for ((_, i), t) in &year.state.quality {
-                if i == ins {
-                    total.records += t.records;
-                    for (a, b) in total.touched.iter_mut().zip(t.touched) {
-                        *a += b;
-                    }
-                    total.excluded += t.excluded;
-                    total.down_weighted += t.down_weighted;
-                }
-            }
+            // Each record once, though it may count in several units' tallies.
+            let total = year
+                .state
+                .quality_total
+                .get(ins)
+                .cloned()
+                .unwrap_or_default();
             result_of(q, ins, &total)
         })
         .collect()
