@@ -218,7 +218,11 @@ function publicOf(T, u, level, mounts) {
     p.items.length ? scrollTable(T.officePublicHeading, null,
       [T.officeIndicator, T.officeN, T.officeUnable, T.officeValue, intervalHead(T, level)],
       p.items.map((it) => h('tr', {}, h('th', { scope: 'row', text: itemName(it.item) }),
-        num(fmtInt(it.n)), num(fmtInt(it.unable_to_judge)), num(fmt(it.mean)), num(fmtInterval(it.interval)))), { cls: 'narrow' }) : null);
+        num(fmtInt(it.n)), num(fmtInt(it.unable_to_judge)), num(fmt(it.mean)), num(fmtInterval(it.interval)))), { cls: 'narrow' }) : null,
+    p.priorities ? scrollTable(T.officePriorities(fmtInt(p.priorities.n)), null,
+      [T.officeAnswer, T.officeCount, T.officeShare],
+      p.priorities.options.map((o) => h('tr', {}, h('th', { scope: 'row', text: tr(o.label, state.lang) }),
+        num(fmtInt(o.count)), num(fmtPct(o.share)))), { cls: 'narrow' }) : null);
 }
 
 function teamOf(T, u) {

@@ -82,6 +82,9 @@ pub const INGEST_FILES_TABLE: &str = "ingest_files";
 pub const QUALITY_TABLE: &str = "quality";
 /// The id of the expert comments' table (only when the result has comments: [`tables`]).
 pub const COMMENTS_TABLE: &str = "comments";
+/// The id of the priorities table (only when the result counts a priorities question:
+/// [`tables`]).
+pub const PRIORITIES_TABLE: &str = "priorities";
 /// The id of the one-time codes table ([`codes_table`]; only when an instrument takes codes).
 pub const CODES_TABLE: &str = "codes";
 /// The id of the superseded sheets table ([`superseded_table`]; only when there are some).
@@ -232,22 +235,32 @@ fn interval_cells(i: Option<&Interval>) -> [Cell; 2] {
 
 /// Every result table, in the order of [`RESULT_TABLES`], then [`QUALITY_TABLE`] when the
 /// result has quality rules' figures (a plan without quality rules has no such table), then
-/// [`COMMENTS_TABLE`] when the experts wrote comments.
+/// [`COMMENTS_TABLE`] when the experts wrote comments, then [`PRIORITIES_TABLE`] when the plan
+/// counts a priorities question.
 pub fn tables(plan: &Plan, result: &EvaluationResult, lang: &str) -> Vec<Table> {
     let cx = Ctx { plan, result, lang };
     let quality = has_quality(result).then_some(QUALITY_TABLE);
     let comments = has_comments(result).then_some(COMMENTS_TABLE);
+    let priorities = has_priorities(result).then_some(PRIORITIES_TABLE);
     RESULT_TABLES
         .iter()
         .copied()
         .chain(quality)
         .chain(comments)
+        .chain(priorities)
         .map(|id| build(&cx, id))
         .collect()
 }
 
 fn has_comments(result: &EvaluationResult) -> bool {
     result.units.iter().any(|u| !u.comments.is_empty())
+}
+
+fn has_priorities(result: &EvaluationResult) -> bool {
+    result
+        .units
+        .iter()
+        .any(|u| u.components.public.priorities.is_some())
 }
 
 fn has_quality(result: &EvaluationResult) -> bool {
@@ -263,7 +276,8 @@ pub fn table(
 ) -> Result<Table, ExportError> {
     let known = RESULT_TABLES.contains(&id)
         || (id == QUALITY_TABLE && has_quality(result))
-        || (id == COMMENTS_TABLE && has_comments(result));
+        || (id == COMMENTS_TABLE && has_comments(result))
+        || (id == PRIORITIES_TABLE && has_priorities(result));
     if !known {
         return Err(ExportError::UnknownTable(id.to_owned()));
     }

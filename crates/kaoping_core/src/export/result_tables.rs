@@ -19,6 +19,7 @@ pub(super) fn build(cx: &Ctx, id: &str) -> Table {
         "teams" => teams(cx),
         super::QUALITY_TABLE => quality(cx),
         super::COMMENTS_TABLE => comments(cx),
+        super::PRIORITIES_TABLE => priorities(cx),
         _ => warnings(cx),
     };
     Table {
@@ -613,4 +614,39 @@ fn comments(cx: &Ctx) -> Parts {
         })
         .collect();
     (cx.t("专家意见", "Expert comments"), headers, rows)
+}
+
+/// Each resident unit's answers to the priorities question, most chosen first.
+fn priorities(cx: &Ctx) -> Parts {
+    let headers = cx.headers(&[
+        ("单位编号", "Unit id"),
+        ("单位", "Unit"),
+        ("作答人数", "Answered"),
+        ("选项编号", "Option id"),
+        ("选项", "Option"),
+        ("选择人数", "Chosen by"),
+        ("占作答人数比例", "Share of those who answered"),
+    ]);
+    let mut rows = Vec::new();
+    for u in &cx.result.units {
+        let Some(p) = &u.components.public.priorities else {
+            continue;
+        };
+        for o in &p.options {
+            rows.push(vec![
+                Cell::text(&u.unit),
+                Cell::text(cx.unit_name(&u.unit)),
+                Cell::count(p.n as f64),
+                Cell::text(&o.option),
+                Cell::text(o.label.get(cx.lang)),
+                Cell::count(o.count as f64),
+                Cell::score(Some(o.share)),
+            ]);
+        }
+    }
+    (
+        cx.t("群众最希望改进的方面", "What residents most want improved"),
+        headers,
+        rows,
+    )
 }

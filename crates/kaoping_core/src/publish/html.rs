@@ -126,6 +126,7 @@ fn article(out: &mut String, plan: &Plan, r: &PublicResults, w: &Words) {
     merit(out, plan, r, w);
     vetoes(out, plan, &r.vetoes, w);
     satisfaction(out, plan, r, w);
+    priorities(out, plan, r, w);
     notes(out, r, w);
     out.push_str("</article>\n");
 }
@@ -445,6 +446,76 @@ fn satisfaction(out: &mut String, plan: &Plan, r: &PublicResults, w: &Words) {
             figure(&cat.total, true, w)
         );
         out.push_str("</table>\n</div>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// Per category with resident units, what their respondents most want improved.
+fn priorities(out: &mut String, plan: &Plan, r: &PublicResults, w: &Words) {
+    if r.categories.iter().all(|c| c.priorities.is_empty()) {
+        return;
+    }
+    let id = if w.en { "en" } else { "zh" };
+    let _ = writeln!(
+        out,
+        "<section aria-labelledby=\"{id}-priorities\">\n<h2 id=\"{id}-priorities\">{}</h2>\n<p>{}</p>",
+        w.t("群众最希望改进的方面", "What residents most want improved"),
+        esc(&if w.en {
+            format!("The options most often chosen by each unit's respondents, with the share of those who answered that chose each (several could be chosen). Not shown for fewer than {} answers.", r.min_publish_n)
+        } else {
+            format!("各单位受访群众选择最多的方面，及选择该项的人数占作答人数的比例（可多选）。作答少于 {} 人的不予公布。", r.min_publish_n)
+        })
+    );
+    let headers = [
+        (w.t("单位", "Unit"), false),
+        (w.t("作答人数", "Answers"), true),
+        (w.t("第一", "First"), false),
+        (w.t("第二", "Second"), false),
+        (w.t("第三", "Third"), false),
+    ];
+    for (ci, cat) in r.categories.iter().enumerate() {
+        if cat.priorities.is_empty() {
+            continue;
+        }
+        let name = category_name(plan, &cat.category, w);
+        let caption = if w.en {
+            format!("{name}: what residents most want improved")
+        } else {
+            format!("{name}群众最希望改进的方面")
+        };
+        table_open(out, &format!("{id}-priorities-{ci}"), &caption, &headers);
+        for p in &cat.priorities {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td class=\"num\">{}</td>",
+                esc(unit_name(plan, &p.unit, w)),
+                p.respondents
+            );
+            if p.too_few {
+                let _ = write!(
+                    out,
+                    "<td colspan=\"{}\">{}</td>",
+                    super::TOP_PRIORITIES,
+                    w.t("答卷过少", "too few answers")
+                );
+            } else {
+                for k in 0..super::TOP_PRIORITIES {
+                    match p.top.get(k) {
+                        Some(o) => {
+                            let _ = write!(
+                                out,
+                                "<td>{}<span class=\"ci\">{:.1}%</span></td>",
+                                esc(o.label.get(w.lang)),
+                                o.share * 100.0
+                            );
+                        }
+                        None => out.push_str("<td>—</td>"),
+                    }
+                }
+            }
+            out.push_str("</tr>\n");
+        }
+        table_close(out);
     }
     out.push_str("</section>\n");
 }

@@ -54,7 +54,35 @@ pub struct PublicCategory {
     pub orientations: Vec<crate::plan::Orientation>,
     pub orientation_rows: Vec<PublicOrientationRow>,
     pub orientation_means: Vec<Option<f64>>,
+    /// What each resident unit's respondents most want improved (the plan's
+    /// `priorities_question`), in the ranking's order; units without it are left out.
+    pub priorities: Vec<PublicPriorities>,
 }
+
+/// The options a unit's respondents chose most often, or why they are not shown.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PublicPriorities {
+    pub unit: String,
+    /// Respondents who answered the priorities question.
+    pub respondents: u64,
+    /// Up to [`TOP_PRIORITIES`] options chosen by anyone, most chosen first; empty when
+    /// `too_few`.
+    pub top: Vec<PublicPriority>,
+    /// Fewer than `min_publish_n` respondents answered: no share is shown. No total of the
+    /// shares is published, so nothing else needs withholding.
+    pub too_few: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct PublicPriority {
+    pub option: String,
+    pub label: Text,
+    /// Share (0–1) of the unit's answering respondents who chose it.
+    pub share: f64,
+}
+
+/// How many of a unit's most chosen priorities the public page lists.
+pub const TOP_PRIORITIES: usize = 3;
 
 /// One unit's subtotals by orientation on the public page.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -185,6 +213,10 @@ pub fn publication(plan: &Plan, result: &EvaluationResult) -> Result<PublicResul
                 })
             })
             .collect();
+        let priorities = units
+            .iter()
+            .filter_map(|u| priorities(u, u64::from(min)))
+            .collect();
         categories.push(PublicCategory {
             category: cat.category.clone(),
             ranking,
@@ -195,6 +227,7 @@ pub fn publication(plan: &Plan, result: &EvaluationResult) -> Result<PublicResul
             orientation_means: o
                 .map(|o| o.means.iter().map(|m| round(*m)).collect())
                 .unwrap_or_default(),
+            priorities,
         });
     }
     Ok(PublicResults {
@@ -227,6 +260,32 @@ impl PublicResults {
             count(&|f| *f == Figure::Withheld),
         )
     }
+}
+
+/// A resident unit's most chosen priorities, unless fewer than `min` respondents answered.
+fn priorities(u: &UnitResult, min: u64) -> Option<PublicPriorities> {
+    let p = u.components.public.priorities.as_ref()?;
+    let too_few = p.n < min;
+    let top = if too_few {
+        Vec::new()
+    } else {
+        p.options
+            .iter()
+            .filter(|o| o.count > 0)
+            .take(TOP_PRIORITIES)
+            .map(|o| PublicPriority {
+                option: o.option.clone(),
+                label: o.label.clone(),
+                share: o.share,
+            })
+            .collect()
+    };
+    Some(PublicPriorities {
+        unit: u.unit.clone(),
+        respondents: p.n,
+        top,
+        too_few,
+    })
 }
 
 /// A category's satisfaction rows and pooled rate, suppressed as [`suppress::suppress`] says.

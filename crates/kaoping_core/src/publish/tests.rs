@@ -41,7 +41,7 @@ fn the_model_holds_every_category_unit_merit_and_veto_of_the_result() {
     assert!(vetoes > 0, "the demo has a veto");
     assert_eq!(p.vetoes.len(), vetoes);
     // At the default threshold every demo unit surveyed has enough answers: all shown (the
-    // demo surveys the districts only).
+    // districts by their residents, the zones and departments by those who used them).
     let mut shown = 0;
     for c in &p.categories {
         let surveyed = c.satisfaction.iter().any(|s| s.respondents > 0);
@@ -56,7 +56,37 @@ fn the_model_holds_every_category_unit_merit_and_veto_of_the_result() {
             assert!(want, "{s:?}");
         }
     }
-    assert_eq!(shown, 9);
+    assert_eq!(shown, 16);
+}
+
+#[test]
+fn residents_priorities_are_listed_per_district_and_withheld_below_the_threshold() {
+    let (plan, result) = demo();
+    let p = publication(&plan, &result).unwrap();
+    let listed: Vec<&PublicPriorities> = p.categories.iter().flat_map(|c| &c.priorities).collect();
+    // The nine districts have residents; zones and departments are rated as used only.
+    assert_eq!(listed.len(), 9);
+    for pr in &listed {
+        let unit = result.units.iter().find(|u| u.unit == pr.unit).unwrap();
+        let all = unit.components.public.priorities.as_ref().unwrap();
+        assert!(!pr.too_few && pr.respondents == all.n);
+        assert_eq!(pr.top.len(), TOP_PRIORITIES);
+        for (shown, counted) in pr.top.iter().zip(&all.options) {
+            assert_eq!(shown.option, counted.option);
+        }
+        assert!(pr.top.windows(2).all(|w| w[0].share >= w[1].share));
+    }
+    let html = html::public_page(&plan, &p);
+    assert!(
+        html.contains("群众最希望改进的方面") && html.contains("What residents most want improved")
+    );
+    // Above every district's answers: nothing but the words "too few".
+    let max = listed.iter().map(|p| p.respondents).max().unwrap();
+    let plan = with_threshold(&plan, max as u32 + 1);
+    let p = publication(&plan, &result).unwrap();
+    for pr in p.categories.iter().flat_map(|c| &c.priorities) {
+        assert!(pr.too_few && pr.top.is_empty(), "{pr:?}");
+    }
 }
 
 #[test]
