@@ -65,16 +65,21 @@ fn demo_tables_are_rectangular_and_complete() {
     let result = evaluate(&plan, &kaoping_core::score::demo_inputs(3, 300)).unwrap();
     for lang in ["zh-CN", "en"] {
         let tables = export::tables(&plan, &result, lang);
-        // The demo's reviewers comment on low scores: the comments' table comes last.
+        // The demo's reviewers comment on low scores: the comments' table comes after the
+        // result tables, then the residents' priorities.
         let comments: usize = result.units.iter().map(|u| u.comments.len()).sum();
         assert!(comments > 0);
         let mut ids = export::RESULT_TABLES.to_vec();
         ids.push(export::COMMENTS_TABLE);
+        ids.push(export::PRIORITIES_TABLE);
         assert_eq!(
             tables.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
             ids
         );
-        let table = tables.last().unwrap();
+        // Every option of the priorities question for each of the nine districts.
+        let priorities = tables.last().unwrap();
+        assert_eq!(priorities.rows.len(), 9 * 8);
+        let table = &tables[tables.len() - 2];
         assert_eq!(table.rows.len(), comments);
         let reviewers = ["E01", "E03", "E08"];
         for row in &table.rows {

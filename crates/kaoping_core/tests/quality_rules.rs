@@ -121,13 +121,33 @@ fn without_rules_nothing_changes_and_counting_changes_no_figure() {
         assert_eq!(r.quality[0].rules[0].action, "count");
         assert_eq!(r.quality[0].rules[0].touched, n as u64);
         assert_eq!(r.quality[0].excluded + r.quality[0].down_weighted, 0);
+        // Per unit, a record counts in its district and in each unit it rated as used; the
+        // total above counts it once.
         let by_unit: u64 = r
             .units
             .iter()
             .flat_map(|u| &u.quality)
             .map(|q| q.rules[0].touched)
             .sum();
-        assert_eq!(by_unit, n as u64);
+        let units_of = |rec: &kaoping_core::record::ResponseRecord| {
+            let district = rec.answers["district"]
+                .as_str()
+                .is_some_and(|d| plan.unit(d).is_some());
+            let used = rec
+                .answers
+                .get("units_used")
+                .and_then(Value::as_object)
+                .map_or(0, |m| m.len() as u64);
+            u64::from(district) + used
+        };
+        let want: u64 = flagged
+            .records
+            .iter()
+            .filter(|r| r.instrument == "public" && r.quality.speeder)
+            .map(units_of)
+            .sum();
+        assert!(want > n as u64, "some speeders rated units they used");
+        assert_eq!(by_unit, want);
     }
 }
 
@@ -212,7 +232,9 @@ fn down_weight_one_half_is_counting_the_others_twice() {
             (Some(a), Some(b)) => (a - b).abs() < 1e-9,
             (a, b) => a.is_none() && b.is_none(),
         };
-        if p.summary.n == 0 {
+        // The districts, rated by their residents (the units rated as used have answers
+        // "unable to judge", which the formula below leaves out).
+        if p.summary.n == 0 || !matches!(u.category.as_str(), "central" | "new") {
             continue;
         }
         assert!(close(p.summary.value, q.summary.value), "{}", u.unit);
@@ -375,11 +397,22 @@ fn the_exports_carry_what_the_rules_touched_only_when_the_plan_has_rules() {
     assert_eq!(cell(total, 5), json!("剔除"));
     assert_eq!(cell(total, 7), json!(n as f64));
     assert_eq!(cell(total, 8), json!(n as f64));
-    let by_unit: f64 = q.rows[1..]
-        .iter()
-        .map(|row| cell(row, 7).as_f64().unwrap())
-        .sum();
-    assert_eq!(by_unit, n as f64, "the units' rows add up to the total");
+    // The speeders live in the districts; a record also counts in each unit it rated as used,
+    // so the districts' rows add up to the total and all rows to more.
+    let district = |row: &Vec<kaoping_core::cells::Cell>| {
+        let id = cell(row, 0);
+        plan.unit(id.as_str().unwrap_or(""))
+            .is_some_and(|u| matches!(u.category.as_str(), "central" | "new"))
+    };
+    let sum = |rows: &mut dyn Iterator<Item = &Vec<kaoping_core::cells::Cell>>| -> f64 {
+        rows.map(|row| cell(row, 7).as_f64().unwrap()).sum()
+    };
+    let by_district = sum(&mut q.rows[1..].iter().filter(|r| district(r)));
+    assert_eq!(
+        by_district, n as f64,
+        "the districts' rows add up to the total"
+    );
+    assert!(sum(&mut q.rows[1..].iter()) > n as f64);
     // English, and the table by its id (the office page's CSV per table).
     let en = table(&plan, &r, QUALITY_TABLE, "en").unwrap();
     assert_eq!(en.title, "Quality rules");

@@ -7,6 +7,7 @@
 //! or from maps keyed by id, never from the order of arrival. See `docs/scoring.md`.
 
 mod demo;
+mod demo_csv;
 #[cfg(feature = "office")]
 pub mod demo_settings;
 mod finish;
@@ -19,7 +20,8 @@ mod rules;
 pub mod satisfaction;
 pub(crate) mod state;
 
-pub use demo::{demo_files, demo_inputs, demo_public_csv, demo_public_header, DemoFiles};
+pub use demo::{demo_files, demo_inputs, DemoFiles};
+pub use demo_csv::{demo_public_csv, demo_public_header};
 pub use result::*;
 pub use rules::*;
 pub use state::ScoreState;

@@ -457,12 +457,20 @@ mod tests {
             super::ScoringRules::default()
         );
         // the demo plan spells out exactly the defaults, plus AHP weights for the
-        // central districts and raking of the public survey
+        // central districts, raking of the public survey, the units rated as used and the
+        // priorities question
         let mut demo = super::ScoringRules::of(&crate::plan::demo_plan()).unwrap();
         assert!(demo.indicator_weights.contains_key("central"));
         assert!(demo.public.weighting.is_some());
+        assert_eq!(demo.public.unit_matrix.as_deref(), Some("units_used"));
+        assert_eq!(
+            demo.public.priorities_question.as_deref(),
+            Some("priorities")
+        );
         demo.indicator_weights.clear();
         demo.public.weighting = None;
+        demo.public.unit_matrix = None;
+        demo.public.priorities_question = None;
         assert_eq!(demo, super::ScoringRules::default());
     }
 
