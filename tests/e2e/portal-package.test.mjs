@@ -127,6 +127,14 @@ test('portal package: installed from the tarball, the element and the iframe wor
     // Everything came from the portal (the installed files) but the record sent to the endpoint.
     assert.deepEqual([...hosts].filter((h) => h.startsWith('http')).sort(), [endpoint.origin, portal.origin].sort());
     assert.ok(portal.requests.includes('GET /kaoping/pkg/kaoping_wasm_bg.wasm'), 'the WASM came from the installed package');
+    // The iframe page works offline from the installed files too: its service worker installed
+    // (the respondent's shell it caches is in the package) with the package's folder as scope.
+    const framed = page.frames().find((f) => f.url().includes('/kaoping/embed.html'));
+    const scope = await framed.evaluate(() => Promise.race([
+      navigator.serviceWorker.ready.then((r) => r.scope),
+      new Promise((resolve) => setTimeout(() => resolve('not ready'), 15_000)),
+    ]));
+    assert.equal(scope, `${portal.origin}/kaoping/`);
     assert.deepEqual(await axeCheck(page), []);
   } finally {
     await browser.close();
