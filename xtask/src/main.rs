@@ -6,6 +6,8 @@
 //! cargo xtask build-web                          wasm builds + wasm-bindgen + wasm-opt into www/pkg,
 //!                                                www/pkg-review and www/pkg-office, then target/www/:
 //!                                                www/ with JS and CSS minified, .br and .gz beside
+//! cargo xtask package [--no-build]               the npm tarball of @kaoping/embed and the static
+//!                                                bundle dist/kaoping-VERSION/ in target/package/
 //! cargo xtask test                               the whole suite, with a summary table
 //! cargo xtask tidy                             the core's layers and sizes, the dictionaries' keys
 //! cargo xtask size [--budget-kb 157.5] [--review-budget-kb 267] [--no-build]
@@ -27,6 +29,7 @@ mod bench_layouts;
 mod cmd;
 mod compress;
 mod fuzz;
+mod package;
 mod recipe;
 mod serve;
 mod size;
@@ -51,6 +54,11 @@ tasks:
   build-web                          cargo build (wasm32) + wasm-bindgen + wasm-opt -> www/pkg (forms),
                                      www/pkg-review (review page), www/pkg-office; then target/www/ =
                                      www/ with .js/.css minified (esbuild), .br and .gz copies beside
+  package [--no-build]               the npm package @kaoping/embed (element, iframe page, forms WASM,
+                                     declarations, README) as target/package/kaoping-embed-VERSION.tgz
+                                     (npm pack), and target/package/dist/kaoping-VERSION/ for portals
+                                     without npm, with SRI hashes; prints their size over the wire
+                                     (--no-build: no wasm build; target/www/ is still made from www/)
   test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
   tidy                               the core's modules import only lower layers (no cycles), no core
                                      file over 700 lines or fn over 120 (except listed ones), and
@@ -119,6 +127,18 @@ fn run() -> Result<()> {
             args.finish()?;
             tools::ensure(&root, tools::Needs::WEB)?;
             web::build(&root)
+        }
+        Some("package") => {
+            let no_build = args.flag("--no-build");
+            args.finish()?;
+            if no_build {
+                tools::ensure(&root, tools::Needs::NPM)?;
+                web::site(&root)?;
+            } else {
+                tools::ensure(&root, tools::Needs::WEB)?;
+                web::build(&root)?;
+            }
+            package::run(&root)
         }
         Some("test") => {
             args.finish()?;

@@ -202,6 +202,11 @@ pub fn run(root: &Path) -> Result<()> {
         Ok(())
     });
     suite.step("build-web", &["ensure tools"], || web::build(root));
+    // The npm tarball and the static bundle; the portal-package and framework-host browser
+    // tests install the tarball.
+    suite.step("package", &["ensure tools", "build-web"], || {
+        crate::package::run(root)
+    });
     suite.step("e2e (chromium)", &["ensure tools", "build-web"], || {
         let files = e2e_test_files(root)?;
         if files.is_empty() {

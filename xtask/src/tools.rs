@@ -29,7 +29,8 @@ const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 pub struct Needs {
     /// rustup target + wasm-bindgen-cli.
     pub wasm: bool,
-    /// npm packages (binaryen's wasm-opt, esbuild, playwright-core, axe).
+    /// npm packages (binaryen's wasm-opt, esbuild, playwright-core, axe; react, react-dom and
+    /// vue for the framework host pages of tests/e2e/portal-frameworks.test.mjs).
     pub npm: bool,
     /// Debian's chromium, chromedriver and CJK fonts, and nginx and Caddy (the deploy recipe's).
     pub browser: bool,

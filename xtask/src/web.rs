@@ -220,7 +220,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The files under `dir` as paths relative to `base`, with `/` between parts.
-fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+pub fn list_files(base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
     let entries =
         std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for entry in entries {
