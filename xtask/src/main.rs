@@ -27,6 +27,7 @@ mod bench_layouts;
 mod cmd;
 mod compress;
 mod fuzz;
+mod hashed;
 mod recipe;
 mod serve;
 mod size;
