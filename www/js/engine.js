@@ -5,30 +5,22 @@
 // (pkg-office/) has those and plan validation, scoring and ingest, and only the pages and
 // workers that need it load it.
 const builds = {};
-// Each build's glue and WASM. In target/www/ their names carry their content's hash
-// (`cargo xtask build-web` writes the hashed names here), so they are cached for a year.
-const FILES = {
-  forms: ['../pkg/kaoping_wasm.js', '../pkg/kaoping_wasm_bg.wasm'],
-  review: ['../pkg-review/kaoping_wasm.js', '../pkg-review/kaoping_wasm_bg.wasm'],
-  office: ['../pkg-office/kaoping_wasm.js', '../pkg-office/kaoping_wasm_bg.wasm'],
-};
-
-/** The URLs of the glue and the WASM of a build (`build` as for `engineClass`). */
-export function engineFiles(build) {
-  return (FILES[build === true ? 'office' : build] ?? FILES.forms).map((f) => new URL(f, import.meta.url).href);
-}
+// The glue and the WASM of the forms, review and office builds. In target/www/ their names carry
+// their content's hash, written here by `cargo xtask build-web` (xtask/src/hashed.rs): cached a year.
+const FILES = ['../pkg/kaoping_wasm.js', '../pkg/kaoping_wasm_bg.wasm', '../pkg-review/kaoping_wasm.js', '../pkg-review/kaoping_wasm_bg.wasm', '../pkg-office/kaoping_wasm.js', '../pkg-office/kaoping_wasm_bg.wasm'];
 
 /**
  * The `Engine` class of the forms build, of the review build when `build` is `'review'`, or of
  * the office build when it is `true`. (Short: this file is in the respondent's size budget.)
  */
 export function engineClass(build) {
-  const [glue, wasm] = engineFiles(build);
-  builds[glue] ??= import(glue).then(async (m) => {
-    await m.default({ module_or_path: wasm });
-    return m.Engine;
+  const i = build === true ? 4 : build === 'review' ? 2 : 0;
+  // import() resolves against this module; fetch() (the WASM) against the page, hence the URL.
+  builds[i] ??= import(FILES[i]).then(async (glue) => {
+    await glue.default({ module_or_path: new URL(FILES[i + 1], import.meta.url) });
+    return glue.Engine;
   });
-  return builds[glue];
+  return builds[i];
 }
 
 /**

@@ -18,7 +18,10 @@ use crate::{serve, tools, web};
 /// it is not a code: forms WASM +1.4 KB; the field in form.js and i18n.js: +0.2 KB) took the
 /// page from 155.8 to 157.3 KB after a 1.2 KB margin was used. Issue 19 (a lighter respondent
 /// page) brings the budget down, and apart from such a measured feature it only moves down.
-pub const DEFAULT_BUDGET_KB: f64 = 157.5;
+/// It was 157.5 until the engine's files were named by content (cached a year: the names in
+/// engine.js, sw.js and the glue) and the page preloads its WASM (LCP on Lighthouse's mobile
+/// run 2.48 → 2.11 s, median of 3): 157.4 → 157.52 KB (161,300 bytes).
+pub const DEFAULT_BUDGET_KB: f64 = 157.6;
 
 /// The review page's budget (review.html with the demo plan's expert sheet; the site-check
 /// sheet loads the same files), KiB of gzip: what a reviewer's phone downloads. Issue 19 asks
