@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { url } from './harness.mjs';
+import { url, engineFile } from './harness.mjs';
 
 /** GET `path` with `Accept-Encoding: accept` (none when null): status, headers, raw body. */
 function get(path, accept) {
@@ -25,7 +25,11 @@ function get(path, accept) {
 
 const decode = { gzip: gunzipSync, br: brotliDecompressSync };
 
-for (const path of ['pkg-review/kaoping_wasm_bg.wasm', 'pkg-review/kaoping_wasm.js', 'js/review.js', 'review.html']) {
+// The review build's files under the names the build gave them by content (build.json).
+const reviewWasm = await engineFile('pkg-review', 'wasm');
+const reviewGlue = await engineFile('pkg-review', 'js');
+
+for (const path of [reviewWasm, reviewGlue, 'js/review.js', 'review.html']) {
   test(`${path} is sent compressed when the request takes it, as it is otherwise`, async () => {
     const plain = await get(path, 'identity');
     assert.equal(plain.status, 200);
@@ -49,7 +53,7 @@ for (const path of ['pkg-review/kaoping_wasm_bg.wasm', 'pkg-review/kaoping_wasm.
 }
 
 test('the review WASM is under half its size over the wire', async () => {
-  const plain = await get('pkg-review/kaoping_wasm_bg.wasm', 'identity');
-  const gz = await get('pkg-review/kaoping_wasm_bg.wasm', 'gzip');
+  const plain = await get(reviewWasm, 'identity');
+  const gz = await get(reviewWasm, 'gzip');
   assert.ok(gz.body.length * 2 < plain.body.length, `${gz.body.length} of ${plain.body.length} bytes`);
 });

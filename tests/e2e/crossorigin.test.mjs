@@ -104,8 +104,8 @@ test('cross-origin: the custom element and the iframe draw, deliver and message 
         return false; // a service worker's request has no frame
       }
     };
-    const glue = fromKaoping.find((r) => mine(r) && r.url().endsWith('/pkg/kaoping_wasm.js'));
-    const wasm = fromKaoping.find((r) => mine(r) && r.url().endsWith('/pkg/kaoping_wasm_bg.wasm'));
+    const glue = fromKaoping.find((r) => mine(r) && /\/pkg\/kaoping_wasm\.[0-9a-f]{12}\.js$/.test(r.url()));
+    const wasm = fromKaoping.find((r) => mine(r) && /\/pkg\/kaoping_wasm_bg\.[0-9a-f]{12}\.wasm$/.test(r.url()));
     const embed = fromKaoping.find((r) => r.url().includes('/embed.html'));
     for (const r of [glue, wasm]) {
       assert.equal(r?.headers()['access-control-allow-origin'], portal, r?.url());

@@ -18,6 +18,19 @@ import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 
 /**
+ * The site path of a build's JS glue (`kind` 'js') or WASM ('wasm') under the name the build
+ * gave it by its content (xtask/src/hashed.rs), from build.json: `dir` 'pkg' gives e.g.
+ * `pkg/kaoping_wasm_bg.0123456789ab.wasm`.
+ */
+export async function engineFile(dir, kind) {
+  const { files } = await (await fetch(url('build.json'))).json();
+  const name = new RegExp(`^${dir}/kaoping_wasm${kind === 'wasm' ? '_bg' : ''}\\.[0-9a-f]{12}\\.${kind}$`);
+  const found = Object.keys(files).filter((p) => name.test(p));
+  if (found.length !== 1) throw new Error(`build.json lists ${found.length} files like ${name}: ${found}`);
+  return found[0];
+}
+
+/**
  * Where the in-process server stores `POST /api/responses` bodies (`<n>.json`), so tests can
  * check that a submission arrived. Set by `cargo xtask test`.
  */

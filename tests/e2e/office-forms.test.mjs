@@ -133,9 +133,8 @@ test('a plan problem links to its question in the preview', async () => {
       await axeClean(page, `the preview of ${id}`);
     }
     const demo = await page.evaluate(async () => {
-      const glue = await import('./pkg-office/kaoping_wasm.js');
-      await glue.default({ module_or_path: new URL('pkg-office/kaoping_wasm_bg.wasm', location.href) });
-      return glue.Engine.demoPlanJson();
+      const { engineClass } = await import('./js/engine.js');
+      return (await engineClass(true)).demoPlanJson();
     });
     const plan = JSON.parse(demo);
     // A constraint on an unknown question: the plan loads, its check names the question's path.

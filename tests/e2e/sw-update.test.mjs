@@ -10,7 +10,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
-import { launch, url, axeCheck, watchErrors } from './harness.mjs';
+import { launch, url, axeCheck, watchErrors, engineFile } from './harness.mjs';
+
+// The forms build's glue and WASM, under the names the build gave them by content. A "new
+// build" here changes the glue's bytes under the same name: the worker must still tell them
+// apart by digest (a deploy that overwrote a file, or a proxy that served a stale one).
+const GLUE = await engineFile('pkg', 'js');
+const WASM = await engineFile('pkg', 'wasm');
 
 /**
  * A proxy on a free 127.0.0.1 port to KAOPING_URL; `override[path]` answers that path instead
@@ -50,25 +56,25 @@ async function servedWorker() {
 
 /** A new build: `glue` replaces the forms build's glue; `claimed` is the digest sw.js states for it. */
 function stamp(worker, name, glue, claimed = digest(glue)) {
-  const shell = { ...worker.build.shell, 'pkg/kaoping_wasm.js': claimed };
+  const shell = { ...worker.build.shell, [GLUE]: claimed };
   const hash = createHash('sha256').update(`${worker.build.hash} ${name}`).digest('hex').slice(0, 12);
   return { hash, text: `self.KAOPING_BUILD=${JSON.stringify({ hash, shell })};\n${worker.code}` };
 }
 
 /** In the page: the cache names, and the digests of the glue and WASM the page is served now. */
 function inPage(page) {
-  return page.evaluate(async () => {
+  return page.evaluate(async ([gluePath, wasmPath]) => {
     const hex = async (res) => Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', await res.arrayBuffer())).subarray(0, 6),
       (b) => b.toString(16).padStart(2, '0')).join('');
-    const glue = await fetch('pkg/kaoping_wasm.js');
-    const wasm = await fetch('pkg/kaoping_wasm_bg.wasm');
+    const glue = await fetch(gluePath);
+    const wasm = await fetch(wasmPath);
     return {
       caches: (await caches.keys()).filter((k) => k.startsWith('kaoping-build-')).sort(),
       glueText: await glue.clone().text(),
       glue: await hex(glue),
       wasm: await hex(wasm),
     };
-  });
+  }, [GLUE, WASM]);
 }
 
 test('sw update: offered with a draft open, applied on click, one build in use', async () => {
@@ -84,11 +90,11 @@ test('sw update: offered with a draft open, applied on click, one build in use',
     await page.evaluate(() => navigator.serviceWorker.ready);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
     const a = await servedWorker();
-    const glueA = await (await fetch(url('pkg/kaoping_wasm.js'))).text();
+    const glueA = await (await fetch(url(GLUE))).text();
     const before = await inPage(page);
     assert.deepEqual(before.caches, [`kaoping-build-${a.build.hash}`]);
-    assert.equal(before.glue, a.build.shell['pkg/kaoping_wasm.js']);
-    assert.equal(before.wasm, a.build.shell['pkg/kaoping_wasm_bg.wasm']);
+    assert.equal(before.glue, a.build.shell[GLUE]);
+    assert.equal(before.wasm, a.build.shell[WASM]);
 
     // A draft: one answer (saved on change), and a mark that is gone if the page reloads.
     await page.getByLabel('武昌区', { exact: true }).check();
@@ -97,7 +103,7 @@ test('sw update: offered with a draft open, applied on click, one build in use',
     // Build B appears on the server.
     const glueB = `${glueA}\n// build B\n`;
     const b = stamp(a, 'B', glueB);
-    Object.assign(override, { '/sw.js': b.text, '/pkg/kaoping_wasm.js': glueB });
+    Object.assign(override, { '/sw.js': b.text, [`/${GLUE}`]: glueB });
     await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
 
     const notice = page.getByRole('status').filter({ hasText: '新版本可用。' });
@@ -108,7 +114,7 @@ test('sw update: offered with a draft open, applied on click, one build in use',
     const waiting = await inPage(page);
     assert.deepEqual(waiting.caches, [`kaoping-build-${a.build.hash}`, `kaoping-build-${b.hash}`].sort(),
       'B is cached whole beside A');
-    assert.equal(waiting.glue, a.build.shell['pkg/kaoping_wasm.js'], 'the page still gets build A');
+    assert.equal(waiting.glue, a.build.shell[GLUE], 'the page still gets build A');
     assert.deepEqual(await axeCheck(page), []);
     // In English too, following the page's language switch.
     await page.locator('#lang-switch').click();
@@ -127,13 +133,13 @@ test('sw update: offered with a draft open, applied on click, one build in use',
     assert.deepEqual(after.caches, [`kaoping-build-${b.hash}`], 'A\'s cache is gone');
     assert.ok(after.glueText.endsWith('// build B\n'), 'the glue is B\'s');
     assert.equal(after.glue, digest(glueB));
-    assert.equal(after.wasm, a.build.shell['pkg/kaoping_wasm_bg.wasm'], 'the WASM is B\'s (unchanged)');
+    assert.equal(after.wasm, a.build.shell[WASM], 'the WASM is B\'s (unchanged)');
     assert.equal(await page.getByRole('status').filter({ hasText: '新版本可用。' }).count(), 0);
 
     // Build C whose glue on the server is not the one its sw.js names (a deploy mid-install):
     // the install fails, nothing is offered, B stays whole.
     const c = stamp(a, 'C', `${glueA}\n// build C\n`, digest(`${glueA}\n// build C, other bytes\n`));
-    Object.assign(override, { '/sw.js': c.text, '/pkg/kaoping_wasm.js': `${glueA}\n// build C\n` });
+    Object.assign(override, { '/sw.js': c.text, [`/${GLUE}`]: `${glueA}\n// build C\n` });
     const state = await page.evaluate(async () => {
       const reg = await navigator.serviceWorker.getRegistration();
       await reg.update().catch(() => {});
@@ -192,7 +198,7 @@ test('the review page and the iframe page work offline after one visit: their fi
   const context = await browser.newContext();
   try {
     const visits = [
-      ['review.html', '专家评审团现场评议表', ['review.html', 'js/review.js', 'pkg-review/kaoping_wasm_bg.wasm']],
+      ['review.html', '专家评审团现场评议表', ['review.html', 'js/review.js', await engineFile('pkg-review', 'wasm')]],
       ['embed.html?instrument=public', '武汉市2026年度社会公众满意度调查', ['embed.html', 'js/frame.js']],
     ];
     for (const [path, title, files] of visits) {

@@ -5,18 +5,22 @@
 // (pkg-office/) has those and plan validation, scoring and ingest, and only the pages and
 // workers that need it load it.
 const builds = {};
+// The glue and the WASM of the forms, review and office builds. In target/www/ their names carry
+// their content's hash, written here by `cargo xtask build-web` (xtask/src/hashed.rs): cached a year.
+const FILES = ['../pkg/kaoping_wasm.js', '../pkg/kaoping_wasm_bg.wasm', '../pkg-review/kaoping_wasm.js', '../pkg-review/kaoping_wasm_bg.wasm', '../pkg-office/kaoping_wasm.js', '../pkg-office/kaoping_wasm_bg.wasm'];
 
 /**
  * The `Engine` class of the forms build, of the review build when `build` is `'review'`, or of
  * the office build when it is `true`. (Short: this file is in the respondent's size budget.)
  */
 export function engineClass(build) {
-  const dir = `../pkg${build === true ? '-office' : build === 'review' ? '-review' : ''}/`;
-  builds[dir] ??= import(new URL(`${dir}kaoping_wasm.js`, import.meta.url).href).then(async (glue) => {
-    await glue.default({ module_or_path: new URL(`${dir}kaoping_wasm_bg.wasm`, import.meta.url) });
+  const i = build === true ? 4 : build === 'review' ? 2 : 0;
+  // import() resolves against this module; fetch() (the WASM) against the page, hence the URL.
+  builds[i] ??= import(FILES[i]).then(async (glue) => {
+    await glue.default({ module_or_path: new URL(FILES[i + 1], import.meta.url) });
     return glue.Engine;
   });
-  return builds[dir];
+  return builds[i];
 }
 
 /**

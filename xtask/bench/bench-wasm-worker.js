@@ -4,10 +4,12 @@
 // a helper worker, taken in order), then the full evaluation result as a JS object. The file
 // is fetched into a Blob before timing; the helper is started (and its engine loaded) before
 // timing too, as the office page keeps its helper.
-import init, { Engine } from './pkg-office/kaoping_wasm.js';
+import { engineClass } from './js/engine.js';
 import { pushFile } from './js/blocks.js';
 
-const ready = init({ module_or_path: new URL('./pkg-office/kaoping_wasm_bg.wasm', import.meta.url) });
+// Through engine.js, as the pages load it: the build's files are named by their content.
+let Engine;
+const ready = engineClass(true).then((c) => { Engine = c; });
 const blobs = {};
 const plans = {};
 let helper = null;

@@ -10,9 +10,12 @@
 //!                                                bundle dist/kaoping-VERSION/ in target/package/
 //! cargo xtask test                               the whole suite, with a summary table
 //! cargo xtask tidy                             the core's layers and sizes, the dictionaries' keys
-//! cargo xtask size [--budget-kb 157.5] [--review-budget-kb 267] [--no-build]
+//! cargo xtask size [--budget-kb 157.6] [--review-budget-kb 267] [--no-build]
 //!                                                gzip (and brotli) size of what respond.html and
 //!                                                review.html load
+//! cargo xtask lighthouse [--runs 3] [--confirm] [--no-build] [--page PAGE…]
+//!                                                Lighthouse mobile: score, LCP, TBT, transfer of
+//!                                                every page respondents and reviewers open
 //! cargo xtask bench [--rows 200000] [--layouts demo,survey20,wide,text,gb18030] [--native 1000000,10000000]
 //!                   [--runs 3] [--no-build] [--no-browser] [--no-history]   ingest speed per layout
 //! cargo xtask bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH]
@@ -29,6 +32,7 @@ mod bench_layouts;
 mod cmd;
 mod compress;
 mod fuzz;
+mod hashed;
 mod package;
 mod recipe;
 mod serve;
@@ -59,13 +63,21 @@ tasks:
                                      (npm pack), and target/package/dist/kaoping-VERSION/ for portals
                                      without npm, with SRI hashes; prints their size over the wire
                                      (--no-build: no wasm build; target/www/ is still made from www/)
-  test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
+  test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size,
+                                     lighthouse
   tidy                               the core's modules import only lower layers (no cycles), no core
                                      file over 700 lines or fn over 120 (except listed ones), and
                                      node tests/tidy/dictionaries.mjs (see ARCHITECTURE.md, Layers)
-  size [--budget-kb 157.5] [--review-budget-kb 267] [--no-build]
+  size [--budget-kb 157.6] [--review-budget-kb 267] [--no-build]
                                      gzip (and brotli) size of everything respond.html and
                                      review.html load, each against its budget
+  lighthouse [--runs 3] [--confirm] [--no-build] [--page PAGE]...
+                                     Lighthouse's mobile run (slow 4G, mid-range phone) on respond.html,
+                                     review.html (expert and site-check sheets), embed.html and
+                                     host-example.html, served compressed: median score, LCP, TBT
+                                     and transfer per page; fails under 90 or over 2.5 s LCP
+                                     (--confirm with --runs 1: a page that misses gets two more runs
+                                     and the median of three decides; a step of `test` so)
   bench [--rows 200000] [--layouts demo,survey20,wide,text,gb18030] [--native 1000000,10000000]
         [--runs 3] [--no-build] [--no-browser] [--no-history]
                                      ingest speed per layout (plans in xtask/bench/plans/, rows
@@ -173,6 +185,29 @@ fn run() -> Result<()> {
             }
             tools::ensure(&root, tools::Needs::BROWSER)?;
             size::run(&root, budget, review_budget)
+        }
+        Some("lighthouse") => {
+            let runs = args
+                .value("--runs")?
+                .map(|r| match r.parse::<u32>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => bail!("--runs expects a whole number above 0, got {r:?}"),
+                })
+                .transpose()?
+                .unwrap_or(size::LIGHTHOUSE_RUNS);
+            let mut pages = Vec::new();
+            while let Some(p) = args.value("--page")? {
+                pages.push(p);
+            }
+            let confirm = args.flag("--confirm");
+            let no_build = args.flag("--no-build");
+            args.finish()?;
+            if !no_build {
+                tools::ensure(&root, tools::Needs::WEB)?;
+                web::build(&root)?;
+            }
+            tools::ensure(&root, tools::Needs::BROWSER)?;
+            size::lighthouse(&root, runs, confirm, &pages)
         }
         Some("bench") => {
             let num = |v: &str| {

@@ -24,8 +24,10 @@ use crate::cmd::Cmd;
 use crate::{serve, size, web};
 
 /// The browser tests that exercise what the recipe's headers decide (CSP and frame-ancestors,
-/// CORS, the service worker's caching, the POST through the proxy).
-pub const TESTS: [&str; 4] = [
+/// CORS, compression, the caching of hashed and named files, the service worker's caching,
+/// the POST through the proxy).
+pub const TESTS: [&str; 5] = [
+    "tests/e2e/caching.test.mjs",
     "tests/e2e/compression.test.mjs",
     "tests/e2e/crossorigin.test.mjs",
     "tests/e2e/sw-update.test.mjs",

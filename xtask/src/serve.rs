@@ -20,7 +20,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use serde_json::json;
 
-use crate::{compress, tools, web};
+use crate::{compress, hashed, tools, web};
 
 /// Sent on every response, followed by `frame-ancestors` (see [`Options::csp`]). The app must
 /// work under it: no inline scripts or styles. The pages carry the same policy in a `<meta>`
@@ -232,6 +232,8 @@ struct Response {
     status: u16,
     content_type: &'static str,
     body: Vec<u8>,
+    /// `Cache-Control`: [`hashed::REVALIDATE`] but for a file named by its content.
+    cache: &'static str,
     extra: Vec<(&'static str, String)>,
 }
 
@@ -241,6 +243,7 @@ impl Response {
             status,
             content_type,
             body: body.into(),
+            cache: hashed::REVALIDATE,
             extra: Vec::new(),
         }
     }
@@ -319,7 +322,11 @@ impl Site {
         }
         match req.method.as_str() {
             "GET" | "HEAD" => {
-                let resp = self.file(path, req.header("accept-encoding"));
+                let resp = self.file(
+                    path,
+                    req.header("accept-encoding"),
+                    req.header("if-none-match"),
+                );
                 // The custom element on a portal loads these from here (module scripts, the
                 // WASM and fetch() go in CORS mode).
                 if matches!(
@@ -456,8 +463,10 @@ impl Site {
 
     /// The file at `url_path`; for a compressible one, its precompressed copy (`F.br`, `F.gz`,
     /// from [`compress::precompress`]) in the best coding `accept` (`Accept-Encoding`) takes,
-    /// with `Content-Encoding`, and `Vary: Accept-Encoding` either way.
-    fn file(&self, url_path: &str, accept: Option<&str>) -> Response {
+    /// with `Content-Encoding`, and `Vary: Accept-Encoding` either way. Cached as its name says
+    /// ([`hashed::cache_control`]), with an `ETag`; a 304 without a body when `if_none_match`
+    /// names it.
+    fn file(&self, url_path: &str, accept: Option<&str>, if_none_match: Option<&str>) -> Response {
         let Some(rel) = safe_relative_path(url_path) else {
             return Response::not_found();
         };
@@ -478,26 +487,61 @@ impl Site {
             return Response::not_found();
         }
         let kind = mime_type(&real);
-        if !compress::compressible(&real) {
-            return match std::fs::read(&real) {
-                Ok(body) => Response::new(200, kind, body),
-                Err(_) => Response::not_found(),
-            };
-        }
-        for e in compress::negotiate(accept) {
-            let mut copy = real.clone().into_os_string();
-            copy.push(e.suffix());
-            if let Ok(body) = std::fs::read(&copy) {
-                return Response::new(200, kind, body)
-                    .with("Content-Encoding", e.token())
-                    .with("Vary", "Accept-Encoding");
+        let mut sent = (real.clone(), None);
+        if compress::compressible(&real) {
+            for e in compress::negotiate(accept) {
+                let mut copy = real.clone().into_os_string();
+                copy.push(e.suffix());
+                let copy = PathBuf::from(copy);
+                if copy.is_file() {
+                    sent = (copy, Some(e));
+                    break;
+                }
             }
         }
-        match std::fs::read(&real) {
-            Ok(body) => Response::new(200, kind, body).with("Vary", "Accept-Encoding"),
-            Err(_) => Response::not_found(),
+        let (file, encoding) = sent;
+        let Some(tag) = etag(&file) else {
+            return Response::not_found();
+        };
+        let resp = if if_none_match.is_some_and(|v| matches_etag(v, &tag)) {
+            Response::new(304, kind, Vec::new())
+        } else {
+            match std::fs::read(&file) {
+                Ok(body) => Response::new(200, kind, body),
+                Err(_) => return Response::not_found(),
+            }
+        };
+        let mut resp = resp.with("ETag", tag);
+        resp.cache = hashed::cache_control(url_path);
+        if let Some(e) = encoding {
+            resp = resp.with("Content-Encoding", e.token());
         }
+        if compress::compressible(&real) {
+            resp = resp.with("Vary", "Accept-Encoding");
+        }
+        resp
     }
+}
+
+/// A strong validator of the file as it is on disk: its length and modification time (each
+/// precompressed copy is a file of its own, so each coding has its own tag).
+fn etag(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    Some(format!("\"{:x}-{mtime:x}\"", meta.len()))
+}
+
+/// Whether an `If-None-Match` value (`*` or a list of tags, weak or not) names `tag`.
+fn matches_etag(header: &str, tag: &str) -> bool {
+    header
+        .split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
 }
 
 /// `resp` with `Access-Control-Allow-Origin` for an allowed origin, and `Vary: Origin` either way
@@ -654,6 +698,7 @@ fn write_response(
         201 => "Created",
         204 => "No Content",
         301 => "Moved Permanently",
+        304 => "Not Modified",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
@@ -661,19 +706,23 @@ fn write_response(
         413 => "Content Too Large",
         _ => "Internal Server Error",
     };
-    // no-cache on everything, the service worker file (sw.js) above all: the browser asks
-    // again each time (the dev server sends no validators, so it is a full fetch).
+    // no-cache on everything but the files named by their content, the service worker file
+    // (sw.js) above all: the browser asks again each time (a 304 when its ETag still holds).
+    // A 304 has no body and no Content-Length (it would have to be the stored body's).
+    let length = if r.status == 304 {
+        String::new()
+    } else {
+        format!("Content-Length: {}\r\n", r.body.len())
+    };
     let mut head = format!(
         "HTTP/1.1 {} {reason}\r\n\
          Content-Type: {}\r\n\
-         Content-Length: {}\r\n\
-         Cache-Control: no-cache\r\n\
+         {length}\
+         Cache-Control: {}\r\n\
          Content-Security-Policy: {csp}\r\n\
          X-Content-Type-Options: nosniff\r\n\
          Referrer-Policy: no-referrer\r\n",
-        r.status,
-        r.content_type,
-        r.body.len(),
+        r.status, r.content_type, r.cache,
     );
     for (k, v) in &r.extra {
         head.push_str(&format!("{k}: {v}\r\n"));
@@ -900,6 +949,84 @@ mod tests {
             "{head}"
         );
         assert!(body.is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The value of the header `name` in a response head.
+    fn header_of<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+        head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    #[test]
+    fn hashed_files_are_cached_for_a_year_the_rest_revalidated() {
+        let (dir, www) = temp_site("cache");
+        std::fs::create_dir_all(www.join("pkg")).unwrap();
+        let hashed = "/pkg/kaoping_wasm.0123456789ab.js";
+        std::fs::write(www.join(&hashed[1..]), "export const y = 2;\n".repeat(400)).unwrap();
+        crate::compress::precompress(&www).unwrap();
+        let (_h, port) = start_with(&www, 0, &dir.join("received"), Options::default()).unwrap();
+        let get = |path: &str, extra: &str| {
+            fetch_bytes(
+                port,
+                &format!("GET {path} HTTP/1.1\r\n{extra}Connection: close\r\n\r\n"),
+            )
+        };
+        let mut tags = Vec::new();
+        for accept in ["", "Accept-Encoding: gzip\r\n", "Accept-Encoding: br\r\n"] {
+            let (head, body) = get(hashed, accept);
+            assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+            assert_eq!(
+                header_of(&head, "cache-control"),
+                Some("public, max-age=31536000, immutable"),
+                "{head}"
+            );
+            assert_eq!(header_of(&head, "vary"), Some("Accept-Encoding"), "{head}");
+            let tag = header_of(&head, "etag").expect("an ETag").to_string();
+            assert!(!body.is_empty());
+            let (again, body) = get(hashed, &format!("{accept}If-None-Match: {tag}\r\n"));
+            assert!(
+                again.starts_with("HTTP/1.1 304 Not Modified\r\n"),
+                "{again}"
+            );
+            assert!(
+                body.is_empty() && header_of(&again, "content-length").is_none(),
+                "{again}"
+            );
+            assert_eq!(header_of(&again, "etag"), Some(tag.as_str()));
+            tags.push(tag);
+        }
+        tags.dedup();
+        assert_eq!(tags.len(), 3, "one tag per coding: {tags:?}");
+
+        for page in ["/embed.html", "/js/embed.js"] {
+            let (head, _) = get(page, "");
+            assert_eq!(
+                header_of(&head, "cache-control"),
+                Some("no-cache"),
+                "{head}"
+            );
+            let tag = header_of(&head, "etag").expect("an ETag").to_string();
+            let (again, _) = get(page, &format!("If-None-Match: \"other\", W/{tag}\r\n"));
+            assert!(again.starts_with("HTTP/1.1 304"), "{again}");
+            let (other, body) = get(page, "If-None-Match: \"other\"\r\n");
+            assert!(
+                other.starts_with("HTTP/1.1 200") && !body.is_empty(),
+                "{other}"
+            );
+        }
+        // A changed file is another tag.
+        let (head, _) = get("/embed.html", "");
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(www.join("embed.html"), "<!doctype html><p>new").unwrap();
+        let (again, _) = get("/embed.html", "");
+        assert_ne!(header_of(&head, "etag"), header_of(&again, "etag"));
+        // Not a file: no validators, and not cached for long.
+        let (head, _) = get("/nope.js", "");
+        assert!(head.starts_with("HTTP/1.1 404") && header_of(&head, "etag").is_none());
+        assert_eq!(header_of(&head, "cache-control"), Some("no-cache"));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -1147,7 +1274,10 @@ mod tests {
             for needle in [
                 "Access-Control-Allow-Origin",
                 "Content-Type, Idempotency-Key",
-                "Cache-Control no-cache",
+                "Cache-Control",
+                "\"no-cache\"",
+                hashed::IMMUTABLE,
+                "[0-9a-f]{12}\\.(js|wasm)$",
                 "X-Content-Type-Options nosniff",
                 "Referrer-Policy no-referrer",
                 "Vary Origin",

@@ -2,14 +2,15 @@
 //! site in `target/www/` (a copy of `www/` with its JavaScript and CSS minified), whose service
 //! worker (`sw.js`) is stamped with the build's hash and the digest of every file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 
 use crate::cmd::Cmd;
-use crate::compress;
 use crate::tools::WASM_TARGET;
+use crate::{compress, hashed};
 
 const CRATE: &str = "kaoping_wasm";
 /// The cargo profile of the respondent build (`[profile.wasm]` in the root Cargo.toml: the
@@ -39,6 +40,8 @@ const VARIANTS: [(&str, Option<&str>); 3] = [
     ("www/pkg-review", Some("review")),
     ("www/pkg-office", Some("office")),
 ];
+/// Where the three builds are in the site (the directories of [`VARIANTS`] under `www/`).
+pub const BUILD_DIRS: [&str; 3] = ["pkg", "pkg-review", "pkg-office"];
 
 /// The cargo profile and the wasm-opt options of a build.
 ///
@@ -74,8 +77,10 @@ pub fn build(root: &Path) -> Result<()> {
 /// Make `target/www/` afresh: a copy of `www/` (with the builds in `pkg/`, `pkg-review/` and
 /// `pkg-office/`)
 /// whose `.js` and `.css` files are minified by esbuild (npm), file by file, no bundling: the
-/// same files under the same names, so the service worker's shell list and the
-/// Content-Security-Policy hold as they are. Takes well under a second.
+/// same files under the same names, so the pages' tags and the Content-Security-Policy hold as
+/// they are. Then each build's WASM and glue are named by their content
+/// ([`hashed::name_by_content`]: cached for a year), the service worker is stamped and every
+/// text file precompressed. Takes a few seconds (brotli over the office's WASM).
 pub fn site(root: &Path) -> Result<PathBuf> {
     let src = root.join("www");
     let out = root.join(SITE);
@@ -118,7 +123,18 @@ pub fn site(root: &Path) -> Result<PathBuf> {
             .context("the generated kaoping_wasm.d.ts is not valid TypeScript")?;
         println!("site: {} .d.ts file(s) parse as TypeScript", types.len());
     }
-    let (hash, files) = stamp_service_worker(&out)?;
+    let renames = hashed::name_by_content(&out)?;
+    println!(
+        "site: {} files of the builds named by content ({})",
+        renames.len(),
+        renames
+            .values()
+            .filter(|p| p.starts_with("pkg/"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let (hash, files) = stamp_service_worker(&out, &renames)?;
     println!(
         "site: build {hash} ({files} files) stamped into {SITE}/{SERVICE_WORKER} and {SITE}/{MANIFEST}"
     );
@@ -140,7 +156,7 @@ pub const SERVICE_WORKER: &str = "sw.js";
 /// outside the shell; not part of the build hash.
 pub const MANIFEST: &str = "build.json";
 /// The respondent's shell: what respond.html loads, installed with the worker as one unit (all
-/// of them or none). Every other file of the build joins the same cache when a page loads it or
+/// of them or none); the build's two files under the names [`hashed::name_by_content`] gives. Every other file of the build joins the same cache when a page loads it or
 /// asks for it (the review and office pages), checked against [`MANIFEST`]. Kept short: the
 /// worker carries these digests, and sw.js counts against the respondent's size budget.
 pub const SHELL: [&str; 11] = [
@@ -167,7 +183,10 @@ pub const DIGEST_HEX: usize = 12;
 /// unit under a cache named by the hash and accepts a file into it only when its digest
 /// matches. A new build changes the hash, so the worker's bytes change and browsers install it.
 /// Returns the hash and the number of files.
-pub fn stamp_service_worker(site: &Path) -> Result<(String, usize)> {
+pub fn stamp_service_worker(
+    site: &Path,
+    renames: &BTreeMap<String, String>,
+) -> Result<(String, usize)> {
     let mut paths = Vec::new();
     list_files(site, site, &mut paths)?;
     paths.retain(|p| p != SERVICE_WORKER && p != MANIFEST && !compress::is_precompressed(p));
@@ -197,6 +216,8 @@ pub fn stamp_service_worker(site: &Path) -> Result<(String, usize)> {
     let hash = hex(&build.finalize());
     let mut shell = serde_json::Map::new();
     for p in SHELL {
+        // The builds' files under the names the build gave them.
+        let p = renames.get(p).map_or(p, String::as_str);
         let Some(digest) = files.get(p) else {
             anyhow::bail!(
                 "the service worker's shell (web::SHELL) lists {p}, which is not in the build; \
@@ -439,7 +460,15 @@ mod tests {
         std::fs::write(dir.join("pkg/kaoping_wasm.js"), "glue").unwrap();
         std::fs::write(dir.join("office.html"), "office").unwrap();
         std::fs::write(dir.join("sw.js"), "worker();").unwrap();
-        let (hash, n) = stamp_service_worker(&dir).unwrap();
+        // The WASM as the build names it: the shell lists it under that name.
+        let hashed_wasm = "pkg/kaoping_wasm_bg.0123456789ab.wasm";
+        std::fs::rename(dir.join("pkg/kaoping_wasm_bg.wasm"), dir.join(hashed_wasm)).unwrap();
+        let renames: BTreeMap<String, String> = [(
+            "pkg/kaoping_wasm_bg.wasm".to_string(),
+            hashed_wasm.to_string(),
+        )]
+        .into();
+        let (hash, n) = stamp_service_worker(&dir, &renames).unwrap();
         assert_eq!((hash.len(), n), (DIGEST_HEX, SHELL.len() + 1));
         let sw = std::fs::read_to_string(dir.join("sw.js")).unwrap();
         let (head, body) = sw.split_once('\n').unwrap();
@@ -452,6 +481,8 @@ mod tests {
         assert_eq!(v["hash"], hash.as_str());
         // sha256("glue")
         assert_eq!(v["shell"]["pkg/kaoping_wasm.js"], "99552de9998a");
+        // sha256("pkg/kaoping_wasm_bg.wasm")
+        assert_eq!(v["shell"][hashed_wasm], "a322b54c3a03");
         assert_eq!(
             v["shell"].as_object().unwrap().len(),
             SHELL.len(),
@@ -469,17 +500,23 @@ mod tests {
         // Stamping again does not count the manifest as a file of the build; one changed byte
         // in any file is another build.
         std::fs::write(dir.join("sw.js"), "worker();").unwrap();
-        assert_eq!(stamp_service_worker(&dir).unwrap().0, hash);
+        assert_eq!(stamp_service_worker(&dir, &renames).unwrap().0, hash);
         std::fs::write(dir.join("sw.js"), "worker();").unwrap();
         std::fs::write(dir.join("office.html"), "offica").unwrap();
-        let other = stamp_service_worker(&dir).unwrap().0;
+        let other = stamp_service_worker(&dir, &renames).unwrap().0;
         assert_ne!(other, hash);
         std::fs::write(dir.join("sw.js"), "worker(2);").unwrap();
-        assert_ne!(stamp_service_worker(&dir).unwrap().0, other, "a new worker");
+        assert_ne!(
+            stamp_service_worker(&dir, &renames).unwrap().0,
+            other,
+            "a new worker"
+        );
 
         // A shell file missing from the build is an error that names it.
         std::fs::remove_file(dir.join("js/store.js")).unwrap();
-        let e = stamp_service_worker(&dir).unwrap_err().to_string();
+        let e = stamp_service_worker(&dir, &renames)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("js/store.js"), "{e}");
         let _ = std::fs::remove_dir_all(&dir);
     }
