@@ -11,6 +11,7 @@
 
 pub mod csv;
 mod ingest_tables;
+mod cadre_tables;
 mod result_tables;
 
 #[cfg(feature = "office")]
@@ -82,6 +83,8 @@ pub const INGEST_FILES_TABLE: &str = "ingest_files";
 pub const QUALITY_TABLE: &str = "quality";
 /// The id of the expert comments' table (only when the result has comments: [`tables`]).
 pub const COMMENTS_TABLE: &str = "comments";
+/// The id of the cadre talk lists' table (only when a cadre roster was given: [`tables`]).
+pub const TALKS_TABLE: &str = "talks";
 /// The id of the one-time codes table ([`codes_table`]; only when an instrument takes codes).
 pub const CODES_TABLE: &str = "codes";
 /// The id of the superseded sheets table ([`superseded_table`]; only when there are some).
@@ -232,18 +235,25 @@ fn interval_cells(i: Option<&Interval>) -> [Cell; 2] {
 
 /// Every result table, in the order of [`RESULT_TABLES`], then [`QUALITY_TABLE`] when the
 /// result has quality rules' figures (a plan without quality rules has no such table), then
-/// [`COMMENTS_TABLE`] when the experts wrote comments.
+/// [`COMMENTS_TABLE`] when the experts wrote comments, then [`TALKS_TABLE`] when a cadre roster
+/// was given.
 pub fn tables(plan: &Plan, result: &EvaluationResult, lang: &str) -> Vec<Table> {
     let cx = Ctx { plan, result, lang };
     let quality = has_quality(result).then_some(QUALITY_TABLE);
     let comments = has_comments(result).then_some(COMMENTS_TABLE);
+    let talks = has_talks(result).then_some(TALKS_TABLE);
     RESULT_TABLES
         .iter()
         .copied()
         .chain(quality)
         .chain(comments)
+        .chain(talks)
         .map(|id| build(&cx, id))
         .collect()
+}
+
+fn has_talks(result: &EvaluationResult) -> bool {
+    result.units.iter().any(|u| u.talks.is_some())
 }
 
 fn has_comments(result: &EvaluationResult) -> bool {
@@ -263,7 +273,8 @@ pub fn table(
 ) -> Result<Table, ExportError> {
     let known = RESULT_TABLES.contains(&id)
         || (id == QUALITY_TABLE && has_quality(result))
-        || (id == COMMENTS_TABLE && has_comments(result));
+        || (id == COMMENTS_TABLE && has_comments(result))
+        || (id == TALKS_TABLE && has_talks(result));
     if !known {
         return Err(ExportError::UnknownTable(id.to_owned()));
     }

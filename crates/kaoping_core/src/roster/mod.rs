@@ -14,12 +14,14 @@
 //! **Nothing is dropped.** A row with a problem gives no entry, and every problem is listed with
 //! its row, column and cell (`C4` in a CSV file, `名单!C4` in a workbook), in both languages.
 
+mod cadres;
 mod read;
 mod rows;
 
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
+pub use cadres::{read_cadre_roster, CadreRosterRead};
 pub use read::MAX_ROWS;
 
 /// What the command or page gives for the whole roster.
