@@ -45,8 +45,8 @@ impl AggregateRun<'_> {
             InputRole::Records => unreachable!("record files are streamed"),
             InputRole::CadreRoster => {
                 let unreadable = |e| AggregateError::CadreRosterUnreadable(e, name.to_owned());
-                let read =
-                    crate::roster::read_cadre_roster(self.plan(), name, bytes).map_err(unreadable)?;
+                let read = crate::roster::read_cadre_roster(self.plan(), name, bytes)
+                    .map_err(unreadable)?;
                 if !read.problems.is_empty() {
                     return Err(AggregateError::CadreRoster {
                         file: name.to_owned(),
@@ -54,7 +54,11 @@ impl AggregateRun<'_> {
                     });
                 }
                 if self.cadres.is_some() {
-                    return Err(bad(name, "the only cadre roster", "a cadre roster was given before"));
+                    return Err(bad(
+                        name,
+                        "the only cadre roster",
+                        "a cadre roster was given before",
+                    ));
                 }
                 let rows = TableRowCounts {
                     used: read.roster.people.len(),

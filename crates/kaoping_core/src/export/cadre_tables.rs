@@ -82,7 +82,10 @@ pub(super) fn talks(cx: &Ctx) -> Parts {
         let Some(t) = &u.talks else { continue };
         let kinds = [
             (&t.admonition, cx.t("诫勉谈话", "Admonition talk")),
-            (&t.reminder, cx.t("一对一谈话提醒", "One-to-one reminder talk")),
+            (
+                &t.reminder,
+                cx.t("一对一谈话提醒", "One-to-one reminder talk"),
+            ),
         ];
         for (list, kind) in kinds {
             for e in list {

@@ -9,9 +9,9 @@
 //! (α, W, ICC) to 4 and p-values to 4 significant digits. The JSON export keeps every number
 //! in full.
 
+mod cadre_tables;
 pub mod csv;
 mod ingest_tables;
-mod cadre_tables;
 mod result_tables;
 
 #[cfg(feature = "office")]

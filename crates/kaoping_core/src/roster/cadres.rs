@@ -60,11 +60,15 @@ pub fn read_cadre_roster(
                 .position(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim())))
         })
         .collect();
-    let missing: Vec<&str> = [(UNIT, "单位 (unit)"), (ROLE, "岗位 (role)"), (NAME, "姓名 (name)")]
-        .iter()
-        .filter(|(f, _)| columns[*f].is_none())
-        .map(|(_, n)| *n)
-        .collect();
+    let missing: Vec<&str> = [
+        (UNIT, "单位 (unit)"),
+        (ROLE, "岗位 (role)"),
+        (NAME, "姓名 (name)"),
+    ]
+    .iter()
+    .filter(|(f, _)| columns[*f].is_none())
+    .map(|(_, n)| *n)
+    .collect();
     if !missing.is_empty() {
         return Err(RosterError::MissingColumns {
             file: file.to_owned(),
@@ -91,7 +95,10 @@ pub fn read_cadre_roster(
                 Some(before) => problems.push(at.problem(
                     ROLE,
                     "duplicate_role",
-                    &format!("单位“{}”的岗位“{}”已在第 {before} 行列出一人", p.unit, p.role),
+                    &format!(
+                        "单位“{}”的岗位“{}”已在第 {before} 行列出一人",
+                        p.unit, p.role
+                    ),
                     &format!(
                         "unit {:?} already has a person for role {:?} in row {before}",
                         p.unit, p.role
@@ -198,7 +205,9 @@ impl At<'_> {
                 ROLE,
                 "unknown_role",
                 &format!("“{role}”不是干部考评题“{q}”的一行（填行编号或名称）"),
-                &format!("{role:?} is not a row of the cadre question {q:?} (give its id or label)"),
+                &format!(
+                    "{role:?} is not a row of the cadre question {q:?} (give its id or label)"
+                ),
             ));
         }
         if name.is_empty() {
@@ -226,7 +235,8 @@ mod tests {
 
     #[test]
     fn units_and_roles_by_id_or_name() {
-        let csv = "单位,岗位,姓名,职务\n江岸区,secretary,张某某,区委书记\njiangan,head,李某某,区长\n";
+        let csv =
+            "单位,岗位,姓名,职务\n江岸区,secretary,张某某,区委书记\njiangan,head,李某某,区长\n";
         let r = read_cadre_roster(&demo(), "c.csv", csv.as_bytes()).unwrap();
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         assert_eq!(r.roster.people.len(), 2);
