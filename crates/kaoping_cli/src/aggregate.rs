@@ -49,6 +49,11 @@ pub struct AggregateArgs {
     /// the codes again; repeat for several.
     #[arg(long = "codes", value_name = "FILE")]
     codes: Vec<PathBuf>,
+    /// The cadre roster (干部名单, CSV or XLSX: 单位/unit, 岗位/role, 姓名/name, 职务/post,
+    /// 人员编号/person): the people graded under the cadre question's rows, named in the
+    /// results (role `cadre_roster` in the manifest).
+    #[arg(long = "cadres", value_name = "FILE")]
+    cadres: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -184,6 +189,9 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     }
     for p in &args.history {
         files.push((relative_to(p, &args.out)?, Some(InputRole::History), p));
+    }
+    if let Some(p) = &args.cadres {
+        files.push((relative_to(p, &args.out)?, Some(InputRole::CadreRoster), p));
     }
     let progress = Progress {
         on: args.progress || std::io::stderr().is_terminal(),
