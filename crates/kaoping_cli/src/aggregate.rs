@@ -285,6 +285,18 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     for line in crate::report::trust_lines(&agg.ingest, lang) {
         println!("{line}");
     }
+    if agg.result.units.iter().any(|u| u.talks.is_some()) {
+        let cadres = || agg.result.units.iter().flat_map(|u| &u.cadres);
+        let talks = || agg.result.units.iter().filter_map(|u| u.talks.as_ref());
+        let people = cadres().filter(|c| c.name.is_some()).count();
+        let capped = cadres().filter(|c| c.excellent_capped).count();
+        let adm: usize = talks().map(|t| t.admonition.len()).sum();
+        let rem: usize = talks().map(|t| t.reminder.len()).sum();
+        say(
+            format!("干部名单 {people} 人：诫勉谈话 {adm} 人，一对一谈话提醒 {rem} 人，因优秀比例限制评为称职 {capped} 人；见 cadres.csv、talks.csv"),
+            format!("cadre roster: {people} people; admonition talks {adm}, reminder talks {rem}, held to competent by the cap on excellent {capped}; see cadres.csv, talks.csv"),
+        );
+    }
     for e in m.inputs.iter().filter(|e| !e.overrides.is_empty()) {
         let (n, name) = (e.overrides.len(), &e.name);
         say(
