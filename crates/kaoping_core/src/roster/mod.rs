@@ -112,7 +112,7 @@ pub enum RosterError {
     },
     #[error("{file}: the header row lacks the column(s) {missing}")]
     MissingColumns { file: String, missing: String },
-    #[error("{file}: more than {max} rows; a roster has one row per rater")]
+    #[error("{file}: more than {max} rows; a roster has one row per person (a rater, or a cadre)")]
     TooManyRows { file: String, max: usize },
     #[error("the roster's {field} {value:?}: {why}")]
     BadOption {
