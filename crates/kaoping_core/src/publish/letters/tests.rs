@@ -123,7 +123,11 @@ fn named_cadres_are_in_the_letters_and_never_on_the_public_page() {
     let mut inputs = demo_inputs(3, 300);
     inputs.cadres = Some(read.roster.clone());
     let result = evaluate(&plan, &inputs).unwrap();
-    let capped = result.units.iter().flat_map(|u| &u.cadres).find(|c| c.excellent_capped);
+    let capped = result
+        .units
+        .iter()
+        .flat_map(|u| &u.cadres)
+        .find(|c| c.excellent_capped);
     let capped = capped.expect("the 5% cap holds some cadres to 称职");
     let admonished = result
         .units
@@ -148,9 +152,17 @@ fn named_cadres_are_in_the_letters_and_never_on_the_public_page() {
     assert!(html.contains("competent under the cap"));
     let talk = &admonished.talks.as_ref().unwrap().admonition[0];
     let html = letter(&admonished.unit);
-    assert!(html.contains("诫勉谈话") && html.contains(&talk.name), "{}", talk.name);
+    assert!(
+        html.contains("诫勉谈话") && html.contains(&talk.name),
+        "{}",
+        talk.name
+    );
     let public = crate::publish::public_page(&plan, &result).unwrap();
     for p in &read.roster.people {
-        assert!(!public.contains(&p.name), "the public page names {}", p.name);
+        assert!(
+            !public.contains(&p.name),
+            "the public page names {}",
+            p.name
+        );
     }
 }
