@@ -195,14 +195,49 @@ export interface IBookProblem {
 /** Whether a problem stops the plan from being read. */
 export type IBookSeverity = "error" | "warning";
 
+/** One person of a cadre roster. */
+export interface ICadrePerson {
+  name: string;
+  /** The office's own id for the person (人员编号), when the roster has one. */
+  person?: string | null;
+  /** The post title (职务), "" when the roster gives none. */
+  post?: string;
+  /** The row (role) of the cadre question the person is rated under. */
+  role: string;
+  /** The unit's id. */
+  unit: string;
+}
+
 export interface ICadreResult {
+  /** 诫勉谈话: graded `basically_competent` or `incompetent`. */
   admonition_talk: boolean;
   cadre: string;
+  /**
+   * 优秀 by the votes, graded `competent` because the plan's cap on the share of 优秀
+   * (`scoring.cadre.excellent_max_share`) was reached.
+   */
+  excellent_capped?: boolean;
   /** `excellent`, `competent`, `basically_competent`, `incompetent` or `insufficient`. */
   grade: string;
   n: number;
+  /** The person rated under this role (`cadre`), from the cadre roster. */
+  name?: string | null;
+  /** The office's id for the person, when the roster has one. */
+  person?: string | null;
+  /** The person's post title (职务), from the cadre roster. */
+  post?: string | null;
+  /**
+   * 一对一谈话提醒: graded `competent` or `excellent` with a share of 不称职 + 基本称职
+   * votes above `scoring.cadre.reminder_talk_above`.
+   */
+  reminder_talk?: boolean;
   /** Votes for 1 不称职, 2 基本称职, 3 称职, 4 优秀. */
   votes: number[];
+}
+
+/** The people appraised, one entry per (unit, role), in the file's order. */
+export interface ICadreRoster {
+  people: ICadrePerson[];
 }
 
 /** Cadre grades from vote shares (rows of the cadre matrix, votes 1..4). */
@@ -211,10 +246,31 @@ export interface ICadreRules {
   basic_above?: number;
   /** 优秀 when the share of 优秀 votes is at least this. */
   excellent_at_least?: number;
+  /**
+   * The most 优秀 as a share of the cadres graded city-wide (all units; `insufficient`
+   * not counted): ⌊share × graded⌋ cadres may be 优秀. Those 优秀 by votes beyond it (fewest
+   * 优秀 votes as a share first, ties by name in Unicode order, then unit and role id) are
+   * graded 称职 with `excellent_capped`. Absent: no cap.
+   */
+  excellent_max_share?: number | null;
   /** 不称职 when the share of 不称职 votes is above this. */
   incompetent_above?: number;
   /** Fewer votes than this: no grade (`insufficient`). */
   min_votes?: number;
+  /**
+   * 一对一谈话提醒: a cadre graded 称职 or 优秀 whose share of 不称职 + 基本称职 votes is
+   * above this is put on the unit's reminder-talk list. Absent: no such list.
+   */
+  reminder_talk_above?: number | null;
+}
+
+/**
+ * A unit's talk lists by name (only with a cadre roster): who gets an admonition talk
+ * (诫勉谈话) and who a one-to-one reminder talk (一对一谈话提醒).
+ */
+export interface ICadreTalks {
+  admonition: ITalkEntry[];
+  reminder: ITalkEntry[];
 }
 
 /** Why a reviewer's scores were left unchanged by calibration. */
@@ -1056,7 +1112,7 @@ export interface IIngestSummary {
 export type IInputKind = "periods" | "projects" | "events";
 
 /** What an input file holds. */
-export type IInputRole = "records" | "scoring_inputs" | "indicators" | "history" | "code_batch";
+export type IInputRole = "records" | "scoring_inputs" | "indicators" | "history" | "code_batch" | "cadre_roster";
 
 export interface IInputSummary {
   history_entries: number;
@@ -2320,6 +2376,11 @@ export interface IScalePoint {
 
 /** Everything scored for one year. */
 export interface IScoringInputs {
+  /**
+   * The people appraised (干部名单, `score::cadres`); absent: the cadre question's rows
+   * are graded as roles.
+   */
+  cadres?: ICadreRoster | null;
   history?: IHistoryEntry[];
   indicators?: IIndicatorInput[];
   records?: IResponseRecord[];
@@ -2537,6 +2598,15 @@ export interface ITable {
 export interface ITableRowCounts {
   blank: number;
   used: number;
+}
+
+/** One person on a talk list. */
+export interface ITalkEntry {
+  /** The role (row of the cadre question). */
+  cadre: string;
+  grade: string;
+  name: string;
+  post: string;
 }
 
 export interface ITeamResult {
@@ -2821,6 +2891,8 @@ export interface IUnitResult {
   /** 书面整改报告 (non-compliant units). */
   rectification_required: boolean;
   status: IStatus;
+  /** The talk lists by name (only when a cadre roster was given). */
+  talks?: ICadreTalks | null;
   team: ITeamResult;
   unit: string;
   vetoes: IVeto[];

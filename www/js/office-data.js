@@ -13,12 +13,13 @@ import './i18n-office-trust.js';
 import { isTable, withKinds, baseOptions, previewTables, previewWhenIdle, readingsOf, recodeOf, rememberLayout, renderPreview, worthALook, previewOf } from './office-preview.js';
 import { renderYearEnd, roleText } from './office-yearend.js';
 import { renderCollector } from './office-collector.js';
+import { cadreRosterInput, cadreRosterInputs } from './office-cadres.js';
 
 const { scrollTable, fmtInt, label, instrumentName } = view;
 
 /** The keys of the state this step reads. */
 export const dataKeys = ['lang', 'plan', 'run', 'runMessage', 'inputError', 'n', 'seed', 'result', 'files', 'ingest', 'mapping', 'encodings',
-  'previews', 'previewing', 'manifest', 'recodes', 'remembered', 'codeBatches', 'collector'];
+  'previews', 'previewing', 'manifest', 'recodes', 'remembered', 'codeBatches', 'cadreRoster', 'collector'];
 
 let tick = null;
 
@@ -158,8 +159,10 @@ export async function runFiles() {
   await previewTables();
   // The office's code batches go first, with their role: the records claim codes from them.
   const batches = state.codeBatches ?? [];
-  const files = [...batches, ...state.files].map(({ name, blob }) => ({ name, blob }));
-  const roles = Object.fromEntries(batches.map((b) => [b.name, 'code_batch']));
+  // The cadre roster, when chosen, last: the people the cadre appraisal grades.
+  const cadres = cadreRosterInputs();
+  const files = [...batches, ...state.files].map(({ name, blob }) => ({ name, blob })).concat(cadres.files);
+  const roles = { ...Object.fromEntries(batches.map((b) => [b.name, 'code_batch'])), ...cadres.roles };
   return scoreRun('files', { type: 'records', text: state.planText, files, options: fileOptions(), roles,
     planName: state.planSource ?? 'plan.json', lang: state.lang }, {
     total: state.files.reduce((n, f) => n + f.size, 0),
@@ -244,7 +247,7 @@ function renderRecordFiles() {
       h('button', { type: 'button', class: 'secondary', id: 'choose-files', disabled: busy,
         'aria-describedby': 'records-hint', onclick: () => input.click(), text: T.officeRecordsChoose })),
     input], addFiles, () => !busy);
-  const box = h('div', { class: 'record-files' }, zone, renderCollector(addFiles), codeBatchInput(T, busy));
+  const box = h('div', { class: 'record-files' }, zone, renderCollector(addFiles), codeBatchInput(T, busy), cadreRosterInput(T, busy));
 
   if (state.files.length) {
     box.append(filesTable(T, busy), h('div', { class: 'actions' },

@@ -10,6 +10,7 @@ import { state, t, view } from './office-state.js';
 import { runner } from './office-runner.js';
 import { gradeBadge, renderAgreement, renderQuality, renderWarnings, warningsOf } from './office-tables.js';
 import { openUnit } from './office-unit.js';
+import { renderCadresSection } from './office-cadres.js';
 
 const { scrollTable, fmt, fmtUpTo, unitName, categoryName, vetoText } = view;
 
@@ -29,6 +30,7 @@ export function renderResults() {
   const units = new Map(r.units.map((u) => [u.unit, u]));
   sec.append(renderExports());
   for (const cat of r.categories) sec.append(renderCategory(cat, units));
+  sec.append(renderCadresSection(r));
   sec.append(renderQualitySection(r));
   sec.append(renderWarnings(r.warnings));
   return sec;

@@ -31,6 +31,7 @@ export const state = {
   ingest: null, // the last ingest report (data files)
   files: [], // data files: { name, size, blob, table, cursor? } (table: the engine's, office-preview.js; cursor: a collector's, office-collector.js)
   codeBatches: [], // the office's code batch files for the runs (kaoping.codes/1): { name, size, blob }
+  cadreRoster: null, // the cadre roster file for the runs (干部名单, CSV or XLSX): { name, size, blob }
   collector: { url: '' }, // the pull from a collector (office-collector.js): { url, busy?, error?, pulled?, cancelled? }; never its token
   lastRun: null, // 'demo' | 'files': what the result came from, redone after a reload
   unit: null, // the unit shown in the dialog
@@ -108,6 +109,7 @@ export function persist() {
     planSource: state.planSource,
     files: state.files.map(({ name, blob, cursor }) => ({ name, blob, cursor })),
     codeBatches: (state.codeBatches ?? []).map(({ name, blob }) => ({ name, blob })),
+    cadreRoster: state.cadreRoster ? { name: state.cadreRoster.name, blob: state.cadreRoster.blob } : null,
     n: state.n,
     seed: state.seed,
     lastRun: state.lastRun,
@@ -127,6 +129,7 @@ export async function restore() {
     planSource: w.planSource ?? null,
     files: (w.files ?? []).filter((f) => f?.blob).map(({ name, blob, cursor }) => ({ name, size: blob.size, blob, ...(cursor ? { cursor } : {}) })),
     codeBatches: (w.codeBatches ?? []).filter((f) => f?.blob).map(({ name, blob }) => ({ name, size: blob.size, blob })),
+    cadreRoster: w.cadreRoster?.blob ? { name: w.cadreRoster.name, size: w.cadreRoster.blob.size, blob: w.cadreRoster.blob } : null,
     n: w.n ?? state.n,
     seed: w.seed ?? state.seed,
     lastRun: w.lastRun ?? null,

@@ -7,10 +7,11 @@ import { barChart, profileChart, mountChart } from './charts.js';
 import { td, num } from './office-view.js';
 import { state, t, view, nextId } from './office-state.js';
 import { gradeBadge, renderAgreement, renderQuality, renderWarnings, warningsOf } from './office-tables.js';
+import { cadreColumns } from './office-cadres.js';
 
 const {
   scrollTable, fmt, fmtUpTo, fmtInt, fmtPct, fmtInterval, yesNo, label,
-  unitName, categoryName, indicatorName, groupName, cadreName, itemName, vetoText,
+  unitName, categoryName, indicatorName, groupName, itemName, vetoText,
 } = view;
 
 /** The keys of the state the dialog reads. */
@@ -236,11 +237,9 @@ function teamOf(T, u) {
 }
 
 function cadresOf(T, u) {
-  return sub(T.officeCadresHeading, scrollTable(T.officeCadresHeading, null,
-    [T.officeCadre, ...T.officeVotes, T.officeN, T.officeCadreGrade, T.officeAdmonition],
-    u.cadres.map((cd) => h('tr', { class: cd.admonition_talk ? 'flagged' : null },
-      h('th', { scope: 'row', text: cadreName(cd.cadre) }), ...cd.votes.map((v) => num(fmtInt(v))), num(fmtInt(cd.n)),
-      td(label(T.officeCadreGrades, cd.grade)), td(yesNo(cd.admonition_talk))))));
+  const { head, cells } = cadreColumns(T, state.result);
+  return sub(T.officeCadresHeading, scrollTable(T.officeCadresHeading, null, head,
+    u.cadres.map((cd) => h('tr', { class: cd.admonition_talk ? 'flagged' : null }, ...cells(cd)))));
 }
 
 function renderUnit(d) {

@@ -49,6 +49,11 @@ pub struct AggregateArgs {
     /// the codes again; repeat for several.
     #[arg(long = "codes", value_name = "FILE")]
     codes: Vec<PathBuf>,
+    /// The cadre roster (干部名单, CSV or XLSX: 单位/unit, 岗位/role, 姓名/name, 职务/post,
+    /// 人员编号/person): the people graded under the cadre question's rows, named in the
+    /// results (role `cadre_roster` in the manifest).
+    #[arg(long = "cadres", value_name = "FILE")]
+    cadres: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -185,6 +190,9 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     for p in &args.history {
         files.push((relative_to(p, &args.out)?, Some(InputRole::History), p));
     }
+    if let Some(p) = &args.cadres {
+        files.push((relative_to(p, &args.out)?, Some(InputRole::CadreRoster), p));
+    }
     let progress = Progress {
         on: args.progress || std::io::stderr().is_terminal(),
     };
@@ -276,6 +284,18 @@ pub fn run_aggregate(args: AggregateArgs, lang: &str) -> Result<ExitCode> {
     }
     for line in crate::report::trust_lines(&agg.ingest, lang) {
         println!("{line}");
+    }
+    if agg.result.units.iter().any(|u| u.talks.is_some()) {
+        let cadres = || agg.result.units.iter().flat_map(|u| &u.cadres);
+        let talks = || agg.result.units.iter().filter_map(|u| u.talks.as_ref());
+        let people = cadres().filter(|c| c.name.is_some()).count();
+        let capped = cadres().filter(|c| c.excellent_capped).count();
+        let adm: usize = talks().map(|t| t.admonition.len()).sum();
+        let rem: usize = talks().map(|t| t.reminder.len()).sum();
+        say(
+            format!("干部名单 {people} 人：诫勉谈话 {adm} 人，一对一谈话提醒 {rem} 人，因优秀比例限制评为称职 {capped} 人；见 cadres.csv、talks.csv"),
+            format!("cadre roster: {people} people; admonition talks {adm}, reminder talks {rem}, held to competent by the cap on excellent {capped}; see cadres.csv, talks.csv"),
+        );
     }
     for e in m.inputs.iter().filter(|e| !e.overrides.is_empty()) {
         let (n, name) = (e.overrides.len(), &e.name);

@@ -147,4 +147,7 @@ pub enum InputRole {
     /// A batch of one-time codes the office signed (`kaoping.codes/1`, `crate::trust::codes`):
     /// given before the record files, so that `kaoping verify` checks the codes again.
     CodeBatch,
+    /// The people appraised (干部名单, `roster::read_cadre_roster`): a CSV or XLSX table,
+    /// given by the caller (`kaoping aggregate --cadres`), never detected.
+    CadreRoster,
 }

@@ -25,6 +25,7 @@ fn files() -> Files {
         records: rest,
         indicators: demo.indicators,
         history: demo.history,
+        cadres: None,
     };
     Files {
         plan: kaoping_core::plan::DEMO_PLAN_SOURCE.as_bytes().to_vec(),

@@ -9,7 +9,8 @@
 //! * `expected.json`: `{"tolerance": t, "expect": {...}}`; `expect` is compared with the
 //!   result serialised to JSON, to which `by_unit` (unit id → unit result) is added.
 //!   Keys not named in `expect` are ignored; arrays must have the same length; numbers
-//!   within `t`. Or `{"error": "VariantName"}`.
+//!   within `t`. `warnings_include` (optional): warnings that must be among the result's,
+//!   each matched like `expect`. Or `{"error": "VariantName"}`.
 //! * `README.md`: the arithmetic by hand.
 //!
 //! A new case is a new folder. Also here: the split/merge/permutation property and the
@@ -203,6 +204,25 @@ fn score_fixtures() {
             .unwrap_or(1e-9);
         let mut out = Vec::new();
         compare("", &expected["expect"], &actual, tol, &mut out);
+        for (i, w) in expected["warnings_include"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let found = actual["warnings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|a| {
+                    let mut o = Vec::new();
+                    compare("", w, a, tol, &mut o);
+                    o.is_empty()
+                });
+            if !found {
+                out.push(format!("/warnings_include/{i}: no warning matches {w}"));
+            }
+        }
         for o in out {
             failures.push(format!("{name}: {o}"));
         }

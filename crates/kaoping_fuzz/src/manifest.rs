@@ -32,6 +32,7 @@ pub(crate) fn files() -> &'static Files {
             records: rest,
             indicators: demo.indicators,
             history: demo.history,
+            cadres: None,
         };
         let files = vec![
             ("plan.json", DEMO_PLAN_SOURCE.as_bytes().to_vec()),

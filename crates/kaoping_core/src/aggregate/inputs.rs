@@ -43,6 +43,30 @@ impl AggregateRun<'_> {
                 Ok(SmallRead::Table(rows))
             }
             InputRole::Records => unreachable!("record files are streamed"),
+            InputRole::CadreRoster => {
+                let unreadable = |e| AggregateError::CadreRosterUnreadable(e, name.to_owned());
+                let read = crate::roster::read_cadre_roster(self.plan(), name, bytes)
+                    .map_err(unreadable)?;
+                if !read.problems.is_empty() {
+                    return Err(AggregateError::CadreRoster {
+                        file: name.to_owned(),
+                        problems: read.problems,
+                    });
+                }
+                if self.cadres.is_some() {
+                    return Err(bad(
+                        name,
+                        "the only cadre roster",
+                        "a cadre roster was given before",
+                    ));
+                }
+                let rows = TableRowCounts {
+                    used: read.roster.people.len(),
+                    blank: 0,
+                };
+                self.cadres = Some(read.roster);
+                Ok(SmallRead::Table(rows))
+            }
             InputRole::CodeBatch => {
                 self.session.add_code_batch(name, bytes)?;
                 Ok(SmallRead::Json)

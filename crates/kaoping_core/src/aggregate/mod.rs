@@ -78,6 +78,31 @@ pub enum AggregateError {
     Score(#[from] score::ScoreError),
     #[error("{0}")]
     Session(IngestError),
+    /// A cadre roster that cannot be read at all (no workbook, a column missing).
+    #[error("{0}")]
+    CadreRosterUnreadable(crate::roster::RosterError, String),
+    /// A cadre roster with rows that are wrong: every problem, with its cell.
+    #[error("{file}: the cadre roster has {} problem(s): {}", problems.len(), describe_problems(problems, "en"))]
+    CadreRoster {
+        file: String,
+        problems: Vec<crate::roster::RosterProblem>,
+    },
+}
+
+/// How many of a cadre roster's problems an error's message lists (all are in the error).
+pub const CADRE_PROBLEMS_SHOWN: usize = 10;
+
+/// The first [`CADRE_PROBLEMS_SHOWN`] problems, `; `-separated, in `lang`.
+pub(crate) fn describe_problems(problems: &[crate::roster::RosterProblem], lang: &str) -> String {
+    let mut parts: Vec<String> = problems
+        .iter()
+        .take(CADRE_PROBLEMS_SHOWN)
+        .map(|p| p.describe(lang))
+        .collect();
+    if problems.len() > CADRE_PROBLEMS_SHOWN {
+        parts.push("…".into());
+    }
+    parts.join("; ")
 }
 
 /// Everything one aggregation produces.
@@ -99,7 +124,9 @@ impl AggregateError {
             AggregateError::PlanInvalid { file, .. }
             | AggregateError::NotUtf8 { file, .. }
             | AggregateError::BadInput { file, .. }
-            | AggregateError::OtherPlan { file, .. } => Some(file),
+            | AggregateError::OtherPlan { file, .. }
+            | AggregateError::CadreRoster { file, .. }
+            | AggregateError::CadreRosterUnreadable(_, file) => Some(file),
             AggregateError::YearEnd(e) => Some(e.file()),
             AggregateError::Score(_) | AggregateError::Session(_) => None,
         }
@@ -403,7 +430,7 @@ mod tests {
                     let l: ListOr<HistoryEntry> = serde_json::from_slice(bytes).unwrap();
                     inputs.history.extend(l.into_vec());
                 }
-                InputRole::CodeBatch => unreachable!("never detected"),
+                InputRole::CodeBatch | InputRole::CadreRoster => unreachable!("never detected"),
             }
         }
         let mut report = ingest.finish();

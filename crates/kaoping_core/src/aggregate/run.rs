@@ -134,6 +134,8 @@ pub struct AggregateRun<'p> {
     pub(super) session: IngestSession<'p>,
     pub(super) indicators: Vec<IndicatorInput>,
     pub(super) history: Vec<HistoryEntry>,
+    /// The cadre roster, when one was given (`InputRole::CadreRoster`).
+    pub(super) cadres: Option<crate::score::cadres::CadreRoster>,
     /// The overrides of the file being read (a year-end figures file), for its entry.
     pub(super) overrides: Vec<crate::yearend::IndicatorOverride>,
     inputs: Vec<FileEntry>,
@@ -155,6 +157,7 @@ impl<'p> AggregateRun<'p> {
             session: IngestSession::scoring(plan)?,
             indicators: Vec::new(),
             history: Vec::new(),
+            cadres: None,
             overrides: Vec::new(),
             inputs: Vec::new(),
             open: None,
@@ -325,7 +328,12 @@ impl<'p> AggregateRun<'p> {
                 }
                 (Some(self.session.end()?), None)
             }
-            Mode::Xlsx(bytes) if matches!(role, InputRole::Indicators | InputRole::History) => {
+            Mode::Xlsx(bytes)
+                if matches!(
+                    role,
+                    InputRole::Indicators | InputRole::History | InputRole::CadreRoster
+                ) =>
+            {
                 self.read_small(name, role, &bytes)?.counts()
             }
             Mode::Xlsx(bytes) => {
@@ -419,6 +427,9 @@ impl<'p> AggregateRun<'p> {
         }
         for h in &self.history {
             state.add_history(h)?;
+        }
+        if let Some(r) = self.cadres.take() {
+            state.set_cadre_roster(r)?;
         }
         let result = state.finish()?;
         let outputs = outputs(plan, &result, &ingest, &self.params.lang);

@@ -9,6 +9,7 @@
 //! (α, W, ICC) to 4 and p-values to 4 significant digits. The JSON export keeps every number
 //! in full.
 
+mod cadre_tables;
 pub mod csv;
 mod ingest_tables;
 mod result_tables;
@@ -85,6 +86,8 @@ pub const COMMENTS_TABLE: &str = "comments";
 /// The id of the priorities table (only when the result counts a priorities question:
 /// [`tables`]).
 pub const PRIORITIES_TABLE: &str = "priorities";
+/// The id of the cadre talk lists' table (only when a cadre roster was given: [`tables`]).
+pub const TALKS_TABLE: &str = "talks";
 /// The id of the one-time codes table ([`codes_table`]; only when an instrument takes codes).
 pub const CODES_TABLE: &str = "codes";
 /// The id of the superseded sheets table ([`superseded_table`]; only when there are some).
@@ -236,20 +239,26 @@ fn interval_cells(i: Option<&Interval>) -> [Cell; 2] {
 /// Every result table, in the order of [`RESULT_TABLES`], then [`QUALITY_TABLE`] when the
 /// result has quality rules' figures (a plan without quality rules has no such table), then
 /// [`COMMENTS_TABLE`] when the experts wrote comments, then [`PRIORITIES_TABLE`] when the plan
-/// counts a priorities question.
+/// counts a priorities question, then [`TALKS_TABLE`] when a cadre roster was given.
 pub fn tables(plan: &Plan, result: &EvaluationResult, lang: &str) -> Vec<Table> {
     let cx = Ctx { plan, result, lang };
     let quality = has_quality(result).then_some(QUALITY_TABLE);
     let comments = has_comments(result).then_some(COMMENTS_TABLE);
     let priorities = has_priorities(result).then_some(PRIORITIES_TABLE);
+    let talks = has_talks(result).then_some(TALKS_TABLE);
     RESULT_TABLES
         .iter()
         .copied()
         .chain(quality)
         .chain(comments)
         .chain(priorities)
+        .chain(talks)
         .map(|id| build(&cx, id))
         .collect()
+}
+
+fn has_talks(result: &EvaluationResult) -> bool {
+    result.units.iter().any(|u| u.talks.is_some())
 }
 
 fn has_comments(result: &EvaluationResult) -> bool {
@@ -277,7 +286,8 @@ pub fn table(
     let known = RESULT_TABLES.contains(&id)
         || (id == QUALITY_TABLE && has_quality(result))
         || (id == COMMENTS_TABLE && has_comments(result))
-        || (id == PRIORITIES_TABLE && has_priorities(result));
+        || (id == PRIORITIES_TABLE && has_priorities(result))
+        || (id == TALKS_TABLE && has_talks(result));
     if !known {
         return Err(ExportError::UnknownTable(id.to_owned()));
     }

@@ -15,7 +15,8 @@ pub(super) fn build(cx: &Ctx, id: &str) -> Table {
         "public_items" => public_items(cx),
         "lists" => lists(cx),
         "agreement" => agreement(cx),
-        "cadres" => cadres(cx),
+        "cadres" => super::cadre_tables::cadres(cx),
+        super::TALKS_TABLE => super::cadre_tables::talks(cx),
         "teams" => teams(cx),
         super::QUALITY_TABLE => quality(cx),
         super::COMMENTS_TABLE => comments(cx),
@@ -30,7 +31,7 @@ pub(super) fn build(cx: &Ctx, id: &str) -> Table {
     }
 }
 
-type Parts = (String, Vec<String>, Vec<Vec<Cell>>);
+pub(super) type Parts = (String, Vec<String>, Vec<Vec<Cell>>);
 
 fn unit_of<'a>(cx: &Ctx<'a>, id: &str) -> Option<&'a UnitResult> {
     cx.result.units.iter().find(|u| u.unit == id)
@@ -445,39 +446,6 @@ fn agreement(cx: &Ctx) -> Parts {
         })
         .collect();
     (cx.t("评审一致性", "Panel agreement"), headers, rows)
-}
-
-fn cadres(cx: &Ctx) -> Parts {
-    let headers = cx.headers(&[
-        ("单位编号", "Unit id"),
-        ("单位", "Unit"),
-        ("干部", "Cadre"),
-        ("不称职票", "Votes: incompetent"),
-        ("基本称职票", "Votes: basically competent"),
-        ("称职票", "Votes: competent"),
-        ("优秀票", "Votes: excellent"),
-        ("票数", "Votes"),
-        ("等次", "Grade"),
-        ("诫勉谈话", "Admonition talk"),
-    ]);
-    let mut rows = Vec::new();
-    for u in &cx.result.units {
-        for c in &u.cadres {
-            rows.push(vec![
-                Cell::text(&u.unit),
-                Cell::text(cx.unit_name(&u.unit)),
-                Cell::text(cx.cadre_name(&c.cadre)),
-                Cell::count(c.votes[0] as f64),
-                Cell::count(c.votes[1] as f64),
-                Cell::count(c.votes[2] as f64),
-                Cell::count(c.votes[3] as f64),
-                Cell::count(c.n as f64),
-                Cell::text(cx.label("cadre", &c.grade)),
-                cx.yes_no(c.admonition_talk),
-            ]);
-        }
-    }
-    (cx.t("干部等次", "Cadre grades"), headers, rows)
 }
 
 fn teams(cx: &Ctx) -> Parts {

@@ -23,6 +23,12 @@ impl Bilingual for AggregateError {
             AggregateError::YearEnd(e) => e.zh(),
             AggregateError::Score(e) => format!("评分失败：{}", e.zh()),
             AggregateError::Session(e) => e.zh(),
+            AggregateError::CadreRosterUnreadable(e, _) => e.zh(),
+            AggregateError::CadreRoster { file, problems } => format!(
+                "{file}：干部名单有 {} 处问题：{}",
+                problems.len(),
+                crate::aggregate::describe_problems(problems, "zh-CN").replace("; ", "；")
+            ),
         }
     }
 }
@@ -36,6 +42,7 @@ fn what_zh(what: &str) -> String {
         "indicator figures (a JSON array)" => "指标数据（JSON 数组）".to_owned(),
         "history (a JSON array)" => "往年记录（JSON 数组）".to_owned(),
         "a kaoping manifest" => "kaoping 审计清单".to_owned(),
+        "the only cadre roster" => "唯一的干部名单（已给出过一份）".to_owned(),
         other => format!(" {other}"),
     }
 }

@@ -11,7 +11,7 @@ impl Bilingual for RosterError {
                 format!("{file}：表头缺少列 {missing}")
             }
             RosterError::TooManyRows { file, max } => {
-                format!("{file}：超过 {max} 行；评审名单每位评审人一行")
+                format!("{file}：超过 {max} 行；名单每人（评审人或干部）一行")
             }
             RosterError::BadOption {
                 field,

@@ -27,6 +27,7 @@ impl Bilingual for ScoreError {
             }
             ScoreError::MergePlanMismatch => "不同方案的评分状态不能合并".to_owned(),
             ScoreError::Rules(why) => format!("方案的计分规则（scoring）有误：{why}"),
+            ScoreError::CadreRoster { why_zh, .. } => format!("干部名单无法使用：{why_zh}"),
         }
     }
 }
@@ -116,6 +117,13 @@ mod tests {
         bilingual(
             &ScoreError::Rules(s("weights sum to 0.9")),
             &["weights sum to 0.9"],
+        );
+        bilingual(
+            &ScoreError::CadreRoster {
+                why: s("person 2: unknown unit \"x9\""),
+                why_zh: s("第 2 人：单位“x9”不在方案中"),
+            },
+            &["x9"],
         );
     }
 }

@@ -1,6 +1,7 @@
 //! The feedback letter to each unit (结果反馈函, issue 18): its score against its category's
 //! (components and indicators), its positive and negative lists, the experts' comments without
-//! their reviewers, and what it must rectify and by when. One HTML file per unit, zh-CN then
+//! their reviewers, its named cadres' grades and talk lists (only with a cadre roster), and
+//! what it must rectify and by when. One HTML file per unit, zh-CN then
 //! English, no script, its CSS inline (the public page's), printable on A4; all units' letters
 //! in one ZIP ([`letters_zip`]).
 
@@ -103,6 +104,7 @@ pub fn letter_html(plan: &Plan, result: &EvaluationResult, u: &UnitResult) -> St
         indicators(&mut out, plan, result, u, w);
         lists(&mut out, plan, u, w);
         comments(&mut out, plan, u, w);
+        cadres::cadres(&mut out, plan, result, u, w);
         rectify(&mut out, plan, u, w);
         out.push_str("</article>\n");
     }
@@ -423,5 +425,6 @@ fn rectify(out: &mut String, plan: &Plan, u: &UnitResult, w: &Words) {
     out.push_str("</section>\n");
 }
 
+mod cadres;
 #[cfg(test)]
 mod tests;

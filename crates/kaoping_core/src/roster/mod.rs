@@ -14,12 +14,14 @@
 //! **Nothing is dropped.** A row with a problem gives no entry, and every problem is listed with
 //! its row, column and cell (`C4` in a CSV file, `名单!C4` in a workbook), in both languages.
 
+mod cadres;
 mod read;
 mod rows;
 
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
+pub use cadres::{read_cadre_roster, CadreRosterRead};
 pub use read::MAX_ROWS;
 
 /// What the command or page gives for the whole roster.
@@ -110,7 +112,7 @@ pub enum RosterError {
     },
     #[error("{file}: the header row lacks the column(s) {missing}")]
     MissingColumns { file: String, missing: String },
-    #[error("{file}: more than {max} rows; a roster has one row per rater")]
+    #[error("{file}: more than {max} rows; a roster has one row per person (a rater, or a cadre)")]
     TooManyRows { file: String, max: usize },
     #[error("the roster's {field} {value:?}: {why}")]
     BadOption {

@@ -233,6 +233,7 @@ pub fn demo_inputs(seed: u64, n_public: usize) -> ScoringInputs {
         records,
         indicators,
         history: demo.history(),
+        cadres: None,
     }
 }
 

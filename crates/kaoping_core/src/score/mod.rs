@@ -6,6 +6,7 @@
 //! bit. Every statistic is computed from sorted multisets ([`crate::stats::tally::Tally`])
 //! or from maps keyed by id, never from the order of arrival. See `docs/scoring.md`.
 
+pub mod cadres;
 mod demo;
 mod demo_csv;
 #[cfg(feature = "office")]
@@ -56,6 +57,8 @@ pub enum ScoreError {
     MergePlanMismatch,
     #[error("the plan's scoring section is invalid: {0}")]
     Rules(String),
+    #[error("the cadre roster cannot be used: {why}")]
+    CadreRoster { why: String, why_zh: String },
 }
 
 /// Everything scored for one year.
@@ -67,6 +70,10 @@ pub struct ScoringInputs {
     pub indicators: Vec<IndicatorInput>,
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// The people appraised (干部名单, `score::cadres`); absent: the cadre question's rows
+    /// are graded as roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cadres: Option<cadres::CadreRoster>,
 }
 
 /// The year's figure of one indicator for one unit.
@@ -123,6 +130,9 @@ pub fn evaluate(plan: &Plan, inputs: &ScoringInputs) -> Result<EvaluationResult,
     }
     for h in &inputs.history {
         state.add_history(h)?;
+    }
+    if let Some(r) = &inputs.cadres {
+        state.set_cadre_roster(r.clone())?;
     }
     state.finish()
 }

@@ -372,7 +372,47 @@ pub struct CadreResult {
     pub n: u64,
     /// `excellent`, `competent`, `basically_competent`, `incompetent` or `insufficient`.
     pub grade: String,
+    /// 诫勉谈话: graded `basically_competent` or `incompetent`.
     pub admonition_talk: bool,
+    /// The person rated under this role (`cadre`), from the cadre roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The person's post title (职务), from the cadre roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post: Option<String>,
+    /// The office's id for the person, when the roster has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// 优秀 by the votes, graded `competent` because the plan's cap on the share of 优秀
+    /// (`scoring.cadre.excellent_max_share`) was reached.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub excellent_capped: bool,
+    /// 一对一谈话提醒: graded `competent` or `excellent` with a share of 不称职 + 基本称职
+    /// votes above `scoring.cadre.reminder_talk_above`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reminder_talk: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A unit's talk lists by name (only with a cadre roster): who gets an admonition talk
+/// (诫勉谈话) and who a one-to-one reminder talk (一对一谈话提醒).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CadreTalks {
+    pub admonition: Vec<TalkEntry>,
+    pub reminder: Vec<TalkEntry>,
+}
+
+/// One person on a talk list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TalkEntry {
+    /// The role (row of the cadre question).
+    pub cadre: String,
+    pub name: String,
+    pub post: String,
+    pub grade: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -396,6 +436,9 @@ pub struct UnitResult {
     pub negative: Vec<ListItem>,
     pub team: TeamResult,
     pub cadres: Vec<CadreResult>,
+    /// The talk lists by name (only when a cadre roster was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub talks: Option<CadreTalks>,
     /// What the quality rules did to the unit's records, per instrument (only with a
     /// `quality` section in the rules).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -1,5 +1,6 @@
 //! The mergeable accumulator of records, indicator data and history.
 
+use super::cadres::CadreRoster;
 use super::{HistoryEntry, IndicatorInput, IndicatorValue, ScoreError};
 use crate::plan::{IndicatorKind, InstrumentKind, Plan, QuestionKind, Scale};
 use crate::record::ResponseRecord;
@@ -142,6 +143,8 @@ pub struct ScoreState<'p> {
     pub(crate) skipped: BTreeMap<String, u64>,
     /// Records used, by instrument id.
     pub(crate) used: BTreeMap<String, u64>,
+    /// The people appraised (`score::cadres`), when the office gave a cadre roster.
+    pub(crate) cadre_roster: Option<CadreRoster>,
 }
 
 /// The 0–100 score of a scale answer: the point's `score`, else linear on the range.
@@ -208,6 +211,7 @@ impl<'p> ScoreState<'p> {
             history: BTreeMap::new(),
             skipped: BTreeMap::new(),
             used: BTreeMap::new(),
+            cadre_roster: None,
         })
     }
 
@@ -469,10 +473,37 @@ impl<'p> ScoreState<'p> {
         Ok(())
     }
 
+    /// Names the people appraised: each unit's cadres are then those of `roster`
+    /// (`score::cadres`). Refused when a person's unit or role is not the plan's, a name is
+    /// empty, two people share a unit and role, or a different roster was given before.
+    pub fn set_cadre_roster(&mut self, roster: CadreRoster) -> Result<(), ScoreError> {
+        if let Some((en, zh)) =
+            crate::score::cadres::roster_problem(self.plan, &self.rules.leadership, &roster)
+        {
+            return Err(ScoreError::CadreRoster {
+                why: en,
+                why_zh: zh,
+            });
+        }
+        match &self.cadre_roster {
+            Some(r) if *r != roster => Err(ScoreError::CadreRoster {
+                why: "a second, different cadre roster was given".into(),
+                why_zh: "给出了第二份不同的干部名单".into(),
+            }),
+            _ => {
+                self.cadre_roster = Some(roster);
+                Ok(())
+            }
+        }
+    }
+
     /// Adds everything of `other` (built for the same plan).
     pub fn merge(&mut self, other: ScoreState<'_>) -> Result<(), ScoreError> {
         if self.plan != other.plan {
             return Err(ScoreError::MergePlanMismatch);
+        }
+        if let Some(r) = other.cadre_roster {
+            self.set_cadre_roster(r)?;
         }
         for (k, s) in other.sheets {
             if self.sheets.contains_key(&k) {

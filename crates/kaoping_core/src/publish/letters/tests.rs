@@ -108,3 +108,61 @@ fn the_zip_holds_every_letter_as_written() {
     other.sha256 = "0".repeat(64);
     assert!(letters_zip(&other, &result).is_err());
 }
+
+/// With a cadre roster (the example for the demo) and a cap on 优秀: the letter names the
+/// unit's cadres, the capped grade and the talk lists; the public page names no cadre.
+#[test]
+fn named_cadres_are_in_the_letters_and_never_on_the_public_page() {
+    let mut plan = demo_plan();
+    let mut scoring = plan.scoring.clone();
+    scoring["cadre"]["excellent_max_share"] = serde_json::json!(0.05);
+    plan.scoring = scoring;
+    let text = include_str!("../../../../../docs/examples/cadres-demo.csv");
+    let read = crate::roster::read_cadre_roster(&plan, "c.csv", text.as_bytes()).unwrap();
+    assert!(read.problems.is_empty());
+    let mut inputs = demo_inputs(3, 300);
+    inputs.cadres = Some(read.roster.clone());
+    let result = evaluate(&plan, &inputs).unwrap();
+    let capped = result
+        .units
+        .iter()
+        .flat_map(|u| &u.cadres)
+        .find(|c| c.excellent_capped);
+    let capped = capped.expect("the 5% cap holds some cadres to 称职");
+    let admonished = result
+        .units
+        .iter()
+        .find(|u| u.talks.as_ref().is_some_and(|t| !t.admonition.is_empty()))
+        .expect("an admonition talk");
+    let all = letters(&plan, &result).unwrap();
+    let letter = |unit: &str| &all.iter().find(|l| l.unit == unit).unwrap().html;
+    let unit_of = |name: &str| {
+        result
+            .units
+            .iter()
+            .find(|u| u.cadres.iter().any(|c| c.name.as_deref() == Some(name)))
+            .unwrap()
+            .unit
+            .clone()
+    };
+    let name = capped.name.clone().unwrap();
+    let html = letter(&unit_of(&name));
+    assert!(html.contains(&name));
+    assert!(html.contains("因优秀比例限制评为称职"));
+    assert!(html.contains("competent under the cap"));
+    let talk = &admonished.talks.as_ref().unwrap().admonition[0];
+    let html = letter(&admonished.unit);
+    assert!(
+        html.contains("诫勉谈话") && html.contains(&talk.name),
+        "{}",
+        talk.name
+    );
+    let public = crate::publish::public_page(&plan, &result).unwrap();
+    for p in &read.roster.people {
+        assert!(
+            !public.contains(&p.name),
+            "the public page names {}",
+            p.name
+        );
+    }
+}

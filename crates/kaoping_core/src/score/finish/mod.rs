@@ -41,6 +41,7 @@ impl ScoreState<'_> {
         for unit in &year.plan.units {
             units.extend(unit::score_unit(&year, &panel, unit, &mut warnings));
         }
+        leadership::settle_cadres(&year, &mut units);
         let mut categories = ranking::rank_and_grade(&year, &mut units);
         lists::compare_with_category_means(&year, &mut units, &mut categories);
         team::grade_teams_and_history(&year, &mut units);

@@ -59,7 +59,8 @@ pub(super) fn score_unit(
             previous_grade: None,
             reorganisation: false,
         },
-        cadres: cadre_grades(year, u),
+        cadres: cadre_grades(year, u, warnings),
+        talks: None,
         quality: super::quality::unit_quality(year, u),
         comments: comments(year, u),
     })

@@ -192,6 +192,12 @@ fn check_cadre_and_team_bounds(r: &ScoringRules, out: &mut Vec<RuleProblem>) {
         0.0,
         1.0,
     );
+    if let Some(v) = r.cadre.excellent_max_share {
+        in_range(out, "/cadre/excellent_max_share", v, 0.0, 1.0);
+    }
+    if let Some(v) = r.cadre.reminder_talk_above {
+        in_range(out, "/cadre/reminder_talk_above", v, 0.0, 1.0);
+    }
     in_range(
         out,
         "/team/non_compliant_below",

@@ -388,6 +388,16 @@ pub struct CadreRules {
     pub excellent_at_least: f64,
     /// Fewer votes than this: no grade (`insufficient`).
     pub min_votes: u64,
+    /// The most 优秀 as a share of the cadres graded city-wide (all units; `insufficient`
+    /// not counted): ⌊share × graded⌋ cadres may be 优秀. Those 优秀 by votes beyond it (fewest
+    /// 优秀 votes as a share first, ties by name in Unicode order, then unit and role id) are
+    /// graded 称职 with `excellent_capped`. Absent: no cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excellent_max_share: Option<f64>,
+    /// 一对一谈话提醒: a cadre graded 称职 or 优秀 whose share of 不称职 + 基本称职 votes is
+    /// above this is put on the unit's reminder-talk list. Absent: no such list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reminder_talk_above: Option<f64>,
 }
 
 impl Default for CadreRules {
@@ -397,6 +407,8 @@ impl Default for CadreRules {
             basic_above: 1.0 / 3.0,
             excellent_at_least: 2.0 / 3.0,
             min_votes: 5,
+            excellent_max_share: None,
+            reminder_talk_above: None,
         }
     }
 }
