@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 pub mod access;
 mod demo;
+mod form_read;
 mod history;
 mod next_year;
 mod raw;
@@ -624,8 +625,9 @@ impl FormPlan {
 pub fn load_form_plan(text: &str) -> Result<(serde_json::Value, FormPlan), PlanLoadError> {
     let (value, sha256) = read_plan_value(text)?;
     // Read from the parsed value, not the text again: one JSON reader in the respondent's WASM
-    // instead of two (about 6 KB gzip). Content errors then carry no position.
-    let form = FormPlan::deserialize(&value)?;
+    // instead of two (about 6 KB gzip). Content errors then carry no position. Read by hand,
+    // with serde's errors, not by serde's value deserializer (`form_read`).
+    let form = form_read::form_plan(&value)?;
     let trust = value.get("trust").unwrap_or(&serde_json::Value::Null);
     let coded = access::coded_instruments(trust);
     Ok((
