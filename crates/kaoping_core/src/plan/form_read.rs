@@ -1,22 +1,23 @@
 //! The plan's forms (its instruments) read from the plan's JSON value by hand: the forms part
-//! ([`FormPlan`]) for [`super::load_form_plan`] (the respondent's WASM), which then carries
-//! these few non-generic functions instead of serde's value deserializer instantiated for
-//! every type of the forms (measured in `docs/size.md`).
+//! ([`FormPlan`]) for [`super::load_form_plan`] (the respondent's WASM), and the whole plan,
+//! its other parts by serde, for [`super::load_plan_from_value`] (the review page's WASM).
+//! Those builds then carry these few non-generic functions instead of serde's value
+//! deserializer instantiated for every type of the forms (measured in `docs/size.md`).
 //!
 //! What it accepts and the errors it gives are serde's for the same types, word for word
 //! (a struct may be an object or an array of its fields in order; unknown keys are skipped;
 //! an object's keys are read in the map's order, so the first bad one is the one serde
-//! names): `tests` compares the two on every value of the demo plan's forms replaced by
-//! values of every JSON type. The types keep their `Deserialize` (the office reads the plan's
+//! names): `tests` compares the two on every value of the demo plan replaced by values of
+//! every JSON type. The types keep their `Deserialize` (the office reads the plan's
 //! text).
 
 use super::raw::RawQuestion;
 use super::{
-    Choice, Constraint, FormPlan, Instrument, InstrumentKind, Question, RaterGroup, ReasonRule,
-    ReviewSheet, Scale, ScalePoint, Section,
+    Choice, Constraint, FormPlan, Instrument, InstrumentKind, Plan, Question, RaterGroup,
+    ReasonRule, ReviewSheet, Scale, ScalePoint, Section,
 };
 use crate::text::Text;
-use serde::de::{Error as _, Unexpected};
+use serde::de::{DeserializeOwned, Error as _, Unexpected};
 use serde_json::{Error, Value};
 
 type R<T> = Result<T, Error>;
@@ -40,6 +41,77 @@ pub(super) fn form_plan(v: &Value) -> R<FormPlan> {
         coded: Vec::new(),
     };
     s.end(plan)
+}
+
+/// The whole plan from its JSON value (`sha256` left empty): the instruments read by hand,
+/// the other parts by serde.
+pub(super) fn plan(v: &Value) -> R<Plan> {
+    const NAMES: &[&str] = &[
+        "id",
+        "version",
+        "year",
+        "title",
+        "description",
+        "languages",
+        "categories",
+        "units",
+        "indicators",
+        "instruments",
+        "scoring",
+        "tracking",
+        "trust",
+        "amendments",
+        "publication",
+    ];
+    /// The fields without a default, in their order.
+    const REQUIRED: [usize; 9] = [0, 1, 2, 3, 5, 6, 7, 8, 9];
+    let s = Fields::of(v, "Plan", NAMES)?;
+    let mut p = Plan {
+        id: String::new(),
+        version: String::new(),
+        year: 0,
+        title: Text::default(),
+        description: None,
+        languages: Vec::new(),
+        categories: Vec::new(),
+        units: Vec::new(),
+        indicators: Vec::new(),
+        instruments: Vec::new(),
+        scoring: Value::Null,
+        tracking: Value::Null,
+        trust: Value::Null,
+        amendments: Vec::new(),
+        publication: None,
+        sha256: String::new(),
+    };
+    for (i, v) in s.present() {
+        match i {
+            0 => p.id = string(v)?,
+            1 => p.version = string(v)?,
+            2 => p.year = by_serde(v)?,
+            3 => p.title = text(v)?,
+            4 => p.description = opt(v, text)?,
+            5 => p.languages = seq(v, string)?,
+            6 => p.categories = by_serde(v)?,
+            7 => p.units = by_serde(v)?,
+            8 => p.indicators = by_serde(v)?,
+            9 => p.instruments = seq(v, instrument)?,
+            // A JSON value read as a JSON value is itself.
+            10 => p.scoring = v.clone(),
+            11 => p.tracking = v.clone(),
+            12 => p.trust = v.clone(),
+            13 => p.amendments = by_serde(v)?,
+            _ => p.publication = by_serde(v)?,
+        }
+    }
+    if let Some(&i) = REQUIRED.iter().find(|&&i| s.given[i].is_none()) {
+        return Err(s.missing(i));
+    }
+    s.end(p)
+}
+
+fn by_serde<T: DeserializeOwned>(v: &Value) -> R<T> {
+    T::deserialize(v)
 }
 
 /// The fields of a struct in the order serde's derived visitor reads them: an object's

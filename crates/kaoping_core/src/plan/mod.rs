@@ -571,11 +571,12 @@ pub fn load_plan_as_written(text: &str) -> Result<(serde_json::Value, Plan), Pla
 /// As [`load_plan_as_written`], the typed plan read from the parsed value rather than from the
 /// text: a JSON syntax error still has its line and column, a problem in the content has none
 /// (line 0, as documented on [`PlanLoadError`]). For the review page's WASM, which then carries
-/// one deserializer of the plan's types instead of two (−6.0 KB gzip of its WASM, measured); the office
-/// keeps [`load_plan_as_written`], whose content errors are located.
+/// one deserializer of the plan's types instead of two (−6.0 KB gzip of its WASM, measured),
+/// and reads the instruments by hand as the forms build does (`form_read`); the office keeps
+/// [`load_plan_as_written`], whose content errors are located.
 pub fn load_plan_from_value(text: &str) -> Result<(serde_json::Value, Plan), PlanLoadError> {
     let (value, sha256) = read_plan_value(text)?;
-    let plan = Plan::deserialize(&value)?;
+    let plan = form_read::plan(&value)?;
     Ok((value, Plan { sha256, ..plan }))
 }
 

@@ -156,3 +156,51 @@ fn a_struct_written_as_an_array_of_its_fields_reads_the_same() {
     );
     same(&v, "a short choice");
 }
+
+#[test]
+fn the_whole_plan_reads_the_same_with_every_value_replaced() {
+    let whole = |v: &Value| -> (Result<crate::plan::Plan, String>, Result<_, String>) {
+        (
+            crate::plan::Plan::deserialize(v).map_err(|e| e.to_string()),
+            super::plan(v).map_err(|e| e.to_string()),
+        )
+    };
+    let v = plan();
+    let (a, b) = whole(&v);
+    assert!(a.is_ok());
+    assert_eq!(a, b);
+    let mut all = Vec::new();
+    paths(&v, &mut Vec::new(), &mut all);
+    // The instruments' depths are the test above's; here the plan's other parts around them.
+    all.retain(|p| p.len() <= 3);
+    let replacements = [
+        json!(null),
+        json!(-1),
+        json!(4294967296u64),
+        json!(2.5),
+        json!("x"),
+        json!([]),
+        json!({}),
+    ];
+    for path in &all {
+        for r in &replacements {
+            let mut w = v.clone();
+            *at(&mut w, path) = r.clone();
+            let (a, b) = whole(&w);
+            assert_eq!(a, b, "{path:?} = {r}");
+        }
+        if let Value::Object(map) = at(&mut v.clone(), path) {
+            for k in map.keys() {
+                let mut u = v.clone();
+                at(&mut u, path).as_object_mut().unwrap().remove(k);
+                let (a, b) = whole(&u);
+                assert_eq!(a, b, "{path:?} without {k}");
+            }
+        }
+    }
+    let mut w = v.clone();
+    let values: Vec<Value> = w.as_object().unwrap().values().cloned().collect();
+    w = Value::Array(values);
+    let (a, b) = whole(&w);
+    assert_eq!(a, b, "the plan as an array");
+}
