@@ -19,10 +19,19 @@ fn hand_reads(v: &Value) -> Result<FormPlan, String> {
 fn plan() -> Value {
     let mut plan: Value = serde_json::from_str(DEMO_PLAN_JSON).unwrap();
     let instruments = plan["instruments"].as_array_mut().unwrap();
-    let every_kind: Value = serde_json::from_str(include_str!(
+    let mut every_kind: Value = serde_json::from_str(include_str!(
         "../../../../../tests/fixtures/forms/_instrument.json"
     ))
     .unwrap();
+    // The one key of the forms that neither writes: on the first matrix question.
+    let matrix = every_kind["sections"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .flat_map(|s| s["questions"].as_array_mut().unwrap().iter_mut())
+        .find(|q| q["type"] == "matrix")
+        .unwrap();
+    matrix["each_row_required"] = json!(false);
     instruments.push(every_kind);
     plan
 }
