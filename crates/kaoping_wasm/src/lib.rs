@@ -140,7 +140,9 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     let json: serde_json::Value =
         serde_wasm_bindgen::from_value(value).map_err(FacadeError::convert)?;
-    serde_json::from_value(json).map_err(FacadeError::convert)
+    // From the borrowed value, as the plan is read (`load_form_plan`): one of serde_json's two
+    // value deserializers in the WASM, not both.
+    T::deserialize(&json).map_err(FacadeError::convert)
 }
 
 /// One loaded plan and everything the pages ask of it.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 pub mod access;
 mod demo;
+mod form_read;
 mod history;
 mod next_year;
 mod raw;
@@ -570,11 +571,12 @@ pub fn load_plan_as_written(text: &str) -> Result<(serde_json::Value, Plan), Pla
 /// As [`load_plan_as_written`], the typed plan read from the parsed value rather than from the
 /// text: a JSON syntax error still has its line and column, a problem in the content has none
 /// (line 0, as documented on [`PlanLoadError`]). For the review page's WASM, which then carries
-/// one deserializer of the plan's types instead of two (−6.0 KB gzip of its WASM, measured); the office
-/// keeps [`load_plan_as_written`], whose content errors are located.
+/// one deserializer of the plan's types instead of two (−6.0 KB gzip of its WASM, measured),
+/// and reads the instruments by hand as the forms build does (`form_read`); the office keeps
+/// [`load_plan_as_written`], whose content errors are located.
 pub fn load_plan_from_value(text: &str) -> Result<(serde_json::Value, Plan), PlanLoadError> {
     let (value, sha256) = read_plan_value(text)?;
-    let plan = Plan::deserialize(&value)?;
+    let plan = form_read::plan(&value)?;
     Ok((value, Plan { sha256, ..plan }))
 }
 
@@ -624,8 +626,9 @@ impl FormPlan {
 pub fn load_form_plan(text: &str) -> Result<(serde_json::Value, FormPlan), PlanLoadError> {
     let (value, sha256) = read_plan_value(text)?;
     // Read from the parsed value, not the text again: one JSON reader in the respondent's WASM
-    // instead of two (about 6 KB gzip). Content errors then carry no position.
-    let form = FormPlan::deserialize(&value)?;
+    // instead of two (about 6 KB gzip). Content errors then carry no position. Read by hand,
+    // with serde's errors, not by serde's value deserializer (`form_read`).
+    let form = form_read::form_plan(&value)?;
     let trust = value.get("trust").unwrap_or(&serde_json::Value::Null);
     let coded = access::coded_instruments(trust);
     Ok((

@@ -296,7 +296,9 @@ impl TrackingRules {
         if plan.tracking.is_null() {
             return Ok(TrackingRules::default());
         }
-        serde_json::from_value(plan.tracking.clone()).map_err(|e| e.to_string())
+        // From the borrowed value, as the review build reads the plan and the facade its
+        // arguments: one of serde_json's two value deserializers in that WASM, not both.
+        TrackingRules::deserialize(&plan.tracking).map_err(|e| e.to_string())
     }
 
     pub fn indicator(&self, id: &str) -> Option<&TrackedIndicator> {
