@@ -51,7 +51,8 @@ tasks:
   build-web                          cargo build (wasm32) + wasm-bindgen + wasm-opt -> www/pkg (forms),
                                      www/pkg-review (review page), www/pkg-office; then target/www/ =
                                      www/ with .js/.css minified (esbuild), .br and .gz copies beside
-  test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size
+  test                               ensure tools, fmt, clippy, tests (native, wasm, browser), the
+                                     element's TypeScript types (tests/portal-ts), size
   tidy                               the core's modules import only lower layers (no cycles), no core
                                      file over 700 lines or fn over 120 (except listed ones), and
                                      node tests/tidy/dictionaries.mjs (see ARCHITECTURE.md, Layers)
