@@ -7,11 +7,12 @@
 // `?endpoint=`, see store.js); records wait in the outbox until it takes them.
 import { loadEngine } from './engine.js';
 import { FormView } from './form.js';
+import { prefill } from './prefill.js';
 import { errorText, pickLang, strings, tr } from './i18n.js';
 import './i18n-embed.js';
 import { deliveryOptions } from './store.js';
 
-const STYLE = new URL('../css/app.css', import.meta.url).href;
+const STYLES = [new URL('../css/app.css', import.meta.url).href, new URL('../css/embed.css', import.meta.url).href];
 
 /** @typedef {import('../pkg/kaoping_wasm.js').IResponseRecord} KaopingRecord */
 /** @typedef {import('../pkg/kaoping_wasm.js').IPrefillIssue} KaopingPrefillIssue */
@@ -244,7 +245,7 @@ export class KaopingForm extends HTMLElement {
       throw new KaopingPrefillError(issues, { 'zh-CN': prefillText(issues, 'zh-CN'), en: prefillText(issues, 'en') });
     }
     this.#callPrefill = { ...this.#callPrefill, ...values };
-    this.#view?.prefill(values);
+    if (this.#view) prefill(this.#view, values);
   }
 
   /**
@@ -346,9 +347,7 @@ export class KaopingForm extends HTMLElement {
     this.#view?.stop();
     this.#view = null;
     const lang = this.#lang();
-    const link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = STYLE;
+    const links = STYLES.map((href) => Object.assign(document.createElement('link'), { rel: 'stylesheet', href }));
     const mount = document.createElement('div');
     mount.className = 'kaoping-embed';
     this.#alert = document.createElement('div');
@@ -357,7 +356,7 @@ export class KaopingForm extends HTMLElement {
     status.setAttribute('role', 'status');
     status.textContent = strings(lang).loading;
     mount.append(status);
-    shadow.replaceChildren(link, this.#alert, mount);
+    shadow.replaceChildren(...links, this.#alert, mount);
     addParts(shadow);
     try {
       const planUrl = this.plan;
@@ -372,8 +371,8 @@ export class KaopingForm extends HTMLElement {
       this.#view = view;
       this.#deliveryOptions();
       this.#issues = [];
-      const prefill = { ...(this.#notJson ? {} : this.#attrPrefill), ...this.#callPrefill };
-      if (Object.keys(prefill).length) this.#takePrefill(prefill);
+      const values = { ...(this.#notJson ? {} : this.#attrPrefill), ...this.#callPrefill };
+      if (Object.keys(values).length) this.#takePrefill(values);
       this.#showProblem();
       view.addEventListener('submit', (/** @type {any} */ e) => this.#emit('kaoping-submit', e.detail));
       view.addEventListener('change', (/** @type {any} */ e) => this.#emit('kaoping-change', e.detail));
@@ -413,7 +412,7 @@ export class KaopingForm extends HTMLElement {
 
   /** Take `values` into the form, or show above it why not (no caller to tell). @param {KaopingAnswers} values */
   #takePrefill(values) {
-    this.#issues = this.#view.prefill(values);
+    this.#issues = prefill(this.#view, values);
     if (this.#issues.length) this.#invalid(this.#issues);
     this.#showProblem();
   }

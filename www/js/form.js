@@ -678,38 +678,10 @@ export class FormView extends SheetView {
     this.renderReceipt(this.t.receiptId, null, this.draft.record.respondent_id.slice(0, 8));
   }
 
-  /**
-   * Take the portal's answers (answer per question id), checked by the core first: every
-   * problem as `PrefillIssue`s, and nothing taken, when any is wrong. A question the respondent
-   * has answered otherwise keeps the respondent's answer; the next draft (after a submission)
-   * is prefilled too. Returns the problems (none: taken).
-   */
-  prefill(values) {
-    const issues = this.engine.checkPrefill(this.instrument.id, this.draft.answers ?? { values: {} }, values);
-    if (issues.length) return issues;
-    this.prefilled = { ...this.prefilled, ...values };
-    if (!this.draft.done) this.takePrefill();
-    return [];
-  }
-
-  /** Put `this.prefilled` into the draft, where the respondent has not answered otherwise. */
-  takePrefill() {
-    const answers = this.draft.answers.values;
-    const had = this.draft.prefill ?? {};
-    const now = {};
-    for (const [q, v] of Object.entries(this.prefilled ?? {})) {
-      const mine = q in answers && JSON.stringify(answers[q]) !== JSON.stringify(had[q]);
-      if (!mine) answers[q] = now[q] = v;
-    }
-    this.draft.prefill = { ...had, ...now };
-    this.save();
-    this.render();
-  }
-
   restart() {
     drafts.clear(this.key);
     this.draft = { respondent_id: randomId(), started_ms: Date.now(), section: 0, answers: { values: {}, reasons: {} } };
-    if (this.prefilled) this.takePrefill();
+    this.restarted?.(); // the portal's prefill again (prefill.js)
     this.restored = false;
     this.showErrorsFor.clear();
     this.render();

@@ -4,6 +4,7 @@
 // a prefill is taken from that origin's parent only.
 import { FormView, mount } from './form.js';
 import { pickLang } from './i18n.js';
+import { prefill } from './prefill.js';
 import { registerOffline } from './offline.js';
 
 const params = new URLSearchParams(location.search);
@@ -31,7 +32,7 @@ const forward = (view, from, type, detail = (e) => e.detail) => view.addEventLis
 /** The parent's prefill, `{type: 'kaoping-prefill', values}`: taken, or its problems sent back. */
 function prefillFrom(view, e) {
   if (e.origin !== target || e.source !== window.parent || e.data?.type !== 'kaoping-prefill') return;
-  const issues = view.prefill(e.data.values ?? {});
+  const issues = prefill(view, e.data.values ?? {});
   const message = (i) => i.message[lang] ?? i.message['zh-CN'];
   if (issues.length) post({ type: 'kaoping-invalid', detail: { source: 'prefill', issues: issues.map((i) => ({ question: i.question, row: i.row ?? null, code: i.code, message: message(i) })) } });
 }
