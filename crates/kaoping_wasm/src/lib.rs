@@ -237,6 +237,8 @@ impl Engine {
     /// A portal's prefilled answers (answer per question id) checked against the instrument,
     /// with the answers so far: every problem in both languages, none when the form may take
     /// them (`record::check_prefill`).
+    // Not in the review build: its pages take no prefill (the review page's budget).
+    #[cfg(any(not(feature = "review"), feature = "office"))]
     #[wasm_bindgen(js_name = checkPrefill)]
     pub fn check_prefill(
         &self,
