@@ -1595,6 +1595,20 @@ export interface IPoint {
   yoy_pct?: number | null;
 }
 
+/** A prefilled answer the form cannot take, and why, in both languages. */
+export interface IPrefillIssue {
+  /**
+   * `prefill_unknown_question`, `prefill_empty`, or the code of the answer's own check
+   * (`not_an_option`, `not_on_scale`, `constraint`, …).
+   */
+  code: string;
+  message: IText;
+  /** The question id the portal gave. */
+  question: string;
+  /** For a matrix question, the row the issue is about. */
+  row?: string | null;
+}
+
 /** What ingest will make of a response table. */
 export interface IPreview {
   columns: IColumnReading[];
@@ -2142,6 +2156,12 @@ export interface IResponseRecord {
   /** SHA-256 of the canonical plan JSON the respondent answered. */
   plan_sha256: string;
   plan_version: string;
+  /**
+   * The questions of `answers` whose answer is the one the portal prefilled, unchanged by
+   * the respondent (`docs/embed.md`). Left out when none, so other records (and their
+   * checksums) are as before.
+   */
+  prefilled?: string[];
   quality: IQualityFlags;
   reasons: Record<string, string>;
   respondent_id: string;
@@ -2557,6 +2577,11 @@ export interface ISubmission {
   earlier_submissions?: number;
   instrument: string;
   lang: string;
+  /**
+   * Answers the portal embedding the form gave before the respondent started, by question
+   * id, as checked by [`check_prefill`]: the record names in `prefilled` those still unchanged.
+   */
+  prefill?: Record<string, unknown>;
   /** A random anonymous id made by the browser (public), or the reviewer's id. */
   respondent_id: string;
   reviewer?: boolean;

@@ -49,15 +49,27 @@ export class SheetView extends EventTarget {
    */
   start(fresh) {
     if (fresh) this.save();
+    this.alive = new AbortController();
+    const signal = this.alive.signal;
     addEventListener('storage', (e) => {
       if (e.key !== `kaoping:${this.key}`) return;
       const now = drafts.load(this.key);
       if (!now || (now.saved_ms ?? 0) <= (this.draft.saved_ms ?? 0)) return;
       this.draft = now;
       this.render();
-    });
-    changes.addEventListener('change', () => this.draft.done && this.showDelivery());
+    }, { signal });
+    changes.addEventListener('change', () => this.draft.done && this.showDelivery(), { signal });
     this.render();
+  }
+
+  /** Stop following storage and delivery (the element mounts another view in its place). */
+  stop() {
+    this.alive.abort();
+  }
+
+  /** Fire `type` with `detail` (the element and the iframe pass them on to the portal). */
+  fire(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
   get t() {
@@ -192,6 +204,15 @@ export class SheetView extends EventTarget {
     else if (e?.state === 'refused') alert = `${t.refused(typeof e.error === 'string' ? e.error : tr(e.error, this.lang))} ${this.kept ? t.keptHere : t.notKept}`;
     else if (!this.kept) alert = t.notKept;
     else text = e?.http ? t.retrying(e.http) : this.words.queued;
+    // The portal hears of each change of state once: delivered; failed (refused, with the
+    // server's reason); queued, and why it waits (an HTTP status, offline, or kept in memory only).
+    const state = text === this.words.delivered ? 'delivered' : e?.state === 'refused' ? 'failed' : 'queued';
+    const why = state === 'failed' ? e.error : state === 'delivered' ? null : e?.http ? `HTTP ${e.http}` : e?.tries ? 'offline' : this.kept ? null : 'memory-only';
+    const seen = `${state} ${JSON.stringify(why)}`;
+    if (this.told !== seen) {
+      this.told = seen;
+      this.fire('delivery', { state, checksum: this.draft.record.checksum, reason: why });
+    }
     status.textContent = text;
     warn.textContent = alert;
     warn.hidden = !alert;
@@ -523,6 +544,7 @@ export class FormView extends SheetView {
     if (value === null || value === undefined) delete this.draft.answers.values[qid];
     else this.draft.answers.values[qid] = value;
     this.save();
+    this.fire('change', { question: qid, value: value ?? null });
     const before = this.state.sections.join();
     this.refresh();
     if (this.state.sections.join() !== before) this.updateProgress();
@@ -534,6 +556,11 @@ export class FormView extends SheetView {
     const n = this.state.sections.length;
     if (label) label.textContent = `${this.t.sectionOf(this.draft.section + 1, n)} · ${this.t.answered(this.state.answered, this.state.total)}`;
     if (bar) bar.max = n;
+    const { answered, total } = this.state;
+    if (this.progressed !== `${answered}/${total}`) {
+      this.progressed = `${answered}/${total}`;
+      this.fire('progress', { answered, total });
+    }
   }
 
   /** Re-evaluate and update what is shown, without redrawing the inputs. */
@@ -609,6 +636,7 @@ export class FormView extends SheetView {
     if (issues.length) {
       this.showErrorsFor.add(this.draft.section);
       this.showIssues(issues, true);
+      this.fire('invalid', { issues });
       return;
     }
     this.restored = false;
@@ -624,7 +652,7 @@ export class FormView extends SheetView {
 
   submit() {
     try {
-      this.finish('submit', { instrument: this.instrument.id, respondent_id: this.draft.respondent_id, reviewer: false, code: this.draft.code });
+      this.finish('submit', { instrument: this.instrument.id, respondent_id: this.draft.respondent_id, reviewer: false, code: this.draft.code, prefill: this.draft.prefill ?? {} });
     } catch (e) {
       // Only the code can be wrong now (every section is complete).
       this.draft.section = 0;
@@ -653,6 +681,7 @@ export class FormView extends SheetView {
   restart() {
     drafts.clear(this.key);
     this.draft = { respondent_id: randomId(), started_ms: Date.now(), section: 0, answers: { values: {}, reasons: {} } };
+    this.restarted?.(); // the portal's prefill again (prefill.js)
     this.restored = false;
     this.showErrorsFor.clear();
     this.render();

@@ -1,4 +1,5 @@
-// The example portal: listens to both embedding modes and lists what it receives.
+// The example portal: listens to both embedding modes and lists what it receives
+// (docs/embed.md has every event and its detail).
 const log = document.getElementById('event-log');
 const frame = document.getElementById('frame');
 const kaopingOrigin = location.origin; // where kaoping is served; a real portal writes it here
@@ -11,13 +12,22 @@ function note(text) {
   log.append(li);
 }
 
-document.addEventListener('kaoping-submit', (e) => {
-  note(`kaoping-submit（自定义元素）：${e.detail.instrument}，校验码 ${e.detail.checksum}`);
-});
+/** One line for an event the portal lists (changes and progress are left out: too many). */
+function describe(type, detail) {
+  if (type === 'kaoping-submit') return `${detail.instrument}，校验码 ${detail.checksum}`;
+  if (type === 'kaoping-invalid') return `${detail.issues.length} 处问题（${detail.source}）`;
+  if (/delivered|queued|failed/.test(type)) return `校验码 ${detail.checksum.slice(0, 12)}…${detail.reason ? `，${JSON.stringify(detail.reason)}` : ''}`;
+  return null;
+}
+
+for (const type of ['kaoping-submit', 'kaoping-invalid', 'kaoping-delivered', 'kaoping-queued', 'kaoping-failed']) {
+  document.addEventListener(type, (e) => note(`${type}（自定义元素）：${describe(type, e.detail)}`));
+}
 
 window.addEventListener('message', (e) => {
   if (e.origin !== kaopingOrigin || e.source !== frame.contentWindow) return;
   const msg = e.data || {};
   if (msg.type === 'kaoping-resize') frame.style.height = `${Math.min(msg.height + 20, 4000)}px`;
-  if (msg.type === 'kaoping-submit') note(`kaoping-submit（iframe）：${msg.record.instrument}，校验码 ${msg.record.checksum}`);
+  const line = msg.detail && describe(msg.type, msg.detail);
+  if (line) note(`${msg.type}（iframe）：${line}`);
 });

@@ -94,14 +94,26 @@ export const submissions = {
 // ---- the outbox ------------------------------------------------------------------------------
 
 /**
+ * What a page that embeds the form adds to the POSTs to one endpoint (its own auth): `headers`,
+ * and `before(request)`, which may change the Request or return another to the same URL. Kept
+ * by the endpoint's exact URL, so they reach no other endpoint; in this page's memory only.
+ */
+const auth = new Map();
+export const deliveryOptions = (endpoint, { headers, before }) => {
+  if (Object.keys(headers).length || before) auth.set(endpoint, { headers, before });
+  else auth.delete(endpoint);
+};
+
+/**
  * An outbox entry: the record, where it goes (the endpoint it was made for; null for records
  * moved from the old localStorage outbox until a page of their kind claims them) and how its
  * delivery went: state 'waiting' | 'sent' | 'refused', tries, next_ms (backoff), http (the last
- * 5xx), error (the server's reason for a 4xx).
+ * 5xx), error (the server's reason for a 4xx). `auth`: made where the page added its own auth to
+ * the endpoint's POSTs, so only such a page sends it (another of the origin's pages waits).
  */
 export const entry = (record, endpoint) => ({
   checksum: record.checksum, endpoint, kind: record.reviewer ? 'review' : 'survey', record,
-  state: 'waiting', tries: 0, next_ms: 0,
+  state: 'waiting', tries: 0, next_ms: 0, auth: auth.has(endpoint),
 });
 
 const memory = new Map(); // entries IndexedDB could not take: kept while the page is open
@@ -270,18 +282,14 @@ async function sendAll(claim, force) {
     if (e.state === 'sent' && e.sent_ms < Date.now() - SENT_KEPT_MS) await outbox.remove(e.checksum);
     if (e.state !== 'waiting') continue;
     if (!e.endpoint && claim?.kind === e.kind) e.endpoint = claim.endpoint;
-    if (!e.endpoint || down.has(e.endpoint)) continue;
+    if (!e.endpoint || down.has(e.endpoint) || (e.auth && !auth.has(e.endpoint))) continue;
     if (!force && e.next_ms > Date.now()) {
       next = Math.min(next, e.next_ms);
       continue;
     }
     let res = null;
     try {
-      res = await fetch(e.endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': e.checksum },
-        body: JSON.stringify(e.record),
-      });
+      res = await fetch(await request(e));
     } catch {
       down.add(e.endpoint);
     }
@@ -302,6 +310,20 @@ async function sendAll(claim, force) {
   }
   clearTimeout(timer);
   if (next < Infinity) timer = setTimeout(() => deliver(claim), Math.max(0, next - Date.now()) + 50);
+}
+
+/** The POST of entry `e`, with what the page added for its endpoint. */
+async function request(e) {
+  const own = auth.get(e.endpoint);
+  const req = new Request(e.endpoint, {
+    method: 'POST',
+    headers: { ...own?.headers, 'content-type': 'application/json', 'idempotency-key': e.checksum },
+    body: JSON.stringify(e.record),
+  });
+  const out = (await own?.before?.(req)) ?? req;
+  // A hook cannot send the record (and its headers) elsewhere.
+  if (!(out instanceof Request) || out.url !== req.url) throw new TypeError('beforeDeliver');
+  return out;
 }
 
 let running = null;

@@ -63,8 +63,8 @@ tasks:
                                      (npm pack), and target/package/dist/kaoping-VERSION/ for portals
                                      without npm, with SRI hashes; prints their size over the wire
                                      (--no-build: no wasm build; target/www/ is still made from www/)
-  test                               ensure tools, fmt, clippy, tests (native, wasm, browser), size,
-                                     lighthouse
+  test                               ensure tools, fmt, clippy, tests (native, wasm, browser), the
+                                     element's TypeScript types (tests/portal-ts), size, lighthouse
   tidy                               the core's modules import only lower layers (no cycles), no core
                                      file over 700 lines or fn over 120 (except listed ones), and
                                      node tests/tidy/dictionaries.mjs (see ARCHITECTURE.md, Layers)

@@ -207,6 +207,14 @@ pub fn run(root: &Path) -> Result<()> {
     suite.step("package", &["ensure tools", "build-web"], || {
         crate::package::run(root)
     });
+    // <kaoping-form>'s TypeScript declarations (www/js/embed.d.ts) are generated from embed.js's
+    // JSDoc by tsc: up to date, and a TypeScript portal type-checks against them (docs/embed.md).
+    suite.step("embed types (tsc)", &["ensure tools", "build-web"], || {
+        Cmd::new("node")
+            .arg("tests/portal-ts/check.mjs")
+            .dir(root)
+            .run()
+    });
     suite.step("e2e (chromium)", &["ensure tools", "build-web"], || {
         let files = e2e_test_files(root)?;
         if files.is_empty() {

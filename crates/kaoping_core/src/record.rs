@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+mod prefill;
+pub use prefill::{check_prefill, PrefillIssue};
+
 /// The format tag written into every record.
 pub const RECORD_FORMAT: &str = "kaoping.response/1";
 
@@ -29,6 +32,10 @@ pub struct Submission {
     /// The one-time code as typed, for an instrument that takes one (else ignored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Answers the portal embedding the form gave before the respondent started, by question
+    /// id, as checked by [`check_prefill`]: the record names in `prefilled` those still unchanged.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prefill: BTreeMap<String, Value>,
 }
 
 /// Signals about the quality of a response: recorded, never blocking.
@@ -82,6 +89,11 @@ pub struct ResponseRecord {
     // In both builds (the respondent's page puts it on), unlike `signed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// The questions of `answers` whose answer is the one the portal prefilled, unchanged by
+    /// the respondent (`docs/embed.md`). Left out when none, so other records (and their
+    /// checksums) are as before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefilled: Vec<String>,
 }
 
 /// A sheet signed by the rater's device under an office invitation (`crate::trust`).
@@ -165,7 +177,6 @@ pub fn build_record(
         started_at: rfc3339(sub.started_ms),
         submitted_at: rfc3339(sub.submitted_ms),
         lang: sub.lang.clone(),
-        answers,
         reasons,
         hidden_answers,
         quality,
@@ -174,6 +185,8 @@ pub fn build_record(
         #[cfg(feature = "trust")]
         signed: None,
         code: None,
+        prefilled: prefill::still_prefilled(&sub.prefill, &answers),
+        answers,
     }))
 }
 
@@ -292,6 +305,7 @@ mod tests {
             answers,
             earlier_submissions: 0,
             code: code.map(str::to_owned),
+            prefill: BTreeMap::new(),
         };
         (form, sub)
     }

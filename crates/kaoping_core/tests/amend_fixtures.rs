@@ -44,6 +44,7 @@ fn seal(case: &Path, old: &kaoping_core::plan::Plan) -> String {
             },
             earlier_submissions: 0,
             code: None,
+            prefill: Default::default(),
         };
         let rec = build_record(&old.id, &old.version, &old.sha256, ins, &sub).unwrap();
         out += &serde_json::to_string(&rec).unwrap();

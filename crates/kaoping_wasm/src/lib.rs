@@ -51,6 +51,10 @@ extern "C" {
     pub type IResponseRecord;
     #[wasm_bindgen(typescript_type = "ICarryOver")]
     pub type ICarryOver;
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    pub type IPrefill;
+    #[wasm_bindgen(typescript_type = "IPrefillIssue[]")]
+    pub type IPrefillIssues;
 }
 
 #[wasm_bindgen(start)]
@@ -230,6 +234,24 @@ impl Engine {
         let sub: Submission = from_js(submission.into())?;
         let rec = record::build_form_record(&self.form, &sub).map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
+    }
+
+    /// A portal's prefilled answers (answer per question id) checked against the instrument,
+    /// with the answers so far: every problem in both languages, none when the form may take
+    /// them (`record::check_prefill`).
+    // Not in the review build: its pages take no prefill (the review page's budget).
+    #[cfg(any(not(feature = "review"), feature = "office"))]
+    #[wasm_bindgen(js_name = checkPrefill)]
+    pub fn check_prefill(
+        &self,
+        instrument: &str,
+        answers: IAnswers,
+        prefill: IPrefill,
+    ) -> Result<IPrefillIssues, JsValue> {
+        let ins = self.instrument(instrument)?;
+        let answers: Answers = from_js(answers.into())?;
+        let prefill = from_js(prefill.into())?;
+        Ok(to_js(&record::check_prefill(ins, &answers, &prefill))?.unchecked_into())
     }
 
     /// Whether the instrument takes a one-time code (the page asks for it before the questions).

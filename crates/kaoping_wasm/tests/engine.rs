@@ -77,6 +77,47 @@ fn submit_makes_a_record_whose_checksum_verifies() {
     assert!(Engine::verify_record(rec).unwrap());
 }
 
+#[cfg(any(not(feature = "review"), feature = "office"))]
+#[wasm_bindgen_test]
+fn a_portal_s_prefill_is_checked_and_marked_in_the_record() {
+    let engine = Engine::new(None).unwrap();
+    let none = js(json!({"values": {}}));
+    let issues = rust(
+        engine
+            .check_prefill(
+                "public",
+                none.clone().unchecked_into(),
+                js(json!({"district": "atlantis", "age_group": "60+"})).unchecked_into(),
+            )
+            .unwrap()
+            .into(),
+    );
+    assert_eq!(issues.as_array().unwrap().len(), 1, "{issues}");
+    assert_eq!(issues[0]["question"], json!("district"));
+    assert_eq!(issues[0]["code"], json!("not_an_option"));
+    assert!(issues[0]["message"]["zh-CN"].is_string() && issues[0]["message"]["en"].is_string());
+    let fine = engine
+        .check_prefill(
+            "public",
+            none.unchecked_into(),
+            js(json!({"district": "wuchang"})).unchecked_into(),
+        )
+        .unwrap();
+    assert_eq!(rust(fine.into()), json!([]));
+    let sub = json!({
+        "instrument": "public", "respondent_id": "r2", "started_ms": 0.0, "submitted_ms": 200000.0,
+        "lang": "zh-CN", "prefill": {"district": "wuchang", "age_group": "18-29"},
+        "answers": {"values": {
+            "district": "wuchang", "age_group": "60+",
+            "services": {"micro_roads": 4, "greenways": 3, "parking": 4, "community_health": 4,
+                         "elderly_care": 4, "public_safety": 4, "environment": 4},
+            "overall": 5, "priorities": ["health"]
+        }}
+    });
+    let rec = rust(engine.submit(js(sub).unchecked_into()).unwrap().into());
+    assert_eq!(rec["prefilled"], json!(["district"]));
+}
+
 #[wasm_bindgen_test]
 fn a_text_that_is_not_a_plan_is_refused() {
     assert!(Engine::new(Some("{\"id\": 1}".into())).is_err(), "refused");

@@ -22,7 +22,7 @@ use kaoping_core::ingest::{FileCount, FileOptions, Progress, RecordFile, Records
 use kaoping_core::invite::{InvitationLink, InvitedSheet, PrintedInvitation, RosterPayloads};
 use kaoping_core::manifest::{FileEntry, InputRole, Manifest};
 use kaoping_core::plan::{NextYear, Plan};
-use kaoping_core::record::{ResponseRecord, Submission};
+use kaoping_core::record::{PrefillIssue, ResponseRecord, Submission};
 use kaoping_core::review::ReviewSubmission;
 use kaoping_core::review::{ReviewAnswers, ReviewCarryOver, ReviewSheetLayout, ReviewState};
 use kaoping_core::roster::RosterOptions;
@@ -67,6 +67,7 @@ fn definitions() -> BTreeMap<String, Value> {
         FormState,
         Submission,
         ResponseRecord,
+        PrefillIssue,
         PlanReport,
         PlanDiff,
         Amended,

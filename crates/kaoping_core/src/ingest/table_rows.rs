@@ -439,5 +439,6 @@ pub fn table_record(
         #[cfg(feature = "trust")]
         signed: None,
         code: None,
+        prefilled: Vec::new(),
     })
 }

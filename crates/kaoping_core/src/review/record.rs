@@ -77,6 +77,7 @@ pub fn build_record(
         #[cfg(feature = "trust")]
         signed: None,
         code: None,
+        prefilled: Vec::new(),
     }))
 }
 

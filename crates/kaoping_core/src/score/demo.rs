@@ -80,6 +80,7 @@ fn record(
         #[cfg(feature = "trust")]
         signed: None,
         code: None,
+        prefilled: Vec::new(),
     };
     seal(r)
 }
