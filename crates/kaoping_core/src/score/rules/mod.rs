@@ -469,7 +469,7 @@ mod tests {
             super::ScoringRules::default()
         );
         // the demo plan spells out exactly the defaults, plus AHP weights for the
-        // central districts, raking of the public survey, the units rated as used and the
+        // central districts, raking of the public survey, the units rated as used, the
         // priorities question
         let mut demo = super::ScoringRules::of(&crate::plan::demo_plan()).unwrap();
         assert!(demo.indicator_weights.contains_key("central"));
@@ -483,6 +483,11 @@ mod tests {
         demo.public.weighting = None;
         demo.public.unit_matrix = None;
         demo.public.priorities_question = None;
+        // and the cap on 优秀 and the reminder talks of the cadre rules
+        assert_eq!(demo.cadre.excellent_max_share, Some(0.15));
+        assert_eq!(demo.cadre.reminder_talk_above, Some(0.2));
+        demo.cadre.excellent_max_share = None;
+        demo.cadre.reminder_talk_above = None;
         assert_eq!(demo, super::ScoringRules::default());
     }
 
