@@ -436,6 +436,13 @@ proptest! {
             (head.answered, head.total, head.complete) = (diff.answered, diff.total, diff.complete);
             prop_assert_eq!(&rebuilt(&ins, &kept, &head), &full, "diffs applied, after {:?}", op);
         }
+        // What a page draws first, `all()`, is every question's status as the diffs left it.
+        let all = s.all();
+        let drawn: BTreeMap<String, QuestionStatus> =
+            all.questions.iter().map(|q| (q.question.clone(), q.clone())).collect();
+        prop_assert_eq!(&drawn, &kept);
+        prop_assert_eq!(all.sections.as_ref(), Some(&head.sections));
+        prop_assert_eq!((all.answered, all.total, all.complete), (head.answered, head.total, head.complete));
         // Starting from the answers at the end gives the same state.
         let again = FormSession::new(&ins, s.answers().clone(), lang);
         prop_assert_eq!(again.state(), s.state());

@@ -228,6 +228,17 @@ impl FormSession {
         &self.answers
     }
 
+    /// Every question's status, the shown sections and the counts: what a page draws first.
+    pub fn all(&self) -> FormDiff {
+        FormDiff {
+            questions: self.items.iter().map(|i| i.status.clone()).collect(),
+            sections: Some(self.shown_sections.clone()),
+            answered: self.answered,
+            total: self.total,
+            complete: self.issues == 0,
+        }
+    }
+
     /// The whole state of the form, as [`evaluate`](super::evaluate) gives it.
     pub fn state(&self) -> FormState {
         let mut state = FormState {
