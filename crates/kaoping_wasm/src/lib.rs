@@ -217,6 +217,8 @@ impl Engine {
 
     /// A form being filled in with the answers so far, kept between answers: each answer set
     /// in it re-evaluates only what reads it (the page's path; `evaluate` gives the same state).
+    // Not in the review build: its page draws no survey (its size budget).
+    #[cfg(any(feature = "office", not(feature = "review")))]
     #[wasm_bindgen(js_name = formSession)]
     pub fn form_session(
         &self,
@@ -254,9 +256,11 @@ impl Engine {
 }
 
 /// One respondent's form between answers (`Engine.formSession`).
+#[cfg(any(feature = "office", not(feature = "review")))]
 #[wasm_bindgen]
 pub struct FormSession(form::FormSession);
 
+#[cfg(any(feature = "office", not(feature = "review")))]
 #[wasm_bindgen]
 impl FormSession {
     /// The whole state of the form: shown sections and questions, issues and progress.
@@ -272,7 +276,8 @@ impl FormSession {
     /// Set one answer (`null` or `undefined` clears it); what changed.
     #[wasm_bindgen(js_name = setAnswer)]
     pub fn set_answer(&mut self, question: &str, value: JsValue) -> Result<IFormDiff, JsValue> {
-        let value: serde_json::Value = from_js(value)?;
+        // Straight to a JSON value: `from_js` would read it twice (a second deserializer).
+        let value = serde_wasm_bindgen::from_value(value).map_err(FacadeError::convert)?;
         Ok(to_js(&self.0.set_answer(question, value))?.unchecked_into())
     }
 

@@ -50,6 +50,14 @@ enum Reader {
     Constraint(usize),
 }
 
+/// An answer id: the places of its questions in the form (one, unless the plan repeats an
+/// id; none for an id that only conditions name) and the conditions that read it.
+#[derive(Default)]
+struct Id {
+    places: Vec<usize>,
+    readers: Vec<Reader>,
+}
+
 struct SectionSlot {
     rule: Rule,
     holds: bool,
@@ -83,9 +91,8 @@ pub struct FormSession {
     answers: Answers,
     sections: Vec<SectionSlot>,
     items: Vec<Item>,
-    /// The places of each question id (one, unless the plan repeats an id).
-    places: BTreeMap<String, Vec<usize>>,
-    readers: BTreeMap<String, Vec<Reader>>,
+    /// Per answer id: the places of its questions and who reads it.
+    ids: BTreeMap<String, Id>,
     /// A question id appears twice (a plan that did not pass validation): then every change
     /// re-evaluates the whole form, which is what `evaluate` does with such a plan.
     repeated: bool,
@@ -106,10 +113,7 @@ struct SessionEnv<'a> {
 impl Env for SessionEnv<'_> {
     fn answer(&self, id: &str) -> Option<Value> {
         let s = self.session;
-        let hidden = s
-            .places
-            .get(id)
-            .is_some_and(|places| places.iter().any(|&i| i < self.before && !s.items[i].shown));
+        let hidden = (s.places(id).iter()).any(|&i| i < self.before && !s.items[i].shown);
         if hidden {
             return None;
         }
@@ -133,8 +137,7 @@ impl FormSession {
             answers,
             sections: Vec::new(),
             items: Vec::new(),
-            places: BTreeMap::new(),
-            readers: BTreeMap::new(),
+            ids: BTreeMap::new(),
             repeated: false,
             shown_sections: Vec::new(),
             answered: 0,
@@ -154,7 +157,7 @@ impl FormSession {
                 for c in &constraints {
                     s.read_by(c, Reader::Constraint(at));
                 }
-                let places = s.places.entry(q.id.clone()).or_default();
+                let places = &mut s.ids.entry(q.id.clone()).or_default().places;
                 places.push(at);
                 s.repeated |= places.len() > 1;
                 s.items.push(Item {
@@ -185,8 +188,11 @@ impl FormSession {
     }
 
     fn read_by(&mut self, rule: &Rule, reader: Reader) {
-        for id in rule.iter().flat_map(Expr::references) {
-            self.readers.entry(id).or_default().push(reader);
+        if let Some(e) = rule {
+            e.each_reference(&mut |id| {
+                let readers = &mut self.ids.entry(id.to_owned()).or_default().readers;
+                readers.push(reader);
+            });
         }
     }
 
@@ -266,7 +272,8 @@ impl FormSession {
     /// constraint.
     fn mark_readers(&self, id: &str, after: Option<usize>, m: &mut Marks) {
         let later = |at: usize| after.is_none_or(|p| at > p);
-        for r in self.readers.get(id).into_iter().flatten() {
+        let readers = self.ids.get(id).map_or(&[][..], |n| &n.readers);
+        for r in readers {
             match *r {
                 Reader::Section(t) if later(self.sections[t].start) => m.sections[t] = true,
                 Reader::Relevance(p) if later(p) => m.relevance[p] = true,
@@ -277,9 +284,13 @@ impl FormSession {
     }
 
     fn mark_checks(&self, id: &str, m: &mut Marks) {
-        for &p in self.places.get(id).into_iter().flatten() {
+        for &p in self.places(id) {
             m.checks[p] = true;
         }
+    }
+
+    fn places(&self, id: &str) -> &[usize] {
+        self.ids.get(id).map_or(&[], |n| &n.places)
     }
 
     fn holds(&self, rule: &Rule, before: usize, current: Option<&Value>) -> bool {
@@ -362,7 +373,7 @@ impl FormSession {
         let mut reason_required = false;
         if shown {
             // Only a repeated id has an earlier place whose issues stop these constraints.
-            let earlier = self.places.get(&q.id).into_iter().flatten().any(|&i| {
+            let earlier = self.places(&q.id).iter().any(|&i| {
                 i < p && self.items[i].status.shown && !self.items[i].status.issues.is_empty()
             });
             let item = &self.items[p];
