@@ -425,6 +425,11 @@ proptest! {
             };
             let full = evaluate(&ins, s.answers(), lang);
             prop_assert_eq!(&s.state(), &full, "after {:?}", op);
+            // A cleared answer or reason, kept as null or "", reads as one never given.
+            let mut given = s.answers().clone();
+            given.values.retain(|_, v| !v.is_null());
+            given.reasons.retain(|_, r| !r.is_empty());
+            prop_assert_eq!(&evaluate(&ins, &given, lang), &full, "after {:?}", op);
             for st in &diff.questions {
                 prop_assert_ne!(&kept[&st.question], st, "in the diff without a change");
                 kept.insert(st.question.clone(), st.clone());
