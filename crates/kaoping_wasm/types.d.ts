@@ -788,6 +788,21 @@ export type IFileSetVerification = {
 };
 
 /**
+ * What one change did to the form: the questions whose status changed (each with its whole
+ * new status), the shown sections when they changed, and the form's counts.
+ */
+export interface IFormDiff {
+  /** Shown questions with an answer, and the number of shown questions. */
+  answered: number;
+  /** True when there is no issue: the form can be submitted. */
+  complete: boolean;
+  questions: IQuestionStatus[];
+  /** The shown sections, in order, when they changed; `null` when they did not. */
+  sections?: string[] | null;
+  total: number;
+}
+
+/**
  * A questionnaire file added to a plan: the new plan, what the instrument holds, what was
  * not imported, and the new plan's validation.
  */
@@ -1977,6 +1992,17 @@ export interface IQuestion {
   type: string;
   /** Offer "unable to judge" (无法评价); such answers are excluded from scores, not zero. */
   unable?: boolean;
+}
+
+/**
+ * What one question's status is now: whether it is shown, whether its written reason is
+ * required, and its issues (empty when it is hidden).
+ */
+export interface IQuestionStatus {
+  issues: IAnswerIssue[];
+  question: string;
+  reason_required: boolean;
+  shown: boolean;
 }
 
 /** Rounding of a quota `share × units in the category`. */

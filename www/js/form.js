@@ -306,8 +306,15 @@ export class FormView extends SheetView {
     return `${this.prefix}${qid}${suffix}`;
   }
 
+  /**
+   * A new session of the engine over the draft's answers (from here each change goes to it
+   * alone, and it says what changed), and every question's status.
+   */
   evaluate() {
-    return this.engine.evaluate(this.instrument.id, this.draft.answers, this.lang);
+    this.session?.free();
+    this.session = this.engine.formSession(this.instrument.id, this.draft.answers, this.lang);
+    this.status = new Map();
+    return this.session.all();
   }
 
   // ---- drawing ---------------------------------------------------------------------------
@@ -316,13 +323,12 @@ export class FormView extends SheetView {
     const t = this.t;
     this.root.replaceChildren();
     if (this.draft.done) return this.renderDone();
-    const state = this.evaluate();
-    const visible = state.sections;
+    const all = this.evaluate();
+    const visible = all.sections;
     if (this.draft.section >= visible.length) this.draft.section = Math.max(0, visible.length - 1);
     const sectionId = visible[this.draft.section];
     const section = (this.instrument.sections ?? []).find((s) => s.id === sectionId);
     this.section = section;
-    this.state = state;
 
     const header = h('div', { class: 'form-head' },
       h('h1', { text: this.title }),
@@ -360,7 +366,7 @@ export class FormView extends SheetView {
     form.append(h('p', { class: 'hint saved', text: t.savedLocally }));
     this.root.append(header, progress, this.summary, form);
     this.heading = heading;
-    this.refresh();
+    this.refresh(all);
   }
 
   /** What came over from a draft made under another plan version, and what did not. */
@@ -508,7 +514,7 @@ export class FormView extends SheetView {
       const area = h('textarea', { id: rid, rows: '3', 'aria-describedby': rerr, oninput: (e) => {
         this.draft.answers.reasons[q.id] = e.target.value;
         this.save();
-        this.refresh();
+        this.refresh(this.session.setReason(q.id, e.target.value));
       } });
       area.value = this.draft.answers.reasons[q.id] ?? '';
       block.append(h('div', { class: 'group reason', hidden: true, 'data-reason': q.id },
@@ -545,9 +551,7 @@ export class FormView extends SheetView {
     else this.draft.answers.values[qid] = value;
     this.save();
     this.fire('change', { question: qid, value: value ?? null });
-    const before = this.state.sections.join();
-    this.refresh();
-    if (this.state.sections.join() !== before) this.updateProgress();
+    this.refresh(this.session.setAnswer(qid, value));
   }
 
   updateProgress() {
@@ -563,22 +567,23 @@ export class FormView extends SheetView {
     }
   }
 
-  /** Re-evaluate and update what is shown, without redrawing the inputs. */
-  refresh() {
-    const state = this.evaluate();
-    this.state = state;
-    const shown = new Set(state.questions);
-    for (const [qid, block] of this.blocks) block.hidden = !shown.has(qid);
-    for (const el of this.root.querySelectorAll('[data-reason]')) {
-      el.hidden = !state.reasons_required.includes(el.dataset.reason) || !shown.has(el.dataset.reason);
+  /** Apply what the engine says changed (`diff`), without redrawing the inputs. */
+  refresh(diff) {
+    this.state = { ...diff, sections: diff.sections ?? this.state.sections };
+    for (const q of diff.questions) {
+      this.status.set(q.question, q);
+      const block = this.blocks.get(q.question);
+      if (block) block.hidden = !q.shown;
+      const reason = block?.querySelector('[data-reason]');
+      if (reason) reason.hidden = !q.shown || !q.reason_required;
     }
     this.updateProgress();
-    this.showIssues(this.showErrorsFor.has(this.draft.section) ? this.sectionIssues(state) : [], false);
+    this.showIssues(this.showErrorsFor.has(this.draft.section) ? this.sectionIssues() : [], false);
     for (const q of this.section.questions) if (q.type === 'text') this.counter(q, this.draft.answers.values[q.id] ?? '');
   }
 
-  sectionIssues(state) {
-    return state.issues.filter((i) => this.blocks.has(i.question) && state.questions.includes(i.question));
+  sectionIssues() {
+    return this.section.questions.flatMap((q) => (this.status.get(q.id)?.shown ? this.status.get(q.id).issues : []));
   }
 
   /** Show issues next to their fields and in the summary at the top (GOV.UK pattern). */
@@ -630,9 +635,8 @@ export class FormView extends SheetView {
   }
 
   next() {
-    const state = this.evaluate();
-    this.state = state;
-    const issues = this.sectionIssues(state);
+    const state = this.state;
+    const issues = this.sectionIssues();
     if (issues.length) {
       this.showErrorsFor.add(this.draft.section);
       this.showIssues(issues, true);

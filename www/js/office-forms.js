@@ -26,7 +26,7 @@ function previewEngine(engine) {
   return {
     planSha256: `${NS}${engine.planSha256}`,
     plan: () => ({ ...plan, instruments: plan.instruments.map((i) => ({ ...i, id: NS + i.id })) }),
-    evaluate: (id, answers, lang) => engine.evaluate(inner(id), answers, lang),
+    formSession: (id, answers, lang) => engine.formSession(inner(id), answers, lang),
     reviewSheet: (id) => ({ ...engine.reviewSheet(inner(id)), instrument: id }),
     evaluateReview: (id, answers, lang) => engine.evaluateReview(inner(id), answers, lang),
     needsCode: (id) => engine.needsCode(inner(id)),

@@ -21,6 +21,8 @@
 //! cargo xtask bench collect [--n 10000] [--clients 1,16,64] [--no-build] [--rate-only] [--bin PATH]
 //!                          [--pg URL]            the collector's records/s, latency, memory, recovery
 //!                                                (--pg: PostgreSQL, a fresh database per run)
+//! cargo xtask bench live [--rounds 20] [--no-build]  live validation per answer: full, incremental,
+//!                                                SurveyJS (Node, forms build)
 //! cargo xtask fuzz [--seconds 600] [--quiet MIN] [TARGET…]  cargo-fuzz targets (nightly), one after another
 //! cargo xtask recipe [--no-build] [nginx|caddy…]  docs/deploy.md's snippets, run with the browser
 //!                                                tests through them (a step of `test`)
@@ -29,6 +31,7 @@
 mod bench;
 mod bench_collect;
 mod bench_layouts;
+mod bench_live;
 mod cmd;
 mod compress;
 mod fuzz;
@@ -94,6 +97,11 @@ tasks:
                                      SQLite (DB for createdb/dropdb, a kaoping_bench_cN per run)
                                      after SIGKILL and restart, 9,990 silent connections, wrk
                                      (--rate-only: the rates alone; --bin: another kaoping build)
+  bench live [--rounds 20] [--no-build]
+                                     live validation in Node with the forms build: a 200-question
+                                     form answered one question at a time, median and p95 per
+                                     answer and plan load, for the full evaluation, the form
+                                     session and SurveyJS (xtask/bench/live/, its own npm package)
   fuzz [--seconds 600] [--quiet MIN] [TARGET...]
                                      build the cargo-fuzz targets of fuzz/ (nightly, installs cargo-fuzz)
                                      and run each (all when none named) for that long, or until its
@@ -238,6 +246,13 @@ fn run() -> Result<()> {
                         pg,
                     },
                 );
+            }
+            if args.rest.first().map(String::as_str) == Some("live") {
+                args.rest.remove(0);
+                let rounds = args.value("--rounds")?.map(|v| num(&v)).transpose()?;
+                let no_build = args.flag("--no-build");
+                args.finish()?;
+                return bench_live::run(&root, rounds.unwrap_or(20), !no_build);
             }
             // --n: the option's earlier name.
             let n = match args.value("--rows")? {

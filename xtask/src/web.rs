@@ -74,6 +74,12 @@ pub fn build(root: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Only the forms build (`www/pkg/`): what the respondent's page loads.
+pub fn build_forms(root: &Path) -> Result<()> {
+    let (dir, feature) = VARIANTS[0];
+    build_variant(root, dir, feature)
+}
+
 /// Make `target/www/` afresh: a copy of `www/` (with the builds in `pkg/`, `pkg-review/` and
 /// `pkg-office/`)
 /// whose `.js` and `.css` files are minified by esbuild (npm), file by file, no bundling: the

@@ -1,5 +1,6 @@
 //! Filling in a form: which sections and questions are shown, what is wrong with the answers,
-//! how far the respondent has got. The pages call [`evaluate`] after every change.
+//! how far the respondent has got. [`evaluate`] evaluates the whole form; the pages keep a
+//! [`FormSession`], which re-evaluates only what a change touches and gives the same state.
 
 use crate::expr::{self, Env};
 use crate::plan::{Instrument, Question, QuestionKind};
@@ -9,9 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod carry;
 mod check;
+mod session;
 pub use carry::{carry_over, CarryOver, Dropped};
 pub(crate) use check::question_ok;
 use check::{check_question, Issues};
+pub use session::{FormDiff, FormSession, QuestionStatus};
 
 /// The answer value that means "unable to judge" (无法评价).
 pub const UNABLE: &str = "unable";
@@ -141,53 +144,19 @@ pub fn evaluate(ins: &Instrument, answers: &Answers, lang: &str) -> FormState {
         if is_answered(value) {
             answered += 1;
         }
-        let mut out = Issues {
-            q,
-            lang,
-            list: &mut issues,
+        let env = AnswerEnv {
+            values: &answers.values,
+            hidden: &hidden,
+            current: value,
         };
-        check_question(q, value, &mut out);
-        if let Some(rule) = &q.reason {
-            if needs_reason(q, value, rule.at_or_below) {
-                reasons_required.push(q.id.clone());
-                let given = answers
-                    .reasons
-                    .get(&q.id)
-                    .map(|s| s.trim().chars().count())
-                    .unwrap_or(0);
-                let min = rule.min_length.unwrap_or(1) as usize;
-                if given == 0 {
-                    out.reason(
-                        "reason_required",
-                        "请填写不满意的理由。",
-                        "Please give a reason.",
-                    );
-                } else if given < min {
-                    out.reason(
-                        "reason_too_short",
-                        &format!("理由至少需要 {min} 个字。"),
-                        &format!("The reason needs at least {min} characters."),
-                    );
-                }
-            }
-        }
-        if is_answered(value)
-            && !q.constraints.is_empty()
-            && out.list.iter().all(|i| i.question != q.id)
-        {
-            for c in &q.constraints {
-                let env = AnswerEnv {
-                    values: &answers.values,
-                    hidden: &hidden,
-                    current: value,
-                };
-                let ok = expr::parse(&c.expr)
-                    .map(|e| e.eval(&env).truthy())
-                    .unwrap_or(true);
-                if !ok {
-                    out.push_text("constraint", None, &c.message);
-                }
-            }
+        let reason = answers.reasons.get(&q.id);
+        let mut holds = |c: usize| {
+            expr::parse(&q.constraints[c].expr)
+                .map(|e| e.eval(&env).truthy())
+                .unwrap_or(true)
+        };
+        if question_issues(q, value, reason, lang, false, &mut issues, &mut holds) {
+            reasons_required.push(q.id.clone());
         }
     }
     let complete = issues.is_empty();
@@ -200,6 +169,53 @@ pub fn evaluate(ins: &Instrument, answers: &Answers, lang: &str) -> FormState {
         total: shown.len(),
         complete,
     }
+}
+
+/// The issues of a shown question, pushed onto `list`: its answer's checks, its written
+/// reason's, then its constraints (`holds(i)`: whether constraint `i` holds), which are checked
+/// only when the answer is given and nothing else is wrong with the question (nor with an
+/// `earlier` question of the same id). Returns whether its written reason is required now.
+/// Shared by [`evaluate`] and [`FormSession`].
+fn question_issues(
+    q: &Question,
+    value: Option<&Value>,
+    reason: Option<&String>,
+    lang: &str,
+    earlier: bool,
+    list: &mut Vec<AnswerIssue>,
+    holds: &mut dyn FnMut(usize) -> bool,
+) -> bool {
+    let mut out = Issues { q, lang, list };
+    check_question(q, value, &mut out);
+    let mut required = false;
+    if let Some(rule) = &q.reason {
+        if needs_reason(q, value, rule.at_or_below) {
+            required = true;
+            let given = reason.map(|s| s.trim().chars().count()).unwrap_or(0);
+            let min = rule.min_length.unwrap_or(1) as usize;
+            if given == 0 {
+                out.reason(
+                    "reason_required",
+                    "请填写不满意的理由。",
+                    "Please give a reason.",
+                );
+            } else if given < min {
+                out.reason(
+                    "reason_too_short",
+                    &format!("理由至少需要 {min} 个字。"),
+                    &format!("The reason needs at least {min} characters."),
+                );
+            }
+        }
+    }
+    if is_answered(value) && !earlier && out.list.iter().all(|i| i.question != q.id) {
+        for (c, constraint) in q.constraints.iter().enumerate() {
+            if !holds(c) {
+                out.push_text("constraint", None, &constraint.message);
+            }
+        }
+    }
+    required
 }
 
 fn needs_reason(q: &Question, value: Option<&Value>, at_or_below: f64) -> bool {

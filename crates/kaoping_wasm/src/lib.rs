@@ -45,6 +45,8 @@ extern "C" {
     pub type IAnswers;
     #[wasm_bindgen(typescript_type = "IFormState")]
     pub type IFormState;
+    #[wasm_bindgen(typescript_type = "IFormDiff")]
+    pub type IFormDiff;
     #[wasm_bindgen(typescript_type = "ISubmission")]
     pub type ISubmission;
     #[wasm_bindgen(typescript_type = "IResponseRecord")]
@@ -219,6 +221,22 @@ impl Engine {
         Ok(to_js(&form::evaluate(ins, &answers, lang))?.unchecked_into())
     }
 
+    /// A form being filled in with the answers so far, kept between answers: each answer set
+    /// in it re-evaluates only what reads it (the page's path; `evaluate` gives the same state).
+    // Not in the review build: its page draws no survey (its size budget).
+    #[cfg(any(feature = "office", not(feature = "review")))]
+    #[wasm_bindgen(js_name = formSession)]
+    pub fn form_session(
+        &self,
+        instrument: &str,
+        answers: IAnswers,
+        lang: &str,
+    ) -> Result<FormSession, JsValue> {
+        let ins = self.instrument(instrument)?;
+        let answers: Answers = from_js(answers.into())?;
+        Ok(FormSession(form::FormSession::new(ins, answers, lang)))
+    }
+
     /// A draft's answers, made under another version of the plan, carried over to this one:
     /// what still fits, and the rest listed with the reason.
     #[wasm_bindgen(js_name = carryOver)]
@@ -258,6 +276,43 @@ impl Engine {
     #[wasm_bindgen(js_name = needsCode)]
     pub fn needs_code(&self, instrument: &str) -> bool {
         self.form.needs_code(instrument)
+    }
+}
+
+/// One respondent's form between answers (`Engine.formSession`).
+#[cfg(any(feature = "office", not(feature = "review")))]
+#[wasm_bindgen]
+pub struct FormSession(form::FormSession);
+
+#[cfg(any(feature = "office", not(feature = "review")))]
+#[wasm_bindgen]
+impl FormSession {
+    /// The whole state of the form: shown sections and questions, issues and progress.
+    pub fn state(&self) -> Result<IFormState, JsValue> {
+        Ok(to_js(&self.0.state())?.unchecked_into())
+    }
+
+    /// Every question's status, the shown sections and the counts: what the page draws first.
+    pub fn all(&self) -> Result<IFormDiff, JsValue> {
+        Ok(to_js(&self.0.all())?.unchecked_into())
+    }
+
+    /// Set one answer (`null` or `undefined` clears it); what changed.
+    #[wasm_bindgen(js_name = setAnswer)]
+    pub fn set_answer(&mut self, question: &str, value: JsValue) -> Result<IFormDiff, JsValue> {
+        // Straight to a JSON value: `from_js` would read it twice (a second deserializer).
+        let value = serde_wasm_bindgen::from_value(value).map_err(FacadeError::convert)?;
+        Ok(to_js(&self.0.set_answer(question, value))?.unchecked_into())
+    }
+
+    /// Set one written reason (`undefined` clears it); what changed.
+    #[wasm_bindgen(js_name = setReason)]
+    pub fn set_reason(
+        &mut self,
+        question: &str,
+        text: Option<String>,
+    ) -> Result<IFormDiff, JsValue> {
+        Ok(to_js(&self.0.set_reason(question, text))?.unchecked_into())
     }
 }
 

@@ -57,6 +57,45 @@ fn evaluate_reports_required_answers_and_relevance() {
 }
 
 #[wasm_bindgen_test]
+fn a_form_session_sets_one_answer_and_gives_what_changed() {
+    let engine = Engine::new(None).unwrap();
+    let mut session = engine
+        .form_session("public", js(json!({})).unchecked_into(), "en")
+        .unwrap();
+    let diff = rust(
+        session
+            .set_answer("priorities", js(json!(["other"])))
+            .unwrap()
+            .into(),
+    );
+    let changed: Vec<&str> = diff["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["question"].as_str().unwrap())
+        .collect();
+    assert_eq!(changed, ["priorities", "priorities_other"]);
+    assert_eq!(diff["questions"][1]["shown"], json!(true));
+    assert_eq!(diff["sections"], json!(null));
+    // `undefined` clears the answer: the text question hides again.
+    let diff = rust(
+        session
+            .set_answer("priorities", JsValue::UNDEFINED)
+            .unwrap()
+            .into(),
+    );
+    assert_eq!(diff["questions"][1]["shown"], json!(false));
+    // The session's state is the full evaluation's for the same answers.
+    let full = engine
+        .evaluate("public", js(json!({})).unchecked_into(), "en")
+        .unwrap();
+    assert_eq!(rust(session.state().unwrap().into()), rust(full.into()));
+    assert!(engine
+        .form_session("nope", js(json!({})).unchecked_into(), "en")
+        .is_err());
+}
+
+#[wasm_bindgen_test]
 fn submit_makes_a_record_whose_checksum_verifies() {
     let engine = Engine::new(None).unwrap();
     let sub = json!({

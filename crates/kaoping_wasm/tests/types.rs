@@ -16,7 +16,7 @@ use kaoping_core::amend::trust::{TrustChoices, TrustEdit};
 use kaoping_core::amend::{Amended, PlanDiff};
 use kaoping_core::cells::Table;
 use kaoping_core::export::IngestSummary;
-use kaoping_core::form::{Answers, CarryOver, FormState};
+use kaoping_core::form::{Answers, CarryOver, FormDiff, FormState};
 use kaoping_core::import::{FormImport, ImportOptions};
 use kaoping_core::ingest::{FileCount, FileOptions, Progress, RecordFile, RecordsEvaluation};
 use kaoping_core::invite::{InvitationLink, InvitedSheet, PrintedInvitation, RosterPayloads};
@@ -65,6 +65,7 @@ fn definitions() -> BTreeMap<String, Value> {
         Answers,
         CarryOver,
         FormState,
+        FormDiff,
         Submission,
         ResponseRecord,
         PrefillIssue,

@@ -127,6 +127,16 @@ impl Expr {
         ids
     }
 
+    /// Each answer id the expression reads, in the order written, repeats included: what
+    /// [`Expr::references`] lists without sorting (the respondent's WASM has no sort of strings).
+    pub(crate) fn each_reference(&self, visit: &mut dyn FnMut(&str)) {
+        self.root.walk(&mut |n| {
+            if let ast::Node::Answer { id, .. } = n {
+                visit(id);
+            }
+        });
+    }
+
     /// Whether the expression reads the current question's value `.`.
     pub fn uses_self(&self) -> bool {
         let mut found = false;
