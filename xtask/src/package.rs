@@ -107,14 +107,17 @@ pub fn package_files(site: &Path) -> Result<BTreeSet<String>> {
     all.retain(|p| !compress::is_precompressed(p));
     let have: BTreeSet<String> = all.into_iter().collect();
 
+    let in_a_build = |p: &str| BUILDS.iter().any(|b| p.starts_with(&format!("{b}/")));
+    // The shell names the builds' files by their names before the build named them by content
+    // (`hashed.rs`); every file of a build is taken below, whatever its name.
     let mut todo: Vec<String> = ENTRIES
         .iter()
-        .chain(web::SHELL.iter())
+        .chain(web::SHELL.iter().filter(|p| !in_a_build(p)))
         .chain([web::SERVICE_WORKER, web::MANIFEST].iter())
         .map(|s| s.to_string())
         .collect();
     for p in &have {
-        let in_build = BUILDS.iter().any(|b| p.starts_with(&format!("{b}/")));
+        let in_build = in_a_build(p);
         let declaration = p.starts_with("js/") && p.ends_with(".d.ts");
         if in_build || declaration {
             todo.push(p.clone());
@@ -396,7 +399,15 @@ fn report_sizes(dist: &Path, files: &BTreeSet<String>) -> Result<()> {
         .into_iter()
         .filter(|f| closure.contains(f) || BUILDS.iter().any(|b| f.starts_with(&format!("{b}/"))))
         .collect();
-    let shell: BTreeSet<String> = web::SHELL.iter().map(|s| s.to_string()).collect();
+    // The shell names the build's glue and WASM by their names before they were named by
+    // content: count the build's files as the bundle has them.
+    let in_a_build = |p: &str| BUILDS.iter().any(|b| p.starts_with(&format!("{b}/")));
+    let shell: BTreeSet<String> = web::SHELL
+        .iter()
+        .filter(|p| !in_a_build(p))
+        .map(|s| s.to_string())
+        .chain(wire(files).into_iter().filter(|f| in_a_build(f)))
+        .collect();
     println!("package: size over the wire (1 KB = 1024 bytes)");
     println!(
         "  {:<44} {:>5} {:>10} {:>10} {:>10}",
