@@ -113,7 +113,7 @@ export async function servePortal({ pages = {}, dirs = {}, headers = {}, host = 
  * Idempotency-Key`; 201 stored, 200 already held. Another origin gets no CORS headers.
  * `received` holds `{record, idempotencyKey, origin}`; `preflights` the preflights' request headers.
  */
-export async function serveEndpoint(portalOrigin) {
+export async function serveEndpoint(portalOrigin, { allowHeaders = 'Content-Type, Idempotency-Key' } = {}) {
   const received = [];
   const preflights = [];
   const server = createServer(async (req, res) => {
@@ -129,7 +129,7 @@ export async function serveEndpoint(portalOrigin) {
       res.writeHead(204, {
         ...cors,
         'Access-Control-Allow-Methods': 'POST',
-        'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key',
+        'Access-Control-Allow-Headers': allowHeaders,
         'Access-Control-Max-Age': '600',
       }).end();
       return;
@@ -140,7 +140,7 @@ export async function serveEndpoint(portalOrigin) {
     }
     const record = JSON.parse(await bodyOf(req));
     const again = received.some((r) => r.record.checksum === record.checksum);
-    if (!again) received.push({ record, idempotencyKey: req.headers['idempotency-key'], origin });
+    if (!again) received.push({ record, idempotencyKey: req.headers['idempotency-key'], authorization: req.headers.authorization, origin });
     res.writeHead(again ? 200 : 201, { ...cors, 'Content-Type': 'application/json' }).end('{}');
   });
   const port = await listen(server);

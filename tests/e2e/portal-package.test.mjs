@@ -17,7 +17,7 @@ import {
 } from './package-lib.mjs';
 
 /** The portal's page and script: the element (records to `endpoint`) and the iframe. */
-function portalPages({ origin, endpoint, embedScript, integrity }) {
+function portalPages({ origin, endpoint, embedScript, integrity, portal = false }) {
   const frameSrc = `/kaoping/embed.html?instrument=cadre&lang=zh-CN&endpoint=/api/responses&origin=${encodeURIComponent(origin)}`;
   const sri = integrity ? ` integrity="${integrity}" crossorigin="anonymous"` : '';
   const html = `<!doctype html>
@@ -28,12 +28,12 @@ function portalPages({ origin, endpoint, embedScript, integrity }) {
   <title>门户 · 安装的包</title>
   <link rel="icon" href="data:,">
   <script type="module" src="${embedScript}"${sri}></script>
-  <script type="module" src="/portal.js"></script>
+  <script type="module" src="/portal.js"></script>${portal ? '\n  <link rel="stylesheet" href="/portal.css">' : ''}
 </head>
 <body>
   <main>
     <h1>门户</h1>
-    <kaoping-form instrument="public" lang="zh-CN" endpoint="${endpoint}"></kaoping-form>
+    <kaoping-form instrument="public" lang="zh-CN" endpoint="${endpoint}"${portal ? ` prefill='{"district": "hanyang"}'` : ''}></kaoping-form>
     <iframe id="frame" title="领导班子和领导干部年度考评表" src="${frameSrc.replace(/&/g, '&amp;')}"></iframe>
     <ol id="log" aria-live="polite"></ol>
   </main>
@@ -51,10 +51,18 @@ window.addEventListener('message', (e) => {
   if (msg.type === 'kaoping-resize') frame.style.height = Math.min(msg.height + 20, 4000) + 'px';
   if (msg.type === 'kaoping-submit') note('frame submit ' + msg.record.checksum);
 });
-`;
+` + (portal ? `const el = document.querySelector('kaoping-form');
+customElements.whenDefined('kaoping-form').then(() => el.setDeliveryHeaders({ authorization: 'Bearer portal-token' }));
+let changes = 0;
+el.addEventListener('kaoping-change', () => { changes += 1; el.dataset.changes = String(changes); });
+el.addEventListener('kaoping-progress', (e) => { el.dataset.progress = e.detail.answered + '/' + e.detail.total; });
+el.addEventListener('kaoping-delivered', (e) => note('element delivered ' + e.detail.checksum));
+` : '');
   return {
     '/': { type: 'text/html; charset=utf-8', body: html },
     '/portal.js': { type: 'text/javascript; charset=utf-8', body: js },
+    // The portal's theme: its own colour for the element's main buttons.
+    '/portal.css': { type: 'text/css; charset=utf-8', body: 'kaoping-form { --kaoping-primary: #0b3d91; --kaoping-on-primary: #ffffff; }\n' },
   };
 }
 
@@ -105,25 +113,44 @@ test('portal package: installed from the tarball, the element and the iframe wor
     const headers = {};
     const portal = await servePortal({ pages, headers, dirs: { '/kaoping/': pkg } });
     servers.push(portal.server);
-    const endpoint = await serveEndpoint(portal.origin);
+    // The portal sends its own auth header with each record (setDeliveryHeaders), so its
+    // endpoint allows it, as docs/embed.md says.
+    const endpoint = await serveEndpoint(portal.origin, { allowHeaders: 'Content-Type, Idempotency-Key, Authorization' });
     servers.push(endpoint.server);
-    Object.assign(pages, portalPages({ origin: portal.origin, endpoint: endpoint.url, embedScript: '/kaoping/js/embed.js' }));
+    Object.assign(pages, portalPages({ origin: portal.origin, endpoint: endpoint.url, embedScript: '/kaoping/js/embed.js', portal: true }));
     headers['Content-Security-Policy'] = strictCsp({ connect: [endpoint.origin] });
 
     const page = await browser.newPage({ viewport: { width: 1024, height: 900 } });
     const errors = watchErrors(page);
     const hosts = new Set();
     page.on('request', (r) => hosts.add(new URL(r.url()).origin));
+    // The portal's theme reaches inside the element (an inherited custom property).
+    await page.goto(`${portal.origin}/`);
+    await page.locator('kaoping-form').getByRole('heading', { level: 1 }).waitFor();
+    const primary = await page.evaluate(() => {
+      const button = document.querySelector('kaoping-form').shadowRoot.querySelector('[part~="primary"]');
+      return button && getComputedStyle(button).backgroundColor;
+    });
+    assert.equal(primary, 'rgb(11, 61, 145)', 'the portal\'s --kaoping-primary is used');
+    // The prefilled district shows as chosen.
+    assert.equal(await page.locator('kaoping-form').getByLabel('汉阳区', { exact: true }).isChecked(), true);
     const sums = await submitBoth(page, portal);
     assert.deepEqual(errors, [], 'no CSP, CORS or script errors');
+    // The element's events reached the portal's own script.
+    assert.equal(await logged(page, 'element delivered'), sums.element);
+    const data = await page.locator('kaoping-form').evaluate((el) => ({ ...el.dataset }));
+    assert.ok(Number(data.changes) >= 4, `changes: ${data.changes}`);
+    assert.match(data.progress, /^\d+\/\d+$/);
 
     // The element's record reached the third origin, after the preflight the README describes.
     assert.ok(await until(() => endpoint.received.length > 0), 'the endpoint received the record');
     assert.deepEqual(endpoint.received.map((r) => r.record.checksum), [sums.element]);
     assert.equal(endpoint.received[0].idempotencyKey, sums.element);
+    assert.equal(endpoint.received[0].authorization, 'Bearer portal-token', 'the portal\'s auth header');
+    assert.deepEqual(endpoint.received[0].record.prefilled, ['district'], 'the record names the prefilled answer');
     assert.equal(endpoint.received[0].origin, portal.origin);
     assert.equal(endpoint.preflights[0]?.method, 'POST');
-    assert.deepEqual(endpoint.preflights[0].headers.split(',').map((h) => h.trim()).sort(), ['content-type', 'idempotency-key']);
+    assert.deepEqual(endpoint.preflights[0].headers.split(',').map((h) => h.trim()).sort(), ['authorization', 'content-type', 'idempotency-key']);
     // The iframe's record reached the portal's own endpoint.
     assert.ok(await until(() => portal.received.length > 0), 'the portal received the iframe record');
     assert.deepEqual(portal.received.map((r) => r.checksum), [sums.frame]);
