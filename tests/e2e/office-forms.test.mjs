@@ -65,7 +65,9 @@ test('the public survey is previewed in English at 320 px and tried without a re
     assert.equal(await frame.getAttribute('lang'), 'en');
     const box = await frame.boundingBox();
     assert.ok(Math.abs(box.width - 320) <= 1, `the phone frame is 320 px wide, not ${box.width}`);
-    assert.equal(await frame.locator('[data-question]').count(), 9, 'every question of the public survey');
+    // The demo survey's ten questions (units_used, the units rated as used, last).
+    assert.equal(await frame.locator('[data-question]').count(), 10, 'every question of the public survey');
+    assert.ok(await frame.locator('[data-question="units_used"]').isVisible());
     assert.ok(await frame.locator('[data-question="priorities_other"]').isVisible());
     if (OUT) await page.screenshot({ path: `${OUT}/office-forms-overview.png`, fullPage: true });
     await axeClean(page, 'the overview');
