@@ -18,14 +18,7 @@ fn cadre_roster_fixtures() {
     assert!(cases.len() >= 5);
     let mut failures = Vec::new();
     for case in cases {
-        let inputs: Vec<_> = std::fs::read_dir(&case)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| !NOT_INPUT.contains(&p.file_name().unwrap().to_str().unwrap()))
-            .collect();
-        assert_eq!(inputs.len(), 1, "{}: one roster file", case.display());
-        let name = inputs[0].file_name().unwrap().to_str().unwrap().to_owned();
-        let bytes = std::fs::read(&inputs[0]).unwrap();
+        let (name, bytes) = common::one_input(&case, &NOT_INPUT);
         let got = match read_cadre_roster(&plan, &name, &bytes) {
             Ok(read) => json!(read),
             Err(e) => json!({ "error": e.text() }),

@@ -11,7 +11,7 @@
 //! with its row, column and cell, in both languages: `unknown_unit`, `unknown_role`,
 //! `duplicate_role` (a second person on one unit and role), `empty_name`, `csv_syntax`.
 
-use super::read::{read_table, Table, TableRow};
+use super::read::{read_table, seen_before, settle, Table, TableRow};
 use super::{RosterError, RosterProblem};
 use crate::plan::{Plan, QuestionKind};
 use crate::score::cadres::{CadrePerson, CadreRoster};
@@ -51,15 +51,7 @@ pub fn read_cadre_roster(
     bytes: &[u8],
 ) -> Result<CadreRosterRead, RosterError> {
     let table = read_table(file, bytes)?;
-    let columns: Vec<Option<usize>> = FIELDS
-        .iter()
-        .map(|(_, names)| {
-            table
-                .header
-                .iter()
-                .position(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim())))
-        })
-        .collect();
+    let columns = table.columns(&FIELDS);
     let missing: Vec<&str> = [
         (UNIT, "单位 (unit)"),
         (ROLE, "岗位 (role)"),
@@ -91,8 +83,8 @@ pub fn read_cadre_roster(
         let person = at.person(&names, &mut problems);
         if let Some(p) = &person {
             let key = (p.unit.clone(), p.role.clone());
-            match first.get(&key) {
-                Some(before) => problems.push(at.problem(
+            if let Some(before) = seen_before(&mut first, key, row.number) {
+                problems.push(at.problem(
                     ROLE,
                     "duplicate_role",
                     &format!(
@@ -103,16 +95,10 @@ pub fn read_cadre_roster(
                         "unit {:?} already has a person for role {:?} in row {before}",
                         p.unit, p.role
                     ),
-                )),
-                None => {
-                    first.insert(key, row.number);
-                }
+                ));
             }
         }
-        match person {
-            Some(p) if problems.is_empty() => out.roster.people.push(p),
-            _ => out.problems.extend(problems),
-        }
+        settle(person, problems, &mut out.roster.people, &mut out.problems);
     }
     out.problems.sort_by_key(|p| p.row);
     Ok(out)

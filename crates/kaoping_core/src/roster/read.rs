@@ -3,6 +3,7 @@
 use super::{RosterError, RosterProblem};
 use crate::table::csv::{CsvProblem, Tokenizer};
 use crate::text::Text;
+use std::collections::BTreeMap;
 
 /// The most data rows a roster may have. A panel has tens of raters and a cadre appraisal a
 /// few hundred; a file far larger is not a roster (and every row becomes a signed token).
@@ -28,6 +29,43 @@ impl Table {
     /// (the sheet's name quoted as Excel does when it holds a space or punctuation).
     pub(super) fn cell_ref(&self, col: usize, row: u64) -> String {
         cell_ref(self.sheet.as_deref(), col, row)
+    }
+
+    /// The column of each field, found by its header names (trimmed, ASCII case-insensitive).
+    pub(super) fn columns(&self, fields: &[(&str, &[&str])]) -> Vec<Option<usize>> {
+        fields
+            .iter()
+            .map(|(_, names)| {
+                self.header
+                    .iter()
+                    .position(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim())))
+            })
+            .collect()
+    }
+}
+
+/// Rows keyed by what may appear once: the row where `key` was first seen, or `None` (and
+/// `row` is remembered as its first).
+pub(super) fn seen_before<K: Ord>(first: &mut BTreeMap<K, u64>, key: K, row: u64) -> Option<u64> {
+    match first.get(&key) {
+        Some(at) => Some(*at),
+        None => {
+            first.insert(key, row);
+            None
+        }
+    }
+}
+
+/// A row's outcome: its item kept when it has no problem, else its problems reported.
+pub(super) fn settle<T>(
+    item: Option<T>,
+    problems: Vec<RosterProblem>,
+    items: &mut Vec<T>,
+    reported: &mut Vec<RosterProblem>,
+) {
+    match item {
+        Some(item) if problems.is_empty() => items.push(item),
+        _ => reported.extend(problems),
     }
 }
 

@@ -1,6 +1,6 @@
 //! Each row of a roster checked against the plan and turned into an entry.
 
-use super::read::{Table, TableRow};
+use super::read::{seen_before, settle, Table, TableRow};
 use super::{RosterEntry, RosterError, RosterOptions, RosterProblem, RosterRead};
 use crate::plan::Plan;
 use crate::review::ReviewSheetLayout;
@@ -52,15 +52,7 @@ pub(super) fn check(
     table: &Table,
     options: &RosterOptions,
 ) -> Result<RosterRead, RosterError> {
-    let columns: Vec<Option<usize>> = FIELDS
-        .iter()
-        .map(|(_, names)| {
-            table
-                .header
-                .iter()
-                .position(|h| names.iter().any(|n| n.eq_ignore_ascii_case(h.trim())))
-        })
-        .collect();
+    let columns = table.columns(&FIELDS);
     let mut missing = Vec::new();
     if columns[RATER].is_none() {
         missing.push("评审人编号 (rater)");
@@ -93,7 +85,7 @@ pub(super) fn check(
         let mut problems = ck.problems;
         if let Some(e) = &entry {
             let key = (e.instrument.clone(), e.rater.clone());
-            if let Some(at) = first.get(&key) {
+            if let Some(at) = seen_before(&mut first, key, row.number) {
                 let zh = format!("评审人编号“{}”已在第 {at} 行列出（同一问卷）", e.rater);
                 let en = format!(
                     "rater {:?} is already listed in row {at} (same instrument)",
@@ -108,14 +100,9 @@ pub(super) fn check(
                     &zh,
                     &en,
                 ));
-            } else {
-                first.insert(key, row.number);
             }
         }
-        match entry {
-            Some(e) if problems.is_empty() => out.roster.entries.push(e),
-            _ => out.problems.extend(problems),
-        }
+        settle(entry, problems, &mut out.roster.entries, &mut out.problems);
     }
     out.problems.sort_by_key(|p| p.row);
     Ok(out)

@@ -18,6 +18,20 @@ pub fn cases(area: &str) -> Vec<PathBuf> {
     cases
 }
 
+/// A case folder's one input file, every file but `not_input` (the expectation, options,
+/// README): its name and bytes. Panics unless there is exactly one.
+pub fn one_input(case: &Path, not_input: &[&str]) -> (String, Vec<u8>) {
+    let inputs: Vec<PathBuf> = std::fs::read_dir(case)
+        .unwrap_or_else(|e| panic!("{}: {e}", case.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| !not_input.contains(&p.file_name().unwrap().to_str().unwrap()))
+        .collect();
+    assert_eq!(inputs.len(), 1, "{}: one input file", case.display());
+    let name = inputs[0].file_name().unwrap().to_str().unwrap().to_owned();
+    let bytes = std::fs::read(&inputs[0]).unwrap();
+    (name, bytes)
+}
+
 /// Compare `got` with the file at `expected`; an error names the case and shows the output.
 pub fn check(expected: &Path, got: &str) -> Result<(), String> {
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
