@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { launch, url, watchErrors, axeCheck, serveFiles, PORTAL_PORT, RECEIVED_DIR } from './harness.mjs';
+import { fillCadre, fillPublic } from './demo-fill.mjs';
 
 const app = new URL(url(''));
 app.hostname = 'localhost';
@@ -120,15 +121,7 @@ test('cross-origin: the custom element and the iframe draw, deliver and message 
     errors.length = 0;
 
     // The custom element: the public survey, POSTed across origins (with a preflight).
-    await form.getByLabel('汉阳区', { exact: true }).check();
-    await form.getByLabel('18–29岁', { exact: true }).check();
-    await form.getByRole('button', { name: '下一部分' }).click();
-    for (const row of ['微循环道路', '绿道建设', '停车便利', '社区卫生服务', '养老服务', '社会治安', '环境卫生']) {
-      await form.getByRole('group', { name: row, exact: true }).getByLabel('一般', { exact: true }).check();
-    }
-    await form.getByRole('button', { name: '下一部分' }).click();
-    await form.getByRole('group', { name: /总体而言/ }).getByLabel('满意', { exact: true }).check();
-    await form.getByLabel('住房', { exact: true }).check();
+    await fillPublic(form, { submit: false });
     const posted = page.waitForResponse((r) => r.url() === `${KAOPING}/api/responses` && r.request().method() === 'POST');
     await form.getByRole('button', { name: '提交问卷' }).click();
     const elementItem = page.locator('#log li', { hasText: 'element submit' });
@@ -141,16 +134,7 @@ test('cross-origin: the custom element and the iframe draw, deliver and message 
     // The iframe: the cadre appraisal; the record goes to the portal by postMessage and to the
     // app's own endpoint (same origin as the frame).
     const frame = page.frameLocator('#frame');
-    await frame.getByLabel('江岸区', { exact: true }).check();
-    await frame.getByRole('button', { name: '下一部分' }).click();
-    for (const row of ['政治思想建设', '领导能力', '工作实绩', '党风廉政建设']) {
-      await frame.getByRole('group', { name: row, exact: true }).getByLabel('较好', { exact: true }).check();
-    }
-    await frame.getByRole('button', { name: '下一部分' }).click();
-    for (const row of ['党委（党组）书记', '行政主要负责人', '分管负责同志（一）', '分管负责同志（二）']) {
-      await frame.getByRole('group', { name: row, exact: true }).getByLabel('称职', { exact: true }).check();
-    }
-    await frame.getByRole('button', { name: '提交问卷' }).click();
+    await fillCadre(frame);
     const frameItem = page.locator('#log li', { hasText: 'frame submit' });
     await frameItem.waitFor();
     const frameSum = (await frameItem.textContent()).split(' ').pop();

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { launch, url, axeCheck, watchErrors } from './harness.mjs';
+import { fillPublic } from './demo-fill.mjs';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; frame-src 'self'; base-uri 'self'; form-action 'self'";
 
@@ -135,19 +136,6 @@ async function waitFor(page, type, ok = () => true) {
   throw new Error(`no ${type} event; heard: ${JSON.stringify((await heard(page)).map((h) => h.type))}`);
 }
 
-/** Answer the public survey from its second question on (the district is prefilled). */
-async function answerPublic(form) {
-  await form.getByLabel('18–29岁', { exact: true }).check();
-  await form.getByRole('button', { name: '下一部分' }).click();
-  for (const row of ['微循环道路', '绿道建设', '停车便利', '社区卫生服务', '养老服务', '社会治安', '环境卫生']) {
-    await form.getByRole('group', { name: row, exact: true }).getByLabel('一般', { exact: true }).check();
-  }
-  await form.getByRole('button', { name: '下一部分' }).click();
-  await form.getByRole('group', { name: /总体而言/ }).getByLabel('满意', { exact: true }).check();
-  await form.getByLabel('住房', { exact: true }).check();
-  await form.getByRole('button', { name: '提交问卷' }).click();
-}
-
 test('every event, the prefill marked in the record, the auth header at the endpoint', async () => {
   const browser = await launch();
   const page = await (await browser.newContext({ viewport: { width: 1024, height: 900 } })).newPage();
@@ -180,7 +168,7 @@ test('every event, the prefill marked in the record, the auth header at the endp
     assert.deepEqual(invalid.issues.map((i) => [i.question, i.code]), [['age_group', 'required']]);
     assert.match(invalid.issues[0].message, /请/);
 
-    await answerPublic(form);
+    await fillPublic(form, { district: null });
     const change = await waitFor(page, 'kaoping-change', (d) => d.question === 'age_group');
     assert.equal(change.value, '18-29');
     const matrix = await waitFor(page, 'kaoping-change', (d) => d.question === 'services');
@@ -211,7 +199,7 @@ test('every event, the prefill marked in the record, the auth header at the endp
     await form.getByRole('button', { name: '重新填写一份' }).click();
     await form.getByRole('heading', { level: 1, name: '武汉市2026年度社会公众满意度调查' }).waitFor();
     assert.equal(await form.getByLabel('汉阳区', { exact: true }).isChecked(), true, 'the next response is prefilled too');
-    await answerPublic(form);
+    await fillPublic(form, { district: null });
     const second = await waitFor(page, 'kaoping-submit', (d) => d.checksum !== record.checksum);
     const failed = await waitFor(page, 'kaoping-failed');
     assert.equal(failed.checksum, second.checksum);
@@ -312,7 +300,7 @@ test('the iframe forwards the same events to its parent, without the portal\'s h
     await page.evaluate(() => document.getElementById('frame').contentWindow.postMessage({ type: 'kaoping-prefill', values: { district: 'atlantis' } }, location.origin));
     await page.waitForFunction(() => window.framed.some((m) => m.type === 'kaoping-invalid' && m.detail.source === 'prefill'));
     await frame.getByRole('button', { name: '下一部分' }).click();
-    await answerPublic(frame);
+    await fillPublic(frame, { district: null });
     await page.waitForFunction(() => window.framed.some((m) => m.type === 'kaoping-delivered'));
     const got = await framed();
     const types = new Set(got.map((m) => m.type));

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, url, axeCheck, watchErrors } from './harness.mjs';
+import { fillCadre, fillPublic } from './demo-fill.mjs';
 
 test('the custom element and the iframe both deliver the record to the host page', async () => {
   const browser = await launch();
@@ -21,30 +22,12 @@ test('the custom element and the iframe both deliver the record to the host page
     errors.length = 0;
 
     // The custom element: fill the public survey inside its shadow root.
-    await form.getByLabel('汉阳区', { exact: true }).check();
-    await form.getByLabel('18–29岁', { exact: true }).check();
-    await form.getByRole('button', { name: '下一部分' }).click();
-    for (const row of ['微循环道路', '绿道建设', '停车便利', '社区卫生服务', '养老服务', '社会治安', '环境卫生']) {
-      await form.getByRole('group', { name: row, exact: true }).getByLabel('一般', { exact: true }).check();
-    }
-    await form.getByRole('button', { name: '下一部分' }).click();
-    await form.getByRole('group', { name: /总体而言/ }).getByLabel('满意', { exact: true }).check();
-    await form.getByLabel('住房', { exact: true }).check();
-    await form.getByRole('button', { name: '提交问卷' }).click();
+    await fillPublic(form);
     await page.getByRole('list').filter({ hasText: 'kaoping-submit（自定义元素）：public' }).waitFor();
 
     // The iframe: the cadre appraisal; its record arrives by postMessage.
     const frame = page.frameLocator('#frame');
-    await frame.getByLabel('江岸区', { exact: true }).check();
-    await frame.getByRole('button', { name: '下一部分' }).click();
-    for (const row of ['政治思想建设', '领导能力', '工作实绩', '党风廉政建设']) {
-      await frame.getByRole('group', { name: row, exact: true }).getByLabel('较好', { exact: true }).check();
-    }
-    await frame.getByRole('button', { name: '下一部分' }).click();
-    for (const row of ['党委（党组）书记', '行政主要负责人', '分管负责同志（一）', '分管负责同志（二）']) {
-      await frame.getByRole('group', { name: row, exact: true }).getByLabel('称职', { exact: true }).check();
-    }
-    await frame.getByRole('button', { name: '提交问卷' }).click();
+    await fillCadre(frame);
     await page.getByText(/kaoping-submit（iframe）：cadre，校验码 [0-9a-f]{64}/).waitFor();
     assert.deepEqual(errors, []);
   } finally {

@@ -163,34 +163,6 @@ export function strictCsp({ scripts = "'self'", connect = [], frames = "'self'",
   ].join('; ');
 }
 
-/** Fill the demo plan's public survey in `form` (a locator in zh-CN) and submit it. */
-export async function fillPublic(form) {
-  await form.getByLabel('汉阳区', { exact: true }).check();
-  await form.getByLabel('18–29岁', { exact: true }).check();
-  await form.getByRole('button', { name: '下一部分' }).click();
-  for (const row of ['微循环道路', '绿道建设', '停车便利', '社区卫生服务', '养老服务', '社会治安', '环境卫生']) {
-    await form.getByRole('group', { name: row, exact: true }).getByLabel('一般', { exact: true }).check();
-  }
-  await form.getByRole('button', { name: '下一部分' }).click();
-  await form.getByRole('group', { name: /总体而言/ }).getByLabel('满意', { exact: true }).check();
-  await form.getByLabel('住房', { exact: true }).check();
-  await form.getByRole('button', { name: '提交问卷' }).click();
-}
-
-/** Fill the demo plan's cadre appraisal in `frame` (a frame locator in zh-CN) and submit it. */
-export async function fillCadre(frame) {
-  await frame.getByLabel('江岸区', { exact: true }).check();
-  await frame.getByRole('button', { name: '下一部分' }).click();
-  for (const row of ['政治思想建设', '领导能力', '工作实绩', '党风廉政建设']) {
-    await frame.getByRole('group', { name: row, exact: true }).getByLabel('较好', { exact: true }).check();
-  }
-  await frame.getByRole('button', { name: '下一部分' }).click();
-  for (const row of ['党委（党组）书记', '行政主要负责人', '分管负责同志（一）', '分管负责同志（二）']) {
-    await frame.getByRole('group', { name: row, exact: true }).getByLabel('称职', { exact: true }).check();
-  }
-  await frame.getByRole('button', { name: '提交问卷' }).click();
-}
-
 /** Wait until `check()` is true (every 100 ms, at most `ms`); resolves to its last value. */
 export async function until(check, ms = 10_000) {
   const end = Date.now() + ms;

@@ -11,7 +11,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { launch, watchErrors, axeCheck } from './harness.mjs';
-import { installPackage, servePortal, serveEndpoint, strictCsp, fillPublic, until } from './package-lib.mjs';
+import { installPackage, servePortal, serveEndpoint, strictCsp, until } from './package-lib.mjs';
+import { fillPublic } from './demo-fill.mjs';
 
 const HOSTS = join(import.meta.dirname, 'hosts');
 

@@ -13,8 +13,9 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { launch, watchErrors, axeCheck } from './harness.mjs';
 import {
-  PACKAGE_DIR, installPackage, servePortal, serveEndpoint, strictCsp, fillPublic, fillCadre, until,
+  PACKAGE_DIR, installPackage, servePortal, serveEndpoint, strictCsp, until,
 } from './package-lib.mjs';
+import { fillCadre, fillPublic } from './demo-fill.mjs';
 
 /** The portal's page and script: the element (records to `endpoint`) and the iframe. */
 function portalPages({ origin, endpoint, embedScript, integrity, portal = false }) {

@@ -2,22 +2,13 @@
 // outbox (IndexedDB), counting what reached the dev server.
 import { readdir, readFile } from 'node:fs/promises';
 import { RECEIVED_DIR } from './harness.mjs';
+import { fillPublic } from './demo-fill.mjs';
 
-/** Fill the demo public survey in `root` (a page, frame locator or element locator) and submit it. */
+/** Fill the demo public survey in `root` (a page, frame locator or element locator), submit it
+ * and wait for the thanks. */
 export async function fillSurvey(root, { district = '武昌区', submit = true } = {}) {
-  await root.getByLabel(district, { exact: true }).check();
-  await root.getByLabel('60岁及以上', { exact: true }).check();
-  await root.getByRole('button', { name: '下一部分' }).click();
-  for (const row of ['微循环道路', '绿道建设', '停车便利', '社区卫生服务', '养老服务', '社会治安', '环境卫生']) {
-    await root.getByRole('group', { name: row, exact: true }).getByLabel('满意', { exact: true }).check();
-  }
-  await root.getByRole('button', { name: '下一部分' }).click();
-  await root.getByRole('group', { name: /总体而言/ }).getByLabel('非常满意', { exact: true }).check();
-  await root.getByLabel('医疗卫生', { exact: true }).check();
-  if (submit) {
-    await root.getByRole('button', { name: '提交问卷' }).click();
-    await root.getByRole('heading', { name: '提交成功，感谢您的参与！' }).waitFor();
-  }
+  await fillPublic(root, { district, age: '60岁及以上', rating: '满意', overall: '非常满意', priority: '医疗卫生', submit });
+  if (submit) await root.getByRole('heading', { name: '提交成功，感谢您的参与！' }).waitFor();
 }
 
 /** The outbox entries of the page's origin (IndexedDB `kaoping-outbox`), [] when there is none. */
