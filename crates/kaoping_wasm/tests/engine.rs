@@ -95,6 +95,53 @@ fn a_form_session_sets_one_answer_and_gives_what_changed() {
         .is_err());
 }
 
+/// Values cross as JSON text (`JSON.stringify`): an `undefined` member is no answer, and a
+/// value JSON cannot hold is refused in both languages, not read as something else.
+#[wasm_bindgen_test]
+fn values_json_cannot_hold_are_refused_and_undefined_members_dropped() {
+    let engine = Engine::new(None).unwrap();
+    let answers = js_sys::Object::new();
+    let values = js_sys::Object::new();
+    js_sys::Reflect::set(&values, &"district".into(), &"jiangan".into()).unwrap();
+    js_sys::Reflect::set(&values, &"age".into(), &JsValue::UNDEFINED).unwrap();
+    js_sys::Reflect::set(&answers, &"values".into(), &values).unwrap();
+    let state = rust(
+        engine
+            .evaluate("public", answers.unchecked_into(), "en")
+            .unwrap()
+            .into(),
+    );
+    let with_district = rust(
+        engine
+            .evaluate(
+                "public",
+                js(json!({"values": {"district": "jiangan"}})).unchecked_into(),
+                "en",
+            )
+            .unwrap()
+            .into(),
+    );
+    assert_eq!(state, with_district);
+
+    let mut session = engine
+        .form_session("public", js(json!({})).unchecked_into(), "en")
+        .unwrap();
+    let Err(err) = session.set_answer("district", js_sys::BigInt::from(5u64).into()) else {
+        panic!("a BigInt answer is refused");
+    };
+    let message = js_sys::Reflect::get(&err, &"message".into()).unwrap();
+    assert!(
+        message.as_string().unwrap().contains("BigInt"),
+        "{message:?}"
+    );
+    let zh = js_sys::Reflect::get(&err, &"text".into()).unwrap();
+    let zh = js_sys::Reflect::get(&zh, &"zh-CN".into()).unwrap();
+    assert!(
+        zh.as_string().unwrap().starts_with("传入的数据格式有误"),
+        "{zh:?}"
+    );
+}
+
 #[wasm_bindgen_test]
 fn submit_makes_a_record_whose_checksum_verifies() {
     let engine = Engine::new(None).unwrap();
