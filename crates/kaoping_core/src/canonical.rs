@@ -31,8 +31,7 @@ pub fn canonical_value(value: &Value) -> String {
 fn write(value: &Value, out: &mut String) {
     match value {
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            let entries = utf16_order(map);
             out.push('{');
             for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
@@ -56,6 +55,46 @@ fn write(value: &Value, out: &mut String) {
         }
         other => out.push_str(&other.to_string()),
     }
+}
+
+/// An object's entries in the UTF-16 order of their keys.
+///
+/// serde_json's map is a `BTreeMap` in the engine's builds, which iterates in code point
+/// order: the UTF-16 order except between a character above U+FFFF and one in U+E000–U+FFFF.
+/// (With serde_json's `preserve_order`, which another crate of a build may switch on, it
+/// iterates in insertion order.) So the entries are checked in one pass and sorted only when
+/// out of order. The sort is a merge sort written here rather than `sort_by`, whose stable
+/// sort was a code family of its own in the respondent's WASM (docs/size.md).
+fn utf16_order(map: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    if !entries.windows(2).all(|w| utf16_le(w[0].0, w[1].0)) {
+        merge_sort(&mut entries);
+    }
+    entries
+}
+
+fn utf16_le(a: &str, b: &str) -> bool {
+    a.encode_utf16().le(b.encode_utf16())
+}
+
+/// A stable top-down merge sort of entries by their keys' UTF-16 code units.
+fn merge_sort<'a>(v: &mut Vec<(&'a String, &'a Value)>) {
+    if v.len() < 2 {
+        return;
+    }
+    let right = v.split_off(v.len() / 2);
+    let mut left = std::mem::take(v);
+    let mut right = right;
+    merge_sort(&mut left);
+    merge_sort(&mut right);
+    let mut r = right.into_iter().peekable();
+    for l in left {
+        while let Some(x) = r.next_if(|x| !utf16_le(l.0, x.0)) {
+            v.push(x);
+        }
+        v.push(l);
+    }
+    v.extend(r);
 }
 
 /// Lower-case hex SHA-256 of bytes.
@@ -105,6 +144,55 @@ mod tests {
         assert_eq!(fingerprint_value(&a), fingerprint(&a));
         let c: Value = serde_json::from_str(r#"{"x": 2, "y": [2.5, "z"]}"#).unwrap();
         assert_ne!(fingerprint_value(&a), fingerprint_value(&c));
+    }
+
+    /// RFC 8785, 3.2.3: keys sort by UTF-16 code units, so a character above U+FFFF (a
+    /// surrogate pair, 0xD83D…) comes before U+E000–U+FFFF, unlike code point (UTF-8) order.
+    #[test]
+    fn keys_sort_by_utf16_code_units_as_rfc_8785() {
+        let v = serde_json::json!({"\u{E000}": 1, "\u{1F600}": 2, "a": 3, "\u{FFFF}": 4});
+        assert_eq!(
+            to_canonical_string(&v),
+            "{\"a\":3,\"\u{1F600}\":2,\"\u{E000}\":1,\"\u{FFFF}\":4}"
+        );
+    }
+
+    /// The one-pass check and merge sort give what a stable sort by UTF-16 code units gives,
+    /// on random maps whose keys mix ASCII, U+E000–U+FFFF and characters above U+FFFF.
+    #[test]
+    fn utf16_order_equals_a_sort_by_code_units() {
+        let alphabet = [
+            'a',
+            'b',
+            'é',
+            '中',
+            '\u{E000}',
+            '\u{FFFD}',
+            '\u{10000}',
+            '\u{1F600}',
+        ];
+        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..2_000 {
+            let mut map = serde_json::Map::new();
+            for _ in 0..next() % 40 {
+                let key: String = (0..1 + next() % 4)
+                    .map(|_| alphabet[(next() % 8) as usize])
+                    .collect();
+                map.insert(key, Value::Null);
+            }
+            let mut expected: Vec<(&String, &Value)> = map.iter().collect();
+            expected.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+            assert_eq!(utf16_order(&map), expected);
+            let mut reversed: Vec<(&String, &Value)> = map.iter().rev().collect();
+            merge_sort(&mut reversed);
+            assert_eq!(reversed, expected);
+        }
     }
 
     #[test]

@@ -144,13 +144,10 @@ pub fn build_record(
             hidden_answers.insert(id.clone(), v.clone());
         }
     }
-    let reasons = sub
-        .answers
-        .reasons
-        .iter()
-        .filter(|(id, text)| state.questions.contains(id) && !text.trim().is_empty())
-        .map(|(id, text)| (id.clone(), text.clone()))
-        .collect();
+    // Kept by `retain`, not collected: a map's `collect` sorts, which cost the respondent's WASM
+    // a sort of its own (docs/size.md).
+    let mut reasons = sub.answers.reasons.clone();
+    reasons.retain(|id, text| state.questions.contains(id) && !text.trim().is_empty());
     let duration_seconds = ((sub.submitted_ms - sub.started_ms) / 1000.0).max(0.0);
     let straight_lined = ins
         .questions()

@@ -1,7 +1,7 @@
 //! A draft's answers carried over to another version of the plan: what still fits is kept,
 //! the rest listed with its reason (issue 13: a draft is never dropped silently).
 
-use super::check::option_values;
+use super::check::is_option;
 use super::{is_answered, Answers, UNABLE};
 use crate::plan::{Instrument, Question, QuestionKind, Scale};
 use crate::text::Text;
@@ -28,18 +28,15 @@ pub struct CarryOver {
 /// points. Checks a respondent can fix on the page (lengths, limits, counts) are not asked.
 fn fits(q: &Question, v: &Value) -> bool {
     let strings = |a: &Vec<Value>, opts: &[crate::plan::Choice]| {
-        let allowed = option_values(opts);
         a.iter()
-            .all(|i| i.as_str().is_some_and(|s| allowed.contains(s)))
+            .all(|i| i.as_str().is_some_and(|s| is_option(opts, s)))
     };
     let point = |v: &Value, scale: &Scale| match v.as_f64() {
         Some(x) => scale.contains(x),
         None => q.unable && v.as_str() == Some(UNABLE),
     };
     match (&q.kind, v) {
-        (QuestionKind::Single { options }, Value::String(s)) => {
-            option_values(options).contains(s.as_str())
-        }
+        (QuestionKind::Single { options }, Value::String(s)) => is_option(options, s),
         (QuestionKind::Multiple { options, .. }, Value::Array(a)) => strings(a, options),
         (QuestionKind::Ranking { options }, Value::Array(a)) => {
             strings(a, options) && a.len() == options.len()

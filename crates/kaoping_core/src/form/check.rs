@@ -4,7 +4,6 @@ use super::{is_answered, AnswerIssue, UNABLE};
 use crate::plan::{Choice, Question, QuestionKind, Scale};
 use crate::text::Text;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 pub(super) struct Issues<'a> {
     pub(super) q: &'a Question,
@@ -81,8 +80,24 @@ fn check_scale_value(v: &Value, scale: &Scale, unable: bool, row: Option<&str>, 
     }
 }
 
-pub(super) fn option_values(options: &[Choice]) -> BTreeSet<&str> {
-    options.iter().map(|o| o.value.as_str()).collect()
+/// Whether `s` is the value of one of `options`. A scan, not a set: option lists are short,
+/// and building a set per check cost the respondent's WASM a sort (docs/size.md).
+pub(super) fn is_option(options: &[Choice], s: &str) -> bool {
+    options.iter().any(|o| o.value == s)
+}
+
+/// Whether `items` name every distinct option value, each once (a complete ranking).
+pub(super) fn ranks_all(items: &[&str], options: &[Choice]) -> bool {
+    let distinct = options
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| !options[..*i].iter().any(|p| p.value == o.value))
+        .count();
+    items.len() == distinct
+        && items
+            .iter()
+            .enumerate()
+            .all(|(i, s)| is_option(options, s) && !items[..i].contains(s))
 }
 
 /// Whether an answer passes the checks of its question alone (no relevance, reason or
@@ -115,10 +130,7 @@ pub(super) fn check_question(q: &Question, value: Option<&Value>, out: &mut Issu
     let Some(v) = value else { return };
     match &q.kind {
         QuestionKind::Single { options } => {
-            if !v
-                .as_str()
-                .is_some_and(|s| option_values(options).contains(s))
-            {
+            if !v.as_str().is_some_and(|s| is_option(options, s)) {
                 out.push(
                     "not_an_option",
                     None,
@@ -164,8 +176,7 @@ pub(super) fn check_question(q: &Question, value: Option<&Value>, out: &mut Issu
                 .as_array()
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            let given: BTreeSet<&str> = items.iter().copied().collect();
-            if given.len() != items.len() || given != option_values(options) {
+            if !ranks_all(&items, options) {
                 out.push(
                     "ranking_incomplete",
                     None,
@@ -225,10 +236,9 @@ fn check_multiple(
     let Some(items) = v.as_array() else {
         return wrong_type(out);
     };
-    let allowed = option_values(options);
     if items
         .iter()
-        .any(|i| !i.as_str().is_some_and(|s| allowed.contains(s)))
+        .any(|i| !i.as_str().is_some_and(|s| is_option(options, s)))
     {
         out.push(
             "not_an_option",
@@ -399,5 +409,37 @@ fn check_text(
                 ),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choices(values: &[&str]) -> Vec<Choice> {
+        values
+            .iter()
+            .map(|v| Choice {
+                value: (*v).to_owned(),
+                label: Text::default(),
+            })
+            .collect()
+    }
+
+    /// A ranking is complete when it names every option once: the set comparison it replaced
+    /// (the same items as the options, no duplicates), case by case.
+    #[test]
+    fn a_ranking_names_every_option_once() {
+        let opts = choices(&["p", "q", "r"]);
+        assert!(ranks_all(&["r", "p", "q"], &opts));
+        assert!(!ranks_all(&["p", "q"], &opts), "one missing");
+        assert!(!ranks_all(&["p", "q", "q"], &opts), "a duplicate");
+        assert!(!ranks_all(&["p", "q", "x"], &opts), "not an option");
+        assert!(!ranks_all(&["p", "q", "r", "x"], &opts), "one too many");
+        assert!(!ranks_all(&[], &opts));
+        assert!(ranks_all(&[], &[]));
+        // Options listed twice (a plan the checker refuses) count once, as a set did.
+        assert!(ranks_all(&["p", "q"], &choices(&["p", "q", "p"])));
+        assert!(is_option(&opts, "q") && !is_option(&opts, "Q"));
     }
 }
