@@ -27,6 +27,7 @@ use scan::{scan, Scan};
 pub const LAYERS: &[&[&str]] = &[
     &[
         "text",
+        "json_read",
         "canonical",
         "date",
         "stats",

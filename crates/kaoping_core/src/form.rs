@@ -32,6 +32,23 @@ pub struct Answers {
     pub reasons: BTreeMap<String, String>,
 }
 
+impl Answers {
+    /// Answers from a JSON value: what serde's derived `Deserialize` accepts, with its errors
+    /// (`crate::json_read`), without its code in the respondent's WASM.
+    pub fn from_value(v: &Value) -> Result<Answers, serde_json::Error> {
+        use crate::json_read::{any, map, string, Fields};
+        let s = Fields::of(v, "Answers", &["values", "reasons"])?;
+        let mut a = Answers::default();
+        for (i, v) in s.present() {
+            match i {
+                0 => a.values = map(v, any)?,
+                _ => a.reasons = map(v, string)?,
+            }
+        }
+        s.end(a)
+    }
+}
+
 /// One thing to fix before the form can be submitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AnswerIssue {

@@ -20,6 +20,7 @@ pub mod import;
 pub mod ingest;
 #[cfg(feature = "trust")]
 pub mod invite;
+mod json_read;
 pub mod locate;
 #[cfg(feature = "office")]
 pub mod manifest;

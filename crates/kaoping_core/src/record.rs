@@ -38,6 +38,68 @@ pub struct Submission {
     pub prefill: BTreeMap<String, Value>,
 }
 
+impl Submission {
+    /// A submission from a JSON value: what serde's derived `Deserialize` accepts, with its
+    /// errors (`crate::json_read`), without its code in the respondent's WASM.
+    pub fn from_value(v: &Value) -> Result<Submission, serde_json::Error> {
+        use crate::json_read::{any, boolean, float, map, opt, string, uint, Fields};
+        const NAMES: &[&str] = &[
+            "instrument",
+            "respondent_id",
+            "reviewer",
+            "started_ms",
+            "submitted_ms",
+            "lang",
+            "answers",
+            "earlier_submissions",
+            "code",
+            "prefill",
+        ];
+        let s = Fields::of(v, "Submission", NAMES)?;
+        let (mut instrument, mut respondent_id, mut started_ms) = (None, None, None);
+        let (mut submitted_ms, mut lang, mut answers) = (None, None, None);
+        let mut sub = Submission {
+            instrument: String::new(),
+            respondent_id: String::new(),
+            reviewer: false,
+            started_ms: 0.0,
+            submitted_ms: 0.0,
+            lang: String::new(),
+            answers: Answers::default(),
+            earlier_submissions: 0,
+            code: None,
+            prefill: BTreeMap::new(),
+        };
+        for (i, v) in s.present() {
+            match i {
+                0 => instrument = Some(string(v)?),
+                1 => respondent_id = Some(string(v)?),
+                2 => sub.reviewer = boolean(v)?,
+                3 => started_ms = Some(float(v)?),
+                4 => submitted_ms = Some(float(v)?),
+                5 => lang = Some(string(v)?),
+                6 => answers = Some(Answers::from_value(v)?),
+                7 => sub.earlier_submissions = uint(v)?,
+                8 => sub.code = opt(v, string)?,
+                _ => sub.prefill = map(v, any)?,
+            }
+        }
+        sub.instrument = s.need(instrument, 0)?;
+        sub.respondent_id = s.need(respondent_id, 1)?;
+        sub.started_ms = s.need(started_ms, 3)?;
+        sub.submitted_ms = s.need(submitted_ms, 4)?;
+        sub.lang = s.need(lang, 5)?;
+        sub.answers = s.need(answers, 6)?;
+        s.end(sub)
+    }
+}
+
+/// Answers per question id (a portal's prefill) from a JSON value, as serde reads a
+/// `BTreeMap<String, Value>`, without its code in the respondent's WASM.
+pub fn answer_map(v: &Value) -> Result<BTreeMap<String, Value>, serde_json::Error> {
+    crate::json_read::map(v, crate::json_read::any)
+}
+
 /// Signals about the quality of a response: recorded, never blocking.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QualityFlags {

@@ -18,7 +18,7 @@
 use crate::form::{is_answered, UNABLE};
 use crate::plan::{InstrumentKind, Plan, RaterGroup, Scale};
 use crate::record::RecordError;
-use crate::text::Text;
+use crate::text::{number_text, Text};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -256,14 +256,6 @@ fn review_layout(
         cells,
         quarters: Vec::new(),
         min_seconds: ins.min_seconds,
-    }
-}
-
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
     }
 }
 
@@ -520,7 +512,7 @@ fn check_cell(
                         .is_some_and(|s| !s.trim().is_empty());
                     comments_required.push(key);
                     if !given {
-                        let c = fmt_num(layout.comment_at_or_below.unwrap_or_default());
+                        let c = number_text(layout.comment_at_or_below.unwrap_or_default());
                         out.push(
                             "comment",
                             cell,
@@ -532,7 +524,7 @@ fn check_cell(
                 }
             }
             _ => {
-                let (lo, hi) = (fmt_num(layout.scale.min), fmt_num(layout.scale.max));
+                let (lo, hi) = (number_text(layout.scale.min), number_text(layout.scale.max));
                 let whole = layout.scale.step == 1.0 && layout.scale.min.fract() == 0.0;
                 let (zh, en) = if whole {
                     (
@@ -540,7 +532,7 @@ fn check_cell(
                         format!("{un_en}: {in_en} must be a whole number from {lo} to {hi}."),
                     )
                 } else {
-                    let s = fmt_num(layout.scale.step);
+                    let s = number_text(layout.scale.step);
                     (
                         format!("{un_zh}“{in_zh}”的分数须在 {lo} 到 {hi} 之间，步长 {s}。"),
                         format!("{un_en}: {in_en} must be from {lo} to {hi} in steps of {s}."),

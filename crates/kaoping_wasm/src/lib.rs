@@ -15,6 +15,7 @@ use kaoping_core::plan::{FormPlan, Instrument};
 use kaoping_core::record::{RecordError, Submission};
 use kaoping_core::text::Bilingual;
 use kaoping_core::{form, record};
+#[cfg(feature = "review")]
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -144,10 +145,23 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&text)
 }
 
+#[cfg(feature = "review")]
 pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     // From the borrowed value, as the plan is read (`load_form_plan`): one of serde_json's two
     // value deserializers in the WASM, not both.
     T::deserialize(&json_of(value)?).map_err(FacadeError::convert)
+}
+
+/// A value from JavaScript read by one of the core's hand readers (`Answers::from_value`,
+/// `Submission::from_value`): serde's errors without serde's code per type, so that the forms
+/// build links no derived `Deserialize` at all (docs/size.md). The review and office builds
+/// read them the same way; the hand readers and serde's derive give the same values and
+/// error texts (`kaoping_core/tests/hand_readers.rs`).
+fn read_js<T>(
+    value: JsValue,
+    read: fn(&serde_json::Value) -> Result<T, serde_json::Error>,
+) -> Result<T, JsValue> {
+    read(&json_of(value)?).map_err(FacadeError::convert)
 }
 
 /// A JavaScript value as JSON: `undefined` is `null`, and what JSON cannot hold is dropped as
@@ -228,7 +242,7 @@ impl Engine {
         lang: &str,
     ) -> Result<IFormState, JsValue> {
         let ins = self.instrument(instrument)?;
-        let answers: Answers = from_js(answers.into())?;
+        let answers = read_js(answers.into(), Answers::from_value)?;
         Ok(to_js(&form::evaluate(ins, &answers, lang))?.unchecked_into())
     }
 
@@ -244,7 +258,7 @@ impl Engine {
         lang: &str,
     ) -> Result<FormSession, JsValue> {
         let ins = self.instrument(instrument)?;
-        let answers: Answers = from_js(answers.into())?;
+        let answers = read_js(answers.into(), Answers::from_value)?;
         Ok(FormSession(form::FormSession::new(ins, answers, lang)))
     }
 
@@ -253,14 +267,14 @@ impl Engine {
     #[wasm_bindgen(js_name = carryOver)]
     pub fn carry_over(&self, instrument: &str, answers: IAnswers) -> Result<ICarryOver, JsValue> {
         let ins = self.instrument(instrument)?;
-        let answers: Answers = from_js(answers.into())?;
+        let answers = read_js(answers.into(), Answers::from_value)?;
         Ok(to_js(&form::carry_over(ins, &answers))?.unchecked_into())
     }
 
     /// The response record of a complete submission; throws when answers are incomplete or
     /// the instrument takes a one-time code and `code` is not one.
     pub fn submit(&self, submission: ISubmission) -> Result<IResponseRecord, JsValue> {
-        let sub: Submission = from_js(submission.into())?;
+        let sub = read_js(submission.into(), Submission::from_value)?;
         let rec = record::build_form_record(&self.form, &sub).map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
     }
@@ -278,8 +292,8 @@ impl Engine {
         prefill: IPrefill,
     ) -> Result<IPrefillIssues, JsValue> {
         let ins = self.instrument(instrument)?;
-        let answers: Answers = from_js(answers.into())?;
-        let prefill = from_js(prefill.into())?;
+        let answers = read_js(answers.into(), Answers::from_value)?;
+        let prefill = read_js(prefill.into(), record::answer_map)?;
         Ok(to_js(&record::check_prefill(ins, &answers, &prefill))?.unchecked_into())
     }
 

@@ -2,7 +2,7 @@
 
 use super::{is_answered, AnswerIssue, UNABLE};
 use crate::plan::{Choice, Question, QuestionKind, Scale};
-use crate::text::Text;
+use crate::text::{number_text, Text};
 use serde_json::Value;
 
 pub(super) struct Issues<'a> {
@@ -39,14 +39,6 @@ impl Issues<'_> {
     }
 }
 
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
 fn check_scale_value(v: &Value, scale: &Scale, unable: bool, row: Option<&str>, out: &mut Issues) {
     if v.as_str() == Some(UNABLE) {
         if !unable {
@@ -59,11 +51,11 @@ fn check_scale_value(v: &Value, scale: &Scale, unable: bool, row: Option<&str>, 
         }
         return;
     }
-    let (lo, hi) = (fmt_num(scale.min), fmt_num(scale.max));
+    let (lo, hi) = (number_text(scale.min), number_text(scale.max));
     match v.as_f64() {
         Some(x) if scale.contains(x) => {}
         Some(x) if x >= scale.min && x <= scale.max => {
-            let step = fmt_num(scale.step);
+            let step = number_text(scale.step);
             out.push(
                 "not_on_scale",
                 row,
@@ -321,16 +313,16 @@ fn check_number(
         out.push(
             "too_small",
             None,
-            &format!("不能小于 {}。", fmt_num(lo)),
-            &format!("Must be at least {}.", fmt_num(lo)),
+            &format!("不能小于 {}。", number_text(lo)),
+            &format!("Must be at least {}.", number_text(lo)),
         );
     }
     if let Some(hi) = max.filter(|&hi| x > hi) {
         out.push(
             "too_large",
             None,
-            &format!("不能大于 {}。", fmt_num(hi)),
-            &format!("Must be at most {}.", fmt_num(hi)),
+            &format!("不能大于 {}。", number_text(hi)),
+            &format!("Must be at most {}.", number_text(hi)),
         );
     }
     if let Some(d) = decimals {
@@ -355,8 +347,8 @@ fn check_number(
             out.push(
                 "step",
                 None,
-                &format!("数值须为 {} 的整数倍。", fmt_num(s)),
-                &format!("Use steps of {}.", fmt_num(s)),
+                &format!("数值须为 {} 的整数倍。", number_text(s)),
+                &format!("Use steps of {}.", number_text(s)),
             );
         }
     }

@@ -5,22 +5,21 @@
 //! deserializer instantiated for every type of the forms (measured in `docs/size.md`).
 //!
 //! What it accepts and the errors it gives are serde's for the same types, word for word
-//! (a struct may be an object or an array of its fields in order; unknown keys are skipped;
-//! an object's keys are read in the map's order, so the first bad one is the one serde
-//! names): `tests` compares the two on every value of the demo plan replaced by values of
-//! every JSON type. The types keep their `Deserialize` (the office reads the plan's
-//! text).
+//! (`crate::json_read` has the rules and the one difference): `tests` compares the two on
+//! every value of the demo plan replaced by values of every JSON type. The types keep their
+//! `Deserialize` (the office reads the plan's text).
 
 use super::raw::RawQuestion;
 use super::{
     Choice, Constraint, FormPlan, Instrument, InstrumentKind, Plan, Question, RaterGroup,
     ReasonRule, ReviewSheet, Scale, ScalePoint, Section,
 };
+use crate::json_read::{
+    boolean, float, opt, seq, string, text, type_error, uint, value_error, Fields, R,
+};
 use crate::text::Text;
-use serde::de::{DeserializeOwned, Error as _, Unexpected};
+use serde::de::{DeserializeOwned, Error as _};
 use serde_json::{Error, Value};
-
-type R<T> = Result<T, Error>;
 
 /// The forms part of a plan from its JSON value (the `sha256` and `coded` fields left empty).
 pub(super) fn form_plan(v: &Value) -> R<FormPlan> {
@@ -114,169 +113,6 @@ fn by_serde<T: DeserializeOwned>(v: &Value) -> R<T> {
     T::deserialize(v)
 }
 
-/// The fields of a struct in the order serde's derived visitor reads them: an object's
-/// present keys in the map's order, or an array's elements in the fields' order.
-struct Fields<'a> {
-    name: &'static str,
-    names: &'static [&'static str],
-    /// The value of each field, where given.
-    given: Vec<Option<&'a Value>>,
-    /// Field indices in reading order.
-    order: Vec<usize>,
-    /// The array's length when the struct is written as one.
-    array: Option<usize>,
-}
-
-impl<'a> Fields<'a> {
-    fn of(v: &'a Value, name: &'static str, names: &'static [&'static str]) -> R<Fields<'a>> {
-        let mut given = vec![None; names.len()];
-        let mut order = Vec::new();
-        let mut array = None;
-        match v {
-            Value::Object(map) => {
-                for (k, v) in map {
-                    if let Some(i) = names.iter().position(|n| n == k) {
-                        given[i] = Some(v);
-                        order.push(i);
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for (i, v) in items.iter().take(names.len()).enumerate() {
-                    given[i] = Some(v);
-                    order.push(i);
-                }
-                array = Some(items.len());
-            }
-            other => {
-                return Err(Error::invalid_type(
-                    unexpected(other),
-                    &format!("struct {name}").as_str(),
-                ))
-            }
-        }
-        Ok(Fields {
-            name,
-            names,
-            given,
-            order,
-            array,
-        })
-    }
-
-    fn present(&self) -> impl Iterator<Item = (usize, &'a Value)> + '_ {
-        self.order.iter().filter_map(|&i| Some((i, self.given[i]?)))
-    }
-
-    /// A field without a default: missing from an object, or past the end of an array.
-    fn need<T>(&self, v: Option<T>, i: usize) -> R<T> {
-        v.ok_or_else(|| self.missing(i))
-    }
-
-    #[inline(never)]
-    fn missing(&self, i: usize) -> Error {
-        match self.array {
-            None => Error::missing_field(self.names[i]),
-            Some(_) => Error::invalid_length(
-                i,
-                &format!("struct {} with {} elements", self.name, self.names.len()).as_str(),
-            ),
-        }
-    }
-
-    /// An array longer than the struct's fields is refused once they are read.
-    fn end<T>(&self, t: T) -> R<T> {
-        match self.array {
-            Some(len) if len > self.names.len() => {
-                Err(Error::invalid_length(len, &"fewer elements in array"))
-            }
-            _ => Ok(t),
-        }
-    }
-}
-
-/// What serde_json's value deserializer reports a value as.
-fn unexpected(v: &Value) -> Unexpected<'_> {
-    match v {
-        Value::Null => Unexpected::Unit,
-        Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
-            (Some(u), _) => Unexpected::Unsigned(u),
-            (None, Some(i)) => Unexpected::Signed(i),
-            _ => Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => Unexpected::Str(s),
-        Value::Array(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
-    }
-}
-
-fn string(v: &Value) -> R<String> {
-    match v {
-        Value::String(s) => Ok(s.clone()),
-        other => Err(Error::invalid_type(unexpected(other), &"a string")),
-    }
-}
-
-fn boolean(v: &Value) -> R<bool> {
-    match v {
-        Value::Bool(b) => Ok(*b),
-        other => Err(Error::invalid_type(unexpected(other), &"a boolean")),
-    }
-}
-
-fn float(v: &Value) -> R<f64> {
-    match v {
-        Value::Number(n) => Ok(n.as_f64().unwrap_or(f64::NAN)),
-        other => Err(Error::invalid_type(unexpected(other), &"f64")),
-    }
-}
-
-fn uint(v: &Value) -> R<u32> {
-    let Value::Number(n) = v else {
-        return Err(Error::invalid_type(unexpected(v), &"u32"));
-    };
-    match unexpected(v) {
-        Unexpected::Unsigned(u) => {
-            u32::try_from(u).map_err(|_| Error::invalid_value(Unexpected::Unsigned(u), &"u32"))
-        }
-        Unexpected::Signed(i) => Err(Error::invalid_value(Unexpected::Signed(i), &"u32")),
-        _ => Err(Error::invalid_type(
-            Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
-            &"u32",
-        )),
-    }
-}
-
-/// `Option<T>`: null is none.
-fn opt<T>(v: &Value, read: fn(&Value) -> R<T>) -> R<Option<T>> {
-    if v.is_null() {
-        Ok(None)
-    } else {
-        read(v).map(Some)
-    }
-}
-
-fn seq<T>(v: &Value, read: fn(&Value) -> R<T>) -> R<Vec<T>> {
-    match v {
-        Value::Array(items) => items.iter().map(read).collect(),
-        other => Err(Error::invalid_type(unexpected(other), &"a sequence")),
-    }
-}
-
-fn text(v: &Value) -> R<Text> {
-    match v {
-        Value::Object(map) => {
-            let mut t = Text::default();
-            for (k, v) in map {
-                t.0.insert(k.clone(), string(v)?);
-            }
-            Ok(t)
-        }
-        other => Err(Error::invalid_type(unexpected(other), &"a map")),
-    }
-}
-
 fn instrument(v: &Value) -> R<Instrument> {
     const NAMES: &[&str] = &[
         "id",
@@ -325,15 +161,10 @@ fn instrument_kind(v: &Value) -> R<InstrumentKind> {
             let mut entries = map.iter();
             match (entries.next(), entries.next()) {
                 (Some((k, v)), None) => (k, Some(v)),
-                _ => {
-                    return Err(Error::invalid_value(
-                        Unexpected::Map,
-                        &"map with a single key",
-                    ))
-                }
+                _ => return Err(value_error("map", "map with a single key")),
             }
         }
-        other => return Err(Error::invalid_type(unexpected(other), &"string or map")),
+        other => return Err(type_error(other, "string or map")),
     };
     let kind = match name.as_str() {
         "survey" => InstrumentKind::Survey,
@@ -342,7 +173,7 @@ fn instrument_kind(v: &Value) -> R<InstrumentKind> {
         other => return Err(Error::unknown_variant(other, VARIANTS)),
     };
     match content {
-        Some(c) if !c.is_null() => Err(Error::invalid_type(unexpected(c), &"unit")),
+        Some(c) if !c.is_null() => Err(type_error(c, "unit")),
         _ => Ok(kind),
     }
 }

@@ -39,6 +39,7 @@
 
 use super::csv::Row;
 use super::{is_unable, parse_number, Layout, Target};
+use crate::cells::format_number;
 use crate::plan::{Instrument, Question, QuestionKind, Scale};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
@@ -128,15 +129,6 @@ fn label_texts(t: &Text) -> Vec<String> {
     v
 }
 
-/// A scale value as the flat layout writes it.
-fn number_text(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
-    }
-}
-
 impl Choices {
     pub(crate) fn of(q: &Question) -> Option<Choices> {
         let (pairs, scale, multiple): (Vec<(String, Vec<String>)>, _, _) = match &q.kind {
@@ -161,7 +153,7 @@ impl Choices {
                 (
                     s.points
                         .iter()
-                        .map(|p| (number_text(p.value), label_texts(&p.label)))
+                        .map(|p| (format_number(p.value), label_texts(&p.label)))
                         .collect(),
                     Some((s.min, s.max)),
                     false,

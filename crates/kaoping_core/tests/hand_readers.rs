@@ -1,0 +1,152 @@
+//! The respondent build's hand readers of the answers, the submission and a portal's prefill
+//! (`Answers::from_value`, `Submission::from_value`, `record::answer_map`) against serde's
+//! derive: the same value or the same error text, on a full submission with every value
+//! replaced by values of each JSON type, every key removed, and every object written as an
+//! array of its fields.
+
+use kaoping_core::form::Answers;
+use kaoping_core::record::{answer_map, Submission};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+fn submission() -> Value {
+    json!({
+        "instrument": "public",
+        "respondent_id": "r-1",
+        "reviewer": false,
+        "started_ms": 1_700_000_000_000.0,
+        "submitted_ms": 1_700_000_060_000u64,
+        "lang": "zh-CN",
+        "answers": {
+            "values": {"district": "jiangan", "services": {"roads": 4, "parks": "unable"},
+                       "priorities": ["housing", "other"], "age": 3},
+            "reasons": {"services": "路面破损"}
+        },
+        "earlier_submissions": 2,
+        "code": "ABCD-EFGH-JKLM",
+        "prefill": {"district": "jiangan"}
+    })
+}
+
+/// Values every path is replaced by: each JSON type, and the edges of the numbers.
+fn replacements() -> Vec<Value> {
+    vec![
+        json!(null),
+        json!(true),
+        json!(3),
+        json!(-1),
+        json!(4294967296u64),
+        json!(2.5),
+        json!(1e20),
+        json!("x"),
+        json!("line\nbreak \"q\" 中文"),
+        json!([]),
+        json!(["a", 1]),
+        json!({}),
+        json!({"a": "b"}),
+    ]
+}
+
+fn paths(v: &Value, at: &mut Vec<String>, out: &mut Vec<String>) {
+    out.push(at.concat());
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map {
+                at.push(format!("/{k}"));
+                paths(x, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                at.push(format!("/{i}"));
+                paths(x, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn same<T: PartialEq + std::fmt::Debug + for<'de> Deserialize<'de>>(
+    v: &Value,
+    hand: fn(&Value) -> Result<T, serde_json::Error>,
+    what: &str,
+) {
+    let by_hand = hand(v).map_err(|e| e.to_string());
+    let by_serde = T::deserialize(v).map_err(|e| e.to_string());
+    assert_eq!(by_hand, by_serde, "{what}: {v}");
+}
+
+fn check_all(v: &Value, what: &str) {
+    same::<Submission>(v, Submission::from_value, what);
+    same::<Answers>(v, Answers::from_value, what);
+    same::<BTreeMap<String, Value>>(v, answer_map, what);
+}
+
+#[test]
+fn a_submission_reads_as_serde_reads_it() {
+    let base = submission();
+    check_all(&base, "as is");
+    assert!(Submission::from_value(&base).is_ok());
+    let mut all = Vec::new();
+    paths(&base, &mut Vec::new(), &mut all);
+    let mut cases = 0;
+    for path in &all {
+        for r in replacements() {
+            let mut v = base.clone();
+            *v.pointer_mut(path).unwrap() = r;
+            check_all(&v, path);
+            // The answers object alone, as the form session and prefill check get it.
+            if let Some(a) = v.get("answers") {
+                same::<Answers>(a, Answers::from_value, path);
+            }
+            cases += 1;
+        }
+        // Every key removed.
+        if let Some((parent, key)) = path.rsplit_once('/') {
+            let mut v = base.clone();
+            if let Some(Value::Object(m)) = v.pointer_mut(parent) {
+                m.remove(key);
+                check_all(&v, &format!("{path} removed"));
+            }
+        }
+    }
+    assert!(cases > 250, "{cases}");
+}
+
+#[test]
+fn structs_written_as_arrays_read_as_serde_reads_them() {
+    let base = submission();
+    let fields: Vec<Value> = base.as_object().unwrap().values().cloned().collect();
+    // serde_json's map is sorted by key; an array follows the struct's declaration order.
+    let order = [
+        "instrument",
+        "respondent_id",
+        "reviewer",
+        "started_ms",
+        "submitted_ms",
+        "lang",
+        "answers",
+        "earlier_submissions",
+        "code",
+        "prefill",
+    ];
+    let _ = fields;
+    let in_order: Vec<Value> = order.iter().map(|k| base[*k].clone()).collect();
+    for n in 0..=in_order.len() + 1 {
+        let mut items: Vec<Value> = in_order.iter().take(n).cloned().collect();
+        if n > in_order.len() {
+            items.push(json!("extra"));
+        }
+        check_all(&Value::Array(items), &format!("array of {n}"));
+    }
+    let answers = json!([{"q": 1}, {"q": "why"}]);
+    same::<Answers>(&answers, Answers::from_value, "answers as an array");
+    same::<Answers>(
+        &json!([{"q": 1}, {"q": 5}]),
+        Answers::from_value,
+        "bad reason",
+    );
+}
