@@ -9,6 +9,7 @@
 //! every value of the demo plan replaced by values of every JSON type. The types keep their
 //! `Deserialize` (the office reads the plan's text).
 
+use super::keys;
 use super::raw::RawQuestion;
 use super::{
     Choice, Constraint, FormPlan, Instrument, InstrumentKind, Plan, Question, RaterGroup,
@@ -114,16 +115,7 @@ fn by_serde<T: DeserializeOwned>(v: &Value) -> R<T> {
 }
 
 fn instrument(v: &Value) -> R<Instrument> {
-    const NAMES: &[&str] = &[
-        "id",
-        "kind",
-        "title",
-        "intro",
-        "min_seconds",
-        "sections",
-        "review",
-    ];
-    let s = Fields::of(v, "Instrument", NAMES)?;
+    let s = Fields::of(v, "Instrument", keys::INSTRUMENT_KEYS)?;
     let (mut id, mut kind, mut title) = (None, None, None);
     let mut ins = Instrument {
         id: String::new(),
@@ -179,8 +171,7 @@ fn instrument_kind(v: &Value) -> R<InstrumentKind> {
 }
 
 fn section(v: &Value) -> R<Section> {
-    const NAMES: &[&str] = &["id", "title", "description", "relevant", "questions"];
-    let s = Fields::of(v, "Section", NAMES)?;
+    let s = Fields::of(v, "Section", keys::SECTION_KEYS)?;
     let (mut id, mut title, mut description, mut relevant, mut questions) =
         (None, None, None, None, None);
     for (i, v) in s.present() {
@@ -300,7 +291,7 @@ fn choices(v: &Value) -> R<Vec<Choice>> {
 }
 
 fn choice(v: &Value) -> R<Choice> {
-    let s = Fields::of(v, "Choice", &["value", "label"])?;
+    let s = Fields::of(v, "Choice", keys::CHOICE_KEYS)?;
     let (mut value, mut label) = (None, None);
     for (i, v) in s.present() {
         match i {
@@ -316,7 +307,7 @@ fn choice(v: &Value) -> R<Choice> {
 }
 
 fn constraint(v: &Value) -> R<Constraint> {
-    let s = Fields::of(v, "Constraint", &["expr", "message"])?;
+    let s = Fields::of(v, "Constraint", keys::CONSTRAINT_KEYS)?;
     let (mut expr, mut message) = (None, None);
     for (i, v) in s.present() {
         match i {
@@ -332,7 +323,7 @@ fn constraint(v: &Value) -> R<Constraint> {
 }
 
 fn reason_rule(v: &Value) -> R<ReasonRule> {
-    let s = Fields::of(v, "ReasonRule", &["at_or_below", "label", "min_length"])?;
+    let s = Fields::of(v, "ReasonRule", keys::REASON_KEYS)?;
     let (mut at_or_below, mut label, mut min_length) = (None, None, None);
     for (i, v) in s.present() {
         match i {
@@ -350,7 +341,7 @@ fn reason_rule(v: &Value) -> R<ReasonRule> {
 }
 
 fn scale(v: &Value) -> R<Scale> {
-    let s = Fields::of(v, "Scale", &["min", "max", "step", "points"])?;
+    let s = Fields::of(v, "Scale", keys::SCALE_KEYS)?;
     let (mut min, mut max, mut step, mut points) = (None, None, None, None);
     for (i, v) in s.present() {
         match i {
@@ -370,7 +361,7 @@ fn scale(v: &Value) -> R<Scale> {
 }
 
 fn scale_point(v: &Value) -> R<ScalePoint> {
-    let s = Fields::of(v, "ScalePoint", &["value", "label", "score"])?;
+    let s = Fields::of(v, "ScalePoint", keys::POINT_KEYS)?;
     let (mut value, mut label, mut score) = (None, None, None);
     for (i, v) in s.present() {
         match i {
@@ -388,15 +379,7 @@ fn scale_point(v: &Value) -> R<ScalePoint> {
 }
 
 fn review_sheet(v: &Value) -> R<ReviewSheet> {
-    const NAMES: &[&str] = &[
-        "scale",
-        "indicators",
-        "categories",
-        "comment_at_or_below",
-        "groups",
-        "unable",
-    ];
-    let s = Fields::of(v, "ReviewSheet", NAMES)?;
+    let s = Fields::of(v, "ReviewSheet", keys::REVIEW_KEYS)?;
     let (mut sc, mut indicators) = (None, None);
     let mut sheet = ReviewSheet {
         scale: Scale::nps(),
@@ -422,7 +405,7 @@ fn review_sheet(v: &Value) -> R<ReviewSheet> {
 }
 
 fn rater_group(v: &Value) -> R<RaterGroup> {
-    let s = Fields::of(v, "RaterGroup", &["id", "name", "weight"])?;
+    let s = Fields::of(v, "RaterGroup", keys::GROUP_KEYS)?;
     let (mut id, mut name, mut weight) = (None, None, None);
     for (i, v) in s.present() {
         match i {

@@ -12,6 +12,7 @@ pub mod access;
 mod demo;
 mod form_read;
 mod history;
+pub(crate) mod keys;
 mod next_year;
 mod raw;
 pub use demo::{

@@ -2,6 +2,10 @@
 //! does not hide the others.
 
 use super::{ptr, Validator};
+use crate::plan::keys::{
+    CHOICE_KEYS, CONSTRAINT_KEYS, GROUP_KEYS, INSTRUMENT_KEYS, POINT_KEYS, REASON_KEYS,
+    REVIEW_KEYS, SCALE_KEYS, SECTION_KEYS,
+};
 use crate::plan::{Amendment, Category, Indicator, Instrument, Question, Unit};
 use crate::text::Text;
 use serde::de::DeserializeOwned;
@@ -46,16 +50,6 @@ const INDICATOR_KEYS: &[&str] = &[
     "direction",
     "from_period",
 ];
-const INSTRUMENT_KEYS: &[&str] = &[
-    "id",
-    "kind",
-    "title",
-    "intro",
-    "min_seconds",
-    "sections",
-    "review",
-];
-const SECTION_KEYS: &[&str] = &["id", "title", "description", "relevant", "questions"];
 const QUESTION_COMMON_KEYS: &[&str] = &[
     "id",
     "type",
@@ -67,19 +61,6 @@ const QUESTION_COMMON_KEYS: &[&str] = &[
     "unable",
     "reason",
 ];
-const CHOICE_KEYS: &[&str] = &["value", "label"];
-const SCALE_KEYS: &[&str] = &["min", "max", "step", "points"];
-const POINT_KEYS: &[&str] = &["value", "label", "score"];
-const CONSTRAINT_KEYS: &[&str] = &["expr", "message"];
-const REASON_KEYS: &[&str] = &["at_or_below", "label", "min_length"];
-const REVIEW_KEYS: &[&str] = &[
-    "scale",
-    "indicators",
-    "categories",
-    "comment_at_or_below",
-    "groups",
-    "unable",
-];
 const AMENDMENT_KEYS: &[&str] = &[
     "version",
     "date",
@@ -90,7 +71,6 @@ const AMENDMENT_KEYS: &[&str] = &[
     "incompatible",
     "changes",
 ];
-const GROUP_KEYS: &[&str] = &["id", "name", "weight"];
 
 fn type_keys(ty: &str) -> Option<&'static [&'static str]> {
     Some(match ty {
