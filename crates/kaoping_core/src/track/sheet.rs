@@ -182,7 +182,9 @@ mod tests {
     fn the_site_check_sheet_reads_only_its_part_of_tracking() {
         let plan = crate::plan::demo_plan();
         let rules = super::super::TrackingRules::of(&plan).unwrap();
-        let sc = rules.site_check("site_check").expect("the demo has a site-check sheet");
+        let sc = rules
+            .site_check("site_check")
+            .expect("the demo has a site-check sheet");
         let layout = sheet(&plan, "site_check").unwrap();
         assert_eq!(layout.instrument, sc.id);
         let projects: Vec<&str> = (layout.categories.iter())
@@ -190,7 +192,11 @@ mod tests {
             .collect();
         let mut expected: Vec<&str> = Vec::new();
         for unit in &plan.units {
-            for p in sc.projects(&rules).into_iter().filter(|p| p.unit == unit.id) {
+            for p in sc
+                .projects(&rules)
+                .into_iter()
+                .filter(|p| p.unit == unit.id)
+            {
                 expected.push(&p.id);
             }
         }
