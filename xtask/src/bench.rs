@@ -43,11 +43,18 @@ struct Native {
     best: f64,
     peak_kib: u64,
     counts: [u64; 3],
+    /// Where one thread's time goes (`examples/ingest_steps.rs`): milliseconds per step.
+    steps: Value,
 }
 
 pub fn run(root: &Path, o: &Options) -> Result<()> {
     Cmd::cargo()
         .args(["build", "--release", "-p", "kaoping_cli"])
+        .dir(root)
+        .run()?;
+    Cmd::cargo()
+        .args(["build", "--release", "-p", "kaoping_core", "--all-features"])
+        .args(["--example", "ingest_steps"])
         .dir(root)
         .run()?;
     let kaoping = kaoping(root);
@@ -63,12 +70,27 @@ pub fn run(root: &Path, o: &Options) -> Result<()> {
     };
     let mut native = Vec::new();
     for (l, d) in layouts.iter().zip(&data) {
-        let r = native_run(&kaoping, &d.csv, Some(&d.plan), o.runs)?;
+        let mut r = native_run(&kaoping, &d.csv, Some(&d.plan), o.runs)?;
         println!(
             "native {}: kaoping ingest --summary {} rows ({:.1} MB): best of {} {:.3} s, {:.0} MB/s, peak RSS {:.1} MB; read {}, accepted {}, rejected {}",
             l.name, o.n, mb(&d.csv), o.runs, r.best, mb(&d.csv) / r.best, r.peak_kib as f64 / 1024.0,
             r.counts[0], r.counts[1], r.counts[2]
         );
+        r.steps = steps(root, d, o.runs)?;
+        let st = |k: &str| r.steps[k].as_f64().unwrap_or(f64::NAN);
+        println!(
+            "native {} steps (one thread, ms, best of {}): tokenise {}, parse cells {}, check + count + duplicates {}, finish {}; total {}",
+            l.name, o.runs, st("tokenise"), st("parse_cells"), st("check_count_duplicates"),
+            st("finish"), st("total")
+        );
+        if r.steps["records_read"].as_u64() != Some(r.counts[0]) {
+            bail!(
+                "{}: the steps' session read {} records, the CLI {}",
+                l.name,
+                r.steps["records_read"],
+                r.counts[0]
+            );
+        }
         if let Some(w) = browser.get(l.name) {
             let wasm = [
                 &w["wasm"]["read"],
@@ -124,7 +146,7 @@ fn table(
         let b = &browser[l.name];
         let s = |m: &str| b[m]["s"].as_f64();
         let mut row = json!({"layout": l.name, "rows": o.n, "mb": (mb(&d.csv) * 10.0).round() / 10.0,
-            "native_s": n.best, "rejected": n.counts[2]});
+            "native_s": n.best, "rejected": n.counts[2], "native_steps_ms": n.steps});
         let cells = match (s("wasm"), s("js-fast"), s("js"), s("bytes")) {
             (Some(w), Some(f), Some(q), Some(y)) => {
                 row["wasm_s"] = json!(w);
@@ -312,7 +334,19 @@ fn native_run(kaoping: &Path, csv: &Path, plan: Option<&Path>, runs: usize) -> R
         best,
         peak_kib,
         counts,
+        steps: Value::Null,
     })
+}
+
+/// The steps of one thread's ingest of `d`'s file (`examples/ingest_steps.rs`), best of `runs`.
+fn steps(root: &Path, d: &Data, runs: usize) -> Result<Value> {
+    let exe = root.join("target/release/examples/ingest_steps");
+    let out = Cmd::new(exe)
+        .arg(&d.plan)
+        .arg(&d.csv)
+        .arg(runs.max(1).to_string())
+        .read()?;
+    serde_json::from_str(out.trim()).with_context(|| format!("ingest_steps printed {out}"))
 }
 
 /// "total: read R, accepted A, rejected J" of `kaoping ingest --summary --lang en`.
