@@ -228,6 +228,17 @@ test('the office checks a plan, shows its problems, scores demo data and shows t
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.unit !== undefined), true, 'focus back on the unit button');
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), vetoed);
 
+    // The printable report carries the panel's comments, by unit, as the dialog does.
+    const report = await context.newPage();
+    await report.goto(url('report.html'));
+    await report.getByRole('heading', { level: 1, name: /考评结果报告$/ }).waitFor();
+    const commentTables = report.getByRole('region', { name: /专家意见（可横向滚动）$/ });
+    assert.ok(await commentTables.count() > 0, 'the report lists expert comments');
+    const firstComments = await rowsOf(commentTables.first().getByRole('table'));
+    assert.ok(firstComments.length > 0 && firstComments.every((r) => r.length === 4 && r[3].length > 0), 'indicator, group, score, comment');
+    assert.deepEqual(await axeCheck(report), [], 'axe on the report with comments');
+    await report.close();
+
     // 5. English.
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await page.getByRole('heading', { level: 2, name: '3. Results' }).waitFor();

@@ -19,7 +19,7 @@ const state = {
   at: null,
 };
 const {
-  t, scrollTable, fmt, fmtUpTo, fmtInt, label, unitName, categoryName, indicatorName, gradeName, vetoText,
+  t, scrollTable, fmt, fmtUpTo, fmtInt, label, unitName, categoryName, indicatorName, groupName, gradeName, vetoText,
 } = bind(state);
 
 function category(cat, units) {
@@ -60,6 +60,13 @@ function unitSection(u) {
       `${indicatorName(li.indicator)}: ${fmt(li.score)}${T.officeParen(`${T.officeCategoryMean} ${fmt(li.category_mean)}`)}`)))
       : h('p', { class: 'muted', text: T.officeNone }));
   const warnings = state.result.warnings.filter((w) => w.unit === u.unit);
+  // The panel's comments as the engine keeps them (no reviewer named), as in the unit dialog.
+  const comments = u.comments ?? [];
+  const commentTable = comments.length ? h('div', { class: 'comments' }, h('h4', { text: T.officeCommentsHeading }),
+    scrollTable(`${unitName(u.unit)}${T.officeCommentsHeading}`, null,
+      [T.officeIndicator, T.officeGroup, T.officeScore, T.officeComment],
+      comments.map((c) => h('tr', {}, h('th', { scope: 'row', text: indicatorName(c.indicator) }), td(groupName(c.group)),
+        num(c.score === null || c.score === undefined ? T.officeUnable : fmtUpTo(c.score)), td(c.text))))) : null;
   return h('section', { class: 'unit', 'aria-labelledby': id },
     h('h3', { id, text: `${unitName(u.unit)}${T.officeParen(categoryName(u.category))}` }),
     h('p', { class: 'unit-line' },
@@ -69,6 +76,7 @@ function unitSection(u) {
     scrollTable(T.officeComponentsHeading, null,
       [T.officeComponent, T.officeWeightUsed, T.officeValue, T.officeN, T.officeContribution, T.officeStatusCol], comps),
     h('div', { class: 'lists' }, list(T.officePositive, u.positive), list(T.officeNegative, u.negative)),
+    commentTable,
     warnings.length ? h('ul', { class: 'warning-list' }, warnings.map((w) => h('li', { text: tr(w.message, state.lang) }))) : null);
 }
 
