@@ -24,6 +24,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod carry;
+mod read;
 mod record;
 pub use carry::{carry_over, ReviewCarryOver, ReviewDropped};
 pub use record::build_record;

@@ -1,11 +1,13 @@
 //! The respondent build's hand readers of the answers, the submission and a portal's prefill
-//! (`Answers::from_value`, `Submission::from_value`, `record::answer_map`) against serde's
+//! (`Answers::from_value`, `Submission::from_value`, `record::answer_map`), and the review
+//! page's (`ReviewAnswers::from_value`, `ReviewSubmission::from_value`), against serde's
 //! derive: the same value or the same error text, on a full submission with every value
 //! replaced by values of each JSON type, every key removed, and every object written as an
 //! array of its fields.
 
 use kaoping_core::form::Answers;
 use kaoping_core::record::{answer_map, Submission};
+use kaoping_core::review::{ReviewAnswers, ReviewSubmission};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -53,7 +55,8 @@ fn paths(v: &Value, at: &mut Vec<String>, out: &mut Vec<String>) {
     match v {
         Value::Object(map) => {
             for (k, x) in map {
-                at.push(format!("/{k}"));
+                // A JSON pointer's escapes (RFC 6901): a comment's key holds a slash.
+                at.push(format!("/{}", k.replace('~', "~0").replace('/', "~1")));
                 paths(x, at, out);
                 at.pop();
             }
@@ -108,7 +111,7 @@ fn a_submission_reads_as_serde_reads_it() {
         if let Some((parent, key)) = path.rsplit_once('/') {
             let mut v = base.clone();
             if let Some(Value::Object(m)) = v.pointer_mut(parent) {
-                m.remove(key);
+                m.remove(&key.replace("~1", "/").replace("~0", "~"));
                 check_all(&v, &format!("{path} removed"));
             }
         }
@@ -149,4 +152,71 @@ fn structs_written_as_arrays_read_as_serde_reads_them() {
         Answers::from_value,
         "bad reason",
     );
+}
+
+fn review_submission() -> Value {
+    json!({
+        "instrument": "expert",
+        "started_ms": 1_700_000_000_000u64,
+        "submitted_ms": 1_700_000_090_000.5,
+        "lang": "en",
+        "answers": {
+            "reviewer": "E01",
+            "group": "industry",
+            "quarter": "2026-Q2",
+            "recused": ["hanyang"],
+            "scores": {"jiangan": {"i1": 8, "i2": "unable", "i3": "8o"}, "wuchang": {}},
+            "comments": {"jiangan/i1": "材料齐全"}
+        },
+        "earlier_submissions": 1
+    })
+}
+
+#[test]
+fn a_review_submission_reads_as_serde_reads_it() {
+    let base = review_submission();
+    let check = |v: &Value, what: &str| {
+        same::<ReviewSubmission>(v, ReviewSubmission::from_value, what);
+        same::<ReviewAnswers>(v, ReviewAnswers::from_value, what);
+        if let Some(a) = v.get("answers") {
+            same::<ReviewAnswers>(a, ReviewAnswers::from_value, what);
+        }
+    };
+    check(&base, "as is");
+    assert!(ReviewSubmission::from_value(&base).is_ok());
+    let mut all = Vec::new();
+    paths(&base, &mut Vec::new(), &mut all);
+    let mut cases = 0;
+    for path in &all {
+        for r in replacements() {
+            let mut v = base.clone();
+            *v.pointer_mut(path).unwrap() = r;
+            check(&v, path);
+            cases += 1;
+        }
+        if let Some((parent, key)) = path.rsplit_once('/') {
+            let mut v = base.clone();
+            if let Some(Value::Object(m)) = v.pointer_mut(parent) {
+                m.remove(&key.replace("~1", "/").replace("~0", "~"));
+                check(&v, &format!("{path} removed"));
+            }
+        }
+    }
+    assert!(cases > 250, "{cases}");
+    let order = [
+        "instrument",
+        "started_ms",
+        "submitted_ms",
+        "lang",
+        "answers",
+        "earlier_submissions",
+    ];
+    let in_order: Vec<Value> = order.iter().map(|k| base[*k].clone()).collect();
+    for n in 0..=in_order.len() + 1 {
+        let mut items: Vec<Value> = in_order.iter().take(n).cloned().collect();
+        if n > in_order.len() {
+            items.push(json!("extra"));
+        }
+        check(&Value::Array(items), &format!("array of {n}"));
+    }
 }

@@ -157,7 +157,7 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue>
 /// build links no derived `Deserialize` at all (docs/size.md). The review and office builds
 /// read them the same way; the hand readers and serde's derive give the same values and
 /// error texts (`kaoping_core/tests/hand_readers.rs`).
-fn read_js<T>(
+pub(crate) fn read_js<T>(
     value: JsValue,
     read: fn(&serde_json::Value) -> Result<T, serde_json::Error>,
 ) -> Result<T, JsValue> {

@@ -3,7 +3,7 @@
 //! review build (`--features review`, www/pkg-review: what review.html loads) and in the
 //! office build, which has all of it.
 
-use crate::{from_js, into_error, to_js, Engine, IResponseRecord};
+use crate::{from_js, into_error, read_js, to_js, Engine, IResponseRecord};
 use kaoping_core::invite;
 use kaoping_core::record;
 use kaoping_core::review::{self, ReviewAnswers, ReviewSheetLayout, ReviewSubmission};
@@ -45,7 +45,7 @@ impl Engine {
         answers: IReviewAnswers,
         lang: &str,
     ) -> Result<IReviewState, JsValue> {
-        let answers: ReviewAnswers = from_js(answers.into())?;
+        let answers = read_js(answers.into(), ReviewAnswers::from_value)?;
         let state = sheet::evaluate_review(self.plan_ref(), instrument, &answers, lang)
             .map_err(into_error)?;
         Ok(to_js(&state)?.unchecked_into())
@@ -59,7 +59,7 @@ impl Engine {
         instrument: &str,
         answers: IReviewAnswers,
     ) -> Result<IReviewCarryOver, JsValue> {
-        let answers: ReviewAnswers = from_js(answers.into())?;
+        let answers = read_js(answers.into(), ReviewAnswers::from_value)?;
         let c =
             sheet::carry_over_review(self.plan_ref(), instrument, &answers).map_err(into_error)?;
         Ok(to_js(&c)?.unchecked_into())
@@ -68,7 +68,7 @@ impl Engine {
     /// The record of a complete review sheet; throws when it is incomplete.
     #[wasm_bindgen(js_name = submitReview)]
     pub fn submit_review(&self, submission: IReviewSubmission) -> Result<IResponseRecord, JsValue> {
-        let sub: ReviewSubmission = from_js(submission.into())?;
+        let sub = read_js(submission.into(), ReviewSubmission::from_value)?;
         let rec = sheet::build_review_record(self.plan_ref(), &self.plan_sha256(), &sub)
             .map_err(into_error)?;
         Ok(to_js(&rec)?.unchecked_into())
@@ -98,7 +98,7 @@ impl Engine {
         lang: &str,
     ) -> Result<IReviewState, JsValue> {
         let layout: ReviewSheetLayout = from_js(layout.into())?;
-        let answers: ReviewAnswers = from_js(answers.into())?;
+        let answers = read_js(answers.into(), ReviewAnswers::from_value)?;
         Ok(to_js(&review::evaluate_layout(&layout, &answers, lang))?.unchecked_into())
     }
 
@@ -113,7 +113,7 @@ impl Engine {
         key: &str,
     ) -> Result<IResponseRecord, JsValue> {
         let layout: ReviewSheetLayout = from_js(layout.into())?;
-        let sub: ReviewSubmission = from_js(submission.into())?;
+        let sub = read_js(submission.into(), ReviewSubmission::from_value)?;
         let rec = invite::invited_record(
             self.plan_ref(),
             &self.plan_sha256(),
