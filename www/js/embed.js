@@ -6,7 +6,7 @@
 // The `endpoint` attribute is set by the host page itself, so it is trusted (unlike a link's
 // `?endpoint=`, see store.js); records wait in the outbox until it takes them.
 import { loadEngine } from './engine.js';
-import { FormView } from './form.js';
+import { FormView } from './form-view.js';
 import { prefill } from './prefill.js';
 import { errorText, pickLang, strings, tr } from './i18n.js';
 import './i18n-embed.js';

@@ -2,7 +2,8 @@
 // The record and the element's other events go to the parent window by postMessage, to the
 // configured origin only (never "*"), with the page height so the host can size the frame;
 // a prefill is taken from that origin's parent only.
-import { FormView, mount } from './form.js';
+import { FormView } from './form-view.js';
+import { mount } from './form.js';
 import { pickLang } from './i18n.js';
 import { prefill } from './prefill.js';
 import { registerOffline } from './offline.js';

@@ -9,7 +9,7 @@ import { errorText, tr } from './i18n.js';
 import './i18n-office-forms.js';
 import { h } from './dom.js';
 import { engineClass } from './engine.js';
-import { FormView } from './form.js';
+import { FormView } from './form-view.js';
 import { ReviewView } from './review.js';
 import { state, t, update } from './office-state.js';
 import { renderImport } from './office-import.js';

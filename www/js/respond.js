@@ -1,5 +1,6 @@
 // The respondent page: mounts a FormView for the plan's public survey (or ?instrument=…).
-import { FormView, startPage } from './form.js';
+import { FormView } from './form-view.js';
+import { startPage } from './form.js';
 import { registerOffline } from './offline.js';
 
 startPage(FormView, {}, () => registerOffline());

@@ -165,12 +165,13 @@ pub const MANIFEST: &str = "build.json";
 /// of them or none); the build's two files under the names [`hashed::name_by_content`] gives. Every other file of the build joins the same cache when a page loads it or
 /// asks for it (the review and office pages), checked against [`MANIFEST`]. Kept short: the
 /// worker carries these digests, and sw.js counts against the respondent's size budget.
-pub const SHELL: [&str; 11] = [
+pub const SHELL: [&str; 12] = [
     "respond.html",
     "css/app.css",
     "js/dom.js",
     "js/engine.js",
     "js/form.js",
+    "js/form-view.js",
     "js/i18n.js",
     "js/store.js",
     "js/respond.js",
