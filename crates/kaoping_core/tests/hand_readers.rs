@@ -88,41 +88,63 @@ fn check_all(v: &Value, what: &str) {
     same::<BTreeMap<String, Value>>(v, answer_map, what);
 }
 
-#[test]
-fn a_submission_reads_as_serde_reads_it() {
-    let base = submission();
-    check_all(&base, "as is");
-    assert!(Submission::from_value(&base).is_ok());
+/// `check` on every variant of `base`: each value replaced by each of [`replacements`], and
+/// each key removed. Gives how many values were replaced.
+fn every_variant(base: &Value, check: &dyn Fn(&Value, &str)) -> usize {
     let mut all = Vec::new();
-    paths(&base, &mut Vec::new(), &mut all);
+    paths(base, &mut Vec::new(), &mut all);
     let mut cases = 0;
     for path in &all {
         for r in replacements() {
             let mut v = base.clone();
             *v.pointer_mut(path).unwrap() = r;
-            check_all(&v, path);
-            // The answers object alone, as the form session and prefill check get it.
-            if let Some(a) = v.get("answers") {
-                same::<Answers>(a, Answers::from_value, path);
-            }
+            check(&v, path);
             cases += 1;
         }
-        // Every key removed.
         if let Some((parent, key)) = path.rsplit_once('/') {
             let mut v = base.clone();
             if let Some(Value::Object(m)) = v.pointer_mut(parent) {
                 m.remove(&key.replace("~1", "/").replace("~0", "~"));
-                check_all(&v, &format!("{path} removed"));
+                check(&v, &format!("{path} removed"));
             }
         }
     }
+    cases
+}
+
+/// `check` on `base`'s fields written as an array in `order` (the struct's declaration
+/// order): none, each prefix, all, and all with one element too many.
+fn as_arrays(base: &Value, order: &[&str], check: &dyn Fn(&Value, &str)) {
+    let in_order: Vec<Value> = order.iter().map(|k| base[*k].clone()).collect();
+    for n in 0..=in_order.len() + 1 {
+        let mut items: Vec<Value> = in_order.iter().take(n).cloned().collect();
+        if n > in_order.len() {
+            items.push(json!("extra"));
+        }
+        check(&Value::Array(items), &format!("array of {n}"));
+    }
+}
+
+/// [`check_all`], and the answers object alone, as the form session and prefill check get it.
+fn check_submission(v: &Value, what: &str) {
+    check_all(v, what);
+    if let Some(a) = v.get("answers") {
+        same::<Answers>(a, Answers::from_value, what);
+    }
+}
+
+#[test]
+fn a_submission_reads_as_serde_reads_it() {
+    let base = submission();
+    check_all(&base, "as is");
+    assert!(Submission::from_value(&base).is_ok());
+    let cases = every_variant(&base, &check_submission);
     assert!(cases > 250, "{cases}");
 }
 
 #[test]
 fn structs_written_as_arrays_read_as_serde_reads_them() {
     let base = submission();
-    let fields: Vec<Value> = base.as_object().unwrap().values().cloned().collect();
     // serde_json's map is sorted by key; an array follows the struct's declaration order.
     let order = [
         "instrument",
@@ -136,15 +158,7 @@ fn structs_written_as_arrays_read_as_serde_reads_them() {
         "code",
         "prefill",
     ];
-    let _ = fields;
-    let in_order: Vec<Value> = order.iter().map(|k| base[*k].clone()).collect();
-    for n in 0..=in_order.len() + 1 {
-        let mut items: Vec<Value> = in_order.iter().take(n).cloned().collect();
-        if n > in_order.len() {
-            items.push(json!("extra"));
-        }
-        check_all(&Value::Array(items), &format!("array of {n}"));
-    }
+    as_arrays(&base, &order, &check_all);
     let answers = json!([{"q": 1}, {"q": "why"}]);
     same::<Answers>(&answers, Answers::from_value, "answers as an array");
     same::<Answers>(
@@ -184,24 +198,7 @@ fn a_review_submission_reads_as_serde_reads_it() {
     };
     check(&base, "as is");
     assert!(ReviewSubmission::from_value(&base).is_ok());
-    let mut all = Vec::new();
-    paths(&base, &mut Vec::new(), &mut all);
-    let mut cases = 0;
-    for path in &all {
-        for r in replacements() {
-            let mut v = base.clone();
-            *v.pointer_mut(path).unwrap() = r;
-            check(&v, path);
-            cases += 1;
-        }
-        if let Some((parent, key)) = path.rsplit_once('/') {
-            let mut v = base.clone();
-            if let Some(Value::Object(m)) = v.pointer_mut(parent) {
-                m.remove(&key.replace("~1", "/").replace("~0", "~"));
-                check(&v, &format!("{path} removed"));
-            }
-        }
-    }
+    let cases = every_variant(&base, &check);
     assert!(cases > 250, "{cases}");
     let order = [
         "instrument",
@@ -211,12 +208,5 @@ fn a_review_submission_reads_as_serde_reads_it() {
         "answers",
         "earlier_submissions",
     ];
-    let in_order: Vec<Value> = order.iter().map(|k| base[*k].clone()).collect();
-    for n in 0..=in_order.len() + 1 {
-        let mut items: Vec<Value> = in_order.iter().take(n).cloned().collect();
-        if n > in_order.len() {
-            items.push(json!("extra"));
-        }
-        check(&Value::Array(items), &format!("array of {n}"));
-    }
+    as_arrays(&base, &order, &check);
 }
